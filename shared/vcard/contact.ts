@@ -1,0 +1,362 @@
+/**
+ * The contact view: what the UI shows and edits, read from the card's properties. It is a view,
+ * not a replacement: `edit.ts` writes a changed view back by patching only the properties behind
+ * the fields that changed. Multi-value items carry an `id` derived from the property they came
+ * from, so an edit finds its property again even if the card was re-ordered meanwhile.
+ */
+import { parseDate, type DateValue } from './dates';
+import { hasParam, listValue, paramValues, structuredValue, textValue, typesOf } from './escape';
+import type { VCard, VCardVersion, VProperty } from './types';
+
+export interface ContactItem {
+  /** Empty for an item the user added; otherwise the key of the property it was read from. */
+  readonly id: string;
+  readonly value: string;
+  /** TYPE values, lower case, without `pref`. */
+  readonly types: readonly string[];
+  /** A custom label (Google/Apple `itemN.X-ABLabel`), `''` when there is none. */
+  readonly label: string;
+  readonly pref: boolean;
+}
+
+export interface ImItem extends ContactItem {
+  /** `xmpp`, `skype`, `aim`, ... from the URI scheme, X-SERVICE-TYPE, or the X- property's name. */
+  readonly service: string;
+}
+
+export interface AddressItem {
+  readonly id: string;
+  readonly poBox: string;
+  readonly extended: string;
+  readonly street: string;
+  readonly locality: string;
+  readonly region: string;
+  readonly postalCode: string;
+  readonly country: string;
+  readonly types: readonly string[];
+  readonly label: string;
+  readonly pref: boolean;
+}
+
+export interface DateItem {
+  readonly id: string;
+  readonly date: DateValue;
+  readonly label: string;
+}
+
+export interface StructuredName {
+  readonly family: string;
+  readonly given: string;
+  readonly additional: string;
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
+export interface PhoneticName {
+  readonly family: string;
+  readonly given: string;
+  readonly additional: string;
+}
+
+export interface Organization {
+  readonly name: string;
+  readonly units: readonly string[];
+}
+
+export interface Photo {
+  /** A `data:` URI for an inline photo, else the URI as written. */
+  readonly uri: string;
+}
+
+export interface Contact {
+  readonly version: VCardVersion;
+  readonly uid: string;
+  readonly kind: string;
+  readonly formattedName: string;
+  readonly name: StructuredName;
+  readonly phoneticName: PhoneticName;
+  readonly nicknames: readonly string[];
+  readonly organization: Organization;
+  readonly title: string;
+  readonly role: string;
+  readonly emails: readonly ContactItem[];
+  readonly phones: readonly ContactItem[];
+  readonly urls: readonly ContactItem[];
+  readonly ims: readonly ImItem[];
+  readonly related: readonly ContactItem[];
+  readonly addresses: readonly AddressItem[];
+  readonly birthday: DateValue | null;
+  readonly anniversary: DateValue | null;
+  readonly dates: readonly DateItem[];
+  readonly note: string;
+  readonly categories: readonly string[];
+  readonly photo: Photo | null;
+}
+
+export const EMPTY_NAME: StructuredName = { family: '', given: '', additional: '', prefix: '', suffix: '' };
+
+/** Legacy one-service IM properties and the service each names. */
+export const IM_PROPERTIES: Readonly<Record<string, string>> = {
+  'X-AIM': 'aim',
+  'X-ICQ': 'icq',
+  'X-JABBER': 'xmpp',
+  'X-MSN': 'msn',
+  'X-YAHOO': 'yahoo',
+  'X-SKYPE': 'skype',
+  'X-SKYPE-USERNAME': 'skype',
+  'X-QQ': 'qq',
+  'X-GTALK': 'gtalk',
+  'X-GOOGLE-TALK': 'gtalk',
+  'X-GADUGADU': 'gadugadu',
+  'X-SIP': 'sip',
+  'X-MS-IMADDRESS': 'msn',
+};
+
+export function versionOf(card: VCard): VCardVersion {
+  for (const p of card.properties) {
+    if (p.name.toUpperCase() === 'VERSION') {
+      const v = p.value.trim();
+      if (v === '2.1' || v === '4.0') return v;
+      return '3.0';
+    }
+  }
+  return '3.0';
+}
+
+/** Apple writes standard labels as `_$!<HomePage>!$_`; show the word inside. */
+export function labelText(raw: string): string {
+  const m = /^_\$!<(.*)>!\$_$/.exec(raw);
+  return m === null ? raw : m[1]!;
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/** A key for a property that survives re-ordering: its name, parameters and value, hashed. */
+export function propertyKey(prop: VProperty): string {
+  const params = prop.params.map((p) => `${p.name ?? ''}=${p.values.join(',')}`).join(';');
+  return fnv1a(`${prop.name.toUpperCase()}|${params}|${prop.value}`);
+}
+
+/** Keys for every property of a card, made unique by occurrence (`k`, `k~2`, ...). */
+export function propertyIds(card: VCard): string[] {
+  const seen = new Map<string, number>();
+  return card.properties.map((p) => {
+    const key = propertyKey(p);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n === 1 ? key : `${key}~${n}`;
+  });
+}
+
+/** X-ABLabel (and the like) values by group, lower-cased group name. */
+function groupLabels(card: VCard, version: VCardVersion): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const p of card.properties) {
+    if (p.group !== null && p.name.toUpperCase() === 'X-ABLABEL') labels.set(p.group.toLowerCase(), textValue(p, version));
+  }
+  return labels;
+}
+
+function isPref(prop: VProperty): boolean {
+  return hasParam(prop, 'TYPE', 'pref') || paramValues(prop, 'PREF').length > 0;
+}
+
+function photoUri(prop: VProperty): string {
+  const value = prop.value.replace(/\s+/g, '');
+  const enc = paramValues(prop, 'ENCODING')[0]?.toUpperCase();
+  const inline = enc === 'B' || enc === 'BASE64' || hasParam(prop, 'ENCODING', 'BASE64');
+  if (!inline) return value;
+  const type = (paramValues(prop, 'TYPE')[0] ?? prop.params.find((p) => p.name === null)?.values[0] ?? 'jpeg').toLowerCase();
+  const mime = type.includes('/') ? type : `image/${type === 'jpg' ? 'jpeg' : type}`;
+  return `data:${mime};base64,${value}`;
+}
+
+function imService(prop: VProperty, version: VCardVersion): { service: string; value: string } {
+  const upper = prop.name.toUpperCase();
+  const value = textValue(prop, version);
+  if (upper !== 'IMPP') return { service: IM_PROPERTIES[upper] ?? upper.slice(2).toLowerCase(), value };
+  const declared = paramValues(prop, 'X-SERVICE-TYPE')[0];
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase() ?? '';
+  return { service: (declared ?? scheme).toLowerCase(), value };
+}
+
+/** Read the contact view of a card. */
+export function toContact(card: VCard): Contact {
+  const version = versionOf(card);
+  const ids = propertyIds(card);
+  const labels = groupLabels(card, version);
+  const labelOf = (p: VProperty): string => (p.group === null ? '' : labelText(labels.get(p.group.toLowerCase()) ?? ''));
+
+  let uid = '';
+  let kind = '';
+  let formattedName = '';
+  let name: StructuredName = EMPTY_NAME;
+  const phonetic = { family: '', given: '', additional: '' };
+  const nicknames: string[] = [];
+  let organization: Organization = { name: '', units: [] };
+  let title = '';
+  let role = '';
+  const emails: ContactItem[] = [];
+  const phones: ContactItem[] = [];
+  const urls: ContactItem[] = [];
+  const ims: ImItem[] = [];
+  const related: ContactItem[] = [];
+  const addresses: AddressItem[] = [];
+  let birthday: DateValue | null = null;
+  let anniversary: DateValue | null = null;
+  const dates: DateItem[] = [];
+  const notes: string[] = [];
+  const categories: string[] = [];
+  let photo: Photo | null = null;
+  const seen = new Set<string>();
+  const first = (key: string): boolean => (seen.has(key) ? false : (seen.add(key), true));
+
+  card.properties.forEach((p, i) => {
+    const id = ids[i]!;
+    const upper = p.name.toUpperCase();
+    const item = (value: string): ContactItem => ({
+      id,
+      value,
+      types: typesOf(p).filter((t) => t !== 'pref'),
+      label: labelOf(p),
+      pref: isPref(p),
+    });
+    switch (upper) {
+      case 'UID':
+        if (first(upper)) uid = textValue(p, version);
+        break;
+      case 'KIND':
+      case 'X-ADDRESSBOOKSERVER-KIND':
+        if (first('KIND')) kind = textValue(p, version).toLowerCase();
+        break;
+      case 'FN':
+        if (first(upper)) formattedName = textValue(p, version);
+        break;
+      case 'N':
+        if (first(upper)) {
+          const c = structuredValue(p, version);
+          name = { family: c[0] ?? '', given: c[1] ?? '', additional: c[2] ?? '', prefix: c[3] ?? '', suffix: c[4] ?? '' };
+        }
+        break;
+      case 'X-PHONETIC-LAST-NAME':
+        phonetic.family = textValue(p, version);
+        break;
+      case 'X-PHONETIC-FIRST-NAME':
+        phonetic.given = textValue(p, version);
+        break;
+      case 'X-PHONETIC-MIDDLE-NAME':
+        phonetic.additional = textValue(p, version);
+        break;
+      case 'NICKNAME':
+        nicknames.push(...listValue(p, version));
+        break;
+      case 'ORG':
+        if (first(upper)) {
+          const [orgName = '', ...units] = structuredValue(p, version);
+          organization = { name: orgName, units: units.filter((u) => u !== '') };
+        }
+        break;
+      case 'TITLE':
+        if (first(upper)) title = textValue(p, version);
+        break;
+      case 'ROLE':
+        if (first(upper)) role = textValue(p, version);
+        break;
+      case 'EMAIL':
+        emails.push(item(textValue(p, version).trim()));
+        break;
+      case 'TEL':
+        phones.push(item(textValue(p, version).trim()));
+        break;
+      case 'URL':
+        urls.push(item(textValue(p, version).trim()));
+        break;
+      case 'RELATED':
+      case 'X-ABRELATEDNAMES':
+        related.push(item(textValue(p, version)));
+        break;
+      case 'ADR': {
+        const c = structuredValue(p, version);
+        const base = item('');
+        addresses.push({
+          id,
+          poBox: c[0] ?? '',
+          extended: c[1] ?? '',
+          street: c[2] ?? '',
+          locality: c[3] ?? '',
+          region: c[4] ?? '',
+          postalCode: c[5] ?? '',
+          country: c[6] ?? '',
+          types: base.types,
+          label: base.label,
+          pref: base.pref,
+        });
+        break;
+      }
+      case 'BDAY':
+        if (first(upper)) birthday = parseDate(textValue(p, version), paramValues(p, 'X-APPLE-OMIT-YEAR')[0]);
+        break;
+      case 'ANNIVERSARY':
+      case 'X-ANNIVERSARY':
+        if (first('ANNIVERSARY')) anniversary = parseDate(textValue(p, version), paramValues(p, 'X-APPLE-OMIT-YEAR')[0]);
+        break;
+      case 'X-ABDATE':
+        dates.push({ id, date: parseDate(textValue(p, version), paramValues(p, 'X-APPLE-OMIT-YEAR')[0]), label: labelOf(p) });
+        break;
+      case 'NOTE':
+        notes.push(textValue(p, version));
+        break;
+      case 'CATEGORIES':
+        for (const c of listValue(p, version)) if (!categories.includes(c)) categories.push(c);
+        break;
+      case 'PHOTO':
+        if (first(upper)) photo = { uri: photoUri(p) };
+        break;
+      default:
+        if (upper === 'IMPP' || upper in IM_PROPERTIES) {
+          const im = imService(p, version);
+          ims.push({ ...item(im.value.trim()), service: im.service });
+        }
+    }
+  });
+
+  return {
+    version,
+    uid,
+    kind,
+    formattedName,
+    name,
+    phoneticName: phonetic,
+    nicknames,
+    organization,
+    title,
+    role,
+    emails,
+    phones,
+    urls,
+    ims,
+    related,
+    addresses,
+    birthday,
+    anniversary,
+    dates,
+    note: notes.join('\n\n'),
+    categories,
+    photo,
+  };
+}
+
+/** The name to show: FN, else one built from N, organisation, e-mail or phone. */
+export function displayName(c: Contact): string {
+  if (c.formattedName.trim() !== '') return c.formattedName.trim();
+  const n = [c.name.prefix, c.name.given, c.name.additional, c.name.family, c.name.suffix].filter((s) => s.trim() !== '').join(' ');
+  if (n !== '') return n;
+  return c.organization.name || c.emails[0]?.value || c.phones[0]?.value || '';
+}

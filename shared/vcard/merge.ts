@@ -1,0 +1,198 @@
+/**
+ * Three-way merge by property. Cards are compared by content, not bytes: servers re-serialise
+ * (Radicale), re-order, change parameter case and renumber `itemN` groups (Google), so each
+ * property, together with the lines of its group (`item1.EMAIL` + `item1.X-ABLabel`), becomes one
+ * unit whose key ignores the group's name, parameter order and spelling, and escaping.
+ *
+ * For every unit of the base we find what each side did (kept it, removed it, or changed it into
+ * another unit of the same kind). Changes to different units combine; both sides changing the same
+ * unit differently is a conflict: the merged card keeps the local value and the conflict carries
+ * both, so nothing is lost until someone decides. An edit against a delete keeps the edit.
+ */
+import { propertyLine } from './serialize';
+import { transferDecoded, unescapeText } from './escape';
+import { versionOf } from './contact';
+import type { VCard, VCardVersion, VProperty } from './types';
+
+export interface MergeConflict {
+  /** The property name of the unit (`FN`, `EMAIL`, ...). */
+  readonly property: string;
+  /** Content lines of each side; null where that side has no such unit (never had, or deleted it). */
+  readonly base: readonly string[] | null;
+  readonly local: readonly string[] | null;
+  readonly remote: readonly string[] | null;
+}
+
+export interface MergeResult {
+  readonly card: VCard;
+  readonly conflicts: readonly MergeConflict[];
+}
+
+interface Unit {
+  kind: string;
+  key: string;
+  props: VProperty[];
+}
+
+const COMPANIONS = /^X-AB(LABEL|ADR)$/i;
+/** Properties a card has at most once: two different additions of these conflict. */
+const SINGLE = new Set(['FN', 'N', 'BDAY', 'ANNIVERSARY', 'GENDER', 'KIND', 'UID', 'PHOTO', 'VERSION']);
+/** Bookkeeping every writer touches; never a conflict: the remote's wins when both changed. */
+const NOISE = new Set(['REV', 'PRODID', 'X-IRMC-LUID']);
+
+function normalizedLine(p: VProperty, version: VCardVersion): string {
+  const params = p.params
+    .filter((x) => !(x.name !== null && /^(ENCODING|CHARSET)$/i.test(x.name)) && !(x.name === null && /^QUOTED-PRINTABLE$/i.test(x.values[0] ?? '')))
+    .flatMap((x) => x.values.flatMap((v) => v.split(',')).map((v) => `${(x.name ?? 'TYPE').toUpperCase()}=${v.toLowerCase()}`))
+    .sort()
+    .join(';');
+  return `${p.name.toUpperCase()};${params}:${unescapeText(transferDecoded(p), version)}`;
+}
+
+function unitsOf(card: VCard): Unit[] {
+  const version = versionOf(card);
+  const byGroup = new Map<string, Unit>();
+  const units: Unit[] = [];
+  for (const p of card.properties) {
+    const g = p.group?.toLowerCase();
+    let unit = g === undefined ? undefined : byGroup.get(g);
+    if (unit === undefined) {
+      unit = { kind: '', key: '', props: [] };
+      units.push(unit);
+      if (g !== undefined) byGroup.set(g, unit);
+    }
+    unit.props.push(p);
+  }
+  for (const u of units) {
+    const primary = u.props.find((p) => !COMPANIONS.test(p.name)) ?? u.props[0]!;
+    u.kind = primary.name.toUpperCase();
+    u.key = `${u.kind}\n${u.props.map((p) => normalizedLine(p, version)).sort().join('\n')}`;
+  }
+  return units;
+}
+
+type Action = { type: 'keep' } | { type: 'remove' } | { type: 'change'; to: Unit };
+
+/** What one side did to each base unit, and which of its units are new. */
+function diff(base: Unit[], side: Unit[]): { actions: Map<Unit, Action>; origin: Map<Unit, Unit | null> } {
+  const actions = new Map<Unit, Action>();
+  const origin = new Map<Unit, Unit | null>();
+  const unmatchedSide = new Set(side);
+  const removed: Unit[] = [];
+  for (const b of base) {
+    const match = side.find((s) => unmatchedSide.has(s) && s.key === b.key);
+    if (match !== undefined) {
+      unmatchedSide.delete(match);
+      actions.set(b, { type: 'keep' });
+      origin.set(match, b);
+    } else removed.push(b);
+  }
+  // Pair removed and added units of the same kind, in order, as changes.
+  for (const b of removed) {
+    const to = side.find((s) => unmatchedSide.has(s) && s.kind === b.kind);
+    if (to !== undefined) {
+      unmatchedSide.delete(to);
+      actions.set(b, { type: 'change', to });
+      origin.set(to, b);
+    } else actions.set(b, { type: 'remove' });
+  }
+  for (const s of unmatchedSide) origin.set(s, null);
+  return { actions, origin };
+}
+
+const lines = (u: Unit | null | undefined): string[] | null => (u == null ? null : u.props.map(propertyLine));
+
+export function merge(base: VCard, local: VCard, remote: VCard): MergeResult {
+  const baseUnits = unitsOf(base);
+  const localUnits = unitsOf(local);
+  const remoteUnits = unitsOf(remote);
+  const L = diff(baseUnits, localUnits);
+  const R = diff(baseUnits, remoteUnits);
+  const conflicts: MergeConflict[] = [];
+  const out: Unit[] = [];
+
+  const conflict = (kind: string, b: Unit | null, l: Unit | null, r: Unit | null): void => {
+    conflicts.push({ property: kind, base: lines(b), local: lines(l), remote: lines(r) });
+  };
+
+  for (const lu of localUnits) {
+    const b = L.origin.get(lu) ?? null;
+    if (b === null) {
+      out.push(lu); // added locally
+      continue;
+    }
+    const la = L.actions.get(b)!;
+    const ra = R.actions.get(b)!;
+    if (la.type === 'keep') {
+      if (ra.type === 'keep') out.push(lu);
+      else if (ra.type === 'change') out.push(ra.to);
+      // removed remotely and untouched locally: drop it
+    } else if (la.type === 'change') {
+      if (ra.type === 'keep') out.push(lu);
+      else if (ra.type === 'change') {
+        out.push(lu);
+        if (ra.to.key !== lu.key && !NOISE.has(lu.kind)) conflict(lu.kind, b, lu, ra.to);
+        else if (NOISE.has(lu.kind)) out[out.length - 1] = ra.to;
+      } else {
+        out.push(lu); // edited here, deleted there: keep the edit, let the user decide
+        if (!NOISE.has(lu.kind)) conflict(lu.kind, b, lu, null);
+      }
+    }
+  }
+  // Base units deleted locally but changed remotely come back, with a conflict.
+  for (const b of baseUnits) {
+    const la = L.actions.get(b)!;
+    const ra = R.actions.get(b)!;
+    if (la.type === 'remove' && ra.type === 'change') {
+      insertByKind(out, ra.to);
+      if (!NOISE.has(b.kind)) conflict(b.kind, b, null, ra.to);
+    }
+  }
+  // Units added remotely.
+  for (const ru of remoteUnits) {
+    if (R.origin.get(ru) !== null) continue;
+    if (out.some((u) => u.key === ru.key)) continue; // both added the same
+    const existing = out.find((u) => u.kind === ru.kind);
+    if (SINGLE.has(ru.kind) && existing !== undefined) {
+      if (!NOISE.has(ru.kind)) conflict(ru.kind, null, existing, ru);
+      continue;
+    }
+    insertByKind(out, ru);
+  }
+  return { card: { properties: renameClashingGroups(out) }, conflicts };
+}
+
+function insertByKind(out: Unit[], unit: Unit): void {
+  let at = -1;
+  for (let i = 0; i < out.length; i++) if (out[i]!.kind === unit.kind) at = i;
+  out.splice(at < 0 ? out.length : at + 1, 0, unit);
+}
+
+/** Units from two sides may use the same `itemN`; give later ones a free name. */
+function renameClashingGroups(units: Unit[]): VProperty[] {
+  const used = new Set<string>();
+  for (const u of units) for (const p of u.props) if (p.group !== null) used.add(p.group.toLowerCase());
+  const taken = new Set<string>();
+  let next = 1;
+  const props: VProperty[] = [];
+  for (const u of units) {
+    const g = u.props[0]!.group;
+    if (g === null || u.props.some((p) => p.group === null)) {
+      props.push(...u.props);
+      continue;
+    }
+    let name = g;
+    if (taken.has(g.toLowerCase())) {
+      while (used.has(`item${next}`) || taken.has(`item${next}`)) next++;
+      name = `item${next}`;
+    }
+    taken.add(name.toLowerCase());
+    props.push(...u.props.map((p) => ({ ...p, group: name })));
+  }
+  return props;
+}
+
+/** Resolve one conflict by choosing a side's lines (or both, for multi-value properties). */
+export function conflictKey(c: MergeConflict): string {
+  return `${c.property}\n${(c.base ?? []).join('\n')}`;
+}

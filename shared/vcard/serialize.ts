@@ -1,0 +1,60 @@
+import type { VCard, VParam, VProperty } from './types';
+
+const NEEDS_QUOTES = /[:;,]|^\s|\s$/;
+
+function paramText(p: VParam): string {
+  // As read: quoted if it was. A parameter we made (quoted undefined) is quoted when it must be.
+  const values = p.values.map((v) => (p.quoted === true || (p.quoted === undefined && NEEDS_QUOTES.test(v)) ? `"${v}"` : v)).join(',');
+  return p.name === null ? `;${values}` : `;${p.name}=${values}`;
+}
+
+/** The unfolded content line of one property. */
+export function propertyLine(prop: VProperty): string {
+  let head = prop.group === null ? prop.name : `${prop.group}.${prop.name}`;
+  for (const p of prop.params) head += paramText(p);
+  return `${head}:${prop.value}`;
+}
+
+function utf8Length(code: number): number {
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+}
+
+/**
+ * Fold at 75 octets (RFC 6350 §3.2) without splitting a UTF-8 sequence or a surrogate pair.
+ * Quoted-printable values carry their own soft line breaks and are written as they are.
+ */
+export function foldLine(line: string): string {
+  if (line.length <= 75 && !/[^\x00-\x7f]/.test(line)) return line;
+  if (line.includes('=\r\n')) return line;
+  let out = '';
+  let octets = 0;
+  let start = 0;
+  for (let i = 0; i < line.length; ) {
+    const code = line.codePointAt(i)!;
+    const width = utf8Length(code);
+    const step = code > 0xffff ? 2 : 1;
+    if (octets + width > 75) {
+      out += `${line.slice(start, i)}\r\n `;
+      start = i;
+      octets = 1; // the leading space of the continuation line
+    }
+    octets += width;
+    i += step;
+  }
+  return out + line.slice(start);
+}
+
+export function serializeVCard(card: VCard): string {
+  let out = 'BEGIN:VCARD\r\n';
+  for (const prop of card.properties) {
+    const line = foldLine(propertyLine(prop));
+    // A quoted-printable value ending in a soft break was closed by a blank line; write it again,
+    // or a reader would join the next property to it.
+    out += line.endsWith('=') && /quoted-printable/i.test(line.slice(0, line.indexOf(':'))) ? `${line}\r\n\r\n` : `${line}\r\n`;
+  }
+  return `${out}END:VCARD\r\n`;
+}
+
+export function serializeVCards(cards: readonly VCard[]): string {
+  return cards.map(serializeVCard).join('');
+}
