@@ -1,0 +1,49 @@
+import { app, dialog, safeStorage, shell, type BrowserWindow } from 'electron';
+import type { FileFilter, Platform } from '../platform/platform';
+
+/** The Platform on Electron: the OS's browser, keychain-backed safeStorage, native dialogs. */
+export class ElectronPlatform implements Platform {
+  readonly shell = 'electron' as const;
+
+  constructor(private readonly window: () => BrowserWindow | null) {}
+
+  async openExternal(url: string): Promise<void> {
+    await shell.openExternal(url);
+  }
+
+  async encryptSecret(plain: string): Promise<Uint8Array> {
+    if (!safeStorage.isEncryptionAvailable()) throw new Error('no OS encryption available for secrets');
+    return new Uint8Array(safeStorage.encryptString(plain));
+  }
+
+  async decryptSecret(data: Uint8Array): Promise<string> {
+    return safeStorage.decryptString(Buffer.from(data));
+  }
+
+  async showOpenDialog(options: { title: string; filters: readonly FileFilter[]; multiple: boolean }): Promise<string[] | null> {
+    const win = this.window();
+    const props: ('openFile' | 'multiSelections')[] = options.multiple ? ['openFile', 'multiSelections'] : ['openFile'];
+    const opts = { title: options.title, filters: options.filters.map((f) => ({ name: f.name, extensions: [...f.extensions] })), properties: props };
+    const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+    return result.canceled ? null : result.filePaths;
+  }
+
+  async showSaveDialog(options: { title: string; defaultName: string; filters: readonly FileFilter[] }): Promise<string | null> {
+    const win = this.window();
+    const opts = { title: options.title, defaultPath: options.defaultName, filters: options.filters.map((f) => ({ name: f.name, extensions: [...f.extensions] })) };
+    const result = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+    return result.canceled || result.filePath === undefined ? null : result.filePath;
+  }
+
+  userDataDir(): string {
+    return app.getPath('userData');
+  }
+
+  locale(): string {
+    return app.getPreferredSystemLanguages()[0] ?? app.getLocale();
+  }
+
+  appVersion(): string {
+    return app.getVersion();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The Platform in plain Node, for the browser harness and tests. Secrets are encrypted with
+ * AES-256-GCM under a random key kept in the data folder (mode 0600): at rest they are never
+ * plain text, as with Electron's safeStorage, though the key sits beside them rather than in an OS
+ * keychain. External URLs are recorded (and printed) instead of starting a browser, so tests can
+ * check what would have been opened.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileFilter, Platform } from './platform';
+
+export interface NodePlatformOptions {
+  dataDir: string;
+  version: string;
+  locale?: string;
+  /** Called for every URL handed to the OS; defaults to printing it. */
+  onOpenExternal?: (url: string) => void;
+}
+
+export class NodePlatform implements Platform {
+  readonly shell = 'harness' as const;
+  readonly opened: string[] = [];
+  private key: Buffer | null = null;
+
+  constructor(private readonly options: NodePlatformOptions) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  }
+
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    (this.options.onOpenExternal ?? ((u) => console.log(`[harness] would open externally: ${u}`)))(url);
+  }
+
+  private secretKey(): Buffer {
+    if (this.key !== null) return this.key;
+    const file = join(this.options.dataDir, 'secret.key');
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600 });
+    this.key = readFileSync(file);
+    return this.key;
+  }
+
+  async encryptSecret(plain: string): Promise<Uint8Array> {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.secretKey(), iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]));
+  }
+
+  async decryptSecret(data: Uint8Array): Promise<string> {
+    const buf = Buffer.from(data);
+    const decipher = createDecipheriv('aes-256-gcm', this.secretKey(), buf.subarray(0, 12));
+    decipher.setAuthTag(buf.subarray(12, 28));
+    return Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  async showOpenDialog(): Promise<string[] | null> {
+    // No native dialog in the harness: the renderer's own file input is used there.
+    return null;
+  }
+
+  async showSaveDialog(options: { title: string; defaultName: string; filters: readonly FileFilter[] }): Promise<string | null> {
+    const dir = join(this.options.dataDir, 'exports');
+    mkdirSync(dir, { recursive: true });
+    return join(dir, options.defaultName);
+  }
+
+  userDataDir(): string {
+    return this.options.dataDir;
+  }
+
+  locale(): string {
+    return this.options.locale ?? Intl.DateTimeFormat().resolvedOptions().locale;
+  }
+
+  appVersion(): string {
+    return this.options.version;
+  }
+}

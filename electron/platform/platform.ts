@@ -1,0 +1,25 @@
+/**
+ * What the main-process core needs from the desktop, and nothing more. Electron implements it in
+ * `electron/main`; the browser harness implements it with plain Node (`node-platform.ts`), so
+ * everything that uses it runs and is tested without the Electron binary.
+ */
+export interface FileFilter {
+  readonly name: string;
+  readonly extensions: readonly string[];
+}
+
+export interface Platform {
+  readonly shell: 'electron' | 'harness';
+  /** Open an already-vetted URL (http(s), mailto, tel) in the system's handler. */
+  openExternal(url: string): Promise<void>;
+  /** Encrypt a secret for storage at rest (Electron: safeStorage, the OS keychain). */
+  encryptSecret(plain: string): Promise<Uint8Array>;
+  decryptSecret(data: Uint8Array): Promise<string>;
+  showOpenDialog(options: { title: string; filters: readonly FileFilter[]; multiple: boolean }): Promise<string[] | null>;
+  showSaveDialog(options: { title: string; defaultName: string; filters: readonly FileFilter[] }): Promise<string | null>;
+  /** The per-user folder for settings, accounts and encrypted secrets. */
+  userDataDir(): string;
+  /** The OS's preferred UI locale (BCP 47). */
+  locale(): string;
+  appVersion(): string;
+}

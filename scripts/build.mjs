@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// One Vite setup builds every part: the renderer (browser page), the Electron main process and
+// preload (CommonJS for Node/Electron; the sandboxed preload cannot be ESM), and the harness bridge.
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const quiet = { logLevel: 'warn', configFile: false, root };
+
+export const configs = {
+  renderer: {
+    ...quiet,
+    root: `${root}/renderer`,
+    base: './',
+    build: { outDir: `${root}/dist/renderer`, emptyOutDir: true, target: 'chrome120', sourcemap: true, modulePreload: { polyfill: false } },
+  },
+  main: {
+    ...quiet,
+    build: {
+      outDir: `${root}/dist/main`,
+      emptyOutDir: true,
+      target: 'node20',
+      ssr: true,
+      sourcemap: true,
+      lib: { entry: `${root}/electron/main/main.ts`, formats: ['cjs'], fileName: () => 'main.cjs' },
+      rollupOptions: { external },
+    },
+    ssr: { noExternal: true },
+  },
+  preload: {
+    ...quiet,
+    build: {
+      outDir: `${root}/dist/preload`,
+      emptyOutDir: true,
+      target: 'chrome120',
+      sourcemap: true,
+      lib: { entry: `${root}/electron/preload/index.ts`, formats: ['cjs'], fileName: () => 'preload.cjs' },
+      rollupOptions: { external: ['electron'] },
+    },
+  },
+  bridge: {
+    ...quiet,
+    build: {
+      outDir: `${root}/dist/harness`,
+      emptyOutDir: true,
+      target: 'chrome120',
+      lib: { entry: `${root}/tests/harness/bridge.ts`, formats: ['iife'], name: 'CardinalBridge', fileName: () => 'bridge.js' },
+    },
+  },
+};
+
+const only = process.argv.slice(2);
+for (const [name, config] of Object.entries(configs)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  await build(config);
+}
+console.log(`built ${only.length > 0 ? only.join(', ') : Object.keys(configs).join(', ')} into dist/`);

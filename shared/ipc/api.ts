@@ -1,0 +1,34 @@
+/**
+ * Builds `window.cardinal` from a transport. The preload (Electron) and the harness bridge
+ * (browser) both call this, so the page sees the same named methods in both shells.
+ */
+import { CardinalError, toTransferError, type Reply } from '../errors';
+import type { CardinalApi, Events, RequestName, Requests, StoreHandlers, StoreRequestName, Transport } from './contract';
+
+async function call<K extends RequestName>(t: Transport, channel: K, args: Requests[K]['args']): Promise<Requests[K]['result']> {
+  const reply = await t.invoke(channel, args);
+  if (!reply.ok) throw new CardinalError(reply.error.code, reply.error.message);
+  return reply.value as Requests[K]['result'];
+}
+
+export function createCardinalApi(t: Transport): CardinalApi {
+  return {
+    getAppInfo: () => call(t, 'getAppInfo', []),
+    openExternal: (url: string) => call(t, 'openExternal', [url]),
+    onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
+    serveStore: (handlers: StoreHandlers) =>
+      t.serve(async (name: StoreRequestName, args): Promise<Reply<unknown>> => {
+        try {
+          const fn = handlers[name] as (...a: readonly unknown[]) => Promise<unknown>;
+          return { ok: true, value: await fn(...args) };
+        } catch (err) {
+          return { ok: false, error: toTransferError(err) };
+        }
+      }),
+  } satisfies CardinalApi;
+}
+
+/** Channel names the transports use beside the request channels (which are the method names). */
+export const STORE_REQUEST_CHANNEL = 'store:request';
+export const STORE_REPLY_CHANNEL = 'store:reply';
+export const eventChannel = (event: string): string => `event:${event}`;
