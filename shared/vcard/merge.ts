@@ -148,13 +148,18 @@ export function merge(base: VCard, local: VCard, remote: VCard): MergeResult {
       if (!NOISE.has(b.kind)) conflict(b.kind, b, null, ra.to);
     }
   }
-  // Units added remotely.
+  // Units added remotely. Only the local side's own additions can duplicate or contradict them.
+  const localAdded = localUnits.filter((u) => L.origin.get(u) === null);
   for (const ru of remoteUnits) {
     if (R.origin.get(ru) !== null) continue;
-    if (out.some((u) => u.key === ru.key)) continue; // both added the same
-    const existing = out.find((u) => u.kind === ru.kind);
-    if (SINGLE.has(ru.kind) && existing !== undefined) {
-      if (!NOISE.has(ru.kind)) conflict(ru.kind, null, existing, ru);
+    const same = localAdded.findIndex((u) => u.key === ru.key);
+    if (same >= 0) {
+      localAdded.splice(same, 1); // both added the same thing
+      continue;
+    }
+    const rival = localAdded.find((u) => u.kind === ru.kind);
+    if (SINGLE.has(ru.kind) && rival !== undefined) {
+      if (!NOISE.has(ru.kind)) conflict(ru.kind, null, rival, ru);
       continue;
     }
     insertByKind(out, ru);

@@ -11,8 +11,9 @@ import {
   type VProperty,
 } from './types';
 
-// RFC 6350 allows letters, digits and '-'; writers also use '_' and '/' (`X-messaging/xmpp-All`).
-const NAME_OK = /^[A-Za-z0-9_/+-]+$/;
+// RFC 6350 allows letters, digits and '-'. Writers also use '_', '/' and even spaces
+// (`X-messaging/xmpp-All`, `X-GOOGLE TALK`): keep such a property as written rather than lose it.
+const NAME_OK = /^[^\s;:"]([^;:"]*[^\s;:"])?$/;
 
 /** Thrown by `parseVCard` (one card expected) with the line at fault. */
 export class VCardError extends Error {
@@ -71,6 +72,8 @@ export function parseContentLine(text: string): VProperty | null {
   const group = dot > 0 ? fullName.slice(0, dot) : null;
   const name = dot > 0 ? fullName.slice(dot + 1) : fullName;
   if (!NAME_OK.test(name) || (group !== null && !/^[A-Za-z0-9_.-]+$/.test(group))) return null;
+  // eslint-disable-next-line no-control-regex -- a name with control characters is not a name
+  if (/[\u0000-\u001f]/.test(name)) return null;
   const params: VParam[] = [];
   for (let i = 1; i < segments.length; i++) {
     const seg = segments[i]!;
@@ -108,6 +111,8 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
   // A stack, because Android and others nest whole cards inside a card (each is its own contact).
   const stack: OpenCard[] = [];
   let strayReported = false;
+  let otherComponent: string | null = null;
+  let tooMany = false;
   const begin = (line: number): OpenCard => ({ line, properties: [], warnings: [], size: 0, failed: null, nested: 0 });
 
   const fail = (card: OpenCard, code: VCardParseError['code'], line: number, message: string): void => {
@@ -116,15 +121,24 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
   const close = (card: OpenCard): void => {
     if (card.failed !== null) errors.push(card.failed);
     else if (cards.length >= lim.maxCards) {
-      if (cards.length === lim.maxCards) {
-        errors.push({ code: 'too-many-cards', line: card.line, message: `more than ${lim.maxCards} cards; the rest were not read` });
-      }
+      if (!tooMany) errors.push({ code: 'too-many-cards', line: card.line, message: `more than ${lim.maxCards} cards; the rest were not read` });
+      tooMany = true;
     } else cards.push({ card: { properties: card.properties }, line: card.line, warnings: card.warnings });
   };
 
   for (const ll of logicalLines(text, lim.maxLineLength)) {
     const open = stack[stack.length - 1];
     if (open === undefined) {
+      if (otherComponent !== null) {
+        if (ll.text.trim().toUpperCase() === `END:${otherComponent}`) otherComponent = null;
+        continue;
+      }
+      const other = /^BEGIN:([A-Z0-9-]+)\s*$/i.exec(ll.text.trim());
+      if (other !== null && other[1]!.toUpperCase() !== 'VCARD') {
+        otherComponent = other[1]!.toUpperCase();
+        errors.push({ code: 'other-component', line: ll.line, message: `skipped a ${otherComponent} block: not a vCard` });
+        continue;
+      }
       if (isMarker(ll.text, 'BEGIN')) {
         stack.push(begin(ll.line));
         strayReported = false;

@@ -58,7 +58,9 @@ export type ParseErrorCode =
   | 'card-too-large'
   | 'too-many-properties'
   | 'too-many-cards'
-  | 'bad-encoding';
+  | 'bad-encoding'
+  /** A block that is not a vCard (SOGo's BEGIN:VLIST, a calendar): skipped, reported once. */
+  | 'other-component';
 
 /** A card (or a stretch of input) that could not be read, with the 1-based line where it failed. */
 export interface VCardParseError {

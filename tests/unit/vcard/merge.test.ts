@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { merge, parseVCard, serializeVCard, toContact } from '../../../shared/vcard';
+
+const card = (...props: string[]) => parseVCard(['BEGIN:VCARD', 'VERSION:3.0', 'UID:1', ...props, 'END:VCARD', ''].join('\r\n'));
+const BASE = ['FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TEL:111', 'NOTE:base note'];
+
+describe('three-way merge by property', () => {
+  it('combines changes to different properties without a question', () => {
+    const local = card('FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TEL:222', 'NOTE:base note');
+    const remote = card('FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TEL:111', 'NOTE:new remote note');
+    const { card: merged, conflicts } = merge(card(...BASE), local, remote);
+    expect(conflicts).toEqual([]);
+    const c = toContact(merged);
+    expect(c.phones.map((p) => p.value)).toEqual(['222']);
+    expect(c.note).toBe('new remote note');
+  });
+
+  it('combines edits of different values of one multi-value field', () => {
+    const local = card(...BASE.map((l) => (l === 'TEL:111' ? 'TEL:111' : l)), 'TEL:333');
+    const remote = card(...BASE.map((l) => (l === 'EMAIL:ada@example.org' ? 'EMAIL:ada@analytical.engine' : l)));
+    const { card: merged, conflicts } = merge(card(...BASE), local, remote);
+    expect(conflicts).toEqual([]);
+    const c = toContact(merged);
+    expect(c.phones.map((p) => p.value)).toEqual(['111', '333']);
+    expect(c.emails.map((e) => e.value)).toEqual(['ada@analytical.engine']);
+  });
+
+  it('returns a conflict with both values when both sides changed the same property differently', () => {
+    const local = card(...BASE.map((l) => (l.startsWith('FN:') ? 'FN:Ada King' : l)));
+    const remote = card(...BASE.map((l) => (l.startsWith('FN:') ? 'FN:Augusta Ada' : l)));
+    const { card: merged, conflicts } = merge(card(...BASE), local, remote);
+    expect(conflicts).toEqual([{ property: 'FN', base: ['FN:Ada Lovelace'], local: ['FN:Ada King'], remote: ['FN:Augusta Ada'] }]);
+    expect(toContact(merged).formattedName).toBe('Ada King'); // local kept in the card until decided
+  });
+
+  it('agrees silently when both sides made the same change', () => {
+    const both = card(...BASE.map((l) => (l.startsWith('TEL') ? 'TEL:999' : l)));
+    expect(merge(card(...BASE), both, both).conflicts).toEqual([]);
+  });
+
+  it('keeps an edit made on one side to a property the other side deleted, and says so', () => {
+    const local = card(...BASE.filter((l) => !l.startsWith('NOTE')));
+    const remote = card(...BASE.map((l) => (l.startsWith('NOTE') ? 'NOTE:edited remotely' : l)));
+    const { card: merged, conflicts } = merge(card(...BASE), local, remote);
+    expect(toContact(merged).note).toBe('edited remotely');
+    expect(conflicts).toEqual([expect.objectContaining({ property: 'NOTE', local: null, remote: ['NOTE:edited remotely'] })]);
+  });
+
+  it('sees through a server that re-serialises: parameter case and order, groups renumbered', () => {
+    const base = card('FN:A', 'item1.EMAIL;TYPE=INTERNET;TYPE=HOME:a@x', 'item1.X-ABLabel:Private', 'TEL:1');
+    const remote = card('FN:A', 'TEL:1', 'item7.EMAIL;type=home,internet:a@x', 'item7.X-ABLabel:Private');
+    const local = card('FN:A', 'item1.EMAIL;TYPE=INTERNET;TYPE=HOME:a@x', 'item1.X-ABLabel:Private', 'TEL:2');
+    const { card: merged, conflicts } = merge(base, local, remote);
+    expect(conflicts).toEqual([]);
+    const c = toContact(merged);
+    expect(c.emails).toHaveLength(1);
+    expect(c.emails[0]).toMatchObject({ value: 'a@x', label: 'Private' });
+    expect(c.phones.map((p) => p.value)).toEqual(['2']);
+  });
+
+  it('keeps additions from both sides, and gives clashing new groups distinct names', () => {
+    const local = card(...BASE, 'item1.URL:https://local.example', 'item1.X-ABLabel:Blog');
+    const remote = card(...BASE, 'item1.URL:https://remote.example', 'item1.X-ABLabel:Work');
+    const { card: merged, conflicts } = merge(card(...BASE), local, remote);
+    expect(conflicts).toEqual([]);
+    const urls = toContact(merged).urls.map((u) => [u.value, u.label]);
+    expect(urls).toEqual([
+      ['https://local.example', 'Blog'],
+      ['https://remote.example', 'Work'],
+    ]);
+    expect(serializeVCard(merged)).toMatch(/item2\.URL/);
+  });
+
+  it('takes the remote REV and PRODID without calling it a conflict', () => {
+    const local = card(...BASE, 'REV:2024-01-01T00:00:00Z');
+    const remote = card(...BASE, 'REV:2024-02-02T00:00:00Z');
+    const base = card(...BASE, 'REV:2023-01-01T00:00:00Z');
+    const { card: merged, conflicts } = merge(base, local, remote);
+    expect(conflicts).toEqual([]);
+    expect(serializeVCard(merged)).toContain('REV:2024-02-02T00:00:00Z');
+  });
+
+  it('two different additions of a single-valued property conflict instead of doubling it', () => {
+    const base = card('FN:A');
+    const { card: merged, conflicts } = merge(base, card('FN:A', 'BDAY:2000-01-01'), card('FN:A', 'BDAY:2000-02-02'));
+    expect(conflicts).toEqual([expect.objectContaining({ property: 'BDAY' })]);
+    expect(serializeVCard(merged).match(/BDAY/g)).toHaveLength(1);
+  });
+});
