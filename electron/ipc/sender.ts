@@ -13,7 +13,9 @@ export interface SenderFacts {
 export function isTrustedFrame(facts: SenderFacts, appOrigin: string): boolean {
   if (facts.windowId === null || facts.senderId !== facts.windowId || !facts.isMainFrame || facts.frameUrl === null) return false;
   try {
-    return new URL(facts.frameUrl).origin === appOrigin;
+    // Not URL.origin: Node gives 'null' for schemes it does not know, such as cardinal://.
+    const url = new URL(facts.frameUrl);
+    return `${url.protocol}//${url.host}` === appOrigin;
   } catch {
     return false;
   }

@@ -13,8 +13,8 @@ export function App() {
   const lang = pickLanguage(info?.locale ?? navigator.language);
   const t = translator(lang);
   useEffect(() => {
-    document.documentElement.lang = lang;
-    document.documentElement.dir = direction(lang);
+    document.documentElement.setAttribute('lang', lang);
+    document.documentElement.setAttribute('dir', direction(lang));
   }, [lang]);
 
   return (

@@ -5,7 +5,7 @@
  * which case only what the user changed is written over it.
  */
 import { formatDate, sameDate, type DateValue } from './dates';
-import { escapeText, encodeQuotedPrintable, typesOf } from './escape';
+import { escapeText, encodeQuotedPrintable, isAscii, typesOf } from './escape';
 import {
   EMPTY_NAME,
   IM_PROPERTIES,
@@ -40,7 +40,7 @@ function encodeValue(text: string, version: VCardVersion, escaped: string): { va
       ],
     };
   }
-  return { value: escaped, params: /[^\x00-\x7f]/.test(text) ? [{ name: 'CHARSET', values: ['UTF-8'] }] : [] };
+  return { value: escaped, params: isAscii(text) ? [] : [{ name: 'CHARSET', values: ['UTF-8'] }] };
 }
 
 function structured(parts: readonly string[], version: VCardVersion): string {

@@ -6,6 +6,21 @@
 import { decodeWith } from './bytes';
 import type { VCardVersion, VParam, VProperty } from './types';
 
+/** True when every character is 7-bit ASCII. */
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** True when the text holds a C0 control character or DEL. */
+export function hasControlChars(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export function unescapeText(raw: string, version: VCardVersion): string {
   if (raw.indexOf('\\') < 0) return raw;
   let out = '';

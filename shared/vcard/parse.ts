@@ -1,4 +1,5 @@
 import { decodeVCardBytes } from './bytes';
+import { hasControlChars } from './escape';
 import { headEnd, logicalLines, type LogicalLine } from './lines';
 import {
   DEFAULT_LIMITS,
@@ -72,8 +73,7 @@ export function parseContentLine(text: string): VProperty | null {
   const group = dot > 0 ? fullName.slice(0, dot) : null;
   const name = dot > 0 ? fullName.slice(dot + 1) : fullName;
   if (!NAME_OK.test(name) || (group !== null && !/^[A-Za-z0-9_.-]+$/.test(group))) return null;
-  // eslint-disable-next-line no-control-regex -- a name with control characters is not a name
-  if (/[\u0000-\u001f]/.test(name)) return null;
+  if (hasControlChars(name)) return null; // a name with control characters is not a name
   const params: VParam[] = [];
   for (let i = 1; i < segments.length; i++) {
     const seg = segments[i]!;

@@ -1,3 +1,4 @@
+import { isAscii } from './escape';
 import type { VCard, VParam, VProperty } from './types';
 
 const NEEDS_QUOTES = /[:;,]|^\s|\s$/;
@@ -24,7 +25,7 @@ function utf8Length(code: number): number {
  * Quoted-printable values carry their own soft line breaks and are written as they are.
  */
 export function foldLine(line: string): string {
-  if (line.length <= 75 && !/[^\x00-\x7f]/.test(line)) return line;
+  if (line.length <= 75 && isAscii(line)) return line;
   if (line.includes('=\r\n')) return line;
   let out = '';
   let octets = 0;

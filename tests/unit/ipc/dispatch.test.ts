@@ -1,0 +1,106 @@
+import { describe, expect, it, vi } from 'vitest';
+import { dispatch } from '../../../electron/core/dispatch';
+import { createRequestHandlers } from '../../../electron/core/handlers';
+import { PendingStoreRequests } from '../../../electron/core/store-port';
+import { isTrustedFrame } from '../../../electron/ipc/sender';
+import { NodePlatform } from '../../../electron/platform/node-platform';
+import { CardinalError, toTransferError } from '../../../shared/errors';
+import { isExternalUrlAllowed } from '../../../shared/urls';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function platform() {
+  return new NodePlatform({ dataDir: mkdtempSync(join(tmpdir(), 'cardinal-unit-')), version: '9.9.9', locale: 'fa-IR', onOpenExternal: () => {} });
+}
+
+describe('request dispatch', () => {
+  it('answers a valid request', async () => {
+    const reply = await dispatch(createRequestHandlers(platform()), 'getAppInfo', []);
+    expect(reply).toEqual({ ok: true, value: expect.objectContaining({ name: 'Cardinal', version: '9.9.9', shell: 'harness', locale: 'fa-IR' }) });
+  });
+
+  it('refuses unknown channels, including inherited names', async () => {
+    const handlers = createRequestHandlers(platform());
+    for (const channel of ['nope', 'toString', '__proto__', 42, null]) {
+      expect(await dispatch(handlers, channel, [])).toEqual({ ok: false, error: { code: 'invalid-argument', message: 'unknown request' } });
+    }
+  });
+
+  it('refuses arguments that fail validation, before acting', async () => {
+    const p = platform();
+    const handlers = createRequestHandlers(p);
+    for (const args of [[], [42], ['https://a.example', 'extra'], 'not-a-list', [{}]]) {
+      const reply = await dispatch(handlers, 'openExternal', args);
+      expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+    expect(p.opened).toEqual([]);
+  });
+
+  it('hands only http(s), mailto and tel to the OS', async () => {
+    const p = platform();
+    const handlers = createRequestHandlers(p);
+    for (const url of ['https://example.org/a?b', 'http://example.org', 'mailto:a@b.c', 'tel:+15550100']) {
+      expect(await dispatch(handlers, 'openExternal', [url])).toEqual({ ok: true, value: undefined });
+    }
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'https://', 'http://a b', 'https://a\u0000b']) {
+      expect(isExternalUrlAllowed(url)).toBe(false);
+      expect(await dispatch(handlers, 'openExternal', [url])).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+    expect(p.opened).toEqual(['https://example.org/a?b', 'http://example.org', 'mailto:a@b.c', 'tel:+15550100']);
+  });
+
+  it('never lets an internal error’s details cross the boundary', () => {
+    expect(toTransferError(new Error('token=ya29.secret at /home/u/x'))).toEqual({ code: 'internal', message: 'An unexpected error occurred in the main process.' });
+    expect(toTransferError(new CardinalError('conflict', 'edited elsewhere'))).toEqual({ code: 'conflict', message: 'edited elsewhere' });
+  });
+});
+
+describe('sender check', () => {
+  const ok = { frameUrl: 'cardinal://app/index.html', isMainFrame: true, senderId: 3, windowId: 3 };
+  it('trusts our window’s main frame on our origin only', () => {
+    expect(isTrustedFrame(ok, 'cardinal://app')).toBe(true);
+    expect(isTrustedFrame({ ...ok, senderId: 4 }, 'cardinal://app')).toBe(false);
+    expect(isTrustedFrame({ ...ok, isMainFrame: false }, 'cardinal://app')).toBe(false);
+    expect(isTrustedFrame({ ...ok, frameUrl: 'https://evil.example/' }, 'cardinal://app')).toBe(false);
+    expect(isTrustedFrame({ ...ok, frameUrl: null }, 'cardinal://app')).toBe(false);
+    expect(isTrustedFrame({ ...ok, windowId: null }, 'cardinal://app')).toBe(false);
+    expect(isTrustedFrame({ ...ok, frameUrl: 'not a url' }, 'cardinal://app')).toBe(false);
+  });
+});
+
+describe('store requests from main to the renderer', () => {
+  it('matches answers to requests by id and turns error replies into typed errors', async () => {
+    const sent: { id: number; name: string }[] = [];
+    const port = new PendingStoreRequests((m) => sent.push(m));
+    const a = port.request('getStoreStats');
+    const b = port.request('getStoreStats');
+    port.receive({ id: sent[1]!.id, reply: { ok: false, error: { code: 'not-found', message: 'no store' } } });
+    port.receive({ id: sent[0]!.id, reply: { ok: true, value: { contacts: 7 } } });
+    await expect(a).resolves.toEqual({ contacts: 7 });
+    await expect(b).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('ignores malformed and unknown answers, and fails a request nobody answers', async () => {
+    vi.useFakeTimers();
+    const port = new PendingStoreRequests(() => {}, 1000);
+    const pending = port.request('getStoreStats');
+    port.receive('garbage');
+    port.receive({ id: 999, reply: { ok: true, value: 1 } });
+    port.receive({ id: 1, reply: { ok: 'yes' } });
+    vi.advanceTimersByTime(1001);
+    await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
+    vi.useRealTimers();
+  });
+});
+
+describe('secrets at rest in the Node platform', () => {
+  it('encrypts so the plain text is not in the stored bytes, and decrypts back', async () => {
+    const p = platform();
+    const sealed = await p.encryptSecret('refresh-token-1/abc');
+    expect(Buffer.from(sealed).toString('latin1')).not.toContain('refresh-token');
+    expect(await p.decryptSecret(sealed)).toBe('refresh-token-1/abc');
+    sealed[sealed.length - 1]! ^= 1;
+    await expect(p.decryptSecret(sealed)).rejects.toThrow();
+  });
+});
