@@ -49,11 +49,26 @@ export const configs = {
       lib: { entry: `${root}/tests/harness/bridge.ts`, formats: ['iife'], name: 'CardinalBridge', fileName: () => 'bridge.js' },
     },
   },
+  // Benchmarks run on bundled code, as the app does (not through a TS loader that adds helpers).
+  bench: {
+    ...quiet,
+    build: {
+      outDir: `${root}/dist/bench`,
+      emptyOutDir: true,
+      target: 'node20',
+      ssr: true,
+      minify: false,
+      lib: { entry: process.env.BENCH_ENTRY ?? `${root}/tests/bench/run.ts`, formats: ['es'], fileName: () => 'run.mjs' },
+      rollupOptions: { external, output: { entryFileNames: 'run.mjs' } },
+    },
+    ssr: { noExternal: true },
+  },
 };
 
+const DEFAULT = ['renderer', 'main', 'preload', 'bridge'];
 const only = process.argv.slice(2);
 for (const [name, config] of Object.entries(configs)) {
-  if (only.length > 0 && !only.includes(name)) continue;
+  if (only.length > 0 ? !only.includes(name) : !DEFAULT.includes(name)) continue;
   await build(config);
 }
-console.log(`built ${only.length > 0 ? only.join(', ') : Object.keys(configs).join(', ')} into dist/`);
+console.log(`built ${(only.length > 0 ? only : DEFAULT).join(', ')} into dist/`);

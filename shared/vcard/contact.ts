@@ -144,10 +144,17 @@ export function propertyKey(prop: VProperty): string {
   return fnv1a(`${prop.name.toUpperCase()}|${params}|${prop.value}`);
 }
 
-/** Keys for every property of a card, made unique by occurrence (`k`, `k~2`, ...). */
+/** Properties that become multi-value items in the view, and so need ids. */
+const ITEM_NAMES = new Set(['EMAIL', 'TEL', 'URL', 'ADR', 'RELATED', 'X-ABRELATEDNAMES', 'X-ABDATE', 'IMPP', ...Object.keys(IM_PROPERTIES)]);
+
+/**
+ * Ids for the properties of a card that become multi-value items (empty for the others), made
+ * unique by occurrence (`k`, `k~2`, ...) when two are identical.
+ */
 export function propertyIds(card: VCard): string[] {
   const seen = new Map<string, number>();
   return card.properties.map((p) => {
+    if (!ITEM_NAMES.has(p.name.toUpperCase())) return '';
     const key = propertyKey(p);
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
@@ -162,10 +169,6 @@ function groupLabels(card: VCard, version: VCardVersion): Map<string, string> {
     if (p.group !== null && p.name.toUpperCase() === 'X-ABLABEL') labels.set(p.group.toLowerCase(), textValue(p, version));
   }
   return labels;
-}
-
-function isPref(prop: VProperty): boolean {
-  return hasParam(prop, 'TYPE', 'pref') || paramValues(prop, 'PREF').length > 0;
 }
 
 function photoUri(prop: VProperty): string {
@@ -185,6 +188,12 @@ function imService(prop: VProperty, version: VCardVersion): { service: string; v
   const declared = paramValues(prop, 'X-SERVICE-TYPE')[0];
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase() ?? '';
   return { service: (declared ?? scheme).toLowerCase(), value };
+}
+
+function makeItem(p: VProperty, id: string, value: string, label: string): ContactItem {
+  const types = typesOf(p);
+  const pref = types.includes('pref') || paramValues(p, 'PREF').length > 0;
+  return { id, value, types: pref ? types.filter((t) => t !== 'pref') : types, label, pref };
 }
 
 /** Read the contact view of a card. */
@@ -221,13 +230,7 @@ export function toContact(card: VCard): Contact {
   card.properties.forEach((p, i) => {
     const id = ids[i]!;
     const upper = p.name.toUpperCase();
-    const item = (value: string): ContactItem => ({
-      id,
-      value,
-      types: typesOf(p).filter((t) => t !== 'pref'),
-      label: labelOf(p),
-      pref: isPref(p),
-    });
+    const item = (value: string): ContactItem => makeItem(p, id, value, labelOf(p));
     switch (upper) {
       case 'UID':
         if (first(upper)) uid = textValue(p, version);

@@ -121,16 +121,23 @@ export function paramValues(prop: VProperty, name: string): string[] {
 
 /** TYPE values, including 2.1's bare parameters (`TEL;HOME;VOICE`), lower-cased, unique. */
 export function typesOf(prop: VProperty): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
+  const add = (v: string): void => {
+    const t = v.toLowerCase();
+    if (t !== '' && !out.includes(t)) out.push(t);
+  };
   for (const p of prop.params) {
     if (p.name === null) {
       const v = p.values[0];
-      if (v !== undefined && !/^(quoted-printable|base64|b|8bit|7bit)$/i.test(v)) out.add(v.toLowerCase());
-    } else if (p.name.toUpperCase() === 'TYPE') {
-      for (const v of p.values) for (const part of v.split(',')) if (part !== '') out.add(part.toLowerCase());
+      if (v !== undefined && !/^(quoted-printable|base64|b|8bit|7bit)$/i.test(v)) add(v);
+    } else if (p.name.length === 4 && p.name.toUpperCase() === 'TYPE') {
+      for (const v of p.values) {
+        if (v.indexOf(',') < 0) add(v);
+        else for (const part of v.split(',')) add(part);
+      }
     }
   }
-  return [...out];
+  return out;
 }
 
 export function hasParam(prop: VProperty, name: string, value: string): boolean {
@@ -144,6 +151,7 @@ export function hasParam(prop: VProperty, name: string, value: string): boolean 
 
 /** The property's text with transfer encodings undone (quoted-printable + CHARSET), still escaped. */
 export function transferDecoded(prop: VProperty): string {
+  if (prop.params.length === 0) return prop.value;
   const enc = paramValues(prop, 'ENCODING')[0] ?? (hasParam(prop, 'ENCODING', 'QUOTED-PRINTABLE') ? 'QUOTED-PRINTABLE' : undefined);
   if (enc === undefined || enc.toUpperCase() !== 'QUOTED-PRINTABLE') return prop.value;
   const charset = paramValues(prop, 'CHARSET')[0];

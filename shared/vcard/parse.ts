@@ -1,6 +1,5 @@
 import { decodeVCardBytes } from './bytes';
-import { hasControlChars } from './escape';
-import { headEnd, logicalLines, type LogicalLine } from './lines';
+import { forEachLogicalLine, headEnd, type LogicalLine } from './lines';
 import {
   DEFAULT_LIMITS,
   type ParseLimits,
@@ -14,7 +13,10 @@ import {
 
 // RFC 6350 allows letters, digits and '-'. Writers also use '_', '/' and even spaces
 // (`X-messaging/xmpp-All`, `X-GOOGLE TALK`): keep such a property as written rather than lose it.
-const NAME_OK = /^[^\s;:"]([^;:"]*[^\s;:"])?$/;
+const NAME_OK = /^[^\s;:"\p{Cc}](?:[^;:"\p{Cc}]*[^\s;:"\p{Cc}])?$/u;
+const GROUP_OK = /^[A-Za-z0-9_.-]+$/;
+/** The RFC's own form, checked first because it is by far the most common and the cheapest. */
+const STRICT_NAME = /^[A-Za-z0-9-]+$/;
 
 /** Thrown by `parseVCard` (one card expected) with the line at fault. */
 export class VCardError extends Error {
@@ -63,27 +65,33 @@ function parseParam(segment: string): VParam {
 }
 
 /** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
+const NO_PARAMS: readonly VParam[] = Object.freeze([]);
+
 export function parseContentLine(text: string): VProperty | null {
   const colon = headEnd(text);
   if (colon <= 0) return null;
-  const head = text.slice(0, colon);
-  const segments = head.indexOf(';') < 0 ? [head] : splitOutsideQuotes(head, ';');
-  const fullName = segments[0]!.trim();
+  const semi = text.indexOf(';');
+  const nameEnd = semi >= 0 && semi < colon ? semi : colon;
+  const fullName = text.slice(0, nameEnd);
   const dot = fullName.lastIndexOf('.');
   const group = dot > 0 ? fullName.slice(0, dot) : null;
   const name = dot > 0 ? fullName.slice(dot + 1) : fullName;
-  if (!NAME_OK.test(name) || (group !== null && !/^[A-Za-z0-9_.-]+$/.test(group))) return null;
-  if (hasControlChars(name)) return null; // a name with control characters is not a name
-  const params: VParam[] = [];
-  for (let i = 1; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if (seg.length > 0) params.push(parseParam(seg));
+  if (!(STRICT_NAME.test(name) || NAME_OK.test(name)) || (group !== null && !GROUP_OK.test(group))) return null;
+  let params = NO_PARAMS;
+  if (nameEnd < colon) {
+    const list: VParam[] = [];
+    for (const seg of splitOutsideQuotes(text.slice(nameEnd + 1, colon), ';')) if (seg.length > 0) list.push(parseParam(seg));
+    params = list;
   }
   return { group, name, params, value: text.slice(colon + 1) };
 }
 
 function isMarker(text: string, marker: 'BEGIN' | 'END'): boolean {
-  // Tolerate `begin:vcard`, trailing spaces, and a group on BEGIN (seen in the wild: `item.BEGIN`).
+  // Cheap rejection first: this runs on every line. Then tolerate `begin:vcard`, trailing spaces,
+  // and a group on BEGIN (seen in the wild: `item.BEGIN`).
+  if (text.length > 40) return false;
+  const c = text.charCodeAt(0) | 0x20;
+  if (c !== (marker === 'BEGIN' ? 0x62 : 0x65) && text.indexOf('.') < 0) return false;
   const t = text.trim().toUpperCase();
   return t === `${marker}:VCARD` || t.endsWith(`.${marker}:VCARD`);
 }
@@ -126,18 +134,19 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
     } else cards.push({ card: { properties: card.properties }, line: card.line, warnings: card.warnings });
   };
 
-  for (const ll of logicalLines(text, lim.maxLineLength)) {
+  forEachLogicalLine(text, lim.maxLineLength, (lineText, lineNo, tooLong) => {
+    const ll = { text: lineText, line: lineNo, tooLong };
     const open = stack[stack.length - 1];
     if (open === undefined) {
       if (otherComponent !== null) {
         if (ll.text.trim().toUpperCase() === `END:${otherComponent}`) otherComponent = null;
-        continue;
+        return;
       }
       const other = /^BEGIN:([A-Z0-9-]+)\s*$/i.exec(ll.text.trim());
       if (other !== null && other[1]!.toUpperCase() !== 'VCARD') {
         otherComponent = other[1]!.toUpperCase();
         errors.push({ code: 'other-component', line: ll.line, message: `skipped a ${otherComponent} block: not a vCard` });
-        continue;
+        return;
       }
       if (isMarker(ll.text, 'BEGIN')) {
         stack.push(begin(ll.line));
@@ -146,18 +155,18 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
         errors.push({ code: 'missing-begin', line: ll.line, message: `text outside a card: expected BEGIN:VCARD` });
         strayReported = true;
       }
-      continue;
+      return;
     }
     if (open.nested === 0 && isMarker(ll.text, 'END')) {
       close(stack.pop()!);
-      continue;
+      return;
     }
     if (open.nested === 0 && isMarker(ll.text, 'BEGIN') && !lastValueEmpty(open)) {
       stack.push(begin(ll.line));
-      continue;
+      return;
     }
     addLine(open, ll, lim, fail);
-  }
+  });
   for (const card of stack.reverse()) {
     fail(card, 'missing-end', card.line, `card starting at line ${card.line} has no END:VCARD`);
     close(card);

@@ -12,7 +12,7 @@ function paramText(p: VParam): string {
 /** The unfolded content line of one property. */
 export function propertyLine(prop: VProperty): string {
   let head = prop.group === null ? prop.name : `${prop.group}.${prop.name}`;
-  for (const p of prop.params) head += paramText(p);
+  for (let i = 0; i < prop.params.length; i++) head += paramText(prop.params[i]!);
   return `${head}:${prop.value}`;
 }
 
@@ -25,8 +25,15 @@ function utf8Length(code: number): number {
  * Quoted-printable values carry their own soft line breaks and are written as they are.
  */
 export function foldLine(line: string): string {
-  if (line.length <= 75 && isAscii(line)) return line;
+  const ascii = isAscii(line);
+  if (ascii && line.length <= 75) return line;
   if (line.includes('=\r\n')) return line;
+  if (ascii) {
+    // One octet a character: cut every 75 (then 74 after the leading space) without measuring.
+    let out = line.slice(0, 75);
+    for (let i = 75; i < line.length; i += 74) out += `\r\n ${line.slice(i, i + 74)}`;
+    return out;
+  }
   let out = '';
   let octets = 0;
   let start = 0;
@@ -51,7 +58,7 @@ export function serializeVCard(card: VCard): string {
     const line = foldLine(propertyLine(prop));
     // A quoted-printable value ending in a soft break was closed by a blank line; write it again,
     // or a reader would join the next property to it.
-    out += line.endsWith('=') && /quoted-printable/i.test(line.slice(0, line.indexOf(':'))) ? `${line}\r\n\r\n` : `${line}\r\n`;
+    out += line.charCodeAt(line.length - 1) === 0x3d && /quoted-printable/i.test(line.slice(0, line.indexOf(':'))) ? `${line}\r\n\r\n` : `${line}\r\n`;
   }
   return `${out}END:VCARD\r\n`;
 }
