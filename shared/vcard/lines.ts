@@ -22,6 +22,10 @@ function isQuotedPrintable(text: string): boolean {
 
 /** Index of the colon that ends a content line's name and parameters, or -1. */
 export function headEnd(text: string): number {
+  const colon = text.indexOf(':');
+  if (colon < 0) return -1;
+  const quote = text.indexOf('"');
+  if (quote < 0 || quote > colon) return colon; // the common case: no quoted parameter before it
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
