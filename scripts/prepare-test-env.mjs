@@ -4,7 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** [what, how to tell it is there, Debian package] */
-export const REQUIREMENTS = [['Chromium', () => existsSync(process.env.CARDINAL_CHROMIUM ?? '/usr/bin/chromium'), 'chromium']];
+export const REQUIREMENTS = [
+  ['Chromium', () => existsSync(process.env.CARDINAL_CHROMIUM ?? '/usr/bin/chromium'), 'chromium'],
+  // CJK glyphs, so the screenshots and layout tests show Chinese names rather than empty boxes.
+  ['Noto CJK fonts', () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'), 'fonts-noto-cjk'],
+];
 
 function canApt() {
   return process.platform === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0 && spawnSync('apt-get', ['--version']).status === 0;

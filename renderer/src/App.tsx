@@ -1,40 +1,204 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../shared/ipc/contract';
+import { useEffect, useMemo, useState, useSyncExternalStore, type DragEvent } from 'react';
+import { EMPTY_NAME, parseVCard, toContact, type Contact } from '../../shared/vcard';
+import { createContact, deleteContacts, exportContacts, saveContact, toggleFavorite } from './actions';
+import { ContactRepo } from './db/repo';
+import { ContactEditor } from './features/ContactEditor';
+import { ContactList } from './features/ContactList';
+import { ContactView } from './features/ContactView';
+import { ImportDialog } from './features/ImportDialog';
+import { previewImport, type ImportPreview } from './features/import';
+import { Sidebar } from './features/Sidebar';
+import { ToastBar } from './features/Toast';
 import { direction, pickLanguage, translator } from './i18n';
+import { ServicesContext, useServices } from './services';
+import { ContactIndex } from './store/contact-index';
+import { useUi } from './store/ui';
+import { LOCAL_BOOK_ID } from './db/schema';
+
+const EMPTY_CONTACT: Contact = toContact(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n'));
+
+/** Open the store and load the list once; everything else waits for it. */
+function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: string } | null {
+  const [state, setState] = useState<{ repo: ContactRepo; index: ContactIndex } | { error: string } | null>(null);
+  useEffect(() => {
+    let alive = true;
+    (async () => {
+      const repo = await ContactRepo.open();
+      const index = new ContactIndex(navigator.language);
+      index.load(await repo.allRows());
+      window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }) });
+      if (alive) setState({ repo, index });
+    })().catch((e: Error) => alive && setState({ error: e.message }));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return state;
+}
 
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
+  const store = useStore();
+  const override = useUi((s) => s.language);
+  const [osLocale, setOsLocale] = useState(navigator.language);
   useEffect(() => {
-    window.cardinal.getAppInfo().then(setInfo, (e: Error) => setError(e.message));
+    window.cardinal.getAppInfo().then((info) => setOsLocale(info.locale), () => {});
   }, []);
-
-  const lang = pickLanguage(info?.locale ?? navigator.language);
-  const t = translator(lang);
+  const lang = override ?? pickLanguage(osLocale);
+  const t = useMemo(() => translator(lang), [lang]);
   useEffect(() => {
     document.documentElement.setAttribute('lang', lang);
     document.documentElement.setAttribute('dir', direction(lang));
-  }, [lang]);
+    document.title = t('app.title');
+    if (store !== null && 'index' in store) store.index.setLocale(lang);
+  }, [lang, t, store]);
+
+  if (store === null) return <p className="splash">{t('app.loading')}</p>;
+  if ('error' in store) return <p className="splash" role="alert">{t('app.error.storage', { message: store.error })}</p>;
+  return (
+    <ServicesContext.Provider value={{ ...store, t, lang }}>
+      <AddressBook />
+    </ServicesContext.Provider>
+  );
+}
+
+function AddressBook() {
+  const services = useServices();
+  const { t, index, repo } = services;
+  useSyncExternalStore(index.subscribe, index.getVersion);
+  const { filter, query, selected, mode, select, setMode, setQuery } = useUi();
+  const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const rows = index.query(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites');
+  const focused = selected.length === 1 ? selected[0]! : null;
+  const [loaded, setLoaded] = useState<{ id: string; contact: Contact } | null>(null);
+  const detail = loaded !== null && loaded.id === focused ? loaded : null;
+
+  useEffect(() => {
+    let alive = true;
+    if (focused === null) return;
+    void repo.getCard(focused).then((card) => {
+      if (alive && card !== undefined) setLoaded({ id: focused, contact: toContact(parseVCard(card.vcard)) });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [focused, repo, index.version]);
+
+  const remove = (ids: readonly string[]) => {
+    if (ids.length > 1 && !window.confirm(t('confirm.bulkDelete', { count: ids.length }))) return;
+    void deleteContacts(services, ids);
+  };
+
+  const importFiles = async (files: File[]) => {
+    for (const file of files) {
+      const preview = await previewImport(services, file.name, await file.arrayBuffer(), LOCAL_BOOK_ID);
+      setImportPreview(preview);
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === 'n') {
+        e.preventDefault();
+        select([]);
+        setMode('new');
+      } else if (mod && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        document.getElementById('search')?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select, setMode]);
+
+  // Files handed over by the OS (a double-clicked .vcf) go to the same import flow.
+  useEffect(() => window.cardinal.onOpenFiles((files) => files.forEach((f) => void importFiles([new File([f.text], f.name)]))));
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const files = [...e.dataTransfer.files].filter((f) => /\.(vcf|vcard)$/i.test(f.name) || f.type.includes('vcard'));
+    if (files.length > 0) void importFiles(files);
+  };
 
   return (
-    <main className="shell">
-      <header className="shell-header">
-        <h1>{t('app.title')}</h1>
-        <p>{t('app.tagline')}</p>
-      </header>
-      <section className="shell-body" aria-live="polite">
-        {error !== null ? (
-          <p role="alert">{t('app.error.unreachable', { message: error })}</p>
-        ) : info === null ? (
-          <p>{t('app.loading')}</p>
+    <div
+      className={`layout${dragging ? ' dragging' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <Sidebar onImportFiles={(f) => void importFiles(f)} onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))} exportCount={selected.length} />
+      <section className="list-pane" aria-label={t('list.label')}>
+        <div className="list-toolbar">
+          <input id="search" type="search" placeholder={t('search.placeholder')} aria-label={t('search.label')} value={query} onChange={(e) => setQuery(e.target.value)} />
+          <button
+            type="button"
+            className="primary"
+            aria-keyshortcuts="Control+N"
+            onClick={() => {
+              select([]);
+              setMode('new');
+            }}
+          >
+            {t('action.new')}
+          </button>
+        </div>
+        <p className="list-count" aria-live="polite">
+          {rows.length === 1 ? t('list.countOne') : t('list.count', { count: rows.length })}
+        </p>
+        {rows.length === 0 ? (
+          <p className="list-empty">{query === '' ? t('list.empty') : t('list.noMatch', { query })}</p>
+        ) : (
+          <ContactList rows={rows} onOpen={(id) => (select([id]), setMode('edit'))} onDelete={remove} />
+        )}
+      </section>
+      <section className="detail-pane" aria-label={t('action.edit')}>
+        {mode === 'new' ? (
+          <ContactEditor
+            key="new"
+            initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }}
+            onSave={async (after) => {
+              await createContact(services, after);
+            }}
+            onCancel={() => setMode('view')}
+          />
+        ) : selected.length > 1 ? (
+          <div className="detail-multi">
+            <p>{t('detail.selected', { count: selected.length })}</p>
+            <button type="button" onClick={() => remove(selected)}>
+              {t('action.deleteSelected', { count: selected.length })}
+            </button>
+          </div>
+        ) : detail === null ? (
+          <p className="detail-empty">{t('detail.none')}</p>
+        ) : mode === 'edit' ? (
+          <ContactEditor key={detail.id} initial={detail.contact} onSave={(after) => saveContact(services, detail.id, detail.contact, after)} onCancel={() => setMode('view')} />
         ) : (
           <>
-            <p data-testid="shell-kind">{t(info.shell === 'electron' ? 'app.shell.electron' : 'app.shell.harness', { version: info.version })}</p>
-            <p>{t('app.empty')}</p>
+            <div className="detail-toolbar">
+              <button type="button" onClick={() => setMode('edit')}>
+                {t('action.edit')}
+              </button>
+              <button type="button" onClick={() => void toggleFavorite(services, detail.id)}>
+                {index.get(detail.id)?.favorite === 1 ? t('action.unfavorite') : t('action.favorite')}
+              </button>
+              <button type="button" onClick={() => remove([detail.id])}>
+                {t('action.delete')}
+              </button>
+            </div>
+            <ContactView contact={detail.contact} />
           </>
         )}
       </section>
-    </main>
+      {importPreview !== null ? <ImportDialog preview={importPreview} bookId={LOCAL_BOOK_ID} onClose={() => setImportPreview(null)} /> : null}
+      {dragging ? <div className="drop-hint">{t('import.dropHint')}</div> : null}
+      <ToastBar />
+    </div>
   );
 }

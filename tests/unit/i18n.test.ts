@@ -28,6 +28,6 @@ describe('translations', () => {
   });
 
   it('formats numbers in placeholders for the language', () => {
-    expect(translator('fa')('app.shell.harness', { version: 12 })).toContain('۱۲');
+    expect(translator('fa')('list.count', { count: 12 })).toContain('۱۲');
   });
 });

@@ -1,6 +1,12 @@
-import { en, fa, zhCN, zhTW, type Catalogue, type MessageKey } from './messages';
+import { fa } from './fa';
+import { en, type Catalogue, type MessageKey } from './messages';
+import { zhCN } from './zh-CN';
+import { zhTW } from './zh-TW';
 
 export type Language = 'en' | 'zh-TW' | 'zh-CN' | 'fa';
+export const LANGUAGES: readonly Language[] = ['en', 'zh-TW', 'zh-CN', 'fa'];
+/** Each language's own name, shown in the language menu. */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'zh-TW': '繁體中文', 'zh-CN': '简体中文', fa: 'فارسی' };
 
 export const CATALOGUES: Record<Language, Catalogue> = { en, 'zh-TW': zhTW, 'zh-CN': zhCN, fa };
 
@@ -27,3 +33,5 @@ export function translator(lang: Language): Translate {
       return v === undefined ? `{${name}}` : typeof v === 'number' ? numbers.format(v) : v;
     });
 }
+
+export type { MessageKey };

@@ -1,0 +1,66 @@
+/**
+ * What the user can do, each one: write to the store (one transaction), then update the in-memory
+ * list, then the UI. The list changes only after the write has committed.
+ */
+import { applyEdit, newCard, parseVCard, serializeVCards, toContact, type Contact } from '../../shared/vcard';
+import { LOCAL_BOOK_ID } from './db/schema';
+import type { Services } from './services';
+import { useUi } from './store/ui';
+
+export async function createContact(s: Services, after: Contact): Promise<string> {
+  const card = newCard(crypto.randomUUID(), '4.0');
+  const edited = applyEdit(card, toContact(card), after);
+  const stored = await s.repo.create(LOCAL_BOOK_ID, edited);
+  s.index.upsert([stored.row]);
+  useUi.getState().select([stored.row.id]);
+  return stored.row.id;
+}
+
+/** Save an edit as a patch of the stored card: properties the UI does not show stay untouched. */
+export async function saveContact(s: Services, id: string, before: Contact, after: Contact): Promise<void> {
+  const current = await s.repo.getCard(id);
+  if (current === undefined) throw new Error('This contact was deleted meanwhile.');
+  const edited = applyEdit(parseVCard(current.vcard), before, after);
+  const stored = await s.repo.update(id, edited);
+  s.index.upsert([stored.row]);
+  useUi.getState().setMode('view');
+}
+
+export async function deleteContacts(s: Services, ids: readonly string[]): Promise<void> {
+  const names = ids.map((id) => s.index.get(id)?.displayName ?? '');
+  const removed = await s.repo.remove(ids);
+  s.index.remove(ids);
+  // Rows of a synced book stay, hidden, as deletions waiting for the server.
+  const waiting = removed.filter((r) => r.row.bookId !== LOCAL_BOOK_ID && r.row.pending !== 'created');
+  if (waiting.length > 0) s.index.upsert(waiting.map((r) => ({ ...r.row, pending: 'deleted' as const })));
+  const ui = useUi.getState();
+  ui.select([]);
+  const message = ids.length === 1 ? s.t('toast.deletedOne', { name: names[0] || s.t('list.noName') }) : s.t('toast.deleted', { count: ids.length });
+  ui.showToast(message, async () => {
+    await s.repo.restore(removed);
+    s.index.upsert(removed.map((r) => r.row));
+    useUi.getState().select(removed.map((r) => r.row.id));
+  });
+}
+
+export async function toggleFavorite(s: Services, id: string): Promise<void> {
+  const row = s.index.get(id);
+  if (row === undefined) return;
+  const next = await s.repo.setFavorite(id, row.favorite !== 1);
+  if (next !== undefined) s.index.upsert([next]);
+}
+
+/** Export cards as one .vcf: a download in the page, which Electron turns into a save dialog. */
+export async function exportContacts(s: Services, ids: readonly string[]): Promise<void> {
+  const cards = await s.repo.cardsOf(ids);
+  const blob = new Blob([serializeVCards(cards)], { type: 'text/vcard;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = ids.length === 1 ? `${s.index.get(ids[0]!)?.displayName || 'contact'}.vcf` : 'contacts.vcf';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  useUi.getState().showToast(s.t('toast.exported', { count: cards.length }));
+}

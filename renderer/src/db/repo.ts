@@ -1,0 +1,142 @@
+/**
+ * Every write to the store goes through here, each in one transaction: the vCard, its list fields
+ * and its pending mark (the offline queue) together, so a crash never leaves one without the other.
+ * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
+ */
+import { deriveListFields } from '../../../shared/book/derive';
+import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
+import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark } from './schema';
+
+export const BATCH_SIZE = 2000;
+
+export interface StoredContact {
+  row: ContactRow;
+  card: CardRow;
+}
+
+export class ContactRepo {
+  constructor(readonly db: CardinalDB) {}
+
+  static async open(name?: string): Promise<ContactRepo> {
+    const db = new CardinalDB(name);
+    await db.open();
+    const repo = new ContactRepo(db);
+    await repo.ensureLocalBook();
+    return repo;
+  }
+
+  private async ensureLocalBook(): Promise<void> {
+    if ((await this.db.books.get(LOCAL_BOOK_ID)) !== undefined) return;
+    const book: BookRow = { id: LOCAL_BOOK_ID, name: '', kind: 'local', version: '4.0', createdAt: Date.now() };
+    await this.db.books.put(book);
+  }
+
+  books(): Promise<BookRow[]> {
+    return this.db.books.toArray();
+  }
+
+  /** Every row's list fields: what the list and search need, without the vCards. */
+  allRows(): Promise<ContactRow[]> {
+    return this.db.contacts.toArray();
+  }
+
+  getCard(id: string): Promise<CardRow | undefined> {
+    return this.db.cards.get(id);
+  }
+
+  /** Build both rows for a card. A synced book marks it for upload; the local book has no queue. */
+  static rows(id: string, bookId: string, card: VCard, previous?: StoredContact): StoredContact {
+    const vcard = serializeVCard(card);
+    const synced = bookId !== LOCAL_BOOK_ID;
+    const pending: PendingMark = !synced ? '' : previous === undefined || previous.row.pending === 'created' ? 'created' : 'updated';
+    return {
+      row: {
+        id,
+        bookId,
+        ...deriveListFields(card),
+        favorite: previous?.row.favorite ?? 0,
+        pending,
+        updatedAt: Date.now(),
+      },
+      card: { id, bookId, vcard, base: previous?.card.base ?? '', href: previous?.card.href ?? '', etag: previous?.card.etag ?? '' },
+    };
+  }
+
+  async create(bookId: string, card: VCard): Promise<StoredContact> {
+    const stored = ContactRepo.rows(crypto.randomUUID(), bookId, card);
+    await this.putAll([stored]);
+    return stored;
+  }
+
+  /** Save an edited card over an existing contact (its list fields follow). */
+  async update(id: string, card: VCard): Promise<StoredContact> {
+    return this.db.transaction('rw', this.db.contacts, this.db.cards, async () => {
+      const row = await this.db.contacts.get(id);
+      const old = await this.db.cards.get(id);
+      if (row === undefined || old === undefined) throw new Error(`contact ${id} is gone`);
+      const stored = ContactRepo.rows(id, row.bookId, card, { row, card: old });
+      await this.db.contacts.put(stored.row);
+      await this.db.cards.put(stored.card);
+      return stored;
+    });
+  }
+
+  async setFavorite(id: string, favorite: boolean): Promise<ContactRow | undefined> {
+    return this.db.transaction('rw', this.db.contacts, async () => {
+      const row = await this.db.contacts.get(id);
+      if (row === undefined) return undefined;
+      const next = { ...row, favorite: favorite ? (1 as const) : (0 as const) };
+      await this.db.contacts.put(next);
+      return next;
+    });
+  }
+
+  /**
+   * Delete contacts. Local-book rows go; synced rows stay as `deleted` until the server agrees.
+   * Returns what was there, so the caller can offer undo.
+   */
+  async remove(ids: readonly string[]): Promise<StoredContact[]> {
+    return this.db.transaction('rw', this.db.contacts, this.db.cards, async () => {
+      const rows = await this.db.contacts.bulkGet([...ids]);
+      const cards = await this.db.cards.bulkGet([...ids]);
+      const removed: StoredContact[] = [];
+      rows.forEach((row, i) => {
+        const card = cards[i];
+        if (row !== undefined && card !== undefined) removed.push({ row, card });
+      });
+      const local = removed.filter((s) => s.row.bookId === LOCAL_BOOK_ID || s.row.pending === 'created').map((s) => s.row.id);
+      const synced = removed.filter((s) => !local.includes(s.row.id)).map((s) => ({ ...s.row, pending: 'deleted' as const }));
+      await this.db.contacts.bulkDelete(local);
+      await this.db.cards.bulkDelete(local);
+      await this.db.contacts.bulkPut(synced);
+      return removed;
+    });
+  }
+
+  /** Put rows back exactly as they were (undo of a delete). */
+  async restore(items: readonly StoredContact[]): Promise<void> {
+    await this.putAll(items);
+  }
+
+  /** Write many contacts, in batches of one transaction each. */
+  async putAll(items: readonly StoredContact[], onProgress?: (done: number) => void): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_SIZE) {
+      const batch = items.slice(i, i + BATCH_SIZE);
+      await this.db.transaction('rw', this.db.contacts, this.db.cards, async () => {
+        await this.db.contacts.bulkPut(batch.map((s) => s.row));
+        await this.db.cards.bulkPut(batch.map((s) => s.card));
+      });
+      onProgress?.(Math.min(items.length, i + BATCH_SIZE));
+    }
+  }
+
+  /** Contacts with a given UID in a book (import de-duplication). */
+  byUid(bookId: string, uid: string): Promise<ContactRow[]> {
+    return this.db.contacts.where('uid').equals(uid).filter((r) => r.bookId === bookId).toArray();
+  }
+
+  async cardsOf(ids: readonly string[]): Promise<VCard[]> {
+    const cards = await this.db.cards.bulkGet([...ids]);
+    return cards.filter((c): c is CardRow => c !== undefined).map((c) => parseVCard(c.vcard));
+  }
+}

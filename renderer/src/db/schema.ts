@@ -1,0 +1,71 @@
+/**
+ * The renderer's durable store (IndexedDB through Dexie). Two contact tables on purpose:
+ * `contacts` holds the small list fields every screen needs (loaded whole at start), `cards` the
+ * vCards and sync state (read one at a time). Both are written in one transaction.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { ListFields } from '../../../shared/book/derive';
+import { deriveAll } from './derive-rows';
+
+export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
+
+export interface BookRow {
+  id: string;
+  name: string;
+  kind: BookKind;
+  /** The vCard version new cards in this book are written in. */
+  version: '3.0' | '4.0';
+  createdAt: number;
+}
+
+/** The offline queue: a row's change not yet on the server. Empty when clean. */
+export type PendingMark = '' | 'created' | 'updated' | 'deleted';
+
+export interface ContactRow extends ListFields {
+  id: string;
+  bookId: string;
+  favorite: 0 | 1;
+  pending: PendingMark;
+  updatedAt: number;
+}
+
+export interface CardRow {
+  id: string;
+  bookId: string;
+  /** The raw vCard as known locally. */
+  vcard: string;
+  /** The raw vCard as last synced, for three-way merge; '' for the local book or a new card. */
+  base: string;
+  href: string;
+  etag: string;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export const LOCAL_BOOK_ID = 'local';
+
+export class CardinalDB extends Dexie {
+  books!: EntityTable<BookRow, 'id'>;
+  contacts!: EntityTable<ContactRow, 'id'>;
+  cards!: EntityTable<CardRow, 'id'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+
+  constructor(name = 'cardinal') {
+    super(name);
+    // Version 1: the first schema. Indexes only for what is queried: rows by book, cards by book.
+    this.version(1).stores({
+      books: 'id',
+      contacts: 'id, bookId',
+      cards: 'id, bookId',
+    });
+    // Version 2: UID lookups (import de-duplication, sync re-keying) and a meta table for the
+    // derivation version; the upgrade derives the new list fields of existing rows from their vCards.
+    this.version(2)
+      .stores({ contacts: 'id, bookId, uid', meta: 'key' })
+      // Only Dexie promises may be awaited inside an upgrade, or the transaction commits early.
+      .upgrade((tx) => deriveAll(tx.table('contacts'), tx.table('cards')));
+  }
+}

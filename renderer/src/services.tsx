@@ -1,0 +1,20 @@
+import { createContext, useContext } from 'react';
+import type { ContactRepo } from './db/repo';
+import type { Language, Translate } from './i18n';
+import type { ContactIndex } from './store/contact-index';
+
+/** What every component may use: the store, the in-memory list, and the translation function. */
+export interface Services {
+  repo: ContactRepo;
+  index: ContactIndex;
+  t: Translate;
+  lang: Language;
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const s = useContext(ServicesContext);
+  if (s === null) throw new Error('useServices outside the app');
+  return s;
+}

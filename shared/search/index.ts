@@ -1,0 +1,1 @@
+export { foldForSearch, phoneDigits } from './normalize';

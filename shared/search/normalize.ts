@@ -1,0 +1,48 @@
+/**
+ * Search folding: what a user types and what a contact holds are compared after folding both the
+ * same way — case, accents and full/half width ignored (NFKD, marks removed), Persian and Arabic
+ * letter variants unified (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا, ى/ی), tatweel and zero-width joiners dropped,
+ * and every script's digits read as ASCII digits.
+ */
+
+const VARIANTS: Readonly<Record<string, string>> = {
+  '\u064A': '\u06CC', // Arabic yeh → Persian yeh
+  '\u0649': '\u06CC', // alef maksura → Persian yeh
+  '\u0643': '\u06A9', // Arabic kaf → keheh
+  '\u0629': '\u0647', // teh marbuta → heh
+  '\u0623': '\u0627', // alef with hamza above → alef
+  '\u0625': '\u0627', // alef with hamza below → alef
+  '\u0622': '\u0627', // alef with madda → alef
+  '\u0671': '\u0627', // alef wasla → alef
+  '\u06C0': '\u0647', // heh with yeh above → heh
+  '\u0624': '\u0648', // waw with hamza → waw
+};
+
+const DROP = /[\u0640\u200B-\u200F\u2060\uFEFF]/g; // tatweel, zero-width and direction marks
+const MARKS = /\p{M}/gu;
+const OTHER_DIGITS = /[\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19]/g;
+
+function asciiDigit(d: string): string {
+  const c = d.charCodeAt(0);
+  if (c >= 0x0660 && c <= 0x0669) return String(c - 0x0660);
+  if (c >= 0x06f0 && c <= 0x06f9) return String(c - 0x06f0);
+  return String(c - 0xff10);
+}
+
+/** Fold text for matching. The same function serves the index and the query. */
+export function foldForSearch(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(MARKS, '')
+    .replace(DROP, '')
+    .replace(OTHER_DIGITS, asciiDigit)
+    .replace(/[\u0622-\u06D3]/g, (ch) => VARIANTS[ch] ?? ch)
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Only the digits of a phone number, any script, so `+1 (555) 010-0` finds `15550100`. */
+export function phoneDigits(text: string): string {
+  return text.replace(OTHER_DIGITS, asciiDigit).replace(/\D/g, '');
+}

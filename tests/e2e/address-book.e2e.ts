@@ -1,0 +1,244 @@
+/** The local address book, end to end in the browser harness (or Electron). */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generateCard } from '../bench/corpus';
+import { expect, test } from './fixtures';
+import { contactList, exportText, field, importText, listRow } from './helpers';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+test('create a contact with every field kind, and it is all in the exported vCard', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'New contact' }).click();
+  await field(page, 'Prefix').fill('Dr.');
+  await field(page, 'Given name').fill('Zoë');
+  await field(page, 'Family name').fill('Núñez');
+  await field(page, 'Phonetic given name').fill('ZOH-ee');
+  await field(page, 'Nicknames').fill('Zo, Z');
+  await field(page, 'Organisation').fill('Analytical Engines');
+  await field(page, 'Department').fill('Research');
+  await field(page, 'Job title').fill('Engineer');
+  await page.getByRole('button', { name: 'Add: Phone' }).click();
+  await field(page, 'Phone 1').fill('+1 (555) 010-0100');
+  await page.getByRole('button', { name: 'Add: E-mail' }).click();
+  await field(page, 'E-mail 1').fill('zoe@example.org');
+  await page.getByRole('group', { name: 'E-mail' }).getByLabel('Type').selectOption('custom');
+  await page.getByRole('group', { name: 'E-mail' }).getByLabel('Custom label').fill('Lab');
+  await page.getByRole('button', { name: 'Add: Website' }).click();
+  await field(page, 'Website 1').fill('https://example.org/zoe');
+  await page.getByRole('button', { name: 'Add: Instant messaging' }).click();
+  await field(page, 'Instant messaging 1').fill('xmpp:zoe@example.org');
+  await page.getByRole('button', { name: 'Add: Related people' }).click();
+  await field(page, 'Related people 1').fill('Ada Lovelace');
+  await page.getByRole('button', { name: 'Add: Address' }).click();
+  await field(page, 'Street').fill('12 Long Street');
+  await field(page, 'City').fill('Zürich');
+  await field(page, 'Country').fill('Switzerland');
+  await page.getByLabel('Birthday: Month').selectOption('4');
+  await page.getByLabel('Birthday: Day').fill('15');
+  await page.getByLabel('Anniversary: Month').selectOption('6');
+  await page.getByLabel('Anniversary: Day').fill('1');
+  await page.getByLabel('Anniversary: Year (optional)').fill('2010');
+  await field(page, 'Groups').fill('friends, work');
+  await field(page, 'Notes').fill('First line\nsecond line');
+  await page.getByRole('button', { name: 'Save' }).click();
+
+  await expect(listRow(page, 'Dr. Zoë Núñez')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dr. Zoë Núñez' })).toBeVisible();
+  await expect(page.getByText('April 15')).toBeVisible(); // year-less birthday shown without a year
+  await expect(page.getByRole('button', { name: 'zoe@example.org', exact: true })).toBeVisible();
+
+  const vcf = await exportText(page);
+  for (const expected of [
+    'FN:Dr. Zoë Núñez',
+    'N:Núñez;Zoë;;Dr.;',
+    'X-PHONETIC-FIRST-NAME:ZOH-ee',
+    'NICKNAME:Zo,Z',
+    'ORG:Analytical Engines;Research',
+    'TITLE:Engineer',
+    'TEL:+1 (555) 010-0100',
+    'X-ABLabel:Lab',
+    'URL:https://example.org/zoe',
+    'IMPP:xmpp:zoe@example.org',
+    'RELATED:Ada Lovelace',
+    'ADR:;;12 Long Street;Zürich;;;Switzerland',
+    'BDAY:--0415',
+    'ANNIVERSARY:20100601',
+    'CATEGORIES:friends,work',
+    'NOTE:First line\\nsecond line',
+  ]) {
+    expect(vcf.replace(/\r\n /g, '')).toContain(expected);
+  }
+  expect(vcf).toMatch(/item\d+\.EMAIL:zoe@example\.org/);
+});
+
+test('editing keeps what the UI does not show: an X- property survives into the export', async ({ app }) => {
+  const { page } = app;
+  await importText(page, 'one.vcf', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:keep-1\r\nFN:Grace Hopper\r\nN:Hopper;Grace;;;\r\nX-SECRET-FIELD;X-P=1:do not lose me\\, ever\r\nitem1.X-ABLabel:orphan label\r\nEND:VCARD\r\n');
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await listRow(page, 'Grace Hopper').click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await field(page, 'Job title').fill('Rear Admiral');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Rear Admiral')).toBeVisible();
+  const vcf = await exportText(page);
+  expect(vcf).toContain('X-SECRET-FIELD;X-P=1:do not lose me\\, ever');
+  expect(vcf).toContain('item1.X-ABLabel:orphan label');
+  expect(vcf).toContain('TITLE:Rear Admiral');
+  expect(vcf).toContain('UID:keep-1');
+});
+
+test('search ignores accents, phone formatting and Persian letter variants', async ({ app }) => {
+  const { page } = app;
+  await importText(
+    page,
+    'people.vcf',
+    [
+      'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:a\r\nFN:Zoë Núñez\r\nEND:VCARD\r\n',
+      'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:b\r\nFN:Bob Phone\r\nTEL:+1 (555) 010-0199\r\nEND:VCARD\r\n',
+      'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:c\r\nFN:علی کریمی\r\nEND:VCARD\r\n',
+    ].join(''),
+  );
+  await page.getByRole('button', { name: 'Import 3 new' }).click();
+  const search = page.getByRole('searchbox', { name: 'Search contacts' });
+  await search.fill('zoe nunez');
+  await expect(contactList(page).getByRole('option')).toHaveCount(1);
+  await expect(listRow(page, 'Zoë Núñez')).toBeVisible();
+  await search.fill('5550100199');
+  await expect(contactList(page).getByRole('option')).toHaveCount(1);
+  await expect(listRow(page, 'Bob Phone')).toBeVisible();
+  await search.fill('علي'); // Arabic yeh; the contact is written with the Persian one
+  await expect(contactList(page).getByRole('option')).toHaveCount(1);
+  await expect(listRow(page, 'علی کریمی')).toBeVisible();
+  await search.fill('nobody here');
+  await expect(page.getByText('No contact matches “nobody here”.')).toBeVisible();
+});
+
+test('delete with the keyboard, then undo brings the contact back as it was', async ({ app }) => {
+  const { page } = app;
+  await importText(page, 'x.vcf', 'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:d\r\nFN:Delete Me\r\nNOTE:kept\r\nEND:VCARD\r\n');
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await listRow(page, 'Delete Me').click();
+  await page.getByRole('listbox', { name: 'Contacts' }).press('Delete');
+  await expect(page.getByText('“Delete Me” deleted.')).toBeVisible();
+  await expect(contactList(page).getByRole('option')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(listRow(page, 'Delete Me')).toBeVisible();
+  await expect(page.getByText('kept')).toBeVisible();
+});
+
+test('bulk delete asks first', async ({ app }) => {
+  const { page } = app;
+  await importText(page, 'two.vcf', 'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:1\r\nFN:One\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nUID:2\r\nFN:Two\r\nEND:VCARD\r\n');
+  await page.getByRole('button', { name: 'Import 2 new' }).click();
+  await listRow(page, 'One').click();
+  await listRow(page, 'Two').click({ modifiers: ['Shift'] });
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
+  await page.getByRole('button', { name: 'Delete 2 contacts' }).click();
+  expect(asked).toContain('Delete 2 contacts?');
+  await expect(contactList(page).getByRole('option')).toHaveCount(2);
+});
+
+test('import 1,000 cards with 3 bad ones; export all and re-import changes nothing; a reload keeps everything', async ({ app }) => {
+  const { page } = app;
+  const bad = new Set([100, 500, 900]);
+  let text = '';
+  const badLines: number[] = [];
+  let line = 1;
+  for (let i = 0; i < 1000; i++) {
+    const card = bad.has(i) ? 'BEGIN:VCARD\r\n:no property name here\r\nEND:VCARD\r\n' : generateCard(i);
+    if (bad.has(i)) badLines.push(line + 1);
+    text += card;
+    line += card.split('\r\n').length - 1;
+  }
+  await importText(page, 'thousand.vcf', text);
+  await expect(page.getByTestId('import-summary')).toHaveText('1,000 cards read: 997 new, 0 already here, 0 differ from a contact with the same UID.');
+  const errors = page.getByTestId('import-errors').getByRole('listitem');
+  await expect(errors).toHaveCount(3);
+  for (const [k, l] of badLines.entries()) await expect(errors.nth(k)).toContainText(`Line ${l}:`);
+  await page.getByRole('button', { name: 'Import 997 new' }).click();
+  await expect(page.getByText('997 contacts', { exact: true })).toBeVisible();
+
+  const all = await exportText(page);
+  expect(all.match(/BEGIN:VCARD/g)).toHaveLength(997);
+  await importText(page, 'again.vcf', all);
+  await expect(page.getByTestId('import-summary')).toHaveText('997 cards read: 0 new, 997 already here, 0 differ from a contact with the same UID.');
+  await expect(page.getByRole('button', { name: 'Import 0 new' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.reload();
+  await expect(page.getByText('997 contacts', { exact: true })).toBeVisible();
+  // The list is virtualised: far fewer rows in the DOM than contacts.
+  expect(await contactList(page).getByRole('option').count()).toBeLessThan(60);
+});
+
+test('Persian lays the window out right to left, with Persian text and digits', async ({ app }) => {
+  const { page } = app;
+  await page.getByLabel('Language').selectOption('fa');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
+  await expect(page.getByRole('button', { name: 'مخاطب تازه' })).toBeVisible();
+  const sidebar = await page.getByRole('navigation').boundingBox();
+  const viewport = page.viewportSize()!;
+  expect(sidebar!.x + sidebar!.width).toBeGreaterThan(viewport.width - 5); // the sidebar is on the right
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl'); // the choice is remembered
+});
+
+test('a year-less birthday round-trips through export and import', async ({ app }) => {
+  const { page } = app;
+  await importText(page, 'bday.vcf', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bd\r\nFN:No Year\r\nBDAY:--0229\r\nEND:VCARD\r\n');
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await listRow(page, 'No Year').click();
+  await expect(page.getByText('February 29')).toBeVisible();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByLabel('Birthday: Year (optional)')).toHaveValue('');
+  await page.getByLabel('Birthday: Day').fill('28');
+  await page.getByRole('button', { name: 'Save' }).click();
+  expect(await exportText(page)).toContain('BDAY:--0228');
+});
+
+test('the editor says what is wrong instead of saving bad input', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'New contact' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('Give the contact a name');
+  await field(page, 'Given name').fill('Bad Mail');
+  await page.getByRole('button', { name: 'Add: E-mail' }).click();
+  await field(page, 'E-mail 1').fill('not-an-address');
+  await page.getByLabel('Birthday: Month').selectOption('2');
+  await page.getByLabel('Birthday: Day').fill('31');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('“not-an-address” is not an e-mail address.');
+  await expect(page.getByRole('alert')).toContainText('This date does not exist.');
+  await expect(contactList(page).getByRole('option')).toHaveCount(0);
+});
+
+test('screenshots of the main screens: light, dark and Persian', async ({ app }) => {
+  test.skip(app.harness === null, 'screenshots are made from the harness run');
+  const { page } = app;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1200, height: 720 });
+  const cards = [
+    'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:s1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\nORG:Analytical Engines\r\nTITLE:Mathematician\r\nEMAIL;TYPE=work:ada@example.org\r\nTEL;TYPE=cell:+44 20 7946 0000\r\nADR;TYPE=home:;;12 St James’s Square;London;;SW1Y 4JH;United Kingdom\r\nBDAY:--1210\r\nNOTE:Wrote the first published program.\r\nEND:VCARD\r\n',
+    'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:s2\r\nFN:Grace Hopper\r\nORG:US Navy\r\nEMAIL:grace@example.org\r\nEND:VCARD\r\n',
+    'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:s3\r\nFN:王小明\r\nN:王;小明;;;\r\nTEL:+886 2 1234 5678\r\nEND:VCARD\r\n',
+    'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:s4\r\nFN:سارا کریمی\r\nEMAIL:sara@example.ir\r\nEND:VCARD\r\n',
+    'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:s5\r\nFN:Émile Zola\r\nORG:Les Rougon-Macquart\r\nEND:VCARD\r\n',
+  ].join('');
+  await importText(page, 'demo.vcf', cards);
+  await page.getByRole('button', { name: 'Import 5 new' }).click();
+  await listRow(page, 'Ada Lovelace').click();
+  await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}light.png` });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: `${SCREENSHOTS}dark.png` });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByLabel('Language').selectOption('fa');
+  await page.getByRole('listbox').getByRole('option', { name: /سارا کریمی/ }).click(); // the list's label is Persian now
+  await page.screenshot({ path: `${SCREENSHOTS}persian.png` });
+});

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect } from './fixtures';
+
+/** Feed files to the import button, as a user picking them would. */
+export async function importText(page: Page, name: string, text: string): Promise<void> {
+  await page.getByTestId('import-input').setInputFiles({ name, mimeType: 'text/vcard', buffer: Buffer.from(text, 'utf8') });
+  await expect(page.getByRole('dialog', { name: 'Import contacts' })).toBeVisible();
+}
+
+/** Click Export and return the text of the downloaded .vcf. */
+export async function exportText(page: Page): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Export/ }).click()]);
+  return readFileSync((await download.path())!, 'utf8');
+}
+
+export function contactList(page: Page) {
+  return page.getByRole('listbox', { name: 'Contacts' });
+}
+
+export function listRow(page: Page, name: string) {
+  return contactList(page).getByRole('option', { name: new RegExp(name) });
+}
+
+export function field(page: Page, label: string) {
+  return page.getByLabel(label, { exact: true });
+}

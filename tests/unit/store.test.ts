@@ -1,0 +1,78 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { ContactRepo } from '../../renderer/src/db/repo';
+import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
+import { parseVCard, serializeVCard } from '../../shared/vcard';
+
+const card = (fn: string, extra = '') => parseVCard(`BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${fn}\r\nFN:${fn}\r\n${extra}END:VCARD\r\n`);
+let n = 0;
+const fresh = () => ContactRepo.open(`test-${++n}-${Date.now()}`);
+
+describe('the contact store', () => {
+  it('creates the local book on first open', async () => {
+    const repo = await fresh();
+    expect((await repo.books()).map((b) => b.id)).toEqual([LOCAL_BOOK_ID]);
+  });
+
+  it('writes the vCard and its list fields together, and edits re-derive them', async () => {
+    const repo = await fresh();
+    const { row } = await repo.create(LOCAL_BOOK_ID, card('Zoë', 'TEL:+1 (555) 010-0100\r\nX-KEEP:me\r\n'));
+    expect(row).toMatchObject({ displayName: 'Zoë', search: expect.stringContaining('zoe'), phones: '15550100100', pending: '' });
+    await repo.update(row.id, card('Zoë Núñez', 'X-KEEP:me\r\n'));
+    const [after] = await repo.allRows();
+    expect(after!.displayName).toBe('Zoë Núñez');
+    expect((await repo.getCard(row.id))!.vcard).toContain('X-KEEP:me');
+  });
+
+  it('deletes and restores exactly (undo)', async () => {
+    const repo = await fresh();
+    const a = await repo.create(LOCAL_BOOK_ID, card('A'));
+    await repo.create(LOCAL_BOOK_ID, card('B'));
+    const removed = await repo.remove([a.row.id]);
+    expect((await repo.allRows()).map((r) => r.displayName)).toEqual(['B']);
+    await repo.restore(removed);
+    expect((await repo.allRows()).map((r) => r.displayName).sort()).toEqual(['A', 'B']);
+    expect((await repo.getCard(a.row.id))!.vcard).toBe(a.card.vcard);
+  });
+
+  it('keeps a synced book’s deletion in the offline queue instead of dropping the row', async () => {
+    const repo = await fresh();
+    await repo.db.books.put({ id: 'dav', name: 'Work', kind: 'carddav', version: '3.0', createdAt: 0 });
+    const s = await repo.create('dav', card('Synced'));
+    expect(s.row.pending).toBe('created');
+    await repo.db.contacts.put({ ...s.row, pending: '' }); // as if uploaded
+    await repo.remove([s.row.id]);
+    expect((await repo.allRows())[0]).toMatchObject({ id: s.row.id, pending: 'deleted' });
+  });
+
+  it('writes thousands of rows in batches', async () => {
+    const repo = await fresh();
+    const items = Array.from({ length: 4500 }, (_, i) => ContactRepo.rows(`id-${i}`, LOCAL_BOOK_ID, card(`P${i}`)));
+    const progress: number[] = [];
+    await repo.putAll(items, (d) => progress.push(d));
+    expect(progress).toEqual([2000, 4000, 4500]);
+    expect(await repo.db.contacts.count()).toBe(4500);
+  });
+});
+
+describe('schema upgrade', () => {
+  it('opens a version 1 database, keeps every row and derives the new fields from the vCards', async () => {
+    const name = `upgrade-${Date.now()}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores({ books: 'id', contacts: 'id, bookId', cards: 'id, bookId' });
+    await v1.open();
+    const text = serializeVCard(card('Ada Lovelace', 'EMAIL:ada@example.org\r\nX-OLD:kept\r\n'));
+    await v1.table('books').put({ id: LOCAL_BOOK_ID, name: '', kind: 'local', version: '4.0', createdAt: 1 });
+    await v1.table('contacts').put({ id: 'c1', bookId: LOCAL_BOOK_ID, displayName: 'Ada Lovelace', favorite: 1, pending: '', updatedAt: 1 });
+    await v1.table('cards').put({ id: 'c1', bookId: LOCAL_BOOK_ID, vcard: text, base: '', href: '', etag: '' });
+    v1.close();
+
+    const repo = await ContactRepo.open(name);
+    expect(repo.db.verno).toBe(2);
+    const [row] = await repo.allRows();
+    expect(row).toMatchObject({ id: 'c1', favorite: 1, uid: 'Ada Lovelace', email: 'ada@example.org', search: expect.stringContaining('ada@example.org') });
+    expect((await repo.getCard('c1'))!.vcard).toBe(text);
+    expect(await repo.byUid(LOCAL_BOOK_ID, 'Ada Lovelace')).toHaveLength(1);
+  });
+});
