@@ -59,7 +59,7 @@ export const configs = {
       ssr: true,
       minify: false,
       lib: { entry: process.env.BENCH_ENTRY ?? `${root}/tests/bench/run.ts`, formats: ['es'], fileName: () => 'run.mjs' },
-      rollupOptions: { external, output: { entryFileNames: 'run.mjs' } },
+      rollupOptions: { external: [...external, '@playwright/test', 'playwright-core', 'playwright'], output: { entryFileNames: 'run.mjs' } },
     },
     ssr: { noExternal: true },
   },

@@ -17,6 +17,18 @@ import { LOCAL_BOOK_ID } from './db/schema';
 
 const EMPTY_CONTACT: Contact = toContact(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n'));
 
+/** Save the list snapshot when the list has been quiet for a moment (and now, after a full read). */
+function keepSnapshot(repo: ContactRepo, index: ContactIndex, saveNow: boolean): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A failed snapshot only costs the next start its speed: the rows themselves are safe.
+  const save = () => void repo.saveListSnapshot(index.snapshot()).catch(() => {});
+  index.subscribe(() => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 1500);
+  });
+  if (saveNow) timer = setTimeout(save, 500);
+}
+
 /** Open the store and load the list once; everything else waits for it. */
 function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: string } | null {
   const [state, setState] = useState<{ repo: ContactRepo; index: ContactIndex } | { error: string } | null>(null);
@@ -25,9 +37,29 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
     (async () => {
       const repo = await ContactRepo.open();
       const index = new ContactIndex(navigator.language);
-      index.load(await repo.allRows());
-      window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }) });
-      if (alive) setState({ repo, index });
+      // Paint from the saved head of the list at once; then load the whole list (the saved
+      // snapshot if it is exact, else every row) and swap it in.
+      const head = await repo.listHead();
+      if (head !== null) {
+        index.loadHead(head.rows, head.total);
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }) });
+        if (alive) setState({ repo, index });
+      }
+      const snapshot = await repo.listSnapshot();
+      let reflects = repo.generation;
+      if (snapshot !== null) index.load(snapshot, true);
+      // A write made while the head was shown (or during the read) makes what was read stale:
+      // read the rows again until nothing changed underneath.
+      for (let tries = 0; (snapshot === null && tries === 0) || (reflects !== repo.generation && tries < 5); tries++) {
+        reflects = repo.generation;
+        index.load(await repo.allRows());
+      }
+      keepSnapshot(repo, index, snapshot === null);
+      setTimeout(() => index.warm(), 0);
+      if (head === null) {
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }) });
+        if (alive) setState({ repo, index });
+      }
     })().catch((e: Error) => alive && setState({ error: e.message }));
     return () => {
       alive = false;
@@ -64,12 +96,17 @@ export function App() {
 function AddressBook() {
   const services = useServices();
   const { t, index, repo } = services;
-  useSyncExternalStore(index.subscribe, index.getVersion);
+  const version = useSyncExternalStore(index.subscribe, index.getVersion);
   const { filter, query, selected, mode, select, setMode, setQuery } = useUi();
   const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
   const [dragging, setDragging] = useState(false);
 
-  const rows = index.query(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites');
+  // Recomputed only when the list, the query or the filter changes, not on every render.
+  const rows = useMemo(
+    () => index.query(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
+    [index, version, query, filter],
+  );
   const focused = selected.length === 1 ? selected[0]! : null;
   const [loaded, setLoaded] = useState<{ id: string; contact: Contact } | null>(null);
   const detail = loaded !== null && loaded.id === focused ? loaded : null;
@@ -83,7 +120,7 @@ function AddressBook() {
     return () => {
       alive = false;
     };
-  }, [focused, repo, index.version]);
+  }, [focused, repo, version]);
 
   const remove = (ids: readonly string[]) => {
     if (ids.length > 1 && !window.confirm(t('confirm.bulkDelete', { count: ids.length }))) return;
@@ -134,7 +171,7 @@ function AddressBook() {
       onDrop={onDrop}
     >
       <Sidebar onImportFiles={(f) => void importFiles(f)} onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))} exportCount={selected.length} />
-      <section className="list-pane" aria-label={t('list.label')}>
+      <section className="list-pane" aria-label={t('list.label')} aria-busy={index.expected !== null}>
         <div className="list-toolbar">
           <input id="search" type="search" placeholder={t('search.placeholder')} aria-label={t('search.label')} value={query} onChange={(e) => setQuery(e.target.value)} />
           <button
@@ -150,7 +187,7 @@ function AddressBook() {
           </button>
         </div>
         <p className="list-count" aria-live="polite">
-          {rows.length === 1 ? t('list.countOne') : t('list.count', { count: rows.length })}
+          {rows.length === 1 ? t('list.countOne') : t('list.count', { count: query === '' && index.expected !== null ? index.expected : rows.length })}
         </p>
         {rows.length === 0 ? (
           <p className="list-empty">{query === '' ? t('list.empty') : t('list.noMatch', { query })}</p>

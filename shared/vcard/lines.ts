@@ -82,7 +82,8 @@ export function forEachLogicalLine(input: string, maxLineLength: number, onLine:
       continue;
     }
     flush();
-    if (physical.length === 0 || physical.trim().length === 0) continue;
+    // Blank (or whitespace-only) lines separate nothing; only a line starting with a blank can be one.
+    if (physical.length === 0 || ((first === 0x20 || first === 0x09) && physical.trim().length === 0)) continue;
     startLine = lineNo;
     tooLong = physical.length > maxLineLength;
     text = tooLong ? physical.slice(0, 200) : physical;

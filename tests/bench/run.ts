@@ -1,4 +1,9 @@
-/** `npm run bench`: every benchmark, figures beside the peers'. Never part of `npm test`. */
+/**
+ * `npm run bench [vcard|book]`: the benchmarks, figures beside the peers'. Never part of `npm test`.
+ */
+import { runBookBench } from './book.bench';
 import { runVCardBench } from './vcard.bench';
 
-runVCardBench();
+const which = process.argv[2];
+if (which === undefined || which === 'vcard') runVCardBench();
+if (which === undefined || which === 'book') await runBookBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));

@@ -242,3 +242,20 @@ test('screenshots of the main screens: light, dark and Persian', async ({ app })
   await page.getByRole('listbox').getByRole('option', { name: /سارا کریمی/ }).click(); // the list's label is Persian now
   await page.screenshot({ path: `${SCREENSHOTS}persian.png` });
 });
+
+test('a reload right after an edit shows the edit, even though an older list snapshot was saved', async ({ app }) => {
+  const { page } = app;
+  await importText(page, 'three.vcf', ['A', 'B', 'C'].map((n) => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${n}\r\nFN:Person ${n}\r\nEND:VCARD\r\n`).join(''));
+  await page.getByRole('button', { name: 'Import 3 new' }).click();
+  await expect(contactList(page).getByRole('option')).toHaveCount(3);
+  await page.waitForTimeout(2500); // the app saves its list snapshot when the list is quiet
+  await listRow(page, 'Person B').click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await field(page, 'Display name').fill('Renamed Person');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(listRow(page, 'Renamed Person')).toBeVisible();
+  await page.reload();
+  await expect(listRow(page, 'Renamed Person')).toBeVisible();
+  await expect(listRow(page, 'Person B')).toHaveCount(0);
+  await expect(page.getByText('3 contacts', { exact: true })).toBeVisible();
+});

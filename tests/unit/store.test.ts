@@ -56,6 +56,21 @@ describe('the contact store', () => {
   });
 });
 
+describe('the list snapshot', () => {
+  it('is used only while no write has happened since it was saved', async () => {
+    const repo = await fresh();
+    expect(await repo.listSnapshot()).toBeNull();
+    const a = await repo.create(LOCAL_BOOK_ID, card('A'));
+    await repo.saveListSnapshot([a.row]);
+    expect((await repo.listSnapshot())!.map((r) => r.id)).toEqual([a.row.id]);
+    await repo.update(a.row.id, card('A2'));
+    expect(await repo.listSnapshot()).toBeNull(); // stale: the next start reads the rows
+    await repo.setFavorite(a.row.id, true);
+    await repo.saveListSnapshot(await repo.allRows());
+    expect((await repo.listSnapshot())![0]).toMatchObject({ displayName: 'A2', favorite: 1 });
+  });
+});
+
 describe('schema upgrade', () => {
   it('opens a version 1 database, keeps every row and derives the new fields from the vCards', async () => {
     const name = `upgrade-${Date.now()}`;

@@ -3,19 +3,70 @@
  * and its pending mark (the offline queue) together, so a crash never leaves one without the other.
  * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
  */
-import { deriveListFields } from '../../../shared/book/derive';
+import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark } from './schema';
 
 export const BATCH_SIZE = 2000;
+/** Rows in the list head: more than any window shows at once. */
+const HEAD_ROWS = 200;
 
 export interface StoredContact {
   row: ContactRow;
   card: CardRow;
 }
 
+/**
+ * The list snapshot: every row's list fields in list order, stored as one value, so the next start
+ * reads one record instead of 50,000. It is trusted only if no write happened after it: every write
+ * transaction bumps `generation`, and the snapshot records the generation it reflects.
+ */
+interface ListSnapshot {
+  generation: number;
+  rows: string;
+}
+
 export class ContactRepo {
+  /** Writes committed so far (mirrors meta 'generation'); see ListSnapshot. */
+  generation = 0;
+
   constructor(readonly db: CardinalDB) {}
+
+  /** Inside a write transaction: count this write. */
+  private async bump(): Promise<void> {
+    const current = ((await this.db.meta.get('generation'))?.value as number | undefined) ?? 0;
+    await this.db.meta.put({ key: 'generation', value: current + 1 });
+    this.generation = current + 1;
+  }
+
+  /** The rows of the last snapshot, in its list order, if it is still exact (same generation). */
+  async listSnapshot(): Promise<ContactRow[] | null> {
+    const [gen, snap] = await Promise.all([this.db.meta.get('generation'), this.db.meta.get('list')]);
+    this.generation = (gen?.value as number | undefined) ?? 0;
+    const value = snap?.value as ListSnapshot | undefined;
+    if (value === undefined || value.generation !== this.generation) return null;
+    return JSON.parse(value.rows) as ContactRow[];
+  }
+
+  /**
+   * The first screenfuls of the last snapshot and the total count, if still exact: enough to paint
+   * the list at once while the whole snapshot loads.
+   */
+  async listHead(): Promise<{ rows: ContactRow[]; total: number } | null> {
+    const [gen, head] = await Promise.all([this.db.meta.get('generation'), this.db.meta.get('list-head')]);
+    const value = head?.value as (ListSnapshot & { total: number }) | undefined;
+    if (value === undefined || value.generation !== ((gen?.value as number | undefined) ?? 0)) return null;
+    return { rows: JSON.parse(value.rows) as ContactRow[], total: value.total };
+  }
+
+  /** Save the list as it is now (called when idle after changes). */
+  async saveListSnapshot(rows: readonly ContactRow[]): Promise<void> {
+    const generation = this.generation;
+    await this.db.transaction('rw', this.db.meta, async () => {
+      await this.db.meta.put({ key: 'list', value: { generation, rows: JSON.stringify(rows) } satisfies ListSnapshot });
+      await this.db.meta.put({ key: 'list-head', value: { generation, total: rows.length, rows: JSON.stringify(rows.slice(0, HEAD_ROWS)) } });
+    });
+  }
 
   static async open(name?: string): Promise<ContactRepo> {
     const db = new CardinalDB(name);
@@ -46,14 +97,18 @@ export class ContactRepo {
 
   /** Build both rows for a card. A synced book marks it for upload; the local book has no queue. */
   static rows(id: string, bookId: string, card: VCard, previous?: StoredContact): StoredContact {
-    const vcard = serializeVCard(card);
+    return ContactRepo.rowsFrom(id, bookId, serializeVCard(card), deriveListFields(card), previous);
+  }
+
+  /** The same from a card already serialised and derived (the import worker did that work). */
+  static rowsFrom(id: string, bookId: string, vcard: string, fields: ListFields, previous?: StoredContact): StoredContact {
     const synced = bookId !== LOCAL_BOOK_ID;
     const pending: PendingMark = !synced ? '' : previous === undefined || previous.row.pending === 'created' ? 'created' : 'updated';
     return {
       row: {
         id,
         bookId,
-        ...deriveListFields(card),
+        ...fields,
         favorite: previous?.row.favorite ?? 0,
         pending,
         updatedAt: Date.now(),
@@ -70,7 +125,8 @@ export class ContactRepo {
 
   /** Save an edited card over an existing contact (its list fields follow). */
   async update(id: string, card: VCard): Promise<StoredContact> {
-    return this.db.transaction('rw', this.db.contacts, this.db.cards, async () => {
+    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+      await this.bump();
       const row = await this.db.contacts.get(id);
       const old = await this.db.cards.get(id);
       if (row === undefined || old === undefined) throw new Error(`contact ${id} is gone`);
@@ -82,9 +138,10 @@ export class ContactRepo {
   }
 
   async setFavorite(id: string, favorite: boolean): Promise<ContactRow | undefined> {
-    return this.db.transaction('rw', this.db.contacts, async () => {
+    return this.db.transaction('rw', this.db.contacts, this.db.meta, async () => {
       const row = await this.db.contacts.get(id);
       if (row === undefined) return undefined;
+      await this.bump();
       const next = { ...row, favorite: favorite ? (1 as const) : (0 as const) };
       await this.db.contacts.put(next);
       return next;
@@ -96,7 +153,8 @@ export class ContactRepo {
    * Returns what was there, so the caller can offer undo.
    */
   async remove(ids: readonly string[]): Promise<StoredContact[]> {
-    return this.db.transaction('rw', this.db.contacts, this.db.cards, async () => {
+    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+      await this.bump();
       const rows = await this.db.contacts.bulkGet([...ids]);
       const cards = await this.db.cards.bulkGet([...ids]);
       const removed: StoredContact[] = [];
@@ -122,7 +180,8 @@ export class ContactRepo {
   async putAll(items: readonly StoredContact[], onProgress?: (done: number) => void): Promise<void> {
     for (let i = 0; i < items.length; i += BATCH_SIZE) {
       const batch = items.slice(i, i + BATCH_SIZE);
-      await this.db.transaction('rw', this.db.contacts, this.db.cards, async () => {
+      await this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+        await this.bump();
         await this.db.contacts.bulkPut(batch.map((s) => s.row));
         await this.db.cards.bulkPut(batch.map((s) => s.card));
       });

@@ -35,7 +35,9 @@ export function parseInWorker(data: ArrayBuffer): Promise<ImportParseResult> {
 }
 
 export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string): Promise<ImportPreview> {
+  performance.mark('cardinal:import-start');
   const parsed = await parseInWorker(data);
+  performance.mark('cardinal:import-parsed');
   const preview: ImportPreview = { fileName, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors };
   const seenKeys = new Set<string>();
   // Candidates come from the in-memory list (every row has its UID and name): one pass, no
@@ -66,17 +68,18 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
     else if (sameUid.length > 0) preview.conflicting.push({ card, existingId: sameUid[0]! });
     else preview.fresh.push(card);
   }
+  performance.mark('cardinal:import-classified');
   return preview;
 }
 
 /** Write the new cards (and, if asked, the changed ones over their contacts) in batches. */
 export async function runImport(s: Services, preview: ImportPreview, bookId: string, updateConflicting: boolean): Promise<number> {
-  const items: StoredContact[] = preview.fresh.map((c) => ContactRepo.rows(crypto.randomUUID(), bookId, parseVCard(c.vcard)));
+  const items: StoredContact[] = preview.fresh.map((c) => ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields));
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {
       const row = s.index.get(existingId);
       const old = await s.repo.getCard(existingId);
-      if (row !== undefined && old !== undefined) items.push(ContactRepo.rows(existingId, bookId, parseVCard(card.vcard), { row, card: old }));
+      if (row !== undefined && old !== undefined) items.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }));
     }
   }
   await s.repo.putAll(items);

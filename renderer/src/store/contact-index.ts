@@ -7,6 +7,11 @@
 import { foldForSearch, phoneDigits } from '../../../shared/search/normalize';
 import type { ContactRow } from '../db/schema';
 
+interface Haystack {
+  text: string;
+  starts: Int32Array;
+}
+
 export class ContactIndex {
   private rows = new Map<string, ContactRow>();
   private sorted: ContactRow[] = [];
@@ -27,6 +32,7 @@ export class ContactIndex {
 
   private changed(): void {
     this.version++;
+    this.haystack = null;
     for (const l of this.listeners) l();
   }
 
@@ -42,10 +48,25 @@ export class ContactIndex {
     this.changed();
   }
 
-  load(rows: readonly ContactRow[]): void {
+  /** Until the whole list is loaded: how many rows there will be (the head is shown meanwhile). */
+  expected: number | null = null;
+
+  load(rows: readonly ContactRow[], alreadySorted = false): void {
     this.rows = new Map(rows.map((r) => [r.id, r]));
-    this.sorted = [...rows].sort(this.compare);
+    this.sorted = alreadySorted ? [...rows] : [...rows].sort(this.compare);
+    this.expected = null;
     this.changed();
+  }
+
+  /** Show the first rows of a saved list while the rest loads. */
+  loadHead(rows: readonly ContactRow[], total: number): void {
+    this.load(rows, true);
+    this.expected = total;
+  }
+
+  /** Build the search text now (when idle), so the first query does not pay for it. */
+  warm(): void {
+    this.haystack ??= this.buildHaystack();
   }
 
   get(id: string): ContactRow | undefined {
@@ -101,34 +122,90 @@ export class ContactIndex {
   }
 
   /**
+   * Every row's folded search text in list order as one string (and the phone digits as another),
+   * with the start of each row: a query is a few `indexOf` scans (SIMD-fast in V8) instead of
+   * 50,000 small string searches. Rebuilt lazily after changes.
+   */
+  private haystack: { text: Haystack; phones: Haystack } | null = null;
+
+  private buildHaystack(): { text: Haystack; phones: Haystack } {
+    const build = (field: 'search' | 'phones'): Haystack => {
+      const starts = new Int32Array(this.sorted.length + 1);
+      let at = 0;
+      const parts = this.sorted.map((r, i) => {
+        starts[i] = at;
+        at += r[field].length + 1;
+        return r[field];
+      });
+      starts[this.sorted.length] = at;
+      return { text: `${parts.join('\u0000')}\u0000`, starts };
+    };
+    return { text: build('search'), phones: build('phones') };
+  }
+
+  /** Mark the rows (by list position) whose search text, or phone digits, contain `needle`. */
+  private scan(needle: string, where: 'text' | 'phones'): Uint8Array {
+    this.haystack ??= this.buildHaystack();
+    const { text, starts } = this.haystack[where];
+    const hits = new Uint8Array(this.sorted.length);
+    let row = 0;
+    let pos = text.indexOf(needle);
+    while (pos >= 0) {
+      // Hits come in increasing order, so the row cursor only moves forward.
+      while (starts[row + 1]! <= pos) row++;
+      hits[row] = 1;
+      pos = text.indexOf(needle, starts[row + 1]!); // next row: one hit per row is enough
+    }
+    return hits;
+  }
+
+  /**
    * The rows to show, in order: a book's (or all books'), hidden deletions left out, filtered by a
-   * query that ignores case, accents, width and Persian/Arabic letter variants; digits in the
-   * query also match phone numbers however they are formatted.
+   * query that ignores case, accents, width and Persian/Arabic letter variants: every word must
+   * appear; digits in the query also match phone numbers however they are formatted.
    */
   query(q: string, bookId: string | null, favoritesOnly = false): ContactRow[] {
     const folded = foldForSearch(q);
     const digits = phoneDigits(q);
     const words = folded === '' ? [] : folded.split(' ');
+    const keep = (r: ContactRow) => r.pending !== 'deleted' && (bookId === null || r.bookId === bookId) && (!favoritesOnly || r.favorite === 1);
+    if (words.length === 0) return this.sorted.filter(keep);
+    // Longest word first: it usually leaves the fewest rows, and the others only narrow it.
+    const ordered = [...words].sort((a, b) => b.length - a.length);
+    const hits = this.scan(ordered[0]!, 'text');
+    for (const w of ordered.slice(1)) {
+      const more = this.scan(w, 'text');
+      for (let i = 0; i < hits.length; i++) hits[i]! &= more[i]!;
+    }
+    if (digits.length >= 3) {
+      const phones = this.scan(digits, 'phones');
+      for (let i = 0; i < hits.length; i++) hits[i]! |= phones[i]!;
+    }
     const out: ContactRow[] = [];
-    for (const r of this.sorted) {
-      if (r.pending === 'deleted') continue;
-      if (bookId !== null && r.bookId !== bookId) continue;
-      if (favoritesOnly && r.favorite !== 1) continue;
-      if (words.length > 0) {
-        const textHit = words.every((w) => r.search.includes(w));
-        const phoneHit = digits.length >= 3 && r.phones.includes(digits);
-        if (!textHit && !phoneHit) continue;
-      }
-      out.push(r);
+    for (let i = 0; i < hits.length; i++) {
+      if (hits[i] === 1 && keep(this.sorted[i]!)) out.push(this.sorted[i]!);
     }
     return out;
   }
+
+  /** Every row in list order (for the snapshot that makes the next start fast). */
+  snapshot(): readonly ContactRow[] {
+    return this.sorted;
+  }
 }
+
+const sectionCache = new Map<string, string>();
 
 /** The index letter of a name: its first letter without accents, upper-cased; '#' for the rest. */
 export function sectionOf(name: string): string {
-  const first = [...name.trim()][0];
-  if (first === undefined) return '#';
-  const folded = foldForSearch(first).toLocaleUpperCase();
-  return /\p{L}/u.test(folded) ? folded : '#';
+  const cp = name.trimStart().codePointAt(0);
+  if (cp === undefined) return '#';
+  const first = String.fromCodePoint(cp);
+  let section = sectionCache.get(first);
+  if (section === undefined) {
+    const folded = foldForSearch(first).toLocaleUpperCase();
+    section = /\p{L}/u.test(folded) ? folded : '#';
+    sectionCache.set(first, section);
+  }
+  return section;
 }
