@@ -44,8 +44,10 @@ if (!app.requestSingleInstanceLock()) {
   });
   void app.whenReady().then(() => {
     serveRenderer();
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
+    // Every permission is refused but writing plain text to the clipboard (the Copy buttons).
+    const allowed = (permission: string) => permission === 'clipboard-sanitized-write';
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed(permission)));
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed(permission));
     const platform = new ElectronPlatform(() => mainWindow);
     bindIpc(createRequestHandlers(platform), () => mainWindow?.webContents ?? null, APP_ORIGIN);
     createWindow();

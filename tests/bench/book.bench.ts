@@ -100,17 +100,18 @@ export async function runBookBench(count = 50_000): Promise<void> {
     await page.locator('section[aria-busy="false"]').waitFor();
     await page.waitForTimeout(500);
     const queries = Array.from({ length: 100 }, (_, i) => ['ada', 'zoë', 'núñez', 'علي', '王', '555 010', 'example works 4', 'person00', 'grace hopper', 'kowalska'][i % 10]! + (i >= 10 ? String(i % 7) : ''));
+    // Five unmeasured queries first, so the JIT has compiled the search path (as it has in real use).
     const latencies = await page.evaluate(async (qs) => {
       const input = document.getElementById('search') as HTMLInputElement;
       const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
       const out: number[] = [];
-      for (const q of qs) {
+      for (const [k, q] of [...qs.slice(0, 5), ...qs].entries()) {
         // React renders a discrete input event synchronously: when dispatchEvent returns, the
         // filtered list is in the DOM. That is the work that must fit in one 16 ms frame.
         const start = performance.now();
         setValue.call(input, q);
         input.dispatchEvent(new Event('input', { bubbles: true }));
-        out.push(performance.now() - start);
+        if (k >= 5) out.push(performance.now() - start);
         setValue.call(input, '');
         input.dispatchEvent(new Event('input', { bubbles: true }));
         await new Promise((r) => requestAnimationFrame(() => r(null)));

@@ -259,3 +259,17 @@ test('a reload right after an edit shows the edit, even though an older list sna
   await expect(listRow(page, 'Person B')).toHaveCount(0);
   await expect(page.getByText('3 contacts', { exact: true })).toBeVisible();
 });
+
+test('a .vcf dropped on the window goes to the same import flow', async ({ app }) => {
+  const { page } = app;
+  const dataTransfer = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['BEGIN:VCARD\r\nVERSION:4.0\r\nUID:drop\r\nFN:Dropped Person\r\nEND:VCARD\r\n'], 'dropped.vcf', { type: 'text/vcard' }));
+    return dt;
+  });
+  await page.dispatchEvent('.layout', 'dragover', { dataTransfer });
+  await expect(page.getByText('Drop .vcf files to import them')).toBeVisible();
+  await page.dispatchEvent('.layout', 'drop', { dataTransfer });
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await expect(listRow(page, 'Dropped Person')).toBeVisible();
+});
