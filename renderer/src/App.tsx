@@ -127,12 +127,27 @@ function AddressBook() {
     void deleteContacts(services, ids);
   };
 
-  const importFiles = async (files: File[]) => {
-    for (const file of files) {
-      const preview = await previewImport(services, file.name, await file.arrayBuffer(), LOCAL_BOOK_ID);
-      setImportPreview(preview);
-    }
-  };
+  // Files wait in a queue and are shown one summary at a time, so none is dropped.
+  const [queue, setQueue] = useState<File[]>([]);
+  const importFiles = (files: File[]) => setQueue((q) => [...q, ...files]);
+  useEffect(() => {
+    const next = queue[0];
+    if (next === undefined || importPreview !== null) return;
+    let alive = true;
+    void next
+      .arrayBuffer()
+      .then((data) => previewImport(services, next.name, data, LOCAL_BOOK_ID))
+      .then(
+        (preview) => alive && setImportPreview(preview),
+        (e: Error) => {
+          useUi.getState().showToast(t('import.failed', { name: next.name, message: e.message }));
+          setQueue((q) => q.slice(1));
+        },
+      );
+    return () => {
+      alive = false;
+    };
+  }, [queue, importPreview, services, t]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -151,13 +166,13 @@ function AddressBook() {
   }, [select, setMode]);
 
   // Files handed over by the OS (a double-clicked .vcf) go to the same import flow.
-  useEffect(() => window.cardinal.onOpenFiles((files) => files.forEach((f) => void importFiles([new File([f.text], f.name)]))));
+  useEffect(() => window.cardinal.onOpenFiles((files) => importFiles(files.map((f) => new File([f.text], f.name)))), []);
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
     const files = [...e.dataTransfer.files].filter((f) => /\.(vcf|vcard)$/i.test(f.name) || f.type.includes('vcard'));
-    if (files.length > 0) void importFiles(files);
+    if (files.length > 0) importFiles(files);
   };
 
   return (
@@ -170,7 +185,7 @@ function AddressBook() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      <Sidebar onImportFiles={(f) => void importFiles(f)} onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))} exportCount={selected.length} />
+      <Sidebar onImportFiles={importFiles} onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))} exportCount={selected.length} />
       <section className="list-pane" aria-label={t('list.label')} aria-busy={index.expected !== null}>
         <div className="list-toolbar">
           <input id="search" type="search" placeholder={t('search.placeholder')} aria-label={t('search.label')} value={query} onChange={(e) => setQuery(e.target.value)} />
@@ -233,7 +248,16 @@ function AddressBook() {
           </>
         )}
       </section>
-      {importPreview !== null ? <ImportDialog preview={importPreview} bookId={LOCAL_BOOK_ID} onClose={() => setImportPreview(null)} /> : null}
+      {importPreview !== null ? (
+        <ImportDialog
+          preview={importPreview}
+          bookId={LOCAL_BOOK_ID}
+          onClose={() => {
+            setImportPreview(null);
+            setQueue((q) => q.slice(1));
+          }}
+        />
+      ) : null}
       {dragging ? <div className="drop-hint">{t('import.dropHint')}</div> : null}
       <ToastBar />
     </div>

@@ -273,3 +273,13 @@ test('a .vcf dropped on the window goes to the same import flow', async ({ app }
   await page.getByRole('button', { name: 'Import 1 new' }).click();
   await expect(listRow(page, 'Dropped Person')).toBeVisible();
 });
+
+test('several files picked at once are each summarised and imported in turn', async ({ app }) => {
+  const { page } = app;
+  const file = (n: string) => ({ name: `${n}.vcf`, mimeType: 'text/vcard', buffer: Buffer.from(`BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${n}\r\nFN:From ${n}\r\nEND:VCARD\r\n`) });
+  await page.getByTestId('import-input').setInputFiles([file('first'), file('second')]);
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await expect(listRow(page, 'From first')).toBeVisible();
+  await expect(listRow(page, 'From second')).toBeVisible();
+});

@@ -12,8 +12,13 @@ export function ImportDialog({ preview, bookId, onClose }: { preview: ImportPrev
   const bad = preview.errors.filter((e) => e.code !== 'other-component');
   const run = async (update: boolean) => {
     setBusy(true);
-    const n = await runImport(s, preview, bookId, update);
-    useUi.getState().showToast(t('import.done', { count: n }));
+    try {
+      const n = await runImport(s, preview, bookId, update);
+      useUi.getState().showToast(t('import.done', { count: n }));
+    } catch (e) {
+      // Batches already written stay (each is one transaction); say what failed.
+      useUi.getState().showToast(t('import.failed', { name: preview.fileName, message: (e as Error).message }));
+    }
     onClose();
   };
   return (

@@ -100,6 +100,7 @@ export const fa: Catalogue = {
   'import.run': 'درون‌ریزی {count} کارت تازه',
   'import.runWithUpdates': 'درون‌ریزی کارت‌های تازه و به‌روزرسانی {count} کارت تغییرکرده',
   'import.done': '{count} مخاطب درون‌ریزی شد.',
+  'import.failed': 'درون‌ریزی {name} ممکن نشد: {message}',
   'import.dropHint': 'پرونده‌های ‎.vcf‎ را اینجا رها کنید تا درون‌ریزی شوند',
   'settings.language': 'زبان',
   'settings.languageAuto': 'زبان سیستم',

@@ -103,6 +103,7 @@ export const en = {
   'import.run': 'Import {count} new',
   'import.runWithUpdates': 'Import new and update {count} changed',
   'import.done': '{count} contacts imported.',
+  'import.failed': 'Could not import {name}: {message}',
   'import.dropHint': 'Drop .vcf files to import them',
   'settings.language': 'Language',
   'settings.languageAuto': 'System language',

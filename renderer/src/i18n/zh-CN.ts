@@ -100,6 +100,7 @@ export const zhCN: Catalogue = {
   'import.run': '导入 {count} 张新名片',
   'import.runWithUpdates': '导入新名片并更新 {count} 张有变化的名片',
   'import.done': '已导入 {count} 位联系人。',
+  'import.failed': '无法导入 {name}：{message}',
   'import.dropHint': '把 .vcf 文件拖到这里即可导入',
   'settings.language': '语言',
   'settings.languageAuto': '系统语言',

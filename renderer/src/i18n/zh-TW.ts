@@ -100,6 +100,7 @@ export const zhTW: Catalogue = {
   'import.run': '匯入 {count} 張新名片',
   'import.runWithUpdates': '匯入新名片並更新 {count} 張變更的名片',
   'import.done': '已匯入 {count} 位聯絡人。',
+  'import.failed': '無法匯入 {name}：{message}',
   'import.dropHint': '將 .vcf 檔案拖放到此處即可匯入',
   'settings.language': '語言',
   'settings.languageAuto': '系統語言',
