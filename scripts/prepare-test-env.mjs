@@ -7,6 +7,9 @@ import { existsSync } from 'node:fs';
 export const REQUIREMENTS = [
   ['Chromium', () => existsSync(process.env.CARDINAL_CHROMIUM ?? '/usr/bin/chromium'), 'chromium'],
   // CJK glyphs, so the screenshots and layout tests show Chinese names rather than empty boxes.
+  // Real CardDAV servers for the integration tests.
+  ['Radicale', () => existsSync('/usr/bin/radicale'), 'radicale'],
+  ['Xandikos', () => existsSync('/usr/bin/xandikos'), 'xandikos'],
   ['Noto CJK fonts', () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'), 'fonts-noto-cjk'],
 ];
 

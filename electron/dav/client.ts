@@ -1,0 +1,225 @@
+/**
+ * The CardDAV requests the sync engine needs, each one function over DavHttp: PROPFIND,
+ * sync-collection (RFC 6578), addressbook-multiget (RFC 6352 §8.7), GET, PUT, POST (RFC 5995),
+ * DELETE, and RFC 6764 discovery.
+ */
+import type { DavHttp } from './http';
+import { NotFound, Unauthorized, Forbidden, DavError } from './errors';
+import { decodeHref, parseMultistatus, propKey, type DavResponse } from './multistatus';
+import { NS, children, escapeXml, type XmlElement } from './xml';
+
+type Prop = readonly [ns: string, local: string];
+
+const prefixes: Record<string, string> = { [NS.DAV]: 'd', [NS.CARDDAV]: 'card', [NS.CS]: 'cs' };
+
+function propXml(props: readonly Prop[]): string {
+  return props.map(([ns, local]) => `<${prefixes[ns]}:${local}/>`).join('');
+}
+
+const XMLNS = `xmlns:d="DAV:" xmlns:card="${NS.CARDDAV}" xmlns:cs="${NS.CS}"`;
+
+export interface AddressBookInfo {
+  url: string;
+  displayName: string;
+}
+
+export interface Capabilities {
+  syncCollection: boolean;
+  ctag: string | null;
+  syncToken: string | null;
+  /** The collection's RFC 5995 add-member URL, when it offers one. */
+  addMember: string | null;
+}
+
+export interface SyncChanges {
+  changed: { href: string; etag: string }[];
+  removed: string[];
+  token: string | null;
+  /** 507 on the request-URI: more changes remain (RFC 6578 §3.6). */
+  truncated: boolean;
+}
+
+export interface FetchedCard {
+  href: string;
+  etag: string;
+  vcard: string;
+}
+
+export class CardDavClient {
+  constructor(private readonly http: DavHttp) {}
+
+  async propfind(url: string, depth: 0 | 1, props: readonly Prop[], crossOriginRedirect = false): Promise<{ responses: DavResponse[]; url: string }> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><d:propfind ${XMLNS}><d:prop>${propXml(props)}</d:prop></d:propfind>`;
+    const res = await this.http.request('PROPFIND', url, { headers: { Depth: String(depth), 'Content-Type': 'application/xml; charset=utf-8' }, body, crossOriginRedirect });
+    return { responses: parseMultistatus(res.text, res.url).responses, url: res.url };
+  }
+
+  /**
+   * RFC 6764: `/.well-known/carddav` (following its redirect), else the URL as given; then
+   * current-user-principal → addressbook-home-set → the address books in it.
+   */
+  async discover(serverUrl: string): Promise<AddressBookInfo[]> {
+    const base = new URL(serverUrl);
+    const candidates = [new URL('/.well-known/carddav', base).href, base.href];
+    let principal: string | null = null;
+    let context = base.href;
+    for (const start of candidates) {
+      try {
+        const r = await this.propfind(start, 0, [[NS.DAV, 'current-user-principal']], true);
+        context = r.url;
+        const href = r.responses[0]?.props.get(propKey(NS.DAV, 'current-user-principal'));
+        const p = href === undefined ? undefined : children(href, NS.DAV, 'href')[0]?.text;
+        if (p !== undefined && p.trim() !== '') {
+          principal = new URL(p.trim(), r.url).href;
+          break;
+        }
+      } catch (e) {
+        if (e instanceof Unauthorized || e instanceof Forbidden) throw e;
+      }
+    }
+    let homes: string[] = [];
+    if (principal !== null) {
+      const r = await this.propfind(principal, 0, [[NS.CARDDAV, 'addressbook-home-set']]);
+      const set = r.responses[0]?.props.get(propKey(NS.CARDDAV, 'addressbook-home-set'));
+      homes = set === undefined ? [] : children(set, NS.DAV, 'href').map((h) => new URL(h.text.trim(), r.url).href);
+    }
+    if (homes.length === 0) homes = [context];
+    const books: AddressBookInfo[] = [];
+    for (const home of homes) {
+      const r = await this.propfind(home, 1, [
+        [NS.DAV, 'resourcetype'],
+        [NS.DAV, 'displayname'],
+      ]);
+      for (const resp of r.responses) {
+        const type = resp.props.get(propKey(NS.DAV, 'resourcetype'));
+        if (type === undefined || !type.children.some((c) => c.ns === NS.CARDDAV && c.local === 'addressbook')) continue;
+        const url = new URL(encodePath(resp.href), r.url).href;
+        if (!books.some((b) => b.url === url)) books.push({ url, displayName: resp.props.get(propKey(NS.DAV, 'displayname'))?.text.trim() ?? '' });
+      }
+    }
+    return books;
+  }
+
+  async capabilities(bookUrl: string): Promise<Capabilities> {
+    const r = await this.propfind(bookUrl, 0, [
+      [NS.DAV, 'supported-report-set'],
+      [NS.CS, 'getctag'],
+      [NS.DAV, 'sync-token'],
+      [NS.DAV, 'add-member'],
+    ]);
+    const props = r.responses[0]?.props ?? new Map<string, XmlElement>();
+    // Xandikos lists reports without the <report> wrapper RFC 3253 requires: search the whole tree.
+    const reports = props.get(propKey(NS.DAV, 'supported-report-set'));
+    const has = (el: XmlElement | undefined, ns: string, local: string): boolean =>
+      el !== undefined && (el.ns === ns && el.local === local ? true : el.children.some((c) => has(c, ns, local)));
+    const addMember = props.get(propKey(NS.DAV, 'add-member'));
+    const addHref = addMember === undefined ? undefined : children(addMember, NS.DAV, 'href')[0]?.text.trim();
+    return {
+      syncCollection: has(reports, NS.DAV, 'sync-collection'),
+      ctag: props.get(propKey(NS.CS, 'getctag'))?.text.trim() || null,
+      syncToken: props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null,
+      addMember: addHref ? resolveHref(addHref, bookUrl) : null,
+    };
+  }
+
+  /** Changes since `token` ('' for all). Deleted members come back as 404 responses. */
+  async syncCollection(bookUrl: string, token: string): Promise<SyncChanges> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection ${XMLNS}><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
+    const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    const ms = parseMultistatus(res.text, res.url);
+    const self = decodeHref(new URL(bookUrl).pathname);
+    const out: SyncChanges = { changed: [], removed: [], token: ms.syncToken, truncated: false };
+    for (const r of ms.responses) {
+      if (sameHref(r.href, self)) {
+        if (r.status === 507) out.truncated = true;
+        continue;
+      }
+      const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim();
+      if (r.status === 404 || r.status === 410) out.removed.push(r.href);
+      else if (etag !== undefined) out.changed.push({ href: r.href, etag });
+    }
+    return out;
+  }
+
+  /** Every member's ETag (servers without sync-collection). */
+  async listEtags(bookUrl: string): Promise<{ href: string; etag: string }[]> {
+    const r = await this.propfind(bookUrl, 1, [[NS.DAV, 'getetag']]);
+    const self = decodeHref(new URL(bookUrl).pathname);
+    return r.responses
+      .filter((x) => !sameHref(x.href, self))
+      .map((x) => ({ href: x.href, etag: x.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '' }))
+      .filter((x) => x.etag !== '');
+  }
+
+  /** Fetch cards by href; hrefs the server no longer has are listed in `missing`. */
+  async multiget(bookUrl: string, hrefs: readonly string[]): Promise<{ cards: FetchedCard[]; missing: string[] }> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><card:addressbook-multiget ${XMLNS}><d:prop><d:getetag/><card:address-data/></d:prop>${hrefs
+      .map((h) => `<d:href>${escapeXml(encodePath(h))}</d:href>`)
+      .join('')}</card:addressbook-multiget>`;
+    const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    const ms = parseMultistatus(res.text, res.url);
+    const cards: FetchedCard[] = [];
+    const missing: string[] = [];
+    for (const r of ms.responses) {
+      const data = r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text;
+      const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '';
+      if (data === undefined || r.status === 404) missing.push(r.href);
+      else cards.push({ href: r.href, etag, vcard: data });
+    }
+    return { cards, missing };
+  }
+
+  async get(url: string): Promise<FetchedCard> {
+    const res = await this.http.request('GET', url, { headers: { Accept: 'text/vcard' } });
+    return { href: decodeHref(new URL(res.url).pathname), etag: res.headers.get('etag') ?? '', vcard: res.text };
+  }
+
+  /**
+   * Store a card. `ifNoneMatch` for a create (never overwrite), `ifMatch` for an update (never
+   * overwrite someone else's newer version). Returns the new ETag when the server gives one.
+   */
+  async put(url: string, vcard: string, cond: { ifMatch: string } | { ifNoneMatch: '*' }): Promise<{ etag: string | null; location: string | null }> {
+    const headers: Record<string, string> = { 'Content-Type': 'text/vcard; charset=utf-8' };
+    if ('ifMatch' in cond) headers['If-Match'] = cond.ifMatch;
+    else headers['If-None-Match'] = '*';
+    const res = await this.http.request('PUT', url, { headers, body: vcard });
+    const loc = res.headers.get('location');
+    return { etag: res.headers.get('etag'), location: loc === null ? null : resolveHref(loc, url) };
+  }
+
+  /** RFC 5995: POST to the add-member URL; the server chooses the href (in Location). */
+  async post(addMemberUrl: string, vcard: string): Promise<{ etag: string | null; location: string | null }> {
+    const res = await this.http.request('POST', addMemberUrl, { headers: { 'Content-Type': 'text/vcard; charset=utf-8' }, body: vcard });
+    const loc = res.headers.get('location');
+    return { etag: res.headers.get('etag'), location: loc === null ? null : resolveHref(loc, addMemberUrl) };
+  }
+
+  async delete(url: string, ifMatch: string | null): Promise<void> {
+    try {
+      await this.http.request('DELETE', url, { headers: ifMatch === null ? {} : { 'If-Match': ifMatch } });
+    } catch (e) {
+      if (e instanceof NotFound) return; // already gone: the wanted outcome
+      throw e;
+    }
+  }
+}
+
+/** Encode a decoded path for use in a URL or an href element (keeps `/` and `@`). */
+export function encodePath(path: string): string {
+  return path
+    .split('/')
+    .map((seg) => encodeURIComponent(seg).replace(/%40/g, '@'))
+    .join('/');
+}
+
+/** Resolve an href, reading Xandikos's `//alice/...` as a path rather than a host. */
+export function resolveHref(href: string, base: string): string {
+  return new URL(href.startsWith('//') ? href.replace(/^\/+/, '/') : href, base).href;
+}
+
+export function sameHref(a: string, b: string): boolean {
+  const norm = (x: string) => decodeHref(x).replace(/\/+$/, '');
+  return norm(a) === norm(b);
+}
+
+export { DavError };

@@ -1,0 +1,133 @@
+/**
+ * HTTP for WebDAV on `fetch`: a timeout on every request, a cap on response size, Basic or Bearer
+ * authentication, typed errors for statuses, and redirects followed only within the same origin
+ * (discovery may allow one more hop). Plain http only to loopback unless the user allowed it.
+ */
+import { NetworkError, errorForStatus } from './errors';
+
+export type Auth = { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: () => Promise<string> } | { kind: 'none' };
+
+export interface HttpOptions {
+  auth: Auth;
+  /** The user chose "allow insecure connection" for this account. */
+  allowInsecure?: boolean;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  fetch?: typeof fetch;
+  /** Called once per request sent (benchmarks and tests count them). */
+  onRequest?: (method: string, url: string) => void;
+}
+
+export interface HttpResponse {
+  status: number;
+  url: string;
+  headers: Headers;
+  text: string;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  body?: string;
+  /** Follow a redirect to another origin (discovery only). */
+  crossOriginRedirect?: boolean;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
+
+export function isLoopback(url: URL): boolean {
+  return LOOPBACK.test(url.hostname);
+}
+
+export class DavHttp {
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly doFetch: typeof fetch;
+
+  constructor(private readonly options: HttpOptions) {
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.doFetch = options.fetch ?? fetch;
+  }
+
+  assertAllowed(url: URL): void {
+    if (url.protocol === 'https:') return;
+    if (url.protocol === 'http:' && (isLoopback(url) || this.options.allowInsecure === true)) return;
+    throw new NetworkError(`refusing ${url.protocol}//${url.host}: use https, or allow insecure connections for this account`, 0, url.href);
+  }
+
+  private async authHeader(): Promise<Record<string, string>> {
+    const a = this.options.auth;
+    if (a.kind === 'basic') return { Authorization: `Basic ${Buffer.from(`${a.user}:${a.password}`, 'utf8').toString('base64')}` };
+    if (a.kind === 'bearer') return { Authorization: `Bearer ${await a.token()}` };
+    return {};
+  }
+
+  /** Send a request; a non-2xx/3xx answer throws its typed error. */
+  async request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    let current = new URL(url);
+    const origin = current.origin;
+    for (let hop = 0; hop < 5; hop++) {
+      this.assertAllowed(current);
+      const res = await this.send(method, current, opts);
+      if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
+        // Xandikos answers `Location: //alice/...`: a path with a doubled slash, not a host.
+        const loc = res.headers.get('location')!;
+        const next = loc.startsWith('//') ? new URL(loc.replace(/^\/+/, '/'), current) : new URL(loc, current);
+        if (next.origin !== origin && opts.crossOriginRedirect !== true) {
+          throw new NetworkError(`redirect to another origin refused: ${next.origin}`, res.status, current.href);
+        }
+        current = next;
+        continue;
+      }
+      const err = errorForStatus(res.status, current.href, res.headers, res.text);
+      if (err !== null) throw err;
+      return res;
+    }
+    throw new NetworkError('too many redirects', 0, url);
+  }
+
+  private async send(method: string, url: URL, opts: RequestOptions): Promise<HttpResponse> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    this.options.onRequest?.(method, url.href);
+    try {
+      const res = await this.doFetch(url, {
+        method,
+        headers: { ...(await this.authHeader()), ...opts.headers },
+        body: opts.body,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      const declared = Number(res.headers.get('content-length') ?? '0');
+      if (declared > this.maxBytes) {
+        await res.body?.cancel();
+        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
+      }
+      return { status: res.status, url: url.href, headers: res.headers, text: await this.readCapped(res, url) };
+    } catch (e) {
+      if (e instanceof NetworkError) throw e;
+      const reason = controller.signal.aborted ? `timed out after ${this.timeoutMs} ms` : (e as Error).message;
+      throw new NetworkError(`${method} ${url.href}: ${reason}`, 0, url.href);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async readCapped(res: Response, url: URL): Promise<string> {
+    if (res.body === null) return '';
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > this.maxBytes) {
+        await reader.cancel();
+        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}

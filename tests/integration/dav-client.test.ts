@@ -1,0 +1,125 @@
+/** The CardDAV client against real Radicale and Xandikos: each scenario on both. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CardDavClient, resolveHref } from '../../electron/dav/client';
+import { Forbidden, NetworkError, PreconditionFailed, ServerError, Unauthorized } from '../../electron/dav/errors';
+import { DavHttp } from '../../electron/dav/http';
+import { SERVERS, type TestServer } from '../servers/servers';
+
+const card = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\nEND:VCARD\r\n`;
+
+for (const [name, start] of SERVERS) {
+  describe(`CardDAV client against ${name}`, () => {
+    let server: TestServer;
+    let client: CardDavClient;
+    const requests: string[] = [];
+
+    beforeAll(async () => {
+      server = await start();
+      const http = new DavHttp({
+        auth: server.password === '' ? { kind: 'none' } : { kind: 'basic', user: server.user, password: server.password },
+        onRequest: (method) => requests.push(method),
+      });
+      client = new CardDavClient(http);
+    });
+    afterAll(() => server.stop());
+
+    it('discovers the address book from the base URL', async () => {
+      const books = await client.discover(server.baseUrl);
+      expect(books.map((b) => b.url)).toContain(server.addressBookUrl);
+    });
+
+    it('reads the collection’s capabilities', async () => {
+      const caps = await client.capabilities(server.addressBookUrl);
+      expect(caps.syncCollection).toBe(true);
+      expect(caps.syncToken).not.toBeNull();
+      if (name === 'xandikos') expect(caps.addMember).not.toBeNull();
+      else expect(caps.addMember).toBeNull();
+    });
+
+    it('creates without overwriting, fetches by multiget, and refuses a stale If-Match', async () => {
+      const url = new URL('ada.vcf', server.addressBookUrl).href;
+      const created = await client.put(url, card('ada', 'Ada'), { ifNoneMatch: '*' });
+      await expect(client.put(url, card('ada', 'Ada again'), { ifNoneMatch: '*' })).rejects.toBeInstanceOf(PreconditionFailed);
+      const path = new URL(url).pathname;
+      const { cards, missing } = await client.multiget(server.addressBookUrl, [path, new URL('nobody.vcf', server.addressBookUrl).pathname]);
+      expect(cards).toHaveLength(1);
+      expect(cards[0]!.vcard).toContain('FN:Ada');
+      expect(missing).toHaveLength(1);
+      const etag = cards[0]!.etag;
+      if (created.etag !== null) expect(etag).toBe(created.etag);
+      await client.put(url, card('ada', 'Ada Lovelace'), { ifMatch: etag });
+      await expect(client.put(url, card('ada', 'Ada King'), { ifMatch: etag })).rejects.toBeInstanceOf(PreconditionFailed);
+    });
+
+    it('reports changes since a sync token: one REPORT lists edits and deletions', async () => {
+      const first = await client.syncCollection(server.addressBookUrl, '');
+      expect(first.changed.map((c) => c.href)).toContain(new URL('ada.vcf', server.addressBookUrl).pathname);
+      const bob = new URL('bob.vcf', server.addressBookUrl).href;
+      await client.put(bob, card('bob', 'Bob'), { ifNoneMatch: '*' });
+      await client.delete(new URL('ada.vcf', server.addressBookUrl).href, null);
+      requests.length = 0;
+      const next = await client.syncCollection(server.addressBookUrl, first.token!);
+      expect(requests).toEqual(['REPORT']);
+      expect(next.changed.map((c) => c.href)).toEqual([new URL(bob).pathname]);
+      expect(next.removed).toEqual([new URL('ada.vcf', server.addressBookUrl).pathname]);
+      const none = await client.syncCollection(server.addressBookUrl, next.token!);
+      expect(none.changed).toEqual([]);
+      expect(none.removed).toEqual([]);
+    });
+
+    it('lists members’ ETags with PROPFIND for servers without sync-collection', async () => {
+      const etags = await client.listEtags(server.addressBookUrl);
+      expect(etags.map((e) => e.href)).toEqual([new URL('bob.vcf', server.addressBookUrl).pathname]);
+    });
+
+    it('answers an invalid sync token with the server’s own error', async () => {
+      const bad = client.syncCollection(server.addressBookUrl, name === 'radicale' ? 'http://radicale.org/ns/sync/0000' : 'deadbeef');
+      if (name === 'radicale') await expect(bad).rejects.toMatchObject({ constructor: Forbidden, precondition: 'valid-sync-token' });
+      else await expect(bad).rejects.toBeInstanceOf(ServerError);
+    });
+
+    if (name === 'xandikos') {
+      it('creates by POST to add-member and resolves its `//path` Location on the same host', async () => {
+        const caps = await client.capabilities(server.addressBookUrl);
+        const res = await client.post(caps.addMember!, card('posted', 'Posted'));
+        expect(res.location).not.toBeNull();
+        expect(new URL(res.location!).origin).toBe(new URL(server.baseUrl).origin);
+        const got = await client.get(res.location!);
+        expect(got.vcard).toContain('FN:Posted');
+      });
+    }
+
+    if (name === 'radicale') {
+      it('a wrong password is Unauthorized', async () => {
+        const wrong = new CardDavClient(new DavHttp({ auth: { kind: 'basic', user: 'alice', password: 'nope' } }));
+        await expect(wrong.capabilities(server.addressBookUrl)).rejects.toBeInstanceOf(Unauthorized);
+      });
+    }
+
+    it('a server that goes away is a network error, and its data is there when it is back', async () => {
+      const quick = new CardDavClient(new DavHttp({ auth: server.password === '' ? { kind: 'none' } : { kind: 'basic', user: server.user, password: server.password }, timeoutMs: 3000 }));
+      await server.pause();
+      await expect(quick.listEtags(server.addressBookUrl)).rejects.toBeInstanceOf(NetworkError);
+      await server.resume();
+      await expect(quick.listEtags(server.addressBookUrl)).resolves.toHaveLength(name === 'xandikos' ? 2 : 1);
+    });
+  });
+}
+
+describe('transport policy', () => {
+  it('refuses plain http to a non-loopback host unless the user allowed it', async () => {
+    const http = new DavHttp({ auth: { kind: 'none' }, fetch: (() => Promise.reject(new Error('must not be called'))) as typeof fetch });
+    await expect(http.request('PROPFIND', 'http://dav.example.com/')).rejects.toBeInstanceOf(NetworkError);
+    const allowed = new DavHttp({ auth: { kind: 'none' }, allowInsecure: true, fetch: (async () => new Response('', { status: 200 })) as typeof fetch });
+    await expect(allowed.request('PROPFIND', 'http://dav.example.com/')).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('caps the response size', async () => {
+    const big = new DavHttp({ auth: { kind: 'none' }, maxResponseBytes: 1000, fetch: (async () => new Response('x'.repeat(5000), { status: 207 })) as typeof fetch });
+    await expect(big.request('REPORT', 'https://dav.example.com/')).rejects.toThrow('larger than 1000 bytes');
+  });
+
+  it('reads Xandikos’s `//alice/...` Location as a path', () => {
+    expect(resolveHref('//alice/contacts/addressbook/x.vcf', 'http://127.0.0.1:5232/alice/contacts/addressbook/')).toBe('http://127.0.0.1:5232/alice/contacts/addressbook/x.vcf');
+  });
+});
