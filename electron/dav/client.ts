@@ -190,6 +190,11 @@ export class CardDavClient {
   /** RFC 5995: POST to the add-member URL; the server chooses the href (in Location). */
   async post(addMemberUrl: string, vcard: string): Promise<{ etag: string | null; location: string | null }> {
     const res = await this.http.request('POST', addMemberUrl, { headers: { 'Content-Type': 'text/vcard; charset=utf-8' }, body: vcard });
+    if (res.status === 207) {
+      // Xandikos refuses a card it cannot read with a 207 holding the real status.
+      const inner = parseMultistatus(res.text, res.url).responses.find((r) => r.status !== null && r.status >= 400);
+      throw new DavError(`${addMemberUrl}: the server refused the card (${inner?.status ?? 207})`, inner?.status ?? 422, addMemberUrl);
+    }
     const loc = res.headers.get('location');
     return { etag: res.headers.get('etag'), location: loc === null ? null : resolveHref(loc, addMemberUrl) };
   }

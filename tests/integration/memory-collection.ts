@@ -1,0 +1,63 @@
+/** An in-memory LocalCollection for the engine's tests: the same contract the Dexie store keeps. */
+import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
+import type { MergeConflict } from '../../shared/vcard';
+
+export class MemoryCollection implements LocalCollection {
+  cards = new Map<string, LocalCard & { error?: string; conflicts?: readonly MergeConflict[] }>();
+  syncState: SyncState = { syncToken: null, ctag: null };
+  private next = 1;
+
+  async state() {
+    return this.syncState;
+  }
+  async pending() {
+    return [...this.cards.values()].filter((c) => c.pending !== '' && c.conflicts === undefined);
+  }
+  async knownEtags() {
+    return new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c.etag]));
+  }
+  async byHref(href: string) {
+    return [...this.cards.values()].find((c) => c.href === href);
+  }
+  async applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState }) {
+    for (const r of batch.upserts) {
+      const existing = await this.byHref(r.href);
+      const id = existing?.id ?? `local-${this.next++}`;
+      this.cards.set(id, { id, href: r.href, etag: r.etag, vcard: r.vcard, base: r.vcard, pending: '' });
+    }
+    for (const href of batch.deletes) {
+      const existing = await this.byHref(href);
+      if (existing !== undefined) this.cards.delete(existing.id);
+    }
+    if (batch.state !== undefined) this.syncState = batch.state;
+  }
+  async uploaded(id: string, remote: RemoteCard) {
+    this.cards.set(id, { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, pending: '' });
+  }
+  async deleted(id: string) {
+    this.cards.delete(id);
+  }
+  async failed(id: string, message: string) {
+    const c = this.cards.get(id)!;
+    this.cards.set(id, { ...c, error: message });
+  }
+  async conflicted(id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[]) {
+    const c = this.cards.get(id)!;
+    this.cards.set(id, { ...c, vcard: merged, base: remote.vcard, etag: remote.etag, pending: 'updated', conflicts });
+  }
+
+  /** A local edit, as the store writes it: the new text with a pending mark. */
+  edit(id: string, vcard: string, pending: LocalCard['pending'] = 'updated') {
+    const c = this.cards.get(id);
+    this.cards.set(id, { id, href: c?.href ?? '', etag: c?.etag ?? '', base: c?.base ?? '', vcard, pending: c?.pending === 'created' ? 'created' : pending });
+  }
+  create(vcard: string): string {
+    const id = `local-${this.next++}`;
+    this.cards.set(id, { id, href: '', etag: '', base: '', vcard, pending: 'created' });
+    return id;
+  }
+  find(fn: string) {
+    // Cards read back through XML come with LF line ends (XML normalises CRLF).
+    return [...this.cards.values()].find((c) => new RegExp(`^FN:${fn}\\r?$`, 'm').test(c.vcard));
+  }
+}

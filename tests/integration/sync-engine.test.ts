@@ -1,0 +1,140 @@
+/** The sync engine against real Radicale and Xandikos: every scenario on both. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CardDavClient } from '../../electron/dav/client';
+import { DavHttp } from '../../electron/dav/http';
+import { syncAddressBook } from '../../electron/sync/engine';
+import { SERVERS, type TestServer } from '../servers/servers';
+import { MemoryCollection } from './memory-collection';
+
+const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
+
+for (const [name, start] of SERVERS) {
+  describe(`sync with ${name}`, () => {
+    let server: TestServer;
+    let client: CardDavClient;
+    let other: CardDavClient; // another client editing the server meanwhile
+    let methods: string[];
+
+    beforeEach(async () => {
+      server = await start();
+      methods = [];
+      const auth = server.password === '' ? ({ kind: 'none' } as const) : ({ kind: 'basic', user: server.user, password: server.password } as const);
+      client = new CardDavClient(new DavHttp({ auth, onRequest: (m) => methods.push(m) }));
+      other = new CardDavClient(new DavHttp({ auth }));
+    });
+    afterEach(() => server.stop());
+
+    const url = (file: string) => new URL(file, server.addressBookUrl).href;
+
+    it('initial sync, then another client’s create, edit and delete arrive with one REPORT and one multiget', async () => {
+      await other.put(url('a.vcf'), card('a', 'Ada'), { ifNoneMatch: '*' });
+      await other.put(url('b.vcf'), card('b', 'Bob'), { ifNoneMatch: '*' });
+      const local = new MemoryCollection();
+      const first = await syncAddressBook(client, server.addressBookUrl, local);
+      expect(first.downloaded).toBe(2);
+      expect(local.find('Ada')).toBeDefined();
+
+      await other.put(url('c.vcf'), card('c', 'Cy'), { ifNoneMatch: '*' });
+      const b = await other.get(url('b.vcf'));
+      await other.put(url('b.vcf'), card('b', 'Bob Edited'), { ifMatch: b.etag });
+      await other.delete(url('a.vcf'), null);
+      methods.length = 0;
+      const second = await syncAddressBook(client, server.addressBookUrl, local);
+      expect(methods.filter((m) => m === 'REPORT')).toHaveLength(2); // one sync-collection, one multiget
+      expect(second).toMatchObject({ downloaded: 2, removedLocally: 1 });
+      expect(local.find('Ada')).toBeUndefined();
+      expect(local.find('Bob Edited')).toBeDefined();
+      expect(local.find('Cy')).toBeDefined();
+
+      methods.length = 0;
+      await syncAddressBook(client, server.addressBookUrl, local);
+      expect(methods).toEqual(['PROPFIND', 'REPORT']); // nothing changed: capabilities and one REPORT
+    });
+
+    it('local create, edit and delete reach the server', async () => {
+      await other.put(url('e.vcf'), card('e', 'Edith'), { ifNoneMatch: '*' });
+      await other.put(url('d.vcf'), card('d', 'Doomed'), { ifNoneMatch: '*' });
+      const local = new MemoryCollection();
+      await syncAddressBook(client, server.addressBookUrl, local);
+      local.create(card('n', 'Newton'));
+      local.edit(local.find('Edith')!.id, card('e', 'Edith Clarke'));
+      local.edit(local.find('Doomed')!.id, local.find('Doomed')!.vcard, 'deleted');
+      const r = await syncAddressBook(client, server.addressBookUrl, local);
+      expect(r).toMatchObject({ uploaded: 2, deleted: 1, failed: 0 });
+      const onServer = await other.multiget(server.addressBookUrl, (await other.listEtags(server.addressBookUrl)).map((e) => e.href));
+      const names = onServer.cards.map((c) => /FN:(.*)\r?\n/.exec(c.vcard)![1]).sort();
+      expect(names).toEqual(['Edith Clarke', 'Newton']);
+      expect([...local.cards.values()].every((c) => c.pending === '')).toBe(true);
+    });
+
+    it('both sides edit different properties: merged without a question', async () => {
+      await other.put(url('m.vcf'), card('m', 'Mary', 'TEL:111\r\n'), { ifNoneMatch: '*' });
+      const local = new MemoryCollection();
+      await syncAddressBook(client, server.addressBookUrl, local);
+      const cur = await other.get(url('m.vcf'));
+      await other.put(url('m.vcf'), card('m', 'Mary', 'TEL:111\r\nNOTE:from the other client\r\n'), { ifMatch: cur.etag });
+      local.edit(local.find('Mary')!.id, card('m', 'Mary', 'TEL:222\r\n'));
+      const r = await syncAddressBook(client, server.addressBookUrl, local);
+      expect(r.conflicts).toBe(0);
+      const stored = (await other.get(url('m.vcf'))).vcard;
+      expect(stored).toContain('TEL:222');
+      expect(stored).toContain('NOTE:from the other client');
+      expect(stored).not.toContain('TEL:111');
+    });
+
+    it('both sides edit the same property: a conflict with both values kept', async () => {
+      await other.put(url('s.vcf'), card('s', 'Sam', 'TITLE:Original title\r\n'), { ifNoneMatch: '*' });
+      const local = new MemoryCollection();
+      await syncAddressBook(client, server.addressBookUrl, local);
+      const cur = await other.get(url('s.vcf'));
+      await other.put(url('s.vcf'), card('s', 'Sam', 'TITLE:Remote title\r\n'), { ifMatch: cur.etag });
+      const id = local.find('Sam')!.id;
+      local.edit(id, card('s', 'Sam', 'TITLE:Local title\r\n'));
+      const r = await syncAddressBook(client, server.addressBookUrl, local);
+      expect(r.conflicts).toBe(1);
+      const kept = local.cards.get(id)!;
+      expect(kept.conflicts).toEqual([
+        expect.objectContaining({ property: 'TITLE', base: ['TITLE:Original title'], local: ['TITLE:Local title'], remote: ['TITLE:Remote title'] }),
+      ]);
+      expect((await other.get(url('s.vcf'))).vcard).toContain('TITLE:Remote title'); // nothing overwritten
+    });
+
+    it('an invalid sync token: a full resync that reuses what is here, without duplicates', async () => {
+      await other.put(url('t.vcf'), card('t', 'Tina'), { ifNoneMatch: '*' });
+      const local = new MemoryCollection();
+      await syncAddressBook(client, server.addressBookUrl, local);
+      local.syncState = { ...local.syncState, syncToken: name === 'radicale' ? 'http://radicale.org/ns/sync/0000' : 'deadbeef' };
+      methods.length = 0;
+      const r = await syncAddressBook(client, server.addressBookUrl, local);
+      expect(r.fullResync).toBe(true);
+      expect(r.downloaded).toBe(0); // same ETag: nothing fetched again
+      expect(local.cards.size).toBe(1);
+    });
+
+    it('the server stops mid-sync: nothing is lost, and the next run completes', async () => {
+      await other.put(url('p.vcf'), card('p', 'Pat'), { ifNoneMatch: '*' });
+      const local = new MemoryCollection();
+      await syncAddressBook(client, server.addressBookUrl, local);
+      const id = local.create(card('q', 'Quinn'));
+      await server.pause();
+      await expect(syncAddressBook(client, server.addressBookUrl, local)).rejects.toThrow();
+      expect(local.cards.get(id)!.pending).toBe('created'); // still queued
+      await server.resume();
+      await syncAddressBook(client, server.addressBookUrl, local);
+      expect(local.cards.get(id)!.pending).toBe('');
+      expect((await other.listEtags(server.addressBookUrl)).length).toBe(2);
+    });
+
+    it('a card the server rejects stays local and marked; the others go through', async () => {
+      const local = new MemoryCollection();
+      await syncAddressBook(client, server.addressBookUrl, local);
+      // Radicale refuses a card without UID; Xandikos refuses one that is not a vCard at all.
+      const bad = local.create(name === 'radicale' ? 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Uid\r\nEND:VCARD\r\n' : 'not a vcard at all\r\n');
+      const good = local.create(card('g', 'Good'));
+      const r = await syncAddressBook(client, server.addressBookUrl, local);
+      expect(r.failed).toBe(1);
+      expect(local.cards.get(bad)).toMatchObject({ pending: 'created', error: expect.any(String) });
+      expect(local.cards.get(good)!.pending).toBe('');
+    });
+  });
+}
