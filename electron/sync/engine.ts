@@ -7,7 +7,7 @@
  * share of the book stops and asks.
  */
 import { merge, parseVCard, serializeVCard } from '../../shared/vcard';
-import { CardDavClient, encodePath } from '../dav/client';
+import { encodePath, type CardDavClient } from '../dav/client';
 import { DavError, Forbidden, NotFound, PreconditionFailed, ServerError } from '../dav/errors';
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from './local';
 
