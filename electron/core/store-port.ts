@@ -20,7 +20,8 @@ export interface StoreRequestMessage {
 const replySchema = z.object({
   id: z.number().int(),
   reply: z.union([
-    z.object({ ok: z.literal(true), value: z.unknown() }),
+    // `value` is absent for requests that return nothing (JSON drops undefined).
+    z.object({ ok: z.literal(true), value: z.unknown().optional() }),
     z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
   ]),
 });

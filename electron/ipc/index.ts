@@ -18,9 +18,13 @@ export interface IpcBinding {
   dispose(): void;
 }
 
-export function bindIpc(handlers: RequestHandlers, getWindow: () => WebContents | null, appOrigin: string): IpcBinding {
+export function bindIpc(makeHandlers: (store: StorePort, emit: IpcBinding['emit']) => RequestHandlers, getWindow: () => WebContents | null, appOrigin: string): IpcBinding {
   const trusted = (frame: WebFrameMain | null, sender: WebContents): boolean =>
     isTrustedFrame({ frameUrl: frame?.url ?? null, isMainFrame: frame !== null && frame === sender.mainFrame, senderId: sender.id, windowId: getWindow()?.id ?? null }, appOrigin);
+
+  const store = new PendingStoreRequests((message) => getWindow()?.send(STORE_REQUEST_CHANNEL, message));
+  const emit: IpcBinding['emit'] = (event, payload) => getWindow()?.send(eventChannel(event), payload);
+  const handlers = makeHandlers(store, emit);
 
   for (const channel of REQUEST_NAMES) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<Reply<unknown>> => {
@@ -31,14 +35,13 @@ export function bindIpc(handlers: RequestHandlers, getWindow: () => WebContents 
     });
   }
 
-  const store = new PendingStoreRequests((message) => getWindow()?.send(STORE_REQUEST_CHANNEL, message));
   const onReply = (event: Electron.IpcMainEvent, message: unknown): void => {
     if (trusted(event.senderFrame, event.sender)) store.receive(message);
   };
   ipcMain.on(STORE_REPLY_CHANNEL, onReply);
 
   return {
-    emit: (event, payload) => getWindow()?.send(eventChannel(event), payload),
+    emit,
     store,
     dispose: () => {
       for (const channel of REQUEST_NAMES) ipcMain.removeHandler(channel);

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { isExternalUrlAllowed } from '../../shared/urls';
 import { createRequestHandlers } from '../core/handlers';
 import { bindIpc } from '../ipc';
+import { SyncManager } from '../sync/manager';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { ElectronPlatform } from './electron-platform';
 
@@ -49,7 +50,11 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed(permission)));
     session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed(permission));
     const platform = new ElectronPlatform(() => mainWindow);
-    bindIpc(createRequestHandlers(platform), () => mainWindow?.webContents ?? null, APP_ORIGIN);
+    bindIpc(
+      (store, emit) => createRequestHandlers(platform, new SyncManager({ platform, store, emit: (status) => emit('syncStatus', status) })),
+      () => mainWindow?.webContents ?? null,
+      APP_ORIGIN,
+    );
     createWindow();
   });
 }

@@ -1,33 +1,12 @@
 /**
  * What the sync engine needs from the local store of one address book. The renderer's Dexie store
- * implements it through the store requests; tests use `MemoryCollection`. Every method that writes
- * is one transaction on the store's side.
+ * implements it through the store requests (`store-collection.ts`); tests use a memory one. Every
+ * method that writes is one transaction on the store's side.
  */
 import type { MergeConflict } from '../../shared/vcard';
+import type { LocalCard, RemoteBatch, RemoteCard, SyncState } from '../../shared/sync/types';
 
-export type PendingMark = '' | 'created' | 'updated' | 'deleted';
-
-export interface LocalCard {
-  readonly id: string;
-  /** Server path ('' until first uploaded). */
-  readonly href: string;
-  readonly etag: string;
-  readonly vcard: string;
-  /** The vCard as last synced, for three-way merge. */
-  readonly base: string;
-  readonly pending: PendingMark;
-}
-
-export interface SyncState {
-  readonly syncToken: string | null;
-  readonly ctag: string | null;
-}
-
-export interface RemoteCard {
-  readonly href: string;
-  readonly etag: string;
-  readonly vcard: string;
-}
+export type { LocalCard, RemoteCard, SyncState, PendingMark } from '../../shared/sync/types';
 
 export interface LocalCollection {
   state(): Promise<SyncState>;
@@ -35,12 +14,11 @@ export interface LocalCollection {
   pending(): Promise<LocalCard[]>;
   /** href → ETag of every card known to be on the server. */
   knownEtags(): Promise<Map<string, string>>;
-  byHref(href: string): Promise<LocalCard | undefined>;
   /**
    * Apply server cards and deletions in one transaction; `state`, when given, is saved in the
    * same transaction (the last batch of a run), so a crash never skips or loses a change.
    */
-  applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState }): Promise<void>;
+  applyRemote(batch: RemoteBatch): Promise<void>;
   /** An upload landed: the card is now the server's version at `href`, no longer pending. */
   uploaded(id: string, remote: RemoteCard): Promise<void>;
   /** A local deletion reached the server. */

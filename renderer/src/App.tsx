@@ -14,6 +14,7 @@ import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
 import { useUi } from './store/ui';
 import { LOCAL_BOOK_ID } from './db/schema';
+import { syncStoreHandlers } from './db/sync-store';
 
 const EMPTY_CONTACT: Contact = toContact(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n'));
 
@@ -42,7 +43,7 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index) });
         if (alive) setState({ repo, index });
       }
       const snapshot = await repo.listSnapshot();
@@ -57,7 +58,7 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
       keepSnapshot(repo, index, snapshot === null);
       setTimeout(() => index.warm(), 0);
       if (head === null) {
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) });
         if (alive) setState({ repo, index });
       }
     })().catch((e: Error) => alive && setState({ error: e.message }));

@@ -7,12 +7,26 @@ import { LOCAL_BOOK_ID } from './db/schema';
 import type { Services } from './services';
 import { useUi } from './store/ui';
 
+let syncTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** After a change to a synced book, sync soon (debounced: a burst of edits is one run). */
+function syncSoon(bookIds: readonly string[]): void {
+  if (bookIds.every((b) => b === LOCAL_BOOK_ID)) return;
+  clearTimeout(syncTimer);
+  syncTimer = setTimeout(() => void window.cardinal.syncNow(null).catch(() => {}), 2000);
+}
+
+/** New contacts go to the book in view, else to the local book. */
 export async function createContact(s: Services, after: Contact): Promise<string> {
-  const card = newCard(crypto.randomUUID(), '4.0');
+  const filter = useUi.getState().filter;
+  const bookId = filter.kind === 'book' ? filter.id : LOCAL_BOOK_ID;
+  const book = await s.repo.db.books.get(bookId);
+  const card = newCard(crypto.randomUUID(), book?.version ?? '4.0');
   const edited = applyEdit(card, toContact(card), after);
-  const stored = await s.repo.create(LOCAL_BOOK_ID, edited);
+  const stored = await s.repo.create(bookId, edited);
   s.index.upsert([stored.row]);
   useUi.getState().select([stored.row.id]);
+  syncSoon([bookId]);
   return stored.row.id;
 }
 
@@ -24,10 +38,12 @@ export async function saveContact(s: Services, id: string, before: Contact, afte
   const stored = await s.repo.update(id, edited);
   s.index.upsert([stored.row]);
   useUi.getState().setMode('view');
+  syncSoon([stored.row.bookId]);
 }
 
 export async function deleteContacts(s: Services, ids: readonly string[]): Promise<void> {
   const names = ids.map((id) => s.index.get(id)?.displayName ?? '');
+  syncSoon(ids.map((id) => s.index.get(id)?.bookId ?? LOCAL_BOOK_ID));
   const removed = await s.repo.remove(ids);
   s.index.remove(ids);
   // Rows of a synced book stay, hidden, as deletions waiting for the server.

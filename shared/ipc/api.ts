@@ -15,7 +15,12 @@ export function createCardinalApi(t: Transport): CardinalApi {
   return {
     getAppInfo: () => call(t, 'getAppInfo', []),
     openExternal: (url: string) => call(t, 'openExternal', [url]),
+    addCardDavAccount: (account) => call(t, 'addCardDavAccount', [account]),
+    listAccounts: () => call(t, 'listAccounts', []),
+    removeAccount: (accountId) => call(t, 'removeAccount', [accountId]),
+    syncNow: (accountId) => call(t, 'syncNow', [accountId]),
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
+    onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),
     serveStore: (handlers: StoreHandlers) =>
       t.serve(async (name: StoreRequestName, args): Promise<Reply<unknown>> => {
         try {

@@ -8,6 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
+import type { AccountInfo, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
 
@@ -21,10 +22,25 @@ export interface AppInfo {
   readonly locale: string;
 }
 
+export interface NewCardDavAccount {
+  readonly url: string;
+  readonly user: string;
+  readonly password: string;
+  /** The user explicitly allowed plain http to a host that is not this machine. */
+  readonly allowInsecure: boolean;
+}
+
 export interface Requests {
   getAppInfo: { args: []; result: AppInfo };
   /** Hand a URL to the operating system; only http(s), mailto and tel are accepted. */
   openExternal: { args: [url: string]; result: void };
+  /** Discover the server's address books, store the account (password encrypted), sync it. */
+  addCardDavAccount: { args: [account: NewCardDavAccount]; result: AccountInfo };
+  listAccounts: { args: []; result: AccountInfo[] };
+  /** Forget an account; its local copies go too (the local book is never touched). */
+  removeAccount: { args: [accountId: string]; result: void };
+  /** Sync now (all accounts, or one); callers share a run already under way. */
+  syncNow: { args: [accountId: string | null]; result: SyncStatus[] };
 }
 
 /** A file the operating system asked us to open (a `.vcf` double-clicked or dropped on the icon). */
@@ -35,6 +51,7 @@ export interface OpenedFile {
 
 export interface Events {
   openFiles: readonly OpenedFile[];
+  syncStatus: SyncStatus;
 }
 
 export interface StoreStats {
@@ -44,6 +61,18 @@ export interface StoreStats {
 export interface StoreRequests {
   /** How many contacts the renderer's store holds; also the main process's liveness check. */
   getStoreStats: { args: []; result: StoreStats };
+  /** Create (or rename) the local book that mirrors a server address book. */
+  ensureBook: { args: [bookId: string, name: string]; result: void };
+  /** Remove a synced book and its contacts. */
+  removeBook: { args: [bookId: string]; result: void };
+  syncState: { args: [bookId: string]; result: SyncState };
+  pendingCards: { args: [bookId: string]; result: LocalCard[] };
+  knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
+  applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: void };
+  uploaded: { args: [bookId: string, id: string, remote: RemoteCard]; result: void };
+  deletedRemote: { args: [bookId: string, id: string]; result: void };
+  failedUpload: { args: [bookId: string, id: string, message: string]; result: void };
+  conflicted: { args: [bookId: string, id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[]]; result: void };
 }
 
 export type RequestName = keyof Requests;
@@ -54,7 +83,12 @@ export type StoreRequestName = keyof StoreRequests;
 export interface CardinalApi {
   getAppInfo(): Promise<AppInfo>;
   openExternal(url: string): Promise<void>;
+  addCardDavAccount(account: NewCardDavAccount): Promise<AccountInfo>;
+  listAccounts(): Promise<AccountInfo[]>;
+  removeAccount(accountId: string): Promise<void>;
+  syncNow(accountId: string | null): Promise<SyncStatus[]>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
+  onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   /** Register the renderer's answers to the main process's store requests (once, at start). */
   serveStore(handlers: StoreHandlers): void;
 }

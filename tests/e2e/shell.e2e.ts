@@ -20,7 +20,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     }
     return { keys, replaced };
   });
-  expect(shape.keys).toEqual(['getAppInfo', 'onOpenFiles', 'openExternal', 'serveStore']);
+  expect(shape.keys).toEqual(['addCardDavAccount', 'getAppInfo', 'listAccounts', 'onOpenFiles', 'onSyncStatus', 'openExternal', 'removeAccount', 'serveStore', 'syncNow']);
   expect(shape.replaced).toBe(false);
 });
 

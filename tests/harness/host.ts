@@ -19,6 +19,7 @@ import { createRequestHandlers } from '../../electron/core/handlers';
 import { PendingStoreRequests, type StorePort } from '../../electron/core/store-port';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/csp';
 import { NodePlatform } from '../../electron/platform/node-platform';
+import { SyncManager } from '../../electron/sync/manager';
 
 export interface HarnessOptions {
   /** Built renderer (index.html and assets). */
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   port?: number;
   locale?: string;
   onOpenExternal?: (url: string) => void;
+  /** Minutes between automatic syncs (0: only on demand). */
+  syncIntervalMinutes?: number;
 }
 
 export interface Harness {
@@ -60,11 +63,15 @@ const clientMessage = z.discriminatedUnion('type', [
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const secret = randomBytes(24).toString('base64url');
   const platform = new NodePlatform({ dataDir: options.dataDir, version: options.version, locale: options.locale, onOpenExternal: options.onOpenExternal });
-  const handlers = createRequestHandlers(platform);
   const sockets = new Set<WebSocket>();
   const store = new PendingStoreRequests((message) => {
     for (const ws of sockets) ws.send(JSON.stringify({ type: 'store-request', ...message }));
   });
+  const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
+    for (const ws of sockets) ws.send(JSON.stringify({ type: 'event', event, payload }));
+  };
+  const sync = new SyncManager({ platform, store, emit: (s) => emit('syncStatus', s), intervalMinutes: options.syncIntervalMinutes ?? 15 });
+  const handlers = createRequestHandlers(platform, sync);
 
   const server = createServer((req, res) => {
     void serveFile(req, res, options).catch(() => {
@@ -115,10 +122,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     origin,
     platform,
     store,
-    emit: (event, payload) => {
-      for (const ws of sockets) ws.send(JSON.stringify({ type: 'event', event, payload }));
-    },
+    emit,
     close: async () => {
+      sync.dispose();
       store.closeAll();
       for (const ws of sockets) ws.terminate();
       wss.close();

@@ -16,17 +16,17 @@ export class MemoryCollection implements LocalCollection {
   async knownEtags() {
     return new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c.etag]));
   }
-  async byHref(href: string) {
+  byHref(href: string) {
     return [...this.cards.values()].find((c) => c.href === href);
   }
   async applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState }) {
     for (const r of batch.upserts) {
-      const existing = await this.byHref(r.href);
+      const existing = this.byHref(r.href);
       const id = existing?.id ?? `local-${this.next++}`;
       this.cards.set(id, { id, href: r.href, etag: r.etag, vcard: r.vcard, base: r.vcard, pending: '' });
     }
     for (const href of batch.deletes) {
-      const existing = await this.byHref(href);
+      const existing = this.byHref(href);
       if (existing !== undefined) this.cards.delete(existing.id);
     }
     if (batch.state !== undefined) this.syncState = batch.state;

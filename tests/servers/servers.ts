@@ -22,6 +22,8 @@ export interface TestServer {
   pause(): Promise<void>;
   /** Start it again after `pause`. */
   resume(): Promise<void>;
+  /** Put many cards in place at once, faster than PUTs (Radicale writes ~25 a second). */
+  seed(cards: readonly { file: string; vcard: string }[]): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -105,6 +107,11 @@ export async function startRadicale(): Promise<TestServer> {
     addressBookUrl: `${base}/alice/contacts/`,
     user: 'alice',
     password: 'secret',
+    // Radicale's filesystem storage reads the folder on every listing: files written there are cards.
+    seed: async (cards) => {
+      const folder = join(dir, 'collections', 'collection-root', 'alice', 'contacts');
+      for (const c of cards) writeFileSync(join(folder, c.file), c.vcard);
+    },
     pause: stop,
     resume: launch,
     stop: async () => {
@@ -132,6 +139,13 @@ export async function startXandikos(): Promise<TestServer> {
     addressBookUrl: `${base}/alice/contacts/addressbook/`,
     user: 'alice',
     password: '',
+    seed: async (cards) => {
+      // Xandikos keeps a git repository: PUT each card (fine for the small numbers used with it).
+      for (const c of cards) {
+        const res = await fetch(`${base}/alice/contacts/addressbook/${c.file}`, { method: 'PUT', headers: { 'Content-Type': 'text/vcard', 'If-None-Match': '*' }, body: c.vcard });
+        if (res.status >= 300) throw new Error(`xandikos seed PUT answered ${res.status}`);
+      }
+    },
     pause: stop,
     resume: launch,
     stop: async () => {

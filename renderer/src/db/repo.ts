@@ -32,6 +32,11 @@ export class ContactRepo {
 
   constructor(readonly db: CardinalDB) {}
 
+  /** Inside a write transaction that includes `meta`: count this write. */
+  bumpInTransaction(): Promise<void> {
+    return this.bump();
+  }
+
   /** Inside a write transaction: count this write. */
   private async bump(): Promise<void> {
     const current = ((await this.db.meta.get('generation'))?.value as number | undefined) ?? 0;

@@ -5,6 +5,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { ListFields } from '../../../shared/book/derive';
+import type { MergeConflict } from '../../../shared/vcard';
 import { deriveAll } from './derive-rows';
 
 export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
@@ -16,6 +17,9 @@ export interface BookRow {
   /** The vCard version new cards in this book are written in. */
   version: '3.0' | '4.0';
   createdAt: number;
+  /** Sync state of a server book, saved with the last batch of a sync run. */
+  syncToken?: string | null;
+  ctag?: string | null;
 }
 
 /** The offline queue: a row's change not yet on the server. Empty when clean. */
@@ -38,6 +42,10 @@ export interface CardRow {
   base: string;
   href: string;
   etag: string;
+  /** Why the server refused this card's last upload (it stays pending). */
+  error?: string;
+  /** Both sides changed the same properties: what the user has to decide. */
+  conflicts?: readonly MergeConflict[];
 }
 
 export interface MetaRow {
@@ -67,5 +75,7 @@ export class CardinalDB extends Dexie {
       .stores({ contacts: 'id, bookId, uid', meta: 'key' })
       // Only Dexie promises may be awaited inside an upgrade, or the transaction commits early.
       .upgrade((tx) => deriveAll(tx.table('contacts'), tx.table('cards')));
+    // Version 3: cards by server href (sync applies server changes by href).
+    this.version(3).stores({ cards: 'id, bookId, href' });
   }
 }

@@ -108,6 +108,21 @@ export const en = {
   'settings.language': 'Language',
   'settings.languageAuto': 'System language',
   'a11y.avatar': 'Photo of {name}',
+  'account.add': 'Add CardDAV account…',
+  'account.title': 'Add a CardDAV account',
+  'account.url': 'Server address',
+  'account.user': 'User name',
+  'account.password': 'Password',
+  'account.insecure': 'Allow an unencrypted (http) connection',
+  'account.insecureWarning': 'Your password and contacts will cross the network unencrypted.',
+  'account.connect': 'Connect',
+  'account.connecting': 'Looking for address books…',
+  'sync.now': 'Sync now',
+  'sync.syncing': 'Syncing…',
+  'sync.last': 'Synced {time}',
+  'sync.never': 'Not synced yet',
+  'sync.offline': 'Offline: {message}',
+  'sync.error': 'Sync failed: {message}',
 } as const;
 
 export type MessageKey = keyof typeof en;

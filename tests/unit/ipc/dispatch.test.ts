@@ -4,11 +4,17 @@ import { createRequestHandlers } from '../../../electron/core/handlers';
 import { PendingStoreRequests } from '../../../electron/core/store-port';
 import { isTrustedFrame } from '../../../electron/ipc/sender';
 import { NodePlatform } from '../../../electron/platform/node-platform';
+import { SyncManager } from '../../../electron/sync/manager';
 import { CardinalError, toTransferError } from '../../../shared/errors';
 import { isExternalUrlAllowed } from '../../../shared/urls';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** The handlers as the hosts build them, with a sync manager that never syncs on its own. */
+function handlersFor(p: NodePlatform) {
+  return createRequestHandlers(p, new SyncManager({ platform: p, store: new PendingStoreRequests(() => {}), emit: () => {}, intervalMinutes: 0 }));
+}
 
 function platform() {
   return new NodePlatform({ dataDir: mkdtempSync(join(tmpdir(), 'cardinal-unit-')), version: '9.9.9', locale: 'fa-IR', onOpenExternal: () => {} });
@@ -16,20 +22,28 @@ function platform() {
 
 describe('request dispatch', () => {
   it('answers a valid request', async () => {
-    const reply = await dispatch(createRequestHandlers(platform()), 'getAppInfo', []);
+    const reply = await dispatch(handlersFor(platform()), 'getAppInfo', []);
     expect(reply).toEqual({ ok: true, value: expect.objectContaining({ name: 'Cardinal', version: '9.9.9', shell: 'harness', locale: 'fa-IR' }) });
   });
 
   it('refuses unknown channels, including inherited names', async () => {
-    const handlers = createRequestHandlers(platform());
+    const handlers = handlersFor(platform());
     for (const channel of ['nope', 'toString', '__proto__', 42, null]) {
       expect(await dispatch(handlers, channel, [])).toEqual({ ok: false, error: { code: 'invalid-argument', message: 'unknown request' } });
     }
   });
 
+  it('validates account arguments before touching the network', async () => {
+    const handlers = handlersFor(platform());
+    for (const args of [[{ url: 'ftp://x', user: 'a', password: 'b', allowInsecure: false }], [{ url: 'https://x' }], [null], []]) {
+      expect(await dispatch(handlers, 'addCardDavAccount', args)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+    expect(await dispatch(handlers, 'listAccounts', [])).toEqual({ ok: true, value: [] });
+  });
+
   it('refuses arguments that fail validation, before acting', async () => {
     const p = platform();
-    const handlers = createRequestHandlers(p);
+    const handlers = handlersFor(p);
     for (const args of [[], [42], ['https://a.example', 'extra'], 'not-a-list', [{}]]) {
       const reply = await dispatch(handlers, 'openExternal', args);
       expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
@@ -39,7 +53,7 @@ describe('request dispatch', () => {
 
   it('hands only http(s), mailto and tel to the OS', async () => {
     const p = platform();
-    const handlers = createRequestHandlers(p);
+    const handlers = handlersFor(p);
     for (const url of ['https://example.org/a?b', 'http://example.org', 'mailto:a@b.c', 'tel:+15550100']) {
       expect(await dispatch(handlers, 'openExternal', [url])).toEqual({ ok: true, value: undefined });
     }
@@ -79,6 +93,14 @@ describe('store requests from main to the renderer', () => {
     port.receive({ id: sent[0]!.id, reply: { ok: true, value: { contacts: 7 } } });
     await expect(a).resolves.toEqual({ contacts: 7 });
     await expect(b).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('accepts the answer of a request that returns nothing (no value key after JSON)', async () => {
+    const sent: { id: number }[] = [];
+    const port = new PendingStoreRequests((m) => sent.push(m));
+    const done = port.request('ensureBook', 'b1', 'Work');
+    port.receive(JSON.parse(JSON.stringify({ id: sent[0]!.id, reply: { ok: true, value: undefined } })));
+    await expect(done).resolves.toBeUndefined();
   });
 
   it('ignores malformed and unknown answers, and fails a request nobody answers', async () => {

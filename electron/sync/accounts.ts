@@ -1,0 +1,54 @@
+/**
+ * Accounts: non-secret settings in `accounts.json` in the user-data folder; each password sealed by
+ * the Platform (Electron: safeStorage) in the same file, never sent to the renderer.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AccountInfo } from '../../shared/sync/types';
+import type { Platform } from '../platform/platform';
+
+interface StoredAccount extends AccountInfo {
+  /** The password, encrypted by the Platform, base64. */
+  readonly sealedPassword: string;
+}
+
+export class AccountStore {
+  private readonly file: string;
+
+  constructor(private readonly platform: Platform) {
+    this.file = join(platform.userDataDir(), 'accounts.json');
+  }
+
+  private read(): StoredAccount[] {
+    if (!existsSync(this.file)) return [];
+    return JSON.parse(readFileSync(this.file, 'utf8')) as StoredAccount[];
+  }
+
+  private write(accounts: StoredAccount[]): void {
+    // Write then rename: a crash leaves the old file or the new one, never half of one.
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(accounts, null, 2), { mode: 0o600 });
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+
+  list(): AccountInfo[] {
+    return this.read().map(({ sealedPassword: _secret, ...info }) => info);
+  }
+
+  async add(info: AccountInfo, password: string): Promise<void> {
+    const sealed = Buffer.from(await this.platform.encryptSecret(password)).toString('base64');
+    this.write([...this.read().filter((a) => a.id !== info.id), { ...info, sealedPassword: sealed }]);
+  }
+
+  async password(id: string): Promise<string> {
+    const a = this.read().find((x) => x.id === id);
+    if (a === undefined) throw new Error(`no account ${id}`);
+    return this.platform.decryptSecret(new Uint8Array(Buffer.from(a.sealedPassword, 'base64')));
+  }
+
+  remove(id: string): AccountInfo | undefined {
+    const all = this.read();
+    const gone = all.find((a) => a.id === id);
+    this.write(all.filter((a) => a.id !== id));
+    return gone;
+  }
+}
