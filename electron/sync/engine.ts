@@ -8,6 +8,7 @@
  */
 import { merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { encodePath, type CardDavClient } from '../dav/client';
+import { decodeHref } from '../dav/multistatus';
 import { DavError, Forbidden, NotFound, PreconditionFailed, ServerError } from '../dav/errors';
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from './local';
 
@@ -170,7 +171,7 @@ async function uploadNew(client: CardDavClient, bookUrl: string, addMember: stri
   }
   // Servers rewrite cards (Radicale always) and may relocate them: keep what they stored.
   const stored = await client.get(location);
-  await local.uploaded(card.id, { href: new URL(location).pathname, etag: stored.etag, vcard: stored.vcard });
+  await local.uploaded(card.id, { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: stored.vcard });
 }
 
 /**
@@ -191,7 +192,7 @@ async function uploadEdit(client: CardDavClient, url: string, card: LocalCard, l
         const merged = merge(parseVCard(card.base || current.vcard), parseVCard(vcard), parseVCard(current.vcard));
         const text = serializeVCard(merged.card);
         if (merged.conflicts.length > 0) {
-          await local.conflicted(card.id, text, { href: new URL(url).pathname, etag: current.etag, vcard: current.vcard }, merged.conflicts);
+          await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: current.vcard }, merged.conflicts);
           report.conflicts++;
           return false;
         }
@@ -206,7 +207,7 @@ async function uploadEdit(client: CardDavClient, url: string, card: LocalCard, l
       }
     }
     const stored = await client.get(url);
-    await local.uploaded(card.id, { href: new URL(url).pathname, etag: stored.etag, vcard: stored.vcard });
+    await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: stored.etag, vcard: stored.vcard });
     return true;
   }
   throw new PreconditionFailed('the card kept changing on the server', 412, url);
