@@ -8,6 +8,7 @@ import { CardinalError } from '../../shared/errors';
 import type { AppInfo, RequestName, Requests } from '../../shared/ipc/contract';
 import { isExternalUrlAllowed } from '../../shared/urls';
 import type { Platform } from '../platform/platform';
+import { isDiscoveryInput } from '../dav/discovery';
 import type { SyncManager } from '../sync/manager';
 
 export type RequestHandlers = {
@@ -25,20 +26,38 @@ function validate<T>(schema: z.ZodType<T>, args: readonly unknown[], channel: st
   return result.data;
 }
 
+const id = z.string().min(1).max(200);
+
 const schemas = {
   getAppInfo: z.tuple([]),
   openExternal: z.tuple([z.string().max(8192)]),
-  addCardDavAccount: z.tuple([
+  discoverCardDav: z.tuple([
     z.object({
-      url: z.string().max(2048).refine((u) => /^https?:\/\/[^\s]+$/i.test(u), 'the server address must start with https:// (or http://)'),
+      url: z.string().max(2048).refine(isDiscoveryInput, 'give the server address (https://…) or your e-mail address'),
       user: z.string().max(512),
       password: z.string().max(4096),
       allowInsecure: z.boolean(),
     }),
   ]),
+  addCardDavAccount: z.tuple([id, z.array(z.string().max(4096)).min(1).max(500)]),
   listAccounts: z.tuple([]),
-  removeAccount: z.tuple([z.string().min(1).max(200)]),
-  syncNow: z.tuple([z.string().min(1).max(200).nullable()]),
+  updateAccount: z.tuple([
+    id,
+    z
+      .object({
+        user: z.string().max(512).optional(),
+        password: z.string().max(4096).optional(),
+        allowInsecure: z.boolean().optional(),
+        intervalMinutes: z.number().int().min(0).max(24 * 60).optional(),
+        bookUrls: z.array(z.string().max(4096)).min(1).max(500).optional(),
+      })
+      .strict(),
+  ]),
+  removeAccount: z.tuple([id]),
+  syncNow: z.tuple([id.nullable()]),
+  confirmDeletions: z.tuple([id]),
+  localChanged: z.tuple([z.string().min(1).max(300)]),
+  syncStatuses: z.tuple([]),
 } satisfies Record<RequestName, z.ZodType>;
 
 export function createRequestHandlers(platform: Platform, sync: SyncManager): RequestHandlers {
@@ -60,9 +79,29 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager): Re
       }
       await platform.openExternal(url);
     },
+    discoverCardDav: async (args) => {
+      const [account] = validate(schemas.discoverCardDav, args, 'discoverCardDav');
+      return sync.discover(account);
+    },
     addCardDavAccount: async (args) => {
-      const [account] = validate(schemas.addCardDavAccount, args, 'addCardDavAccount');
-      return sync.add(account);
+      const [discoveryId, bookUrls] = validate(schemas.addCardDavAccount, args, 'addCardDavAccount');
+      return sync.add(discoveryId, bookUrls);
+    },
+    updateAccount: async (args) => {
+      const [accountId, changes] = validate(schemas.updateAccount, args, 'updateAccount');
+      return sync.update(accountId, changes);
+    },
+    confirmDeletions: async (args) => {
+      const [accountId] = validate(schemas.confirmDeletions, args, 'confirmDeletions');
+      return sync.confirmDeletions(accountId);
+    },
+    localChanged: async (args) => {
+      const [bookId] = validate(schemas.localChanged, args, 'localChanged');
+      sync.localChanged(bookId);
+    },
+    syncStatuses: async (args) => {
+      validate(schemas.syncStatuses, args, 'syncStatuses');
+      return sync.statuses();
     },
     listAccounts: async (args) => {
       validate(schemas.listAccounts, args, 'listAccounts');

@@ -32,7 +32,8 @@ export interface Capabilities {
 }
 
 export interface SyncChanges {
-  changed: { href: string; etag: string }[];
+  /** `vcard` is there when the card's data was asked for and the server sent it. */
+  changed: { href: string; etag: string; vcard?: string }[];
   removed: string[];
   token: string | null;
   /** 507 on the request-URI: more changes remain (RFC 6578 §3.6). */
@@ -122,9 +123,13 @@ export class CardDavClient {
     };
   }
 
-  /** Changes since `token` ('' for all). Deleted members come back as 404 responses. */
-  async syncCollection(bookUrl: string, token: string): Promise<SyncChanges> {
-    const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection ${XMLNS}><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
+  /**
+   * Changes since `token` ('' for all). Deleted members come back as 404 responses. `withData`
+   * asks for the cards themselves too (RFC 6578 allows any property): one request instead of a
+   * listing and multigets, used for a first sync into an empty book.
+   */
+  async syncCollection(bookUrl: string, token: string, withData = false): Promise<SyncChanges> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection ${XMLNS}><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/>${withData ? '<card:address-data/>' : ''}</d:prop></d:sync-collection>`;
     const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
     const ms = parseMultistatus(res.text, res.url);
     const self = decodeHref(new URL(bookUrl).pathname);
@@ -135,8 +140,9 @@ export class CardDavClient {
         continue;
       }
       const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim();
+      const vcard = withData ? r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text : undefined;
       if (r.status === 404 || r.status === 410) out.removed.push(r.href);
-      else if (etag !== undefined) out.changed.push({ href: r.href, etag });
+      else if (etag !== undefined) out.changed.push(vcard === undefined ? { href: r.href, etag } : { href: r.href, etag, vcard });
     }
     return out;
   }
@@ -167,6 +173,21 @@ export class CardDavClient {
       else cards.push({ href: r.href, etag, vcard: data });
     }
     return { cards, missing };
+  }
+
+  /**
+   * The cards whose UID is exactly `uid` (RFC 6352 §8.6 addressbook-query with a prop-filter):
+   * how a create whose answer was lost is found before it is sent again.
+   */
+  async findByUid(bookUrl: string, uid: string): Promise<FetchedCard[]> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><card:addressbook-query ${XMLNS}><d:prop><d:getetag/><card:address-data/></d:prop><card:filter><card:prop-filter name="UID"><card:text-match collation="i;octet" match-type="equals">${escapeXml(uid)}</card:text-match></card:prop-filter></card:filter></card:addressbook-query>`;
+    const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    const cards: FetchedCard[] = [];
+    for (const r of parseMultistatus(res.text, res.url).responses) {
+      const data = r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text;
+      if (data !== undefined && r.status !== 404) cards.push({ href: r.href, etag: r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '', vcard: data });
+    }
+    return cards;
   }
 
   async get(url: string): Promise<FetchedCard> {

@@ -1,10 +1,17 @@
 /**
- * HTTP for WebDAV on `fetch`: a timeout on every request, a cap on response size, Basic or Bearer
- * authentication, typed errors for statuses, and redirects followed only within the same origin
- * (discovery may allow one more hop). Plain http only to loopback unless the user allowed it.
+ * HTTP for WebDAV on `fetch`: a timeout on every request, a cap on response size, Basic, Digest
+ * (RFC 7616) or Bearer authentication, typed errors for statuses, and redirects followed only
+ * within the same origin (discovery may allow one more hop). Plain http only to loopback unless the
+ * user allowed it.
  */
+import { DigestSession, parseDigestChallenge } from './digest';
 import { NetworkError, errorForStatus } from './errors';
 
+/**
+ * `basic` is a user name and password: sent as Basic at once over https and to loopback (nearly
+ * every server takes it), and answered with Digest when the server's challenge asks for it. Over
+ * plain http to another host nothing is sent before the server's challenge names its scheme.
+ */
 export type Auth = { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: () => Promise<string> } | { kind: 'none' };
 
 export interface HttpOptions {
@@ -23,6 +30,8 @@ export interface HttpResponse {
   url: string;
   headers: Headers;
   text: string;
+  /** The request carried credentials. */
+  sentAuth: boolean;
 }
 
 export interface RequestOptions {
@@ -42,6 +51,10 @@ export class DavHttp {
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly doFetch: typeof fetch;
+  /** Set once a server asked for Digest: every later request answers its challenge. */
+  private digest: DigestSession | null = null;
+  /** The server asked for Basic (over http, where it is not sent before it is asked for). */
+  private basicAsked = false;
 
   constructor(private readonly options: HttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -55,11 +68,38 @@ export class DavHttp {
     throw new NetworkError(`refusing ${url.protocol}//${url.host}: use https, or allow insecure connections for this account`, 0, url.href);
   }
 
-  private async authHeader(): Promise<Record<string, string>> {
+  private async authHeader(method: string, url: URL): Promise<Record<string, string>> {
     const a = this.options.auth;
-    if (a.kind === 'basic') return { Authorization: `Basic ${Buffer.from(`${a.user}:${a.password}`, 'utf8').toString('base64')}` };
+    if (a.kind === 'basic') {
+      if (this.digest !== null) return { Authorization: this.digest.authorization(method, url.pathname + url.search) };
+      // In the clear (an allowed http host that is not this machine), wait to be asked.
+      if (url.protocol !== 'https:' && !isLoopback(url) && !this.basicAsked) return {};
+      return { Authorization: `Basic ${Buffer.from(`${a.user}:${a.password}`, 'utf8').toString('base64')}` };
+    }
     if (a.kind === 'bearer') return { Authorization: `Bearer ${await a.token()}` };
     return {};
+  }
+
+  /**
+   * A 401 with a challenge we can answer (Digest, a stale nonce, or Basic over http, which we
+   * held back): take it up and say to send again. A second 401 in a row is the real answer.
+   */
+  private takeChallenge(res: HttpResponse, hadAuth: boolean): boolean {
+    const a = this.options.auth;
+    if (a.kind !== 'basic') return false;
+    const header = res.headers.get('www-authenticate') ?? '';
+    const challenge = parseDigestChallenge(header);
+    if (challenge !== null) {
+      if (this.digest !== null && hadAuth && !challenge.stale) return false;
+      this.digest = new DigestSession(a.user, a.password, challenge);
+      return true;
+    }
+    if (/\bbasic\b/i.test(header) && !hadAuth) {
+      // Plain http to loopback or an allowed host: the server asked for Basic, so send it.
+      this.basicAsked = true;
+      return true;
+    }
+    return false;
   }
 
   /** Send a request; a non-2xx/3xx answer throws its typed error. */
@@ -68,7 +108,11 @@ export class DavHttp {
     const origin = current.origin;
     for (let hop = 0; hop < 5; hop++) {
       this.assertAllowed(current);
-      const res = await this.send(method, current, opts);
+      let res = await this.send(method, current, opts);
+      for (let retry = 0; retry < 2 && res.status === 401; retry++) {
+        if (!this.takeChallenge(res, res.sentAuth)) break;
+        res = await this.send(method, current, opts);
+      }
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
         // Xandikos answers `Location: //alice/...`: a path with a doubled slash, not a host.
         const loc = res.headers.get('location')!;
@@ -91,9 +135,10 @@ export class DavHttp {
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     this.options.onRequest?.(method, url.href);
     try {
+      const auth = await this.authHeader(method, url);
       const res = await this.doFetch(url, {
         method,
-        headers: { ...(await this.authHeader()), ...opts.headers },
+        headers: { ...auth, ...opts.headers },
         body: opts.body,
         redirect: 'manual',
         signal: controller.signal,
@@ -103,7 +148,7 @@ export class DavHttp {
         await res.body?.cancel();
         throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
       }
-      return { status: res.status, url: url.href, headers: res.headers, text: await this.readCapped(res, url) };
+      return { status: res.status, url: url.href, headers: res.headers, text: await this.readCapped(res, url), sentAuth: 'Authorization' in auth };
     } catch (e) {
       if (e instanceof NetworkError) throw e;
       const reason = controller.signal.aborted ? `timed out after ${this.timeoutMs} ms` : (e as Error).message;

@@ -1,4 +1,4 @@
-import { app, dialog, safeStorage, shell, type BrowserWindow } from 'electron';
+import { app, dialog, net, safeStorage, shell, type BrowserWindow } from 'electron';
 import type { FileFilter, Platform } from '../platform/platform';
 
 /** The Platform on Electron: the OS's browser, keychain-backed safeStorage, native dialogs. */
@@ -41,6 +41,10 @@ export class ElectronPlatform implements Platform {
 
   locale(): string {
     return app.getPreferredSystemLanguages()[0] ?? app.getLocale();
+  }
+
+  isOnline(): boolean {
+    return net.isOnline();
   }
 
   appVersion(): string {

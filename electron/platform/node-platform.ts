@@ -16,6 +16,8 @@ export interface NodePlatformOptions {
   locale?: string;
   /** Called for every URL handed to the OS; defaults to printing it. */
   onOpenExternal?: (url: string) => void;
+  /** Whether the network is up (tests switch it); always up by default. */
+  online?: () => boolean;
 }
 
 export class NodePlatform implements Platform {
@@ -25,6 +27,10 @@ export class NodePlatform implements Platform {
 
   constructor(private readonly options: NodePlatformOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  }
+
+  isOnline(): boolean {
+    return this.options.online?.() ?? true;
   }
 
   async openExternal(url: string): Promise<void> {

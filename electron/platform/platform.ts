@@ -22,4 +22,6 @@ export interface Platform {
   /** The OS's preferred UI locale (BCP 47). */
   locale(): string;
   appVersion(): string;
+  /** Whether the machine believes it has a network (Electron: net.isOnline()). */
+  isOnline(): boolean;
 }

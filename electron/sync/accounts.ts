@@ -31,7 +31,21 @@ export class AccountStore {
   }
 
   list(): AccountInfo[] {
-    return this.read().map(({ sealedPassword: _secret, ...info }) => info);
+    // Accounts saved before intervals and book choice existed get the defaults.
+    return this.read().map(({ sealedPassword: _secret, ...info }) => ({
+      ...info,
+      intervalMinutes: info.intervalMinutes ?? 15,
+      available: info.available ?? info.books.map((b) => ({ url: b.url, name: b.name })),
+    }));
+  }
+
+  /** Save changed settings; a new password replaces the sealed one, none keeps it. */
+  async update(info: AccountInfo, password?: string): Promise<void> {
+    const all = this.read();
+    const old = all.find((a) => a.id === info.id);
+    if (old === undefined) throw new Error(`no account ${info.id}`);
+    const sealed = password === undefined ? old.sealedPassword : Buffer.from(await this.platform.encryptSecret(password)).toString('base64');
+    this.write(all.map((a) => (a.id === info.id ? { ...info, sealedPassword: sealed } : a)));
   }
 
   async add(info: AccountInfo, password: string): Promise<void> {

@@ -9,8 +9,11 @@
 import { merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { encodePath, type CardDavClient } from '../dav/client';
 import { decodeHref } from '../dav/multistatus';
-import { DavError, Forbidden, NotFound, PreconditionFailed, ServerError } from '../dav/errors';
-import type { LocalCard, LocalCollection, RemoteCard, SyncState } from './local';
+import { DavError, Forbidden, NetworkError, NotFound, PreconditionFailed, ServerError } from '../dav/errors';
+import type { LocalCard, LocalCollection, RemoteCard, SyncProgress, SyncState } from './local';
+
+/** Capabilities are asked again after this long (a server upgrade may add sync-collection). */
+const CAPABILITIES_MAX_AGE_MS = 24 * 3600_000;
 
 export interface SyncOptions {
   /** Cards per multiget (Xandikos is quadratic in it; Radicale does not care). */
@@ -19,8 +22,11 @@ export interface SyncOptions {
   massDeleteShare?: number;
   /** The user confirmed a mass deletion for this run. */
   allowMassDelete?: boolean;
+  /** Multigets in flight at once. */
+  parallel?: number;
   log?: (line: string) => void;
-  newId?: () => string;
+  onProgress?: (p: SyncProgress) => void;
+  now?: () => number;
 }
 
 export interface SyncReport {
@@ -30,6 +36,8 @@ export interface SyncReport {
   removedLocally: number;
   conflicts: number;
   failed: number;
+  /** Deleted here but edited on the server meanwhile: brought back. */
+  restored: number;
   fullResync: boolean;
 }
 
@@ -52,19 +60,34 @@ export function isInvalidToken(e: unknown): boolean {
 
 export async function syncAddressBook(client: CardDavClient, bookUrl: string, local: LocalCollection, opts: SyncOptions = {}): Promise<SyncReport> {
   const log = opts.log ?? (() => {});
-  const newId = opts.newId ?? (() => globalThis.crypto.randomUUID());
-  const report: SyncReport = { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, fullResync: false };
+  const report: SyncReport = { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, fullResync: false };
   const path = (href: string) => new URL(encodePath(href), bookUrl).href;
 
   // 1. prepare
   const state = await local.state();
   log(`prepare: token ${state.syncToken === null ? 'none' : 'known'}`);
 
-  // 2. capabilities
-  const caps = await client.capabilities(bookUrl);
-  log(`capabilities: sync-collection ${caps.syncCollection}, add-member ${caps.addMember !== null}`);
+  const progress = opts.onProgress ?? (() => {});
+  const now = opts.now ?? Date.now;
+  progress({ step: 'prepare', done: 0, total: 0 });
+
+  // 2. capabilities: remembered for a day when the server has sync-collection, so a sync with
+  // nothing to do is one request. Without it, the CTag is the gate and is asked every time.
+  const known0 = state.capabilities;
+  let caps: { syncCollection: boolean; addMember: string | null; ctag: string | null };
+  if (known0 !== undefined && known0.syncCollection && now() - known0.checkedAt < CAPABILITIES_MAX_AGE_MS) {
+    caps = { syncCollection: true, addMember: known0.addMember, ctag: state.ctag };
+    log('capabilities: remembered');
+  } else {
+    caps = await client.capabilities(bookUrl);
+    log(`capabilities: sync-collection ${caps.syncCollection}, add-member ${caps.addMember !== null}`);
+  }
+  const checkedAt = known0 !== undefined && caps.ctag === state.ctag && known0.syncCollection === caps.syncCollection ? known0.checkedAt : now();
 
   const pending = await local.pending();
+  const uploads = pending.length;
+  let uploadsDone = 0;
+  const tick = () => progress({ step: 'upload', done: ++uploadsDone, total: uploads });
 
   // 3. upload deletes
   for (const card of pending.filter((c) => c.pending === 'deleted')) {
@@ -77,36 +100,46 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
         // Edited on the server after we last saw it: the edit wins and the contact comes back.
         const remote = await client.get(path(card.href));
         await local.applyRemote({ upserts: [{ ...remote, href: card.href }], deletes: [] });
+        report.restored++;
         log(`upload deletes: ${card.href} changed on the server, restored`);
       } else if (!(await markIfPerCard(e, card, local, report))) throw e;
     }
+    tick();
   }
   log(`upload deletes: ${report.deleted}`);
 
-  // 4. upload creates and edits
+  // 4. upload creates and edits. Creates are marked as attempted first (one store write), so a
+  // create whose answer is lost is looked for on the next run instead of being sent twice.
+  const creates = pending.filter((c) => c.pending === 'created');
+  const findUid = uidFinder(client, bookUrl, state, caps.syncCollection, local);
+  if (creates.some((c) => c.attempted !== true)) await local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
   for (const card of pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
-      if (card.pending === 'created') await uploadNew(client, bookUrl, caps.addMember, card, local, newId);
+      if (card.pending === 'created') await uploadNew(client, bookUrl, caps.addMember, card, local, log, findUid);
       else if (!(await uploadEdit(client, path(card.href), card, local, report))) continue;
       report.uploaded++;
     } catch (e) {
       if (!(await markIfPerCard(e, card, local, report))) throw e;
+    } finally {
+      tick();
     }
   }
   log(`upload creates and edits: ${report.uploaded}, conflicts ${report.conflicts}, failed ${report.failed}`);
 
   // 5. download
   const known = await local.knownEtags();
-  let changed: { href: string; etag: string }[] = [];
+  let changed: { href: string; etag: string; vcard?: string }[] = [];
   let removed: string[] = [];
   let complete: Set<string> | null = null; // the full server listing, when we have one
   let token: string | null = state.syncToken;
   if (caps.syncCollection) {
     let from = state.syncToken ?? '';
+    // Into an empty book, the cards come with the listing: one request instead of 1 + N/100.
+    const withData = known.size === 0;
     for (;;) {
       let page;
       try {
-        page = await client.syncCollection(bookUrl, from);
+        page = await client.syncCollection(bookUrl, from, withData);
       } catch (e) {
         if (from === '' || !isInvalidToken(e)) throw e;
         log('download: sync token no longer valid, full resync');
@@ -128,14 +161,27 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
     changed = listing;
     complete = new Set(listing.map((l) => l.href));
   }
-  // Reuse what is already here: only cards whose ETag differs are fetched.
-  const toFetch = changed.filter((c) => known.get(c.href) !== c.etag).map((c) => c.href);
-  const batch = opts.multigetBatch ?? 100;
+  // Reuse what is already here: only cards whose ETag differs are fetched (unless they came along).
   const fetched: RemoteCard[] = [];
-  for (let i = 0; i < toFetch.length; i += batch) {
-    const { cards } = await client.multiget(bookUrl, toFetch.slice(i, i + batch));
-    fetched.push(...cards);
+  const toFetch: string[] = [];
+  for (const c of changed) {
+    if (known.get(c.href) === c.etag) continue;
+    if (c.vcard !== undefined) fetched.push({ href: c.href, etag: c.etag, vcard: c.vcard });
+    else toFetch.push(c.href);
   }
+  const batch = opts.multigetBatch ?? 100;
+  const batches: string[][] = [];
+  for (let i = 0; i < toFetch.length; i += batch) batches.push(toFetch.slice(i, i + batch));
+  // Bounded parallelism: a few multigets in flight hide the round trips without flooding the server.
+  let nextBatch = 0;
+  const worker = async () => {
+    while (nextBatch < batches.length) {
+      const { cards } = await client.multiget(bookUrl, batches[nextBatch++]!);
+      fetched.push(...cards);
+      progress({ step: 'download', done: fetched.length, total: changed.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 3, batches.length) }, worker));
 
   // 6. deletions: what the server reported removed, and, after a complete listing, what it lacks.
   const gone = new Set(removed.filter((h) => known.has(h)));
@@ -144,12 +190,13 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   if (!opts.allowMassDelete && known.size >= 10 && gone.size > share * known.size) throw new MassDeleteNeedsConfirmation(gone.size, known.size);
 
   // 7. apply in batches; the new state goes with the last batch.
-  const newState: SyncState = { syncToken: token, ctag: caps.ctag };
+  const newState: SyncState = { syncToken: token, ctag: caps.ctag, capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt } };
   const deletes = [...gone];
   const applyBatch = 500;
   for (let i = 0; i < Math.max(fetched.length, 1); i += applyBatch) {
     const last = i + applyBatch >= fetched.length;
     await local.applyRemote({ upserts: fetched.slice(i, i + applyBatch), deletes: last ? deletes : [], state: last ? newState : undefined });
+    progress({ step: 'apply', done: Math.min(i + applyBatch, fetched.length), total: fetched.length });
   }
   report.downloaded = fetched.length;
   report.removedLocally = deletes.length;
@@ -157,17 +204,47 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   return report;
 }
 
-/** Create: POST to add-member where offered, else PUT If-None-Match to a fresh href; read it back. */
-async function uploadNew(client: CardDavClient, bookUrl: string, addMember: string | null, card: LocalCard, local: LocalCollection, newId: () => string): Promise<void> {
+/**
+ * Create: POST to add-member where offered, else PUT If-None-Match to an href made from the local
+ * id (so a repeated PUT answers 412 rather than making a second card); read it back. A create sent
+ * before whose answer was lost is looked for by UID first and adopted when found.
+ */
+async function uploadNew(
+  client: CardDavClient,
+  bookUrl: string,
+  addMember: string | null,
+  card: LocalCard,
+  local: LocalCollection,
+  log: (line: string) => void,
+  findUid: (uid: string) => Promise<RemoteCard | undefined>,
+): Promise<void> {
+  const uid = uidOf(card.vcard);
+  if (card.attempted === true && uid !== undefined) {
+    const stored = await findUid(uid);
+    if (stored !== undefined) {
+      log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
+      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: stored.vcard });
+      return;
+    }
+  }
   let location: string;
   if (addMember !== null) {
     const res = await client.post(addMember, card.vcard);
     if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
     location = res.location;
   } else {
-    location = new URL(`${newId()}.vcf`, bookUrl).href;
-    const res = await client.put(location, card.vcard, { ifNoneMatch: '*' });
-    if (res.location !== null) location = res.location;
+    location = new URL(`${encodeURIComponent(card.id)}.vcf`, bookUrl).href;
+    try {
+      const res = await client.put(location, card.vcard, { ifNoneMatch: '*' });
+      if (res.location !== null) location = res.location;
+    } catch (e) {
+      // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
+      if (!(e instanceof PreconditionFailed)) throw e;
+      const there = await client.get(location);
+      const theirs = uidOf(there.vcard);
+      if (uid === undefined || theirs !== uid) throw e;
+      log(`upload creates: ${location} was stored by an earlier attempt, adopted`);
+    }
   }
   // Servers rewrite cards (Radicale always) and may relocate them: keep what they stored.
   const stored = await client.get(location);
@@ -223,4 +300,45 @@ async function markIfPerCard(e: unknown, card: LocalCard, local: LocalCollection
   await local.failed(card.id, e.message);
   report.failed++;
   return true;
+}
+
+function uidOf(vcard: string): string | undefined {
+  try {
+    return parseVCard(vcard).properties.find((p) => p.name.toUpperCase() === 'UID')?.value.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Looks for a card by UID on the server: an addressbook-query where the server answers it, else
+ * (Xandikos answers 500, some servers 501) the cards that appeared since the last sync, which is
+ * where a create whose answer was lost must be. The second way is worked out once per run.
+ */
+function uidFinder(client: CardDavClient, bookUrl: string, state: SyncState, syncCollection: boolean, local: LocalCollection): (uid: string) => Promise<RemoteCard | undefined> {
+  let queryWorks = true;
+  let recent: Map<string, RemoteCard> | null = null;
+  return async (uid) => {
+    if (queryWorks) {
+      try {
+        return (await client.findByUid(bookUrl, uid))[0];
+      } catch (e) {
+        if (!(e instanceof DavError) || e instanceof NetworkError || e.status === 401 || e.status === 429 || e.status === 503) throw e;
+        queryWorks = false;
+      }
+    }
+    if (recent === null) {
+      const known = await local.knownEtags();
+      const changed = syncCollection && state.syncToken !== null ? (await client.syncCollection(bookUrl, state.syncToken)).changed : await client.listEtags(bookUrl);
+      const hrefs = changed.filter((c) => !known.has(c.href)).map((c) => c.href);
+      recent = new Map();
+      for (let i = 0; i < hrefs.length; i += 100) {
+        for (const c of (await client.multiget(bookUrl, hrefs.slice(i, i + 100))).cards) {
+          const u = uidOf(c.vcard);
+          if (u !== undefined) recent.set(u, c);
+        }
+      }
+    }
+    return recent.get(uid);
+  };
 }

@@ -6,7 +6,7 @@
 import type { MergeConflict } from '../../shared/vcard';
 import type { LocalCard, RemoteBatch, RemoteCard, SyncState } from '../../shared/sync/types';
 
-export type { LocalCard, RemoteCard, SyncState, PendingMark } from '../../shared/sync/types';
+export type { LocalCard, RemoteCard, SyncState, PendingMark, SyncProgress } from '../../shared/sync/types';
 
 export interface LocalCollection {
   state(): Promise<SyncState>;
@@ -19,6 +19,8 @@ export interface LocalCollection {
    * same transaction (the last batch of a run), so a crash never skips or loses a change.
    */
   applyRemote(batch: RemoteBatch): Promise<void>;
+  /** These creates are about to be sent (so a lost answer is looked for, not repeated). */
+  attempting(ids: readonly string[]): Promise<void>;
   /** An upload landed: the card is now the server's version at `href`, no longer pending. */
   uploaded(id: string, remote: RemoteCard): Promise<void>;
   /** A local deletion reached the server. */

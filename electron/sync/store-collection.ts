@@ -8,6 +8,7 @@ export function storeCollection(store: StorePort, bookId: string): LocalCollecti
     pending: () => store.request('pendingCards', bookId),
     knownEtags: async () => new Map(await store.request('knownEtags', bookId)),
     applyRemote: (batch) => store.request('applyRemote', bookId, batch),
+    attempting: (ids) => store.request('attemptingUpload', bookId, ids),
     uploaded: (id, remote) => store.request('uploaded', bookId, id, remote),
     deleted: (id) => store.request('deletedRemote', bookId, id),
     failed: (id, message) => store.request('failedUpload', bookId, id, message),

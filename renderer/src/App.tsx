@@ -5,6 +5,7 @@ import { ContactRepo } from './db/repo';
 import { ContactEditor } from './features/ContactEditor';
 import { ContactList } from './features/ContactList';
 import { ContactView } from './features/ContactView';
+import { ConflictDialog } from './features/ConflictDialog';
 import { ImportDialog } from './features/ImportDialog';
 import { previewImport, type ImportPreview } from './features/import';
 import { Sidebar } from './features/Sidebar';
@@ -13,7 +14,7 @@ import { direction, pickLanguage, translator } from './i18n';
 import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
 import { useUi } from './store/ui';
-import { LOCAL_BOOK_ID } from './db/schema';
+import { LOCAL_BOOK_ID, type CardRow } from './db/schema';
 import { syncStoreHandlers } from './db/sync-store';
 
 const EMPTY_CONTACT: Contact = toContact(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n'));
@@ -109,14 +110,16 @@ function AddressBook() {
     [index, version, query, filter],
   );
   const focused = selected.length === 1 ? selected[0]! : null;
-  const [loaded, setLoaded] = useState<{ id: string; contact: Contact } | null>(null);
+  const [loaded, setLoaded] = useState<{ id: string; contact: Contact; card: CardRow } | null>(null);
+  // The conflict dialog belongs to the contact it was opened for.
+  const [resolvingId, setResolvingId] = useState<string | null>(null);
   const detail = loaded !== null && loaded.id === focused ? loaded : null;
 
   useEffect(() => {
     let alive = true;
     if (focused === null) return;
     void repo.getCard(focused).then((card) => {
-      if (alive && card !== undefined) setLoaded({ id: focused, contact: toContact(parseVCard(card.vcard)) });
+      if (alive && card !== undefined) setLoaded({ id: focused, contact: toContact(parseVCard(card.vcard)), card });
     });
     return () => {
       alive = false;
@@ -245,7 +248,20 @@ function AddressBook() {
                 {t('action.delete')}
               </button>
             </div>
+            {detail.card.conflicts !== undefined ? (
+              <div className="banner warning" role="alert" data-testid="conflict-banner">
+                <p>{detail.card.conflicts.length === 1 ? t('conflict.bannerOne') : t('conflict.banner', { count: detail.card.conflicts.length })}</p>
+                <button type="button" className="primary" onClick={() => setResolvingId(detail.id)}>
+                  {t('conflict.resolve')}
+                </button>
+              </div>
+            ) : detail.card.error !== undefined ? (
+              <div className="banner error" role="alert" data-testid="refused-banner">
+                <p>{t('sync.refused', { message: detail.card.error })}</p>
+              </div>
+            ) : null}
             <ContactView contact={detail.contact} />
+            {resolvingId === detail.id && detail.card.conflicts !== undefined ? <ConflictDialog card={detail.card} onClose={() => setResolvingId(null)} /> : null}
           </>
         )}
       </section>

@@ -7,13 +7,9 @@ import { LOCAL_BOOK_ID } from './db/schema';
 import type { Services } from './services';
 import { useUi } from './store/ui';
 
-let syncTimer: ReturnType<typeof setTimeout> | undefined;
-
-/** After a change to a synced book, sync soon (debounced: a burst of edits is one run). */
-function syncSoon(bookIds: readonly string[]): void {
-  if (bookIds.every((b) => b === LOCAL_BOOK_ID)) return;
-  clearTimeout(syncTimer);
-  syncTimer = setTimeout(() => void window.cardinal.syncNow(null).catch(() => {}), 2000);
+/** After a change to a synced book, tell the main process; it syncs once the edits pause. */
+export function syncSoon(bookIds: readonly string[]): void {
+  for (const b of new Set(bookIds)) if (b !== LOCAL_BOOK_ID) void window.cardinal.localChanged(b).catch(() => {});
 }
 
 /** New contacts go to the book in view, else to the local book. */
@@ -53,8 +49,9 @@ export async function deleteContacts(s: Services, ids: readonly string[]): Promi
   ui.select([]);
   const message = ids.length === 1 ? s.t('toast.deletedOne', { name: names[0] || s.t('list.noName') }) : s.t('toast.deleted', { count: ids.length });
   ui.showToast(message, async () => {
-    await s.repo.restore(removed);
-    s.index.upsert(removed.map((r) => r.row));
+    const back = await s.repo.restore(removed);
+    s.index.upsert(back.map((r) => r.row));
+    syncSoon(back.map((r) => r.row.bookId));
     useUi.getState().select(removed.map((r) => r.row.id));
   });
 }

@@ -15,10 +15,15 @@ export function createCardinalApi(t: Transport): CardinalApi {
   return {
     getAppInfo: () => call(t, 'getAppInfo', []),
     openExternal: (url: string) => call(t, 'openExternal', [url]),
-    addCardDavAccount: (account) => call(t, 'addCardDavAccount', [account]),
+    discoverCardDav: (account) => call(t, 'discoverCardDav', [account]),
+    addCardDavAccount: (discoveryId, bookUrls) => call(t, 'addCardDavAccount', [discoveryId, bookUrls]),
     listAccounts: () => call(t, 'listAccounts', []),
+    updateAccount: (accountId, changes) => call(t, 'updateAccount', [accountId, changes]),
     removeAccount: (accountId) => call(t, 'removeAccount', [accountId]),
     syncNow: (accountId) => call(t, 'syncNow', [accountId]),
+    confirmDeletions: (accountId) => call(t, 'confirmDeletions', [accountId]),
+    localChanged: (bookId) => call(t, 'localChanged', [bookId]),
+    syncStatuses: () => call(t, 'syncStatuses', []),
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
     onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),
     serveStore: (handlers: StoreHandlers) =>

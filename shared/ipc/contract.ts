@@ -8,7 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
-import type { AccountInfo, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SyncState, SyncStatus } from '../sync/types';
+import type { AccountChanges, AccountInfo, Discovery, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
 
@@ -23,6 +23,7 @@ export interface AppInfo {
 }
 
 export interface NewCardDavAccount {
+  /** A server URL, an e-mail address, or a domain (RFC 6764 discovery). */
   readonly url: string;
   readonly user: string;
   readonly password: string;
@@ -34,13 +35,23 @@ export interface Requests {
   getAppInfo: { args: []; result: AppInfo };
   /** Hand a URL to the operating system; only http(s), mailto and tel are accepted. */
   openExternal: { args: [url: string]; result: void };
-  /** Discover the server's address books, store the account (password encrypted), sync it. */
-  addCardDavAccount: { args: [account: NewCardDavAccount]; result: AccountInfo };
+  /** Find the server's address books; the password stays in the main process from here on. */
+  discoverCardDav: { args: [account: NewCardDavAccount]; result: Discovery };
+  /** Store the account (password encrypted) with the books the user picked, and sync it. */
+  addCardDavAccount: { args: [discoveryId: string, bookUrls: readonly string[]]; result: AccountInfo };
   listAccounts: { args: []; result: AccountInfo[] };
+  /** Change the user, password, http choice, interval or synced books of an account. */
+  updateAccount: { args: [accountId: string, changes: AccountChanges]; result: AccountInfo };
   /** Forget an account; its local copies go too (the local book is never touched). */
   removeAccount: { args: [accountId: string]; result: void };
   /** Sync now (all accounts, or one); callers share a run already under way. */
   syncNow: { args: [accountId: string | null]; result: SyncStatus[] };
+  /** The user agreed to the deletions a sync stopped for: run it again, letting them through. */
+  confirmDeletions: { args: [accountId: string]; result: SyncStatus };
+  /** A contact in this book changed here: sync its account soon (debounced). */
+  localChanged: { args: [bookId: string]; result: void };
+  /** The latest status of every account (a window that just opened asks). */
+  syncStatuses: { args: []; result: SyncStatus[] };
 }
 
 /** A file the operating system asked us to open (a `.vcf` double-clicked or dropped on the icon). */
@@ -69,6 +80,8 @@ export interface StoreRequests {
   pendingCards: { args: [bookId: string]; result: LocalCard[] };
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
   applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: void };
+  /** These creates are about to be sent: mark them, so a lost answer is looked for next time. */
+  attemptingUpload: { args: [bookId: string, ids: readonly string[]]; result: void };
   uploaded: { args: [bookId: string, id: string, remote: RemoteCard]; result: void };
   deletedRemote: { args: [bookId: string, id: string]; result: void };
   failedUpload: { args: [bookId: string, id: string, message: string]; result: void };
@@ -83,10 +96,15 @@ export type StoreRequestName = keyof StoreRequests;
 export interface CardinalApi {
   getAppInfo(): Promise<AppInfo>;
   openExternal(url: string): Promise<void>;
-  addCardDavAccount(account: NewCardDavAccount): Promise<AccountInfo>;
+  discoverCardDav(account: NewCardDavAccount): Promise<Discovery>;
+  addCardDavAccount(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo>;
   listAccounts(): Promise<AccountInfo[]>;
+  updateAccount(accountId: string, changes: AccountChanges): Promise<AccountInfo>;
   removeAccount(accountId: string): Promise<void>;
   syncNow(accountId: string | null): Promise<SyncStatus[]>;
+  confirmDeletions(accountId: string): Promise<SyncStatus>;
+  localChanged(bookId: string): Promise<void>;
+  syncStatuses(): Promise<SyncStatus[]>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   /** Register the renderer's answers to the main process's store requests (once, at start). */

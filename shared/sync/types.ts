@@ -1,4 +1,5 @@
 /** What crosses between the sync engine (main) and the store (renderer). Types only. */
+import type { ErrorCode } from '../errors';
 import type { MergeConflict } from '../vcard/merge';
 
 export type PendingMark = '' | 'created' | 'updated' | 'deleted';
@@ -12,11 +13,24 @@ export interface LocalCard {
   /** The vCard as last synced, for three-way merge. */
   readonly base: string;
   readonly pending: PendingMark;
+  /**
+   * A create was sent before and its answer may have been lost: the engine looks for the card on
+   * the server (by UID) before sending it again, so a retry never makes a duplicate.
+   */
+  readonly attempted?: boolean;
 }
 
 export interface SyncState {
   readonly syncToken: string | null;
   readonly ctag: string | null;
+  /** What the collection offers, as last asked; asked again when older than a day. */
+  readonly capabilities?: StoredCapabilities;
+}
+
+export interface StoredCapabilities {
+  readonly syncCollection: boolean;
+  readonly addMember: string | null;
+  readonly checkedAt: number;
 }
 
 export interface RemoteCard {
@@ -38,22 +52,72 @@ export interface AccountBook {
   readonly name: string;
 }
 
+/** An address book the server offers (found by discovery). */
+export interface ServerBook {
+  readonly url: string;
+  readonly name: string;
+}
+
 export interface AccountInfo {
   readonly id: string;
   readonly kind: 'carddav';
+  /** What the user typed (a URL, or an e-mail address for RFC 6764 discovery). */
   readonly serverUrl: string;
   readonly user: string;
   readonly allowInsecure: boolean;
+  /** Minutes between automatic syncs; 0 for only at start, after edits and on request. */
+  readonly intervalMinutes: number;
+  /** The books synced, each a book in the sidebar. */
   readonly books: readonly AccountBook[];
+  /** Every book the server offered at discovery, synced or not. */
+  readonly available: readonly ServerBook[];
 }
 
-export type SyncPhase = 'idle' | 'syncing' | 'error' | 'offline';
+/** What discovery found, held in the main process until the user picks books. */
+export interface Discovery {
+  readonly discoveryId: string;
+  readonly user: string;
+  readonly books: readonly ServerBook[];
+}
+
+export interface AccountChanges {
+  readonly user?: string;
+  /** A new password; absent keeps the stored one. */
+  readonly password?: string;
+  readonly allowInsecure?: boolean;
+  readonly intervalMinutes?: number;
+  /** Which of `available` to sync. */
+  readonly bookUrls?: readonly string[];
+}
+
+export type SyncPhase = 'idle' | 'syncing' | 'error' | 'offline' | 'confirm';
+
+/** Which step of a run, and how far (cards done of cards to do), for the progress line. */
+export interface SyncProgress {
+  readonly step: 'prepare' | 'upload' | 'download' | 'apply';
+  readonly done: number;
+  readonly total: number;
+}
+
+/** What the user can do about a stopped sync. */
+export type SyncAction = 'edit-account' | 'confirm-deletions' | 'retry';
 
 export interface SyncStatus {
   readonly accountId: string;
   readonly phase: SyncPhase;
   readonly message: string;
   readonly lastSync: number | null;
+  readonly progress?: SyncProgress;
+  readonly action?: SyncAction;
+  /** Seconds until the next automatic attempt after a soft failure. */
+  readonly retryIn?: number;
+  /** A mass deletion waiting for the user: how many of how many. */
+  readonly deletions?: { readonly count: number; readonly total: number };
+  /** What went wrong, as a code the window words in the user's language (`message` is the detail). */
+  readonly code?: ErrorCode;
+  /** After a run: contacts deleted here that came back (edited on the server), and cards refused. */
+  readonly restored?: number;
+  readonly refused?: number;
 }
 
 export type { MergeConflict };

@@ -6,4 +6,4 @@ export * from './escape';
 export * from './dates';
 export * from './contact';
 export { applyEdit, newCard, photoProperty } from './edit';
-export { merge, conflictKey, type MergeConflict, type MergeResult } from './merge';
+export { merge, conflictKey, resolveConflicts, canKeepBoth, type ConflictChoice, type MergeConflict, type MergeResult } from './merge';

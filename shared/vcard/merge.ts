@@ -9,6 +9,7 @@
  * unit differently is a conflict: the merged card keeps the local value and the conflict carries
  * both, so nothing is lost until someone decides. An edit against a delete keeps the edit.
  */
+import { parseContentLine } from './parse';
 import { propertyLine } from './serialize';
 import { transferDecoded, unescapeText } from './escape';
 import { versionOf } from './contact';
@@ -200,4 +201,43 @@ function renameClashingGroups(units: Unit[]): VProperty[] {
 /** Resolve one conflict by choosing a side's lines (or both, for multi-value properties). */
 export function conflictKey(c: MergeConflict): string {
   return `${c.property}\n${(c.base ?? []).join('\n')}`;
+}
+
+/** What the user chose for one conflict: this computer's lines, the server's, or both. */
+export type ConflictChoice = 'local' | 'remote' | 'both';
+
+/** Whether keeping both sides makes sense (properties a card has many of). */
+export function canKeepBoth(c: MergeConflict): boolean {
+  return !SINGLE.has(c.property.toUpperCase()) && c.local !== null && c.remote !== null;
+}
+
+/**
+ * Settle conflicts on the merged card (which holds the local side of each): the local lines are
+ * replaced, where they stood, by the chosen side's lines (or by both). Lines are the content lines
+ * the conflict recorded, matched exactly.
+ */
+export function resolveConflicts(merged: VCard, conflicts: readonly MergeConflict[], choices: readonly ConflictChoice[]): VCard {
+  let props = [...merged.properties];
+  conflicts.forEach((c, i) => {
+    const choice = choices[i] ?? 'local';
+    const local = c.local ?? [];
+    const chosen = choice === 'local' ? local : choice === 'remote' ? (c.remote ?? []) : [...local, ...(c.remote ?? []).filter((l) => !local.includes(l))];
+    const remaining = [...local];
+    let at = -1;
+    const kept: VProperty[] = [];
+    for (const p of props) {
+      const k = remaining.indexOf(propertyLine(p));
+      if (k >= 0) {
+        remaining.splice(k, 1);
+        if (at < 0) at = kept.length;
+        continue;
+      }
+      kept.push(p);
+    }
+    const endAt = kept.length > 0 && kept[kept.length - 1]!.name.toUpperCase() === 'END' ? kept.length - 1 : kept.length;
+    const insert = chosen.map((l) => parseContentLine(l)).filter((p): p is VProperty => p !== null);
+    kept.splice(at < 0 ? endAt : at, 0, ...insert);
+    props = kept;
+  });
+  return { properties: props };
 }

@@ -1,9 +1,15 @@
 /**
- * `npm run bench [vcard|book]`: the benchmarks, figures beside the peers'. Never part of `npm test`.
+ * `npm run bench [vcard|book|sync]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm test`.
  */
 import { runBookBench } from './book.bench';
+import { runSyncBench } from './sync.bench';
 import { runVCardBench } from './vcard.bench';
 
 const which = process.argv[2];
 if (which === undefined || which === 'vcard') runVCardBench();
 if (which === undefined || which === 'book') await runBookBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
+if (which === undefined || which === 'sync') {
+  const sizes = (process.env.CARDINAL_BENCH_SYNC_SIZES ?? '1000,10000').split(',').map(Number);
+  await runSyncBench(sizes);
+}

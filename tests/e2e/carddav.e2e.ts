@@ -3,6 +3,8 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { generateCard } from '../bench/corpus';
 import { startRadicale, type TestServer } from '../servers/servers';
+import type { Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { contactList, field, listRow } from './helpers';
 
@@ -14,16 +16,23 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server.stop());
 
+/** Add the account through the dialog: address, user, password, then the book to sync. */
+async function addAccount(page: Page, s: TestServer): Promise<void> {
+  await page.getByRole('button', { name: 'Add CardDAV account…' }).click();
+  await page.getByLabel('Server address or e-mail').fill(s.baseUrl);
+  await page.getByLabel('User name').fill(s.user);
+  await page.getByLabel('Password').fill(s.password);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Contacts' })).toBeChecked();
+  await page.getByRole('button', { name: 'Add account' }).click();
+  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 120_000 });
+}
+
 test('add a Radicale account through the UI, sync 1,000 contacts, edit one and see it on the server', async ({ app }) => {
   test.skip(app.harness === null, 'the server runs beside the harness');
   test.setTimeout(180_000);
   const { page } = app;
-  await page.getByRole('button', { name: 'Add CardDAV account…' }).click();
-  await page.getByLabel('Server address').fill(server.baseUrl);
-  await page.getByLabel('User name').fill(server.user);
-  await page.getByLabel('Password').fill(server.password);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 120_000 });
+  await addAccount(page, server);
   await page.getByRole('navigation').getByRole('button', { name: 'Contacts', exact: true }).click();
   await expect(page.getByText('1,000 contacts', { exact: true })).toBeVisible();
 
@@ -34,7 +43,7 @@ test('add a Radicale account through the UI, sync 1,000 contacts, edit one and s
 
   await page.getByRole('searchbox', { name: 'Search contacts' }).fill('person000007');
   await contactList(page).getByRole('option').first().click();
-  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await field(page, 'Job title').fill('Edited in Cardinal');
   await page.getByRole('button', { name: 'Save' }).click();
 
@@ -43,4 +52,74 @@ test('add a Radicale account through the UI, sync 1,000 contacts, edit one and s
     .poll(async () => (await client.get(new URL('seed-7.vcf', server.addressBookUrl).href)).vcard, { timeout: 30_000 })
     .toContain('TITLE:Edited in Cardinal');
   await expect(listRow(page, '.')).toHaveCount(1);
+});
+
+test.describe('conflicts and offline edits', () => {
+  let small: TestServer;
+  test.beforeEach(async () => {
+    small = await startRadicale();
+    await small.seed([
+      { file: 'sam.vcf', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:sam\r\nFN:Sam Conflict\r\nN:Conflict;Sam;;;\r\nTITLE:Original title\r\nEND:VCARD\r\n' },
+      { file: 'olga.vcf', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:olga\r\nFN:Olga Offline\r\nN:Offline;Olga;;;\r\nEND:VCARD\r\n' },
+    ]);
+  });
+  test.afterEach(() => small.stop());
+
+  const serverCard = (file: string) => new CardDavClient(new DavHttp({ auth: { kind: 'basic', user: small.user, password: small.password } })).get(new URL(file, small.addressBookUrl).href);
+
+  test('both sides change the job title: the contact is marked, both versions are shown, and the choice reaches the server', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    const { page } = app;
+    await addAccount(page, small);
+    // Another client changes the title on the server; this computer changes it too before syncing.
+    const client = new CardDavClient(new DavHttp({ auth: { kind: 'basic', user: small.user, password: small.password } }));
+    const url = new URL('sam.vcf', small.addressBookUrl).href;
+    const before = await client.get(url);
+    await client.put(url, before.vcard.replace('TITLE:Original title', 'TITLE:Remote title'), { ifMatch: before.etag });
+    await listRow(page, 'Sam Conflict').click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await field(page, 'Job title').fill('Local title');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    await expect(listRow(page, 'Sam Conflict').getByTestId('mark-conflict')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('conflict-banner')).toBeVisible();
+    expect((await serverCard('sam.vcf')).vcard).toContain('TITLE:Remote title'); // nothing overwritten meanwhile
+    await page.getByRole('button', { name: 'Compare and decide…' }).click();
+    const row = page.getByTestId('conflict-row');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('Job title');
+    await expect(row).toContainText('Local title');
+    await expect(row).toContainText('Remote title');
+    await row.getByRole('radio', { name: 'Remote title' }).check();
+    if (process.env.CARDINAL_SCREENSHOTS === '1') await page.screenshot({ path: fileURLToPath(new URL('../../docs/screenshots/conflict.png', import.meta.url)) });
+    await page.getByRole('button', { name: 'Save and sync' }).click();
+
+    await expect(page.getByTestId('conflict-banner')).toHaveCount(0);
+    await expect(page.getByText('Remote title')).toBeVisible();
+    await expect(listRow(page, 'Sam Conflict').getByTestId('mark-conflict')).toHaveCount(0);
+    await expect.poll(async () => (await serverCard('sam.vcf')).vcard, { timeout: 30_000 }).not.toContain('Local title');
+    await expect(listRow(page, 'Sam Conflict').getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
+  });
+
+  test('an edit made while the server is down is marked, survives a reload, and is sent when the server is back', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    const { page } = app;
+    await addAccount(page, small);
+    await small.pause();
+    await listRow(page, 'Olga Offline').click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await field(page, 'Job title').fill('Written offline');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(listRow(page, 'Olga Offline').getByTestId('mark-pending')).toBeVisible();
+    await expect(page.getByTestId('sync-pending')).toHaveText('1 change waiting to be sent');
+    await expect(page.getByTestId('sync-status')).toContainText('Offline', { timeout: 30_000 });
+
+    await page.reload();
+    await expect(listRow(page, 'Olga Offline').getByTestId('mark-pending')).toBeVisible();
+    await small.resume();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(listRow(page, 'Olga Offline').getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
+    expect((await serverCard('olga.vcf')).vcard).toContain('TITLE:Written offline');
+    app.consoleErrors.length = 0; // the failed requests while the server was down are expected
+  });
 });

@@ -20,7 +20,22 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     }
     return { keys, replaced };
   });
-  expect(shape.keys).toEqual(['addCardDavAccount', 'getAppInfo', 'listAccounts', 'onOpenFiles', 'onSyncStatus', 'openExternal', 'removeAccount', 'serveStore', 'syncNow']);
+  expect(shape.keys).toEqual([
+    'addCardDavAccount',
+    'confirmDeletions',
+    'discoverCardDav',
+    'getAppInfo',
+    'listAccounts',
+    'localChanged',
+    'onOpenFiles',
+    'onSyncStatus',
+    'openExternal',
+    'removeAccount',
+    'serveStore',
+    'syncNow',
+    'syncStatuses',
+    'updateAccount',
+  ]);
   expect(shape.replaced).toBe(false);
 });
 

@@ -20,16 +20,21 @@ export class MemoryCollection implements LocalCollection {
     return [...this.cards.values()].find((c) => c.href === href);
   }
   async applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState }) {
+    // One map per batch (benchmarks apply 10,000 cards; a scan per card would be quadratic).
+    const index = new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c]));
     for (const r of batch.upserts) {
-      const existing = this.byHref(r.href);
+      const existing = index.get(r.href);
       const id = existing?.id ?? `local-${this.next++}`;
       this.cards.set(id, { id, href: r.href, etag: r.etag, vcard: r.vcard, base: r.vcard, pending: '' });
     }
     for (const href of batch.deletes) {
-      const existing = this.byHref(href);
+      const existing = index.get(href);
       if (existing !== undefined) this.cards.delete(existing.id);
     }
     if (batch.state !== undefined) this.syncState = batch.state;
+  }
+  async attempting(ids: readonly string[]) {
+    for (const id of ids) this.cards.set(id, { ...this.cards.get(id)!, attempted: true });
   }
   async uploaded(id: string, remote: RemoteCard) {
     this.cards.set(id, { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, pending: '' });

@@ -109,6 +109,10 @@ export class ContactRepo {
   static rowsFrom(id: string, bookId: string, vcard: string, fields: ListFields, previous?: StoredContact): StoredContact {
     const synced = bookId !== LOCAL_BOOK_ID;
     const pending: PendingMark = !synced ? '' : previous === undefined || previous.row.pending === 'created' ? 'created' : 'updated';
+    const prev = previous?.card;
+    // An edit keeps what the sync still needs: an open conflict (the server's side of it) and the
+    // mark of a create already sent. A refusal is cleared: the edit may have fixed it.
+    const conflict = prev?.conflicts === undefined ? {} : { conflicts: prev.conflicts, remote: prev.remote };
     return {
       row: {
         id,
@@ -116,10 +120,25 @@ export class ContactRepo {
         ...fields,
         favorite: previous?.row.favorite ?? 0,
         pending,
+        flag: prev?.conflicts === undefined ? '' : 'conflict',
         updatedAt: Date.now(),
       },
-      card: { id, bookId, vcard, base: previous?.card.base ?? '', href: previous?.card.href ?? '', etag: previous?.card.etag ?? '' },
+      card: {
+        id,
+        bookId,
+        vcard,
+        base: prev?.base ?? '',
+        href: prev?.href ?? '',
+        etag: prev?.etag ?? '',
+        ...conflict,
+        ...(prev?.attempted === true ? { attempted: true } : {}),
+      },
     };
+  }
+
+  /** The user settled a conflict with this card: it is uploaded on the next sync. */
+  resolveConflict(id: string, card: VCard): Promise<StoredContact> {
+    return this.rewrite(id, card, true);
   }
 
   async create(bookId: string, card: VCard): Promise<StoredContact> {
@@ -129,13 +148,18 @@ export class ContactRepo {
   }
 
   /** Save an edited card over an existing contact (its list fields follow). */
-  async update(id: string, card: VCard): Promise<StoredContact> {
+  update(id: string, card: VCard): Promise<StoredContact> {
+    return this.rewrite(id, card, false);
+  }
+
+  private async rewrite(id: string, card: VCard, settlesConflict: boolean): Promise<StoredContact> {
     return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
       await this.bump();
       const row = await this.db.contacts.get(id);
       const old = await this.db.cards.get(id);
       if (row === undefined || old === undefined) throw new Error(`contact ${id} is gone`);
-      const stored = ContactRepo.rows(id, row.bookId, card, { row, card: old });
+      const { conflicts: _c, remote: _r, ...settled } = old;
+      const stored = ContactRepo.rows(id, row.bookId, card, { row, card: settlesConflict ? settled : old });
       await this.db.contacts.put(stored.row);
       await this.db.cards.put(stored.card);
       return stored;
@@ -176,9 +200,19 @@ export class ContactRepo {
     });
   }
 
-  /** Put rows back exactly as they were (undo of a delete). */
-  async restore(items: readonly StoredContact[]): Promise<void> {
-    await this.putAll(items);
+  /**
+   * Undo of a delete: rows still waiting to be deleted on the server come back exactly as they
+   * were; a synced row whose deletion already reached the server comes back as a new card to
+   * upload again (otherwise the next sync would remove it once more).
+   */
+  async restore(items: readonly StoredContact[]): Promise<StoredContact[]> {
+    const current = await this.db.contacts.bulkGet(items.map((i) => i.row.id));
+    const back = items.map((item, i): StoredContact => {
+      if (current[i] !== undefined || item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return item;
+      return { row: { ...item.row, pending: 'created', updatedAt: Date.now() }, card: { ...item.card, href: '', etag: '', base: '' } };
+    });
+    await this.putAll(back);
+    return back;
   }
 
   /** Write many contacts, in batches of one transaction each. */

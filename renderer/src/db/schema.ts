@@ -5,6 +5,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { ListFields } from '../../../shared/book/derive';
+import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
 import { deriveAll } from './derive-rows';
 
@@ -20,16 +21,22 @@ export interface BookRow {
   /** Sync state of a server book, saved with the last batch of a sync run. */
   syncToken?: string | null;
   ctag?: string | null;
+  capabilities?: StoredCapabilities;
 }
 
 /** The offline queue: a row's change not yet on the server. Empty when clean. */
 export type PendingMark = '' | 'created' | 'updated' | 'deleted';
+
+/** A synced card's trouble, shown in the list: refused by the server, or waiting for a decision. */
+export type SyncFlag = '' | 'error' | 'conflict';
 
 export interface ContactRow extends ListFields {
   id: string;
   bookId: string;
   favorite: 0 | 1;
   pending: PendingMark;
+  /** Not indexed; absent on rows written before sync existed. */
+  flag?: SyncFlag;
   updatedAt: number;
 }
 
@@ -46,6 +53,10 @@ export interface CardRow {
   error?: string;
   /** Both sides changed the same properties: what the user has to decide. */
   conflicts?: readonly MergeConflict[];
+  /** The server's version at the time of the conflict, for the side-by-side view. */
+  remote?: string;
+  /** A create was sent; its answer may have been lost. */
+  attempted?: boolean;
 }
 
 export interface MetaRow {

@@ -42,7 +42,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     syncState: async (bookId) => {
       const b = await db.books.get(bookId);
-      return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null };
+      return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }) };
     },
     pendingCards: async (bookId) => {
       const rows = (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== '');
@@ -50,7 +50,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       return rows.flatMap((r, i) => {
         const c = cards[i];
         // A card waiting for the user's decision is not uploaded until it is decided.
-        return c === undefined || c.conflicts !== undefined ? [] : [{ id: r.id, href: c.href, etag: c.etag, vcard: c.vcard, base: c.base, pending: r.pending }];
+        return c === undefined || (c.conflicts !== undefined && r.pending !== 'deleted') ? [] : [{ id: r.id, href: c.href, etag: c.etag, vcard: c.vcard, base: c.base, pending: r.pending, attempted: c.attempted === true }];
       });
     },
     knownEtags: async (bookId) => {
@@ -91,10 +91,15 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             changed.push(again);
           }
         }
-        if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag });
+        if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities });
       });
       index.remove(removed);
       index.upsert(changed);
+    },
+    attemptingUpload: async (_bookId, ids) => {
+      await db.transaction('rw', db.cards, async () => {
+        await db.cards.bulkUpdate(ids.map((key) => ({ key, changes: { attempted: true } })));
+      });
     },
     uploaded: async (bookId, id, remote) => {
       const row = await write(async () => {
@@ -114,17 +119,23 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       index.remove([id]);
     },
     failedUpload: async (_bookId, id, message) => {
-      await write(async () => {
+      const row = await write(async () => {
         await db.cards.update(id, { error: message });
+        const prev = await db.contacts.get(id);
+        if (prev === undefined) return undefined;
+        const next = { ...prev, flag: 'error' as const };
+        await db.contacts.put(next);
+        return next;
       });
+      if (row !== undefined) index.upsert([row]);
     },
     conflicted: async (_bookId, id, merged, remote, conflicts) => {
       const row = await write(async () => {
         const prev = await db.contacts.get(id);
         if (prev === undefined) return undefined;
-        const next = { ...prev, ...deriveListFields(parseVCard(merged)), pending: 'updated' as const };
+        const next = { ...prev, ...deriveListFields(parseVCard(merged)), pending: 'updated' as const, flag: 'conflict' as const };
         await db.contacts.put(next);
-        await db.cards.update(id, { vcard: merged, base: remote.vcard, etag: remote.etag, conflicts });
+        await db.cards.update(id, { vcard: merged, base: remote.vcard, remote: remote.vcard, etag: remote.etag, conflicts });
         return next;
       });
       if (row !== undefined) index.upsert([row]);

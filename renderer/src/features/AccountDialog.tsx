@@ -1,30 +1,77 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import type { AccountInfo, Discovery, ServerBook } from '../../../shared/sync/types';
 import { useServices } from '../services';
 
-/** Add a CardDAV account: server address (or just the host), user, password, and the http choice. */
-export function AccountDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
+/**
+ * Add a CardDAV account (server address or e-mail address, user, password, the http choice; then
+ * the address books to sync), or edit one (the same settings, a new password if wanted, the sync
+ * interval, and which books; dropping a book asks first, since its local copies go).
+ */
+export function AccountDialog({ account, onClose, onSaved }: { account?: AccountInfo; onClose: () => void; onSaved: () => void }) {
   const { t } = useServices();
-  const [url, setUrl] = useState('');
-  const [user, setUser] = useState('');
+  const editing = account !== undefined;
+  const [url, setUrl] = useState(account?.serverUrl ?? '');
+  const [user, setUser] = useState(account?.user ?? '');
   const [password, setPassword] = useState('');
-  const [insecure, setInsecure] = useState(false);
+  const [insecure, setInsecure] = useState(account?.allowInsecure ?? false);
+  const [interval, setIntervalMinutes] = useState(account?.intervalMinutes ?? 15);
+  const [discovery, setDiscovery] = useState<Discovery | null>(null);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(account?.books.map((b) => b.url) ?? []));
+  const [confirmDrop, setConfirmDrop] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
-  const submit = async () => {
+
+  const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
-      const full = /^https?:\/\//i.test(url.trim()) ? url.trim() : `https://${url.trim()}`;
-      await window.cardinal.addCardDavAccount({ url: full, user, password, allowInsecure: insecure });
-      onAdded();
-      onClose();
+      await fn();
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
     }
   };
+  const bareAddress = (u: string) => (/^https?:\/\//i.test(u) || u.includes('@') ? u : `https://${u}`);
+
+  const books: readonly ServerBook[] = discovery?.books ?? account?.available ?? [];
+  const dropped = account?.books.filter((b) => !chosen.has(b.url)) ?? [];
+
+  const submit = () =>
+    run(async () => {
+      if (editing) {
+        if (dropped.length > 0 && !confirmDrop) {
+          setConfirmDrop(true);
+          return;
+        }
+        await window.cardinal.updateAccount(account.id, {
+          user,
+          allowInsecure: insecure,
+          intervalMinutes: interval,
+          bookUrls: [...chosen],
+          ...(password !== '' ? { password } : {}),
+        });
+        onSaved();
+        onClose();
+      } else if (discovery === null) {
+        const found = await window.cardinal.discoverCardDav({ url: bareAddress(url.trim()), user, password, allowInsecure: insecure });
+        setDiscovery(found);
+        setChosen(new Set(found.books.map((b) => b.url)));
+      } else {
+        await window.cardinal.addCardDavAccount(discovery.discoveryId, [...chosen]);
+        onSaved();
+        onClose();
+      }
+    });
+
+  const field = (key: string, label: string, input: ReactNode) => (
+    <div className="form-field" key={key}>
+      <label htmlFor={`${id}-${key}`}>{label}</label>
+      {input}
+    </div>
+  );
+  const showSettings = editing || discovery === null;
   return (
     <div className="dialog-backdrop">
       <form
@@ -37,31 +84,69 @@ export function AccountDialog({ onClose, onAdded }: { onClose: () => void; onAdd
           void submit();
         }}
       >
-        <h2 id={`${id}-title`}>{t('account.title')}</h2>
+        <h2 id={`${id}-title`}>{editing ? t('account.editTitle') : t('account.title')}</h2>
         {error !== null ? (
           <p className="form-errors" role="alert">
             {error}
           </p>
         ) : null}
-        <div className="form-field">
-          <label htmlFor={`${id}-url`}>{t('account.url')}</label>
-          <input id={`${id}-url`} value={url} onChange={(e) => setUrl(e.target.value)} autoComplete="url" />
-        </div>
-        <div className="form-field">
-          <label htmlFor={`${id}-user`}>{t('account.user')}</label>
-          <input id={`${id}-user`} value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" />
-        </div>
-        <div className="form-field">
-          <label htmlFor={`${id}-password`}>{t('account.password')}</label>
-          <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
-        </div>
-        <label className="checkbox">
-          <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} /> {t('account.insecure')}
-        </label>
-        {insecure ? <p className="warning">{t('account.insecureWarning')}</p> : null}
+        {showSettings ? (
+          <>
+            {field('url', t('account.url'), <input id={`${id}-url`} value={url} readOnly={editing} onChange={(e) => setUrl(e.target.value)} autoComplete="url" placeholder={t('account.urlHint')} />)}
+            {field('user', t('account.user'), <input id={`${id}-user`} value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" />)}
+            {field(
+              'password',
+              editing ? t('account.newPassword') : t('account.password'),
+              <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={editing ? 'new-password' : 'current-password'} />,
+            )}
+            <label className="checkbox">
+              <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} /> {t('account.insecure')}
+            </label>
+            {insecure ? <p className="warning">{t('account.insecureWarning')}</p> : null}
+          </>
+        ) : null}
+        {editing
+          ? field(
+              'interval',
+              t('account.interval'),
+              <select id={`${id}-interval`} value={interval} onChange={(e) => setIntervalMinutes(Number(e.target.value))}>
+                {[5, 15, 30, 60, 0].map((m) => (
+                  <option key={m} value={m}>
+                    {m === 0 ? t('account.intervalManual') : t('account.intervalMinutes', { count: m })}
+                  </option>
+                ))}
+              </select>,
+            )
+          : null}
+        {books.length > 0 && (editing || discovery !== null) ? (
+          <fieldset className="book-choice">
+            <legend>{t('account.books')}</legend>
+            {books.map((b) => (
+              <label className="checkbox" key={b.url}>
+                <input
+                  type="checkbox"
+                  checked={chosen.has(b.url)}
+                  onChange={(e) => {
+                    const next = new Set(chosen);
+                    if (e.target.checked) next.add(b.url);
+                    else next.delete(b.url);
+                    setChosen(next);
+                    setConfirmDrop(false);
+                  }}
+                />{' '}
+                {b.name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        {confirmDrop ? (
+          <p className="warning" role="alert">
+            {t('account.dropBooks', { names: dropped.map((b) => b.name).join(', ') })}
+          </p>
+        ) : null}
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || url.trim() === ''}>
-            {busy ? t('account.connecting') : t('account.connect')}
+          <button type="submit" className="primary" disabled={busy || url.trim() === '' || ((editing || discovery !== null) && chosen.size === 0)}>
+            {busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : t('account.addBooks')}
           </button>
           <button type="button" onClick={onClose}>
             {t('action.cancel')}

@@ -159,6 +159,19 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
                   ★
                 </span>
               ) : null}
+              {row.flag === 'conflict' ? (
+                <span className="list-mark conflict" title={t('sync.markConflict')} aria-label={t('sync.markConflict')} data-testid="mark-conflict">
+                  ⚠
+                </span>
+              ) : row.flag === 'error' ? (
+                <span className="list-mark error" title={t('sync.markError')} aria-label={t('sync.markError')} data-testid="mark-error">
+                  !
+                </span>
+              ) : row.pending !== '' ? (
+                <span className="list-mark pending" title={t('sync.markPending')} aria-label={t('sync.markPending')} data-testid="mark-pending">
+                  ↑
+                </span>
+              ) : null}
             </div>
           );
         })}

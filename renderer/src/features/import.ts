@@ -9,6 +9,7 @@ import { ContactRepo, type StoredContact } from '../db/repo';
 import type { Services } from '../services';
 import type { ImportedCard, ImportParseResult } from '../workers/import.worker';
 import type { VCardParseError } from '../../../shared/vcard';
+import { syncSoon } from '../actions';
 
 export interface ImportPreview {
   fileName: string;
@@ -83,6 +84,7 @@ export async function runImport(s: Services, preview: ImportPreview, bookId: str
     }
   }
   await s.repo.putAll(items);
+  syncSoon([bookId]);
   s.index.upsert(items.map((i) => i.row));
   return items.length;
 }

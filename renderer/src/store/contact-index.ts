@@ -188,6 +188,13 @@ export class ContactIndex {
     return out;
   }
 
+  /** Rows of these books with a change not yet on the server (deletions included). */
+  pendingIn(bookIds: ReadonlySet<string>): number {
+    let n = 0;
+    for (const r of this.rows.values()) if (r.pending !== '' && bookIds.has(r.bookId)) n++;
+    return n;
+  }
+
   /** Every row in list order (for the snapshot that makes the next start fast). */
   snapshot(): readonly ContactRow[] {
     return this.sorted;

@@ -35,9 +35,17 @@ describe('request dispatch', () => {
 
   it('validates account arguments before touching the network', async () => {
     const handlers = handlersFor(platform());
-    for (const args of [[{ url: 'ftp://x', user: 'a', password: 'b', allowInsecure: false }], [{ url: 'https://x' }], [null], []]) {
+    for (const args of [[{ url: 'ftp://x', user: 'a', password: 'b', allowInsecure: false }], [{ url: 'https://x' }], [{ url: 'not an address', user: '', password: '', allowInsecure: false }], [null], []]) {
+      expect(await dispatch(handlers, 'discoverCardDav', args)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+    for (const args of [['id', []], ['id', 'https://x'], [42, ['https://x']], []]) {
       expect(await dispatch(handlers, 'addCardDavAccount', args)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     }
+    // Only known fields, in range: an unknown field could smuggle anything in.
+    for (const args of [['id', { intervalMinutes: -1 }], ['id', { password: 'x', sealedPassword: 'y' }], ['id', { bookUrls: [] }]]) {
+      expect(await dispatch(handlers, 'updateAccount', args)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+    expect(await dispatch(handlers, 'addCardDavAccount', ['unknown-discovery', ['https://x.example/']])).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await dispatch(handlers, 'listAccounts', [])).toEqual({ ok: true, value: [] });
   });
 

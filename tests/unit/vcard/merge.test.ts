@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { merge, parseVCard, serializeVCard, toContact } from '../../../shared/vcard';
+import { canKeepBoth, merge, parseVCard, resolveConflicts, serializeVCard, toContact } from '../../../shared/vcard';
 
 const card = (...props: string[]) => parseVCard(['BEGIN:VCARD', 'VERSION:3.0', 'UID:1', ...props, 'END:VCARD', ''].join('\r\n'));
 const BASE = ['FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TEL:111', 'NOTE:base note'];
@@ -85,5 +85,31 @@ describe('three-way merge by property', () => {
     const { card: merged, conflicts } = merge(base, card('FN:A', 'BDAY:2000-01-01'), card('FN:A', 'BDAY:2000-02-02'));
     expect(conflicts).toEqual([expect.objectContaining({ property: 'BDAY' })]);
     expect(serializeVCard(merged).match(/BDAY/g)).toHaveLength(1);
+  });
+});
+
+describe('settling conflicts (the conflict view)', () => {
+  const local = card('FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TEL:222', 'NOTE:local note', 'X-KEEP:1');
+  const remote = card('FN:Ada Lovelace', 'N:Lovelace;Ada;;;', 'EMAIL:ada@example.org', 'TEL:333', 'NOTE:remote note');
+  const { card: merged, conflicts } = merge(card(...BASE), local, remote);
+
+  it('keeps this computer’s side, the server’s, or both, where the value stood', () => {
+    expect(conflicts.map((c) => c.property)).toEqual(['TEL', 'NOTE']);
+    const serverSide = resolveConflicts(merged, conflicts, ['remote', 'remote']);
+    expect(toContact(serverSide).phones.map((p) => p.value)).toEqual(['333']);
+    expect(toContact(serverSide).note).toBe('remote note');
+    expect(serializeVCard(serverSide)).toContain('X-KEEP:1'); // everything else untouched
+    const both = resolveConflicts(merged, conflicts, ['both', 'local']);
+    expect(toContact(both).phones.map((p) => p.value)).toEqual(['222', '333']);
+    expect(toContact(both).note).toBe('local note');
+    const order = serializeVCard(both).split('\r\n');
+    expect(order.indexOf('TEL:333')).toBe(order.indexOf('TEL:222') + 1);
+    expect(serializeVCard(resolveConflicts(merged, conflicts, ['local', 'local']))).toBe(serializeVCard(merged));
+  });
+
+  it('offers both only for fields a card can have several of', () => {
+    expect(conflicts.map(canKeepBoth)).toEqual([true, true]);
+    const fn = merge(card(...BASE), card('FN:Ada L.', ...BASE.slice(1)), card('FN:Countess', ...BASE.slice(1))).conflicts;
+    expect(fn.map(canKeepBoth)).toEqual([false]);
   });
 });

@@ -1,0 +1,221 @@
+/**
+ * Sync benchmark: Cardinal's engine beside tsdav (npm) and vdirsyncer (Debian), in one run, against
+ * the same Radicale server holding the same generated cards. Every client talks through one counting
+ * proxy, so request counts are measured the same way for all. For each book size: the initial sync,
+ * a sync with nothing changed, and a sync after 10 server-side changes; wall time, client CPU time
+ * and requests. The server's own limit is one REPORT of everything (curl, address data included).
+ *
+ * Cardinal's figures are the engine's (HTTP, XML, vCard handling, merge bookkeeping) into a memory
+ * store; writing to IndexedDB in the renderer is measured by the book benchmark.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { forward } from '../servers/forward';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createDAVClient } from 'tsdav';
+import { CardDavClient } from '../../electron/dav/client';
+import { DavHttp } from '../../electron/dav/http';
+import { syncAddressBook } from '../../electron/sync/engine';
+import { MemoryCollection } from '../integration/memory-collection';
+import { startRadicale, type TestServer } from '../servers/servers';
+import { generateCard } from './corpus';
+
+interface Figure {
+  wallMs: number;
+  cpuMs: number;
+  requests: number;
+}
+
+/** Forwards to the server and counts requests (one count for every client, the same way). */
+async function countingProxy(target: string): Promise<{ url: string; count: () => number; reset: () => void; close: () => Promise<void> }> {
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    n++;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      // Basic credentials are relayed: the clients authenticate to Radicale through the proxy.
+      forward(req, chunks.length > 0 ? Buffer.concat(chunks) : undefined, target, res, true);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    count: () => n,
+    reset: () => {
+      n = 0;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Time an in-process client: wall clock and this process's CPU (the proxy's share is tiny). */
+async function inProcess(proxy: { count: () => number; reset: () => void }, fn: () => Promise<unknown>): Promise<Figure> {
+  proxy.reset();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests: proxy.count() };
+}
+
+/** Run a shell command without blocking this process (the counting proxy lives here). */
+function shell(cmd: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('bash', ['-c', cmd]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', () => resolve({ stdout, stderr }));
+  });
+}
+
+/** Time a child process: wall clock and the child's own CPU (bash's `times`). */
+async function child(proxy: { count: () => number; reset: () => void }, cmd: string, run: (fig: Figure) => void): Promise<void> {
+  proxy.reset();
+  const t0 = performance.now();
+  const out = await shell(`${cmd} >/dev/null 2>&1; echo "rc=$?"; times`);
+  const wallMs = performance.now() - t0;
+  // `times` prints the shell's then its children's user and system time: "0m1.234s 0m0.100s".
+  const lines = out.stdout.trim().split('\n');
+  const rc = /rc=(\d+)/.exec(out.stdout)?.[1];
+  if (rc !== '0') throw new Error(`${cmd} failed (${rc}): ${out.stdout}${out.stderr}`);
+  const secs = (lines[lines.length - 1] ?? '').split(/\s+/).map((x) => {
+    const m = /(\d+)m([\d.]+)s/.exec(x);
+    return m === null ? 0 : Number(m[1]) * 60 + Number(m[2]);
+  });
+  run({ wallMs, cpuMs: (secs[0]! + secs[1]!) * 1000, requests: proxy.count() });
+}
+
+function hasCommand(cmd: string): boolean {
+  return spawnSync('bash', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+async function changeTen(server: TestServer, size: number, round: number): Promise<void> {
+  const auth = { kind: 'basic' as const, user: server.user, password: server.password };
+  const c = new CardDavClient(new DavHttp({ auth }));
+  for (let i = 0; i < 10; i++) {
+    const url = new URL(`seed-${(i * 97 + round) % size}.vcf`, server.addressBookUrl).href;
+    const cur = await c.get(url);
+    await c.put(url, cur.vcard.replace(/^NOTE:.*$/m, `NOTE:changed in round ${round}`).replace(/^(FN:.*)$/m, `$1 r${round}`), { ifMatch: cur.etag });
+  }
+}
+
+export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): Promise<void> {
+  const vdir = hasCommand('vdirsyncer') && process.env.CARDINAL_BENCH_VDIRSYNCER !== '0';
+  if (!vdir) console.log('\nvdirsyncer is not installed: its columns stay empty (sudo apt-get install vdirsyncer).');
+  console.log(`\nSync — Radicale ${execFileSync('radicale', ['--version'], { encoding: 'utf8' }).trim()} on 127.0.0.1, Node ${process.version}; wall ms / client CPU ms / requests`);
+  console.log(`${'scenario'.padEnd(30)}${'Cardinal'.padStart(22)}${'tsdav'.padStart(22)}${'vdirsyncer'.padStart(22)}${'server limit'.padStart(16)}`);
+  const cell = (f: Figure | undefined) => (f === undefined ? '—' : `${Math.round(f.wallMs)} / ${Math.round(f.cpuMs)} / ${f.requests}`).padStart(22);
+
+  for (const size of sizes) {
+    const server = await startRadicale();
+    const proxy = await countingProxy(server.baseUrl.replace(/\/$/, ''));
+    const work = mkdtempSync(join(tmpdir(), 'cardinal-syncbench-'));
+    try {
+      await server.seed(Array.from({ length: size }, (_, i) => ({ file: `seed-${i}.vcf`, vcard: generateCard(i) })));
+      const bookUrl = new URL(new URL(server.addressBookUrl).pathname, proxy.url).href;
+
+      // The server's limit: one REPORT with every card's data, by curl, the best of three (the
+      // first also fills Radicale's cache, which the clients then find warm too); straight to the
+      // server, and through the counting proxy the clients use (it buffers each response).
+      const report = async (base: string): Promise<number> => {
+        let best = Infinity;
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          const body =
+            '<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/><card:address-data/></d:prop></d:sync-collection>';
+          await shell(`curl -s -o /dev/null -u ${server.user}:${server.password} -X REPORT -H 'Depth: 1' -H 'Content-Type: application/xml' --data '${body}' ${new URL(new URL(server.addressBookUrl).pathname, base).href}`);
+          best = Math.min(best, performance.now() - t0);
+        }
+        return best;
+      };
+      const limit = await report(server.baseUrl);
+      const limitViaProxy = await report(proxy.url);
+
+      // Cardinal: the engine as the app runs it.
+      const local = new MemoryCollection();
+      const client = new CardDavClient(new DavHttp({ auth: { kind: 'basic', user: server.user, password: server.password } }));
+      const ours: Record<string, Figure> = {};
+      await client.capabilities(bookUrl); // warms Node's fetch for both in-process clients
+      const log = process.env.CARDINAL_BENCH_LOG === '1' ? (l: string) => console.log(`  [cardinal] ${l}`) : undefined;
+      ours.initial = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local, { log }));
+      if (local.cards.size !== size) throw new Error(`Cardinal synced ${local.cards.size} of ${size}`);
+      ours.nochange = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local));
+      await changeTen(server, size, 1);
+      ours.ten = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local));
+
+      // tsdav: fetch every card, then its smart sync (sync-collection where offered).
+      const theirs: Record<string, Figure> = {};
+      const dav = await createDAVClient({ serverUrl: proxy.url, credentials: { username: server.user, password: server.password }, authMethod: 'Basic', defaultAccountType: 'carddav' });
+      let book: Awaited<ReturnType<typeof dav.fetchAddressBooks>>[number] | undefined;
+      let objects: Awaited<ReturnType<typeof dav.fetchVCards>> = [];
+      theirs.initial = await inProcess(proxy, async () => {
+        book = (await dav.fetchAddressBooks()).find((b) => b.url.endsWith(new URL(server.addressBookUrl).pathname));
+        objects = await dav.fetchVCards({ addressBook: book! });
+      });
+      if (objects.length !== size) throw new Error(`tsdav fetched ${objects.length} of ${size}`);
+      const smart = async () => {
+        const res = (await dav.smartCollectionSync({ collection: { ...book!, objects, objectMultiGet: dav.addressBookMultiGet }, method: 'webdav', detailedResult: false } as never)) as unknown as typeof book & { objects: typeof objects };
+        book = res;
+        objects = res.objects;
+      };
+      theirs.nochange = await inProcess(proxy, smart);
+      await changeTen(server, size, 2);
+      theirs.ten = await inProcess(proxy, smart);
+      // Cardinal again on the same change, so both columns saw ten changes each.
+      await changeTen(server, size, 3);
+      ours.ten = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local));
+
+      // vdirsyncer: CardDAV into a folder, as its users run it.
+      const vd: Record<string, Figure> = {};
+      if (vdir) {
+        const config = join(work, 'config');
+        writeFileSync(
+          config,
+          [
+            '[general]',
+            `status_path = "${join(work, 'status')}"`,
+            '[pair contacts]',
+            'a = "local"',
+            'b = "remote"',
+            'collections = null',
+            'conflict_resolution = "b wins"',
+            '[storage local]',
+            'type = "filesystem"',
+            `path = "${join(work, 'cards')}"`,
+            'fileext = ".vcf"',
+            '[storage remote]',
+            'type = "carddav"',
+            `url = "${bookUrl}"`,
+            `username = "${server.user}"`,
+            `password = "${server.password}"`,
+            '',
+          ].join('\n'),
+        );
+        const run = `mkdir -p ${join(work, 'cards')} && vdirsyncer -c ${config}`;
+        await shell(`yes | ${run} discover >/dev/null 2>&1 || true`);
+        await child(proxy, `${run} sync`, (f) => (vd.initial = f));
+        await child(proxy, `${run} sync`, (f) => (vd.nochange = f));
+        await changeTen(server, size, 4);
+        await child(proxy, `${run} sync`, (f) => (vd.ten = f));
+      }
+
+      const n = size.toLocaleString('en');
+      console.log(`${`initial sync, ${n}`.padEnd(30)}${cell(ours.initial)}${cell(theirs.initial)}${cell(vd.initial)}${`${Math.round(limit)} ms`.padStart(16)}`);
+      console.log(`${`no change, ${n}`.padEnd(30)}${cell(ours.nochange)}${cell(theirs.nochange)}${cell(vd.nochange)}`);
+      console.log(`${`10 changed on server, ${n}`.padEnd(30)}${cell(ours.ten)}${cell(theirs.ten)}${cell(vd.ten)}`);
+      console.log(`${`  (limit through the proxy)`.padEnd(96)}${`${Math.round(limitViaProxy)} ms`.padStart(16)}`);
+      console.log(`${''.padEnd(30)}Cardinal initial / limit: ${(ours.initial!.wallMs / limit).toFixed(2)}× direct, ${(ours.initial!.wallMs / limitViaProxy).toFixed(2)}× through the proxy`);
+    } finally {
+      await proxy.close();
+      await server.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Accounts and the scheduler against real Radicale and Xandikos, with the renderer's real Dexie
+ * store (in fake-indexeddb) answering the engine through the store requests, as in the app.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StorePort } from '../../electron/core/store-port';
+import { CardDavClient } from '../../electron/dav/client';
+import { DavHttp } from '../../electron/dav/http';
+import { NodePlatform } from '../../electron/platform/node-platform';
+import { SyncManager } from '../../electron/sync/manager';
+import { ContactRepo } from '../../renderer/src/db/repo';
+import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
+import { ContactIndex } from '../../renderer/src/store/contact-index';
+import type { StoreHandlers } from '../../shared/ipc/contract';
+import type { SyncStatus } from '../../shared/sync/types';
+import { parseVCard } from '../../shared/vcard';
+import { SERVERS, type TestServer } from '../servers/servers';
+
+const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
+
+/** The renderer's side, as the app builds it: repo, in-memory list, store handlers. */
+async function openStore(name: string) {
+  const repo = await ContactRepo.open(name);
+  const index = new ContactIndex('en');
+  index.load(await repo.allRows());
+  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) } satisfies StoreHandlers;
+  // Arguments and results cross a process boundary in the app: copy them the same way.
+  const port: StorePort = {
+    request: async (req, ...args) => {
+      const fn = handlers[req] as (...a: unknown[]) => Promise<unknown>;
+      const result = await fn(...(JSON.parse(JSON.stringify(args)) as unknown[]));
+      return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as never;
+    },
+  };
+  return { repo, index, port };
+}
+
+let dbCount = 0;
+
+for (const [name, start] of SERVERS) {
+  describe(`accounts and scheduling with ${name}`, () => {
+    let server: TestServer;
+    let dataDir: string;
+    let other: CardDavClient;
+    const managers: SyncManager[] = [];
+    let online = true;
+    let requests: string[];
+
+    beforeEach(async () => {
+      server = await start();
+      dataDir = mkdtempSync(join(tmpdir(), 'cardinal-manager-'));
+      other = new CardDavClient(new DavHttp({ auth: server.password === '' ? { kind: 'none' } : { kind: 'basic', user: server.user, password: server.password } }));
+      online = true;
+      requests = [];
+    });
+    afterEach(async () => {
+      for (const m of managers.splice(0)) m.dispose();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    const url = (file: string) => new URL(file, server.addressBookUrl).href;
+
+    function manager(store: StorePort, statuses: SyncStatus[] = [], fetchImpl: typeof fetch = fetch) {
+      const platform = new NodePlatform({ dataDir, version: '0.0.0', online: () => online });
+      const m = new SyncManager({
+        log: process.env.CARDINAL_DEBUG ? (l) => console.log(l) : undefined,
+        platform,
+        store,
+        emit: (s) => statuses.push(s),
+        intervalMinutes: 0,
+        debounceMs: 50,
+        fetch: (input, init) => {
+          requests.push(init?.method ?? 'GET');
+          return fetchImpl(input, init);
+        },
+      });
+      managers.push(m);
+      return m;
+    }
+
+    async function addAccount(m: SyncManager) {
+      const found = await m.discover({ url: server.baseUrl, user: server.user, password: server.password, allowInsecure: false });
+      expect(found.books.map((b) => b.url)).toContain(server.addressBookUrl);
+      const account = await m.add(found.discoveryId, [server.addressBookUrl]);
+      return { account, status: await m.sync(account.id) };
+    }
+
+    it('discovery from the base URL; the picked book syncs into the store', async () => {
+      await server.seed([
+        { file: 'a.vcf', vcard: card('a', 'Ada') },
+        { file: 'b.vcf', vcard: card('b', 'Bob') },
+      ]);
+      const { repo, index, port } = await openStore(`mgr-${++dbCount}`);
+      const m = manager(port);
+      const { account, status } = await addAccount(m);
+      expect(status).toMatchObject({ phase: 'idle', lastSync: expect.any(Number) });
+      expect(JSON.stringify(m.accounts.list())).not.toContain(server.password || 'secret-never-there');
+      expect(index.query('', account.books[0]!.id).map((r) => r.displayName)).toEqual(['Ada', 'Bob']);
+      expect((await repo.books()).map((b) => b.name)).toContain(account.books[0]!.name);
+    });
+
+    it('pending edits survive a restart of the host and reach the server afterwards', async () => {
+      await server.seed([{ file: 'e.vcf', vcard: card('e', 'Edith') }]);
+      const dbName = `mgr-${++dbCount}`;
+      let store = await openStore(dbName);
+      const first = manager(store.port);
+      const { account } = await addAccount(first);
+      const bookId = account.books[0]!.id;
+      const edith = store.index.query('Edith', bookId)[0]!;
+
+      // Offline edits: the server is gone; they are queued in the store.
+      await server.pause();
+      await store.repo.update(edith.id, parseVCard(card('e', 'Edith Clarke')));
+      await store.repo.create(bookId, parseVCard(card('n', 'Newton')));
+      const failed = await first.sync(account.id);
+      expect(failed).toMatchObject({ phase: 'offline', action: 'retry', retryIn: expect.any(Number) });
+      first.dispose();
+      store.repo.db.close();
+
+      // A new process: the same data folder and database.
+      await server.resume();
+      store = await openStore(dbName);
+      expect(store.index.query('', bookId).filter((r) => r.pending !== '')).toHaveLength(2);
+      const second = manager(store.port);
+      expect(await second.sync(account.id)).toMatchObject({ phase: 'idle' });
+      const names = (await other.multiget(server.addressBookUrl, (await other.listEtags(server.addressBookUrl)).map((e) => e.href))).cards
+        .map((c) => /FN:(.*)\r?\n/.exec(c.vcard)![1])
+        .sort();
+      expect(names).toEqual(['Edith Clarke', 'Newton']);
+      expect(store.index.query('', bookId).filter((r) => r.pending !== '')).toHaveLength(0);
+    });
+
+    it('a sync that would remove most of a book waits for the user, then goes on when confirmed', async () => {
+      await server.seed(Array.from({ length: 12 }, (_, i) => ({ file: `m${i}.vcf`, vcard: card(`m${i}`, `Member ${i}`) })));
+      const { index, port } = await openStore(`mgr-${++dbCount}`);
+      const m = manager(port);
+      const { account } = await addAccount(m);
+      for (let i = 0; i < 9; i++) await other.delete(url(`m${i}.vcf`), null);
+      const waiting = await m.sync(account.id);
+      expect(waiting).toMatchObject({ phase: 'confirm', action: 'confirm-deletions', deletions: { count: 9, total: 12 } });
+      expect(index.query('', account.books[0]!.id)).toHaveLength(12); // nothing removed yet
+      expect(await m.confirmDeletions(account.id)).toMatchObject({ phase: 'idle' });
+      expect(index.query('', account.books[0]!.id)).toHaveLength(3);
+    });
+
+    it('offline: no request is sent, and the status says so', async () => {
+      const { port } = await openStore(`mgr-${++dbCount}`);
+      const m = manager(port);
+      const { account } = await addAccount(m);
+      online = false;
+      requests.length = 0;
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+      expect(requests).toEqual([]);
+    });
+
+    it('an edit in a synced book is sent after a pause, without anyone pressing sync', async () => {
+      await server.seed([{ file: 'd.vcf', vcard: card('d', 'Dora') }]);
+      const { repo, index, port } = await openStore(`mgr-${++dbCount}`);
+      const statuses: SyncStatus[] = [];
+      const m = manager(port, statuses);
+      const { account } = await addAccount(m);
+      const dora = index.query('Dora', account.books[0]!.id)[0]!;
+      await repo.update(dora.id, parseVCard(card('d', 'Dora', 'NOTE:debounced\r\n')));
+      m.localChanged(account.books[0]!.id);
+      m.localChanged(account.books[0]!.id); // a burst is one run
+      // The first sync, then one more for the burst.
+      await expect.poll(() => statuses.filter((s) => s.phase === 'idle').length, { timeout: 10_000 }).toBe(2);
+      expect((await other.get(url('d.vcf'))).vcard).toContain('NOTE:debounced');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(statuses.filter((s) => s.phase === 'idle')).toHaveLength(2);
+    });
+
+    it('a create whose answer was lost is found on the server, not sent twice', async () => {
+      const { repo, index, port } = await openStore(`mgr-${++dbCount}`);
+      let loseNextUpload = false;
+      const m = manager(port, [], async (input, init) => {
+        const res = await fetch(input, init);
+        if (loseNextUpload && (init?.method === 'PUT' || init?.method === 'POST')) {
+          loseNextUpload = false;
+          throw new TypeError('connection reset by peer'); // the server stored it; we never heard
+        }
+        return res;
+      });
+      const { account } = await addAccount(m);
+      const bookId = account.books[0]!.id;
+      await repo.create(bookId, parseVCard(card('lost-1', 'Lost Answer')));
+      loseNextUpload = true;
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+      const onServer = await other.multiget(server.addressBookUrl, (await other.listEtags(server.addressBookUrl)).map((e) => e.href));
+      expect(onServer.cards.filter((c) => c.vcard.includes('UID:lost-1'))).toHaveLength(1);
+      expect(index.query('Lost', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+    });
+
+    if (name === 'radicale') {
+      it('a wrong password stops the account and asks to edit it; a new password resumes it', async () => {
+        const { port } = await openStore(`mgr-${++dbCount}`);
+        const m = manager(port);
+        const { account } = await addAccount(m);
+        await m.update(account.id, { password: 'wrong' });
+        const stopped = await m.sync(account.id);
+        expect(stopped).toMatchObject({ phase: 'error', action: 'edit-account', code: 'unauthorized' });
+        expect(stopped.message).toMatch(/user name and password/);
+        await m.update(account.id, { password: server.password });
+        expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+      });
+    }
+  });
+}
