@@ -95,7 +95,7 @@ export class DavHttp {
       return true;
     }
     if (/\bbasic\b/i.test(header) && !hadAuth) {
-      // Plain http to loopback or an allowed host: the server asked for Basic, so send it.
+      // Plain http to a host the user allowed: the server asked for Basic, so send it.
       this.basicAsked = true;
       return true;
     }

@@ -75,14 +75,16 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   // nothing to do is one request. Without it, the CTag is the gate and is asked every time.
   const known0 = state.capabilities;
   let caps: { syncCollection: boolean; addMember: string | null; ctag: string | null };
+  let checkedAt: number;
   if (known0 !== undefined && known0.syncCollection && now() - known0.checkedAt < CAPABILITIES_MAX_AGE_MS) {
     caps = { syncCollection: true, addMember: known0.addMember, ctag: state.ctag };
+    checkedAt = known0.checkedAt;
     log('capabilities: remembered');
   } else {
     caps = await client.capabilities(bookUrl);
+    checkedAt = now();
     log(`capabilities: sync-collection ${caps.syncCollection}, add-member ${caps.addMember !== null}`);
   }
-  const checkedAt = known0 !== undefined && caps.ctag === state.ctag && known0.syncCollection === caps.syncCollection ? known0.checkedAt : now();
 
   const pending = await local.pending();
   const uploads = pending.length;

@@ -183,13 +183,18 @@ export class SyncManager {
     const account = this.accounts.list().find((a) => a.books.some((b) => b.id === bookId));
     if (account === undefined) return;
     if (this.running.has(account.id)) this.dirty.add(account.id);
-    const prev = this.debounceTimers.get(account.id);
+    this.syncSoon(account.id);
+  }
+
+  /** Sync after the debounce; a new call restarts the wait. */
+  private syncSoon(accountId: string): void {
+    const prev = this.debounceTimers.get(accountId);
     if (prev !== undefined) clearTimeout(prev);
     this.debounceTimers.set(
-      account.id,
+      accountId,
       setTimeout(() => {
-        this.debounceTimers.delete(account.id);
-        void this.sync(account.id);
+        this.debounceTimers.delete(accountId);
+        void this.sync(accountId);
       }, this.opts.debounceMs ?? 2000),
     );
   }
@@ -201,15 +206,10 @@ export class SyncManager {
     this.clearRetry(accountId);
     const run = this.runOnce(accountId, allowMassDelete).finally(() => {
       this.running.delete(accountId);
-      if (this.dirty.delete(accountId)) this.localChangedAccount(accountId);
+      if (this.dirty.delete(accountId)) this.syncSoon(accountId);
     });
     this.running.set(accountId, run);
     return run;
-  }
-
-  private localChangedAccount(accountId: string): void {
-    const book = this.accounts.list().find((a) => a.id === accountId)?.books[0];
-    if (book !== undefined) this.localChanged(book.id);
   }
 
   confirmDeletions(accountId: string): Promise<SyncStatus> {
