@@ -10,6 +10,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { forward } from '../servers/forward';
 import { tmpdir } from 'node:os';
@@ -29,16 +30,53 @@ interface Figure {
   requests: number;
 }
 
-/** Forwards to the server and counts requests (one count for every client, the same way). */
-async function countingProxy(target: string): Promise<{ url: string; count: () => number; reset: () => void; close: () => Promise<void> }> {
+interface Recorded {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+interface Proxy {
+  url: string;
+  count: () => number;
+  reset: () => void;
+  /** Keep every answer from now on, keyed by method, path and request body. */
+  record: (on: boolean) => void;
+  /** Answer from what was recorded instead of the server (a server with no cost of its own). */
+  replay: (on: boolean) => void;
+  /** Requests asked while replaying that were never recorded (they went to the server). */
+  misses: () => number;
+  close: () => Promise<void>;
+}
+
+/**
+ * Forwards to the server and counts requests (one count for every client, the same way). It can also
+ * record the server's answers and replay them: the "fast server" figures are each client's own
+ * requests answered at once from memory, so what remains is the client's cost.
+ */
+async function countingProxy(target: string): Promise<Proxy> {
   let n = 0;
+  let recording = false;
+  let replaying = false;
+  let missed = 0;
+  const tape = new Map<string, Recorded>();
+  const key = (req: { method?: string; url?: string }, body: Buffer | undefined) =>
+    `${req.method} ${req.url} ${createHash('sha1').update(body ?? Buffer.alloc(0)).digest('hex')}`;
   const server: Server = createServer((req, res) => {
     n++;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      const k = key(req, body);
+      const hit = replaying ? tape.get(k) : undefined;
+      if (hit !== undefined) {
+        res.writeHead(hit.status, hit.headers).end(hit.body);
+        return;
+      }
+      if (replaying) missed++;
       // Basic credentials are relayed: the clients authenticate to Radicale through the proxy.
-      forward(req, chunks.length > 0 ? Buffer.concat(chunks) : undefined, target, res, true);
+      forward(req, body, target, res, true, recording ? (status, headers, out) => tape.set(k, { status, headers, body: out }) : undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,7 +85,15 @@ async function countingProxy(target: string): Promise<{ url: string; count: () =
     count: () => n,
     reset: () => {
       n = 0;
+      missed = 0;
     },
+    record: (on) => {
+      recording = on;
+    },
+    replay: (on) => {
+      replaying = on;
+    },
+    misses: () => missed,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -144,7 +190,9 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
       const ours: Record<string, Figure> = {};
       await client.capabilities(bookUrl); // warms Node's fetch for both in-process clients
       const log = process.env.CARDINAL_BENCH_LOG === '1' ? (l: string) => console.log(`  [cardinal] ${l}`) : undefined;
+      proxy.record(true);
       ours.initial = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local, { log }));
+      proxy.record(false);
       if (local.cards.size !== size) throw new Error(`Cardinal synced ${local.cards.size} of ${size}`);
       ours.nochange = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local));
       await changeTen(server, size, 1);
@@ -152,13 +200,17 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
 
       // tsdav: fetch every card, then its smart sync (sync-collection where offered).
       const theirs: Record<string, Figure> = {};
-      const dav = await createDAVClient({ serverUrl: proxy.url, credentials: { username: server.user, password: server.password }, authMethod: 'Basic', defaultAccountType: 'carddav' });
+      const tsdavLogin = () => createDAVClient({ serverUrl: proxy.url, credentials: { username: server.user, password: server.password }, authMethod: 'Basic', defaultAccountType: 'carddav' });
+      proxy.record(true);
+      const dav = await tsdavLogin();
       let book: Awaited<ReturnType<typeof dav.fetchAddressBooks>>[number] | undefined;
       let objects: Awaited<ReturnType<typeof dav.fetchVCards>> = [];
-      theirs.initial = await inProcess(proxy, async () => {
-        book = (await dav.fetchAddressBooks()).find((b) => b.url.endsWith(new URL(server.addressBookUrl).pathname));
-        objects = await dav.fetchVCards({ addressBook: book! });
-      });
+      const tsdavInitial = async (d: typeof dav) => {
+        book = (await d.fetchAddressBooks()).find((b) => b.url.endsWith(new URL(server.addressBookUrl).pathname));
+        objects = await d.fetchVCards({ addressBook: book! });
+      };
+      theirs.initial = await inProcess(proxy, () => tsdavInitial(dav));
+      proxy.record(false);
       if (objects.length !== size) throw new Error(`tsdav fetched ${objects.length} of ${size}`);
       const smart = async () => {
         const res = (await dav.smartCollectionSync({ collection: { ...book!, objects, objectMultiGet: dav.addressBookMultiGet }, method: 'webdav', detailedResult: false } as never)) as unknown as typeof book & { objects: typeof objects };
@@ -198,19 +250,61 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
             '',
           ].join('\n'),
         );
-        const run = `mkdir -p ${join(work, 'cards')} && vdirsyncer -c ${config}`;
+        // A fixed hash seed: the same requests in the same order each run, so they can be replayed.
+        const run = `mkdir -p ${join(work, 'cards')} && PYTHONHASHSEED=0 vdirsyncer -c ${config}`;
+        proxy.record(true);
         await shell(`yes | ${run} discover >/dev/null 2>&1 || true`);
         await child(proxy, `${run} sync`, (f) => (vd.initial = f));
+        proxy.record(false);
         await child(proxy, `${run} sync`, (f) => (vd.nochange = f));
         await changeTen(server, size, 4);
         await child(proxy, `${run} sync`, (f) => (vd.ten = f));
       }
+
+      // The same initial syncs against a server with no cost: each client's own recorded answers,
+      // replayed from memory. Best of two; a request that was never recorded would go to Radicale
+      // and is reported.
+      proxy.replay(true);
+      const fast: Record<string, Figure> = {};
+      const misses: string[] = [];
+      const best = async (name: string, once: () => Promise<Figure>) => {
+        for (let i = 0; i < 2; i++) {
+          const f = await once();
+          if (proxy.misses() > 0) misses.push(`${name}: ${proxy.misses()} not recorded`);
+          if (fast[name] === undefined || f.wallMs < fast[name].wallMs) fast[name] = f;
+        }
+      };
+      await best('cardinal', () => {
+        const fresh = new MemoryCollection();
+        return inProcess(proxy, async () => {
+          await syncAddressBook(client, bookUrl, fresh);
+          if (fresh.cards.size !== size) throw new Error(`Cardinal (replayed) synced ${fresh.cards.size} of ${size}`);
+        });
+      });
+      await best('tsdav', async () => {
+        const d = await tsdavLogin();
+        return inProcess(proxy, () => tsdavInitial(d));
+      });
+      if (vdir) {
+        await best('vdirsyncer', async () => {
+          rmSync(join(work, 'status'), { recursive: true, force: true });
+          rmSync(join(work, 'cards'), { recursive: true, force: true });
+          const run = `mkdir -p ${join(work, 'cards')} && PYTHONHASHSEED=0 vdirsyncer -c ${join(work, 'config')}`;
+          await shell(`yes | ${run} discover >/dev/null 2>&1 || true`);
+          let fig: Figure | undefined;
+          await child(proxy, `${run} sync`, (f) => (fig = f));
+          return fig!;
+        });
+      }
+      proxy.replay(false);
 
       const n = size.toLocaleString('en');
       console.log(`${`initial sync, ${n}`.padEnd(30)}${cell(ours.initial)}${cell(theirs.initial)}${cell(vd.initial)}${`${Math.round(limit)} ms`.padStart(16)}`);
       console.log(`${`no change, ${n}`.padEnd(30)}${cell(ours.nochange)}${cell(theirs.nochange)}${cell(vd.nochange)}`);
       console.log(`${`10 changed on server, ${n}`.padEnd(30)}${cell(ours.ten)}${cell(theirs.ten)}${cell(vd.ten)}`);
       console.log(`${`  (limit through the proxy)`.padEnd(96)}${`${Math.round(limitViaProxy)} ms`.padStart(16)}`);
+      console.log(`${`initial, ${n}, fast server`.padEnd(30)}${cell(fast.cardinal)}${cell(fast.tsdav)}${cell(fast.vdirsyncer)}`);
+      if (misses.length > 0) console.log(`  replay incomplete (figures include Radicale): ${misses.join('; ')}`);
       console.log(`${''.padEnd(30)}Cardinal initial / limit: ${(ours.initial!.wallMs / limit).toFixed(2)}× direct, ${(ours.initial!.wallMs / limitViaProxy).toFixed(2)}× through the proxy`);
     } finally {
       await proxy.close();
