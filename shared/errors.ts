@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'network'
   | 'unavailable'
   | 'unsupported'
+  | 'cancelled'
+  | 'not-configured'
   | 'internal';
 
 export interface TransferError {
@@ -40,6 +42,8 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'network',
   'unavailable',
   'unsupported',
+  'cancelled',
+  'not-configured',
   'internal',
 ]);
 

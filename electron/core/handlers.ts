@@ -58,6 +58,10 @@ const schemas = {
   confirmDeletions: z.tuple([id]),
   localChanged: z.tuple([z.string().min(1).max(300)]),
   syncStatuses: z.tuple([]),
+  googleSetup: z.tuple([]),
+  setGoogleClient: z.tuple([z.string().trim().min(1).max(512).regex(/^[\w.-]+$/, 'a client ID has letters, digits, dots and dashes'), z.string().max(512)]),
+  signInGoogle: z.tuple([id.nullable()]),
+  cancelGoogleSignIn: z.tuple([]),
 } satisfies Record<RequestName, z.ZodType>;
 
 export function createRequestHandlers(platform: Platform, sync: SyncManager): RequestHandlers {
@@ -110,6 +114,22 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager): Re
     removeAccount: async (args) => {
       const [id] = validate(schemas.removeAccount, args, 'removeAccount');
       await sync.remove(id);
+    },
+    googleSetup: async (args) => {
+      validate(schemas.googleSetup, args, 'googleSetup');
+      return sync.googleSetup();
+    },
+    setGoogleClient: async (args) => {
+      const [clientId, clientSecret] = validate(schemas.setGoogleClient, args, 'setGoogleClient');
+      return sync.setGoogleClient(clientId, clientSecret);
+    },
+    signInGoogle: async (args) => {
+      const [accountId] = validate(schemas.signInGoogle, args, 'signInGoogle');
+      return sync.signInGoogle(accountId);
+    },
+    cancelGoogleSignIn: async (args) => {
+      validate(schemas.cancelGoogleSignIn, args, 'cancelGoogleSignIn');
+      sync.cancelGoogleSignIn();
     },
     syncNow: async (args) => {
       const [id] = validate(schemas.syncNow, args, 'syncNow');

@@ -101,10 +101,11 @@ export class CardDavClient {
     return books;
   }
 
-  async capabilities(bookUrl: string): Promise<Capabilities> {
+  /** What the collection offers. `askCtag: false` leaves getctag out (Google throttles polling it). */
+  async capabilities(bookUrl: string, opts: { askCtag?: boolean } = {}): Promise<Capabilities> {
     const r = await this.propfind(bookUrl, 0, [
       [NS.DAV, 'supported-report-set'],
-      [NS.CS, 'getctag'],
+      ...(opts.askCtag === false ? [] : [[NS.CS, 'getctag'] as const]),
       [NS.DAV, 'sync-token'],
       [NS.DAV, 'add-member'],
     ]);
@@ -149,12 +150,25 @@ export class CardDavClient {
 
   /** Every member's ETag (servers without sync-collection). */
   async listEtags(bookUrl: string): Promise<{ href: string; etag: string }[]> {
-    const r = await this.propfind(bookUrl, 1, [[NS.DAV, 'getetag']]);
+    return (await this.listing(bookUrl)).members;
+  }
+
+  /**
+   * Every member's ETag and, in the same answer, the collection's sync-token: a full listing that
+   * later sync-collection requests continue from (Google's first sync).
+   */
+  async listing(bookUrl: string): Promise<{ members: { href: string; etag: string }[]; token: string | null }> {
+    const r = await this.propfind(bookUrl, 1, [
+      [NS.DAV, 'getetag'],
+      [NS.DAV, 'sync-token'],
+    ]);
     const self = decodeHref(new URL(bookUrl).pathname);
-    return r.responses
+    const own = r.responses.find((x) => sameHref(x.href, self));
+    const members = r.responses
       .filter((x) => !sameHref(x.href, self))
       .map((x) => ({ href: x.href, etag: x.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '' }))
       .filter((x) => x.etag !== '');
+    return { members, token: own?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null };
   }
 
   /** Fetch cards by href; hrefs the server no longer has are listed in `missing`. */

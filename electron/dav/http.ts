@@ -12,7 +12,11 @@ import { NetworkError, errorForStatus } from './errors';
  * every server takes it), and answered with Digest when the server's challenge asks for it. Over
  * plain http to another host nothing is sent before the server's challenge names its scheme.
  */
-export type Auth = { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: () => Promise<string> } | { kind: 'none' };
+export type Auth =
+  | { kind: 'basic'; user: string; password: string }
+  /** OAuth 2.0 (RFC 6750). `refresh` gets a new token after a 401; the request is sent once more. */
+  | { kind: 'bearer'; token: () => Promise<string>; refresh?: () => Promise<void> }
+  | { kind: 'none' };
 
 export interface HttpOptions {
   auth: Auth;
@@ -111,6 +115,13 @@ export class DavHttp {
       let res = await this.send(method, current, opts);
       for (let retry = 0; retry < 2 && res.status === 401; retry++) {
         if (!this.takeChallenge(res, res.sentAuth)) break;
+        res = await this.send(method, current, opts);
+      }
+      const a = this.options.auth;
+      if (res.status === 401 && a.kind === 'bearer' && a.refresh !== undefined) {
+        // The token expired early or was revoked: one refresh, one more try; a refused refresh
+        // throws its own error (sign in again), a second 401 is the answer.
+        await a.refresh();
         res = await this.send(method, current, opts);
       }
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {

@@ -1,6 +1,8 @@
 /**
- * Accounts: non-secret settings in `accounts.json` in the user-data folder; each password sealed by
- * the Platform (Electron: safeStorage) in the same file, never sent to the renderer.
+ * Accounts: non-secret settings in `accounts.json` in the user-data folder; each secret (a CardDAV
+ * password, or a Google account's tokens as JSON) sealed by the Platform (Electron: safeStorage)
+ * in the same file, never sent to the renderer. The user's own Google OAuth client, when they
+ * bring one, is kept the same way in `google-client.json`.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +10,13 @@ import type { AccountInfo } from '../../shared/sync/types';
 import type { Platform } from '../platform/platform';
 
 interface StoredAccount extends AccountInfo {
-  /** The password, encrypted by the Platform, base64. */
+  /** The password or the tokens, encrypted by the Platform, base64. */
   readonly sealedPassword: string;
+}
+
+interface StoredGoogleClient {
+  readonly clientId: string;
+  readonly sealedSecret: string;
 }
 
 export class AccountStore {
@@ -51,6 +58,30 @@ export class AccountStore {
   async add(info: AccountInfo, password: string): Promise<void> {
     const sealed = Buffer.from(await this.platform.encryptSecret(password)).toString('base64');
     this.write([...this.read().filter((a) => a.id !== info.id), { ...info, sealedPassword: sealed }]);
+  }
+
+  /** Replace an account's sealed secret (refreshed tokens). */
+  async setSecret(id: string, secret: string): Promise<void> {
+    const sealed = Buffer.from(await this.platform.encryptSecret(secret)).toString('base64');
+    const all = this.read();
+    if (!all.some((a) => a.id === id)) return; // removed meanwhile: nothing to keep
+    this.write(all.map((a) => (a.id === id ? { ...a, sealedPassword: sealed } : a)));
+  }
+
+  /** The user's own Google OAuth client, or null. */
+  async googleClient(): Promise<{ clientId: string; clientSecret: string } | null> {
+    const file = join(this.platform.userDataDir(), 'google-client.json');
+    if (!existsSync(file)) return null;
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredGoogleClient;
+    const secret = stored.sealedSecret === '' ? '' : await this.platform.decryptSecret(new Uint8Array(Buffer.from(stored.sealedSecret, 'base64')));
+    return { clientId: stored.clientId, clientSecret: secret };
+  }
+
+  async setGoogleClient(clientId: string, clientSecret: string): Promise<void> {
+    const file = join(this.platform.userDataDir(), 'google-client.json');
+    const sealedSecret = clientSecret === '' ? '' : Buffer.from(await this.platform.encryptSecret(clientSecret)).toString('base64');
+    writeFileSync(`${file}.tmp`, JSON.stringify({ clientId, sealedSecret } satisfies StoredGoogleClient), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
   }
 
   async password(id: string): Promise<string> {

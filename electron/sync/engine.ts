@@ -6,11 +6,12 @@
  * kept for the user; deletions only follow a complete listing, and a run that would delete a large
  * share of the book stops and asks.
  */
-import { merge, parseVCard, serializeVCard } from '../../shared/vcard';
+import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { encodePath, type CardDavClient } from '../dav/client';
 import { decodeHref } from '../dav/multistatus';
 import { DavError, Forbidden, NetworkError, NotFound, PreconditionFailed, ServerError } from '../dav/errors';
 import type { LocalCard, LocalCollection, RemoteCard, SyncProgress, SyncState } from './local';
+import { STANDARD, type ServerProfile } from './profiles';
 
 /** Capabilities are asked again after this long (a server upgrade may add sync-collection). */
 const CAPABILITIES_MAX_AGE_MS = 24 * 3600_000;
@@ -24,6 +25,8 @@ export interface SyncOptions {
   allowMassDelete?: boolean;
   /** Multigets in flight at once. */
   parallel?: number;
+  /** How this server departs from the RFCs (Google); standard when absent. */
+  profile?: ServerProfile;
   log?: (line: string) => void;
   onProgress?: (p: SyncProgress) => void;
   now?: () => number;
@@ -62,6 +65,7 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   const log = opts.log ?? (() => {});
   const report: SyncReport = { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, fullResync: false };
   const path = (href: string) => new URL(encodePath(href), bookUrl).href;
+  const profile = opts.profile ?? STANDARD;
 
   // 1. prepare
   const state = await local.state();
@@ -81,7 +85,7 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
     checkedAt = known0.checkedAt;
     log('capabilities: remembered');
   } else {
-    caps = await client.capabilities(bookUrl);
+    caps = await client.capabilities(bookUrl, { askCtag: profile.askCtag });
     checkedAt = now();
     log(`capabilities: sync-collection ${caps.syncCollection}, add-member ${caps.addMember !== null}`);
   }
@@ -117,8 +121,9 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   if (creates.some((c) => c.attempted !== true)) await local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
   for (const card of pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
-      if (card.pending === 'created') await uploadNew(client, bookUrl, caps.addMember, card, local, log, findUid);
-      else if (!(await uploadEdit(client, path(card.href), card, local, report))) continue;
+      const addMember = caps.addMember ?? (profile.postToCollection ? bookUrl : null);
+      if (card.pending === 'created') await uploadNew(client, bookUrl, addMember, card, local, log, findUid, profile);
+      else if (!(await uploadEdit(client, path(card.href), card, local, report, profile))) continue;
       report.uploaded++;
     } catch (e) {
       if (!(await markIfPerCard(e, card, local, report))) throw e;
@@ -139,6 +144,14 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
     // Into an empty book, the cards come with the listing: one request instead of 1 + N/100.
     const withData = known.size === 0;
     for (;;) {
+      if (from === '' && profile.listingForFullSync) {
+        // A full listing by PROPFIND with the token in the same answer; the cards come by multiget.
+        const listing = await client.listing(bookUrl);
+        changed = listing.members;
+        complete = new Set(listing.members.map((m) => m.href));
+        token = listing.token;
+        break;
+      }
       let page;
       try {
         page = await client.syncCollection(bookUrl, from, withData);
@@ -197,7 +210,12 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   const applyBatch = 500;
   for (let i = 0; i < Math.max(fetched.length, 1); i += applyBatch) {
     const last = i + applyBatch >= fetched.length;
-    await local.applyRemote({ upserts: fetched.slice(i, i + applyBatch), deletes: last ? deletes : [], state: last ? newState : undefined });
+    await local.applyRemote({
+      upserts: fetched.slice(i, i + applyBatch),
+      deletes: last ? deletes : [],
+      state: last ? newState : undefined,
+      ...(profile.localOnly.length > 0 ? { keepLocal: profile.localOnly } : {}),
+    });
     progress({ step: 'apply', done: Math.min(i + applyBatch, fetched.length), total: fetched.length });
   }
   report.downloaded = fetched.length;
@@ -219,25 +237,27 @@ async function uploadNew(
   local: LocalCollection,
   log: (line: string) => void,
   findUid: (uid: string) => Promise<RemoteCard | undefined>,
+  profile: ServerProfile,
 ): Promise<void> {
   const uid = uidOf(card.vcard);
+  const body = profile.prepareUpload(card.vcard);
   if (card.attempted === true && uid !== undefined) {
     const stored = await findUid(uid);
     if (stored !== undefined) {
       log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
-      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: stored.vcard });
+      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) });
       return;
     }
   }
   let location: string;
   if (addMember !== null) {
-    const res = await client.post(addMember, card.vcard);
+    const res = await client.post(addMember, body);
     if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
     location = res.location;
   } else {
     location = new URL(`${encodeURIComponent(card.id)}.vcf`, bookUrl).href;
     try {
-      const res = await client.put(location, card.vcard, { ifNoneMatch: '*' });
+      const res = await client.put(location, body, { ifNoneMatch: '*' });
       if (res.location !== null) location = res.location;
     } catch (e) {
       // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
@@ -248,9 +268,10 @@ async function uploadNew(
       log(`upload creates: ${location} was stored by an earlier attempt, adopted`);
     }
   }
-  // Servers rewrite cards (Radicale always) and may relocate them: keep what they stored.
+  // Servers rewrite cards (Radicale always), replace the UID (Google) and relocate them: keep what
+  // they stored, under their href, plus what they do not store at all.
   const stored = await client.get(location);
-  await local.uploaded(card.id, { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: stored.vcard });
+  await local.uploaded(card.id, { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) });
 }
 
 /**
@@ -258,20 +279,23 @@ async function uploadNew(
  * it changed, PUT with If-Match; a 412 means it changed in between: merge once more.
  * Returns false when the card now waits for the user.
  */
-async function uploadEdit(client: CardDavClient, url: string, card: LocalCard, local: LocalCollection, report: SyncReport): Promise<boolean> {
+async function uploadEdit(client: CardDavClient, url: string, card: LocalCard, local: LocalCollection, report: SyncReport, profile: ServerProfile): Promise<boolean> {
   let etag = card.etag;
   let vcard = card.vcard;
+  // What the server does not store is not a deletion on the server's side.
+  const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await client.get(url).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
     if (current === null) {
       // Deleted on the server meanwhile: our edit brings it back as a new card at the same href.
-      await client.put(url, vcard, { ifNoneMatch: '*' });
+      await client.put(url, profile.prepareUpload(vcard), { ifNoneMatch: '*' });
     } else {
       if (current.etag !== etag) {
-        const merged = merge(parseVCard(card.base || current.vcard), parseVCard(vcard), parseVCard(current.vcard));
+        const theirs = serverSide(current.vcard);
+        const merged = merge(parseVCard(card.base || theirs), parseVCard(vcard), parseVCard(theirs));
         const text = serializeVCard(merged.card);
         if (merged.conflicts.length > 0) {
-          await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: current.vcard }, merged.conflicts);
+          await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts);
           report.conflicts++;
           return false;
         }
@@ -279,14 +303,14 @@ async function uploadEdit(client: CardDavClient, url: string, card: LocalCard, l
         etag = current.etag;
       }
       try {
-        await client.put(url, vcard, { ifMatch: etag });
+        await client.put(url, profile.prepareUpload(vcard), { ifMatch: etag });
       } catch (e) {
         if (e instanceof PreconditionFailed && attempt === 0) continue;
         throw e;
       }
     }
     const stored = await client.get(url);
-    await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: stored.etag, vcard: stored.vcard });
+    await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, vcard, profile.localOnly) });
     return true;
   }
   throw new PreconditionFailed('the card kept changing on the server', 412, url);

@@ -8,15 +8,19 @@
  */
 import { CardinalError } from '../../shared/errors';
 import type { NewCardDavAccount } from '../../shared/ipc/contract';
-import type { AccountChanges, AccountInfo, Discovery, ServerBook, SyncProgress, SyncStatus } from '../../shared/sync/types';
+import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, ServerBook, SyncProgress, SyncStatus } from '../../shared/sync/types';
+import { GoogleAuth, SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError, TokenSource, type GoogleTokens, type SignInResult } from '../auth/google';
+import { GOOGLE_SCOPES, googleClientFromEnv, googleEndpoints, type GoogleClientConfig, type GoogleEndpoints } from '../auth/google-config';
 import { CardDavClient } from '../dav/client';
 import { discoveryCandidates, type Resolver } from '../dav/discovery';
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
 import { DavHttp } from '../dav/http';
+import { NS } from '../dav/xml';
 import type { StorePort } from '../core/store-port';
 import type { Platform } from '../platform/platform';
 import { AccountStore } from './accounts';
 import { MassDeleteNeedsConfirmation, syncAddressBook } from './engine';
+import { GOOGLE, STANDARD, type ServerProfile } from './profiles';
 import { storeCollection } from './store-collection';
 
 export interface SyncManagerOptions {
@@ -33,7 +37,13 @@ export interface SyncManagerOptions {
   /** fetch for every request (tests count or break requests). */
   fetch?: typeof fetch;
   random?: () => number;
+  /** Google's endpoints and OAuth client (default: the `CARDINAL_GOOGLE_*` environment, then the
+   * client the user saved); the sign-in's time limit. */
+  google?: { endpoints?: GoogleEndpoints; client?: GoogleClientConfig | null; signInTimeoutMs?: number };
 }
+
+/** Google's well-known redirect is found again after 14 to 28 days (per account), never cached for ever. */
+const REDISCOVER_DAYS = 14;
 
 interface PendingDiscovery {
   readonly input: NewCardDavAccount;
@@ -62,6 +72,8 @@ export class SyncManager {
   private readonly dirty = new Set<string>();
   private readonly lastAttempt = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** The Google sign-in waiting for the browser, if any. */
+  private signInWait: { cancel: () => void } | null = null;
 
   constructor(private readonly opts: SyncManagerOptions) {
     this.accounts = new AccountStore(opts.platform);
@@ -139,6 +151,9 @@ export class SyncManager {
 
   async update(accountId: string, changes: AccountChanges): Promise<AccountInfo> {
     const account = this.find(accountId);
+    if (account.kind === 'google' && (changes.user !== undefined || changes.password !== undefined || changes.allowInsecure === true)) {
+      throw new CardinalError('invalid-argument', 'A Google account signs in through Google; sign in again instead.');
+    }
     let books = account.books;
     if (changes.bookUrls !== undefined) {
       const urls = changes.bookUrls;
@@ -165,6 +180,16 @@ export class SyncManager {
 
   async remove(accountId: string): Promise<void> {
     this.clearRetry(accountId);
+    const account = this.accounts.list().find((a) => a.id === accountId);
+    if (account?.kind === 'google') {
+      // Sign-out: Google forgets the grant. Failing that (offline), the local copy goes anyway.
+      try {
+        const auth = await this.googleAuth();
+        await auth.revoke(JSON.parse(await this.accounts.password(accountId)) as GoogleTokens);
+      } catch (e) {
+        this.opts.log?.(`google: revoking the sign-in failed: ${(e as Error).message}`);
+      }
+    }
     const gone = this.accounts.remove(accountId);
     for (const b of gone?.books ?? []) await this.opts.store.request('removeBook', b.id);
     this.last.delete(accountId);
@@ -216,6 +241,140 @@ export class SyncManager {
     return this.sync(accountId, true);
   }
 
+  // ---- Google --------------------------------------------------------------------------------
+
+  private endpoints(): GoogleEndpoints {
+    return this.opts.google?.endpoints ?? googleEndpoints();
+  }
+
+  private async googleClient(): Promise<GoogleClientConfig | null> {
+    const fromEnv = this.opts.google?.client !== undefined ? this.opts.google.client : googleClientFromEnv();
+    if (fromEnv !== null) return fromEnv;
+    const saved = await this.accounts.googleClient();
+    return saved !== null && saved.clientId !== '' ? { ...saved, source: 'settings' } : null;
+  }
+
+  async googleSetup(): Promise<GoogleSetup> {
+    const c = await this.googleClient();
+    return { configured: c !== null, source: c?.source ?? null, clientId: c?.clientId ?? '' };
+  }
+
+  /** The user's own OAuth client (used when the environment names none). */
+  async setGoogleClient(clientId: string, clientSecret: string): Promise<GoogleSetup> {
+    await this.accounts.setGoogleClient(clientId.trim(), clientSecret.trim());
+    return this.googleSetup();
+  }
+
+  private async googleAuth(): Promise<GoogleAuth> {
+    const c = await this.googleClient();
+    if (c === null) throw new CardinalError('not-configured', 'No Google OAuth client is set up. Enter your own client ID, or start Cardinal with CARDINAL_GOOGLE_CLIENT_ID.');
+    return new GoogleAuth(this.endpoints(), c, this.opts.fetch);
+  }
+
+  private bearerClient(source: TokenSource): CardDavClient {
+    return new CardDavClient(new DavHttp({ auth: { kind: 'bearer', token: () => source.accessToken(), refresh: () => source.forceRefresh() }, fetch: this.opts.fetch }));
+  }
+
+  /**
+   * Sign in with Google in the system browser. A new account (its address book found from the
+   * well-known URL), or, given an account, the same account again (new tokens, everything local
+   * kept). Resolves once the browser came back to the loopback listener and the books are known.
+   */
+  async signInGoogle(accountId: string | null): Promise<AccountInfo> {
+    this.signInWait?.cancel();
+    const auth = await this.googleAuth();
+    const existing = accountId === null ? undefined : this.find(accountId);
+    let result: SignInResult;
+    try {
+      result = await auth.signIn({
+        scopes: [GOOGLE_SCOPES.carddav],
+        loginHint: existing?.user,
+        timeoutMs: this.opts.google?.signInTimeoutMs,
+        open: (url) => this.opts.platform.openExternal(url),
+        onCancel: (cancel) => (this.signInWait = { cancel }),
+      });
+    } catch (e) {
+      throw toUserError(e);
+    } finally {
+      this.signInWait = null;
+    }
+    const tokens = result.tokens;
+    if (existing !== undefined) {
+      if (existing.user.toLowerCase() !== result.email.toLowerCase()) {
+        await auth.revoke(tokens).catch(() => {});
+        throw new CardinalError('invalid-argument', `You signed in as ${result.email}, but this account is ${existing.user}. Sign in again with ${existing.user}.`);
+      }
+      await this.accounts.setSecret(existing.id, JSON.stringify(tokens));
+      this.failures.delete(existing.id);
+      this.clearRetry(existing.id);
+      void this.sync(existing.id);
+      return existing;
+    }
+    const twin = this.accounts.list().find((a) => a.kind === 'google' && a.user.toLowerCase() === result.email.toLowerCase());
+    if (twin !== undefined) {
+      await this.accounts.setSecret(twin.id, JSON.stringify(tokens));
+      void this.sync(twin.id);
+      return twin;
+    }
+    let current = tokens;
+    const source = new TokenSource(auth, tokens, async (t) => {
+      current = t;
+    });
+    const books = await googleBooks(this.bearerClient(source), this.endpoints().carddav).catch((e: unknown) => Promise.reject(toUserError(e)));
+    const id = globalThis.crypto.randomUUID();
+    const info: AccountInfo = {
+      id,
+      kind: 'google',
+      serverUrl: this.endpoints().carddav,
+      user: result.email,
+      allowInsecure: false,
+      intervalMinutes: this.opts.intervalMinutes ?? 15,
+      books: books.map((b) => ({ id: bookIdFor(id, b.url), url: b.url, name: result.email })),
+      available: books,
+      discoveredAt: Date.now(),
+    };
+    await this.accounts.add(info, JSON.stringify(current));
+    for (const b of info.books) await this.opts.store.request('ensureBook', b.id, b.name);
+    void this.sync(id);
+    return info;
+  }
+
+  /** The dialog's Cancel: stop waiting for the browser. */
+  cancelGoogleSignIn(): void {
+    this.signInWait?.cancel();
+  }
+
+  /** How this account's requests are made, and how its server departs from the RFCs. */
+  private async connection(account: AccountInfo): Promise<{ client: CardDavClient; profile: ServerProfile }> {
+    const secret = await this.accounts.password(account.id);
+    if (account.kind !== 'google') return { client: this.client(account, secret), profile: STANDARD };
+    const auth = await this.googleAuth();
+    const source = new TokenSource(auth, JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
+    return { client: this.bearerClient(source), profile: GOOGLE };
+  }
+
+  /**
+   * Google's well-known URL is asked again every few weeks: when the address book moved, the
+   * local copies follow it (hrefs re-based, a full resync by ETag), so nothing is fetched twice
+   * and no pending edit is lost.
+   */
+  private async rediscover(account: AccountInfo, client: CardDavClient): Promise<AccountInfo> {
+    const jitter = Number.parseInt(account.id.replace(/[^0-9a-f]/gi, '').slice(0, 4) || '0', 16) % REDISCOVER_DAYS;
+    if (Date.now() - (account.discoveredAt ?? 0) < (REDISCOVER_DAYS + jitter) * 86_400_000) return account;
+    const found = await googleBooks(client, account.serverUrl);
+    const target = found[0];
+    let books = account.books;
+    if (target !== undefined && books.length === 1 && books[0]!.url !== target.url) {
+      const old = books[0]!;
+      this.opts.log?.(`google: the address book moved to ${new URL(target.url).pathname}`);
+      await this.opts.store.request('rebaseBook', old.id, decodeURIComponent(new URL(old.url).pathname), decodeURIComponent(new URL(target.url).pathname));
+      books = [{ ...old, url: target.url }];
+    }
+    const next: AccountInfo = { ...account, books, available: found.length > 0 ? found : account.available, discoveredAt: Date.now() };
+    await this.accounts.update(next);
+    return next;
+  }
+
   private find(accountId: string): AccountInfo {
     const account = this.accounts.list().find((a) => a.id === accountId);
     if (account === undefined) throw new CardinalError('not-found', 'That account no longer exists.');
@@ -250,11 +409,12 @@ export class SyncManager {
       status({ phase: 'syncing', message: '', progress });
     };
     try {
-      const client = this.client(account, await this.accounts.password(accountId));
+      const { client, profile } = await this.connection(account);
+      const current = profile === GOOGLE ? await this.rediscover(account, client) : account;
       let restored = 0;
       let refused = 0;
-      for (const book of account.books) {
-        const r = await syncAddressBook(client, book.url, storeCollection(this.opts.store, book.id), { log: this.opts.log, onProgress, allowMassDelete });
+      for (const book of current.books) {
+        const r = await syncAddressBook(client, book.url, storeCollection(this.opts.store, book.id), { log: this.opts.log, onProgress, allowMassDelete, profile });
         restored += r.restored;
         refused += r.failed;
       }
@@ -280,7 +440,9 @@ export class SyncManager {
         );
         return status({ phase: e instanceof NetworkError ? 'offline' : 'error', message: err.message, code: err.code, action: 'retry', retryIn: wait });
       }
-      return status({ phase: 'error', message: err.message, code: err.code, ...(e instanceof Unauthorized || e instanceof Forbidden ? { action: 'edit-account' as const } : {}) });
+      const google = account.kind === 'google';
+      const action = e instanceof SignInRequired || (google && e instanceof Unauthorized) ? ('sign-in' as const) : e instanceof Unauthorized || e instanceof Forbidden ? ('edit-account' as const) : undefined;
+      return status({ phase: 'error', message: err.message, code: err.code, ...(action !== undefined ? { action } : {}) });
     }
   }
 }
@@ -294,12 +456,40 @@ function bookIdFor(accountId: string, url: string): string {
 
 /** Worth trying again by itself later: the network, the server's own trouble, or a busy server. */
 function isSoft(e: unknown): e is DavError {
-  return e instanceof NetworkError || e instanceof ServiceUnavailable || e instanceof ServerError || e instanceof InsufficientStorage || (e instanceof CardinalError && e.code === 'unavailable');
+  return (
+    e instanceof NetworkError ||
+    e instanceof ServiceUnavailable ||
+    e instanceof ServerError ||
+    e instanceof InsufficientStorage ||
+    (e instanceof TokenEndpointError && (e.status === 0 || e.status >= 500 || e.status === 429)) ||
+    (e instanceof CardinalError && e.code === 'unavailable')
+  );
+}
+
+/**
+ * Google's address book: discovery from the well-known URL (its 301 followed); where the principal
+ * or home set lookups fail, the redirect target itself is the address book.
+ */
+async function googleBooks(client: CardDavClient, wellKnown: string): Promise<ServerBook[]> {
+  try {
+    const books = await client.discover(wellKnown);
+    if (books.length > 0) return books.map((b) => ({ url: b.url, name: b.displayName || 'Google Contacts' }));
+  } catch (e) {
+    if (e instanceof Unauthorized || e instanceof Forbidden || e instanceof NetworkError || e instanceof SignInRequired) throw e;
+  }
+  const r = await client.propfind(wellKnown, 0, [[NS.DAV, 'resourcetype']], true);
+  return [{ url: r.url.endsWith('/') ? r.url : `${r.url}/`, name: 'Google Contacts' }];
 }
 
 /** A failure in words the user can act on, as a transferable error. */
 export function toUserError(e: unknown): CardinalError {
   if (e instanceof CardinalError) return e;
+  if (e instanceof SignInRequired) return new CardinalError('unauthorized', 'Google no longer accepts this sign-in. Sign in again; your contacts and unsent changes are kept.');
+  if (e instanceof SignInCancelled) return new CardinalError('cancelled', `Google sign-in stopped: ${e.message}.`);
+  if (e instanceof SignInRefused) return new CardinalError('forbidden', `Google sign-in failed: ${e.message}.`);
+  if (e instanceof TokenEndpointError) {
+    return e.status === 0 || e.status >= 500 ? new CardinalError('network', `Google could not be reached: ${e.message}`) : new CardinalError('unauthorized', `Google refused: ${e.message}`);
+  }
   if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
   if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
   if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`);

@@ -24,6 +24,10 @@ export function createCardinalApi(t: Transport): CardinalApi {
     confirmDeletions: (accountId) => call(t, 'confirmDeletions', [accountId]),
     localChanged: (bookId) => call(t, 'localChanged', [bookId]),
     syncStatuses: () => call(t, 'syncStatuses', []),
+    googleSetup: () => call(t, 'googleSetup', []),
+    setGoogleClient: (clientId, clientSecret) => call(t, 'setGoogleClient', [clientId, clientSecret]),
+    signInGoogle: (accountId) => call(t, 'signInGoogle', [accountId]),
+    cancelGoogleSignIn: () => call(t, 'cancelGoogleSignIn', []),
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
     onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),
     serveStore: (handlers: StoreHandlers) =>

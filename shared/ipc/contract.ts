@@ -8,7 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
-import type { AccountChanges, AccountInfo, Discovery, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SyncState, SyncStatus } from '../sync/types';
+import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
 
@@ -52,6 +52,15 @@ export interface Requests {
   localChanged: { args: [bookId: string]; result: void };
   /** The latest status of every account (a window that just opened asks). */
   syncStatuses: { args: []; result: SyncStatus[] };
+  /** Whether Google sign-in is set up, and with whose OAuth client. */
+  googleSetup: { args: []; result: GoogleSetup };
+  /** Save the user's own Google OAuth client ("Desktop app" client ID and secret). */
+  setGoogleClient: { args: [clientId: string, clientSecret: string]; result: GoogleSetup };
+  /** Sign in with Google in the system browser: a new account (null), or an account again. Resolves
+   * when the browser has come back. */
+  signInGoogle: { args: [accountId: string | null]; result: AccountInfo };
+  /** Stop waiting for the browser. */
+  cancelGoogleSignIn: { args: []; result: void };
 }
 
 /** A file the operating system asked us to open (a `.vcf` double-clicked or dropped on the icon). */
@@ -86,6 +95,9 @@ export interface StoreRequests {
   deletedRemote: { args: [bookId: string, id: string]; result: void };
   failedUpload: { args: [bookId: string, id: string, message: string]; result: void };
   conflicted: { args: [bookId: string, id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[]]; result: void };
+  /** The server moved the address book: hrefs under `fromPath` now live under `toPath`; the next
+   * sync is a full one that reuses what is here by ETag. */
+  rebaseBook: { args: [bookId: string, fromPath: string, toPath: string]; result: void };
 }
 
 export type RequestName = keyof Requests;
@@ -105,6 +117,10 @@ export interface CardinalApi {
   confirmDeletions(accountId: string): Promise<SyncStatus>;
   localChanged(bookId: string): Promise<void>;
   syncStatuses(): Promise<SyncStatus[]>;
+  googleSetup(): Promise<GoogleSetup>;
+  setGoogleClient(clientId: string, clientSecret: string): Promise<GoogleSetup>;
+  signInGoogle(accountId: string | null): Promise<AccountInfo>;
+  cancelGoogleSignIn(): Promise<void>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   /** Register the renderer's answers to the main process's store requests (once, at start). */

@@ -43,6 +43,8 @@ export interface RemoteBatch {
   readonly upserts: readonly RemoteCard[];
   readonly deletes: readonly string[];
   readonly state?: SyncState;
+  /** Properties the server does not store (Google: CATEGORIES): a card's local ones stay. */
+  readonly keepLocal?: readonly string[];
 }
 
 export interface AccountBook {
@@ -60,8 +62,10 @@ export interface ServerBook {
 
 export interface AccountInfo {
   readonly id: string;
-  readonly kind: 'carddav';
-  /** What the user typed (a URL, or an e-mail address for RFC 6764 discovery). */
+  /** A CardDAV server with a password, or Google (OAuth 2.0, Google's CardDAV). */
+  readonly kind: 'carddav' | 'google';
+  /** What the user typed (a URL, or an e-mail address for RFC 6764 discovery); Google: the
+   * well-known CardDAV URL. */
   readonly serverUrl: string;
   readonly user: string;
   readonly allowInsecure: boolean;
@@ -71,6 +75,16 @@ export interface AccountInfo {
   readonly books: readonly AccountBook[];
   /** Every book the server offered at discovery, synced or not. */
   readonly available: readonly ServerBook[];
+  /** When the books were last discovered (Google: found again every few weeks, as asked). */
+  readonly discoveredAt?: number;
+}
+
+/** Whether Google sign-in can start, and with whose OAuth client. */
+export interface GoogleSetup {
+  /** An OAuth client is configured (from the environment or the user's settings). */
+  readonly configured: boolean;
+  readonly source: 'environment' | 'settings' | null;
+  readonly clientId: string;
 }
 
 /** What discovery found, held in the main process until the user picks books. */
@@ -100,7 +114,7 @@ export interface SyncProgress {
 }
 
 /** What the user can do about a stopped sync. */
-export type SyncAction = 'edit-account' | 'confirm-deletions' | 'retry';
+export type SyncAction = 'edit-account' | 'confirm-deletions' | 'retry' | 'sign-in';
 
 export interface SyncStatus {
   readonly accountId: string;

@@ -7,3 +7,4 @@ export * from './dates';
 export * from './contact';
 export { applyEdit, newCard, photoProperty } from './edit';
 export { merge, conflictKey, resolveConflicts, canKeepBoth, type ConflictChoice, type MergeConflict, type MergeResult } from './merge';
+export { toServerVCard3, keepLocalOnly } from './server-form';

@@ -1,6 +1,6 @@
 /** An in-memory LocalCollection for the engine's tests: the same contract the Dexie store keeps. */
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
-import type { MergeConflict } from '../../shared/vcard';
+import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
 
 export class MemoryCollection implements LocalCollection {
   cards = new Map<string, LocalCard & { error?: string; conflicts?: readonly MergeConflict[] }>();
@@ -19,13 +19,14 @@ export class MemoryCollection implements LocalCollection {
   byHref(href: string) {
     return [...this.cards.values()].find((c) => c.href === href);
   }
-  async applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState }) {
+  async applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState; keepLocal?: readonly string[] }) {
     // One map per batch (benchmarks apply 10,000 cards; a scan per card would be quadratic).
     const index = new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c]));
     for (const r of batch.upserts) {
       const existing = index.get(r.href);
       const id = existing?.id ?? `local-${this.next++}`;
-      this.cards.set(id, { id, href: r.href, etag: r.etag, vcard: r.vcard, base: r.vcard, pending: '' });
+      const vcard = existing !== undefined && batch.keepLocal !== undefined ? keepLocalOnly(r.vcard, existing.vcard, batch.keepLocal) : r.vcard;
+      this.cards.set(id, { id, href: r.href, etag: r.etag, vcard, base: vcard, pending: '' });
     }
     for (const href of batch.deletes) {
       const existing = index.get(href);

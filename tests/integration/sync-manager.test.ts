@@ -12,32 +12,12 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { NodePlatform } from '../../electron/platform/node-platform';
 import { SyncManager } from '../../electron/sync/manager';
-import { ContactRepo } from '../../renderer/src/db/repo';
-import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
-import { ContactIndex } from '../../renderer/src/store/contact-index';
-import type { StoreHandlers } from '../../shared/ipc/contract';
+import { openStore } from './renderer-store';
 import type { SyncStatus } from '../../shared/sync/types';
 import { parseVCard } from '../../shared/vcard';
 import { SERVERS, type TestServer } from '../servers/servers';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
-
-/** The renderer's side, as the app builds it: repo, in-memory list, store handlers. */
-async function openStore(name: string) {
-  const repo = await ContactRepo.open(name);
-  const index = new ContactIndex('en');
-  index.load(await repo.allRows());
-  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) } satisfies StoreHandlers;
-  // Arguments and results cross a process boundary in the app: copy them the same way.
-  const port: StorePort = {
-    request: async (req, ...args) => {
-      const fn = handlers[req] as (...a: unknown[]) => Promise<unknown>;
-      const result = await fn(...(JSON.parse(JSON.stringify(args)) as unknown[]));
-      return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as never;
-    },
-  };
-  return { repo, index, port };
-}
 
 let dbCount = 0;
 

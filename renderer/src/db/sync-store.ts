@@ -5,7 +5,7 @@
 import { deriveListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
-import { parseVCard, serializeVCard } from '../../../shared/vcard';
+import { keepLocalOnly, parseVCard, serializeVCard } from '../../../shared/vcard';
 import type { ContactIndex } from '../store/contact-index';
 import type { ContactRepo } from './repo';
 import type { CardRow, ContactRow } from './schema';
@@ -70,7 +70,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           const oldRow = old === undefined ? undefined : rows.get(old.id);
           // A local change still waiting (a conflict for the user) is not overwritten.
           if (oldRow !== undefined && oldRow.pending !== '') continue;
-          puts.push(rowsFor(old?.id ?? crypto.randomUUID(), bookId, remote, oldRow));
+          const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
+          puts.push(rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow));
         }
         await db.contacts.bulkPut(puts.map((p) => p.row));
         await db.cards.bulkPut(puts.map((p) => p.card));
@@ -95,6 +96,17 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       });
       index.remove(removed);
       index.upsert(changed);
+    },
+    rebaseBook: async (bookId, fromPath, toPath) => {
+      const from = fromPath.endsWith('/') ? fromPath : `${fromPath}/`;
+      const to = toPath.endsWith('/') ? toPath : `${toPath}/`;
+      await write(async () => {
+        const cards = await db.cards.where('bookId').equals(bookId).toArray();
+        const moved = cards.filter((c) => c.href.startsWith(from)).map((c) => ({ ...c, href: to + c.href.slice(from.length) }));
+        await db.cards.bulkPut(moved);
+        // The old token belongs to the old path: the next run lists everything and reuses by ETag.
+        await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined });
+      });
     },
     attemptingUpload: async (_bookId, ids) => {
       await db.transaction('rw', db.cards, async () => {

@@ -1,0 +1,39 @@
+/**
+ * How a server differs from the RFCs, as switches on the one sync engine (never a fork of it).
+ * `STANDARD` is every server that follows RFC 6352/6578 (Radicale, Xandikos, SabreDAV, Nextcloud,
+ * Fastmail, iCloud); `GOOGLE` is Google's CardDAV as `../shared/guide/google-contacts.md` describes it.
+ */
+import { toServerVCard3 } from '../../shared/vcard';
+
+export interface ServerProfile {
+  readonly name: 'standard' | 'google';
+  /** First sync and full resyncs by a Depth 1 PROPFIND listing with the collection's sync-token
+   * (Google has refused sync-collection with an empty token). */
+  readonly listingForFullSync: boolean;
+  /** Ask `getctag` with the capabilities (Google throttles clients that poll it). */
+  readonly askCtag: boolean;
+  /** Without an advertised add-member URL, POST creates to the collection itself. */
+  readonly postToCollection: boolean;
+  /** The card as this server will take it. */
+  readonly prepareUpload: (vcard: string) => string;
+  /** Properties the server does not store: the local ones are kept on this computer. */
+  readonly localOnly: readonly string[];
+}
+
+export const STANDARD: ServerProfile = {
+  name: 'standard',
+  listingForFullSync: false,
+  askCtag: true,
+  postToCollection: false,
+  prepareUpload: (v) => v,
+  localOnly: [],
+};
+
+export const GOOGLE: ServerProfile = {
+  name: 'google',
+  listingForFullSync: true,
+  askCtag: false,
+  postToCollection: true,
+  prepareUpload: toServerVCard3,
+  localOnly: ['CATEGORIES'],
+};

@@ -1,0 +1,363 @@
+/**
+ * Google accounts end to end against the fake Google (`tests/servers/fake-google.ts`, written from
+ * the guide and Google's CardDAV page): sign-in through the loopback redirect with PKCE and state,
+ * then sync with Google's quirks, through the real SyncManager, engine and the renderer's Dexie
+ * store. Every IPC payload and log line of these flows is scanned for tokens.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { googleClientFromEnv, googleEndpoints } from '../../electron/auth/google-config';
+import { CardDavClient } from '../../electron/dav/client';
+import { DavHttp } from '../../electron/dav/http';
+import { NodePlatform } from '../../electron/platform/node-platform';
+import { syncAddressBook } from '../../electron/sync/engine';
+import { GOOGLE } from '../../electron/sync/profiles';
+import { MemoryCollection } from './memory-collection';
+import { SyncManager } from '../../electron/sync/manager';
+import type { AccountInfo, SyncStatus } from '../../shared/sync/types';
+import { parseVCard } from '../../shared/vcard';
+import { startFakeGoogle, type FakeGoogle, type GoogleQuirks } from '../servers/fake-google';
+import { openStore } from './renderer-store';
+
+const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn.split(' ').reverse().join(';')};;;\r\n${extra}END:VCARD\r\n`;
+
+let dbCount = 0;
+
+describe('Google accounts (fake Google)', () => {
+  let google: FakeGoogle;
+  let dataDir: string;
+  const managers: SyncManager[] = [];
+  /** Everything that left the main process or was logged: scanned for tokens at the end. */
+  let wire: string[];
+  /** What the browser would do with the consent URL (the default: the user presses Allow). */
+  let browser: (url: string) => Promise<void>;
+
+  async function start(quirks: Partial<GoogleQuirks> = {}) {
+    google = await startFakeGoogle({ quirks });
+  }
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cardinal-google-'));
+    wire = [];
+    browser = async (url) => {
+      const back = await google.approve(url);
+      await fetch(back); // the browser follows the redirect to the loopback listener
+    };
+  });
+  afterEach(async () => {
+    for (const m of managers.splice(0)) m.dispose();
+    // No token in anything the window saw or any log line.
+    const seen = wire.join('\n');
+    for (const t of google.issued) expect(seen).not.toContain(t);
+    // Nor in the account file, where they are sealed.
+    const file = join(dataDir, 'accounts.json');
+    const stored = (() => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    for (const t of google.issued) expect(stored).not.toContain(t);
+    await google.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function setup(statuses: SyncStatus[] = []) {
+    const store = await openStore(`google-${++dbCount}`, (name, args) => wire.push(`${name} ${JSON.stringify(args)}`));
+    const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void browser(url).catch((e: unknown) => wire.push(`browser: ${String(e)}`)) });
+    const m = new SyncManager({
+      platform,
+      store: store.port,
+      emit: (s) => {
+        statuses.push(s);
+        wire.push(JSON.stringify(s));
+      },
+      intervalMinutes: 0,
+      debounceMs: 50,
+      log: (l) => {
+        wire.push(l);
+        if (process.env.CARDINAL_DEBUG) console.log(l);
+      },
+      google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 },
+    });
+    managers.push(m);
+    return { ...store, m, statuses };
+  }
+
+  async function signedIn(statuses: SyncStatus[] = []) {
+    const s = await setup(statuses);
+    const account = await s.m.signInGoogle(null);
+    wire.push(JSON.stringify(account));
+    const first = await s.m.sync(account.id);
+    return { ...s, account, bookId: account.books[0]!.id, first };
+  }
+
+  const requests = (method: string) => google.log.filter((l) => l.method === method);
+
+  it('signs in through the browser and the loopback redirect; the first sync lists by PROPFIND, then fetches by multiget', async () => {
+    await start();
+    google.put('c1', card('c1', 'Grace Hopper', 'TEL:+1 555 0100\r\n'));
+    google.put('c2', card('c2', 'Alan Turing'));
+    const { account, index, bookId, first } = await signedIn();
+    expect(account).toMatchObject({ kind: 'google', user: google.email, books: [{ url: `${google.url}${google.bookPath()}`, name: google.email }] });
+    expect(first).toMatchObject({ phase: 'idle' });
+    expect(index.query('', bookId).map((r) => r.displayName)).toEqual(['Alan Turing', 'Grace Hopper']);
+    // Never an empty sync token, never getctag; the listing is a Depth 1 PROPFIND.
+    expect(google.log.filter((l) => l.method === 'REPORT' && l.status === 400)).toEqual([]);
+    expect((google as unknown as { getctagAsked: () => number }).getctagAsked()).toBe(0);
+    expect(requests('PROPFIND').some((l) => l.path === google.bookPath() && l.depth === '1')).toBe(true);
+  });
+
+  it('incremental sync: another client creates, edits and deletes; one sync-collection (Depth 1) and one multiget; unknown deletions ignored', async () => {
+    await start();
+    google.put('k1', card('k1', 'Katherine Johnson'));
+    google.put('k2', card('k2', 'Dorothy Vaughan'));
+    const { m, account, index, bookId } = await signedIn();
+    google.put('k3', card('k3', 'Mary Jackson'));
+    google.put('k1', card('k1', 'Katherine G. Johnson'));
+    google.remove('k2');
+    google.log.length = 0;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(index.query('', bookId).map((r) => r.displayName)).toEqual(['Katherine G. Johnson', 'Mary Jackson']);
+    const reports = requests('REPORT');
+    expect(reports).toHaveLength(2);
+    expect(reports.every((r) => r.depth === '1')).toBe(true);
+  });
+
+  it('a create is POSTed; the server relocates it and replaces its UID; both are adopted, labels stay here', async () => {
+    await start();
+    const { m, account, repo, index, bookId } = await signedIn();
+    await repo.create(bookId, parseVCard(card('local-uid-1', 'Ada Lovelace', 'CATEGORIES:Friends,Math\r\n')));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(requests('POST').filter((l) => l.path === google.bookPath())).toHaveLength(1);
+    const stored = google.cards();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.vcard).not.toContain('local-uid-1');
+    expect(stored[0]!.vcard).not.toContain('CATEGORIES');
+    const row = index.query('Ada', bookId)[0]!;
+    expect(row.pending).toBe('');
+    const local = await repo.db.cards.get(row.id);
+    expect(local?.href).toBe(`${google.bookPath()}${stored[0]!.id}`);
+    expect(local?.vcard).toContain(`UID:g${stored[0]!.id}`);
+    expect(local?.vcard).toContain('CATEGORIES:Friends,Math'); // kept on this computer
+    // Nothing is sent again and nothing is duplicated.
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(index.query('', bookId)).toHaveLength(1);
+    expect((await repo.db.cards.get(row.id))?.vcard).toContain('CATEGORIES:Friends,Math');
+  });
+
+  it('a PUT create relocated by the server (Location) is adopted under the server href', async () => {
+    // The guide's vdirsyncer#1223 case: the engine with the Google profile but creating by PUT.
+    await start({ relocatePut: true });
+    const token = google.mintAccessToken();
+    const client = new CardDavClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token } }));
+    const local = new MemoryCollection();
+    const bookUrl = `${google.url}${google.bookPath()}`;
+    await syncAddressBook(client, bookUrl, local, { profile: { ...GOOGLE, postToCollection: false } });
+    const id = local.create(card('put-1', 'Edsger Dijkstra'));
+    await syncAddressBook(client, bookUrl, local, { profile: { ...GOOGLE, postToCollection: false } });
+    expect(requests('PUT').filter((l) => l.status === 201)).toHaveLength(1);
+    const stored = google.cards();
+    expect(stored).toHaveLength(1);
+    expect(local.cards.get(id)).toMatchObject({ href: `${google.bookPath()}${stored[0]!.id}`, pending: '' });
+    expect(local.cards.get(id)!.href).not.toContain(id);
+    await syncAddressBook(client, bookUrl, local, { profile: GOOGLE });
+    expect(local.cards.size).toBe(1);
+  });
+
+  it('an update while If-Match is ignored and the card changed on the server: merged first, nothing lost', async () => {
+    await start({ ifMatchIgnored: true });
+    google.put('u1', card('u1', 'Barbara Liskov', 'TEL:+1 555 0101\r\n'));
+    const { m, account, repo, index, bookId } = await signedIn();
+    const row = index.query('Liskov', bookId)[0]!;
+    // The server's side changes the phone; ours adds a note.
+    google.put('u1', card('u1', 'Barbara Liskov', 'TEL:+1 555 0199\r\n'));
+    await repo.update(row.id, parseVCard(card('u1', 'Barbara Liskov', 'TEL:+1 555 0101\r\nNOTE:Turing Award 2008\r\n')));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const onServer = google.card('u1')!.vcard;
+    expect(onServer).toContain('TEL:+1 555 0199');
+    expect(onServer).toContain('NOTE:Turing Award 2008');
+    expect((await repo.db.cards.get(row.id))?.vcard).toContain('NOTE:Turing Award 2008');
+  });
+
+  it('cards go up as vCard 3.0 with FN and N, whatever they were here', async () => {
+    await start();
+    const { m, account, repo, bookId } = await signedIn();
+    await repo.create(bookId, parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nUID:v4\r\nORG:Analytical Engines Ltd\r\nTEL;VALUE=uri;PREF=1:tel:+44-20-7946-0000\r\nEND:VCARD\r\n'));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const stored = google.cards()[0]!.vcard;
+    expect(stored).toMatch(/^VERSION:3\.0\r?$/m);
+    expect(stored).toMatch(/^FN:Analytical Engines Ltd\r?$/m);
+    expect(stored).toMatch(/^N:/m);
+    expect(stored).toContain('TEL;TYPE=pref:+44-20-7946-0000');
+  });
+
+  it('an expired access token is refreshed silently', async () => {
+    await start();
+    google.put('r1', card('r1', 'Radia Perlman'));
+    const { m, account } = await signedIn();
+    google.expireAccessTokens();
+    google.put('r2', card('r2', 'Frances Allen'));
+    const before = google.log.filter((l) => l.path === '/token').length;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.log.filter((l) => l.path === '/token').length).toBe(before + 1);
+    expect(google.log.some((l) => l.status === 401)).toBe(true); // the server said so; one refresh answered it
+  });
+
+  it('a revoked grant asks to sign in again; pending edits are kept and sent after signing in', async () => {
+    await start();
+    google.put('s1', card('s1', 'Margaret Hamilton'));
+    const { m, account, repo, index, bookId } = await signedIn();
+    const row = index.query('Hamilton', bookId)[0]!;
+    google.revokeAll();
+    google.expireAccessTokens();
+    await repo.update(row.id, parseVCard(card('s1', 'Margaret Hamilton', 'NOTE:Apollo\r\n')));
+    const stopped = await m.sync(account.id);
+    expect(stopped).toMatchObject({ phase: 'error', code: 'unauthorized', action: 'sign-in' });
+    expect((await repo.db.contacts.get(row.id))?.pending).toBe('updated');
+    // Sign in again (the same account): the edit goes up.
+    await m.signInGoogle(account.id);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.card('s1')!.vcard).toContain('NOTE:Apollo');
+    expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+  });
+
+  it('signing in again as another Google account is refused; the account keeps its own', async () => {
+    await start();
+    const { m, account } = await signedIn();
+    browser = async (url) => {
+      await fetch(await google.approve(url, { email: 'someone.else@example.com' }));
+    };
+    await expect(m.signInGoogle(account.id)).rejects.toThrow(/someone\.else@example\.com/);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+  });
+
+  for (const status of [403, 409, 410, 412, 400] as const) {
+    it(`a sync token expired after 29 days (answered ${status}): a full resync, no duplicates`, async () => {
+      await start({ expiredTokenStatus: status });
+      google.put('t1', card('t1', 'Annie Easley'));
+      google.put('t2', card('t2', 'Evelyn Boyd Granville'));
+      const { m, account, index, bookId } = await signedIn();
+      google.advance(30 * 86_400_000);
+      google.put('t3', card('t3', 'Christine Darden'));
+      google.remove('t1');
+      google.log.length = 0;
+      // The refresh happens on the fake's clock too: its access token expired with the jump.
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+      expect(google.log.some((l) => l.method === 'REPORT' && l.status === status)).toBe(true);
+      expect(index.query('', bookId).map((r) => r.displayName)).toEqual(['Christine Darden', 'Evelyn Boyd Granville']);
+    });
+  }
+
+  it('503 with Retry-After: the retry waits as long as asked, then completes', async () => {
+    await start();
+    google.put('b1', card('b1', 'Jean Sammet'));
+    const { m, account, index, bookId } = await signedIn();
+    google.failNext(1, 120);
+    google.put('b2', card('b2', 'Adele Goldberg'));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'error', action: 'retry', retryIn: 120, code: 'unavailable' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(index.query('', bookId)).toHaveLength(2);
+  });
+
+  it('a redirect with the wrong state is refused and the sign-in goes on waiting for the right one', async () => {
+    await start();
+    let seen: Response | undefined;
+    browser = async (url) => {
+      const back = new URL(await google.approve(url));
+      const forged = new URL(back);
+      forged.searchParams.set('state', 'not-the-state');
+      forged.searchParams.set('code', '4/0Aforged');
+      seen = await fetch(forged);
+      await fetch(back);
+    };
+    const { m } = await setup();
+    const account = await m.signInGoogle(null);
+    expect(seen?.status).toBe(400);
+    expect(account.user).toBe(google.email);
+  });
+
+  it('a code issued for another PKCE challenge is refused by the token endpoint: no account', async () => {
+    await start();
+    browser = async (url) => {
+      await fetch(await google.approve(url, { tamperChallenge: true }));
+    };
+    const { m } = await setup();
+    await expect(m.signInGoogle(null)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(m.accounts.list()).toEqual([]);
+    expect(google.log.find((l) => l.path === '/token')?.status).toBe(400);
+  });
+
+  it('after the one accepted redirect the loopback listener is gone', async () => {
+    await start();
+    let back = '';
+    browser = async (url) => {
+      back = await google.approve(url);
+      await fetch(back);
+    };
+    const { m } = await setup();
+    await m.signInGoogle(null);
+    await expect(fetch(back)).rejects.toThrow();
+  });
+
+  it('the user declines in the browser: a clear error, no account', async () => {
+    await start();
+    browser = async (url) => {
+      const page = await (await fetch(url)).text();
+      const request = /name="request" value="([^"]+)"/.exec(page)![1]!;
+      const r = await fetch(`${google.url}/o/oauth2/approve?request=${request}&decision=deny`, { redirect: 'manual' });
+      await fetch(r.headers.get('location')!);
+    };
+    const { m } = await setup();
+    await expect(m.signInGoogle(null)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/not granted/) });
+  });
+
+  it('cancel stops waiting for the browser', async () => {
+    await start();
+    browser = async () => {}; // the user never comes back
+    const { m } = await setup();
+    const waiting = m.signInGoogle(null);
+    await new Promise((r) => setTimeout(r, 100));
+    m.cancelGoogleSignIn();
+    await expect(waiting).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('when the principal lookup fails, the well-known redirect target is the address book', async () => {
+    await start({ principalFails: true });
+    google.put('p1', card('p1', 'Hedy Lamarr'));
+    const { account, index, bookId } = await signedIn();
+    expect(account.books[0]!.url).toBe(`${google.url}${google.bookPath()}`);
+    expect(index.query('', bookId)).toHaveLength(1);
+  });
+
+  it('re-discovery weeks later follows a moved address book without duplicates or lost edits', async () => {
+    await start();
+    google.put('m1', card('m1', 'Sophie Wilson'));
+    google.put('m2', card('m2', 'Steve Furber'));
+    const { m, account, repo, index, bookId } = await signedIn();
+    const row = index.query('Wilson', bookId)[0]!;
+    await repo.update(row.id, parseVCard(card('m1', 'Sophie Wilson', 'NOTE:ARM\r\n')));
+    google.moveBook('moved');
+    const old: AccountInfo = m.accounts.list()[0]!;
+    await m.accounts.update({ ...old, discoveredAt: Date.now() - 60 * 86_400_000 });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(m.accounts.list()[0]!.books[0]!.url).toBe(`${google.url}${google.bookPath()}`);
+    expect(google.bookPath()).toContain('/lists/moved/');
+    expect(index.query('', bookId)).toHaveLength(2);
+    expect(google.card('m1')!.vcard).toContain('NOTE:ARM');
+  });
+
+  it('sign-out revokes the grant at Google and removes the local copies', async () => {
+    await start();
+    google.put('o1', card('o1', 'Lynn Conway'));
+    const { m, account, index, bookId } = await signedIn();
+    await m.remove(account.id);
+    expect(google.log.some((l) => l.path === '/revoke' && l.status === 200)).toBe(true);
+    expect(index.query('', bookId)).toHaveLength(0);
+  });
+});

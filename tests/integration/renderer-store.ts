@@ -1,0 +1,25 @@
+/** The renderer's Dexie store (in fake-indexeddb) behind the store requests, as the app wires it. */
+import type { StorePort } from '../../electron/core/store-port';
+import { ContactRepo } from '../../renderer/src/db/repo';
+import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
+import { ContactIndex } from '../../renderer/src/store/contact-index';
+import type { StoreHandlers } from '../../shared/ipc/contract';
+
+/** The renderer's side, as the app builds it: repo, in-memory list, store handlers. */
+export async function openStore(name: string, onRequest?: (name: string, args: unknown[]) => void) {
+  const repo = await ContactRepo.open(name);
+  const index = new ContactIndex('en');
+  index.load(await repo.allRows());
+  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) } satisfies StoreHandlers;
+  // Arguments and results cross a process boundary in the app: copy them the same way.
+  const port: StorePort = {
+    request: async (req, ...args) => {
+      onRequest?.(req, args);
+      const fn = handlers[req] as (...a: unknown[]) => Promise<unknown>;
+      const result = await fn(...(JSON.parse(JSON.stringify(args)) as unknown[]));
+      return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as never;
+    },
+  };
+  return { repo, index, port };
+}
+
