@@ -62,6 +62,7 @@ const schemas = {
   setGoogleClient: z.tuple([z.string().trim().min(1).max(512).regex(/^[\w.-]+$/, 'a client ID has letters, digits, dots and dashes'), z.string().max(512)]),
   signInGoogle: z.tuple([id.nullable()]),
   cancelGoogleSignIn: z.tuple([]),
+  loadPhoto: z.tuple([z.string().min(1).max(300), z.string().max(4096).regex(/^https?:\/\//i, 'a photo URI is http(s)')]),
 } satisfies Record<RequestName, z.ZodType>;
 
 export function createRequestHandlers(platform: Platform, sync: SyncManager): RequestHandlers {
@@ -130,6 +131,10 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager): Re
     cancelGoogleSignIn: async (args) => {
       validate(schemas.cancelGoogleSignIn, args, 'cancelGoogleSignIn');
       sync.cancelGoogleSignIn();
+    },
+    loadPhoto: async (args) => {
+      const [bookId, uri] = validate(schemas.loadPhoto, args, 'loadPhoto');
+      return sync.loadPhoto(bookId, uri);
     },
     syncNow: async (args) => {
       const [id] = validate(schemas.syncNow, args, 'syncNow');

@@ -14,7 +14,7 @@ import { GOOGLE_SCOPES, googleClientFromEnv, googleEndpoints, type GoogleClientC
 import { CardDavClient } from '../dav/client';
 import { discoveryCandidates, type Resolver } from '../dav/discovery';
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
-import { DavHttp } from '../dav/http';
+import { DavHttp, isLoopback } from '../dav/http';
 import { NS } from '../dav/xml';
 import type { StorePort } from '../core/store-port';
 import type { Platform } from '../platform/platform';
@@ -72,6 +72,8 @@ export class SyncManager {
   private readonly dirty = new Set<string>();
   private readonly lastAttempt = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Photos fetched for the window, by URI (a data: URI, or null when none could be had). */
+  private readonly photos = new Map<string, string | null>();
   /** The Google sign-in waiting for the browser, if any. */
   private signInWait: { cancel: () => void } | null = null;
 
@@ -342,6 +344,45 @@ export class SyncManager {
   /** The dialog's Cancel: stop waiting for the browser. */
   cancelGoogleSignIn(): void {
     this.signInWait?.cancel();
+  }
+
+  /**
+   * A photo given as a URI (Google gives `lh3.googleusercontent.com` links), loaded when the window
+   * shows it. Credentials go only to the address book's own origin; any other host gets a plain
+   * request. Images only, at most 5 MB, https (or loopback http).
+   */
+  async loadPhoto(bookId: string, uri: string): Promise<string | null> {
+    const cached = this.photos.get(uri);
+    if (cached !== undefined) return cached;
+    let result: string | null = null;
+    try {
+      const url = new URL(uri);
+      if (url.protocol !== 'https:' && !isLoopback(url)) throw new Error('plain http photo');
+      const account = this.accounts.list().find((a) => a.books.some((b) => b.id === bookId));
+      const book = account?.books.find((b) => b.id === bookId);
+      const headers: Record<string, string> = {};
+      if (account !== undefined && book !== undefined && new URL(book.url).origin === url.origin) {
+        const secret = await this.accounts.password(account.id);
+        if (account.kind === 'google') {
+          const source = new TokenSource(await this.googleAuth(), JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
+          headers.Authorization = `Bearer ${await source.accessToken()}`;
+        } else {
+          headers.Authorization = `Basic ${Buffer.from(`${account.user}:${secret}`, 'utf8').toString('base64')}`;
+        }
+      }
+      const res = await (this.opts.fetch ?? fetch)(url, { headers, redirect: Object.keys(headers).length > 0 ? 'error' : 'follow', signal: AbortSignal.timeout(15_000) });
+      const type = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+      const size = Number(res.headers.get('content-length') ?? '0');
+      if (res.ok && /^image\/(jpeg|png|gif|webp)$/.test(type) && size <= 5 * 1024 * 1024) {
+        const bytes = Buffer.from(await res.arrayBuffer());
+        if (bytes.length <= 5 * 1024 * 1024) result = `data:${type};base64,${bytes.toString('base64')}`;
+      }
+    } catch (e) {
+      this.opts.log?.(`photo ${uri.slice(0, 80)}: ${(e as Error).message}`);
+    }
+    if (this.photos.size > 500) this.photos.delete(this.photos.keys().next().value!);
+    this.photos.set(uri, result);
+    return result;
   }
 
   /** How this account's requests are made, and how its server departs from the RFCs. */

@@ -100,6 +100,17 @@ function AddressBook() {
   const { t, index, repo } = services;
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
   const { filter, query, selected, mode, select, setMode, setQuery } = useUi();
+  // Books synced with Google: its CardDAV does not store labels (CATEGORIES); the editor says so.
+  const [googleBooks, setGoogleBooks] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    const load = () =>
+      void window.cardinal
+        .listAccounts()
+        .then((list) => setGoogleBooks(new Set(list.filter((a) => a.kind === 'google').flatMap((a) => a.books.map((b) => b.id)))))
+        .catch(() => {});
+    load();
+    return window.cardinal.onSyncStatus(load);
+  }, []);
   const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
   const [dragging, setDragging] = useState(false);
 
@@ -219,6 +230,7 @@ function AddressBook() {
           <ContactEditor
             key="new"
             initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }}
+            googleBook={filter.kind === 'book' && googleBooks.has(filter.id)}
             onSave={async (after) => {
               await createContact(services, after);
             }}
@@ -234,7 +246,7 @@ function AddressBook() {
         ) : detail === null ? (
           <p className="detail-empty">{t('detail.none')}</p>
         ) : mode === 'edit' ? (
-          <ContactEditor key={detail.id} initial={detail.contact} onSave={(after) => saveContact(services, detail.id, detail.contact, after)} onCancel={() => setMode('view')} />
+          <ContactEditor key={detail.id} initial={detail.contact} googleBook={googleBooks.has(index.get(detail.id)?.bookId ?? '')} onSave={(after) => saveContact(services, detail.id, detail.contact, after)} onCancel={() => setMode('view')} />
         ) : (
           <>
             <div className="detail-toolbar">
@@ -260,7 +272,7 @@ function AddressBook() {
                 <p>{t('sync.refused', { message: detail.card.error })}</p>
               </div>
             ) : null}
-            <ContactView contact={detail.contact} />
+            <ContactView contact={detail.contact} bookId={index.get(detail.id)?.bookId} />
             {resolvingId === detail.id && detail.card.conflicts !== undefined ? <ConflictDialog card={detail.card} onClose={() => setResolvingId(null)} /> : null}
           </>
         )}

@@ -61,6 +61,9 @@ export interface Requests {
   signInGoogle: { args: [accountId: string | null]; result: AccountInfo };
   /** Stop waiting for the browser. */
   cancelGoogleSignIn: { args: []; result: void };
+  /** A contact's photo given as an http(s) URI, fetched by the main process (credentials only to the
+   * address book's own origin), as a data: URI; null when it cannot be had. */
+  loadPhoto: { args: [bookId: string, uri: string]; result: string | null };
 }
 
 /** A file the operating system asked us to open (a `.vcf` double-clicked or dropped on the icon). */
@@ -121,6 +124,7 @@ export interface CardinalApi {
   setGoogleClient(clientId: string, clientSecret: string): Promise<GoogleSetup>;
   signInGoogle(accountId: string | null): Promise<AccountInfo>;
   cancelGoogleSignIn(): Promise<void>;
+  loadPhoto(bookId: string, uri: string): Promise<string | null>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   /** Register the renderer's answers to the main process's store requests (once, at start). */

@@ -6,6 +6,7 @@
  */
 import 'fake-indexeddb/auto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -350,6 +351,29 @@ describe('Google accounts (fake Google)', () => {
     expect(google.bookPath()).toContain('/lists/moved/');
     expect(index.query('', bookId)).toHaveLength(2);
     expect(google.card('m1')!.vcard).toContain('NOTE:ARM');
+  });
+
+  it('photo URIs load on demand; the token goes only to the address book\'s own origin', async () => {
+    await start();
+    const elsewhere: (string | undefined)[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(req.headers.authorization);
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}/lh3/photo.png`;
+    try {
+      const { m, bookId } = await signedIn();
+      const own = await m.loadPhoto(bookId, `${google.url}/photos/p1.png`);
+      expect(own).toMatch(/^data:image\/png;base64,/);
+      expect(google.log.find((l) => l.path === '/photos/p1.png')?.status).toBe(200); // it needs the token
+      expect(await m.loadPhoto(bookId, otherUrl)).toMatch(/^data:image\/png;base64,/);
+      expect(elsewhere).toEqual([undefined]);
+      // Not an image: nothing.
+      expect(await m.loadPhoto(bookId, `${google.url}/userinfo`)).toBeNull();
+    } finally {
+      other.close();
+    }
   });
 
   it('sign-out revokes the grant at Google and removes the local copies', async () => {

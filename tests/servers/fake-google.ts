@@ -276,6 +276,10 @@ export async function startFakeGoogle(opts: { email?: string; quirks?: Partial<G
       return send(503, { 'Retry-After': String(failures.retryAfter), 'Content-Type': 'text/plain' }, 'The service is currently unavailable.');
     }
     const depth = (req.headers.depth as string | undefined) ?? null;
+    if (p.startsWith('/photos/') && req.method === 'GET') {
+      // A 1×1 PNG, for photo URIs on the address book's own origin (only with a valid token).
+      return send(200, { 'Content-Type': 'image/png' }, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64') as unknown as string);
+    }
     if (p === '/.well-known/carddav') {
       if (req.method !== 'PROPFIND') return send(405, {});
       return send(301, { Location: bookPath(who.email) });

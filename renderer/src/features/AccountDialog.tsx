@@ -45,13 +45,13 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
           setConfirmDrop(true);
           return;
         }
-        await window.cardinal.updateAccount(account.id, {
-          user,
-          allowInsecure: insecure,
-          intervalMinutes: interval,
-          bookUrls: [...chosen],
-          ...(password !== '' ? { password } : {}),
-        });
+        // A Google account signs in through Google: only the interval and books are settings here.
+        await window.cardinal.updateAccount(
+          account.id,
+          account.kind === 'google'
+            ? { intervalMinutes: interval, bookUrls: [...chosen] }
+            : { user, allowInsecure: insecure, intervalMinutes: interval, bookUrls: [...chosen], ...(password !== '' ? { password } : {}) },
+        );
         onSaved();
         onClose();
       } else if (discovery === null) {
@@ -71,7 +71,7 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
       {input}
     </div>
   );
-  const showSettings = editing || discovery === null;
+  const showSettings = editing ? account.kind !== 'google' : discovery === null;
   return (
     <div className="dialog-backdrop">
       <form

@@ -133,7 +133,7 @@ export function tidy(c: Contact): Contact {
   return out;
 }
 
-export function ContactEditor({ initial, onSave, onCancel }: { initial: Contact; onSave: (c: Contact) => Promise<void>; onCancel: () => void }) {
+export function ContactEditor({ initial, onSave, onCancel, googleBook = false }: { initial: Contact; onSave: (c: Contact) => Promise<void>; onCancel: () => void; googleBook?: boolean }) {
   const { t } = useServices();
   const [c, setC] = useState<Contact>(initial);
   const [problems, setProblems] = useState<string[]>([]);
@@ -269,7 +269,7 @@ export function ContactEditor({ initial, onSave, onCancel }: { initial: Contact;
           {t('action.add')}: {t('field.dates')}
         </button>
       </fieldset>
-      <TextField label={t('field.categories')} hint={t('field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
+      <TextField label={t('field.categories')} hint={googleBook ? `${t('field.listHint')} ${t('google.categoriesLocal')}` : t('field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
       <TextField label={t('field.note')} multiline value={c.note} onChange={(v) => set({ note: v })} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>

@@ -75,7 +75,7 @@ function Items({ title, items, href }: { title: string; items: readonly ContactI
   );
 }
 
-export function ContactView({ contact }: { contact: Contact }) {
+export function ContactView({ contact, bookId }: { contact: Contact; bookId?: string }) {
   const { t, lang } = useServices();
   const name = contact.formattedName || nameInOrder(contact);
   const address = (a: Contact['addresses'][number]) =>
@@ -84,7 +84,7 @@ export function ContactView({ contact }: { contact: Contact }) {
   return (
     <article className="contact-view" aria-label={name}>
       <header className="contact-head">
-        <Avatar name={name} photo={contact.photo?.uri ?? ''} size={72} />
+        <Avatar name={name} photo={contact.photo?.uri ?? ''} size={72} bookId={bookId} />
         <div>
           <h2>{name || t('list.noName')}</h2>
           {contact.phoneticName.family || contact.phoneticName.given ? (

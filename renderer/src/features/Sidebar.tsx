@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { AccountInfo, SyncStatus } from '../../../shared/sync/types';
 import type { BookRow } from '../db/schema';
 import { AccountDialog } from './AccountDialog';
+import { GoogleDialog } from './GoogleDialog';
 import { LANGUAGES, LANGUAGE_NAMES, type Language } from '../i18n';
 import { useServices } from '../services';
 import { useUi, type ListFilter } from '../store/ui';
@@ -11,7 +12,7 @@ export function Sidebar({ onImportFiles, onExport, exportCount }: { onImportFile
   const { t, repo } = useServices();
   const [books, setBooks] = useState<BookRow[]>([]);
   const [accounts, setAccounts] = useState<AccountInfo[]>([]);
-  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit'; account: AccountInfo } | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'google' } | { kind: 'edit'; account: AccountInfo } | null>(null);
   const [statuses, setStatuses] = useState<ReadonlyMap<string, SyncStatus>>(new Map());
   const refreshBooks = useCallback(() => {
     void repo.books().then((b) => setBooks(b.filter((x) => x.id !== LOCAL_BOOK_ID)));
@@ -60,11 +61,15 @@ export function Sidebar({ onImportFiles, onExport, exportCount }: { onImportFile
         {accounts.map((a) => (
           <AccountPanel key={a.id} account={a} status={statuses.get(a.id) ?? null} onEdit={() => setDialog({ kind: 'edit', account: a })} onRemoved={refreshBooks} />
         ))}
+        <button type="button" onClick={() => setDialog({ kind: 'google' })}>
+          {t('google.add')}
+        </button>
         <button type="button" onClick={() => setDialog({ kind: 'add' })}>
           {t('account.add')}
         </button>
       </div>
-      {dialog !== null ? <AccountDialog account={dialog.kind === 'edit' ? dialog.account : undefined} onClose={() => setDialog(null)} onSaved={refreshBooks} /> : null}
+      {dialog?.kind === 'google' ? <GoogleDialog onClose={() => setDialog(null)} onSaved={refreshBooks} /> : null}
+      {dialog !== null && dialog.kind !== 'google' ? <AccountDialog account={dialog.kind === 'edit' ? dialog.account : undefined} onClose={() => setDialog(null)} onSaved={refreshBooks} /> : null}
       <div className="sidebar-actions">
         <button type="button" onClick={() => fileInput.current?.click()}>
           {t('action.import')}
@@ -112,6 +117,7 @@ function AccountPanel({ account, status, onEdit, onRemoved }: { account: Account
     [index, account, version],
   );
   const host = (() => {
+    if (account.kind === 'google') return 'Google';
     try {
       return new URL(account.serverUrl).host;
     } catch {
@@ -176,6 +182,11 @@ function AccountPanel({ account, status, onEdit, onRemoved }: { account: Account
         {status?.action === 'confirm-deletions' ? (
           <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
             {t('sync.deleteThem')}
+          </button>
+        ) : null}
+        {status?.action === 'sign-in' ? (
+          <button type="button" className="primary" onClick={() => void window.cardinal.signInGoogle(account.id).catch(() => {})}>
+            {t('account.signInAgain')}
           </button>
         ) : null}
         {status?.action === 'edit-account' ? (

@@ -1,0 +1,106 @@
+import { useEffect, useId, useState } from 'react';
+import type { GoogleSetup } from '../../../shared/sync/types';
+import { useServices } from '../services';
+
+/**
+ * Add a Google account: sign-in happens in the system browser; this dialog waits for it (with a
+ * Cancel that stops the wait). Where no OAuth client is configured, the user enters their own
+ * "Desktop app" client first (the README says how to make one).
+ */
+export function GoogleDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+  const { t } = useServices();
+  const id = useId();
+  const [setup, setSetup] = useState<GoogleSetup | null>(null);
+  const [clientId, setClientId] = useState('');
+  const [clientSecret, setClientSecret] = useState('');
+  const [ownClient, setOwnClient] = useState(false);
+  const [waiting, setWaiting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void window.cardinal.googleSetup().then((s) => {
+      setSetup(s);
+      setOwnClient(!s.configured);
+      if (s.source === 'settings') setClientId(s.clientId);
+    });
+  }, []);
+
+  const signIn = async () => {
+    setError(null);
+    try {
+      if (ownClient) setSetup(await window.cardinal.setGoogleClient(clientId.trim(), clientSecret.trim()));
+      setWaiting(true);
+      await window.cardinal.signInGoogle(null);
+      onSaved();
+      onClose();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setWaiting(false);
+    }
+  };
+  const cancel = () => {
+    if (waiting) void window.cardinal.cancelGoogleSignIn();
+    onClose();
+  };
+  const canSignIn = setup !== null && !waiting && (!ownClient ? setup.configured : clientId.trim() !== '');
+
+  return (
+    <div className="dialog-backdrop">
+      <form
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void signIn();
+        }}
+      >
+        <h2 id={`${id}-title`}>{t('google.title')}</h2>
+        <p>{t('google.explain')}</p>
+        {error !== null ? (
+          <p className="form-errors" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {setup !== null && setup.source === 'environment' ? null : (
+          <>
+            {setup?.configured === true ? (
+              <label className="checkbox">
+                <input type="checkbox" checked={ownClient} onChange={(e) => setOwnClient(e.target.checked)} /> {t('google.ownClient')}
+              </label>
+            ) : (
+              <p className="warning">{t('google.noClient')}</p>
+            )}
+            {ownClient ? (
+              <>
+                <div className="form-field">
+                  <label htmlFor={`${id}-client`}>{t('google.clientId')}</label>
+                  <input id={`${id}-client`} value={clientId} onChange={(e) => setClientId(e.target.value)} spellCheck={false} dir="ltr" />
+                </div>
+                <div className="form-field">
+                  <label htmlFor={`${id}-secret`}>{t('google.clientSecret')}</label>
+                  <input id={`${id}-secret`} type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} spellCheck={false} dir="ltr" />
+                </div>
+              </>
+            ) : null}
+          </>
+        )}
+        {waiting ? (
+          <p role="status" className="waiting">
+            {t('google.waiting')}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={!canSignIn}>
+            {t('google.signIn')}
+          </button>
+          <button type="button" onClick={cancel}>
+            {t('action.cancel')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Google end to end in the harness: the fake Google (tests/servers/fake-google.ts) stands in for
+ * Google's servers. The consent URL the app hands to the "system browser" is opened in a second page
+ * of the same browser; pressing Allow there redirects to the app's loopback listener, which
+ * completes the sign-in. Then the first sync, a search, an edit, and the change on the fake server.
+ */
+import { startFakeGoogle, type FakeGoogle } from '../servers/fake-google';
+import { expect, test } from './fixtures';
+import { contactList, field } from './helpers';
+
+let google: FakeGoogle;
+const saved: Record<string, string | undefined> = {};
+
+test.beforeAll(async () => {
+  google = await startFakeGoogle();
+  // The harness's main-process core reads Google's endpoints and client from the environment.
+  for (const [k, v] of Object.entries(google.env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  const names = ['Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Ada Lovelace'];
+  names.forEach((n, i) => google.put(`seed${i}`, `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:seed${i}\r\nFN:${n}\r\nN:${n.split(' ')[1]};${n.split(' ')[0]};;;\r\nEND:VCARD\r\n`));
+});
+test.afterAll(async () => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  await google.close();
+});
+
+test('sign in with Google in a second page, sync, find a contact, edit it, and see it on the server', async ({ app }) => {
+  test.skip(app.harness === null, 'the fake Google runs beside the harness');
+  const { page, harness } = app;
+  await page.getByRole('button', { name: 'Add Google account…' }).click();
+  await page.getByRole('button', { name: 'Sign in with Google' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Waiting for your browser' })).toBeVisible();
+
+  // The "system browser": the URL the app asked the OS to open, in a second page.
+  await expect.poll(() => harness!.platform.opened.find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))).toBeTruthy();
+  const consentUrl = harness!.platform.opened.find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))!;
+  const params = new URL(consentUrl).searchParams;
+  expect(params.get('code_challenge_method')).toBe('S256');
+  expect(params.get('scope')).toContain('https://www.googleapis.com/auth/carddav');
+  expect(params.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const consent = await page.context().newPage();
+  await consent.goto(consentUrl);
+  await consent.getByRole('button', { name: 'Allow' }).click();
+  await expect(consent.getByText('You can close this tab')).toBeVisible();
+  await consent.close();
+
+  // Signed in: the account and its book, synced.
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByTestId('account')).toContainText(google.email);
+  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+  const accounts = await page.evaluate(() => window.cardinal.listAccounts());
+  for (const t of google.issued) expect(JSON.stringify(accounts)).not.toContain(t);
+
+  await page.getByRole('searchbox', { name: 'Search contacts' }).fill('hopper');
+  await contactList(page).getByRole('option').first().click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await expect(page.getByText('Google does not sync groups')).toBeVisible();
+  await field(page, 'Job title').fill('Rear Admiral');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => google.card('seed0')?.vcard ?? '', { timeout: 30_000 }).toContain('TITLE:Rear Admiral');
+});
