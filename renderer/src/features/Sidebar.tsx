@@ -185,7 +185,7 @@ function AccountPanel({ account, status, onEdit, onRemoved }: { account: Account
           </button>
         ) : null}
         {status?.action === 'sign-in' ? (
-          <button type="button" className="primary" onClick={() => void window.cardinal.signInGoogle(account.id).catch(() => {})}>
+          <button type="button" className="primary" onClick={() => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast((e as Error).message))}>
             {t('account.signInAgain')}
           </button>
         ) : null}
