@@ -117,7 +117,7 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   // 4. upload creates and edits. Creates are marked as attempted first (one store write), so a
   // create whose answer is lost is looked for on the next run instead of being sent twice.
   const creates = pending.filter((c) => c.pending === 'created');
-  const findUid = uidFinder(client, bookUrl, state, caps.syncCollection, local);
+  const findUid = uidFinder(client, bookUrl, state, caps.syncCollection, local, profile);
   if (creates.some((c) => c.attempted !== true)) await local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
   for (const card of pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
@@ -236,13 +236,13 @@ async function uploadNew(
   card: LocalCard,
   local: LocalCollection,
   log: (line: string) => void,
-  findUid: (uid: string) => Promise<RemoteCard | undefined>,
+  findUid: (uid: string, sent: string) => Promise<RemoteCard | undefined>,
   profile: ServerProfile,
 ): Promise<void> {
   const uid = uidOf(card.vcard);
   const body = profile.prepareUpload(card.vcard);
   if (card.attempted === true && uid !== undefined) {
-    const stored = await findUid(uid);
+    const stored = await findUid(uid, body);
     if (stored !== undefined) {
       log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
       await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) });
@@ -336,15 +336,40 @@ function uidOf(vcard: string): string | undefined {
   }
 }
 
+/** What identifies a card the server may have rewritten (and given another UID): its name, e-mail
+ * addresses and phone numbers (digits only). */
+function fingerprint(vcard: string): string | undefined {
+  try {
+    const props = parseVCard(vcard).properties;
+    const values = (name: string, norm: (v: string) => string) =>
+      props
+        .filter((p) => p.name.toUpperCase() === name)
+        .map((p) => norm(p.value))
+        .sort()
+        .join(',');
+    return `${values('FN', (v) => v.trim())}|${values('EMAIL', (v) => v.trim().toLowerCase())}|${values('TEL', (v) => v.replace(/\D/g, ''))}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Looks for a card by UID on the server: an addressbook-query where the server answers it, else
  * (Xandikos answers 500, some servers 501) the cards that appeared since the last sync, which is
- * where a create whose answer was lost must be. The second way is worked out once per run.
+ * where a create whose answer was lost must be. The second way is worked out once per run. A server
+ * that replaces UIDs (Google) is searched the second way, by content.
  */
-function uidFinder(client: CardDavClient, bookUrl: string, state: SyncState, syncCollection: boolean, local: LocalCollection): (uid: string) => Promise<RemoteCard | undefined> {
-  let queryWorks = true;
-  let recent: Map<string, RemoteCard> | null = null;
-  return async (uid) => {
+function uidFinder(
+  client: CardDavClient,
+  bookUrl: string,
+  state: SyncState,
+  syncCollection: boolean,
+  local: LocalCollection,
+  profile: ServerProfile,
+): (uid: string, sent: string) => Promise<RemoteCard | undefined> {
+  let queryWorks = !profile.replacesUid;
+  let recent: { byUid: Map<string, RemoteCard>; byPrint: Map<string, RemoteCard> } | null = null;
+  return async (uid, sent) => {
     if (queryWorks) {
       try {
         return (await client.findByUid(bookUrl, uid))[0];
@@ -357,14 +382,22 @@ function uidFinder(client: CardDavClient, bookUrl: string, state: SyncState, syn
       const known = await local.knownEtags();
       const changed = syncCollection && state.syncToken !== null ? (await client.syncCollection(bookUrl, state.syncToken)).changed : await client.listEtags(bookUrl);
       const hrefs = changed.filter((c) => !known.has(c.href)).map((c) => c.href);
-      recent = new Map();
+      recent = { byUid: new Map(), byPrint: new Map() };
       for (let i = 0; i < hrefs.length; i += 100) {
         for (const c of (await client.multiget(bookUrl, hrefs.slice(i, i + 100))).cards) {
           const u = uidOf(c.vcard);
-          if (u !== undefined) recent.set(u, c);
+          if (u !== undefined) recent.byUid.set(u, c);
+          const f = fingerprint(c.vcard);
+          if (f !== undefined) recent.byPrint.set(f, c);
         }
       }
     }
-    return recent.get(uid);
+    const found = recent.byUid.get(uid);
+    if (found !== undefined || !profile.replacesUid) return found;
+    const f = fingerprint(sent);
+    const match = f === undefined ? undefined : recent.byPrint.get(f);
+    // Adopted once: a second lost create with the same content must not claim the same card.
+    if (match !== undefined) recent.byPrint.delete(f!);
+    return match;
   };
 }

@@ -18,6 +18,9 @@ export interface ServerProfile {
   readonly prepareUpload: (vcard: string) => string;
   /** Properties the server does not store: the local ones are kept on this computer. */
   readonly localOnly: readonly string[];
+  /** The server gives created cards its own UID: a create whose answer was lost is recognised by
+   * its content (name, e-mail addresses, phone numbers) among the cards new since the last sync. */
+  readonly replacesUid: boolean;
 }
 
 export const STANDARD: ServerProfile = {
@@ -27,6 +30,7 @@ export const STANDARD: ServerProfile = {
   postToCollection: false,
   prepareUpload: (v) => v,
   localOnly: [],
+  replacesUid: false,
 };
 
 export const GOOGLE: ServerProfile = {
@@ -34,6 +38,14 @@ export const GOOGLE: ServerProfile = {
   listingForFullSync: true,
   askCtag: false,
   postToCollection: true,
-  prepareUpload: toServerVCard3,
+  // A card Cardinal cannot read is sent as it is: the server's answer marks that card alone.
+  prepareUpload: (v) => {
+    try {
+      return toServerVCard3(v);
+    } catch {
+      return v;
+    }
+  },
   localOnly: ['CATEGORIES'],
+  replacesUid: true,
 };

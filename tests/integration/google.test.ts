@@ -67,7 +67,7 @@ describe('Google accounts (fake Google)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function setup(statuses: SyncStatus[] = []) {
+  async function setup(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch) {
     const store = await openStore(`google-${++dbCount}`, (name, args) => wire.push(`${name} ${JSON.stringify(args)}`));
     const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void browser(url).catch((e: unknown) => wire.push(`browser: ${String(e)}`)) });
     const m = new SyncManager({
@@ -84,13 +84,14 @@ describe('Google accounts (fake Google)', () => {
         if (process.env.CARDINAL_DEBUG) console.log(l);
       },
       google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 },
+      ...(fetchImpl !== undefined ? { fetch: fetchImpl } : {}),
     });
     managers.push(m);
     return { ...store, m, statuses };
   }
 
-  async function signedIn(statuses: SyncStatus[] = []) {
-    const s = await setup(statuses);
+  async function signedIn(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch) {
+    const s = await setup(statuses, fetchImpl);
     const account = await s.m.signInGoogle(null);
     wire.push(JSON.stringify(account));
     const first = await s.m.sync(account.id);
@@ -150,6 +151,26 @@ describe('Google accounts (fake Google)', () => {
     expect(google.cards()).toHaveLength(1);
     expect(index.query('', bookId)).toHaveLength(1);
     expect((await repo.db.cards.get(row.id))?.vcard).toContain('CATEGORIES:Friends,Math');
+  });
+
+  it('a create whose answer was lost is recognised by its content (Google replaced its UID), not sent twice', async () => {
+    await start();
+    let loseNextPost = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      const res = await fetch(input, init);
+      if (loseNextPost && init?.method === 'POST' && String(input).includes('/carddav/')) {
+        loseNextPost = false;
+        throw new TypeError('connection reset by peer'); // stored by Google; the answer never came
+      }
+      return res;
+    });
+    await repo.create(bookId, parseVCard(card('lost-g', 'Grace Murray', 'EMAIL:grace@example.com\r\n')));
+    loseNextPost = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    expect(google.cards()).toHaveLength(1);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
   });
 
   it('a PUT create relocated by the server (Location) is adopted under the server href', async () => {
