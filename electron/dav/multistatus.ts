@@ -35,7 +35,7 @@ export function decodeHref(href: string): string {
 export function parseMultistatus(text: string, url: string): Multistatus {
   let root: XmlElement;
   try {
-    root = parseXml(text);
+    root = parseXml(text, { lift: ['address-data'] });
   } catch (e) {
     throw new DavError(`${url}: ${(e as Error).message}`, 207, url);
   }
