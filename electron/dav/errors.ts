@@ -4,6 +4,8 @@
  */
 export class DavError extends Error {
   override name = 'DavError';
+  /** The start of the answer's body (servers explain refusals there), for wording the error. */
+  detail = '';
   constructor(
     message: string,
     readonly status: number,
@@ -63,6 +65,12 @@ export function retryAfterSeconds(value: string | null, now = Date.now()): numbe
 /** The error for a response status, or null for success. */
 export function errorForStatus(status: number, url: string, headers: Headers, body: string): DavError | null {
   if (status < 400) return null;
+  const e = errorOf(status, url, headers, body);
+  e.detail = body.slice(0, 2000);
+  return e;
+}
+
+function errorOf(status: number, url: string, headers: Headers, body: string): DavError {
   const msg = `${status} from ${url}`;
   switch (status) {
     case 401:

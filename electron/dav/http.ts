@@ -40,7 +40,7 @@ export interface HttpResponse {
 
 export interface RequestOptions {
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   /** Follow a redirect to another origin (discovery only). */
   crossOriginRedirect?: boolean;
 }
@@ -106,23 +106,30 @@ export class DavHttp {
     return false;
   }
 
+  /** The same, for a binary answer (photos). */
+  async requestBytes(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse & { bytes: Uint8Array }> {
+    const holder: { bytes?: Uint8Array } = {};
+    const res = await this.request(method, url, opts, holder);
+    return { ...res, bytes: holder.bytes ?? new Uint8Array() };
+  }
+
   /** Send a request; a non-2xx/3xx answer throws its typed error. */
-  async request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+  async request(method: string, url: string, opts: RequestOptions = {}, binary?: { bytes?: Uint8Array }): Promise<HttpResponse> {
     let current = new URL(url);
     const origin = current.origin;
     for (let hop = 0; hop < 5; hop++) {
       this.assertAllowed(current);
-      let res = await this.send(method, current, opts);
+      let res = await this.send(method, current, opts, binary);
       for (let retry = 0; retry < 2 && res.status === 401; retry++) {
         if (!this.takeChallenge(res, res.sentAuth)) break;
-        res = await this.send(method, current, opts);
+        res = await this.send(method, current, opts, binary);
       }
       const a = this.options.auth;
       if (res.status === 401 && a.kind === 'bearer' && a.refresh !== undefined) {
         // The token expired early or was revoked: one refresh, one more try; a refused refresh
         // throws its own error (sign in again), a second 401 is the answer.
         await a.refresh();
-        res = await this.send(method, current, opts);
+        res = await this.send(method, current, opts, binary);
       }
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
         // Xandikos answers `Location: //alice/...`: a path with a doubled slash, not a host.
@@ -141,7 +148,7 @@ export class DavHttp {
     throw new NetworkError('too many redirects', 0, url);
   }
 
-  private async send(method: string, url: URL, opts: RequestOptions): Promise<HttpResponse> {
+  private async send(method: string, url: URL, opts: RequestOptions, binary?: { bytes?: Uint8Array }): Promise<HttpResponse> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     this.options.onRequest?.(method, url.href);
@@ -150,7 +157,7 @@ export class DavHttp {
       const res = await this.doFetch(url, {
         method,
         headers: { ...auth, ...opts.headers },
-        body: opts.body,
+        body: typeof opts.body === 'string' || opts.body === undefined ? opts.body : new Blob([opts.body as Uint8Array<ArrayBuffer>]),
         redirect: 'manual',
         signal: controller.signal,
       });
@@ -159,7 +166,10 @@ export class DavHttp {
         await res.body?.cancel();
         throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
       }
-      return { status: res.status, url: url.href, headers: res.headers, text: await this.readCapped(res, url), sentAuth: 'Authorization' in auth };
+      const bytes = await this.readCapped(res, url);
+      const ok = res.status < 300;
+      if (binary !== undefined && ok) binary.bytes = bytes;
+      return { status: res.status, url: url.href, headers: res.headers, text: binary !== undefined && ok ? '' : Buffer.from(bytes).toString('utf8'), sentAuth: 'Authorization' in auth };
     } catch (e) {
       if (e instanceof NetworkError) throw e;
       const reason = controller.signal.aborted ? `timed out after ${this.timeoutMs} ms` : (e as Error).message;
@@ -169,8 +179,8 @@ export class DavHttp {
     }
   }
 
-  private async readCapped(res: Response, url: URL): Promise<string> {
-    if (res.body === null) return '';
+  private async readCapped(res: Response, url: URL): Promise<Uint8Array> {
+    if (res.body === null) return new Uint8Array();
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -184,6 +194,6 @@ export class DavHttp {
       }
       chunks.push(value);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
 }

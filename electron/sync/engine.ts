@@ -338,7 +338,7 @@ function uidOf(vcard: string): string | undefined {
 
 /** What identifies a card the server may have rewritten (and given another UID): its name, e-mail
  * addresses and phone numbers (digits only). */
-function fingerprint(vcard: string): string | undefined {
+export function fingerprint(vcard: string): string | undefined {
   try {
     const props = parseVCard(vcard).properties;
     const values = (name: string, norm: (v: string) => string) =>

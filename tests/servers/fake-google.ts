@@ -98,7 +98,18 @@ export interface FakeGoogle {
   /** The consent page's Allow, done by a test without a browser: the redirect URL with the code. */
   approve(authUrl: string, opts?: { email?: string; tamperChallenge?: boolean }): Promise<string>;
   /** An access token for the fake's user without the browser round trip (engine-level tests). */
-  mintAccessToken(): string;
+  mintAccessToken(scope?: string, who?: string): string;
+  /** Domain Shared Contacts: the domain, its administrators, and another client's hand on it. */
+  readonly domain: string;
+  readonly admins: Set<string>;
+  /** Create or replace a shared contact (the children of its entry, as another client sends them). */
+  sharedPut(id: string, children: string): void;
+  sharedDelete(id: string): void;
+  /** The stored entry's children, or undefined (deleted placeholders too). */
+  shared(id: string): { children: string; deleted: boolean; etag: string; photo: boolean } | undefined;
+  sharedIds(): string[];
+  /** The body of the last PUT to an entry, as received. */
+  lastPut(): string;
   /** Move the address book (the well-known redirect points elsewhere from now on). */
   moveBook(listName: string): void;
   close(): Promise<void>;
@@ -107,7 +118,7 @@ export interface FakeGoogle {
 const b64url = (buf: Buffer) => buf.toString('base64url');
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 
-export async function startFakeGoogle(opts: { email?: string; quirks?: Partial<GoogleQuirks> } = {}): Promise<FakeGoogle> {
+export async function startFakeGoogle(opts: { email?: string; domain?: string; quirks?: Partial<GoogleQuirks> } = {}): Promise<FakeGoogle> {
   const email = opts.email ?? 'ada.lovelace@example.com';
   const quirks: GoogleQuirks = { ...DEFAULT_QUIRKS, ...opts.quirks };
   const clientId = '123456-cardinal-test.apps.googleusercontent.com';
@@ -173,7 +184,8 @@ export async function startFakeGoogle(opts: { email?: string; quirks?: Partial<G
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+      rawBody = Buffer.concat(chunks);
+      const body = rawBody.toString('utf8');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const send = (status: number, headers: Record<string, string>, text = '') => {
         log.push({ method: req.method ?? '', path: url.pathname, depth: (req.headers.depth as string | undefined) ?? null, status });
@@ -267,6 +279,9 @@ export async function startFakeGoogle(opts: { email?: string; quirks?: Partial<G
       if (who === null) return json(send, 401, { error: 'invalid_token' });
       return json(send, 200, { sub: '1180000000000', email: who.email, email_verified: true });
     }
+
+    // ---- Domain Shared Contacts (GData) -------------------------------------------------------
+    if (p.startsWith('/m8/feeds/')) return gdata(req, url, body, send);
 
     // ---- CardDAV ------------------------------------------------------------------------------
     const who = bearer(req);
@@ -386,7 +401,156 @@ export async function startFakeGoogle(opts: { email?: string; quirks?: Partial<G
     send(404, {});
   }
 
+  // ---- Domain Shared Contacts state and routes --------------------------------------------------
+  const domain = opts.domain ?? 'example.com';
+  const admins = new Set([email]);
+  interface Shared {
+    id: string;
+    children: string;
+    decls: Record<string, string>;
+    etag: string;
+    version: number;
+    updated: number;
+    deleted: boolean;
+    photo: { type: string; bytes: Buffer; etag: string } | null;
+  }
+  const sharedContacts = new Map<string, Shared>();
+  let lastPutBody = '';
+  let tick = 0;
+  const stamp = () => now() + ++tick; // strictly increasing, so updated-min never misses a change
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const NS = { atom: 'http://www.w3.org/2005/Atom', gd: 'http://schemas.google.com/g/2005', gc: 'http://schemas.google.com/contact/2008', os: 'http://a9.com/-/spec/opensearch/1.1/', batch: 'http://schemas.google.com/gdata/batch' };
+
+  /** What the server keeps of a sent entry: its children, minus what the server itself writes. */
+  function childrenOf(entryXml: string): { children: string; decls: Record<string, string> } {
+    const open = /<((?:\w+:)?entry)\b([^>]*)>/.exec(entryXml);
+    if (open === null) throw new Error('no entry');
+    const decls: Record<string, string> = {};
+    for (const m of open[2]!.matchAll(/xmlns(?::(\w+))?=(["'])([^"']*)\2/g)) decls[m[1] ?? ''] = m[3]!;
+    const end = entryXml.lastIndexOf(`</${open[1]}>`);
+    const inner = entryXml.slice(open.index + open[0].length, end);
+    const children = inner
+      .replace(/<((?:\w+:)?(?:id|updated|edited))\b[^>]*>[^<]*<\/\1>/g, '')
+      .replace(/<((?:\w+:)?(?:link|category))\b[^>]*\/>/g, '')
+      .replace(/<((?:\w+:)?(?:link|category))\b[^>]*>[^<]*<\/\1>/g, '')
+      .replace(/<batch:\w+\b[^>]*\/>|<(batch:\w+)\b[^>]*>[^<]*<\/\1>/g, '');
+    return { children, decls };
+  }
+
+  function saveShared(id: string, children: string, decls: Record<string, string>, deleted = false): Shared {
+    const prev = sharedContacts.get(id);
+    const s: Shared = { id, children, decls, etag: `"${b64url(randomBytes(9))}."`, version: (prev?.version ?? 0) + 1, updated: stamp(), deleted, photo: deleted ? null : (prev?.photo ?? null) };
+    sharedContacts.set(id, s);
+    return s;
+  }
+
+  function renderShared(s: Shared, inFeed: boolean): string {
+    const base = `${fakeBase()}/m8/feeds/contacts/${domain}`;
+    const decls: Record<string, string> = inFeed ? { ...s.decls } : { gd: NS.gd, gContact: NS.gc, ...s.decls, '': NS.atom };
+    if (inFeed) for (const [k, v] of Object.entries({ '': NS.atom, gd: NS.gd, gContact: NS.gc })) if (decls[k] === v) delete decls[k];
+    if (!inFeed) decls[''] = NS.atom;
+    const xmlns = Object.entries(decls)
+      .map(([k, v]) => ` ${k === '' ? 'xmlns' : `xmlns:${k}`}="${v}"`)
+      .join('');
+    const photo = `<link rel="http://schemas.google.com/contacts/2008/rel#photo" type="image/*" href="${fakeBase()}/m8/feeds/photos/media/${domain}/${s.id}"${s.photo === null ? '' : ` gd:etag='${s.photo.etag}'`}/>`;
+    return `<entry${xmlns} gd:etag='${s.etag}'><id>${base}/base/${s.id}</id><updated>${iso(s.updated)}</updated><category scheme="http://schemas.google.com/g/2005#kind" term="http://schemas.google.com/contact/2008#contact"/>${s.deleted ? '<gd:deleted/>' : `${s.children}${photo}`}<link rel="self" type="application/atom+xml" href="${base}/full/${s.id}"/><link rel="edit" type="application/atom+xml" href="${base}/full/${s.id}/${s.version}"/></entry>`;
+  }
+
+  const atomHeaders = { 'Content-Type': 'application/atom+xml; charset=UTF-8', 'GData-Version': '3.0' };
+
+  function gdata(req: IncomingMessage, url: URL, body: string, send: Send): void {
+    const m = /^\/m8\/feeds\/(contacts|photos\/media)\/([^/]+)(?:\/full)?(?:\/([^/]+))?(?:\/(\d+))?$/.exec(url.pathname);
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const grant = auth === null ? undefined : accessTokens.get(auth[1]!);
+    if (grant === undefined || grant.expiresAt <= now() || refreshTokens.get(grant.refresh)?.revoked === true) return send(401, { 'Content-Type': 'text/html' }, '<HTML><BODY>Token invalid - Invalid token: Token not found</BODY></HTML>');
+    if (!grant.scope.split(' ').includes('https://www.google.com/m8/feeds')) return send(403, { 'Content-Type': 'text/html' }, 'Request had insufficient authentication scopes.');
+    if (failures.n > 0) {
+      failures.n--;
+      return send(503, { 'Retry-After': String(failures.retryAfter), 'Content-Type': 'text/plain' }, 'Service Unavailable');
+    }
+    if (m === null) return send(404, { 'Content-Type': 'text/plain' }, 'Not found');
+    if (decodeURIComponent(m[2]!) !== domain) return send(404, { 'Content-Type': 'text/html' }, `Domain not found: ${m[2]}`);
+    if (!admins.has(grant.email)) return send(403, { 'Content-Type': 'text/html' }, `Only administrators can request entries belonging to ${domain}.`);
+    const [, kind, , id] = m;
+    // Deleted placeholders are kept 30 days.
+    for (const [k, v] of sharedContacts) if (v.deleted && now() - v.updated > 30 * 86_400_000) sharedContacts.delete(k);
+
+    if (kind === 'photos/media') {
+      const s = id === undefined ? undefined : sharedContacts.get(id);
+      if (s === undefined || s.deleted) return send(404, {}, 'Not found');
+      if (req.method === 'GET') return s.photo === null ? send(404, {}, 'Photo not found') : send(200, { 'Content-Type': s.photo.type, ETag: s.photo.etag }, s.photo.bytes as unknown as string);
+      const ifMatch = req.headers['if-match'];
+      if (ifMatch !== '*' && ifMatch !== s.photo?.etag) return send(412, {}, 'Precondition Failed');
+      if (req.method === 'PUT') s.photo = { type: req.headers['content-type'] ?? 'image/jpeg', bytes: Buffer.from(rawBody), etag: `"${b64url(randomBytes(6))}"` };
+      else if (req.method === 'DELETE') s.photo = null;
+      else return send(405, {});
+      s.etag = `"${b64url(randomBytes(9))}."`;
+      s.updated = stamp();
+      return send(200, {});
+    }
+
+    if (id === undefined && req.method === 'GET') {
+      const q = url.searchParams;
+      const max = Number(q.get('max-results') ?? '25');
+      const start = Number(q.get('start-index') ?? '1');
+      const min = q.get('updated-min');
+      const all = [...sharedContacts.values()]
+        .filter((s) => (q.get('showdeleted') === 'true' ? true : !s.deleted) && (min === null || s.updated > Date.parse(min)))
+        .sort((a, b) => a.id.localeCompare(b.id));
+      const pageOf = all.slice(start - 1, start - 1 + max);
+      const next = start - 1 + max < all.length ? new URL(url.pathname + url.search, fakeBase()) : null;
+      if (next !== null) {
+        next.searchParams.set('start-index', String(start + max));
+        next.searchParams.set('max-results', String(max));
+      }
+      const latest = Math.max(0, ...[...sharedContacts.values()].map((s) => s.updated));
+      const xml = `<?xml version='1.0' encoding='UTF-8'?><feed xmlns="${NS.atom}" xmlns:openSearch="${NS.os}" xmlns:gd="${NS.gd}" xmlns:gContact="${NS.gc}" xmlns:batch="${NS.batch}"><id>${domain}</id><updated>${iso(latest || now())}</updated><title>${domain}'s Contacts</title>${next === null ? '' : `<link rel="next" type="application/atom+xml" href="${next.href.replace(/&/g, '&amp;')}"/>`}<openSearch:totalResults>${all.length}</openSearch:totalResults><openSearch:startIndex>${start}</openSearch:startIndex><openSearch:itemsPerPage>${max}</openSearch:itemsPerPage>${pageOf.map((s) => renderShared(s, true)).join('')}</feed>`;
+      return send(200, atomHeaders, xml);
+    }
+    if (id === undefined && req.method === 'POST') {
+      const { children, decls } = childrenOf(body);
+      const s = saveShared(`${(0x5000 + sharedContacts.size).toString(16)}${b64url(randomBytes(3)).toLowerCase().replace(/[^a-z0-9]/g, '0')}`, children, decls);
+      return send(201, atomHeaders, `<?xml version='1.0' encoding='UTF-8'?>${renderShared(s, false)}`);
+    }
+    if (id === 'batch' && req.method === 'POST') {
+      const out: string[] = [];
+      for (const e of body.matchAll(/<entry\b[\s\S]*?<\/entry>/g)) {
+        const bid = /<batch:id[^>]*>([^<]*)<\/batch:id>/.exec(e[0])?.[1] ?? '';
+        const op = /<batch:operation[^>]*type="(\w+)"/.exec(e[0])?.[1];
+        if (op !== 'insert') {
+          out.push(`<entry><batch:id>${bid}</batch:id><batch:status code="400" reason="only inserts in this fake"/></entry>`);
+          continue;
+        }
+        if (!/<(?:\w+:)?name\b|<title/.test(e[0])) {
+          out.push(`<entry><batch:id>${bid}</batch:id><batch:status code="400" reason="Entry has no name"/></entry>`);
+          continue;
+        }
+        const { children, decls } = childrenOf(e[0]);
+        const s = saveShared(`${(0x5000 + sharedContacts.size).toString(16)}b${b64url(randomBytes(3)).toLowerCase().replace(/[^a-z0-9]/g, '0')}`, children, decls);
+        out.push(renderShared(s, true).replace(/<\/entry>$/, `<batch:id>${bid}</batch:id><batch:status code="201" reason="Created"/><batch:operation type="insert"/></entry>`));
+      }
+      return send(200, atomHeaders, `<?xml version='1.0' encoding='UTF-8'?><feed xmlns="${NS.atom}" xmlns:gd="${NS.gd}" xmlns:gContact="${NS.gc}" xmlns:batch="${NS.batch}"><id>batch</id><updated>${iso(now())}</updated>${out.join('')}</feed>`);
+    }
+    const s = id === undefined ? undefined : sharedContacts.get(id);
+    if (s === undefined || s.deleted) return send(404, { 'Content-Type': 'text/plain' }, 'Contact not found.');
+    if (req.method === 'GET') return send(200, atomHeaders, `<?xml version='1.0' encoding='UTF-8'?>${renderShared(s, false)}`);
+    if (req.headers['if-match'] !== s.etag && req.headers['if-match'] !== '*') return send(412, { 'Content-Type': 'text/plain' }, 'Etags mismatch');
+    if (req.method === 'PUT') {
+      lastPutBody = body;
+      const { children, decls } = childrenOf(body);
+      return send(200, atomHeaders, `<?xml version='1.0' encoding='UTF-8'?>${renderShared(saveShared(s.id, children, decls), false)}`);
+    }
+    if (req.method === 'DELETE') {
+      saveShared(s.id, '', {}, true);
+      return send(200, {});
+    }
+    send(405, {});
+  }
+
   let getctagAsked = 0;
+  let rawBody = Buffer.alloc(0);
+  let fakeBaseUrl = '';
+  const fakeBase = () => fakeBaseUrl;
   let idCount = 0;
   const newId = () => `${(0x3a0f00 + ++idCount).toString(16)}${b64url(randomBytes(3)).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
 
@@ -423,6 +587,7 @@ export async function startFakeGoogle(opts: { email?: string; quirks?: Partial<G
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fakeBaseUrl = base;
   const fake: FakeGoogle & { getctagAsked: () => number } = {
     url: base,
     clientId,
@@ -470,11 +635,25 @@ export async function startFakeGoogle(opts: { email?: string; quirks?: Partial<G
       const r = await fetch(`${base}/o/oauth2/approve?${q}`, { redirect: 'manual' });
       return r.headers.get('location')!;
     },
-    mintAccessToken: () => {
+    mintAccessToken: (scope = 'https://www.googleapis.com/auth/carddav', who = email) => {
       const refresh = `1//0fake-refresh-${b64url(randomBytes(18))}`;
-      refreshTokens.set(refresh, { email, scope: 'https://www.googleapis.com/auth/carddav', revoked: false });
+      refreshTokens.set(refresh, { email: who, scope, revoked: false });
       return accessFor(refresh).access_token;
     },
+    domain,
+    admins,
+    sharedPut: (id, children) => {
+      saveShared(id, children, {});
+    },
+    sharedDelete: (id) => {
+      saveShared(id, '', {}, true);
+    },
+    shared: (id) => {
+      const s = sharedContacts.get(id);
+      return s === undefined ? undefined : { children: s.children, deleted: s.deleted, etag: s.etag, photo: s.photo !== null };
+    },
+    sharedIds: () => [...sharedContacts.values()].filter((s) => !s.deleted).map((s) => s.id),
+    lastPut: () => lastPutBody,
     moveBook: (name) => {
       listName = name;
     },

@@ -1,0 +1,166 @@
+/**
+ * Domain Shared Contacts against the fake of the API (tests/servers/fake-google.ts, written from
+ * Google's pages, seeds 002–004): paging, incremental sync, edits that keep what Cardinal does not
+ * model, stale ETags, deletes, photos, the 30-day gap, a busy server, a non-administrator.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DavHttp } from '../../electron/dav/http';
+import { ServiceUnavailable } from '../../electron/dav/errors';
+import { GDataClient, GDataRefused } from '../../electron/gdata/client';
+import { syncSharedContacts } from '../../electron/gdata/sync';
+import { parseVCard, toContact } from '../../shared/vcard';
+import { startFakeGoogle, type FakeGoogle } from '../servers/fake-google';
+import { MemoryCollection } from './memory-collection';
+
+const M8 = 'https://www.google.com/m8/feeds';
+const person = (given: string, family: string, extra = '') =>
+  `<gd:name><gd:givenName>${given}</gd:givenName><gd:familyName>${family}</gd:familyName><gd:fullName>${given} ${family}</gd:fullName></gd:name><gd:email rel="http://schemas.google.com/g/2005#work" address="${given.toLowerCase()}@supplier.example"/>${extra}`;
+
+describe('Domain Shared Contacts (fake API)', () => {
+  let google: FakeGoogle;
+  let client: GDataClient;
+  let local: MemoryCollection;
+  let clock: number;
+  const sync = (o: { allowMassDelete?: boolean } = {}) => syncSharedContacts(client, local, { now: () => clock, ...o });
+  const names = () => [...local.cards.values()].map((c) => toContact(parseVCard(c.vcard)).formattedName).sort();
+
+  beforeEach(async () => {
+    google = await startFakeGoogle({ domain: 'example.com' });
+    const token = google.mintAccessToken(M8);
+    client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, maxResponseBytes: 10 * 1024 * 1024 }), `${google.url}/m8/feeds`, 'example.com', 25);
+    local = new MemoryCollection();
+    clock = Date.now();
+  });
+  afterEach(() => google.close());
+
+  it('pages through 250 entries at 25 a page', async () => {
+    for (let i = 0; i < 250; i++) google.sharedPut(`s${String(i).padStart(3, '0')}`, person(`Given${i}`, `Family${i}`));
+    await sync();
+    expect(local.cards.size).toBe(250);
+    const pages = google.log.filter((l) => l.path === '/m8/feeds/contacts/example.com/full' && l.method === 'GET');
+    expect(pages).toHaveLength(10);
+  });
+
+  it('incremental: another client creates, edits and deletes; only the changes come, deletions remove rows', async () => {
+    google.sharedPut('a', person('Ada', 'Byron'));
+    google.sharedPut('b', person('Bob', 'Kahn'));
+    google.sharedPut('c', person('Cerf', 'Vint'));
+    await sync();
+    google.sharedPut('d', person('Dana', 'Scott'));
+    google.sharedPut('a', person('Ada', 'Lovelace'));
+    google.sharedDelete('b');
+    google.log.length = 0;
+    const r = await sync();
+    expect(names()).toEqual(['Ada Lovelace', 'Cerf Vint', 'Dana Scott']);
+    expect(r).toMatchObject({ downloaded: 2, removedLocally: 1, fullResync: false });
+    const asked = google.log.find((l) => l.path.endsWith('/full'));
+    expect(asked).toBeDefined();
+  });
+
+  it('an edit keeps extended properties and unknown elements byte for byte in what is PUT', async () => {
+    const unmodeled = `<gd:extendedProperty name="pet" value="hamster" /><gd:extendedProperty name="cuisine"> <italian /> </gd:extendedProperty><gContact:userDefinedField key="tier" value="gold"/><gContact:somethingNew x="1">kept</gContact:somethingNew>`;
+    google.sharedPut('e', person('Emmy', 'Noether', unmodeled));
+    await sync();
+    const [id, c] = [...local.cards.entries()][0]!;
+    local.edit(id, c.vcard.replace(/^TITLE:.*\r?\n/m, '').replace('END:VCARD', 'TITLE:Professor\r\nEND:VCARD'));
+    await sync();
+    const put = google.lastPut();
+    expect(put).toContain(unmodeled);
+    expect(put).toContain('<gd:orgTitle>Professor</gd:orgTitle>');
+    expect(google.shared('e')!.children).toContain(unmodeled);
+    expect(local.cards.get(id)).toMatchObject({ pending: '' });
+  });
+
+  it('a stale ETag: 412 or a changed entry → merged with the server’s change → stored', async () => {
+    google.sharedPut('f', person('Felix', 'Klein'));
+    await sync();
+    const [id, c] = [...local.cards.entries()][0]!;
+    // Another client adds a phone; we add a note.
+    google.sharedPut('f', person('Felix', 'Klein', '<gd:phoneNumber rel="http://schemas.google.com/g/2005#work">+49 551 0</gd:phoneNumber>'));
+    local.edit(id, c.vcard.replace('END:VCARD', 'NOTE:Erlangen programme\r\nEND:VCARD'));
+    await sync();
+    const stored = google.shared('f')!.children;
+    expect(stored).toContain('+49 551 0');
+    expect(stored).toContain('Erlangen programme');
+    expect(local.cards.get(id)).toMatchObject({ pending: '' });
+  });
+
+  it('a delete here removes the entry; a delete there removes the row', async () => {
+    google.sharedPut('g', person('Gauss', 'Carl'));
+    google.sharedPut('h', person('Hilbert', 'David'));
+    await sync();
+    const [id] = [...local.cards.entries()].find(([, c]) => c.vcard.includes('Gauss'))!;
+    local.cards.set(id, { ...local.cards.get(id)!, pending: 'deleted' });
+    await sync();
+    expect(google.shared('g')!.deleted).toBe(true);
+    expect(names()).toEqual(['Hilbert David']);
+  });
+
+  it('photos: set, read and removed, each with If-Match', async () => {
+    google.sharedPut('p', person('Pia', 'Photo'));
+    const entry = (await client.page(client.firstPage(null))).entries[0]!;
+    expect(await client.photo(entry)).toBeNull();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    await client.setPhoto(entry, 'image/png', png);
+    const withPhoto = await client.get(entry.self!);
+    expect(google.shared('p')!.photo).toBe(true);
+    expect(await client.photo(withPhoto)).toEqual({ type: 'image/png', bytes: new Uint8Array(png) });
+    await expect(client.deletePhoto({ ...withPhoto, photoEtag: '"stale"' })).rejects.toMatchObject({ status: 412 });
+    await client.deletePhoto(withPhoto);
+    expect(google.shared('p')!.photo).toBe(false);
+  });
+
+  it('after a 31-day gap the run is a full listing: no duplicate, no ghost', async () => {
+    google.sharedPut('x', person('Xena', 'Old'));
+    google.sharedPut('y', person('Yuri', 'Stay'));
+    await sync();
+    google.sharedDelete('x');
+    google.sharedPut('z', person('Zoe', 'New'));
+    google.advance(31 * 86_400_000); // the placeholder for x is gone from the server
+    clock += 31 * 86_400_000;
+    const fresh = google.mintAccessToken(M8); // the old one expired with the jump
+    client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => fresh } }), `${google.url}/m8/feeds`, 'example.com', 25);
+    const r = await sync();
+    expect(r.fullResync).toBe(true);
+    expect(names()).toEqual(['Yuri Stay', 'Zoe New']);
+  });
+
+  it('503: the run stops with a soft error that says when to retry; nothing local changes', async () => {
+    google.sharedPut('q', person('Quinn', 'Busy'));
+    await sync();
+    const before = JSON.stringify([...local.cards.values()]);
+    google.failNext(1, 90);
+    await expect(sync()).rejects.toSatisfy((e: unknown) => e instanceof ServiceUnavailable && e.retryAfter === 90);
+    expect(JSON.stringify([...local.cards.values()])).toBe(before);
+    await sync();
+  });
+
+  it('a token of someone who is not an administrator: a clear error, nothing lost locally', async () => {
+    google.sharedPut('n', person('Nora', 'Admin'));
+    await sync();
+    const [id, c] = [...local.cards.entries()][0]!;
+    local.edit(id, c.vcard.replace('END:VCARD', 'NOTE:pending\r\nEND:VCARD'));
+    const token = google.mintAccessToken(M8, 'someone@example.com');
+    client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token } }), `${google.url}/m8/feeds`, 'example.com', 25);
+    await expect(sync()).rejects.toSatisfy((e: unknown) => e instanceof GDataRefused && e.code === 'not-admin' && /Only administrators of example\.com/.test(e.message));
+    expect(local.cards.get(id)).toMatchObject({ pending: 'updated' });
+    expect(local.cards.get(id)!.vcard).toContain('NOTE:pending');
+  });
+
+  it('an unknown domain is said in words', async () => {
+    const token = google.mintAccessToken(M8);
+    client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token } }), `${google.url}/m8/feeds`, 'nowhere.example', 25);
+    await expect(sync()).rejects.toMatchObject({ code: 'unknown-domain' });
+  });
+
+  it('an import of many cards goes through the batch endpoint, 100 operations a request', async () => {
+    await sync();
+    for (let i = 0; i < 150; i++) local.create(`BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Imported ${i}\r\nN:${i};Imported;;;\r\nEMAIL:i${i}@import.example\r\nEND:VCARD\r\n`);
+    await sync();
+    expect(google.log.filter((l) => l.path.endsWith('/full/batch'))).toHaveLength(2);
+    expect(google.sharedIds()).toHaveLength(150);
+    expect([...local.cards.values()].every((c) => c.pending === '' && c.href.startsWith('/m8/feeds/contacts/example.com/full/'))).toBe(true);
+    await sync();
+    expect(local.cards.size).toBe(150);
+  });
+});
