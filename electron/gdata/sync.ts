@@ -145,7 +145,10 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   while (url !== null) {
     const page = await client.page(url);
     token ??= page.updated;
-    for (const e of page.entries) (e.deleted ? removed.push(hrefOf(e)) : changed.push(e));
+    for (const e of page.entries) {
+      if (e.deleted) removed.push(hrefOf(e));
+      else changed.push(e);
+    }
     progress({ step: 'download', done: changed.length, total: page.totalResults ?? changed.length });
     url = page.next;
   }
