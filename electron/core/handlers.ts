@@ -62,6 +62,7 @@ const schemas = {
   setGoogleClient: z.tuple([z.string().trim().min(1).max(512).regex(/^[\w.-]+$/, 'a client ID has letters, digits, dots and dashes'), z.string().max(512)]),
   signInGoogle: z.tuple([id.nullable()]),
   cancelGoogleSignIn: z.tuple([]),
+  addSharedContacts: z.tuple([z.string().trim().min(3).max(253).regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'give the Workspace domain, like example.com')]),
   loadPhoto: z.tuple([z.string().min(1).max(300), z.string().max(4096).regex(/^https?:\/\//i, 'a photo URI is http(s)')]),
 } satisfies Record<RequestName, z.ZodType>;
 
@@ -131,6 +132,10 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager): Re
     cancelGoogleSignIn: async (args) => {
       validate(schemas.cancelGoogleSignIn, args, 'cancelGoogleSignIn');
       sync.cancelGoogleSignIn();
+    },
+    addSharedContacts: async (args) => {
+      const [domain] = validate(schemas.addSharedContacts, args, 'addSharedContacts');
+      return sync.addSharedContacts(domain);
     },
     loadPhoto: async (args) => {
       const [bookId, uri] = validate(schemas.loadPhoto, args, 'loadPhoto');

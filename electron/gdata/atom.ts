@@ -228,7 +228,17 @@ export function entryToVCard(entry: AtomEntry): string {
       b.props.push({ group: null, name: 'X-GDATA-EXTENDED', params: [{ name: 'NAME', values: [attr(c, 'name') ?? ''] }], value: t(attr(c, 'value')!) });
     }
   }
+  // The photo, when there is one, by its link (loaded when shown; credentials only to its origin).
+  if (entry.photo !== null && entry.photoEtag !== null) b.props.push({ group: null, name: 'PHOTO', params: [{ name: 'VALUE', values: ['uri'] }], value: entry.photo });
   return serializeVCard({ properties: b.props });
+}
+
+/** The PHOTO value of a vCard ('' for none): how a photo change is noticed. */
+export function photoOf(vcard: string): { value: string; type: string } | null {
+  const p = parseVCard(vcard).properties.find((x) => x.name.toUpperCase() === 'PHOTO');
+  if (p === undefined) return null;
+  const type = p.params.find((x) => x.name?.toUpperCase() === 'TYPE')?.values[0];
+  return { value: p.value.trim(), type: type === undefined ? 'image/jpeg' : `image/${type.toLowerCase()}` };
 }
 
 // ---- from the vCard back to elements -------------------------------------------------------------

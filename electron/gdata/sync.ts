@@ -7,11 +7,11 @@
  * ever dropped. Incremental runs ask for what changed since the feed's last `<updated>`, deleted
  * placeholders included; after 30 days those placeholders are gone, so the run is a full listing.
  */
-import { merge, parseVCard, serializeVCard } from '../../shared/vcard';
+import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
 import { fingerprint, MassDeleteNeedsConfirmation, type SyncReport } from '../sync/engine';
 import type { LocalCard, LocalCollection, RemoteCard, SyncProgress, SyncState } from '../sync/local';
-import { entryToVCard, newEntry, patchEntry, type AtomEntry } from './atom';
+import { entryToVCard, newEntry, patchEntry, photoOf, type AtomEntry } from './atom';
 import type { GDataClient } from './client';
 
 /** Google keeps deleted placeholders this long; a longer gap means a full resync. */
@@ -30,8 +30,12 @@ export function hrefOf(entry: AtomEntry): string {
   return new URL(entry.self ?? entry.id).pathname;
 }
 
-function remoteOf(entry: AtomEntry): RemoteCard {
-  return { href: hrefOf(entry), etag: entry.etag, vcard: entryToVCard(entry) };
+/** Groups are not mapped to the directory (GData groups are per user): they stay on this computer. */
+const LOCAL_ONLY = ['CATEGORIES'];
+
+function remoteOf(entry: AtomEntry, localVcard?: string): RemoteCard {
+  const vcard = entryToVCard(entry);
+  return { href: hrefOf(entry), etag: entry.etag, vcard: localVcard === undefined ? vcard : keepLocalOnly(vcard, localVcard, LOCAL_ONLY) };
 }
 
 export async function syncSharedContacts(client: GDataClient, local: LocalCollection, opts: GDataSyncOptions = {}): Promise<SyncReport> {
@@ -88,7 +92,7 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
       const found = f === undefined ? undefined : recent.get(f);
       if (found !== undefined) {
         recent.delete(f!);
-        await local.uploaded(card.id, remoteOf(found));
+        await local.uploaded(card.id, remoteOf(found, card.vcard));
         report.uploaded++;
         tick();
         continue;
@@ -104,7 +108,7 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
       for (const [n, card] of chunk.entries()) {
         const r = results.get(String(n));
         if (r?.entry !== undefined) {
-          await local.uploaded(card.id, remoteOf(r.entry));
+          await local.uploaded(card.id, remoteOf(r.entry, card.vcard));
           report.uploaded++;
         } else if (r !== undefined && r.status >= 400 && r.status < 500) {
           await local.failed(card.id, `${r.status} ${r.reason}`.trim());
@@ -116,7 +120,7 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   } else {
     for (const card of toCreate) {
       try {
-        await local.uploaded(card.id, remoteOf(await client.create(newEntry(card.vcard))));
+        await local.uploaded(card.id, remoteOf(await client.create(newEntry(card.vcard)), card.vcard));
         report.uploaded++;
       } catch (e) {
         if (!(await refusedCard(e, card, local, report))) throw e;
@@ -164,12 +168,12 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   if (!opts.allowMassDelete && known.size >= 10 && gone.size > share * known.size) throw new MassDeleteNeedsConfirmation(gone.size, known.size);
 
   // 6. apply in batches; the state goes with the last one.
-  const fetched = changed.filter((e) => known.get(hrefOf(e)) !== e.etag).map(remoteOf);
+  const fetched = changed.filter((e) => known.get(hrefOf(e)) !== e.etag).map((e) => remoteOf(e));
   const newState: SyncState = { syncToken: token ?? state.syncToken, ctag: String(now()) };
   const deletes = [...gone];
   for (let i = 0; i < Math.max(fetched.length, 1); i += 500) {
     const last = i + 500 >= fetched.length;
-    await local.applyRemote({ upserts: fetched.slice(i, i + 500), deletes: last ? deletes : [], state: last ? newState : undefined });
+    await local.applyRemote({ upserts: fetched.slice(i, i + 500), deletes: last ? deletes : [], state: last ? newState : undefined, keepLocal: LOCAL_ONLY });
     progress({ step: 'apply', done: Math.min(i + 500, fetched.length), total: fetched.length });
   }
   report.downloaded = fetched.length;
@@ -202,7 +206,7 @@ async function recentEntries(client: GDataClient, updatedMin: string): Promise<M
 async function uploadEdit(client: GDataClient, url: string, card: LocalCard, local: LocalCollection, report: SyncReport): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await client.get(url);
-    const theirs = entryToVCard(current);
+    const theirs = keepLocalOnly(entryToVCard(current), card.base || card.vcard, LOCAL_ONLY);
     let target = card.vcard;
     if (current.etag !== card.etag) {
       const merged = merge(parseVCard(card.base || theirs), parseVCard(card.vcard), parseVCard(theirs));
@@ -215,8 +219,20 @@ async function uploadEdit(client: GDataClient, url: string, card: LocalCard, loc
       target = text;
     }
     try {
-      const stored = await client.update(current, patchEntry(current.xml, theirs, target));
-      await local.uploaded(card.id, remoteOf(stored));
+      let stored = await client.update(current, patchEntry(current.xml, theirs, target));
+      // The photo has its own link: set or removed there, with its own If-Match.
+      const was = photoOf(theirs);
+      const now = photoOf(target);
+      if (now === null && was !== null) {
+        await client.deletePhoto(stored);
+        stored = await client.get(url);
+      } else if (now !== null && now.value !== was?.value && !/^https?:/i.test(now.value)) {
+        const bytes = /^data:/i.test(now.value) ? Buffer.from(now.value.replace(/^data:[^,]*,/, ''), 'base64') : Buffer.from(now.value.replace(/\s+/g, ''), 'base64');
+        const type = /^data:([^;,]+)/i.exec(now.value)?.[1] ?? now.type;
+        await client.setPhoto(stored, type, new Uint8Array(bytes));
+        stored = await client.get(url);
+      }
+      await local.uploaded(card.id, remoteOf(stored, target));
       return true;
     } catch (e) {
       if (e instanceof PreconditionFailed && attempt === 0) continue;

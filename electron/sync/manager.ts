@@ -19,6 +19,8 @@ import { NS } from '../dav/xml';
 import type { StorePort } from '../core/store-port';
 import type { Platform } from '../platform/platform';
 import { AccountStore } from './accounts';
+import { GDataClient, GDataRefused } from '../gdata/client';
+import { syncSharedContacts } from '../gdata/sync';
 import { MassDeleteNeedsConfirmation, syncAddressBook } from './engine';
 import { GOOGLE, STANDARD, type ServerProfile } from './profiles';
 import { storeCollection } from './store-collection';
@@ -183,7 +185,7 @@ export class SyncManager {
   async remove(accountId: string): Promise<void> {
     this.clearRetry(accountId);
     const account = this.accounts.list().find((a) => a.id === accountId);
-    if (account?.kind === 'google') {
+    if (account !== undefined && account.kind !== 'carddav') {
       // Sign-out: Google forgets the grant. Failing that (offline), the local copy goes anyway.
       try {
         const auth = await this.googleAuth();
@@ -289,7 +291,7 @@ export class SyncManager {
     let result: SignInResult;
     try {
       result = await auth.signIn({
-        scopes: [GOOGLE_SCOPES.carddav],
+        scopes: [existing?.kind === 'gdata' ? GOOGLE_SCOPES.sharedContacts : GOOGLE_SCOPES.carddav],
         loginHint: existing?.user,
         timeoutMs: this.opts.google?.signInTimeoutMs,
         open: (url) => this.opts.platform.openExternal(url),
@@ -347,6 +349,70 @@ export class SyncManager {
   }
 
   /**
+   * Add a Workspace domain's shared contacts: a Google sign-in asking for the shared-contacts scope
+   * (an existing Google account is offered, and keeps what it granted: incremental consent), then a
+   * first look at the directory, so a user who is not an administrator hears it now, not later.
+   */
+  async addSharedContacts(domain: string): Promise<AccountInfo> {
+    const name = domain.trim().toLowerCase();
+    this.signInWait?.cancel();
+    const auth = await this.googleAuth();
+    const hint = this.accounts.list().find((a) => a.kind === 'google' && a.user.endsWith(`@${name}`))?.user;
+    let result: SignInResult;
+    try {
+      result = await auth.signIn({
+        scopes: [GOOGLE_SCOPES.sharedContacts],
+        ...(hint !== undefined ? { loginHint: hint } : {}),
+        timeoutMs: this.opts.google?.signInTimeoutMs,
+        open: (url) => this.opts.platform.openExternal(url),
+        onCancel: (cancel) => (this.signInWait = { cancel }),
+      });
+    } catch (e) {
+      throw toUserError(e);
+    } finally {
+      this.signInWait = null;
+    }
+    let current = result.tokens;
+    const source = new TokenSource(auth, current, async (t) => {
+      current = t;
+    });
+    const client = this.sharedClient(name, source);
+    try {
+      await client.page(client.firstPage(null).replace(/max-results=\d+/, 'max-results=1'));
+    } catch (e) {
+      await auth.revoke(current).catch(() => {});
+      throw toUserError(e);
+    }
+    const twin = this.accounts.list().find((a) => a.kind === 'gdata' && a.domain === name && a.user.toLowerCase() === result.email.toLowerCase());
+    if (twin !== undefined) {
+      await this.accounts.setSecret(twin.id, JSON.stringify(current));
+      void this.sync(twin.id);
+      return twin;
+    }
+    const id = globalThis.crypto.randomUUID();
+    const info: AccountInfo = {
+      id,
+      kind: 'gdata',
+      domain: name,
+      serverUrl: this.endpoints().sharedContacts,
+      user: result.email,
+      allowInsecure: false,
+      intervalMinutes: this.opts.intervalMinutes ?? 15,
+      books: [{ id: bookIdFor(id, client.feedUrl), url: client.feedUrl, name }],
+      available: [{ url: client.feedUrl, name }],
+    };
+    await this.accounts.add(info, JSON.stringify(current));
+    for (const b of info.books) await this.opts.store.request('ensureBook', b.id, b.name);
+    void this.sync(id);
+    return info;
+  }
+
+  private sharedClient(domain: string, source: TokenSource): GDataClient {
+    const http = new DavHttp({ auth: { kind: 'bearer', token: () => source.accessToken(), refresh: () => source.forceRefresh() }, fetch: this.opts.fetch, maxResponseBytes: 10 * 1024 * 1024 + 65_536 });
+    return new GDataClient(http, this.endpoints().sharedContacts, domain);
+  }
+
+  /**
    * A photo given as a URI (Google gives `lh3.googleusercontent.com` links), loaded when the window
    * shows it. Credentials go only to the address book's own origin; any other host gets a plain
    * request. Images only, at most 5 MB, https (or loopback http).
@@ -363,7 +429,7 @@ export class SyncManager {
       const headers: Record<string, string> = {};
       if (account !== undefined && book !== undefined && new URL(book.url).origin === url.origin) {
         const secret = await this.accounts.password(account.id);
-        if (account.kind === 'google') {
+        if (account.kind !== 'carddav') {
           const source = new TokenSource(await this.googleAuth(), JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
           headers.Authorization = `Bearer ${await source.accessToken()}`;
         } else {
@@ -388,7 +454,7 @@ export class SyncManager {
   /** How this account's requests are made, and how its server departs from the RFCs. */
   private async connection(account: AccountInfo): Promise<{ client: CardDavClient; profile: ServerProfile }> {
     const secret = await this.accounts.password(account.id);
-    if (account.kind !== 'google') return { client: this.client(account, secret), profile: STANDARD };
+    if (account.kind === 'carddav') return { client: this.client(account, secret), profile: STANDARD };
     const auth = await this.googleAuth();
     const source = new TokenSource(auth, JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
     return { client: this.bearerClient(source), profile: GOOGLE };
@@ -450,14 +516,24 @@ export class SyncManager {
       status({ phase: 'syncing', message: '', progress });
     };
     try {
-      const { client, profile } = await this.connection(account);
-      const current = profile === GOOGLE ? await this.rediscover(account, client) : account;
       let restored = 0;
       let refused = 0;
-      for (const book of current.books) {
-        const r = await syncAddressBook(client, book.url, storeCollection(this.opts.store, book.id), { log: this.opts.log, onProgress, allowMassDelete, profile });
-        restored += r.restored;
-        refused += r.failed;
+      if (account.kind === 'gdata') {
+        const source = new TokenSource(await this.googleAuth(), JSON.parse(await this.accounts.password(account.id)) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
+        const client = this.sharedClient(account.domain ?? '', source);
+        for (const book of account.books) {
+          const r = await syncSharedContacts(client, storeCollection(this.opts.store, book.id), { log: this.opts.log, onProgress, allowMassDelete });
+          restored += r.restored;
+          refused += r.failed;
+        }
+      } else {
+        const { client, profile } = await this.connection(account);
+        const current = profile === GOOGLE ? await this.rediscover(account, client) : account;
+        for (const book of current.books) {
+          const r = await syncAddressBook(client, book.url, storeCollection(this.opts.store, book.id), { log: this.opts.log, onProgress, allowMassDelete, profile });
+          restored += r.restored;
+          refused += r.failed;
+        }
       }
       this.failures.delete(accountId);
       // What the user should know even though the run succeeded (worded by the window).
@@ -481,8 +557,8 @@ export class SyncManager {
         );
         return status({ phase: e instanceof NetworkError ? 'offline' : 'error', message: err.message, code: err.code, action: 'retry', retryIn: wait });
       }
-      const google = account.kind === 'google';
-      const action = e instanceof SignInRequired || (google && e instanceof Unauthorized) ? ('sign-in' as const) : e instanceof Unauthorized || e instanceof Forbidden ? ('edit-account' as const) : undefined;
+      const google = account.kind !== 'carddav';
+      const action = e instanceof SignInRequired || (google && e instanceof Unauthorized) || (e instanceof GDataRefused && e.code === 'not-admin') ? ('sign-in' as const) : e instanceof Unauthorized || e instanceof Forbidden ? ('edit-account' as const) : undefined;
       return status({ phase: 'error', message: err.message, code: err.code, ...(action !== undefined ? { action } : {}) });
     }
   }
@@ -525,6 +601,7 @@ async function googleBooks(client: CardDavClient, wellKnown: string): Promise<Se
 /** A failure in words the user can act on, as a transferable error. */
 export function toUserError(e: unknown): CardinalError {
   if (e instanceof CardinalError) return e;
+  if (e instanceof GDataRefused) return new CardinalError(e.code === 'unknown-domain' ? 'not-found' : 'forbidden', e.message);
   if (e instanceof SignInRequired) return new CardinalError('unauthorized', 'Google no longer accepts this sign-in. Sign in again; your contacts and unsent changes are kept.');
   if (e instanceof SignInCancelled) return new CardinalError('cancelled', `Google sign-in stopped: ${e.message}.`);
   if (e instanceof SignInRefused) return new CardinalError('forbidden', `Google sign-in failed: ${e.message}.`);

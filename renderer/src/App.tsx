@@ -106,7 +106,7 @@ function AddressBook() {
     const load = () =>
       void window.cardinal
         .listAccounts()
-        .then((list) => setGoogleBooks(new Set(list.filter((a) => a.kind === 'google').flatMap((a) => a.books.map((b) => b.id)))))
+        .then((list) => setGoogleBooks(new Set(list.filter((a) => a.kind !== 'carddav').flatMap((a) => a.books.map((b) => b.id)))))
         .catch(() => {});
     load();
     return window.cardinal.onSyncStatus(load);

@@ -28,6 +28,7 @@ export function createCardinalApi(t: Transport): CardinalApi {
     setGoogleClient: (clientId, clientSecret) => call(t, 'setGoogleClient', [clientId, clientSecret]),
     signInGoogle: (accountId) => call(t, 'signInGoogle', [accountId]),
     cancelGoogleSignIn: () => call(t, 'cancelGoogleSignIn', []),
+    addSharedContacts: (domain) => call(t, 'addSharedContacts', [domain]),
     loadPhoto: (bookId, uri) => call(t, 'loadPhoto', [bookId, uri]),
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
     onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),

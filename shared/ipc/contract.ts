@@ -61,6 +61,8 @@ export interface Requests {
   signInGoogle: { args: [accountId: string | null]; result: AccountInfo };
   /** Stop waiting for the browser. */
   cancelGoogleSignIn: { args: []; result: void };
+  /** Add a Workspace domain's shared contacts (a Google sign-in with the shared-contacts scope). */
+  addSharedContacts: { args: [domain: string]; result: AccountInfo };
   /** A contact's photo given as an http(s) URI, fetched by the main process (credentials only to the
    * address book's own origin), as a data: URI; null when it cannot be had. */
   loadPhoto: { args: [bookId: string, uri: string]; result: string | null };
@@ -124,6 +126,7 @@ export interface CardinalApi {
   setGoogleClient(clientId: string, clientSecret: string): Promise<GoogleSetup>;
   signInGoogle(accountId: string | null): Promise<AccountInfo>;
   cancelGoogleSignIn(): Promise<void>;
+  addSharedContacts(domain: string): Promise<AccountInfo>;
   loadPhoto(bookId: string, uri: string): Promise<string | null>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;

@@ -62,8 +62,11 @@ export interface ServerBook {
 
 export interface AccountInfo {
   readonly id: string;
-  /** A CardDAV server with a password, or Google (OAuth 2.0, Google's CardDAV). */
-  readonly kind: 'carddav' | 'google';
+  /** A CardDAV server with a password, Google (OAuth 2.0, Google's CardDAV), or a Workspace
+   * domain's shared contacts (OAuth 2.0, the GData Domain Shared Contacts API). */
+  readonly kind: 'carddav' | 'google' | 'gdata';
+  /** The Workspace domain (kind `gdata`). */
+  readonly domain?: string;
   /** What the user typed (a URL, or an e-mail address for RFC 6764 discovery); Google: the
    * well-known CardDAV URL. */
   readonly serverUrl: string;

@@ -64,3 +64,33 @@ test('sign in with Google in a second page, sync, find a contact, edit it, and s
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => google.card('seed0')?.vcard ?? '', { timeout: 30_000 }).toContain('TITLE:Rear Admiral');
 });
+
+test('add the Workspace directory, find a supplier by search, edit it, and see the change on the server', async ({ app }) => {
+  test.skip(app.harness === null, 'the fake Google runs beside the harness');
+  const { page, harness } = app;
+  google.sharedPut('acme', '<gd:name><gd:fullName>Acme Supplies</gd:fullName></gd:name><gd:email rel="http://schemas.google.com/g/2005#work" address="sales@acme.example"/><gd:extendedProperty name="erp-id" value="A-17"/>');
+  google.sharedPut('globex', '<gd:name><gd:fullName>Globex Corporation</gd:fullName></gd:name>');
+  await page.getByRole('button', { name: 'Add Workspace shared contacts…' }).click();
+  await page.getByLabel('Workspace domain').fill(google.domain);
+  await page.getByRole('button', { name: 'Sign in with Google' }).click();
+  const isShared = (u: string) => u.startsWith(`${google.url}/o/oauth2/v2/auth`) && new URL(u).searchParams.get('scope')!.includes('https://www.google.com/m8/feeds');
+  await expect.poll(() => harness!.platform.opened.find(isShared)).toBeTruthy();
+  const consent = await page.context().newPage();
+  await consent.goto(harness!.platform.opened.find(isShared)!);
+  await consent.getByRole('button', { name: 'Allow' }).click();
+  await expect(consent.getByText('You can close this tab')).toBeVisible();
+  await consent.close();
+
+  await expect(page.getByTestId('account')).toContainText(`Google Workspace ${google.domain}`);
+  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+  await page.getByRole('navigation').getByRole('button', { name: google.domain, exact: true }).click();
+  await expect(page.getByText('2 contacts', { exact: true })).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search contacts' }).fill('acme');
+  await contactList(page).getByRole('option').first().click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await field(page, 'Job title').fill('Preferred supplier');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => google.shared('acme')?.children ?? '', { timeout: 30_000 }).toContain('<gd:orgTitle>Preferred supplier</gd:orgTitle>');
+  // What the window does not model went back untouched.
+  expect(google.shared('acme')!.children).toContain('<gd:extendedProperty name="erp-id" value="A-17"/>');
+});

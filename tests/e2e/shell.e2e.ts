@@ -22,6 +22,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
   });
   expect(shape.keys).toEqual([
     'addCardDavAccount',
+    'addSharedContacts',
     'cancelGoogleSignIn',
     'confirmDeletions',
     'discoverCardDav',

@@ -85,6 +85,28 @@ describe('Domain Shared Contacts (fake API)', () => {
     expect(local.cards.get(id)).toMatchObject({ pending: '' });
   });
 
+  it('changed between our GET and our PUT: 412, then fetched again, merged, and stored', async () => {
+    google.sharedPut('r', person('Rosalind', 'Franklin'));
+    await sync();
+    const [id, c] = [...local.cards.entries()][0]!;
+    const token = google.mintAccessToken(M8);
+    let raced = false;
+    const racing: typeof fetch = async (input, init) => {
+      if (init?.method === 'PUT' && !raced) {
+        raced = true; // another administrator saves right before us
+        google.sharedPut('r', person('Rosalind', 'Franklin', '<gd:phoneNumber rel="http://schemas.google.com/g/2005#work">+44 1223 0</gd:phoneNumber>'));
+      }
+      return fetch(input, init);
+    };
+    client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: racing }), `${google.url}/m8/feeds`, 'example.com', 25);
+    local.edit(id, c.vcard.replace('END:VCARD', 'NOTE:Photo 51\r\nEND:VCARD'));
+    await sync();
+    expect(google.log.filter((l) => l.method === 'PUT').map((l) => l.status)).toEqual([412, 200]);
+    const stored = google.shared('r')!.children;
+    expect(stored).toContain('+44 1223 0');
+    expect(stored).toContain('Photo 51');
+  });
+
   it('a delete here removes the entry; a delete there removes the row', async () => {
     google.sharedPut('g', person('Gauss', 'Carl'));
     google.sharedPut('h', person('Hilbert', 'David'));
@@ -108,6 +130,22 @@ describe('Domain Shared Contacts (fake API)', () => {
     await expect(client.deletePhoto({ ...withPhoto, photoEtag: '"stale"' })).rejects.toMatchObject({ status: 412 });
     await client.deletePhoto(withPhoto);
     expect(google.shared('p')!.photo).toBe(false);
+  });
+
+  it('a photo set and removed in the editor goes to the photo link; the view shows it by its link', async () => {
+    google.sharedPut('v', person('Vera', 'Photo'));
+    await sync();
+    const [id, c] = [...local.cards.entries()][0]!;
+    expect(c.vcard).not.toContain('PHOTO');
+    local.edit(id, c.vcard.replace('END:VCARD', 'PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo=\r\nEND:VCARD'));
+    await sync();
+    expect(google.shared('v')!.photo).toBe(true);
+    const after = local.cards.get(id)!;
+    expect(after.vcard).toMatch(/PHOTO;VALUE=uri:http:\/\/127\.0\.0\.1:\d+\/m8\/feeds\/photos\/media\/example\.com\/v/);
+    local.edit(id, after.vcard.replace(/^PHOTO.*\r?\n/m, ''));
+    await sync();
+    expect(google.shared('v')!.photo).toBe(false);
+    expect(local.cards.get(id)).toMatchObject({ pending: '' });
   });
 
   it('after a 31-day gap the run is a full listing: no duplicate, no ghost', async () => {

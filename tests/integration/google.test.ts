@@ -397,6 +397,32 @@ describe('Google accounts (fake Google)', () => {
     }
   });
 
+  it('Workspace shared contacts: signs in with the shared-contacts scope and syncs the directory into a book named after the domain', async () => {
+    await start();
+    google.sharedPut('w1', '<gd:name><gd:fullName>Acme Supplies</gd:fullName></gd:name><gd:email rel="http://schemas.google.com/g/2005#work" address="sales@acme.example"/>');
+    let scope = '';
+    browser = async (url) => {
+      scope = new URL(url).searchParams.get('scope') ?? '';
+      await fetch(await google.approve(url));
+    };
+    const { m, index } = await setup();
+    const account = await m.addSharedContacts('Example.com');
+    expect(scope.split(' ')).toContain('https://www.google.com/m8/feeds');
+    expect(scope.split(' ')).not.toContain('https://www.googleapis.com/auth/carddav');
+    expect(account).toMatchObject({ kind: 'gdata', domain: 'example.com', books: [{ name: 'example.com' }] });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(index.query('acme', account.books[0]!.id).map((r) => r.displayName)).toEqual(['Acme Supplies']);
+  });
+
+  it('Workspace shared contacts for someone who is not an administrator: refused in words, no account', async () => {
+    await start();
+    google.admins.clear();
+    const { m } = await setup();
+    await expect(m.addSharedContacts('example.com')).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Only administrators of example\.com/) });
+    expect(m.accounts.list()).toEqual([]);
+    expect(google.log.some((l) => l.path === '/revoke')).toBe(true);
+  });
+
   it('sign-out revokes the grant at Google and removes the local copies', async () => {
     await start();
     google.put('o1', card('o1', 'Lynn Conway'));

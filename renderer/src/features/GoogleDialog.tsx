@@ -3,11 +3,11 @@ import type { GoogleSetup } from '../../../shared/sync/types';
 import { useServices } from '../services';
 
 /**
- * Add a Google account: sign-in happens in the system browser; this dialog waits for it (with a
- * Cancel that stops the wait). Where no OAuth client is configured, the user enters their own
- * "Desktop app" client first (the README says how to make one).
+ * Add a Google account, or (`shared`) a Workspace domain's shared contacts: sign-in happens in the
+ * system browser; this dialog waits for it (with a Cancel that stops the wait). Where no OAuth
+ * client is configured, the user enters their own "Desktop app" client first (the README says how).
  */
-export function GoogleDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+export function GoogleDialog({ onClose, onSaved, shared = false }: { onClose: () => void; onSaved: () => void; shared?: boolean }) {
   const { t } = useServices();
   const id = useId();
   const [setup, setSetup] = useState<GoogleSetup | null>(null);
@@ -15,6 +15,7 @@ export function GoogleDialog({ onClose, onSaved }: { onClose: () => void; onSave
   const [clientSecret, setClientSecret] = useState('');
   const [ownClient, setOwnClient] = useState(false);
   const [waiting, setWaiting] = useState(false);
+  const [domain, setDomain] = useState('');
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -30,7 +31,8 @@ export function GoogleDialog({ onClose, onSaved }: { onClose: () => void; onSave
     try {
       if (ownClient) setSetup(await window.cardinal.setGoogleClient(clientId.trim(), clientSecret.trim()));
       setWaiting(true);
-      await window.cardinal.signInGoogle(null);
+      if (shared) await window.cardinal.addSharedContacts(domain.trim());
+      else await window.cardinal.signInGoogle(null);
       onSaved();
       onClose();
     } catch (e) {
@@ -43,7 +45,7 @@ export function GoogleDialog({ onClose, onSaved }: { onClose: () => void; onSave
     if (waiting) void window.cardinal.cancelGoogleSignIn();
     onClose();
   };
-  const canSignIn = setup !== null && !waiting && (!ownClient ? setup.configured : clientId.trim() !== '');
+  const canSignIn = setup !== null && !waiting && (!ownClient ? setup.configured : clientId.trim() !== '') && (!shared || /^[^.\s]+(\.[^.\s]+)+$/.test(domain.trim()));
 
   return (
     <div className="dialog-backdrop">
@@ -57,8 +59,14 @@ export function GoogleDialog({ onClose, onSaved }: { onClose: () => void; onSave
           void signIn();
         }}
       >
-        <h2 id={`${id}-title`}>{t('google.title')}</h2>
-        <p>{t('google.explain')}</p>
+        <h2 id={`${id}-title`}>{shared ? t('shared.title') : t('google.title')}</h2>
+        <p>{shared ? t('shared.explain') : t('google.explain')}</p>
+        {shared ? (
+          <div className="form-field">
+            <label htmlFor={`${id}-domain`}>{t('shared.domain')}</label>
+            <input id={`${id}-domain`} value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="example.com" spellCheck={false} dir="ltr" autoComplete="off" />
+          </div>
+        ) : null}
         {error !== null ? (
           <p className="form-errors" role="alert">
             {error}

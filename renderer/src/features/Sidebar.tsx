@@ -12,7 +12,7 @@ export function Sidebar({ onImportFiles, onExport, exportCount }: { onImportFile
   const { t, repo } = useServices();
   const [books, setBooks] = useState<BookRow[]>([]);
   const [accounts, setAccounts] = useState<AccountInfo[]>([]);
-  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'google' } | { kind: 'edit'; account: AccountInfo } | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'google' } | { kind: 'shared' } | { kind: 'edit'; account: AccountInfo } | null>(null);
   const [statuses, setStatuses] = useState<ReadonlyMap<string, SyncStatus>>(new Map());
   const refreshBooks = useCallback(() => {
     void repo.books().then((b) => setBooks(b.filter((x) => x.id !== LOCAL_BOOK_ID)));
@@ -64,12 +64,15 @@ export function Sidebar({ onImportFiles, onExport, exportCount }: { onImportFile
         <button type="button" onClick={() => setDialog({ kind: 'google' })}>
           {t('google.add')}
         </button>
+        <button type="button" onClick={() => setDialog({ kind: 'shared' })}>
+          {t('shared.add')}
+        </button>
         <button type="button" onClick={() => setDialog({ kind: 'add' })}>
           {t('account.add')}
         </button>
       </div>
-      {dialog?.kind === 'google' ? <GoogleDialog onClose={() => setDialog(null)} onSaved={refreshBooks} /> : null}
-      {dialog !== null && dialog.kind !== 'google' ? <AccountDialog account={dialog.kind === 'edit' ? dialog.account : undefined} onClose={() => setDialog(null)} onSaved={refreshBooks} /> : null}
+      {dialog?.kind === 'google' || dialog?.kind === 'shared' ? <GoogleDialog shared={dialog.kind === 'shared'} onClose={() => setDialog(null)} onSaved={refreshBooks} /> : null}
+      {dialog?.kind === 'add' || dialog?.kind === 'edit' ? <AccountDialog account={dialog.kind === 'edit' ? dialog.account : undefined} onClose={() => setDialog(null)} onSaved={refreshBooks} /> : null}
       <div className="sidebar-actions">
         <button type="button" onClick={() => fileInput.current?.click()}>
           {t('action.import')}
@@ -118,6 +121,7 @@ function AccountPanel({ account, status, onEdit, onRemoved }: { account: Account
   );
   const host = (() => {
     if (account.kind === 'google') return 'Google';
+    if (account.kind === 'gdata') return `Google Workspace ${account.domain ?? ''}`.trim();
     try {
       return new URL(account.serverUrl).host;
     } catch {
