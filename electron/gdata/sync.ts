@@ -11,7 +11,7 @@ import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/v
 import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
 import { fingerprint, MassDeleteNeedsConfirmation, type SyncReport } from '../sync/engine';
 import type { LocalCard, LocalCollection, RemoteCard, SyncProgress, SyncState } from '../sync/local';
-import { entryToVCard, newEntry, patchEntry, photoOf, type AtomEntry } from './atom';
+import { entryToVCard, newEntry, parseEntry, patchEntry, photoOf, type AtomEntry } from './atom';
 import type { GDataClient } from './client';
 
 /** Google keeps deleted placeholders this long; a longer gap means a full resync. */
@@ -35,7 +35,7 @@ const LOCAL_ONLY = ['CATEGORIES'];
 
 function remoteOf(entry: AtomEntry, localVcard?: string): RemoteCard {
   const vcard = entryToVCard(entry);
-  return { href: hrefOf(entry), etag: entry.etag, vcard: localVcard === undefined ? vcard : keepLocalOnly(vcard, localVcard, LOCAL_ONLY) };
+  return { href: hrefOf(entry), etag: entry.etag, vcard: localVcard === undefined ? vcard : keepLocalOnly(vcard, localVcard, LOCAL_ONLY), source: entry.xml };
 }
 
 export async function syncSharedContacts(client: GDataClient, local: LocalCollection, opts: GDataSyncOptions = {}): Promise<SyncReport> {
@@ -199,13 +199,15 @@ async function recentEntries(client: GDataClient, updatedMin: string): Promise<M
 }
 
 /**
- * The entry as it stands now, changed as the user changed it: merged three ways first when the
- * server moved on, then PUT with If-Match; a 412 (changed in between) merges once more. Returns
- * false when the card waits for the user.
+ * The entry as received, changed as the user changed it, PUT with If-Match (one request). When the
+ * server moved on (412), the entry as it stands now is fetched, both sides merged three ways, and
+ * that is sent (a further 412 once more). Returns false when the card waits for the user.
  */
 async function uploadEdit(client: GDataClient, url: string, card: LocalCard, local: LocalCollection, report: SyncReport): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const current = await client.get(url);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // First from the entry kept as received; after a 412 (or without one kept), from the server's.
+    const kept = attempt === 0 && card.source !== undefined ? readKept(card.source) : null;
+    const current = kept !== null && kept.etag === card.etag ? kept : await client.get(url);
     const theirs = keepLocalOnly(entryToVCard(current), card.base || card.vcard, LOCAL_ONLY);
     let target = card.vcard;
     if (current.etag !== card.etag) {
@@ -235,11 +237,19 @@ async function uploadEdit(client: GDataClient, url: string, card: LocalCard, loc
       await local.uploaded(card.id, remoteOf(stored, target));
       return true;
     } catch (e) {
-      if (e instanceof PreconditionFailed && attempt === 0) continue;
+      if (e instanceof PreconditionFailed && attempt < 2) continue;
       throw e;
     }
   }
   throw new PreconditionFailed('the entry kept changing on the server', 412, url);
+}
+
+function readKept(source: string): AtomEntry | null {
+  try {
+    return parseEntry(source);
+  } catch {
+    return null; // unreadable: the server's current entry is fetched instead
+  }
 }
 
 /** One card refused (a 4xx other than 401/403/429): marked and kept; the rest go on. */

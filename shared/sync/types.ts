@@ -18,6 +18,8 @@ export interface LocalCard {
    * the server (by UID) before sending it again, so a retry never makes a duplicate.
    */
   readonly attempted?: boolean;
+  /** The server's representation of the version `etag` names, as received (see RemoteCard). */
+  readonly source?: string;
 }
 
 export interface SyncState {
@@ -37,6 +39,9 @@ export interface RemoteCard {
   readonly href: string;
   readonly etag: string;
   readonly vcard: string;
+  /** The server's own representation, kept as received (GData: the Atom entry, whose elements
+   * the vCard does not show must go back unchanged). */
+  readonly source?: string;
 }
 
 export interface RemoteBatch {

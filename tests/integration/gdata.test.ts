@@ -63,7 +63,10 @@ describe('Domain Shared Contacts (fake API)', () => {
     await sync();
     const [id, c] = [...local.cards.entries()][0]!;
     local.edit(id, c.vcard.replace(/^TITLE:.*\r?\n/m, '').replace('END:VCARD', 'TITLE:Professor\r\nEND:VCARD'));
+    google.log.length = 0;
     await sync();
+    // The edit starts from the entry kept as received: one PUT, no GET of the entry first.
+    expect(google.log.filter((l) => l.path.endsWith('/full/e') || /\/full\/e\/\d+$/.test(l.path)).map((l) => l.method)).toEqual(['PUT']);
     const put = google.lastPut();
     expect(put).toContain(unmodeled);
     expect(put).toContain('<gd:orgTitle>Professor</gd:orgTitle>');

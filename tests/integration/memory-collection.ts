@@ -26,7 +26,7 @@ export class MemoryCollection implements LocalCollection {
       const existing = index.get(r.href);
       const id = existing?.id ?? `local-${this.next++}`;
       const vcard = existing !== undefined && batch.keepLocal !== undefined ? keepLocalOnly(r.vcard, existing.vcard, batch.keepLocal) : r.vcard;
-      this.cards.set(id, { id, href: r.href, etag: r.etag, vcard, base: vcard, pending: '' });
+      this.cards.set(id, { id, href: r.href, etag: r.etag, vcard, base: vcard, pending: '', ...(r.source !== undefined ? { source: r.source } : {}) });
     }
     for (const href of batch.deletes) {
       const existing = index.get(href);
@@ -38,7 +38,7 @@ export class MemoryCollection implements LocalCollection {
     for (const id of ids) this.cards.set(id, { ...this.cards.get(id)!, attempted: true });
   }
   async uploaded(id: string, remote: RemoteCard) {
-    this.cards.set(id, { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, pending: '' });
+    this.cards.set(id, { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, pending: '', ...(remote.source !== undefined ? { source: remote.source } : {}) });
   }
   async deleted(id: string) {
     this.cards.delete(id);
@@ -55,7 +55,7 @@ export class MemoryCollection implements LocalCollection {
   /** A local edit, as the store writes it: the new text with a pending mark. */
   edit(id: string, vcard: string, pending: LocalCard['pending'] = 'updated') {
     const c = this.cards.get(id);
-    this.cards.set(id, { id, href: c?.href ?? '', etag: c?.etag ?? '', base: c?.base ?? '', vcard, pending: c?.pending === 'created' ? 'created' : pending });
+    this.cards.set(id, { id, href: c?.href ?? '', etag: c?.etag ?? '', base: c?.base ?? '', vcard, pending: c?.pending === 'created' ? 'created' : pending, ...(c?.source !== undefined ? { source: c.source } : {}) });
   }
   create(vcard: string): string {
     const id = `local-${this.next++}`;

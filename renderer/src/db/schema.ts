@@ -57,6 +57,8 @@ export interface CardRow {
   remote?: string;
   /** A create was sent; its answer may have been lost. */
   attempted?: boolean;
+  /** The server's own representation as received (GData: the Atom entry), the base of its edits. */
+  source?: string;
 }
 
 export interface MetaRow {

@@ -14,7 +14,7 @@ function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: Cont
   const card = parseVCard(remote.vcard);
   return {
     row: { id, bookId, ...deriveListFields(card), favorite: previous?.favorite ?? 0, pending: '', updatedAt: Date.now() },
-    card: { id, bookId, vcard: serializeVCard(card), base: remote.vcard, href: remote.href, etag: remote.etag },
+    card: { id, bookId, vcard: serializeVCard(card), base: remote.vcard, href: remote.href, etag: remote.etag, ...(remote.source !== undefined ? { source: remote.source } : {}) },
   };
 }
 
@@ -50,7 +50,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       return rows.flatMap((r, i) => {
         const c = cards[i];
         // A card waiting for the user's decision is not uploaded until it is decided.
-        return c === undefined || (c.conflicts !== undefined && r.pending !== 'deleted') ? [] : [{ id: r.id, href: c.href, etag: c.etag, vcard: c.vcard, base: c.base, pending: r.pending, attempted: c.attempted === true }];
+        return c === undefined || (c.conflicts !== undefined && r.pending !== 'deleted') ? [] : [{ id: r.id, href: c.href, etag: c.etag, vcard: c.vcard, base: c.base, pending: r.pending, attempted: c.attempted === true, ...(c.source !== undefined ? { source: c.source } : {}) }];
       });
     },
     knownEtags: async (bookId) => {
