@@ -36,7 +36,8 @@ export function gdataError(e: unknown, domain: string): unknown {
   if (/quota exceeded|too many requests|rate limit/i.test(body) && (e.status === 403 || e.status === 429 || e.status === 503)) {
     return new ServiceUnavailable(`Google’s quota for this client is used up for now (${e.status})`, e.status, e.url, e instanceof ServiceUnavailable ? e.retryAfter : null);
   }
-  if ((e instanceof NotFound || e instanceof Forbidden) && /domain|invalid.*feed|not.*found/i.test(body) && e.url.includes('/m8/feeds/contacts/')) {
+  // Only the feed itself: a 404 on one entry means that entry is gone, not the domain.
+  if ((e instanceof NotFound || e instanceof Forbidden) && /domain|invalid.*feed|not.*found/i.test(body) && /\/contacts\/[^/]+\/full(\/batch)?(\?|$)/.test(e.url)) {
     return new GDataRefused('unknown-domain', `Google does not know the domain ${domain}, or it has no shared contacts.`);
   }
   return e;

@@ -119,6 +119,12 @@ describe('Domain Shared Contacts (fake API)', () => {
     await sync();
     expect(google.shared('g')!.deleted).toBe(true);
     expect(names()).toEqual(['Hilbert David']);
+    // Deleted here while another client deleted it there: done, no error.
+    const [hid] = [...local.cards.entries()][0]!;
+    local.cards.set(hid, { ...local.cards.get(hid)!, pending: 'deleted' });
+    google.sharedDelete('h');
+    await sync();
+    expect(local.cards.size).toBe(0);
   });
 
   it('photos: set, read and removed, each with If-Match', async () => {

@@ -21,6 +21,11 @@ describe('Google’s refusals of the shared contacts feed, in words', () => {
   it('an unknown domain', () => {
     expect(err(404, 'Domain not found')).toBeInstanceOf(GDataRefused);
   });
+  it('a 404 on one entry is that entry gone, not an unknown domain', () => {
+    const e = gdataError(errorForStatus(404, `${url}/c9012de`, new Headers(), 'Contact not found.'), 'example.com');
+    expect(e).not.toBeInstanceOf(GDataRefused);
+  });
+
   it('anything else passes through as it was', () => {
     expect(err(500, 'boom')).not.toBeInstanceOf(GDataRefused);
   });
