@@ -10,6 +10,7 @@ import { isExternalUrlAllowed } from '../../shared/urls';
 import type { Platform } from '../platform/platform';
 import { isDiscoveryInput } from '../dav/discovery';
 import type { SyncManager } from '../sync/manager';
+import { OpenedFileQueue } from './open-files';
 
 export type RequestHandlers = {
   [K in RequestName]: (args: readonly unknown[]) => Promise<Requests[K]['result']>;
@@ -62,11 +63,12 @@ const schemas = {
   setGoogleClient: z.tuple([z.string().trim().min(1).max(512).regex(/^[\w.-]+$/, 'a client ID has letters, digits, dots and dashes'), z.string().max(512)]),
   signInGoogle: z.tuple([id.nullable()]),
   cancelGoogleSignIn: z.tuple([]),
+  takeOpenedFiles: z.tuple([]),
   addSharedContacts: z.tuple([z.string().trim().min(3).max(253).regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'give the Workspace domain, like example.com')]),
   loadPhoto: z.tuple([z.string().min(1).max(300), z.string().max(4096).regex(/^https?:\/\//i, 'a photo URI is http(s)')]),
 } satisfies Record<RequestName, z.ZodType>;
 
-export function createRequestHandlers(platform: Platform, sync: SyncManager): RequestHandlers {
+export function createRequestHandlers(platform: Platform, sync: SyncManager, opened: OpenedFileQueue = new OpenedFileQueue(() => {})): RequestHandlers {
   return {
     getAppInfo: async (args): Promise<AppInfo> => {
       validate(schemas.getAppInfo, args, 'getAppInfo');
@@ -132,6 +134,10 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager): Re
     cancelGoogleSignIn: async (args) => {
       validate(schemas.cancelGoogleSignIn, args, 'cancelGoogleSignIn');
       sync.cancelGoogleSignIn();
+    },
+    takeOpenedFiles: async (args) => {
+      validate(schemas.takeOpenedFiles, args, 'takeOpenedFiles');
+      return opened.take();
     },
     addSharedContacts: async (args) => {
       const [domain] = validate(schemas.addSharedContacts, args, 'addSharedContacts');

@@ -2,15 +2,18 @@
  * The Electron shell: app lifecycle, the one window, and its security policy. Kept thin: all real
  * work is in the Electron-free core, which the browser harness runs unchanged.
  */
-import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, protocol, screen, session, shell } from 'electron';
 import { join, normalize, relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isExternalUrlAllowed } from '../../shared/urls';
 import { createRequestHandlers } from '../core/handlers';
-import { bindIpc } from '../ipc';
+import { OpenedFileQueue, readOpenedFiles, vcfArguments } from '../core/open-files';
+import { fitToDisplays, loadWindowState, saveWindowState } from '../core/window-state';
+import { bindIpc, type IpcBinding } from '../ipc';
 import { SyncManager } from '../sync/manager';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { ElectronPlatform } from './electron-platform';
+import { menuLanguage, menuTemplate, type MenuCommand } from './menu';
 
 const SCHEME = 'cardinal';
 const APP_ORIGIN = `${SCHEME}://app`;
@@ -19,11 +22,28 @@ const rendererDir = join(__dirname, '..', 'renderer');
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let mainWindow: BrowserWindow | null = null;
+let ipc: IpcBinding | null = null;
+/** `.vcf` files from the OS, held until the window takes them. */
+const opened = new OpenedFileQueue((files) => ipc?.emit('openFiles', files));
+const openPaths = (paths: readonly string[]): void => {
+  void readOpenedFiles(paths).then(({ files, refused }) => {
+    opened.add(files);
+    if (refused.length > 0) void dialog.showMessageBox({ type: 'warning', message: `Cardinal could not open ${refused.join(', ')}.` });
+  });
+};
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // A .vcf on the command line of this launch (Windows, Linux file associations).
+  openPaths(vcfArguments(process.argv.slice(1), process.cwd()));
+  // macOS hands files over by event, possibly before the app is ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openPaths([path]);
+  });
+  app.on('second-instance', (_event, argv, cwd) => {
+    openPaths(vcfArguments(argv.slice(1), cwd));
     if (mainWindow === null) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
@@ -50,11 +70,20 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed(permission)));
     session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed(permission));
     const platform = new ElectronPlatform(() => mainWindow);
-    bindIpc(
-      (store, emit) => createRequestHandlers(platform, new SyncManager({ platform, store, emit: (status) => emit('syncStatus', status) })),
+    ipc = bindIpc(
+      (store, emit) => createRequestHandlers(platform, new SyncManager({ platform, store, emit: (status) => emit('syncStatus', status) }), opened),
       () => mainWindow?.webContents ?? null,
       APP_ORIGIN,
     );
+    app.setAboutPanelOptions({ applicationName: 'Cardinal', applicationVersion: app.getVersion(), copyright: 'Copyright © 2026 the Cardinal authors' });
+    const run = (command: MenuCommand): void => {
+      if (command === 'new-contact' || command === 'find') ipc?.emit('menu', command);
+      else if (command === 'about') app.showAboutPanel();
+      else if (command === 'import') {
+        void platform.showOpenDialog({ title: 'Import', filters: [{ name: 'vCard', extensions: ['vcf', 'vcard'] }], multiple: true }).then((paths) => openPaths(paths ?? []));
+      }
+    };
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, menuLanguage(app.getLocale()), run, !app.isPackaged)));
     createWindow();
   });
 }
@@ -75,9 +104,15 @@ function serveRenderer(): void {
 }
 
 function createWindow(): void {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const state = fitToDisplays(
+    loadWindowState(stateFile),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   mainWindow = new BrowserWindow({
-    width: 1200,
-    height: 800,
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
     minWidth: 720,
     minHeight: 480,
     title: 'Cardinal',
@@ -91,9 +126,25 @@ function createWindow(): void {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: true,
+      // A middle click must not open anything either (navigation and windows are denied anyway).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  const win = mainWindow;
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize();
+    win.show();
+  });
+  // Remembered on close: the normal (not maximised) bounds, and whether it was maximised.
+  win.on('close', () => {
+    try {
+      saveWindowState(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+    } catch {
+      // A read-only profile: the next start uses the defaults.
+    }
+  });
+  // A reload (or a crashed page) asks for waiting files again.
+  win.webContents.on('did-start-loading', () => opened.pause());
   mainWindow.on('closed', () => {
     mainWindow = null;
   });

@@ -180,8 +180,26 @@ function AddressBook() {
     return () => window.removeEventListener('keydown', onKey);
   }, [select, setMode]);
 
-  // Files handed over by the OS (a double-clicked .vcf) go to the same import flow.
-  useEffect(() => window.cardinal.onOpenFiles((files) => importFiles(files.map((f) => new File([f.text], f.name)))), []);
+  // Files handed over by the OS (a double-clicked .vcf, one on the command line, the menu's Import)
+  // go to the same import flow: those that waited for the window first, then as they come.
+  useEffect(() => {
+    const take = (files: readonly { name: string; text: string }[]) => importFiles(files.map((f) => new File([f.text], f.name)));
+    const off = window.cardinal.onOpenFiles(take);
+    void window.cardinal.takeOpenedFiles().then(take, () => {});
+    return off;
+  }, []);
+
+  // The native menu's commands that act in the window.
+  useEffect(
+    () =>
+      window.cardinal.onMenu((command) => {
+        if (command === 'new-contact') {
+          select([]);
+          setMode('new');
+        } else if (command === 'find') document.getElementById('search')?.focus();
+      }),
+    [select, setMode],
+  );
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();

@@ -29,9 +29,11 @@ export function createCardinalApi(t: Transport): CardinalApi {
     signInGoogle: (accountId) => call(t, 'signInGoogle', [accountId]),
     cancelGoogleSignIn: () => call(t, 'cancelGoogleSignIn', []),
     addSharedContacts: (domain) => call(t, 'addSharedContacts', [domain]),
+    takeOpenedFiles: () => call(t, 'takeOpenedFiles', []),
     loadPhoto: (bookId, uri) => call(t, 'loadPhoto', [bookId, uri]),
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
     onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),
+    onMenu: (listener) => t.subscribe('menu', (payload) => listener(payload as Events['menu'])),
     serveStore: (handlers: StoreHandlers) =>
       t.serve(async (name: StoreRequestName, args): Promise<Reply<unknown>> => {
         try {

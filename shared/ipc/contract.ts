@@ -61,6 +61,8 @@ export interface Requests {
   signInGoogle: { args: [accountId: string | null]; result: AccountInfo };
   /** Stop waiting for the browser. */
   cancelGoogleSignIn: { args: []; result: void };
+  /** `.vcf` files the OS handed over before the window could take them (then they are pushed). */
+  takeOpenedFiles: { args: []; result: OpenedFile[] };
   /** Add a Workspace domain's shared contacts (a Google sign-in with the shared-contacts scope). */
   addSharedContacts: { args: [domain: string]; result: AccountInfo };
   /** A contact's photo given as an http(s) URI, fetched by the main process (credentials only to the
@@ -74,9 +76,13 @@ export interface OpenedFile {
   readonly text: string;
 }
 
+/** A menu command the window carries out (the rest run in main). */
+export type MenuCommand = 'new-contact' | 'find';
+
 export interface Events {
   openFiles: readonly OpenedFile[];
   syncStatus: SyncStatus;
+  menu: MenuCommand;
 }
 
 export interface StoreStats {
@@ -127,9 +133,11 @@ export interface CardinalApi {
   signInGoogle(accountId: string | null): Promise<AccountInfo>;
   cancelGoogleSignIn(): Promise<void>;
   addSharedContacts(domain: string): Promise<AccountInfo>;
+  takeOpenedFiles(): Promise<OpenedFile[]>;
   loadPhoto(bookId: string, uri: string): Promise<string | null>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
+  onMenu(listener: (command: MenuCommand) => void): () => void;
   /** Register the renderer's answers to the main process's store requests (once, at start). */
   serveStore(handlers: StoreHandlers): void;
 }

@@ -1,5 +1,7 @@
 /** The local address book, end to end in the browser harness (or Electron). */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCard } from '../bench/corpus';
 import { expect, test } from './fixtures';
@@ -282,4 +284,26 @@ test('several files picked at once are each summarised and imported in turn', as
   await page.getByRole('button', { name: 'Import 1 new' }).click();
   await expect(listRow(page, 'From first')).toBeVisible();
   await expect(listRow(page, 'From second')).toBeVisible();
+});
+
+test('a .vcf the OS hands over (command line, second launch, open-file) goes to the import flow, even before the window is ready', async ({ app }) => {
+  test.skip(app.harness === null, 'the Electron suite launches with a file on its command line instead');
+  const { page, harness } = app;
+  const dir = mkdtempSync(join(tmpdir(), 'cardinal-open-'));
+  const file = (n: string) => {
+    writeFileSync(join(dir, `${n}.vcf`), `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${n}\r\nFN:Opened ${n}\r\nEND:VCARD\r\n`);
+    return join(dir, `${n}.vcf`);
+  };
+  // Handed over while no window is there: held until one asks.
+  await page.goto('about:blank');
+  await expect.poll(() => harness!.connections()).toBe(0);
+  await harness!.openFiles([file('early')]);
+  await page.goto(harness!.url);
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await expect(listRow(page, 'Opened early')).toBeVisible();
+  // And once it runs: pushed at once.
+  await harness!.openFiles([file('later')]);
+  await page.getByRole('button', { name: 'Import 1 new' }).click();
+  await expect(listRow(page, 'Opened later')).toBeVisible();
+  rmSync(dir, { recursive: true, force: true });
 });

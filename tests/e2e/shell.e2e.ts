@@ -31,6 +31,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     'listAccounts',
     'loadPhoto',
     'localChanged',
+    'onMenu',
     'onOpenFiles',
     'onSyncStatus',
     'openExternal',
@@ -40,6 +41,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     'signInGoogle',
     'syncNow',
     'syncStatuses',
+    'takeOpenedFiles',
     'updateAccount',
   ]);
   expect(shape.replaced).toBe(false);

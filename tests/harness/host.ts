@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { EventName, Events } from '../../shared/ipc/contract';
 import { dispatch } from '../../electron/core/dispatch';
 import { createRequestHandlers } from '../../electron/core/handlers';
+import { OpenedFileQueue, readOpenedFiles } from '../../electron/core/open-files';
 import { PendingStoreRequests, type StorePort } from '../../electron/core/store-port';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/csp';
 import { NodePlatform } from '../../electron/platform/node-platform';
@@ -42,6 +43,10 @@ export interface Harness {
   readonly platform: NodePlatform;
   readonly store: StorePort;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
+  /** `.vcf` files handed over as the OS would (a launch's command line, a second launch, open-file). */
+  openFiles(paths: readonly string[]): Promise<void>;
+  /** Pages connected now. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -71,7 +76,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     for (const ws of sockets) ws.send(JSON.stringify({ type: 'event', event, payload }));
   };
   const sync = new SyncManager({ platform, store, emit: (s) => emit('syncStatus', s), intervalMinutes: options.syncIntervalMinutes ?? 15 });
-  const handlers = createRequestHandlers(platform, sync);
+  const opened = new OpenedFileQueue((files) => emit('openFiles', files));
+  const handlers = createRequestHandlers(platform, sync, opened);
 
   const server = createServer((req, res) => {
     void serveFile(req, res, options).catch(() => {
@@ -97,6 +103,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       sockets.add(ws);
       ws.on('close', () => {
         sockets.delete(ws);
+        // No page left (a reload, a closed tab): files from the OS wait for the next one to ask.
+        if (sockets.size === 0) opened.pause();
         if (sockets.size === 0) store.closeAll();
       });
       ws.on('message', (data) => {
@@ -123,6 +131,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     platform,
     store,
     emit,
+    openFiles: async (paths) => opened.add((await readOpenedFiles(paths)).files),
+    connections: () => sockets.size,
     close: async () => {
       sync.dispose();
       store.closeAll();
