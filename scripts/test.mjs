@@ -36,6 +36,11 @@ const steps = [
   },
   { name: 'build', cmd: [process.execPath, ['scripts/build.mjs']] },
   {
+    name: 'packaging',
+    cmd: [bin('vitest'), ['run', '--project', 'packaging', '--reporter=default', '--reporter=json', `--outputFile=${reports}/packaging.json`]],
+    counts: () => vitestCounts(`${reports}/packaging.json`),
+  },
+  {
     name: 'e2e',
     cmd: [bin('playwright'), ['test', '-c', 'tests/e2e/playwright.config.ts', '--reporter=list,json']],
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/e2e.json` },

@@ -19,6 +19,9 @@ const SCHEME = 'cardinal';
 const APP_ORIGIN = `${SCHEME}://app`;
 const rendererDir = join(__dirname, '..', 'renderer');
 
+// Tests and portable setups may keep the profile elsewhere (before the single-instance lock, which is per profile).
+if (process.env.CARDINAL_DATA_DIR !== undefined && process.env.CARDINAL_DATA_DIR !== '') app.setPath('userData', process.env.CARDINAL_DATA_DIR);
+
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let mainWindow: BrowserWindow | null = null;
