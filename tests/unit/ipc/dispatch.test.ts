@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 /** The handlers as the hosts build them, with a sync manager that never syncs on its own. */
 function handlersFor(p: NodePlatform) {
-  return createRequestHandlers(p, new SyncManager({ platform: p, store: new PendingStoreRequests(() => {}), emit: () => {}, intervalMinutes: 0 }));
+  return createRequestHandlers(p, new SyncManager({ platform: p, store: new PendingStoreRequests(() => {}), emit: () => {}, intervalMinutes: 0, google: { client: null } }));
 }
 
 function platform() {
@@ -56,6 +56,21 @@ describe('request dispatch', () => {
       const reply = await dispatch(handlers, 'openExternal', args);
       expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     }
+    expect(p.opened).toEqual([]);
+  });
+
+  it('validates the Google, shared-contacts, photo and opened-file requests', async () => {
+    const p = platform();
+    const handlers = handlersFor(p);
+    const refused = async (channel: string, args: unknown[]) => expect(await dispatch(handlers, channel, args)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    for (const args of [['not a domain'], ['example'], ['exa mple.com'], [42], [], ['example.com', 'extra']]) await refused('addSharedContacts', args);
+    for (const args of [['book', 'file:///etc/passwd'], ['book', 'javascript:alert(1)'], ['', 'https://x.example/p.jpg'], ['book']]) await refused('loadPhoto', args);
+    for (const args of [['id with spaces', ''], ['', 's'], [42, 's']]) await refused('setGoogleClient', args);
+    for (const args of [[42], ['a', 'b']]) await refused('signInGoogle', args);
+    await refused('takeOpenedFiles', ['x']);
+    expect(await dispatch(handlers, 'takeOpenedFiles', [])).toEqual({ ok: true, value: [] });
+    // Without a configured OAuth client, sign-in says what is missing instead of opening anything.
+    expect(await dispatch(handlers, 'signInGoogle', [null])).toMatchObject({ ok: false, error: { code: 'not-configured' } });
     expect(p.opened).toEqual([]);
   });
 
