@@ -285,23 +285,9 @@ export class SyncManager {
    * kept). Resolves once the browser came back to the loopback listener and the books are known.
    */
   async signInGoogle(accountId: string | null): Promise<AccountInfo> {
-    this.signInWait?.cancel();
     const auth = await this.googleAuth();
     const existing = accountId === null ? undefined : this.find(accountId);
-    let result: SignInResult;
-    try {
-      result = await auth.signIn({
-        scopes: [existing?.kind === 'gdata' ? GOOGLE_SCOPES.sharedContacts : GOOGLE_SCOPES.carddav],
-        loginHint: existing?.user,
-        timeoutMs: this.opts.google?.signInTimeoutMs,
-        open: (url) => this.opts.platform.openExternal(url),
-        onCancel: (cancel) => (this.signInWait = { cancel }),
-      });
-    } catch (e) {
-      throw toUserError(e);
-    } finally {
-      this.signInWait = null;
-    }
+    const result = await this.browserSignIn(auth, existing?.kind === 'gdata' ? GOOGLE_SCOPES.sharedContacts : GOOGLE_SCOPES.carddav, existing?.user);
     const tokens = result.tokens;
     if (existing !== undefined) {
       if (existing.user.toLowerCase() !== result.email.toLowerCase()) {
@@ -343,6 +329,26 @@ export class SyncManager {
     return info;
   }
 
+  /** One sign-in in the system browser (a newer one replaces one still waiting), errors worded. */
+  private async browserSignIn(auth: GoogleAuth, scope: string, loginHint: string | undefined): Promise<SignInResult> {
+    this.signInWait?.cancel();
+    let mine: { cancel: () => void } | null = null;
+    try {
+      return await auth.signIn({
+        scopes: [scope],
+        ...(loginHint !== undefined ? { loginHint } : {}),
+        timeoutMs: this.opts.google?.signInTimeoutMs,
+        open: (url) => this.opts.platform.openExternal(url),
+        onCancel: (cancel) => (this.signInWait = mine = { cancel }),
+      });
+    } catch (e) {
+      throw toUserError(e);
+    } finally {
+      // Only our own: a newer sign-in that replaced this one keeps its Cancel.
+      if (this.signInWait === mine) this.signInWait = null;
+    }
+  }
+
   /** The dialog's Cancel: stop waiting for the browser. */
   cancelGoogleSignIn(): void {
     this.signInWait?.cancel();
@@ -355,23 +361,9 @@ export class SyncManager {
    */
   async addSharedContacts(domain: string): Promise<AccountInfo> {
     const name = domain.trim().toLowerCase();
-    this.signInWait?.cancel();
     const auth = await this.googleAuth();
     const hint = this.accounts.list().find((a) => a.kind === 'google' && a.user.endsWith(`@${name}`))?.user;
-    let result: SignInResult;
-    try {
-      result = await auth.signIn({
-        scopes: [GOOGLE_SCOPES.sharedContacts],
-        ...(hint !== undefined ? { loginHint: hint } : {}),
-        timeoutMs: this.opts.google?.signInTimeoutMs,
-        open: (url) => this.opts.platform.openExternal(url),
-        onCancel: (cancel) => (this.signInWait = { cancel }),
-      });
-    } catch (e) {
-      throw toUserError(e);
-    } finally {
-      this.signInWait = null;
-    }
+    const result = await this.browserSignIn(auth, GOOGLE_SCOPES.sharedContacts, hint);
     let current = result.tokens;
     const source = new TokenSource(auth, current, async (t) => {
       current = t;
