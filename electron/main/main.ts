@@ -31,7 +31,8 @@ const opened = new OpenedFileQueue((files) => ipc?.emit('openFiles', files));
 const openPaths = (paths: readonly string[]): void => {
   void readOpenedFiles(paths).then(({ files, refused }) => {
     opened.add(files);
-    if (refused.length > 0) void dialog.showMessageBox({ type: 'warning', message: `Cardinal could not open ${refused.join(', ')}.` });
+    // Dialogs only once the app is ready (files can arrive before).
+    if (refused.length > 0) void app.whenReady().then(() => dialog.showMessageBox({ type: 'warning', message: `Cardinal could not open ${refused.join(', ')}.` }));
   });
 };
 
