@@ -13,7 +13,7 @@ import { bindIpc, type IpcBinding } from '../ipc';
 import { SyncManager } from '../sync/manager';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { ElectronPlatform } from './electron-platform';
-import { menuLanguage, menuTemplate, type MenuCommand } from './menu';
+import { menuLanguage, menuTemplate, shellLabels, type MenuCommand } from './menu';
 
 const SCHEME = 'cardinal';
 const APP_ORIGIN = `${SCHEME}://app`;
@@ -32,7 +32,9 @@ const openPaths = (paths: readonly string[]): void => {
   void readOpenedFiles(paths).then(({ files, refused }) => {
     opened.add(files);
     // Dialogs only once the app is ready (files can arrive before).
-    if (refused.length > 0) void app.whenReady().then(() => dialog.showMessageBox({ type: 'warning', message: `Cardinal could not open ${refused.join(', ')}.` }));
+    if (refused.length > 0) {
+      void app.whenReady().then(() => dialog.showMessageBox({ type: 'warning', message: shellLabels(menuLanguage(app.getLocale())).openFailed.replace('{files}', refused.join(', ')) }));
+    }
   });
 };
 
@@ -84,7 +86,7 @@ if (!app.requestSingleInstanceLock()) {
       if (command === 'new-contact' || command === 'find') ipc?.emit('menu', command);
       else if (command === 'about') app.showAboutPanel();
       else if (command === 'import') {
-        void platform.showOpenDialog({ title: 'Import', filters: [{ name: 'vCard', extensions: ['vcf', 'vcard'] }], multiple: true }).then((paths) => openPaths(paths ?? []));
+        void platform.showOpenDialog({ title: shellLabels(menuLanguage(app.getLocale())).import.replace('…', ''), filters: [{ name: 'vCard', extensions: ['vcf', 'vcard'] }], multiple: true }).then((paths) => openPaths(paths ?? []));
       }
     };
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, menuLanguage(app.getLocale()), run, !app.isPackaged)));

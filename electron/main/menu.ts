@@ -9,13 +9,18 @@ import type { MenuItemConstructorOptions } from 'electron';
 export type MenuCommand = 'new-contact' | 'find' | 'import' | 'about';
 
 const LABELS = {
-  en: { file: 'File', newContact: 'New Contact', find: 'Find', import: 'Import vCard…', edit: 'Edit', view: 'View', window: 'Window', help: 'Help', about: 'About Cardinal' },
-  fa: { file: 'پرونده', newContact: 'مخاطب جدید', find: 'جستجو', import: 'وارد کردن vCard…', edit: 'ویرایش', view: 'نمایش', window: 'پنجره', help: 'راهنما', about: 'دربارهٔ Cardinal' },
-  'zh-CN': { file: '文件', newContact: '新建联系人', find: '查找', import: '导入 vCard…', edit: '编辑', view: '显示', window: '窗口', help: '帮助', about: '关于 Cardinal' },
-  'zh-TW': { file: '檔案', newContact: '新增聯絡人', find: '尋找', import: '匯入 vCard…', edit: '編輯', view: '顯示', window: '視窗', help: '說明', about: '關於 Cardinal' },
+  en: { file: 'File', newContact: 'New Contact', find: 'Find', import: 'Import vCard…', edit: 'Edit', view: 'View', window: 'Window', help: 'Help', about: 'About Cardinal', openFailed: 'Cardinal could not open {files}.' },
+  fa: { file: 'پرونده', newContact: 'مخاطب جدید', find: 'جستجو', import: 'وارد کردن vCard…', edit: 'ویرایش', view: 'نمایش', window: 'پنجره', help: 'راهنما', about: 'دربارهٔ Cardinal', openFailed: 'Cardinal نتوانست {files} را باز کند.' },
+  'zh-CN': { file: '文件', newContact: '新建联系人', find: '查找', import: '导入 vCard…', edit: '编辑', view: '显示', window: '窗口', help: '帮助', about: '关于 Cardinal', openFailed: 'Cardinal 无法打开 {files}。' },
+  'zh-TW': { file: '檔案', newContact: '新增聯絡人', find: '尋找', import: '匯入 vCard…', edit: '編輯', view: '顯示', window: '視窗', help: '說明', about: '關於 Cardinal', openFailed: 'Cardinal 無法開啟 {files}。' },
 } as const;
 
 export type MenuLanguage = keyof typeof LABELS;
+
+/** The shell's own words (menus, its dialogs) in the OS language. */
+export function shellLabels(language: MenuLanguage): (typeof LABELS)[MenuLanguage] {
+  return LABELS[language];
+}
 
 /** The menu language for an OS locale (BCP 47). */
 export function menuLanguage(locale: string): MenuLanguage {
