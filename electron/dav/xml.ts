@@ -43,7 +43,10 @@ const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', a
 
 /** Character data as an XML parser reports it: line ends normalised (XML 1.0 §2.11), references decoded. */
 export function decodeCharData(raw: string): string {
-  const text = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n');
+  let text = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n');
+  if (text.indexOf('&') < 0) return text;
+  // Servers escape every CR of a vCard's CRLF (Radicale: &#13;): the common case without a callback.
+  if (text.includes('&#13;')) text = text.replaceAll('&#13;', '\r');
   if (text.indexOf('&') < 0) return text;
   return text.replace(ENTITY, (_whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
     if (name !== undefined) return NAMED[name]!;

@@ -8,11 +8,8 @@
  * Cardinal's figures are the engine's (HTTP, XML, vCard handling, merge bookkeeping) into a memory
  * store; writing to IndexedDB in the renderer is measured by the book benchmark.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { forward } from '../servers/forward';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,83 +27,65 @@ interface Figure {
   requests: number;
 }
 
-interface Recorded {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
 interface Proxy {
   url: string;
-  count: () => number;
-  reset: () => void;
+  count: () => Promise<number>;
+  reset: () => Promise<void>;
   /** Keep every answer from now on, keyed by method, path and request body. */
-  record: (on: boolean) => void;
+  record: (on: boolean) => Promise<void>;
   /** Answer from what was recorded instead of the server (a server with no cost of its own). */
-  replay: (on: boolean) => void;
+  replay: (on: boolean) => Promise<void>;
   /** Requests asked while replaying that were never recorded (they went to the server). */
-  misses: () => number;
+  misses: () => Promise<number>;
   close: () => Promise<void>;
 }
 
 /**
- * Forwards to the server and counts requests (one count for every client, the same way). It can also
- * record the server's answers and replay them: the "fast server" figures are each client's own
- * requests answered at once from memory, so what remains is the client's cost.
+ * The counting proxy (`counting-proxy.mjs`) in a child process: it forwards to the server and counts
+ * requests (one count for every client, the same way), and can record the server's answers and
+ * replay them: the "fast server" figures are each client's own requests answered at once from
+ * memory, so what remains is the client's cost. Being another process, its work is charged to
+ * none of the clients measured here.
  */
 async function countingProxy(target: string): Promise<Proxy> {
-  let n = 0;
-  let recording = false;
-  let replaying = false;
-  let missed = 0;
-  const tape = new Map<string, Recorded>();
-  const key = (req: { method?: string; url?: string }, body: Buffer | undefined) =>
-    `${req.method} ${req.url} ${createHash('sha1').update(body ?? Buffer.alloc(0)).digest('hex')}`;
-  const server: Server = createServer((req, res) => {
-    n++;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      const k = key(req, body);
-      const hit = replaying ? tape.get(k) : undefined;
-      if (hit !== undefined) {
-        res.writeHead(hit.status, hit.headers).end(hit.body);
-        return;
+  const proc = fork(join(process.cwd(), 'tests', 'bench', 'counting-proxy.mjs'), [target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<number, (v: unknown) => void>();
+  let next = 0;
+  const port = await new Promise<number>((resolve) => {
+    proc.on('message', (m: { ready?: number; id?: number; value?: unknown }) => {
+      if (m.ready !== undefined) resolve(m.ready);
+      else if (m.id !== undefined) {
+        waiting.get(m.id)?.(m.value);
+        waiting.delete(m.id);
       }
-      if (replaying) missed++;
-      // Basic credentials are relayed: the clients authenticate to Radicale through the proxy.
-      forward(req, body, target, res, true, recording ? (status, headers, out) => tape.set(k, { status, headers, body: out }) : undefined);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const ask = <T>(cmd: string, extra: Record<string, unknown> = {}): Promise<T> =>
+    new Promise((resolve) => {
+      const id = ++next;
+      waiting.set(id, resolve as (v: unknown) => void);
+      proc.send({ id, cmd, ...extra });
+    });
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    count: () => n,
-    reset: () => {
-      n = 0;
-      missed = 0;
-    },
-    record: (on) => {
-      recording = on;
-    },
-    replay: (on) => {
-      replaying = on;
-    },
-    misses: () => missed,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    url: `http://127.0.0.1:${port}`,
+    count: () => ask<number>('count'),
+    reset: () => ask<void>('reset'),
+    record: (on) => ask<void>('record', { on }),
+    replay: (on) => ask<void>('replay', { on }),
+    misses: () => ask<number>('misses'),
+    close: () => ask<void>('close'),
   };
 }
 
 /** Time an in-process client: wall clock and this process's CPU (the proxy's share is tiny). */
-async function inProcess(proxy: { count: () => number; reset: () => void }, fn: () => Promise<unknown>): Promise<Figure> {
-  proxy.reset();
+async function inProcess(proxy: Pick<Proxy, 'count' | 'reset'>, fn: () => Promise<unknown>): Promise<Figure> {
+  await proxy.reset();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests: proxy.count() };
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests: await proxy.count() };
 }
 
 /** Run a shell command without blocking this process (the counting proxy lives here). */
@@ -122,8 +101,8 @@ function shell(cmd: string): Promise<{ stdout: string; stderr: string }> {
 }
 
 /** Time a child process: wall clock and the child's own CPU (bash's `times`). */
-async function child(proxy: { count: () => number; reset: () => void }, cmd: string, run: (fig: Figure) => void): Promise<void> {
-  proxy.reset();
+async function child(proxy: Pick<Proxy, 'count' | 'reset'>, cmd: string, run: (fig: Figure) => void): Promise<void> {
+  await proxy.reset();
   const t0 = performance.now();
   const out = await shell(`${cmd} >/dev/null 2>&1; echo "rc=$?"; times`);
   const wallMs = performance.now() - t0;
@@ -135,7 +114,7 @@ async function child(proxy: { count: () => number; reset: () => void }, cmd: str
     const m = /(\d+)m([\d.]+)s/.exec(x);
     return m === null ? 0 : Number(m[1]) * 60 + Number(m[2]);
   });
-  run({ wallMs, cpuMs: (secs[0]! + secs[1]!) * 1000, requests: proxy.count() });
+  run({ wallMs, cpuMs: (secs[0]! + secs[1]!) * 1000, requests: await proxy.count() });
 }
 
 function hasCommand(cmd: string): boolean {
@@ -190,9 +169,9 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
       const ours: Record<string, Figure> = {};
       await client.capabilities(bookUrl); // warms Node's fetch for both in-process clients
       const log = process.env.CARDINAL_BENCH_LOG === '1' ? (l: string) => console.log(`  [cardinal] ${l}`) : undefined;
-      proxy.record(true);
+      await proxy.record(true);
       ours.initial = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local, { log }));
-      proxy.record(false);
+      await proxy.record(false);
       if (local.cards.size !== size) throw new Error(`Cardinal synced ${local.cards.size} of ${size}`);
       ours.nochange = await inProcess(proxy, () => syncAddressBook(client, bookUrl, local));
       await changeTen(server, size, 1);
@@ -201,7 +180,7 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
       // tsdav: fetch every card, then its smart sync (sync-collection where offered).
       const theirs: Record<string, Figure> = {};
       const tsdavLogin = () => createDAVClient({ serverUrl: proxy.url, credentials: { username: server.user, password: server.password }, authMethod: 'Basic', defaultAccountType: 'carddav' });
-      proxy.record(true);
+      await proxy.record(true);
       const dav = await tsdavLogin();
       let book: Awaited<ReturnType<typeof dav.fetchAddressBooks>>[number] | undefined;
       let objects: Awaited<ReturnType<typeof dav.fetchVCards>> = [];
@@ -210,7 +189,7 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
         objects = await d.fetchVCards({ addressBook: book! });
       };
       theirs.initial = await inProcess(proxy, () => tsdavInitial(dav));
-      proxy.record(false);
+      await proxy.record(false);
       if (objects.length !== size) throw new Error(`tsdav fetched ${objects.length} of ${size}`);
       const smart = async () => {
         const res = (await dav.smartCollectionSync({ collection: { ...book!, objects, objectMultiGet: dav.addressBookMultiGet }, method: 'webdav', detailedResult: false } as never)) as unknown as typeof book & { objects: typeof objects };
@@ -252,10 +231,10 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
         );
         // A fixed hash seed: the same requests in the same order each run, so they can be replayed.
         const run = `mkdir -p ${join(work, 'cards')} && PYTHONHASHSEED=0 vdirsyncer -c ${config}`;
-        proxy.record(true);
+        await proxy.record(true);
         await shell(`yes | ${run} discover >/dev/null 2>&1 || true`);
         await child(proxy, `${run} sync`, (f) => (vd.initial = f));
-        proxy.record(false);
+        await proxy.record(false);
         await child(proxy, `${run} sync`, (f) => (vd.nochange = f));
         await changeTen(server, size, 4);
         await child(proxy, `${run} sync`, (f) => (vd.ten = f));
@@ -264,13 +243,14 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
       // The same initial syncs against a server with no cost: each client's own recorded answers,
       // replayed from memory. Best of two; a request that was never recorded would go to Radicale
       // and is reported.
-      proxy.replay(true);
+      await proxy.replay(true);
       const fast: Record<string, Figure> = {};
       const misses: string[] = [];
       const best = async (name: string, once: () => Promise<Figure>) => {
         for (let i = 0; i < 2; i++) {
           const f = await once();
-          if (proxy.misses() > 0) misses.push(`${name}: ${proxy.misses()} not recorded`);
+          const missed = await proxy.misses();
+          if (missed > 0) misses.push(`${name}: ${missed} not recorded`);
           if (fast[name] === undefined || f.wallMs < fast[name].wallMs) fast[name] = f;
         }
       };
@@ -296,7 +276,7 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): 
           return fig!;
         });
       }
-      proxy.replay(false);
+      await proxy.replay(false);
 
       const n = size.toLocaleString('en');
       console.log(`${`initial sync, ${n}`.padEnd(30)}${cell(ours.initial)}${cell(theirs.initial)}${cell(vd.initial)}${`${Math.round(limit)} ms`.padStart(16)}`);

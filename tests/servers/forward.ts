@@ -5,14 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const DROP_REQUEST = ['host', 'connection', 'content-length', 'authorization', 'accept-encoding'];
 const DROP_RESPONSE = ['content-length', 'transfer-encoding', 'connection', 'content-encoding'];
 
-export function forward(
-  req: IncomingMessage,
-  body: Buffer | undefined,
-  target: string,
-  res: ServerResponse,
-  keepAuthorization = false,
-  seen?: (status: number, headers: Record<string, string>, body: Buffer) => void,
-): void {
+export function forward(req: IncomingMessage, body: Buffer | undefined, target: string, res: ServerResponse, keepAuthorization = false): void {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (typeof v === 'string' && (!DROP_REQUEST.includes(k) || (keepAuthorization && k === 'authorization'))) headers[k] = v;
@@ -23,9 +16,7 @@ export function forward(
       r.headers.forEach((v, k) => {
         if (!DROP_RESPONSE.includes(k)) out[k] = v;
       });
-      const answer = Buffer.from(await r.arrayBuffer());
-      seen?.(r.status, out, answer);
-      res.writeHead(r.status, out).end(answer);
+      res.writeHead(r.status, out).end(Buffer.from(await r.arrayBuffer()));
     })
     .catch(() => res.writeHead(502).end());
 }
