@@ -14,7 +14,7 @@ import { GOOGLE_SCOPES, googleClientFromEnv, googleEndpoints, type GoogleClientC
 import { CardDavClient } from '../dav/client';
 import { discoveryCandidates, type Resolver } from '../dav/discovery';
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
-import { DavHttp, isLoopback } from '../dav/http';
+import { DavHttp, isLoopback, type Auth } from '../dav/http';
 import { NS } from '../dav/xml';
 import type { StorePort } from '../core/store-port';
 import type { Platform } from '../platform/platform';
@@ -155,7 +155,8 @@ export class SyncManager {
 
   async update(accountId: string, changes: AccountChanges): Promise<AccountInfo> {
     const account = this.find(accountId);
-    if (account.kind === 'google' && (changes.user !== undefined || changes.password !== undefined || changes.allowInsecure === true)) {
+    // Google and Workspace accounts sign in through Google: their secret is tokens, never a password.
+    if (account.kind !== 'carddav' && (changes.user !== undefined || changes.password !== undefined || changes.allowInsecure === true)) {
       throw new CardinalError('invalid-argument', 'A Google account signs in through Google; sign in again instead.');
     }
     let books = account.books;
@@ -276,7 +277,14 @@ export class SyncManager {
   }
 
   private bearerClient(source: TokenSource): CardDavClient {
-    return new CardDavClient(new DavHttp({ auth: { kind: 'bearer', token: () => source.accessToken(), refresh: () => source.forceRefresh() }, fetch: this.opts.fetch }));
+    return new CardDavClient(new DavHttp({ auth: bearer(source), fetch: this.opts.fetch }));
+  }
+
+  /** How requests for this account authenticate: its password, or its Google tokens (saved sealed when refreshed). */
+  private async accountAuth(account: AccountInfo): Promise<Auth> {
+    const secret = await this.accounts.password(account.id);
+    if (account.kind === 'carddav') return { kind: 'basic', user: account.user, password: secret };
+    return bearer(new TokenSource(await this.googleAuth(), JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t))));
   }
 
   /**
@@ -368,7 +376,7 @@ export class SyncManager {
     const source = new TokenSource(auth, current, async (t) => {
       current = t;
     });
-    const client = this.sharedClient(name, source);
+    const client = this.sharedClient(name, bearer(source));
     try {
       await client.page(client.firstPage(null).replace(/max-results=\d+/, 'max-results=1'));
     } catch (e) {
@@ -399,8 +407,8 @@ export class SyncManager {
     return info;
   }
 
-  private sharedClient(domain: string, source: TokenSource): GDataClient {
-    const http = new DavHttp({ auth: { kind: 'bearer', token: () => source.accessToken(), refresh: () => source.forceRefresh() }, fetch: this.opts.fetch, maxResponseBytes: 10 * 1024 * 1024 + 65_536 });
+  private sharedClient(domain: string, auth: Auth): GDataClient {
+    const http = new DavHttp({ auth, fetch: this.opts.fetch, maxResponseBytes: 10 * 1024 * 1024 + 65_536 });
     return new GDataClient(http, this.endpoints().sharedContacts, domain);
   }
 
@@ -418,23 +426,12 @@ export class SyncManager {
       if (url.protocol !== 'https:' && !isLoopback(url)) throw new Error('plain http photo');
       const account = this.accounts.list().find((a) => a.books.some((b) => b.id === bookId));
       const book = account?.books.find((b) => b.id === bookId);
-      const headers: Record<string, string> = {};
-      if (account !== undefined && book !== undefined && new URL(book.url).origin === url.origin) {
-        const secret = await this.accounts.password(account.id);
-        if (account.kind !== 'carddav') {
-          const source = new TokenSource(await this.googleAuth(), JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
-          headers.Authorization = `Bearer ${await source.accessToken()}`;
-        } else {
-          headers.Authorization = `Basic ${Buffer.from(`${account.user}:${secret}`, 'utf8').toString('base64')}`;
-        }
-      }
-      const res = await (this.opts.fetch ?? fetch)(url, { headers, redirect: Object.keys(headers).length > 0 ? 'error' : 'follow', signal: AbortSignal.timeout(15_000) });
+      // The account's credentials on its own origin only; anywhere else a plain request.
+      const own = account !== undefined && book !== undefined && new URL(book.url).origin === url.origin;
+      const http = new DavHttp({ auth: own ? await this.accountAuth(account) : { kind: 'none' }, allowInsecure: own && account.allowInsecure, timeoutMs: 15_000, maxResponseBytes: 5 * 1024 * 1024, fetch: this.opts.fetch });
+      const res = await http.requestBytes('GET', url.href, { headers: { Accept: 'image/*' } });
       const type = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
-      const size = Number(res.headers.get('content-length') ?? '0');
-      if (res.ok && /^image\/(jpeg|png|gif|webp)$/.test(type) && size <= 5 * 1024 * 1024) {
-        const bytes = Buffer.from(await res.arrayBuffer());
-        if (bytes.length <= 5 * 1024 * 1024) result = `data:${type};base64,${bytes.toString('base64')}`;
-      }
+      if (/^image\/(jpeg|png|gif|webp)$/.test(type)) result = `data:${type};base64,${Buffer.from(res.bytes).toString('base64')}`;
     } catch (e) {
       this.opts.log?.(`photo ${uri.slice(0, 80)}: ${(e as Error).message}`);
     }
@@ -445,11 +442,8 @@ export class SyncManager {
 
   /** How this account's requests are made, and how its server departs from the RFCs. */
   private async connection(account: AccountInfo): Promise<{ client: CardDavClient; profile: ServerProfile }> {
-    const secret = await this.accounts.password(account.id);
-    if (account.kind === 'carddav') return { client: this.client(account, secret), profile: STANDARD };
-    const auth = await this.googleAuth();
-    const source = new TokenSource(auth, JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
-    return { client: this.bearerClient(source), profile: GOOGLE };
+    const client = new CardDavClient(new DavHttp({ auth: await this.accountAuth(account), allowInsecure: account.allowInsecure, fetch: this.opts.fetch }));
+    return { client, profile: account.kind === 'carddav' ? STANDARD : GOOGLE };
   }
 
   /**
@@ -511,8 +505,7 @@ export class SyncManager {
       let restored = 0;
       let refused = 0;
       if (account.kind === 'gdata') {
-        const source = new TokenSource(await this.googleAuth(), JSON.parse(await this.accounts.password(account.id)) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t)));
-        const client = this.sharedClient(account.domain ?? '', source);
+        const client = this.sharedClient(account.domain ?? '', await this.accountAuth(account));
         for (const book of account.books) {
           const r = await syncSharedContacts(client, storeCollection(this.opts.store, book.id), { log: this.opts.log, onProgress, allowMassDelete });
           restored += r.restored;
@@ -573,6 +566,11 @@ function isSoft(e: unknown): e is DavError {
     (e instanceof TokenEndpointError && (e.status === 0 || e.status >= 500 || e.status === 429)) ||
     (e instanceof CardinalError && e.code === 'unavailable')
   );
+}
+
+/** Bearer authentication from a token source: a refresh and one more try after a 401. */
+function bearer(source: TokenSource): Auth {
+  return { kind: 'bearer', token: () => source.accessToken(), refresh: () => source.forceRefresh() };
 }
 
 /**

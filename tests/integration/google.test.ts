@@ -414,6 +414,19 @@ describe('Google accounts (fake Google)', () => {
     expect(index.query('acme', account.books[0]!.id).map((r) => r.displayName)).toEqual(['Acme Supplies']);
   });
 
+  it('a Google or Workspace account takes no user name or password: its tokens cannot be overwritten', async () => {
+    await start();
+    const { m, account } = await signedIn();
+    const shared = await m.addSharedContacts('example.com');
+    for (const id of [account.id, shared.id]) {
+      for (const changes of [{ password: 'hunter2' }, { user: 'someone' }, { allowInsecure: true }]) {
+        await expect(m.update(id, changes)).rejects.toMatchObject({ code: 'invalid-argument' });
+      }
+    }
+    expect(await m.update(account.id, { intervalMinutes: 30 })).toMatchObject({ intervalMinutes: 30 });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' }); // the tokens still work
+  });
+
   it('Workspace shared contacts for someone who is not an administrator: refused in words, no account', async () => {
     await start();
     google.admins.clear();

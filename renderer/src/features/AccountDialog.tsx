@@ -1,6 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountInfo, Discovery, ServerBook } from '../../../shared/sync/types';
 import { useServices } from '../services';
+import { FormDialog } from './FormDialog';
 
 /**
  * Add a CardDAV account (server address or e-mail address, user, password, the http choice; then
@@ -45,10 +46,10 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
           setConfirmDrop(true);
           return;
         }
-        // A Google account signs in through Google: only the interval and books are settings here.
+        // Google and Workspace accounts sign in through Google: only the interval and books are settings here.
         await window.cardinal.updateAccount(
           account.id,
-          account.kind === 'google'
+          account.kind !== 'carddav'
             ? { intervalMinutes: interval, bookUrls: [...chosen] }
             : { user, allowInsecure: insecure, intervalMinutes: interval, bookUrls: [...chosen], ...(password !== '' ? { password } : {}) },
         );
@@ -71,88 +72,71 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
       {input}
     </div>
   );
-  const showSettings = editing ? account.kind !== 'google' : discovery === null;
+  const showSettings = editing ? account.kind === 'carddav' : discovery === null;
   return (
-    <div className="dialog-backdrop">
-      <form
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <h2 id={`${id}-title`}>{editing ? t('account.editTitle') : t('account.title')}</h2>
-        {error !== null ? (
-          <p className="form-errors" role="alert">
-            {error}
-          </p>
-        ) : null}
-        {showSettings ? (
-          <>
-            {field('url', t('account.url'), <input id={`${id}-url`} value={url} readOnly={editing} onChange={(e) => setUrl(e.target.value)} autoComplete="url" placeholder={t('account.urlHint')} />)}
-            {field('user', t('account.user'), <input id={`${id}-user`} value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" />)}
-            {field(
-              'password',
-              editing ? t('account.newPassword') : t('account.password'),
-              <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={editing ? 'new-password' : 'current-password'} />,
-            )}
-            <label className="checkbox">
-              <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} /> {t('account.insecure')}
+    <FormDialog title={editing ? t('account.editTitle') : t('account.title')} error={error} onSubmit={() => void submit()}>
+      {showSettings ? (
+        <>
+          {field('url', t('account.url'), <input id={`${id}-url`} value={url} readOnly={editing} onChange={(e) => setUrl(e.target.value)} autoComplete="url" placeholder={t('account.urlHint')} />)}
+          {field('user', t('account.user'), <input id={`${id}-user`} value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" />)}
+          {field(
+            'password',
+            editing ? t('account.newPassword') : t('account.password'),
+            <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={editing ? 'new-password' : 'current-password'} />,
+          )}
+          <label className="checkbox">
+            <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} /> {t('account.insecure')}
+          </label>
+          {insecure ? <p className="warning">{t('account.insecureWarning')}</p> : null}
+        </>
+      ) : null}
+      {editing
+        ? field(
+            'interval',
+            t('account.interval'),
+            <select id={`${id}-interval`} value={interval} onChange={(e) => setIntervalMinutes(Number(e.target.value))}>
+              {[5, 15, 30, 60, 0].map((m) => (
+                <option key={m} value={m}>
+                  {m === 0 ? t('account.intervalManual') : t('account.intervalMinutes', { count: m })}
+                </option>
+              ))}
+            </select>,
+          )
+        : null}
+      {books.length > 0 && (editing || discovery !== null) ? (
+        <fieldset className="book-choice">
+          <legend>{t('account.books')}</legend>
+          {books.map((b) => (
+            <label className="checkbox" key={b.url}>
+              <input
+                type="checkbox"
+                checked={chosen.has(b.url)}
+                onChange={(e) => {
+                  const next = new Set(chosen);
+                  if (e.target.checked) next.add(b.url);
+                  else next.delete(b.url);
+                  setChosen(next);
+                  setConfirmDrop(false);
+                }}
+              />{' '}
+              {b.name}
             </label>
-            {insecure ? <p className="warning">{t('account.insecureWarning')}</p> : null}
-          </>
-        ) : null}
-        {editing
-          ? field(
-              'interval',
-              t('account.interval'),
-              <select id={`${id}-interval`} value={interval} onChange={(e) => setIntervalMinutes(Number(e.target.value))}>
-                {[5, 15, 30, 60, 0].map((m) => (
-                  <option key={m} value={m}>
-                    {m === 0 ? t('account.intervalManual') : t('account.intervalMinutes', { count: m })}
-                  </option>
-                ))}
-              </select>,
-            )
-          : null}
-        {books.length > 0 && (editing || discovery !== null) ? (
-          <fieldset className="book-choice">
-            <legend>{t('account.books')}</legend>
-            {books.map((b) => (
-              <label className="checkbox" key={b.url}>
-                <input
-                  type="checkbox"
-                  checked={chosen.has(b.url)}
-                  onChange={(e) => {
-                    const next = new Set(chosen);
-                    if (e.target.checked) next.add(b.url);
-                    else next.delete(b.url);
-                    setChosen(next);
-                    setConfirmDrop(false);
-                  }}
-                />{' '}
-                {b.name}
-              </label>
-            ))}
-          </fieldset>
-        ) : null}
-        {confirmDrop ? (
-          <p className="warning" role="alert">
-            {t('account.dropBooks', { names: dropped.map((b) => b.name).join(', ') })}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || url.trim() === '' || ((editing || discovery !== null) && chosen.size === 0)}>
-            {busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : t('account.addBooks')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
-      </form>
-    </div>
+          ))}
+        </fieldset>
+      ) : null}
+      {confirmDrop ? (
+        <p className="warning" role="alert">
+          {t('account.dropBooks', { names: dropped.map((b) => b.name).join(', ') })}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy || url.trim() === '' || ((editing || discovery !== null) && chosen.size === 0)}>
+          {busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : t('account.addBooks')}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t('action.cancel')}
+        </button>
+      </div>
+    </FormDialog>
   );
 }

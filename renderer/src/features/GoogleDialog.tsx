@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { GoogleSetup } from '../../../shared/sync/types';
 import { useServices } from '../services';
+import { FormDialog } from './FormDialog';
 
 /**
  * Add a Google account, or (`shared`) a Workspace domain's shared contacts: sign-in happens in the
@@ -48,67 +49,50 @@ export function GoogleDialog({ onClose, onSaved, shared = false }: { onClose: ()
   const canSignIn = setup !== null && !waiting && (!ownClient ? setup.configured : clientId.trim() !== '') && (!shared || /^[^.\s]+(\.[^.\s]+)+$/.test(domain.trim()));
 
   return (
-    <div className="dialog-backdrop">
-      <form
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void signIn();
-        }}
-      >
-        <h2 id={`${id}-title`}>{shared ? t('shared.title') : t('google.title')}</h2>
-        <p>{shared ? t('shared.explain') : t('google.explain')}</p>
-        {shared ? (
-          <div className="form-field">
-            <label htmlFor={`${id}-domain`}>{t('shared.domain')}</label>
-            <input id={`${id}-domain`} value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="example.com" spellCheck={false} dir="ltr" autoComplete="off" />
-          </div>
-        ) : null}
-        {error !== null ? (
-          <p className="form-errors" role="alert">
-            {error}
-          </p>
-        ) : null}
-        {setup !== null && setup.source === 'environment' ? null : (
-          <>
-            {setup?.configured === true ? (
-              <label className="checkbox">
-                <input type="checkbox" checked={ownClient} onChange={(e) => setOwnClient(e.target.checked)} /> {t('google.ownClient')}
-              </label>
-            ) : (
-              <p className="warning">{t('google.noClient')}</p>
-            )}
-            {ownClient ? (
-              <>
-                <div className="form-field">
-                  <label htmlFor={`${id}-client`}>{t('google.clientId')}</label>
-                  <input id={`${id}-client`} value={clientId} onChange={(e) => setClientId(e.target.value)} spellCheck={false} dir="ltr" />
-                </div>
-                <div className="form-field">
-                  <label htmlFor={`${id}-secret`}>{t('google.clientSecret')}</label>
-                  <input id={`${id}-secret`} type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} spellCheck={false} dir="ltr" />
-                </div>
-              </>
-            ) : null}
-          </>
-        )}
-        {waiting ? (
-          <p role="status" className="waiting">
-            {t('google.waiting')}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={!canSignIn}>
-            {t('google.signIn')}
-          </button>
-          <button type="button" onClick={cancel}>
-            {t('action.cancel')}
-          </button>
+    <FormDialog title={shared ? t('shared.title') : t('google.title')} error={error} onSubmit={() => void signIn()}>
+      <p>{shared ? t('shared.explain') : t('google.explain')}</p>
+      {shared ? (
+        <div className="form-field">
+          <label htmlFor={`${id}-domain`}>{t('shared.domain')}</label>
+          <input id={`${id}-domain`} value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="example.com" spellCheck={false} dir="ltr" autoComplete="off" />
         </div>
-      </form>
-    </div>
+      ) : null}
+      {setup !== null && setup.source === 'environment' ? null : (
+        <>
+          {setup?.configured === true ? (
+            <label className="checkbox">
+              <input type="checkbox" checked={ownClient} onChange={(e) => setOwnClient(e.target.checked)} /> {t('google.ownClient')}
+            </label>
+          ) : (
+            <p className="warning">{t('google.noClient')}</p>
+          )}
+          {ownClient ? (
+            <>
+              <div className="form-field">
+                <label htmlFor={`${id}-client`}>{t('google.clientId')}</label>
+                <input id={`${id}-client`} value={clientId} onChange={(e) => setClientId(e.target.value)} spellCheck={false} dir="ltr" />
+              </div>
+              <div className="form-field">
+                <label htmlFor={`${id}-secret`}>{t('google.clientSecret')}</label>
+                <input id={`${id}-secret`} type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} spellCheck={false} dir="ltr" />
+              </div>
+            </>
+          ) : null}
+        </>
+      )}
+      {waiting ? (
+        <p role="status" className="waiting">
+          {t('google.waiting')}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={!canSignIn}>
+          {t('google.signIn')}
+        </button>
+        <button type="button" onClick={cancel}>
+          {t('action.cancel')}
+        </button>
+      </div>
+    </FormDialog>
   );
 }
