@@ -169,7 +169,7 @@ export class DavHttp {
       const bytes = await this.readCapped(res, url);
       const ok = res.status < 300;
       if (binary !== undefined && ok) binary.bytes = bytes;
-      return { status: res.status, url: url.href, headers: res.headers, text: binary !== undefined && ok ? '' : Buffer.from(bytes).toString('utf8'), sentAuth: 'Authorization' in auth };
+      return { status: res.status, url: url.href, headers: res.headers, text: binary !== undefined && ok ? '' : bytes.toString('utf8'), sentAuth: 'Authorization' in auth };
     } catch (e) {
       if (e instanceof NetworkError) throw e;
       const reason = controller.signal.aborted ? `timed out after ${this.timeoutMs} ms` : (e as Error).message;
@@ -179,8 +179,8 @@ export class DavHttp {
     }
   }
 
-  private async readCapped(res: Response, url: URL): Promise<Uint8Array> {
-    if (res.body === null) return new Uint8Array();
+  private async readCapped(res: Response, url: URL): Promise<Buffer> {
+    if (res.body === null) return Buffer.alloc(0);
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -194,6 +194,6 @@ export class DavHttp {
       }
       chunks.push(value);
     }
-    return Buffer.concat(chunks);
+    return Buffer.concat(chunks, size);
   }
 }

@@ -76,7 +76,7 @@ export function parseXml(text: string, opts: ParseOptions = {}): XmlElement {
     const names = opts.lift.map((n) => n.replace(/[^\w.-]/g, '')).join('|');
     // <p:name attrs>text</p:name>, where text has no markup; the closing tag must match the opening one.
     const re = new RegExp(`<((?:[A-Za-z_][\\w.-]*:)?(?:${names}))((?:\\s+[\\w.:-]+\\s*=\\s*(?:"[^"]*"|'[^']*'))*\\s*)>([^<]*)</\\1\\s*>`, 'g');
-    doc = text.replace(re, (_whole, tag: string, attrs: string, body: string) => {
+    doc = doc.replace(re, (_whole, tag: string, attrs: string, body: string) => {
       texts.push(decodeCharData(body));
       return `<${tag}${attrs}>${nonce}${texts.length - 1}</${tag}>`;
     });

@@ -75,20 +75,21 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   const now = opts.now ?? Date.now;
   progress({ step: 'prepare', done: 0, total: 0 });
 
-  // 2. capabilities: remembered for a day when the server has sync-collection, so a sync with
-  // nothing to do is one request. Without it, the CTag is the gate and is asked every time.
+  // 2. capabilities: asked once a day (a server upgrade may add sync-collection), so a sync with
+  // nothing to do is one request. Without sync-collection the CTag is the gate, asked every run.
   const known0 = state.capabilities;
-  let caps: { syncCollection: boolean; addMember: string | null; ctag: string | null };
+  let caps: { syncCollection: boolean; addMember: string | null };
   let checkedAt: number;
-  if (known0 !== undefined && known0.syncCollection && now() - known0.checkedAt < CAPABILITIES_MAX_AGE_MS) {
-    caps = { syncCollection: true, addMember: known0.addMember, ctag: state.ctag };
+  if (known0 !== undefined && now() - known0.checkedAt < CAPABILITIES_MAX_AGE_MS) {
+    caps = { syncCollection: known0.syncCollection, addMember: known0.addMember };
     checkedAt = known0.checkedAt;
     log('capabilities: remembered');
   } else {
-    caps = await client.capabilities(bookUrl, { askCtag: profile.askCtag });
+    caps = await client.capabilities(bookUrl);
     checkedAt = now();
     log(`capabilities: sync-collection ${caps.syncCollection}, add-member ${caps.addMember !== null}`);
   }
+  const ctag = !caps.syncCollection && profile.askCtag ? await client.ctag(bookUrl) : null;
 
   const pending = await local.pending();
   const uploads = pending.length;
@@ -171,7 +172,7 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
       if (!page.truncated) break;
       from = page.token ?? '';
     }
-  } else if (caps.ctag === null || caps.ctag !== state.ctag) {
+  } else if (ctag === null || ctag !== state.ctag) {
     const listing = await client.listEtags(bookUrl);
     changed = listing;
     complete = new Set(listing.map((l) => l.href));
@@ -205,7 +206,7 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   if (!opts.allowMassDelete && known.size >= 10 && gone.size > share * known.size) throw new MassDeleteNeedsConfirmation(gone.size, known.size);
 
   // 7. apply in batches; the new state goes with the last batch.
-  const newState: SyncState = { syncToken: token, ctag: caps.ctag, capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt } };
+  const newState: SyncState = { syncToken: token, ctag, capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt } };
   const deletes = [...gone];
   const applyBatch = 500;
   for (let i = 0; i < Math.max(fetched.length, 1); i += applyBatch) {

@@ -10,7 +10,7 @@ export interface ServerProfile {
   /** First sync and full resyncs by a Depth 1 PROPFIND listing with the collection's sync-token
    * (Google has refused sync-collection with an empty token). */
   readonly listingForFullSync: boolean;
-  /** Ask `getctag` with the capabilities (Google throttles clients that poll it). */
+  /** Ask `getctag` as the change gate where sync-collection is missing (Google throttles clients that poll it). */
   readonly askCtag: boolean;
   /** Without an advertised add-member URL, POST creates to the collection itself. */
   readonly postToCollection: boolean;

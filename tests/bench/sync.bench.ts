@@ -133,7 +133,7 @@ async function changeTen(server: TestServer, size: number, round: number): Promi
 
 export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000]): Promise<void> {
   const vdir = hasCommand('vdirsyncer') && process.env.CARDINAL_BENCH_VDIRSYNCER !== '0';
-  if (!vdir) console.log('\nvdirsyncer is not installed: its columns stay empty (sudo apt-get install vdirsyncer).');
+  if (!vdir) console.log(hasCommand('vdirsyncer') ? '\nvdirsyncer skipped (CARDINAL_BENCH_VDIRSYNCER=0): its columns stay empty.' : '\nvdirsyncer is not installed: its columns stay empty (sudo apt-get install vdirsyncer).');
   console.log(`\nSync — Radicale ${execFileSync('radicale', ['--version'], { encoding: 'utf8' }).trim()} on 127.0.0.1, Node ${process.version}; wall ms / client CPU ms / requests`);
   console.log(`${'scenario'.padEnd(30)}${'Cardinal'.padStart(22)}${'tsdav'.padStart(22)}${'vdirsyncer'.padStart(22)}${'server limit'.padStart(16)}`);
   const cell = (f: Figure | undefined) => (f === undefined ? '—' : `${Math.round(f.wallMs)} / ${Math.round(f.cpuMs)} / ${f.requests}`).padStart(22);

@@ -2,8 +2,29 @@
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
 import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
 
+type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[] };
+
+/** A Map that counts its changes, so an index built from it knows when it is stale. */
+class VersionedMap<K, V> extends Map<K, V> {
+  version = 0;
+  override set(k: K, v: V): this {
+    this.version++;
+    return super.set(k, v);
+  }
+  override delete(k: K): boolean {
+    this.version++;
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
 export class MemoryCollection implements LocalCollection {
-  cards = new Map<string, LocalCard & { error?: string; conflicts?: readonly MergeConflict[] }>();
+  cards = new VersionedMap<string, Row>();
+  /** href → row, kept across the batches of one download (benchmarks apply 10,000 cards). */
+  private hrefIndex: { version: number; map: Map<string, Row> } | null = null;
   syncState: SyncState = { syncToken: null, ctag: null };
   private next = 1;
 
@@ -20,18 +41,27 @@ export class MemoryCollection implements LocalCollection {
     return [...this.cards.values()].find((c) => c.href === href);
   }
   async applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState; keepLocal?: readonly string[] }) {
-    // One map per batch (benchmarks apply 10,000 cards; a scan per card would be quadratic).
-    const index = new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c]));
+    // A scan per card would be quadratic; the index is rebuilt only after other changes.
+    if (this.hrefIndex === null || this.hrefIndex.version !== this.cards.version) {
+      this.hrefIndex = { version: 0, map: new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c])) };
+    }
+    const index = this.hrefIndex.map;
     for (const r of batch.upserts) {
       const existing = index.get(r.href);
       const id = existing?.id ?? `local-${this.next++}`;
       const vcard = existing !== undefined && batch.keepLocal !== undefined ? keepLocalOnly(r.vcard, existing.vcard, batch.keepLocal) : r.vcard;
-      this.cards.set(id, { id, href: r.href, etag: r.etag, vcard, base: vcard, pending: '', ...(r.source !== undefined ? { source: r.source } : {}) });
+      const row: Row = { id, href: r.href, etag: r.etag, vcard, base: vcard, pending: '', ...(r.source !== undefined ? { source: r.source } : {}) };
+      this.cards.set(id, row);
+      index.set(r.href, row);
     }
     for (const href of batch.deletes) {
       const existing = index.get(href);
-      if (existing !== undefined) this.cards.delete(existing.id);
+      if (existing !== undefined) {
+        this.cards.delete(existing.id);
+        index.delete(href);
+      }
     }
+    this.hrefIndex.version = this.cards.version;
     if (batch.state !== undefined) this.syncState = batch.state;
   }
   async attempting(ids: readonly string[]) {

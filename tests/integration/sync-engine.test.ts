@@ -4,6 +4,7 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { syncAddressBook } from '../../electron/sync/engine';
 import { SERVERS, type TestServer } from '../servers/servers';
+import { startNoSyncProxy } from '../servers/no-sync-proxy';
 import { MemoryCollection } from './memory-collection';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
@@ -154,6 +155,51 @@ for (const [name, start] of SERVERS) {
       await syncAddressBook(client, server.addressBookUrl, local);
       expect(local.cards.get(id)!.pending).toBe('');
       expect((await other.listEtags(server.addressBookUrl)).length).toBe(2);
+    });
+
+    it('a server without sync-collection: the CTag is the gate, an ETag listing finds what changed', async () => {
+      const front = await startNoSyncProxy(server.baseUrl);
+      try {
+        const book = new URL(new URL(server.addressBookUrl).pathname, front.url).href;
+        const at = (file: string) => new URL(file, book).href;
+        await other.put(url('a.vcf'), card('a', 'Ada'), { ifNoneMatch: '*' });
+        await other.put(url('b.vcf'), card('b', 'Bob'), { ifNoneMatch: '*' });
+        const local = new MemoryCollection();
+        methods.length = 0;
+        const first = await syncAddressBook(client, book, local);
+        // capabilities, CTag, ETag listing, one multiget
+        expect(methods).toEqual(['PROPFIND', 'PROPFIND', 'PROPFIND', 'REPORT']);
+        expect(first.downloaded).toBe(2);
+        expect(local.syncState.ctag).not.toBeNull();
+
+        methods.length = 0;
+        await syncAddressBook(client, book, local);
+        expect(methods).toEqual(['PROPFIND']); // nothing changed: the CTag alone
+
+        await other.put(url('c.vcf'), card('c', 'Cy'), { ifNoneMatch: '*' });
+        const b = await other.get(url('b.vcf'));
+        await other.put(url('b.vcf'), card('b', 'Bob Edited'), { ifMatch: b.etag });
+        await other.delete(url('a.vcf'), null);
+        methods.length = 0;
+        const second = await syncAddressBook(client, book, local);
+        expect(methods).toEqual(['PROPFIND', 'PROPFIND', 'REPORT']);
+        expect(second).toMatchObject({ downloaded: 2, removedLocally: 1 });
+        expect(local.find('Ada')).toBeUndefined();
+        expect(local.find('Bob Edited')).toBeDefined();
+        expect(local.find('Cy')).toBeDefined();
+
+        // A local create goes up and is not fetched again on the next run.
+        const id = local.create(card('d', 'Dee'));
+        await syncAddressBook(client, book, local);
+        expect(local.cards.get(id)!.pending).toBe('');
+        expect((await other.get(at(local.cards.get(id)!.href.split('/').pop()!))).vcard).toContain('FN:Dee');
+        const third = await syncAddressBook(client, book, local);
+        expect(third.downloaded).toBe(0);
+        expect(local.cards.size).toBe(3);
+        expect(front.refused).toBe(0); // never asked for the report it does not offer
+      } finally {
+        await front.close();
+      }
     });
 
     it('a card the server rejects stays local and marked; the others go through', async () => {

@@ -5,7 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const DROP_REQUEST = ['host', 'connection', 'content-length', 'authorization', 'accept-encoding'];
 const DROP_RESPONSE = ['content-length', 'transfer-encoding', 'connection', 'content-encoding'];
 
-export function forward(req: IncomingMessage, body: Buffer | undefined, target: string, res: ServerResponse, keepAuthorization = false): void {
+/** `rewrite` may change an answer's body before it is relayed (fronts that make a server behave otherwise). */
+export function forward(
+  req: IncomingMessage,
+  body: Buffer | undefined,
+  target: string,
+  res: ServerResponse,
+  keepAuthorization = false,
+  rewrite: (body: Buffer) => Buffer = (b) => b,
+): void {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (typeof v === 'string' && (!DROP_REQUEST.includes(k) || (keepAuthorization && k === 'authorization'))) headers[k] = v;
@@ -16,7 +24,7 @@ export function forward(req: IncomingMessage, body: Buffer | undefined, target: 
       r.headers.forEach((v, k) => {
         if (!DROP_RESPONSE.includes(k)) out[k] = v;
       });
-      res.writeHead(r.status, out).end(Buffer.from(await r.arrayBuffer()));
+      res.writeHead(r.status, out).end(rewrite(Buffer.from(await r.arrayBuffer())));
     })
     .catch(() => res.writeHead(502).end());
 }
