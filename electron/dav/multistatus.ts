@@ -1,6 +1,7 @@
 /** RFC 4918 §13 multistatus: one entry per response, its properties by status. */
 import { DavError } from './errors';
-import { NS, child, children, parseXml, type XmlElement } from './xml';
+import { NS, child, children, type XmlElement } from './xml';
+import { readXml } from './xml-reader';
 
 export interface DavResponse {
   /** Percent-decoded path, as the server wrote it (compare hrefs decoded). */
@@ -35,7 +36,7 @@ export function decodeHref(href: string): string {
 export function parseMultistatus(text: string, url: string): Multistatus {
   let root: XmlElement;
   try {
-    root = parseXml(text, { lift: ['address-data'] });
+    root = readXml(text);
   } catch (e) {
     throw new DavError(`${url}: ${(e as Error).message}`, 207, url);
   }

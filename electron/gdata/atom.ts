@@ -87,7 +87,7 @@ function readEntry(text: string): AtomEntry {
 
 /** A feed page: its entries (each standalone), the next link, the feed's own `<updated>`. */
 export function parseFeed(text: string): AtomFeed {
-  const tree = parseXml(text, { lift: [] });
+  const tree = parseXml(text);
   if (tree.ns !== NS_ATOM || tree.local !== 'feed') throw new Error(`expected an Atom feed, got <${tree.local}>`);
   const root = rootElement(text);
   const entries = childElements(text, root)

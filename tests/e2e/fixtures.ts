@@ -50,7 +50,10 @@ export const test = base.extend<{ app: AppUnderTest }>({
       await use({ page, harness, consoleErrors: problems });
       await context.close();
       await harness.close();
-      if (problems.length > 0) throw new Error(`the page logged errors:\n${problems.join('\n')}`);
+      if (problems.length > 0) {
+        rmSync(dataDir, { recursive: true, force: true });
+        throw new Error(`the page logged errors:\n${problems.join('\n')}`);
+      }
     }
     rmSync(dataDir, { recursive: true, force: true });
   },

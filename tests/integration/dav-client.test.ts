@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardDavClient, resolveHref } from '../../electron/dav/client';
 import { Forbidden, NetworkError, PreconditionFailed, ServerError, Unauthorized } from '../../electron/dav/errors';
 import { DavHttp } from '../../electron/dav/http';
+import { parseXml } from '../../electron/dav/xml';
+import { readXml } from '../../electron/dav/xml-reader';
 import { SERVERS, type TestServer } from '../servers/servers';
 
 const card = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\nEND:VCARD\r\n`;
@@ -12,12 +14,20 @@ for (const [name, start] of SERVERS) {
     let server: TestServer;
     let client: CardDavClient;
     const requests: string[] = [];
+    /** Every multistatus the server answered, as sent. */
+    const answers: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (res.status === 207) answers.push(await res.clone().text());
+      return res;
+    };
 
     beforeAll(async () => {
       server = await start();
       const http = new DavHttp({
         auth: server.password === '' ? { kind: 'none' } : { kind: 'basic', user: server.user, password: server.password },
         onRequest: (method) => requests.push(method),
+        fetch: recording,
       });
       client = new CardDavClient(http);
     });
@@ -101,6 +111,13 @@ for (const [name, start] of SERVERS) {
         await expect(wrong.capabilities(server.addressBookUrl)).rejects.toBeInstanceOf(Unauthorized);
       });
     }
+
+    it('every multistatus it answered reads the same with the multistatus reader and with fast-xml-parser', async () => {
+      await client.syncCollection(server.addressBookUrl, '', true); // one with the cards in it
+      expect(answers.length).toBeGreaterThan(8);
+      expect(answers.some((a) => a.includes('address-data'))).toBe(true);
+      for (const a of answers) expect(readXml(a)).toEqual(parseXml(a));
+    });
 
     it('a server that goes away is a network error, and its data is there when it is back', async () => {
       const quick = new CardDavClient(new DavHttp({ auth: server.password === '' ? { kind: 'none' } : { kind: 'basic', user: server.user, password: server.password }, timeoutMs: 3000 }));

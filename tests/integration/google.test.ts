@@ -50,21 +50,24 @@ describe('Google accounts (fake Google)', () => {
   });
   afterEach(async () => {
     for (const m of managers.splice(0)) m.dispose();
-    // No token in anything the window saw or any log line.
-    const seen = wire.join('\n');
-    for (const t of google.issued) expect(seen).not.toContain(t);
-    // Nor in the account file, where they are sealed.
-    const file = join(dataDir, 'accounts.json');
-    const stored = (() => {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return '';
-      }
-    })();
-    for (const t of google.issued) expect(stored).not.toContain(t);
-    await google.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      // No token in anything the window saw or any log line.
+      const seen = wire.join('\n');
+      for (const t of google.issued) expect(seen).not.toContain(t);
+      // Nor in the account file, where they are sealed.
+      const file = join(dataDir, 'accounts.json');
+      const stored = (() => {
+        try {
+          return readFileSync(file, 'utf8');
+        } catch {
+          return '';
+        }
+      })();
+      for (const t of google.issued) expect(stored).not.toContain(t);
+    } finally {
+      await google.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   async function setup(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch) {

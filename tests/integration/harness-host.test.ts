@@ -2,7 +2,7 @@
  * The harness host over a real WebSocket: only a client with the run's secret and the page's own
  * Origin gets in, and the contract works both ways.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,16 +11,20 @@ import { startHarness, type Harness } from '../harness/host';
 
 let harness: Harness;
 let secret: string;
+let dir: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cardinal-host-'));
+  dir = mkdtempSync(join(tmpdir(), 'cardinal-host-'));
   mkdirSync(join(dir, 'renderer'));
   writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><html><head></head><body></body></html>');
   writeFileSync(join(dir, 'bridge.js'), '/* bridge */');
   harness = await startHarness({ rendererDir: join(dir, 'renderer'), bridgeFile: join(dir, 'bridge.js'), dataDir: join(dir, 'data'), version: '1.2.3', onOpenExternal: () => {} });
   secret = new URL(harness.url).searchParams.get('k')!;
 });
-afterAll(() => harness.close());
+afterAll(async () => {
+  await harness.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function connect(query: string, origin: string | undefined): Promise<WebSocket> {
   return new Promise((resolve, reject) => {

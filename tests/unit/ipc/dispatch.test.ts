@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../../electron/core/dispatch';
 import { createRequestHandlers } from '../../../electron/core/handlers';
 import { PendingStoreRequests } from '../../../electron/core/store-port';
@@ -7,7 +7,7 @@ import { NodePlatform } from '../../../electron/platform/node-platform';
 import { SyncManager } from '../../../electron/sync/manager';
 import { CardinalError, toTransferError } from '../../../shared/errors';
 import { isExternalUrlAllowed } from '../../../shared/urls';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,8 +16,15 @@ function handlersFor(p: NodePlatform) {
   return createRequestHandlers(p, new SyncManager({ platform: p, store: new PendingStoreRequests(() => {}), emit: () => {}, intervalMinutes: 0, google: { client: null } }));
 }
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 function platform() {
-  return new NodePlatform({ dataDir: mkdtempSync(join(tmpdir(), 'cardinal-unit-')), version: '9.9.9', locale: 'fa-IR', onOpenExternal: () => {} });
+  const dataDir = mkdtempSync(join(tmpdir(), 'cardinal-unit-'));
+  dirs.push(dataDir);
+  return new NodePlatform({ dataDir, version: '9.9.9', locale: 'fa-IR', onOpenExternal: () => {} });
 }
 
 describe('request dispatch', () => {
