@@ -7,7 +7,7 @@
  * share of the book stops and asks.
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
-import { encodePath, type CardDavClient } from '../dav/client';
+import { encodePath, type CardDavClient, type SyncChanges } from '../dav/client';
 import { decodeHref } from '../dav/multistatus';
 import { DavError, Forbidden, NetworkError, NotFound, PreconditionFailed, ServerError } from '../dav/errors';
 import type { LocalCard, LocalCollection, RemoteCard, SyncProgress, SyncState } from './local';
@@ -78,20 +78,32 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   // 2. capabilities: asked once a day (a server upgrade may add sync-collection), so a sync with
   // nothing to do is one request. Without sync-collection the CTag is the gate, asked every run.
   const known0 = state.capabilities;
+  const pending = await local.pending();
   let caps: { syncCollection: boolean; addMember: string | null };
   let checkedAt: number;
+  // When the capabilities are asked and nothing waits to go up, the download's first REPORT goes
+  // out with them (a first sync: the server answers both at once instead of one after the other).
+  // On a server that turns out not to offer sync-collection its refusal is dropped.
+  let early: Promise<SyncChanges> | null = null;
   if (known0 !== undefined && now() - known0.checkedAt < CAPABILITIES_MAX_AGE_MS) {
     caps = { syncCollection: known0.syncCollection, addMember: known0.addMember };
     checkedAt = known0.checkedAt;
     log('capabilities: remembered');
   } else {
-    caps = await client.capabilities(bookUrl);
+    const speculate = pending.length === 0 && !profile.listingForFullSync && (known0 === undefined || known0.syncCollection);
+    const emptyBook = speculate && (await local.knownEtags()).size === 0;
+    const asked = client.capabilities(bookUrl);
+    if (speculate) {
+      early = client.syncCollection(bookUrl, state.syncToken ?? '', emptyBook);
+      early.catch(() => {}); // awaited in the download, or not needed
+    }
+    caps = await asked;
     checkedAt = now();
+    if (!caps.syncCollection) early = null;
     log(`capabilities: sync-collection ${caps.syncCollection}, add-member ${caps.addMember !== null}`);
   }
   const ctag = !caps.syncCollection && profile.askCtag ? await client.ctag(bookUrl) : null;
 
-  const pending = await local.pending();
   const uploads = pending.length;
   let uploadsDone = 0;
   const tick = () => progress({ step: 'upload', done: ++uploadsDone, total: uploads });
@@ -154,8 +166,10 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
         break;
       }
       let page;
+      const sent = early; // only for the first page
+      early = null;
       try {
-        page = await client.syncCollection(bookUrl, from, withData);
+        page = sent !== null ? await sent : await client.syncCollection(bookUrl, from, withData);
       } catch (e) {
         if (from === '' || !isInvalidToken(e)) throw e;
         log('download: sync token no longer valid, full resync');
