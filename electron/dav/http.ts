@@ -156,7 +156,9 @@ export class DavHttp {
       const auth = await this.authHeader(method, url);
       const res = await this.doFetch(url, {
         method,
-        headers: { ...auth, ...opts.headers },
+        // Compression saves the network, and there is none to this machine: a server here would
+        // spend its time compressing and we ours inflating (a 9 MB listing: a fifth more time).
+        headers: { ...(isLoopback(url) ? { 'Accept-Encoding': 'identity' } : {}), ...auth, ...opts.headers },
         body: typeof opts.body === 'string' || opts.body === undefined ? opts.body : new Blob([opts.body as Uint8Array<ArrayBuffer>]),
         redirect: 'manual',
         signal: controller.signal,

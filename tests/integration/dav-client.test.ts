@@ -137,6 +137,18 @@ describe('transport policy', () => {
     await expect(allowed.request('PROPFIND', 'http://dav.example.com/')).resolves.toMatchObject({ status: 200 });
   });
 
+  it('asks for no compression from a server on this machine, and leaves it to fetch elsewhere', async () => {
+    const seen: (string | null)[] = [];
+    const recording = (async (_url: URL, init: RequestInit) => {
+      seen.push(new Headers(init.headers).get('accept-encoding'));
+      return new Response('', { status: 200 });
+    }) as unknown as typeof fetch;
+    const http = new DavHttp({ auth: { kind: 'none' }, fetch: recording });
+    await http.request('GET', 'http://127.0.0.1:5232/a.vcf');
+    await http.request('GET', 'https://dav.example.com/a.vcf');
+    expect(seen).toEqual(['identity', null]);
+  });
+
   it('caps the response size', async () => {
     const big = new DavHttp({ auth: { kind: 'none' }, maxResponseBytes: 1000, fetch: (async () => new Response('x'.repeat(5000), { status: 207 })) as typeof fetch });
     await expect(big.request('REPORT', 'https://dav.example.com/')).rejects.toThrow('larger than 1000 bytes');
