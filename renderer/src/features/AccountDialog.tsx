@@ -1,7 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountInfo, Discovery, ServerBook } from '../../../shared/sync/types';
 import { useServices } from '../services';
-import { FormDialog } from './FormDialog';
+import { FormActions, FormDialog } from './FormDialog';
 
 /**
  * Add a CardDAV account (server address or e-mail address, user, password, the http choice; then
@@ -129,14 +129,11 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
           {t('account.dropBooks', { names: dropped.map((b) => b.name).join(', ') })}
         </p>
       ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy || url.trim() === '' || ((editing || discovery !== null) && chosen.size === 0)}>
-          {busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : t('account.addBooks')}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('action.cancel')}
-        </button>
-      </div>
+      <FormActions
+        submit={busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : t('account.addBooks')}
+        disabled={busy || url.trim() === '' || ((editing || discovery !== null) && chosen.size === 0)}
+        onCancel={onClose}
+      />
     </FormDialog>
   );
 }

@@ -4,6 +4,7 @@ import { syncSoon } from '../actions';
 import type { CardRow } from '../db/schema';
 import type { MessageKey } from '../i18n';
 import { useServices } from '../services';
+import { FormActions, FormDialog } from './FormDialog';
 
 /** The field names the editor uses, for the properties it has them for; others show as written. */
 const FIELD_OF: Record<string, MessageKey> = {
@@ -61,61 +62,46 @@ export function ConflictDialog({ card, onClose }: { card: CardRow; onClose: () =
     }
   };
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog conflict-dialog" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`}>
-        <h2 id={`${id}-title`}>{t('conflict.title')}</h2>
-        <p>{t('conflict.explain')}</p>
-        {error !== null ? (
-          <p className="form-errors" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <table className="conflict-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('conflict.property')}</th>
-              <th scope="col">{t('conflict.local')}</th>
-              <th scope="col">{t('conflict.remote')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {conflicts.map((c, i) => {
-              const pick = (choice: ConflictChoice) => setChoices((prev) => prev.map((x, j) => (j === i ? choice : x)));
-              return (
-                <tr key={`${c.property}-${i}`} data-testid="conflict-row">
-                  <th scope="row">{FIELD_OF[c.property.toUpperCase()] !== undefined ? t(FIELD_OF[c.property.toUpperCase()]!) : c.property}</th>
-                  <td>
+    <FormDialog title={t('conflict.title')} error={error} onSubmit={() => void save()} className="conflict-dialog">
+      <p>{t('conflict.explain')}</p>
+      <table className="conflict-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('conflict.property')}</th>
+            <th scope="col">{t('conflict.local')}</th>
+            <th scope="col">{t('conflict.remote')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {conflicts.map((c, i) => {
+            const pick = (choice: ConflictChoice) => setChoices((prev) => prev.map((x, j) => (j === i ? choice : x)));
+            return (
+              <tr key={`${c.property}-${i}`} data-testid="conflict-row">
+                <th scope="row">{FIELD_OF[c.property.toUpperCase()] !== undefined ? t(FIELD_OF[c.property.toUpperCase()]!) : c.property}</th>
+                <td>
+                  <label className="conflict-side">
+                    <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'local'} onChange={() => pick('local')} />
+                    <bdi className="conflict-value">{shown(c.local, t('conflict.none'))}</bdi>
+                  </label>
+                </td>
+                <td>
+                  <label className="conflict-side">
+                    <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'remote'} onChange={() => pick('remote')} />
+                    <bdi className="conflict-value">{shown(c.remote, t('conflict.none'))}</bdi>
+                  </label>
+                  {canKeepBoth(c) ? (
                     <label className="conflict-side">
-                      <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'local'} onChange={() => pick('local')} />
-                      <bdi className="conflict-value">{shown(c.local, t('conflict.none'))}</bdi>
+                      <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'both'} onChange={() => pick('both')} />
+                      {t('conflict.both')}
                     </label>
-                  </td>
-                  <td>
-                    <label className="conflict-side">
-                      <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'remote'} onChange={() => pick('remote')} />
-                      <bdi className="conflict-value">{shown(c.remote, t('conflict.none'))}</bdi>
-                    </label>
-                    {canKeepBoth(c) ? (
-                      <label className="conflict-side">
-                        <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'both'} onChange={() => pick('both')} />
-                        {t('conflict.both')}
-                      </label>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <div className="form-actions">
-          <button type="button" className="primary" onClick={() => void save()}>
-            {t('conflict.save')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
-      </div>
-    </div>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <FormActions submit={t('conflict.save')} onCancel={onClose} />
+    </FormDialog>
   );
 }

@@ -8,6 +8,7 @@ import { nameInOrder } from '../../../shared/book/derive';
 import type { MessageKey } from '../i18n';
 import { useServices } from '../services';
 import { Avatar } from './Avatar';
+import { FormActions } from './FormDialog';
 import { cropToSquare } from './photo';
 
 const UI_TYPES = ['home', 'work', 'cell', 'fax', 'other'] as const;
@@ -271,14 +272,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false }:
       </fieldset>
       <TextField label={t('field.categories')} hint={googleBook ? `${t('field.listHint')} ${t('google.categoriesLocal')}` : t('field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
       <TextField label={t('field.note')} multiline value={c.note} onChange={(v) => set({ note: v })} />
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('action.save')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('action.cancel')}
-        </button>
-      </div>
+      <FormActions submit={t('action.save')} disabled={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { GoogleSetup } from '../../../shared/sync/types';
 import { useServices } from '../services';
-import { FormDialog } from './FormDialog';
+import { FormActions, FormDialog } from './FormDialog';
 
 /**
  * Add a Google account, or (`shared`) a Workspace domain's shared contacts: sign-in happens in the
@@ -85,14 +85,7 @@ export function GoogleDialog({ onClose, onSaved, shared = false }: { onClose: ()
           {t('google.waiting')}
         </p>
       ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={!canSignIn}>
-          {t('google.signIn')}
-        </button>
-        <button type="button" onClick={cancel}>
-          {t('action.cancel')}
-        </button>
-      </div>
+      <FormActions submit={t('google.signIn')} disabled={!canSignIn} onCancel={cancel} />
     </FormDialog>
   );
 }

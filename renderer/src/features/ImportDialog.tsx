@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useServices } from '../services';
 import { useUi } from '../store/ui';
+import { FormActions, FormDialog } from './FormDialog';
 import { runImport, type ImportPreview } from './import';
 
 /** The summary of an import before anything is written, and the user's choice. */
@@ -22,36 +23,27 @@ export function ImportDialog({ preview, bookId, onClose }: { preview: ImportPrev
     onClose();
   };
   return (
-    <div className="dialog-backdrop">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="import-title">
-        <h2 id="import-title">{t('import.title')}</h2>
-        <p data-testid="import-summary">
-          {t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length })}
-        </p>
-        {bad.length > 0 ? (
-          <>
-            <p>{t('import.bad', { count: bad.length })}</p>
-            <ul className="import-errors" data-testid="import-errors">
-              {bad.map((e) => (
-                <li key={`${e.line}-${e.code}`}>{t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}</li>
-              ))}
-            </ul>
-          </>
+    <FormDialog title={t('import.title')} onSubmit={() => void run(false)}>
+      <p data-testid="import-summary">
+        {t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length })}
+      </p>
+      {bad.length > 0 ? (
+        <>
+          <p>{t('import.bad', { count: bad.length })}</p>
+          <ul className="import-errors" data-testid="import-errors">
+            {bad.map((e) => (
+              <li key={`${e.line}-${e.code}`}>{t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <FormActions submit={t('import.run', { count: preview.fresh.length })} disabled={busy || preview.fresh.length === 0} onCancel={onClose}>
+        {preview.conflicting.length > 0 ? (
+          <button type="button" disabled={busy} onClick={() => void run(true)}>
+            {t('import.runWithUpdates', { count: preview.conflicting.length })}
+          </button>
         ) : null}
-        <div className="form-actions">
-          <button type="button" className="primary" disabled={busy || preview.fresh.length === 0} onClick={() => void run(false)}>
-            {t('import.run', { count: preview.fresh.length })}
-          </button>
-          {preview.conflicting.length > 0 ? (
-            <button type="button" disabled={busy} onClick={() => void run(true)}>
-              {t('import.runWithUpdates', { count: preview.conflicting.length })}
-            </button>
-          ) : null}
-          <button type="button" onClick={onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
-      </div>
-    </div>
+      </FormActions>
+    </FormDialog>
   );
 }
