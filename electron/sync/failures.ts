@@ -9,7 +9,7 @@ import type { AccountInfo, SyncAction } from '../../shared/sync/types';
 import { SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError } from '../auth/google';
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
 import { GDataRefused } from '../gdata/client';
-import { MassDeleteNeedsConfirmation } from './engine';
+import { MassDeleteNeedsConfirmation } from './book-run';
 
 export type RunFailure =
   /** The run would delete a large share of a book: it waits for the user's word. */
