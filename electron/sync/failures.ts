@@ -44,7 +44,7 @@ export function isCardRefusal(e: unknown): e is DavError {
 }
 
 /** Worth trying again by itself later: the network, the server's own trouble, or a busy server. */
-function isSoft(e: unknown): e is DavError {
+function isSoft(e: unknown): boolean {
   return (
     e instanceof NetworkError ||
     e instanceof ServiceUnavailable ||
