@@ -47,6 +47,19 @@ export interface RequestOptions {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
 
+/**
+ * A header's value as text. fetch hands header bytes over one byte per character (Latin-1), while
+ * servers send UTF-8 (DAViCal names a card after its UID in `Location`, raw: `zoë` arrives as
+ * `zoÃ«`). Bytes that are valid UTF-8 are read as UTF-8; anything else stays as it came.
+ */
+export function headerText(headers: Headers, name: string): string | null {
+  const raw = headers.get(name);
+  if (raw === null || !/[\x80-\xff]/.test(raw)) return raw;
+  const bytes = Buffer.from(raw, 'latin1');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : raw;
+}
+
 export function isLoopback(url: URL): boolean {
   return LOOPBACK.test(url.hostname);
 }
@@ -133,7 +146,7 @@ export class DavHttp {
       }
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
         // Xandikos answers `Location: //alice/...`: a path with a doubled slash, not a host.
-        const loc = res.headers.get('location')!;
+        const loc = headerText(res.headers, 'location')!;
         const next = loc.startsWith('//') ? new URL(loc.replace(/^\/+/, '/'), current) : new URL(loc, current);
         if (next.origin !== origin && opts.crossOriginRedirect !== true) {
           throw new NetworkError(`redirect to another origin refused: ${next.origin}`, res.status, current.href);
