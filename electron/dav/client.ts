@@ -128,6 +128,12 @@ export class CardDavClient {
     return r.responses[0]?.props.get(propKey(NS.CS, 'getctag'))?.text.trim() || null;
   }
 
+  /** The collection's current sync token (RFC 6578 §4), alone: servers walk every member for it. */
+  async syncToken(bookUrl: string): Promise<string | null> {
+    const r = await this.propfind(bookUrl, 0, [[NS.DAV, 'sync-token']]);
+    return r.responses[0]?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null;
+  }
+
   /**
    * Changes since `token` ('' for all). Deleted members come back as 404 responses. `withData`
    * asks for the cards themselves too (RFC 6578 allows any property): one request instead of a

@@ -77,8 +77,8 @@ export class GDataClient {
   }
 
   /** The first page: all entries, or the changes since `updatedMin` (deleted placeholders included). */
-  firstPage(updatedMin: string | null): string {
-    const q = new URLSearchParams({ 'max-results': String(this.pageSize) });
+  firstPage(updatedMin: string | null, maxResults = this.pageSize): string {
+    const q = new URLSearchParams({ 'max-results': String(maxResults) });
     if (updatedMin !== null) {
       q.set('updated-min', updatedMin);
       q.set('showdeleted', 'true');

@@ -1,45 +1,88 @@
 /**
  * The upload phases of a book's run: the offline queue goes up before anything comes down.
  * Deletions first (a 412 means the server edited the card: the edit wins and it comes back), then
- * creates and edits. A card the server refuses is marked and the run goes on.
+ * creates and edits. A card the server refuses is marked and the run goes on. Every answer is
+ * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
-import { DavError, NotFound, PreconditionFailed } from '../dav/errors';
+import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
+import type { FetchedCard } from '../dav/client';
 import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard } from './local';
-import { uidFinder, uidOf, type FindUid } from './lost-create';
+import { uidOf, type FindUid } from './lost-create';
 
-export async function uploadDeletes(run: BookRun): Promise<void> {
-  const { client, local, report } = run;
+/** GET that answers null for a card that is not there. */
+async function getIfThere(run: BookRun, url: string): Promise<FetchedCard | null> {
+  return run.client.get(url).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+}
+
+export async function uploadDeletes(run: BookRun, findUid: FindUid): Promise<void> {
+  const { report } = run;
   for (const card of run.pending.filter((c) => c.pending === 'deleted')) {
     try {
-      if (card.href !== '') await client.delete(run.url(card.href), card.etag || null);
-      await local.deleted(card.id);
-      report.deleted++;
+      await deleteOne(run, card, findUid);
     } catch (e) {
-      if (e instanceof PreconditionFailed) {
-        // Edited on the server after we last saw it: the edit wins and the contact comes back.
-        const remote = await client.get(run.url(card.href));
-        await local.applyRemote({ upserts: [{ ...remote, href: card.href }], deletes: [] });
-        report.restored++;
-        run.log(`upload deletes: ${card.href} changed on the server, restored`);
-      } else if (!(await markRefused(run, e, card))) throw e;
+      if (!(await markRefused(run, e, card))) throw e;
     }
     run.uploadedOne();
   }
-  run.log(`upload deletes: ${report.deleted}`);
+  run.log(`upload deletes: ${report.deleted}, restored ${report.restored}`);
+}
+
+/**
+ * One deletion. Only the version seen here is deleted: If-Match, and where the server does not
+ * enforce it (Google), the current ETag checked first. A card changed there comes back; a card
+ * already gone is simply gone (SabreDAV answers a DELETE with If-Match of a missing card 412, as
+ * RFC 7232 says). A create sent before its deletion (its answer may have been lost) is looked for.
+ */
+async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promise<void> {
+  const { client, local, report, profile } = run;
+  if (card.href === '') {
+    const uid = uidOf(card.vcard);
+    const stored = card.attempted === true && uid !== undefined ? await findUid(uid, profile.prepareUpload(card.vcard)) : undefined;
+    if (stored !== undefined) await client.delete(run.url(decodeHref(stored.href)), stored.etag || null);
+    await local.deleted(card.id, card.revision);
+    report.deleted++;
+    return;
+  }
+  const url = run.url(card.href);
+  let changedThere: FetchedCard | null | undefined;
+  if (!profile.enforcesIfMatch) {
+    const current = await getIfThere(run, url);
+    if (current === null || current.etag !== card.etag) changedThere = current;
+  }
+  if (changedThere === undefined) {
+    try {
+      await client.delete(url, card.etag || null);
+      await local.deleted(card.id, card.revision);
+      report.deleted++;
+      return;
+    } catch (e) {
+      if (!(e instanceof PreconditionFailed)) throw e;
+      changedThere = await getIfThere(run, url);
+    }
+  }
+  if (changedThere === null) {
+    await local.deleted(card.id, card.revision);
+    report.deleted++;
+    return;
+  }
+  // Edited on the server after we last saw it: the edit wins and the contact comes back.
+  const vcard = keepLocalOnly(changedThere.vcard, card.vcard, profile.localOnly);
+  await local.restored(card.id, { href: card.href, etag: changedThere.etag, vcard }, card.revision);
+  report.restored++;
+  run.log(`upload deletes: ${card.href} changed on the server, restored`);
 }
 
 /**
  * Creates and edits. Creates are marked as attempted first (one store write), so a create whose
  * answer is lost is looked for on the next run instead of being sent twice.
  */
-export async function uploadDirty(run: BookRun, caps: BookCapabilities): Promise<void> {
+export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid: FindUid): Promise<void> {
   const { report, profile } = run;
   const creates = run.pending.filter((c) => c.pending === 'created');
-  const findUid = uidFinder(run, caps.syncCollection);
   if (creates.some((c) => c.attempted !== true)) await run.local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
@@ -62,40 +105,58 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities): Promise
  * before whose answer was lost is looked for by UID first and adopted when found.
  */
 async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard, findUid: FindUid): Promise<void> {
-  const { client, local, profile } = run;
+  const { local, profile } = run;
   const uid = uidOf(card.vcard);
   const body = profile.prepareUpload(card.vcard);
   if (card.attempted === true && uid !== undefined) {
     const stored = await findUid(uid, body);
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
-      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) });
+      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
       return;
     }
   }
-  let location: string;
+  let location: string | null = null;
   if (addMember !== null) {
-    const res = await client.post(addMember, body);
-    if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
-    location = res.location;
-  } else {
-    location = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl).href;
     try {
-      const res = await client.put(location, body, { ifNoneMatch: '*' });
-      if (res.location !== null) location = res.location;
+      const res = await run.client.post(addMember, body);
+      if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
+      location = res.location;
     } catch (e) {
-      // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
-      if (!(e instanceof PreconditionFailed)) throw e;
-      const there = await client.get(location);
-      const theirs = uidOf(there.vcard);
-      if (uid === undefined || theirs !== uid) throw e;
-      run.log(`upload creates: ${location} was stored by an earlier attempt, adopted`);
+      // DAViCal names a POSTed card after its UID, and a UID with "/" names a collection that does
+      // not exist (409): such a card goes to an href of our own.
+      if (!(e instanceof Conflict)) throw e;
+      run.log(`upload creates: the server refused the POST (${e.status}), created by PUT`);
     }
   }
-  // Servers rewrite cards (Radicale always), replace the UID (Google) and relocate them: keep what
-  // they stored, under their href, plus what they do not store at all.
-  const stored = await client.get(location);
-  await local.uploaded(card.id, { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) });
+  location ??= await putNew(run, card, uid, body);
+  await readBack(run, card, location, card.vcard);
+}
+
+/** PUT If-None-Match to `<local id>.vcf`; a 412 there is our own earlier attempt if the UID matches. */
+async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, body: string): Promise<string> {
+  const { client } = run;
+  const at = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl).href;
+  try {
+    return (await client.put(at, body, { ifNoneMatch: '*' })).location ?? at;
+  } catch (e) {
+    // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
+    if (!(e instanceof PreconditionFailed)) throw e;
+    const there = await client.get(at);
+    if (uid === undefined || uidOf(there.vcard) !== uid) throw e;
+    run.log(`upload creates: ${at} was stored by an earlier attempt, adopted`);
+    return at;
+  }
+}
+
+/**
+ * Servers rewrite cards (Radicale always), replace the UID (Google) and relocate them (a 201 with
+ * `Location`): keep what they stored, under their href, plus what they do not store at all.
+ */
+async function readBack(run: BookRun, card: LocalCard, location: string, sent: string): Promise<void> {
+  const stored = await run.client.get(location);
+  const remote = { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, sent, run.profile.localOnly) };
+  await run.local.uploaded(card.id, remote, card.revision);
 }
 
 /**
@@ -110,41 +171,44 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
   // What the server does not store is not a deletion on the server's side.
   const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
   for (let attempt = 0; attempt < 2; attempt++) {
-    const current = await client.get(url).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+    const current = await getIfThere(run, url);
     if (current === null) {
-      // Deleted on the server meanwhile: our edit brings it back as a new card at the same href.
-      await client.put(url, profile.prepareUpload(vcard), { ifNoneMatch: '*' });
-    } else {
-      if (current.etag !== etag) {
-        const theirs = serverSide(current.vcard);
-        const merged = merge(parseVCard(card.base || theirs), parseVCard(vcard), parseVCard(theirs));
-        const text = serializeVCard(merged.card);
-        if (merged.conflicts.length > 0) {
-          await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts);
-          report.conflicts++;
-          return false;
-        }
-        vcard = text;
-        etag = current.etag;
-      }
-      try {
-        await client.put(url, profile.prepareUpload(vcard), { ifMatch: etag });
-      } catch (e) {
-        if (e instanceof PreconditionFailed && attempt === 0) continue;
-        throw e;
-      }
+      // Deleted on the server meanwhile: our edit brings it back as a new card, where the server
+      // puts it (Google stores a PUT create elsewhere and says where in Location).
+      const res = await client.put(url, profile.prepareUpload(vcard), { ifNoneMatch: '*' });
+      await readBack(run, card, res.location ?? url, vcard);
+      return true;
     }
-    const stored = await client.get(url);
-    await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, vcard, profile.localOnly) });
+    if (current.etag !== etag) {
+      const theirs = serverSide(current.vcard);
+      const merged = merge(parseVCard(card.base || theirs), parseVCard(vcard), parseVCard(theirs));
+      const text = serializeVCard(merged.card);
+      if (merged.conflicts.length > 0) {
+        await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts, card.revision);
+        report.conflicts++;
+        return false;
+      }
+      vcard = text;
+      etag = current.etag;
+    }
+    try {
+      await client.put(url, profile.prepareUpload(vcard), { ifMatch: etag });
+    } catch (e) {
+      if (e instanceof PreconditionFailed) continue;
+      throw e;
+    }
+    await readBack(run, card, url, vcard);
     return true;
   }
-  throw new PreconditionFailed('the card kept changing on the server', 412, url);
+  // It kept changing on the server while we merged: not a refusal; it stays pending for the next run.
+  run.log(`upload edits: ${card.href} kept changing on the server, left for the next run`);
+  return false;
 }
 
 /** A refusal of this card alone (`isCardRefusal`): marked and kept. False for errors that stop the run. */
 async function markRefused(run: BookRun, e: unknown, card: LocalCard): Promise<boolean> {
   if (!isCardRefusal(e)) return false;
-  await run.local.failed(card.id, e.message);
+  await run.local.failed(card.id, e.message, card.revision);
   run.report.failed++;
   return true;
 }

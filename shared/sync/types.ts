@@ -20,6 +20,12 @@ export interface LocalCard {
   readonly attempted?: boolean;
   /** The server's representation of the version `etag` names, as received (see RemoteCard). */
   readonly source?: string;
+  /**
+   * The row's revision as the engine read it: every local write moves it on. The engine hands it
+   * back with what the server answered, and the store refuses to let that answer overwrite a
+   * newer local write (a save made while the upload was under way).
+   */
+  readonly revision: number;
 }
 
 export interface SyncState {
@@ -33,6 +39,8 @@ export interface StoredCapabilities {
   readonly syncCollection: boolean;
   readonly addMember: string | null;
   readonly checkedAt: number;
+  /** false: a sync-collection asking for the cards got none (kept across the daily re-check). */
+  readonly addressData?: boolean;
 }
 
 export interface RemoteCard {

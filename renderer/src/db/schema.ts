@@ -59,6 +59,11 @@ export interface CardRow {
   attempted?: boolean;
   /** The server's own representation as received (GData: the Atom entry), the base of its edits. */
   source?: string;
+  /**
+   * Moves on with every local write (edit, delete, undo; absent is 0). The sync engine hands back
+   * the revision it sent, and the store never lets a server's answer overwrite a newer local write.
+   */
+  revision?: number;
 }
 
 export interface MetaRow {
