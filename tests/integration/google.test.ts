@@ -21,6 +21,8 @@ import { SyncManager } from '../../electron/sync/manager';
 import type { AccountInfo, SyncStatus } from '../../shared/sync/types';
 import { parseVCard } from '../../shared/vcard';
 import { startFakeGoogle, type FakeGoogle, type GoogleQuirks } from '../servers/fake-google';
+import { translator } from '../../renderer/src/i18n';
+import { syncReason } from '../../renderer/src/i18n/sync-status';
 import { openStore } from './renderer-store';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn.split(' ').reverse().join(';')};;;\r\n${extra}END:VCARD\r\n`;
@@ -278,6 +280,106 @@ describe('Google accounts (fake Google)', () => {
       expect(index.query('', bookId).map((r) => r.displayName)).toEqual(['Christine Darden', 'Evelyn Boyd Granville']);
     });
   }
+
+  it('deleted here while another client edited it, with If-Match ignored: the edit wins and the contact comes back', async () => {
+    await start({ ifMatchIgnored: true });
+    google.put('d1', card('d1', 'Delia Derbyshire'));
+    const { m, account, repo, index, bookId } = await signedIn();
+    const row = index.query('Derbyshire', bookId)[0]!;
+    google.put('d1', card('d1', 'Delia Derbyshire', 'NOTE:edited on the phone\r\n')); // another client, after our last sync
+    await repo.remove([row.id]);
+    index.remove([row.id]);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle', restored: 1 });
+    expect(google.card('d1')?.vcard).toContain('NOTE:edited on the phone');
+    expect(index.query('Derbyshire', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+    expect((await repo.db.cards.get(row.id))?.vcard).toContain('NOTE:edited on the phone');
+  });
+
+  it('edited here, deleted there, on a server that stores a PUT create elsewhere: one copy on each side', async () => {
+    await start({ relocatePut: true });
+    google.put('e1', card('e1', 'Emil Post'));
+    const { m, account, repo, index, bookId } = await signedIn();
+    const row = index.query('Post', bookId)[0]!;
+    await repo.update(row.id, parseVCard(card('e1', 'Emil Post', 'NOTE:Post correspondence problem\r\n')));
+    google.remove('e1');
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(google.cards()[0]!.vcard).toContain('NOTE:Post correspondence problem');
+    expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+  });
+
+  it('vCard 4.0 properties Google cannot store (KIND, GENDER, LANG) stay on this computer, through a server edit too', async () => {
+    await start();
+    const { m, account, repo, index, bookId } = await signedIn();
+    await repo.create(bookId, parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nUID:v4-kept\r\nFN:Kim Lang\r\nN:Lang;Kim;;;\r\nKIND:individual\r\nGENDER:F\r\nLANG;PREF=1:fr\r\nEND:VCARD\r\n'));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const stored = google.cards()[0]!;
+    expect(stored.vcard).not.toMatch(/^(KIND|GENDER|LANG)/m);
+    const id = index.query('Kim', bookId)[0]!.id;
+    for (const name of ['KIND:individual', 'GENDER:F', 'LANG;PREF=1:fr']) expect((await repo.db.cards.get(id))?.vcard).toContain(name);
+    google.put(stored.id, stored.vcard.replace('END:VCARD', 'NOTE:from another client\r\nEND:VCARD'));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const after = (await repo.db.cards.get(id))!.vcard;
+    expect(after).toContain('NOTE:from another client');
+    for (const name of ['KIND:individual', 'GENDER:F', 'LANG;PREF=1:fr']) expect(after).toContain(name);
+  });
+
+  it('a create whose answer was lost, then a month offline (the sync token expired): found, not refused, not sent twice', async () => {
+    await start();
+    let loseNextPost = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      const res = await fetch(input, init);
+      if (loseNextPost && init?.method === 'POST' && String(input).includes('/carddav/')) {
+        loseNextPost = false;
+        throw new TypeError('connection reset by peer');
+      }
+      return res;
+    });
+    await repo.create(bookId, parseVCard(card('lost-month', 'Grace Month', 'EMAIL:grace.month@example.com\r\n')));
+    loseNextPost = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    google.advance(30 * 86_400_000);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    const rows = index.query('', bookId);
+    expect(rows).toEqual([expect.objectContaining({ pending: '' })]);
+    expect(rows[0]!.flag ?? '').toBe(''); // not marked refused
+  });
+
+  it('a 500 from Google on sync-collection: backed off and tried again later, no full listing of the book', async () => {
+    await start();
+    google.put('f1', card('f1', 'Frances Spence'));
+    const { m, account, index, bookId } = await signedIn();
+    google.put('f2', card('f2', 'Ruth Teitelbaum'));
+    google.failNext(1, 0, 500);
+    google.log.length = 0;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'error', action: 'retry', code: 'unavailable' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.log.filter((l) => l.method === 'PROPFIND' && l.depth === '1')).toEqual([]);
+    expect(index.query('', bookId)).toHaveLength(2);
+  });
+
+  it('statuses are in the words of a Google account: a revoked grant asks to sign in (no password), a busy server says once that it will try again', async () => {
+    await start();
+    const { m, account } = await signedIn();
+    const t = translator('en');
+    google.failNext(1, 30);
+    const busy = await m.sync(account.id);
+    const busyText = `${t('sync.error', { message: syncReason(account.kind, busy, t) })} ${t('sync.retryIn', { seconds: busy.retryIn ?? 0 })}`;
+    expect(busyText.match(/tr(y|ying) again/gi)).toHaveLength(1);
+    expect(busyText).toMatch(/Google/);
+    google.revokeAll();
+    google.expireAccessTokens();
+    const revoked = await m.sync(account.id);
+    expect(revoked).toMatchObject({ action: 'sign-in' });
+    const text = t('sync.error', { message: syncReason(account.kind, revoked, t) });
+    expect(text).not.toMatch(/password/i);
+    expect(text).toMatch(/Sign in again/);
+    // A CardDAV server keeps its own words.
+    expect(syncReason('carddav', { code: 'unauthorized', message: '' }, t)).toMatch(/user name and password/);
+  });
 
   it('503 with Retry-After: the retry waits as long as asked, then completes', async () => {
     await start();

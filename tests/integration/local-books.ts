@@ -77,7 +77,9 @@ export function memoryBook(): LocalBook {
     collection: m,
     port: null,
     create: async (vcard) => m.create(vcard),
-    edit: async (id, vcard) => m.edit(id, vcard),
+    edit: async (id, vcard) => {
+      m.edit(id, vcard);
+    },
     remove: async (id) => {
       const before = m.remove(id);
       return async () => {

@@ -4,6 +4,7 @@ import type { BookRow } from '../db/schema';
 import { AccountDialog } from './AccountDialog';
 import { GoogleDialog } from './GoogleDialog';
 import { LANGUAGES, LANGUAGE_NAMES, type Language } from '../i18n';
+import { syncReason } from '../i18n/sync-status';
 import { useServices } from '../services';
 import { useUi, type ListFilter } from '../store/ui';
 import { LOCAL_BOOK_ID } from '../db/schema';
@@ -128,11 +129,8 @@ function AccountPanel({ account, status, onEdit, onRemoved }: { account: Account
       return account.serverUrl;
     }
   })();
-  // The reason in the user's language where there is a code for it, with the server's detail.
-  const reason = (s: SyncStatus) => {
-    const worded = s.code === 'unauthorized' ? t('syncError.unauthorized') : s.code === 'forbidden' ? t('syncError.forbidden') : s.code === 'unavailable' ? t('syncError.unavailable') : s.code === 'network' ? t('syncError.network') : '';
-    return worded === '' ? s.message : `${worded} (${s.message})`;
-  };
+  // The reason in the user's language and the account kind's words, with the server's detail.
+  const reason = (s: SyncStatus) => syncReason(account.kind, s, t);
   const when = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(ms);
   const p = status?.progress;
   const text =

@@ -180,6 +180,11 @@ export const fa: Catalogue = {
   'sync.refusedCount': 'سرور {count} مخاطب را نپذیرفت؛ اینجا نگه داشته و علامت‌گذاری شده‌اند.',
   'syncError.unauthorized': 'سرور نام کاربری و گذرواژه را نپذیرفت.',
   'syncError.forbidden': 'سرور اجازهٔ دسترسی به این دفترچه را نداد.',
-  'syncError.unavailable': 'سرور دچار مشکل است؛ Cardinal دوباره تلاش می‌کند.',
+  'syncError.unavailable': 'سرور دچار مشکل است.',
   'syncError.network': 'دسترسی به سرور ممکن نشد.',
+  'syncError.unauthorized.google': 'Google دیگر این ورود را نمی‌پذیرد. دوباره وارد شوید؛ مخاطبان و تغییرهای ارسال‌نشده نگه داشته می‌شوند.',
+  'syncError.forbidden.google': 'Google اجازهٔ دسترسی به این مخاطبان را نداد.',
+  'syncError.forbidden.gdata': 'Google اجازهٔ دسترسی به مخاطبان مشترک دامنه را نداد؛ فقط مدیران دامنه می‌توانند از آن‌ها استفاده کنند.',
+  'syncError.unavailable.google': 'سرویس Google شلوغ است یا دچار مشکل است.',
+  'syncError.network.google': 'دسترسی به Google ممکن نشد.',
 };

@@ -183,8 +183,13 @@ export const en = {
   'sync.refusedCount': 'The server refused {count} contacts; they are kept here and marked.',
   'syncError.unauthorized': 'The server did not accept the user name and password.',
   'syncError.forbidden': 'The server refused access to this address book.',
-  'syncError.unavailable': 'The server has a problem; Cardinal will try again.',
+  'syncError.unavailable': 'The server has a problem.',
   'syncError.network': 'The server could not be reached.',
+  'syncError.unauthorized.google': 'Google no longer accepts this sign-in. Sign in again; your contacts and unsent changes are kept.',
+  'syncError.forbidden.google': 'Google refused access to these contacts.',
+  'syncError.forbidden.gdata': 'Google refused access to the domain’s shared contacts; only its administrators can use them.',
+  'syncError.unavailable.google': 'Google’s service is busy or has a problem.',
+  'syncError.network.google': 'Google could not be reached.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -180,6 +180,11 @@ export const zhCN: Catalogue = {
   'sync.refusedCount': '服务器拒绝了 {count} 位联系人；已保留在本地并加上标记。',
   'syncError.unauthorized': '服务器不接受这组用户名和密码。',
   'syncError.forbidden': '服务器拒绝访问这个通讯录。',
-  'syncError.unavailable': '服务器出现问题；Cardinal 会再试一次。',
+  'syncError.unavailable': '服务器出现问题。',
   'syncError.network': '无法连接到服务器。',
+  'syncError.unauthorized.google': 'Google 不再接受这次登录。请重新登录；联系人和尚未发送的更改都会保留。',
+  'syncError.forbidden.google': 'Google 拒绝访问这些联系人。',
+  'syncError.forbidden.gdata': 'Google 拒绝访问该域的共享联系人；只有域管理员可以使用。',
+  'syncError.unavailable.google': 'Google 的服务繁忙或出现问题。',
+  'syncError.network.google': '无法连接到 Google。',
 };

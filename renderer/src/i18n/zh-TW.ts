@@ -180,6 +180,11 @@ export const zhTW: Catalogue = {
   'sync.refusedCount': '伺服器拒絕了 {count} 位聯絡人；已保留在本機並加上標記。',
   'syncError.unauthorized': '伺服器不接受這組使用者名稱與密碼。',
   'syncError.forbidden': '伺服器拒絕存取這個通訊錄。',
-  'syncError.unavailable': '伺服器發生問題；Cardinal 會再試一次。',
+  'syncError.unavailable': '伺服器發生問題。',
   'syncError.network': '無法連線到伺服器。',
+  'syncError.unauthorized.google': 'Google 不再接受這次登入。請重新登入；聯絡人與尚未送出的變更都會保留。',
+  'syncError.forbidden.google': 'Google 拒絕存取這些聯絡人。',
+  'syncError.forbidden.gdata': 'Google 拒絕存取此網域的共用聯絡人；只有網域管理員可以使用。',
+  'syncError.unavailable.google': 'Google 的服務忙碌中或發生問題。',
+  'syncError.network.google': '無法連線到 Google。',
 };
