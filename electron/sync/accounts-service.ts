@@ -25,8 +25,8 @@ export interface AccountHooks {
   syncNow(accountId: string): void;
   /** Its settings or credentials changed: earlier failures and a waiting retry no longer count. */
   resetBackoff(accountId: string): void;
-  /** It is being removed: no retry of it. */
-  cancelRetry(accountId: string): void;
+  /** It is being removed: nothing of it runs again, and a run under way stops writing; resolves once that run ended. */
+  stop(accountId: string): Promise<void>;
   /** It is gone: forget its last status. */
   forget(accountId: string): void;
 }
@@ -75,6 +75,7 @@ export class AccountsService {
 
   /** Find the books: each RFC 6764 candidate in turn, the first that answers wins. */
   async discover(input: NewCardDavAccount): Promise<Discovery> {
+    this.forgetOldDiscoveries();
     const start = await discoveryCandidates(input.url, this.opts.resolver);
     const user = input.user.trim() !== '' ? input.user.trim() : (start.email ?? '');
     const client = this.opts.connections.basicClient({ user, allowInsecure: input.allowInsecure }, input.password);
@@ -86,7 +87,6 @@ export class AccountsService {
         const discoveryId = globalThis.crypto.randomUUID();
         const found = books.map((b) => ({ url: b.url, name: b.displayName || decodeURIComponent(new URL(b.url).pathname) }));
         this.discoveries.set(discoveryId, { input, user, url: candidate, books: found, at: Date.now() });
-        for (const [id, d] of this.discoveries) if (Date.now() - d.at > DISCOVERY_KEPT_MS) this.discoveries.delete(id);
         return { discoveryId, user, books: found };
       } catch (e) {
         if (e instanceof Unauthorized || e instanceof Forbidden) throw toUserError(e);
@@ -97,8 +97,14 @@ export class AccountsService {
     throw new CardinalError('not-found', 'No address book was found at this address.');
   }
 
+  /** Discoveries hold a password: one the user walked away from goes, on every call and after its time. */
+  private forgetOldDiscoveries(): void {
+    for (const [id, d] of this.discoveries) if (Date.now() - d.at > DISCOVERY_KEPT_MS) this.discoveries.delete(id);
+  }
+
   /** The books the user chose from a discovery become a CardDAV account. */
   async add(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo> {
+    this.forgetOldDiscoveries();
     const d = this.discoveries.get(discoveryId);
     if (d === undefined) throw new CardinalError('not-found', 'This sign-in has expired; connect again.');
     const chosen = d.books.filter((b) => bookUrls.includes(b.url));
@@ -158,7 +164,7 @@ export class AccountsService {
   }
 
   async remove(accountId: string): Promise<void> {
-    this.opts.hooks.cancelRetry(accountId);
+    await this.opts.hooks.stop(accountId);
     const account = this.opts.accounts.list().find((a) => a.id === accountId);
     if (account !== undefined && account.kind !== 'carddav') {
       // Sign-out: Google forgets the grant. Failing that (offline), the local copy goes anyway.

@@ -23,6 +23,7 @@ import { parseVCard } from '../../shared/vcard';
 import { startFakeGoogle, type FakeGoogle, type GoogleQuirks } from '../servers/fake-google';
 import { translator } from '../../renderer/src/i18n';
 import { syncReason } from '../../renderer/src/i18n/sync-status';
+import { HandClock } from './hand-clock';
 import { openStore } from './renderer-store';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn.split(' ').reverse().join(';')};;;\r\n${extra}END:VCARD\r\n`;
@@ -72,7 +73,7 @@ describe('Google accounts (fake Google)', () => {
     }
   });
 
-  async function setup(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch) {
+  async function setup(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch, clock?: HandClock) {
     const store = await openStore(`google-${++dbCount}`, (name, args) => wire.push(`${name} ${JSON.stringify(args)}`));
     const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void browser(url).catch((e: unknown) => wire.push(`browser: ${String(e)}`)) });
     const m = new SyncManager({
@@ -90,13 +91,14 @@ describe('Google accounts (fake Google)', () => {
       },
       google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 },
       ...(fetchImpl !== undefined ? { fetch: fetchImpl } : {}),
+      ...(clock !== undefined ? { clock } : {}),
     });
     managers.push(m);
     return { ...store, m, statuses };
   }
 
-  async function signedIn(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch) {
-    const s = await setup(statuses, fetchImpl);
+  async function signedIn(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch, clock?: HandClock) {
+    const s = await setup(statuses, fetchImpl, clock);
     const account = await s.m.signInGoogle(null);
     wire.push(JSON.stringify(account));
     const first = await s.m.sync(account.id);
@@ -365,11 +367,6 @@ describe('Google accounts (fake Google)', () => {
     await start();
     const { m, account } = await signedIn();
     const t = translator('en');
-    google.failNext(1, 30);
-    const busy = await m.sync(account.id);
-    const busyText = `${t('sync.error', { message: syncReason(account.kind, busy, t) })} ${t('sync.retryIn', { seconds: busy.retryIn ?? 0 })}`;
-    expect(busyText.match(/tr(y|ying) again/gi)).toHaveLength(1);
-    expect(busyText).toMatch(/Google/);
     google.revokeAll();
     google.expireAccessTokens();
     const revoked = await m.sync(account.id);
@@ -377,19 +374,37 @@ describe('Google accounts (fake Google)', () => {
     const text = t('sync.error', { message: syncReason(account.kind, revoked, t) });
     expect(text).not.toMatch(/password/i);
     expect(text).toMatch(/Sign in again/);
+    await m.signInGoogle(account.id);
+    google.failNext(1, 30);
+    const busy = await m.sync(account.id);
+    expect(busy).toMatchObject({ code: 'unavailable', retryIn: 30 });
+    const busyText = `${t('sync.error', { message: syncReason(account.kind, busy, t) })} ${t('sync.retryIn', { seconds: busy.retryIn ?? 0 })}`;
+    expect(busyText.match(/tr(y|ying) again/gi)).toHaveLength(1);
+    expect(busyText).toMatch(/Google/);
     // A CardDAV server keeps its own words.
     expect(syncReason('carddav', { code: 'unauthorized', message: '' }, t)).toMatch(/user name and password/);
   });
 
-  it('503 with Retry-After: the retry waits as long as asked, then completes', async () => {
+  it('503 with Retry-After: nothing goes before the time asked (not a local edit, not Sync now), then the retry completes', async () => {
     await start();
     google.put('b1', card('b1', 'Jean Sammet'));
-    const { m, account, index, bookId } = await signedIn();
+    const clock = new HandClock();
+    const statuses: SyncStatus[] = [];
+    const { m, account, repo, index, bookId } = await signedIn(statuses, undefined, clock);
     google.failNext(1, 120);
     google.put('b2', card('b2', 'Adele Goldberg'));
     expect(await m.sync(account.id)).toMatchObject({ phase: 'error', action: 'retry', retryIn: 120, code: 'unavailable' });
-    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const sent = google.log.length;
+    // A local edit's debounced run and the user's Sync now both wait for the server's time.
+    await repo.update(index.query('Sammet', bookId)[0]!.id, parseVCard(card('b1', 'Jean Sammet', 'NOTE:COBOL\r\n')));
+    m.localChanged(bookId);
+    clock.advance(60_000);
+    expect(await m.syncNow(account.id)).toMatchObject({ phase: 'error', retryIn: 60 });
+    expect(google.log.length).toBe(sent);
+    clock.advance(60_000); // the retry is due
+    await expect.poll(() => statuses.at(-1)?.phase, { timeout: 10_000 }).toBe('idle');
     expect(index.query('', bookId)).toHaveLength(2);
+    expect(google.card('b1')!.vcard).toContain('NOTE:COBOL');
   });
 
   it('a redirect with the wrong state is refused and the sign-in goes on waiting for the right one', async () => {

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StorePort } from '../../electron/core/store-port';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
@@ -182,7 +182,55 @@ for (const [name, start] of SERVERS) {
       expect(index.query('Lost', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
     });
 
+    it('removing an account while its sync is under way: the run writes nothing more, and nothing of it runs again', async () => {
+      await server.seed([{ file: 'k.vcf', vcard: card('k', 'Kept Until Removed') }], book);
+      const { repo, port } = await openStore(`mgr-${++dbCount}`);
+      const statuses: SyncStatus[] = [];
+      let gate: Promise<void> | null = null;
+      let open = () => {};
+      let entered = () => {};
+      const inside = new Promise<void>((r) => (entered = r));
+      const m = manager(port, statuses, async (input, init) => {
+        if (gate !== null) {
+          entered();
+          await gate;
+        }
+        return fetch(input, init);
+      });
+      const { account } = await addAccount(m);
+      const bookId = account.books[0]!.id;
+      await other.put(url('late.vcf'), card('late', 'Arrives Late'), { ifNoneMatch: '*' });
+      gate = new Promise<void>((r) => (open = r));
+      const running = m.sync(account.id);
+      await inside; // the run is at the server
+      const removing = m.remove(account.id);
+      gate = null;
+      open();
+      await removing;
+      await running;
+      expect(await repo.db.contacts.where('bookId').equals(bookId).count()).toBe(0);
+      expect(await repo.db.cards.where('bookId').equals(bookId).count()).toBe(0);
+      expect(await repo.db.books.get(bookId)).toBeUndefined();
+      const said = statuses.length;
+      m.localChanged(bookId);
+      await new Promise((r) => setTimeout(r, 200)); // longer than the debounce
+      expect(statuses.length).toBe(said);
+    });
+
     if (name === 'radicale') {
+      it('a discovery the user walked away from is forgotten after 15 minutes, with its password', async () => {
+        const { port } = await openStore(`mgr-${++dbCount}`);
+        const m = manager(port);
+        const found = await m.discover({ url: server.baseUrl, user: server.user, password: server.password, allowInsecure: false });
+        vi.useFakeTimers({ toFake: ['Date'] });
+        try {
+          vi.setSystemTime(Date.now() + 16 * 60_000);
+          await expect(m.add(found.discoveryId, [book])).rejects.toMatchObject({ code: 'not-found' });
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+
       it('a wrong password stops the account and asks to edit it; a new password resumes it', async () => {
         const { port } = await openStore(`mgr-${++dbCount}`);
         const m = manager(port);
