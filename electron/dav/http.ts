@@ -162,11 +162,12 @@ export class DavHttp {
   }
 
   private async send(method: string, url: URL, opts: RequestOptions, binary?: { bytes?: Uint8Array }): Promise<HttpResponse> {
+    // Outside the network's try: a refused token refresh (sign in again) is not a network failure.
+    const auth = await this.authHeader(method, url);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     this.options.onRequest?.(method, url.href);
     try {
-      const auth = await this.authHeader(method, url);
       const res = await this.doFetch(url, {
         method,
         // Compression saves the network, and there is none to this machine: a server here would

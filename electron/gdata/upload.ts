@@ -75,7 +75,7 @@ async function recentEntries(client: GDataClient, updatedMin: string): Promise<M
  */
 export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]): Promise<void> {
   const { client, local, report } = run;
-  if (creates.some((c) => c.attempted !== true)) await local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
+  if (creates.length > 0) await local.attempting(creates.map((c) => ({ id: c.id, revision: c.revision })));
   let recent: Map<string, AtomEntry> | null = null;
   const toCreate: LocalCard[] = [];
   for (const card of creates) {
@@ -85,7 +85,8 @@ export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]
       const found = f === undefined ? undefined : recent.get(f);
       if (found !== undefined) {
         recent.delete(f!);
-        await local.uploaded(card.id, remoteOf(found, card.vcard), card.revision);
+        // The version sent then; a save since then stays pending, as an edit of it.
+        await local.uploaded(card.id, remoteOf(found, card.vcard), card.sentRevision ?? -1);
         report.uploaded++;
         run.tick();
         continue;

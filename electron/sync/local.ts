@@ -26,8 +26,8 @@ export interface LocalCollection {
    * same transaction (the last batch of a run), so a crash never skips or loses a change.
    */
   applyRemote(batch: RemoteBatch): Promise<void>;
-  /** These creates are about to be sent (so a lost answer is looked for, not repeated). */
-  attempting(ids: readonly string[]): Promise<void>;
+  /** These creates are about to be sent, at these revisions (so a lost answer is looked for, not repeated). */
+  attempting(sent: readonly { id: string; revision: number }[]): Promise<void>;
   /** An upload landed: the card is now the server's version at `href`, no longer pending. No
    * other row keeps that href. */
   uploaded(id: string, remote: RemoteCard, revision: number): Promise<void>;

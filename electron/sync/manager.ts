@@ -121,6 +121,11 @@ export class SyncManager {
     return this.scheduler.sync(accountId, { trigger: 'asked', retryRefused: true });
   }
 
+  /** Once no run of the account is under way. */
+  settled(accountId: string): Promise<void> {
+    return this.scheduler.settled(accountId);
+  }
+
   /** A local edit in this book: sync its account once the user pauses. */
   localChanged(bookId: string): void {
     const account = this.accounts.list().find((a) => a.books.some((b) => b.id === bookId));

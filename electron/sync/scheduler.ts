@@ -166,6 +166,15 @@ export class SyncScheduler<T> {
     return promise;
   }
 
+  /** Once no run of the account is under way or queued (shutting down, tests). */
+  async settled(accountId: string): Promise<void> {
+    for (;;) {
+      const waits = [this.running.get(accountId)?.promise, this.queued.get(accountId)?.promise].filter((p) => p !== undefined);
+      if (waits.length === 0) return;
+      await Promise.allSettled(waits);
+    }
+  }
+
   /** A local edit in this account: sync once the user pauses (and once more if a run is under way). */
   changed(accountId: string): void {
     if (this.running.has(accountId)) this.dirty.add(accountId);

@@ -8,7 +8,7 @@ export function storeCollection(store: StorePort, bookId: string): LocalCollecti
     pending: (opts) => store.request('pendingCards', bookId, opts?.retryRefused === true),
     knownEtags: async () => new Map(await store.request('knownEtags', bookId)),
     applyRemote: (batch) => store.request('applyRemote', bookId, batch),
-    attempting: (ids) => store.request('attemptingUpload', bookId, ids),
+    attempting: (sent) => store.request('attemptingUpload', bookId, sent),
     uploaded: (id, remote, revision) => store.request('uploaded', bookId, id, remote, revision),
     deleted: (id, revision) => store.request('deletedRemote', bookId, id, revision),
     restored: (id, remote, revision) => store.request('restoredRemote', bookId, id, remote, revision),

@@ -83,7 +83,7 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
 export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid: FindUid): Promise<void> {
   const { report, profile } = run;
   const creates = run.pending.filter((c) => c.pending === 'created');
-  if (creates.some((c) => c.attempted !== true)) await run.local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
+  if (creates.length > 0) await run.local.attempting(creates.map((c) => ({ id: c.id, revision: c.revision })));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
       const addMember = caps.addMember ?? (profile.postToCollection ? run.bookUrl : null);
@@ -112,7 +112,8 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
     const stored = await findUid(uid, body);
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
-      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
+      // What is there is the version sent then; a save since then stays pending, as an edit of it.
+      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.sentRevision ?? -1);
       return;
     }
   }

@@ -18,6 +18,9 @@ export interface LocalCard {
    * the server (by UID) before sending it again, so a retry never makes a duplicate.
    */
   readonly attempted?: boolean;
+  /** The revision last sent as a create: a card found on the server after a lost answer is that
+   * version, and a later save is still to go up. */
+  readonly sentRevision?: number;
   /** The server's representation of the version `etag` names, as received (see RemoteCard). */
   readonly source?: string;
   /**

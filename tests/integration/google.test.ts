@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { googleClientFromEnv, googleEndpoints } from '../../electron/auth/google-config';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
@@ -254,6 +254,22 @@ describe('Google accounts (fake Google)', () => {
     expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
     expect(google.card('s1')!.vcard).toContain('NOTE:Apollo');
     expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+  });
+
+  it('a revoked grant found when the access token is refreshed before a request asks to sign in again, not "could not be reached"', async () => {
+    await start();
+    google.put('s2', card('s2', 'Mary Somerville'));
+    const { m, account } = await signedIn();
+    google.revokeAll();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 2 * 3600_000); // the access token has run out: refreshed before the request
+      const stopped = await m.sync(account.id);
+      expect(stopped).toMatchObject({ phase: 'error', code: 'unauthorized', action: 'sign-in' });
+      expect(stopped.retryIn).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('signing in again as another Google account is refused; the account keeps its own', async () => {

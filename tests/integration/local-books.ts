@@ -11,7 +11,7 @@ import type { LocalCollection } from '../../electron/sync/local';
 import { storeCollection } from '../../electron/sync/store-collection';
 import type { StoredContact } from '../../renderer/src/db/repo';
 import type { PendingMark } from '../../shared/sync/types';
-import { parseVCard, type MergeConflict } from '../../shared/vcard';
+import { parseVCard, resolveConflicts, serializeVCard, type ConflictChoice, type MergeConflict } from '../../shared/vcard';
 import { MemoryCollection, type Row } from './memory-collection';
 import { openStore } from './renderer-store';
 
@@ -35,14 +35,18 @@ export interface RowView {
 export interface LocalBook {
   readonly kind: 'memory' | 'dexie';
   readonly bookId: string;
+  /** From now on, the book of this id (its id is known once the account is made). */
+  useBook(bookId: string): void;
   /** What the engine is given. */
-  readonly collection: LocalCollection;
+  collection: LocalCollection;
   /** The store requests, where the book sits behind them (Dexie), for a manager. */
   readonly port: StorePort | null;
   create(vcard: string): Promise<string>;
   edit(id: string, vcard: string): Promise<void>;
   /** Delete, returning the undo. */
   remove(id: string): Promise<() => Promise<void>>;
+  /** Settle every open conflict of a card with one side's values, as the conflict view does. */
+  resolve(id: string, choice: ConflictChoice): Promise<void>;
   row(id: string): Promise<RowView | undefined>;
   rows(): Promise<RowView[]>;
   /** The page goes away and comes back on the same data (Dexie: the database closed and opened). */
@@ -74,6 +78,7 @@ export function memoryBook(): LocalBook {
   return {
     kind: 'memory',
     bookId: 'memory',
+    useBook: () => {},
     collection: m,
     port: null,
     create: async (vcard) => m.create(vcard),
@@ -85,6 +90,13 @@ export function memoryBook(): LocalBook {
       return async () => {
         if (before !== undefined) m.restore(before);
       };
+    },
+    resolve: async (id, choice) => {
+      const r = m.cards.get(id);
+      if (r?.conflicts === undefined) return;
+      const settled = serializeVCard(resolveConflicts(parseVCard(r.vcard), r.conflicts, r.conflicts.map(() => choice)));
+      const { conflicts: _c, remote: _r, ...rest } = r;
+      m.cards.set(id, { ...rest, vcard: settled, pending: 'updated', revision: r.revision + 1 });
     },
     row: async (id) => {
       const r = m.cards.get(id);
@@ -99,8 +111,9 @@ export function memoryBook(): LocalBook {
 let opened = 0;
 
 /** The renderer's store as the app builds it, in fake-indexeddb, with one synced book. */
-export async function dexieBook(name = `book-${process.pid}-${++opened}`, bookId = 'server-book'): Promise<LocalBook> {
+export async function dexieBook(name = `book-${process.pid}-${++opened}`, firstBookId = 'server-book'): Promise<LocalBook> {
   let store = await openStore(name);
+  let bookId = firstBookId;
   await store.port.request('ensureBook', bookId, 'Server book');
   // The port outlives a reopen: the engine keeps talking to the same collection.
   const port: StorePort = { request: (req, ...args) => store.port.request(req, ...args) };
@@ -123,9 +136,15 @@ export async function dexieBook(name = `book-${process.pid}-${++opened}`, bookId
       ...(card.source !== undefined ? { source: card.source } : {}),
     };
   };
-  return {
+  const book: LocalBook = {
     kind: 'dexie',
-    bookId,
+    get bookId() {
+      return bookId;
+    },
+    useBook: (id) => {
+      bookId = id;
+      book.collection = storeCollection(port, id);
+    },
     collection: storeCollection(port, bookId),
     port,
     create: async (vcard) => {
@@ -146,6 +165,12 @@ export async function dexieBook(name = `book-${process.pid}-${++opened}`, bookId
         store.index.upsert(back.map((r) => r.row));
       };
     },
+    resolve: async (id, choice) => {
+      const card = await store.repo.db.cards.get(id);
+      if (card?.conflicts === undefined) return;
+      const stored = await store.repo.resolveConflict(id, resolveConflicts(parseVCard(card.vcard), card.conflicts, card.conflicts.map(() => choice)));
+      store.index.upsert([stored.row]);
+    },
     row: view,
     rows: async () => {
       const ids = (await store.repo.db.contacts.where('bookId').equals(bookId).primaryKeys()) as string[];
@@ -159,6 +184,7 @@ export async function dexieBook(name = `book-${process.pid}-${++opened}`, bookId
       store.repo.db.close();
     },
   };
+  return book;
 }
 
 export const LOCAL_BOOKS: readonly [LocalBookKind, () => Promise<LocalBook>][] = [

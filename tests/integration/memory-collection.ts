@@ -73,10 +73,10 @@ export class MemoryCollection implements LocalCollection {
     this.hrefIndex.version = this.cards.version;
     if (batch.state !== undefined) this.syncState = batch.state;
   }
-  async attempting(ids: readonly string[]) {
-    for (const id of ids) {
+  async attempting(sent: readonly { id: string; revision: number }[]) {
+    for (const { id, revision } of sent) {
       const c = this.cards.get(id);
-      if (c !== undefined) this.cards.set(id, { ...c, attempted: true });
+      if (c !== undefined) this.cards.set(id, { ...c, attempted: true, sentRevision: revision });
     }
   }
   async uploaded(id: string, remote: RemoteCard, revision: number) {
@@ -154,7 +154,7 @@ export class MemoryCollection implements LocalCollection {
     const revision = Math.max(now?.revision ?? 0, item.revision) + 1;
     if (now !== undefined) {
       const sent = item.pending === 'created' && now.href !== '';
-      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
+      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
     } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
     else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', revision });
   }

@@ -93,7 +93,7 @@ for (const [kind, open] of LOCAL_BOOKS) {
     it('a new card saved again during its first upload: pending as an edit of the card now on the server', async () => {
       const id = await book.create(card('n', 'New One'));
       const sent = (await pendingOf(id))!;
-      await book.collection.attempting([id]);
+      await book.collection.attempting([{ id: id, revision: (await pendingOf(id))!.revision }]);
       await book.edit(id, card('n', 'New Two'));
       await book.collection.uploaded(id, remote('/book/n.vcf', '"n-1"', card('n', 'New One')), sent.revision);
       expect(await book.row(id)).toMatchObject({ pending: 'updated', href: '/book/n.vcf', etag: '"n-1"' });
@@ -103,7 +103,7 @@ for (const [kind, open] of LOCAL_BOOKS) {
     it('a new card deleted during its first upload stays a deletion for the server, hidden', async () => {
       const id = await book.create(card('x', 'Gone Soon'));
       const sent = (await pendingOf(id))!;
-      await book.collection.attempting([id]);
+      await book.collection.attempting([{ id: id, revision: (await pendingOf(id))!.revision }]);
       await book.remove(id);
       await book.collection.uploaded(id, remote('/book/x.vcf', '"x-1"', card('x', 'Gone Soon')), sent.revision);
       expect(await book.row(id)).toMatchObject({ pending: 'deleted', href: '/book/x.vcf', visible: false });
@@ -113,7 +113,7 @@ for (const [kind, open] of LOCAL_BOOKS) {
     it('a new card never sent goes at once when deleted; one already sent waits for the server', async () => {
       const never = await book.create(card('a1', 'Never Sent'));
       const sentOnce = await book.create(card('a2', 'Sent Once'));
-      await book.collection.attempting([sentOnce]);
+      await book.collection.attempting([{ id: sentOnce, revision: (await pendingOf(sentOnce))!.revision }]);
       await book.remove(never);
       await book.remove(sentOnce);
       expect(await book.row(never)).toBeUndefined();
@@ -219,7 +219,7 @@ for (const [kind, open] of LOCAL_BOOKS) {
 
     it('what was written is there after the page comes back', async () => {
       const id = await book.create(card('p', 'Persisted'));
-      await book.collection.attempting([id]);
+      await book.collection.attempting([{ id: id, revision: (await pendingOf(id))!.revision }]);
       await book.reopen();
       expect(await pendingOf(id)).toMatchObject({ pending: 'created', attempted: true });
     });

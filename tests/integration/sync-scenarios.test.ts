@@ -245,6 +245,26 @@ for (const [name, start] of SERVERS) {
       expect(await visibleNames()).toEqual(['Lost Answer', 'Olga']);
     });
 
+    it('a create whose answer was lost, saved again before the next run: adopted, and the later save goes up', async () => {
+      await sync();
+      const id = await local.create(card('lost-2', 'Lora One'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'GET' && lose && sent.some(isUpload)) {
+          lose = false;
+          throw new TypeError('The operation was aborted due to timeout'); // the read-back of what was stored
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.edit(id, card('lost-2', 'Lora Two'));
+      await sync();
+      await sync();
+      expect(await namesOnServer()).toEqual(['Lora Two']);
+      expect(await visibleNames()).toEqual(['Lora Two']);
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+    });
+
     if (name !== 'sabredav') {
       // SabreDAV has no sync-collection to fail.
       it('a 500 on one sync-collection is tried again, without a full listing; a server that keeps failing is backed off from', async () => {

@@ -140,6 +140,7 @@ export class ContactRepo {
         revision: nextRevision(prev),
         ...conflict,
         ...(prev?.attempted === true ? { attempted: true } : {}),
+        ...(prev?.sentRevision !== undefined ? { sentRevision: prev.sentRevision } : {}),
         ...(prev?.source !== undefined ? { source: prev.source } : {}),
       },
     };
@@ -229,11 +230,11 @@ export class ContactRepo {
         const now = currentCards[i];
         const revision = Math.max(nextRevision(now), nextRevision(item.card));
         if (now !== undefined) {
-          const { href, etag, base, source, attempted } = now;
+          const { href, etag, base, source, attempted, sentRevision } = now;
           const sent = item.row.pending === 'created' && href !== '';
           return {
             row: { ...item.row, pending: sent ? 'updated' : item.row.pending },
-            card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted } : {}) },
+            card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision } : {}) },
           };
         }
         if (item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return { row: item.row, card: { ...item.card, revision } };

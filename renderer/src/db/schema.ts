@@ -57,6 +57,8 @@ export interface CardRow {
   remote?: string;
   /** A create was sent; its answer may have been lost. */
   attempted?: boolean;
+  /** The revision that create sent. */
+  sentRevision?: number;
   /** The server's own representation as received (GData: the Atom entry), the base of its edits. */
   source?: string;
   /**

@@ -80,7 +80,20 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         // of it is); one the server refused waits until it changes, or the user asks.
         if (c.conflicts !== undefined && r.pending !== 'deleted') return [];
         if (c.error !== undefined && retryRefused !== true) return [];
-        return [{ id: r.id, href: c.href, etag: c.etag, vcard: c.vcard, base: c.base, pending: r.pending, attempted: c.attempted === true, revision: c.revision ?? 0, ...(c.source !== undefined ? { source: c.source } : {}) }];
+        return [
+          {
+            id: r.id,
+            href: c.href,
+            etag: c.etag,
+            vcard: c.vcard,
+            base: c.base,
+            pending: r.pending,
+            attempted: c.attempted === true,
+            revision: c.revision ?? 0,
+            ...(c.sentRevision !== undefined ? { sentRevision: c.sentRevision } : {}),
+            ...(c.source !== undefined ? { source: c.source } : {}),
+          },
+        ];
       });
     },
     knownEtags: async (bookId) => {
@@ -133,9 +146,9 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined });
       });
     },
-    attemptingUpload: async (_bookId, ids) => {
+    attemptingUpload: async (_bookId, sent) => {
       await db.transaction('rw', db.cards, async () => {
-        await db.cards.bulkUpdate(ids.map((key) => ({ key, changes: { attempted: true } })));
+        await db.cards.bulkUpdate(sent.map(({ id, revision }) => ({ key: id, changes: { attempted: true, sentRevision: revision } })));
       });
     },
     uploaded: (bookId, id, remote, revision) =>
