@@ -75,7 +75,9 @@ async function recentEntries(client: GDataClient, updatedMin: string): Promise<M
  */
 export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]): Promise<void> {
   const { client, local, report } = run;
-  if (creates.length > 0) await local.attempting(creates.map((c) => ({ id: c.id, revision: c.revision })));
+  // Creates never sent are marked at once; one sent before, again only once it is known not to be there.
+  const fresh = creates.filter((c) => c.attempted !== true);
+  if (fresh.length > 0) await local.attempting(fresh.map((c) => ({ id: c.id, revision: c.revision })));
   let recent: Map<string, AtomEntry> | null = null;
   const toCreate: LocalCard[] = [];
   for (const card of creates) {
@@ -94,6 +96,8 @@ export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]
     }
     toCreate.push(card);
   }
+  const again = toCreate.filter((c) => c.attempted === true);
+  if (again.length > 0) await local.attempting(again.map((c) => ({ id: c.id, revision: c.revision })));
   let batches = toCreate.length > 1;
   for (let i = 0; i < toCreate.length && batches; i += 100) {
     const chunk = toCreate.slice(i, i + 100);

@@ -83,7 +83,10 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
 export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid: FindUid): Promise<void> {
   const { report, profile } = run;
   const creates = run.pending.filter((c) => c.pending === 'created');
-  if (creates.length > 0) await run.local.attempting(creates.map((c) => ({ id: c.id, revision: c.revision })));
+  // Creates never sent are marked at once (one store write); one sent before is marked again only
+  // once it is known not to be there (until then, what was sent then is what may be there).
+  const fresh = creates.filter((c) => c.attempted !== true);
+  if (fresh.length > 0) await run.local.attempting(fresh.map((c) => ({ id: c.id, revision: c.revision })));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
       const addMember = caps.addMember ?? (profile.postToCollection ? run.bookUrl : null);
@@ -117,6 +120,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
       return;
     }
   }
+  if (card.attempted === true) await local.attempting([{ id: card.id, revision: card.revision }]);
   let location: string | null = null;
   if (addMember !== null) {
     try {

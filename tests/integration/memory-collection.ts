@@ -67,8 +67,12 @@ export class MemoryCollection implements LocalCollection {
       if (existing === undefined) continue;
       index.delete(href);
       if (existing.pending === '' || existing.pending === 'deleted') this.cards.delete(existing.id);
-      // Edited here, deleted there: keep the edit and upload it again as a new card.
-      else this.cards.set(existing.id, { ...existing, pending: 'created', href: '', etag: '', base: '', attempted: false });
+      else {
+        // Edited here, deleted there: keep the edit and upload it again as a new card (a conflict
+        // with the version that is gone is over).
+        const { conflicts: _c, remote: _r, ...kept } = existing;
+        this.cards.set(existing.id, { ...kept, pending: 'created', href: '', etag: '', base: '', attempted: false });
+      }
     }
     this.hrefIndex.version = this.cards.version;
     if (batch.state !== undefined) this.syncState = batch.state;

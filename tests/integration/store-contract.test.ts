@@ -189,6 +189,19 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect(await pendingOf(id)).toMatchObject({ pending: 'deleted' });
     });
 
+    it('a card in conflict that the server deletes: the conflict is over, the edit here goes up as a new card', async () => {
+      const id = await synced('cd', 'Conflict Deleted');
+      await book.edit(id, card('cd', 'Conflict Deleted', 'TITLE:Here\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('cd', 'Conflict Deleted', 'TITLE:Here\r\n'), remote('/book/cd.vcf', '"cd-2"', card('cd', 'Conflict Deleted', 'TITLE:There\r\n')), [{ property: 'TITLE', base: null, local: ['TITLE:Here'], remote: ['TITLE:There'] }], sent.revision);
+      await book.collection.applyRemote({ upserts: [], deletes: ['/book/cd.vcf'] });
+      const row = (await book.row(id))!;
+      expect(row).toMatchObject({ pending: 'created', href: '', visible: true });
+      expect(row.conflicts).toBeUndefined();
+      expect(row.vcard).toContain('TITLE:Here');
+      expect(await pendingOf(id)).toBeDefined();
+    });
+
     it('a conflict found for a version the user has changed since is not recorded', async () => {
       const id = await synced('cs', 'Conflict Stale');
       await book.edit(id, card('cs', 'Conflict Stale', 'TITLE:One\r\n'));

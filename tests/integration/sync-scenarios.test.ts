@@ -265,6 +265,50 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toMatchObject({ pending: '' });
     });
 
+    it('a lost create, saved again, then a run that breaks off before it looks for it: the later save still goes up', async () => {
+      await sync();
+      const id = await local.create(card('lost-3', 'Lene One'));
+      let lose = true;
+      after = async (r) => {
+        if (isUpload(r) && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.edit(id, card('lost-3', 'Lene Two'));
+      let broken = false;
+      before = async (r) => {
+        if (!broken && r.method === 'REPORT') {
+          broken = true; // the lookup of the lost create goes nowhere this time
+          throw new TypeError('connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      before = async () => {};
+      await sync();
+      await sync();
+      expect(await namesOnServer()).toEqual(['Lene Two']);
+      expect(await visibleNames()).toEqual(['Lene Two']);
+    });
+
+    it('a card in conflict that another client deletes: the version here goes up as a new card; nothing waits for ever', async () => {
+      await other.put(url('c.vcf'), card('c', 'Cora', 'NOTE:base\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('c', 'Cora', 'NOTE:here\r\n'));
+      const cur = await other.get(url('c.vcf'));
+      await other.put(url('c.vcf'), card('c', 'Cora', 'NOTE:there\r\n'), { ifMatch: cur.etag });
+      expect((await sync()).conflicts).toBe(1);
+      await other.delete(url('c.vcf'), null);
+      await sync();
+      await sync();
+      expect((await onServer()).map((c) => c.vcard).join('')).toContain('NOTE:here');
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
+      expect((await local.row(id))!.conflicts).toBeUndefined();
+    });
+
     if (name !== 'sabredav') {
       // SabreDAV has no sync-collection to fail.
       it('a 500 on one sync-collection is tried again, without a full listing; a server that keeps failing is backed off from', async () => {

@@ -9,7 +9,7 @@
  * duplicates, restoring from the trash or from history: issue 18) are new entries in `ACTIONS`
  * with a generator and a run; the model and the invariants stay as they are.
  */
-import { vcardOf, withField, FIELDS, type Card, type Field } from './cards';
+import { cardOf, vcardOf, withField, FIELDS, type Card, type Field } from './cards';
 import type { Model } from './model';
 import type { Rng } from './rng';
 import type { Boundary, Fault, Kill, ServerKind, World } from './world';
@@ -46,8 +46,8 @@ export interface Context {
   undo: { fn: string; run: () => Promise<void>; pageLife: number } | null;
   /** Quiescent points check the invariants (`invariants.ts`); set by the runner. */
   quiesce: () => Promise<void>;
-  /** How many statuses had been pushed at the last quiescent point. */
-  statusMark: number;
+  /** Found between quiescent points; reported at the next one. */
+  problems: string[];
 }
 
 export interface ActionDef<C extends Command = Command> {
@@ -115,7 +115,10 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       if (undo === null || undo.pageLife !== ctx.world.pageLife) return;
       ctx.undo = null;
       await undo.run();
+      // The contact is back as it was when deleted: its values are this side's writes again.
       ctx.model.wrote('local', undo.fn, 'undo');
+      const back = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
+      if (back !== undefined) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
       local(ctx);
     },
   },
@@ -156,7 +159,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
     generate: (rng, kind) => ({ do: 'sync', during: rng.chance(0.6) ? Array.from({ length: rng.int(1, 3) }, () => interjection(rng, kind)) : [] }),
     run: async (ctx, c) => {
       const pending = [...c.during];
-      await ctx.world.run(
+      const status = await ctx.world.run(
         async (b: Boundary) => {
           for (const i of pending.filter((x) => x.at === b.index && x.when === b.when)) {
             pending.splice(pending.indexOf(i), 1);
@@ -168,6 +171,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
         },
         (m) => m.sync(ctx.world.account.id),
       );
+      await checkRestored(ctx, status);
     },
   },
   wait: {
@@ -209,6 +213,18 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
     run: (ctx) => ctx.quiesce(),
   },
 };
+
+/**
+ * The status tells the truth about restored contacts: when it says n came back, n contacts deleted
+ * here since the last quiescent point are there to see.
+ */
+export async function checkRestored(ctx: Context, status: { restored?: number } | null): Promise<void> {
+  const n = status?.restored ?? 0;
+  if (n === 0) return;
+  const visible = new Set((await localRows(ctx)).map((r) => nameOf(r.vcard)));
+  const back = ctx.model.live().filter((c) => c.writes.some((w) => w.side === 'local' && w.kind === 'delete') && visible.has(c.fn)).length;
+  if (back < n) ctx.problems.push(`the status said ${n} restored; ${back} contacts deleted here are back`);
+}
 
 /** On a server that does not enforce If-Match, another client's write between the engine's check and its write of that card. */
 function markExposed(ctx: Context, write: { exposed?: boolean }, path: string): void {

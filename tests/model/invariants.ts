@@ -13,7 +13,7 @@
  */
 import type { RowView } from '../integration/local-books';
 import { cardOf, FIELDS, type Card } from './cards';
-import type { Context } from './actions';
+import { checkRestored, type Context } from './actions';
 import type { ModelContact } from './model';
 import type { Rng } from './rng';
 
@@ -28,6 +28,7 @@ async function settle(ctx: Context): Promise<string[]> {
   await world.wait(0);
   for (let round = 0; round < 8; round++) {
     const status = await world.run(null, (m) => m.syncNow(world.account.id));
+    await checkRestored(ctx, status);
     if (status === null) continue;
     if (status.action === 'sign-in') {
       await world.signInAgain();
@@ -58,8 +59,7 @@ const byName = <T>(items: readonly T[], name: (t: T) => string) => {
 
 export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
   const { world, model } = ctx;
-  const problems: string[] = [];
-  const since = ctx.statusMark;
+  const problems: string[] = ctx.problems.splice(0);
   const notes = await settle(ctx);
 
   // Open conflicts: visible, each side's write where it belongs; then the user settles them.
@@ -134,17 +134,12 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
     held.set(c.fn, mine ?? theirs);
   }
 
-  // The status tells the truth.
-  const statuses = world.statuses.slice(since);
+  // The status tells the truth (restored contacts are checked after every run, `checkRestored`).
   const last = world.manager.statuses()[0];
   if (last !== undefined && last.phase === 'idle' && finalRows.some((r) => r.pending !== '' && r.conflicts === undefined)) problems.push(`the status says synced with work left`);
-  const restored = statuses.reduce((n, s) => n + (s.phase === 'idle' ? (s.restored ?? 0) : 0), 0);
-  const deletedHereAndBack = [...model.contacts.values()].filter((c) => c.writes.some((w) => w.side === 'local' && w.kind === 'delete') && localBy.has(c.fn)).length;
-  if (restored > deletedHereAndBack) problems.push(`the status said ${restored} restored; ${deletedHereAndBack} contacts deleted here came back`);
 
   if (problems.length > 0) throw new Violation([...problems, ...(notes.length > 0 ? [`(while settling: ${notes.join('; ')})`] : [])].join('\n'));
   for (const [fn, card] of held) model.agree(fn, card);
-  ctx.statusMark = world.statuses.length;
 }
 
 function describe(c: ModelContact): string {

@@ -126,10 +126,12 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             await db.cards.delete(old.id);
             removed.push(old.id);
           } else {
-            // Edited here, deleted there: keep the edit and upload it again as a new card.
-            const again = { ...row, pending: 'created' as const };
+            // Edited here, deleted there: keep the edit and upload it again as a new card. A
+            // conflict with the server's version is over: that version is gone, the edit stays.
+            const again = { ...row, pending: 'created' as const, flag: '' as const };
+            const { conflicts: _c, remote: _r, ...card } = old;
             await db.contacts.put(again);
-            await db.cards.put({ ...old, href: '', etag: '', base: '', attempted: false });
+            await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
             changed.push(again);
           }
         }
