@@ -62,6 +62,8 @@ export interface BookRun {
   readonly log: (line: string) => void;
   readonly progress: (p: SyncProgress) => void;
   readonly now: () => number;
+  /** Hrefs this run wrote (uploads, deletions): a listing from the last token shows them again. */
+  readonly written: Set<string>;
   /** A member's URL from its href. */
   url(href: string): string;
   /** One more pending card dealt with (the upload's progress). */

@@ -7,7 +7,7 @@
 import type { SyncChanges } from '../dav/client';
 import { MassDeleteNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
 import type { RemoteCard, SyncState } from './local';
-import { isInvalidToken, retryAfterServerError } from './sync-token';
+import { isInvalidToken, retryAfterServerError, tokenWentBack } from './sync-token';
 
 /** Cards applied to the store per transaction. */
 const APPLY_BATCH = 500;
@@ -40,7 +40,7 @@ interface Changes {
 /** `early`: the first sync-collection, already sent with the capabilities. */
 export async function download(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null): Promise<Download> {
   const known = await run.local.knownEtags();
-  const changes = await listChanges(run, caps, early, known.size === 0 && caps.addressData);
+  const changes = await listChanges(run, caps, early, known.size === 0 && caps.addressData, known);
   if (changes.dataRefused) run.log('download: the server sends no cards with the listing; ETags only from now on');
   const { fetched, missing } = await fetchCards(run, known, changes.changed);
   // Gone between the listing and the multiget (another client deleted it): gone.
@@ -50,7 +50,7 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
 }
 
 /** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
-async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean): Promise<Changes> {
+async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean, known: ReadonlyMap<string, string>): Promise<Changes> {
   const { client, bookUrl, state, profile } = run;
   const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken, dataRefused: false };
   if (caps.syncCollection) {
@@ -83,6 +83,18 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         continue;
       }
       if (withData && page.changed.length > 0 && page.changed.every((c) => c.vcard === undefined)) found.dataRefused = true;
+      const unchangedListed = page.changed.some((c) => known.get(c.href) === c.etag && !run.written.has(c.href));
+      if (from !== '' && !run.report.fullResync && (unchangedListed || tokenWentBack(from, page.token))) {
+        // Not an answer from our token but a listing of everything, without what is gone (DAViCal
+        // answers a token it does not know so): cards unchanged since the token listed as
+        // changes, or a token from before ours. Only a full listing finds the deletions.
+        run.log('download: the server did not answer from our token, full resync');
+        run.report.fullResync = true;
+        from = '';
+        found.changed = [];
+        found.removed = [];
+        continue;
+      }
       found.changed.push(...page.changed);
       found.removed.push(...page.removed);
       found.token = page.token;

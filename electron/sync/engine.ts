@@ -54,6 +54,7 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
     log,
     progress,
     now: opts.now ?? Date.now,
+    written: new Set(),
     url: (href) => new URL(encodePath(href), bookUrl).href,
     uploadedOne: () => progress({ step: 'upload', done: ++uploadsDone, total: pending.length }),
   };

@@ -18,6 +18,18 @@ export function isInvalidToken(e: unknown): boolean {
 }
 
 /**
+ * The server answered from a point before ours: tokens that count changes (DAViCal's `data:,N`,
+ * Google's `…/sync/N`) went backwards, so the server no longer knows our token (its history was
+ * reset or restored) and DAViCal answers such a token with a listing that shows no deletions.
+ */
+export function tokenWentBack(sent: string, got: string | null): boolean {
+  if (got === null) return false;
+  const a = /^(.*\D)(\d+)$/.exec(sent);
+  const b = /^(.*\D)(\d+)$/.exec(got);
+  return a !== null && b !== null && a[1] === b[1] && BigInt(b[2]!) < BigInt(a[2]!);
+}
+
+/**
  * After a 5xx on a sync-collection from `token`: the answer of a second try, or, where the server
  * may mean an invalid token by it and answers a probe from its current token, 'invalid'. Anything
  * else rethrows the server's error (soft: the run backs off and tries again later).

@@ -115,6 +115,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
     const stored = await findUid(uid, body);
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
+      run.written.add(decodeHref(stored.href));
       // What is there is the version sent then; a save since then stays pending, as an edit of it.
       await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.sentRevision ?? -1);
       return;
@@ -161,6 +162,7 @@ async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, bo
 async function readBack(run: BookRun, card: LocalCard, location: string, sent: string): Promise<void> {
   const stored = await run.client.get(location);
   const remote = { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, sent, run.profile.localOnly) };
+  run.written.add(remote.href);
   await run.local.uploaded(card.id, remote, card.revision);
 }
 

@@ -331,6 +331,23 @@ for (const [name, start] of SERVERS) {
         expect(await visibleNames()).toEqual(['Tara', 'Vera']);
       });
 
+      it('a sync token the server no longer knows, while another client deleted a card: the deletion still arrives (DAViCal answers such a token with everything, and no deletions)', async () => {
+        await other.put(url('k.vcf'), card('k', 'Kept'), { ifNoneMatch: '*' });
+        await other.put(url('z.vcf'), card('z', 'Zapped'), { ifNoneMatch: '*' });
+        await sync();
+        await other.delete(url('z.vcf'), null);
+        const state = await local.collection.state();
+        await local.collection.applyRemote({ upserts: [], deletes: [], state: { ...state, syncToken: name === 'radicale' ? 'http://radicale.org/ns/sync/0000' : name === 'davical' ? 'data:,999999' : 'deadbeef' } });
+        await sync();
+        expect(await visibleNames()).toEqual(['Kept']);
+        // And an empty book after it: the deletion of the last card arrives too.
+        await other.delete(url('k.vcf'), null);
+        const again = await local.collection.state();
+        await local.collection.applyRemote({ upserts: [], deletes: [], state: { ...again, syncToken: name === 'radicale' ? 'http://radicale.org/ns/sync/0000' : name === 'davical' ? 'data:,999999' : 'deadbeef' } });
+        await sync();
+        expect(await visibleNames()).toEqual([]);
+      });
+
       it('a server that sends no cards with a listing is not asked for them again (DAViCal answers each 404, slowly)', async () => {
         await other.put(url('x.vcf'), card('x', 'Xena'), { ifNoneMatch: '*' });
         await sync(); // into an empty book: the cards are asked for with the listing

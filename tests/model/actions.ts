@@ -115,10 +115,13 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       if (undo === null || undo.pageLife !== ctx.world.pageLife) return;
       ctx.undo = null;
       await undo.run();
-      // The contact is back as it was when deleted: its values are this side's writes again.
+      // Within the window the undo cancels the deletion; after a quiescent point agreed the contact
+      // gone, it brings it back as it was: a new contact, with those values.
+      const c = ctx.model.contacts.get(undo.fn);
+      const deletedInWindow = c?.writes.some((w) => w.side === 'local' && w.kind === 'delete') === true;
       ctx.model.wrote('local', undo.fn, 'undo');
       const back = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
-      if (back !== undefined) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
+      if (!deletedInWindow && back !== undefined) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
       local(ctx);
     },
   },

@@ -62,38 +62,18 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
   const problems: string[] = ctx.problems.splice(0);
   const notes = await settle(ctx);
 
-  // Open conflicts: visible, each side's write where it belongs; then the user settles them.
-  const rows = await world.local.rows();
-  const server = await world.remote.list();
-  const serverByName = byName(server, (s) => s.card.fn);
-  const conflicted = rows.filter((r) => r.conflicts !== undefined);
-  for (const row of conflicted) {
-    const local = cardOf(row.vcard);
-    const c = model.contacts.get(local.fn);
-    if (!row.visible) problems.push(`${local.fn}: a conflict the user cannot see`);
-    if (c === undefined) continue;
-    const e = model.expectation(c);
-    const there = serverByName.get(local.fn)?.[0]?.card;
-    for (const conflict of row.conflicts!) {
-      const field = conflict.property === 'EMAIL' ? 'email' : conflict.property === 'NOTE' ? 'note' : null;
-      if (field === null) {
-        problems.push(`${local.fn}: a conflict on ${conflict.property}, which only one side writes`);
-        continue;
-      }
-      const last = e.lastBy[field];
-      if (last.local === undefined || last.remote === undefined) problems.push(`${local.fn}: a conflict on ${field} that only one side wrote (${JSON.stringify(last)})`);
-      if (last.local !== undefined && local[field] !== last.local) problems.push(`${local.fn}: the conflict keeps ${field} "${local[field]}" here, not the last write here "${last.local}"`);
-      if (there !== undefined && last.remote !== undefined && there[field] !== last.remote && !c.writes.some((w) => w.exposed === true))
-        problems.push(`${local.fn}: the server holds ${field} "${there[field]}" in a conflict, not the other client's last write "${last.remote}"`);
-    }
-  }
-  if (conflicted.length > 0) {
+  // Open conflicts: visible, each side's write where it belongs; then the user settles them (a
+  // round may bring new ones: other writes were waiting behind them).
+  for (let round = 0; round < 3; round++) {
+    const conflicted = (await world.local.rows()).filter((r) => r.conflicts !== undefined);
+    if (conflicted.length === 0) break;
+    const serverByName = byName(await world.remote.list(), (s) => s.card.fn);
+    for (const row of conflicted) problems.push(...checkConflict(ctx, row, serverByName.get(cardOf(row.vcard).fn)?.[0]?.card));
     for (const row of conflicted) {
       const choice = rng.pick(['local', 'remote'] as const);
       const before = cardOf(row.vcard);
       await world.local.resolve(row.id, choice);
-      const after = (await world.local.row(row.id)) as RowView;
-      const settled = cardOf(after.vcard);
+      const settled = cardOf(((await world.local.row(row.id)) as RowView).vcard);
       for (const f of FIELDS) if (row.conflicts!.some((x) => x.property === (f === 'email' ? 'EMAIL' : 'NOTE'))) model.wrote('local', before.fn, 'edit', f, settled[f]);
       world.manager.localChanged(world.bookId);
     }
@@ -140,6 +120,29 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
 
   if (problems.length > 0) throw new Violation([...problems, ...(notes.length > 0 ? [`(while settling: ${notes.join('; ')})`] : [])].join('\n'));
   for (const [fn, card] of held) model.agree(fn, card);
+}
+
+/** An open conflict: visible, this computer's last write in the card, the other client's on the server. */
+function checkConflict(ctx: Context, row: RowView, there: Card | undefined): string[] {
+  const problems: string[] = [];
+  const local = cardOf(row.vcard);
+  const c = ctx.model.contacts.get(local.fn);
+  if (!row.visible) problems.push(`${local.fn}: a conflict the user cannot see`);
+  if (c === undefined) return problems;
+  const e = ctx.model.expectation(c);
+  for (const conflict of row.conflicts!) {
+    const field = conflict.property === 'EMAIL' ? 'email' : conflict.property === 'NOTE' ? 'note' : null;
+    if (field === null) {
+      problems.push(`${local.fn}: a conflict on ${conflict.property}, which neither side writes`);
+      continue;
+    }
+    const last = e.lastBy[field];
+    if (last.local === undefined || last.remote === undefined) problems.push(`${local.fn}: a conflict on ${field} that only one side wrote (${JSON.stringify(last)}; ${describe(c)})`);
+    if (last.local !== undefined && local[field] !== last.local) problems.push(`${local.fn}: the conflict keeps ${field} "${local[field]}" here, not the last write here "${last.local}" (${describe(c)})`);
+    if (there !== undefined && last.remote !== undefined && there[field] !== last.remote && !c.writes.some((w) => w.exposed === true))
+      problems.push(`${local.fn}: the server holds ${field} "${there[field]}" in a conflict, not the other client's last write "${last.remote}" (${describe(c)})`);
+  }
+  return problems;
 }
 
 function describe(c: ModelContact): string {

@@ -87,19 +87,33 @@ export class Model {
   }
 
   expectation(c: ModelContact): Expectation {
-    const writes = c.writes;
+    // A local deletion undone within the window cancels out: whether the app undid it here only or
+    // brought the card back on the server depends on whether the deletion had gone up already.
+    const writes: Write[] = [];
+    let cancelled = false;
+    for (const w of c.writes) {
+      if (w.kind === 'undo' && w.side === 'local') {
+        const at = writes.map((x) => x.side === 'local' && x.kind === 'delete').lastIndexOf(true);
+        if (at >= 0) {
+          writes.splice(at, 1);
+          cancelled = true;
+          continue;
+        }
+      }
+      writes.push(w);
+    }
     const last = writes[writes.length - 1];
     const exposed = writes.some((w) => w.exposed === true);
     let mayExist: boolean;
     let mayBeGone: boolean;
     if (last === undefined) {
-      mayExist = c.agreed.exists;
-      mayBeGone = !c.agreed.exists;
+      mayExist = c.agreed.exists || cancelled;
+      mayBeGone = !c.agreed.exists || cancelled;
     } else if (last.kind === 'delete') {
       const other: Side = last.side === 'local' ? 'remote' : 'local';
       mayBeGone = true;
       // An edit wins over a deletion it had not seen.
-      mayExist = writes.some((w) => w.side === other && w.kind !== 'delete') || exposed;
+      mayExist = writes.some((w) => w.side === other && w.kind !== 'delete') || exposed || cancelled;
     } else {
       mayExist = true;
       mayBeGone = exposed;
