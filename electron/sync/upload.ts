@@ -122,12 +122,12 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
     }
   }
   if (card.attempted === true) await local.attempting([{ id: card.id, revision: card.revision }]);
-  let location: string | null = null;
+  let written: Written | null = null;
   if (addMember !== null) {
     try {
       const res = await run.client.post(addMember, body);
       if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
-      location = res.location;
+      written = { location: res.location, etag: res.etag, body };
     } catch (e) {
       // DAViCal names a POSTed card after its UID, and a UID with "/" names a collection that does
       // not exist (409): such a card goes to an href of our own.
@@ -135,35 +135,68 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
       run.log(`upload creates: the server refused the POST (${e.status}), created by PUT`);
     }
   }
-  location ??= await putNew(run, card, uid, body);
-  await readBack(run, card, location, card.vcard);
+  written ??= await putNew(run, card, uid, body);
+  await readBack(run, card, written, card.vcard);
+}
+
+/** What a write left on the server: where, the ETag it answered (if any), and the body sent. */
+interface Written {
+  readonly location: string;
+  readonly etag: string | null;
+  readonly body: string;
 }
 
 /** PUT If-None-Match to `<local id>.vcf`; a 412 there is our own earlier attempt if the UID matches. */
-async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, body: string): Promise<string> {
+async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, body: string): Promise<Written> {
   const { client } = run;
   const at = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl).href;
   try {
-    return (await client.put(at, body, { ifNoneMatch: '*' })).location ?? at;
+    const res = await client.put(at, body, { ifNoneMatch: '*' });
+    return { location: res.location ?? at, etag: res.etag, body };
   } catch (e) {
     // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
     if (!(e instanceof PreconditionFailed)) throw e;
     const there = await client.get(at);
     if (uid === undefined || uidOf(there.vcard) !== uid) throw e;
     run.log(`upload creates: ${at} was stored by an earlier attempt, adopted`);
-    return at;
+    return { location: at, etag: there.etag, body: there.vcard };
   }
 }
 
 /**
  * Servers rewrite cards (Radicale always), replace the UID (Google) and relocate them (a 201 with
- * `Location`): keep what they stored, under their href, plus what they do not store at all.
+ * `Location`): keep what they stored, under their href, plus what they do not store at all. But
+ * another client may have written between our write and our read: then the card read is not ours,
+ * and what goes to the store is what we wrote (with the ETag our write answered, or none), so the
+ * next run merges the other client's change instead of taking it for ours.
  */
-async function readBack(run: BookRun, card: LocalCard, location: string, sent: string): Promise<void> {
-  const stored = await run.client.get(location);
-  const remote = { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, sent, run.profile.localOnly) };
-  run.written.add(remote.href);
-  await run.local.uploaded(card.id, remote, card.revision);
+async function readBack(run: BookRun, card: LocalCard, written: Written, sent: string): Promise<void> {
+  const stored = await run.client.get(written.location);
+  const ours = written.etag !== null ? stored.etag === written.etag : sameValues(stored.vcard, written.body);
+  const href = decodeHref(new URL(written.location).pathname);
+  const remote = ours ? { href, etag: stored.etag, vcard: stored.vcard } : { href, etag: written.etag ?? '', vcard: written.body };
+  if (!ours) run.log(`upload: ${href} changed on the server right after our write; merged next time`);
+  run.written.add(href);
+  await run.local.uploaded(card.id, { ...remote, vcard: keepLocalOnly(remote.vcard, sent, run.profile.localOnly) }, card.revision);
+}
+
+/** Bookkeeping a server writes on every store; not a change of the card. */
+const REWRITTEN = new Set(['REV', 'PRODID', 'UID', 'X-IRMC-LUID', 'VERSION']);
+
+/** The same values, whatever a server's rewriting did to groups, parameters, order and bookkeeping. */
+function sameValues(a: string, b: string): boolean {
+  const values = (text: string) => {
+    try {
+      return parseVCard(text)
+        .properties.filter((p) => !REWRITTEN.has(p.name.toUpperCase()))
+        .map((p) => `${p.name.toUpperCase()}:${p.value.replace(/\\(.)/g, '$1').trim()}`)
+        .sort()
+        .join('\n');
+    } catch {
+      return text;
+    }
+  };
+  return values(a) === values(b);
 }
 
 /**
@@ -182,8 +215,9 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
     if (current === null) {
       // Deleted on the server meanwhile: our edit brings it back as a new card, where the server
       // puts it (Google stores a PUT create elsewhere and says where in Location).
-      const res = await client.put(url, profile.prepareUpload(vcard), { ifNoneMatch: '*' });
-      await readBack(run, card, res.location ?? url, vcard);
+      const body = profile.prepareUpload(vcard);
+      const res = await client.put(url, body, { ifNoneMatch: '*' });
+      await readBack(run, card, { location: res.location ?? url, etag: res.etag, body }, vcard);
       return true;
     }
     if (current.etag !== etag) {
@@ -198,13 +232,15 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
       vcard = text;
       etag = current.etag;
     }
+    const body = profile.prepareUpload(vcard);
+    let res: { etag: string | null };
     try {
-      await client.put(url, profile.prepareUpload(vcard), { ifMatch: etag });
+      res = await client.put(url, body, { ifMatch: etag });
     } catch (e) {
       if (e instanceof PreconditionFailed) continue;
       throw e;
     }
-    await readBack(run, card, url, vcard);
+    await readBack(run, card, { location: url, etag: res.etag, body }, vcard);
     return true;
   }
   // It kept changing on the server while we merged: not a refusal; it stays pending for the next run.

@@ -155,6 +155,8 @@ export class MemoryCollection implements LocalCollection {
   /** Undo of `remove`, with what the sync knows now. */
   restore(item: Row) {
     const now = this.cards.get(item.id);
+    // Already back (the server's newer version came back with the deletion refused): as it is.
+    if (now !== undefined && now.pending !== 'deleted') return;
     const revision = Math.max(now?.revision ?? 0, item.revision) + 1;
     if (now !== undefined) {
       const sent = item.pending === 'created' && now.href !== '';

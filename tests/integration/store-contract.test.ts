@@ -154,6 +154,16 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect(await book.collection.pending()).toEqual([]);
     });
 
+    it('an undo after the deletion was refused and the server’s version came back: it stays as it came back', async () => {
+      const id = await synced('ub', 'Undo Back');
+      const undo = await book.remove(id);
+      const sent = (await pendingOf(id))!;
+      await book.collection.restored(id, remote('/book/ub.vcf', '"ub-2"', card('ub', 'Undo Back', 'NOTE:newer\r\n')), sent.revision);
+      await undo();
+      expect(await book.row(id)).toMatchObject({ pending: '', etag: '"ub-2"', visible: true });
+      expect((await book.row(id))!.vcard).toContain('NOTE:newer');
+    });
+
     it('a refused card is marked and waits until it changes or the user asks', async () => {
       const id = await book.create(card('big', 'Big'));
       const sent = (await pendingOf(id))!;

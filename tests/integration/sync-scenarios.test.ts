@@ -88,6 +88,32 @@ for (const [name, start] of SERVERS) {
       expect(fnOf((await local.row(id))!.vcard)).toBe('Sara Two');
     });
 
+    it('another client writes between our PUT and our read of it back, while the user saves again: both writes survive', async () => {
+      await other.put(url('w.vcf'), card('w', 'Wanda', 'EMAIL:old@example.org\r\nNOTE:zero\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('w', 'Wanda', 'EMAIL:old@example.org\r\nNOTE:one\r\n'));
+      let acted = false;
+      after = async (r) => {
+        if (r.method === 'PUT' && !acted) {
+          acted = true;
+          const now = await other.get(url('w.vcf'));
+          await other.put(url('w.vcf'), now.vcard.replace(/EMAIL[^\r\n]*/, 'EMAIL:new@example.org'), { ifMatch: now.etag });
+          await local.edit(id, card('w', 'Wanda', 'EMAIL:old@example.org\r\nNOTE:two\r\n'));
+        }
+      };
+      await sync();
+      after = async () => {};
+      await sync();
+      await sync();
+      const there = (await onServer())[0]!.vcard;
+      expect(there).toContain('new@example.org');
+      expect(there).toMatch(/NOTE:two/);
+      const here = (await local.row(id))!.vcard;
+      expect(here).toContain('new@example.org');
+      expect(here).toMatch(/NOTE:two/);
+    });
+
     it('a new contact saved again while its first upload is in flight: one card on the server, with the later save', async () => {
       await sync();
       const id = await local.create(card('n', 'Nora One'));
@@ -120,6 +146,21 @@ for (const [name, start] of SERVERS) {
       await sync();
       expect(await namesOnServer()).toEqual(['Ursula']);
       expect(await visibleNames()).toEqual(['Ursula']);
+    });
+
+    it('a delete undone after the sync brought the contact back (edited there): the contact stays as it came back', async () => {
+      await other.put(url('b.vcf'), card('b', 'Berta'), { ifNoneMatch: '*' });
+      await sync();
+      const cur = await other.get(url('b.vcf'));
+      await other.put(url('b.vcf'), card('b', 'Berta', 'NOTE:edited there\r\n'), { ifMatch: cur.etag });
+      const id = (await local.rows())[0]!.id;
+      const undo = await local.remove(id);
+      await sync(); // refused (412): restored with the server's version
+      await undo(); // the user's undo comes after
+      await sync();
+      expect((await local.row(id))!.vcard).toContain('NOTE:edited there');
+      expect((await onServer())[0]!.vcard).toContain('NOTE:edited there');
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
     });
 
     it('deleted here but edited there (412): the contact comes back visible and clean, reported once, and no DELETE follows', async () => {

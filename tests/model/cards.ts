@@ -58,6 +58,14 @@ export function entryChildren(c: Card): string {
   );
 }
 
+/** An entry's children with one field changed where it stands, everything else as it was. */
+export function withEntryField(children: string, field: Field, value: string): string {
+  const fresh = entryChildren({ fn: '', email: field === 'email' ? value : '', note: field === 'note' ? value : '' }).replace(/^<gd:name>.*?<\/gd:name>/, '');
+  const pattern = field === 'email' ? /<gd:email\b[^>]*\/>/ : /<(?:atom:)?content\b[^>]*>[^<]*<\/(?:atom:)?content>/;
+  if (pattern.test(children)) return children.replace(pattern, fresh);
+  return children + fresh;
+}
+
 const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
 /** An entry's children read back (the fields the model follows). */

@@ -1,5 +1,5 @@
 /**
- * `npm run test:model -- [--steps N] [--seed S] [--length L] [--servers radicale,xandikos,sabredav,davical] [--no-google] [--replay FILE|JSON] [--keep-going]`
+ * `npm run test:model -- [--steps N] [--seed S] [--length L] [--kinds radicale,xandikos,sabredav,davical,google,workspace] [--replay FILE|JSON] [--keep-going]`
  *
  * Runs sequences from seed S on until N steps have run and prints the figures (steps, sequences,
  * invariant violations, wall time, steps per server kind). A violation prints its seed and the
@@ -7,9 +7,8 @@
  * (or a sequence given as JSON) again.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import type { ServerName } from '../servers/servers';
 import { serverPool } from './pool';
-import { explore, runSequence, type Sequence } from './runner';
+import { explore, KIND_NAMES, runSequence, type KindName, type Sequence } from './runner';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,9 +16,8 @@ function option(name: string): string | undefined {
 }
 const flag = (name: string) => process.argv.includes(`--${name}`);
 
-const ALL: ServerName[] = ['radicale', 'xandikos', 'sabredav', 'davical'];
-const servers = (option('servers')?.split(',') as ServerName[] | undefined) ?? ALL;
-const pool = serverPool(servers, !flag('no-google'));
+const kinds = (option('kinds')?.split(',') as KindName[] | undefined) ?? [...KIND_NAMES];
+const pool = serverPool(kinds);
 
 async function main(): Promise<number> {
   const replay = option('replay');
@@ -32,7 +30,7 @@ async function main(): Promise<number> {
   const steps = Number(option('steps') ?? '2000');
   const seed = Number(option('seed') ?? String(Date.now() % 1_000_000));
   const length = Number(option('length') ?? '30');
-  console.log(`model-based tester: ${steps} steps from seed ${seed}, sequences of ${length}, servers ${servers.join(', ')}${pool.google ? ', fake Google (CardDAV and Workspace)' : ''}`);
+  console.log(`model-based tester: ${steps} steps from seed ${seed}, sequences of ${length}, servers ${kinds.join(', ')}`);
   const figures = await explore({ seed, steps, length, pool, stopAtFirst: !flag('keep-going'), log: (l) => console.log(l) });
   for (const f of figures.failures) {
     mkdirSync('test-results', { recursive: true });

@@ -1,12 +1,11 @@
 /** The real servers a tester run uses: each started once, when first needed, and stopped at the end. */
 import { SERVERS, type ServerName, type TestServer } from '../servers/servers';
-import type { Pool } from './runner';
+import type { KindName, Pool } from './runner';
 
-export function serverPool(names: readonly ServerName[], google: boolean): Pool & { stop(): Promise<void> } {
+export function serverPool(kinds: readonly KindName[]): Pool & { stop(): Promise<void> } {
   const started = new Map<ServerName, Promise<TestServer>>();
   return {
-    servers: names,
-    google,
+    kinds,
     get: (name) => {
       let s = started.get(name);
       if (s === undefined) {

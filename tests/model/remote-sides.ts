@@ -8,7 +8,7 @@ import { PreconditionFailed } from '../../electron/dav/errors';
 import { DavHttp } from '../../electron/dav/http';
 import type { FakeGoogle } from '../servers/fake-google';
 import type { TestServer } from '../servers/servers';
-import { cardOf, cardOfEntry, entryChildren, vcardOf, withField, type Card, type Field } from './cards';
+import { cardOf, cardOfEntry, entryChildren, vcardOf, withEntryField, withField, type Card, type Field } from './cards';
 
 export interface ServerCard {
   readonly card: Card;
@@ -105,8 +105,7 @@ export function workspaceSide(google: FakeGoogle): RemoteSide {
     edit: async (fn, field, value) => {
       const id = find(fn);
       if (id === undefined) return null;
-      const now = cardOfEntry(google.shared(id)!.children);
-      google.sharedPut(id, entryChildren({ ...now, [field]: value }));
+      google.sharedPut(id, withEntryField(google.shared(id)!.children, field, value));
       return path(id);
     },
     remove: async (fn) => {

@@ -24,19 +24,21 @@ export interface Outcome {
   readonly failure: { readonly at: number; readonly message: string } | null;
 }
 
-/** Which servers a run may use. */
+/** The kinds of server: the four real ones, and the fake Google's CardDAV and Workspace feed. */
+export type KindName = ServerName | 'google' | 'workspace';
+export const KIND_NAMES: readonly KindName[] = ['radicale', 'xandikos', 'sabredav', 'davical', 'google', 'workspace'];
+
+/** Which kinds of server a run may use, and the real servers it started. */
 export interface Pool {
-  readonly servers: readonly ServerName[];
-  /** Google's CardDAV and the Workspace feed (fakes, in this process). */
-  readonly google: boolean;
+  readonly kinds: readonly KindName[];
   get(name: ServerName): Promise<TestServer>;
 }
 
 const BOOLEAN_QUIRKS = ['ifMatchIgnored', 'emptyTokenRejected', 'depth0NoChanges', 'replaceUid', 'relocatePut', 'rewrite', 'unknownDeletions', 'principalFails'] as const;
 
 function drawKind(rng: Rng, pool: Pool): ServerKind {
-  const kinds: [string, number][] = [...pool.servers.map((s) => [s, 1] as [string, number]), ...(pool.google ? ([['google', 2], ['workspace', 1.5]] as [string, number][]) : [])];
-  const k = rng.weighted(kinds);
+  // The fakes are cheap and have many switches: drawn more often.
+  const k = rng.weighted(pool.kinds.map((n) => [n, n === 'google' ? 2 : n === 'workspace' ? 1.5 : 1] as const));
   if (k !== 'google' && k !== 'workspace') return { kind: 'carddav', server: k as ServerName };
   const quirks: Partial<Record<keyof GoogleQuirks, unknown>> = {};
   for (const q of BOOLEAN_QUIRKS) quirks[q] = rng.chance(0.5);

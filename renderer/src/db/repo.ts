@@ -226,9 +226,13 @@ export class ContactRepo {
     return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
       await this.bump();
       const currentCards = await this.db.cards.bulkGet(items.map((i) => i.row.id));
+      const currentRows = await this.db.contacts.bulkGet(items.map((i) => i.row.id));
       const back = items.map((item, i): StoredContact => {
         const now = currentCards[i];
         const revision = Math.max(nextRevision(now), nextRevision(item.card));
+        const nowRow = currentRows[i];
+        // Already back (the server's newer version came back with the deletion refused): as it is.
+        if (now !== undefined && nowRow !== undefined && nowRow.pending !== 'deleted') return { row: nowRow, card: now };
         if (now !== undefined) {
           const { href, etag, base, source, attempted, sentRevision } = now;
           const sent = item.row.pending === 'created' && href !== '';
