@@ -187,6 +187,7 @@ export class CardDavClient {
    * (a card deleted since the listing): the batch is halved until the missing ones are found.
    */
   async multiget(bookUrl: string, hrefs: readonly string[]): Promise<{ cards: FetchedCard[]; missing: string[] }> {
+    if (hrefs.length === 0) return { cards: [], missing: [] }; // DAViCal answers an empty one 500
     try {
       return await this.multigetOnce(bookUrl, hrefs);
     } catch (e) {

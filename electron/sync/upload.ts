@@ -64,6 +64,12 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
       changedThere = await getIfThere(run, url);
     }
   }
+  if (changedThere !== null && (sameValues(changedThere.vcard, card.vcard) || sameValues(changedThere.vcard, profile.prepareUpload(card.vcard)))) {
+    // What changed it was our own write, whose answer was lost before the user deleted the card:
+    // that version is the one seen here, and it goes.
+    await client.delete(url, changedThere.etag || null);
+    changedThere = null;
+  }
   if (changedThere === null) {
     await local.deleted(card.id, card.revision);
     report.deleted++;

@@ -179,6 +179,26 @@ for (const [name, start] of SERVERS) {
       expect(await namesOnServer()).toEqual(['Rita']);
     });
 
+    it('an edit whose answer was lost, then deleted here: the deletion goes through (our own write is not another client’s)', async () => {
+      await other.put(url('l.vcf'), card('l', 'Lars'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('l', 'Lars', 'NOTE:mine\r\n'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'PUT' && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer'); // stored; the answer never came
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.remove(id);
+      expect(await sync()).toMatchObject({ restored: 0, deleted: 1 });
+      expect(await onServer()).toEqual([]);
+      expect(await local.rows()).toEqual([]);
+    });
+
     it('deleting a contact another client already deleted: the run goes on, and a create queued behind it goes up', async () => {
       await other.put(url('g.vcf'), card('g', 'Gone'), { ifNoneMatch: '*' });
       await sync();

@@ -74,7 +74,9 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
       const before = cardOf(row.vcard);
       await world.local.resolve(row.id, choice);
       const settled = cardOf(((await world.local.row(row.id)) as RowView).vcard);
-      for (const f of FIELDS) if (row.conflicts!.some((x) => x.property === (f === 'email' ? 'EMAIL' : 'NOTE'))) model.wrote('local', before.fn, 'edit', f, settled[f]);
+      // Keeping this computer's value is a write of it; taking the server's adopts the server's
+      // (or a newer one there, if another client wrote again meanwhile).
+      for (const f of FIELDS) if (row.conflicts!.some((x) => x.property === (f === 'email' ? 'EMAIL' : 'NOTE'))) model.wrote('local', before.fn, 'edit', f, settled[f]).adopts = choice === 'remote';
       world.manager.localChanged(world.bookId);
     }
     notes.push(...(await settle(ctx)));

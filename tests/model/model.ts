@@ -26,6 +26,8 @@ export interface Write {
   readonly value?: string;
   /** Another client's write made while the engine was between its check and its write of this card. */
   exposed?: boolean;
+  /** The user settled a conflict with the server's value: the server's may have moved on since. */
+  adopts?: boolean;
 }
 
 export interface ModelContact {
@@ -152,6 +154,7 @@ export class Model {
     const accepted = new Set<string>();
     const lastCounting = counting[counting.length - 1];
     if (lastCounting !== undefined) accepted.add(lastCounting.value ?? '');
+    if (lastCounting?.adopts === true) for (const w of counting) if (w.side === 'remote') accepted.add(w.value ?? '');
     // Around a deletion the card that survives is one side's whole copy, and which copy held which
     // write depends on what had come down before; an exposed write may have been overwritten.
     if (lastCounting === undefined || c.writes.some((w) => w.kind === 'delete' || w.exposed === true)) {
