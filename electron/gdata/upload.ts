@@ -11,6 +11,7 @@ import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/err
 import type { SyncReport } from '../sync/engine';
 import { isCardRefusal } from '../sync/failures';
 import type { LocalCard, LocalCollection } from '../sync/local';
+import type { SentCreate } from '../../shared/sync/types';
 import { fingerprint } from '../sync/lost-create';
 import { entryToVCard, newEntry, parseEntry, patchEntry, photoOf, type AtomEntry } from './atom';
 import type { GDataClient } from './client';
@@ -51,6 +52,12 @@ export async function uploadDeletes(run: GDataRun, deletes: readonly LocalCard[]
   }
 }
 
+/** A create about to go, with what identifies the version sent (the entry gets an id of Google's). */
+function sentCreate(card: LocalCard): SentCreate {
+  const print = fingerprint(card.vcard);
+  return { id: card.id, revision: card.revision, ...(print !== undefined ? { print } : {}) };
+}
+
 /** Entries created or changed since `updatedMin`, by content fingerprint. */
 async function recentEntries(client: GDataClient, updatedMin: string): Promise<Map<string, AtomEntry>> {
   const out = new Map<string, AtomEntry>();
@@ -77,13 +84,13 @@ export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]
   const { client, local, report } = run;
   // Creates never sent are marked at once; one sent before, again only once it is known not to be there.
   const fresh = creates.filter((c) => c.attempted !== true);
-  if (fresh.length > 0) await local.attempting(fresh.map((c) => ({ id: c.id, revision: c.revision })));
+  if (fresh.length > 0) await local.attempting(fresh.map(sentCreate));
   let recent: Map<string, AtomEntry> | null = null;
   const toCreate: LocalCard[] = [];
   for (const card of creates) {
     if (card.attempted === true && run.since !== null) {
       recent ??= await recentEntries(client, run.since);
-      const f = fingerprint(card.vcard);
+      const f = card.sentPrint ?? fingerprint(card.vcard);
       const found = f === undefined ? undefined : recent.get(f);
       if (found !== undefined) {
         recent.delete(f!);
@@ -97,7 +104,7 @@ export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]
     toCreate.push(card);
   }
   const again = toCreate.filter((c) => c.attempted === true);
-  if (again.length > 0) await local.attempting(again.map((c) => ({ id: c.id, revision: c.revision })));
+  if (again.length > 0) await local.attempting(again.map(sentCreate));
   let batches = toCreate.length > 1;
   for (let i = 0; i < toCreate.length && batches; i += 100) {
     const chunk = toCreate.slice(i, i + 100);

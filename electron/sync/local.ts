@@ -4,7 +4,7 @@
  * method that writes is one transaction on the store's side.
  */
 import type { MergeConflict } from '../../shared/vcard';
-import type { LocalCard, RemoteBatch, RemoteCard, SyncState } from '../../shared/sync/types';
+import type { LocalCard, RemoteBatch, RemoteCard, SentCreate, SyncState } from '../../shared/sync/types';
 
 export type { LocalCard, RemoteCard, SyncState, PendingMark, SyncProgress } from '../../shared/sync/types';
 
@@ -27,7 +27,7 @@ export interface LocalCollection {
    */
   applyRemote(batch: RemoteBatch): Promise<void>;
   /** These creates are about to be sent, at these revisions (so a lost answer is looked for, not repeated). */
-  attempting(sent: readonly { id: string; revision: number }[]): Promise<void>;
+  attempting(sent: readonly SentCreate[]): Promise<void>;
   /** An upload landed: the card is now the server's version at `href`, no longer pending. No
    * other row keeps that href. */
   uploaded(id: string, remote: RemoteCard, revision: number): Promise<void>;

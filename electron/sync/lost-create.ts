@@ -13,8 +13,8 @@ function worthAListing(e: unknown): boolean {
   return e instanceof DavError && !(e instanceof NetworkError) && e.status !== 401 && e.status !== 429 && e.status !== 503;
 }
 
-/** The server's card for this UID (`sent`: the body that was uploaded), if it is there. */
-export type FindUid = (uid: string, sent: string) => Promise<RemoteCard | undefined>;
+/** The server's card for this UID, or (where the server replaces UIDs) with this fingerprint of the version that was sent. */
+export type FindUid = (uid: string, print: string | undefined) => Promise<RemoteCard | undefined>;
 
 /**
  * The lookup itself failed (not the card): never a refusal of the card, which stays pending and
@@ -63,7 +63,7 @@ export function uidFinder(run: BookRun, syncCollection: boolean): FindUid {
   const { client, bookUrl, profile } = run;
   let queryWorks = !profile.replacesUid;
   let recent: Promise<Recent> | null = null;
-  const find: FindUid = async (uid, sent) => {
+  const find: FindUid = async (uid, f) => {
     if (queryWorks) {
       try {
         return (await client.findByUid(bookUrl, uid))[0];
@@ -76,15 +76,14 @@ export function uidFinder(run: BookRun, syncCollection: boolean): FindUid {
     const { byUid, byPrint } = await recent;
     const found = byUid.get(uid);
     if (found !== undefined || !profile.replacesUid) return found;
-    const f = fingerprint(sent);
     const match = f === undefined ? undefined : byPrint.get(f);
     // Adopted once: a second lost create with the same content must not claim the same card.
     if (match !== undefined) byPrint.delete(f!);
     return match;
   };
-  return async (uid, sent) => {
+  return async (uid, print) => {
     try {
-      return await find(uid, sent);
+      return await find(uid, print);
     } catch (e) {
       recent = null; // a failed listing is not kept for the next card
       throw new LostCreateLookupFailed(e);

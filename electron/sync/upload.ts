@@ -11,7 +11,14 @@ import type { FetchedCard } from '../dav/client';
 import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard } from './local';
-import { uidOf, type FindUid } from './lost-create';
+import { fingerprint, uidOf, type FindUid } from './lost-create';
+import type { SentCreate } from '../../shared/sync/types';
+
+/** A create about to go, with what identifies the version sent (where the server replaces UIDs). */
+function sentCreate(run: BookRun, card: LocalCard): SentCreate {
+  const print = run.profile.replacesUid ? fingerprint(run.profile.prepareUpload(card.vcard)) : undefined;
+  return { id: card.id, revision: card.revision, ...(print !== undefined ? { print } : {}) };
+}
 
 /** GET that answers null for a card that is not there. */
 async function getIfThere(run: BookRun, url: string): Promise<FetchedCard | null> {
@@ -41,7 +48,7 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
   const { client, local, report, profile } = run;
   if (card.href === '') {
     const uid = uidOf(card.vcard);
-    const stored = card.attempted === true && uid !== undefined ? await findUid(uid, profile.prepareUpload(card.vcard)) : undefined;
+    const stored = card.attempted === true && uid !== undefined ? await findUid(uid, card.sentPrint ?? fingerprint(profile.prepareUpload(card.vcard))) : undefined;
     if (stored !== undefined) await client.delete(run.url(decodeHref(stored.href)), stored.etag || null);
     await local.deleted(card.id, card.revision);
     report.deleted++;
@@ -92,7 +99,7 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid:
   // Creates never sent are marked at once (one store write); one sent before is marked again only
   // once it is known not to be there (until then, what was sent then is what may be there).
   const fresh = creates.filter((c) => c.attempted !== true);
-  if (fresh.length > 0) await run.local.attempting(fresh.map((c) => ({ id: c.id, revision: c.revision })));
+  if (fresh.length > 0) await run.local.attempting(fresh.map((c) => sentCreate(run, c)));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
       const addMember = caps.addMember ?? (profile.postToCollection ? run.bookUrl : null);
@@ -118,7 +125,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
   const uid = uidOf(card.vcard);
   const body = profile.prepareUpload(card.vcard);
   if (card.attempted === true && uid !== undefined) {
-    const stored = await findUid(uid, body);
+    const stored = await findUid(uid, card.sentPrint ?? fingerprint(body));
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
       run.written.add(decodeHref(stored.href));
@@ -127,7 +134,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
       return;
     }
   }
-  if (card.attempted === true) await local.attempting([{ id: card.id, revision: card.revision }]);
+  if (card.attempted === true) await local.attempting([sentCreate(run, card)]);
   let written: Written | null = null;
   if (addMember !== null) {
     try {

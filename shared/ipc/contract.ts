@@ -8,7 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
-import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SyncState, SyncStatus } from '../sync/types';
+import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SentCreate, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
 
@@ -102,7 +102,7 @@ export interface StoreRequests {
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
   applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: void };
   /** These creates are about to be sent: mark them, so a lost answer is looked for next time. */
-  attemptingUpload: { args: [bookId: string, sent: readonly { id: string; revision: number }[]]; result: void };
+  attemptingUpload: { args: [bookId: string, sent: readonly SentCreate[]]; result: void };
   /** `revision`: the row's revision the engine sent (each of these leaves a newer local write alone). */
   uploaded: { args: [bookId: string, id: string, remote: RemoteCard, revision: number]; result: void };
   deletedRemote: { args: [bookId: string, id: string, revision: number]; result: void };

@@ -21,6 +21,9 @@ export interface LocalCard {
   /** The revision last sent as a create: a card found on the server after a lost answer is that
    * version, and a later save is still to go up. */
   readonly sentRevision?: number;
+  /** What identified that version (name, e-mail addresses, phone numbers): how it is recognised
+   * where the server gives it another UID, though the card was edited here since. */
+  readonly sentPrint?: string;
   /** The server's representation of the version `etag` names, as received (see RemoteCard). */
   readonly source?: string;
   /**
@@ -29,6 +32,13 @@ export interface LocalCard {
    * newer local write (a save made while the upload was under way).
    */
   readonly revision: number;
+}
+
+/** A create about to be sent: which card, at which revision, and what identifies that version. */
+export interface SentCreate {
+  readonly id: string;
+  readonly revision: number;
+  readonly print?: string;
 }
 
 export interface SyncState {

@@ -343,6 +343,27 @@ describe('Google accounts (fake Google)', () => {
     for (const name of ['KIND:individual', 'GENDER:F', 'LANG;PREF=1:fr']) expect(after).toContain(name);
   });
 
+  it('a create whose answer was lost, its e-mail edited before the next run: recognised by what was sent, not sent twice, the edit goes up', async () => {
+    await start();
+    let loseNextGet = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      if (loseNextGet && (init?.method ?? 'GET') === 'GET' && String(input).includes('/lists/')) {
+        loseNextGet = false;
+        throw new TypeError('connection reset by peer'); // the read-back of the POST
+      }
+      return fetch(input, init);
+    });
+    const stored = await repo.create(bookId, parseVCard(card('lost-edit', 'Ida Edited', 'EMAIL:ida@old.example\r\n')));
+    loseNextGet = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    await repo.update(stored.row.id, parseVCard(card('lost-edit', 'Ida Edited', 'EMAIL:ida@new.example\r\n')));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(google.cards()[0]!.vcard).toContain('ida@new.example');
+    expect(index.query('', bookId)).toHaveLength(1);
+  });
+
   it('a create whose answer was lost, then a month offline (the sync token expired): found, not refused, not sent twice', async () => {
     await start();
     let loseNextPost = false;

@@ -5,7 +5,7 @@
  * (`create`, `edit`, `remove`, `restore`) are the user's, as the repo writes them.
  */
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
-import type { RemoteBatch } from '../../shared/sync/types';
+import type { RemoteBatch, SentCreate } from '../../shared/sync/types';
 import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
 
 export type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[]; remote?: string };
@@ -77,10 +77,10 @@ export class MemoryCollection implements LocalCollection {
     this.hrefIndex.version = this.cards.version;
     if (batch.state !== undefined) this.syncState = batch.state;
   }
-  async attempting(sent: readonly { id: string; revision: number }[]) {
-    for (const { id, revision } of sent) {
+  async attempting(sent: readonly SentCreate[]) {
+    for (const { id, revision, print } of sent) {
       const c = this.cards.get(id);
-      if (c !== undefined) this.cards.set(id, { ...c, attempted: true, sentRevision: revision });
+      if (c !== undefined) this.cards.set(id, { ...c, attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}) });
     }
   }
   async uploaded(id: string, remote: RemoteCard, revision: number) {
@@ -160,7 +160,7 @@ export class MemoryCollection implements LocalCollection {
     const revision = Math.max(now?.revision ?? 0, item.revision) + 1;
     if (now !== undefined) {
       const sent = item.pending === 'created' && now.href !== '';
-      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
+      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
     } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
     else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', revision });
   }

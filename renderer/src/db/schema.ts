@@ -57,8 +57,9 @@ export interface CardRow {
   remote?: string;
   /** A create was sent; its answer may have been lost. */
   attempted?: boolean;
-  /** The revision that create sent. */
+  /** The revision that create sent, and what identified it (see LocalCard.sentPrint). */
   sentRevision?: number;
+  sentPrint?: string;
   /** The server's own representation as received (GData: the Atom entry), the base of its edits. */
   source?: string;
   /**

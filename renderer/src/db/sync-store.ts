@@ -91,6 +91,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             attempted: c.attempted === true,
             revision: c.revision ?? 0,
             ...(c.sentRevision !== undefined ? { sentRevision: c.sentRevision } : {}),
+            ...(c.sentPrint !== undefined ? { sentPrint: c.sentPrint } : {}),
             ...(c.source !== undefined ? { source: c.source } : {}),
           },
         ];
@@ -150,7 +151,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     attemptingUpload: async (_bookId, sent) => {
       await db.transaction('rw', db.cards, async () => {
-        await db.cards.bulkUpdate(sent.map(({ id, revision }) => ({ key: id, changes: { attempted: true, sentRevision: revision } })));
+        await db.cards.bulkUpdate(sent.map(({ id, revision, print }) => ({ key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}) } })));
       });
     },
     uploaded: (bookId, id, remote, revision) =>
