@@ -6,6 +6,7 @@
  */
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
 import type { RemoteBatch, SentCreate } from '../../shared/sync/types';
+import { withLocalLines } from '../../shared/sync/conflicts';
 import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
 
 export type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[]; remote?: string };
@@ -128,6 +129,7 @@ export class MemoryCollection implements LocalCollection {
     if (pending === 'deleted') return this.remove(id);
     const c = this.cards.get(id);
     const { error: _e, ...kept } = c ?? ({} as Partial<Row>);
+    if (kept.conflicts !== undefined) kept.conflicts = withLocalLines(kept.conflicts, vcard);
     this.cards.set(id, {
       ...kept,
       id,

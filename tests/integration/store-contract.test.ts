@@ -212,6 +212,19 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect(await pendingOf(id)).toBeDefined();
     });
 
+    it('a card in conflict edited again: settling it with this computer’s side keeps the later edit, once', async () => {
+      const id = await synced('ce', 'Conflict Edited');
+      await book.edit(id, card('ce', 'Conflict Edited', 'NOTE:first\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('ce', 'Conflict Edited', 'NOTE:first\r\n'), remote('/book/ce.vcf', '"ce-2"', card('ce', 'Conflict Edited', 'NOTE:there\r\n')), [{ property: 'NOTE', base: null, local: ['NOTE:first'], remote: ['NOTE:there'] }], sent.revision);
+      await book.edit(id, card('ce', 'Conflict Edited', 'NOTE:second\r\n'));
+      expect((await book.row(id))!.conflicts).toEqual([expect.objectContaining({ local: ['NOTE:second'], remote: ['NOTE:there'] })]);
+      await book.resolve(id, 'local');
+      const settled = (await book.row(id))!.vcard;
+      expect(settled.match(/^NOTE:/gm)).toHaveLength(1);
+      expect(settled).toContain('NOTE:second');
+    });
+
     it('a conflict found for a version the user has changed since is not recorded', async () => {
       const id = await synced('cs', 'Conflict Stale');
       await book.edit(id, card('cs', 'Conflict Stale', 'TITLE:One\r\n'));

@@ -72,6 +72,7 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
     for (const row of conflicted) {
       const choice = rng.pick(['local', 'remote'] as const);
       const before = cardOf(row.vcard);
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [resolve ${choice}] ${JSON.stringify(row.conflicts)} in ${JSON.stringify(row.vcard)}`);
       await world.local.resolve(row.id, choice);
       const settled = cardOf(((await world.local.row(row.id)) as RowView).vcard);
       // Keeping this computer's value is a write of it; taking the server's adopts the server's

@@ -34,9 +34,26 @@ export async function waitForPort(port: number, proc: ChildProcess, name: string
 
 /** Servers still running, stopped when the test process exits however it ends. */
 const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const p of running) p.kill('SIGKILL');
-});
+const killAll = () => {
+  for (const p of running) {
+    try {
+      // A server in a group of its own goes with all its children.
+      if (groups.has(p) && p.pid !== undefined) process.kill(-p.pid, 'SIGKILL');
+      else p.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+};
+const groups = new WeakSet<ChildProcess>();
+process.once('exit', killAll);
+// A run stopped from outside (Ctrl-C, a timeout) does not leave its servers behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 /**
  * Start a server process; its output is dropped unless CARDINAL_DEBUG_SERVERS is set. `ownGroup`
@@ -47,6 +64,7 @@ export function launch(command: string, args: readonly string[], opts: SpawnOpti
   const { ownGroup, ...rest } = opts;
   const proc = spawn(command, args, { stdio: process.env.CARDINAL_DEBUG_SERVERS ? 'inherit' : 'ignore', detached: ownGroup === true, ...rest });
   running.add(proc);
+  if (ownGroup === true) groups.add(proc);
   proc.once('exit', () => running.delete(proc));
   return proc;
 }

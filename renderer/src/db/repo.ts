@@ -4,6 +4,7 @@
  * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
+import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark } from './schema';
 
@@ -119,7 +120,7 @@ export class ContactRepo {
     // mark of a create already sent, and the server's own representation (GData: the entry its
     // next PUT patches). A refusal is cleared: the edit may have fixed it. The revision moves on,
     // so an upload under way can tell that the row is no longer what it sent.
-    const conflict = prev?.conflicts === undefined ? {} : { conflicts: prev.conflicts, remote: prev.remote };
+    const conflict = prev?.conflicts === undefined ? {} : { conflicts: withLocalLines(prev.conflicts, vcard), remote: prev.remote };
     return {
       row: {
         id,
