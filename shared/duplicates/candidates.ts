@@ -46,7 +46,9 @@ function peopleAmong(holders: readonly number[], entries: readonly DuplicateCand
   if (names.size <= 1) return 1;
   if (holders.length > MAX_HOLDERS) return Infinity;
   const people: (readonly string[])[] = [];
-  for (const tokens of [...names.values()].sort((x, y) => y.length - x.length)) {
+  // Longest names first (John A. Smith takes in J. Smith), then by name, whatever the book's order.
+  const byLength = [...names.entries()].sort(([kx, x], [ky, y]) => y.length - x.length || (kx < ky ? -1 : kx > ky ? 1 : 0));
+  for (const [, tokens] of byLength) {
     if (!people.some((p) => nameRelation(p, tokens) !== 'different')) people.push(tokens);
   }
   return people.length;

@@ -9,6 +9,7 @@ import { PROPOSE_AT, scorePair } from './score';
 import type { DuplicateCandidate, DuplicateCluster, DuplicatePair, DuplicateReport, FindOptions, ImportDuplicate } from './types';
 
 interface Scored extends Edge {
+  readonly tie: string;
   readonly pair: DuplicatePair;
 }
 
@@ -25,10 +26,12 @@ function scoreCandidates(
     const ka = entries[a]!.keys;
     const kb = entries[b]!.keys;
     const { score, reasons } = scorePair(ka, kb, links, candidates.nameHolders(a));
-    if (score >= threshold) scored.push({ a, b, score, pair: { a: entries[a]!.id, b: entries[b]!.id, score, reasons } });
+    if (score < threshold) continue;
+    const [ia, ib] = [entries[a]!.id, entries[b]!.id];
+    scored.push({ a, b, score, tie: ia < ib ? `${ia}\u0000${ib}` : `${ib}\u0000${ia}`, pair: { a: ia, b: ib, score, reasons } });
   }
-  // Best first; ties in input order, so the same book always gives the same clusters.
-  return scored.sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
+  // Best first; ties by the contacts' ids, so a book gives the same clusters in any order.
+  return scored.sort((x, y) => y.score - x.score || (x.tie < y.tie ? -1 : x.tie > y.tie ? 1 : 0));
 }
 
 export function findDuplicates(entries: readonly DuplicateCandidate[], options: FindOptions = {}): DuplicateReport {

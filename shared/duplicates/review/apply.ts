@@ -4,10 +4,10 @@
  * their kind; groups from different cards that share a name (`item1`) are renamed apart. Nothing
  * leaves the merged card except the candidates not chosen and the items the user excluded.
  */
-import { escapeText, propertyLine, serializeVCard, type VCard, type VProperty } from '../../vcard';
+import { propertyLine, serializeVCard, type VCard, type VProperty } from '../../vcard';
 import { isListKind, type SingleFieldId } from './kinds';
 import type { MergeField, MergeItem, MergeReview } from './model';
-import { withEscapedValue } from './transcode';
+import { escapeTextFor, withEscapedValue } from './transcode';
 
 /** A candidate's index, or (where `canKeepAll`) every candidate. */
 export type FieldChoice = number | 'all';
@@ -48,7 +48,7 @@ function chosenProps(field: MergeField, choice: FieldChoice, review: MergeReview
     const [first, ...rest] = field.candidates;
     if (first === undefined || rest.length === 0 || first.properties.length !== 1) return field.candidates.flatMap((c) => [...c.properties]);
     const text = field.candidates.map((c) => c.text).join('\n\n');
-    return [withEscapedValue(first.properties[0]!, escapeText(text, review.version), review.version)];
+    return [withEscapedValue(first.properties[0]!, escapeTextFor(text, review.version), review.version)];
   }
   const candidate = field.candidates[choice];
   if (!Number.isInteger(choice) || candidate === undefined) throw new RangeError(`${field.field} has no candidate ${choice}`);

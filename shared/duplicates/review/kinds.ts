@@ -98,7 +98,8 @@ export function itemIdentity(kind: ItemKind, prop: VProperty, version: VCardVers
     case 'nickname':
       return foldForSearch(text);
     case 'other':
-      return `${prop.name.toUpperCase()}:${text}`;
+      // Nothing is known of its meaning, so nothing is normalised: only the very same text joins.
+      return `${prop.name.toUpperCase()}:${textValue(prop, version)}`;
   }
 }
 

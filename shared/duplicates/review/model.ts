@@ -176,7 +176,7 @@ export function buildReview(sources: readonly MergeSource[], options: ReviewOpti
       key: b.key,
       kind: b.kind,
       property: nameOf(b.unit),
-      text: displayText(b.unit.primary, version).trim(),
+      text: displayText(b.unit.primary, version),
       label: labelOf(b.unit, version),
       types: typesOf(b.unit.primary).filter((t) => t !== 'pref'),
       from: b.from,

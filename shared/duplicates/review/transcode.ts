@@ -59,6 +59,14 @@ export function withEscapedValue(prop: VProperty, escaped: string, version: VCar
   return { ...prop, params: [...withoutTransfer(prop.params), ...enc.params], value: enc.value };
 }
 
+/**
+ * A text value escaped for a version. vCard 2.1 text is written as it is, except that the
+ * core reads `\\` there as one backslash (and `\;` as `;`), so backslashes are doubled.
+ */
+export function escapeTextFor(text: string, version: VCardVersion): string {
+  return version === '2.1' ? text.replace(/\\/g, '\\\\') : escapeText(text, version);
+}
+
 /** Escapes of an unknown property, re-spelled between 2.1 (`\;` only) and 3.0/4.0 (`\\ \, \; \n`). */
 function respell(raw: string, from: VCardVersion, to: VCardVersion): string {
   if (from !== '2.1' && to !== '2.1') return raw; // 3.0 and 4.0 escape alike
@@ -87,7 +95,7 @@ function escapedValue(prop: VProperty, from: VCardVersion, to: VCardVersion): st
   const name = prop.name.toUpperCase();
   if (STRUCTURED.has(name)) return structuredValue(prop, from).map((c) => escapeText(c, to, true).replace(/\\,/g, ',')).join(';');
   if (LISTS.has(name)) return listValue(prop, from).map((v) => escapeText(v, to)).join(',');
-  if (TEXT.has(name)) return escapeText(textValue(prop, from), to);
+  if (TEXT.has(name)) return escapeTextFor(textValue(prop, from), to);
   return respell(transferDecoded(prop), from, to);
 }
 
