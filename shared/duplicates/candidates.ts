@@ -19,12 +19,11 @@ const STAR_FROM = 24;
 
 type Kind = SharedKey['kind'];
 
-interface Posting {
-  readonly kind: Kind;
-  readonly value: string;
-  readonly bookId: string | null;
-  readonly holders: number[];
-}
+/** Holders of one key: a single index (most keys: nobody else has them), or the list. */
+type Holders = number | number[];
+
+/** The keys of one scope (a book, or all books), one map per kind so no key string is built. */
+type Index = Record<Kind, Map<string, Holders>>;
 
 export interface Candidates {
   /** Pair id (`a * count + b`, a < b) → the e-mail addresses and numbers it shares (none: by name). */
@@ -63,18 +62,25 @@ export function findCandidates(
   scope: DuplicateScope,
   involves: (i: number, j: number) => boolean = () => true,
 ): Candidates {
-  const postings = new Map<string, Posting>();
-  const post = (kind: Kind, value: string, i: number): void => {
-    const bookId = scope === 'book' ? entries[i]!.bookId : null;
-    const id = bookId === null ? `${kind}:${value}` : `${bookId}\u0000${kind}:${value}`;
-    const posting = postings.get(id);
-    if (posting === undefined) postings.set(id, { kind, value, bookId, holders: [i] });
-    else if (posting.holders[posting.holders.length - 1] !== i) posting.holders.push(i);
+  const indexes = new Map<string, Index>();
+  const indexOf = (c: DuplicateCandidate): Index => {
+    const id = scope === 'book' ? c.bookId : '';
+    let index = indexes.get(id);
+    if (index === undefined) indexes.set(id, (index = { email: new Map(), phone: new Map(), name: new Map() }));
+    return index;
+  };
+  const post = (map: Map<string, Holders>, value: string, i: number): void => {
+    const h = map.get(value);
+    if (h === undefined) map.set(value, i);
+    else if (typeof h === 'number') {
+      if (h !== i) map.set(value, [h, i]);
+    } else if (h[h.length - 1] !== i) h.push(i);
   };
   entries.forEach((c, i) => {
-    for (const e of c.keys.emails) post('email', e, i);
-    for (const p of c.keys.phones) post('phone', p, i);
-    if (c.keys.name.length > 0) post('name', nameKey(c), i);
+    const index = indexOf(c);
+    for (const e of c.keys.emails) post(index.email, e, i);
+    for (const p of c.keys.phones) post(index.phone, p, i);
+    if (c.keys.name.length > 0) post(index.name, nameKey(c), i);
   });
 
   const count = entries.length;
@@ -88,30 +94,32 @@ export function findCandidates(
     if (shared !== null) links.push(shared);
   };
   const shared: SharedKey[] = [];
-  const nameCounts = new Map<string, number>();
 
-  for (const p of postings.values()) {
-    const { holders } = p;
-    if (p.kind === 'name') nameCounts.set(`${p.bookId ?? ''}\u0000${p.value}`, holders.length);
-    if (holders.length < 2) continue;
-    if (p.kind === 'name') {
-      if (holders.length > MAX_NAME_HOLDERS) shared.push({ kind: p.kind, value: p.value, bookId: p.bookId, holders: holders.length });
-      else forEachPair(holders, (i, j) => link(i, j, null));
-      continue;
+  for (const [bookId, index] of indexes) {
+    const book = scope === 'book' ? bookId : null;
+    for (const kind of ['email', 'phone', 'name'] as const) {
+      for (const [value, holders] of index[kind]) {
+        if (typeof holders === 'number') continue;
+        if (kind === 'name') {
+          if (holders.length > MAX_NAME_HOLDERS) shared.push({ kind, value, bookId: book, holders: holders.length });
+          else forEachPair(holders, (i, j) => link(i, j, null));
+          continue;
+        }
+        const people = peopleAmong(holders, entries);
+        if (people > MAX_PEOPLE_PER_KEY) {
+          shared.push({ kind, value, bookId: book, holders: holders.length });
+          continue;
+        }
+        const via: SharedLink = { kind, value, sharedBy: people };
+        if (holders.length >= STAR_FROM) for (let k = 1; k < holders.length; k++) link(holders[0]!, holders[k]!, via);
+        else forEachPair(holders, (i, j) => link(i, j, via));
+      }
     }
-    const people = peopleAmong(holders, entries);
-    if (people > MAX_PEOPLE_PER_KEY) {
-      shared.push({ kind: p.kind, value: p.value, bookId: p.bookId, holders: holders.length });
-      continue;
-    }
-    const via: SharedLink = { kind: p.kind, value: p.value, sharedBy: people };
-    if (holders.length >= STAR_FROM) for (let k = 1; k < holders.length; k++) link(holders[0]!, holders[k]!, via);
-    else forEachPair(holders, (i, j) => link(i, j, via));
   }
 
   const nameHolders = (i: number): number => {
-    const c = entries[i]!;
-    return nameCounts.get(`${scope === 'book' ? c.bookId : ''}\u0000${nameKey(c)}`) ?? 1;
+    const h = indexOf(entries[i]!).name.get(nameKey(entries[i]!));
+    return h === undefined || typeof h === 'number' ? 1 : h.length;
   };
   return { pairs, nameHolders, shared };
 }

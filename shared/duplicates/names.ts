@@ -2,9 +2,10 @@
  * Names as duplicate keys. A name is folded as search folds it (case, accents, width, Persian and
  * Arabic letter variants; `shared/search/normalize.ts`), plus Traditional → Simplified Chinese
  * and the Latin letters that have no decomposition (ł, ø, ß, æ…). Titles are dropped ("Dr.",
- * "Frau", "آقای", 王先生 → 王). It is then cut into tokens: words, and each Han or Hangul
- * character on its own, because CJK names are written without spaces in either order (张伟,
- * 伟 张, or N:张;伟). Tokens are sorted, so order never matters: "Smith, John" = "John Smith".
+ * "Frau", "آقای", 王先生 → 王). It is then cut into tokens and sorted, so word order never
+ * matters: "Smith, John" = "John Smith". Han and Hangul are written without spaces, family name
+ * first or last (张伟, 伟 张, N:张;伟): they become one token, the smallest rotation of their
+ * characters, so 张伟 = 伟张 while 张兰鹏 and 张鹏兰 (two people) stay apart.
  */
 import { foldForSearch } from '../search/normalize';
 import { toSimplified } from './chinese';
@@ -22,8 +23,7 @@ export function foldName(text: string): string {
 
 const WORD_BREAK = /[\s,;:()[\]{}"“”„«»/\\|_+&]+/u;
 const PART_BREAK = /[.\-‐–'’·・]+/u;
-/** Characters that are each a token: a Han character or a Hangul syllable is a whole name part. */
-const CJK_RUNS = /[\p{Script=Han}\p{Script=Hangul}]|[^\p{Script=Han}\p{Script=Hangul}]+/gu;
+const HAN_HANGUL = /[\p{Script=Han}\p{Script=Hangul}]/u;
 const HAS_CJK = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 function isHonorific(word: string): boolean {
@@ -36,19 +36,36 @@ function withoutCjkSuffix(word: string): string {
   return word;
 }
 
+/** The smallest rotation: the same for 张伟 and 伟张, whichever part was written first. */
+function smallestRotation(chars: readonly string[]): string {
+  let best = chars.join('');
+  for (let i = 1; i < chars.length; i++) {
+    const r = [...chars.slice(i), ...chars.slice(0, i)].join('');
+    if (r < best) best = r;
+  }
+  return best;
+}
+
 /** The sorted tokens of a name, titles removed (unless the name is nothing but a title). */
 export function nameTokens(text: string): string[] {
   const words = foldName(text).split(WORD_BREAK).filter((w) => w !== '');
   const named = words.filter((w) => !isHonorific(w));
   const tokens: string[] = [];
+  const cjk: string[] = [];
   for (const word of named.length > 0 ? named : words) {
     for (const part of withoutCjkSuffix(word).split(PART_BREAK)) {
       if (part === '') continue;
-      if (HAS_CJK.test(part)) tokens.push(...(part.match(CJK_RUNS) ?? []));
+      if (HAN_HANGUL.test(part)) cjk.push(...part);
       else tokens.push(part);
     }
   }
+  if (cjk.length > 0) tokens.push(smallestRotation(cjk));
   return tokens.sort();
+}
+
+/** A name of two parts or more (a CJK token of two characters is family and given name). */
+export function isFullName(tokens: readonly string[]): boolean {
+  return tokens.length > 1 || (tokens.length === 1 && HAN_HANGUL.test(tokens[0]!) && [...tokens[0]!].length > 1);
 }
 
 /**
@@ -74,7 +91,15 @@ function scriptOf(token: string): Script {
 
 const isInitial = (t: string): boolean => t.length === 1 && /\p{Script=Latin}/u.test(t);
 
-/** Every token of `short` matched to a distinct token of `long`: equal first, then as an initial. */
+/** One token stands for another: equal, an initial of it, or (CJK) part of the name read round. */
+function standsFor(t: string, f: string): boolean {
+  if (t === f) return true;
+  if (isInitial(t)) return f.startsWith(t);
+  if (isInitial(f)) return t.startsWith(f);
+  return HAN_HANGUL.test(t) && HAN_HANGUL.test(f) && t.length < f.length && (f + f).includes(t);
+}
+
+/** Every token of `short` stands for a distinct token of `long`: equal ones matched first. */
 function covers(long: readonly string[], short: readonly string[]): boolean {
   const free = [...long];
   const rest: string[] = [];
@@ -84,7 +109,7 @@ function covers(long: readonly string[], short: readonly string[]): boolean {
     else rest.push(t);
   }
   for (const t of rest) {
-    const at = free.findIndex((f) => (isInitial(t) && f.startsWith(t)) || (isInitial(f) && t.startsWith(f)));
+    const at = free.findIndex((f) => standsFor(t, f));
     if (at < 0) return false;
     free.splice(at, 1);
   }
@@ -96,6 +121,5 @@ export function nameRelation(a: readonly string[], b: readonly string[]): NameRe
   if (a.length === b.length && a.every((t, i) => t === b[i])) return 'same';
   const scriptsA = new Set(a.map(scriptOf));
   if (!b.some((t) => scriptsA.has(scriptOf(t)))) return 'unknown';
-  const [long, short] = a.length >= b.length ? [a, b] : [b, a];
-  return covers(long, short) ? 'similar' : 'different';
+  return covers(a, b) || covers(b, a) ? 'similar' : 'different';
 }

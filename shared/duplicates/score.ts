@@ -5,18 +5,29 @@
  * shared by two people is not one person.
  *
  *   same e-mail 60 · same phone 55 · same full name 50 (one-word name 20) · similar name 15
- *   proposed at 50: one own e-mail or phone + nothing against; or the same full name alone
+ *   a name-only match whose cards both list e-mail addresses (or both numbers), all different: −25
+ *   proposed at 50: one own e-mail or phone + nothing against; or the same full name alone,
+ *   when the cards do not contradict it (one has only a phone, the other only an address)
  */
 import type { DuplicateKeys } from './keys';
-import { nameRelation } from './names';
+import { isFullName, nameRelation } from './names';
 import type { MatchReason } from './types';
 
 export const PROPOSE_AT = 50;
 export const POINTS = { email: 60, phone: 55, fullName: 50, singleName: 20, similarName: 15 } as const;
 /** Where evidence against holds a score: below any threshold a caller would use by default. */
 export const CAPPED_AT = 40;
-/** A name held by up to this many contacts counts fully; beyond, its points shrink in proportion. */
-export const NAME_FULL_UP_TO = 3;
+/**
+ * A name held by up to this many contacts counts fully; beyond, its points shrink in proportion:
+ * one person added twice is the common case, and a third holder suggests a common name.
+ */
+export const NAME_FULL_UP_TO = 2;
+/** Taken from a name-only match whose cards both list addresses, or both numbers, all different. */
+export const DIFFERENT_DETAILS = 25;
+
+function listsApart(a: DuplicateKeys, b: DuplicateKeys): boolean {
+  return (a.emails.length > 0 && b.emails.length > 0) || (a.phones.length > 0 && b.phones.length > 0);
+}
 
 /** One e-mail address or phone number a pair shares, and how many people hold it. */
 export interface SharedLink {
@@ -58,10 +69,15 @@ export function scorePair(a: DuplicateKeys, b: DuplicateKeys, links: readonly Sh
   const names = [a.displayName, b.displayName] as const;
   const relation = nameRelation(a.name, b.name);
   if (relation === 'same') {
-    const full = a.name.length > 1 ? POINTS.fullName : POINTS.singleName;
+    const full = isFullName(a.name) ? POINTS.fullName : POINTS.singleName;
     const p = Math.round(full * Math.min(1, NAME_FULL_UP_TO / Math.max(1, nameHolders)));
     points += p;
     reasons.push({ code: 'same-name', values: names, points: p });
+    if (links.length === 0 && listsApart(a, b)) {
+      // Both list e-mail addresses (or both numbers), and none is the same: two people of one name.
+      points -= DIFFERENT_DETAILS;
+      reasons.push({ code: 'different-details', points: -DIFFERENT_DETAILS });
+    }
   } else if (relation === 'similar') {
     points += POINTS.similarName;
     reasons.push({ code: 'similar-name', values: names, points: POINTS.similarName });
@@ -71,6 +87,6 @@ export function scorePair(a: DuplicateKeys, b: DuplicateKeys, links: readonly Sh
   const otherBirthday = birthdaysDiffer(a.birthday, b.birthday);
   if (otherBirthday) reasons.push({ code: 'different-birthdays', values: [a.birthday, b.birthday] });
   const against = relation === 'different' || otherBirthday;
-  const score = Math.min(100, points);
+  const score = Math.max(0, Math.min(100, points));
   return { score: against ? Math.min(score, CAPPED_AT) : score, reasons };
 }

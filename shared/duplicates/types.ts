@@ -22,6 +22,8 @@ export type MatchReason =
   | { readonly code: 'same-phone'; readonly value: string; readonly points: number; readonly sharedBy: number }
   | { readonly code: 'same-name'; readonly values: readonly [string, string]; readonly points: number }
   | { readonly code: 'similar-name'; readonly values: readonly [string, string]; readonly points: number }
+  /** Same name, nothing else shared, and both list e-mail addresses (or both numbers): negative points. */
+  | { readonly code: 'different-details'; readonly points: number }
   | { readonly code: 'different-names'; readonly values: readonly [string, string] }
   | { readonly code: 'different-birthdays'; readonly values: readonly [string, string] };
 

@@ -15,14 +15,21 @@ const EMAILS = ['home@example.net', 'john@example.net', 'JOHN@example.net', 'off
 const PHONES = ['+44 20 7946 0000', '020 7946 0000', '+44 20 7946 0001', '+1 555 010 0100'];
 const BIRTHDAYS = ['', '', '1980-04-01', '--0401', '1975-12-24'];
 
-const card = fc.record({
+interface GeneratedCard {
+  name: string;
+  emails: string[];
+  phones: string[];
+  birthday: string;
+}
+
+const card: fc.Arbitrary<GeneratedCard> = fc.record({
   name: fc.constantFrom(...NAMES),
   emails: fc.subarray(EMAILS, { maxLength: 2 }),
   phones: fc.subarray(PHONES, { maxLength: 2 }),
   birthday: fc.constantFrom(...BIRTHDAYS),
 });
 
-function book(cards: fc.Infer<typeof card>[]): DuplicateCandidate[] {
+function book(cards: GeneratedCard[]): DuplicateCandidate[] {
   return cards.map((c, i) =>
     contact(
       `c${i}`,

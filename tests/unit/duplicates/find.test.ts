@@ -28,8 +28,8 @@ describe('finding duplicates in a book', () => {
   it('names equal after folding match: honorifics, Traditional/Simplified Chinese, family-given order', () => {
     const report = findDuplicates([
       contact('a', ['FN:張偉', 'TEL:+86 10 1234 5678']),
-      contact('b', ['FN:伟 张', 'EMAIL:zw@example.cn']),
-      contact('c', ['N:张;伟;;;']),
+      contact('b', ['FN:伟 张', 'TEL:+86 (10) 12345678', 'EMAIL:zw@example.cn']),
+      contact('c', ['N:张;伟;;;', 'EMAIL:ZW@example.cn']),
       contact('d', ['FN:Dr. Anna Weiß']),
       contact('e', ['FN:Frau Anna Weiss']),
       contact('f', ['FN:آقای علی رضایی']),
@@ -42,6 +42,15 @@ describe('finding duplicates in a book', () => {
   it('the same full name alone is proposed; a one-word name alone is not', () => {
     expect(clusters(findDuplicates([contact('a', ['FN:Ngozi Okafor']), contact('b', ['FN:Ngozi Okafor'])]))).toEqual([['a', 'b']]);
     expect(findDuplicates([contact('a', ['FN:Mom']), contact('b', ['FN:Mom'])]).clusters).toEqual([]);
+  });
+
+  it('the same name on cards that each list their own, different addresses is two people; with nothing to compare, one', () => {
+    const apart = findDuplicates([contact('a', ['FN:Maria Garcia', 'EMAIL:maria@home.example']), contact('b', ['FN:Maria Garcia', 'EMAIL:mgarcia@work.example'])]);
+    expect(apart.clusters).toEqual([]);
+    const sparse = findDuplicates([contact('a', ['FN:Maria Garcia', 'TEL:+34 600 123 456']), contact('b', ['FN:Maria Garcia', 'EMAIL:mgarcia@work.example'])]);
+    expect(clusters(sparse)).toEqual([['a', 'b']]);
+    const [weak] = findImportDuplicates([contact('a', ['FN:Maria Garcia', 'EMAIL:maria@home.example'])], [contact('b', ['FN:Maria Garcia', 'EMAIL:mgarcia@work.example'])], { threshold: 0 });
+    expect(weak!.existing[0]!.reasons).toContainEqual({ code: 'different-details', points: -25 });
   });
 
   it('a company switchboard on forty employees joins none of them, yet two copies of one employee are found', () => {

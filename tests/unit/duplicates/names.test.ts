@@ -42,11 +42,18 @@ describe('names fold to one key', () => {
   });
 
   it('keeps a Chinese given name that ends in 君 whole', () => {
-    expect(nameTokens('李淑君')).toHaveLength(3);
+    expect(nameTokens('李淑君')).toEqual(nameTokens('淑君李'));
+    expect(nameTokens('李淑君')).not.toEqual(nameTokens('李淑'));
   });
 
   it('keeps Hangul syllables whole, not decomposed', () => {
-    expect(nameTokens('김민준')).toEqual(['김', '민', '준'].sort());
+    expect(nameTokens('김민준')).toEqual(['김민준']);
+    same('김민준', '민준 김');
+  });
+
+  it('tells apart CJK names with the same characters in another order that is not family/given', () => {
+    expect(nameTokens('张兰鹏')).not.toEqual(nameTokens('张鹏兰'));
+    same('张兰鹏', '兰鹏 张');
   });
 });
 
