@@ -98,6 +98,23 @@ function perValue(unit: Unit, kind: ItemKind): Unit[] {
   });
 }
 
+/** One single-valued property: a candidate per distinct value, with every card that holds it. */
+function fieldOf(field: SingleFieldId, bySource: readonly { id: string; units: Unit[] }[], version: VCardVersion): MergeField {
+  const candidates: { identity: string; text: string; from: string[]; properties: VProperty[] }[] = [];
+  for (const { id, units } of bySource) {
+    const primaries = units.map((u) => u.primary);
+    const identity = fieldIdentity(field, primaries, version);
+    const same = candidates.find((c) => c.identity === identity);
+    if (same !== undefined) {
+      same.from.push(id);
+      continue;
+    }
+    const text = primaries.map((p) => (field === 'PHOTO' || field === 'LOGO' ? (inlineUri(p) ?? p.value) : displayText(p, version))).join('\n\n');
+    candidates.push({ identity, text, from: [id], properties: units.flatMap((u) => [...u.props]) });
+  }
+  return { field, candidates: candidates.map(({ identity: _identity, ...c }) => c), canKeepAll: field === 'NOTE' };
+}
+
 export function buildReview(sources: readonly MergeSource[], options: ReviewOptions): MergeReview {
   if (sources.length < 2) throw new RangeError('a merge needs at least two cards');
   if (new Set(sources.map((s) => s.id)).size !== sources.length) throw new RangeError('a card is listed twice');
@@ -149,24 +166,7 @@ export function buildReview(sources: readonly MergeSource[], options: ReviewOpti
     }
   }
 
-  const fields: MergeField[] = [];
-  for (const field of SINGLE_FIELDS) {
-    const bySource = fieldUnits.get(field);
-    if (bySource === undefined) continue;
-    const candidates: { identity: string; text: string; from: string[]; properties: VProperty[] }[] = [];
-    for (const { id, units } of bySource) {
-      const primaries = units.map((u) => u.primary);
-      const identity = fieldIdentity(field, primaries, version);
-      const same = candidates.find((c) => c.identity === identity);
-      if (same !== undefined) same.from.push(id);
-      else {
-        const text = primaries.map((p) => (field === 'PHOTO' || field === 'LOGO' ? (inlineUri(p) ?? p.value) : displayText(p, version))).join('\n\n');
-        candidates.push({ identity, text, from: [id], properties: units.flatMap((u) => [...u.props]) });
-      }
-    }
-    fields.push({ field, candidates: candidates.map(({ identity: _i, ...c }) => c), canKeepAll: field === 'NOTE' });
-  }
-
+  const fields = SINGLE_FIELDS.filter((f) => fieldUnits.has(f)).map((f) => fieldOf(f, fieldUnits.get(f)!, version));
   return {
     survivor: survivor.id,
     sources: ordered.map((s) => s.id),
