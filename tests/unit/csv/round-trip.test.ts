@@ -130,3 +130,57 @@ describe('the files themselves', () => {
     );
   });
 });
+
+describe('a card made in Cardinal', () => {
+  const made = [
+    'BEGIN:VCARD',
+    'VERSION:4.0',
+    'UID:urn:uuid:5b1c',
+    'FN:Ann Lee',
+    'N:Lee;Ann;;;',
+    'NICKNAME:Annie',
+    'TEL;TYPE=cell;PREF=1:+1 555 0100',
+    'item1.TEL:+1 555 0101',
+    'item1.X-ABLabel:Studio',
+    'EMAIL;TYPE=work:ann@example.org',
+    'BDAY:--0514',
+    'IMPP:skype:ann.lee',
+    'PHOTO:data:image/jpeg;base64,/9j/4AAQ',
+    'X-SOCIALPROFILE;TYPE=mastodon:https://example.social/@ann',
+    'CATEGORIES:Friends',
+    'END:VCARD',
+    '',
+  ].join('\r\n');
+
+  it('→ Google CSV → Cardinal keeps what Google holds and lists the rest', () => {
+    const out = exportGoogleCsv([{ vcard: made, favorite: true }]);
+    expect(out.losses.map((l) => [l.kind, l.detail])).toEqual([
+      ['other-properties', 'X-SOCIALPROFILE'],
+      ['photo', ''],
+    ]);
+    const [again] = importCsv(out.bytes).cards;
+    const d = draftOf(again!.vcard);
+    expect(again!.starred).toBe(true);
+    expect(d.contact).toMatchObject({
+      formattedName: 'Ann Lee',
+      nicknames: ['Annie'],
+      birthday: { year: null, month: 5, day: 14 },
+      categories: ['Friends'],
+      phones: [
+        { value: '+1 555 0100', types: ['cell'], label: '', pref: true },
+        { value: '+1 555 0101', types: [], label: 'Studio', pref: false },
+      ],
+      emails: [{ value: 'ann@example.org', types: ['work'] }],
+      ims: [{ value: 'skype:ann.lee', service: 'skype' }],
+      photo: null,
+    });
+  });
+
+  it('→ Outlook CSV → Cardinal lists the year-less birthday, nickname, IM and label Outlook cannot hold', () => {
+    const out = exportOutlookCsv([{ vcard: made }], { language: 'en' });
+    expect(summarizeLosses(out.losses).map((s) => s.kind)).toEqual(['other-properties', 'yearless-birthday', 'labels', 'nickname', 'ims', 'photo']);
+    const d = draftOf(importCsv(out.bytes).cards[0]!.vcard);
+    expect(d.contact.phones.map((p) => p.value)).toEqual(['+1 555 0100', '+1 555 0101']);
+    expect(d.contact.birthday).toBeNull();
+  });
+});
