@@ -210,7 +210,7 @@ export function encodeCsvText(text: string, encoding: CsvOutputEncoding): Encode
   const missing = new Set<string>();
   for (const ch of text) {
     const byte = table.get(ch.codePointAt(0)!);
-    if (byte === undefined || ch.length > 1) {
+    if (byte === undefined) {
       missing.add(ch);
       out.push(0x3f);
     } else out.push(byte);

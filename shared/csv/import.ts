@@ -63,7 +63,7 @@ export interface CsvImportResult {
   readonly errors: readonly CsvRowError[];
 }
 
-/** The most data rows one file may have; the rest are reported (the vCard parser's card limit is the same order). */
+/** The most data rows one file may have (four times the 50,000-contact books Cardinal is built for); the rest are reported. */
 export const MAX_ROWS = 200_000;
 const SAMPLE_ROWS = 5;
 

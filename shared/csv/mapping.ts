@@ -27,8 +27,10 @@ function googleMapping(header: readonly string[]): ColumnMapping & { matched: nu
   return { format: legacy ? 'google-legacy' : 'google', columns, dateOrder: 'ymd', hasHeader: true, matched: columns.filter((c) => c !== null).length };
 }
 
+const outlookIndexes = new Map(OUTLOOK.map((o) => [o.language, outlookHeaderIndex(o.language, normalizeHeader)]));
+
 function outlookMapping(header: readonly string[], language: OutlookLanguage, format: CsvFormatId, dateOrder: DateOrder): ColumnMapping & { matched: number } {
-  const index = outlookHeaderIndex(language, normalizeHeader);
+  const index = outlookIndexes.get(language)!;
   const seen = new Map<string, number>();
   const columns = header.map((h): ColumnTarget | null => {
     const key = normalizeHeader(h);
@@ -56,13 +58,11 @@ export function guessDateOrder(values: readonly string[]): DateOrder {
   return dmy > mdy ? 'dmy' : mdy > 0 ? 'mdy' : 'ymd';
 }
 
-const outlookIndexes = OUTLOOK.map((o) => outlookHeaderIndex(o.language, normalizeHeader));
-
 /** What Google's or Outlook's sets mean by a header, for a column of a file in neither. */
 function knownTarget(header: string): ColumnTarget | null {
   const google = googleTarget(header);
   if (google !== null) return google;
-  for (const index of outlookIndexes) {
+  for (const index of outlookIndexes.values()) {
     const col = index.get(normalizeHeader(header))?.[0];
     if (col !== undefined) return col.target;
   }

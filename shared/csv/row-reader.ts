@@ -119,7 +119,8 @@ export function readRow(cells: readonly string[], header: readonly string[], map
 
   let starred = false;
   const categories: string[] = [];
-  const listSplit = mapping.format.startsWith('outlook') ? /\s*[;,]\s*/ : /\s*(?::::|;)\s*/;
+  // Outlook separates categories with ";" (some versions ","), Google with " ::: "; other files either.
+  const listSplit = mapping.format.startsWith('outlook') ? /\s*[;,]\s*/ : mapping.format === 'custom' ? /\s*(?::::|;)\s*/ : /\s+:::\s+/;
   for (const raw of (single.get('categories') ?? []).flatMap((v) => v.split(listSplit))) {
     const system = raw.startsWith('* ');
     const name = system ? raw.slice(2).trim() : raw.trim();

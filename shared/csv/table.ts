@@ -30,8 +30,24 @@ export interface CsvTable {
 
 const SEP_LINE = /^\s*"?sep=([,;\t])"?\s*(\r\n|\n|\r|$)/i;
 
-function isDelimiter(d: string): d is CsvDelimiter {
-  return (CSV_DELIMITERS as readonly string[]).includes(d);
+/**
+ * The delimiter that splits the first rows into the most columns, the same number in nearly every
+ * row. (Papa Parse's own guess can be led astray by delimiters inside quoted cells: a quoted
+ * header with a ";" in a cell below was read as one column.)
+ */
+function guessDelimiter(text: string): CsvDelimiter {
+  let best: CsvDelimiter = ',';
+  let bestWidth = 1;
+  for (const d of CSV_DELIMITERS) {
+    const rows = Papa.parse(text, { delimiter: d, header: false, skipEmptyLines: 'greedy', preview: 20 }).data;
+    const width = rows[0]?.length ?? 0;
+    const steady = rows.filter((r) => r.length === width).length >= rows.length * 0.8;
+    if (steady && width > bestWidth) {
+      best = d;
+      bestWidth = width;
+    }
+  }
+  return best;
 }
 
 /** Split CSV text into rows. `delimiter` forces one; otherwise it is detected. */
@@ -45,13 +61,8 @@ export function parseCsvTable(text: string, delimiter?: CsvDelimiter): CsvTable 
     body = body.slice(sep[0].length);
     rowOffset = 1;
   }
-  const result = Papa.parse(body, {
-    delimiter: delimiter ?? declared ?? '',
-    delimitersToGuess: [...CSV_DELIMITERS],
-    header: false,
-    skipEmptyLines: false,
-  });
-  const used = isDelimiter(result.meta.delimiter) ? result.meta.delimiter : ',';
+  const used = delimiter ?? declared ?? guessDelimiter(body);
+  const result = Papa.parse(body, { delimiter: used, header: false, skipEmptyLines: false });
   const rows: CsvRow[] = [];
   result.data.forEach((cells, i) => {
     if (cells.every((c) => c.trim() === '')) return; // blank lines and rows of empty cells
