@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choiceId, customFieldTarget, importCsv, MAPPING_CHOICES, previewCsv, type ColumnMapping } from '../../../shared/csv';
+import { writeCsvTable } from '../../../shared/csv/table';
 import { csvFixture, draftOf } from './fixtures';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -83,6 +84,14 @@ describe('a CSV in no known format, through the column mapping', () => {
     const result = importCsv(utf8('Name,Email\nAnn,ann@example.org\n"Bob, "the builder,bob@example.org\nCy,cy@example.org\n'));
     expect(result.errors.map((e) => [e.row, e.code])).toContainEqual([3, 'bad-quotes']);
     expect(result.cards.map((c) => draftOf(c.vcard).contact.formattedName)).toEqual(['Ann']);
+  });
+
+  it('takes the comma of a quoted header even when a cell below is full of semicolons', () => {
+    // Papa Parse's own guess read this (the shape fast-check found) as one column split on ";".
+    const header = ['First Name', 'Last Name', 'Organization Name', 'Birthday', 'Notes', 'Labels', ...['E-mail', 'Phone'].flatMap((w) => [1, 2, 3].flatMap((n) => [`${w} ${n} - Label`, `${w} ${n} - Value`]))];
+    const blank = Array<string>(12).fill('');
+    const p = previewCsv(utf8(writeCsvTable(header, [['a', ';a', '', '', ';\n;a', '* myContacts', ...blank], ['a', '', '', '', '', '* myContacts', ...blank]])));
+    expect([p.delimiter, p.header.length, p.format]).toEqual([',', 18, 'google']);
   });
 
   it('reports a file with a header and no rows', () => {
