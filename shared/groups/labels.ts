@@ -22,11 +22,17 @@ export interface LabelRemote {
   /** The card ids that were members here when the last sync ended: the local base of the merge. */
   readonly seen: readonly string[];
   /**
-   * Cards whose membership this computer wrote recently or is writing now (card id → time). Until
-   * it settles, the server's answer for them is not read as a change made there: Google's reads may
-   * lag its writes, and an answer may have been lost.
+   * Cards whose membership this computer is writing, or wrote and has not yet seen in a read of the
+   * group (card id → when, and whether it made the card a member). Until a read shows it, the
+   * server's answer for them is not taken as a change made there: an answer may have been lost,
+   * and Google's reads may lag its writes.
    */
-  readonly unsettled: Readonly<Record<string, number>>;
+  readonly unsettled: Readonly<Record<string, Unsettled>>;
+}
+
+export interface Unsettled {
+  readonly at: number;
+  readonly member: boolean;
 }
 
 export interface StoredLabel {
