@@ -1,15 +1,17 @@
 /**
- * Which card of the Google book a People API person is. Google's documents give the join:
- * a person's `metadata.sources[]` entry of type CONTACT carries the contact's id, and Google's
- * CardDAV names the same contact `…/lists/default/<contactId>` (its CardDAV page, "Resources"),
- * writing that id as the card's UID too. People resource names of contacts are `people/c<n>`
- * where n is that id, hexadecimal in CardDAV, in decimal (contacts.google.com/person/c<n> is the
- * same number); this second reading is used only for a person the listing has not shown yet, and
- * only when a card with that id is there. Failing both, a person is matched by its name, e-mail
- * addresses and phone digits, as the lost-create lookup does, when exactly one card has them.
+ * Which card of the Google book a People API person is. The join, from Google's documents and a
+ * peer that relies on it: a person's `metadata.sources[]` entry of type CONTACT carries the
+ * contact's id (`Source.id`, People API Person resource), and Google's CardDAV names a contact
+ * `…/lists/default/<contactId>` (its CardDAV page, "Resources"); gcardvault builds the CardDAV href
+ * from that source id and its recorded answers carry the same id as the card's UID
+ * (rtomac/gcardvault, doc/carddav_protocol_w_google.md and gcardvault.py). Observed, not documented:
+ * a contact's resource name is `people/c<n>` with n that id read as a hexadecimal number, written
+ * in decimal (as contacts.google.com/person/c<n>). That reading is used only for a person the
+ * listing has not shown yet, and only when a card with that id is there. Failing both, a person is
+ * matched by its name, e-mail addresses and phone digits, as the lost-create lookup does, when
+ * exactly one card and one person have them.
  */
-import { uidKey } from '../../shared/groups';
-import type { PersonLink } from '../../shared/groups';
+import { uidKey, type PersonLink } from '../../shared/groups';
 import { parseVCard, textValue, versionOf } from '../../shared/vcard';
 import type { Person } from './types';
 
