@@ -126,8 +126,10 @@ export class SyncManager {
         lastError = e;
       }
     }
-    if (lastError !== null) throw toUserError(lastError);
-    throw new CardinalError('not-found', 'No address book was found at this address.');
+    // Answers that were not a CardDAV server (404s, no books) say so; an unreachable host says why.
+    const host = hostOf(start.candidates[0] ?? input.url);
+    if (lastError !== null && (lastError instanceof NetworkError || !(lastError instanceof DavError) || lastError.status >= 500)) throw toUserError(lastError);
+    throw new CardinalError('not-found', 'No address book was found at this address.', { cause: 'no-carddav', host });
   }
 
   async add(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo> {
@@ -540,11 +542,11 @@ export class SyncManager {
             void this.sync(accountId);
           }, wait * 1000),
         );
-        return status({ phase: e instanceof NetworkError ? 'offline' : 'error', message: err.message, code: err.code, action: 'retry', retryIn: wait });
+        return status({ phase: e instanceof NetworkError ? 'offline' : 'error', message: err.message, code: err.code, ...(err.reason !== undefined ? { cause: err.reason } : {}), action: 'retry', retryIn: wait });
       }
       const google = account.kind !== 'carddav';
       const action = e instanceof SignInRequired || (google && e instanceof Unauthorized) || (e instanceof GDataRefused && e.code === 'not-admin') ? ('sign-in' as const) : e instanceof Unauthorized || e instanceof Forbidden ? ('edit-account' as const) : undefined;
-      return status({ phase: 'error', message: err.message, code: err.code, ...(action !== undefined ? { action } : {}) });
+      return status({ phase: 'error', message: err.message, code: err.code, ...(err.reason !== undefined ? { cause: err.reason } : {}), ...(action !== undefined ? { action } : {}) });
     }
   }
 }
@@ -588,6 +590,14 @@ async function googleBooks(client: CardDavClient, wellKnown: string): Promise<Se
   return [{ url: r.url.endsWith('/') ? r.url : `${r.url}/`, name: 'Google Contacts' }];
 }
 
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A failure in words the user can act on, as a transferable error. */
 export function toUserError(e: unknown): CardinalError {
   if (e instanceof CardinalError) return e;
@@ -600,7 +610,7 @@ export function toUserError(e: unknown): CardinalError {
   }
   if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
   if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
-  if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`);
+  if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });
   if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `The server is busy (${e.status}); Cardinal will try again.`);
   if (e instanceof MassDeleteNeedsConfirmation) return new CardinalError('conflict', e.message);
   if (e instanceof DavError) return new CardinalError('unavailable', `The server answered ${e.status}.`);

@@ -1,15 +1,27 @@
 /**
- * The list in memory: every row's list fields, kept sorted with Intl.Collator for the UI language,
- * and searched with a linear scan over pre-folded text (50,000 rows scan in a few milliseconds,
- * far cheaper than keeping IndexedDB indexes for it). Changes are applied only after their
- * transaction commits. React reads it through `subscribe`/`version` (useSyncExternalStore).
+ * The list in memory: every row's list fields, kept sorted with Intl.Collator for the UI language
+ * (by first or last name, as the settings say), and searched with a linear scan over pre-folded
+ * text (50,000 rows scan in a few milliseconds, far cheaper than keeping IndexedDB indexes for
+ * it). Changes are applied only after their transaction commits. React reads it through
+ * `subscribe`/`version` (useSyncExternalStore).
  */
 import { foldForSearch, phoneDigits } from '../../../shared/search/normalize';
 import type { ContactRow } from '../db/schema';
 
+export type SortField = 'sortName' | 'sortNameLast';
+
 interface Haystack {
   text: string;
   starts: Int32Array;
+}
+
+/**
+ * The collation for a UI language: Simplified Chinese sorts Han names by pinyin (ICU's default
+ * for zh), Traditional Chinese by stroke count (ICU's default for zh-Hant, Taiwan's dictionary
+ * order), the others by their own rules.
+ */
+function collatorFor(locale: string): Intl.Collator {
+  return new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
 }
 
 export class ContactIndex {
@@ -17,10 +29,14 @@ export class ContactIndex {
   private sorted: ContactRow[] = [];
   private collator: Intl.Collator;
   private listeners = new Set<() => void>();
+  private field: SortField;
+  locale: string;
   version = 0;
 
-  constructor(locale: string) {
-    this.collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+  constructor(locale: string, sortBy: SortField = 'sortName') {
+    this.locale = locale;
+    this.collator = collatorFor(locale);
+    this.field = sortBy;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -36,16 +52,34 @@ export class ContactIndex {
     for (const l of this.listeners) l();
   }
 
+  /** The sort key of a row (rows written before the last-name key existed fall back to the first). */
+  keyOf = (r: ContactRow): string => (this.field === 'sortNameLast' ? (r.sortNameLast ?? r.sortName) : r.sortName);
+
   private compare = (a: ContactRow, b: ContactRow): number => {
+    const ka = this.keyOf(a);
+    const kb = this.keyOf(b);
     // Nameless contacts sort last; ties keep a stable order by id.
-    if ((a.sortName === '') !== (b.sortName === '')) return a.sortName === '' ? 1 : -1;
-    return this.collator.compare(a.sortName, b.sortName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    if ((ka === '') !== (kb === '')) return ka === '' ? 1 : -1;
+    return this.collator.compare(ka, kb) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   };
 
   setLocale(locale: string): void {
-    this.collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+    if (locale === this.locale) return;
+    this.locale = locale;
+    this.collator = collatorFor(locale);
     this.sorted.sort(this.compare);
     this.changed();
+  }
+
+  setSortField(field: SortField): void {
+    if (field === this.field) return;
+    this.field = field;
+    this.sorted.sort(this.compare);
+    this.changed();
+  }
+
+  get sortField(): SortField {
+    return this.field;
   }
 
   /** Until the whole list is loaded: how many rows there will be (the head is shown meanwhile). */
@@ -75,6 +109,11 @@ export class ContactIndex {
 
   get size(): number {
     return this.rows.size;
+  }
+
+  /** Every row, in no particular order (views that sort by something else: birthdays). */
+  all(): IterableIterator<ContactRow> {
+    return this.rows.values();
   }
 
   /** Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). */
@@ -144,7 +183,7 @@ export class ContactIndex {
   }
 
   /** Mark the rows (by list position) whose search text, or phone digits, contain `needle`. */
-  private scan(needle: string, where: 'text' | 'phones'): Uint8Array {
+  private scan(needle: string, where: 'text' | 'phones', within: Uint8Array | null): Uint8Array {
     this.haystack ??= this.buildHaystack();
     const { text, starts } = this.haystack[where];
     const hits = new Uint8Array(this.sorted.length);
@@ -153,7 +192,7 @@ export class ContactIndex {
     while (pos >= 0) {
       // Hits come in increasing order, so the row cursor only moves forward.
       while (starts[row + 1]! <= pos) row++;
-      hits[row] = 1;
+      if (within === null || within[row] === 1) hits[row] = 1;
       pos = text.indexOf(needle, starts[row + 1]!); // next row: one hit per row is enough
     }
     return hits;
@@ -161,8 +200,10 @@ export class ContactIndex {
 
   /**
    * The rows to show, in order: a book's (or all books'), hidden deletions left out, filtered by a
-   * query that ignores case, accents, width and Persian/Arabic letter variants: every word must
-   * appear; digits in the query also match phone numbers however they are formatted.
+   * query that ignores case, accents, width, Persian/Arabic letter variants and Traditional vs
+   * Simplified Han: every word must appear (in names, organisation, e-mails, addresses, groups,
+   * labels, related people or notes); digits in the query also match phone numbers however they
+   * are formatted.
    */
   query(q: string, bookId: string | null, favoritesOnly = false): ContactRow[] {
     const folded = foldForSearch(q);
@@ -172,13 +213,10 @@ export class ContactIndex {
     if (words.length === 0) return this.sorted.filter(keep);
     // Longest word first: it usually leaves the fewest rows, and the others only narrow it.
     const ordered = [...words].sort((a, b) => b.length - a.length);
-    const hits = this.scan(ordered[0]!, 'text');
-    for (const w of ordered.slice(1)) {
-      const more = this.scan(w, 'text');
-      for (let i = 0; i < hits.length; i++) hits[i]! &= more[i]!;
-    }
+    let hits = this.scan(ordered[0]!, 'text', null);
+    for (const w of ordered.slice(1)) hits = this.scan(w, 'text', hits);
     if (digits.length >= 3) {
-      const phones = this.scan(digits, 'phones');
+      const phones = this.scan(digits, 'phones', null);
       for (let i = 0; i < hits.length; i++) hits[i]! |= phones[i]!;
     }
     const out: ContactRow[] = [];
@@ -201,18 +239,42 @@ export class ContactIndex {
   }
 }
 
+// Simplified Chinese lists Han names under the pinyin letter of their first character: the first
+// character of each letter in ICU's pinyin order (there are no syllables starting I, U or V).
+const PINYIN_BOUNDARIES = [...'阿八嚓哒妸发旮哈讥咔垃妈拏噢妑七呥撒它穵夕丫帀'];
+const PINYIN_LETTERS = 'ABCDEFGHJKLMNOPQRSTWXYZ';
+const pinyinCollator = new Intl.Collator('zh-CN');
+const HAN = /\p{Script=Han}/u;
+
+function pinyinLetter(ch: string): string {
+  let lo = 0;
+  let hi = PINYIN_BOUNDARIES.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pinyinCollator.compare(PINYIN_BOUNDARIES[mid]!, ch) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? '#' : PINYIN_LETTERS[lo - 1]!;
+}
+
 const sectionCache = new Map<string, string>();
 
-/** The index letter of a name: its first letter without accents, upper-cased; '#' for the rest. */
-export function sectionOf(name: string): string {
-  const cp = name.trimStart().codePointAt(0);
+/**
+ * The index letter of a sort key: its first letter without accents, upper-cased; '#' for the
+ * rest. In the Simplified Chinese UI a Han name goes under its pinyin letter (王 → W); elsewhere
+ * under its first character (Traditional Chinese lists by surname, in stroke order).
+ */
+export function sectionOf(key: string, locale = 'en'): string {
+  const cp = key.trimStart().codePointAt(0);
   if (cp === undefined) return '#';
   const first = String.fromCodePoint(cp);
-  let section = sectionCache.get(first);
+  const pinyin = locale === 'zh-CN' && HAN.test(first);
+  const cacheKey = pinyin ? `p${first}` : first;
+  let section = sectionCache.get(cacheKey);
   if (section === undefined) {
     const folded = foldForSearch(first).toLocaleUpperCase();
-    section = /\p{L}/u.test(folded) ? folded : '#';
-    sectionCache.set(first, section);
+    section = pinyin ? pinyinLetter(first) : HAN.test(first) ? first : /\p{L}/u.test(folded) ? folded : '#';
+    sectionCache.set(cacheKey, section);
   }
   return section;
 }

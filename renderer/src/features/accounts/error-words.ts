@@ -1,0 +1,50 @@
+/**
+ * A failure in the user's words: from the error's code and cause (shared/errors.ts), never from
+ * a channel name or a validator's "(argument 0.url)". The main process's own message is kept only
+ * where it already speaks to the user (it is English; the codes are worded in every language).
+ */
+import { CardinalError, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
+import type { Translate } from '../../i18n';
+
+const CAUSE_KEY = {
+  'connection-refused': 'error.connectionRefused',
+  'host-not-found': 'error.hostNotFound',
+  'timed-out': 'error.timedOut',
+  certificate: 'error.certificate',
+  'insecure-refused': 'error.insecureRefused',
+  'no-carddav': 'error.noCardDav',
+  'too-large': 'error.tooLarge',
+} as const satisfies Record<ErrorCause, string>;
+
+const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidden' | 'error.network' | 'error.unavailable' | 'error.cancelled' | 'error.notConfigured' | 'error.internal'>> = {
+  unauthorized: 'error.unauthorized',
+  forbidden: 'error.forbidden',
+  network: 'error.network',
+  unavailable: 'error.unavailable',
+  cancelled: 'error.cancelled',
+  'not-configured': 'error.notConfigured',
+  internal: 'error.internal',
+};
+
+/** The message of a request's failure, for a dialog's error line or a toast. */
+export function errorInWords(e: unknown, t: Translate, fallbackHost = ''): string {
+  if (!(e instanceof CardinalError)) return t('error.internal');
+  const host = e.host ?? fallbackHost;
+  if (e.reason !== undefined) return t(CAUSE_KEY[e.reason], { host });
+  if (e.code === 'invalid-argument' || e.code === 'not-found' || e.code === 'conflict') return plainMessage(e.message);
+  const key = CODE_KEY[e.code];
+  return key === undefined ? plainMessage(e.message) : t(key, { host });
+}
+
+/** A sync status's reason (the status carries a code and a cause, not an exception). */
+export function statusInWords(code: ErrorCode | undefined, cause: ErrorCause | undefined, message: string, t: Translate, host: string): string {
+  if (cause !== undefined) return t(CAUSE_KEY[cause], { host });
+  const key = code === undefined ? undefined : CODE_KEY[code];
+  return key === undefined ? plainMessage(message) : t(key, { host });
+}
+
+/** A message without the request's channel ("discoverCardDav: …") or a validator's argument path. */
+export function plainMessage(message: string): string {
+  const bare = message.replace(/^[a-z][A-Za-z]+: /, '').replace(/\s*\(argument [^)]*\)\s*$/, '');
+  return bare === '' ? message : bare.charAt(0).toUpperCase() + bare.slice(1);
+}
