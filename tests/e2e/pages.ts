@@ -18,6 +18,7 @@ export const SIZES = [
 
 /** Open Settings with its shortcut, as a keyboard user would. */
 export async function openSettings(page: Page): Promise<void> {
+  await expect(page.getByRole('main')).toBeVisible(); // the window has opened its store
   await page.keyboard.press('Control+Comma');
   await expect(page.getByRole('dialog')).toBeVisible();
 }
@@ -52,12 +53,14 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
 
 /**
  * Write the screen as it is now at every size (1280×800 and 800×600) into test-results/screens/,
- * after the accessibility gate at each. `readme` also copies one size into docs/screenshots/.
+ * after the accessibility gate at each. `readme` also copies one size into docs/screenshots/;
+ * `only` keeps to one size (a menu of the sidebar, which a narrow window folds into the drawer).
  */
-export async function captureScreen(page: Page, name: string, variant: string, options: { readme?: { file: string; size: 0 | 1 } } = {}): Promise<void> {
+export async function captureScreen(page: Page, name: string, variant: string, options: { readme?: { file: string; size: 0 | 1 }; only?: 0 | 1 } = {}): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   const before = page.viewportSize();
   for (const [k, size] of SIZES.entries()) {
+    if (options.only !== undefined && options.only !== k) continue;
     await page.setViewportSize(size);
     await page.waitForTimeout(150); // the layout's media queries settle
     await expectAccessible(page, `${name} (${variant}, ${size.width}×${size.height})`);

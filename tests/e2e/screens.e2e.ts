@@ -117,7 +117,7 @@ async function tour(page: Page, v: Variant): Promise<void> {
 
   await page.getByRole('button', { name: w.addAccount }).click();
   await expect(page.getByRole('menu')).toBeVisible();
-  await captureScreen(page, 'add-account-menu', v.name);
+  await captureScreen(page, 'add-account-menu', v.name, { only: 0 });
   await page.getByRole('menuitem', { name: w.carddav }).click();
   await captureScreen(page, 'carddav-dialog', v.name, v.name === 'light' ? { readme: { file: 'dialog.png', size: 0 } } : {});
   await page.getByLabel(w.address).fill('http://127.0.0.1:1');
@@ -139,7 +139,7 @@ async function tour(page: Page, v: Variant): Promise<void> {
   await page.setViewportSize({ width: 800, height: 600 });
   await page.getByRole('button', { name: w.drawer }).click();
   await expect(page.getByRole('dialog')).toBeVisible();
-  await captureScreen(page, 'drawer', v.name);
+  await captureScreen(page, 'drawer', v.name, { only: 1 });
   await page.keyboard.press('Escape');
   await page.setViewportSize({ width: 1280, height: 800 });
 }

@@ -3,7 +3,7 @@
  * a channel name or a validator's "(argument 0.url)". The main process's own message is kept only
  * where it already speaks to the user (it is English; the codes are worded in every language).
  */
-import { CardinalError, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
+import { isErrorCause, isErrorCode, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
 import type { Translate } from '../../i18n';
 
 const CAUSE_KEY = {
@@ -26,9 +26,28 @@ const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidde
   internal: 'error.internal',
 };
 
+interface RequestFailure {
+  code: ErrorCode;
+  message: string;
+  reason?: ErrorCause;
+  host?: string;
+}
+
+/**
+ * A request's failure as the API throws it (a CardinalError built by the preload's or the
+ * harness bridge's own copy of shared/, so read by shape, not by class).
+ */
+function asFailure(e: unknown): RequestFailure | null {
+  if (typeof e !== 'object' || e === null) return null;
+  const x = e as Record<string, unknown>;
+  if (!isErrorCode(x.code)) return null;
+  return { code: x.code, message: typeof x.message === 'string' ? x.message : '', reason: isErrorCause(x.reason) ? x.reason : undefined, host: typeof x.host === 'string' ? x.host : undefined };
+}
+
 /** The message of a request's failure, for a dialog's error line or a toast. */
-export function errorInWords(e: unknown, t: Translate, fallbackHost = ''): string {
-  if (!(e instanceof CardinalError)) return t('error.internal');
+export function errorInWords(error: unknown, t: Translate, fallbackHost = ''): string {
+  const e = asFailure(error);
+  if (e === null) return t('error.internal');
   const host = e.host ?? fallbackHost;
   if (e.reason !== undefined) return t(CAUSE_KEY[e.reason], { host });
   if (e.code === 'invalid-argument' || e.code === 'not-found' || e.code === 'conflict') return plainMessage(e.message);

@@ -26,7 +26,7 @@ export function upcomingBirthdays(rows: Iterable<ContactRow>, today: Date, days 
   const start = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
   const out: Upcoming[] = [];
   for (const row of rows) {
-    const m = /^(?:(\d{4})|--)-(\d{2})-(\d{2})$/.exec(row.birthday ?? '');
+    const m = /^(?:(\d{4})-|--)(\d{2})-(\d{2})$/.exec(row.birthday ?? '');
     if (m === null || row.pending === 'deleted') continue;
     const month = Number(m[2]);
     const day = Number(m[3]);

@@ -232,7 +232,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
       ref={form}
       className="contact-editor"
       noValidate
-      aria-label={isNew ? t('editor.newTitle') : t('editor.editTitle', { name: initial.formattedName || nameInOrder(initial) || t('list.noName') })}
+      aria-labelledby={`${prefix}-title`}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
@@ -245,6 +245,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
       }}
     >
       <div className="editor-scroll">
+        <h2 className="editor-title" id={`${prefix}-title`}>{isNew ? t('editor.newTitle') : t('editor.editTitle', { name: initial.formattedName || nameInOrder(initial) || t('list.noName') })}</h2>
         {problems.length > 0 ? (
           <p className="form-error" role="alert">
             {t('editor.problems', { count: problems.length })}

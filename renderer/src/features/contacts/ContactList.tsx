@@ -196,7 +196,7 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
                 </span>
                 <span className="list-sub" data-testid={match === null ? undefined : 'match'}>
                   {match === null ? (
-                    <bdi>{row.org || row.email || row.phone}</bdi>
+                    <bdi dir={row.org === '' ? 'ltr' : undefined}>{row.org || row.email || row.phone}</bdi>
                   ) : (
                     <>
                       {t('match.field', { field: t(`match.${match.kind}`) })} <bdi>{match.text}</bdi>

@@ -46,16 +46,20 @@ function CopyButton({ value, label }: { value: string; label: string }) {
   );
 }
 
-function Row({ label, value, href, extra, field }: { label: string; value: string; href?: string; extra?: React.ReactNode; field: string }) {
+/** `dir`: phone numbers, e-mail and web addresses are left to right in every language (a number
+ * has no strong direction of its own, so in a Persian window it would read backwards). */
+function Row({ label, value, href, extra, field, dir }: { label: string; value: string; href?: string; extra?: React.ReactNode; field: string; dir?: 'ltr' }) {
   return (
     <div className="field-row">
       <dt>{label === '' ? <span className="visually-hidden">{field}</span> : label}</dt>
       <dd>
         {href === undefined ? (
-          <bdi className="field-value">{value}</bdi>
+          <bdi className="field-value" dir={dir}>
+            {value}
+          </bdi>
         ) : (
           <button type="button" className="link field-value" onClick={() => void window.cardinal.openExternal(href)}>
-            <bdi>{value}</bdi>
+            <bdi dir={dir}>{value}</bdi>
           </button>
         )}
         {extra}
@@ -77,14 +81,14 @@ function Group({ title, icon, children }: { title: string; icon: React.ReactNode
   );
 }
 
-function Items({ title, icon, items, href }: { title: string; icon: React.ReactNode; items: readonly ContactItem[]; href?: (v: string) => string | undefined }) {
+function Items({ title, icon, items, href, dir }: { title: string; icon: React.ReactNode; items: readonly ContactItem[]; href?: (v: string) => string | undefined; dir?: 'ltr' }) {
   const { t } = useServices();
   const shown = items.filter((it) => it.value.trim() !== '');
   if (shown.length === 0) return null;
   return (
     <Group title={title} icon={icon}>
       {shown.map((it) => (
-        <Row key={it.id} field={title} label={itemLabel(t, it)} value={it.value} href={href?.(it.value)} />
+        <Row key={it.id} field={title} label={itemLabel(t, it)} value={it.value} href={href?.(it.value)} dir={dir} />
       ))}
     </Group>
   );
@@ -131,10 +135,10 @@ export function ContactView({ contact, bookId }: { contact: Contact; bookId?: st
           ) : null}
         </div>
       </header>
-      <Items title={t('field.phones')} icon={<Phone {...ICON} />} items={contact.phones} href={(v) => `tel:${v.replace(/[^\d+*#,;]/g, '')}`} />
-      <Items title={t('field.emails')} icon={<Mail {...ICON} />} items={contact.emails} href={(v) => `mailto:${v}`} />
-      <Items title={t('field.urls')} icon={<Globe {...ICON} />} items={contact.urls} href={safeHref} />
-      <Items title={t('field.ims')} icon={<MessageSquare {...ICON} />} items={contact.ims} />
+      <Items title={t('field.phones')} icon={<Phone {...ICON} />} items={contact.phones} dir="ltr" href={(v) => `tel:${v.replace(/[^\d+*#,;]/g, '')}`} />
+      <Items title={t('field.emails')} icon={<Mail {...ICON} />} items={contact.emails} dir="ltr" href={(v) => `mailto:${v}`} />
+      <Items title={t('field.urls')} icon={<Globe {...ICON} />} items={contact.urls} dir="ltr" href={safeHref} />
+      <Items title={t('field.ims')} icon={<MessageSquare {...ICON} />} items={contact.ims} dir="ltr" />
       {addresses.length > 0 ? (
         <Group title={t('field.addresses')} icon={<MapPin {...ICON} />}>
           {addresses.map((a) => (
