@@ -198,10 +198,11 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
     [],
   );
 
-  // Edit, Enter or Ctrl/Cmd+N bring the keyboard here: the first field takes the focus.
+  // Edit, Enter or Ctrl/Cmd+N bring the keyboard here: the name the culture writes first takes the focus.
+  const familyFirst = lang === 'zh-TW' || lang === 'zh-CN';
   useEffect(() => {
-    form.current?.querySelector<HTMLElement>('input:not([type="file"]), select, textarea')?.focus();
-  }, []);
+    document.getElementById(`${prefix}-name.${familyFirst ? 'family' : 'given'}`)?.focus();
+  }, [prefix, familyFirst]);
 
   // After a failed save: the first field with a problem, focused and in view.
   useEffect(() => {
@@ -216,7 +217,6 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
 
   const cancel = () => leaveEditor(onCancel);
   // Family name first where that is how names are written (Chinese).
-  const familyFirst = lang === 'zh-TW' || lang === 'zh-CN';
   const nameFields = [
     <TextField key="prefix" path="name.prefix" errors={errors} label={t('field.prefix')} value={c.name.prefix} onChange={(v) => set({ name: { ...c.name, prefix: v } })} />,
     <TextField key="given" path="name.given" errors={errors} label={t('field.given')} value={c.name.given} onChange={(v) => set({ name: { ...c.name, given: v } })} />,
@@ -232,7 +232,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
       ref={form}
       className="contact-editor"
       noValidate
-      aria-labelledby={`${prefix}-title`}
+      aria-labelledby={`${prefix}-heading`}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
@@ -245,7 +245,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
       }}
     >
       <div className="editor-scroll">
-        <h2 className="editor-title" id={`${prefix}-title`}>{isNew ? t('editor.newTitle') : t('editor.editTitle', { name: initial.formattedName || nameInOrder(initial) || t('list.noName') })}</h2>
+        <h2 className="editor-title" id={`${prefix}-heading`}>{isNew ? t('editor.newTitle') : t('editor.editTitle', { name: initial.formattedName || nameInOrder(initial) || t('list.noName') })}</h2>
         {problems.length > 0 ? (
           <p className="form-error" role="alert">
             {t('editor.problems', { count: problems.length })}
