@@ -24,6 +24,8 @@ export type ErrorCode =
  */
 export type ErrorCause =
   | 'connection-refused'
+  /** A port fetch never connects to (1, 21, 25, …: the Fetch standard's blocked ports). */
+  | 'blocked-port'
   | 'host-not-found'
   | 'timed-out'
   | 'certificate'
@@ -54,7 +56,7 @@ export class CardinalError extends Error {
   }
 }
 
-const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large']);
+const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'blocked-port', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large']);
 
 export function isErrorCause(value: unknown): value is ErrorCause {
   return typeof value === 'string' && CAUSES.has(value);

@@ -69,8 +69,10 @@ export class NetworkError extends DavError {
 /** Why fetch failed, from Node's error codes (undici puts the socket's error in `cause`). */
 export function fetchFailureCause(e: unknown, timedOut: boolean): ErrorCause | undefined {
   if (timedOut) return 'timed-out';
-  const code = String((e as { cause?: { code?: unknown } })?.cause?.code ?? '');
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const code = String(cause?.code ?? '');
   if (code === 'ECONNREFUSED') return 'connection-refused';
+  if (cause?.message === 'bad port') return 'blocked-port';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host-not-found';
   if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timed-out';
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return 'certificate';

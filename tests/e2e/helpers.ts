@@ -15,9 +15,9 @@ export async function importCards(page: Page, text: string, count: number, butto
   await expect(page.getByRole('dialog')).toHaveCount(0);
 }
 
-/** Click Export and return the text of the downloaded .vcf. */
-export async function exportText(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Export/ }).click()]);
+/** Click Export (`button`: its name in another language) and return the text of the downloaded .vcf. */
+export async function exportText(page: Page, button: RegExp = /^Export/): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
   return readFileSync((await download.path())!, 'utf8');
 }
 

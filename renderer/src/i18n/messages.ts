@@ -253,6 +253,7 @@ export const en = {
   'conflict.both': "Keep both",
   'conflict.save': "Save and sync",
   'error.connectionRefused': "Could not reach {host} (connection refused). Check the address and that the server is running.",
+  'error.blockedPort': "Could not reach {host}: that port is reserved for other services and never used for web requests. Check the port in the address.",
   'error.hostNotFound': "Could not reach {host}: no such host. Check the address.",
   'error.timedOut': "Could not reach {host}: it did not answer in time.",
   'error.certificate': "Could not connect securely to {host}: the certificate is not valid.",

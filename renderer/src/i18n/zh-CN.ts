@@ -250,6 +250,7 @@ export const zhCN: Catalogue = {
   'conflict.both': "两者都保留",
   'conflict.save': "保存并同步",
   'error.connectionRefused': "无法连接到 {host}（连接被拒绝）。请检查地址以及服务器是否正在运行。",
+  'error.blockedPort': "无法连接到 {host}：该端口保留给其他服务，不用于网页请求。请检查地址中的端口。",
   'error.hostNotFound': "无法连接到 {host}：找不到该主机。请检查地址。",
   'error.timedOut': "无法连接到 {host}：服务器没有及时响应。",
   'error.certificate': "无法安全连接到 {host}：证书无效。",

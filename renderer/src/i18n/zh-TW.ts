@@ -250,6 +250,7 @@ export const zhTW: Catalogue = {
   'conflict.both': "兩者都保留",
   'conflict.save': "儲存並同步",
   'error.connectionRefused': "無法連線到 {host}（連線遭拒）。請檢查位址以及伺服器是否正在執行。",
+  'error.blockedPort': "無法連線到 {host}：這個連接埠保留給其他服務，不用於網頁請求。請檢查位址中的連接埠。",
   'error.hostNotFound': "無法連線到 {host}：找不到這個主機。請檢查位址。",
   'error.timedOut': "無法連線到 {host}：伺服器沒有及時回應。",
   'error.certificate': "無法安全連線到 {host}：憑證無效。",

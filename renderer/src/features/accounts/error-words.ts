@@ -8,6 +8,7 @@ import type { Translate } from '../../i18n';
 
 const CAUSE_KEY = {
   'connection-refused': 'error.connectionRefused',
+  'blocked-port': 'error.blockedPort',
   'host-not-found': 'error.hostNotFound',
   'timed-out': 'error.timedOut',
   certificate: 'error.certificate',
