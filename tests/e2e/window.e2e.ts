@@ -44,7 +44,7 @@ test.describe('the modal', () => {
       [100, 400],
       [1275, 795],
     ] as const) {
-      expect(await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.tagName, [x, y])).toBe('DIALOG');
+      expect(await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.tagName, [x, y])).toBe('DIALOG');
     }
     await page.keyboard.press('Control+Comma'); // a shortcut while a dialog is open does nothing
     await expect(page.getByRole('dialog')).toHaveCount(1);

@@ -195,7 +195,7 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
         ) : null}
         {confirmDrop ? (
           <p className="warning" role="alert">
-            {t('account.dropBooks', { count: dropped.length, names: new Intl.ListFormat(lang, { type: 'conjunction' }).format(dropped.map((b) => b.name)) })}
+            {t('account.dropBooks', { names: new Intl.ListFormat(lang, { type: 'conjunction' }).format(dropped.map((b) => b.name)) })}
           </p>
         ) : null}
       </div>
