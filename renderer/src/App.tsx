@@ -123,8 +123,8 @@ function AddressBook() {
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
 
   // Recomputed only when the list, the query or the filter changes, not on every render.
-  const rows = useMemo(
-    () => index.query(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
+  const { rows, sections } = useMemo(
+    () => index.list(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
     [index, version, query, filter],
   );
@@ -312,7 +312,7 @@ function AddressBook() {
                     {rows.length === 0 ? (
                       <p className="list-empty">{query === '' ? t('list.empty') : t('list.noMatch', { query })}</p>
                     ) : (
-                      <ContactList rows={rows} onOpen={(id) => leaveEditor(() => (useUi.getState().select([id]), useUi.getState().setMode('edit')))} onDelete={remove} />
+                      <ContactList rows={rows} sections={sections} onOpen={(id) => leaveEditor(() => (useUi.getState().select([id]), useUi.getState().setMode('edit')))} onDelete={remove} />
                     )}
                   </>
                 )}

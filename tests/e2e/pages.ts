@@ -5,6 +5,7 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { translator, type Translate } from '../../renderer/src/i18n';
 import { expect } from './fixtures';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,4 +72,24 @@ export async function captureScreen(page: Page, name: string, variant: string, o
     }
   }
   if (before !== null) await page.setViewportSize(before);
+}
+
+/**
+ * Shoot a dialog in light, dark and Persian: `open` opens it (given the translator of the
+ * language in use); it is closed with Esc after each. The window is left light and English.
+ */
+export async function captureDialogVariants(page: Page, name: string, open: (t: Translate) => Promise<void>): Promise<void> {
+  for (const variant of ['light', 'dark', 'persian'] as const) {
+    await page.emulateMedia({ colorScheme: variant === 'dark' ? 'dark' : 'light' });
+    if (variant === 'persian') await chooseLanguage(page, 'فارسی');
+    await open(translator(variant === 'persian' ? 'fa' : 'en'));
+    await captureScreen(page, name, variant);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openSettings(page);
+  await page.getByRole('dialog').getByRole('combobox').first().selectOption({ value: '' });
+  await page.keyboard.press('Escape');
 }

@@ -49,6 +49,8 @@ export class ContactIndex {
   private changed(): void {
     this.version++;
     this.haystack = null;
+    this.sections = null;
+    this.wordHits.clear();
     for (const l of this.listeners) l();
   }
 
@@ -98,9 +100,18 @@ export class ContactIndex {
     this.expected = total;
   }
 
-  /** Build the search text now (when idle), so the first query does not pay for it. */
+  /** Build the search text and the section letters now (when idle), so the first query does not pay for them. */
   warm(): void {
     this.haystack ??= this.buildHaystack();
+    this.sectionsInOrder();
+  }
+
+  /** Each sorted row's section letter, computed once per order (not per query). */
+  private sections: string[] | null = null;
+
+  private sectionsInOrder(): string[] {
+    this.sections ??= this.sorted.map((r) => sectionOf(this.keyOf(r), this.locale));
+    return this.sections;
   }
 
   get(id: string): ContactRow | undefined {
@@ -182,6 +193,41 @@ export class ContactIndex {
     return { text: build('search'), phones: build('phones') };
   }
 
+  /**
+   * The rows of recent query words (until the list changes). Typing "lond" after "lon" looks only
+   * at the rows "lon" found; a word typed again costs nothing.
+   */
+  private wordHits = new Map<string, { hits: Uint8Array; count: number }>();
+
+  private wordScan(word: string, within: Uint8Array | null): Uint8Array {
+    const key = `t${word}`;
+    const cached = this.wordHits.get(key);
+    if (cached !== undefined) return within === null ? cached.hits : and(cached.hits, within);
+    // The narrowest cached word inside this one: only its rows can contain this one.
+    let base: { hits: Uint8Array; count: number } | undefined;
+    for (const [k, v] of this.wordHits) if (k.startsWith('t') && word.includes(k.slice(1)) && (base === undefined || v.count < base.count)) base = v;
+    const hits = base !== undefined && base.count < this.sorted.length / 8 ? this.verify(word, base.hits) : this.scan(word, 'text', null);
+    let count = 0;
+    for (let i = 0; i < hits.length; i++) count += hits[i]!;
+    if (this.wordHits.size >= 64) this.wordHits.delete(this.wordHits.keys().next().value!);
+    this.wordHits.set(key, { hits, count });
+    return within === null ? hits : and(hits, within);
+  }
+
+  /** Of the candidate rows, those whose search text contains `word`. */
+  private verify(word: string, candidates: Uint8Array): Uint8Array {
+    this.haystack ??= this.buildHaystack();
+    const { text, starts } = this.haystack.text;
+    const hits = new Uint8Array(candidates.length);
+    for (let i = 0; i < candidates.length; i++) {
+      if (candidates[i] === 1) {
+        const at = text.indexOf(word, starts[i]!);
+        if (at >= 0 && at < starts[i + 1]!) hits[i] = 1;
+      }
+    }
+    return hits;
+  }
+
   /** Mark the rows (by list position) whose search text, or phone digits, contain `needle`. */
   private scan(needle: string, where: 'text' | 'phones', within: Uint8Array | null): Uint8Array {
     this.haystack ??= this.buildHaystack();
@@ -206,24 +252,41 @@ export class ContactIndex {
    * are formatted.
    */
   query(q: string, bookId: string | null, favoritesOnly = false): ContactRow[] {
+    return this.list(q, bookId, favoritesOnly).rows;
+  }
+
+  /** The rows to show and, beside each, its section letter (the list draws its headers from them). */
+  list(q: string, bookId: string | null, favoritesOnly = false): { rows: ContactRow[]; sections: string[] } {
     const folded = foldForSearch(q);
     const digits = phoneDigits(q);
     const words = folded === '' ? [] : folded.split(' ');
     const keep = (r: ContactRow) => r.pending !== 'deleted' && (bookId === null || r.bookId === bookId) && (!favoritesOnly || r.favorite === 1);
-    if (words.length === 0) return this.sorted.filter(keep);
+    const sections = this.sectionsInOrder();
+    const rows: ContactRow[] = [];
+    const shown: string[] = [];
+    if (words.length === 0) {
+      this.sorted.forEach((r, i) => {
+        if (!keep(r)) return;
+        rows.push(r);
+        shown.push(sections[i]!);
+      });
+      return { rows, sections: shown };
+    }
     // Longest word first: it usually leaves the fewest rows, and the others only narrow it.
     const ordered = [...words].sort((a, b) => b.length - a.length);
-    let hits = this.scan(ordered[0]!, 'text', null);
-    for (const w of ordered.slice(1)) hits = this.scan(w, 'text', hits);
+    let hits = this.wordScan(ordered[0]!, null);
+    for (const w of ordered.slice(1)) hits = this.wordScan(w, hits);
     if (digits.length >= 3) {
       const phones = this.scan(digits, 'phones', null);
+      hits = hits.slice();
       for (let i = 0; i < hits.length; i++) hits[i]! |= phones[i]!;
     }
-    const out: ContactRow[] = [];
     for (let i = 0; i < hits.length; i++) {
-      if (hits[i] === 1 && keep(this.sorted[i]!)) out.push(this.sorted[i]!);
+      if (hits[i] !== 1 || !keep(this.sorted[i]!)) continue;
+      rows.push(this.sorted[i]!);
+      shown.push(sections[i]!);
     }
-    return out;
+    return { rows, sections: shown };
   }
 
   /** Rows of these books with a change not yet on the server (deletions included). */
@@ -237,6 +300,12 @@ export class ContactIndex {
   snapshot(): readonly ContactRow[] {
     return this.sorted;
   }
+}
+
+function and(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! & b[i]!;
+  return out;
 }
 
 // Simplified Chinese lists Han names under the pinyin letter of their first character: the first

@@ -9,7 +9,6 @@ import { AlertTriangle, ArrowUp, CircleAlert, Star } from 'lucide-react';
 import { matchedField } from '../../../../shared/search/match';
 import type { ContactRow } from '../../db/schema';
 import { useServices } from '../../services';
-import { sectionOf } from '../../store/contact-index';
 import { useUi } from '../../store/ui';
 import { useSettings } from '../settings/settings';
 import { Avatar } from './Avatar';
@@ -20,9 +19,64 @@ const ROW = 56;
 const HEADER = 28;
 const OVERSCAN = 8;
 
-type Item = { kind: 'header'; letter: string } | { kind: 'row'; row: ContactRow; index: number };
+/**
+ * Where things are, without an object per row: rows are ROW tall, and before the first row of
+ * each section a HEADER. A section starts at `starts[k]`; a row's top is its index times ROW plus
+ * the headers at or before it. Sections are few, so every lookup is a short binary search, and a
+ * query that keeps all 50,000 rows costs one pass over their section letters.
+ */
+interface Layout {
+  starts: Int32Array;
+  letters: string[];
+  total: number;
+}
 
-export function ContactList({ rows, onOpen, onDelete }: { rows: readonly ContactRow[]; onOpen: (id: string) => void; onDelete: (ids: readonly string[]) => void }) {
+function layoutOf(sections: readonly string[]): Layout {
+  const starts: number[] = [];
+  const letters: string[] = [];
+  for (let i = 0; i < sections.length; i++) {
+    if (i === 0 || sections[i] !== sections[i - 1]) {
+      starts.push(i);
+      letters.push(sections[i]!);
+    }
+  }
+  return { starts: Int32Array.from(starts), letters, total: sections.length * ROW + starts.length * HEADER };
+}
+
+/** How many sections start at or before row i. */
+function headersThrough(starts: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const rowTop = (l: Layout, i: number) => i * ROW + headersThrough(l.starts, i) * HEADER;
+
+/** The sections whose header sits among rows [start, end): the one of the first row, and those starting there. */
+function headersIn(l: Layout, start: number, end: number): number[] {
+  const out: number[] = [];
+  for (let at = Math.max(0, headersThrough(l.starts, start) - 1); at < l.starts.length && l.starts[at]! < end; at++) out.push(at);
+  return out;
+}
+
+/** The first row whose bottom is below `y`. */
+function rowAt(l: Layout, count: number, y: number): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rowTop(l, mid) + ROW <= y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readonly ContactRow[]; sections: readonly string[]; onOpen: (id: string) => void; onDelete: (ids: readonly string[]) => void }) {
   const { t, index } = useServices();
   const selected = useUi((s) => s.selected);
   const query = useUi((s) => s.query);
@@ -33,26 +87,7 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
   const typed = useRef({ text: '', at: 0 });
   const select = (ids: readonly string[]) => leaveEditor(() => useUi.getState().select(ids));
 
-  const { items, offsets, total, positionOf } = useMemo(() => {
-    const items: Item[] = [];
-    const positionOf = new Int32Array(rows.length);
-    let last = '';
-    rows.forEach((row, i) => {
-      const letter = sectionOf(index.keyOf(row), index.locale);
-      if (letter !== last) {
-        items.push({ kind: 'header', letter });
-        last = letter;
-      }
-      positionOf[i] = items.length;
-      items.push({ kind: 'row', row, index: i });
-    });
-    const offsets = new Float64Array(items.length + 1);
-    items.forEach((it, i) => {
-      offsets[i + 1] = offsets[i]! + (it.kind === 'header' ? HEADER : ROW);
-    });
-    return { items, offsets, total: offsets[items.length]!, positionOf };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the index's sort field and locale change only with `rows`
-  }, [rows]);
+  const layout = useMemo(() => layoutOf(sections), [sections]);
 
   // A mark for the benchmark (time from page load to the first painted list).
   useEffect(() => {
@@ -67,38 +102,30 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
     return () => observer.disconnect();
   }, []);
 
-  const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.id, i])), [rows]);
+  const positionOf = (id: string | undefined) => (id === undefined ? -1 : rows.findIndex((r) => r.id === id));
   const focusId = selected[selected.length - 1];
-  const focusIndex = focusId === undefined ? -1 : (rowIndex.get(focusId) ?? -1);
+  const focusIndex = useMemo(() => positionOf(focusId), [rows, focusId]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Keep the focused row in view when the selection moves by keyboard.
   useEffect(() => {
     const el = viewport.current;
     if (el === null || focusIndex < 0) return;
-    const i = positionOf[focusIndex]!;
-    const top = offsets[i]!;
-    const bottom = offsets[i + 1]!;
-    if (top < el.scrollTop) el.scrollTop = Math.max(0, top - (i > 0 && items[i - 1]?.kind === 'header' ? HEADER : 0));
-    else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight;
-  }, [focusIndex, items, offsets, positionOf]);
+    const top = rowTop(layout, focusIndex);
+    const first = layout.starts[headersThrough(layout.starts, focusIndex) - 1] === focusIndex;
+    if (top < el.scrollTop) el.scrollTop = Math.max(0, top - (first ? HEADER : 0));
+    else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
+  }, [focusIndex, layout]);
 
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (offsets[mid + 1]! <= scrollTop) lo = mid + 1;
-    else hi = mid;
-  }
-  const start = Math.max(0, lo - OVERSCAN);
-  let end = lo;
-  while (end < items.length && offsets[end]! < scrollTop + height) end++;
-  end = Math.min(items.length, end + OVERSCAN);
+  const start = Math.max(0, rowAt(layout, rows.length, scrollTop) - OVERSCAN);
+  let end = start;
+  while (end < rows.length && rowTop(layout, end) < scrollTop + height) end++;
+  end = Math.min(rows.length, end + OVERSCAN);
 
   const click = (row: ContactRow, i: number, e: React.MouseEvent) => {
     if (e.metaKey || e.ctrlKey) {
       select(selected.includes(row.id) ? selected.filter((id) => id !== row.id) : [...selected, row.id]);
     } else if (e.shiftKey && selected.length > 0) {
-      const anchor = rowIndex.get(selected[0]!) ?? i;
+      const anchor = Math.max(0, positionOf(selected[0]));
       const [a, b] = rangeBetween(anchor, i);
       const range = rows.slice(a, b + 1).map((r) => r.id);
       select([selected[0]!, ...range.filter((id) => id !== selected[0])]);
@@ -112,7 +139,8 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
     const row = rows[next];
     if (row === undefined) return;
     if (extend && selected.length > 0) {
-      const anchor = rowIndex.get(selected[0]!) ?? next;
+      const found = positionOf(selected[0]);
+      const anchor = found < 0 ? next : found;
       const [a, b] = rangeBetween(anchor, next);
       const ids = rows.slice(a, b + 1).map((r) => r.id);
       // The anchor first, the focus last: the order Shift+click and the detail pane rely on.
@@ -163,18 +191,15 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       onKeyDown={onKeyDown}
     >
-      <div style={{ blockSize: total, position: 'relative' }}>
-        {items.slice(start, end).map((it, k) => {
+      <div style={{ blockSize: layout.total, position: 'relative' }}>
+        {headersIn(layout, start, end).map((at) => (
+          <div key={`h-${at}`} className="list-section" style={{ insetBlockStart: layout.starts[at]! * ROW + at * HEADER, blockSize: HEADER }} role="presentation" aria-hidden="true">
+            {layout.letters[at]}
+          </div>
+        ))}
+        {rows.slice(start, end).map((row, k) => {
           const i = start + k;
-          const style = { insetBlockStart: offsets[i]!, blockSize: it.kind === 'header' ? HEADER : ROW };
-          if (it.kind === 'header') {
-            return (
-              <div key={`h-${it.letter}`} className="list-section" style={style} role="presentation" aria-hidden="true">
-                {it.letter}
-              </div>
-            );
-          }
-          const { row } = it;
+          const style = { insetBlockStart: rowTop(layout, i), blockSize: ROW };
           const isSelected = selected.includes(row.id);
           const match = query === '' ? null : matchedField(row.search, row.details ?? '', query);
           const name = nameOf(row);
@@ -186,7 +211,7 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
               style={style}
               role="option"
               aria-selected={isSelected}
-              onClick={(e) => click(row, it.index, e)}
+              onClick={(e) => click(row, i, e)}
               onDoubleClick={() => onOpen(row.id)}
             >
               <Avatar name={row.displayName} photo={row.photo} size={36} bookId={row.bookId} />
