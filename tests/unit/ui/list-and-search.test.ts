@@ -67,6 +67,19 @@ describe('search', () => {
     expect(idx.query('chd', null)).toEqual([]);
   });
 
+  it('typing on narrows the last word’s rows and finds exactly what a fresh search finds', () => {
+    const rows = Array.from({ length: 400 }, (_, i) => row(String(i), `FN:Person ${i}\nADR:;;${i} Long Street;${['London', 'Lagos', 'Lima'][i % 3]};;;`));
+    const typed = new ContactIndex('en');
+    typed.load(rows);
+    const fresh = new ContactIndex('en');
+    fresh.load(rows);
+    for (const q of ['l', 'lo', 'lon', 'lond', 'london', 'london 1', 'london 12']) {
+      const expected = fresh.query(q, null).map((r) => r.id);
+      expect(typed.query(q, null).map((r) => r.id), q).toEqual(expected);
+      fresh.load(rows); // a new index each time: nothing remembered
+    }
+  });
+
   it('names the field that matched, as written, unless the row shows it already', () => {
     const r = row('a', 'FN:Ada Lovelace\nADR:;;12 Long Street;Zürich;;;CH\nNOTE:Wrote the first published program for the engine.');
     expect(matchedField(r.search, r.details, 'zurich')).toEqual({ kind: 'address', text: '12 Long Street, Zürich, CH' });
