@@ -3,6 +3,7 @@
  * searches. Derived from the card, never edited directly, and re-derived when the rules change
  * (DERIVATION_VERSION).
  */
+import { HONORIFIC_WORDS } from '../duplicates/honorifics';
 import { foldForSearch, phoneDigits } from '../search/normalize';
 import { SEGMENT, type SegmentKind } from '../search/segments';
 import { displayName, toContact, type Contact, type VCard } from '../vcard';
@@ -42,17 +43,13 @@ export interface ListFields {
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
-/**
- * Honorifics and titles before a name: never part of a sort key (Dr. Zoë Núñez sorts under Z).
- * The common ones of the languages Cardinal speaks and of the names people keep.
- */
-const HONORIFIC = /^(?:(?:dr|prof|mr|mrs|ms|miss|mx|sir|dame|rev|fr|hon|herr|frau|mme|mlle|m|sr|sra|srta|dott|ing)\.?|آقای|آقا|خانم|دکتر|مهندس|استاد)\s+/iu;
-
-/** Leading honorifics removed (several: "Prof. Dr. Ada"). */
+/** Leading honorifics and titles removed (several: "Prof. Dr. Ada"), never the whole name. */
 export function withoutHonorifics(name: string): string {
-  let s = name.trim();
-  for (let m = HONORIFIC.exec(s); m !== null && m[0].length < s.length; m = HONORIFIC.exec(s)) s = s.slice(m[0].length).trimStart();
-  return s;
+  const words = name.trim().split(/\s+/u);
+  let k = 0;
+  // The duplicates core's list of titles (shared/duplicates/honorifics.ts), compared as it folds them.
+  while (k < words.length - 1 && HONORIFIC_WORDS.has(foldForSearch(words[k]!).replace(/\./g, ''))) k++;
+  return words.slice(k).join(' ');
 }
 
 /** A name in its culture's order: CJK family name first with no space, others given name first. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DigestSession, parseDigestChallenge } from '../../../electron/dav/digest';
 import { discoveryCandidates, isDiscoveryInput, type Resolver } from '../../../electron/dav/discovery';
 import { DavHttp } from '../../../electron/dav/http';
-import { backoffSeconds } from '../../../electron/sync/manager';
+import { backoffSeconds } from '../../../electron/sync/scheduler';
 
 describe('Digest authentication (RFC 7616)', () => {
   // RFC 7616 §3.9.1: the same challenge offered with SHA-256 and MD5.

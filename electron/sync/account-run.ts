@@ -1,0 +1,124 @@
+/**
+ * One sync run of one account, as the window sees it: the status pushed at each change (syncing,
+ * progress, done, or what went wrong and what the user can do), the run for the account's kind
+ * (CardDAV and Google: the engine on each book; Workspace: the shared-contacts run), and the
+ * failure classified once (`failures.ts`) into a retry, a question or a stop.
+ */
+import type { AccountInfo, SyncProgress, SyncStatus } from '../../shared/sync/types';
+import type { StorePort } from '../core/store-port';
+import { syncSharedContacts } from '../gdata/sync';
+import type { Platform } from '../platform/platform';
+import type { AccountStore } from './accounts';
+import type { Connections } from './connections';
+import { syncAddressBook } from './engine';
+import { classifyRunFailure } from './failures';
+import { rediscover } from './google-books';
+import { GOOGLE } from './profiles';
+import type { RunAttempt } from './scheduler';
+import { storeCollection } from './store-collection';
+
+/** Progress is pushed at most this often (the last step of each phase always). */
+const PROGRESS_EVERY_MS = 200;
+
+export interface AccountRunDeps {
+  readonly platform: Platform;
+  readonly accounts: AccountStore;
+  readonly connections: Connections;
+  readonly store: StorePort;
+  readonly emit: (status: SyncStatus) => void;
+  readonly log?: (line: string) => void;
+}
+
+/** What the user should know after a run that went through (worded by the window). */
+interface RunTally {
+  restored: number;
+  refused: number;
+}
+
+interface KindRunOptions {
+  readonly onProgress: (p: SyncProgress) => void;
+  readonly allowMassDelete: boolean;
+}
+
+/** CardDAV and Google Contacts: the engine on each book (Google's book found again now and then). */
+async function runCardDavAccount(deps: AccountRunDeps, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
+  const tally: RunTally = { restored: 0, refused: 0 };
+  const { client, profile } = await deps.connections.cardDav(account);
+  const current = profile === GOOGLE ? await rediscover(deps, account, client) : account;
+  for (const book of current.books) {
+    const r = await syncAddressBook(client, book.url, storeCollection(deps.store, book.id), { log: deps.log, ...opts, profile });
+    tally.restored += r.restored;
+    tally.refused += r.failed;
+  }
+  return tally;
+}
+
+/** A Workspace domain's shared contacts. */
+async function runSharedContactsAccount(deps: AccountRunDeps, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
+  const tally: RunTally = { restored: 0, refused: 0 };
+  const client = deps.connections.sharedContacts(account.domain ?? '', await deps.connections.accountAuth(account));
+  for (const book of account.books) {
+    const r = await syncSharedContacts(client, storeCollection(deps.store, book.id), { log: deps.log, ...opts });
+    tally.restored += r.restored;
+    tally.refused += r.failed;
+  }
+  return tally;
+}
+
+export class AccountRunner {
+  /** The last status pushed for each account. */
+  private readonly last = new Map<string, SyncStatus>();
+
+  constructor(private readonly deps: AccountRunDeps) {}
+
+  statuses(accounts: readonly AccountInfo[]): SyncStatus[] {
+    return accounts.map((a) => this.last.get(a.id) ?? { accountId: a.id, phase: 'idle', message: '', lastSync: null });
+  }
+
+  forget(accountId: string): void {
+    this.last.delete(accountId);
+  }
+
+  /** One run: a sync failure does not reject, it becomes the status. */
+  async run(account: AccountInfo, allowMassDelete: boolean, attempt: RunAttempt): Promise<SyncStatus> {
+    const accountId = account.id;
+    const lastSync = () => this.last.get(accountId)?.lastSync ?? null;
+    const status = (s: Omit<SyncStatus, 'accountId' | 'lastSync'> & { lastSync?: number | null }): SyncStatus => {
+      const full: SyncStatus = { accountId, lastSync: lastSync(), ...s };
+      this.last.set(accountId, full);
+      this.deps.emit(full);
+      return full;
+    };
+    if (!this.deps.platform.isOnline()) {
+      return status({ phase: 'offline', message: '', code: 'network' });
+    }
+    attempt.started();
+    status({ phase: 'syncing', message: '' });
+    let lastEmit = 0;
+    const onProgress = (progress: SyncProgress) => {
+      const now = Date.now();
+      if (now - lastEmit < PROGRESS_EVERY_MS && progress.done !== progress.total) return;
+      lastEmit = now;
+      status({ phase: 'syncing', message: '', progress });
+    };
+    try {
+      const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
+      const { restored, refused } = await run(this.deps, account, { onProgress, allowMassDelete });
+      attempt.succeeded();
+      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}) });
+    } catch (e) {
+      this.deps.log?.(`sync ${accountId}: ${(e as Error).message}`);
+      const failure = classifyRunFailure(e, account.kind);
+      switch (failure.kind) {
+        case 'confirm':
+          return status({ phase: 'confirm', message: failure.message, action: 'confirm-deletions', deletions: { count: failure.wouldDelete, total: failure.total } });
+        case 'soft': {
+          const wait = attempt.retryLater(failure.retryAfter);
+          return status({ phase: failure.offline ? 'offline' : 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), action: 'retry', retryIn: wait });
+        }
+        case 'hard':
+          return status({ phase: 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), ...(failure.action !== undefined ? { action: failure.action } : {}) });
+      }
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Setting accounts up and taking them down: discovery (each RFC 6764 candidate in turn; what was
+ * found is held in main under a discovery id, with the password, until the user picks books or
+ * walks away), adding the chosen books, editing an account (dropped books lose their local copies)
+ * and removing it (a Google grant is revoked first). The sync loop hears of each change through
+ * `AccountHooks`; runs themselves are not started here.
+ */
+import { CardinalError } from '../../shared/errors';
+import type { NewCardDavAccount } from '../../shared/ipc/contract';
+import type { AccountChanges, AccountInfo, Discovery, ServerBook } from '../../shared/sync/types';
+import type { GoogleTokens } from '../auth/google';
+import type { StorePort } from '../core/store-port';
+import { discoveryCandidates, type Resolver } from '../dav/discovery';
+import { DavError, Forbidden, NetworkError, Unauthorized } from '../dav/errors';
+import type { AccountStore } from './accounts';
+import type { Connections } from './connections';
+import { hostOf, toUserError } from './failures';
+
+/** A discovery the user walked away from is forgotten after this long (it holds a password). */
+const DISCOVERY_KEPT_MS = 15 * 60_000;
+
+/** What a change to the accounts asks of the sync loop. */
+export interface AccountHooks {
+  /** Sync this account soon: it is new, or has new credentials. */
+  syncNow(accountId: string): void;
+  /** Its settings or credentials changed: earlier failures and a waiting retry no longer count. */
+  resetBackoff(accountId: string): void;
+  /** It is being removed: no retry of it. */
+  cancelRetry(accountId: string): void;
+  /** It is gone: forget its last status. */
+  forget(accountId: string): void;
+}
+
+export interface AccountsServiceOptions {
+  readonly accounts: AccountStore;
+  readonly connections: Connections;
+  readonly store: StorePort;
+  readonly hooks: AccountHooks;
+  /** Default minutes between automatic syncs for new accounts. */
+  readonly intervalMinutes: number;
+  /** DNS for RFC 6764 SRV/TXT lookups (tests give their own). */
+  readonly resolver?: Resolver;
+  readonly log?: (line: string) => void;
+}
+
+interface PendingDiscovery {
+  readonly input: NewCardDavAccount;
+  readonly user: string;
+  readonly url: string;
+  readonly books: readonly ServerBook[];
+  readonly at: number;
+}
+
+/** Local book ids for server books: stable per account and URL. */
+export function bookIdFor(accountId: string, url: string): string {
+  let h = 0;
+  for (let i = 0; i < url.length; i++) h = (Math.imul(h, 31) + url.charCodeAt(i)) >>> 0;
+  return `${accountId}:${h.toString(36)}`;
+}
+
+export class AccountsService {
+  private readonly discoveries = new Map<string, PendingDiscovery>();
+
+  constructor(private readonly opts: AccountsServiceOptions) {}
+
+  get intervalMinutes(): number {
+    return this.opts.intervalMinutes;
+  }
+
+  find(accountId: string): AccountInfo {
+    const account = this.opts.accounts.list().find((a) => a.id === accountId);
+    if (account === undefined) throw new CardinalError('not-found', 'That account no longer exists.');
+    return account;
+  }
+
+  /** Find the books: each RFC 6764 candidate in turn, the first that answers wins. */
+  async discover(input: NewCardDavAccount): Promise<Discovery> {
+    const start = await discoveryCandidates(input.url, this.opts.resolver);
+    const user = input.user.trim() !== '' ? input.user.trim() : (start.email ?? '');
+    const client = this.opts.connections.basicClient({ user, allowInsecure: input.allowInsecure }, input.password);
+    let lastError: unknown = null;
+    for (const candidate of start.candidates) {
+      try {
+        const books = await client.discover(candidate);
+        if (books.length === 0) continue;
+        const discoveryId = globalThis.crypto.randomUUID();
+        const found = books.map((b) => ({ url: b.url, name: b.displayName || decodeURIComponent(new URL(b.url).pathname) }));
+        this.discoveries.set(discoveryId, { input, user, url: candidate, books: found, at: Date.now() });
+        for (const [id, d] of this.discoveries) if (Date.now() - d.at > DISCOVERY_KEPT_MS) this.discoveries.delete(id);
+        return { discoveryId, user, books: found };
+      } catch (e) {
+        if (e instanceof Unauthorized || e instanceof Forbidden) throw toUserError(e);
+        lastError = e;
+      }
+    }
+    // Answers that were not a CardDAV server (404s, no books) say so; an unreachable host says why.
+    if (lastError !== null && (lastError instanceof NetworkError || !(lastError instanceof DavError) || lastError.status >= 500)) throw toUserError(lastError);
+    throw new CardinalError('not-found', 'No address book was found at this address.', { cause: 'no-carddav', host: hostOf(start.candidates[0] ?? input.url) });
+  }
+
+  /** The books the user chose from a discovery become a CardDAV account. */
+  async add(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo> {
+    const d = this.discoveries.get(discoveryId);
+    if (d === undefined) throw new CardinalError('not-found', 'This sign-in has expired; connect again.');
+    const chosen = d.books.filter((b) => bookUrls.includes(b.url));
+    if (chosen.length === 0) throw new CardinalError('invalid-argument', 'Choose at least one address book to sync.');
+    this.discoveries.delete(discoveryId);
+    const id = globalThis.crypto.randomUUID();
+    return this.register(
+      {
+        id,
+        kind: 'carddav',
+        serverUrl: d.url,
+        user: d.user,
+        allowInsecure: d.input.allowInsecure,
+        intervalMinutes: this.opts.intervalMinutes,
+        books: chosen.map((b) => ({ id: bookIdFor(id, b.url), url: b.url, name: b.name })),
+        available: d.books,
+      },
+      d.input.password,
+    );
+  }
+
+  /** A new account of any kind: saved with its secret sealed, its books made here, then a first sync. */
+  async register(info: AccountInfo, secret: string): Promise<AccountInfo> {
+    await this.opts.accounts.add(info, secret);
+    for (const b of info.books) await this.opts.store.request('ensureBook', b.id, b.name);
+    this.opts.hooks.syncNow(info.id);
+    return info;
+  }
+
+  async update(accountId: string, changes: AccountChanges): Promise<AccountInfo> {
+    const account = this.find(accountId);
+    // Google and Workspace accounts sign in through Google: their secret is tokens, never a password.
+    if (account.kind !== 'carddav' && (changes.user !== undefined || changes.password !== undefined || changes.allowInsecure === true)) {
+      throw new CardinalError('invalid-argument', 'A Google account signs in through Google; sign in again instead.');
+    }
+    let books = account.books;
+    if (changes.bookUrls !== undefined) {
+      const urls = changes.bookUrls;
+      const chosen = account.available.filter((b) => urls.includes(b.url));
+      if (chosen.length === 0) throw new CardinalError('invalid-argument', 'Choose at least one address book to sync.');
+      books = chosen.map((b) => account.books.find((x) => x.url === b.url) ?? { id: bookIdFor(accountId, b.url), url: b.url, name: b.name });
+    }
+    const next: AccountInfo = {
+      ...account,
+      user: changes.user ?? account.user,
+      allowInsecure: changes.allowInsecure ?? account.allowInsecure,
+      intervalMinutes: changes.intervalMinutes ?? account.intervalMinutes,
+      books,
+    };
+    await this.opts.accounts.update(next, changes.password);
+    // Books no longer synced lose their local copies (the window asked the user first).
+    for (const b of account.books) if (!books.some((x) => x.id === b.id)) await this.opts.store.request('removeBook', b.id);
+    for (const b of books) if (!account.books.some((x) => x.id === b.id)) await this.opts.store.request('ensureBook', b.id, b.name);
+    this.opts.hooks.resetBackoff(accountId);
+    this.opts.hooks.syncNow(accountId);
+    return next;
+  }
+
+  async remove(accountId: string): Promise<void> {
+    this.opts.hooks.cancelRetry(accountId);
+    const account = this.opts.accounts.list().find((a) => a.id === accountId);
+    if (account !== undefined && account.kind !== 'carddav') {
+      // Sign-out: Google forgets the grant. Failing that (offline), the local copy goes anyway.
+      try {
+        const auth = await this.opts.connections.googleAuth();
+        await auth.revoke(JSON.parse(await this.opts.accounts.password(accountId)) as GoogleTokens);
+      } catch (e) {
+        this.opts.log?.(`google: revoking the sign-in failed: ${(e as Error).message}`);
+      }
+    }
+    const gone = this.opts.accounts.remove(accountId);
+    for (const b of gone?.books ?? []) await this.opts.store.request('removeBook', b.id);
+    this.opts.hooks.forget(accountId);
+  }
+}

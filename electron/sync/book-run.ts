@@ -1,0 +1,81 @@
+/**
+ * What the phases of one address book's sync run share: the run context (the server, the book, the
+ * local store, the server's profile, the report being filled in, the log and progress), the options
+ * a caller gives, and the report and mass-deletion question a run ends with.
+ */
+import type { CardDavClient } from '../dav/client';
+import type { LocalCard, LocalCollection, SyncProgress, SyncState } from './local';
+import type { ServerProfile } from './profiles';
+
+export interface SyncOptions {
+  /** Cards per multiget (Xandikos is quadratic in it; Radicale does not care). */
+  multigetBatch?: number;
+  /** Stop and ask when a run would delete more than this share of the book. */
+  massDeleteShare?: number;
+  /** The user confirmed a mass deletion for this run. */
+  allowMassDelete?: boolean;
+  /** Multigets in flight at once. */
+  parallel?: number;
+  /** How this server departs from the RFCs (Google); standard when absent. */
+  profile?: ServerProfile;
+  log?: (line: string) => void;
+  onProgress?: (p: SyncProgress) => void;
+  now?: () => number;
+}
+
+export interface SyncReport {
+  uploaded: number;
+  deleted: number;
+  downloaded: number;
+  removedLocally: number;
+  conflicts: number;
+  failed: number;
+  /** Deleted here but edited on the server meanwhile: brought back. */
+  restored: number;
+  fullResync: boolean;
+}
+
+export class MassDeleteNeedsConfirmation extends Error {
+  override name = 'MassDeleteNeedsConfirmation';
+  constructor(
+    readonly wouldDelete: number,
+    readonly total: number,
+  ) {
+    super(`this sync would delete ${wouldDelete} of ${total} contacts`);
+  }
+}
+
+/** One run of one book, as every phase sees it. */
+export interface BookRun {
+  readonly client: CardDavClient;
+  readonly bookUrl: string;
+  readonly local: LocalCollection;
+  readonly profile: ServerProfile;
+  readonly opts: SyncOptions;
+  /** The book's sync state as the run found it. */
+  readonly state: SyncState;
+  /** The offline queue as the run found it. */
+  readonly pending: readonly LocalCard[];
+  readonly report: SyncReport;
+  readonly log: (line: string) => void;
+  readonly progress: (p: SyncProgress) => void;
+  readonly now: () => number;
+  /** A member's URL from its href. */
+  url(href: string): string;
+  /** One more pending card dealt with (the upload's progress). */
+  uploadedOne(): void;
+}
+
+/** The book's capabilities for this run, and its CTag where that is the change gate. */
+export interface BookCapabilities {
+  readonly syncCollection: boolean;
+  readonly addMember: string | null;
+  /** When they were last asked (they are remembered for a day). */
+  readonly checkedAt: number;
+  /** Asked only without sync-collection (and where the profile allows), else null. */
+  readonly ctag: string | null;
+}
+
+export function newReport(): SyncReport {
+  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, fullResync: false };
+}

@@ -1,0 +1,151 @@
+/**
+ * The download phases of a book's run: what changed on the server (sync-collection with 507
+ * continuation, a full listing when the token is no good, or the CTag gate and an ETag listing),
+ * the cards fetched by multiget, what the server no longer has (only after a complete listing, and
+ * with a stop-and-ask for a mass deletion), and all of it applied with the new state.
+ */
+import type { SyncChanges } from '../dav/client';
+import { DavError, Forbidden, ServerError } from '../dav/errors';
+import { MassDeleteNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
+import type { RemoteCard, SyncState } from './local';
+
+/** Cards applied to the store per transaction. */
+const APPLY_BATCH = 500;
+
+/** What the download found. */
+export interface Download {
+  /** href → ETag of the cards here before the download. */
+  readonly known: ReadonlyMap<string, string>;
+  /** Changed cards, fetched (or sent along with the listing). */
+  readonly fetched: readonly RemoteCard[];
+  /** What the server reported removed. */
+  readonly removed: readonly string[];
+  /** Every href on the server, when the listing was complete. */
+  readonly complete: ReadonlySet<string> | null;
+  readonly token: string | null;
+}
+
+interface Changes {
+  changed: { href: string; etag: string; vcard?: string }[];
+  removed: string[];
+  complete: Set<string> | null;
+  token: string | null;
+}
+
+/** Every known answer meaning "this sync token is no good": start over with a full listing. */
+export function isInvalidToken(e: unknown): boolean {
+  if (e instanceof Forbidden) return e.precondition === 'valid-sync-token' || e.precondition === undefined;
+  // Xandikos answers 500; Google has been seen answering 400, 409, 410 and 412.
+  return e instanceof ServerError || (e instanceof DavError && [400, 409, 410, 412].includes(e.status));
+}
+
+/** `early`: the first sync-collection, already sent with the capabilities. */
+export async function download(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null): Promise<Download> {
+  const known = await run.local.knownEtags();
+  const changes = await listChanges(run, caps, early, known.size === 0);
+  const fetched = await fetchCards(run, known, changes.changed);
+  return { known, fetched, removed: changes.removed, complete: changes.complete, token: changes.token };
+}
+
+/** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
+async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean): Promise<Changes> {
+  const { client, bookUrl, state, profile } = run;
+  const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken };
+  if (caps.syncCollection) {
+    let from = state.syncToken ?? '';
+    let first = early;
+    for (;;) {
+      if (from === '' && profile.listingForFullSync) {
+        // A full listing by PROPFIND with the token in the same answer; the cards come by multiget.
+        const listing = await client.listing(bookUrl);
+        found.changed = listing.members;
+        found.complete = new Set(listing.members.map((m) => m.href));
+        found.token = listing.token;
+        break;
+      }
+      let page;
+      const sent = first; // only for the first page
+      first = null;
+      try {
+        page = sent !== null ? await sent : await client.syncCollection(bookUrl, from, withData);
+      } catch (e) {
+        if (from === '' || !isInvalidToken(e)) throw e;
+        run.log('download: sync token no longer valid, full resync');
+        run.report.fullResync = true;
+        from = '';
+        found.changed = [];
+        found.removed = [];
+        continue;
+      }
+      found.changed.push(...page.changed);
+      found.removed.push(...page.removed);
+      found.token = page.token;
+      if (from === '') found.complete = new Set([...(found.complete ?? []), ...page.changed.map((c) => c.href)]);
+      // 507 (RFC 6578 §3.6): the answer was cut short; its token continues from there.
+      if (!page.truncated) break;
+      from = page.token ?? '';
+    }
+  } else if (caps.ctag === null || caps.ctag !== state.ctag) {
+    const listing = await client.listEtags(bookUrl);
+    found.changed = listing;
+    found.complete = new Set(listing.map((l) => l.href));
+  }
+  return found;
+}
+
+/** Reuse what is already here: only cards whose ETag differs are fetched (unless they came along). */
+async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed']): Promise<RemoteCard[]> {
+  const fetched: RemoteCard[] = [];
+  const toFetch: string[] = [];
+  for (const c of changed) {
+    if (known.get(c.href) === c.etag) continue;
+    if (c.vcard !== undefined) fetched.push({ href: c.href, etag: c.etag, vcard: c.vcard });
+    else toFetch.push(c.href);
+  }
+  const batch = run.opts.multigetBatch ?? 100;
+  const batches: string[][] = [];
+  for (let i = 0; i < toFetch.length; i += batch) batches.push(toFetch.slice(i, i + batch));
+  // Bounded parallelism: a few multigets in flight hide the round trips without flooding the server.
+  let nextBatch = 0;
+  const worker = async () => {
+    while (nextBatch < batches.length) {
+      const { cards } = await run.client.multiget(run.bookUrl, batches[nextBatch++]!);
+      fetched.push(...cards);
+      run.progress({ step: 'download', done: fetched.length, total: changed.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(run.opts.parallel ?? 3, batches.length) }, worker));
+  return fetched;
+}
+
+/**
+ * What the server reported removed, and, after a complete listing, what it lacks. A run that would
+ * delete more than the allowed share of the book stops and asks.
+ */
+export function deleteMissing(run: BookRun, d: Download): string[] {
+  const gone = new Set(d.removed.filter((h) => d.known.has(h)));
+  if (d.complete !== null) for (const href of d.known.keys()) if (!d.complete.has(href)) gone.add(href);
+  const share = run.opts.massDeleteShare ?? 0.3;
+  if (!run.opts.allowMassDelete && d.known.size >= 10 && gone.size > share * d.known.size) throw new MassDeleteNeedsConfirmation(gone.size, d.known.size);
+  return [...gone];
+}
+
+/** Apply in batches; the new state goes with the last one (one transaction), so a crash never skips a change. */
+export async function saveState(run: BookRun, caps: BookCapabilities, d: Download, deletes: readonly string[]): Promise<void> {
+  const { fetched } = d;
+  const newState: SyncState = { syncToken: d.token, ctag: caps.ctag, capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt: caps.checkedAt } };
+  const keepLocal = run.profile.localOnly;
+  for (let i = 0; i < Math.max(fetched.length, 1); i += APPLY_BATCH) {
+    const last = i + APPLY_BATCH >= fetched.length;
+    await run.local.applyRemote({
+      upserts: fetched.slice(i, i + APPLY_BATCH),
+      deletes: last ? deletes : [],
+      state: last ? newState : undefined,
+      ...(keepLocal.length > 0 ? { keepLocal } : {}),
+    });
+    run.progress({ step: 'apply', done: Math.min(i + APPLY_BATCH, fetched.length), total: fetched.length });
+  }
+  run.report.downloaded = fetched.length;
+  run.report.removedLocally = deletes.length;
+  run.log(`download: ${fetched.length} fetched, ${deletes.length} removed locally`);
+}

@@ -1,0 +1,84 @@
+/**
+ * The one place that decides what a failure means. The errors at the bottom are one class per
+ * status (`dav/errors.ts`) or per Google refusal; here they become a run's outcome: soft (try again
+ * by itself later), hard (the user must act: sign in, edit the account, confirm deletions), or, for
+ * one card's upload, a refusal of that card alone. `toUserError` words them for the window.
+ */
+import { CardinalError } from '../../shared/errors';
+import type { AccountInfo, SyncAction } from '../../shared/sync/types';
+import { SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError } from '../auth/google';
+import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
+import { GDataRefused } from '../gdata/client';
+import { MassDeleteNeedsConfirmation } from './book-run';
+
+export type RunFailure =
+  /** The run would delete a large share of a book: it waits for the user's word. */
+  | { readonly kind: 'confirm'; readonly message: string; readonly wouldDelete: number; readonly total: number }
+  /** Worth trying again by itself; `offline` when the network itself failed. */
+  | { readonly kind: 'soft'; readonly error: CardinalError; readonly retryAfter: number | null; readonly offline: boolean }
+  /** Stops the account until the user acts (`action`, when there is one to offer). */
+  | { readonly kind: 'hard'; readonly error: CardinalError; readonly action?: Extract<SyncAction, 'sign-in' | 'edit-account'> };
+
+/** What a failed run of this kind of account means. */
+export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFailure {
+  if (e instanceof MassDeleteNeedsConfirmation) return { kind: 'confirm', message: e.message, wouldDelete: e.wouldDelete, total: e.total };
+  const error = toUserError(e);
+  if (isSoft(e)) return { kind: 'soft', error, retryAfter: e instanceof ServiceUnavailable ? e.retryAfter : null, offline: e instanceof NetworkError };
+  const google = kind !== 'carddav';
+  const action =
+    e instanceof SignInRequired || (google && e instanceof Unauthorized) || (e instanceof GDataRefused && e.code === 'not-admin')
+      ? ('sign-in' as const)
+      : e instanceof Unauthorized || e instanceof Forbidden
+        ? ('edit-account' as const)
+        : undefined;
+  return { kind: 'hard', error, ...(action !== undefined ? { action } : {}) };
+}
+
+/**
+ * A refusal of one card (a 4xx other than 401 and 429: a card the server will not store, a UID
+ * clash, a read-only entry): the card is marked and the run goes on. Anything else concerns the
+ * whole account or the network, and stops the run.
+ */
+export function isCardRefusal(e: unknown): e is DavError {
+  return e instanceof DavError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429;
+}
+
+/** Worth trying again by itself later: the network, the server's own trouble, or a busy server. */
+function isSoft(e: unknown): boolean {
+  return (
+    e instanceof NetworkError ||
+    e instanceof ServiceUnavailable ||
+    e instanceof ServerError ||
+    e instanceof InsufficientStorage ||
+    (e instanceof TokenEndpointError && (e.status === 0 || e.status >= 500 || e.status === 429)) ||
+    (e instanceof CardinalError && e.code === 'unavailable')
+  );
+}
+
+/** The host (and port) of a URL, for the window's wording; undefined when it is none. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A failure in words the user can act on, as a transferable error. */
+export function toUserError(e: unknown): CardinalError {
+  if (e instanceof CardinalError) return e;
+  if (e instanceof GDataRefused) return new CardinalError(e.code === 'unknown-domain' ? 'not-found' : 'forbidden', e.message);
+  if (e instanceof SignInRequired) return new CardinalError('unauthorized', 'Google no longer accepts this sign-in. Sign in again; your contacts and unsent changes are kept.');
+  if (e instanceof SignInCancelled) return new CardinalError('cancelled', `Google sign-in stopped: ${e.message}.`);
+  if (e instanceof SignInRefused) return new CardinalError('forbidden', `Google sign-in failed: ${e.message}.`);
+  if (e instanceof TokenEndpointError) {
+    return e.status === 0 || e.status >= 500 ? new CardinalError('network', `Google could not be reached: ${e.message}`) : new CardinalError('unauthorized', `Google refused: ${e.message}`);
+  }
+  if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
+  if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
+  if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });
+  if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `The server is busy (${e.status}); Cardinal will try again.`);
+  if (e instanceof MassDeleteNeedsConfirmation) return new CardinalError('conflict', e.message);
+  if (e instanceof DavError) return new CardinalError('unavailable', `The server answered ${e.status}.`);
+  return new CardinalError('internal', (e as Error)?.message ?? 'sync failed');
+}
