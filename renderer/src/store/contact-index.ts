@@ -199,19 +199,19 @@ export class ContactIndex {
    */
   private wordHits = new Map<string, { hits: Uint8Array; count: number }>();
 
-  private wordScan(word: string, within: Uint8Array | null): Uint8Array {
+  private wordScan(word: string, within: { hits: Uint8Array; count: number } | null): { hits: Uint8Array; count: number } {
     const key = `t${word}`;
     const cached = this.wordHits.get(key);
-    if (cached !== undefined) return within === null ? cached.hits : and(cached.hits, within);
+    if (cached !== undefined) return within === null ? cached : and(cached.hits, within.hits);
+    // Few rows left by the longer words: look only at those (not remembered: it is a part).
+    if (within !== null && within.count < this.sorted.length / 8) return counted(this.verify(word, within.hits));
     // The narrowest cached word inside this one: only its rows can contain this one.
     let base: { hits: Uint8Array; count: number } | undefined;
     for (const [k, v] of this.wordHits) if (k.startsWith('t') && word.includes(k.slice(1)) && (base === undefined || v.count < base.count)) base = v;
-    const hits = base !== undefined && base.count < this.sorted.length / 8 ? this.verify(word, base.hits) : this.scan(word, 'text', null);
-    let count = 0;
-    for (let i = 0; i < hits.length; i++) count += hits[i]!;
+    const found = counted(base !== undefined && base.count < this.sorted.length / 8 ? this.verify(word, base.hits) : this.scan(word, 'text'));
     if (this.wordHits.size >= 64) this.wordHits.delete(this.wordHits.keys().next().value!);
-    this.wordHits.set(key, { hits, count });
-    return within === null ? hits : and(hits, within);
+    this.wordHits.set(key, found);
+    return within === null ? found : and(found.hits, within.hits);
   }
 
   /** Of the candidate rows, those whose search text contains `word`. */
@@ -223,7 +223,7 @@ export class ContactIndex {
   }
 
   /** Mark the rows (by list position) whose search text, or phone digits, contain `needle`. */
-  private scan(needle: string, where: 'text' | 'phones', within: Uint8Array | null): Uint8Array {
+  private scan(needle: string, where: 'text' | 'phones'): Uint8Array {
     this.haystack ??= this.buildHaystack();
     const { text, starts } = this.haystack[where];
     const hits = new Uint8Array(this.sorted.length);
@@ -232,7 +232,7 @@ export class ContactIndex {
     while (pos >= 0) {
       // Hits come in increasing order, so the row cursor only moves forward.
       while (starts[row + 1]! <= pos) row++;
-      if (within === null || within[row] === 1) hits[row] = 1;
+      hits[row] = 1;
       pos = text.indexOf(needle, starts[row + 1]!); // next row: one hit per row is enough
     }
     return hits;
@@ -268,10 +268,11 @@ export class ContactIndex {
     }
     // Longest word first: it usually leaves the fewest rows, and the others only narrow it.
     const ordered = [...words].sort((a, b) => b.length - a.length);
-    let hits = this.wordScan(ordered[0]!, null);
-    for (const w of ordered.slice(1)) hits = this.wordScan(w, hits);
+    let found = this.wordScan(ordered[0]!, null);
+    for (const w of ordered.slice(1)) found = this.wordScan(w, found);
+    let hits = found.hits;
     if (digits.length >= 3) {
-      const phones = this.scan(digits, 'phones', null);
+      const phones = this.scan(digits, 'phones');
       hits = hits.slice();
       for (let i = 0; i < hits.length; i++) hits[i]! |= phones[i]!;
     }
@@ -296,10 +297,17 @@ export class ContactIndex {
   }
 }
 
-function and(a: Uint8Array, b: Uint8Array): Uint8Array {
+function counted(hits: Uint8Array): { hits: Uint8Array; count: number } {
+  let count = 0;
+  for (let i = 0; i < hits.length; i++) count += hits[i]!;
+  return { hits, count };
+}
+
+function and(a: Uint8Array, b: Uint8Array): { hits: Uint8Array; count: number } {
   const out = new Uint8Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! & b[i]!;
-  return out;
+  let count = 0;
+  for (let i = 0; i < a.length; i++) count += out[i] = a[i]! & b[i]!;
+  return { hits: out, count };
 }
 
 // Simplified Chinese lists Han names under the pinyin letter of their first character: the first
