@@ -68,18 +68,17 @@ export function nameLastFirst(c: Contact): string {
   return [head, suffix.trim()].filter((s) => s !== '').join(' ');
 }
 
+/**
+ * Sort keys. By first name: the name as shown, without leading titles (so a list sorts as it
+ * reads, and "Dr. Zoë Núñez" goes under Z). By family name: family, given, middle from N; a CJK
+ * name as written; without N parts, the shown name.
+ */
 function sortKeys(c: Contact, shown: string): { first: string; last: string } {
   const { family, given, additional } = c.name;
-  if (family.trim() === '' && given.trim() === '') {
-    const bare = withoutHonorifics(shown);
-    return { first: bare, last: bare };
-  }
-  if (CJK.test(family + given)) {
-    const k = `${family}${given}`.trim();
-    return { first: k, last: k };
-  }
-  const join = (xs: string[]) => xs.filter((s) => s.trim() !== '').join(' ');
-  return { first: join([given, additional, family]), last: join([family, given, additional]) };
+  const first = withoutHonorifics(shown);
+  if (family.trim() === '' && given.trim() === '') return { first, last: first };
+  if (CJK.test(family + given)) return { first, last: `${family}${given}`.trim() };
+  return { first, last: [family, given, additional].filter((s) => s.trim() !== '').join(' ') };
 }
 
 function isoDate(c: Contact): string {
