@@ -18,7 +18,7 @@ export class ExpiredSyncToken extends Error {
  */
 export class PeopleRefused extends CardinalError {
   constructor(
-    readonly reason: 'scope-missing' | 'api-disabled',
+    readonly refusal: 'scope-missing' | 'api-disabled',
     message: string,
   ) {
     super('forbidden', message);

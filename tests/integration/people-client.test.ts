@@ -123,7 +123,7 @@ describe('the People API client', () => {
 
   it('says when the sign-in lacks the contacts scope', async () => {
     const c = client({ token: fake.token(['https://www.googleapis.com/auth/carddav']) });
-    await expect(c.listGroups(null)).rejects.toSatisfy((e) => e instanceof PeopleRefused && e.reason === 'scope-missing');
+    await expect(c.listGroups(null)).rejects.toSatisfy((e) => e instanceof PeopleRefused && e.refusal === 'scope-missing');
   });
 
   it('refuses an answer that is not what the reference describes, and a resource name of another form', async () => {
