@@ -42,7 +42,7 @@ export interface LabelSyncReport {
   readonly created: number;
   readonly renamed: number;
   readonly deleted: number;
-  /** Memberships sent and taken (favourites included). */
+  /** Memberships Google took from this computer (favourites included). */
   readonly added: number;
   readonly removed: number;
   /** Memberships this computer took from the server. */

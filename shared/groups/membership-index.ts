@@ -42,7 +42,6 @@ export class MembershipIndex {
 
   /** Replace a group's members. */
   set(key: string, ids: readonly string[]): void {
-    this.groups.delete(key);
     this.groups.set(key, { bits: new Uint32Array(0), count: 0 });
     this.add(key, ids);
   }
