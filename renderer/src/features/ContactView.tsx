@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Contact, ContactItem, DateValue } from '../../../shared/vcard';
 import { nameInOrder } from '../../../shared/book/derive';
+import { mailtoUrl, telUrl } from '../../../shared/urls';
 import type { MessageKey } from '../i18n';
 import { useServices } from '../services';
 import { Avatar } from './Avatar';
@@ -96,8 +97,8 @@ export function ContactView({ contact, bookId }: { contact: Contact; bookId?: st
           ) : null}
         </div>
       </header>
-      <Items title={t('field.phones')} items={contact.phones} href={(v) => `tel:${v.replace(/[^\d+*#,;]/g, '')}`} />
-      <Items title={t('field.emails')} items={contact.emails} href={(v) => `mailto:${v}`} />
+      <Items title={t('field.phones')} items={contact.phones} href={telUrl} />
+      <Items title={t('field.emails')} items={contact.emails} href={mailtoUrl} />
       <Items title={t('field.urls')} items={contact.urls} href={safeHref} />
       <Items title={t('field.ims')} items={contact.ims} />
       {contact.addresses.length > 0 ? (
