@@ -40,6 +40,8 @@ const schemas = {
       allowInsecure: z.boolean(),
     }),
   ]),
+  continueDiscovery: z.tuple([id, z.boolean()]),
+  forgetDiscovery: z.tuple([id]),
   addCardDavAccount: z.tuple([id, z.array(z.string().max(4096)).min(1).max(500)]),
   listAccounts: z.tuple([]),
   updateAccount: z.tuple([
@@ -90,6 +92,14 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
     discoverCardDav: async (args) => {
       const [account] = validate(schemas.discoverCardDav, args, 'discoverCardDav');
       return sync.discover(account);
+    },
+    continueDiscovery: async (args) => {
+      const [discoveryId, allow] = validate(schemas.continueDiscovery, args, 'continueDiscovery');
+      return sync.continueDiscovery(discoveryId, allow);
+    },
+    forgetDiscovery: async (args) => {
+      const [discoveryId] = validate(schemas.forgetDiscovery, args, 'forgetDiscovery');
+      sync.forgetDiscovery(discoveryId);
     },
     addCardDavAccount: async (args) => {
       const [discoveryId, bookUrls] = validate(schemas.addCardDavAccount, args, 'addCardDavAccount');

@@ -8,6 +8,7 @@ import { CardinalError } from '../../shared/errors';
 import type { AccountInfo, SyncAction } from '../../shared/sync/types';
 import { SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError } from '../auth/google';
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
+import { RefusedUrl } from '../dav/url-policy';
 import { GDataRefused } from '../gdata/client';
 import { MassDeleteNeedsConfirmation } from './book-run';
 
@@ -40,6 +41,8 @@ export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFa
  * whole account or the network, and stops the run.
  */
 export function isCardRefusal(e: unknown): e is DavError {
+  // A URL the server named for this card that the URL policy refused (outside the book, another origin).
+  if (e instanceof RefusedUrl) return true;
   return e instanceof DavError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429;
 }
 
@@ -65,6 +68,7 @@ export function toUserError(e: unknown): CardinalError {
   if (e instanceof TokenEndpointError) {
     return e.status === 0 || e.status >= 500 ? new CardinalError('network', `Google could not be reached: ${e.message}`) : new CardinalError('unauthorized', `Google refused: ${e.message}`);
   }
+  if (e instanceof RefusedUrl) return new CardinalError('forbidden', `Cardinal refused an address the server named: ${e.message}.`);
   if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
   if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
   if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`);

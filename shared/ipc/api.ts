@@ -16,6 +16,8 @@ export function createCardinalApi(t: Transport): CardinalApi {
     getAppInfo: () => call(t, 'getAppInfo', []),
     openExternal: (url: string) => call(t, 'openExternal', [url]),
     discoverCardDav: (account) => call(t, 'discoverCardDav', [account]),
+    continueDiscovery: (discoveryId, allow) => call(t, 'continueDiscovery', [discoveryId, allow]),
+    forgetDiscovery: (discoveryId) => call(t, 'forgetDiscovery', [discoveryId]),
     addCardDavAccount: (discoveryId, bookUrls) => call(t, 'addCardDavAccount', [discoveryId, bookUrls]),
     listAccounts: () => call(t, 'listAccounts', []),
     updateAccount: (accountId, changes) => call(t, 'updateAccount', [accountId, changes]),

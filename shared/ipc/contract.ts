@@ -37,6 +37,10 @@ export interface Requests {
   openExternal: { args: [url: string]; result: void };
   /** Find the server's address books; the password stays in the main process from here on. */
   discoverCardDav: { args: [account: NewCardDavAccount]; result: Discovery };
+  /** The user's answer to a discovery's `move`: go to that origin (the password with it) or not; discovery goes on. */
+  continueDiscovery: { args: [discoveryId: string, allow: boolean]; result: Discovery };
+  /** The dialog closed: forget the discovery and the password it holds now, not in 15 minutes. */
+  forgetDiscovery: { args: [discoveryId: string]; result: void };
   /** Store the account (password encrypted) with the books the user picked, and sync it. */
   addCardDavAccount: { args: [discoveryId: string, bookUrls: readonly string[]]; result: AccountInfo };
   listAccounts: { args: []; result: AccountInfo[] };
@@ -120,6 +124,8 @@ export interface CardinalApi {
   getAppInfo(): Promise<AppInfo>;
   openExternal(url: string): Promise<void>;
   discoverCardDav(account: NewCardDavAccount): Promise<Discovery>;
+  continueDiscovery(discoveryId: string, allow: boolean): Promise<Discovery>;
+  forgetDiscovery(discoveryId: string): Promise<void>;
   addCardDavAccount(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo>;
   listAccounts(): Promise<AccountInfo[]>;
   updateAccount(accountId: string, changes: AccountChanges): Promise<AccountInfo>;

@@ -100,6 +100,19 @@ export interface Discovery {
   readonly discoveryId: string;
   readonly user: string;
   readonly books: readonly ServerBook[];
+  /**
+   * Discovery leads to another origin than the one typed (an SRV record, a redirect, a principal
+   * elsewhere): nothing has been sent there. `books` is empty until the user answers
+   * (`continueDiscovery`): go there, the password with it, or not.
+   */
+  readonly move?: OriginMove;
+}
+
+export interface OriginMove {
+  /** The origin the user typed (https://example.com). */
+  readonly from: string;
+  /** Where the server sends discovery (https://dav.example.net:8443). */
+  readonly to: string;
 }
 
 export interface AccountChanges {

@@ -143,9 +143,9 @@ describe('transport policy', () => {
       seen.push(new Headers(init.headers).get('accept-encoding'));
       return new Response('', { status: 200 });
     }) as unknown as typeof fetch;
-    const http = new DavHttp({ auth: { kind: 'none' }, fetch: recording });
-    await http.request('GET', 'http://127.0.0.1:5232/a.vcf');
-    await http.request('GET', 'https://dav.example.com/a.vcf');
+    // One connection per origin: a connection works with its own origin only.
+    await new DavHttp({ auth: { kind: 'none' }, fetch: recording }).request('GET', 'http://127.0.0.1:5232/a.vcf');
+    await new DavHttp({ auth: { kind: 'none' }, fetch: recording }).request('GET', 'https://dav.example.com/a.vcf');
     expect(seen).toEqual(['identity', null]);
   });
 
