@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'unsupported'
   | 'cancelled'
   | 'not-configured'
+  /** No keyring to seal secrets at rest (Linux without one), and the user has not chosen to keep them in memory. */
+  | 'no-keyring'
   | 'internal';
 
 export interface TransferError {
@@ -44,6 +46,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'unsupported',
   'cancelled',
   'not-configured',
+  'no-keyring',
   'internal',
 ]);
 

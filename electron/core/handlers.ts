@@ -44,6 +44,8 @@ const schemas = {
   forgetDiscovery: z.tuple([id]),
   addCardDavAccount: z.tuple([id, z.array(z.string().max(4096)).min(1).max(500)]),
   listAccounts: z.tuple([]),
+  secretStorage: z.tuple([]),
+  keepSecretsInMemory: z.tuple([]),
   updateAccount: z.tuple([
     id,
     z
@@ -124,6 +126,15 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
     listAccounts: async (args) => {
       validate(schemas.listAccounts, args, 'listAccounts');
       return sync.accounts.list();
+    },
+    secretStorage: async (args) => {
+      validate(schemas.secretStorage, args, 'secretStorage');
+      return sync.accounts.secretStorage();
+    },
+    keepSecretsInMemory: async (args) => {
+      validate(schemas.keepSecretsInMemory, args, 'keepSecretsInMemory');
+      sync.accounts.keepSecretsInMemory();
+      return sync.accounts.secretStorage();
     },
     removeAccount: async (args) => {
       const [id] = validate(schemas.removeAccount, args, 'removeAccount');

@@ -10,6 +10,7 @@ import { SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError } fr
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
 import { RefusedUrl } from '../dav/url-policy';
 import { GDataRefused } from '../gdata/client';
+import { SecretForgotten } from './accounts';
 import { MassDeleteNeedsConfirmation } from './book-run';
 
 export type RunFailure =
@@ -27,9 +28,9 @@ export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFa
   if (isSoft(e)) return { kind: 'soft', error, retryAfter: e instanceof ServiceUnavailable ? e.retryAfter : null, offline: e instanceof NetworkError };
   const google = kind !== 'carddav';
   const action =
-    e instanceof SignInRequired || (google && e instanceof Unauthorized) || (e instanceof GDataRefused && e.code === 'not-admin')
+    e instanceof SignInRequired || (google && (e instanceof Unauthorized || e instanceof SecretForgotten)) || (e instanceof GDataRefused && e.code === 'not-admin')
       ? ('sign-in' as const)
-      : e instanceof Unauthorized || e instanceof Forbidden
+      : e instanceof Unauthorized || e instanceof Forbidden || e instanceof SecretForgotten
         ? ('edit-account' as const)
         : undefined;
   return { kind: 'hard', error, ...(action !== undefined ? { action } : {}) };
@@ -68,6 +69,7 @@ export function toUserError(e: unknown): CardinalError {
   if (e instanceof TokenEndpointError) {
     return e.status === 0 || e.status >= 500 ? new CardinalError('network', `Google could not be reached: ${e.message}`) : new CardinalError('unauthorized', `Google refused: ${e.message}`);
   }
+  if (e instanceof SecretForgotten) return new CardinalError('unauthorized', e.message);
   if (e instanceof RefusedUrl) return new CardinalError('forbidden', `Cardinal refused an address the server named: ${e.message}.`);
   if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
   if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');

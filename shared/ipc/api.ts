@@ -20,6 +20,8 @@ export function createCardinalApi(t: Transport): CardinalApi {
     forgetDiscovery: (discoveryId) => call(t, 'forgetDiscovery', [discoveryId]),
     addCardDavAccount: (discoveryId, bookUrls) => call(t, 'addCardDavAccount', [discoveryId, bookUrls]),
     listAccounts: () => call(t, 'listAccounts', []),
+    secretStorage: () => call(t, 'secretStorage', []),
+    keepSecretsInMemory: () => call(t, 'keepSecretsInMemory', []),
     updateAccount: (accountId, changes) => call(t, 'updateAccount', [accountId, changes]),
     removeAccount: (accountId) => call(t, 'removeAccount', [accountId]),
     syncNow: (accountId) => call(t, 'syncNow', [accountId]),

@@ -8,7 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
-import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SyncState, SyncStatus } from '../sync/types';
+import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
 
@@ -44,6 +44,10 @@ export interface Requests {
   /** Store the account (password encrypted) with the books the user picked, and sync it. */
   addCardDavAccount: { args: [discoveryId: string, bookUrls: readonly string[]]; result: AccountInfo };
   listAccounts: { args: []; result: AccountInfo[] };
+  /** Whether passwords and tokens can be sealed by the OS keyring (Linux may have none). */
+  secretStorage: { args: []; result: SecretStorage };
+  /** No keyring: the user chose to have secrets remembered in memory until Cardinal quits. */
+  keepSecretsInMemory: { args: []; result: SecretStorage };
   /** Change the user, password, http choice, interval or synced books of an account. */
   updateAccount: { args: [accountId: string, changes: AccountChanges]; result: AccountInfo };
   /** Forget an account; its local copies go too (the local book is never touched). */
@@ -128,6 +132,8 @@ export interface CardinalApi {
   forgetDiscovery(discoveryId: string): Promise<void>;
   addCardDavAccount(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo>;
   listAccounts(): Promise<AccountInfo[]>;
+  secretStorage(): Promise<SecretStorage>;
+  keepSecretsInMemory(): Promise<SecretStorage>;
   updateAccount(accountId: string, changes: AccountChanges): Promise<AccountInfo>;
   removeAccount(accountId: string): Promise<void>;
   syncNow(accountId: string | null): Promise<SyncStatus[]>;

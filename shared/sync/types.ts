@@ -87,6 +87,13 @@ export interface AccountInfo {
   readonly discoveredAt?: number;
 }
 
+/**
+ * Where account secrets are kept: sealed by the OS keyring; only in memory until Cardinal quits
+ * (no keyring, and the user chose it); or nowhere yet (no keyring, no choice made: adding an
+ * account is refused with `no-keyring` rather than storing a password in plain text).
+ */
+export type SecretStorage = 'keyring' | 'memory' | 'none';
+
 /** Whether Google sign-in can start, and with whose OAuth client. */
 export interface GoogleSetup {
   /** An OAuth client is configured (from the environment or the user's settings). */

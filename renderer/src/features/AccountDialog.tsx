@@ -2,6 +2,8 @@ import { useId, useState, type ReactNode } from 'react';
 import type { AccountInfo, Discovery, ServerBook } from '../../../shared/sync/types';
 import { useServices } from '../services';
 import { FormActions, FormDialog } from './FormDialog';
+import { KeyringNotice } from './KeyringNotice';
+import { OriginMoveNotice } from './OriginMoveNotice';
 
 /**
  * Add a CardDAV account (server address or e-mail address, user, password, the http choice; then
@@ -36,6 +38,16 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
   };
   const bareAddress = (u: string) => (/^https?:\/\//i.test(u) || u.includes('@') ? u : `https://${u}`);
 
+  const found = (d: Discovery) => {
+    setDiscovery(d);
+    setChosen(new Set(d.books.map((b) => b.url)));
+  };
+  // Closing forgets a discovery in main at once (it holds the password).
+  const close = () => {
+    if (discovery !== null) void window.cardinal.forgetDiscovery(discovery.discoveryId).catch(() => {});
+    onClose();
+  };
+
   const books: readonly ServerBook[] = discovery?.books ?? account?.available ?? [];
   const dropped = account?.books.filter((b) => !chosen.has(b.url)) ?? [];
 
@@ -56,9 +68,9 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
         onSaved();
         onClose();
       } else if (discovery === null) {
-        const found = await window.cardinal.discoverCardDav({ url: bareAddress(url.trim()), user, password, allowInsecure: insecure });
-        setDiscovery(found);
-        setChosen(new Set(found.books.map((b) => b.url)));
+        found(await window.cardinal.discoverCardDav({ url: bareAddress(url.trim()), user, password, allowInsecure: insecure }));
+      } else if (discovery.move !== undefined) {
+        found(await window.cardinal.continueDiscovery(discovery.discoveryId, true));
       } else {
         await window.cardinal.addCardDavAccount(discovery.discoveryId, [...chosen]);
         onSaved();
@@ -88,8 +100,10 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
             <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} /> {t('account.insecure')}
           </label>
           {insecure ? <p className="warning">{t('account.insecureWarning')}</p> : null}
+          <KeyringNotice />
         </>
       ) : null}
+      {discovery?.move !== undefined ? <OriginMoveNotice move={discovery.move} busy={busy} onDecline={() => void run(async () => found(await window.cardinal.continueDiscovery(discovery.discoveryId, false)))} /> : null}
       {editing
         ? field(
             'interval',
@@ -130,9 +144,9 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
         </p>
       ) : null}
       <FormActions
-        submit={busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : t('account.addBooks')}
-        disabled={busy || url.trim() === '' || ((editing || discovery !== null) && chosen.size === 0)}
-        onCancel={onClose}
+        submit={busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : discovery.move !== undefined ? t('discovery.moveContinue') : t('account.addBooks')}
+        disabled={busy || url.trim() === '' || ((editing || (discovery !== null && discovery.move === undefined)) && chosen.size === 0)}
+        onCancel={close}
       />
     </FormDialog>
   );

@@ -145,7 +145,7 @@ export function ContactList({ rows, onOpen, onDelete }: { rows: readonly Contact
               onClick={(e) => click(row, it.index, e)}
               onDoubleClick={() => onOpen(row.id)}
             >
-              <Avatar name={row.displayName} photo={row.photo} size={36} bookId={row.bookId} />
+              <Avatar name={row.displayName} photo={row.photo} size={36} />
               <span className="list-text">
                 <span className="list-name">
                   <bdi>{row.displayName || t('list.noName')}</bdi>

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { GoogleSetup } from '../../../shared/sync/types';
 import { useServices } from '../services';
 import { FormActions, FormDialog } from './FormDialog';
+import { KeyringNotice } from './KeyringNotice';
 
 /**
  * Add a Google account, or (`shared`) a Workspace domain's shared contacts: sign-in happens in the
@@ -57,6 +58,7 @@ export function GoogleDialog({ onClose, onSaved, shared = false }: { onClose: ()
           <input id={`${id}-domain`} value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="example.com" spellCheck={false} dir="ltr" autoComplete="off" />
         </div>
       ) : null}
+      <KeyringNotice />
       {setup !== null && setup.source === 'environment' ? null : (
         <>
           {setup?.configured === true ? (

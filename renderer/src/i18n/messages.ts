@@ -185,6 +185,13 @@ export const en = {
   'syncError.forbidden': 'The server refused access to this address book.',
   'syncError.unavailable': 'The server has a problem; Cardinal will try again.',
   'syncError.network': 'The server could not be reached.',
+  'discovery.move': 'The server at {from} sends Cardinal on to another server: {to}.',
+  'discovery.movePassword': 'If you continue, your user name and password will be sent to {to}. Continue only if you know and trust it.',
+  'discovery.moveContinue': 'Continue and send the password',
+  'discovery.moveDecline': 'Don’t go there',
+  'keyring.none': 'This computer has no keyring (such as GNOME Keyring or KWallet) to keep passwords encrypted, and Cardinal never stores them unencrypted.',
+  'keyring.remember': 'Remember the password until Cardinal quits',
+  'keyring.memory': 'Passwords are kept only until Cardinal quits; you will be asked for them again next time.',
 } as const;
 
 export type MessageKey = keyof typeof en;

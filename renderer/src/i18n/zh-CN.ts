@@ -182,4 +182,11 @@ export const zhCN: Catalogue = {
   'syncError.forbidden': '服务器拒绝访问这个通讯录。',
   'syncError.unavailable': '服务器出现问题；Cardinal 会再试一次。',
   'syncError.network': '无法连接到服务器。',
+  'discovery.move': '位于 {from} 的服务器要 Cardinal 转到另一台服务器：{to}。',
+  'discovery.movePassword': '如果继续，你的用户名和密码会发送到 {to}。只有在你了解并信任它时才继续。',
+  'discovery.moveContinue': '继续并发送密码',
+  'discovery.moveDecline': '不要前往',
+  'keyring.none': '这台电脑没有可加密保存密码的密钥环（例如 GNOME Keyring 或 KWallet），而 Cardinal 绝不以未加密的方式保存密码。',
+  'keyring.remember': '在 Cardinal 退出前记住密码',
+  'keyring.memory': '密码只保留到 Cardinal 退出；下次会再请你输入。',
 };

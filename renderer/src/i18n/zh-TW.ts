@@ -182,4 +182,11 @@ export const zhTW: Catalogue = {
   'syncError.forbidden': '伺服器拒絕存取這個通訊錄。',
   'syncError.unavailable': '伺服器發生問題；Cardinal 會再試一次。',
   'syncError.network': '無法連線到伺服器。',
+  'discovery.move': '位於 {from} 的伺服器要 Cardinal 改連到另一台伺服器：{to}。',
+  'discovery.movePassword': '如果繼續，你的使用者名稱和密碼會傳送到 {to}。只有在你認識並信任它時才繼續。',
+  'discovery.moveContinue': '繼續並傳送密碼',
+  'discovery.moveDecline': '不要前往',
+  'keyring.none': '這台電腦沒有可加密保存密碼的鑰匙圈（例如 GNOME Keyring 或 KWallet），而 Cardinal 絕不以未加密的方式儲存密碼。',
+  'keyring.remember': '在 Cardinal 結束前記住密碼',
+  'keyring.memory': '密碼只保留到 Cardinal 結束；下次會再請你輸入。',
 };
