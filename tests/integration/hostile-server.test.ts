@@ -4,7 +4,6 @@
  * account's book and origin, sends credentials nowhere else, refuses what it cannot read as one
  * card's problem (the others go on), and asks the user before discovery moves to another origin.
  */
-import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,6 @@ import { PhotoLoader } from '../../electron/sync/photos';
 import type { AccountInfo } from '../../shared/sync/types';
 import { hostileCard, startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
 import { MemoryCollection } from './memory-collection';
-import { openStore } from './renderer-store';
 
 let server: HostileServer;
 let elsewhere: Recorder;
