@@ -3,7 +3,7 @@ import type { AccountInfo, Discovery, ServerBook } from '../../../shared/sync/ty
 import { useServices } from '../services';
 import { FormActions, FormDialog } from './FormDialog';
 import { KeyringNotice } from './KeyringNotice';
-import { OriginMoveNotice } from './OriginMoveNotice';
+import { DeclineMoveButton, OriginMoveNotice } from './OriginMoveNotice';
 
 /**
  * Add a CardDAV account (server address or e-mail address, user, password, the http choice; then
@@ -103,7 +103,7 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
           <KeyringNotice />
         </>
       ) : null}
-      {discovery?.move !== undefined ? <OriginMoveNotice move={discovery.move} busy={busy} onDecline={() => void run(async () => found(await window.cardinal.continueDiscovery(discovery.discoveryId, false)))} /> : null}
+      {discovery?.move !== undefined ? <OriginMoveNotice move={discovery.move} /> : null}
       {editing
         ? field(
             'interval',
@@ -147,7 +147,9 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
         submit={busy ? t('account.connecting') : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : discovery === null ? t('account.connect') : discovery.move !== undefined ? t('discovery.moveContinue') : t('account.addBooks')}
         disabled={busy || url.trim() === '' || ((editing || (discovery !== null && discovery.move === undefined)) && chosen.size === 0)}
         onCancel={close}
-      />
+      >
+        {discovery?.move !== undefined ? <DeclineMoveButton busy={busy} onDecline={() => void run(async () => found(await window.cardinal.continueDiscovery(discovery.discoveryId, false)))} /> : null}
+      </FormActions>
     </FormDialog>
   );
 }

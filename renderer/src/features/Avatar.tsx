@@ -3,8 +3,10 @@ import { useServices } from '../services';
 
 /** Photos given as URIs, loaded once per window and book through the main process. */
 const loaded = new Map<string, string | null>();
-/** Inline photos shown as they are: raster images only (an SVG or anything else is not drawn). */
+/** Inline photos shown as they are: raster images only (an SVG or anything else is not drawn), and
+ * no larger than the 5 MB the main process fetches for a photo URI (base64: 4 characters a 3 bytes). */
 const INLINE_IMAGE = /^data:image\/(?:jpeg|png|gif|webp)[;,]/i;
+const INLINE_MAX_CHARS = Math.ceil((5 * 1024 * 1024 * 4) / 3) + 64;
 
 /** A photo URI as a data: URI, fetched lazily (when this avatar is shown); null until then or when none. */
 function usePhoto(bookId: string | undefined, photo: string): string | null {
@@ -43,7 +45,7 @@ export function Avatar({ name, photo, size, bookId }: { name: string; photo: str
   const { t } = useServices();
   const style = { inlineSize: size, blockSize: size, fontSize: size * 0.4 };
   const fetched = usePhoto(bookId, photo);
-  const src = INLINE_IMAGE.test(photo) ? photo : fetched;
+  const src = photo.length <= INLINE_MAX_CHARS && INLINE_IMAGE.test(photo) ? photo : fetched;
   if (src !== null) return <img className="avatar" src={src} alt={t('a11y.avatar', { name })} style={style} />;
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;

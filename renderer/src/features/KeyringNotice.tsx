@@ -24,9 +24,11 @@ export function KeyringNotice() {
       {storage === 'memory' ? (
         <p>{t('keyring.memory')}</p>
       ) : (
-        <label className="checkbox">
-          <input type="checkbox" checked={false} onChange={() => void window.cardinal.keepSecretsInMemory().then(setStorage, () => {})} /> {t('keyring.remember')}
-        </label>
+        <p>
+          <button type="button" onClick={() => void window.cardinal.keepSecretsInMemory().then(setStorage, () => {})}>
+            {t('keyring.remember')}
+          </button>
+        </p>
       )}
     </div>
   );

@@ -78,13 +78,13 @@ describe('card hrefs stay inside the book’s collection', () => {
 describe('a connection keeps to its origins', () => {
   const recording = () => {
     const seen: { url: string; method: string; auth: string | null }[] = [];
-    const fetch = (async (url: URL, init: RequestInit) => {
+    const fetcher = (async (url: URL, init: RequestInit) => {
       seen.push({ url: String(url), method: init.method ?? 'GET', auth: new Headers(init.headers).get('authorization') });
       if (String(url).endsWith('/redirect')) return new Response('', { status: 302, headers: { Location: 'https://evil.example/x' } });
       if (String(url).endsWith('/put-redirect')) return new Response('', { status: 307, headers: { Location: '/elsewhere' } });
       return new Response('ok');
     }) as unknown as typeof fetch;
-    return { seen, fetch };
+    return { seen, fetch: fetcher };
   };
   const basic = { kind: 'basic' as const, user: 'u', password: 'p' };
 
@@ -110,13 +110,13 @@ describe('a connection keeps to its origins', () => {
 
   it('in discovery another origin is put to the user; once confirmed, credentials go there only after its challenge', async () => {
     const seen: (string | null)[] = [];
-    const fetch = (async (_url: URL, init: RequestInit) => {
+    const fetcher = (async (_url: URL, init: RequestInit) => {
       const auth = new Headers(init.headers).get('authorization');
       seen.push(auth);
       return auth === null ? new Response('', { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="x"' } }) : new Response('ok');
     }) as unknown as typeof fetch;
     const confirmed = new Set<string>();
-    const http = new DavHttp({ auth: basic, origins: ['https://example.com'], discovery: { confirmed, declined: new Set() }, fetch });
+    const http = new DavHttp({ auth: basic, origins: ['https://example.com'], discovery: { confirmed, declined: new Set() }, fetch: fetcher });
     await expect(http.request('PROPFIND', 'https://dav.example.net/')).rejects.toBeInstanceOf(OriginChangeNeeded);
     expect(seen).toEqual([]);
     confirmed.add('https://dav.example.net');
