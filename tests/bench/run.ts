@@ -1,8 +1,9 @@
 /**
- * `npm run bench [vcard|book|sync]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|book|sync|duplicates]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
+import { runDuplicatesBench } from './duplicates.bench';
 import { runSyncBench } from './sync.bench';
 import { runVCardBench } from './vcard.bench';
 
@@ -13,3 +14,4 @@ if (which === undefined || which === 'sync') {
   const sizes = (process.env.CARDINAL_BENCH_SYNC_SIZES ?? '1000,10000').split(',').map(Number);
   await runSyncBench(sizes);
 }
+if (which === undefined || which === 'duplicates') runDuplicatesBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
