@@ -7,7 +7,7 @@
  * asks for them. Writes are never redirected. Plain http only to loopback unless the user allowed it.
  */
 import { DigestSession, parseDigestChallenge } from './digest';
-import { NetworkError, errorForStatus } from './errors';
+import { NetworkError, errorForStatus, fetchFailureCause } from './errors';
 import { OriginChangeNeeded, RefusedUrl } from './url-policy';
 
 /**
@@ -93,7 +93,7 @@ export class DavHttp {
   assertAllowed(url: URL): void {
     if (url.protocol === 'https:') return;
     if (url.protocol === 'http:' && (isLoopback(url) || this.options.allowInsecure === true)) return;
-    throw new NetworkError(`refusing ${url.protocol}//${url.host}: use https, or allow insecure connections for this account`, 0, url.href);
+    throw new NetworkError(`refusing ${url.protocol}//${url.host}: use https, or allow insecure connections for this account`, 0, url.href, 'insecure-refused');
   }
 
   /** Whether this connection may talk to `url` at all, and how far its origin is trusted. */
@@ -206,7 +206,7 @@ export class DavHttp {
       const declared = Number(res.headers.get('content-length') ?? '0');
       if (declared > this.maxBytes) {
         await res.body?.cancel();
-        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
+        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href, 'too-large');
       }
       const bytes = await this.readCapped(res, url);
       const ok = res.status < 300;
@@ -215,7 +215,7 @@ export class DavHttp {
     } catch (e) {
       if (e instanceof NetworkError) throw e;
       const reason = controller.signal.aborted ? `timed out after ${this.timeoutMs} ms` : (e as Error).message;
-      throw new NetworkError(`${method} ${url.href}: ${reason}`, 0, url.href);
+      throw new NetworkError(`${method} ${url.href}: ${reason}`, 0, url.href, fetchFailureCause(e, controller.signal.aborted));
     } finally {
       clearTimeout(timer);
     }
@@ -232,7 +232,7 @@ export class DavHttp {
       size += value.length;
       if (size > this.maxBytes) {
         await reader.cancel();
-        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
+        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href, 'too-large');
       }
       chunks.push(value);
     }

@@ -12,11 +12,11 @@ import type { AccountChanges, AccountInfo, Discovery, ServerBook } from '../../s
 import type { GoogleTokens } from '../auth/google';
 import type { StorePort } from '../core/store-port';
 import { discoveryCandidates, type Resolver } from '../dav/discovery';
-import { Forbidden, Unauthorized } from '../dav/errors';
+import { DavError, Forbidden, NetworkError, Unauthorized } from '../dav/errors';
 import { OriginChangeNeeded } from '../dav/url-policy';
 import type { AccountStore } from './accounts';
 import type { Connections } from './connections';
-import { toUserError } from './failures';
+import { hostOf, toUserError } from './failures';
 
 /** A discovery the user walked away from is forgotten after this long (it holds a password). */
 const DISCOVERY_KEPT_MS = 15 * 60_000;
@@ -160,8 +160,9 @@ export class AccountsService {
       }
     }
     this.forgetDiscovery(discoveryId);
-    if (lastError !== null) throw toUserError(lastError);
-    throw new CardinalError('not-found', 'No address book was found at this address.');
+    // Answers that were not a CardDAV server (404s, no books) say so; an unreachable host says why.
+    if (lastError !== null && (lastError instanceof NetworkError || !(lastError instanceof DavError) || lastError.status >= 500)) throw toUserError(lastError);
+    throw new CardinalError('not-found', 'No address book was found at this address.', { cause: 'no-carddav', host: hostOf(d.candidates[0] ?? input.url) });
   }
 
   /** The books the user chose from a discovery become a CardDAV account. */

@@ -59,6 +59,15 @@ function isSoft(e: unknown): boolean {
   );
 }
 
+/** The host (and port) of a URL, for the window's wording; undefined when it is none. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A failure in words the user can act on, as a transferable error. */
 export function toUserError(e: unknown): CardinalError {
   if (e instanceof CardinalError) return e;
@@ -69,11 +78,11 @@ export function toUserError(e: unknown): CardinalError {
   if (e instanceof TokenEndpointError) {
     return e.status === 0 || e.status >= 500 ? new CardinalError('network', `Google could not be reached: ${e.message}`) : new CardinalError('unauthorized', `Google refused: ${e.message}`);
   }
-  if (e instanceof SecretForgotten) return new CardinalError('unauthorized', e.message);
-  if (e instanceof RefusedUrl) return new CardinalError('forbidden', `Cardinal refused an address the server named: ${e.message}.`);
+  if (e instanceof SecretForgotten) return new CardinalError('unauthorized', e.message, { cause: 'secret-forgotten' });
+  if (e instanceof RefusedUrl) return new CardinalError('forbidden', `Cardinal refused an address the server named: ${e.message}.`, { cause: 'refused-url', host: hostOf(e.url) });
   if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
   if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
-  if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`);
+  if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });
   if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `The server is busy (${e.status}); Cardinal will try again.`);
   if (e instanceof MassDeleteNeedsConfirmation) return new CardinalError('conflict', e.message);
   if (e instanceof DavError) return new CardinalError('unavailable', `The server answered ${e.status}.`);

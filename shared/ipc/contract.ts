@@ -85,7 +85,8 @@ export interface OpenedFile {
 }
 
 /** A menu command the window carries out (the rest run in main). */
-export type MenuCommand = 'new-contact' | 'find';
+/** `save-and-close`: the user chose Save when closing the window with an unsaved edit. */
+export type MenuCommand = 'new-contact' | 'find' | 'settings' | 'save-and-close';
 
 export interface Events {
   openFiles: readonly OpenedFile[];

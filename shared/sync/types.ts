@@ -1,5 +1,5 @@
 /** What crosses between the sync engine (main) and the store (renderer). Types only. */
-import type { ErrorCode } from '../errors';
+import type { ErrorCause, ErrorCode } from '../errors';
 import type { MergeConflict } from '../vcard/merge';
 
 export type PendingMark = '' | 'created' | 'updated' | 'deleted';
@@ -157,6 +157,8 @@ export interface SyncStatus {
   readonly deletions?: { readonly count: number; readonly total: number };
   /** What went wrong, as a code the window words in the user's language (`message` is the detail). */
   readonly code?: ErrorCode;
+  /** Why, where the code alone cannot say it (connection refused, certificate not valid, …). */
+  readonly cause?: ErrorCause;
   /** After a run: contacts deleted here that came back (edited on the server), and cards refused. */
   readonly restored?: number;
   readonly refused?: number;

@@ -1,15 +1,13 @@
 /**
  * The add-account dialog's two safety steps, in the window: a discovery that leads to another
  * server asks first (naming it, and saying the password would go there), and a computer without
- * a keyring says so and offers to remember the password until Cardinal quits. Screenshots of both
- * (light, dark, Persian; 800×600) go to test-results/e2e/screens/.
+ * a keyring says so and offers to remember the password until Cardinal quits. Both are shot in
+ * light, dark and Persian at both sizes, through the accessibility gate (test-results/screens/).
  */
 import type { Page } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
 import { startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
 import { expect, test } from './fixtures';
-
-const SCREENS = fileURLToPath(new URL('../../test-results/e2e/screens/', import.meta.url));
+import { captureScreen, chooseLanguage } from './pages';
 
 let server: HostileServer;
 let elsewhere: Recorder;
@@ -22,21 +20,21 @@ test.afterAll(async () => {
   await elsewhere.close();
 });
 
-/** The dialog in light, dark and Persian, at the smallest window size. */
+/** The dialog in light and dark, at both sizes. */
 async function screens(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 800, height: 600 });
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.screenshot({ path: `${SCREENS}${name}-light.png` });
+  await captureScreen(page, name, 'light');
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: `${SCREENS}${name}-dark.png` });
+  await captureScreen(page, name, 'dark');
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-async function fillAccount(page: Page, url: string): Promise<void> {
-  await page.getByRole('button', { name: 'Add CardDAV account…' }).click();
-  await page.getByLabel('Server address or e-mail').fill(url);
-  await page.getByLabel('User name').fill(server.user);
-  await page.getByLabel('Password', { exact: true }).fill(server.password);
+/** The sidebar's "Add account" menu, then the CardDAV item, then the address, user and password. */
+async function fillAccount(page: Page, url: string, words = { menu: 'Add account', item: 'CardDAV server…', url: 'Server address or e-mail', user: 'User name', password: 'Password' }): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: words.menu }).click();
+  await page.getByRole('menuitem', { name: words.item }).click();
+  await page.getByLabel(words.url).fill(url);
+  await page.getByLabel(words.user).fill(server.user);
+  await page.getByLabel(words.password, { exact: true }).fill(server.password);
 }
 
 test('discovery that leads to another server asks first, names it, and sends nothing there when the user declines', async ({ app }) => {
@@ -73,7 +71,7 @@ test('without a keyring the dialog says so; “remember until Cardinal quits” 
   await dialog.getByRole('button', { name: 'Connect' }).click();
   await expect(dialog.getByRole('checkbox', { name: 'Hostile book' })).toBeChecked();
   await dialog.getByRole('button', { name: 'Add account' }).click();
-  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   expect((await page.evaluate(() => window.cardinal.listAccounts())).map((a) => a.serverUrl)).toEqual([server.url]);
   expect(await page.evaluate(() => window.cardinal.secretStorage())).toBe('memory');
 });
@@ -81,19 +79,15 @@ test('without a keyring the dialog says so; “remember until Cardinal quits” 
 test('in Persian, both steps read right to left', async ({ app }) => {
   test.skip(app.harness === null, 'the servers run beside the harness');
   const { page, harness } = app;
-  await page.getByLabel('Language').selectOption('fa');
-  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await chooseLanguage(page, 'فارسی');
   harness!.platform.setKeyring(false);
   server.script.principalHref = `${elsewhere.url}/principal/`;
-  await page.getByRole('button', { name: 'افزودن حساب CardDAV…' }).click();
-  await page.getByLabel('نشانی سرور یا ایمیل').fill(server.url);
-  await page.getByLabel('نام کاربری').fill(server.user);
-  await page.getByLabel('گذرواژه', { exact: true }).fill(server.password);
+  await fillAccount(page, server.url, { menu: 'افزودن حساب', item: 'سرور CardDAV…', url: 'نشانی سرور یا ایمیل', user: 'نام کاربری', password: 'گذرواژه' });
   await expect(page.getByText(/جاکلیدی/)).toBeVisible();
+  await captureScreen(page, 'no-keyring', 'persian');
   await page.getByRole('button', { name: 'گذرواژه را تا بسته شدن کاردینال به خاطر بسپار' }).click();
   await page.getByRole('button', { name: 'اتصال' }).click();
   await expect(page.getByText(elsewhere.url, { exact: false }).first()).toBeVisible();
-  await page.setViewportSize({ width: 800, height: 600 });
-  await page.screenshot({ path: `${SCREENS}origin-move-persian.png` });
+  await captureScreen(page, 'origin-move', 'persian');
   expect(elsewhere.requests).toEqual([]);
 });

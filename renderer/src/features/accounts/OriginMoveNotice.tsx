@@ -1,5 +1,5 @@
-import type { OriginMove } from '../../../shared/sync/types';
-import { useServices } from '../services';
+import type { OriginMove } from '../../../../shared/sync/types';
+import { useServices } from '../../services';
 
 /**
  * Discovery leads to another server than the one typed (an SRV record, a redirect, a principal

@@ -1,10 +1,11 @@
 import { useId, useState } from 'react';
-import { canKeepBoth, parseVCard, resolveConflicts, type ConflictChoice, type MergeConflict } from '../../../shared/vcard';
-import { syncSoon } from '../actions';
-import type { CardRow } from '../db/schema';
-import type { MessageKey } from '../i18n';
-import { useServices } from '../services';
-import { FormActions, FormDialog } from './FormDialog';
+import { canKeepBoth, parseVCard, resolveConflicts, type ConflictChoice, type MergeConflict } from '../../../../shared/vcard';
+import { syncSoon } from '../../actions';
+import type { CardRow } from '../../db/schema';
+import type { MessageKey } from '../../i18n';
+import { useServices } from '../../services';
+import { FormActions } from '../common/FormActions';
+import { Modal } from '../common/Modal';
 
 /** The field names the editor uses, for the properties it has them for; others show as written. */
 const FIELD_OF: Record<string, MessageKey> = {
@@ -62,7 +63,7 @@ export function ConflictDialog({ card, onClose }: { card: CardRow; onClose: () =
     }
   };
   return (
-    <FormDialog title={t('conflict.title')} error={error} onSubmit={() => void save()} className="conflict-dialog">
+    <Modal title={t('conflict.title')} error={error} onSubmit={() => void save()} onClose={onClose} size="wide" actions={<FormActions submit={t('conflict.save')} onCancel={onClose} />}>
       <p>{t('conflict.explain')}</p>
       <table className="conflict-table">
         <thead>
@@ -101,7 +102,6 @@ export function ConflictDialog({ card, onClose }: { card: CardRow; onClose: () =
           })}
         </tbody>
       </table>
-      <FormActions submit={t('conflict.save')} onCancel={onClose} />
-    </FormDialog>
+    </Modal>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { SecretStorage } from '../../../shared/sync/types';
-import { useServices } from '../services';
+import type { SecretStorage } from '../../../../shared/sync/types';
+import { useServices } from '../../services';
 
 /**
  * Where the computer has no keyring to seal passwords with (Linux without GNOME Keyring or

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
-import { useServices } from '../services';
-import { useUi } from '../store/ui';
+import { X } from 'lucide-react';
+import { useServices } from '../../services';
+import { useUi } from '../../store/ui';
 
 /** The last action's message, with Undo where it can be undone. */
 export function ToastBar() {
@@ -29,7 +30,7 @@ export function ToastBar() {
         </button>
       ) : null}
       <button type="button" className="icon-button" aria-label={t('action.close')} onClick={dismiss}>
-        ✕
+        <X aria-hidden="true" size={16} />
       </button>
     </div>
   );

@@ -3,16 +3,20 @@
  * against the target book (by UID, else by name and content), so importing the same file twice
  * creates nothing, and a changed card is only overwritten when the user says so.
  */
-import { contentKey } from '../../../shared/book/identity';
-import { parseVCard } from '../../../shared/vcard';
-import { ContactRepo, type StoredContact } from '../db/repo';
-import type { Services } from '../services';
-import type { ImportedCard, ImportParseResult } from '../workers/import.worker';
-import type { VCardParseError } from '../../../shared/vcard';
-import { syncSoon } from '../actions';
+import { contentKey } from '../../../../shared/book/identity';
+import { parseVCard } from '../../../../shared/vcard';
+import { ContactRepo, type StoredContact } from '../../db/repo';
+import type { Services } from '../../services';
+import type { ImportedCard, ImportParseResult } from '../../workers/import.worker';
+import type { VCardParseError } from '../../../../shared/vcard';
+import { syncSoon } from '../../actions';
 
 export interface ImportPreview {
   fileName: string;
+  /** The book the cards were compared with, and go to. */
+  bookId: string;
+  /** What the worker read, kept so another target book can be compared without reading again. */
+  parsed: ImportParseResult;
   total: number;
   fresh: ImportedCard[];
   identical: number;
@@ -22,7 +26,7 @@ export interface ImportPreview {
 
 export function parseInWorker(data: ArrayBuffer): Promise<ImportParseResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<ImportParseResult>) => {
       resolve(e.data);
       worker.terminate();
@@ -39,7 +43,12 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
   performance.mark('cardinal:import-start');
   const parsed = await parseInWorker(data);
   performance.mark('cardinal:import-parsed');
-  const preview: ImportPreview = { fileName, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors };
+  return classifyImport(s, fileName, parsed, bookId);
+}
+
+/** Sort what was read into new / identical / conflicting against one book. */
+export async function classifyImport(s: Services, fileName: string, parsed: ImportParseResult, bookId: string): Promise<ImportPreview> {
+  const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors };
   const seenKeys = new Set<string>();
   // Candidates come from the in-memory list (every row has its UID and name): one pass, no
   // IndexedDB query per card. Only a candidate's vCard is read, to compare content.
@@ -74,7 +83,8 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
 }
 
 /** Write the new cards (and, if asked, the changed ones over their contacts) in batches. */
-export async function runImport(s: Services, preview: ImportPreview, bookId: string, updateConflicting: boolean): Promise<number> {
+export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<number> {
+  const { bookId } = preview;
   const items: StoredContact[] = preview.fresh.map((c) => ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields));
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { useServices } from '../services';
+import { withoutHonorifics } from '../../../../shared/book/derive';
+import { useServices } from '../../services';
 
 /** Photos given as URIs, loaded once per window and book through the main process. */
 const loaded = new Map<string, string | null>();
@@ -33,7 +34,8 @@ function usePhoto(bookId: string | undefined, photo: string): string | null {
 const COLORS = ['#c8102e', '#0b6e4f', '#1f5fa8', '#8a4baf', '#b35c00', '#00707a', '#6b6b00', '#a0305f'];
 
 function initials(name: string): string {
-  const parts = name.trim().split(/\s+/u).filter((p) => p !== '');
+  // "Dr. Grace Hopper" is GH: a title is not a name.
+  const parts = withoutHonorifics(name).split(/\s+/u).filter((p) => p !== '');
   if (parts.length === 0) return '?';
   const letters = parts.length === 1 ? [...parts[0]!].slice(0, 1) : [[...parts[0]!][0], [...parts[parts.length - 1]!][0]];
   return letters.join('').toLocaleUpperCase();
