@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'unsupported'
   | 'cancelled'
   | 'not-configured'
+  /** No keyring to seal secrets at rest (Linux without one), and the user has not chosen to keep them in memory. */
+  | 'no-keyring'
   | 'internal';
 
 /**
@@ -31,7 +33,11 @@ export type ErrorCause =
   | 'certificate'
   | 'insecure-refused'
   | 'no-carddav'
-  | 'too-large';
+  | 'too-large'
+  /** The server named an address outside its account (another origin, outside the book, unreadable): refused. */
+  | 'refused-url'
+  /** No keyring: the password was kept only until Cardinal last quit, and must be given again. */
+  | 'secret-forgotten';
 
 export interface TransferError {
   readonly code: ErrorCode;
@@ -56,7 +62,7 @@ export class CardinalError extends Error {
   }
 }
 
-const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'blocked-port', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large']);
+const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'blocked-port', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large', 'refused-url', 'secret-forgotten']);
 
 export function isErrorCause(value: unknown): value is ErrorCause {
   return typeof value === 'string' && CAUSES.has(value);
@@ -74,6 +80,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'unsupported',
   'cancelled',
   'not-configured',
+  'no-keyring',
   'internal',
 ]);
 

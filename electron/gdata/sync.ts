@@ -9,6 +9,7 @@
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
+import { RefusedUrl } from '../dav/url-policy';
 import { fingerprint, MassDeleteNeedsConfirmation, type SyncReport } from '../sync/engine';
 import type { LocalCard, LocalCollection, RemoteCard, SyncProgress, SyncState } from '../sync/local';
 import { entryToVCard, newEntry, parseEntry, patchEntry, photoOf, type AtomEntry } from './atom';
@@ -254,6 +255,12 @@ function readKept(source: string): AtomEntry | null {
 
 /** One card refused (a 4xx other than 401/403/429): marked and kept; the rest go on. */
 async function refusedCard(e: unknown, card: LocalCard, local: LocalCollection, report: SyncReport): Promise<boolean> {
+  if (e instanceof RefusedUrl) {
+    // A link of this entry that the URL policy refused: this contact's problem alone.
+    await local.failed(card.id, e.message);
+    report.failed++;
+    return true;
+  }
   if (!(e instanceof DavError) || e instanceof NetworkError || e.status < 400 || e.status >= 500 || [401, 403, 429].includes(e.status)) return false;
   await local.failed(card.id, e.message);
   report.failed++;

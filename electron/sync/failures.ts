@@ -8,7 +8,9 @@ import { CardinalError } from '../../shared/errors';
 import type { AccountInfo, SyncAction } from '../../shared/sync/types';
 import { SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError } from '../auth/google';
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
+import { RefusedUrl } from '../dav/url-policy';
 import { GDataRefused } from '../gdata/client';
+import { SecretForgotten } from './accounts';
 import { MassDeleteNeedsConfirmation } from './book-run';
 
 export type RunFailure =
@@ -26,9 +28,9 @@ export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFa
   if (isSoft(e)) return { kind: 'soft', error, retryAfter: e instanceof ServiceUnavailable ? e.retryAfter : null, offline: e instanceof NetworkError };
   const google = kind !== 'carddav';
   const action =
-    e instanceof SignInRequired || (google && e instanceof Unauthorized) || (e instanceof GDataRefused && e.code === 'not-admin')
+    e instanceof SignInRequired || (google && (e instanceof Unauthorized || e instanceof SecretForgotten)) || (e instanceof GDataRefused && e.code === 'not-admin')
       ? ('sign-in' as const)
-      : e instanceof Unauthorized || e instanceof Forbidden
+      : e instanceof Unauthorized || e instanceof Forbidden || e instanceof SecretForgotten
         ? ('edit-account' as const)
         : undefined;
   return { kind: 'hard', error, ...(action !== undefined ? { action } : {}) };
@@ -40,6 +42,8 @@ export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFa
  * whole account or the network, and stops the run.
  */
 export function isCardRefusal(e: unknown): e is DavError {
+  // A URL the server named for this card that the URL policy refused (outside the book, another origin).
+  if (e instanceof RefusedUrl) return true;
   return e instanceof DavError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429;
 }
 
@@ -74,6 +78,8 @@ export function toUserError(e: unknown): CardinalError {
   if (e instanceof TokenEndpointError) {
     return e.status === 0 || e.status >= 500 ? new CardinalError('network', `Google could not be reached: ${e.message}`) : new CardinalError('unauthorized', `Google refused: ${e.message}`);
   }
+  if (e instanceof SecretForgotten) return new CardinalError('unauthorized', e.message, { cause: 'secret-forgotten' });
+  if (e instanceof RefusedUrl) return new CardinalError('forbidden', `Cardinal refused an address the server named: ${e.message}.`, { cause: 'refused-url', host: hostOf(e.url) });
   if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
   if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
   if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });

@@ -6,6 +6,7 @@
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
 import { DavError, NotFound, PreconditionFailed } from '../dav/errors';
+import { addMemberUrl, memberLocation } from '../dav/url-policy';
 import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard } from './local';
@@ -43,7 +44,7 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities): Promise
   if (creates.some((c) => c.attempted !== true)) await run.local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
-      const addMember = caps.addMember ?? (profile.postToCollection ? run.bookUrl : null);
+      const addMember = addMemberUrl(run.bookUrl, caps.addMember) ?? (profile.postToCollection ? run.bookUrl : null);
       if (card.pending === 'created') await uploadNew(run, addMember, card, findUid);
       else if (!(await uploadEdit(run, run.url(card.href), card))) continue;
       report.uploaded++;
@@ -77,12 +78,13 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
   if (addMember !== null) {
     const res = await client.post(addMember, body);
     if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
-    location = res.location;
+    location = memberLocation(run.bookUrl, res.location);
   } else {
-    location = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl).href;
+    // Inside the collection even when the book's URL was given without its trailing slash.
+    location = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl.endsWith('/') ? run.bookUrl : `${run.bookUrl}/`).href;
     try {
       const res = await client.put(location, body, { ifNoneMatch: '*' });
-      if (res.location !== null) location = res.location;
+      if (res.location !== null) location = memberLocation(run.bookUrl, res.location);
     } catch (e) {
       // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
       if (!(e instanceof PreconditionFailed)) throw e;

@@ -87,6 +87,13 @@ export interface AccountInfo {
   readonly discoveredAt?: number;
 }
 
+/**
+ * Where account secrets are kept: sealed by the OS keyring; only in memory until Cardinal quits
+ * (no keyring, and the user chose it); or nowhere yet (no keyring, no choice made: adding an
+ * account is refused with `no-keyring` rather than storing a password in plain text).
+ */
+export type SecretStorage = 'keyring' | 'memory' | 'none';
+
 /** Whether Google sign-in can start, and with whose OAuth client. */
 export interface GoogleSetup {
   /** An OAuth client is configured (from the environment or the user's settings). */
@@ -100,6 +107,19 @@ export interface Discovery {
   readonly discoveryId: string;
   readonly user: string;
   readonly books: readonly ServerBook[];
+  /**
+   * Discovery leads to another origin than the one typed (an SRV record, a redirect, a principal
+   * elsewhere): nothing has been sent there. `books` is empty until the user answers
+   * (`continueDiscovery`): go there, the password with it, or not.
+   */
+  readonly move?: OriginMove;
+}
+
+export interface OriginMove {
+  /** The origin the user typed (https://example.com). */
+  readonly from: string;
+  /** Where the server sends discovery (https://dav.example.net:8443). */
+  readonly to: string;
 }
 
 export interface AccountChanges {

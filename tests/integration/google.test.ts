@@ -382,7 +382,8 @@ describe('Google accounts (fake Google)', () => {
     const elsewhere: (string | undefined)[] = [];
     const other = createServer((req, res) => {
       elsewhere.push(req.headers.authorization);
-      res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      // A real PNG: the photo loader checks an image's first bytes, not only its declared type.
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
     });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}/lh3/photo.png`;

@@ -267,6 +267,15 @@ export const en = {
   'error.cancelled': "Signing in was stopped.",
   'error.notConfigured': "Google sign-in needs an OAuth client: open “Advanced” and enter one.",
   'error.internal': "Something went wrong inside Cardinal. Try again; if it keeps happening, restart Cardinal.",
+  'error.refusedUrl': "{host} named an address outside its account (another server, or outside this address book); Cardinal did not go there.",
+  'error.secretForgotten': "There is no keyring on this computer, so Cardinal kept the password only until it quit. Enter it again.",
+  'discovery.move': 'The server at {from} sends Cardinal on to another server: {to}.',
+  'discovery.movePassword': 'If you continue, your user name and password will be sent to {to}. Continue only if you know and trust it.',
+  'discovery.moveContinue': 'Continue and send the password',
+  'discovery.moveDecline': 'Don’t go there',
+  'keyring.none': 'This computer has no keyring (such as GNOME Keyring or KWallet) to keep passwords encrypted, and Cardinal never stores them unencrypted.',
+  'keyring.remember': 'Remember the password until Cardinal quits',
+  'keyring.memory': 'Passwords are kept only until Cardinal quits; you will be asked for them again next time.',
 } as const;
 
 export type MessageKey = keyof typeof en;

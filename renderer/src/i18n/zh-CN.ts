@@ -264,4 +264,13 @@ export const zhCN: Catalogue = {
   'error.cancelled': "已停止登录。",
   'error.notConfigured': "Google 登录需要 OAuth 客户端：请打开“高级”并输入。",
   'error.internal': "Cardinal 内部出错。请再试一次；如果一直出现，请重新启动 Cardinal。",
+  'error.refusedUrl': "{host} 指向账户范围以外的地址（另一台服务器，或不在这个通讯录内）；Cardinal 没有前往。",
+  'error.secretForgotten': "这台电脑没有密钥环，所以 Cardinal 只把密码保留到退出为止。请再输入一次。",
+  'discovery.move': '位于 {from} 的服务器要 Cardinal 转到另一台服务器：{to}。',
+  'discovery.movePassword': '如果继续，你的用户名和密码会发送到 {to}。只有在你了解并信任它时才继续。',
+  'discovery.moveContinue': '继续并发送密码',
+  'discovery.moveDecline': '不要前往',
+  'keyring.none': '这台电脑没有可加密保存密码的密钥环（例如 GNOME Keyring 或 KWallet），而 Cardinal 绝不以未加密的方式保存密码。',
+  'keyring.remember': '在 Cardinal 退出前记住密码',
+  'keyring.memory': '密码只保留到 Cardinal 退出；下次会再请你输入。',
 };

@@ -264,4 +264,13 @@ export const zhTW: Catalogue = {
   'error.cancelled': "已停止登入。",
   'error.notConfigured': "Google 登入需要 OAuth 用戶端：請開啟「進階」並輸入。",
   'error.internal': "Cardinal 內部發生錯誤。請再試一次；如果一直發生，請重新啟動 Cardinal。",
+  'error.refusedUrl': "{host} 指向帳號範圍以外的位址（另一台伺服器，或不在這個通訊錄內）；Cardinal 沒有前往。",
+  'error.secretForgotten': "這台電腦沒有鑰匙圈，所以 Cardinal 只把密碼保留到結束為止。請再輸入一次。",
+  'discovery.move': '位於 {from} 的伺服器要 Cardinal 改連到另一台伺服器：{to}。',
+  'discovery.movePassword': '如果繼續，你的使用者名稱和密碼會傳送到 {to}。只有在你認識並信任它時才繼續。',
+  'discovery.moveContinue': '繼續並傳送密碼',
+  'discovery.moveDecline': '不要前往',
+  'keyring.none': '這台電腦沒有可加密保存密碼的鑰匙圈（例如 GNOME Keyring 或 KWallet），而 Cardinal 絕不以未加密的方式儲存密碼。',
+  'keyring.remember': '在 Cardinal 結束前記住密碼',
+  'keyring.memory': '密碼只保留到 Cardinal 結束；下次會再請你輸入。',
 };

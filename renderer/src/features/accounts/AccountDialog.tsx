@@ -4,13 +4,15 @@ import { useServices } from '../../services';
 import { FormActions } from '../common/FormActions';
 import { Modal, useFocusOnStep } from '../common/Modal';
 import { errorInWords } from './error-words';
+import { KeyringNotice } from './KeyringNotice';
+import { DeclineMoveButton, OriginMoveNotice } from './OriginMoveNotice';
 
 /**
  * The steps of adding an account. Each is a screen of the same dialog; a new step (a question
  * before the password goes to another origin, say) is one more member here and one more case
  * below.
  */
-type Step = 'server' | 'books';
+type Step = 'server' | 'move' | 'books';
 
 /** What the address field accepts: a URL, an e-mail address or a bare domain. */
 export function looksLikeServer(input: string): boolean {
@@ -40,7 +42,7 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
   const [error, setError] = useState<string | null>(null);
   const [urlError, setUrlError] = useState<string | null>(null);
   const id = useId();
-  const step: Step = editing || discovery === null ? 'server' : 'books';
+  const step: Step = editing || discovery === null ? 'server' : discovery.move !== undefined ? 'move' : 'books';
   const body = useRef<HTMLDivElement>(null);
   useFocusOnStep(body, step);
 
@@ -63,6 +65,16 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
     }
   };
   const bareAddress = (u: string) => (/^https?:\/\//i.test(u) || u.includes('@') ? u : `https://${u}`);
+
+  const found = (d: Discovery) => {
+    setDiscovery(d);
+    setChosen(new Set(d.books.map((b) => b.url)));
+  };
+  // Closing forgets a discovery in main at once (it holds the password).
+  const close = () => {
+    if (discovery !== null) void window.cardinal.forgetDiscovery(discovery.discoveryId).catch(() => {});
+    onClose();
+  };
 
   const books: readonly ServerBook[] = discovery?.books ?? account?.available ?? [];
   const dropped = account?.books.filter((b) => !chosen.has(b.url)) ?? [];
@@ -90,9 +102,9 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
         onSaved();
         onClose();
       } else if (discovery === null) {
-        const found = await window.cardinal.discoverCardDav({ url: bareAddress(url.trim()), user, password, allowInsecure: insecure });
-        setDiscovery(found);
-        setChosen(new Set(found.books.map((b) => b.url)));
+        found(await window.cardinal.discoverCardDav({ url: bareAddress(url.trim()), user, password, allowInsecure: insecure }));
+      } else if (discovery.move !== undefined) {
+        found(await window.cardinal.continueDiscovery(discovery.discoveryId, true));
       } else {
         await window.cardinal.addCardDavAccount(discovery.discoveryId, [...chosen]);
         onSaved();
@@ -109,17 +121,22 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
     </div>
   );
   const showSettings = editing ? account.kind === 'carddav' : discovery === null;
-  const submitLabel = busy ? (editing ? t('action.saving') : t('account.connecting')) : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : step === 'server' ? t('account.connect') : t('account.addBooks');
+  const submitLabel = busy ? (editing ? t('action.saving') : t('account.connecting')) : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : step === 'server' ? t('account.connect') : step === 'move' ? t('discovery.moveContinue') : t('account.addBooks');
   return (
     <Modal
       title={editing ? t('account.editTitle') : t('account.title')}
       error={error}
       onSubmit={submit}
-      onClose={onClose}
-      actions={<FormActions submit={submitLabel} busy={busy} disabled={url.trim() === '' || ((editing || discovery !== null) && chosen.size === 0)} onCancel={onClose} />}
+      onClose={close}
+      actions={
+        <FormActions submit={submitLabel} busy={busy} disabled={url.trim() === '' || ((editing || step === 'books') && chosen.size === 0)} onCancel={close}>
+          {discovery?.move !== undefined ? <DeclineMoveButton busy={busy} onDecline={() => void run(async () => found(await window.cardinal.continueDiscovery(discovery.discoveryId, false)))} /> : null}
+        </FormActions>
+      }
     >
       <div ref={body} className="form-stack">
         {step === 'books' && !editing ? <p>{t('account.booksFound', { count: books.length, host: hostOfInput() })}</p> : null}
+        {discovery?.move !== undefined ? <OriginMoveNotice move={discovery.move} /> : null}
         {showSettings ? (
           <>
             {field(
@@ -157,6 +174,7 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
                 {t('account.insecureWarning')}
               </p>
             ) : null}
+            <KeyringNotice />
           </>
         ) : null}
         {editing

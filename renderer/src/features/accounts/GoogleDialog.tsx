@@ -3,6 +3,7 @@ import type { GoogleSetup } from '../../../../shared/sync/types';
 import { useServices } from '../../services';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
+import { KeyringNotice } from './KeyringNotice';
 import { errorInWords } from './error-words';
 
 /**
@@ -60,6 +61,7 @@ export function GoogleDialog({ onClose, onSaved, shared = false }: { onClose: ()
     >
       <div className="form-stack">
         <p>{shared ? t('shared.explain') : t('google.explain')}</p>
+        <KeyringNotice />
         {shared ? (
           <div className="form-field">
             <label htmlFor={`${id}-domain`}>{t('shared.domain')}</label>

@@ -15,15 +15,18 @@ const CAUSE_KEY = {
   'insecure-refused': 'error.insecureRefused',
   'no-carddav': 'error.noCardDav',
   'too-large': 'error.tooLarge',
+  'refused-url': 'error.refusedUrl',
+  'secret-forgotten': 'error.secretForgotten',
 } as const satisfies Record<ErrorCause, string>;
 
-const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidden' | 'error.network' | 'error.unavailable' | 'error.cancelled' | 'error.notConfigured' | 'error.internal'>> = {
+const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidden' | 'error.network' | 'error.unavailable' | 'error.cancelled' | 'error.notConfigured' | 'error.internal' | 'keyring.none'>> = {
   unauthorized: 'error.unauthorized',
   forbidden: 'error.forbidden',
   network: 'error.network',
   unavailable: 'error.unavailable',
   cancelled: 'error.cancelled',
   'not-configured': 'error.notConfigured',
+  'no-keyring': 'keyring.none',
   internal: 'error.internal',
 };
 

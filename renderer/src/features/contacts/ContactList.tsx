@@ -214,7 +214,7 @@ export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readon
               onClick={(e) => click(row, i, e)}
               onDoubleClick={() => onOpen(row.id)}
             >
-              <Avatar name={row.displayName} photo={row.photo} size={36} bookId={row.bookId} />
+              <Avatar name={row.displayName} photo={row.photo} size={36} />
               <span className="list-text">
                 <span className="list-name">
                   <bdi>{name}</bdi>

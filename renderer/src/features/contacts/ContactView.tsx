@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Cake, Check, Copy, ExternalLink, Globe, Mail, MapPin, MessageSquare, Phone, StickyNote, Tag, Users } from 'lucide-react';
 import type { Contact, ContactItem } from '../../../../shared/vcard';
 import { nameInOrder } from '../../../../shared/book/derive';
+import { mailtoUrl, telUrl } from '../../../../shared/urls';
 import type { Translate } from '../../i18n';
 import { useServices } from '../../services';
 import { formatDate } from '../dates/format';
@@ -135,8 +136,8 @@ export function ContactView({ contact, bookId }: { contact: Contact; bookId?: st
           ) : null}
         </div>
       </header>
-      <Items title={t('field.phones')} icon={<Phone {...ICON} />} items={contact.phones} dir="ltr" href={(v) => `tel:${v.replace(/[^\d+*#,;]/g, '')}`} />
-      <Items title={t('field.emails')} icon={<Mail {...ICON} />} items={contact.emails} dir="ltr" href={(v) => `mailto:${v}`} />
+      <Items title={t('field.phones')} icon={<Phone {...ICON} />} items={contact.phones} dir="ltr" href={telUrl} />
+      <Items title={t('field.emails')} icon={<Mail {...ICON} />} items={contact.emails} dir="ltr" href={mailtoUrl} />
       <Items title={t('field.urls')} icon={<Globe {...ICON} />} items={contact.urls} dir="ltr" href={safeHref} />
       <Items title={t('field.ims')} icon={<MessageSquare {...ICON} />} items={contact.ims} dir="ltr" />
       {addresses.length > 0 ? (
