@@ -14,7 +14,17 @@ export const configs = {
     ...quiet,
     root: `${root}/renderer`,
     base: './',
-    build: { outDir: `${root}/dist/renderer`, emptyOutDir: true, target: 'chrome120', sourcemap: true, modulePreload: { polyfill: false } },
+    build: {
+      outDir: `${root}/dist/renderer`,
+      emptyOutDir: true,
+      target: 'chrome120',
+      sourcemap: true,
+      modulePreload: { polyfill: false },
+      // A desktop page read from disk: one chunk is fine.
+      chunkSizeWarningLimit: 1024,
+      // lucide-react marks its modules "use client" (for React Server Components): meaningless in a bundle.
+      rollupOptions: { onwarn: (w, warn) => (w.code === 'MODULE_LEVEL_DIRECTIVE' ? undefined : warn(w)) },
+    },
   },
   main: {
     ...quiet,

@@ -37,6 +37,7 @@ const ENV: Record<keyof GoogleEndpoints, string> = {
 
 export const GOOGLE_SCOPES = {
   carddav: 'https://www.googleapis.com/auth/carddav',
+  contacts: 'https://www.googleapis.com/auth/contacts',
   sharedContacts: 'https://www.google.com/m8/feeds',
   identity: ['openid', 'email'],
 } as const;

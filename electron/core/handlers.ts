@@ -40,8 +40,12 @@ const schemas = {
       allowInsecure: z.boolean(),
     }),
   ]),
+  continueDiscovery: z.tuple([id, z.boolean()]),
+  forgetDiscovery: z.tuple([id]),
   addCardDavAccount: z.tuple([id, z.array(z.string().max(4096)).min(1).max(500)]),
   listAccounts: z.tuple([]),
+  secretStorage: z.tuple([]),
+  keepSecretsInMemory: z.tuple([]),
   updateAccount: z.tuple([
     id,
     z
@@ -91,6 +95,14 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
       const [account] = validate(schemas.discoverCardDav, args, 'discoverCardDav');
       return sync.discover(account);
     },
+    continueDiscovery: async (args) => {
+      const [discoveryId, allow] = validate(schemas.continueDiscovery, args, 'continueDiscovery');
+      return sync.continueDiscovery(discoveryId, allow);
+    },
+    forgetDiscovery: async (args) => {
+      const [discoveryId] = validate(schemas.forgetDiscovery, args, 'forgetDiscovery');
+      sync.forgetDiscovery(discoveryId);
+    },
     addCardDavAccount: async (args) => {
       const [discoveryId, bookUrls] = validate(schemas.addCardDavAccount, args, 'addCardDavAccount');
       return sync.add(discoveryId, bookUrls);
@@ -114,6 +126,15 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
     listAccounts: async (args) => {
       validate(schemas.listAccounts, args, 'listAccounts');
       return sync.accounts.list();
+    },
+    secretStorage: async (args) => {
+      validate(schemas.secretStorage, args, 'secretStorage');
+      return sync.accounts.secretStorage();
+    },
+    keepSecretsInMemory: async (args) => {
+      validate(schemas.keepSecretsInMemory, args, 'keepSecretsInMemory');
+      sync.accounts.keepSecretsInMemory();
+      return sync.accounts.secretStorage();
     },
     removeAccount: async (args) => {
       const [id] = validate(schemas.removeAccount, args, 'removeAccount');

@@ -6,6 +6,7 @@
 import { headerText, type DavHttp } from './http';
 import { NotFound, Unauthorized, Forbidden, DavError } from './errors';
 import { decodeHref, parseMultistatus, propKey, type DavResponse } from './multistatus';
+import { addMemberUrl, encodePath, isMember, parseServerUrl, RefusedUrl } from './url-policy';
 import { NS, children, escapeXml, type XmlElement } from './xml';
 
 type Prop = readonly [ns: string, local: string];
@@ -47,15 +48,18 @@ export interface FetchedCard {
 export class CardDavClient {
   constructor(private readonly http: DavHttp) {}
 
-  async propfind(url: string, depth: 0 | 1, props: readonly Prop[], crossOriginRedirect = false): Promise<{ responses: DavResponse[]; url: string }> {
+  async propfind(url: string, depth: 0 | 1, props: readonly Prop[]): Promise<{ responses: DavResponse[]; url: string }> {
     const body = `<?xml version="1.0" encoding="utf-8"?><d:propfind ${XMLNS}><d:prop>${propXml(props)}</d:prop></d:propfind>`;
-    const res = await this.http.request('PROPFIND', url, { headers: { Depth: String(depth), 'Content-Type': 'application/xml; charset=utf-8' }, body, crossOriginRedirect });
+    const res = await this.http.request('PROPFIND', url, { headers: { Depth: String(depth), 'Content-Type': 'application/xml; charset=utf-8' }, body });
     return { responses: parseMultistatus(res.text, res.url).responses, url: res.url };
   }
 
   /**
    * RFC 6764: `/.well-known/carddav` (following its redirect), else the URL as given; then
-   * current-user-principal → addressbook-home-set → the address books in it.
+   * current-user-principal → addressbook-home-set → the address books in it. Every href the
+   * server names goes through the URL policy: one that cannot be read fails this step, and one on
+   * another origin is for the connection to allow, refuse, or put to the user
+   * (`OriginChangeNeeded`); a book the user would not let discovery move to is left out.
    */
   async discover(serverUrl: string): Promise<AddressBookInfo[]> {
     const base = new URL(serverUrl);
@@ -64,23 +68,23 @@ export class CardDavClient {
     let context = base.href;
     for (const start of candidates) {
       try {
-        const r = await this.propfind(start, 0, [[NS.DAV, 'current-user-principal']], true);
+        const r = await this.propfind(start, 0, [[NS.DAV, 'current-user-principal']]);
         context = r.url;
         const href = r.responses[0]?.props.get(propKey(NS.DAV, 'current-user-principal'));
         const p = href === undefined ? undefined : children(href, NS.DAV, 'href')[0]?.text;
         if (p !== undefined && p.trim() !== '') {
-          principal = new URL(p.trim(), r.url).href;
+          principal = parseServerUrl(p, r.url).href;
           break;
         }
       } catch (e) {
-        if (e instanceof Unauthorized || e instanceof Forbidden) throw e;
+        if (!(e instanceof DavError) || e instanceof Unauthorized || e instanceof Forbidden) throw e;
       }
     }
     let homes: string[] = [];
     if (principal !== null) {
       const r = await this.propfind(principal, 0, [[NS.CARDDAV, 'addressbook-home-set']]);
       const set = r.responses[0]?.props.get(propKey(NS.CARDDAV, 'addressbook-home-set'));
-      homes = set === undefined ? [] : children(set, NS.DAV, 'href').map((h) => new URL(h.text.trim(), r.url).href);
+      homes = set === undefined ? [] : children(set, NS.DAV, 'href').map((h) => parseServerUrl(h.text, r.url).href);
     }
     if (homes.length === 0) homes = [context];
     const books: AddressBookInfo[] = [];
@@ -92,7 +96,14 @@ export class CardDavClient {
       for (const resp of r.responses) {
         const type = resp.props.get(propKey(NS.DAV, 'resourcetype'));
         if (type === undefined || !type.children.some((c) => c.ns === NS.CARDDAV && c.local === 'addressbook')) continue;
-        const url = new URL(encodePath(resp.href), r.url).href;
+        let url: string;
+        try {
+          url = parseServerUrl(resp.href, r.url, true).href;
+          this.http.admit(new URL(url));
+        } catch (e) {
+          if (e instanceof RefusedUrl) continue;
+          throw e;
+        }
         if (!books.some((b) => b.url === url)) books.push({ url, displayName: resp.props.get(propKey(NS.DAV, 'displayname'))?.text.trim() ?? '' });
       }
     }
@@ -118,7 +129,7 @@ export class CardDavClient {
     const addHref = addMember === undefined ? undefined : children(addMember, NS.DAV, 'href')[0]?.text.trim();
     return {
       syncCollection: has(reports, NS.DAV, 'sync-collection'),
-      addMember: addHref ? resolveHref(addHref, bookUrl) : null,
+      addMember: addHref ? addMemberUrl(bookUrl, addHref) : null,
     };
   }
 
@@ -150,6 +161,7 @@ export class CardDavClient {
         if (r.status === 507) out.truncated = true;
         continue;
       }
+      if (!isMember(bookUrl, r.href)) continue; // not a card of this book: never fetched or kept
       const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim();
       const vcard = withData ? r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text : undefined;
       if (r.status === 404 || r.status === 410) out.removed.push(r.href);
@@ -175,7 +187,7 @@ export class CardDavClient {
     const self = decodeHref(new URL(bookUrl).pathname);
     const own = r.responses.find((x) => sameHref(x.href, self));
     const members = r.responses
-      .filter((x) => !sameHref(x.href, self))
+      .filter((x) => !sameHref(x.href, self) && isMember(bookUrl, x.href))
       .map((x) => ({ href: x.href, etag: x.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '' }))
       .filter((x) => x.etag !== '');
     return { members, token: own?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null };
@@ -208,6 +220,7 @@ export class CardDavClient {
     const ms = parseMultistatus(res.text, res.url);
     const cards: FetchedCard[] = [];
     for (const r of ms.responses) {
+      if (!isMember(bookUrl, r.href)) continue;
       const data = r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text;
       const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '';
       if (data !== undefined && r.status !== 404) cards.push({ href: r.href, etag, vcard: data });
@@ -226,7 +239,7 @@ export class CardDavClient {
     const cards: FetchedCard[] = [];
     for (const r of parseMultistatus(res.text, res.url).responses) {
       const data = r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text;
-      if (data !== undefined && r.status !== 404) cards.push({ href: r.href, etag: r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '', vcard: data });
+      if (data !== undefined && r.status !== 404 && isMember(bookUrl, r.href)) cards.push({ href: r.href, etag: r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '', vcard: data });
     }
     return cards;
   }
@@ -271,17 +284,11 @@ export class CardDavClient {
   }
 }
 
-/** Encode a decoded path for use in a URL or an href element (keeps `/` and `@`). */
-export function encodePath(path: string): string {
-  return path
-    .split('/')
-    .map((seg) => encodeURIComponent(seg).replace(/%40/g, '@'))
-    .join('/');
-}
+export { encodePath };
 
-/** Resolve an href, reading Xandikos's `//alice/...` as a path rather than a host. */
+/** Resolve an href by the URL policy (Xandikos's `//alice/...` is a path; what cannot be read is a `RefusedUrl`). */
 export function resolveHref(href: string, base: string): string {
-  return new URL(href.startsWith('//') ? href.replace(/^\/+/, '/') : href, base).href;
+  return parseServerUrl(href, base).href;
 }
 
 export function sameHref(a: string, b: string): boolean {

@@ -12,6 +12,11 @@ export interface Resolver {
 
 /** What the user typed, as the user name it implies (for e-mail addresses) and the places to try. */
 export interface DiscoveryStart {
+  /**
+   * The origin the user named: the URL's, or `https://<domain>` for an e-mail address or a host.
+   * Discovery stays on it; any other (an SRV target, a redirect) needs the user's word first.
+   */
+  readonly origin: string;
   readonly candidates: readonly string[];
   /** The e-mail address typed, a good default user name. */
   readonly email: string | null;
@@ -27,7 +32,7 @@ export function isDiscoveryInput(input: string): boolean {
 
 export async function discoveryCandidates(input: string, resolver: Resolver = dns): Promise<DiscoveryStart> {
   const t = input.trim();
-  if (/^https?:\/\//i.test(t)) return { candidates: [t], email: null };
+  if (/^https?:\/\//i.test(t)) return { origin: new URL(t).origin, candidates: [t], email: null };
   const email = EMAIL.exec(t);
   const domain = email !== null ? email[1]!.toLowerCase() : t.replace(/\/.*$/, '');
   const out: string[] = [];
@@ -54,6 +59,7 @@ export async function discoveryCandidates(input: string, resolver: Resolver = dn
   } catch {
     // No SRV record, or DNS unavailable: fall through to the domain itself.
   }
-  out.push(email !== null ? `https://${domain}/` : `https://${t}`);
-  return { candidates: [...new Set(out)], email: email !== null ? t : null };
+  const own = email !== null ? `https://${domain}/` : `https://${t}`;
+  out.push(own);
+  return { origin: new URL(own).origin, candidates: [...new Set(out)], email: email !== null ? t : null };
 }

@@ -2,6 +2,8 @@
  * HTTP statuses as one error class each (the bottom of the stack); the sync engine classifies them
  * once at the top as soft (retry later), hard (needs the user) or per-card.
  */
+import type { ErrorCause } from '../../shared/errors';
+
 export class DavError extends Error {
   override name = 'DavError';
   /** The start of the answer's body (servers explain refusals there), for wording the error. */
@@ -53,6 +55,28 @@ export class ServerError extends DavError {
 /** The network failed, the request timed out, or the answer was too large. */
 export class NetworkError extends DavError {
   override name = 'NetworkError';
+  constructor(
+    message: string,
+    status: number,
+    url: string,
+    /** What happened, for the window to say in the user's words. */
+    readonly reason?: ErrorCause,
+  ) {
+    super(message, status, url);
+  }
+}
+
+/** Why fetch failed, from Node's error codes (undici puts the socket's error in `cause`). */
+export function fetchFailureCause(e: unknown, timedOut: boolean): ErrorCause | undefined {
+  if (timedOut) return 'timed-out';
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const code = String(cause?.code ?? '');
+  if (code === 'ECONNREFUSED') return 'connection-refused';
+  if (cause?.message === 'bad port') return 'blocked-port';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host-not-found';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timed-out';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return 'certificate';
+  return undefined;
 }
 
 export function retryAfterSeconds(value: string | null, now = Date.now()): number | null {

@@ -1,16 +1,20 @@
 /**
  * HTTP for WebDAV on `fetch`: a timeout on every request, a cap on response size, Basic, Digest
- * (RFC 7616) or Bearer authentication, typed errors for statuses, and redirects followed only
- * within the same origin (discovery may allow one more hop). Plain http only to loopback unless the
- * user allowed it.
+ * (RFC 7616) or Bearer authentication, typed errors for statuses. Each connection works with its
+ * account's origins and no others (`url-policy.ts`): a request or redirect anywhere else is refused
+ * before anything is sent, so credentials never go to another origin. Discovery may cross to
+ * another origin only where the user confirmed it, and there credentials go only when that server
+ * asks for them. Writes are never redirected. Plain http only to loopback unless the user allowed it.
  */
 import { DigestSession, parseDigestChallenge } from './digest';
-import { NetworkError, errorForStatus } from './errors';
+import { NetworkError, errorForStatus, fetchFailureCause } from './errors';
+import { OriginChangeNeeded, RefusedUrl } from './url-policy';
 
 /**
  * `basic` is a user name and password: sent as Basic at once over https and to loopback (nearly
  * every server takes it), and answered with Digest when the server's challenge asks for it. Over
- * plain http to another host nothing is sent before the server's challenge names its scheme.
+ * plain http to another host, and to an origin the user let discovery move to, nothing is sent
+ * before the server's challenge names its scheme.
  */
 export type Auth =
   | { kind: 'basic'; user: string; password: string }
@@ -18,10 +22,23 @@ export type Auth =
   | { kind: 'bearer'; token: () => Promise<string>; refresh?: () => Promise<void> }
   | { kind: 'none' };
 
+/** Discovery's other origins: those the user let it move to, and those the user refused. */
+export interface DiscoveryOrigins {
+  readonly confirmed: ReadonlySet<string>;
+  readonly declined: ReadonlySet<string>;
+}
+
 export interface HttpOptions {
   auth: Auth;
   /** The user chose "allow insecure connection" for this account. */
   allowInsecure?: boolean;
+  /**
+   * The origins this connection works with (an account's own), credentials included. Absent: the
+   * origin of its first request. Every other origin is refused (`RefusedUrl`), except in discovery.
+   */
+  origins?: readonly string[];
+  /** Discovery: an origin not yet confirmed or declined stops the request with `OriginChangeNeeded`. */
+  discovery?: DiscoveryOrigins;
   timeoutMs?: number;
   maxResponseBytes?: number;
   fetch?: typeof fetch;
@@ -41,9 +58,13 @@ export interface HttpResponse {
 export interface RequestOptions {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
-  /** Follow a redirect to another origin (discovery only). */
-  crossOriginRedirect?: boolean;
 }
+
+/** How far an origin is trusted: the account's own, or one the user let discovery move to. */
+type Trust = 'own' | 'confirmed';
+
+/** Methods that may follow a redirect; a write is never sent on to where a 3xx points. */
+const FOLLOWS_REDIRECTS = new Set(['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT']);
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
 
@@ -68,52 +89,71 @@ export class DavHttp {
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly doFetch: typeof fetch;
-  /** Set once a server asked for Digest: every later request answers its challenge. */
-  private digest: DigestSession | null = null;
-  /** The server asked for Basic (over http, where it is not sent before it is asked for). */
-  private basicAsked = false;
+  /** The account's own origins (the first request's, when none were given). */
+  private readonly own: Set<string>;
+  /** Per origin, once its server asked for Digest: every later request there answers its challenge. */
+  private readonly digests = new Map<string, DigestSession>();
+  /** Origins whose server asked for Basic where it is not sent before it is asked for. */
+  private readonly basicAsked = new Set<string>();
 
   constructor(private readonly options: HttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.doFetch = options.fetch ?? fetch;
+    this.own = new Set((options.origins ?? []).map((o) => new URL(o).origin));
   }
 
   assertAllowed(url: URL): void {
     if (url.protocol === 'https:') return;
     if (url.protocol === 'http:' && (isLoopback(url) || this.options.allowInsecure === true)) return;
-    throw new NetworkError(`refusing ${url.protocol}//${url.host}: use https, or allow insecure connections for this account`, 0, url.href);
+    throw new NetworkError(`refusing ${url.protocol}//${url.host}: use https, or allow insecure connections for this account`, 0, url.href, 'insecure-refused');
   }
 
-  private async authHeader(method: string, url: URL): Promise<Record<string, string>> {
+  /** Whether this connection may talk to `url` at all, and how far its origin is trusted. */
+  admit(url: URL): Trust {
+    this.assertAllowed(url);
+    if (this.own.size === 0) this.own.add(url.origin);
+    if (this.own.has(url.origin)) return 'own';
+    const d = this.options.discovery;
+    if (d === undefined) throw new RefusedUrl(`${url.origin} is not this account’s server; nothing was sent there`, url.href, 'other-origin');
+    if (d.confirmed.has(url.origin)) return 'confirmed';
+    if (d.declined.has(url.origin)) throw new RefusedUrl(`you chose not to send your password to ${url.origin}`, url.href, 'other-origin');
+    throw new OriginChangeNeeded([...this.own][0]!, url.origin);
+  }
+
+  private async authHeader(method: string, url: URL, trust: Trust): Promise<Record<string, string>> {
     const a = this.options.auth;
     if (a.kind === 'basic') {
-      if (this.digest !== null) return { Authorization: this.digest.authorization(method, url.pathname + url.search) };
-      // In the clear (an allowed http host that is not this machine), wait to be asked.
-      if (url.protocol !== 'https:' && !isLoopback(url) && !this.basicAsked) return {};
+      const digest = this.digests.get(url.origin);
+      if (digest !== undefined) return { Authorization: digest.authorization(method, url.pathname + url.search) };
+      // In the clear (an allowed http host that is not this machine), or on an origin discovery
+      // moved to: wait to be asked.
+      const eager = trust === 'own' && (url.protocol === 'https:' || isLoopback(url));
+      if (!eager && !this.basicAsked.has(url.origin)) return {};
       return { Authorization: `Basic ${Buffer.from(`${a.user}:${a.password}`, 'utf8').toString('base64')}` };
     }
-    if (a.kind === 'bearer') return { Authorization: `Bearer ${await a.token()}` };
+    // A token is for the account's own origin only.
+    if (a.kind === 'bearer' && trust === 'own') return { Authorization: `Bearer ${await a.token()}` };
     return {};
   }
 
   /**
-   * A 401 with a challenge we can answer (Digest, a stale nonce, or Basic over http, which we
-   * held back): take it up and say to send again. A second 401 in a row is the real answer.
+   * A 401 with a challenge we can answer (Digest, a stale nonce, or Basic where we held it back):
+   * take it up and say to send again. A second 401 in a row is the real answer.
    */
-  private takeChallenge(res: HttpResponse, hadAuth: boolean): boolean {
+  private takeChallenge(res: HttpResponse, url: URL): boolean {
     const a = this.options.auth;
     if (a.kind !== 'basic') return false;
     const header = res.headers.get('www-authenticate') ?? '';
     const challenge = parseDigestChallenge(header);
     if (challenge !== null) {
-      if (this.digest !== null && hadAuth && !challenge.stale) return false;
-      this.digest = new DigestSession(a.user, a.password, challenge);
+      if (this.digests.has(url.origin) && res.sentAuth && !challenge.stale) return false;
+      this.digests.set(url.origin, new DigestSession(a.user, a.password, challenge));
       return true;
     }
-    if (/\bbasic\b/i.test(header) && !hadAuth) {
-      // Plain http to a host the user allowed: the server asked for Basic, so send it.
-      this.basicAsked = true;
+    if (/\bbasic\b/i.test(header) && !res.sentAuth) {
+      // The server asked for Basic (plain http to a host the user allowed, or a confirmed origin): send it.
+      this.basicAsked.add(url.origin);
       return true;
     }
     return false;
@@ -129,29 +169,29 @@ export class DavHttp {
   /** Send a request; a non-2xx/3xx answer throws its typed error. */
   async request(method: string, url: string, opts: RequestOptions = {}, binary?: { bytes?: Uint8Array }): Promise<HttpResponse> {
     let current = new URL(url);
-    const origin = current.origin;
     for (let hop = 0; hop < 5; hop++) {
-      this.assertAllowed(current);
-      let res = await this.send(method, current, opts, binary);
+      const trust = this.admit(current);
+      let res = await this.send(method, current, trust, opts, binary);
       for (let retry = 0; retry < 2 && res.status === 401; retry++) {
-        if (!this.takeChallenge(res, res.sentAuth)) break;
-        res = await this.send(method, current, opts, binary);
+        if (!this.takeChallenge(res, current)) break;
+        res = await this.send(method, current, trust, opts, binary);
       }
       const a = this.options.auth;
-      if (res.status === 401 && a.kind === 'bearer' && a.refresh !== undefined) {
+      if (res.status === 401 && res.sentAuth && a.kind === 'bearer' && a.refresh !== undefined) {
         // The token expired early or was revoked: one refresh, one more try; a refused refresh
         // throws its own error (sign in again), a second 401 is the answer.
         await a.refresh();
-        res = await this.send(method, current, opts, binary);
+        res = await this.send(method, current, trust, opts, binary);
       }
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
+        if (!FOLLOWS_REDIRECTS.has(method)) throw new RefusedUrl(`the server redirected a ${method} (${res.status}); a write is never sent on elsewhere`, current.href, 'redirected-write');
         // Xandikos answers `Location: //alice/...`: a path with a doubled slash, not a host.
         const loc = headerText(res.headers, 'location')!;
-        const next = loc.startsWith('//') ? new URL(loc.replace(/^\/+/, '/'), current) : new URL(loc, current);
-        if (next.origin !== origin && opts.crossOriginRedirect !== true) {
-          throw new NetworkError(`redirect to another origin refused: ${next.origin}`, res.status, current.href);
+        try {
+          current = loc.startsWith('//') ? new URL(loc.replace(/^\/+/, '/'), current) : new URL(loc, current);
+        } catch {
+          throw new RefusedUrl(`the server redirected to an address that cannot be read: ${loc.slice(0, 200)}`, current.href, 'unparseable');
         }
-        current = next;
         continue;
       }
       const err = errorForStatus(res.status, current.href, res.headers, res.text);
@@ -161,9 +201,9 @@ export class DavHttp {
     throw new NetworkError('too many redirects', 0, url);
   }
 
-  private async send(method: string, url: URL, opts: RequestOptions, binary?: { bytes?: Uint8Array }): Promise<HttpResponse> {
+  private async send(method: string, url: URL, trust: Trust, opts: RequestOptions, binary?: { bytes?: Uint8Array }): Promise<HttpResponse> {
     // Outside the network's try: a refused token refresh (sign in again) is not a network failure.
-    const auth = await this.authHeader(method, url);
+    const auth = await this.authHeader(method, url, trust);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     this.options.onRequest?.(method, url.href);
@@ -180,7 +220,7 @@ export class DavHttp {
       const declared = Number(res.headers.get('content-length') ?? '0');
       if (declared > this.maxBytes) {
         await res.body?.cancel();
-        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
+        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href, 'too-large');
       }
       const bytes = await this.readCapped(res, url);
       const ok = res.status < 300;
@@ -189,7 +229,7 @@ export class DavHttp {
     } catch (e) {
       if (e instanceof NetworkError) throw e;
       const reason = controller.signal.aborted ? `timed out after ${this.timeoutMs} ms` : (e as Error).message;
-      throw new NetworkError(`${method} ${url.href}: ${reason}`, 0, url.href);
+      throw new NetworkError(`${method} ${url.href}: ${reason}`, 0, url.href, fetchFailureCause(e, controller.signal.aborted));
     } finally {
       clearTimeout(timer);
     }
@@ -206,7 +246,7 @@ export class DavHttp {
       size += value.length;
       if (size > this.maxBytes) {
         await reader.cancel();
-        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href);
+        throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href, 'too-large');
       }
       chunks.push(value);
     }

@@ -47,7 +47,7 @@ export interface AtomFeed {
 }
 
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const xmlAttr = (s: string) => xmlText(s).replace(/"/g, '&quot;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;');
+const xmlAttr = (s: string) => xmlText(s).replace(/"/g, '&quot;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 
 /** Attributes of an element as parsed (raw qualified names): the value of `local` in any prefix. */
 function attr(el: XmlElement, local: string): string | undefined {
@@ -164,8 +164,29 @@ interface Builder {
   group: number;
 }
 
+/**
+ * A TYPE value from the entry (a `rel`): only an iana-token or x-name (RFC 6350 §3.3) becomes one.
+ * Anything else could end the parameter or the line (a quote, `;`, `:`, a newline from `&#10;`) and
+ * write properties of its own into the card; it is left out of the view (the entry keeps it).
+ */
+const isTypeToken = (t: string) => /^[A-Za-z0-9-]{1,64}$/.test(t);
+
+/**
+ * A parameter value from the entry (an extended property's name): vCard 3.0 has no escape inside
+ * a parameter, so the characters that would end it or the line are replaced (the serialiser quotes
+ * the rest where it must).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what must not reach a parameter
+const paramValue = (v: string) => v.replace(/[\x00-\x1f\x7f"]/g, ' ').trim();
+
+/** A URI from the entry (the photo link): characters no URI holds are percent-encoded, so none can end the line. */
+// eslint-disable-next-line no-control-regex -- as above
+const uriValue = (v: string) => v.trim().replace(/[\x00-\x20\x7f"\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+
+/** Every value here comes from the server: text values are escaped by the caller, types vetted here. */
 function add(b: Builder, name: string, value: string, types: readonly string[] = [], label?: string): void {
-  const params = types.length > 0 ? [{ name: 'TYPE', values: [...types] }] : [];
+  const vetted = types.filter(isTypeToken);
+  const params = vetted.length > 0 ? [{ name: 'TYPE', values: vetted }] : [];
   if (label === undefined || label === '') {
     b.props.push({ group: null, name, params, value });
     return;
@@ -214,22 +235,23 @@ export function entryToVCard(entry: AtomEntry): string {
       if (p('orgName') !== '' || p('orgDepartment') !== '') add(b, 'ORG', [p('orgName'), p('orgDepartment')].map(s).join(';'));
       if (p('orgTitle') !== '') add(b, 'TITLE', t(p('orgTitle')));
     } else if (c.ns === NS_ATOM && c.local === 'content' && c.text.trim() !== '') add(b, 'NOTE', t(c.text));
-    else if (c.ns === NS_GCONTACT && c.local === 'birthday') add(b, 'BDAY', attr(c, 'when') ?? '');
-    else if (c.ns === NS_GCONTACT && c.local === 'website') add(b, 'URL', attr(c, 'href') ?? '', attr(c, 'rel') !== undefined ? [attr(c, 'rel')!] : [], label);
+    // Attribute values are escaped as text values are: `when="1990-01-01&#10;EMAIL:x@evil"` must stay one BDAY.
+    else if (c.ns === NS_GCONTACT && c.local === 'birthday') add(b, 'BDAY', t(attr(c, 'when') ?? ''));
+    else if (c.ns === NS_GCONTACT && c.local === 'website') add(b, 'URL', t(attr(c, 'href') ?? ''), attr(c, 'rel') !== undefined ? [attr(c, 'rel')!] : [], label);
     else if (c.ns === NS_GCONTACT && c.local === 'nickname') add(b, 'NICKNAME', t(c.text));
     else if (c.ns === NS_GCONTACT && c.local === 'relation') add(b, 'X-ABRELATEDNAMES', t(c.text), [], label ?? attr(c, 'rel'));
     else if (c.ns === NS_GCONTACT && c.local === 'event') {
       const when = child(c, NS_GD, 'when');
       const start = when === undefined ? '' : (attr(when, 'startTime') ?? '');
-      if (attr(c, 'rel') === 'anniversary' && label === undefined) add(b, 'X-ANNIVERSARY', start);
-      else add(b, 'X-ABDATE', start, [], label ?? attr(c, 'rel') ?? 'other');
+      if (attr(c, 'rel') === 'anniversary' && label === undefined) add(b, 'X-ANNIVERSARY', t(start));
+      else add(b, 'X-ABDATE', t(start), [], label ?? attr(c, 'rel') ?? 'other');
     } else if (c.ns === NS_GD && c.local === 'extendedProperty' && attr(c, 'value') !== undefined) {
       // Shown and exported; kept in the entry as received (never rewritten from here).
-      b.props.push({ group: null, name: 'X-GDATA-EXTENDED', params: [{ name: 'NAME', values: [attr(c, 'name') ?? ''] }], value: t(attr(c, 'value')!) });
+      b.props.push({ group: null, name: 'X-GDATA-EXTENDED', params: [{ name: 'NAME', values: [paramValue(attr(c, 'name') ?? '')] }], value: t(attr(c, 'value')!) });
     }
   }
   // The photo, when there is one, by its link (loaded when shown; credentials only to its origin).
-  if (entry.photo !== null && entry.photoEtag !== null) b.props.push({ group: null, name: 'PHOTO', params: [{ name: 'VALUE', values: ['uri'] }], value: entry.photo });
+  if (entry.photo !== null && entry.photoEtag !== null) b.props.push({ group: null, name: 'PHOTO', params: [{ name: 'VALUE', values: ['uri'] }], value: uriValue(entry.photo) });
   return serializeVCard({ properties: b.props });
 }
 
@@ -338,16 +360,16 @@ function elementsOf(kind: Kind, items: readonly Item[], all: Map<Kind, Item[]>):
       return [`<gd:organization rel="${GD_REL('work')}">${el('orgName', name)}${el('orgDepartment', dept)}${el('orgTitle', t)}</gd:organization>`];
     }
     case 'birthday':
-      return items.slice(0, 1).map((i) => `<gContact:birthday when="${xmlAttr(i.prop.value.trim())}"/>`);
+      return items.slice(0, 1).map((i) => `<gContact:birthday when="${xmlAttr(text(i))}"/>`);
     case 'website':
       return items.map((i) => {
         const rel = typesOf(i.prop).find((x) => ['home-page', 'blog', 'profile', 'home', 'work', 'other', 'ftp'].includes(x));
         const head = i.label !== undefined && i.label !== '' ? ` label="${xmlAttr(i.label)}"` : ` rel="${rel ?? 'other'}"`;
-        return `<gContact:website href="${xmlAttr(i.prop.value.trim())}"${head}/>`;
+        return `<gContact:website href="${xmlAttr(text(i))}"${head}/>`;
       });
     case 'event':
       return items.map((i) => {
-        const when = `<gd:when startTime="${xmlAttr(i.prop.value.trim())}"/>`;
+        const when = `<gd:when startTime="${xmlAttr(text(i))}"/>`;
         if (i.prop.name.toUpperCase() === 'X-ANNIVERSARY') return `<gContact:event rel="anniversary">${when}</gContact:event>`;
         const label = i.label ?? 'other';
         return label === 'anniversary' || label === 'other' ? `<gContact:event rel="${label}">${when}</gContact:event>` : `<gContact:event label="${xmlAttr(label)}">${when}</gContact:event>`;

@@ -7,6 +7,7 @@
  */
 import { DavError, Forbidden, NotFound, ServiceUnavailable } from '../dav/errors';
 import type { DavHttp } from '../dav/http';
+import { underPrefix } from '../dav/url-policy';
 import { child, parseXml } from '../dav/xml';
 import { NS_ATOM, parseEntry, parseFeed, type AtomEntry, type AtomFeed } from './atom';
 import { attributesOf, rootElement } from './scan';
@@ -58,6 +59,9 @@ function batchEntry(o: { id: string; op: string; xml: string; etag?: string }): 
 export class GDataClient {
   /** The `full` projection feed of the domain: `<base>/contacts/<domain>/full`. */
   readonly feedUrl: string;
+  /** Where the domain's entries live (their self and edit links), and their photos: the only places a link may name. */
+  private readonly entries: string;
+  private readonly photos: string;
 
   constructor(
     private readonly http: DavHttp,
@@ -65,7 +69,10 @@ export class GDataClient {
     readonly domain: string,
     private readonly pageSize = 250,
   ) {
-    this.feedUrl = `${base.replace(/\/+$/, '')}/contacts/${encodeURIComponent(domain)}/full`;
+    const root = base.replace(/\/+$/, '');
+    this.feedUrl = `${root}/contacts/${encodeURIComponent(domain)}/full`;
+    this.entries = `${root}/contacts/${encodeURIComponent(domain)}/`;
+    this.photos = `${root}/photos/media/${encodeURIComponent(domain)}/`;
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -86,15 +93,48 @@ export class GDataClient {
     return `${this.feedUrl}?${q}`;
   }
 
-  /** One page; its `next` link leads on (the same origin only, as every redirect). */
-  page(url: string): Promise<AtomFeed> {
-    if (new URL(url).origin !== new URL(this.feedUrl).origin) throw new DavError(`a next link to another origin was refused: ${url}`, 0, url);
-    return this.call(async () => parseFeed((await this.http.request('GET', url, { headers: HEADERS })).text));
+  /**
+   * One page; its `next` link leads on (the feed's own, else RefusedUrl). Entries whose self link
+   * is not one of this directory's are left out: they are no contacts of it. A deleted placeholder
+   * has no link at all, only its `<id>` (`…/contacts/<domain>/base/<id>`, on another origin than
+   * the API's): it is kept when that id names one of this directory's contacts. Nothing is ever
+   * sent to an id.
+   */
+  async page(url: string): Promise<AtomFeed> {
+    const next = underPrefix(this.feedUrl, url, 'next page');
+    const feed = await this.call(async () => parseFeed((await this.http.request('GET', next, { headers: HEADERS })).text));
+    return { ...feed, entries: feed.entries.filter((e) => (e.self !== null ? this.isEntryLink(e.self) : e.deleted && this.isEntryId(e.id))) };
+  }
+
+  private isEntryId(id: string): boolean {
+    try {
+      return new URL(id).pathname.startsWith(new URL(this.entries).pathname);
+    } catch {
+      return false;
+    }
+  }
+
+  private isEntryLink(href: string): boolean {
+    try {
+      underPrefix(this.entries, href, 'contact');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** An entry's self or edit link, if it is one of this directory's (else RefusedUrl: that contact is marked). */
+  private entryLink(entry: AtomEntry): string {
+    return underPrefix(this.entries, entry.edit ?? entry.self ?? '', 'contact');
+  }
+
+  private photoLink(entry: AtomEntry): string {
+    return underPrefix(this.photos, entry.photo ?? '', 'photo');
   }
 
   /** The entry as stored now (its self link). */
   get(selfUrl: string): Promise<AtomEntry> {
-    return this.call(async () => parseEntry((await this.http.request('GET', selfUrl, { headers: HEADERS })).text));
+    return this.call(async () => parseEntry((await this.http.request('GET', underPrefix(this.entries, selfUrl, 'contact'), { headers: HEADERS })).text));
   }
 
   /** POST a new entry to the feed; the answer is the stored entry. */
@@ -104,13 +144,13 @@ export class GDataClient {
 
   /** PUT the whole entry to its edit link, only if it is still `etag`. */
   update(entry: AtomEntry, xml: string): Promise<AtomEntry> {
-    return this.call(async () => parseEntry((await this.http.request('PUT', entry.edit ?? entry.self ?? '', { headers: { ...HEADERS, 'Content-Type': ATOM_TYPE, 'If-Match': entry.etag }, body: xml })).text));
+    return this.call(async () => parseEntry((await this.http.request('PUT', this.entryLink(entry), { headers: { ...HEADERS, 'Content-Type': ATOM_TYPE, 'If-Match': entry.etag }, body: xml })).text));
   }
 
   async delete(entry: AtomEntry): Promise<void> {
     await this.call(async () => {
       try {
-        await this.http.request('DELETE', entry.edit ?? entry.self ?? '', { headers: { ...HEADERS, 'If-Match': entry.etag } });
+        await this.http.request('DELETE', this.entryLink(entry), { headers: { ...HEADERS, 'If-Match': entry.etag } });
       } catch (e) {
         if (!(e instanceof NotFound)) throw e; // already gone: the wanted outcome
       }
@@ -120,19 +160,19 @@ export class GDataClient {
   /** The photo's bytes, or null when the entry has none. */
   async photo(entry: AtomEntry): Promise<{ type: string; bytes: Uint8Array } | null> {
     if (entry.photo === null || entry.photoEtag === null) return null;
-    const res = await this.call(() => this.http.requestBytes('GET', entry.photo!, { headers: HEADERS }));
+    const res = await this.call(() => this.http.requestBytes('GET', this.photoLink(entry), { headers: HEADERS }));
     return { type: res.headers.get('content-type') ?? 'image/jpeg', bytes: new Uint8Array(res.bytes) };
   }
 
   /** Set the photo (PUT the image to the photo link, If-Match its ETag when there is one). */
   async setPhoto(entry: AtomEntry, type: string, bytes: Uint8Array): Promise<void> {
     if (entry.photo === null) throw new DavError('this entry has no photo link', 0, entry.id);
-    await this.call(() => this.http.request('PUT', entry.photo!, { headers: { ...HEADERS, 'Content-Type': type, 'If-Match': entry.photoEtag ?? '*' }, body: bytes }));
+    await this.call(() => this.http.request('PUT', this.photoLink(entry), { headers: { ...HEADERS, 'Content-Type': type, 'If-Match': entry.photoEtag ?? '*' }, body: bytes }));
   }
 
   async deletePhoto(entry: AtomEntry): Promise<void> {
     if (entry.photo === null || entry.photoEtag === null) return;
-    await this.call(() => this.http.request('DELETE', entry.photo!, { headers: { ...HEADERS, 'If-Match': entry.photoEtag! } }));
+    await this.call(() => this.http.request('DELETE', this.photoLink(entry), { headers: { ...HEADERS, 'If-Match': entry.photoEtag! } }));
   }
 
   /**

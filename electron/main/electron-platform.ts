@@ -11,8 +11,15 @@ export class ElectronPlatform implements Platform {
     await shell.openExternal(url);
   }
 
+  canSealSecrets(): boolean {
+    if (!safeStorage.isEncryptionAvailable()) return false;
+    // Linux without a keyring: Chromium falls back to a hard-coded password ("basic_text"), which
+    // seals nothing. Treated as no keyring, so the user is told and asked instead.
+    return process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
+  }
+
   async encryptSecret(plain: string): Promise<Uint8Array> {
-    if (!safeStorage.isEncryptionAvailable()) throw new Error('no OS encryption available for secrets');
+    if (!this.canSealSecrets()) throw new Error('no OS keyring available for secrets');
     return new Uint8Array(safeStorage.encryptString(plain));
   }
 

@@ -83,7 +83,7 @@ if (!app.requestSingleInstanceLock()) {
     );
     app.setAboutPanelOptions({ applicationName: 'Cardinal', applicationVersion: app.getVersion(), copyright: 'Copyright © 2026 the Cardinal authors' });
     const run = (command: MenuCommand): void => {
-      if (command === 'new-contact' || command === 'find') ipc?.emit('menu', command);
+      if (command === 'new-contact' || command === 'find' || command === 'settings') ipc?.emit('menu', command);
       else if (command === 'about') app.showAboutPanel();
       else if (command === 'import') {
         void platform.showOpenDialog({ title: shellLabels(menuLanguage(app.getLocale())).import.replace('…', ''), filters: [{ name: 'vCard', extensions: ['vcf', 'vcard'] }], multiple: true }).then((paths) => openPaths(paths ?? []));
@@ -119,7 +119,8 @@ function createWindow(): void {
     ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
     width: state.width,
     height: state.height,
-    minWidth: 720,
+    // The layout holds from 640 px (one pane with a back button below 760 px).
+    minWidth: 640,
     minHeight: 480,
     title: 'Cardinal',
     show: false,
@@ -148,6 +149,13 @@ function createWindow(): void {
     } catch {
       // A read-only profile: the next start uses the defaults.
     }
+  });
+  // Closing with an unsaved edit: the page's beforeunload stops the close; ask here, as the OS would.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const t = shellLabels(menuLanguage(app.getLocale()));
+    const choice = dialog.showMessageBoxSync(win, { type: 'question', buttons: [t.save, t.discard, t.cancel], defaultId: 0, cancelId: 2, message: t.unsavedTitle, detail: t.unsavedDetail });
+    if (choice === 1) event.preventDefault(); // Discard: let the window close
+    else if (choice === 0) ipc?.emit('menu', 'save-and-close'); // the page saves, then closes itself
   });
   // A reload (or a crashed page) asks for waiting files again.
   win.webContents.on('did-start-loading', () => opened.pause());

@@ -6,13 +6,13 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 
-export type MenuCommand = 'new-contact' | 'find' | 'import' | 'about';
+export type MenuCommand = 'new-contact' | 'find' | 'settings' | 'import' | 'about';
 
 const LABELS = {
-  en: { file: 'File', newContact: 'New Contact', find: 'Find', import: 'Import vCard…', edit: 'Edit', view: 'View', window: 'Window', help: 'Help', about: 'About Cardinal', openFailed: 'Cardinal could not open {files}.' },
-  fa: { file: 'پرونده', newContact: 'مخاطب جدید', find: 'جستجو', import: 'وارد کردن vCard…', edit: 'ویرایش', view: 'نمایش', window: 'پنجره', help: 'راهنما', about: 'دربارهٔ Cardinal', openFailed: 'Cardinal نتوانست {files} را باز کند.' },
-  'zh-CN': { file: '文件', newContact: '新建联系人', find: '查找', import: '导入 vCard…', edit: '编辑', view: '显示', window: '窗口', help: '帮助', about: '关于 Cardinal', openFailed: 'Cardinal 无法打开 {files}。' },
-  'zh-TW': { file: '檔案', newContact: '新增聯絡人', find: '尋找', import: '匯入 vCard…', edit: '編輯', view: '顯示', window: '視窗', help: '說明', about: '關於 Cardinal', openFailed: 'Cardinal 無法開啟 {files}。' },
+  en: { file: 'File', newContact: 'New Contact', find: 'Find', import: 'Import vCard…', edit: 'Edit', view: 'View', window: 'Window', help: 'Help', about: 'About Cardinal', openFailed: 'Cardinal could not open {files}.', settings: 'Settings…', unsavedTitle: 'You have unsaved changes', unsavedDetail: 'Save the contact you are editing before closing?', save: 'Save', discard: 'Discard', cancel: 'Cancel' },
+  fa: { file: 'پرونده', newContact: 'مخاطب جدید', find: 'جستجو', import: 'وارد کردن vCard…', edit: 'ویرایش', view: 'نمایش', window: 'پنجره', help: 'راهنما', about: 'دربارهٔ Cardinal', openFailed: 'Cardinal نتوانست {files} را باز کند.', settings: 'تنظیمات…', unsavedTitle: 'تغییرهای ذخیره‌نشده دارید', unsavedDetail: 'مخاطبی را که ویرایش می‌کنید پیش از بستن ذخیره کنیم؟', save: 'ذخیره', discard: 'دور انداختن', cancel: 'انصراف' },
+  'zh-CN': { file: '文件', newContact: '新建联系人', find: '查找', import: '导入 vCard…', edit: '编辑', view: '显示', window: '窗口', help: '帮助', about: '关于 Cardinal', openFailed: 'Cardinal 无法打开 {files}.', settings: '设置…', unsavedTitle: '有未保存的更改', unsavedDetail: '关闭前保存正在编辑的联系人吗？', save: '保存', discard: '放弃', cancel: '取消' },
+  'zh-TW': { file: '檔案', newContact: '新增聯絡人', find: '尋找', import: '匯入 vCard…', edit: '編輯', view: '顯示', window: '視窗', help: '說明', about: '關於 Cardinal', openFailed: 'Cardinal 無法開啟 {files}.', settings: '設定…', unsavedTitle: '有尚未儲存的變更', unsavedDetail: '關閉前要儲存正在編輯的聯絡人嗎？', save: '儲存', discard: '捨棄', cancel: '取消' },
 } as const;
 
 export type MenuLanguage = keyof typeof LABELS;
@@ -35,13 +35,14 @@ export function menuTemplate(platform: NodeJS.Platform, language: MenuLanguage, 
   const mac = platform === 'darwin';
   const appMenu: MenuItemConstructorOptions = {
     label: 'Cardinal',
-    submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'services' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
+    submenu: [{ role: 'about' }, { type: 'separator' }, { label: t.settings, accelerator: 'CmdOrCtrl+,', click: () => run('settings') }, { type: 'separator' }, { role: 'services' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
   };
   const file: MenuItemConstructorOptions = {
     label: t.file,
     submenu: [
       { label: t.newContact, accelerator: 'CmdOrCtrl+N', click: () => run('new-contact') },
       { label: t.import, accelerator: 'CmdOrCtrl+O', click: () => run('import') },
+      ...(mac ? [] : [{ type: 'separator' } as const, { label: t.settings, accelerator: 'CmdOrCtrl+,', click: () => run('settings') }]),
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit' },
     ],

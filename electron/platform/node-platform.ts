@@ -18,15 +18,19 @@ export interface NodePlatformOptions {
   onOpenExternal?: (url: string) => void;
   /** Whether the network is up (tests switch it); always up by default. */
   online?: () => boolean;
+  /** Play a machine without a keyring (tests, and the harness with CARDINAL_NO_KEYRING=1). */
+  noKeyring?: boolean;
 }
 
 export class NodePlatform implements Platform {
   readonly shell = 'harness' as const;
   readonly opened: string[] = [];
   private key: Buffer | null = null;
+  private keyring: boolean;
 
   constructor(private readonly options: NodePlatformOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    this.keyring = options.noKeyring !== true;
   }
 
   isOnline(): boolean {
@@ -46,7 +50,17 @@ export class NodePlatform implements Platform {
     return this.key;
   }
 
+  canSealSecrets(): boolean {
+    return this.keyring;
+  }
+
+  /** Tests switch the keyring off (and on) as a Linux machine without one would have it. */
+  setKeyring(available: boolean): void {
+    this.keyring = available;
+  }
+
   async encryptSecret(plain: string): Promise<Uint8Array> {
+    if (!this.canSealSecrets()) throw new Error('no keyring available for secrets');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.secretKey(), iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);

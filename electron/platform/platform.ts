@@ -12,7 +12,12 @@ export interface Platform {
   readonly shell: 'electron' | 'harness';
   /** Open an already-vetted URL (http(s), mailto, tel) in the system's handler. */
   openExternal(url: string): Promise<void>;
-  /** Encrypt a secret for storage at rest (Electron: safeStorage, the OS keychain). */
+  /**
+   * Whether secrets can be sealed at rest by the OS (a keychain, a keyring, DPAPI). False on Linux
+   * without a keyring, where Electron's fallback would be a fixed key: plain text in effect.
+   */
+  canSealSecrets(): boolean;
+  /** Encrypt a secret for storage at rest (Electron: safeStorage, the OS keychain); throws where `canSealSecrets` is false. */
   encryptSecret(plain: string): Promise<Uint8Array>;
   decryptSecret(data: Uint8Array): Promise<string>;
   showOpenDialog(options: { title: string; filters: readonly FileFilter[]; multiple: boolean }): Promise<string[] | null>;

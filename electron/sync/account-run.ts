@@ -142,10 +142,10 @@ export class AccountRunner {
           return status({ phase: 'confirm', message: failure.message, action: 'confirm-deletions', deletions: { count: failure.wouldDelete, total: failure.total } });
         case 'soft': {
           const wait = attempt.retryLater(failure.retryAfter);
-          return status({ phase: failure.offline ? 'offline' : 'error', message: failure.error.message, code: failure.error.code, action: 'retry', retryIn: wait });
+          return status({ phase: failure.offline ? 'offline' : 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), action: 'retry', retryIn: wait });
         }
         case 'hard':
-          return status({ phase: 'error', message: failure.error.message, code: failure.error.code, ...(failure.action !== undefined ? { action: failure.action } : {}) });
+          return status({ phase: 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), ...(failure.action !== undefined ? { action: failure.action } : {}) });
       }
     }
   }

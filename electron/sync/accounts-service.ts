@@ -1,7 +1,8 @@
 /**
- * Setting accounts up and taking them down: discovery (each RFC 6764 candidate in turn; what was
- * found is held in main under a discovery id, with the password, until the user picks books or
- * walks away), adding the chosen books, editing an account (dropped books lose their local copies)
+ * Setting accounts up and taking them down: discovery (each RFC 6764 candidate in turn, on the
+ * origin the user typed; a move to another origin waits for the user's word; what was found is held
+ * in main under a discovery id, with the password, until the user picks books, closes the dialog,
+ * or 15 minutes pass), adding the chosen books, editing an account (dropped books lose their local copies)
  * and removing it (a Google grant is revoked first). The sync loop hears of each change through
  * `AccountHooks`; runs themselves are not started here.
  */
@@ -11,10 +12,11 @@ import type { AccountChanges, AccountInfo, Discovery, ServerBook } from '../../s
 import type { GoogleTokens } from '../auth/google';
 import type { StorePort } from '../core/store-port';
 import { discoveryCandidates, type Resolver } from '../dav/discovery';
-import { Forbidden, Unauthorized } from '../dav/errors';
+import { DavError, Forbidden, NetworkError, Unauthorized } from '../dav/errors';
+import { OriginChangeNeeded } from '../dav/url-policy';
 import type { AccountStore } from './accounts';
 import type { Connections } from './connections';
-import { toUserError } from './failures';
+import { hostOf, toUserError } from './failures';
 
 /** A discovery the user walked away from is forgotten after this long (it holds a password). */
 const DISCOVERY_KEPT_MS = 15 * 60_000;
@@ -46,9 +48,28 @@ export interface AccountsServiceOptions {
 interface PendingDiscovery {
   readonly input: NewCardDavAccount;
   readonly user: string;
-  readonly url: string;
-  readonly books: readonly ServerBook[];
+  /** The origin the user typed, and the places to try on it (or elsewhere, with the user's word). */
+  readonly origin: string;
+  readonly candidates: readonly string[];
+  readonly confirmed: Set<string>;
+  readonly declined: Set<string>;
+  /** The other origin the user is being asked about. */
+  asking: string | null;
+  /** Where the books were found, once they are. */
+  found: { readonly url: string; readonly books: readonly ServerBook[] } | null;
   readonly at: number;
+  /** Forgets it (and its password) when its time is up, even if nothing else happens. */
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/** A book's path, for a name when the server gives none (a malformed escape stays as written). */
+function readablePath(url: string): string {
+  const path = new URL(url).pathname;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Local book ids for server books: stable per account and URL. */
@@ -75,55 +96,98 @@ export class AccountsService {
 
   /** Find the books: each RFC 6764 candidate in turn, the first that answers wins. */
   async discover(input: NewCardDavAccount): Promise<Discovery> {
-    this.forgetOldDiscoveries();
     const start = await discoveryCandidates(input.url, this.opts.resolver);
     const user = input.user.trim() !== '' ? input.user.trim() : (start.email ?? '');
-    const client = this.opts.connections.basicClient({ user, allowInsecure: input.allowInsecure }, input.password);
+    const discoveryId = globalThis.crypto.randomUUID();
+    const timer = setTimeout(() => this.forgetDiscovery(discoveryId), DISCOVERY_KEPT_MS);
+    timer.unref?.();
+    this.discoveries.set(discoveryId, { input, user, origin: start.origin, candidates: start.candidates, confirmed: new Set(), declined: new Set(), asking: null, found: null, at: Date.now(), timer });
+    return this.search(discoveryId);
+  }
+
+  /** The user's answer about another origin: discovery goes on, there or without it. */
+  async continueDiscovery(discoveryId: string, allow: boolean): Promise<Discovery> {
+    const d = this.pending(discoveryId);
+    if (d.asking === null) throw new CardinalError('invalid-argument', 'This discovery is not waiting for an answer.');
+    (allow ? d.confirmed : d.declined).add(d.asking);
+    d.asking = null;
+    return this.search(discoveryId);
+  }
+
+  /** The dialog closed: the discovery and its password go now. */
+  forgetDiscovery(discoveryId: string): void {
+    const d = this.discoveries.get(discoveryId);
+    if (d === undefined) return;
+    clearTimeout(d.timer);
+    this.discoveries.delete(discoveryId);
+  }
+
+  /** A discovery still within its time; an older one is forgotten here too (its timer may not have run). */
+  private pending(discoveryId: string): PendingDiscovery {
+    const d = this.discoveries.get(discoveryId);
+    if (d !== undefined && Date.now() - d.at <= DISCOVERY_KEPT_MS) return d;
+    this.forgetDiscovery(discoveryId);
+    throw new CardinalError('not-found', 'This sign-in has expired; connect again.');
+  }
+
+  /**
+   * Each candidate in turn, with the origins the user allowed so far. A step to another origin
+   * stops the search and asks the user (RFC 6764 §8); nothing, the password least of all, has gone
+   * there. A declined origin is skipped like a candidate that does not answer.
+   */
+  private async search(discoveryId: string): Promise<Discovery> {
+    const d = this.pending(discoveryId);
+    const { input, user } = d;
+    const client = this.opts.connections.basicClient({ user, allowInsecure: input.allowInsecure }, input.password, d.origin, d);
     let lastError: unknown = null;
-    for (const candidate of start.candidates) {
+    for (const candidate of d.candidates) {
       try {
         const books = await client.discover(candidate);
         if (books.length === 0) continue;
-        const discoveryId = globalThis.crypto.randomUUID();
-        const found = books.map((b) => ({ url: b.url, name: b.displayName || decodeURIComponent(new URL(b.url).pathname) }));
-        this.discoveries.set(discoveryId, { input, user, url: candidate, books: found, at: Date.now() });
+        const found = books.map((b) => ({ url: b.url, name: b.displayName || readablePath(b.url) }));
+        d.found = { url: candidate, books: found };
         return { discoveryId, user, books: found };
       } catch (e) {
-        if (e instanceof Unauthorized || e instanceof Forbidden) throw toUserError(e);
+        if (e instanceof OriginChangeNeeded) {
+          d.asking = e.to;
+          return { discoveryId, user, books: [], move: { from: e.from, to: e.to } };
+        }
+        if (e instanceof Unauthorized || e instanceof Forbidden) {
+          this.forgetDiscovery(discoveryId);
+          throw toUserError(e);
+        }
         lastError = e;
       }
     }
-    if (lastError !== null) throw toUserError(lastError);
-    throw new CardinalError('not-found', 'No address book was found at this address.');
-  }
-
-  /** Discoveries hold a password: one the user walked away from goes, on every call and after its time. */
-  private forgetOldDiscoveries(): void {
-    for (const [id, d] of this.discoveries) if (Date.now() - d.at > DISCOVERY_KEPT_MS) this.discoveries.delete(id);
+    this.forgetDiscovery(discoveryId);
+    // Answers that were not a CardDAV server (404s, no books) say so; an unreachable host says why.
+    if (lastError !== null && (lastError instanceof NetworkError || !(lastError instanceof DavError) || lastError.status >= 500)) throw toUserError(lastError);
+    throw new CardinalError('not-found', 'No address book was found at this address.', { cause: 'no-carddav', host: hostOf(d.candidates[0] ?? input.url) });
   }
 
   /** The books the user chose from a discovery become a CardDAV account. */
   async add(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo> {
-    this.forgetOldDiscoveries();
-    const d = this.discoveries.get(discoveryId);
-    if (d === undefined) throw new CardinalError('not-found', 'This sign-in has expired; connect again.');
-    const chosen = d.books.filter((b) => bookUrls.includes(b.url));
+    const d = this.pending(discoveryId);
+    if (d.found === null) throw new CardinalError('invalid-argument', 'No address books have been found yet.');
+    const { url, books } = d.found;
+    const chosen = books.filter((b) => bookUrls.includes(b.url));
     if (chosen.length === 0) throw new CardinalError('invalid-argument', 'Choose at least one address book to sync.');
-    this.discoveries.delete(discoveryId);
     const id = globalThis.crypto.randomUUID();
-    return this.register(
+    const account = await this.register(
       {
         id,
         kind: 'carddav',
-        serverUrl: d.url,
+        serverUrl: url,
         user: d.user,
         allowInsecure: d.input.allowInsecure,
         intervalMinutes: this.opts.intervalMinutes,
         books: chosen.map((b) => ({ id: bookIdFor(id, b.url), url: b.url, name: b.name })),
-        available: d.books,
+        available: books,
       },
       d.input.password,
     );
+    this.forgetDiscovery(discoveryId);
+    return account;
   }
 
   /** A new account of any kind: saved with its secret sealed, its books made here, then a first sync. */

@@ -8,7 +8,7 @@ import type { AccountInfo } from '../../shared/sync/types';
 import { GoogleAuth, TokenSource, type GoogleTokens } from '../auth/google';
 import { googleClientFromEnv, googleEndpoints, type GoogleClientConfig, type GoogleEndpoints } from '../auth/google-config';
 import { CardDavClient } from '../dav/client';
-import { DavHttp, type Auth } from '../dav/http';
+import { DavHttp, type Auth, type DiscoveryOrigins } from '../dav/http';
 import { GDataClient } from '../gdata/client';
 import type { AccountStore } from './accounts';
 import { GOOGLE, STANDARD, type ServerProfile } from './profiles';
@@ -19,6 +19,12 @@ export interface ConnectionOptions {
   /** Google's endpoints and OAuth client (default: the `CARDINAL_GOOGLE_*` environment, then the
    * client the user saved). */
   google?: { endpoints?: GoogleEndpoints; client?: GoogleClientConfig | null };
+}
+
+/** The origins an account works with: its books' and the server address it was found at. */
+export function accountOrigins(account: AccountInfo): string[] {
+  const urls = [...account.books.map((b) => b.url), account.serverUrl].filter((u) => /^https?:\/\//i.test(u));
+  return [...new Set(urls.map((u) => new URL(u).origin))];
 }
 
 /** Bearer authentication from a token source: a refresh and one more try after a 401. */
@@ -57,27 +63,30 @@ export class Connections {
     return bearer(new TokenSource(await this.googleAuth(), JSON.parse(secret) as GoogleTokens, (t) => this.accounts.setSecret(account.id, JSON.stringify(t))));
   }
 
-  /** A CardDAV client with a password, before there is an account (discovery). */
-  basicClient(account: { user: string; allowInsecure: boolean }, password: string): CardDavClient {
+  /**
+   * A CardDAV client with a password, before there is an account (discovery): on the origin the
+   * user typed, and on the other origins the user let discovery move to (`discovery`).
+   */
+  basicClient(account: { user: string; allowInsecure: boolean }, password: string, origin: string, discovery: DiscoveryOrigins): CardDavClient {
     return new CardDavClient(
-      new DavHttp({ auth: { kind: 'basic', user: account.user, password }, allowInsecure: account.allowInsecure, fetch: this.opts.fetch }),
+      new DavHttp({ auth: { kind: 'basic', user: account.user, password }, allowInsecure: account.allowInsecure, origins: [origin], discovery, fetch: this.opts.fetch }),
     );
   }
 
-  /** A CardDAV client on Google tokens, before there is an account (sign-in). */
+  /** A CardDAV client on Google tokens, before there is an account (sign-in): Google's CardDAV origin only. */
   bearerClient(source: TokenSource): CardDavClient {
-    return new CardDavClient(new DavHttp({ auth: bearer(source), fetch: this.opts.fetch }));
+    return new CardDavClient(new DavHttp({ auth: bearer(source), origins: [this.endpoints().carddav], fetch: this.opts.fetch }));
   }
 
   /** How this account's requests are made, and how its server departs from the RFCs. */
   async cardDav(account: AccountInfo): Promise<{ client: CardDavClient; profile: ServerProfile }> {
-    const client = new CardDavClient(new DavHttp({ auth: await this.accountAuth(account), allowInsecure: account.allowInsecure, fetch: this.opts.fetch }));
+    const client = new CardDavClient(new DavHttp({ auth: await this.accountAuth(account), allowInsecure: account.allowInsecure, origins: accountOrigins(account), fetch: this.opts.fetch }));
     return { client, profile: account.kind === 'carddav' ? STANDARD : GOOGLE };
   }
 
   /** The Domain Shared Contacts feed of a Workspace domain (its answers may be large: 10 MB). */
   sharedContacts(domain: string, auth: Auth): GDataClient {
-    const http = new DavHttp({ auth, fetch: this.opts.fetch, maxResponseBytes: 10 * 1024 * 1024 + 65_536 });
+    const http = new DavHttp({ auth, origins: [this.endpoints().sharedContacts], fetch: this.opts.fetch, maxResponseBytes: 10 * 1024 * 1024 + 65_536 });
     return new GDataClient(http, this.endpoints().sharedContacts, domain);
   }
 }

@@ -6,7 +6,8 @@
  * kept for the user; deletions only follow a complete listing, and a run that would delete a large
  * share of the book stops and asks.
  */
-import { encodePath, type Capabilities, type CardDavClient, type SyncChanges } from '../dav/client';
+import type { Capabilities, CardDavClient, SyncChanges } from '../dav/client';
+import { memberUrl } from '../dav/url-policy';
 import { newReport, type BookCapabilities, type BookRun, type SyncOptions, type SyncReport } from './book-run';
 import { deleteMissing, download, saveState } from './download';
 import type { LocalCollection } from './local';
@@ -55,7 +56,8 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
     progress,
     now: opts.now ?? Date.now,
     written: new Set(),
-    url: (href) => new URL(encodePath(href), bookUrl).href,
+    // Inside the book's collection or refused (RefusedUrl: that card is marked, the others go on).
+    url: (href) => memberUrl(bookUrl, href),
     uploadedOne: () => progress({ step: 'upload', done: ++uploadsDone, total: pending.length }),
   };
 }

@@ -8,7 +8,9 @@ import { CardinalError } from '../../shared/errors';
 import type { AccountInfo, SyncAction } from '../../shared/sync/types';
 import { SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError } from '../auth/google';
 import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
+import { RefusedUrl } from '../dav/url-policy';
 import { GDataRefused } from '../gdata/client';
+import { SecretForgotten } from './accounts';
 import { MassDeleteNeedsConfirmation } from './book-run';
 import { LostCreateLookupFailed } from './lost-create';
 
@@ -30,9 +32,9 @@ export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFa
   const google = kind !== 'carddav';
   const action =
     // A Google account is mended by signing in again (a new grant), never by editing it.
-    e instanceof SignInRequired || (google && (e instanceof Unauthorized || e instanceof Forbidden)) || (e instanceof GDataRefused && e.code === 'not-admin')
+    e instanceof SignInRequired || (google && (e instanceof Unauthorized || e instanceof Forbidden || e instanceof SecretForgotten)) || (e instanceof GDataRefused && e.code === 'not-admin')
       ? ('sign-in' as const)
-      : e instanceof Unauthorized || e instanceof Forbidden
+      : e instanceof Unauthorized || e instanceof Forbidden || e instanceof SecretForgotten
         ? ('edit-account' as const)
         : undefined;
   return { kind: 'hard', error, ...(action !== undefined ? { action } : {}) };
@@ -44,16 +46,18 @@ export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFa
  * whole account or the network, and stops the run.
  */
 export function isCardRefusal(e: unknown): e is DavError {
+  // A URL the server named for this card that the URL policy refused (outside the book, another origin).
+  if (e instanceof RefusedUrl) return true;
   return e instanceof DavError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429;
 }
 
 /**
  * Worth trying again by itself later: the network, the server's own trouble, or a busy server. A
- * lost create that could not be looked for is tried again too, unless the account itself was
- * refused.
+ * lost create that could not be looked for is tried again too (the server refused the lookup, not
+ * the card), unless the account itself was refused (its cause then says what the user must do).
  */
 function isSoft(e: unknown): boolean {
-  if (e instanceof LostCreateLookupFailed) return !(e.cause instanceof Unauthorized || e.cause instanceof Forbidden || e.cause instanceof SignInRequired);
+  if (e instanceof LostCreateLookupFailed) return isSoft(e.cause) || (e.cause instanceof DavError && !(e.cause instanceof Unauthorized || e.cause instanceof Forbidden));
   return (
     e instanceof NetworkError ||
     e instanceof ServiceUnavailable ||
@@ -62,6 +66,15 @@ function isSoft(e: unknown): boolean {
     (e instanceof TokenEndpointError && (e.status === 0 || e.status >= 500 || e.status === 429)) ||
     (e instanceof CardinalError && e.code === 'unavailable')
   );
+}
+
+/** The host (and port) of a URL, for the window's wording; undefined when it is none. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -79,6 +92,8 @@ export function toUserError(e: unknown, kind: AccountInfo['kind'] = 'carddav'): 
   if (e instanceof TokenEndpointError) {
     return e.status === 0 || e.status >= 500 ? new CardinalError('network', `Google could not be reached: ${e.message}`) : new CardinalError('unauthorized', `Google refused: ${e.message}`);
   }
+  if (e instanceof SecretForgotten) return new CardinalError('unauthorized', e.message, { cause: 'secret-forgotten' });
+  if (e instanceof RefusedUrl) return new CardinalError('forbidden', `Cardinal refused an address the server named: ${e.message}.`, { cause: 'refused-url', host: hostOf(e.url) });
   if (e instanceof Unauthorized) {
     return google
       ? new CardinalError('unauthorized', 'Google did not accept this sign-in. Sign in again; your contacts and unsent changes are kept.')
@@ -87,7 +102,7 @@ export function toUserError(e: unknown, kind: AccountInfo['kind'] = 'carddav'): 
   if (e instanceof Forbidden) {
     return google ? new CardinalError('forbidden', `Google refused access (${e.status}).`) : new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
   }
-  if (e instanceof NetworkError) return new CardinalError('network', `${google ? 'Google' : 'The server'} could not be reached: ${e.message}`);
+  if (e instanceof NetworkError) return new CardinalError('network', `${google ? 'Google' : 'The server'} could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });
   if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} is busy (${e.status}).`);
   if (e instanceof MassDeleteNeedsConfirmation) return new CardinalError('conflict', e.message);
   if (e instanceof LostCreateLookupFailed) return toUserError(e.cause, kind);

@@ -24,7 +24,7 @@ export async function googleBooks(client: CardDavClient, wellKnown: string): Pro
   } catch (e) {
     if (e instanceof Unauthorized || e instanceof Forbidden || e instanceof NetworkError || e instanceof SignInRequired) throw e;
   }
-  const r = await client.propfind(wellKnown, 0, [[NS.DAV, 'resourcetype']], true);
+  const r = await client.propfind(wellKnown, 0, [[NS.DAV, 'resourcetype']]);
   return [{ url: r.url.endsWith('/') ? r.url : `${r.url}/`, name: 'Google Contacts' }];
 }
 

@@ -53,6 +53,7 @@ export class GoogleSignIn {
    */
   async signIn(accountId: string | null): Promise<AccountInfo> {
     const { connections, accounts, hooks } = this.opts;
+    accounts.assertCanKeepSecrets(); // before the browser, not after it
     const auth = await connections.googleAuth();
     const existing = accountId === null ? undefined : this.opts.service.find(accountId);
     const result = await this.browserSignIn(auth, existing?.kind === 'gdata' ? GOOGLE_SCOPES.sharedContacts : GOOGLE_SCOPES.carddav, existing?.user);
@@ -101,6 +102,7 @@ export class GoogleSignIn {
    */
   async addSharedContacts(domain: string): Promise<AccountInfo> {
     const { connections, accounts, hooks } = this.opts;
+    accounts.assertCanKeepSecrets();
     const name = domain.trim().toLowerCase();
     const auth = await connections.googleAuth();
     const hint = accounts.list().find((a) => a.kind === 'google' && a.user.endsWith(`@${name}`))?.user;

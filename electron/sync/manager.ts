@@ -88,6 +88,14 @@ export class SyncManager {
     return this.service.discover(input);
   }
 
+  continueDiscovery(discoveryId: string, allow: boolean): Promise<Discovery> {
+    return this.service.continueDiscovery(discoveryId, allow);
+  }
+
+  forgetDiscovery(discoveryId: string): void {
+    this.service.forgetDiscovery(discoveryId);
+  }
+
   add(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo> {
     return this.service.add(discoveryId, bookUrls);
   }

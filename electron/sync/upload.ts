@@ -8,6 +8,7 @@ import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/v
 import { decodeHref } from '../dav/multistatus';
 import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
 import type { FetchedCard } from '../dav/client';
+import { addMemberUrl, memberLocation } from '../dav/url-policy';
 import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard } from './local';
@@ -102,7 +103,7 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid:
   if (fresh.length > 0) await run.local.attempting(fresh.map((c) => sentCreate(run, c)));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
-      const addMember = caps.addMember ?? (profile.postToCollection ? run.bookUrl : null);
+      const addMember = addMemberUrl(run.bookUrl, caps.addMember) ?? (profile.postToCollection ? run.bookUrl : null);
       if (card.pending === 'created') await uploadNew(run, addMember, card, findUid);
       else if (!(await uploadEdit(run, run.url(card.href), card))) continue;
       report.uploaded++;
@@ -140,7 +141,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
     try {
       const res = await run.client.post(addMember, body);
       if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
-      written = { location: res.location, etag: res.etag, body };
+      written = { location: memberLocation(run.bookUrl, res.location), etag: res.etag, body };
     } catch (e) {
       // DAViCal names a POSTed card after its UID, and a UID with "/" names a collection that does
       // not exist (409): such a card goes to an href of our own.
@@ -162,10 +163,11 @@ interface Written {
 /** PUT If-None-Match to `<local id>.vcf`; a 412 there is our own earlier attempt if the UID matches. */
 async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, body: string): Promise<Written> {
   const { client } = run;
-  const at = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl).href;
+  // Inside the collection even when the book's URL was given without its trailing slash.
+  const at = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl.endsWith('/') ? run.bookUrl : `${run.bookUrl}/`).href;
   try {
     const res = await client.put(at, body, { ifNoneMatch: '*' });
-    return { location: res.location ?? at, etag: res.etag, body };
+    return { location: res.location === null ? at : memberLocation(run.bookUrl, res.location), etag: res.etag, body };
   } catch (e) {
     // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
     if (!(e instanceof PreconditionFailed)) throw e;
@@ -230,7 +232,7 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
       // puts it (Google stores a PUT create elsewhere and says where in Location).
       const body = profile.prepareUpload(vcard);
       const res = await client.put(url, body, { ifNoneMatch: '*' });
-      await readBack(run, card, { location: res.location ?? url, etag: res.etag, body }, vcard);
+      await readBack(run, card, { location: res.location === null ? url : memberLocation(run.bookUrl, res.location), etag: res.etag, body }, vcard);
       return true;
     }
     if (current.etag !== etag) {

@@ -1,23 +1,27 @@
-import { useEffect, useMemo, useState, useSyncExternalStore, type DragEvent } from 'react';
-import { EMPTY_NAME, parseVCard, toContact, type Contact } from '../../shared/vcard';
-import { createContact, deleteContacts, exportContacts, saveContact, toggleFavorite } from './actions';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
+import { Menu, Plus, Search } from 'lucide-react';
+import { deleteContacts, exportContacts, targetBook } from './actions';
 import { ContactRepo } from './db/repo';
-import { ContactEditor } from './features/ContactEditor';
-import { ContactList } from './features/ContactList';
-import { ContactView } from './features/ContactView';
-import { ConflictDialog } from './features/ConflictDialog';
-import { ImportDialog } from './features/ImportDialog';
-import { previewImport, type ImportPreview } from './features/import';
-import { Sidebar } from './features/Sidebar';
-import { ToastBar } from './features/Toast';
-import { direction, pickLanguage, translator } from './i18n';
+import { LOCAL_BOOK_ID } from './db/schema';
+import { syncStoreHandlers } from './db/sync-store';
+import { useDirectory, useDirectorySource } from './features/accounts/directory';
+import { BirthdaysView } from './features/birthdays/BirthdaysView';
+import { ToastBar } from './features/common/Toast';
+import { ContactDetail } from './features/contacts/ContactDetail';
+import { ContactList } from './features/contacts/ContactList';
+import { guarded, hasUnsavedEdit, leaveEditor, saveOpenEditor } from './features/contacts/edit-guard';
+import { previewImport } from './features/import/import';
+import { ImportPicker } from './features/import/ImportPicker';
+import { DialogHost } from './features/layout/DialogHost';
+import { FirstLaunch } from './features/layout/FirstLaunch';
+import { Sidebar } from './features/layout/Sidebar';
+import { useMedia } from './features/layout/use-media';
+import { useSettings } from './features/settings/settings';
+import { dateLocale, direction, pickLanguage, translator } from './i18n';
 import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
+import { rederiveOldRows } from './store/rederive';
 import { useUi } from './store/ui';
-import { LOCAL_BOOK_ID, type CardRow } from './db/schema';
-import { syncStoreHandlers } from './db/sync-store';
-
-const EMPTY_CONTACT: Contact = toContact(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n'));
 
 /** Save the list snapshot when the list has been quiet for a moment (and now, after a full read). */
 function keepSnapshot(repo: ContactRepo, index: ContactIndex, saveNow: boolean): void {
@@ -38,7 +42,7 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
     let alive = true;
     (async () => {
       const repo = await ContactRepo.open();
-      const index = new ContactIndex(navigator.language);
+      const index = new ContactIndex(navigator.language, useSettings.getState().sortBy === 'last' ? 'sortNameLast' : 'sortName');
       // Paint from the saved head of the list at once; then load the whole list (the saved
       // snapshot if it is exact, else every row) and swap it in.
       const head = await repo.listHead();
@@ -62,6 +66,8 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
         window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) });
         if (alive) setState({ repo, index });
       }
+      // Rows written by an older version lack fields the list now shows: derive them again, quietly.
+      void rederiveOldRows(repo, index).catch(() => {});
     })().catch((e: Error) => alive && setState({ error: e.message }));
     return () => {
       alive = false;
@@ -72,24 +78,31 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
 
 export function App() {
   const store = useStore();
-  const override = useUi((s) => s.language);
+  const { language, theme, sortBy, dateStyle } = useSettings();
   const [osLocale, setOsLocale] = useState(navigator.language);
   useEffect(() => {
     window.cardinal.getAppInfo().then((info) => setOsLocale(info.locale), () => {});
   }, []);
-  const lang = override ?? pickLanguage(osLocale);
+  const lang = language ?? pickLanguage(osLocale);
   const t = useMemo(() => translator(lang), [lang]);
+  const dates = useMemo(() => ({ locale: dateLocale(lang, osLocale), style: dateStyle }), [lang, osLocale, dateStyle]);
   useEffect(() => {
-    document.documentElement.setAttribute('lang', lang);
-    document.documentElement.setAttribute('dir', direction(lang));
+    const root = document.documentElement;
+    root.setAttribute('lang', lang);
+    root.setAttribute('dir', direction(lang));
     document.title = t('app.title');
-    if (store !== null && 'index' in store) store.index.setLocale(lang);
-  }, [lang, t, store]);
+    if (theme === 'system') root.removeAttribute('data-theme');
+    else root.setAttribute('data-theme', theme);
+    if (store !== null && 'index' in store) {
+      store.index.setLocale(lang);
+      store.index.setSortField(sortBy === 'last' ? 'sortNameLast' : 'sortName');
+    }
+  }, [lang, t, store, theme, sortBy]);
 
   if (store === null) return <p className="splash">{t('app.loading')}</p>;
   if ('error' in store) return <p className="splash" role="alert">{t('app.error.storage', { message: store.error })}</p>;
   return (
-    <ServicesContext.Provider value={{ ...store, t, lang }}>
+    <ServicesContext.Provider value={{ ...store, t, lang, dates }}>
       <AddressBook />
     </ServicesContext.Provider>
   );
@@ -98,87 +111,89 @@ export function App() {
 function AddressBook() {
   const services = useServices();
   const { t, index, repo } = services;
+  useDirectorySource(repo);
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
-  const { filter, query, selected, mode, select, setMode, setQuery } = useUi();
-  // Books synced with Google: its CardDAV does not store labels (CATEGORIES); the editor says so.
-  const [googleBooks, setGoogleBooks] = useState<ReadonlySet<string>>(new Set());
-  useEffect(() => {
-    const load = () =>
-      void window.cardinal
-        .listAccounts()
-        .then((list) => setGoogleBooks(new Set(list.filter((a) => a.kind !== 'carddav').flatMap((a) => a.books.map((b) => b.id)))))
-        .catch(() => {});
-    load();
-    return window.cardinal.onSyncStatus(load);
-  }, []);
-  const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
+  const { filter, query, selected, mode, detailOpen, setQuery } = useUi();
+  const dialog = useUi((s) => s.dialog);
+  const { books, accounts } = useDirectory();
+  const defaultBook = useSettings((s) => s.defaultBook);
+  const drawerMode = useMedia('(max-width: 999px)');
+  const onePane = useMedia('(max-width: 759px)');
   const [dragging, setDragging] = useState(false);
+  const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
 
   // Recomputed only when the list, the query or the filter changes, not on every render.
-  const rows = useMemo(
-    () => index.query(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
+  const { rows, sections } = useMemo(
+    () => index.list(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
     [index, version, query, filter],
   );
-  const focused = selected.length === 1 ? selected[0]! : null;
-  const [loaded, setLoaded] = useState<{ id: string; contact: Contact; card: CardRow } | null>(null);
-  // The conflict dialog belongs to the contact it was opened for.
-  const [resolvingId, setResolvingId] = useState<string | null>(null);
-  const detail = loaded !== null && loaded.id === focused ? loaded : null;
 
-  useEffect(() => {
-    let alive = true;
-    if (focused === null) return;
-    void repo.getCard(focused).then((card) => {
-      if (alive && card !== undefined) setLoaded({ id: focused, contact: toContact(parseVCard(card.vcard)), card });
-    });
-    return () => {
-      alive = false;
-    };
-  }, [focused, repo, version]);
-
+  const startNew = guarded(() => {
+    useUi.getState().select([]);
+    useUi.getState().setMode('new');
+  });
   const remove = (ids: readonly string[]) => {
-    if (ids.length > 1 && !window.confirm(t('confirm.bulkDelete', { count: ids.length }))) return;
-    void deleteContacts(services, ids);
+    if (ids.length > 1) useUi.getState().openDialog({ kind: 'delete-contacts', ids });
+    else void deleteContacts(services, ids);
   };
 
-  // Files wait in a queue and are shown one summary at a time, so none is dropped.
+  // Files wait in a queue and are shown one summary at a time, so none is dropped; a summary
+  // also waits for any other dialog to close.
   const [queue, setQueue] = useState<File[]>([]);
+  const reading = useRef(false);
   const importFiles = (files: File[]) => setQueue((q) => [...q, ...files]);
   useEffect(() => {
     const next = queue[0];
-    if (next === undefined || importPreview !== null) return;
-    let alive = true;
+    if (next === undefined || dialog !== null || reading.current) return;
+    reading.current = true;
     void next
       .arrayBuffer()
-      .then((data) => previewImport(services, next.name, data, LOCAL_BOOK_ID))
+      .then((data) => previewImport(services, next.name, data, filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID)))
       .then(
-        (preview) => alive && setImportPreview(preview),
+        (preview) => {
+          if (!useUi.getState().openDialog({ kind: 'import', preview })) return;
+        },
         (e: Error) => {
           useUi.getState().showToast(t('import.failed', { name: next.name, message: e.message }));
           setQueue((q) => q.slice(1));
         },
-      );
-    return () => {
-      alive = false;
-    };
-  }, [queue, importPreview, services, t]);
+      )
+      .finally(() => {
+        reading.current = false;
+      });
+  }, [queue, dialog, services, t, filter, defaultBook]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 'n') {
+      if (!mod || useUi.getState().dialog !== null) return;
+      const key = e.key.toLowerCase();
+      if (key === 'n') {
         e.preventDefault();
-        select([]);
-        setMode('new');
-      } else if (mod && e.key.toLowerCase() === 'f') {
+        startNew();
+      } else if (key === 'f') {
         e.preventDefault();
         document.getElementById('search')?.focus();
+      } else if (key === ',') {
+        e.preventDefault();
+        useUi.getState().openDialog({ kind: 'settings' });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [select, setMode]);
+  });
+
+  // Closing the window with an unsaved edit: the browser (or, in Electron, the shell) asks first.
+  useEffect(() => {
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (!hasUnsavedEdit()) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, []);
 
   // Files handed over by the OS (a double-clicked .vcf, one on the command line, the menu's Import)
   // go to the same import flow: those that waited for the window first, then as they come.
@@ -193,12 +208,13 @@ function AddressBook() {
   useEffect(
     () =>
       window.cardinal.onMenu((command) => {
-        if (command === 'new-contact') {
-          select([]);
-          setMode('new');
-        } else if (command === 'find') document.getElementById('search')?.focus();
+        if (command === 'new-contact') startNew();
+        else if (command === 'find') document.getElementById('search')?.focus();
+        else if (command === 'settings') useUi.getState().openDialog({ kind: 'settings' });
+        else if (command === 'save-and-close') void saveOpenEditor().then((saved) => saved && window.close());
       }),
-    [select, setMode],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- startNew reads the store when called
+    [],
   );
 
   const onDrop = (e: DragEvent) => {
@@ -208,9 +224,32 @@ function AddressBook() {
     if (files.length > 0) importFiles(files);
   };
 
+  const onSearch = (value: string) =>
+    leaveEditor(() => {
+      if (useUi.getState().mode !== 'view') useUi.getState().setMode('view');
+      if (filter.kind === 'birthdays' && value !== '') useUi.getState().setFilter({ kind: 'all' });
+      setQuery(value);
+    });
+
+  const sidebar = (
+    <Sidebar
+      onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))}
+      exportCount={selected.length}
+      onNavigate={drawerMode ? () => useUi.getState().closeDialog() : undefined}
+    />
+  );
+  const drawerButton = drawerMode ? (
+    <button type="button" id="drawer-button" className="icon-button" aria-label={t('action.showSidebar')} title={t('action.showSidebar')} onClick={() => useUi.getState().openDialog({ kind: 'drawer' })}>
+      <Menu aria-hidden="true" size={20} />
+    </button>
+  ) : null;
+  const empty = index.size === 0 && index.expected === null && accounts.length === 0 && mode === 'view' && filter.kind === 'all' && query === '';
+  const showDetail = !onePane || detailOpen || mode !== 'view';
+  const count = query === '' && index.expected !== null ? index.expected : rows.length;
+
   return (
     <div
-      className={`layout${dragging ? ' dragging' : ''}`}
+      className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}`}
       onDragOver={(e) => {
         e.preventDefault();
         setDragging(true);
@@ -218,93 +257,77 @@ function AddressBook() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      <Sidebar onImportFiles={importFiles} onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))} exportCount={selected.length} />
-      <section className="list-pane" aria-label={t('list.label')} aria-busy={index.expected !== null}>
-        <div className="list-toolbar">
-          <input id="search" type="search" placeholder={t('search.placeholder')} aria-label={t('search.label')} value={query} onChange={(e) => setQuery(e.target.value)} />
-          <button
-            type="button"
-            className="primary"
-            aria-keyshortcuts="Control+N"
-            onClick={() => {
-              select([]);
-              setMode('new');
-            }}
-          >
-            {t('action.new')}
-          </button>
-        </div>
-        <p className="list-count" aria-live="polite">
-          {rows.length === 1 ? t('list.countOne') : t('list.count', { count: query === '' && index.expected !== null ? index.expected : rows.length })}
-        </p>
-        {rows.length === 0 ? (
-          <p className="list-empty">{query === '' ? t('list.empty') : t('list.noMatch', { query })}</p>
-        ) : (
-          <ContactList rows={rows} onOpen={(id) => (select([id]), setMode('edit'))} onDelete={remove} />
-        )}
-      </section>
-      <section className="detail-pane" aria-label={t('action.edit')}>
-        {mode === 'new' ? (
-          <ContactEditor
-            key="new"
-            initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }}
-            googleBook={filter.kind === 'book' && googleBooks.has(filter.id)}
-            onSave={async (after) => {
-              await createContact(services, after);
-            }}
-            onCancel={() => setMode('view')}
-          />
-        ) : selected.length > 1 ? (
-          <div className="detail-multi">
-            <p>{t('detail.selected', { count: selected.length })}</p>
-            <button type="button" onClick={() => remove(selected)}>
-              {t('action.deleteSelected', { count: selected.length })}
-            </button>
-          </div>
-        ) : detail === null ? (
-          <p className="detail-empty">{t('detail.none')}</p>
-        ) : mode === 'edit' ? (
-          <ContactEditor key={detail.id} initial={detail.contact} googleBook={googleBooks.has(index.get(detail.id)?.bookId ?? '')} onSave={(after) => saveContact(services, detail.id, detail.contact, after)} onCancel={() => setMode('view')} />
+      {drawerMode ? null : sidebar}
+      <main className="content">
+        {empty ? (
+          <FirstLaunch onNew={startNew} toolbar={drawerButton} />
         ) : (
           <>
-            <div className="detail-toolbar">
-              <button type="button" onClick={() => setMode('edit')}>
-                {t('action.edit')}
-              </button>
-              <button type="button" onClick={() => void toggleFavorite(services, detail.id)}>
-                {index.get(detail.id)?.favorite === 1 ? t('action.unfavorite') : t('action.favorite')}
-              </button>
-              <button type="button" onClick={() => remove([detail.id])}>
-                {t('action.delete')}
-              </button>
-            </div>
-            {detail.card.conflicts !== undefined ? (
-              <div className="banner warning" role="alert" data-testid="conflict-banner">
-                <p>{detail.card.conflicts.length === 1 ? t('conflict.bannerOne') : t('conflict.banner', { count: detail.card.conflicts.length })}</p>
-                <button type="button" className="primary" onClick={() => setResolvingId(detail.id)}>
-                  {t('conflict.resolve')}
-                </button>
-              </div>
-            ) : detail.card.error !== undefined ? (
-              <div className="banner error" role="alert" data-testid="refused-banner">
-                <p>{t('sync.refused', { message: detail.card.error })}</p>
-              </div>
+            <h1 className="visually-hidden">{t('app.title')}</h1>
+            {!onePane || !showDetail ? (
+              <section className="list-pane" aria-label={t('list.label')} aria-busy={index.expected !== null}>
+                <div className="list-toolbar">
+                  {drawerButton}
+                  <div className="search-box">
+                    <Search aria-hidden="true" size={16} />
+                    <input
+                      id="search"
+                      type="search"
+                      placeholder={t('search.placeholder')}
+                      aria-label={t('search.label')}
+                      aria-keyshortcuts="Control+F"
+                      aria-controls={rows.length > 0 && filter.kind !== 'birthdays' ? 'contact-list' : undefined}
+                      dir="auto"
+                      value={query}
+                      onChange={(e) => onSearch(e.target.value)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'ArrowDown' && rows.length > 0) {
+                          e.preventDefault();
+                          leaveEditor(() => {
+                            useUi.getState().select([rows[0]!.id]);
+                            document.getElementById('contact-list')?.focus();
+                          });
+                        } else if (e.key === 'Escape' && query !== '') {
+                          e.preventDefault();
+                          onSearch('');
+                        }
+                      }}
+                    />
+                  </div>
+                  <button type="button" className="primary new-button" aria-keyshortcuts="Control+N" onClick={startNew} title={t('action.new')}>
+                    <Plus aria-hidden="true" size={18} />
+                    <span className="new-label">{t('action.new')}</span>
+                  </button>
+                </div>
+                {filter.kind === 'birthdays' ? (
+                  <>
+                    <h2 className="list-count">{t('birthdays.heading')}</h2>
+                    <BirthdaysView />
+                  </>
+                ) : (
+                  <>
+                    <p className="list-count" aria-live="polite">
+                      {t('list.count', { count })}
+                    </p>
+                    {rows.length === 0 ? (
+                      <p className="list-empty">{query === '' ? t('list.empty') : t('list.noMatch', { query })}</p>
+                    ) : (
+                      <ContactList rows={rows} sections={sections} onOpen={(id) => leaveEditor(() => (useUi.getState().select([id]), useUi.getState().setMode('edit')))} onDelete={remove} />
+                    )}
+                  </>
+                )}
+              </section>
             ) : null}
-            <ContactView contact={detail.contact} bookId={index.get(detail.id)?.bookId} />
-            {resolvingId === detail.id && detail.card.conflicts !== undefined ? <ConflictDialog card={detail.card} onClose={() => setResolvingId(null)} /> : null}
+            {showDetail ? (
+              <section className="detail-pane" aria-label={t('detail.label')}>
+                <ContactDetail onDelete={remove} onePane={onePane} targetBook={target} />
+              </section>
+            ) : null}
           </>
         )}
-      </section>
-      {importPreview !== null ? (
-        <ImportDialog
-          preview={importPreview}
-          bookId={LOCAL_BOOK_ID}
-          onClose={() => {
-            setImportPreview(null);
-            setQueue((q) => q.slice(1));
-          }}
-        />
-      ) : null}
+      </main>
+      <DialogHost drawer={sidebar} onImportClosed={() => setQueue((q) => q.slice(1))} />
+      <ImportPicker onFiles={importFiles} />
       {dragging ? <div className="drop-hint">{t('import.dropHint')}</div> : null}
       <ToastBar />
     </div>

@@ -5,17 +5,20 @@
 import { applyEdit, newCard, parseVCard, serializeVCards, toContact, type Contact } from '../../shared/vcard';
 import { LOCAL_BOOK_ID } from './db/schema';
 import type { Services } from './services';
-import { useUi } from './store/ui';
+import { useUi, type ListFilter } from './store/ui';
 
 /** After a change to a synced book, tell the main process; it syncs once the edits pause. */
 export function syncSoon(bookIds: readonly string[]): void {
   for (const b of new Set(bookIds)) if (b !== LOCAL_BOOK_ID) void window.cardinal.localChanged(b).catch(() => {});
 }
 
-/** New contacts go to the book in view, else to the local book. */
-export async function createContact(s: Services, after: Contact): Promise<string> {
-  const filter = useUi.getState().filter;
-  const bookId = filter.kind === 'book' ? filter.id : LOCAL_BOOK_ID;
+/** The book a new contact goes to: the book in view, else the one the settings name, else this computer's. */
+export function targetBook(filter: ListFilter, defaultBook: string | null, known: ReadonlySet<string>): string {
+  if (filter.kind === 'book') return filter.id;
+  return defaultBook !== null && known.has(defaultBook) ? defaultBook : LOCAL_BOOK_ID;
+}
+
+export async function createContact(s: Services, after: Contact, bookId: string): Promise<string> {
   const book = await s.repo.db.books.get(bookId);
   const card = newCard(crypto.randomUUID(), book?.version ?? '4.0');
   const edited = applyEdit(card, toContact(card), after);
@@ -48,6 +51,8 @@ export async function deleteContacts(s: Services, ids: readonly string[]): Promi
   const ui = useUi.getState();
   ui.select([]);
   const message = ids.length === 1 ? s.t('toast.deletedOne', { name: names[0] || s.t('list.noName') }) : s.t('toast.deleted', { count: ids.length });
+  // The keyboard stays in the list (the deleted row's button, if it had focus, is gone).
+  if (document.activeElement === document.body) document.getElementById('contact-list')?.focus();
   ui.showToast(message, async () => {
     const back = await s.repo.restore(removed);
     s.index.upsert(back.map((r) => r.row));

@@ -1,14 +1,16 @@
 import { createContext, useContext } from 'react';
 import type { ContactRepo } from './db/repo';
+import type { DateFormatting } from './features/dates/format';
 import type { Language, Translate } from './i18n';
 import type { ContactIndex } from './store/contact-index';
 
-/** What every component may use: the store, the in-memory list, and the translation function. */
+/** What every component may use: the store, the in-memory list, the translation function and how dates are written. */
 export interface Services {
   repo: ContactRepo;
   index: ContactIndex;
   t: Translate;
   lang: Language;
+  dates: DateFormatting;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -3,28 +3,54 @@
  * searches. Derived from the card, never edited directly, and re-derived when the rules change
  * (DERIVATION_VERSION).
  */
+import { HONORIFIC_WORDS } from '../duplicates/honorifics';
 import { foldForSearch, phoneDigits } from '../search/normalize';
+import { SEGMENT, type SegmentKind } from '../search/segments';
 import { displayName, toContact, type Contact, type VCard } from '../vcard';
 
-export const DERIVATION_VERSION = 1;
+/** 2: the last-first name and sort key, the birthday, and addresses, groups, labels in search. */
+export const DERIVATION_VERSION = 2;
 
 export interface ListFields {
   readonly uid: string;
+  /** The name as shown in first-last order: the card's FN, else its parts in the culture's order. */
   readonly displayName: string;
-  /** What the list sorts by with Intl.Collator: the display name, or '' sorts last. */
+  /** Shown in last-first order: "Lovelace, Ada"; CJK names keep family-first with no comma. */
+  readonly displayNameLast: string;
+  /** The sort key by first name, without honorifics ("Dr."), so they never decide the section. */
   readonly sortName: string;
+  /** The sort key by last name (family name, then given), without honorifics. */
+  readonly sortNameLast: string;
   readonly org: string;
   readonly email: string;
   readonly phone: string;
   /** A data: URI of the photo, or a URI to load lazily; '' for none. */
   readonly photo: string;
-  /** Folded text of names (incl. phonetic and nicknames), organisation, e-mails and notes. */
+  /** The birthday as `YYYY-MM-DD` or `--MM-DD` (year-less), '' for none: the upcoming-birthdays view. */
+  readonly birthday: string;
+  /**
+   * Folded text of every searchable field, each segment opened by its kind's control character
+   * (shared/search/segments.ts): names, nicknames, organisation, title, e-mails, addresses,
+   * groups, custom labels, related people and notes.
+   */
   readonly search: string;
+  /** The same segments for the fields the row does not show, as written (notes cut short): what
+   * the list shows as the field a search matched. */
+  readonly details: string;
   /** The digits of every phone number, space-separated. */
   readonly phones: string;
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** Leading honorifics and titles removed (several: "Prof. Dr. Ada"), never the whole name. */
+export function withoutHonorifics(name: string): string {
+  const words = name.trim().split(/\s+/u);
+  let k = 0;
+  // The duplicates core's list of titles (shared/duplicates/honorifics.ts), compared as it folds them.
+  while (k < words.length - 1 && HONORIFIC_WORDS.has(foldForSearch(words[k]!).replace(/\./g, ''))) k++;
+  return words.slice(k).join(' ');
+}
 
 /** A name in its culture's order: CJK family name first with no space, others given name first. */
 export function nameInOrder(c: Contact): string {
@@ -33,33 +59,79 @@ export function nameInOrder(c: Contact): string {
   return [prefix, given, additional, family, suffix].filter((s) => s.trim() !== '').join(' ');
 }
 
+/** Last-first: "Lovelace, Ada Augusta"; CJK names are family-first already. '' when N has no parts. */
+export function nameLastFirst(c: Contact): string {
+  const { family, given, additional, suffix } = c.name;
+  if (CJK.test(family + given)) return `${family}${given}`.trim();
+  const rest = [given, additional].filter((s) => s.trim() !== '').join(' ');
+  const head = [family.trim(), rest].filter((s) => s !== '').join(', ');
+  return [head, suffix.trim()].filter((s) => s !== '').join(' ');
+}
+
+/**
+ * Sort keys. By first name: the name as shown, without leading titles (so a list sorts as it
+ * reads, and "Dr. Zoë Núñez" goes under Z). By family name: family, given, middle from N; a CJK
+ * name as written; without N parts, the shown name.
+ */
+function sortKeys(c: Contact, shown: string): { first: string; last: string } {
+  const { family, given, additional } = c.name;
+  const first = withoutHonorifics(shown);
+  if (family.trim() === '' && given.trim() === '') return { first, last: first };
+  if (CJK.test(family + given)) return { first, last: `${family}${given}`.trim() };
+  return { first, last: [family, given, additional].filter((s) => s.trim() !== '').join(' ') };
+}
+
+function isoDate(c: Contact): string {
+  const b = c.birthday;
+  if (b === null || b.text !== undefined || b.month === null || b.day === null) return '';
+  const md = `${String(b.month).padStart(2, '0')}-${String(b.day).padStart(2, '0')}`;
+  return b.year === null ? `--${md}` : `${String(b.year).padStart(4, '0')}-${md}`;
+}
+
+/** Notes are searched whole but shown only as a short excerpt. */
+const NOTE_EXCERPT = 200;
+
+function segments(c: Contact, shown: string): [SegmentKind, string][] {
+  const out: [SegmentKind, string][] = [];
+  const add = (kind: SegmentKind, value: string) => {
+    if (value.trim() !== '') out.push([kind, value.trim()]);
+  };
+  for (const n of [shown, c.name.family, c.name.given, c.name.additional, c.phoneticName.family, c.phoneticName.given, c.phoneticName.additional]) add('name', n);
+  for (const n of c.nicknames) add('nickname', n);
+  add('organization', [c.organization.name, ...c.organization.units].filter((s) => s !== '').join(' · '));
+  add('title', c.title);
+  for (const e of c.emails) add('email', e.value);
+  for (const a of c.addresses) add('address', [a.street, a.extended, a.poBox, a.locality, a.region, a.postalCode, a.country].filter((s) => s.trim() !== '').join(', '));
+  for (const g of c.categories) add('group', g);
+  for (const it of [...c.emails, ...c.phones, ...c.urls, ...c.ims, ...c.addresses, ...c.related]) add('label', it.label);
+  for (const d of c.dates) add('label', d.label);
+  for (const r of c.related) add('related', r.value);
+  add('note', c.note);
+  return out;
+}
+
+/** Kinds the row shows anyway (name, organisation, e-mail): no need to say they matched. */
+const SHOWN: ReadonlySet<SegmentKind> = new Set(['name', 'organization', 'email']);
+
 export function deriveListFields(card: VCard): ListFields {
   const c = toContact(card);
   const shown = c.formattedName.trim() || nameInOrder(c) || displayName(c);
-  const searchable = [
-    shown,
-    c.name.family,
-    c.name.given,
-    c.name.additional,
-    c.phoneticName.family,
-    c.phoneticName.given,
-    c.phoneticName.additional,
-    ...c.nicknames,
-    c.organization.name,
-    ...c.organization.units,
-    c.title,
-    ...c.emails.map((e) => e.value),
-    c.note,
-  ];
+  const keys = sortKeys(c, shown);
+  const parts = segments(c, shown);
+  const details = parts.filter(([kind]) => !SHOWN.has(kind)).map(([kind, value]) => SEGMENT[kind] + (kind === 'note' ? value.slice(0, NOTE_EXCERPT) : value));
   return {
     uid: c.uid,
     displayName: shown,
-    sortName: shown,
+    displayNameLast: nameLastFirst(c) || shown,
+    sortName: keys.first,
+    sortNameLast: keys.last,
     org: c.organization.name,
     email: c.emails[0]?.value ?? '',
     phone: c.phones[0]?.value ?? '',
     photo: c.photo?.uri ?? '',
-    search: foldForSearch(searchable.filter((s) => s !== '').join('\n')),
+    birthday: isoDate(c),
+    search: parts.map(([kind, value]) => SEGMENT[kind] + foldForSearch(value)).join(''),
+    details: details.join(''),
     phones: c.phones.map((p) => phoneDigits(p.value)).filter((d) => d !== '').join(' '),
   };
 }

@@ -7,7 +7,7 @@ import type { CardinalApi, Events, RequestName, Requests, StoreHandlers, StoreRe
 
 async function call<K extends RequestName>(t: Transport, channel: K, args: Requests[K]['args']): Promise<Requests[K]['result']> {
   const reply = await t.invoke(channel, args);
-  if (!reply.ok) throw new CardinalError(reply.error.code, reply.error.message);
+  if (!reply.ok) throw new CardinalError(reply.error.code, reply.error.message, { cause: reply.error.cause, host: reply.error.host });
   return reply.value as Requests[K]['result'];
 }
 
@@ -16,8 +16,12 @@ export function createCardinalApi(t: Transport): CardinalApi {
     getAppInfo: () => call(t, 'getAppInfo', []),
     openExternal: (url: string) => call(t, 'openExternal', [url]),
     discoverCardDav: (account) => call(t, 'discoverCardDav', [account]),
+    continueDiscovery: (discoveryId, allow) => call(t, 'continueDiscovery', [discoveryId, allow]),
+    forgetDiscovery: (discoveryId) => call(t, 'forgetDiscovery', [discoveryId]),
     addCardDavAccount: (discoveryId, bookUrls) => call(t, 'addCardDavAccount', [discoveryId, bookUrls]),
     listAccounts: () => call(t, 'listAccounts', []),
+    secretStorage: () => call(t, 'secretStorage', []),
+    keepSecretsInMemory: () => call(t, 'keepSecretsInMemory', []),
     updateAccount: (accountId, changes) => call(t, 'updateAccount', [accountId, changes]),
     removeAccount: (accountId) => call(t, 'removeAccount', [accountId]),
     syncNow: (accountId) => call(t, 'syncNow', [accountId]),

@@ -8,7 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
-import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SentCreate, SyncState, SyncStatus } from '../sync/types';
+import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SentCreate, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
 
@@ -37,9 +37,17 @@ export interface Requests {
   openExternal: { args: [url: string]; result: void };
   /** Find the server's address books; the password stays in the main process from here on. */
   discoverCardDav: { args: [account: NewCardDavAccount]; result: Discovery };
+  /** The user's answer to a discovery's `move`: go to that origin (the password with it) or not; discovery goes on. */
+  continueDiscovery: { args: [discoveryId: string, allow: boolean]; result: Discovery };
+  /** The dialog closed: forget the discovery and the password it holds now, not in 15 minutes. */
+  forgetDiscovery: { args: [discoveryId: string]; result: void };
   /** Store the account (password encrypted) with the books the user picked, and sync it. */
   addCardDavAccount: { args: [discoveryId: string, bookUrls: readonly string[]]; result: AccountInfo };
   listAccounts: { args: []; result: AccountInfo[] };
+  /** Whether passwords and tokens can be sealed by the OS keyring (Linux may have none). */
+  secretStorage: { args: []; result: SecretStorage };
+  /** No keyring: the user chose to have secrets remembered in memory until Cardinal quits. */
+  keepSecretsInMemory: { args: []; result: SecretStorage };
   /** Change the user, password, http choice, interval or synced books of an account. */
   updateAccount: { args: [accountId: string, changes: AccountChanges]; result: AccountInfo };
   /** Forget an account; its local copies go too (the local book is never touched). */
@@ -77,7 +85,8 @@ export interface OpenedFile {
 }
 
 /** A menu command the window carries out (the rest run in main). */
-export type MenuCommand = 'new-contact' | 'find';
+/** `save-and-close`: the user chose Save when closing the window with an unsaved edit. */
+export type MenuCommand = 'new-contact' | 'find' | 'settings' | 'save-and-close';
 
 export interface Events {
   openFiles: readonly OpenedFile[];
@@ -124,8 +133,12 @@ export interface CardinalApi {
   getAppInfo(): Promise<AppInfo>;
   openExternal(url: string): Promise<void>;
   discoverCardDav(account: NewCardDavAccount): Promise<Discovery>;
+  continueDiscovery(discoveryId: string, allow: boolean): Promise<Discovery>;
+  forgetDiscovery(discoveryId: string): Promise<void>;
   addCardDavAccount(discoveryId: string, bookUrls: readonly string[]): Promise<AccountInfo>;
   listAccounts(): Promise<AccountInfo[]>;
+  secretStorage(): Promise<SecretStorage>;
+  keepSecretsInMemory(): Promise<SecretStorage>;
   updateAccount(accountId: string, changes: AccountChanges): Promise<AccountInfo>;
   removeAccount(accountId: string): Promise<void>;
   syncNow(accountId: string | null): Promise<SyncStatus[]>;

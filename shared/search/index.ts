@@ -1,1 +1,3 @@
 export { foldForSearch, phoneDigits } from './normalize';
+export { matchedField, type FieldMatch } from './match';
+export { SEGMENT, splitSegments, type SegmentKind } from './segments';

@@ -2,8 +2,10 @@
  * Search folding: what a user types and what a contact holds are compared after folding both the
  * same way — case, accents and full/half width ignored (NFKD, marks removed), Persian and Arabic
  * letter variants unified (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا, ى/ی), tatweel and zero-width joiners dropped,
- * and every script's digits read as ASCII digits.
+ * every script's digits read as ASCII digits, and Traditional Han characters read as Simplified
+ * (张 finds 張; the table is OpenCC's, see han-table.ts).
  */
+import { SIMPLIFIED, TRADITIONAL } from './han-table';
 
 const VARIANTS: Readonly<Record<string, string>> = {
   '\u064A': '\u06CC', // Arabic yeh → Persian yeh
@@ -18,9 +20,20 @@ const VARIANTS: Readonly<Record<string, string>> = {
   '\u0624': '\u0648', // waw with hamza → waw
 };
 
-const DROP = /[\u0640\u200B-\u200F\u2060\uFEFF]/g; // tatweel, zero-width and direction marks
+// Tatweel, zero-width and direction marks; and control characters, which mark the fields of a
+// row's search text (segments.ts) and must never come from what was typed.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is dropped
+const DROP = /[\u0000-\u0008\u000E-\u001F\u0640\u200B-\u200F\u2060\uFEFF]/g;
 const MARKS = /\p{M}/gu;
 const OTHER_DIGITS = /[\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19]/g;
+const HAN = /\p{Script=Han}/gu;
+
+const SIMPLE = new Map<string, string>();
+{
+  const from = [...TRADITIONAL];
+  const to = [...SIMPLIFIED];
+  from.forEach((ch, i) => SIMPLE.set(ch, to[i]!));
+}
 
 function asciiDigit(d: string): string {
   const c = d.charCodeAt(0);
@@ -37,6 +50,7 @@ export function foldForSearch(text: string): string {
     .replace(DROP, '')
     .replace(OTHER_DIGITS, asciiDigit)
     .replace(/[\u0622-\u06D3]/g, (ch) => VARIANTS[ch] ?? ch)
+    .replace(HAN, (ch) => SIMPLE.get(ch) ?? ch)
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
@@ -45,4 +59,9 @@ export function foldForSearch(text: string): string {
 /** Only the digits of a phone number, any script, so `+1 (555) 010-0` finds `15550100`. */
 export function phoneDigits(text: string): string {
   return text.replace(OTHER_DIGITS, asciiDigit).replace(/\D/g, '');
+}
+
+/** Any script's digits as ASCII digits (what a date or number field reads). */
+export function asciiDigits(text: string): string {
+  return text.replace(OTHER_DIGITS, asciiDigit);
 }

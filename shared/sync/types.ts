@@ -1,5 +1,5 @@
 /** What crosses between the sync engine (main) and the store (renderer). Types only. */
-import type { ErrorCode } from '../errors';
+import type { ErrorCause, ErrorCode } from '../errors';
 import type { MergeConflict } from '../vcard/merge';
 
 export type PendingMark = '' | 'created' | 'updated' | 'deleted';
@@ -108,6 +108,13 @@ export interface AccountInfo {
   readonly discoveredAt?: number;
 }
 
+/**
+ * Where account secrets are kept: sealed by the OS keyring; only in memory until Cardinal quits
+ * (no keyring, and the user chose it); or nowhere yet (no keyring, no choice made: adding an
+ * account is refused with `no-keyring` rather than storing a password in plain text).
+ */
+export type SecretStorage = 'keyring' | 'memory' | 'none';
+
 /** Whether Google sign-in can start, and with whose OAuth client. */
 export interface GoogleSetup {
   /** An OAuth client is configured (from the environment or the user's settings). */
@@ -121,6 +128,19 @@ export interface Discovery {
   readonly discoveryId: string;
   readonly user: string;
   readonly books: readonly ServerBook[];
+  /**
+   * Discovery leads to another origin than the one typed (an SRV record, a redirect, a principal
+   * elsewhere): nothing has been sent there. `books` is empty until the user answers
+   * (`continueDiscovery`): go there, the password with it, or not.
+   */
+  readonly move?: OriginMove;
+}
+
+export interface OriginMove {
+  /** The origin the user typed (https://example.com). */
+  readonly from: string;
+  /** Where the server sends discovery (https://dav.example.net:8443). */
+  readonly to: string;
 }
 
 export interface AccountChanges {
@@ -158,6 +178,8 @@ export interface SyncStatus {
   readonly deletions?: { readonly count: number; readonly total: number };
   /** What went wrong, as a code the window words in the user's language (`message` is the detail). */
   readonly code?: ErrorCode;
+  /** Why, where the code alone cannot say it (connection refused, certificate not valid, …). */
+  readonly cause?: ErrorCause;
   /** After a run: contacts deleted here that came back (edited on the server), and cards refused. */
   readonly restored?: number;
   readonly refused?: number;

@@ -36,17 +36,17 @@ export async function runBookBench(count = 50_000): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await page.goto(harness.url);
-    await page.getByRole('button', { name: 'New contact' }).waitFor();
+    await page.getByRole('main').waitFor();
 
     const text = generateCorpus(count);
     const t0 = performance.now();
     await page.getByTestId('import-input').setInputFiles({ name: 'bench.vcf', mimeType: 'text/vcard', buffer: Buffer.from(text) });
-    await page.getByRole('button', { name: /^Import [\d,]+ new$/ }).waitFor({ timeout: 600_000 });
+    await page.getByRole('button', { name: /^Import [\d,]+ new contacts$/ }).waitFor({ timeout: 600_000 });
     const t1 = performance.now();
     const [markStart, markParsed, markClassified] = await page.evaluate(() =>
       ['start', 'parsed', 'classified'].map((n) => performance.getEntriesByName(`cardinal:import-${n}`)[0]?.startTime ?? NaN),
     );
-    await page.getByRole('button', { name: /^Import [\d,]+ new$/ }).click();
+    await page.getByRole('button', { name: /^Import [\d,]+ new contacts$/ }).click();
     await page.getByText(`${count.toLocaleString('en')} contacts imported.`).waitFor({ timeout: 600_000 });
     const t2 = performance.now();
 
@@ -99,7 +99,11 @@ export async function runBookBench(count = 50_000): Promise<void> {
 
     await page.locator('section[aria-busy="false"]').waitFor();
     await page.waitForTimeout(500);
-    const queries = Array.from({ length: 100 }, (_, i) => ['ada', 'zoë', 'núñez', 'علي', '王', '555 010', 'example works 4', 'person00', 'grace hopper', 'kowalska'][i % 10]! + (i >= 10 ? String(i % 7) : ''));
+    // Names, phone digits, organisations, e-mail; and the fields search reaches since 0.2: a city, a
+    // street, a group (every card has "friends": a query that keeps all 50,000 rows), a note, and
+    // a Simplified-Chinese query for the corpus's Traditional 陳.
+    const words = ['ada', 'zoë', 'núñez', 'علي', '王', '555 010', 'example works 4', 'person00', 'grace hopper', 'kowalska', 'zürich', 'long street 1', 'friends', 'conference', '陈'];
+    const queries = Array.from({ length: 105 }, (_, i) => words[i % words.length]! + (i >= words.length && i % 3 === 0 ? String(i % 7) : ''));
     // Five unmeasured queries first, so the JIT has compiled the search path (as it has in real use).
     const latencies = await page.evaluate(async (qs) => {
       const input = document.getElementById('search') as HTMLInputElement;
@@ -132,7 +136,7 @@ export async function runBookBench(count = 50_000): Promise<void> {
     console.log(`  write to IndexedDB:                  ${((t2 - t1) / 1000).toFixed(1)} s  (${Math.round(importRate).toLocaleString('en')} contacts/s)`);
     console.log(`  raw IndexedDB puts, same rows:       ${(rawMs / 1000).toFixed(1)} s  (${Math.round(rawRate).toLocaleString('en')} contacts/s) → import at ${(importRate / rawRate).toFixed(2)}× the physical limit`);
     console.log(`  page load → first painted list:      ${Math.round(firstList)} ms   (target < 1000 ms)`);
-    console.log(`  search, 100 queries, input → DOM:    median ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms   (target p95 < 16 ms)`);
+    console.log(`  search, ${latencies.length} queries, input → DOM:    median ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms   (target p95 < 16 ms)`);
     const slowest = latencies
       .map((ms, i) => ({ ms, q: queries[i]! }))
       .sort((a, b) => b.ms - a.ms)

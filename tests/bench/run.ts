@@ -1,8 +1,10 @@
 /**
- * `npm run bench [vcard|book|sync]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|book|sync|duplicates|groups]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
+import { runDuplicatesBench } from './duplicates.bench';
+import { runGroupsBench } from './groups.bench';
 import { runSyncBench } from './sync.bench';
 import { runVCardBench } from './vcard.bench';
 
@@ -13,3 +15,5 @@ if (which === undefined || which === 'sync') {
   const sizes = (process.env.CARDINAL_BENCH_SYNC_SIZES ?? '1000,10000').split(',').map(Number);
   await runSyncBench(sizes);
 }
+if (which === undefined || which === 'duplicates') runDuplicatesBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
+if (which === undefined || which === 'groups') runGroupsBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));

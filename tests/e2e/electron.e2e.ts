@@ -50,7 +50,7 @@ test.describe('the Electron shell', () => {
     const electronApp = await _electron.launch({ args: [root, file], env: { ...process.env, CARDINAL_DATA_DIR: join(dir, 'data') } });
     try {
       const page = await electronApp.firstWindow();
-      await page.getByRole('button', { name: 'Import 1 new' }).click();
+      await page.getByRole('button', { name: 'Import 1 new contact' }).click();
       await expect(listRow(page, 'Command Line Person')).toBeVisible();
       // Sandboxed and isolated: no Node in the page, and the bridge cannot be replaced.
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');

@@ -21,8 +21,10 @@ export interface AppUnderTest {
   consoleErrors: string[];
 }
 
-export const test = base.extend<{ app: AppUnderTest }>({
-  app: async ({ browser }, use) => {
+export const test = base.extend<{ app: AppUnderTest; osLocale: string }>({
+  /** The operating system's locale the harness reports (the UI language and date region follow it). */
+  osLocale: ['en-US', { option: true }],
+  app: async ({ browser, osLocale, viewport }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cardinal-e2e-'));
     if (target === 'electron') {
       const electronApp = await _electron.launch({ args: [root], env: { ...process.env, CARDINAL_DATA_DIR: dataDir } });
@@ -36,10 +38,10 @@ export const test = base.extend<{ app: AppUnderTest }>({
         bridgeFile: join(root, 'dist', 'harness', 'bridge.js'),
         dataDir,
         version: pkg.version,
-        locale: 'en-US',
+        locale: osLocale,
         onOpenExternal: () => {},
       });
-      const context = await browser.newContext({ locale: 'en-US' });
+      const context = await browser.newContext({ locale: osLocale, viewport: viewport ?? { width: 1280, height: 800 } });
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(e.message));

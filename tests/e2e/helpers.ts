@@ -2,15 +2,22 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 
-/** Feed files to the import button, as a user picking them would. */
+/** Feed files to the import picker, as a user picking them would. */
 export async function importText(page: Page, name: string, text: string): Promise<void> {
   await page.getByTestId('import-input').setInputFiles({ name, mimeType: 'text/vcard', buffer: Buffer.from(text, 'utf8') });
   await expect(page.getByRole('dialog', { name: 'Import contacts' })).toBeVisible();
 }
 
-/** Click Export and return the text of the downloaded .vcf. */
-export async function exportText(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Export/ }).click()]);
+/** Import cards and confirm the import dialog (`button`: its name in another language). */
+export async function importCards(page: Page, text: string, count: number, button?: string): Promise<void> {
+  await page.getByTestId('import-input').setInputFiles({ name: 'cards.vcf', mimeType: 'text/vcard', buffer: Buffer.from(text, 'utf8') });
+  await page.getByRole('button', { name: button ?? (count === 1 ? 'Import 1 new contact' : `Import ${count.toLocaleString('en')} new contacts`), exact: true }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+}
+
+/** Click Export (`button`: its name in another language) and return the text of the downloaded .vcf. */
+export async function exportText(page: Page, button: RegExp = /^Export/): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
   return readFileSync((await download.path())!, 'utf8');
 }
 
@@ -24,4 +31,9 @@ export function listRow(page: Page, name: string) {
 
 export function field(page: Page, label: string) {
   return page.getByLabel(label, { exact: true });
+}
+
+/** A one-line vCard 4.0 for tests. */
+export function card(uid: string, lines: string): string {
+  return `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\n${lines.split('\n').join('\r\n')}\r\nEND:VCARD\r\n`;
 }

@@ -22,7 +22,7 @@ import type { AccountInfo, SyncStatus } from '../../shared/sync/types';
 import { parseVCard } from '../../shared/vcard';
 import { startFakeGoogle, type FakeGoogle, type GoogleQuirks } from '../servers/fake-google';
 import { translator } from '../../renderer/src/i18n';
-import { syncReason } from '../../renderer/src/i18n/sync-status';
+import { statusInWords } from '../../renderer/src/features/accounts/error-words';
 import { HandClock } from './hand-clock';
 import { openStore } from './renderer-store';
 
@@ -408,18 +408,18 @@ describe('Google accounts (fake Google)', () => {
     google.expireAccessTokens();
     const revoked = await m.sync(account.id);
     expect(revoked).toMatchObject({ action: 'sign-in' });
-    const text = t('sync.error', { message: syncReason(account.kind, revoked, t) });
+    const text = t('sync.error', { message: statusInWords(account.kind, revoked, t, 'Google') });
     expect(text).not.toMatch(/password/i);
     expect(text).toMatch(/Sign in again/);
     await m.signInGoogle(account.id);
     google.failNext(1, 30);
     const busy = await m.sync(account.id);
     expect(busy).toMatchObject({ code: 'unavailable', retryIn: 30 });
-    const busyText = `${t('sync.error', { message: syncReason(account.kind, busy, t) })} ${t('sync.retryIn', { seconds: busy.retryIn ?? 0 })}`;
+    const busyText = `${t('sync.error', { message: statusInWords(account.kind, busy, t, 'Google') })} ${t('sync.retryIn', { seconds: busy.retryIn ?? 0 })}`;
     expect(busyText.match(/tr(y|ying) again/gi)).toHaveLength(1);
     expect(busyText).toMatch(/Google/);
     // A CardDAV server keeps its own words.
-    expect(syncReason('carddav', { code: 'unauthorized', message: '' }, t)).toMatch(/user name and password/);
+    expect(statusInWords('carddav', { code: 'unauthorized', message: '' }, t, 'dav.example.org')).toMatch(/user name and password/);
   });
 
   it('503 with Retry-After: nothing goes before the time asked (not a local edit, not Sync now), then the retry completes', async () => {
@@ -536,7 +536,8 @@ describe('Google accounts (fake Google)', () => {
     const elsewhere: (string | undefined)[] = [];
     const other = createServer((req, res) => {
       elsewhere.push(req.headers.authorization);
-      res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      // A real PNG: the photo loader checks an image's first bytes, not only its declared type.
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
     });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}/lh3/photo.png`;

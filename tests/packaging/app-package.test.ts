@@ -3,9 +3,13 @@
  * Linux layout (`--dir`) against a placeholder Electron distribution (`electronDist`), since the
  * Electron binary cannot be downloaded here; then app.asar is listed: the main, preload and
  * renderer bundles and package.json, nothing else (no sources, tests, maps or node_modules), within
- * a size budget. Needs `npm run build` first (npm test runs it before this project).
+ * a size budget. The fuses: the configuration, the wire electron-builder flipped in the placeholder
+ * (which carries a fuse wire in Electron's defaults, as the real binary does), and, where the real
+ * Electron binary is installed, the real binary's wire after packaging. Needs `npm run build`
+ * first (npm test runs it before this project).
  */
 import { listPackage, extractFile } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,51 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/main/csp';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BUDGET_BYTES = 5 * 1024 * 1024;
+
+/** Electron's fuse wire: this sentinel, the wire's version (1), its length, one byte per fuse. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/** Electron's defaults, fuse by fuse (RunAsNode on, cookie encryption off, NODE_OPTIONS on, inspect
+ * on, asar integrity off, only-asar off, browser V8 snapshot off, file: privileges on). */
+const ELECTRON_DEFAULT_WIRE = '10110001';
+
+/** What Cardinal's binary must say, fuse by fuse (issue 15): no way in by environment or flag. */
+const WANTED_FUSES: readonly [FuseV1Options, 'on' | 'off', string][] = [
+  [FuseV1Options.RunAsNode, 'off', 'runAsNode'],
+  [FuseV1Options.EnableNodeOptionsEnvironmentVariable, 'off', 'enableNodeOptionsEnvironmentVariable'],
+  [FuseV1Options.EnableNodeCliInspectArguments, 'off', 'enableNodeCliInspectArguments'],
+  [FuseV1Options.OnlyLoadAppFromAsar, 'on', 'onlyLoadAppFromAsar'],
+  [FuseV1Options.EnableEmbeddedAsarIntegrityValidation, 'on', 'enableEmbeddedAsarIntegrityValidation'],
+  [FuseV1Options.EnableCookieEncryption, 'on', 'enableCookieEncryption'],
+];
+
+/** The fuses of a built binary as 'on' / 'off' (or the raw state), by option. */
+async function fusesOf(binary: string): Promise<Map<FuseV1Options, string>> {
+  const wire = (await getCurrentFuseWire(binary)) as unknown as Record<number, number>;
+  // The wire's bytes: '1' enabled, '0' disabled ('r' removed).
+  const word = (state: number | undefined) => (state === 0x31 ? 'on' : state === 0x30 ? 'off' : String(state));
+  return new Map(WANTED_FUSES.map(([option]) => [option, word(wire[option])]));
+}
+
+/** `electronFuses:` in electron-builder.yml, as written (a flat block of `name: true|false`). */
+function configuredFuses(): Map<string, string> {
+  const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+  const block = /^electronFuses:\n((?:[ \t]+.*\n?)+)/m.exec(yml)?.[1] ?? '';
+  return new Map([...block.matchAll(/^\s+(\w+):\s*(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** electron-builder's `--dir` Linux build against an Electron distribution, into `out`. */
+function buildUnpacked(electronDist: string, out: string): ReturnType<typeof spawnSync> {
+  return spawnSync(join(root, 'node_modules/.bin/electron-builder'), ['--linux', '--dir', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${out}`], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' },
+  });
+}
+
+/** The real Electron binary, where `npm ci` could download it (not on this project's build machines). */
+const realElectronDist = join(root, 'node_modules/electron/dist');
+const realElectron = existsSync(join(realElectronDist, 'electron'));
 
 describe('packaging', () => {
   let work: string;
@@ -30,18 +79,13 @@ describe('packaging', () => {
     const dist = join(work, 'electron-dist');
     mkdirSync(join(dist, 'resources'), { recursive: true });
     mkdirSync(join(dist, 'locales'), { recursive: true });
-    writeFileSync(join(dist, 'electron'), '#!/bin/sh\necho "placeholder Electron for the packaging check" >&2\nexit 1\n');
+    writeFileSync(join(dist, 'electron'), `#!/bin/sh\necho "placeholder Electron for the packaging check" >&2\nexit 1\n# ${FUSE_SENTINEL}\x01\x08${ELECTRON_DEFAULT_WIRE}\n`, 'latin1');
     chmodSync(join(dist, 'electron'), 0o755);
     writeFileSync(join(dist, 'version'), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.electron);
     writeFileSync(join(dist, 'LICENSE'), '');
     writeFileSync(join(dist, 'LICENSES.chromium.html'), '');
     const out = join(work, 'release');
-    build = spawnSync(join(root, 'node_modules/.bin/electron-builder'), ['--linux', '--dir', '--publish', 'never', `-c.electronDist=${dist}`, `-c.directories.output=${out}`], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 240_000,
-      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' },
-    });
+    build = buildUnpacked(dist, out);
     unpacked = join(out, 'linux-unpacked');
     asar = join(unpacked, 'resources', 'app.asar');
   }, 300_000);
@@ -73,6 +117,26 @@ describe('packaging', () => {
     expect(meta).toBe(CONTENT_SECURITY_POLICY.replace(/; frame-ancestors [^;]+/, ''));
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
   });
+
+  it('electron-builder.yml sets the fuses: RunAsNode, NODE_OPTIONS and --inspect off; only app.asar, its integrity checked; cookies encrypted', () => {
+    const configured = configuredFuses();
+    for (const [, state, key] of WANTED_FUSES) expect(configured.get(key), key).toBe(state === 'on' ? 'true' : 'false');
+  });
+
+  it('the packaged binary’s fuse wire is flipped as configured (the placeholder’s wire, flipped by electron-builder)', async () => {
+    const fuses = await fusesOf(join(unpacked, 'cardinal'));
+    for (const [option, state] of WANTED_FUSES) expect(fuses.get(option), FuseV1Options[option]).toBe(state);
+  });
+
+  // The real binary cannot be downloaded on this project's build machines (ELECTRON_SKIP_BINARY_DOWNLOAD);
+  // where `npm ci` installed it, the same build runs against it and its own wire is read.
+  it.skipIf(!realElectron)('the real Electron binary’s fuse wire, after packaging, is flipped as configured', async () => {
+    const out = join(work, 'release-real');
+    const real = buildUnpacked(realElectronDist, out);
+    expect(real.status, `${real.stdout}${real.stderr}`).toBe(0);
+    const fuses = await fusesOf(join(out, 'linux-unpacked', 'cardinal'));
+    for (const [option, state] of WANTED_FUSES) expect(fuses.get(option), FuseV1Options[option]).toBe(state);
+  }, 300_000);
 
   it('the packaged package.json points Electron at the main bundle', () => {
     const pkg = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string; name: string };

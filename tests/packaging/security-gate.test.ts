@@ -64,6 +64,12 @@ describe('Electronegativity security gate', () => {
     for (const a of config.accepted) expect(a.reason.length).toBeGreaterThan(20);
   });
 
+  it('runs against the Electron version the app ships (package.json pins it exactly)', () => {
+    const pinned = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.electron;
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(config.electronVersion).toBe(pinned);
+  });
+
   it('the checks that matter for this shell find nothing (node integration, context isolation, sandbox, web security, navigation)', () => {
     const hard = ['NODE_INTEGRATION_HTML_CHECK', 'NODE_INTEGRATION_JS_CHECK', 'CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'INSECURE_CONTENT_JS_CHECK', 'ALLOWPOPUPS_HTML_CHECK', 'AUXCLICK_JS_CHECK', 'REMOTE_MODULE_JS_CHECK'];
     expect(findings.filter((f) => hard.includes(f.check))).toEqual([]);

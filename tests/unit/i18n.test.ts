@@ -1,5 +1,19 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUES, direction, pickLanguage, translator } from '../../renderer/src/i18n';
+import { CATALOGUES, dateLocale, direction, pickLanguage, translator } from '../../renderer/src/i18n';
+
+/** The argument names a message uses, read from its ICU syntax tree. */
+function argumentsOf(message: string, lang: string): string[] {
+  const names = new Set<string>();
+  const walk = (nodes: unknown[]): void => {
+    for (const n of nodes as { type: number; value?: string; options?: Record<string, { value: unknown[] }> }[]) {
+      if (typeof n.value === 'string' && n.type !== 0 && n.type !== 7) names.add(n.value); // not literal, not #
+      for (const o of Object.values(n.options ?? {})) walk(o.value);
+    }
+  };
+  walk(new IntlMessageFormat(message, lang, undefined, { ignoreTag: true }).getAst());
+  return [...names].sort();
+}
 
 describe('translations', () => {
   it('every catalogue has exactly the English keys, none empty', () => {
@@ -10,11 +24,19 @@ describe('translations', () => {
     }
   });
 
-  it('keeps the same placeholders in every language', () => {
-    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const cat of Object.values(CATALOGUES)) {
-      for (const [k, v] of Object.entries(cat)) expect(names(v)).toEqual(names(CATALOGUES.en[k as keyof typeof CATALOGUES.en]));
+  it('every message is valid ICU MessageFormat with the same arguments in every language', () => {
+    for (const [lang, cat] of Object.entries(CATALOGUES)) {
+      for (const [k, v] of Object.entries(cat)) expect(argumentsOf(v, lang), `${lang} ${k}`).toEqual(argumentsOf(CATALOGUES.en[k as keyof typeof CATALOGUES.en], 'en'));
     }
+  });
+
+  it('plurals come from the message: 1 contact, 2 contacts, never “1 contacts”', () => {
+    const t = translator('en');
+    expect(t('list.count', { count: 1 })).toBe('1 contact');
+    expect(t('list.count', { count: 2 })).toBe('2 contacts');
+    expect(t('list.count', { count: 1000 })).toBe('1,000 contacts');
+    expect(t('import.run', { count: 0 })).toBe('Nothing new to import');
+    expect(t('editor.addItem', { field: t('field.phones') })).toBe('Add Phone');
   });
 
   it('picks the language from the OS locale and lays Persian out right to left', () => {
@@ -29,5 +51,12 @@ describe('translations', () => {
 
   it('formats numbers in placeholders for the language', () => {
     expect(translator('fa')('list.count', { count: 12 })).toContain('۱۲');
+  });
+
+  it('writes dates in the OS region where the UI speaks its language, and Persian in Solar Hijri', () => {
+    expect(dateLocale('en', 'en-GB')).toBe('en-GB');
+    expect(dateLocale('en', 'de-DE')).toBe('en-DE');
+    expect(dateLocale('fa', 'en-US')).toBe('fa-IR-u-ca-persian');
+    expect(dateLocale('zh-TW', 'en-US')).toBe('zh-TW');
   });
 });

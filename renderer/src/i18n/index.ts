@@ -1,3 +1,8 @@
+/**
+ * The translation layer. Messages are ICU MessageFormat (intl-messageformat): plurals, selects and
+ * numbers are decided by the message in each language, never by joining strings in code.
+ */
+import { IntlMessageFormat } from 'intl-messageformat';
 import { fa } from './fa';
 import { en, type Catalogue, type MessageKey } from './messages';
 import { zhCN } from './zh-CN';
@@ -22,16 +27,42 @@ export function direction(lang: Language): 'rtl' | 'ltr' {
   return lang === 'fa' ? 'rtl' : 'ltr';
 }
 
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+/** The script most of the UI's text is in, for deciding which values need isolating. */
+export function scriptOf(lang: Language): 'latin' | 'han' | 'arabic' {
+  return lang === 'fa' ? 'arabic' : lang === 'en' ? 'latin' : 'han';
+}
+
+export type MessageValues = Record<string, string | number>;
+export type Translate = (key: MessageKey, vars?: MessageValues) => string;
 
 export function translator(lang: Language): Translate {
   const cat = CATALOGUES[lang];
-  const numbers = new Intl.NumberFormat(lang);
-  return (key, vars) =>
-    cat[key].replace(/\{(\w+)\}/g, (_m, name: string) => {
-      const v = vars?.[name];
-      return v === undefined ? `{${name}}` : typeof v === 'number' ? numbers.format(v) : v;
-    });
+  const compiled = new Map<MessageKey, IntlMessageFormat>();
+  return (key, vars) => {
+    let format = compiled.get(key);
+    if (format === undefined) {
+      format = new IntlMessageFormat(cat[key], lang, undefined, { ignoreTag: true });
+      compiled.set(key, format);
+    }
+    return String(format.format(vars));
+  };
+}
+
+/**
+ * The locale dates are written in: the UI's language with the OS's region where they share the
+ * language (an English UI on an en-GB system writes "14 March"), else the UI's language with the
+ * OS's region. Persian dates are Solar Hijri (Intl's `persian` calendar, Persian's default).
+ */
+export function dateLocale(lang: Language, osLocale: string): string {
+  let region: string | undefined;
+  try {
+    region = new Intl.Locale(osLocale).maximize().region;
+  } catch {
+    region = undefined;
+  }
+  if (lang === 'fa') return 'fa-IR-u-ca-persian';
+  if (lang !== 'en') return lang; // zh-TW, zh-CN carry their region
+  return region === undefined ? 'en-US' : `en-${region}`;
 }
 
 export type { MessageKey };

@@ -1,12 +1,30 @@
 /**
- * UI state only (zustand): what is selected, searched, shown. Contacts never live here; they are
- * in the store (Dexie) and its in-memory list (ContactIndex).
+ * UI state only (zustand): what is selected, searched, shown, and which dialog is open. Contacts
+ * never live here; they are in the store (Dexie) and its in-memory list (ContactIndex).
  */
 import { create } from 'zustand';
-import type { Language } from '../i18n';
+import type { AccountInfo } from '../../../shared/sync/types';
+import type { ImportPreview } from '../features/import/import';
 
-export type ListFilter = { kind: 'all' } | { kind: 'favorites' } | { kind: 'book'; id: string };
+export type ListFilter = { kind: 'all' } | { kind: 'favorites' } | { kind: 'birthdays' } | { kind: 'book'; id: string };
 export type DetailMode = 'view' | 'edit' | 'new';
+
+/**
+ * Every dialog the window can show. One at a time: a request while one is open waits (imports) or
+ * is refused (shortcuts), so two modals never stack.
+ */
+export type DialogRequest =
+  | { kind: 'settings' }
+  | { kind: 'add-carddav' }
+  | { kind: 'add-google' }
+  | { kind: 'add-workspace' }
+  | { kind: 'edit-account'; account: AccountInfo }
+  | { kind: 'remove-account'; account: AccountInfo; pending: number }
+  | { kind: 'delete-contacts'; ids: readonly string[] }
+  | { kind: 'conflict'; contactId: string }
+  | { kind: 'import'; preview: ImportPreview }
+  | { kind: 'unsaved'; proceed: () => void }
+  | { kind: 'drawer' };
 
 export interface Toast {
   id: number;
@@ -14,55 +32,49 @@ export interface Toast {
   undo?: () => Promise<void>;
 }
 
-const LANGUAGE_KEY = 'cardinal.language';
-
-function storedLanguage(): Language | null {
-  try {
-    const v = localStorage.getItem(LANGUAGE_KEY);
-    return v === 'en' || v === 'zh-TW' || v === 'zh-CN' || v === 'fa' ? v : null;
-  } catch {
-    return null;
-  }
-}
-
 interface UiState {
-  language: Language | null;
   filter: ListFilter;
   query: string;
   selected: readonly string[];
   mode: DetailMode;
+  /** In the one-pane layout (narrow windows): the detail pane is shown instead of the list. */
+  detailOpen: boolean;
+  dialog: DialogRequest | null;
   toast: Toast | null;
-  setLanguage(language: Language | null): void;
   setFilter(filter: ListFilter): void;
   setQuery(query: string): void;
   select(ids: readonly string[]): void;
   setMode(mode: DetailMode): void;
+  setDetailOpen(open: boolean): void;
+  /** Open a dialog unless one is open already; says whether it opened. */
+  openDialog(dialog: DialogRequest): boolean;
+  closeDialog(): void;
   showToast(message: string, undo?: () => Promise<void>): void;
   dismissToast(): void;
 }
 
 let toastId = 0;
 
-export const useUi = create<UiState>()((set) => ({
-  language: storedLanguage(),
+export const useUi = create<UiState>()((set, get) => ({
   filter: { kind: 'all' },
   query: '',
   selected: [],
   mode: 'view',
+  detailOpen: false,
+  dialog: null,
   toast: null,
-  setLanguage: (language) => {
-    try {
-      if (language === null) localStorage.removeItem(LANGUAGE_KEY);
-      else localStorage.setItem(LANGUAGE_KEY, language);
-    } catch {
-      // storage unavailable: the choice lasts for this session
-    }
-    set({ language });
-  },
-  setFilter: (filter) => set({ filter, selected: [], mode: 'view' }),
+  setFilter: (filter) => set({ filter, selected: [], mode: 'view', detailOpen: false }),
   setQuery: (query) => set({ query }),
   select: (selected) => set({ selected, mode: 'view' }),
-  setMode: (mode) => set({ mode }),
+  setMode: (mode) => set(mode === 'view' ? { mode } : { mode, detailOpen: true }),
+  setDetailOpen: (detailOpen) => set({ detailOpen }),
+  openDialog: (dialog) => {
+    // The drawer gives way to the dialog it opened (one modal at a time).
+    if (get().dialog !== null && get().dialog?.kind !== 'drawer') return false;
+    set({ dialog });
+    return true;
+  },
+  closeDialog: () => set({ dialog: null }),
   showToast: (message, undo) => set({ toast: { id: ++toastId, message, undo } }),
   dismissToast: () => set({ toast: null }),
 }));

@@ -88,7 +88,8 @@ describe('RFC 6764 discovery from what the user typed', () => {
     r.resolveTxt = async () => [['path=/dav/card']];
     const start = await discoveryCandidates('Ada@Example.com', r);
     expect(r.asked).toEqual(['_carddavs._tcp.example.com']);
-    expect(start).toEqual({ candidates: ['https://dav.example.com/dav/card', 'https://backup.example.com:8443/dav/card', 'https://example.com/'], email: 'Ada@Example.com' });
+    // The origin the user named is the domain's: the SRV targets are other origins (the user is asked before any goes there).
+    expect(start).toEqual({ origin: 'https://example.com', candidates: ['https://dav.example.com/dav/card', 'https://backup.example.com:8443/dav/card', 'https://example.com/'], email: 'Ada@Example.com' });
   });
 
   it('no SRV record, or "." (no service): the well-known URL of the domain', async () => {
@@ -98,7 +99,7 @@ describe('RFC 6764 discovery from what the user typed', () => {
 
   it('a URL is used as given, without DNS', async () => {
     const r = resolver([]);
-    expect(await discoveryCandidates('https://dav.example.net/remote.php/dav', r)).toEqual({ candidates: ['https://dav.example.net/remote.php/dav'], email: null });
+    expect(await discoveryCandidates('https://dav.example.net/remote.php/dav', r)).toEqual({ origin: 'https://dav.example.net', candidates: ['https://dav.example.net/remote.php/dav'], email: null });
     expect(r.asked).toEqual([]);
   });
 

@@ -1,0 +1,29 @@
+/**
+ * What the labels sync needs from the store for one Google account: its labels, favourites,
+ * the people joined to cards, and its state (sync tokens, "starred" as last synced). The renderer's
+ * store will implement it over its tables (writes in one transaction, through `applyLabelSync`);
+ * the tests use a memory one.
+ */
+import type { LabelSyncWrite, PeopleSyncState, PersonLink, StoredLabel } from '../../shared/groups';
+import type { CardRef } from './identity';
+
+export interface LabelSnapshot {
+  readonly state: PeopleSyncState;
+  readonly labels: readonly StoredLabel[];
+  /** Card ids of the Google book marked as favourites. */
+  readonly favourites: readonly string[];
+  readonly people: readonly PersonLink[];
+}
+
+export interface LabelStore {
+  read(): Promise<LabelSnapshot>;
+  /** The Google book's cards: id, server href ('' before the first upload), UID. */
+  cards(): Promise<readonly CardRef[]>;
+  /** The vCards of these cards (asked only for cards no person is joined to). */
+  vcards(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * One transaction: labels and favourites through `applyLabelSync` (so edits made meanwhile
+   * stay), the people links put and removed, and the state when it is given.
+   */
+  apply(write: LabelSyncWrite): Promise<void>;
+}

@@ -1,0 +1,115 @@
+import { useMemo, useSyncExternalStore } from 'react';
+import { Pencil, RefreshCw, Trash2 } from 'lucide-react';
+import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
+import { useServices } from '../../services';
+import { useUi } from '../../store/ui';
+import { errorInWords, statusInWords } from './error-words';
+
+/** The host an account is shown by. */
+export function accountHost(account: AccountInfo): string {
+  if (account.kind === 'google') return 'Google';
+  if (account.kind === 'gdata') return account.domain ?? 'Google Workspace';
+  try {
+    return new URL(account.serverUrl).host;
+  } catch {
+    return account.serverUrl;
+  }
+}
+
+/** One account: its status (progress, last sync, what waits to upload, what went wrong) and actions. */
+export function AccountPanel({ account, status }: { account: AccountInfo; status: SyncStatus | null }) {
+  const { t, lang, index } = useServices();
+  const openDialog = useUi((s) => s.openDialog);
+  const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const pending = useMemo(
+    () => index.pendingIn(new Set(account.books.map((b) => b.id))),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
+    [index, account, version],
+  );
+  const host = accountHost(account);
+  const kind = account.kind === 'gdata' ? t('account.kindWorkspace', { domain: host }) : account.kind === 'google' ? 'Google' : host;
+  const reason = (s: SyncStatus) => statusInWords(account.kind, s, t, host);
+  const when = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(ms);
+  const p = status?.progress;
+  const text =
+    status === null
+      ? t('sync.never')
+      : status.phase === 'syncing'
+        ? p !== undefined && p.total > 0
+          ? t(`sync.step.${p.step}`, { done: p.done, total: p.total })
+          : t('sync.syncing')
+        : status.phase === 'offline'
+          ? status.message === ''
+            ? t('sync.noNetwork')
+            : t('sync.offline', { message: reason(status) })
+          : status.phase === 'error'
+            ? t('sync.error', { message: reason(status) })
+            : status.phase === 'confirm' && status.deletions !== undefined
+              ? t('sync.confirmDeletions', { count: status.deletions.count, total: status.deletions.total })
+              : status.lastSync === null
+                ? t('sync.never')
+                : t('sync.last', { time: when(status.lastSync) });
+  const trouble = status?.phase === 'error' || status?.phase === 'confirm';
+  return (
+    <section className={`account${trouble ? ' trouble' : ''}`} aria-label={account.user === '' ? kind : `${account.user} · ${kind}`} data-testid="account">
+      <h3 className="account-name">
+        <bdi className="account-user">{account.user === '' ? kind : account.user}</bdi>
+        {account.user === '' ? null : (
+          <bdi className="account-host muted" dir="auto">
+            {kind}
+          </bdi>
+        )}
+        {account.allowInsecure ? (
+          <span className="insecure-badge" title={t('account.insecureWarning')}>
+            {t('account.insecureBadge')}
+          </span>
+        ) : null}
+      </h3>
+      <p className="sync-status" role="status" data-testid="sync-status">
+        {text}
+      </p>
+      {status?.phase === 'idle' && status.restored !== undefined ? (
+        <p className="sync-detail" role="alert">
+          {t('sync.restored', { count: status.restored })}
+        </p>
+      ) : null}
+      {status?.phase === 'idle' && status.refused !== undefined ? (
+        <p className="sync-detail" role="alert">
+          {t('sync.refusedCount', { count: status.refused })}
+        </p>
+      ) : null}
+      {status?.retryIn !== undefined && status.phase !== 'syncing' ? <p className="sync-detail">{t('sync.retryIn', { seconds: status.retryIn })}</p> : null}
+      {pending > 0 ? (
+        <p className="sync-detail" data-testid="sync-pending">
+          {t('sync.pending', { count: pending })}
+        </p>
+      ) : null}
+      <div className="account-actions">
+        {status?.action === 'confirm-deletions' ? (
+          <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
+            {t('sync.deleteThem')}
+          </button>
+        ) : null}
+        {status?.action === 'sign-in' ? (
+          <button type="button" className="primary" onClick={() => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')))}>
+            {t('account.signInAgain')}
+          </button>
+        ) : null}
+        {status?.action === 'edit-account' ? (
+          <button type="button" className="primary" onClick={() => openDialog({ kind: 'edit-account', account })}>
+            {t('account.signInAgain')}
+          </button>
+        ) : null}
+        <button type="button" className="icon-button" aria-label={t('sync.nowFor', { account: kind })} title={t('sync.now')} disabled={status?.phase === 'syncing'} onClick={() => void window.cardinal.syncNow(account.id)}>
+          <RefreshCw aria-hidden="true" size={16} className={status?.phase === 'syncing' ? 'spin' : undefined} />
+        </button>
+        <button type="button" className="icon-button" aria-label={t('account.editFor', { account: kind })} title={t('account.edit')} onClick={() => openDialog({ kind: 'edit-account', account })}>
+          <Pencil aria-hidden="true" size={16} />
+        </button>
+        <button type="button" className="icon-button" aria-label={t('account.removeFor', { account: kind })} title={t('account.remove')} onClick={() => openDialog({ kind: 'remove-account', account, pending })}>
+          <Trash2 aria-hidden="true" size={16} />
+        </button>
+      </div>
+    </section>
+  );
+}

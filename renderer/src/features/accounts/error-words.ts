@@ -1,0 +1,89 @@
+/**
+ * A failure in the user's words: from the error's code and cause (shared/errors.ts), never from
+ * a channel name or a validator's "(argument 0.url)". The main process's own message is kept only
+ * where it already speaks to the user (it is English; the codes are worded in every language).
+ */
+import { isErrorCause, isErrorCode, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
+import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
+import type { Translate } from '../../i18n';
+
+const CAUSE_KEY = {
+  'connection-refused': 'error.connectionRefused',
+  'blocked-port': 'error.blockedPort',
+  'host-not-found': 'error.hostNotFound',
+  'timed-out': 'error.timedOut',
+  certificate: 'error.certificate',
+  'insecure-refused': 'error.insecureRefused',
+  'no-carddav': 'error.noCardDav',
+  'too-large': 'error.tooLarge',
+  'refused-url': 'error.refusedUrl',
+  'secret-forgotten': 'error.secretForgotten',
+} as const satisfies Record<ErrorCause, string>;
+
+const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidden' | 'error.network' | 'error.unavailable' | 'error.cancelled' | 'error.notConfigured' | 'error.internal' | 'keyring.none'>> = {
+  unauthorized: 'error.unauthorized',
+  forbidden: 'error.forbidden',
+  network: 'error.network',
+  unavailable: 'error.unavailable',
+  cancelled: 'error.cancelled',
+  'not-configured': 'error.notConfigured',
+  'no-keyring': 'keyring.none',
+  internal: 'error.internal',
+};
+
+interface RequestFailure {
+  code: ErrorCode;
+  message: string;
+  reason?: ErrorCause;
+  host?: string;
+}
+
+/**
+ * A request's failure as the API throws it (a CardinalError built by the preload's or the
+ * harness bridge's own copy of shared/, so read by shape, not by class).
+ */
+function asFailure(e: unknown): RequestFailure | null {
+  if (typeof e !== 'object' || e === null) return null;
+  const x = e as Record<string, unknown>;
+  if (!isErrorCode(x.code)) return null;
+  return { code: x.code, message: typeof x.message === 'string' ? x.message : '', reason: isErrorCause(x.reason) ? x.reason : undefined, host: typeof x.host === 'string' ? x.host : undefined };
+}
+
+/** The message of a request's failure, for a dialog's error line or a toast. */
+export function errorInWords(error: unknown, t: Translate, fallbackHost = ''): string {
+  const e = asFailure(error);
+  if (e === null) return t('error.internal');
+  const host = e.host ?? fallbackHost;
+  if (e.reason !== undefined) return t(CAUSE_KEY[e.reason], { host });
+  if (e.code === 'invalid-argument' || e.code === 'not-found' || e.code === 'conflict') return plainMessage(e.message);
+  const key = CODE_KEY[e.code];
+  return key === undefined ? plainMessage(e.message) : t(key, { host });
+}
+
+/** The words a Google or Workspace account needs instead: it signs in through Google, and has no user name and password to blame. */
+const GOOGLE_CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized.google' | 'error.forbidden.google' | 'error.unavailable.google' | 'error.network.google'>> = {
+  unauthorized: 'error.unauthorized.google',
+  forbidden: 'error.forbidden.google',
+  unavailable: 'error.unavailable.google',
+  network: 'error.network.google',
+};
+
+/**
+ * A sync status's reason (the status carries a code and a cause, not an exception), in the words
+ * of the account's kind. Retrying is said once, by the retry line (`sync.retryIn`).
+ */
+export function statusInWords(kind: AccountInfo['kind'], status: Pick<SyncStatus, 'code' | 'cause' | 'message'>, t: Translate, host: string): string {
+  const { code, cause, message } = status;
+  const google = kind !== 'carddav';
+  if (cause === 'secret-forgotten' && google) return t('error.secretForgotten.google');
+  if (cause !== undefined) return t(CAUSE_KEY[cause], { host });
+  if (code === undefined) return plainMessage(message);
+  const key = kind === 'gdata' && code === 'forbidden' ? 'error.forbidden.gdata' : google ? (GOOGLE_CODE_KEY[code] ?? CODE_KEY[code]) : CODE_KEY[code];
+  return key === undefined ? plainMessage(message) : t(key, { host });
+}
+
+/** A message without the request's channel ("discoverCardDav: …") or a validator's argument path. */
+export function plainMessage(message: string): string {
+  const bare = message.replace(/^[a-z][A-Za-z]+: /, '').replace(/\s*\(argument [^)]*\)\s*$/, '');
+  return bare === '' ? message : bare.charAt(0).toUpperCase() + bare.slice(1);
+}

@@ -1,0 +1,60 @@
+import { useMemo, useSyncExternalStore } from 'react';
+import { Cake } from 'lucide-react';
+import { useServices } from '../../services';
+import { useUi } from '../../store/ui';
+import { useSettings } from '../settings/settings';
+import { Avatar } from '../contacts/Avatar';
+import { leaveEditor } from '../contacts/edit-guard';
+import { upcomingBirthdays } from './upcoming';
+
+/** Birthdays in the next 30 days, soonest first, as a view of their own in the list pane. */
+export function BirthdaysView() {
+  const { t, index, dates } = useServices();
+  const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const selected = useUi((s) => s.selected);
+  const nameOrder = useSettings((s) => s.nameOrder);
+  const list = useMemo(
+    () => upcomingBirthdays(index.all(), new Date()),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
+    [index, version],
+  );
+  const day = new Intl.DateTimeFormat(dates.locale, { month: 'long', day: 'numeric', timeZone: 'UTC' });
+  const relative = new Intl.RelativeTimeFormat(dates.locale.split('-u-')[0], { numeric: 'auto' });
+  if (list.length === 0) {
+    return (
+      <div className="list-empty">
+        <Cake aria-hidden="true" size={28} />
+        <p>{t('birthdays.none')}</p>
+      </div>
+    );
+  }
+  return (
+    <ul className="birthday-list" aria-label={t('books.birthdays')}>
+      {list.map(({ row, inDays, date, turns }) => (
+        <li key={row.id}>
+          <button
+            type="button"
+            className={`birthday-row${selected.includes(row.id) ? ' selected' : ''}`}
+            aria-current={selected.includes(row.id) ? 'true' : undefined}
+            onClick={() =>
+              leaveEditor(() => {
+                useUi.getState().select([row.id]);
+                useUi.getState().setDetailOpen(true);
+              })
+            }
+          >
+            <Avatar name={row.displayName} photo={row.photo} size={36} bookId={row.bookId} />
+            <span className="list-text">
+              <span className="list-name">
+                <bdi>{(nameOrder === 'last-first' ? row.displayNameLast : row.displayName) || t('list.noName')}</bdi>
+              </span>
+              <span className="list-sub">
+                {turns === null ? t('birthdays.when', { date: day.format(date), when: relative.format(inDays, 'day') }) : t('birthdays.whenTurns', { date: day.format(date), when: relative.format(inDays, 'day'), age: turns })}
+              </span>
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'react';
+import { withoutHonorifics } from '../../../../shared/book/derive';
+import { useServices } from '../../services';
+
+/** Photos given as URIs, loaded once per window and book through the main process. */
+const loaded = new Map<string, string | null>();
+/** Inline photos shown as they are: raster images only (an SVG or anything else is not drawn), and
+ * no larger than the 5 MB the main process fetches for a photo URI (base64: 4 characters a 3 bytes). */
+const INLINE_IMAGE = /^data:image\/(?:jpeg|png|gif|webp)[;,]/i;
+const INLINE_MAX_CHARS = Math.ceil((5 * 1024 * 1024 * 4) / 3) + 64;
+
+/** A photo URI as a data: URI, fetched lazily (when this avatar is shown); null until then or when none. */
+function usePhoto(bookId: string | undefined, photo: string): string | null {
+  const remote = /^https?:\/\//i.test(photo) && bookId !== undefined;
+  const key = `${bookId ?? ''}\n${photo}`;
+  const [data, setData] = useState<string | null>(remote ? (loaded.get(key) ?? null) : null);
+  useEffect(() => {
+    if (!remote || loaded.has(key)) return;
+    let live = true;
+    void window.cardinal
+      .loadPhoto(bookId, photo)
+      .catch(() => null)
+      .then((d) => {
+        loaded.set(key, d);
+        if (live) setData(d);
+      });
+    return () => {
+      live = false;
+    };
+  }, [remote, bookId, photo, key]);
+  return remote ? data : null;
+}
+
+const COLORS = ['#c8102e', '#0b6e4f', '#1f5fa8', '#8a4baf', '#b35c00', '#00707a', '#6b6b00', '#a0305f'];
+
+function initials(name: string): string {
+  // "Dr. Grace Hopper" is GH: a title is not a name.
+  const parts = withoutHonorifics(name).split(/\s+/u).filter((p) => p !== '');
+  if (parts.length === 0) return '?';
+  const letters = parts.length === 1 ? [...parts[0]!].slice(0, 1) : [[...parts[0]!][0], [...parts[parts.length - 1]!][0]];
+  return letters.join('').toLocaleUpperCase();
+}
+
+/** A contact's photo, or its initials on a colour derived from the name. A photo URI is fetched only
+ * where `bookId` is given: the contact being shown, never every row of the list. */
+export function Avatar({ name, photo, size, bookId }: { name: string; photo: string; size: number; bookId?: string }) {
+  const { t } = useServices();
+  const style = { inlineSize: size, blockSize: size, fontSize: size * 0.4 };
+  const fetched = usePhoto(bookId, photo);
+  const src = photo.length <= INLINE_MAX_CHARS && INLINE_IMAGE.test(photo) ? photo : fetched;
+  if (src !== null) return <img className="avatar" src={src} alt={t('a11y.avatar', { name })} style={style} />;
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
+  return (
+    <span className="avatar" aria-hidden="true" style={{ ...style, backgroundColor: COLORS[h % COLORS.length] }}>
+      {initials(name)}
+    </span>
+  );
+}

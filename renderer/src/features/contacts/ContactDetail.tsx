@@ -1,0 +1,123 @@
+/**
+ * The detail pane: the selected contact (its toolbar, sync banners, the view or the editor), a
+ * new contact's editor, or what several selected contacts can do together. In the one-pane
+ * layout it has a Back button to the list.
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { ArrowLeft, ArrowRight, Pencil, Star, Trash2 } from 'lucide-react';
+import { EMPTY_NAME, parseVCard, toContact, type Contact } from '../../../../shared/vcard';
+import { createContact, saveContact, toggleFavorite } from '../../actions';
+import type { CardRow } from '../../db/schema';
+import { direction } from '../../i18n';
+import { useServices } from '../../services';
+import { useUi } from '../../store/ui';
+import { googleBookIds, useDirectory } from '../accounts/directory';
+import { ContactEditor } from './ContactEditor';
+import { ContactView } from './ContactView';
+import { leaveEditor } from './edit-guard';
+
+const EMPTY_CONTACT: Contact = toContact(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n'));
+
+export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (ids: readonly string[]) => void; onePane: boolean; targetBook: string }) {
+  const services = useServices();
+  const { t, index, repo, lang } = services;
+  const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const { selected, mode, setMode } = useUi();
+  const accounts = useDirectory((d) => d.accounts);
+  const googleBooks = googleBookIds(accounts);
+  const focused = selected.length === 1 ? selected[0]! : null;
+  const [loaded, setLoaded] = useState<{ id: string; contact: Contact; card: CardRow } | null>(null);
+  const detail = loaded !== null && loaded.id === focused ? loaded : null;
+
+  useEffect(() => {
+    let alive = true;
+    if (focused === null) return;
+    void repo.getCard(focused).then((card) => {
+      if (alive && card !== undefined) setLoaded({ id: focused, contact: toContact(parseVCard(card.vcard)), card });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [focused, repo, version]);
+
+  const back = onePane ? (
+    <button
+      type="button"
+      className="back-button"
+      onClick={() =>
+        leaveEditor(() => {
+          useUi.getState().setMode('view');
+          useUi.getState().setDetailOpen(false);
+          requestAnimationFrame(() => document.getElementById('contact-list')?.focus());
+        })
+      }
+    >
+      {direction(lang) === 'rtl' ? <ArrowRight aria-hidden="true" size={18} /> : <ArrowLeft aria-hidden="true" size={18} />}
+      {t('action.back')}
+    </button>
+  ) : null;
+
+  if (mode === 'new') {
+    return (
+      <>
+        {back}
+        <ContactEditor key="new" isNew initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }} googleBook={googleBooks.has(targetBook)} onSave={async (after) => void (await createContact(services, after, targetBook))} onCancel={() => setMode('view')} />
+      </>
+    );
+  }
+  if (selected.length > 1) {
+    return (
+      <div className="detail-multi">
+        {back}
+        <p>{t('detail.selected', { count: selected.length })}</p>
+        <button type="button" className="danger" onClick={() => onDelete(selected)}>
+          <Trash2 aria-hidden="true" size={16} />
+          {t('action.deleteSelected', { count: selected.length })}
+        </button>
+      </div>
+    );
+  }
+  if (detail === null) return <p className="detail-empty">{t('detail.none')}</p>;
+  const row = index.get(detail.id);
+  if (mode === 'edit') {
+    return (
+      <>
+        {back}
+        <ContactEditor key={detail.id} initial={detail.contact} googleBook={googleBooks.has(row?.bookId ?? '')} onSave={(after) => saveContact(services, detail.id, detail.contact, after)} onCancel={() => setMode('view')} />
+      </>
+    );
+  }
+  const favorite = row?.favorite === 1;
+  return (
+    <div className="detail-view">
+      <div className="detail-toolbar" role="toolbar" aria-label={t('detail.actions')}>
+        {back}
+        <button type="button" className="primary" aria-keyshortcuts="Enter" onClick={() => setMode('edit')}>
+          <Pencil aria-hidden="true" size={16} />
+          {t('action.edit')}
+        </button>
+        <button type="button" aria-pressed={favorite} onClick={() => void toggleFavorite(services, detail.id)}>
+          <Star aria-hidden="true" size={16} fill={favorite ? 'currentColor' : 'none'} />
+          {favorite ? t('action.unfavorite') : t('action.favorite')}
+        </button>
+        <button type="button" className="danger" aria-keyshortcuts="Delete" onClick={() => onDelete([detail.id])}>
+          <Trash2 aria-hidden="true" size={16} />
+          {t('action.delete')}
+        </button>
+      </div>
+      {detail.card.conflicts !== undefined ? (
+        <div className="banner warning" role="alert" data-testid="conflict-banner">
+          <p>{t('conflict.banner', { count: detail.card.conflicts.length })}</p>
+          <button type="button" className="primary" onClick={() => useUi.getState().openDialog({ kind: 'conflict', contactId: detail.id })}>
+            {t('conflict.resolve')}
+          </button>
+        </div>
+      ) : detail.card.error !== undefined ? (
+        <div className="banner error" role="alert" data-testid="refused-banner">
+          <p>{t('sync.refused', { message: detail.card.error })}</p>
+        </div>
+      ) : null}
+      <ContactView contact={detail.contact} bookId={row?.bookId} />
+    </div>
+  );
+}

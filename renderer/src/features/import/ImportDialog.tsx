@@ -1,0 +1,90 @@
+import { useId, useState } from 'react';
+import { FileText } from 'lucide-react';
+import { LOCAL_BOOK_ID } from '../../db/schema';
+import { useServices } from '../../services';
+import { useUi } from '../../store/ui';
+import { useDirectory } from '../accounts/directory';
+import { FormActions } from '../common/FormActions';
+import { Modal } from '../common/Modal';
+import { classifyImport, runImport, type ImportPreview } from './import';
+
+/**
+ * The summary of an import before anything is written: which file, into which book (the user can
+ * pick another; the cards are compared with that book again), what is new, what is here already,
+ * what could not be read. Then the user's choice.
+ */
+export function ImportDialog({ preview: first, onClose }: { preview: ImportPreview; onClose: () => void }) {
+  const s = useServices();
+  const { t } = s;
+  const id = useId();
+  const books = useDirectory((d) => d.books);
+  const [preview, setPreview] = useState(first);
+  const [busy, setBusy] = useState(false);
+  const lineNumber = new Intl.NumberFormat(s.lang, { useGrouping: false });
+  const bad = preview.errors.filter((e) => e.code !== 'other-component');
+  const run = async (update: boolean) => {
+    setBusy(true);
+    try {
+      const n = await runImport(s, preview, update);
+      useUi.getState().showToast(t('import.done', { count: n }));
+    } catch (e) {
+      // Batches already written stay (each is one transaction); say what failed.
+      useUi.getState().showToast(t('import.failed', { name: preview.fileName, message: (e as Error).message }));
+    }
+    onClose();
+  };
+  const retarget = async (bookId: string) => {
+    setBusy(true);
+    try {
+      setPreview(await classifyImport(s, preview.fileName, preview.parsed, bookId));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title={t('import.title')}
+      onSubmit={() => void run(false)}
+      onClose={onClose}
+      actions={
+        <FormActions submit={t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0} onCancel={onClose}>
+          {preview.conflicting.length > 0 ? (
+            <button type="button" disabled={busy} onClick={() => void run(true)}>
+              {t('import.runWithUpdates', { count: preview.conflicting.length })}
+            </button>
+          ) : null}
+        </FormActions>
+      }
+    >
+      <div className="form-stack">
+        <p className="import-file" data-testid="import-file">
+          <FileText aria-hidden="true" size={18} />
+          <bdi>{preview.fileName}</bdi>
+        </p>
+        {books.length > 1 ? (
+          <div className="form-field">
+            <label htmlFor={`${id}-book`}>{t('import.into')}</label>
+            <select id={`${id}-book`} value={preview.bookId} disabled={busy} onChange={(e) => void retarget(e.target.value)}>
+              {books.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.id === LOCAL_BOOK_ID ? t('books.local') : b.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <p data-testid="import-summary">{t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length })}</p>
+        {bad.length > 0 ? (
+          <>
+            <p>{t('import.bad', { count: bad.length })}</p>
+            <ul className="import-errors" data-testid="import-errors">
+              {bad.map((e) => (
+                <li key={`${e.line}-${e.code}`}>{t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Messages between the page and the duplicates worker (`renderer/src/workers/duplicates.worker.ts`).
+ * A contact goes as its stored vCard, or as the keys made from it before (faster: no parsing),
+ * or both (the keys are used while current). The worker answers with the keys it had to make,
+ * so the page can keep them beside the cards for the next run.
+ */
+import type { DuplicateKeys } from './keys';
+import type { DuplicateReport, DuplicateScope, ImportDuplicate } from './types';
+
+export interface ContactSource {
+  readonly id: string;
+  readonly bookId: string;
+  readonly vcard?: string;
+  readonly keys?: DuplicateKeys;
+}
+
+export type DuplicatesRequest =
+  | {
+      readonly type: 'find';
+      readonly requestId: number;
+      /** The OS's region, for national phone numbers. */
+      readonly region: string;
+      readonly scope: DuplicateScope;
+      readonly contacts: readonly ContactSource[];
+      readonly threshold?: number;
+    }
+  | {
+      readonly type: 'find-import';
+      readonly requestId: number;
+      readonly region: string;
+      readonly incoming: readonly ContactSource[];
+      readonly existing: readonly ContactSource[];
+      readonly threshold?: number;
+    };
+
+export interface MadeKeys {
+  readonly id: string;
+  readonly keys: DuplicateKeys;
+}
+
+interface Answer {
+  readonly requestId: number;
+  /** Keys made from vCards in this run (none current was given). */
+  readonly madeKeys: readonly MadeKeys[];
+  /** Contacts that could not be compared: a vCard that does not parse, or stale keys without one. */
+  readonly unreadable: readonly string[];
+}
+
+export type DuplicatesResponse =
+  | (Answer & { readonly type: 'found'; readonly report: DuplicateReport })
+  | (Answer & { readonly type: 'import-found'; readonly duplicates: readonly ImportDuplicate[] })
+  | { readonly type: 'failed'; readonly requestId: number | null; readonly message: string };
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
+
+function isKeys(x: unknown): x is DuplicateKeys {
+  return (
+    isObject(x) &&
+    typeof x.version === 'number' &&
+    typeof x.region === 'string' &&
+    typeof x.displayName === 'string' &&
+    typeof x.birthday === 'string' &&
+    isStrings(x.name) &&
+    isStrings(x.emails) &&
+    isStrings(x.phones)
+  );
+}
+
+function readSources(x: unknown, what: string): ContactSource[] {
+  if (!Array.isArray(x)) throw new TypeError(`${what} must be a list of contacts`);
+  return x.map((c, i) => {
+    if (!isObject(c) || typeof c.id !== 'string' || typeof c.bookId !== 'string') throw new TypeError(`${what}[${i}] needs an id and a bookId`);
+    if (c.vcard !== undefined && typeof c.vcard !== 'string') throw new TypeError(`${what}[${i}].vcard must be text`);
+    if (c.keys !== undefined && !isKeys(c.keys)) throw new TypeError(`${what}[${i}].keys are not duplicate keys`);
+    if (c.vcard === undefined && c.keys === undefined) throw new TypeError(`${what}[${i}] needs a vcard or keys`);
+    return c as unknown as ContactSource;
+  });
+}
+
+/** The request in a message, checked; a TypeError says what is wrong. */
+export function readRequest(data: unknown): DuplicatesRequest {
+  if (!isObject(data) || typeof data.requestId !== 'number' || typeof data.region !== 'string') throw new TypeError('a request needs a requestId and a region');
+  if (data.threshold !== undefined && (typeof data.threshold !== 'number' || !Number.isFinite(data.threshold))) throw new TypeError('threshold must be a number');
+  const threshold = data.threshold as number | undefined;
+  if (data.type === 'find') {
+    if (data.scope !== 'book' && data.scope !== 'all-books') throw new TypeError("scope must be 'book' or 'all-books'");
+    return { type: 'find', requestId: data.requestId, region: data.region, scope: data.scope, contacts: readSources(data.contacts, 'contacts'), threshold };
+  }
+  if (data.type === 'find-import') {
+    return {
+      type: 'find-import',
+      requestId: data.requestId,
+      region: data.region,
+      incoming: readSources(data.incoming, 'incoming'),
+      existing: readSources(data.existing, 'existing'),
+      threshold,
+    };
+  }
+  throw new TypeError(`unknown request type ${String(data.type)}`);
+}

@@ -1,0 +1,69 @@
+/**
+ * What one card says about groups (`CardFacts`): read once when the card is stored, so the group
+ * list of a large book is built from these small records, never from the vCards.
+ */
+import { listValue, parseVCard, structuredValue, textValue, versionOf, type VCard, type VProperty } from '../vcard';
+import { memberKey } from './members';
+import type { CardFacts, GroupCardForm } from './types';
+
+const upper = (p: VProperty): string => p.name.toUpperCase();
+
+/** The group-card form a card is in, or null for a contact (any other KIND: individual, org, …). */
+export function groupFormOf(card: VCard): GroupCardForm | null {
+  const version = versionOf(card);
+  let apple = false;
+  let vcard4 = false;
+  for (const p of card.properties) {
+    const name = upper(p);
+    if (name !== 'KIND' && name !== 'X-ADDRESSBOOKSERVER-KIND') continue;
+    if (textValue(p, version).trim().toLowerCase() !== 'group') continue;
+    if (name === 'KIND') vcard4 = true;
+    else apple = true;
+  }
+  // A card carrying both (a converter's output) is read in its own version's form.
+  if (apple && vcard4) return version === '4.0' ? 'vcard4' : 'apple';
+  return apple ? 'apple' : vcard4 ? 'vcard4' : null;
+}
+
+/** The member property of a form. */
+export function memberProperty(form: GroupCardForm): string {
+  return form === 'apple' ? 'X-ADDRESSBOOKSERVER-MEMBER' : 'MEMBER';
+}
+
+/** A group card's name: FN, else the first component of N (Apple writes both the same). */
+export function groupCardName(card: VCard): string {
+  const version = versionOf(card);
+  const fn = card.properties.find((p) => upper(p) === 'FN');
+  const name = fn === undefined ? '' : textValue(fn, version).trim();
+  if (name !== '') return name;
+  const n = card.properties.find((p) => upper(p) === 'N');
+  return n === undefined ? '' : (structuredValue(n, version)[0] ?? '').trim();
+}
+
+export function readCardFacts(id: string, card: VCard): CardFacts {
+  const version = versionOf(card);
+  const group = groupFormOf(card);
+  let uid = '';
+  const members: string[] = [];
+  const categories: string[] = [];
+  for (const p of card.properties) {
+    const name = upper(p);
+    if (name === 'UID' && uid === '') uid = textValue(p, version).trim();
+    else if (name === 'CATEGORIES') {
+      for (const c of listValue(p, version)) if (!categories.includes(c)) categories.push(c);
+    } else if (group !== null && (name === 'MEMBER' || name === 'X-ADDRESSBOOKSERVER-MEMBER')) {
+      const key = memberKey(textValue(p, version));
+      if (key !== '' && !members.includes(key)) members.push(key);
+    }
+  }
+  return { id, uid, group, name: group === null ? '' : groupCardName(card), members, categories };
+}
+
+/** The same from the vCard text; a card that cannot be read says nothing about groups. */
+export function readCardFactsText(id: string, vcard: string): CardFacts {
+  try {
+    return readCardFacts(id, parseVCard(vcard));
+  } catch {
+    return { id, uid: '', group: null, name: '', members: [], categories: [] };
+  }
+}

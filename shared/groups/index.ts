@@ -1,0 +1,13 @@
+export * from './types';
+export { uidKey, memberKey, memberValue, foldName } from './members';
+export { readCardFacts, readCardFactsText, groupFormOf, groupCardName, memberProperty } from './facts';
+export { detectStorage, defaultStorage, resolveSetting, storageSyncs, type ServerSignals } from './strategy';
+export { listGroups, findGroup, groupCardKey, nameKey, contactsByUid } from './list';
+export { createGroup, renameGroup, deleteGroup, addMembers, removeMembers } from './edits';
+export { newGroupCard, addGroupCardMembers, removeGroupCardMembers, renameGroupCard } from './group-card';
+export { addCategory, removeCategory, renameCategory } from './categories';
+export { mergeCards, mergeSets } from './merge';
+export { PlannedBook } from './compose';
+export { splitImport, importGroupChanges, exportWithGroups, type ImportedGroup, type ImportSplit, type ExportGroupsAs } from './transfer';
+export { MembershipIndex } from './membership-index';
+export * from './labels';

@@ -1,0 +1,167 @@
+/**
+ * Print layouts as HTML and CSS, from cards: a phone list (names, numbers, e-mail addresses) and
+ * full cards. They are pure text with no script, sorted and dated for the UI language and laid out
+ * in its direction; the window prints them (Electron's print dialog or printToPDF, window.print in
+ * the harness) from a document of their own (`printHtml`).
+ */
+import { nameInOrder } from '../book/derive';
+import { displayName, parseVCard, toContact, type AddressItem, type Contact, type ContactItem, type DateValue } from '../vcard';
+import { printCss, type Paper } from './style';
+
+export type PrintLayout = 'phone-list' | 'cards';
+
+/** Words the layouts need, translated by the UI. */
+export type PrintTextKey =
+  | 'name'
+  | 'phones'
+  | 'emails'
+  | 'addresses'
+  | 'websites'
+  | 'birthday'
+  | 'anniversary'
+  | 'note'
+  | 'none'
+  | 'type.cell'
+  | 'type.home'
+  | 'type.work'
+  | 'type.fax'
+  | 'type.pager'
+  | 'type.other';
+
+export interface PrintOptions {
+  readonly layout: PrintLayout;
+  /** The UI language (BCP 47): sorting, dates and fonts follow it. */
+  readonly lang: string;
+  /** Defaults from the language (right to left for Persian, Arabic, Hebrew, Urdu). */
+  readonly dir?: 'ltr' | 'rtl';
+  /** The heading and the document's title ("Family — phone list"). */
+  readonly title: string;
+  readonly text: (key: PrintTextKey) => string;
+  readonly paper?: Paper;
+}
+
+export interface PrintDocument {
+  readonly lang: string;
+  readonly dir: 'ltr' | 'rtl';
+  readonly title: string;
+  readonly css: string;
+  /** The body's content: one <main> element. */
+  readonly body: string;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const RTL = /^(fa|ar|he|iw|ur|ps|ckb|yi|dv)\b/i;
+
+function kindOf(item: ContactItem, text: PrintOptions['text']): string {
+  if (item.label !== '') return item.label;
+  const t = item.types;
+  const word = t.includes('cell') || t.includes('mobile') ? 'type.cell' : t.includes('fax') ? 'type.fax' : t.includes('pager') ? 'type.pager' : t.includes('work') ? 'type.work' : t.includes('home') ? 'type.home' : t.includes('other') ? 'type.other' : null;
+  return word === null ? '' : text(word);
+}
+
+const ltr = (s: string, cls = '') => `<span class="ltr${cls === '' ? '' : ` ${cls}`}" dir="ltr">${esc(s)}</span>`;
+
+function items(list: readonly ContactItem[], text: PrintOptions['text'], cls: string, withKind: boolean): string {
+  if (list.length === 0) return '';
+  return `<ul>${list
+    .map((i) => {
+      const kind = withKind ? kindOf(i, text) : '';
+      return `<li>${kind === '' ? '' : `<span class="kind">${esc(kind)}</span>`}${ltr(i.value, cls)}</li>`;
+    })
+    .join('')}</ul>`;
+}
+
+function dateText(d: DateValue, lang: string): string {
+  if (d.text !== undefined || d.month === null || d.day === null) return d.text ?? (d.year === null ? '' : String(d.year));
+  // UTC both ways, so no time zone moves the day; the language's own calendar and numerals.
+  const date = new Date(Date.UTC(d.year ?? 2000, d.month - 1, d.day));
+  const format: Intl.DateTimeFormatOptions = d.year === null ? { month: 'long', day: 'numeric', timeZone: 'UTC' } : { dateStyle: 'long', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(lang, format).format(date);
+}
+
+function addressLines(a: AddressItem): string {
+  return [a.poBox, a.street, a.extended, [a.postalCode, a.locality].filter((x) => x !== '').join(' '), a.region, a.country]
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.trim() !== '')
+    .map((l) => `<bdi>${esc(l)}</bdi>`)
+    .join('<br>');
+}
+
+interface Entry {
+  readonly shown: string;
+  readonly contact: Contact;
+}
+
+function entries(vcards: readonly string[], lang: string): Entry[] {
+  const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
+  return vcards
+    .map((v) => {
+      const contact = toContact(parseVCard(v));
+      return { contact, shown: contact.formattedName.trim() || nameInOrder(contact) || displayName(contact) };
+    })
+    .sort((a, b) => collator.compare(a.shown, b.shown));
+}
+
+function secondary(c: Contact): string {
+  const org = [c.title, [c.organization.name, ...c.organization.units].filter((x) => x !== '').join(', ')].filter((x) => x !== '');
+  return org.length === 0 ? '' : `<div class="secondary"><bdi>${esc(org.join(' · '))}</bdi></div>`;
+}
+
+function phoneList(list: readonly Entry[], o: PrintOptions): string {
+  const rows = list
+    .filter((e) => e.contact.phones.length > 0 || e.contact.emails.length > 0)
+    .map((e) => `<tr><td><div class="name"><bdi>${esc(e.shown)}</bdi></div>${secondary(e.contact)}</td><td>${items(e.contact.phones, o.text, 'number', true)}</td><td>${items(e.contact.emails, o.text, '', false)}</td></tr>`)
+    .join('\n');
+  if (rows === '') return `<p class="empty">${esc(o.text('none'))}</p>`;
+  return `<table><thead><tr><th scope="col">${esc(o.text('name'))}</th><th scope="col">${esc(o.text('phones'))}</th><th scope="col">${esc(o.text('emails'))}</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+}
+
+function card(e: Entry, o: PrintOptions): string {
+  const c = e.contact;
+  const fields: [PrintTextKey, string][] = [];
+  if (c.phones.length > 0) fields.push(['phones', items(c.phones, o.text, 'number', true)]);
+  if (c.emails.length > 0) fields.push(['emails', items(c.emails, o.text, '', true)]);
+  if (c.addresses.length > 0) fields.push(['addresses', c.addresses.map((a) => `<div>${addressLines(a)}</div>`).join('')]);
+  if (c.urls.length > 0) fields.push(['websites', items(c.urls, o.text, '', false)]);
+  if (c.birthday !== null) fields.push(['birthday', esc(dateText(c.birthday, o.lang))]);
+  if (c.anniversary !== null) fields.push(['anniversary', esc(dateText(c.anniversary, o.lang))]);
+  if (c.note !== '') fields.push(['note', `<div class="note"><bdi>${esc(c.note)}</bdi></div>`]);
+  const dl = fields.map(([k, v]) => `<dt>${esc(o.text(k))}</dt><dd>${v}</dd>`).join('');
+  return `<article><h2><bdi>${esc(e.shown)}</bdi></h2>${secondary(c)}${dl === '' ? '' : `<dl>${dl}</dl>`}</article>`;
+}
+
+/** A print layout of these cards. */
+export function printLayout(vcards: readonly string[], o: PrintOptions): PrintDocument {
+  const list = entries(vcards, o.lang);
+  const content = o.layout === 'phone-list' ? phoneList(list, o) : list.length === 0 ? `<p class="empty">${esc(o.text('none'))}</p>` : `<div class="grid">\n${list.map((e) => card(e, o)).join('\n')}\n</div>`;
+  return {
+    lang: o.lang,
+    dir: o.dir ?? (RTL.test(o.lang) ? 'rtl' : 'ltr'),
+    title: o.title,
+    css: printCss(o.lang, o.paper ?? 'A4'),
+    body: `<main class="cardinal-print ${o.layout}"><h1>${esc(o.title)}</h1>\n${content}\n</main>`,
+  };
+}
+
+/**
+ * A whole HTML document for the layout, with no script: for a print window of its own (its CSP
+ * may allow this one inline style), Electron's printToPDF, or Chromium's --print-to-pdf. In the
+ * main window, whose CSP allows styles from files only, add `css` through a constructed
+ * stylesheet (CSSStyleSheet.replaceSync + adoptedStyleSheets), which CSP does not block.
+ */
+export function printHtml(doc: PrintDocument): string {
+  return `<!doctype html>
+<html lang="${esc(doc.lang)}" dir="${doc.dir}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(doc.title)}</title>
+<style>
+${doc.css}</style>
+</head>
+<body>
+${doc.body}
+</body>
+</html>
+`;
+}

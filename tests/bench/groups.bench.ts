@@ -1,0 +1,109 @@
+/**
+ * Groups in a generated 50,000-contact book: facts read from the vCards (once per card, kept),
+ * the group list with member counts, the membership index, and filtering the list (in its
+ * collated order) by a group — target p95 under 16 ms — beside the plain way (scan every row's
+ * CATEGORIES, and a Set of a group card's members). Never a pass/fail.
+ */
+import { performance } from 'node:perf_hooks';
+import { foldName, listGroups, MembershipIndex, readCardFacts, type CardFacts, type GroupBook } from '../../shared/groups';
+import { parseVCards } from '../../shared/vcard';
+
+const QUERIES = 200;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const timed = <T>(f: () => T): [T, number] => {
+  const t = performance.now();
+  const r = f();
+  return [r, performance.now() - t];
+};
+
+function stats(xs: number[]): { median: number; p95: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!, max: s[s.length - 1]! };
+}
+
+/** A book: contacts with CATEGORIES (one large group, many middling ones) and Apple group cards. */
+function makeBook(count: number): string {
+  const r = rng(17);
+  const given = ['Ada', 'Bob', 'Chloé', 'Dmitri', 'Élodie', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kaveh', 'Lena', 'Mateo', 'Nadia', 'Oskar', 'Priya'];
+  const family = ['Smith', 'Müller', 'García', 'Nowak', 'Rossi', 'Okafor', 'Yılmaz', 'Sharma', 'Dubois', 'Jansen', '王', '李', 'کریمی', 'Petrov'];
+  const categories = Array.from({ length: 20 }, (_, i) => `Group ${i + 1}`);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const cats: string[] = [];
+    if (r() < 0.5) cats.push('Everyone I know');
+    for (let k = 0; k < categories.length; k++) if (r() < 0.02 + k * 0.004) cats.push(categories[k]!);
+    const fn = `${given[Math.floor(r() * given.length)]} ${family[Math.floor(r() * family.length)]} ${i}`;
+    out.push(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-${i}\r\nFN:${fn}\r\nN:${fn};;;;\r\nEMAIL:p${i}@example.org\r\n${cats.length > 0 ? `CATEGORIES:${cats.join(',')}\r\n` : ''}END:VCARD\r\n`);
+  }
+  for (let g = 0; g < 10; g++) {
+    const size = 100 + Math.floor(r() * 2000);
+    const members = Array.from({ length: size }, () => `X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:uid-${Math.floor(r() * count)}`);
+    out.push(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:group-${g}\r\nN:Card group ${g}\r\nFN:Card group ${g}\r\nX-ADDRESSBOOKSERVER-KIND:group\r\n${members.join('\r\n')}\r\nEND:VCARD\r\n`);
+  }
+  return out.join('');
+}
+
+export function runGroupsBench(count = 50_000): void {
+  const text = makeBook(count);
+  const [parsed, parseMs] = timed(() => parseVCards(text).cards);
+  const [facts, factsMs] = timed(() => parsed.map((c, i): CardFacts => readCardFacts(String(i), c.card)));
+  const book: GroupBook = { setting: { storage: 'apple-cards', decidedBy: 'cards', empty: [] }, cards: facts, vcard: () => undefined };
+  listGroups(book); // warm-up
+  const [groups, listMs] = timed(() => listGroups(book));
+  const [index, indexMs] = timed(() => MembershipIndex.fromGroups(groups));
+
+  // The list as the window has it: contacts in collated order.
+  const collator = new Intl.Collator('en');
+  const names = new Map(parsed.map((c, i) => [String(i), c.card.properties.find((p) => p.name === 'FN')?.value ?? '']));
+  const rows = facts.filter((f) => f.group === null).map((f) => ({ id: f.id, name: names.get(f.id)!, categories: f.categories }));
+  rows.sort((a, b) => collator.compare(a.name, b.name));
+  const slots = Int32Array.from(rows, (row) => index.slotOf(row.id));
+
+  const r = rng(5);
+  const picks = Array.from({ length: QUERIES }, (_, i) => groups[i === 0 ? groups.findIndex((g) => g.name === 'Everyone I know') : Math.floor(r() * groups.length)]!);
+  for (const g of picks.slice(0, 10)) index.filter(rows, g.key, (x) => x.id); // warm-up
+  const byId = picks.map((g) => timed(() => index.filter(rows, g.key, (x) => x.id))[1]);
+  const bySlot = picks.map((g) => timed(() => index.filterSlots(slots, g.key))[1]);
+  // The plain way: every row's CATEGORIES scanned, and a group card's members as a Set built per filter.
+  const cardOf = new Map(groups.filter((g) => g.card !== null).map((g) => [g.key, facts.find((f) => f.id === g.card!.id)!]));
+  const uidOf = new Map(facts.map((f) => [f.id, f.uid.toLowerCase()]));
+  const plain = picks.map(
+    (g) =>
+      timed(() => {
+        const card = cardOf.get(g.key);
+        if (card !== undefined) {
+          const members = new Set(card.members);
+          return rows.filter((x) => members.has(uidOf.get(x.id)!));
+        }
+        const f = foldName(g.name);
+        return rows.filter((x) => x.categories.some((c) => foldName(c) === f));
+      })[1],
+  );
+  const [, editMs] = timed(() => {
+    const g = groups[1]!;
+    index.add(g.key, rows.slice(0, 1000).map((x) => x.id));
+    index.remove(g.key, rows.slice(0, 1000).map((x) => x.id));
+  });
+
+  const n = (x: number, d = 1): string => x.toLocaleString('en', { maximumFractionDigits: d });
+  const largest = Math.max(...groups.map((g) => g.memberIds.length));
+  const a = stats(byId);
+  const b = stats(bySlot);
+  const c = stats(plain);
+  console.log(`\nGroups — ${n(count, 0)} contacts, ${groups.length} groups (20 + 1 by CATEGORIES, 10 Apple group cards; the largest ${n(largest, 0)}), Node ${process.version}`);
+  console.log(`  facts from the vCards (once per card, kept): ${n(parseMs + factsMs, 0)} ms (parse ${n(parseMs, 0)} + facts ${n(factsMs, 0)})`);
+  console.log(`  the group list with member counts, from the facts: ${n(listMs)} ms;  the membership index: ${n(indexMs)} ms`);
+  console.log(`  filter the collated list by a group, ${QUERIES} queries        median    p95     max   (target p95 < 16 ms)`);
+  console.log(`    membership index, rows by id                      ${n(a.median, 2).padStart(7)} ${n(a.p95, 2).padStart(7)} ${n(a.max, 2).padStart(7)} ms`);
+  console.log(`    membership index, rows keeping their slot         ${n(b.median, 2).padStart(7)} ${n(b.p95, 2).padStart(7)} ${n(b.max, 2).padStart(7)} ms`);
+  console.log(`    plain: scan CATEGORIES / a Set of the card's members ${n(c.median, 2).padStart(5)} ${n(c.p95, 2).padStart(7)} ${n(c.max, 2).padStart(7)} ms`);
+  console.log(`  1,000 members added to a group and taken out again in the index: ${n(editMs, 2)} ms`);
+}

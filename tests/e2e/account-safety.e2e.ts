@@ -1,0 +1,93 @@
+/**
+ * The add-account dialog's two safety steps, in the window: a discovery that leads to another
+ * server asks first (naming it, and saying the password would go there), and a computer without
+ * a keyring says so and offers to remember the password until Cardinal quits. Both are shot in
+ * light, dark and Persian at both sizes, through the accessibility gate (test-results/screens/).
+ */
+import type { Page } from '@playwright/test';
+import { startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
+import { expect, test } from './fixtures';
+import { captureScreen, chooseLanguage } from './pages';
+
+let server: HostileServer;
+let elsewhere: Recorder;
+test.beforeAll(async () => {
+  server = await startHostileServer();
+  elsewhere = await startRecorder();
+});
+test.afterAll(async () => {
+  await server.close();
+  await elsewhere.close();
+});
+
+/** The dialog in light and dark, at both sizes. */
+async function screens(page: Page, name: string): Promise<void> {
+  await captureScreen(page, name, 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await captureScreen(page, name, 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The sidebar's "Add account" menu, then the CardDAV item, then the address, user and password. */
+async function fillAccount(page: Page, url: string, words = { menu: 'Add account', item: 'CardDAV server…', url: 'Server address or e-mail', user: 'User name', password: 'Password' }): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: words.menu }).click();
+  await page.getByRole('menuitem', { name: words.item }).click();
+  await page.getByLabel(words.url).fill(url);
+  await page.getByLabel(words.user).fill(server.user);
+  await page.getByLabel(words.password, { exact: true }).fill(server.password);
+}
+
+test('discovery that leads to another server asks first, names it, and sends nothing there when the user declines', async ({ app }) => {
+  test.skip(app.harness === null, 'the servers run beside the harness');
+  const { page } = app;
+  server.script.principalHref = `${elsewhere.url}/principal/`;
+  await fillAccount(page, server.url);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a CardDAV account' });
+  const iso = (s: string) => `\u2068${s}\u2069`;
+  await expect(dialog.getByText(`The server at ${iso(server.url)} sends Cardinal on to another server: ${iso(elsewhere.url)}.`)).toBeVisible();
+  await expect(dialog.getByText(`your user name and password will be sent to ${iso(elsewhere.url)}`)).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Continue and send the password' })).toBeEnabled();
+  await screens(page, 'origin-move');
+  expect(elsewhere.requests).toEqual([]);
+  await dialog.getByRole('button', { name: 'Don’t go there' }).click();
+  await expect(dialog.getByRole('alert').first()).toBeVisible();
+  expect(elsewhere.requests).toEqual([]);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test('without a keyring the dialog says so; “remember until Cardinal quits” lets the account be added, its password only in memory', async ({ app }) => {
+  test.skip(app.harness === null, 'the keyring is switched off in the harness’s platform');
+  const { page, harness } = app;
+  server.script.principalHref = undefined;
+  harness!.platform.setKeyring(false);
+  await fillAccount(page, server.url);
+  const dialog = page.getByRole('dialog', { name: 'Add a CardDAV account' });
+  await expect(dialog.getByText(/no keyring/)).toBeVisible();
+  await screens(page, 'no-keyring');
+  await dialog.getByRole('button', { name: 'Remember the password until Cardinal quits' }).click();
+  await expect(dialog.getByText('Passwords are kept only until Cardinal quits; you will be asked for them again next time.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog.getByRole('checkbox', { name: 'Hostile book' })).toBeChecked();
+  await dialog.getByRole('button', { name: 'Add account' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  expect((await page.evaluate(() => window.cardinal.listAccounts())).map((a) => a.serverUrl)).toEqual([server.url]);
+  expect(await page.evaluate(() => window.cardinal.secretStorage())).toBe('memory');
+});
+
+test('in Persian, both steps read right to left', async ({ app }) => {
+  test.skip(app.harness === null, 'the servers run beside the harness');
+  const { page, harness } = app;
+  await chooseLanguage(page, 'فارسی');
+  harness!.platform.setKeyring(false);
+  server.script.principalHref = `${elsewhere.url}/principal/`;
+  await fillAccount(page, server.url, { menu: 'افزودن حساب', item: 'سرور CardDAV…', url: 'نشانی سرور یا ایمیل', user: 'نام کاربری', password: 'گذرواژه' });
+  await expect(page.getByText(/جاکلیدی/)).toBeVisible();
+  await captureScreen(page, 'no-keyring', 'persian');
+  await page.getByRole('button', { name: 'گذرواژه را تا بسته شدن کاردینال به خاطر بسپار' }).click();
+  await page.getByRole('button', { name: 'اتصال' }).click();
+  await expect(page.getByText(elsewhere.url, { exact: false }).first()).toBeVisible();
+  await captureScreen(page, 'origin-move', 'persian');
+  expect(elsewhere.requests).toEqual([]);
+});

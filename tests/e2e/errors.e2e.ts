@@ -1,0 +1,79 @@
+/**
+ * Failures in the user's words: the account dialog never shows a channel name, a validator's
+ * "(argument 0.url)" or "fetch failed", but what happened and to which host.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { card, importCards } from './helpers';
+
+async function tryAddress(page: Page, address: string): Promise<string> {
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+  await page.getByLabel('Server address or e-mail').fill(address);
+  await page.getByLabel('User name').fill('alice');
+  await page.getByLabel('Password').fill('secret');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const message = page.getByRole('dialog').getByRole('alert').or(page.getByRole('dialog').locator('.field-error'));
+  await expect(message.first()).toBeVisible({ timeout: 30_000 });
+  const text = (await message.first().textContent()) ?? '';
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  return text;
+}
+
+const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+
+test.beforeEach(async ({ app }) => {
+  await importCards(app.page, card('x', 'FN:Someone'), 1);
+});
+
+test('a server that is not running: “could not reach 127.0.0.1:… (connection refused)”', async ({ app }) => {
+  const closed = createServer();
+  const port = await listen(closed);
+  await new Promise((resolve) => closed.close(resolve)); // nothing listens there now
+  const text = await tryAddress(app.page, `http://127.0.0.1:${port}`);
+  expect(text).toContain(`Could not reach 127.0.0.1:${port} (connection refused)`);
+  expect(text).not.toMatch(/fetch failed|discoverCardDav|argument/);
+});
+
+test('port 1, which fetch never connects to, is named as such rather than “fetch failed”', async ({ app }) => {
+  const text = await tryAddress(app.page, 'http://127.0.0.1:1');
+  expect(text).toContain('Could not reach 127.0.0.1:1: that port is reserved');
+  expect(text).not.toMatch(/fetch failed|discoverCardDav|argument/);
+});
+
+test('a web server that is not CardDAV: “no CardDAV server found for …”', async ({ app }) => {
+  const server = createServer((_req, res) => res.writeHead(404).end('not here'));
+  const port = await listen(server);
+  try {
+    const text = await tryAddress(app.page, `http://127.0.0.1:${port}/`);
+    expect(text).toContain(`No CardDAV server found for 127.0.0.1:${port}`);
+  } finally {
+    server.close();
+  }
+});
+
+test('a certificate that is not valid: “the certificate is not valid”', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cardinal-cert-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.writeHead(207).end());
+  const port = await listen(server as unknown as Server);
+  try {
+    const text = await tryAddress(app.page, `https://127.0.0.1:${port}/`);
+    expect(text).toContain(`Could not connect securely to 127.0.0.1:${port}: the certificate is not valid.`);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an address that is none: said at the field, before anything is sent', async ({ app }) => {
+  const text = await tryAddress(app.page, 'not an address');
+  expect(text).toBe('Give the server’s address (https://dav.example.com) or your e-mail address.');
+});

@@ -1,0 +1,129 @@
+/**
+ * Hostile cards, imported as a user would import a .vcf someone sent them: script in every field,
+ * javascript: and file: URLs, e-mail addresses and numbers that smuggle more into the link, huge
+ * photos, an SVG photo with script, photo URIs to this machine. Nothing runs, nothing leaves but
+ * the plain address or number, the app stays usable, and nothing of the card is lost.
+ */
+import type { Page } from '@playwright/test';
+import { startRecorder, type Recorder } from '../servers/hostile-server';
+import { expect, test } from './fixtures';
+import { exportText, importText, listRow } from './helpers';
+
+const SCRIPT = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>`;
+const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;');
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+let recorder: Recorder;
+test.beforeAll(async () => {
+  recorder = await startRecorder();
+  recorder.answer = (_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from(PNG, 'base64'));
+});
+test.afterAll(() => recorder.close());
+
+const card = (uid: string, fn: string, lines: string[]) => ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, `FN:${fn}`, ...lines, 'END:VCARD', ''].join('\r\n');
+
+async function importOne(page: Page, text: string) {
+  await importText(page, 'hostile.vcf', text);
+  await page.getByRole('button', { name: 'Import 1 new contact', exact: true }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+}
+
+test('script in every field is shown as text and never runs', async ({ app }) => {
+  const { page } = app;
+  const s = esc(SCRIPT);
+  await importOne(
+    page,
+    card('xss', `Eve ${s}`, [
+      `N:${s};Eve;${s};;`,
+      `NICKNAME:${s}`,
+      `ORG:${s};${s}`,
+      `TITLE:${s}`,
+      `ROLE:${s}`,
+      `item1.EMAIL:eve@example.org`,
+      `item1.X-ABLabel:${s}`,
+      `TEL;TYPE="${SCRIPT.replace(/"/g, '')}":+1 555 0100`,
+      `ADR:;;${s};${s};;;${s}`,
+      `URL:https://example.org/${encodeURIComponent(SCRIPT)}`,
+      `NOTE:${s}\\n${s}`,
+      `CATEGORIES:${s}`,
+      `X-ABRELATEDNAMES:${s}`,
+      `IMPP:xmpp:${s}`,
+    ]),
+  );
+  await listRow(page, 'Eve').click();
+  await expect(page.getByRole('heading', { name: /^Eve / })).toBeVisible();
+  await expect(page.locator('.contact-view').getByText('window.__pwned=1').first()).toBeVisible();
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  // Nothing the card said became markup.
+  expect(await page.locator('.contact-view img[onerror], .contact-view script, .contact-list script').count()).toBe(0);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('javascript: and file: URLs are no links; an e-mail link carries the address only, a phone link the number only', async ({ app }) => {
+  const { page, harness } = app;
+  await importOne(
+    page,
+    card('urls', 'Mallory Links', [
+      'URL:javascript:window.__pwned=1',
+      'URL:JaVaScRiPt:window.__pwned=1',
+      'URL:file:///etc/passwd',
+      'URL:https://example.org/ok',
+      'EMAIL:mallory@example.org?attach=/etc/passwd',
+      'EMAIL:plain@example.org',
+      'TEL:+1 555 0100;phone-context=evil.example',
+    ]),
+  );
+  await listRow(page, 'Mallory Links').click();
+  const view = page.locator('.contact-view');
+  for (const text of ['javascript:window.__pwned=1', 'JaVaScRiPt:window.__pwned=1', 'file:///etc/passwd', 'mallory@example.org?attach=/etc/passwd']) {
+    await expect(view.getByText(text, { exact: true })).toBeVisible();
+    await expect(view.getByRole('button', { name: text, exact: true })).toHaveCount(0);
+  }
+  await view.getByRole('button', { name: 'plain@example.org', exact: true }).click();
+  await view.getByRole('button', { name: '+1 555 0100;phone-context=evil.example', exact: true }).click();
+  await view.getByRole('button', { name: 'https://example.org/ok', exact: true }).click();
+  if (harness !== null) await expect.poll(() => harness.platform.opened).toEqual(['mailto:plain@example.org', 'tel:+15550100', 'https://example.org/ok']);
+  // Whoever asks, the main process hands the OS none of the others.
+  for (const url of ['javascript:window.__pwned=1', 'file:///etc/passwd', 'mailto:mallory@example.org?attach=/etc/passwd', 'tel:+15550100;phone-context=evil.example']) {
+    const refused = await page.evaluate((u) => window.cardinal.openExternal(u).then(() => 'opened', (e: Error) => e.message), url);
+    expect(refused, url).toMatch(/only http\(s\), mailto and tel/);
+  }
+  if (harness !== null) expect(harness.platform.opened).toHaveLength(3);
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('an SVG photo with script is not drawn; a huge photo is not drawn either, and both stay in the card', async ({ app }) => {
+  test.setTimeout(180_000); // an 8 MB card through the import worker and the store, on a loaded machine
+  const { page } = app;
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=1</script></svg>').toString('base64');
+  await importOne(page, card('svg', 'Sally Svg', [`PHOTO;ENCODING=b;TYPE=SVG+XML:${svg}`]));
+  await listRow(page, 'Sally Svg').click();
+  await expect(page.getByRole('heading', { name: 'Sally Svg' })).toBeVisible();
+  expect(await page.locator('img.avatar').count()).toBe(0); // initials instead
+  expect((await exportText(page)).replace(/\r\n /g, '')).toContain(svg);
+  // A 6 MB photo (8 MB of base64, inside the card limits, beyond the 5 MB a photo may have): the
+  // list and the view stay usable, the photo is not drawn.
+  const huge = Buffer.concat([Buffer.from(PNG, 'base64'), Buffer.alloc(6 * 1024 * 1024)]).toString('base64');
+  await importOne(page, card('huge', 'Hugo Huge', [`PHOTO;ENCODING=b;TYPE=PNG:${huge}`]));
+  await listRow(page, 'Hugo Huge').click();
+  await expect(page.getByRole('heading', { name: 'Hugo Huge' })).toBeVisible();
+  expect(await page.locator('img.avatar').count()).toBe(0);
+  expect((await exportText(page)).replace(/\r\n /g, '')).toContain(huge.slice(0, 2000));
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('a photo URI to this machine is never fetched: not when the list draws the row, not when the contact is shown', async ({ app }) => {
+  test.skip(app.harness === null, 'the recorder runs beside the harness');
+  const { page } = app;
+  recorder.requests.length = 0;
+  await importOne(page, card('loop', 'Lola Loopback', [`PHOTO;VALUE=uri:${recorder.url}/p.png`, `X-OTHER-PHOTO:${recorder.url}/q.png`]));
+  await expect(listRow(page, 'Lola Loopback')).toBeVisible();
+  await listRow(page, 'Lola Loopback').click();
+  await expect(page.getByRole('heading', { name: 'Lola Loopback' })).toBeVisible();
+  // The view asked the main process, which refused the address; asking once more waits for that answer.
+  expect(await page.evaluate((uri) => window.cardinal.loadPhoto('local', uri), `${recorder.url}/p.png`)).toBeNull();
+  expect(recorder.requests).toEqual([]);
+  expect(await page.locator('img.avatar').count()).toBe(0);
+});
