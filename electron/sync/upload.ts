@@ -50,6 +50,14 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
   if (card.href === '') {
     const uid = uidOf(card.vcard);
     const stored = card.attempted === true && uid !== undefined ? await findUid(uid, card.sentPrint ?? fingerprint(profile.prepareUpload(card.vcard))) : undefined;
+    if (stored !== undefined && !ourVersion(run, stored.vcard, card)) {
+      // Another client edited it since it went up (its answer lost): the edit wins, as below.
+      const href = decodeHref(stored.href);
+      await local.restored(card.id, { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
+      report.restored++;
+      run.log(`upload deletes: ${href} was edited on the server since it was sent, restored`);
+      return;
+    }
     if (stored !== undefined) await client.delete(run.url(decodeHref(stored.href)), stored.etag || null);
     await local.deleted(card.id, card.revision);
     report.deleted++;
@@ -72,7 +80,7 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
       changedThere = await getIfThere(run, url);
     }
   }
-  if (changedThere !== null && (sameValues(changedThere.vcard, card.vcard) || sameValues(changedThere.vcard, profile.prepareUpload(card.vcard)))) {
+  if (changedThere !== null && ourVersion(run, changedThere.vcard, card)) {
     // What changed it was our own write, whose answer was lost before the user deleted the card:
     // that version is the one seen here, and it goes.
     await client.delete(url, changedThere.etag || null);
@@ -88,6 +96,11 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
   await local.restored(card.id, { href: card.href, etag: changedThere.etag, vcard }, card.revision);
   report.restored++;
   run.log(`upload deletes: ${card.href} changed on the server, restored`);
+}
+
+/** The server's version holds the values of the card here (our own write, as the server stores it). */
+function ourVersion(run: BookRun, serverVcard: string, card: LocalCard): boolean {
+  return sameValues(serverVcard, card.vcard) || sameValues(serverVcard, run.profile.prepareUpload(card.vcard));
 }
 
 /**
@@ -186,13 +199,28 @@ async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, bo
  * next run merges the other client's change instead of taking it for ours.
  */
 async function readBack(run: BookRun, card: LocalCard, written: Written, sent: string): Promise<void> {
-  const stored = await run.client.get(written.location);
-  const ours = written.etag !== null ? stored.etag === written.etag : sameValues(stored.vcard, written.body);
   const href = decodeHref(new URL(written.location).pathname);
-  const remote = ours ? { href, etag: stored.etag, vcard: stored.vcard } : { href, etag: written.etag ?? '', vcard: written.body };
-  if (!ours) run.log(`upload: ${href} changed on the server right after our write; merged next time`);
+  const stored = await readWritten(run, written.location);
+  const ours = stored !== null && (written.etag !== null ? stored.etag === written.etag : sameValues(stored.vcard, written.body));
+  const remote = stored !== null && ours ? { href, etag: stored.etag, vcard: stored.vcard } : { href, etag: written.etag ?? '', vcard: written.body };
+  if (!ours) run.log(`upload: ${href} ${stored === null ? 'could not be read back' : 'changed on the server right after our write'}; merged next time`);
   run.written.add(href);
   await run.local.uploaded(card.id, { ...remote, vcard: keepLocalOnly(remote.vcard, sent, run.profile.localOnly) }, card.revision);
+}
+
+/**
+ * The card just written, or null when reading it back was refused (a 4xx, or gone already): the
+ * write landed, so that is no refusal of the card, which is on the server as we wrote it. Errors
+ * that stop the run still stop it (a create is then looked for by UID next time).
+ */
+async function readWritten(run: BookRun, url: string): Promise<FetchedCard | null> {
+  try {
+    return await run.client.get(url);
+  } catch (e) {
+    if (!isCardRefusal(e)) throw e;
+    run.log(`upload: reading ${url} back was refused: ${(e as Error).message}`);
+    return null;
+  }
 }
 
 /** Bookkeeping a server writes on every store; not a change of the card. */

@@ -199,6 +199,45 @@ for (const [name, start] of SERVERS) {
       expect(await local.rows()).toEqual([]);
     });
 
+    it('a create whose answer was lost, deleted here, then edited by another client: the edit wins and the contact comes back, once', async () => {
+      await sync();
+      const id = await local.create(card('le', 'Lena'));
+      let lose = true;
+      after = async (r) => {
+        if (isUpload(r) && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer'); // stored; the answer never came
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.remove(id);
+      const [there] = await onServer();
+      await other.put(new URL(there!.href, book).href, card('le', 'Lena', 'NOTE:theirs\r\n'), { ifMatch: there!.etag });
+      expect(await sync()).toMatchObject({ restored: 1, deleted: 0 });
+      expect(await namesOnServer()).toEqual(['Lena']);
+      expect((await local.rows()).filter((r) => r.visible).map((r) => [fnOf(r.vcard), r.pending, r.vcard.includes('NOTE:theirs')])).toEqual([['Lena', '', true]]);
+      expect(await sync()).toMatchObject({ restored: 0, deleted: 0, uploaded: 0 });
+    });
+
+    it('a write that landed but whose read-back the server refused (413): not a refusal of the card; one copy, nothing pending', async () => {
+      await sync();
+      const id = await local.create(card('rb', 'Rita'));
+      let refuse = true;
+      before = async (r) => {
+        if (r.method === 'GET' && refuse && sent.some(isUpload)) {
+          refuse = false;
+          return new Response('too large', { status: 413 });
+        }
+      };
+      expect(await sync()).toMatchObject({ failed: 0, uploaded: 1 });
+      before = async () => {};
+      expect((await local.row(id))!.error).toBeUndefined();
+      await sync();
+      expect(await namesOnServer()).toEqual(['Rita']);
+      expect((await local.rows()).map((r) => [fnOf(r.vcard), r.pending])).toEqual([['Rita', '']]);
+    });
+
     it('deleting a contact another client already deleted: the run goes on, and a create queued behind it goes up', async () => {
       await other.put(url('g.vcf'), card('g', 'Gone'), { ifNoneMatch: '*' });
       await sync();
