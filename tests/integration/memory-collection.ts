@@ -92,8 +92,14 @@ export class MemoryCollection implements LocalCollection {
       else this.cards.set(other.id, { ...other, pending: 'created', href: '', etag: '', base: '', attempted: false });
     }
     const c = this.cards.get(id);
-    if (c === undefined || c.revision === revision) {
-      this.cards.set(id, { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, pending: '', revision: c?.revision ?? 0, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+    const stored = { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, ...(remote.source !== undefined ? { source: remote.source } : {}) };
+    // Deleted outright meanwhile (a create not yet marked as sent): a deletion for the server, hidden.
+    if (c === undefined) {
+      this.cards.set(id, { ...stored, pending: 'deleted', revision: revision + 1 });
+      return;
+    }
+    if (c.revision === revision) {
+      this.cards.set(id, { ...stored, pending: '', revision: c.revision });
       return;
     }
     // Saved, deleted or undone meanwhile: the user's write stays; the server's version is its base.

@@ -120,6 +120,16 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect(await book.row(sentOnce)).toMatchObject({ pending: 'deleted', attempted: true, visible: false });
     });
 
+    it('a new card deleted after the engine read it but before it was marked as sent: its upload lands as a deletion for the server, hidden', async () => {
+      const id = await book.create(card('race', 'Raced Delete'));
+      const sent = (await pendingOf(id))!;
+      await book.remove(id); // never marked as sent: the row goes at once
+      await book.collection.attempting([{ id, revision: sent.revision }]);
+      await book.collection.uploaded(id, remote('/book/race.vcf', '"race-1"', card('race', 'Raced Delete')), sent.revision);
+      expect(await book.row(id)).toMatchObject({ pending: 'deleted', href: '/book/race.vcf', visible: false });
+      expect((await book.collection.pending({ retryRefused: false })).map((c) => [c.id, c.pending])).toEqual([[id, 'deleted']]);
+    });
+
     it('one row per href: an upload landing where a clean copy came down replaces it', async () => {
       const id = await book.create(card('h', 'Here'));
       const sent = (await pendingOf(id))!;

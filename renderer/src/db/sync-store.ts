@@ -175,10 +175,18 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             changed.push(again);
           }
         }
-        if (prev === undefined || card === undefined || unchanged(card, revision)) {
-          // As sent. (A row deleted outright meanwhile cannot be: a create already sent is kept
-          // as a deletion, see ContactRepo.remove; were it gone, the card is the server's now.)
-          const next = rowsFor(id, bookId, remote, prev, card?.revision);
+        if (prev === undefined || card === undefined) {
+          // Deleted outright meanwhile: a create not yet marked as sent when the user deleted it
+          // (ContactRepo.remove), which the engine had already read and sent. The user wants it
+          // gone: kept hidden as a deletion for the server, at a newer revision than the one sent.
+          const next = rowsFor(id, bookId, remote, undefined, revision + 1);
+          await db.contacts.put({ ...next.row, pending: 'deleted' });
+          await db.cards.put(next.card);
+          return;
+        }
+        if (unchanged(card, revision)) {
+          // As sent.
+          const next = rowsFor(id, bookId, remote, prev, card.revision);
           await db.contacts.put(next.row);
           await db.cards.put(next.card);
           changed.push(next.row);
