@@ -98,9 +98,22 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
   run.log(`upload deletes: ${card.href} changed on the server, restored`);
 }
 
-/** The server's version holds the values of the card here (our own write, as the server stores it). */
+/**
+ * The server's version holds nothing the card here does not: its values (our own write, as the
+ * server stores it), or changes from the base that the card here has too or has changed again
+ * (an edit of ours whose answer was lost, edited again here since). Then no other client's change
+ * is in it, and a deletion of it loses nothing.
+ */
 function ourVersion(run: BookRun, serverVcard: string, card: LocalCard): boolean {
-  return sameValues(serverVcard, card.vcard) || sameValues(serverVcard, run.profile.prepareUpload(card.vcard));
+  if (sameValues(serverVcard, card.vcard) || sameValues(serverVcard, run.profile.prepareUpload(card.vcard))) return true;
+  if (card.base === '') return false;
+  try {
+    const theirs = keepLocalOnly(serverVcard, card.base, run.profile.localOnly);
+    const merged = merge(parseVCard(card.base), parseVCard(card.vcard), parseVCard(theirs));
+    return merged.conflicts.length === 0 && sameValues(serializeVCard(merged.card), card.vcard);
+  } catch {
+    return false; // unreadable: taken for another client's change, and the card comes back
+  }
 }
 
 /**

@@ -199,6 +199,27 @@ for (const [name, start] of SERVERS) {
       expect(await local.rows()).toEqual([]);
     });
 
+    it('an edit whose answer was lost, edited again here, then deleted: the deletion goes through (nothing of another client is in the server’s version)', async () => {
+      await other.put(url('la.vcf'), card('la', 'Lara'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('la', 'Lara', 'EMAIL:lara@example.org\r\n'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'PUT' && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer'); // stored; the answer never came
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.edit(id, card('la', 'Lara', 'EMAIL:lara@example.org\r\nNOTE:later\r\n'));
+      await local.remove(id);
+      expect(await sync()).toMatchObject({ restored: 0, deleted: 1 });
+      expect(await onServer()).toEqual([]);
+      expect(await local.rows()).toEqual([]);
+    });
+
     it('a create whose answer was lost, deleted here, then edited by another client: the edit wins and the contact comes back, once', async () => {
       await sync();
       const id = await local.create(card('le', 'Lena'));
@@ -245,7 +266,8 @@ for (const [name, start] of SERVERS) {
       await other.delete(url('g.vcf'), null);
       await local.remove(id);
       await local.create(card('q', 'Queued'));
-      await sync();
+      // A gone card is simply gone: deleted, not a refusal.
+      expect(await sync()).toMatchObject({ failed: 0, deleted: 1 });
       expect(await local.row(id)).toBeUndefined();
       expect(await namesOnServer()).toEqual(['Queued']);
       expect((await local.rows()).map((r) => r.pending)).toEqual(['']);
