@@ -55,7 +55,7 @@ export async function uploadDeletes(run: GDataRun, deletes: readonly LocalCard[]
 /** A create about to go, with what identifies the version sent (the entry gets an id of Google's). */
 function sentCreate(card: LocalCard): SentCreate {
   const print = fingerprint(card.vcard);
-  return { id: card.id, revision: card.revision, ...(print !== undefined ? { print } : {}) };
+  return { id: card.id, revision: card.revision, vcard: card.vcard, ...(print !== undefined ? { print } : {}) };
 }
 
 /** Entries created or changed since `updatedMin`, by content fingerprint. */

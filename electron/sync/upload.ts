@@ -18,7 +18,7 @@ import type { SentCreate } from '../../shared/sync/types';
 /** A create about to go, with what identifies the version sent (where the server replaces UIDs). */
 function sentCreate(run: BookRun, card: LocalCard): SentCreate {
   const print = run.profile.replacesUid ? fingerprint(run.profile.prepareUpload(card.vcard)) : undefined;
-  return { id: card.id, revision: card.revision, ...(print !== undefined ? { print } : {}) };
+  return { id: card.id, revision: card.revision, vcard: card.vcard, ...(print !== undefined ? { print } : {}) };
 }
 
 /** GET that answers null for a card that is not there. */
@@ -155,9 +155,16 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
     const stored = await findUid(uid, card.sentPrint ?? fingerprint(body));
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
-      run.written.add(decodeHref(stored.href));
+      const href = decodeHref(stored.href);
+      run.written.add(href);
       // What is there is the version sent then; a save since then stays pending, as an edit of it.
-      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.sentRevision ?? -1);
+      // Unless another client edited it meanwhile: then the version sent is the base (with no
+      // ETag), so the next run fetches or merges that edit instead of writing over it.
+      const sent = card.sentVcard;
+      const asSent = sent === undefined || sameValues(stored.vcard, sent) || sameValues(stored.vcard, profile.prepareUpload(sent));
+      const remote = asSent ? { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) } : { href, etag: '', vcard: sent };
+      if (!asSent) run.log(`upload creates: ${href} was edited on the server since it was sent; merged next time`);
+      await local.uploaded(card.id, remote, card.sentRevision ?? -1);
       return;
     }
   }

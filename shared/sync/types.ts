@@ -24,6 +24,9 @@ export interface LocalCard {
   /** What identified that version (name, e-mail addresses, phone numbers): how it is recognised
    * where the server gives it another UID, though the card was edited here since. */
   readonly sentPrint?: string;
+  /** That version's text as it was here: the base for merging what the server holds now, when
+   * the card found there is not what was sent (another client edited it meanwhile). */
+  readonly sentVcard?: string;
   /** The server's representation of the version `etag` names, as received (see RemoteCard). */
   readonly source?: string;
   /**
@@ -39,6 +42,8 @@ export interface SentCreate {
   readonly id: string;
   readonly revision: number;
   readonly print?: string;
+  /** The card's text at that revision. */
+  readonly vcard?: string;
 }
 
 export interface SyncState {

@@ -79,9 +79,9 @@ export class MemoryCollection implements LocalCollection {
     if (batch.state !== undefined) this.syncState = batch.state;
   }
   async attempting(sent: readonly SentCreate[]) {
-    for (const { id, revision, print } of sent) {
+    for (const { id, revision, print, vcard } of sent) {
       const c = this.cards.get(id);
-      if (c !== undefined) this.cards.set(id, { ...c, attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}) });
+      if (c !== undefined) this.cards.set(id, { ...c, attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}) });
     }
   }
   async uploaded(id: string, remote: RemoteCard, revision: number) {
@@ -168,7 +168,7 @@ export class MemoryCollection implements LocalCollection {
     const revision = Math.max(now?.revision ?? 0, item.revision) + 1;
     if (now !== undefined) {
       const sent = item.pending === 'created' && now.href !== '';
-      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
+      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
     } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
     else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', revision });
   }

@@ -143,6 +143,7 @@ export class ContactRepo {
         ...(prev?.attempted === true ? { attempted: true } : {}),
         ...(prev?.sentRevision !== undefined ? { sentRevision: prev.sentRevision } : {}),
         ...(prev?.sentPrint !== undefined ? { sentPrint: prev.sentPrint } : {}),
+        ...(prev?.sentVcard !== undefined ? { sentVcard: prev.sentVcard } : {}),
         ...(prev?.source !== undefined ? { source: prev.source } : {}),
       },
     };
@@ -236,11 +237,11 @@ export class ContactRepo {
         // Already back (the server's newer version came back with the deletion refused): as it is.
         if (now !== undefined && nowRow !== undefined && nowRow.pending !== 'deleted') return { row: nowRow, card: now };
         if (now !== undefined) {
-          const { href, etag, base, source, attempted, sentRevision, sentPrint } = now;
+          const { href, etag, base, source, attempted, sentRevision, sentPrint, sentVcard } = now;
           const sent = item.row.pending === 'created' && href !== '';
           return {
             row: { ...item.row, pending: sent ? 'updated' : item.row.pending },
-            card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision, sentPrint } : {}) },
+            card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision, sentPrint, sentVcard } : {}) },
           };
         }
         if (item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return { row: item.row, card: { ...item.card, revision } };

@@ -60,6 +60,8 @@ export interface CardRow {
   /** The revision that create sent, and what identified it (see LocalCard.sentPrint). */
   sentRevision?: number;
   sentPrint?: string;
+  /** The text of the version sent (see LocalCard.sentVcard). */
+  sentVcard?: string;
   /** The server's own representation as received (GData: the Atom entry), the base of its edits. */
   source?: string;
   /**

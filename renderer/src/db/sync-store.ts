@@ -92,6 +92,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             revision: c.revision ?? 0,
             ...(c.sentRevision !== undefined ? { sentRevision: c.sentRevision } : {}),
             ...(c.sentPrint !== undefined ? { sentPrint: c.sentPrint } : {}),
+            ...(c.sentVcard !== undefined ? { sentVcard: c.sentVcard } : {}),
             ...(c.source !== undefined ? { source: c.source } : {}),
           },
         ];
@@ -151,7 +152,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     attemptingUpload: async (_bookId, sent) => {
       await db.transaction('rw', db.cards, async () => {
-        await db.cards.bulkUpdate(sent.map(({ id, revision, print }) => ({ key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}) } })));
+        await db.cards.bulkUpdate(sent.map(({ id, revision, print, vcard }) => ({ key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}) } })));
       });
     },
     uploaded: (bookId, id, remote, revision) =>
