@@ -15,7 +15,7 @@ import type { LocalCard } from './local';
 import { fingerprint, uidOf, type FindUid } from './lost-create';
 import type { SentCreate } from '../../shared/sync/types';
 
-/** A create about to go, with what identifies the version sent (where the server replaces UIDs). */
+/** A create or edit about to go: its text, and what identifies that version (where the server replaces UIDs). */
 function sentCreate(run: BookRun, card: LocalCard): SentCreate {
   const print = run.profile.replacesUid ? fingerprint(run.profile.prepareUpload(card.vcard)) : undefined;
   return { id: card.id, revision: card.revision, vcard: card.vcard, ...(print !== undefined ? { print } : {}) };
@@ -117,8 +117,9 @@ function ourVersion(run: BookRun, serverVcard: string, card: LocalCard): boolean
 }
 
 /**
- * Creates and edits. Creates are marked as attempted first (one store write), so a create whose
- * answer is lost is looked for on the next run instead of being sent twice.
+ * Creates and edits. Both are marked as attempted first (one store write, with the text sent): a
+ * create whose answer is lost is looked for on the next run instead of being sent twice, and an
+ * edit whose answer is lost is recognised as our own write, not another client's.
  */
 export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid: FindUid): Promise<void> {
   const { report, profile } = run;
@@ -126,7 +127,8 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid:
   // Creates never sent are marked at once (one store write); one sent before is marked again only
   // once it is known not to be there (until then, what was sent then is what may be there).
   const fresh = creates.filter((c) => c.attempted !== true);
-  if (fresh.length > 0) await run.local.attempting(fresh.map((c) => sentCreate(run, c)));
+  const edits = run.pending.filter((c) => c.pending === 'updated' && c.sentVcard !== c.vcard);
+  if (fresh.length + edits.length > 0) await run.local.attempting([...fresh, ...edits].map((c) => sentCreate(run, c)));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
       const addMember = addMemberUrl(run.bookUrl, caps.addMember) ?? (profile.postToCollection ? run.bookUrl : null);
@@ -285,7 +287,10 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
     }
     if (current.etag !== etag) {
       const theirs = serverSide(current.vcard);
-      const merged = merge(parseVCard(card.base || theirs), parseVCard(vcard), parseVCard(theirs));
+      // Our own earlier write of this edit, whose answer was lost: the base, not another client's change.
+      const sent = card.sentVcard;
+      const ownWrite = sent !== undefined && (sameValues(current.vcard, sent) || sameValues(current.vcard, profile.prepareUpload(sent)));
+      const merged = merge(parseVCard(ownWrite ? theirs : card.base || theirs), parseVCard(vcard), parseVCard(theirs));
       const text = serializeVCard(merged.card);
       if (merged.conflicts.length > 0) {
         await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts, card.revision);

@@ -110,7 +110,7 @@ export interface StoreRequests {
   pendingCards: { args: [bookId: string, retryRefused?: boolean]; result: LocalCard[] };
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
   applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: void };
-  /** These creates are about to be sent: mark them, so a lost answer is looked for next time. */
+  /** These creates and edits are about to be sent: mark them with the text sent, so a lost answer is recognised next time. */
   attemptingUpload: { args: [bookId: string, sent: readonly SentCreate[]]; result: void };
   /** `revision`: the row's revision the engine sent (each of these leaves a newer local write alone). */
   uploaded: { args: [bookId: string, id: string, remote: RemoteCard, revision: number]; result: void };

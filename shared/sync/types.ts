@@ -37,7 +37,7 @@ export interface LocalCard {
   readonly revision: number;
 }
 
-/** A create about to be sent: which card, at which revision, and what identifies that version. */
+/** A create or an edit about to be sent: which card, at which revision, its text, and (where the server replaces UIDs) what identifies that version. */
 export interface SentCreate {
   readonly id: string;
   readonly revision: number;

@@ -170,7 +170,7 @@ export class MemoryCollection implements LocalCollection {
       const sent = item.pending === 'created' && now.href !== '';
       this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
     } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
-    else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', revision });
+    else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', attempted: false, revision });
   }
   find(fn: string) {
     // Cards read back through XML come with LF line ends (XML normalises CRLF).

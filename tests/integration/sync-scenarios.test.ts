@@ -199,6 +199,26 @@ for (const [name, start] of SERVERS) {
       expect(await local.rows()).toEqual([]);
     });
 
+    it('an edit whose answer was lost, edited again here: no conflict with itself, the later edit goes up', async () => {
+      await other.put(url('ee.vcf'), card('ee', 'Edda', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('ee', 'Edda', 'NOTE:two\r\n'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'PUT' && lose) {
+          lose = false;
+          return new Response('busy', { status: 503 }); // stored; the answer lost
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.edit(id, card('ee', 'Edda', 'NOTE:three\r\n'));
+      expect(await sync()).toMatchObject({ conflicts: 0, uploaded: 1 });
+      expect((await onServer())[0]!.vcard).toContain('NOTE:three');
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+    });
+
     it('an edit whose answer was lost, edited again here, then deleted: the deletion goes through (nothing of another client is in the server’s version)', async () => {
       await other.put(url('la.vcf'), card('la', 'Lara'), { ifNoneMatch: '*' });
       await sync();

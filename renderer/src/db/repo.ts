@@ -245,7 +245,7 @@ export class ContactRepo {
           };
         }
         if (item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return { row: item.row, card: { ...item.card, revision } };
-        return { row: { ...item.row, pending: 'created', updatedAt: Date.now() }, card: { ...item.card, href: '', etag: '', base: '', revision } };
+        return { row: { ...item.row, pending: 'created', updatedAt: Date.now() }, card: { ...item.card, href: '', etag: '', base: '', attempted: false, revision } };
       });
       await this.db.contacts.bulkPut(back.map((s) => s.row));
       await this.db.cards.bulkPut(back.map((s) => s.card));
