@@ -42,6 +42,15 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
   const known = await run.local.knownEtags();
   const changes = await listChanges(run, caps, early, known.size === 0 && caps.addressData, known);
   if (changes.dataRefused) run.log('download: the server sends no cards with the listing; ETags only from now on');
+  if (changes.complete === null) {
+    // Every card written in this run changed after the token, so the changes list it. One that is
+    // not listed was written and deleted again since (RFC 6578 lets a server leave such a card
+    // out, as Xandikos does): asked for, so that a card gone is gone here too.
+    const listed = new Set([...changes.changed.map((c) => c.href), ...changes.removed]);
+    const unlisted = [...run.written].filter((href) => !listed.has(href));
+    if (unlisted.length > 0) run.log(`download: ${unlisted.length} written but not listed, asked for`);
+    changes.changed.push(...unlisted.map((href) => ({ href, etag: '' })));
+  }
   const { fetched, missing } = await fetchCards(run, known, changes.changed);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];

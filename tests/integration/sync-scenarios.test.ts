@@ -294,6 +294,23 @@ for (const [name, start] of SERVERS) {
       await sync(); // and the next run is clean
     });
 
+    it('a card uploaded and deleted by another client before the run lists the changes: gone here too (a server may leave it out of the changes)', async () => {
+      await sync();
+      const id = await local.create(card('short', 'Short Lived'));
+      let deleted = false;
+      before = async (r) => {
+        if (r.method === 'REPORT' && !deleted && sent.some(isUpload)) {
+          deleted = true;
+          for (const c of await onServer()) await other.delete(new URL(c.href, book).href, null);
+        }
+      };
+      await sync();
+      before = async () => {};
+      expect(deleted).toBe(true);
+      expect(await local.row(id)).toBeUndefined();
+      expect(await onServer()).toEqual([]);
+    });
+
     it('a card deleted by another client between the listing and the multiget is dropped; the rest arrives', async () => {
       await other.put(url('a.vcf'), card('a', 'Alma'), { ifNoneMatch: '*' });
       await other.put(url('b.vcf'), card('b', 'Bert'), { ifNoneMatch: '*' });
