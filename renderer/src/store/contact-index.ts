@@ -192,7 +192,7 @@ export class ContactIndex {
   /** Rows added, changed or removed since the index's build (or the build under way) began. */
   private drift = 0;
   private built: Array<() => void> = [];
-  /** What the last build cost (the benchmark prints it). */
+  /** What the last build cost (the benchmark reads the same from the 'cardinal:search-index-built' mark). */
   lastBuild: BuildCost | null = null;
 
   /** Whether so many rows changed since the build (or the one under way) began that it is worth building again. */
