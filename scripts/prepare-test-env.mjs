@@ -1,7 +1,18 @@
 // What the tests need from the machine, installed when missing and possible (root with apt-get),
 // otherwise a stop with the exact command to run. Debian package names.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+
+/** A PHP extension of the CLI is there (Debian lists each in /etc/php/<version>/cli/conf.d). */
+const phpModule = (name) => {
+  try {
+    return readdirSync('/etc/php').some((v) => existsSync(`/etc/php/${v}/cli/conf.d`) && readdirSync(`/etc/php/${v}/cli/conf.d`).some((f) => f.endsWith(`-${name}.ini`)));
+  } catch {
+    return false;
+  }
+};
+const postgres = () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+const modPhp = () => existsSync('/usr/lib/apache2/modules') && readdirSync('/usr/lib/apache2/modules').some((f) => /^libphp[\d.]*\.so$/.test(f));
 
 /** [what, how to tell it is there, Debian package] */
 export const REQUIREMENTS = [
@@ -10,6 +21,15 @@ export const REQUIREMENTS = [
   // Real CardDAV servers for the integration tests.
   ['Radicale', () => existsSync('/usr/bin/radicale'), 'radicale'],
   ['Xandikos', () => existsSync('/usr/bin/xandikos'), 'xandikos'],
+  // SabreDAV under PHP's built-in server, with SQLite.
+  ['SabreDAV', () => existsSync('/usr/share/php/Sabre/autoload.php'), 'php-sabre-dav'],
+  ['PHP', () => existsSync('/usr/bin/php'), 'php-cli'],
+  ['PHP SQLite', () => phpModule('pdo_sqlite'), 'php-sqlite3'],
+  // DAViCal on an Apache and a PostgreSQL cluster of the tests' own.
+  ['DAViCal', () => existsSync('/usr/share/davical/htdocs/caldav.php'), 'davical'],
+  ['PostgreSQL', postgres, 'postgresql'],
+  ['Apache', () => existsSync('/usr/sbin/apache2'), 'apache2'],
+  ['Apache mod_php', modPhp, 'libapache2-mod-php'],
   ['Noto CJK fonts', () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'), 'fonts-noto-cjk'],
 ];
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, unit, integration, end-to-end, in that order, then one summary.
+// `npm test`: typecheck, lint, unit, integration, the model-based tester's slice, build, packaging,
+// end-to-end, in that order, then one summary.
 // Every step runs even when an earlier one failed, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +34,11 @@ const steps = [
     name: 'integration',
     cmd: [bin('vitest'), ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile=${reports}/integration.json`]],
     counts: () => vitestCounts(`${reports}/integration.json`),
+  },
+  {
+    name: 'model',
+    cmd: [bin('vitest'), ['run', '--project', 'model', '--reporter=default', '--reporter=json', `--outputFile=${reports}/model.json`]],
+    counts: () => vitestCounts(`${reports}/model.json`),
   },
   { name: 'build', cmd: [process.execPath, ['scripts/build.mjs']] },
   {

@@ -170,7 +170,7 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
     },
     syncNow: async (args) => {
       const [id] = validate(schemas.syncNow, args, 'syncNow');
-      return id === null ? sync.syncAll() : [await sync.sync(id)];
+      return id === null ? sync.syncAll() : [await sync.syncNow(id)];
     },
   };
 }

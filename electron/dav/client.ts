@@ -3,7 +3,7 @@
  * sync-collection (RFC 6578), addressbook-multiget (RFC 6352 §8.7), GET, PUT, POST (RFC 5995),
  * DELETE, and RFC 6764 discovery.
  */
-import type { DavHttp } from './http';
+import { headerText, type DavHttp } from './http';
 import { NotFound, Unauthorized, Forbidden, DavError } from './errors';
 import { decodeHref, parseMultistatus, propKey, type DavResponse } from './multistatus';
 import { addMemberUrl, encodePath, isMember, parseServerUrl, RefusedUrl } from './url-policy';
@@ -139,6 +139,12 @@ export class CardDavClient {
     return r.responses[0]?.props.get(propKey(NS.CS, 'getctag'))?.text.trim() || null;
   }
 
+  /** The collection's current sync token (RFC 6578 §4), alone: servers walk every member for it. */
+  async syncToken(bookUrl: string): Promise<string | null> {
+    const r = await this.propfind(bookUrl, 0, [[NS.DAV, 'sync-token']]);
+    return r.responses[0]?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null;
+  }
+
   /**
    * Changes since `token` ('' for all). Deleted members come back as 404 responses. `withData`
    * asks for the cards themselves too (RFC 6578 allows any property): one request instead of a
@@ -187,23 +193,40 @@ export class CardDavClient {
     return { members, token: own?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null };
   }
 
-  /** Fetch cards by href; hrefs the server no longer has are listed in `missing`. */
+  /**
+   * Fetch cards by href; hrefs the server no longer has are listed in `missing` (answered 404, or
+   * left out, as DAViCal does). SabreDAV fails the whole REPORT with 404 when one href is missing
+   * (a card deleted since the listing): the batch is halved until the missing ones are found.
+   */
   async multiget(bookUrl: string, hrefs: readonly string[]): Promise<{ cards: FetchedCard[]; missing: string[] }> {
+    if (hrefs.length === 0) return { cards: [], missing: [] }; // DAViCal answers an empty one 500
+    try {
+      return await this.multigetOnce(bookUrl, hrefs);
+    } catch (e) {
+      if (!(e instanceof NotFound) || hrefs.length === 0) throw e;
+      if (hrefs.length === 1) return { cards: [], missing: [...hrefs] };
+      const half = hrefs.length >> 1;
+      const first = await this.multiget(bookUrl, hrefs.slice(0, half));
+      const second = await this.multiget(bookUrl, hrefs.slice(half));
+      return { cards: [...first.cards, ...second.cards], missing: [...first.missing, ...second.missing] };
+    }
+  }
+
+  private async multigetOnce(bookUrl: string, hrefs: readonly string[]): Promise<{ cards: FetchedCard[]; missing: string[] }> {
     const body = `<?xml version="1.0" encoding="utf-8"?><card:addressbook-multiget ${XMLNS}><d:prop><d:getetag/><card:address-data/></d:prop>${hrefs
       .map((h) => `<d:href>${escapeXml(encodePath(h))}</d:href>`)
       .join('')}</card:addressbook-multiget>`;
     const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
     const ms = parseMultistatus(res.text, res.url);
     const cards: FetchedCard[] = [];
-    const missing: string[] = [];
     for (const r of ms.responses) {
       if (!isMember(bookUrl, r.href)) continue;
       const data = r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text;
       const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '';
-      if (data === undefined || r.status === 404) missing.push(r.href);
-      else cards.push({ href: r.href, etag, vcard: data });
+      if (data !== undefined && r.status !== 404) cards.push({ href: r.href, etag, vcard: data });
     }
-    return { cards, missing };
+    const got = new Set(cards.map((c) => decodeHref(c.href)));
+    return { cards, missing: hrefs.filter((h) => !got.has(decodeHref(h))) };
   }
 
   /**
@@ -235,7 +258,7 @@ export class CardDavClient {
     if ('ifMatch' in cond) headers['If-Match'] = cond.ifMatch;
     else headers['If-None-Match'] = '*';
     const res = await this.http.request('PUT', url, { headers, body: vcard });
-    const loc = res.headers.get('location');
+    const loc = headerText(res.headers, 'location');
     return { etag: res.headers.get('etag'), location: loc === null ? null : resolveHref(loc, url) };
   }
 
@@ -247,7 +270,7 @@ export class CardDavClient {
       const inner = parseMultistatus(res.text, res.url).responses.find((r) => r.status !== null && r.status >= 400);
       throw new DavError(`${addMemberUrl}: the server refused the card (${inner?.status ?? 207})`, inner?.status ?? 422, addMemberUrl);
     }
-    const loc = res.headers.get('location');
+    const loc = headerText(res.headers, 'location');
     return { etag: res.headers.get('etag'), location: loc === null ? null : resolveHref(loc, addMemberUrl) };
   }
 

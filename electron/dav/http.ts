@@ -68,6 +68,19 @@ const FOLLOWS_REDIRECTS = new Set(['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
 
+/**
+ * A header's value as text. fetch hands header bytes over one byte per character (Latin-1), while
+ * servers send UTF-8 (DAViCal names a card after its UID in `Location`, raw: `zoë` arrives as
+ * `zoÃ«`). Bytes that are valid UTF-8 are read as UTF-8; anything else stays as it came.
+ */
+export function headerText(headers: Headers, name: string): string | null {
+  const raw = headers.get(name);
+  if (raw === null || !/[\x80-\xff]/.test(raw)) return raw;
+  const bytes = Buffer.from(raw, 'latin1');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : raw;
+}
+
 export function isLoopback(url: URL): boolean {
   return LOOPBACK.test(url.hostname);
 }
@@ -173,7 +186,7 @@ export class DavHttp {
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
         if (!FOLLOWS_REDIRECTS.has(method)) throw new RefusedUrl(`the server redirected a ${method} (${res.status}); a write is never sent on elsewhere`, current.href, 'redirected-write');
         // Xandikos answers `Location: //alice/...`: a path with a doubled slash, not a host.
-        const loc = res.headers.get('location')!;
+        const loc = headerText(res.headers, 'location')!;
         try {
           current = loc.startsWith('//') ? new URL(loc.replace(/^\/+/, '/'), current) : new URL(loc, current);
         } catch {
@@ -189,11 +202,12 @@ export class DavHttp {
   }
 
   private async send(method: string, url: URL, trust: Trust, opts: RequestOptions, binary?: { bytes?: Uint8Array }): Promise<HttpResponse> {
+    // Outside the network's try: a refused token refresh (sign in again) is not a network failure.
+    const auth = await this.authHeader(method, url, trust);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     this.options.onRequest?.(method, url.href);
     try {
-      const auth = await this.authHeader(method, url, trust);
       const res = await this.doFetch(url, {
         method,
         // Compression saves the network, and there is none to this machine: a server here would

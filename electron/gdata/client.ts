@@ -84,8 +84,8 @@ export class GDataClient {
   }
 
   /** The first page: all entries, or the changes since `updatedMin` (deleted placeholders included). */
-  firstPage(updatedMin: string | null): string {
-    const q = new URLSearchParams({ 'max-results': String(this.pageSize) });
+  firstPage(updatedMin: string | null, maxResults = this.pageSize): string {
+    const q = new URLSearchParams({ 'max-results': String(maxResults) });
     if (updatedMin !== null) {
       q.set('updated-min', updatedMin);
       q.set('showdeleted', 'true');
@@ -95,12 +95,23 @@ export class GDataClient {
 
   /**
    * One page; its `next` link leads on (the feed's own, else RefusedUrl). Entries whose self link
-   * is not one of this directory's are left out: they are no contacts of it.
+   * is not one of this directory's are left out: they are no contacts of it. A deleted placeholder
+   * has no link at all, only its `<id>` (`…/contacts/<domain>/base/<id>`, on another origin than
+   * the API's): it is kept when that id names one of this directory's contacts. Nothing is ever
+   * sent to an id.
    */
   async page(url: string): Promise<AtomFeed> {
     const next = underPrefix(this.feedUrl, url, 'next page');
     const feed = await this.call(async () => parseFeed((await this.http.request('GET', next, { headers: HEADERS })).text));
-    return { ...feed, entries: feed.entries.filter((e) => e.self !== null && this.isEntryLink(e.self)) };
+    return { ...feed, entries: feed.entries.filter((e) => (e.self !== null ? this.isEntryLink(e.self) : e.deleted && this.isEntryId(e.id))) };
+  }
+
+  private isEntryId(id: string): boolean {
+    try {
+      return new URL(id).pathname.startsWith(new URL(this.entries).pathname);
+    } catch {
+      return false;
+    }
   }
 
   private isEntryLink(href: string): boolean {

@@ -38,15 +38,16 @@ interface RunTally {
 interface KindRunOptions {
   readonly onProgress: (p: SyncProgress) => void;
   readonly allowMassDelete: boolean;
+  readonly retryRefused: boolean;
 }
 
 /** CardDAV and Google Contacts: the engine on each book (Google's book found again now and then). */
-async function runCardDavAccount(deps: AccountRunDeps, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
+async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
   const tally: RunTally = { restored: 0, refused: 0 };
   const { client, profile } = await deps.connections.cardDav(account);
-  const current = profile === GOOGLE ? await rediscover(deps, account, client) : account;
+  const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
   for (const book of current.books) {
-    const r = await syncAddressBook(client, book.url, storeCollection(deps.store, book.id), { log: deps.log, ...opts, profile });
+    const r = await syncAddressBook(client, book.url, storeCollection(store, book.id), { log: deps.log, ...opts, profile });
     tally.restored += r.restored;
     tally.refused += r.failed;
   }
@@ -54,20 +55,27 @@ async function runCardDavAccount(deps: AccountRunDeps, account: AccountInfo, opt
 }
 
 /** A Workspace domain's shared contacts. */
-async function runSharedContactsAccount(deps: AccountRunDeps, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
+async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
   const tally: RunTally = { restored: 0, refused: 0 };
   const client = deps.connections.sharedContacts(account.domain ?? '', await deps.connections.accountAuth(account));
   for (const book of account.books) {
-    const r = await syncSharedContacts(client, storeCollection(deps.store, book.id), { log: deps.log, ...opts });
+    const r = await syncSharedContacts(client, storeCollection(store, book.id), { log: deps.log, ...opts });
     tally.restored += r.restored;
     tally.refused += r.failed;
   }
   return tally;
 }
 
+/** The account was removed while its run was under way: the run writes nothing more. */
+export class AccountRemoved extends Error {
+  override name = 'AccountRemoved';
+}
+
 export class AccountRunner {
   /** The last status pushed for each account. */
   private readonly last = new Map<string, SyncStatus>();
+  /** Accounts being removed: their runs stop at their next store request. */
+  private readonly stopped = new Set<string>();
 
   constructor(private readonly deps: AccountRunDeps) {}
 
@@ -75,16 +83,35 @@ export class AccountRunner {
     return accounts.map((a) => this.last.get(a.id) ?? { accountId: a.id, phase: 'idle', message: '', lastSync: null });
   }
 
+  /** No run starts now (a retry is due in `retryIn` s): the last status, saying so. */
+  waiting(accountId: string, retryIn: number): SyncStatus {
+    const last = this.last.get(accountId) ?? { accountId, phase: 'idle' as const, message: '', lastSync: null };
+    return { ...last, retryIn };
+  }
+
+  /** The account is going: a run under way stops writing to its books. */
+  stop(accountId: string): void {
+    this.stopped.add(accountId);
+  }
+
   forget(accountId: string): void {
     this.last.delete(accountId);
   }
 
+  /** The store, for one account's run: refused once the account is being removed. */
+  private storeFor(accountId: string): StorePort {
+    return {
+      request: (req, ...args) => (this.stopped.has(accountId) ? Promise.reject(new AccountRemoved('the account was removed')) : this.deps.store.request(req, ...args)),
+    };
+  }
+
   /** One run: a sync failure does not reject, it becomes the status. */
-  async run(account: AccountInfo, allowMassDelete: boolean, attempt: RunAttempt): Promise<SyncStatus> {
+  async run(account: AccountInfo, request: { allowMassDelete?: boolean; retryRefused?: boolean }, attempt: RunAttempt): Promise<SyncStatus> {
     const accountId = account.id;
     const lastSync = () => this.last.get(accountId)?.lastSync ?? null;
     const status = (s: Omit<SyncStatus, 'accountId' | 'lastSync'> & { lastSync?: number | null }): SyncStatus => {
       const full: SyncStatus = { accountId, lastSync: lastSync(), ...s };
+      if (this.stopped.has(accountId)) return full; // removed: nothing more to say of it
       this.last.set(accountId, full);
       this.deps.emit(full);
       return full;
@@ -103,11 +130,12 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused } = await run(this.deps, account, { onProgress, allowMassDelete });
+      const { restored, refused } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, retryRefused: request.retryRefused === true });
       attempt.succeeded();
       return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}) });
     } catch (e) {
       this.deps.log?.(`sync ${accountId}: ${(e as Error).message}`);
+      if (this.stopped.has(accountId)) return { accountId, phase: 'idle', message: '', lastSync: null };
       const failure = classifyRunFailure(e, account.kind);
       switch (failure.kind) {
         case 'confirm':

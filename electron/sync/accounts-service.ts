@@ -27,8 +27,8 @@ export interface AccountHooks {
   syncNow(accountId: string): void;
   /** Its settings or credentials changed: earlier failures and a waiting retry no longer count. */
   resetBackoff(accountId: string): void;
-  /** It is being removed: no retry of it. */
-  cancelRetry(accountId: string): void;
+  /** It is being removed: nothing of it runs again, and a run under way stops writing; resolves once that run ended. */
+  stop(accountId: string): Promise<void>;
   /** It is gone: forget its last status. */
   forget(accountId: string): void;
 }
@@ -228,7 +228,7 @@ export class AccountsService {
   }
 
   async remove(accountId: string): Promise<void> {
-    this.opts.hooks.cancelRetry(accountId);
+    await this.opts.hooks.stop(accountId);
     const account = this.opts.accounts.list().find((a) => a.id === accountId);
     if (account !== undefined && account.kind !== 'carddav') {
       // Sign-out: Google forgets the grant. Failing that (offline), the local copy goes anyway.

@@ -43,6 +43,9 @@ const GOOGLE_CLIENT = '\0google-client';
 
 export class AccountStore {
   private readonly file: string;
+  /** The file as last read or written: the main process is its only writer, and the scheduler
+   * asks for the list every minute and on every edit. */
+  private cached: StoredAccount[] | null = null;
   /** Secrets kept in memory only, by account id (no keyring, and the user chose it). */
   private readonly memory = new Map<string, string>();
   private memoryChosen = false;
@@ -85,14 +88,15 @@ export class AccountStore {
   }
 
   private read(): StoredAccount[] {
-    if (!existsSync(this.file)) return [];
-    return JSON.parse(readFileSync(this.file, 'utf8')) as StoredAccount[];
+    if (this.cached === null) this.cached = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as StoredAccount[]) : [];
+    return this.cached;
   }
 
   private write(accounts: StoredAccount[]): void {
     // Write then rename: a crash leaves the old file or the new one, never half of one.
     writeFileSync(`${this.file}.tmp`, JSON.stringify(accounts, null, 2), { mode: 0o600 });
     renameSync(`${this.file}.tmp`, this.file);
+    this.cached = accounts;
   }
 
   list(): AccountInfo[] {

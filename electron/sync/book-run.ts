@@ -14,6 +14,8 @@ export interface SyncOptions {
   massDeleteShare?: number;
   /** The user confirmed a mass deletion for this run. */
   allowMassDelete?: boolean;
+  /** The user asked for this run: cards the server refused are sent again too. */
+  retryRefused?: boolean;
   /** Multigets in flight at once. */
   parallel?: number;
   /** How this server departs from the RFCs (Google); standard when absent. */
@@ -60,6 +62,8 @@ export interface BookRun {
   readonly log: (line: string) => void;
   readonly progress: (p: SyncProgress) => void;
   readonly now: () => number;
+  /** Hrefs this run wrote (uploads, deletions): a listing from the last token shows them again. */
+  readonly written: Set<string>;
   /** A member's URL from its href. */
   url(href: string): string;
   /** One more pending card dealt with (the upload's progress). */
@@ -70,6 +74,8 @@ export interface BookRun {
 export interface BookCapabilities {
   readonly syncCollection: boolean;
   readonly addMember: string | null;
+  /** A sync-collection that asks for the cards gets them (false: ETags only, then multigets). */
+  readonly addressData: boolean;
   /** When they were last asked (they are remembered for a day). */
   readonly checkedAt: number;
   /** Asked only without sync-collection (and where the profile allows), else null. */

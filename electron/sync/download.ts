@@ -5,9 +5,9 @@
  * with a stop-and-ask for a mass deletion), and all of it applied with the new state.
  */
 import type { SyncChanges } from '../dav/client';
-import { DavError, Forbidden, ServerError } from '../dav/errors';
 import { MassDeleteNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
 import type { RemoteCard, SyncState } from './local';
+import { isInvalidToken, retryAfterServerError, tokenWentBack } from './sync-token';
 
 /** Cards applied to the store per transaction. */
 const APPLY_BATCH = 500;
@@ -23,6 +23,8 @@ export interface Download {
   /** Every href on the server, when the listing was complete. */
   readonly complete: ReadonlySet<string> | null;
   readonly token: string | null;
+  /** Whether later listings may ask for the cards too (see Changes.dataRefused). */
+  readonly addressData: boolean;
 }
 
 interface Changes {
@@ -30,27 +32,27 @@ interface Changes {
   removed: string[];
   complete: Set<string> | null;
   token: string | null;
-}
-
-/** Every known answer meaning "this sync token is no good": start over with a full listing. */
-export function isInvalidToken(e: unknown): boolean {
-  if (e instanceof Forbidden) return e.precondition === 'valid-sync-token' || e.precondition === undefined;
-  // Xandikos answers 500; Google has been seen answering 400, 409, 410 and 412.
-  return e instanceof ServerError || (e instanceof DavError && [400, 409, 410, 412].includes(e.status));
+  /** Cards were asked for with the listing and none came (Xandikos leaves them out, DAViCal
+   * answers each 404, slowly): from now on the listing asks for ETags only. */
+  dataRefused: boolean;
 }
 
 /** `early`: the first sync-collection, already sent with the capabilities. */
 export async function download(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null): Promise<Download> {
   const known = await run.local.knownEtags();
-  const changes = await listChanges(run, caps, early, known.size === 0);
-  const fetched = await fetchCards(run, known, changes.changed);
-  return { known, fetched, removed: changes.removed, complete: changes.complete, token: changes.token };
+  const changes = await listChanges(run, caps, early, known.size === 0 && caps.addressData, known);
+  if (changes.dataRefused) run.log('download: the server sends no cards with the listing; ETags only from now on');
+  const { fetched, missing } = await fetchCards(run, known, changes.changed);
+  // Gone between the listing and the multiget (another client deleted it): gone.
+  const removed = [...changes.removed, ...missing];
+  if (changes.complete !== null) for (const href of missing) changes.complete.delete(href);
+  return { known, fetched, removed, complete: changes.complete, token: changes.token, addressData: caps.addressData && !changes.dataRefused };
 }
 
 /** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
-async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean): Promise<Changes> {
+async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean, known: ReadonlyMap<string, string>): Promise<Changes> {
   const { client, bookUrl, state, profile } = run;
-  const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken };
+  const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken, dataRefused: false };
   if (caps.syncCollection) {
     let from = state.syncToken ?? '';
     let first = early;
@@ -63,14 +65,30 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         found.token = listing.token;
         break;
       }
-      let page;
+      let page: SyncChanges | 'invalid';
       const sent = first; // only for the first page
       first = null;
       try {
         page = sent !== null ? await sent : await client.syncCollection(bookUrl, from, withData);
       } catch (e) {
-        if (from === '' || !isInvalidToken(e)) throw e;
+        if (from === '') throw e;
+        page = isInvalidToken(e) ? 'invalid' : await retryAfterServerError(client, bookUrl, from, withData, profile, e);
+      }
+      if (page === 'invalid') {
         run.log('download: sync token no longer valid, full resync');
+        run.report.fullResync = true;
+        from = '';
+        found.changed = [];
+        found.removed = [];
+        continue;
+      }
+      if (withData && page.changed.length > 0 && page.changed.every((c) => c.vcard === undefined)) found.dataRefused = true;
+      const unchangedListed = page.changed.some((c) => known.get(c.href) === c.etag && !run.written.has(c.href));
+      if (from !== '' && !run.report.fullResync && (unchangedListed || tokenWentBack(from, page.token))) {
+        // Not an answer from our token but a listing of everything, without what is gone (DAViCal
+        // answers a token it does not know so): cards unchanged since the token listed as
+        // changes, or a token from before ours. Only a full listing finds the deletions.
+        run.log('download: the server did not answer from our token, full resync');
         run.report.fullResync = true;
         from = '';
         found.changed = [];
@@ -93,9 +111,13 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
   return found;
 }
 
-/** Reuse what is already here: only cards whose ETag differs are fetched (unless they came along). */
-async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed']): Promise<RemoteCard[]> {
+/**
+ * Reuse what is already here: only cards whose ETag differs are fetched (unless they came along).
+ * `missing`: listed, but gone by the time of the multiget.
+ */
+async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed']): Promise<{ fetched: RemoteCard[]; missing: string[] }> {
   const fetched: RemoteCard[] = [];
+  const missing: string[] = [];
   const toFetch: string[] = [];
   for (const c of changed) {
     if (known.get(c.href) === c.etag) continue;
@@ -107,15 +129,21 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
   for (let i = 0; i < toFetch.length; i += batch) batches.push(toFetch.slice(i, i + batch));
   // Bounded parallelism: a few multigets in flight hide the round trips without flooding the server.
   let nextBatch = 0;
+  // What this download receives: the cards that came along and those to fetch (the rest are reused).
+  const total = fetched.length + toFetch.length;
+  let done = fetched.length;
   const worker = async () => {
     while (nextBatch < batches.length) {
-      const { cards } = await run.client.multiget(run.bookUrl, batches[nextBatch++]!);
-      fetched.push(...cards);
-      run.progress({ step: 'download', done: fetched.length, total: changed.length });
+      const batch = batches[nextBatch++]!;
+      const got = await run.client.multiget(run.bookUrl, batch);
+      fetched.push(...got.cards);
+      missing.push(...got.missing);
+      done += batch.length;
+      run.progress({ step: 'download', done, total });
     }
   };
   await Promise.all(Array.from({ length: Math.min(run.opts.parallel ?? 3, batches.length) }, worker));
-  return fetched;
+  return { fetched, missing };
 }
 
 /**
@@ -133,7 +161,11 @@ export function deleteMissing(run: BookRun, d: Download): string[] {
 /** Apply in batches; the new state goes with the last one (one transaction), so a crash never skips a change. */
 export async function saveState(run: BookRun, caps: BookCapabilities, d: Download, deletes: readonly string[]): Promise<void> {
   const { fetched } = d;
-  const newState: SyncState = { syncToken: d.token, ctag: caps.ctag, capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt: caps.checkedAt } };
+  const newState: SyncState = {
+    syncToken: d.token,
+    ctag: caps.ctag,
+    capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt: caps.checkedAt, ...(d.addressData ? {} : { addressData: false }) },
+  };
   const keepLocal = run.profile.localOnly;
   for (let i = 0; i < Math.max(fetched.length, 1); i += APPLY_BATCH) {
     const last = i + APPLY_BATCH >= fetched.length;

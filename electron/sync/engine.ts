@@ -12,6 +12,7 @@ import { newReport, type BookCapabilities, type BookRun, type SyncOptions, type 
 import { deleteMissing, download, saveState } from './download';
 import type { LocalCollection } from './local';
 import { STANDARD } from './profiles';
+import { uidFinder } from './lost-create';
 import { uploadDeletes, uploadDirty } from './upload';
 
 export { MassDeleteNeedsConfirmation, type SyncOptions, type SyncReport } from './book-run';
@@ -24,8 +25,9 @@ const CAPABILITIES_MAX_AGE_MS = 24 * 3600_000;
 export async function syncAddressBook(client: CardDavClient, bookUrl: string, local: LocalCollection, opts: SyncOptions = {}): Promise<SyncReport> {
   const run = await prepare(client, bookUrl, local, opts);
   const { caps, early } = await queryCapabilities(run);
-  await uploadDeletes(run);
-  await uploadDirty(run, caps);
+  const findUid = uidFinder(run, caps.syncCollection);
+  await uploadDeletes(run, findUid);
+  await uploadDirty(run, caps, findUid);
   const listing = await download(run, caps, early);
   const deletes = deleteMissing(run, listing);
   await saveState(run, caps, listing, deletes);
@@ -39,7 +41,7 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
   const state = await local.state();
   log(`prepare: token ${state.syncToken === null ? 'none' : 'known'}`);
   progress({ step: 'prepare', done: 0, total: 0 });
-  const pending = await local.pending();
+  const pending = await local.pending({ retryRefused: opts.retryRefused === true });
   let uploadsDone = 0;
   return {
     client,
@@ -53,6 +55,7 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
     log,
     progress,
     now: opts.now ?? Date.now,
+    written: new Set(),
     // Inside the book's collection or refused (RefusedUrl: that card is marked, the others go on).
     url: (href) => memberUrl(bookUrl, href),
     uploadedOne: () => progress({ step: 'upload', done: ++uploadsDone, total: pending.length }),
@@ -69,6 +72,9 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
 async function queryCapabilities(run: BookRun): Promise<{ caps: BookCapabilities; early: Promise<SyncChanges> | null }> {
   const { client, bookUrl, state, profile, log } = run;
   const known = state.capabilities;
+  // Once a server is seen to send no cards with a listing, it is not asked again (even after the
+  // daily re-check of the rest).
+  const addressData = known?.addressData !== false;
   let found: Capabilities;
   let checkedAt: number;
   let early: Promise<SyncChanges> | null = null;
@@ -78,7 +84,7 @@ async function queryCapabilities(run: BookRun): Promise<{ caps: BookCapabilities
     log('capabilities: remembered');
   } else {
     const speculate = run.pending.length === 0 && !profile.listingForFullSync && (known === undefined || known.syncCollection);
-    const emptyBook = speculate && (await run.local.knownEtags()).size === 0;
+    const emptyBook = speculate && addressData && (await run.local.knownEtags()).size === 0;
     const asked = client.capabilities(bookUrl);
     if (speculate) {
       early = client.syncCollection(bookUrl, state.syncToken ?? '', emptyBook);
@@ -90,5 +96,5 @@ async function queryCapabilities(run: BookRun): Promise<{ caps: BookCapabilities
     log(`capabilities: sync-collection ${found.syncCollection}, add-member ${found.addMember !== null}`);
   }
   const ctag = !found.syncCollection && profile.askCtag ? await client.ctag(bookUrl) : null;
-  return { caps: { syncCollection: found.syncCollection, addMember: found.addMember, checkedAt, ctag }, early };
+  return { caps: { syncCollection: found.syncCollection, addMember: found.addMember, checkedAt, ctag, addressData }, early };
 }

@@ -12,6 +12,7 @@ import { RefusedUrl } from '../dav/url-policy';
 import { GDataRefused } from '../gdata/client';
 import { SecretForgotten } from './accounts';
 import { MassDeleteNeedsConfirmation } from './book-run';
+import { LostCreateLookupFailed } from './lost-create';
 
 export type RunFailure =
   /** The run would delete a large share of a book: it waits for the user's word. */
@@ -23,12 +24,15 @@ export type RunFailure =
 
 /** What a failed run of this kind of account means. */
 export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFailure {
+  // A lost create's lookup refused for the account is the account's refusal.
+  if (e instanceof LostCreateLookupFailed && !isSoft(e)) return classifyRunFailure(e.cause, kind);
   if (e instanceof MassDeleteNeedsConfirmation) return { kind: 'confirm', message: e.message, wouldDelete: e.wouldDelete, total: e.total };
-  const error = toUserError(e);
+  const error = toUserError(e, kind);
   if (isSoft(e)) return { kind: 'soft', error, retryAfter: e instanceof ServiceUnavailable ? e.retryAfter : null, offline: e instanceof NetworkError };
   const google = kind !== 'carddav';
   const action =
-    e instanceof SignInRequired || (google && (e instanceof Unauthorized || e instanceof SecretForgotten)) || (e instanceof GDataRefused && e.code === 'not-admin')
+    // A Google account is mended by signing in again (a new grant), never by editing it.
+    e instanceof SignInRequired || (google && (e instanceof Unauthorized || e instanceof Forbidden || e instanceof SecretForgotten)) || (e instanceof GDataRefused && e.code === 'not-admin')
       ? ('sign-in' as const)
       : e instanceof Unauthorized || e instanceof Forbidden || e instanceof SecretForgotten
         ? ('edit-account' as const)
@@ -47,8 +51,13 @@ export function isCardRefusal(e: unknown): e is DavError {
   return e instanceof DavError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429;
 }
 
-/** Worth trying again by itself later: the network, the server's own trouble, or a busy server. */
+/**
+ * Worth trying again by itself later: the network, the server's own trouble, or a busy server. A
+ * lost create that could not be looked for is tried again too (the server refused the lookup, not
+ * the card), unless the account itself was refused (its cause then says what the user must do).
+ */
 function isSoft(e: unknown): boolean {
+  if (e instanceof LostCreateLookupFailed) return isSoft(e.cause) || (e.cause instanceof DavError && !(e.cause instanceof Unauthorized || e.cause instanceof Forbidden));
   return (
     e instanceof NetworkError ||
     e instanceof ServiceUnavailable ||
@@ -68,8 +77,13 @@ export function hostOf(url: string): string | undefined {
   }
 }
 
-/** A failure in words the user can act on, as a transferable error. */
-export function toUserError(e: unknown): CardinalError {
+/**
+ * A failure in words the user can act on, as a transferable error, in the words of the account's
+ * kind (a Google account has no user name and password). Retrying is not promised here: the
+ * status says when the next attempt is.
+ */
+export function toUserError(e: unknown, kind: AccountInfo['kind'] = 'carddav'): CardinalError {
+  const google = kind !== 'carddav';
   if (e instanceof CardinalError) return e;
   if (e instanceof GDataRefused) return new CardinalError(e.code === 'unknown-domain' ? 'not-found' : 'forbidden', e.message);
   if (e instanceof SignInRequired) return new CardinalError('unauthorized', 'Google no longer accepts this sign-in. Sign in again; your contacts and unsent changes are kept.');
@@ -80,11 +94,18 @@ export function toUserError(e: unknown): CardinalError {
   }
   if (e instanceof SecretForgotten) return new CardinalError('unauthorized', e.message, { cause: 'secret-forgotten' });
   if (e instanceof RefusedUrl) return new CardinalError('forbidden', `Cardinal refused an address the server named: ${e.message}.`, { cause: 'refused-url', host: hostOf(e.url) });
-  if (e instanceof Unauthorized) return new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
-  if (e instanceof Forbidden) return new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
-  if (e instanceof NetworkError) return new CardinalError('network', `The server could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });
-  if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `The server is busy (${e.status}); Cardinal will try again.`);
+  if (e instanceof Unauthorized) {
+    return google
+      ? new CardinalError('unauthorized', 'Google did not accept this sign-in. Sign in again; your contacts and unsent changes are kept.')
+      : new CardinalError('unauthorized', 'The server did not accept this user name and password. Edit the account to sign in again.');
+  }
+  if (e instanceof Forbidden) {
+    return google ? new CardinalError('forbidden', `Google refused access (${e.status}).`) : new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
+  }
+  if (e instanceof NetworkError) return new CardinalError('network', `${google ? 'Google' : 'The server'} could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });
+  if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} is busy (${e.status}).`);
   if (e instanceof MassDeleteNeedsConfirmation) return new CardinalError('conflict', e.message);
-  if (e instanceof DavError) return new CardinalError('unavailable', `The server answered ${e.status}.`);
+  if (e instanceof LostCreateLookupFailed) return toUserError(e.cause, kind);
+  if (e instanceof DavError) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} answered ${e.status}.`);
   return new CardinalError('internal', (e as Error)?.message ?? 'sync failed');
 }

@@ -71,6 +71,7 @@ export class GoogleSignIn {
     const twin = accounts.list().find((a) => a.kind === 'google' && a.user.toLowerCase() === result.email.toLowerCase());
     if (twin !== undefined) {
       await accounts.setSecret(twin.id, JSON.stringify(tokens));
+      hooks.resetBackoff(twin.id); // a new grant: earlier failures no longer count
       hooks.syncNow(twin.id);
       return twin;
     }
@@ -120,6 +121,7 @@ export class GoogleSignIn {
     const twin = accounts.list().find((a) => a.kind === 'gdata' && a.domain === name && a.user.toLowerCase() === result.email.toLowerCase());
     if (twin !== undefined) {
       await accounts.setSecret(twin.id, JSON.stringify(current));
+      hooks.resetBackoff(twin.id); // a new grant: earlier failures no longer count
       hooks.syncNow(twin.id);
       return twin;
     }

@@ -4,14 +4,21 @@
  * method that writes is one transaction on the store's side.
  */
 import type { MergeConflict } from '../../shared/vcard';
-import type { LocalCard, RemoteBatch, RemoteCard, SyncState } from '../../shared/sync/types';
+import type { LocalCard, RemoteBatch, RemoteCard, SentCreate, SyncState } from '../../shared/sync/types';
 
 export type { LocalCard, RemoteCard, SyncState, PendingMark, SyncProgress } from '../../shared/sync/types';
 
+/**
+ * Every write from the engine about one card carries the card's `revision` as the engine read it;
+ * where the row has moved on since (the user saved, deleted or undid meanwhile), the store keeps
+ * the user's write and takes from the answer only what the server now holds (its href, ETag and
+ * version as the base of the next merge), so nothing the user did is overwritten.
+ */
 export interface LocalCollection {
   state(): Promise<SyncState>;
-  /** Cards with a pending mark: the offline queue. */
-  pending(): Promise<LocalCard[]>;
+  /** Cards with a pending mark: the offline queue. A card the server refused waits until it
+   * changes, unless `retryRefused` (the user asked). */
+  pending(opts?: { retryRefused?: boolean }): Promise<LocalCard[]>;
   /** href → ETag of every card known to be on the server. */
   knownEtags(): Promise<Map<string, string>>;
   /**
@@ -19,14 +26,18 @@ export interface LocalCollection {
    * same transaction (the last batch of a run), so a crash never skips or loses a change.
    */
   applyRemote(batch: RemoteBatch): Promise<void>;
-  /** These creates are about to be sent (so a lost answer is looked for, not repeated). */
-  attempting(ids: readonly string[]): Promise<void>;
-  /** An upload landed: the card is now the server's version at `href`, no longer pending. */
-  uploaded(id: string, remote: RemoteCard): Promise<void>;
-  /** A local deletion reached the server. */
-  deleted(id: string): Promise<void>;
-  /** The server refused this card; it stays local, marked. */
-  failed(id: string, message: string): Promise<void>;
+  /** These creates are about to be sent, at these revisions (so a lost answer is looked for, not repeated). */
+  attempting(sent: readonly SentCreate[]): Promise<void>;
+  /** An upload landed: the card is now the server's version at `href`, no longer pending. No
+   * other row keeps that href. */
+  uploaded(id: string, remote: RemoteCard, revision: number): Promise<void>;
+  /** A local deletion reached the server (or found the card already gone). */
+  deleted(id: string, revision: number): Promise<void>;
+  /** A local deletion the server refused because the card changed there: its version comes back,
+   * visible and no longer pending. */
+  restored(id: string, remote: RemoteCard, revision: number): Promise<void>;
+  /** The server refused this card; it stays local, marked, and is not sent again until it changes. */
+  failed(id: string, message: string, revision: number): Promise<void>;
   /** Both sides changed the same thing: keep the merged card pending and the conflicts for the user. */
-  conflicted(id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[]): Promise<void>;
+  conflicted(id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[], revision: number): Promise<void>;
 }

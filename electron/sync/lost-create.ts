@@ -8,8 +8,24 @@ import { DavError, NetworkError } from '../dav/errors';
 import type { BookRun } from './book-run';
 import type { RemoteCard } from './local';
 
-/** The server's card for this UID (`sent`: the body that was uploaded), if it is there. */
-export type FindUid = (uid: string, sent: string) => Promise<RemoteCard | undefined>;
+/** A refusal of the request, not trouble of the network or the account: another way may work. */
+function worthAListing(e: unknown): boolean {
+  return e instanceof DavError && !(e instanceof NetworkError) && e.status !== 401 && e.status !== 429 && e.status !== 503;
+}
+
+/** The server's card for this UID, or (where the server replaces UIDs) with this fingerprint of the version that was sent. */
+export type FindUid = (uid: string, print: string | undefined) => Promise<RemoteCard | undefined>;
+
+/**
+ * The lookup itself failed (not the card): never a refusal of the card, which stays pending and
+ * is looked for again on the next run rather than sent a second time.
+ */
+export class LostCreateLookupFailed extends Error {
+  override name = 'LostCreateLookupFailed';
+  constructor(override readonly cause: unknown) {
+    super(`looking for a card sent before failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
 
 export function uidOf(vcard: string): string | undefined {
   try {
@@ -40,41 +56,84 @@ export function fingerprint(vcard: string): string | undefined {
  * Looks for a card by UID on the server: an addressbook-query where the server answers it, else
  * (Xandikos answers 500, some servers 501) the cards that appeared since the last sync, which is
  * where a create whose answer was lost must be. The second way is worked out once per run. A server
- * that replaces UIDs (Google) is searched the second way, by content.
+ * that replaces UIDs (Google) is searched the second way, by content. Whatever fails in the lookup
+ * fails as `LostCreateLookupFailed`.
  */
 export function uidFinder(run: BookRun, syncCollection: boolean): FindUid {
-  const { client, bookUrl, state, local, profile } = run;
+  const { client, bookUrl, profile } = run;
   let queryWorks = !profile.replacesUid;
-  let recent: { byUid: Map<string, RemoteCard>; byPrint: Map<string, RemoteCard> } | null = null;
-  return async (uid, sent) => {
+  let recent: Promise<Recent> | null = null;
+  const find: FindUid = async (uid, f) => {
     if (queryWorks) {
       try {
         return (await client.findByUid(bookUrl, uid))[0];
       } catch (e) {
-        if (!(e instanceof DavError) || e instanceof NetworkError || e.status === 401 || e.status === 429 || e.status === 503) throw e;
+        if (!worthAListing(e)) throw e;
         queryWorks = false;
       }
     }
-    if (recent === null) {
-      const known = await local.knownEtags();
-      const changed = syncCollection && state.syncToken !== null ? (await client.syncCollection(bookUrl, state.syncToken)).changed : await client.listEtags(bookUrl);
-      const hrefs = changed.filter((c) => !known.has(c.href)).map((c) => c.href);
-      recent = { byUid: new Map(), byPrint: new Map() };
-      for (let i = 0; i < hrefs.length; i += 100) {
-        for (const c of (await client.multiget(bookUrl, hrefs.slice(i, i + 100))).cards) {
-          const u = uidOf(c.vcard);
-          if (u !== undefined) recent.byUid.set(u, c);
-          const f = fingerprint(c.vcard);
-          if (f !== undefined) recent.byPrint.set(f, c);
-        }
-      }
-    }
-    const found = recent.byUid.get(uid);
+    recent ??= recentCards(run, syncCollection);
+    const { byUid, byPrint } = await recent;
+    const found = byUid.get(uid);
     if (found !== undefined || !profile.replacesUid) return found;
-    const f = fingerprint(sent);
-    const match = f === undefined ? undefined : recent.byPrint.get(f);
+    const match = f === undefined ? undefined : byPrint.get(f);
     // Adopted once: a second lost create with the same content must not claim the same card.
-    if (match !== undefined) recent.byPrint.delete(f!);
+    if (match !== undefined) byPrint.delete(f!);
     return match;
   };
+  return async (uid, print) => {
+    try {
+      return await find(uid, print);
+    } catch (e) {
+      recent = null; // a failed listing is not kept for the next card
+      throw new LostCreateLookupFailed(e);
+    }
+  };
+}
+
+interface Recent {
+  byUid: Map<string, RemoteCard>;
+  byPrint: Map<string, RemoteCard>;
+}
+
+/** The cards on the server that are not here: fetched, by UID and by content. */
+async function recentCards(run: BookRun, syncCollection: boolean): Promise<Recent> {
+  const { client, bookUrl, local } = run;
+  const known = await local.knownEtags();
+  const hrefs = (await listedSinceLastSync(run, syncCollection)).filter((c) => !known.has(c.href)).map((c) => c.href);
+  const out: Recent = { byUid: new Map(), byPrint: new Map() };
+  for (let i = 0; i < hrefs.length; i += 100) {
+    for (const c of (await client.multiget(bookUrl, hrefs.slice(i, i + 100))).cards) {
+      const u = uidOf(c.vcard);
+      if (u !== undefined) out.byUid.set(u, c);
+      const f = fingerprint(c.vcard);
+      if (f !== undefined) out.byPrint.set(f, c);
+    }
+  }
+  return out;
+}
+
+/**
+ * What changed since the last sync: every page of a sync-collection from the token (507 goes on
+ * from the token it gives), or, without a token or when it is no longer good, every member.
+ */
+async function listedSinceLastSync(run: BookRun, syncCollection: boolean): Promise<{ href: string }[]> {
+  const { client, bookUrl, state, profile } = run;
+  if (syncCollection && state.syncToken !== null) {
+    try {
+      const changed: { href: string }[] = [];
+      let from = state.syncToken;
+      for (;;) {
+        const page = await client.syncCollection(bookUrl, from);
+        changed.push(...page.changed);
+        if (!page.truncated || page.token === null || page.token === from) return changed;
+        from = page.token;
+      }
+    } catch (e) {
+      // An invalid token (in any of its forms, Xandikos's 500 too): the full listing is always right.
+      if (!worthAListing(e)) throw e;
+      run.log('upload creates: the changes since the last sync cannot be listed, looking in a full listing');
+    }
+  }
+  return profile.listingForFullSync ? (await client.listing(bookUrl)).members : client.listEtags(bookUrl);
 }

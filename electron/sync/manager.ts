@@ -55,7 +55,9 @@ export class SyncManager {
     const connections = new Connections(accounts, { fetch, google: opts.google });
     this.runner = new AccountRunner({ platform, accounts, connections, store, emit: opts.emit, log });
     this.scheduler = new SyncScheduler({
-      run: async (accountId, allowMassDelete, attempt) => this.runner.run(this.service.find(accountId), allowMassDelete, attempt),
+      run: async (accountId, request, attempt) => this.runner.run(this.service.find(accountId), request, attempt),
+      waiting: (accountId, retryIn) => this.runner.waiting(accountId, retryIn),
+      onError: (accountId, e) => log?.(`sync ${accountId}: ${(e as Error).message}`),
       accounts: () => accounts.list(),
       intervals: intervalMinutes > 0,
       debounceMs: opts.debounceMs,
@@ -63,9 +65,12 @@ export class SyncManager {
       random: opts.random,
     });
     const hooks: AccountHooks = {
-      syncNow: (id) => void this.scheduler.sync(id),
+      syncNow: (id) => void this.scheduler.sync(id).catch((e: unknown) => log?.(`sync ${id}: ${(e as Error).message}`)),
       resetBackoff: (id) => this.scheduler.resetBackoff(id),
-      cancelRetry: (id) => this.scheduler.cancelRetry(id),
+      stop: async (id) => {
+        this.runner.stop(id);
+        await this.scheduler.forget(id);
+      },
       forget: (id) => this.runner.forget(id),
     };
     this.service = new AccountsService({ accounts, connections, store, hooks, intervalMinutes, resolver: opts.resolver, log });
@@ -109,13 +114,24 @@ export class SyncManager {
     return this.runner.statuses(this.accounts.list());
   }
 
+  /** Every account (the window came online). */
   syncAll(): Promise<SyncStatus[]> {
     return Promise.all(this.accounts.list().map((a) => this.sync(a.id)));
   }
 
   /** One run per account at a time: a second caller gets the run already under way. */
   sync(accountId: string, allowMassDelete = false): Promise<SyncStatus> {
-    return this.scheduler.sync(accountId, allowMassDelete);
+    return this.scheduler.sync(accountId, { trigger: 'asked', allowMassDelete });
+  }
+
+  /** The user pressed Sync: as `sync`, and cards the server refused are sent once more. */
+  syncNow(accountId: string): Promise<SyncStatus> {
+    return this.scheduler.sync(accountId, { trigger: 'asked', retryRefused: true });
+  }
+
+  /** Once no run of the account is under way. */
+  settled(accountId: string): Promise<void> {
+    return this.scheduler.settled(accountId);
   }
 
   /** A local edit in this book: sync its account once the user pauses. */

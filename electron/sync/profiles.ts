@@ -21,6 +21,14 @@ export interface ServerProfile {
   /** The server gives created cards its own UID: a create whose answer was lost is recognised by
    * its content (name, e-mail addresses, phone numbers) among the cards new since the last sync. */
   readonly replacesUid: boolean;
+  /** The server refuses a stale If-Match (RFC 7232). Where it is not enforced (Google), the
+   * current ETag is checked right before every write, deletes included. */
+  readonly enforcesIfMatch: boolean;
+  /** A 5xx answer to a sync-collection may be the server's way of refusing a token it does not
+   * know (Xandikos answers 500): when a second try fails the same way while the server answers a
+   * probe from its current token, the old token is taken as invalid. Where the server names its
+   * invalid tokens (Google's 4xx forms), a 5xx is only ever its own trouble: back off. */
+  readonly serverErrorMayMeanInvalidToken: boolean;
 }
 
 export const STANDARD: ServerProfile = {
@@ -31,6 +39,8 @@ export const STANDARD: ServerProfile = {
   prepareUpload: (v) => v,
   localOnly: [],
   replacesUid: false,
+  enforcesIfMatch: true,
+  serverErrorMayMeanInvalidToken: true,
 };
 
 export const GOOGLE: ServerProfile = {
@@ -46,6 +56,10 @@ export const GOOGLE: ServerProfile = {
       return v;
     }
   },
-  localOnly: ['CATEGORIES'],
+  // What Google's vCard 3.0 cannot hold (groups, and the vCard 4.0 properties `toServerVCard3`
+  // leaves out) stays on this computer.
+  localOnly: ['CATEGORIES', 'KIND', 'GENDER', 'LANG', 'CLIENTPIDMAP', 'XML'],
   replacesUid: true,
+  enforcesIfMatch: false,
+  serverErrorMayMeanInvalidToken: false,
 };

@@ -37,8 +37,21 @@ export interface RunAttempt {
   started(): void;
   /** It went through: the next soft failure starts the backoff afresh. */
   succeeded(): void;
-  /** A soft failure: run again by itself after the backoff. Returns the wait, in seconds. */
+  /** A soft failure: run again by itself after the backoff (or the server's Retry-After). Returns the wait, in seconds. */
   retryLater(retryAfter: number | null): number;
+}
+
+/**
+ * What a caller asks of a run. `timer`: a debounced edit or the interval (waits for a retry that
+ * is already due). `asked`: the user, the window coming online, a new account or new credentials
+ * (goes now, unless the server said when to come back: its Retry-After holds for everyone).
+ */
+export interface RunRequest {
+  readonly trigger?: 'timer' | 'asked';
+  /** The user confirmed a mass deletion. */
+  readonly allowMassDelete?: boolean;
+  /** The user asked: cards the server refused are sent again too. */
+  readonly retryRefused?: boolean;
 }
 
 export interface ScheduledAccount {
@@ -48,8 +61,10 @@ export interface ScheduledAccount {
 }
 
 export interface SchedulerOptions<T> {
-  /** One run of one account. Must fail by rejecting, never by throwing. */
-  run: (accountId: string, allowMassDelete: boolean, attempt: RunAttempt) => Promise<T>;
+  /** One run of one account. */
+  run: (accountId: string, request: RunRequest, attempt: RunAttempt) => Promise<T>;
+  /** What a caller gets when no run starts (a retry is waiting): `retryIn` seconds from now. */
+  waiting: (accountId: string, retryIn: number) => T;
   accounts: () => readonly ScheduledAccount[];
   /** Check the accounts' intervals each minute (off in tests that want no runs of their own). */
   intervals: boolean;
@@ -57,6 +72,8 @@ export interface SchedulerOptions<T> {
   debounceMs?: number;
   clock?: Clock;
   random?: () => number;
+  /** A run the scheduler started by itself failed by rejecting (nobody else would hear of it). */
+  onError?: (accountId: string, e: unknown) => void;
 }
 
 /** How often the accounts' intervals are looked at. */
@@ -69,16 +86,33 @@ export function backoffSeconds(failures: number, retryAfter: number | null, rand
   return Math.round(base * (0.75 + random() * 0.5));
 }
 
+interface Run<T> {
+  readonly promise: Promise<T>;
+  readonly request: RunRequest;
+}
+
+interface Retry {
+  readonly cancel: Cancel;
+  /** When it is due (clock time). */
+  readonly at: number;
+  /** The server said when (Retry-After): nothing goes before then. */
+  readonly serverSaid: boolean;
+}
+
 export class SyncScheduler<T> {
   private readonly clock: Clock;
-  private readonly running = new Map<string, Promise<T>>();
+  private readonly running = new Map<string, Run<T>>();
+  /** A run asked for while one was under way, with more than it had: it follows that one. */
+  private readonly queued = new Map<string, Run<T>>();
   /** Local edits arrived while a run was under way: run again when it ends. */
   private readonly dirty = new Set<string>();
   private readonly debounces = new Map<string, Cancel>();
-  private readonly retries = new Map<string, Cancel>();
+  private readonly retries = new Map<string, Retry>();
   /** Soft failures in a row, per account. */
   private readonly failures = new Map<string, number>();
   private readonly lastAttempt = new Map<string, number>();
+  /** Accounts removed: nothing of theirs is started again. */
+  private readonly gone = new Set<string>();
   private readonly stopTicking: Cancel | null;
 
   constructor(private readonly opts: SchedulerOptions<T>) {
@@ -88,20 +122,57 @@ export class SyncScheduler<T> {
 
   dispose(): void {
     this.stopTicking?.();
-    for (const cancel of [...this.retries.values(), ...this.debounces.values()]) cancel();
+    for (const r of this.retries.values()) r.cancel();
+    for (const cancel of this.debounces.values()) cancel();
+    this.retries.clear();
+    this.debounces.clear();
   }
 
-  /** One run per account at a time: a second caller gets the run already under way. */
-  sync(accountId: string, allowMassDelete = false): Promise<T> {
-    const existing = this.running.get(accountId);
-    if (existing !== undefined) return existing;
+  /**
+   * One run per account at a time: a second caller gets the run already under way, or, when it
+   * asks for more (a confirmed mass deletion, refused cards sent again), the run that follows it.
+   */
+  sync(accountId: string, request: RunRequest = {}): Promise<T> {
+    const current = this.running.get(accountId);
+    if (current !== undefined) {
+      const queued = this.queued.get(accountId);
+      const last = queued ?? current;
+      if (!asksMore(request, last.request)) return last.promise;
+      const merged: RunRequest = {
+        trigger: 'asked',
+        allowMassDelete: request.allowMassDelete === true || queued?.request.allowMassDelete === true,
+        retryRefused: request.retryRefused === true || queued?.request.retryRefused === true,
+      };
+      const after = () => {
+        this.queued.delete(accountId);
+        return this.sync(accountId, merged);
+      };
+      const promise = current.promise.then(after, after);
+      this.queued.set(accountId, { promise, request: merged });
+      return promise;
+    }
+    const retry = this.retries.get(accountId);
+    if (retry !== undefined && (request.trigger === 'timer' || retry.serverSaid)) {
+      return Promise.resolve(this.opts.waiting(accountId, Math.max(0, Math.ceil((retry.at - this.clock.now()) / 1000))));
+    }
     this.cancelRetry(accountId);
-    const run = this.opts.run(accountId, allowMassDelete, this.attempt(accountId)).finally(() => {
-      this.running.delete(accountId);
-      if (this.dirty.delete(accountId)) this.soon(accountId);
-    });
-    this.running.set(accountId, run);
-    return run;
+    const promise = Promise.resolve()
+      .then(() => this.opts.run(accountId, request, this.attempt(accountId)))
+      .finally(() => {
+        this.running.delete(accountId);
+        if (this.dirty.delete(accountId) && !this.queued.has(accountId)) this.soon(accountId);
+      });
+    this.running.set(accountId, { promise, request });
+    return promise;
+  }
+
+  /** Once no run of the account is under way or queued (shutting down, tests). */
+  async settled(accountId: string): Promise<void> {
+    for (;;) {
+      const waits = [this.running.get(accountId)?.promise, this.queued.get(accountId)?.promise].filter((p) => p !== undefined);
+      if (waits.length === 0) return;
+      await Promise.allSettled(waits);
+    }
   }
 
   /** A local edit in this account: sync once the user pauses (and once more if a run is under way). */
@@ -117,8 +188,23 @@ export class SyncScheduler<T> {
   }
 
   cancelRetry(accountId: string): void {
-    this.retries.get(accountId)?.();
+    this.retries.get(accountId)?.cancel();
     this.retries.delete(accountId);
+  }
+
+  /**
+   * The account is being removed: no debounce, retry or interval of it runs again, and what the
+   * scheduler knew of it goes. Returns once a run under way (and one queued after it) has ended.
+   */
+  async forget(accountId: string): Promise<void> {
+    this.gone.add(accountId);
+    this.cancelRetry(accountId);
+    this.debounces.get(accountId)?.();
+    this.debounces.delete(accountId);
+    this.dirty.delete(accountId);
+    this.failures.delete(accountId);
+    this.lastAttempt.delete(accountId);
+    await Promise.allSettled([this.running.get(accountId)?.promise, this.queued.get(accountId)?.promise]);
   }
 
   /** Once a minute: accounts whose interval has passed (and that are not waiting on a retry). */
@@ -127,18 +213,25 @@ export class SyncScheduler<T> {
     for (const a of this.opts.accounts()) {
       if (a.intervalMinutes <= 0 || this.retries.has(a.id)) continue;
       const last = this.lastAttempt.get(a.id) ?? 0;
-      if (now - last >= a.intervalMinutes * 60_000) void this.sync(a.id);
+      if (now - last >= a.intervalMinutes * 60_000) this.fire(a.id, { trigger: 'timer' });
     }
+  }
+
+  /** A run the scheduler starts by itself: its failure is reported, never left unhandled. */
+  private fire(accountId: string, request: RunRequest): void {
+    if (this.gone.has(accountId)) return;
+    this.sync(accountId, request).catch((e: unknown) => this.opts.onError?.(accountId, e));
   }
 
   /** Sync after the debounce; a new call restarts the wait. */
   private soon(accountId: string): void {
+    if (this.gone.has(accountId)) return;
     this.debounces.get(accountId)?.();
     this.debounces.set(
       accountId,
       this.clock.after(this.opts.debounceMs ?? 2000, () => {
         this.debounces.delete(accountId);
-        void this.sync(accountId);
+        this.fire(accountId, { trigger: 'timer' });
       }),
     );
   }
@@ -155,15 +248,20 @@ export class SyncScheduler<T> {
         const n = (this.failures.get(accountId) ?? 0) + 1;
         this.failures.set(accountId, n);
         const wait = backoffSeconds(n, retryAfter, this.opts.random);
-        this.retries.set(
-          accountId,
-          this.clock.after(wait * 1000, () => {
-            this.retries.delete(accountId);
-            void this.sync(accountId);
-          }),
-        );
+        if (this.gone.has(accountId)) return wait;
+        this.cancelRetry(accountId);
+        const cancel = this.clock.after(wait * 1000, () => {
+          this.retries.delete(accountId);
+          this.fire(accountId, { trigger: 'asked' });
+        });
+        this.retries.set(accountId, { cancel, at: this.clock.now() + wait * 1000, serverSaid: retryAfter !== null });
         return wait;
       },
     };
   }
+}
+
+/** `a` asks for something `b` did not. */
+function asksMore(a: RunRequest, b: RunRequest): boolean {
+  return (a.allowMassDelete === true && b.allowMassDelete !== true) || (a.retryRefused === true && b.retryRefused !== true);
 }

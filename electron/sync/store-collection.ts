@@ -5,13 +5,14 @@ import type { LocalCollection } from './local';
 export function storeCollection(store: StorePort, bookId: string): LocalCollection {
   return {
     state: () => store.request('syncState', bookId),
-    pending: () => store.request('pendingCards', bookId),
+    pending: (opts) => store.request('pendingCards', bookId, opts?.retryRefused === true),
     knownEtags: async () => new Map(await store.request('knownEtags', bookId)),
     applyRemote: (batch) => store.request('applyRemote', bookId, batch),
-    attempting: (ids) => store.request('attemptingUpload', bookId, ids),
-    uploaded: (id, remote) => store.request('uploaded', bookId, id, remote),
-    deleted: (id) => store.request('deletedRemote', bookId, id),
-    failed: (id, message) => store.request('failedUpload', bookId, id, message),
-    conflicted: (id, merged, remote, conflicts) => store.request('conflicted', bookId, id, merged, remote, conflicts),
+    attempting: (sent) => store.request('attemptingUpload', bookId, sent),
+    uploaded: (id, remote, revision) => store.request('uploaded', bookId, id, remote, revision),
+    deleted: (id, revision) => store.request('deletedRemote', bookId, id, revision),
+    restored: (id, remote, revision) => store.request('restoredRemote', bookId, id, remote, revision),
+    failed: (id, message, revision) => store.request('failedUpload', bookId, id, message, revision),
+    conflicted: (id, merged, remote, conflicts, revision) => store.request('conflicted', bookId, id, merged, remote, conflicts, revision),
   };
 }

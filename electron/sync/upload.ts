@@ -1,47 +1,134 @@
 /**
  * The upload phases of a book's run: the offline queue goes up before anything comes down.
  * Deletions first (a 412 means the server edited the card: the edit wins and it comes back), then
- * creates and edits. A card the server refuses is marked and the run goes on.
+ * creates and edits. A card the server refuses is marked and the run goes on. Every answer is
+ * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
-import { DavError, NotFound, PreconditionFailed } from '../dav/errors';
+import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
+import type { FetchedCard } from '../dav/client';
 import { addMemberUrl, memberLocation } from '../dav/url-policy';
 import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard } from './local';
-import { uidFinder, uidOf, type FindUid } from './lost-create';
+import { fingerprint, uidOf, type FindUid } from './lost-create';
+import type { SentCreate } from '../../shared/sync/types';
 
-export async function uploadDeletes(run: BookRun): Promise<void> {
-  const { client, local, report } = run;
+/** A create or edit about to go: its text, and what identifies that version (where the server replaces UIDs). */
+function sentCreate(run: BookRun, card: LocalCard): SentCreate {
+  const print = run.profile.replacesUid ? fingerprint(run.profile.prepareUpload(card.vcard)) : undefined;
+  return { id: card.id, revision: card.revision, vcard: card.vcard, ...(print !== undefined ? { print } : {}) };
+}
+
+/** GET that answers null for a card that is not there. */
+async function getIfThere(run: BookRun, url: string): Promise<FetchedCard | null> {
+  return run.client.get(url).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+}
+
+export async function uploadDeletes(run: BookRun, findUid: FindUid): Promise<void> {
+  const { report } = run;
   for (const card of run.pending.filter((c) => c.pending === 'deleted')) {
     try {
-      if (card.href !== '') await client.delete(run.url(card.href), card.etag || null);
-      await local.deleted(card.id);
-      report.deleted++;
+      await deleteOne(run, card, findUid);
     } catch (e) {
-      if (e instanceof PreconditionFailed) {
-        // Edited on the server after we last saw it: the edit wins and the contact comes back.
-        const remote = await client.get(run.url(card.href));
-        await local.applyRemote({ upserts: [{ ...remote, href: card.href }], deletes: [] });
-        report.restored++;
-        run.log(`upload deletes: ${card.href} changed on the server, restored`);
-      } else if (!(await markRefused(run, e, card))) throw e;
+      if (!(await markRefused(run, e, card))) throw e;
     }
     run.uploadedOne();
   }
-  run.log(`upload deletes: ${report.deleted}`);
+  run.log(`upload deletes: ${report.deleted}, restored ${report.restored}`);
 }
 
 /**
- * Creates and edits. Creates are marked as attempted first (one store write), so a create whose
- * answer is lost is looked for on the next run instead of being sent twice.
+ * One deletion. Only the version seen here is deleted: If-Match, and where the server does not
+ * enforce it (Google), the current ETag checked first. A card changed there comes back; a card
+ * already gone is simply gone (SabreDAV answers a DELETE with If-Match of a missing card 412, as
+ * RFC 7232 says). A create sent before its deletion (its answer may have been lost) is looked for.
  */
-export async function uploadDirty(run: BookRun, caps: BookCapabilities): Promise<void> {
+async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promise<void> {
+  const { client, local, report, profile } = run;
+  if (card.href === '') {
+    const uid = uidOf(card.vcard);
+    const stored = card.attempted === true && uid !== undefined ? await findUid(uid, card.sentPrint ?? fingerprint(profile.prepareUpload(card.vcard))) : undefined;
+    if (stored !== undefined && !ourVersion(run, stored.vcard, card)) {
+      // Another client edited it since it went up (its answer lost): the edit wins, as below.
+      const href = decodeHref(stored.href);
+      await local.restored(card.id, { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
+      report.restored++;
+      run.log(`upload deletes: ${href} was edited on the server since it was sent, restored`);
+      return;
+    }
+    if (stored !== undefined) await client.delete(run.url(decodeHref(stored.href)), stored.etag || null);
+    await local.deleted(card.id, card.revision);
+    report.deleted++;
+    return;
+  }
+  const url = run.url(card.href);
+  let changedThere: FetchedCard | null | undefined;
+  if (!profile.enforcesIfMatch) {
+    const current = await getIfThere(run, url);
+    if (current === null || current.etag !== card.etag) changedThere = current;
+  }
+  if (changedThere === undefined) {
+    try {
+      await client.delete(url, card.etag || null);
+      await local.deleted(card.id, card.revision);
+      report.deleted++;
+      return;
+    } catch (e) {
+      if (!(e instanceof PreconditionFailed)) throw e;
+      changedThere = await getIfThere(run, url);
+    }
+  }
+  if (changedThere !== null && ourVersion(run, changedThere.vcard, card)) {
+    // What changed it was our own write, whose answer was lost before the user deleted the card:
+    // that version is the one seen here, and it goes.
+    await client.delete(url, changedThere.etag || null);
+    changedThere = null;
+  }
+  if (changedThere === null) {
+    await local.deleted(card.id, card.revision);
+    report.deleted++;
+    return;
+  }
+  // Edited on the server after we last saw it: the edit wins and the contact comes back.
+  const vcard = keepLocalOnly(changedThere.vcard, card.vcard, profile.localOnly);
+  await local.restored(card.id, { href: card.href, etag: changedThere.etag, vcard }, card.revision);
+  report.restored++;
+  run.log(`upload deletes: ${card.href} changed on the server, restored`);
+}
+
+/**
+ * The server's version holds nothing the card here does not: its values (our own write, as the
+ * server stores it), or changes from the base that the card here has too or has changed again
+ * (an edit of ours whose answer was lost, edited again here since). Then no other client's change
+ * is in it, and a deletion of it loses nothing.
+ */
+function ourVersion(run: BookRun, serverVcard: string, card: LocalCard): boolean {
+  if (sameValues(serverVcard, card.vcard) || sameValues(serverVcard, run.profile.prepareUpload(card.vcard))) return true;
+  if (card.base === '') return false;
+  try {
+    const theirs = keepLocalOnly(serverVcard, card.base, run.profile.localOnly);
+    const merged = merge(parseVCard(card.base), parseVCard(card.vcard), parseVCard(theirs));
+    return merged.conflicts.length === 0 && sameValues(serializeVCard(merged.card), card.vcard);
+  } catch {
+    return false; // unreadable: taken for another client's change, and the card comes back
+  }
+}
+
+/**
+ * Creates and edits. Both are marked as attempted first (one store write, with the text sent): a
+ * create whose answer is lost is looked for on the next run instead of being sent twice, and an
+ * edit whose answer is lost is recognised as our own write, not another client's.
+ */
+export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid: FindUid): Promise<void> {
   const { report, profile } = run;
   const creates = run.pending.filter((c) => c.pending === 'created');
-  const findUid = uidFinder(run, caps.syncCollection);
-  if (creates.some((c) => c.attempted !== true)) await run.local.attempting(creates.filter((c) => c.attempted !== true).map((c) => c.id));
+  // Creates never sent are marked at once (one store write); one sent before is marked again only
+  // once it is known not to be there (until then, what was sent then is what may be there).
+  const fresh = creates.filter((c) => c.attempted !== true);
+  const edits = run.pending.filter((c) => c.pending === 'updated' && c.sentVcard !== c.vcard);
+  if (fresh.length + edits.length > 0) await run.local.attempting([...fresh, ...edits].map((c) => sentCreate(run, c)));
   for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
     try {
       const addMember = addMemberUrl(run.bookUrl, caps.addMember) ?? (profile.postToCollection ? run.bookUrl : null);
@@ -63,41 +150,118 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities): Promise
  * before whose answer was lost is looked for by UID first and adopted when found.
  */
 async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard, findUid: FindUid): Promise<void> {
-  const { client, local, profile } = run;
+  const { local, profile } = run;
   const uid = uidOf(card.vcard);
   const body = profile.prepareUpload(card.vcard);
   if (card.attempted === true && uid !== undefined) {
-    const stored = await findUid(uid, body);
+    const stored = await findUid(uid, card.sentPrint ?? fingerprint(body));
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
-      await local.uploaded(card.id, { href: decodeHref(stored.href), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) });
+      const href = decodeHref(stored.href);
+      run.written.add(href);
+      // What is there is the version sent then; a save since then stays pending, as an edit of it.
+      // Unless another client edited it meanwhile: then the version sent is the base (with no
+      // ETag), so the next run fetches or merges that edit instead of writing over it.
+      const sent = card.sentVcard;
+      const asSent = sent === undefined || sameValues(stored.vcard, sent) || sameValues(stored.vcard, profile.prepareUpload(sent));
+      const remote = asSent ? { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) } : { href, etag: '', vcard: sent };
+      if (!asSent) run.log(`upload creates: ${href} was edited on the server since it was sent; merged next time`);
+      await local.uploaded(card.id, remote, card.sentRevision ?? -1);
       return;
     }
   }
-  let location: string;
+  if (card.attempted === true) await local.attempting([sentCreate(run, card)]);
+  let written: Written | null = null;
   if (addMember !== null) {
-    const res = await client.post(addMember, body);
-    if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
-    location = memberLocation(run.bookUrl, res.location);
-  } else {
-    // Inside the collection even when the book's URL was given without its trailing slash.
-    location = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl.endsWith('/') ? run.bookUrl : `${run.bookUrl}/`).href;
     try {
-      const res = await client.put(location, body, { ifNoneMatch: '*' });
-      if (res.location !== null) location = memberLocation(run.bookUrl, res.location);
+      const res = await run.client.post(addMember, body);
+      if (res.location === null) throw new DavError('POST created a card but gave no Location', 201, addMember);
+      written = { location: memberLocation(run.bookUrl, res.location), etag: res.etag, body };
     } catch (e) {
-      // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
-      if (!(e instanceof PreconditionFailed)) throw e;
-      const there = await client.get(location);
-      const theirs = uidOf(there.vcard);
-      if (uid === undefined || theirs !== uid) throw e;
-      run.log(`upload creates: ${location} was stored by an earlier attempt, adopted`);
+      // DAViCal names a POSTed card after its UID, and a UID with "/" names a collection that does
+      // not exist (409): such a card goes to an href of our own.
+      if (!(e instanceof Conflict)) throw e;
+      run.log(`upload creates: the server refused the POST (${e.status}), created by PUT`);
     }
   }
-  // Servers rewrite cards (Radicale always), replace the UID (Google) and relocate them: keep what
-  // they stored, under their href, plus what they do not store at all.
-  const stored = await client.get(location);
-  await local.uploaded(card.id, { href: decodeHref(new URL(location).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) });
+  written ??= await putNew(run, card, uid, body);
+  await readBack(run, card, written, card.vcard);
+}
+
+/** What a write left on the server: where, the ETag it answered (if any), and the body sent. */
+interface Written {
+  readonly location: string;
+  readonly etag: string | null;
+  readonly body: string;
+}
+
+/** PUT If-None-Match to `<local id>.vcf`; a 412 there is our own earlier attempt if the UID matches. */
+async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, body: string): Promise<Written> {
+  const { client } = run;
+  // Inside the collection even when the book's URL was given without its trailing slash.
+  const at = new URL(`${encodeURIComponent(card.id)}.vcf`, run.bookUrl.endsWith('/') ? run.bookUrl : `${run.bookUrl}/`).href;
+  try {
+    const res = await client.put(at, body, { ifNoneMatch: '*' });
+    return { location: res.location === null ? at : memberLocation(run.bookUrl, res.location), etag: res.etag, body };
+  } catch (e) {
+    // Already there: our own earlier attempt if the UID matches; otherwise a real clash.
+    if (!(e instanceof PreconditionFailed)) throw e;
+    const there = await client.get(at);
+    if (uid === undefined || uidOf(there.vcard) !== uid) throw e;
+    run.log(`upload creates: ${at} was stored by an earlier attempt, adopted`);
+    return { location: at, etag: there.etag, body: there.vcard };
+  }
+}
+
+/**
+ * Servers rewrite cards (Radicale always), replace the UID (Google) and relocate them (a 201 with
+ * `Location`): keep what they stored, under their href, plus what they do not store at all. But
+ * another client may have written between our write and our read: then the card read is not ours,
+ * and what goes to the store is what we wrote (with the ETag our write answered, or none), so the
+ * next run merges the other client's change instead of taking it for ours.
+ */
+async function readBack(run: BookRun, card: LocalCard, written: Written, sent: string): Promise<void> {
+  const href = decodeHref(new URL(written.location).pathname);
+  const stored = await readWritten(run, written.location);
+  const ours = stored !== null && (written.etag !== null ? stored.etag === written.etag : sameValues(stored.vcard, written.body));
+  const remote = stored !== null && ours ? { href, etag: stored.etag, vcard: stored.vcard } : { href, etag: written.etag ?? '', vcard: written.body };
+  if (!ours) run.log(`upload: ${href} ${stored === null ? 'could not be read back' : 'changed on the server right after our write'}; merged next time`);
+  run.written.add(href);
+  await run.local.uploaded(card.id, { ...remote, vcard: keepLocalOnly(remote.vcard, sent, run.profile.localOnly) }, card.revision);
+}
+
+/**
+ * The card just written, or null when reading it back was refused (a 4xx, or gone already): the
+ * write landed, so that is no refusal of the card, which is on the server as we wrote it. Errors
+ * that stop the run still stop it (a create is then looked for by UID next time).
+ */
+async function readWritten(run: BookRun, url: string): Promise<FetchedCard | null> {
+  try {
+    return await run.client.get(url);
+  } catch (e) {
+    if (!isCardRefusal(e)) throw e;
+    run.log(`upload: reading ${url} back was refused: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** Bookkeeping a server writes on every store; not a change of the card. */
+const REWRITTEN = new Set(['REV', 'PRODID', 'UID', 'X-IRMC-LUID', 'VERSION']);
+
+/** The same values, whatever a server's rewriting did to groups, parameters, order and bookkeeping. */
+function sameValues(a: string, b: string): boolean {
+  const values = (text: string) => {
+    try {
+      return parseVCard(text)
+        .properties.filter((p) => !REWRITTEN.has(p.name.toUpperCase()))
+        .map((p) => `${p.name.toUpperCase()}:${p.value.replace(/\\(.)/g, '$1').trim()}`)
+        .sort()
+        .join('\n');
+    } catch {
+      return text;
+    }
+  };
+  return values(a) === values(b);
 }
 
 /**
@@ -112,41 +276,50 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
   // What the server does not store is not a deletion on the server's side.
   const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
   for (let attempt = 0; attempt < 2; attempt++) {
-    const current = await client.get(url).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+    const current = await getIfThere(run, url);
     if (current === null) {
-      // Deleted on the server meanwhile: our edit brings it back as a new card at the same href.
-      await client.put(url, profile.prepareUpload(vcard), { ifNoneMatch: '*' });
-    } else {
-      if (current.etag !== etag) {
-        const theirs = serverSide(current.vcard);
-        const merged = merge(parseVCard(card.base || theirs), parseVCard(vcard), parseVCard(theirs));
-        const text = serializeVCard(merged.card);
-        if (merged.conflicts.length > 0) {
-          await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts);
-          report.conflicts++;
-          return false;
-        }
-        vcard = text;
-        etag = current.etag;
-      }
-      try {
-        await client.put(url, profile.prepareUpload(vcard), { ifMatch: etag });
-      } catch (e) {
-        if (e instanceof PreconditionFailed && attempt === 0) continue;
-        throw e;
-      }
+      // Deleted on the server meanwhile: our edit brings it back as a new card, where the server
+      // puts it (Google stores a PUT create elsewhere and says where in Location).
+      const body = profile.prepareUpload(vcard);
+      const res = await client.put(url, body, { ifNoneMatch: '*' });
+      await readBack(run, card, { location: res.location === null ? url : memberLocation(run.bookUrl, res.location), etag: res.etag, body }, vcard);
+      return true;
     }
-    const stored = await client.get(url);
-    await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: stored.etag, vcard: keepLocalOnly(stored.vcard, vcard, profile.localOnly) });
+    if (current.etag !== etag) {
+      const theirs = serverSide(current.vcard);
+      // Our own earlier write of this edit, whose answer was lost: the base, not another client's change.
+      const sent = card.sentVcard;
+      const ownWrite = sent !== undefined && (sameValues(current.vcard, sent) || sameValues(current.vcard, profile.prepareUpload(sent)));
+      const merged = merge(parseVCard(ownWrite ? theirs : card.base || theirs), parseVCard(vcard), parseVCard(theirs));
+      const text = serializeVCard(merged.card);
+      if (merged.conflicts.length > 0) {
+        await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts, card.revision);
+        report.conflicts++;
+        return false;
+      }
+      vcard = text;
+      etag = current.etag;
+    }
+    const body = profile.prepareUpload(vcard);
+    let res: { etag: string | null };
+    try {
+      res = await client.put(url, body, { ifMatch: etag });
+    } catch (e) {
+      if (e instanceof PreconditionFailed) continue;
+      throw e;
+    }
+    await readBack(run, card, { location: url, etag: res.etag, body }, vcard);
     return true;
   }
-  throw new PreconditionFailed('the card kept changing on the server', 412, url);
+  // It kept changing on the server while we merged: not a refusal; it stays pending for the next run.
+  run.log(`upload edits: ${card.href} kept changing on the server, left for the next run`);
+  return false;
 }
 
 /** A refusal of this card alone (`isCardRefusal`): marked and kept. False for errors that stop the run. */
 async function markRefused(run: BookRun, e: unknown, card: LocalCard): Promise<boolean> {
   if (!isCardRefusal(e)) return false;
-  await run.local.failed(card.id, e.message);
+  await run.local.failed(card.id, e.message, card.revision);
   run.report.failed++;
   return true;
 }

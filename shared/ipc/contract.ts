@@ -8,7 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
-import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SyncState, SyncStatus } from '../sync/types';
+import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SentCreate, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
 
@@ -106,15 +106,19 @@ export interface StoreRequests {
   /** Remove a synced book and its contacts. */
   removeBook: { args: [bookId: string]; result: void };
   syncState: { args: [bookId: string]; result: SyncState };
-  pendingCards: { args: [bookId: string]; result: LocalCard[] };
+  /** The offline queue; cards the server refused are left out until they change, unless `retryRefused`. */
+  pendingCards: { args: [bookId: string, retryRefused?: boolean]; result: LocalCard[] };
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
   applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: void };
-  /** These creates are about to be sent: mark them, so a lost answer is looked for next time. */
-  attemptingUpload: { args: [bookId: string, ids: readonly string[]]; result: void };
-  uploaded: { args: [bookId: string, id: string, remote: RemoteCard]; result: void };
-  deletedRemote: { args: [bookId: string, id: string]; result: void };
-  failedUpload: { args: [bookId: string, id: string, message: string]; result: void };
-  conflicted: { args: [bookId: string, id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[]]; result: void };
+  /** These creates and edits are about to be sent: mark them with the text sent, so a lost answer is recognised next time. */
+  attemptingUpload: { args: [bookId: string, sent: readonly SentCreate[]]; result: void };
+  /** `revision`: the row's revision the engine sent (each of these leaves a newer local write alone). */
+  uploaded: { args: [bookId: string, id: string, remote: RemoteCard, revision: number]; result: void };
+  deletedRemote: { args: [bookId: string, id: string, revision: number]; result: void };
+  /** A deletion the server refused (412: the card changed there): the server's version comes back, visible. */
+  restoredRemote: { args: [bookId: string, id: string, remote: RemoteCard, revision: number]; result: void };
+  failedUpload: { args: [bookId: string, id: string, message: string, revision: number]; result: void };
+  conflicted: { args: [bookId: string, id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[], revision: number]; result: void };
   /** The server moved the address book: hrefs under `fromPath` now live under `toPath`; the next
    * sync is a full one that reuses what is here by ETag. */
   rebaseBook: { args: [bookId: string, fromPath: string, toPath: string]; result: void };

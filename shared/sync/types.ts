@@ -18,8 +18,32 @@ export interface LocalCard {
    * the server (by UID) before sending it again, so a retry never makes a duplicate.
    */
   readonly attempted?: boolean;
+  /** The revision last sent as a create: a card found on the server after a lost answer is that
+   * version, and a later save is still to go up. */
+  readonly sentRevision?: number;
+  /** What identified that version (name, e-mail addresses, phone numbers): how it is recognised
+   * where the server gives it another UID, though the card was edited here since. */
+  readonly sentPrint?: string;
+  /** That version's text as it was here: the base for merging what the server holds now, when
+   * the card found there is not what was sent (another client edited it meanwhile). */
+  readonly sentVcard?: string;
   /** The server's representation of the version `etag` names, as received (see RemoteCard). */
   readonly source?: string;
+  /**
+   * The row's revision as the engine read it: every local write moves it on. The engine hands it
+   * back with what the server answered, and the store refuses to let that answer overwrite a
+   * newer local write (a save made while the upload was under way).
+   */
+  readonly revision: number;
+}
+
+/** A create or an edit about to be sent: which card, at which revision, its text, and (where the server replaces UIDs) what identifies that version. */
+export interface SentCreate {
+  readonly id: string;
+  readonly revision: number;
+  readonly print?: string;
+  /** The card's text at that revision. */
+  readonly vcard?: string;
 }
 
 export interface SyncState {
@@ -33,6 +57,8 @@ export interface StoredCapabilities {
   readonly syncCollection: boolean;
   readonly addMember: string | null;
   readonly checkedAt: number;
+  /** false: a sync-collection asking for the cards got none (kept across the daily re-check). */
+  readonly addressData?: boolean;
 }
 
 export interface RemoteCard {

@@ -36,8 +36,12 @@ interface Unit {
 }
 
 const COMPANIONS = /^X-AB(LABEL|ADR)$/i;
-/** Properties a card has at most once: two different additions of these conflict. */
-const SINGLE = new Set(['FN', 'N', 'BDAY', 'ANNIVERSARY', 'GENDER', 'KIND', 'UID', 'PHOTO', 'VERSION']);
+/**
+ * Properties a card has at most once, or that the contact view and the servers' models hold once
+ * (TITLE, ROLE and ORG may repeat in RFC 6350, but the editor shows the first and a Workspace
+ * entry stores one): two different additions of these conflict rather than both being kept.
+ */
+const SINGLE = new Set(['FN', 'N', 'BDAY', 'ANNIVERSARY', 'GENDER', 'KIND', 'UID', 'PHOTO', 'VERSION', 'TITLE', 'ROLE', 'ORG']);
 /** Bookkeeping every writer touches; never a conflict: the remote's wins when both changed. */
 const NOISE = new Set(['REV', 'PRODID', 'X-IRMC-LUID']);
 

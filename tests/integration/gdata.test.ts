@@ -11,6 +11,7 @@ import { syncSharedContacts } from '../../electron/gdata/sync';
 import { parseVCard, toContact } from '../../shared/vcard';
 import { startFakeGoogle, type FakeGoogle } from '../servers/fake-google';
 import { MemoryCollection } from './memory-collection';
+import { dexieBook } from './local-books';
 
 const M8 = 'https://www.google.com/m8/feeds';
 const person = (given: string, family: string, extra = '') =>
@@ -33,15 +34,15 @@ describe('Domain Shared Contacts (fake API)', () => {
   });
   afterEach(() => google.close());
 
-  it('pages through 250 entries at 25 a page', async () => {
+  it('pages through 250 entries at 25 a page, then asks what changed while it listed', async () => {
     for (let i = 0; i < 250; i++) google.sharedPut(`s${String(i).padStart(3, '0')}`, person(`Given${i}`, `Family${i}`));
     await sync();
     expect(local.cards.size).toBe(250);
     const pages = google.log.filter((l) => l.path === '/m8/feeds/contacts/example.com/full' && l.method === 'GET');
-    expect(pages).toHaveLength(10);
+    expect(pages).toHaveLength(11);
   });
 
-  it('incremental: another client creates, edits and deletes; only the changes come, deletions remove rows', async () => {
+  it('incremental: another client creates, edits and deletes; only the changes come, deletions (placeholders with only their base id) remove rows', async () => {
     google.sharedPut('a', person('Ada', 'Byron'));
     google.sharedPut('b', person('Bob', 'Kahn'));
     google.sharedPut('c', person('Cerf', 'Vint'));
@@ -199,6 +200,104 @@ describe('Domain Shared Contacts (fake API)', () => {
     client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token } }), `${google.url}/m8/feeds`, 'nowhere.example', 25);
     await expect(sync()).rejects.toMatchObject({ code: 'unknown-domain' });
   });
+
+  it('another administrator deletes while the first listing pages through: no entry is skipped', async () => {
+    for (let i = 0; i < 60; i++) google.sharedPut(`p${String(i).padStart(2, '0')}`, person(`Page${i}`, `Person${i}`));
+    let deleted = false;
+    google.beforeRequest = (r) => {
+      // Between the first and the second page, an entry of the first page goes: every later entry moves up one place.
+      if (r.method === 'GET' && r.query.get('start-index') === '26' && !deleted) {
+        deleted = true;
+        google.sharedDelete('p03');
+      }
+    };
+    await sync();
+    google.beforeRequest = null;
+    expect(deleted).toBe(true);
+    expect(local.cards.size).toBe(59);
+    expect(names()).not.toContain('Page3 Person3');
+    await sync();
+    expect(local.cards.size).toBe(59);
+  });
+
+  it('both sides add a job title where there was none: a conflict for the user, nothing dropped', async () => {
+    google.sharedPut('t', person('Tove', 'Jansson'));
+    await sync();
+    const [id, c] = [...local.cards.entries()][0]!;
+    google.sharedPut('t', person('Tove', 'Jansson', '<gd:organization rel="http://schemas.google.com/g/2005#work"><gd:orgTitle>Illustrator</gd:orgTitle></gd:organization>'));
+    local.edit(id, c.vcard.replace('END:VCARD', 'TITLE:Author\r\nEND:VCARD'));
+    const r = await sync();
+    expect(r.conflicts).toBe(1);
+    expect(google.shared('t')!.children).toContain('Illustrator');
+    expect(local.cards.get(id)!.conflicts).toEqual([expect.objectContaining({ property: 'TITLE', local: ['TITLE:Author'], remote: ['TITLE:Illustrator'] })]);
+    expect(local.cards.get(id)!.vcard).toContain('TITLE:Author');
+  });
+
+  it('an edit through the app’s own store is one PUT from the entry kept beside the card', async () => {
+    const book = await dexieBook();
+    try {
+      google.sharedPut('k', person('Kurt', 'Goedel'));
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const [row] = await book.rows();
+      await book.edit(row!.id, row!.vcard.replace('END:VCARD', 'NOTE:Incompleteness\r\nEND:VCARD'));
+      google.log.length = 0;
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      expect(google.log.filter((l) => /\/full\/k(\/\d+)?$/.test(l.path)).map((l) => l.method)).toEqual(['PUT']);
+      expect(google.shared('k')!.children).toContain('Incompleteness');
+      expect(await book.row(row!.id)).toMatchObject({ pending: '' });
+    } finally {
+      await book.close();
+    }
+  });
+
+  it('a save made while that entry’s PUT is in flight survives, and goes up on the next run', async () => {
+    const book = await dexieBook();
+    try {
+      google.sharedPut('s', person('Sofia', 'Kovalevskaya'));
+      const token = google.mintAccessToken(M8);
+      let saving: (() => Promise<void>) | null = null;
+      const hooked: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.method === 'PUT' && saving !== null) {
+          const save = saving;
+          saving = null;
+          await save(); // the user saves again while the answer is on its way
+        }
+        return res;
+      };
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const [row] = await book.rows();
+      await book.edit(row!.id, row!.vcard.replace('END:VCARD', 'NOTE:first\r\nEND:VCARD'));
+      saving = () => book.edit(row!.id, row!.vcard.replace('END:VCARD', 'NOTE:second\r\nEND:VCARD'));
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      expect((await book.row(row!.id))!.vcard).toContain('NOTE:second');
+      expect((await book.row(row!.id))!.pending).toBe('updated');
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      expect(google.shared('s')!.children).toContain('second');
+      expect(await book.row(row!.id)).toMatchObject({ pending: '' });
+    } finally {
+      await book.close();
+    }
+  });
+
+  for (const status of [400, 404, 501] as const) {
+    it(`where the batch endpoint refuses (${status}), creates go one by one; none stays pending, none twice`, async () => {
+      await google.close();
+      google = await startFakeGoogle({ domain: 'example.com', quirks: { batchRefused: status } });
+      const token = google.mintAccessToken(M8);
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token } }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await sync();
+      for (let i = 0; i < 3; i++) local.create(`BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Single ${i}\r\nN:${i};Single;;;\r\nEND:VCARD\r\n`);
+      const r = await sync();
+      expect(r.uploaded).toBe(3);
+      expect(google.sharedIds()).toHaveLength(3);
+      expect([...local.cards.values()].every((c) => c.pending === '')).toBe(true);
+      await sync();
+      expect(google.sharedIds()).toHaveLength(3);
+      expect(local.cards.size).toBe(3);
+    });
+  }
 
   it('an import of many cards goes through the batch endpoint, 100 operations a request', async () => {
     await sync();

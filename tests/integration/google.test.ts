@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { googleClientFromEnv, googleEndpoints } from '../../electron/auth/google-config';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
@@ -21,6 +21,9 @@ import { SyncManager } from '../../electron/sync/manager';
 import type { AccountInfo, SyncStatus } from '../../shared/sync/types';
 import { parseVCard } from '../../shared/vcard';
 import { startFakeGoogle, type FakeGoogle, type GoogleQuirks } from '../servers/fake-google';
+import { translator } from '../../renderer/src/i18n';
+import { statusInWords } from '../../renderer/src/features/accounts/error-words';
+import { HandClock } from './hand-clock';
 import { openStore } from './renderer-store';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn.split(' ').reverse().join(';')};;;\r\n${extra}END:VCARD\r\n`;
@@ -70,7 +73,7 @@ describe('Google accounts (fake Google)', () => {
     }
   });
 
-  async function setup(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch) {
+  async function setup(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch, clock?: HandClock) {
     const store = await openStore(`google-${++dbCount}`, (name, args) => wire.push(`${name} ${JSON.stringify(args)}`));
     const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void browser(url).catch((e: unknown) => wire.push(`browser: ${String(e)}`)) });
     const m = new SyncManager({
@@ -88,13 +91,14 @@ describe('Google accounts (fake Google)', () => {
       },
       google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 },
       ...(fetchImpl !== undefined ? { fetch: fetchImpl } : {}),
+      ...(clock !== undefined ? { clock } : {}),
     });
     managers.push(m);
     return { ...store, m, statuses };
   }
 
-  async function signedIn(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch) {
-    const s = await setup(statuses, fetchImpl);
+  async function signedIn(statuses: SyncStatus[] = [], fetchImpl?: typeof fetch, clock?: HandClock) {
+    const s = await setup(statuses, fetchImpl, clock);
     const account = await s.m.signInGoogle(null);
     wire.push(JSON.stringify(account));
     const first = await s.m.sync(account.id);
@@ -252,6 +256,22 @@ describe('Google accounts (fake Google)', () => {
     expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
   });
 
+  it('a revoked grant found when the access token is refreshed before a request asks to sign in again, not "could not be reached"', async () => {
+    await start();
+    google.put('s2', card('s2', 'Mary Somerville'));
+    const { m, account } = await signedIn();
+    google.revokeAll();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 2 * 3600_000); // the access token has run out: refreshed before the request
+      const stopped = await m.sync(account.id);
+      expect(stopped).toMatchObject({ phase: 'error', code: 'unauthorized', action: 'sign-in' });
+      expect(stopped.retryIn).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('signing in again as another Google account is refused; the account keeps its own', async () => {
     await start();
     const { m, account } = await signedIn();
@@ -279,15 +299,149 @@ describe('Google accounts (fake Google)', () => {
     });
   }
 
-  it('503 with Retry-After: the retry waits as long as asked, then completes', async () => {
+  it('deleted here while another client edited it, with If-Match ignored: the edit wins and the contact comes back', async () => {
+    await start({ ifMatchIgnored: true });
+    google.put('d1', card('d1', 'Delia Derbyshire'));
+    const { m, account, repo, index, bookId } = await signedIn();
+    const row = index.query('Derbyshire', bookId)[0]!;
+    google.put('d1', card('d1', 'Delia Derbyshire', 'NOTE:edited on the phone\r\n')); // another client, after our last sync
+    await repo.remove([row.id]);
+    index.remove([row.id]);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle', restored: 1 });
+    expect(google.card('d1')?.vcard).toContain('NOTE:edited on the phone');
+    expect(index.query('Derbyshire', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+    expect((await repo.db.cards.get(row.id))?.vcard).toContain('NOTE:edited on the phone');
+  });
+
+  it('edited here, deleted there, on a server that stores a PUT create elsewhere: one copy on each side', async () => {
+    await start({ relocatePut: true });
+    google.put('e1', card('e1', 'Emil Post'));
+    const { m, account, repo, index, bookId } = await signedIn();
+    const row = index.query('Post', bookId)[0]!;
+    await repo.update(row.id, parseVCard(card('e1', 'Emil Post', 'NOTE:Post correspondence problem\r\n')));
+    google.remove('e1');
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(google.cards()[0]!.vcard).toContain('NOTE:Post correspondence problem');
+    expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+  });
+
+  it('vCard 4.0 properties Google cannot store (KIND, GENDER, LANG) stay on this computer, through a server edit too', async () => {
+    await start();
+    const { m, account, repo, index, bookId } = await signedIn();
+    await repo.create(bookId, parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nUID:v4-kept\r\nFN:Kim Lang\r\nN:Lang;Kim;;;\r\nKIND:individual\r\nGENDER:F\r\nLANG;PREF=1:fr\r\nEND:VCARD\r\n'));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const stored = google.cards()[0]!;
+    expect(stored.vcard).not.toMatch(/^(KIND|GENDER|LANG)/m);
+    const id = index.query('Kim', bookId)[0]!.id;
+    for (const name of ['KIND:individual', 'GENDER:F', 'LANG;PREF=1:fr']) expect((await repo.db.cards.get(id))?.vcard).toContain(name);
+    google.put(stored.id, stored.vcard.replace('END:VCARD', 'NOTE:from another client\r\nEND:VCARD'));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const after = (await repo.db.cards.get(id))!.vcard;
+    expect(after).toContain('NOTE:from another client');
+    for (const name of ['KIND:individual', 'GENDER:F', 'LANG;PREF=1:fr']) expect(after).toContain(name);
+  });
+
+  it('a create whose answer was lost, its e-mail edited before the next run: recognised by what was sent, not sent twice, the edit goes up', async () => {
+    await start();
+    let loseNextGet = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      if (loseNextGet && (init?.method ?? 'GET') === 'GET' && String(input).includes('/lists/')) {
+        loseNextGet = false;
+        throw new TypeError('connection reset by peer'); // the read-back of the POST
+      }
+      return fetch(input, init);
+    });
+    const stored = await repo.create(bookId, parseVCard(card('lost-edit', 'Ida Edited', 'EMAIL:ida@old.example\r\n')));
+    loseNextGet = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    await repo.update(stored.row.id, parseVCard(card('lost-edit', 'Ida Edited', 'EMAIL:ida@new.example\r\n')));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(google.cards()[0]!.vcard).toContain('ida@new.example');
+    expect(index.query('', bookId)).toHaveLength(1);
+  });
+
+  it('a create whose answer was lost, then a month offline (the sync token expired): found, not refused, not sent twice', async () => {
+    await start();
+    let loseNextPost = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      const res = await fetch(input, init);
+      if (loseNextPost && init?.method === 'POST' && String(input).includes('/carddav/')) {
+        loseNextPost = false;
+        throw new TypeError('connection reset by peer');
+      }
+      return res;
+    });
+    await repo.create(bookId, parseVCard(card('lost-month', 'Grace Month', 'EMAIL:grace.month@example.com\r\n')));
+    loseNextPost = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    google.advance(30 * 86_400_000);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    const rows = index.query('', bookId);
+    expect(rows).toEqual([expect.objectContaining({ pending: '' })]);
+    expect(rows[0]!.flag ?? '').toBe(''); // not marked refused
+  });
+
+  it('a 500 from Google on sync-collection: backed off and tried again later, no full listing of the book', async () => {
+    await start();
+    google.put('f1', card('f1', 'Frances Spence'));
+    const { m, account, index, bookId } = await signedIn();
+    google.put('f2', card('f2', 'Ruth Teitelbaum'));
+    google.failNext(1, 0, 500);
+    google.log.length = 0;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'error', action: 'retry', code: 'unavailable' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.log.filter((l) => l.method === 'PROPFIND' && l.depth === '1')).toEqual([]);
+    expect(index.query('', bookId)).toHaveLength(2);
+  });
+
+  it('statuses are in the words of a Google account: a revoked grant asks to sign in (no password), a busy server says once that it will try again', async () => {
+    await start();
+    const { m, account } = await signedIn();
+    const t = translator('en');
+    google.revokeAll();
+    google.expireAccessTokens();
+    const revoked = await m.sync(account.id);
+    expect(revoked).toMatchObject({ action: 'sign-in' });
+    const text = t('sync.error', { message: statusInWords(account.kind, revoked, t, 'Google') });
+    expect(text).not.toMatch(/password/i);
+    expect(text).toMatch(/Sign in again/);
+    await m.signInGoogle(account.id);
+    google.failNext(1, 30);
+    const busy = await m.sync(account.id);
+    expect(busy).toMatchObject({ code: 'unavailable', retryIn: 30 });
+    const busyText = `${t('sync.error', { message: statusInWords(account.kind, busy, t, 'Google') })} ${t('sync.retryIn', { seconds: busy.retryIn ?? 0 })}`;
+    expect(busyText.match(/tr(y|ying) again/gi)).toHaveLength(1);
+    expect(busyText).toMatch(/Google/);
+    // A CardDAV server keeps its own words.
+    expect(statusInWords('carddav', { code: 'unauthorized', message: '' }, t, 'dav.example.org')).toMatch(/user name and password/);
+  });
+
+  it('503 with Retry-After: nothing goes before the time asked (not a local edit, not Sync now), then the retry completes', async () => {
     await start();
     google.put('b1', card('b1', 'Jean Sammet'));
-    const { m, account, index, bookId } = await signedIn();
+    const clock = new HandClock();
+    const statuses: SyncStatus[] = [];
+    const { m, account, repo, index, bookId } = await signedIn(statuses, undefined, clock);
     google.failNext(1, 120);
     google.put('b2', card('b2', 'Adele Goldberg'));
     expect(await m.sync(account.id)).toMatchObject({ phase: 'error', action: 'retry', retryIn: 120, code: 'unavailable' });
-    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    const sent = google.log.length;
+    // A local edit's debounced run and the user's Sync now both wait for the server's time.
+    await repo.update(index.query('Sammet', bookId)[0]!.id, parseVCard(card('b1', 'Jean Sammet', 'NOTE:COBOL\r\n')));
+    m.localChanged(bookId);
+    clock.advance(60_000);
+    expect(await m.syncNow(account.id)).toMatchObject({ phase: 'error', retryIn: 60 });
+    expect(google.log.length).toBe(sent);
+    clock.advance(60_000); // the retry is due
+    await expect.poll(() => statuses.at(-1)?.phase, { timeout: 10_000 }).toBe('idle');
     expect(index.query('', bookId)).toHaveLength(2);
+    expect(google.card('b1')!.vcard).toContain('NOTE:COBOL');
   });
 
   it('a redirect with the wrong state is refused and the sign-in goes on waiting for the right one', async () => {

@@ -89,7 +89,7 @@ describe('a card whose href leads outside the book', () => {
     local.edit(a.id, hostileCard('a', 'Person a edited'));
     for (const [i, href] of planted().entries()) {
       const vcard = hostileCard(`p${i}`, `Planted ${i}`);
-      local.cards.set(`planted-${i}`, { id: `planted-${i}`, href, etag: '"1"', vcard: vcard.replace('Planted', 'Edited'), base: vcard, pending: 'updated' });
+      local.cards.set(`planted-${i}`, { id: `planted-${i}`, href, etag: '"1"', vcard: vcard.replace('Planted', 'Edited'), base: vcard, pending: 'updated', revision: 1 });
     }
     const report = await syncAddressBook(client(), server.bookUrl, local);
     expect(report).toMatchObject({ uploaded: 1, failed: planted().length });
@@ -101,7 +101,7 @@ describe('a card whose href leads outside the book', () => {
 
   it('a deletion of such a card is not sent either', async () => {
     const local = new MemoryCollection();
-    local.cards.set('gone', { id: 'gone', href: `//${otherHost()}/dav/alice/book/x.vcf`, etag: '"1"', vcard: hostileCard('g', 'G'), base: '', pending: 'deleted' });
+    local.cards.set('gone', { id: 'gone', href: `//${otherHost()}/dav/alice/book/x.vcf`, etag: '"1"', vcard: hostileCard('g', 'G'), base: '', pending: 'deleted', revision: 1 });
     const report = await syncAddressBook(client(), server.bookUrl, local);
     expect(report.failed).toBe(1);
     expect(elsewhere.requests).toEqual([]);

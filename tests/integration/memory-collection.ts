@@ -1,8 +1,15 @@
-/** An in-memory LocalCollection for the engine's tests: the same contract the Dexie store keeps. */
+/**
+ * An in-memory LocalCollection for the engine's tests and benchmarks: the same contract the
+ * renderer's Dexie store keeps (`renderer/src/db/sync-store.ts` and the sync parts of `repo.ts`),
+ * held to it by the one contract suite both pass (`store-contract.test.ts`). Its local writes
+ * (`create`, `edit`, `remove`, `restore`) are the user's, as the repo writes them.
+ */
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
+import type { RemoteBatch, SentCreate } from '../../shared/sync/types';
+import { withLocalLines } from '../../shared/sync/conflicts';
 import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
 
-type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[] };
+export type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[]; remote?: string };
 
 /** A Map that counts its changes, so an index built from it knows when it is stale. */
 class VersionedMap<K, V> extends Map<K, V> {
@@ -31,8 +38,8 @@ export class MemoryCollection implements LocalCollection {
   async state() {
     return this.syncState;
   }
-  async pending() {
-    return [...this.cards.values()].filter((c) => c.pending !== '' && c.conflicts === undefined);
+  async pending(opts?: { retryRefused?: boolean }) {
+    return [...this.cards.values()].filter((c) => c.pending !== '' && (c.conflicts === undefined || c.pending === 'deleted') && (c.error === undefined || opts?.retryRefused === true));
   }
   async knownEtags() {
     return new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c.etag]));
@@ -40,7 +47,7 @@ export class MemoryCollection implements LocalCollection {
   byHref(href: string) {
     return [...this.cards.values()].find((c) => c.href === href);
   }
-  async applyRemote(batch: { upserts: readonly RemoteCard[]; deletes: readonly string[]; state?: SyncState; keepLocal?: readonly string[] }) {
+  async applyRemote(batch: RemoteBatch) {
     // A scan per card would be quadratic; the index is rebuilt only after other changes.
     if (this.hrefIndex === null || this.hrefIndex.version !== this.cards.version) {
       this.hrefIndex = { version: 0, map: new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c])) };
@@ -48,49 +55,122 @@ export class MemoryCollection implements LocalCollection {
     const index = this.hrefIndex.map;
     for (const r of batch.upserts) {
       const existing = index.get(r.href);
+      // A local change still waiting (a conflict for the user) is not overwritten.
+      if (existing !== undefined && existing.pending !== '') continue;
       const id = existing?.id ?? `local-${this.next++}`;
       const vcard = existing !== undefined && batch.keepLocal !== undefined ? keepLocalOnly(r.vcard, existing.vcard, batch.keepLocal) : r.vcard;
-      const row: Row = { id, href: r.href, etag: r.etag, vcard, base: vcard, pending: '', ...(r.source !== undefined ? { source: r.source } : {}) };
+      const row: Row = { id, href: r.href, etag: r.etag, vcard, base: r.vcard, pending: '', revision: existing?.revision ?? 0, ...(r.source !== undefined ? { source: r.source } : {}) };
       this.cards.set(id, row);
       index.set(r.href, row);
     }
     for (const href of batch.deletes) {
       const existing = index.get(href);
-      if (existing !== undefined) {
-        this.cards.delete(existing.id);
-        index.delete(href);
+      if (existing === undefined) continue;
+      index.delete(href);
+      if (existing.pending === '' || existing.pending === 'deleted') this.cards.delete(existing.id);
+      else {
+        // Edited here, deleted there: keep the edit and upload it again as a new card (a conflict
+        // with the version that is gone is over).
+        const { conflicts: _c, remote: _r, ...kept } = existing;
+        this.cards.set(existing.id, { ...kept, pending: 'created', href: '', etag: '', base: '', attempted: false });
       }
     }
     this.hrefIndex.version = this.cards.version;
     if (batch.state !== undefined) this.syncState = batch.state;
   }
-  async attempting(ids: readonly string[]) {
-    for (const id of ids) this.cards.set(id, { ...this.cards.get(id)!, attempted: true });
+  async attempting(sent: readonly SentCreate[]) {
+    for (const { id, revision, print, vcard } of sent) {
+      const c = this.cards.get(id);
+      if (c !== undefined) this.cards.set(id, { ...c, attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}) });
+    }
   }
-  async uploaded(id: string, remote: RemoteCard) {
-    this.cards.set(id, { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, pending: '', ...(remote.source !== undefined ? { source: remote.source } : {}) });
+  async uploaded(id: string, remote: RemoteCard, revision: number) {
+    // One row per href: a clean copy that came down meanwhile goes; an edited one is kept as a new card.
+    for (const other of [...this.cards.values()]) {
+      if (other.id === id || other.href !== remote.href) continue;
+      if (other.pending === '' || other.pending === 'deleted') this.cards.delete(other.id);
+      else this.cards.set(other.id, { ...other, pending: 'created', href: '', etag: '', base: '', attempted: false });
+    }
+    const c = this.cards.get(id);
+    const stored = { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, ...(remote.source !== undefined ? { source: remote.source } : {}) };
+    // Deleted outright meanwhile (a create not yet marked as sent): a deletion for the server, hidden.
+    if (c === undefined) {
+      this.cards.set(id, { ...stored, pending: 'deleted', revision: revision + 1 });
+      return;
+    }
+    if (c.revision === revision) {
+      this.cards.set(id, { ...stored, pending: '', revision: c.revision });
+      return;
+    }
+    // Saved, deleted or undone meanwhile: the user's write stays; the server's version is its base.
+    this.cards.set(id, { ...c, href: remote.href, etag: remote.etag, base: remote.vcard, pending: c.pending === 'created' ? 'updated' : c.pending, ...(remote.source !== undefined ? { source: remote.source } : {}) });
   }
   async deleted(id: string) {
-    this.cards.delete(id);
+    const c = this.cards.get(id);
+    if (c === undefined) return;
+    if (c.pending === 'deleted') this.cards.delete(id);
+    // Undone while the deletion was on its way: the contact stays, as a new card.
+    else this.cards.set(id, { ...c, pending: 'created', href: '', etag: '', base: '', attempted: false });
   }
-  async failed(id: string, message: string) {
-    const c = this.cards.get(id)!;
+  async restored(id: string, remote: RemoteCard) {
+    const c = this.cards.get(id);
+    if (c === undefined || c.pending === 'updated' || c.pending === 'created') return;
+    this.cards.set(id, { id, href: remote.href, etag: remote.etag, vcard: remote.vcard, base: remote.vcard, pending: '', revision: c.revision, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+  }
+  async failed(id: string, message: string, revision: number) {
+    const c = this.cards.get(id);
+    if (c === undefined || c.revision !== revision) return;
     this.cards.set(id, { ...c, error: message });
   }
-  async conflicted(id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[]) {
-    const c = this.cards.get(id)!;
-    this.cards.set(id, { ...c, vcard: merged, base: remote.vcard, etag: remote.etag, pending: 'updated', conflicts });
+  async conflicted(id: string, merged: string, remote: RemoteCard, conflicts: readonly MergeConflict[], revision: number) {
+    const c = this.cards.get(id);
+    if (c === undefined || c.revision !== revision) return;
+    this.cards.set(id, { ...c, vcard: merged, base: remote.vcard, remote: remote.vcard, etag: remote.etag, pending: 'updated', conflicts });
   }
 
-  /** A local edit, as the store writes it: the new text with a pending mark. */
+  // ---- the user's writes, as ContactRepo makes them -------------------------------------------
+
+  /** A local edit: the new text with a pending mark (`'deleted'`: as `remove`). */
   edit(id: string, vcard: string, pending: LocalCard['pending'] = 'updated') {
+    if (pending === 'deleted') return this.remove(id);
     const c = this.cards.get(id);
-    this.cards.set(id, { id, href: c?.href ?? '', etag: c?.etag ?? '', base: c?.base ?? '', vcard, pending: c?.pending === 'created' ? 'created' : pending, ...(c?.source !== undefined ? { source: c.source } : {}) });
+    const { error: _e, ...kept } = c ?? ({} as Partial<Row>);
+    if (kept.conflicts !== undefined) kept.conflicts = withLocalLines(kept.conflicts, vcard);
+    this.cards.set(id, {
+      ...kept,
+      id,
+      href: c?.href ?? '',
+      etag: c?.etag ?? '',
+      base: c?.base ?? '',
+      vcard,
+      pending: c === undefined || c.pending === 'created' ? 'created' : pending,
+      revision: (c?.revision ?? 0) + 1,
+    });
   }
   create(vcard: string): string {
     const id = `local-${this.next++}`;
-    this.cards.set(id, { id, href: '', etag: '', base: '', vcard, pending: 'created' });
+    this.cards.set(id, { id, href: '', etag: '', base: '', vcard, pending: 'created', revision: 1 });
     return id;
+  }
+  /** Delete: a create never sent goes at once; anything else waits for the server, hidden. Returns what was there, for undo. */
+  remove(id: string): Row | undefined {
+    const c = this.cards.get(id);
+    if (c === undefined) return undefined;
+    if (c.pending === 'created' && c.attempted !== true) this.cards.delete(id);
+    else this.cards.set(id, { ...c, pending: 'deleted', revision: c.revision + 1 });
+    return c;
+  }
+  /** Undo of `remove`, with what the sync knows now. */
+  restore(item: Row) {
+    const now = this.cards.get(item.id);
+    // Already back (the server's newer version came back with the deletion refused): as it is.
+    if (now !== undefined && now.pending !== 'deleted') return;
+    const revision = Math.max(now?.revision ?? 0, item.revision) + 1;
+    if (now !== undefined) {
+      const sent = item.pending === 'created' && now.href !== '';
+      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
+    } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
+    else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', attempted: false, revision });
   }
   find(fn: string) {
     // Cards read back through XML come with LF line ends (XML normalises CRLF).

@@ -1,12 +1,12 @@
 /**
- * Accounts and the scheduler against real Radicale and Xandikos, with the renderer's real Dexie
+ * Accounts and the scheduler against the four real servers (a fresh book per test), with the renderer's real Dexie
  * store (in fake-indexeddb) answering the engine through the store requests, as in the app.
  */
 import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StorePort } from '../../electron/core/store-port';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
@@ -30,20 +30,25 @@ for (const [name, start] of SERVERS) {
     let online = true;
     let requests: string[];
 
-    beforeEach(async () => {
+    let book: string;
+
+    beforeAll(async () => {
       server = await start();
-      dataDir = mkdtempSync(join(tmpdir(), 'cardinal-manager-'));
       other = new CardDavClient(new DavHttp({ auth: server.password === '' ? { kind: 'none' } : { kind: 'basic', user: server.user, password: server.password } }));
+    });
+    afterAll(() => server.stop());
+    beforeEach(async () => {
+      book = await server.newBook();
+      dataDir = mkdtempSync(join(tmpdir(), 'cardinal-manager-'));
       online = true;
       requests = [];
     });
     afterEach(async () => {
       for (const m of managers.splice(0)) m.dispose();
-      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    const url = (file: string) => new URL(file, server.addressBookUrl).href;
+    const url = (file: string) => new URL(file, book).href;
 
     function manager(store: StorePort, statuses: SyncStatus[] = [], fetchImpl: typeof fetch = fetch) {
       const platform = new NodePlatform({ dataDir, version: '0.0.0', online: () => online });
@@ -65,8 +70,8 @@ for (const [name, start] of SERVERS) {
 
     async function addAccount(m: SyncManager) {
       const found = await m.discover({ url: server.baseUrl, user: server.user, password: server.password, allowInsecure: false });
-      expect(found.books.map((b) => b.url)).toContain(server.addressBookUrl);
-      const account = await m.add(found.discoveryId, [server.addressBookUrl]);
+      expect(found.books.map((b) => b.url)).toContain(book);
+      const account = await m.add(found.discoveryId, [book]);
       return { account, status: await m.sync(account.id) };
     }
 
@@ -74,7 +79,7 @@ for (const [name, start] of SERVERS) {
       await server.seed([
         { file: 'a.vcf', vcard: card('a', 'Ada') },
         { file: 'b.vcf', vcard: card('b', 'Bob') },
-      ]);
+      ], book);
       const { repo, index, port } = await openStore(`mgr-${++dbCount}`);
       const m = manager(port);
       const { account, status } = await addAccount(m);
@@ -85,7 +90,7 @@ for (const [name, start] of SERVERS) {
     });
 
     it('pending edits survive a restart of the host and reach the server afterwards', async () => {
-      await server.seed([{ file: 'e.vcf', vcard: card('e', 'Edith') }]);
+      await server.seed([{ file: 'e.vcf', vcard: card('e', 'Edith') }], book);
       const dbName = `mgr-${++dbCount}`;
       let store = await openStore(dbName);
       const first = manager(store.port);
@@ -108,7 +113,7 @@ for (const [name, start] of SERVERS) {
       expect(store.index.query('', bookId).filter((r) => r.pending !== '')).toHaveLength(2);
       const second = manager(store.port);
       expect(await second.sync(account.id)).toMatchObject({ phase: 'idle' });
-      const names = (await other.multiget(server.addressBookUrl, (await other.listEtags(server.addressBookUrl)).map((e) => e.href))).cards
+      const names = (await other.multiget(book, (await other.listEtags(book)).map((e) => e.href))).cards
         .map((c) => /FN:(.*)\r?\n/.exec(c.vcard)![1])
         .sort();
       expect(names).toEqual(['Edith Clarke', 'Newton']);
@@ -116,7 +121,7 @@ for (const [name, start] of SERVERS) {
     });
 
     it('a sync that would remove most of a book waits for the user, then goes on when confirmed', async () => {
-      await server.seed(Array.from({ length: 12 }, (_, i) => ({ file: `m${i}.vcf`, vcard: card(`m${i}`, `Member ${i}`) })));
+      await server.seed(Array.from({ length: 12 }, (_, i) => ({ file: `m${i}.vcf`, vcard: card(`m${i}`, `Member ${i}`) })), book);
       const { index, port } = await openStore(`mgr-${++dbCount}`);
       const m = manager(port);
       const { account } = await addAccount(m);
@@ -139,7 +144,7 @@ for (const [name, start] of SERVERS) {
     });
 
     it('an edit in a synced book is sent after a pause, without anyone pressing sync', async () => {
-      await server.seed([{ file: 'd.vcf', vcard: card('d', 'Dora') }]);
+      await server.seed([{ file: 'd.vcf', vcard: card('d', 'Dora') }], book);
       const { repo, index, port } = await openStore(`mgr-${++dbCount}`);
       const statuses: SyncStatus[] = [];
       const m = manager(port, statuses);
@@ -172,12 +177,60 @@ for (const [name, start] of SERVERS) {
       loseNextUpload = true;
       expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
       expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
-      const onServer = await other.multiget(server.addressBookUrl, (await other.listEtags(server.addressBookUrl)).map((e) => e.href));
+      const onServer = await other.multiget(book, (await other.listEtags(book)).map((e) => e.href));
       expect(onServer.cards.filter((c) => c.vcard.includes('UID:lost-1'))).toHaveLength(1);
       expect(index.query('Lost', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
     });
 
+    it('removing an account while its sync is under way: the run writes nothing more, and nothing of it runs again', async () => {
+      await server.seed([{ file: 'k.vcf', vcard: card('k', 'Kept Until Removed') }], book);
+      const { repo, port } = await openStore(`mgr-${++dbCount}`);
+      const statuses: SyncStatus[] = [];
+      let gate: Promise<void> | null = null;
+      let open = () => {};
+      let entered = () => {};
+      const inside = new Promise<void>((r) => (entered = r));
+      const m = manager(port, statuses, async (input, init) => {
+        if (gate !== null) {
+          entered();
+          await gate;
+        }
+        return fetch(input, init);
+      });
+      const { account } = await addAccount(m);
+      const bookId = account.books[0]!.id;
+      await other.put(url('late.vcf'), card('late', 'Arrives Late'), { ifNoneMatch: '*' });
+      gate = new Promise<void>((r) => (open = r));
+      const running = m.sync(account.id);
+      await inside; // the run is at the server
+      const removing = m.remove(account.id);
+      gate = null;
+      open();
+      await removing;
+      await running;
+      expect(await repo.db.contacts.where('bookId').equals(bookId).count()).toBe(0);
+      expect(await repo.db.cards.where('bookId').equals(bookId).count()).toBe(0);
+      expect(await repo.db.books.get(bookId)).toBeUndefined();
+      const said = statuses.length;
+      m.localChanged(bookId);
+      await new Promise((r) => setTimeout(r, 200)); // longer than the debounce
+      expect(statuses.length).toBe(said);
+    });
+
     if (name === 'radicale') {
+      it('a discovery the user walked away from is forgotten after 15 minutes, with its password', async () => {
+        const { port } = await openStore(`mgr-${++dbCount}`);
+        const m = manager(port);
+        const found = await m.discover({ url: server.baseUrl, user: server.user, password: server.password, allowInsecure: false });
+        vi.useFakeTimers({ toFake: ['Date'] });
+        try {
+          vi.setSystemTime(Date.now() + 16 * 60_000);
+          await expect(m.add(found.discoveryId, [book])).rejects.toMatchObject({ code: 'not-found' });
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+
       it('a wrong password stops the account and asks to edit it; a new password resumes it', async () => {
         const { port } = await openStore(`mgr-${++dbCount}`);
         const m = manager(port);

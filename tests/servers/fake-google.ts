@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface GoogleQuirks {
-  /** PUT does not check If-Match (reported): a stale update overwrites. */
+  /** PUT and DELETE do not check If-Match (reported for PUT): a stale write goes through. */
   ifMatchIgnored: boolean;
   /** sync-collection with an empty token answers 400. */
   emptyTokenRejected: boolean;
@@ -39,6 +39,8 @@ export interface GoogleQuirks {
   unknownDeletions: boolean;
   /** PROPFIND on the principal answers 404 (discovery falls back to the redirect target). */
   principalFails: boolean;
+  /** Domain Shared Contacts: the batch endpoint refuses every request with this status (not offered). */
+  batchRefused: 400 | 404 | 501 | null;
 }
 
 export const DEFAULT_QUIRKS: GoogleQuirks = {
@@ -53,6 +55,7 @@ export const DEFAULT_QUIRKS: GoogleQuirks = {
   expiredTokenStatus: 403,
   unknownDeletions: true,
   principalFails: false,
+  batchRefused: null,
 };
 
 interface Contact {
@@ -93,8 +96,13 @@ export interface FakeGoogle {
   expireAccessTokens(): void;
   /** The user revoked Cardinal's access in their Google account. */
   revokeAll(): void;
-  /** The next n CardDAV requests answer 503 with Retry-After. */
-  failNext(n: number, retryAfterSeconds: number): void;
+  /** The next n CardDAV (or GData) requests answer 503 with Retry-After, or the status given. */
+  failNext(n: number, retryAfterSeconds: number, status?: number): void;
+  /**
+   * Called before each request is handled (another client acting between two of Cardinal's
+   * requests); a request it answers (returns a status) gets that status and is not handled.
+   */
+  beforeRequest: ((req: { method: string; path: string; query: URLSearchParams; body: string }) => number | void) | null;
   /** The consent page's Allow, done by a test without a browser: the redirect URL with the code. */
   approve(authUrl: string, opts?: { email?: string; tamperChallenge?: boolean }): Promise<string>;
   /** An access token for the fake's user without the browser round trip (engine-level tests). */
@@ -140,7 +148,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
   const tombstones = new Map<string, number>(); // id → seq of deletion
   let seq = 1;
   const tokensIssuedAt = new Map<number, number>(); // seq → time the token was handed out
-  let failures = { n: 0, retryAfter: 0 };
+  let failures = { n: 0, retryAfter: 0, status: 503 };
 
   const home = (e = email) => `/carddav/v1/principals/${e}/lists/`;
   const bookPath = (e = email) => `${home(e)}${listName}/`;
@@ -192,6 +200,8 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
         res.writeHead(status, headers).end(text);
       };
       try {
+        const hook = fake.beforeRequest?.({ method: req.method ?? '', path: url.pathname, query: url.searchParams, body });
+        if (typeof hook === 'number') return send(hook, { 'Content-Type': 'text/plain' }, 'injected by the test');
         route(req, url, body, send);
       } catch (e) {
         send(500, { 'Content-Type': 'text/plain' }, (e as Error).message);
@@ -288,7 +298,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
     if (who === null) return send(401, { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"', 'Content-Type': 'text/plain' }, 'Request had invalid authentication credentials.');
     if (failures.n > 0) {
       failures.n--;
-      return send(503, { 'Retry-After': String(failures.retryAfter), 'Content-Type': 'text/plain' }, 'The service is currently unavailable.');
+      return send(failures.status, { 'Retry-After': String(failures.retryAfter), 'Content-Type': 'text/plain' }, 'The service is currently unavailable.');
     }
     const depth = (req.headers.depth as string | undefined) ?? null;
     if (p.startsWith('/photos/') && req.method === 'GET') {
@@ -392,7 +402,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
       if (req.method === 'DELETE') {
         if (c === undefined) return send(404, {});
         const ifMatch = req.headers['if-match'];
-        if (ifMatch !== undefined && ifMatch !== c.etag) return send(412, {});
+        if (!quirks.ifMatchIgnored && ifMatch !== undefined && ifMatch !== c.etag) return send(412, {});
         contacts.delete(id);
         tombstones.set(id, ++seq);
         return send(204, {});
@@ -453,7 +463,9 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
       .map(([k, v]) => ` ${k === '' ? 'xmlns' : `xmlns:${k}`}="${v}"`)
       .join('');
     const photo = `<link rel="http://schemas.google.com/contacts/2008/rel#photo" type="image/*" href="${fakeBase()}/m8/feeds/photos/media/${domain}/${s.id}"${s.photo === null ? '' : ` gd:etag='${s.photo.etag}'`}/>`;
-    return `<entry${xmlns} gd:etag='${s.etag}'><id>${base}/base/${s.id}</id><updated>${iso(s.updated)}</updated><category scheme="http://schemas.google.com/g/2005#kind" term="http://schemas.google.com/contact/2008#contact"/>${s.deleted ? '<gd:deleted/>' : `${s.children}${photo}`}<link rel="self" type="application/atom+xml" href="${base}/full/${s.id}"/><link rel="edit" type="application/atom+xml" href="${base}/full/${s.id}/${s.version}"/></entry>`;
+    // A deleted placeholder is its id (in the base projection, as every <id>), when, and <gd:deleted>.
+    if (s.deleted) return `<entry${xmlns}><id>${base}/base/${s.id}</id><updated>${iso(s.updated)}</updated><gd:deleted/></entry>`;
+    return `<entry${xmlns} gd:etag='${s.etag}'><id>${base}/base/${s.id}</id><updated>${iso(s.updated)}</updated><category scheme="http://schemas.google.com/g/2005#kind" term="http://schemas.google.com/contact/2008#contact"/>${s.children}${photo}<link rel="self" type="application/atom+xml" href="${base}/full/${s.id}"/><link rel="edit" type="application/atom+xml" href="${base}/full/${s.id}/${s.version}"/></entry>`;
   }
 
   const atomHeaders = { 'Content-Type': 'application/atom+xml; charset=UTF-8', 'GData-Version': '3.0' };
@@ -466,7 +478,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
     if (!grant.scope.split(' ').includes('https://www.google.com/m8/feeds')) return send(403, { 'Content-Type': 'text/html' }, 'Request had insufficient authentication scopes.');
     if (failures.n > 0) {
       failures.n--;
-      return send(503, { 'Retry-After': String(failures.retryAfter), 'Content-Type': 'text/plain' }, 'Service Unavailable');
+      return send(failures.status, { 'Retry-After': String(failures.retryAfter), 'Content-Type': 'text/plain' }, 'Service Unavailable');
     }
     if (m === null) return send(404, { 'Content-Type': 'text/plain' }, 'Not found');
     if (decodeURIComponent(m[2]!) !== domain) return send(404, { 'Content-Type': 'text/html' }, `Domain not found: ${m[2]}`);
@@ -513,6 +525,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
       return send(201, atomHeaders, `<?xml version='1.0' encoding='UTF-8'?>${renderShared(s, false)}`);
     }
     if (id === 'batch' && req.method === 'POST') {
+      if (quirks.batchRefused !== null) return send(quirks.batchRefused, { 'Content-Type': 'text/html' }, 'Batch operations are not supported here.');
       const out: string[] = [];
       for (const e of body.matchAll(/<entry\b[\s\S]*?<\/entry>/g)) {
         const bid = /<batch:id[^>]*>([^<]*)<\/batch:id>/.exec(e[0])?.[1] ?? '';
@@ -623,9 +636,10 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
     revokeAll: () => {
       for (const g of refreshTokens.values()) g.revoked = true;
     },
-    failNext: (n, retryAfter) => {
-      failures = { n, retryAfter };
+    failNext: (n, retryAfter, status = 503) => {
+      failures = { n, retryAfter, status };
     },
+    beforeRequest: null,
     approve: async (authUrl, o = {}) => {
       const page = await fetch(authUrl);
       const html = await page.text();

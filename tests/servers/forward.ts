@@ -21,8 +21,12 @@ export function forward(
   void fetch(new URL(req.url ?? '/', target), { method: req.method, headers, body: body === undefined ? undefined : new Uint8Array(body), redirect: 'manual' })
     .then(async (r) => {
       const out: Record<string, string> = {};
+      // As a reverse proxy does (nginx's proxy_redirect): a Location on the server's own origin
+      // names the front's (DAViCal answers a POST with an absolute one).
+      const targetOrigin = new URL(target).origin;
       r.headers.forEach((v, k) => {
-        if (!DROP_RESPONSE.includes(k)) out[k] = v;
+        if (DROP_RESPONSE.includes(k)) return;
+        out[k] = k === 'location' && req.headers.host !== undefined && v.startsWith(`${targetOrigin}/`) ? `http://${req.headers.host}${v.slice(targetOrigin.length)}` : v;
       });
       res.writeHead(r.status, out).end(rewrite(Buffer.from(await r.arrayBuffer())));
     })

@@ -4,10 +4,16 @@
  * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
+import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark } from './schema';
 
 export const BATCH_SIZE = 2000;
+
+/** A card's next revision: every local write moves it on (see CardRow.revision). */
+export function nextRevision(card: Pick<CardRow, 'revision'> | undefined): number {
+  return (card?.revision ?? 0) + 1;
+}
 /** Rows in the list head: more than any window shows at once. */
 const HEAD_ROWS = 200;
 
@@ -110,9 +116,11 @@ export class ContactRepo {
     const synced = bookId !== LOCAL_BOOK_ID;
     const pending: PendingMark = !synced ? '' : previous === undefined || previous.row.pending === 'created' ? 'created' : 'updated';
     const prev = previous?.card;
-    // An edit keeps what the sync still needs: an open conflict (the server's side of it) and the
-    // mark of a create already sent. A refusal is cleared: the edit may have fixed it.
-    const conflict = prev?.conflicts === undefined ? {} : { conflicts: prev.conflicts, remote: prev.remote };
+    // An edit keeps what the sync still needs: an open conflict (the server's side of it), the
+    // mark of a create already sent, and the server's own representation (GData: the entry its
+    // next PUT patches). A refusal is cleared: the edit may have fixed it. The revision moves on,
+    // so an upload under way can tell that the row is no longer what it sent.
+    const conflict = prev?.conflicts === undefined ? {} : { conflicts: withLocalLines(prev.conflicts, vcard), remote: prev.remote };
     return {
       row: {
         id,
@@ -130,8 +138,13 @@ export class ContactRepo {
         base: prev?.base ?? '',
         href: prev?.href ?? '',
         etag: prev?.etag ?? '',
+        revision: nextRevision(prev),
         ...conflict,
         ...(prev?.attempted === true ? { attempted: true } : {}),
+        ...(prev?.sentRevision !== undefined ? { sentRevision: prev.sentRevision } : {}),
+        ...(prev?.sentPrint !== undefined ? { sentPrint: prev.sentPrint } : {}),
+        ...(prev?.sentVcard !== undefined ? { sentVcard: prev.sentVcard } : {}),
+        ...(prev?.source !== undefined ? { source: prev.source } : {}),
       },
     };
   }
@@ -178,7 +191,9 @@ export class ContactRepo {
   }
 
   /**
-   * Delete contacts. Local-book rows go; synced rows stay as `deleted` until the server agrees.
+   * Delete contacts. Local-book rows go; synced rows stay as `deleted` until the server agrees. A
+   * create never sent goes at once, but one already sent (`attempted`: its answer may have been
+   * lost, or the upload is under way) stays as a deletion too: the card may be on the server.
    * Returns what was there, so the caller can offer undo.
    */
   async remove(ids: readonly string[]): Promise<StoredContact[]> {
@@ -191,28 +206,51 @@ export class ContactRepo {
         const card = cards[i];
         if (row !== undefined && card !== undefined) removed.push({ row, card });
       });
-      const local = removed.filter((s) => s.row.bookId === LOCAL_BOOK_ID || s.row.pending === 'created').map((s) => s.row.id);
-      const synced = removed.filter((s) => !local.includes(s.row.id)).map((s) => ({ ...s.row, pending: 'deleted' as const }));
+      const goesAtOnce = (s: StoredContact) => s.row.bookId === LOCAL_BOOK_ID || (s.row.pending === 'created' && s.card.attempted !== true);
+      const local = removed.filter(goesAtOnce).map((s) => s.row.id);
+      const waiting = removed.filter((s) => !goesAtOnce(s));
       await this.db.contacts.bulkDelete(local);
       await this.db.cards.bulkDelete(local);
-      await this.db.contacts.bulkPut(synced);
+      await this.db.contacts.bulkPut(waiting.map((s) => ({ ...s.row, pending: 'deleted' as const })));
+      await this.db.cards.bulkPut(waiting.map((s) => ({ ...s.card, revision: nextRevision(s.card) })));
       return removed;
     });
   }
 
   /**
-   * Undo of a delete: rows still waiting to be deleted on the server come back exactly as they
-   * were; a synced row whose deletion already reached the server comes back as a new card to
-   * upload again (otherwise the next sync would remove it once more).
+   * Undo of a delete. A row still waiting to be deleted on the server comes back with the user's
+   * card and what the sync knows now (an upload under way may have given it its server href
+   * meanwhile), at a new revision, so that upload cannot take it for the row it sent. A synced
+   * row whose deletion already reached the server comes back as a new card to upload again
+   * (otherwise the next sync would remove it once more).
    */
   async restore(items: readonly StoredContact[]): Promise<StoredContact[]> {
-    const current = await this.db.contacts.bulkGet(items.map((i) => i.row.id));
-    const back = items.map((item, i): StoredContact => {
-      if (current[i] !== undefined || item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return item;
-      return { row: { ...item.row, pending: 'created', updatedAt: Date.now() }, card: { ...item.card, href: '', etag: '', base: '' } };
+    // One transaction: nothing the sync writes can fall between the read and the write.
+    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+      await this.bump();
+      const currentCards = await this.db.cards.bulkGet(items.map((i) => i.row.id));
+      const currentRows = await this.db.contacts.bulkGet(items.map((i) => i.row.id));
+      const back = items.map((item, i): StoredContact => {
+        const now = currentCards[i];
+        const revision = Math.max(nextRevision(now), nextRevision(item.card));
+        const nowRow = currentRows[i];
+        // Already back (the server's newer version came back with the deletion refused): as it is.
+        if (now !== undefined && nowRow !== undefined && nowRow.pending !== 'deleted') return { row: nowRow, card: now };
+        if (now !== undefined) {
+          const { href, etag, base, source, attempted, sentRevision, sentPrint, sentVcard } = now;
+          const sent = item.row.pending === 'created' && href !== '';
+          return {
+            row: { ...item.row, pending: sent ? 'updated' : item.row.pending },
+            card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision, sentPrint, sentVcard } : {}) },
+          };
+        }
+        if (item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return { row: item.row, card: { ...item.card, revision } };
+        return { row: { ...item.row, pending: 'created', updatedAt: Date.now() }, card: { ...item.card, href: '', etag: '', base: '', attempted: false, revision } };
+      });
+      await this.db.contacts.bulkPut(back.map((s) => s.row));
+      await this.db.cards.bulkPut(back.map((s) => s.card));
+      return back;
     });
-    await this.putAll(back);
-    return back;
   }
 
   /** Write many contacts, in batches of one transaction each. */

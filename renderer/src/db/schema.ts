@@ -57,8 +57,18 @@ export interface CardRow {
   remote?: string;
   /** A create was sent; its answer may have been lost. */
   attempted?: boolean;
+  /** The revision that create sent, and what identified it (see LocalCard.sentPrint). */
+  sentRevision?: number;
+  sentPrint?: string;
+  /** The text of the version sent (see LocalCard.sentVcard). */
+  sentVcard?: string;
   /** The server's own representation as received (GData: the Atom entry), the base of its edits. */
   source?: string;
+  /**
+   * Moves on with every local write (edit, delete, undo; absent is 0). The sync engine hands back
+   * the revision it sent, and the store never lets a server's answer overwrite a newer local write.
+   */
+  revision?: number;
 }
 
 export interface MetaRow {

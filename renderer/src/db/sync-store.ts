@@ -1,6 +1,11 @@
 /**
  * The renderer's answers to the sync engine's store requests: each write is one Dexie transaction
  * (with the generation bump), and the in-memory list follows after it commits.
+ *
+ * The engine's writes about a card carry the revision it read (`CardRow.revision`). A row that has
+ * moved on since (the user saved, deleted or undid while the request was under way) keeps what the
+ * user wrote: from the server's answer it takes only what the server now holds (href, ETag, and
+ * that version as the base of the next merge), and stays pending, so the next run sends it.
  */
 import { deriveListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
@@ -10,20 +15,41 @@ import type { ContactIndex } from '../store/contact-index';
 import type { ContactRepo } from './repo';
 import type { CardRow, ContactRow } from './schema';
 
-function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow): { row: ContactRow; card: CardRow } {
+function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number): { row: ContactRow; card: CardRow } {
   const card = parseVCard(remote.vcard);
   return {
     row: { id, bookId, ...deriveListFields(card), favorite: previous?.favorite ?? 0, pending: '', updatedAt: Date.now() },
-    card: { id, bookId, vcard: serializeVCard(card), base: remote.vcard, href: remote.href, etag: remote.etag, ...(remote.source !== undefined ? { source: remote.source } : {}) },
+    card: {
+      id,
+      bookId,
+      vcard: serializeVCard(card),
+      base: remote.vcard,
+      href: remote.href,
+      etag: remote.etag,
+      ...(remote.source !== undefined ? { source: remote.source } : {}),
+      ...(revision !== undefined ? { revision } : {}),
+    },
   };
 }
 
+/** The row is still what the engine read: no local write since. */
+const unchanged = (card: CardRow, revision: number) => (card.revision ?? 0) === revision;
+
 export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<StoreHandlers, 'getStoreStats'> {
   const db = repo.db;
-  const write = <T>(fn: () => Promise<T>) => db.transaction('rw', db.books, db.contacts, db.cards, db.meta, async () => {
-    await repo.bumpInTransaction();
-    return fn();
-  });
+  const write = <T>(fn: () => Promise<T>) =>
+    db.transaction('rw', db.books, db.contacts, db.cards, db.meta, async () => {
+      await repo.bumpInTransaction();
+      return fn();
+    });
+  /** A write whose rows change the list: the list follows once it committed. */
+  const listWrite = async (fn: (changed: ContactRow[], removed: string[]) => Promise<void>) => {
+    const changed: ContactRow[] = [];
+    const removed: string[] = [];
+    await write(() => fn(changed, removed));
+    index.remove(removed);
+    index.upsert(changed);
+  };
 
   return {
     ensureBook: async (bookId, name) => {
@@ -44,23 +70,40 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       const b = await db.books.get(bookId);
       return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }) };
     },
-    pendingCards: async (bookId) => {
+    pendingCards: async (bookId, retryRefused) => {
       const rows = (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== '');
       const cards = await db.cards.bulkGet(rows.map((r) => r.id));
       return rows.flatMap((r, i) => {
         const c = cards[i];
-        // A card waiting for the user's decision is not uploaded until it is decided.
-        return c === undefined || (c.conflicts !== undefined && r.pending !== 'deleted') ? [] : [{ id: r.id, href: c.href, etag: c.etag, vcard: c.vcard, base: c.base, pending: r.pending, attempted: c.attempted === true, ...(c.source !== undefined ? { source: c.source } : {}) }];
+        if (c === undefined) return [];
+        // A card waiting for the user's decision is not uploaded until it is decided (a deletion
+        // of it is); one the server refused waits until it changes, or the user asks.
+        if (c.conflicts !== undefined && r.pending !== 'deleted') return [];
+        if (c.error !== undefined && retryRefused !== true) return [];
+        return [
+          {
+            id: r.id,
+            href: c.href,
+            etag: c.etag,
+            vcard: c.vcard,
+            base: c.base,
+            pending: r.pending,
+            attempted: c.attempted === true,
+            revision: c.revision ?? 0,
+            ...(c.sentRevision !== undefined ? { sentRevision: c.sentRevision } : {}),
+            ...(c.sentPrint !== undefined ? { sentPrint: c.sentPrint } : {}),
+            ...(c.sentVcard !== undefined ? { sentVcard: c.sentVcard } : {}),
+            ...(c.source !== undefined ? { source: c.source } : {}),
+          },
+        ];
       });
     },
     knownEtags: async (bookId) => {
       const cards = await db.cards.where('bookId').equals(bookId).toArray();
       return cards.filter((c) => c.href !== '').map((c) => [c.href, c.etag] as [string, string]);
     },
-    applyRemote: async (bookId, batch) => {
-      const changed: ContactRow[] = [];
-      const removed: string[] = [];
-      await write(async () => {
+    applyRemote: (bookId, batch) =>
+      listWrite(async (changed, removed) => {
         const existing = await db.cards.where('href').anyOf([...batch.upserts.map((u) => u.href), ...batch.deletes]).toArray();
         const byHref = new Map(existing.filter((c) => c.bookId === bookId).map((c) => [c.href, c]));
         const rows = new Map((await db.contacts.bulkGet([...byHref.values()].map((c) => c.id))).filter((r): r is ContactRow => r !== undefined).map((r) => [r.id, r]));
@@ -71,7 +114,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           // A local change still waiting (a conflict for the user) is not overwritten.
           if (oldRow !== undefined && oldRow.pending !== '') continue;
           const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
-          puts.push(rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow));
+          puts.push(rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision));
         }
         await db.contacts.bulkPut(puts.map((p) => p.row));
         await db.cards.bulkPut(puts.map((p) => p.card));
@@ -85,18 +128,17 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             await db.cards.delete(old.id);
             removed.push(old.id);
           } else {
-            // Edited here, deleted there: keep the edit and upload it again as a new card.
-            const again = { ...row, pending: 'created' as const };
+            // Edited here, deleted there: keep the edit and upload it again as a new card. A
+            // conflict with the server's version is over: that version is gone, the edit stays.
+            const again = { ...row, pending: 'created' as const, flag: '' as const };
+            const { conflicts: _c, remote: _r, ...card } = old;
             await db.contacts.put(again);
-            await db.cards.put({ ...old, href: '', etag: '' });
+            await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
             changed.push(again);
           }
         }
         if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities });
-      });
-      index.remove(removed);
-      index.upsert(changed);
-    },
+      }),
     rebaseBook: async (bookId, fromPath, toPath) => {
       const from = fromPath.endsWith('/') ? fromPath : `${fromPath}/`;
       const to = toPath.endsWith('/') ? toPath : `${toPath}/`;
@@ -108,49 +150,109 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined });
       });
     },
-    attemptingUpload: async (_bookId, ids) => {
+    attemptingUpload: async (_bookId, sent) => {
       await db.transaction('rw', db.cards, async () => {
-        await db.cards.bulkUpdate(ids.map((key) => ({ key, changes: { attempted: true } })));
+        await db.cards.bulkUpdate(sent.map(({ id, revision, print, vcard }) => ({ key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}) } })));
       });
     },
-    uploaded: async (bookId, id, remote) => {
-      const row = await write(async () => {
+    uploaded: (bookId, id, remote, revision) =>
+      listWrite(async (changed, removed) => {
         const prev = await db.contacts.get(id);
-        const next = rowsFor(id, bookId, remote, prev);
+        const card = await db.cards.get(id);
+        // One row per href: another row there is a copy of this card that came down meanwhile
+        // (a create whose answer was lost, found again). A clean copy goes; an edited one is kept
+        // as a new card, so no edit is lost.
+        for (const other of await db.cards.where('href').equals(remote.href).toArray()) {
+          if (other.id === id || other.bookId !== bookId) continue;
+          const otherRow = await db.contacts.get(other.id);
+          if (otherRow === undefined || otherRow.pending === '' || otherRow.pending === 'deleted') {
+            await db.contacts.delete(other.id);
+            await db.cards.delete(other.id);
+            removed.push(other.id);
+          } else {
+            const again = { ...otherRow, pending: 'created' as const };
+            await db.contacts.put(again);
+            await db.cards.put({ ...other, href: '', etag: '', base: '', attempted: false });
+            changed.push(again);
+          }
+        }
+        if (prev === undefined || card === undefined) {
+          // Deleted outright meanwhile: a create not yet marked as sent when the user deleted it
+          // (ContactRepo.remove), which the engine had already read and sent. The user wants it
+          // gone: kept hidden as a deletion for the server, at a newer revision than the one sent.
+          const next = rowsFor(id, bookId, remote, undefined, revision + 1);
+          await db.contacts.put({ ...next.row, pending: 'deleted' });
+          await db.cards.put(next.card);
+          return;
+        }
+        if (unchanged(card, revision)) {
+          // As sent.
+          const next = rowsFor(id, bookId, remote, prev, card.revision);
+          await db.contacts.put(next.row);
+          await db.cards.put(next.card);
+          changed.push(next.row);
+          return;
+        }
+        // Saved, deleted or undone meanwhile: the user's write stays and goes up next time; the
+        // server's version is its base.
+        const pending = prev.pending === 'created' ? ('updated' as const) : prev.pending;
+        await db.cards.put({ ...card, href: remote.href, etag: remote.etag, base: remote.vcard, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+        await db.contacts.put({ ...prev, pending });
+        changed.push({ ...prev, pending });
+      }),
+    // Whatever the revision: a row still marked deleted is what the user wants gone.
+    deletedRemote: (_bookId, id) =>
+      listWrite(async (changed, removed) => {
+        const row = await db.contacts.get(id);
+        const card = await db.cards.get(id);
+        if (row === undefined || card === undefined) return;
+        if (row.pending === 'deleted') {
+          await db.contacts.delete(id);
+          await db.cards.delete(id);
+          removed.push(id);
+          return;
+        }
+        // Undone while the deletion was on its way: the contact stays, as a new card.
+        const again = { ...row, pending: 'created' as const };
+        await db.contacts.put(again);
+        await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
+        changed.push(again);
+      }),
+    // Decided by the row's mark, whatever the revision.
+    restoredRemote: (bookId, id, remote) =>
+      listWrite(async (changed) => {
+        const row = await db.contacts.get(id);
+        const card = await db.cards.get(id);
+        if (row === undefined || card === undefined) return;
+        // Still deleted here (or undone with nothing else changed): the server's version, visible.
+        // Undone and edited meanwhile: left as it is; the next run merges the edit with it.
+        if (row.pending === 'updated' || row.pending === 'created') return;
+        const next = rowsFor(id, bookId, remote, row, card.revision);
         await db.contacts.put(next.row);
         await db.cards.put(next.card);
-        return next.row;
-      });
-      index.upsert([row]);
-    },
-    deletedRemote: async (_bookId, id) => {
-      await write(async () => {
-        await db.contacts.delete(id);
-        await db.cards.delete(id);
-      });
-      index.remove([id]);
-    },
-    failedUpload: async (_bookId, id, message) => {
-      const row = await write(async () => {
-        await db.cards.update(id, { error: message });
+        changed.push(next.row);
+      }),
+    failedUpload: (_bookId, id, message, revision) =>
+      listWrite(async (changed) => {
+        const card = await db.cards.get(id);
         const prev = await db.contacts.get(id);
-        if (prev === undefined) return undefined;
+        // Changed meanwhile: the new version may well be taken; it goes up next time.
+        if (card === undefined || prev === undefined || !unchanged(card, revision)) return;
+        await db.cards.put({ ...card, error: message });
         const next = { ...prev, flag: 'error' as const };
         await db.contacts.put(next);
-        return next;
-      });
-      if (row !== undefined) index.upsert([row]);
-    },
-    conflicted: async (_bookId, id, merged, remote, conflicts) => {
-      const row = await write(async () => {
+        changed.push(next);
+      }),
+    conflicted: (_bookId, id, merged, remote, conflicts, revision) =>
+      listWrite(async (changed) => {
+        const card = await db.cards.get(id);
         const prev = await db.contacts.get(id);
-        if (prev === undefined) return undefined;
+        // Changed meanwhile: the next run merges the newer version instead.
+        if (card === undefined || prev === undefined || !unchanged(card, revision)) return;
         const next = { ...prev, ...deriveListFields(parseVCard(merged)), pending: 'updated' as const, flag: 'conflict' as const };
         await db.contacts.put(next);
-        await db.cards.update(id, { vcard: merged, base: remote.vcard, remote: remote.vcard, etag: remote.etag, conflicts });
-        return next;
-      });
-      if (row !== undefined) index.upsert([row]);
-    },
+        await db.cards.put({ ...card, vcard: merged, base: remote.vcard, remote: remote.vcard, etag: remote.etag, conflicts });
+        changed.push(next);
+      }),
   };
 }

@@ -28,7 +28,7 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
   );
   const host = accountHost(account);
   const kind = account.kind === 'gdata' ? t('account.kindWorkspace', { domain: host }) : account.kind === 'google' ? 'Google' : host;
-  const reason = (s: SyncStatus) => statusInWords(s.code, s.cause, s.message, t, host);
+  const reason = (s: SyncStatus) => statusInWords(account.kind, s, t, host);
   const when = (ms: number) => new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(ms);
   const p = status?.progress;
   const text =

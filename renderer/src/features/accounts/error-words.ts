@@ -4,6 +4,7 @@
  * where it already speaks to the user (it is English; the codes are worded in every language).
  */
 import { isErrorCause, isErrorCode, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
+import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
 import type { Translate } from '../../i18n';
 
 const CAUSE_KEY = {
@@ -59,10 +60,25 @@ export function errorInWords(error: unknown, t: Translate, fallbackHost = ''): s
   return key === undefined ? plainMessage(e.message) : t(key, { host });
 }
 
-/** A sync status's reason (the status carries a code and a cause, not an exception). */
-export function statusInWords(code: ErrorCode | undefined, cause: ErrorCause | undefined, message: string, t: Translate, host: string): string {
+/** The words a Google or Workspace account needs instead: it signs in through Google, and has no user name and password to blame. */
+const GOOGLE_CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized.google' | 'error.forbidden.google' | 'error.unavailable.google' | 'error.network.google'>> = {
+  unauthorized: 'error.unauthorized.google',
+  forbidden: 'error.forbidden.google',
+  unavailable: 'error.unavailable.google',
+  network: 'error.network.google',
+};
+
+/**
+ * A sync status's reason (the status carries a code and a cause, not an exception), in the words
+ * of the account's kind. Retrying is said once, by the retry line (`sync.retryIn`).
+ */
+export function statusInWords(kind: AccountInfo['kind'], status: Pick<SyncStatus, 'code' | 'cause' | 'message'>, t: Translate, host: string): string {
+  const { code, cause, message } = status;
+  const google = kind !== 'carddav';
+  if (cause === 'secret-forgotten' && google) return t('error.secretForgotten.google');
   if (cause !== undefined) return t(CAUSE_KEY[cause], { host });
-  const key = code === undefined ? undefined : CODE_KEY[code];
+  if (code === undefined) return plainMessage(message);
+  const key = kind === 'gdata' && code === 'forbidden' ? 'error.forbidden.gdata' : google ? (GOOGLE_CODE_KEY[code] ?? CODE_KEY[code]) : CODE_KEY[code];
   return key === undefined ? plainMessage(message) : t(key, { host });
 }
 

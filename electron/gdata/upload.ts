@@ -1,0 +1,226 @@
+/**
+ * The upload phases of a Workspace domain's run, on the same store contract as CardDAV books:
+ * deletions (only of the version seen; one changed meanwhile comes back), creates (a lost one
+ * found by content; many at once through the batch endpoint, one by one where it is refused), and
+ * edits (the entry kept as received, patched and PUT with If-Match: one request; after a 412 the
+ * entry as it is now, merged three ways). Every answer goes to the store with the revision the
+ * card was read at, so a save made meanwhile is kept.
+ */
+import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
+import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
+import type { SyncReport } from '../sync/engine';
+import { isCardRefusal } from '../sync/failures';
+import type { LocalCard, LocalCollection } from '../sync/local';
+import type { SentCreate } from '../../shared/sync/types';
+import { fingerprint } from '../sync/lost-create';
+import { entryToVCard, newEntry, parseEntry, patchEntry, photoOf, type AtomEntry } from './atom';
+import type { GDataClient } from './client';
+import { remoteOf, LOCAL_ONLY } from './entries';
+
+/** What the upload phases share. */
+export interface GDataRun {
+  readonly client: GDataClient;
+  readonly local: LocalCollection;
+  readonly report: SyncReport;
+  /** The feed's `<updated>` at the last sync, if there was one. */
+  readonly since: string | null;
+  readonly log: (line: string) => void;
+  /** One more pending card dealt with. */
+  readonly tick: () => void;
+  selfUrl(href: string): string;
+}
+
+/** Deletes: only a version we have seen is deleted; one edited meanwhile comes back. */
+export async function uploadDeletes(run: GDataRun, deletes: readonly LocalCard[]): Promise<void> {
+  const { client, local, report } = run;
+  for (const card of deletes) {
+    try {
+      const current = card.href === '' ? null : await client.get(run.selfUrl(card.href)).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+      if (current !== null && !current.deleted && current.etag !== card.etag) {
+        await local.restored(card.id, remoteOf(current, card.vcard), card.revision);
+        report.restored++;
+        run.log(`upload deletes: ${card.href} changed on the server, restored`);
+      } else {
+        if (current !== null && !current.deleted) await client.delete(current);
+        await local.deleted(card.id, card.revision);
+        report.deleted++;
+      }
+    } catch (e) {
+      if (!(await refused(run, e, card))) throw e;
+    }
+    run.tick();
+  }
+}
+
+/** A create about to go, with what identifies the version sent (the entry gets an id of Google's). */
+function sentCreate(card: LocalCard): SentCreate {
+  const print = fingerprint(card.vcard);
+  return { id: card.id, revision: card.revision, vcard: card.vcard, ...(print !== undefined ? { print } : {}) };
+}
+
+/** Entries created or changed since `updatedMin`, by content fingerprint. */
+async function recentEntries(client: GDataClient, updatedMin: string): Promise<Map<string, AtomEntry>> {
+  const out = new Map<string, AtomEntry>();
+  let url: string | null = client.firstPage(updatedMin);
+  while (url !== null) {
+    const page = await client.page(url);
+    for (const e of page.entries) {
+      if (e.deleted) continue;
+      const f = fingerprint(entryToVCard(e));
+      if (f !== undefined) out.set(f, e);
+    }
+    url = page.next;
+  }
+  return out;
+}
+
+/**
+ * Creates. Marked as attempted first, so a create whose answer was lost is recognised next time by
+ * its content among the entries new since the last sync, not sent twice. Two or more (an import)
+ * go through the batch endpoint, 100 to a request; where it refuses the request (404, 400, 501:
+ * not offered), they go one by one.
+ */
+export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]): Promise<void> {
+  const { client, local, report } = run;
+  // Creates never sent are marked at once; one sent before, again only once it is known not to be there.
+  const fresh = creates.filter((c) => c.attempted !== true);
+  if (fresh.length > 0) await local.attempting(fresh.map(sentCreate));
+  let recent: Map<string, AtomEntry> | null = null;
+  const toCreate: LocalCard[] = [];
+  for (const card of creates) {
+    if (card.attempted === true && run.since !== null) {
+      recent ??= await recentEntries(client, run.since);
+      const f = card.sentPrint ?? fingerprint(card.vcard);
+      const found = f === undefined ? undefined : recent.get(f);
+      if (found !== undefined) {
+        recent.delete(f!);
+        // The version sent then; a save since then stays pending, as an edit of it.
+        await local.uploaded(card.id, remoteOf(found, card.vcard), card.sentRevision ?? -1);
+        report.uploaded++;
+        run.tick();
+        continue;
+      }
+    }
+    toCreate.push(card);
+  }
+  const again = toCreate.filter((c) => c.attempted === true);
+  if (again.length > 0) await local.attempting(again.map(sentCreate));
+  let batches = toCreate.length > 1;
+  for (let i = 0; i < toCreate.length && batches; i += 100) {
+    const chunk = toCreate.slice(i, i + 100);
+    let results: Awaited<ReturnType<GDataClient['batch']>>;
+    try {
+      results = await client.batch(chunk.map((c, n) => ({ id: String(n), op: 'insert' as const, xml: newEntry(c.vcard) })));
+    } catch (e) {
+      if (!batchRefused(e)) throw e;
+      run.log(`upload creates: the batch endpoint refused (${e.status}), one by one`);
+      batches = false;
+      toCreate.splice(0, i);
+      break;
+    }
+    for (const [n, card] of chunk.entries()) {
+      const r = results.get(String(n));
+      if (r?.entry !== undefined) {
+        await local.uploaded(card.id, remoteOf(r.entry, card.vcard), card.revision);
+        report.uploaded++;
+      } else if (r !== undefined && r.status >= 400 && r.status < 500) {
+        await local.failed(card.id, `${r.status} ${r.reason}`.trim(), card.revision);
+        report.failed++;
+      } // no answer or a server error: still pending (and attempted), looked for next time
+      run.tick();
+    }
+  }
+  if (batches) return;
+  for (const card of toCreate) {
+    try {
+      await local.uploaded(card.id, remoteOf(await client.create(newEntry(card.vcard)), card.vcard), card.revision);
+      report.uploaded++;
+    } catch (e) {
+      if (!(await refused(run, e, card))) throw e;
+    } finally {
+      run.tick();
+    }
+  }
+}
+
+/** The batch request as a whole was refused: the endpoint is not offered here. */
+function batchRefused(e: unknown): e is DavError {
+  return e instanceof DavError && !(e instanceof NetworkError) && (e.status === 400 || e.status === 404 || e.status === 405 || e.status === 501);
+}
+
+export async function uploadEdits(run: GDataRun, edits: readonly LocalCard[]): Promise<void> {
+  for (const card of edits) {
+    try {
+      if (await uploadEdit(run, run.selfUrl(card.href), card)) run.report.uploaded++;
+    } catch (e) {
+      if (!(await refused(run, e, card))) throw e;
+    } finally {
+      run.tick();
+    }
+  }
+}
+
+/**
+ * The entry as received, changed as the user changed it, PUT with If-Match (one request). When the
+ * server moved on (412), the entry as it stands now is fetched, both sides merged three ways, and
+ * that is sent (a further 412 once more). Returns false when the card waits for the user.
+ */
+async function uploadEdit(run: GDataRun, url: string, card: LocalCard): Promise<boolean> {
+  const { client, local, report } = run;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // First from the entry kept as received; after a 412 (or without one kept), from the server's.
+    const kept = attempt === 0 && card.source !== undefined ? readKept(card.source) : null;
+    const current = kept !== null && kept.etag === card.etag ? kept : await client.get(url);
+    const theirs = keepLocalOnly(entryToVCard(current), card.base || card.vcard, LOCAL_ONLY);
+    let target = card.vcard;
+    if (current.etag !== card.etag) {
+      const merged = merge(parseVCard(card.base || theirs), parseVCard(card.vcard), parseVCard(theirs));
+      const text = serializeVCard(merged.card);
+      if (merged.conflicts.length > 0) {
+        await local.conflicted(card.id, text, remoteOf(current), merged.conflicts, card.revision);
+        report.conflicts++;
+        return false;
+      }
+      target = text;
+    }
+    try {
+      let stored = await client.update(current, patchEntry(current.xml, theirs, target));
+      // The photo has its own link: set or removed there, with its own If-Match.
+      const was = photoOf(theirs);
+      const now = photoOf(target);
+      if (now === null && was !== null) {
+        await client.deletePhoto(stored);
+        stored = await client.get(url);
+      } else if (now !== null && now.value !== was?.value && !/^https?:/i.test(now.value)) {
+        const bytes = /^data:/i.test(now.value) ? Buffer.from(now.value.replace(/^data:[^,]*,/, ''), 'base64') : Buffer.from(now.value.replace(/\s+/g, ''), 'base64');
+        const type = /^data:([^;,]+)/i.exec(now.value)?.[1] ?? now.type;
+        await client.setPhoto(stored, type, new Uint8Array(bytes));
+        stored = await client.get(url);
+      }
+      await local.uploaded(card.id, remoteOf(stored, target), card.revision);
+      return true;
+    } catch (e) {
+      if (e instanceof PreconditionFailed) continue;
+      throw e;
+    }
+  }
+  // It kept changing on the server while we merged: not a refusal; it stays pending for the next run.
+  run.log(`upload edits: ${card.href} kept changing on the server, left for the next run`);
+  return false;
+}
+
+function readKept(source: string): AtomEntry | null {
+  try {
+    return parseEntry(source);
+  } catch {
+    return null; // unreadable: the server's current entry is fetched instead
+  }
+}
+
+/** One card refused (the engine's rule, `isCardRefusal`): marked and kept; the rest go on. */
+async function refused(run: GDataRun, e: unknown, card: LocalCard): Promise<boolean> {
+  if (!isCardRefusal(e)) return false;
+  await run.local.failed(card.id, e.message, card.revision);
+  run.report.failed++;
+  return true;
+}

@@ -1,0 +1,273 @@
+/**
+ * The one contract of a local book toward the sync engine (`LocalCollection`), passed by both the
+ * renderer's Dexie store and the in-memory collection of the engine's tests, so the two cannot
+ * differ again (the memory one used to bring back a contact the Dexie store kept hidden).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_BOOKS, type LocalBook } from './local-books';
+
+const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
+const fnOf = (vcard: string | undefined) => /^FN:(.*?)\r?$/m.exec(vcard ?? '')?.[1];
+const remote = (href: string, etag: string, vcard: string) => ({ href, etag, vcard });
+
+for (const [kind, open] of LOCAL_BOOKS) {
+  describe(`the local book contract: ${kind}`, () => {
+    let book: LocalBook;
+    beforeEach(async () => {
+      book = await open();
+    });
+    afterEach(() => book.close());
+
+    /** A card that came from the server, clean. */
+    async function synced(uid: string, fn: string): Promise<string> {
+      await book.collection.applyRemote({ upserts: [remote(`/book/${uid}.vcf`, `"${uid}-1"`, card(uid, fn))], deletes: [] });
+      const row = (await book.rows()).find((r) => r.href === `/book/${uid}.vcf`)!;
+      return row.id;
+    }
+    const pendingOf = async (id: string) => (await book.collection.pending()).find((c) => c.id === id);
+
+    it('server cards arrive with the state in one batch; their ETags are known; nothing is pending', async () => {
+      await book.collection.applyRemote({ upserts: [remote('/book/a.vcf', '"1"', card('a', 'Ada'))], deletes: [], state: { syncToken: 't1', ctag: null } });
+      expect(await book.collection.state()).toMatchObject({ syncToken: 't1' });
+      expect([...(await book.collection.knownEtags())]).toEqual([['/book/a.vcf', '"1"']]);
+      expect(await book.collection.pending()).toEqual([]);
+      expect((await book.rows()).map((r) => [fnOf(r.vcard), r.visible])).toEqual([['Ada', true]]);
+    });
+
+    it('every local write moves the revision on, and the queue says which one it read', async () => {
+      const id = await synced('r', 'Rev');
+      await book.edit(id, card('r', 'Rev One'));
+      const first = (await pendingOf(id))!.revision;
+      await book.edit(id, card('r', 'Rev Two'));
+      const second = (await pendingOf(id))!.revision;
+      expect(second).toBeGreaterThan(first);
+      const undo = await book.remove(id);
+      expect((await pendingOf(id))!.revision).toBeGreaterThan(second);
+      await undo();
+      expect((await pendingOf(id))!.revision).toBeGreaterThan(second + 1);
+    });
+
+    it('a server change does not overwrite an edit waiting to go up', async () => {
+      const id = await synced('w', 'Wait');
+      await book.edit(id, card('w', 'Wait Local'));
+      await book.collection.applyRemote({ upserts: [remote('/book/w.vcf', '"w-2"', card('w', 'Wait Server'))], deletes: [] });
+      expect(fnOf((await book.row(id))!.vcard)).toBe('Wait Local');
+      expect((await book.row(id))!.pending).toBe('updated');
+    });
+
+    it('a server deletion of a card edited here keeps the edit as a new create; of a clean or deleted one, the row goes', async () => {
+      const edited = await synced('e', 'Edited');
+      const clean = await synced('c', 'Clean');
+      const deleted = await synced('d', 'Deleted');
+      await book.edit(edited, card('e', 'Edited Here'));
+      await book.remove(deleted);
+      await book.collection.applyRemote({ upserts: [], deletes: ['/book/e.vcf', '/book/c.vcf', '/book/d.vcf'] });
+      expect(await book.row(edited)).toMatchObject({ pending: 'created', href: '', visible: true });
+      expect(await book.row(clean)).toBeUndefined();
+      expect(await book.row(deleted)).toBeUndefined();
+    });
+
+    it('an upload that landed: the row is the server’s version, clean', async () => {
+      const id = await synced('u', 'Up');
+      await book.edit(id, card('u', 'Up Edited'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.uploaded(id, remote('/book/u.vcf', '"u-2"', card('u', 'Up Edited', 'REV:server\r\n')), sent.revision);
+      expect(await book.row(id)).toMatchObject({ pending: '', etag: '"u-2"', visible: true });
+      expect((await book.row(id))!.vcard).toContain('REV:server');
+      expect(await pendingOf(id)).toBeUndefined();
+    });
+
+    it('a save made while its upload was under way is kept, pending, with the server’s version as its base', async () => {
+      const id = await synced('s', 'Save');
+      await book.edit(id, card('s', 'Save One'));
+      const sent = (await pendingOf(id))!;
+      await book.edit(id, card('s', 'Save Two')); // the user saves again; the upload of "One" is on its way
+      await book.collection.uploaded(id, remote('/book/s.vcf', '"s-2"', card('s', 'Save One')), sent.revision);
+      const row = (await book.row(id))!;
+      expect(fnOf(row.vcard)).toBe('Save Two');
+      expect(row).toMatchObject({ pending: 'updated', etag: '"s-2"', href: '/book/s.vcf' });
+      expect(fnOf(row.base)).toBe('Save One');
+      expect(await pendingOf(id)).toMatchObject({ etag: '"s-2"' });
+    });
+
+    it('a new card saved again during its first upload: pending as an edit of the card now on the server', async () => {
+      const id = await book.create(card('n', 'New One'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.attempting([{ id: id, revision: (await pendingOf(id))!.revision }]);
+      await book.edit(id, card('n', 'New Two'));
+      await book.collection.uploaded(id, remote('/book/n.vcf', '"n-1"', card('n', 'New One')), sent.revision);
+      expect(await book.row(id)).toMatchObject({ pending: 'updated', href: '/book/n.vcf', etag: '"n-1"' });
+      expect(fnOf((await book.row(id))!.vcard)).toBe('New Two');
+    });
+
+    it('a new card deleted during its first upload stays a deletion for the server, hidden', async () => {
+      const id = await book.create(card('x', 'Gone Soon'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.attempting([{ id: id, revision: (await pendingOf(id))!.revision }]);
+      await book.remove(id);
+      await book.collection.uploaded(id, remote('/book/x.vcf', '"x-1"', card('x', 'Gone Soon')), sent.revision);
+      expect(await book.row(id)).toMatchObject({ pending: 'deleted', href: '/book/x.vcf', visible: false });
+      expect(await pendingOf(id)).toMatchObject({ pending: 'deleted', href: '/book/x.vcf' });
+    });
+
+    it('a new card never sent goes at once when deleted; one already sent waits for the server', async () => {
+      const never = await book.create(card('a1', 'Never Sent'));
+      const sentOnce = await book.create(card('a2', 'Sent Once'));
+      await book.collection.attempting([{ id: sentOnce, revision: (await pendingOf(sentOnce))!.revision }]);
+      await book.remove(never);
+      await book.remove(sentOnce);
+      expect(await book.row(never)).toBeUndefined();
+      expect(await book.row(sentOnce)).toMatchObject({ pending: 'deleted', attempted: true, visible: false });
+    });
+
+    it('a new card deleted after the engine read it but before it was marked as sent: its upload lands as a deletion for the server, hidden', async () => {
+      const id = await book.create(card('race', 'Raced Delete'));
+      const sent = (await pendingOf(id))!;
+      await book.remove(id); // never marked as sent: the row goes at once
+      await book.collection.attempting([{ id, revision: sent.revision }]);
+      await book.collection.uploaded(id, remote('/book/race.vcf', '"race-1"', card('race', 'Raced Delete')), sent.revision);
+      expect(await book.row(id)).toMatchObject({ pending: 'deleted', href: '/book/race.vcf', visible: false });
+      expect((await book.collection.pending({ retryRefused: false })).map((c) => [c.id, c.pending])).toEqual([[id, 'deleted']]);
+    });
+
+    it('one row per href: an upload landing where a clean copy came down replaces it', async () => {
+      const id = await book.create(card('h', 'Here'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.applyRemote({ upserts: [remote('/book/h.vcf', '"h-1"', card('h', 'Here'))], deletes: [] });
+      await book.collection.uploaded(id, remote('/book/h.vcf', '"h-1"', card('h', 'Here')), sent.revision);
+      const rows = await book.rows();
+      expect(rows.filter((r) => r.href === '/book/h.vcf').map((r) => r.id)).toEqual([id]);
+      expect(rows).toHaveLength(1);
+    });
+
+    it('a deletion that reached the server removes the row; one undone meanwhile comes back as a new card', async () => {
+      const a = await synced('da', 'Delete A');
+      const b = await synced('db', 'Delete B');
+      await book.remove(a);
+      const undo = await book.remove(b);
+      const sentA = (await pendingOf(a))!;
+      const sentB = (await pendingOf(b))!;
+      await undo();
+      await book.collection.deleted(a, sentA.revision);
+      await book.collection.deleted(b, sentB.revision);
+      expect(await book.row(a)).toBeUndefined();
+      expect(await book.row(b)).toMatchObject({ pending: 'created', href: '', visible: true });
+    });
+
+    it('a deletion refused because the card changed there: the server’s version comes back, visible and clean', async () => {
+      const id = await synced('rs', 'Restore');
+      await book.remove(id);
+      const sent = (await pendingOf(id))!;
+      await book.collection.restored(id, remote('/book/rs.vcf', '"rs-2"', card('rs', 'Restore', 'NOTE:edited there\r\n')), sent.revision);
+      expect(await book.row(id)).toMatchObject({ pending: '', visible: true, etag: '"rs-2"' });
+      expect((await book.row(id))!.vcard).toContain('NOTE:edited there');
+      expect(await book.collection.pending()).toEqual([]);
+    });
+
+    it('an undo after the deletion was refused and the server’s version came back: it stays as it came back', async () => {
+      const id = await synced('ub', 'Undo Back');
+      const undo = await book.remove(id);
+      const sent = (await pendingOf(id))!;
+      await book.collection.restored(id, remote('/book/ub.vcf', '"ub-2"', card('ub', 'Undo Back', 'NOTE:newer\r\n')), sent.revision);
+      await undo();
+      expect(await book.row(id)).toMatchObject({ pending: '', etag: '"ub-2"', visible: true });
+      expect((await book.row(id))!.vcard).toContain('NOTE:newer');
+    });
+
+    it('a refused card is marked and waits until it changes or the user asks', async () => {
+      const id = await book.create(card('big', 'Big'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.failed(id, '413 from the server', sent.revision);
+      expect(await book.row(id)).toMatchObject({ error: '413 from the server', pending: 'created', visible: true });
+      expect(await pendingOf(id)).toBeUndefined();
+      expect((await book.collection.pending({ retryRefused: true })).map((c) => c.id)).toEqual([id]);
+      await book.edit(id, card('big', 'Big Smaller'));
+      expect(await pendingOf(id)).toBeDefined();
+      expect((await book.row(id))!.error).toBeUndefined();
+    });
+
+    it('a refusal of a version the user has changed since is not recorded', async () => {
+      const id = await book.create(card('rf', 'Refused'));
+      const sent = (await pendingOf(id))!;
+      await book.edit(id, card('rf', 'Refused Fixed'));
+      await book.collection.failed(id, '400', sent.revision);
+      expect((await book.row(id))!.error).toBeUndefined();
+      expect(await pendingOf(id)).toBeDefined();
+    });
+
+    it('a conflict waits for the user: not sent, not overwritten; a deletion of it is sent', async () => {
+      const id = await synced('cf', 'Conflict');
+      await book.edit(id, card('cf', 'Conflict', 'TITLE:Here\r\n'));
+      const sent = (await pendingOf(id))!;
+      const conflicts = [{ property: 'TITLE', base: null, local: ['TITLE:Here'], remote: ['TITLE:There'] }];
+      await book.collection.conflicted(id, card('cf', 'Conflict', 'TITLE:Here\r\n'), remote('/book/cf.vcf', '"cf-2"', card('cf', 'Conflict', 'TITLE:There\r\n')), conflicts, sent.revision);
+      expect(await book.row(id)).toMatchObject({ pending: 'updated', etag: '"cf-2"', conflicts });
+      expect(await pendingOf(id)).toBeUndefined();
+      await book.collection.applyRemote({ upserts: [remote('/book/cf.vcf', '"cf-3"', card('cf', 'Conflict', 'TITLE:Again\r\n'))], deletes: [] });
+      expect((await book.row(id))!.vcard).toContain('TITLE:Here');
+      await book.remove(id);
+      expect(await pendingOf(id)).toMatchObject({ pending: 'deleted' });
+    });
+
+    it('a card in conflict that the server deletes: the conflict is over, the edit here goes up as a new card', async () => {
+      const id = await synced('cd', 'Conflict Deleted');
+      await book.edit(id, card('cd', 'Conflict Deleted', 'TITLE:Here\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('cd', 'Conflict Deleted', 'TITLE:Here\r\n'), remote('/book/cd.vcf', '"cd-2"', card('cd', 'Conflict Deleted', 'TITLE:There\r\n')), [{ property: 'TITLE', base: null, local: ['TITLE:Here'], remote: ['TITLE:There'] }], sent.revision);
+      await book.collection.applyRemote({ upserts: [], deletes: ['/book/cd.vcf'] });
+      const row = (await book.row(id))!;
+      expect(row).toMatchObject({ pending: 'created', href: '', visible: true });
+      expect(row.conflicts).toBeUndefined();
+      expect(row.vcard).toContain('TITLE:Here');
+      expect(await pendingOf(id)).toBeDefined();
+    });
+
+    it('a card in conflict edited again: settling it with this computer’s side keeps the later edit, once', async () => {
+      const id = await synced('ce', 'Conflict Edited');
+      await book.edit(id, card('ce', 'Conflict Edited', 'NOTE:first\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('ce', 'Conflict Edited', 'NOTE:first\r\n'), remote('/book/ce.vcf', '"ce-2"', card('ce', 'Conflict Edited', 'NOTE:there\r\n')), [{ property: 'NOTE', base: null, local: ['NOTE:first'], remote: ['NOTE:there'] }], sent.revision);
+      await book.edit(id, card('ce', 'Conflict Edited', 'NOTE:second\r\n'));
+      expect((await book.row(id))!.conflicts).toEqual([expect.objectContaining({ local: ['NOTE:second'], remote: ['NOTE:there'] })]);
+      await book.resolve(id, 'local');
+      const settled = (await book.row(id))!.vcard;
+      expect(settled.match(/^NOTE:/gm)).toHaveLength(1);
+      expect(settled).toContain('NOTE:second');
+    });
+
+    it('a conflict found for a version the user has changed since is not recorded', async () => {
+      const id = await synced('cs', 'Conflict Stale');
+      await book.edit(id, card('cs', 'Conflict Stale', 'TITLE:One\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.edit(id, card('cs', 'Conflict Stale', 'TITLE:Two\r\n'));
+      await book.collection.conflicted(id, card('cs', 'Conflict Stale', 'TITLE:One\r\n'), remote('/book/cs.vcf', '"cs-2"', card('cs', 'Conflict Stale', 'TITLE:X\r\n')), [{ property: 'TITLE', base: null, local: ['TITLE:One'], remote: ['TITLE:X'] }], sent.revision);
+      expect((await book.row(id))!.conflicts).toBeUndefined();
+      expect((await book.row(id))!.vcard).toContain('TITLE:Two');
+    });
+
+    it('properties the server does not store stay on this computer', async () => {
+      const id = await synced('k', 'Keep');
+      await book.edit(id, card('k', 'Keep', 'CATEGORIES:Friends\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.uploaded(id, remote('/book/k.vcf', '"k-2"', card('k', 'Keep', 'CATEGORIES:Friends\r\n')), sent.revision);
+      await book.collection.applyRemote({ upserts: [remote('/book/k.vcf', '"k-3"', card('k', 'Keep', 'NOTE:from there\r\n'))], deletes: [], keepLocal: ['CATEGORIES'] });
+      const row = (await book.row(id))!;
+      expect(row.vcard).toContain('CATEGORIES:Friends');
+      expect(row.vcard).toContain('NOTE:from there');
+    });
+
+    it('the server’s own representation is kept beside the card, through a local edit', async () => {
+      await book.collection.applyRemote({ upserts: [{ ...remote('/book/g.vcf', '"g-1"', card('g', 'Entry')), source: '<entry>as received</entry>' }], deletes: [] });
+      const id = (await book.rows())[0]!.id;
+      await book.edit(id, card('g', 'Entry Edited'));
+      expect(await pendingOf(id)).toMatchObject({ source: '<entry>as received</entry>', etag: '"g-1"' });
+    });
+
+    it('what was written is there after the page comes back', async () => {
+      const id = await book.create(card('p', 'Persisted'));
+      await book.collection.attempting([{ id: id, revision: (await pendingOf(id))!.revision }]);
+      await book.reopen();
+      expect(await pendingOf(id)).toMatchObject({ pending: 'created', attempted: true });
+    });
+  });
+}

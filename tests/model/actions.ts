@@ -1,0 +1,293 @@
+/**
+ * The tester's actions: what the user does (create, edit, delete, undo), what another client
+ * does on the server, a sync with acts at its boundaries (saves, other clients' writes, faults
+ * before or after the server acted, the app killed), the scheduler's own time, clocks that jump 30
+ * days, expired tokens, revoked grants, invalidated sync tokens, restarts, and quiescent points.
+ *
+ * A command is plain JSON (a sequence replays from its JSON), and names its contact by a number
+ * resolved when it runs, so a shrunk sequence is still a valid one. New actions (merging
+ * duplicates, restoring from the trash or from history: issue 18) are new entries in `ACTIONS`
+ * with a generator and a run; the model and the invariants stay as they are.
+ */
+import { cardOf, vcardOf, withField, FIELDS, type Card, type Field } from './cards';
+import type { Model } from './model';
+import type { Rng } from './rng';
+import type { Boundary, Fault, Kill, ServerKind, World } from './world';
+
+export type Command =
+  | { readonly do: 'local-create' }
+  | { readonly do: 'local-edit'; readonly pick: number; readonly field: Field }
+  | { readonly do: 'local-delete'; readonly pick: number }
+  | { readonly do: 'local-undo' }
+  | { readonly do: 'remote-create' }
+  | { readonly do: 'remote-edit'; readonly pick: number; readonly field: Field }
+  | { readonly do: 'remote-delete'; readonly pick: number }
+  | { readonly do: 'sync'; readonly during: readonly Interjection[] }
+  | { readonly do: 'wait'; readonly ms: number }
+  | { readonly do: 'jump' }
+  | { readonly do: 'expire-tokens' }
+  | { readonly do: 'revoke-grant' }
+  | { readonly do: 'invalidate-token' }
+  | { readonly do: 'restart'; readonly what: Kill }
+  | { readonly do: 'quiesce' };
+
+/** Something done at one boundary of a sync's run. */
+export interface Interjection {
+  readonly at: number;
+  readonly when: 'before' | 'after';
+  readonly act: Extract<Command, { do: `local-${string}` | `remote-${string}` }> | { readonly do: 'fault'; readonly fault: Fault } | { readonly do: 'kill'; readonly what: Kill };
+}
+
+/** What a command runs with. */
+export interface Context {
+  readonly world: World;
+  readonly model: Model;
+  /** The last local deletion, while it can still be undone (its toast lives as long as the page). */
+  undo: { fn: string; run: () => Promise<void>; pageLife: number } | null;
+  /** Quiescent points check the invariants (`invariants.ts`); set by the runner. */
+  quiesce: () => Promise<void>;
+  /** Found between quiescent points; reported at the next one. */
+  problems: string[];
+}
+
+export interface ActionDef<C extends Command = Command> {
+  /** How often it is generated, per server kind (0: never there). */
+  weight(kind: ServerKind): number;
+  generate(rng: Rng, kind: ServerKind): C;
+  run(ctx: Context, command: C): Promise<void>;
+}
+
+const local = (ctx: Context) => ctx.world.manager.localChanged(ctx.world.bookId);
+
+/** The visible local rows the model knows, by name. */
+async function localRows(ctx: Context) {
+  return (await ctx.world.local.rows()).filter((r) => r.visible && ctx.model.contacts.has(nameOf(r.vcard)));
+}
+const nameOf = (vcard: string) => /^FN:(.*?)\r?$/m.exec(vcard)?.[1] ?? '';
+
+function newCard(model: Model, side: 'local' | 'remote'): Card {
+  const fn = model.newName(side);
+  return { fn, email: model.newValue('email'), note: model.newValue('note') };
+}
+
+export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K }>> } = {
+  'local-create': {
+    weight: () => 3,
+    generate: () => ({ do: 'local-create' }),
+    run: async (ctx) => {
+      const card = newCard(ctx.model, 'local');
+      await ctx.world.local.create(vcardOf(card, `model-${card.fn.replace(/\W/g, '')}-${Date.now()}`));
+      ctx.model.created('local', card);
+      local(ctx);
+    },
+  },
+  'local-edit': {
+    weight: () => 6,
+    generate: (rng) => ({ do: 'local-edit', pick: rng.int(0, 99), field: rng.pick(FIELDS) }),
+    run: async (ctx, c) => {
+      const rows = await localRows(ctx);
+      if (rows.length === 0) return;
+      const row = rows[c.pick % rows.length]!;
+      const value = ctx.model.newValue(c.field);
+      await ctx.world.local.edit(row.id, withField(row.vcard, c.field, value));
+      ctx.model.wrote('local', nameOf(row.vcard), 'edit', c.field, value);
+      local(ctx);
+    },
+  },
+  'local-delete': {
+    weight: () => 2,
+    generate: (rng) => ({ do: 'local-delete', pick: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      const rows = await localRows(ctx);
+      if (rows.length === 0) return;
+      const row = rows[c.pick % rows.length]!;
+      const fn = nameOf(row.vcard);
+      ctx.undo = { fn, run: await ctx.world.local.remove(row.id), pageLife: ctx.world.pageLife };
+      ctx.model.wrote('local', fn, 'delete');
+      local(ctx);
+    },
+  },
+  'local-undo': {
+    weight: () => 1,
+    generate: () => ({ do: 'local-undo' }),
+    run: async (ctx) => {
+      const undo = ctx.undo;
+      if (undo === null || undo.pageLife !== ctx.world.pageLife) return;
+      ctx.undo = null;
+      await undo.run();
+      // Within the window the undo cancels the deletion; after a quiescent point agreed the contact
+      // gone, it brings it back as it was: a new contact, with those values.
+      const c = ctx.model.contacts.get(undo.fn);
+      const deletedInWindow = c?.writes.some((w) => w.side === 'local' && w.kind === 'delete') === true;
+      ctx.model.wrote('local', undo.fn, 'undo');
+      const back = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
+      if (!deletedInWindow && back !== undefined) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
+      local(ctx);
+    },
+  },
+  'remote-create': {
+    weight: () => 2,
+    generate: () => ({ do: 'remote-create' }),
+    run: async (ctx) => {
+      const card = newCard(ctx.model, 'remote');
+      await ctx.world.remote.create(card);
+      ctx.model.created('remote', card);
+    },
+  },
+  'remote-edit': {
+    weight: () => 5,
+    generate: (rng) => ({ do: 'remote-edit', pick: rng.int(0, 99), field: rng.pick(FIELDS) }),
+    run: async (ctx, c) => {
+      const cards = (await ctx.world.remote.list()).filter((s) => ctx.model.contacts.has(s.card.fn));
+      if (cards.length === 0) return;
+      const fn = cards[c.pick % cards.length]!.card.fn;
+      const value = ctx.model.newValue(c.field);
+      const path = await ctx.world.remote.edit(fn, c.field, value);
+      if (path !== null) markExposed(ctx, ctx.model.wrote('remote', fn, 'edit', c.field, value), path);
+    },
+  },
+  'remote-delete': {
+    weight: () => 2,
+    generate: (rng) => ({ do: 'remote-delete', pick: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      const cards = (await ctx.world.remote.list()).filter((s) => ctx.model.contacts.has(s.card.fn));
+      if (cards.length === 0) return;
+      const fn = cards[c.pick % cards.length]!.card.fn;
+      const path = await ctx.world.remote.remove(fn);
+      if (path !== null) markExposed(ctx, ctx.model.wrote('remote', fn, 'delete'), path);
+    },
+  },
+  sync: {
+    weight: () => 8,
+    generate: (rng, kind) => ({ do: 'sync', during: rng.chance(0.6) ? Array.from({ length: rng.int(1, 3) }, () => interjection(rng, kind)) : [] }),
+    run: async (ctx, c) => {
+      const pending = [...c.during];
+      const deletesBefore = localDeletes(ctx);
+      const status = await ctx.world.run(
+        async (b: Boundary) => {
+          for (const i of pending.filter((x) => x.at === b.index && x.when === b.when)) {
+            pending.splice(pending.indexOf(i), 1);
+            if (i.act.do === 'fault') {
+              if (b.what.startsWith('HTTP')) b.fault = i.act.fault;
+            } else if (i.act.do === 'kill') b.kill = i.act.what;
+            else await runCommand(ctx, i.act);
+          }
+        },
+        (m) => m.sync(ctx.world.account.id),
+      );
+      // A contact deleted here before the run and deleted again during it may have come back
+      // (restored) and been deleted once more by the user: it counts as back.
+      const again = [...localDeletes(ctx)].filter(([fn, n]) => n > (deletesBefore.get(fn) ?? 0) && (deletesBefore.get(fn) ?? 0) > 0).map(([fn]) => fn);
+      await checkRestored(ctx, status, again);
+    },
+  },
+  wait: {
+    weight: () => 2,
+    generate: (rng) => ({ do: 'wait', ms: rng.pick([2500, 60_000, 3_600_000]) }),
+    run: (ctx, c) => ctx.world.wait(c.ms),
+  },
+  jump: {
+    weight: () => 0.5,
+    generate: () => ({ do: 'jump' }),
+    run: async (ctx) => {
+      ctx.world.jump(30);
+      await ctx.world.wait(30 * 86_400_000);
+    },
+  },
+  'expire-tokens': {
+    weight: (kind) => (kind.kind === 'carddav' ? 0 : 1),
+    generate: () => ({ do: 'expire-tokens' }),
+    run: async (ctx) => ctx.world.expireTokens(),
+  },
+  'revoke-grant': {
+    weight: (kind) => (kind.kind === 'carddav' ? 0 : 0.5),
+    generate: () => ({ do: 'revoke-grant' }),
+    run: async (ctx) => ctx.world.revokeGrant(),
+  },
+  'invalidate-token': {
+    weight: () => 0.7,
+    generate: () => ({ do: 'invalidate-token' }),
+    run: (ctx) => ctx.world.invalidateToken(),
+  },
+  restart: {
+    weight: () => 1,
+    generate: (rng) => ({ do: 'restart', what: rng.pick(['main', 'page', 'both'] as const) }),
+    run: (ctx, c) => ctx.world.restart(c.what),
+  },
+  quiesce: {
+    weight: () => 1.5,
+    generate: () => ({ do: 'quiesce' }),
+    run: (ctx) => ctx.quiesce(),
+  },
+};
+
+/**
+ * The status tells the truth about restored contacts: when it says n came back, n contacts deleted
+ * here since the last quiescent point are there to see.
+ */
+export async function checkRestored(ctx: Context, status: { restored?: number } | null, deletedAgain: readonly string[] = []): Promise<void> {
+  const n = status?.restored ?? 0;
+  if (n === 0) return;
+  const visible = new Set((await localRows(ctx)).map((r) => nameOf(r.vcard)));
+  const back = ctx.model.live().filter((c) => c.writes.some((w) => w.side === 'local' && w.kind === 'delete') && (visible.has(c.fn) || deletedAgain.includes(c.fn))).length;
+  if (back < n) ctx.problems.push(`the status said ${n} restored; ${back} contacts deleted here are back`);
+}
+
+/** How many times each contact was deleted here since the last quiescent point. */
+function localDeletes(ctx: Context): Map<string, number> {
+  return new Map(ctx.model.live().map((c) => [c.fn, c.writes.filter((w) => w.side === 'local' && w.kind === 'delete').length] as const));
+}
+
+/** On a server that does not enforce If-Match, another client's write between the engine's check and its write of that card. */
+function markExposed(ctx: Context, write: { exposed?: boolean }, path: string): void {
+  if (ctx.world.ifMatchEnforced) return;
+  if (ctx.world.requests.includes(`HTTP GET ${path}`)) write.exposed = true;
+}
+
+const FAULTS_BEFORE: readonly Fault[] = [
+  { before: 'status', status: 500 },
+  { before: 'status', status: 502 },
+  { before: 'status', status: 503, retryAfter: 120 },
+  { before: 'status', status: 429, retryAfter: 30 },
+  { before: 'status', status: 413 },
+  { before: 'reset' },
+  { before: 'timeout' },
+];
+const FAULTS_AFTER: readonly Fault[] = [{ after: 'reset' }, { after: 'truncate' }, { after: 'status', status: 500 }, { after: 'status', status: 503 }];
+
+function interjection(rng: Rng, kind: ServerKind): Interjection {
+  const at = rng.int(0, 10);
+  const when = rng.pick(['before', 'after'] as const);
+  const what = rng.weighted([
+    ['local', 4],
+    ['remote', 3],
+    ['fault', 3],
+    ['kill', 1],
+  ] as const);
+  if (what === 'fault') {
+    const faults = [...FAULTS_BEFORE, ...FAULTS_AFTER, ...(kind.kind === 'carddav' ? [] : [{ before: 'status', status: 401 } as const])];
+    const fault = rng.pick(faults);
+    return { at, when: 'before' in fault ? 'before' : 'after', act: { do: 'fault', fault } };
+  }
+  if (what === 'kill') return { at, when, act: { do: 'kill', what: rng.pick(['main', 'page', 'both'] as const) } };
+  const names = what === 'local' ? (['local-create', 'local-edit', 'local-edit', 'local-delete', 'local-undo'] as const) : (['remote-create', 'remote-edit', 'remote-edit', 'remote-delete'] as const);
+  const act = ACTIONS[rng.pick(names)].generate(rng, kind) as Interjection['act'];
+  return { at, when, act };
+}
+
+export async function runCommand(ctx: Context, command: Command): Promise<void> {
+  const def = ACTIONS[command.do] as ActionDef;
+  await def.run(ctx, command);
+}
+
+/** One command, drawn by weight for this kind of server. */
+export function generateCommand(rng: Rng, kind: ServerKind): Command {
+  const names = Object.keys(ACTIONS) as Command['do'][];
+  const name = rng.weighted(names.map((n) => [n, ACTIONS[n].weight(kind)] as const).filter(([, w]) => w > 0));
+  return (ACTIONS[name] as ActionDef).generate(rng, kind);
+}
+
+/** Steps a command counts for: itself and what it does at boundaries. */
+export function stepsOf(command: Command): number {
+  return command.do === 'sync' ? 1 + command.during.length : 1;
+}

@@ -1,0 +1,154 @@
+/**
+ * A quiescent point: no more faults, the app syncs (as the user would press Sync, sign in again
+ * when asked, confirm a deletion it asks about, wait out a Retry-After) until nothing waits to
+ * go, and then the invariants hold:
+ *
+ * - every acknowledged edit is on both sides, or in an open conflict the user can see (the card
+ *   marked, this computer's write in it, the other client's on the server); the user then settles
+ *   each conflict, and after one more sync both sides agree;
+ * - no contact exists twice on either side;
+ * - both sides are equal, and nothing stays pending;
+ * - the status tells the truth: idle only with nothing left to send, "restored" only for contacts
+ *   deleted here that came back.
+ */
+import type { RowView } from '../integration/local-books';
+import { cardOf, FIELDS, type Card } from './cards';
+import { checkRestored, type Context } from './actions';
+import type { ModelContact } from './model';
+import type { Rng } from './rng';
+
+export class Violation extends Error {
+  override name = 'Violation';
+}
+
+/** Sync until nothing is left to do (a bounded number of rounds). */
+async function settle(ctx: Context): Promise<string[]> {
+  const { world } = ctx;
+  const notes: string[] = [];
+  await world.wait(0);
+  for (let round = 0; round < 8; round++) {
+    const status = await world.run(null, (m) => m.syncNow(world.account.id));
+    await checkRestored(ctx, status);
+    if (status === null) continue;
+    if (status.action === 'sign-in') {
+      await world.signInAgain();
+      continue;
+    }
+    if (status.phase === 'confirm') {
+      await world.run(null, (m) => m.confirmDeletions(world.account.id));
+      continue;
+    }
+    if (status.phase !== 'idle') {
+      notes.push(`round ${round}: ${status.phase} ${status.code ?? ''} ${status.message}`);
+      // Wait out the server's Retry-After (or the backoff) on the scheduler's clock.
+      await world.wait(((status.retryIn ?? 0) + 1) * 1000);
+      continue;
+    }
+    const waiting = (await world.local.rows()).filter((r) => r.pending !== '' && r.conflicts === undefined);
+    if (waiting.length === 0) return notes;
+    notes.push(`round ${round}: idle with ${waiting.length} waiting`);
+  }
+  return notes;
+}
+
+const byName = <T>(items: readonly T[], name: (t: T) => string) => {
+  const out = new Map<string, T[]>();
+  for (const i of items) out.set(name(i), [...(out.get(name(i)) ?? []), i]);
+  return out;
+};
+
+export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
+  const { world, model } = ctx;
+  const problems: string[] = ctx.problems.splice(0);
+  const notes = await settle(ctx);
+
+  // Open conflicts: visible, each side's write where it belongs; then the user settles them (a
+  // round may bring new ones: other writes were waiting behind them).
+  for (let round = 0; round < 3; round++) {
+    const conflicted = (await world.local.rows()).filter((r) => r.conflicts !== undefined);
+    if (conflicted.length === 0) break;
+    const serverByName = byName(await world.remote.list(), (s) => s.card.fn);
+    for (const row of conflicted) problems.push(...checkConflict(ctx, row, serverByName.get(cardOf(row.vcard).fn)?.[0]?.card));
+    for (const row of conflicted) {
+      const choice = rng.pick(['local', 'remote'] as const);
+      const before = cardOf(row.vcard);
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [resolve ${choice}] ${JSON.stringify(row.conflicts)} in ${JSON.stringify(row.vcard)}`);
+      await world.local.resolve(row.id, choice);
+      const settled = cardOf(((await world.local.row(row.id)) as RowView).vcard);
+      // Keeping this computer's value is a write of it; taking the server's adopts the server's
+      // (or a newer one there, if another client wrote again meanwhile).
+      for (const f of FIELDS) if (row.conflicts!.some((x) => x.property === (f === 'email' ? 'EMAIL' : 'NOTE'))) model.wrote('local', before.fn, 'edit', f, settled[f]).adopts = choice === 'remote';
+      world.manager.localChanged(world.bookId);
+    }
+    notes.push(...(await settle(ctx)));
+  }
+
+  // Both sides, as they are now.
+  const finalRows = await world.local.rows();
+  const visible = finalRows.filter((r) => r.visible);
+  const hidden = finalRows.filter((r) => !r.visible);
+  const finalServer = await world.remote.list();
+  const localBy = byName(visible, (r) => cardOf(r.vcard).fn);
+  const serverBy = byName(finalServer, (s) => s.card.fn);
+  for (const r of hidden) problems.push(`${cardOf(r.vcard).fn}: still waiting to be deleted on the server (${r.pending})`);
+  for (const r of finalRows) if (r.pending !== '' && r.visible) problems.push(`${cardOf(r.vcard).fn}: still pending (${r.pending}${r.error !== undefined ? `, refused: ${r.error}` : ''}${r.conflicts !== undefined ? ', in conflict' : ''})`);
+  for (const [fn, list] of localBy) if (list.length > 1) problems.push(`${fn}: ${list.length} times on this computer`);
+  for (const [fn, list] of serverBy) if (list.length > 1) problems.push(`${fn}: ${list.length} times on the server`);
+  for (const fn of new Set([...localBy.keys(), ...serverBy.keys()])) if (!model.contacts.has(fn)) problems.push(`${fn}: a contact nobody made`);
+
+  const held = new Map<string, Card | null>();
+  for (const c of model.contacts.values()) {
+    const here = localBy.get(c.fn)?.[0];
+    const there = serverBy.get(c.fn)?.[0];
+    const e = model.expectation(c);
+    const history = describe(c);
+    if ((here === undefined) !== (there === undefined)) problems.push(`${c.fn}: ${here === undefined ? 'only on the server' : 'only on this computer'} (${history})`);
+    const exists = here !== undefined || there !== undefined;
+    if (exists && !e.mayExist) problems.push(`${c.fn}: exists, but was deleted (${history})`);
+    if (!exists && !e.mayBeGone) problems.push(`${c.fn}: lost (${history})`);
+    const mine = here === undefined ? null : cardOf(here.vcard);
+    const theirs = there?.card ?? null;
+    if (mine !== null && theirs !== null) {
+      for (const f of FIELDS) {
+        if (mine[f] !== theirs[f]) problems.push(`${c.fn}: ${f} is "${mine[f]}" here and "${theirs[f]}" on the server (${history})`);
+        else if (!e.values[f].includes(mine[f])) problems.push(`${c.fn}: ${f} is "${mine[f]}", expected one of ${JSON.stringify(e.values[f])} (${history})`);
+      }
+    }
+    held.set(c.fn, mine ?? theirs);
+  }
+
+  // The status tells the truth (restored contacts are checked after every run, `checkRestored`).
+  const last = world.manager.statuses()[0];
+  if (last !== undefined && last.phase === 'idle' && finalRows.some((r) => r.pending !== '' && r.conflicts === undefined)) problems.push(`the status says synced with work left`);
+
+  if (problems.length > 0) throw new Violation([...problems, ...(notes.length > 0 ? [`(while settling: ${notes.join('; ')})`] : [])].join('\n'));
+  for (const [fn, card] of held) model.agree(fn, card);
+}
+
+/** An open conflict: visible, this computer's last write in the card, the other client's on the server. */
+function checkConflict(ctx: Context, row: RowView, there: Card | undefined): string[] {
+  const problems: string[] = [];
+  const local = cardOf(row.vcard);
+  const c = ctx.model.contacts.get(local.fn);
+  if (!row.visible) problems.push(`${local.fn}: a conflict the user cannot see`);
+  if (c === undefined) return problems;
+  const e = ctx.model.expectation(c);
+  for (const conflict of row.conflicts!) {
+    const field = conflict.property === 'EMAIL' ? 'email' : conflict.property === 'NOTE' ? 'note' : null;
+    if (field === null) {
+      problems.push(`${local.fn}: a conflict on ${conflict.property}, which neither side writes`);
+      continue;
+    }
+    const last = e.lastBy[field];
+    if (last.local === undefined || last.remote === undefined) problems.push(`${local.fn}: a conflict on ${field} that only one side wrote (${JSON.stringify(last)}; ${describe(c)})`);
+    if (last.local !== undefined && local[field] !== last.local) problems.push(`${local.fn}: the conflict keeps ${field} "${local[field]}" here, not the last write here "${last.local}" (${describe(c)})`);
+    if (there !== undefined && last.remote !== undefined && there[field] !== last.remote && !c.writes.some((w) => w.exposed === true))
+      problems.push(`${local.fn}: the server holds ${field} "${there[field]}" in a conflict, not the other client's last write "${last.remote}" (${describe(c)})`);
+  }
+  return problems;
+}
+
+function describe(c: ModelContact): string {
+  const w = c.writes.map((x) => `${x.side} ${x.kind}${x.field !== undefined ? ` ${x.field}=${x.value}` : ''}${x.exposed === true ? ' (exposed)' : ''}`);
+  return `agreed ${c.agreed.exists ? `${c.agreed.email}/${c.agreed.note}` : 'none'}; ${w.length > 0 ? w.join(', ') : 'no writes'}`;
+}
