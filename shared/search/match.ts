@@ -1,10 +1,12 @@
 /**
  * Which field a search matched, for the list to say so ("City: Zürich" under the name): the first
  * query word that is not in the name, organisation or e-mail the row shows anyway, and the field
- * it was found in, as written. Computed only for the rows on screen.
+ * it was found in, as written. Computed only for the rows on screen, by walking the row's text
+ * from each hit to its segment's mark (no splitting of every row drawn into arrays).
  */
 import { foldForSearch } from './normalize';
-import { splitSegments, type SegmentKind } from './segments';
+import { parseQuery } from './query';
+import { kindOpenedBy, type SegmentKind } from './segments';
 
 export interface FieldMatch {
   readonly kind: SegmentKind;
@@ -23,21 +25,54 @@ function excerpt(note: string, word: string): string {
   return `${from > 0 ? '…' : ''}${part}${at + 5 < words.length ? '…' : ''}`;
 }
 
+/** Where the segment holding position `at` opens (its mark). */
+function markBefore(text: string, at: number): number {
+  let i = at;
+  while (i >= 0 && kindOpenedBy(text.charCodeAt(i)) === undefined) i--;
+  return i;
+}
+
+/** The end of the segment opened at `mark`: the next mark, or the end of the text. */
+function segmentEnd(text: string, mark: number): number {
+  let i = mark + 1;
+  while (i < text.length && kindOpenedBy(text.charCodeAt(i)) === undefined) i++;
+  return i;
+}
+
+/**
+ * The first segment holding `word` among those the row does not show (its mark in `search`), or
+ * -1 when a shown one holds it too (or none does).
+ */
+function hiddenHolder(search: string, word: string): number {
+  let hidden = -1;
+  for (let at = search.indexOf(word); at >= 0; ) {
+    const mark = markBefore(search, at);
+    const kind = kindOpenedBy(search.charCodeAt(mark));
+    if (kind === undefined) return -1; // text without a mark: not segmented
+    if (SHOWN.has(kind)) return -1;
+    if (hidden < 0) hidden = mark;
+    at = search.indexOf(word, segmentEnd(search, mark));
+  }
+  return hidden;
+}
+
 /** The field to name for this row and query, or null when what matched is already in view. */
 export function matchedField(search: string, details: string, query: string): FieldMatch | null {
-  const words = foldForSearch(query).split(' ').filter((w) => w !== '');
-  if (words.length === 0) return null;
-  const folded = splitSegments(search);
-  const shown = folded.filter((s) => SHOWN.has(s.kind));
-  const hidden = folded.filter((s) => !SHOWN.has(s.kind));
-  const originals = splitSegments(details);
-  for (const word of words) {
-    if (shown.some((s) => s.value.includes(word))) continue;
-    const k = hidden.findIndex((s) => s.value.includes(word));
-    if (k < 0) continue;
-    const original = originals[k];
-    if (original === undefined) return null;
-    return { kind: original.kind, text: original.kind === 'note' ? excerpt(original.value, word) : original.value };
+  for (const word of parseQuery(query).typed) {
+    const mark = hiddenHolder(search, word);
+    if (mark < 0) continue;
+    // `details` holds the hidden segments as written, in the same order: find the same one.
+    let k = 0;
+    for (let i = 0; i < mark; i++) {
+      const kind = kindOpenedBy(search.charCodeAt(i));
+      if (kind !== undefined && !SHOWN.has(kind)) k++;
+    }
+    let open = -1;
+    for (let i = 0; i < details.length && open < 0; i++) if (kindOpenedBy(details.charCodeAt(i)) !== undefined && k-- === 0) open = i;
+    if (open < 0) return null;
+    const kind = kindOpenedBy(details.charCodeAt(open))!;
+    const value = details.slice(open + 1, segmentEnd(details, open));
+    return { kind, text: kind === 'note' ? excerpt(value, word) : value };
   }
   return null;
 }

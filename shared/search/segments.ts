@@ -18,7 +18,18 @@ export const SEGMENT: Readonly<Record<SegmentKind, string>> = {
   note: '\u000F',
 };
 
-const KIND_OF = new Map(Object.entries(SEGMENT).map(([kind, mark]) => [mark, kind as SegmentKind]));
+const KINDS = Object.entries(SEGMENT) as [SegmentKind, string][];
+/** The kind a code unit opens, by code unit (only control characters open one). */
+const KIND_AT: readonly (SegmentKind | undefined)[] = (() => {
+  const out: (SegmentKind | undefined)[] = new Array<SegmentKind | undefined>(0x20).fill(undefined);
+  for (const [kind, mark] of KINDS) out[mark.charCodeAt(0)] = kind;
+  return out;
+})();
+
+/** The kind of segment the code unit opens, or undefined when it opens none. */
+export function kindOpenedBy(code: number): SegmentKind | undefined {
+  return code < 0x20 ? KIND_AT[code] : undefined;
+}
 
 /** Split segmented text into its fields, in order. */
 export function splitSegments(text: string): { kind: SegmentKind; value: string }[] {
@@ -26,7 +37,7 @@ export function splitSegments(text: string): { kind: SegmentKind; value: string 
   let start = -1;
   let kind: SegmentKind | undefined;
   for (let i = 0; i <= text.length; i++) {
-    const k = i < text.length ? KIND_OF.get(text[i]!) : undefined;
+    const k = i < text.length ? kindOpenedBy(text.charCodeAt(i)) : undefined;
     if (k === undefined && i < text.length) continue;
     if (kind !== undefined) out.push({ kind, value: text.slice(start, i) });
     kind = k;

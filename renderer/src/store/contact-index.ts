@@ -1,19 +1,25 @@
 /**
  * The list in memory: every row's list fields, kept sorted with Intl.Collator for the UI language
- * (by first or last name, as the settings say), and searched with a linear scan over pre-folded
- * text (50,000 rows scan in a few milliseconds, far cheaper than keeping IndexedDB indexes for
- * it). Changes are applied only after their transaction commits. React reads it through
- * `subscribe`/`version` (useSyncExternalStore).
+ * (by first or last name, as the settings say), and searched through an index of the rows' folded
+ * text built while the page is idle (search-index.ts: a keystroke costs a few term look-ups, not a
+ * scan of 50,000 rows). Changes are applied only after their transaction commits. React reads it
+ * through `subscribe`/`version` (useSyncExternalStore).
  */
-import { foldForSearch, phoneDigits } from '../../../shared/search/normalize';
+import { foldForSearch } from '../../../shared/search/normalize';
+import { parseQuery, rowMatches, type SearchQuery } from '../../../shared/search/query';
+import { has, members } from '../../../shared/search/row-set';
 import type { ContactRow } from '../db/schema';
+import { inIdleSlices, RowSearch, type BuildCost } from './search-index';
 
 export type SortField = 'sortName' | 'sortNameLast';
 
-interface Haystack {
-  text: string;
-  starts: Int32Array;
+export interface ListResult {
+  rows: ContactRow[];
+  sections: string[];
 }
+
+/** Rows changed since the index was built, past which it is built again (and past 1/16 of the list). */
+const REBUILD_AFTER = 500;
 
 /**
  * The collation for a UI language: Simplified Chinese sorts Han names by pinyin (ICU's default
@@ -46,11 +52,18 @@ export class ContactIndex {
 
   getVersion = (): number => this.version;
 
-  private changed(): void {
+  /** `drift`: how many rows were added, changed or removed ('all' when the list was replaced). */
+  private changed(drift: number | 'all' = 0): void {
     this.version++;
-    this.haystack = null;
     this.sections = null;
-    this.wordHits.clear();
+    this.positions = null;
+    this.wholes.clear();
+    this.results.clear();
+    if (drift === 'all') this.rebuild();
+    else {
+      this.drift += drift;
+      if (this.drifted()) this.rebuild();
+    }
     for (const l of this.listeners) l();
   }
 
@@ -91,7 +104,7 @@ export class ContactIndex {
     this.rows = new Map(rows.map((r) => [r.id, r]));
     this.sorted = alreadySorted ? [...rows] : [...rows].sort(this.compare);
     this.expected = null;
-    this.changed();
+    this.changed('all');
   }
 
   /** Show the first rows of a saved list while the rest loads. */
@@ -100,9 +113,8 @@ export class ContactIndex {
     this.expected = total;
   }
 
-  /** Build the search text and the section letters now (when idle), so the first query does not pay for them. */
+  /** Compute the section letters now (when idle), so the first query does not pay for them; the search index builds itself. */
   warm(): void {
-    this.haystack ??= this.buildHaystack();
     this.sectionsInOrder();
   }
 
@@ -132,7 +144,7 @@ export class ContactIndex {
     if (rows.length > 500) {
       for (const r of rows) this.rows.set(r.id, r);
       this.sorted = [...this.rows.values()].sort(this.compare);
-      this.changed();
+      this.changed(rows.length);
       return;
     }
     for (const r of rows) {
@@ -141,7 +153,7 @@ export class ContactIndex {
       this.rows.set(r.id, r);
       this.sorted.splice(this.lowerBound(r), 0, r);
     }
-    this.changed();
+    this.changed(rows.length);
   }
 
   remove(ids: readonly string[]): void {
@@ -151,7 +163,7 @@ export class ContactIndex {
       this.removeSorted(old);
       this.rows.delete(id);
     }
-    this.changed();
+    this.changed(ids.length);
   }
 
   private lowerBound(r: ContactRow): number {
@@ -172,70 +184,126 @@ export class ContactIndex {
   }
 
   /**
-   * Every row's folded search text in list order as one string (and the phone digits as another),
-   * with the start of each row: a query is a few `indexOf` scans (SIMD-fast in V8) instead of
-   * 50,000 small string searches. Rebuilt lazily after changes.
+   * The search index (search-index.ts), built in idle slices after the list changes much; rows
+   * changed since its build are searched one by one. Before the first build every row is.
    */
-  private haystack: { text: Haystack; phones: Haystack } | null = null;
+  private search: RowSearch | null = null;
+  private cancelBuild: (() => void) | null = null;
+  /** Rows added, changed or removed since the index's build (or the build under way) began. */
+  private drift = 0;
+  private built: Array<() => void> = [];
+  /** What the last build cost (the benchmark reads the same from the 'cardinal:search-index-built' mark). */
+  lastBuild: BuildCost | null = null;
 
-  private buildHaystack(): { text: Haystack; phones: Haystack } {
-    const build = (field: 'search' | 'phones'): Haystack => {
-      const starts = new Int32Array(this.sorted.length + 1);
-      let at = 0;
-      const parts = this.sorted.map((r, i) => {
-        starts[i] = at;
-        at += r[field].length + 1;
-        return r[field];
-      });
-      starts[this.sorted.length] = at;
-      return { text: `${parts.join('\u0000')}\u0000`, starts };
-    };
-    return { text: build('search'), phones: build('phones') };
+  /** Whether so many rows changed since the build (or the one under way) began that it is worth building again. */
+  private drifted(): boolean {
+    return this.drift > Math.max(REBUILD_AFTER, this.sorted.length / 16);
+  }
+
+  private rebuild(): void {
+    this.cancelBuild?.();
+    this.drift = 0;
+    const rows = this.sorted.slice();
+    const builder = RowSearch.builder(rows);
+    this.cancelBuild = inIdleSlices(
+      builder.step,
+      (cost) => {
+        this.search = builder.result();
+        this.cancelBuild = null;
+        this.lastBuild = cost;
+        this.positions = null;
+        this.results.clear();
+        performance.mark('cardinal:search-index-built', { detail: cost });
+        for (const resolve of this.built.splice(0)) resolve();
+        // What changed during the build is not in it: searched one by one, unless it is much.
+        if (this.drifted()) this.rebuild();
+      },
+      rows.length,
+    );
+  }
+
+  /** Resolves when the search index reflects the list (or all but a few rows changed since). */
+  whenIndexed(): Promise<void> {
+    if (this.cancelBuild === null) return Promise.resolve();
+    return new Promise((resolve) => this.built.push(resolve));
   }
 
   /**
-   * The rows of recent query words (until the list changes). Typing "lond" after "lon" looks only
-   * at the rows "lon" found; a word typed again costs nothing.
+   * Where each list position's row is in the index (-1: changed since the build, searched one by
+   * one) and back; recomputed after the list changes, at the next search.
    */
-  private wordHits = new Map<string, { hits: Uint8Array; count: number }>();
+  private positions: { ordinalAt: Int32Array; positionOf: Int32Array; unindexed: number[] } | null = null;
 
-  private wordScan(word: string, within: { hits: Uint8Array; count: number } | null): { hits: Uint8Array; count: number } {
-    const key = `t${word}`;
-    const cached = this.wordHits.get(key);
-    if (cached !== undefined) return within === null ? cached : and(cached.hits, within.hits);
-    // Few rows left by the longer words: look only at those (not remembered: it is a part).
-    if (within !== null && within.count < this.sorted.length / 8) return counted(this.verify(word, within.hits));
-    // The narrowest cached word inside this one: only its rows can contain this one.
-    let base: { hits: Uint8Array; count: number } | undefined;
-    for (const [k, v] of this.wordHits) if (k.startsWith('t') && word.includes(k.slice(1)) && (base === undefined || v.count < base.count)) base = v;
-    const found = counted(base !== undefined && base.count < this.sorted.length / 8 ? this.verify(word, base.hits) : this.scan(word, 'text'));
-    if (this.wordHits.size >= 64) this.wordHits.delete(this.wordHits.keys().next().value!);
-    this.wordHits.set(key, found);
-    return within === null ? found : and(found.hits, within.hits);
+  private placed(search: RowSearch): { ordinalAt: Int32Array; positionOf: Int32Array; unindexed: number[] } {
+    if (this.positions !== null) return this.positions;
+    const ordinalAt = new Int32Array(this.sorted.length);
+    const positionOf = new Int32Array(search.rows.length).fill(-1);
+    const unindexed: number[] = [];
+    this.sorted.forEach((r, p) => {
+      const ord = search.ordinalOf.get(r.id);
+      // Only the same object is the indexed row: rows are replaced, never changed in place, so a
+      // row edited since the build is another object and is searched by its new text.
+      if (ord !== undefined && search.rows[ord] === r) {
+        ordinalAt[p] = ord;
+        positionOf[ord] = p;
+      } else {
+        ordinalAt[p] = -1;
+        unindexed.push(p);
+      }
+    });
+    this.positions = { ordinalAt, positionOf, unindexed };
+    return this.positions;
   }
 
-  /** Of the candidate rows, those whose search text contains `word`. */
-  private verify(word: string, candidates: Uint8Array): Uint8Array {
-    // Each candidate's own text: an indexOf in the joined text would run on to its end on a miss.
-    const hits = new Uint8Array(candidates.length);
-    for (let i = 0; i < candidates.length; i++) if (candidates[i] === 1 && this.sorted[i]!.search.includes(word)) hits[i] = 1;
-    return hits;
-  }
-
-  /** Mark the rows (by list position) whose search text, or phone digits, contain `needle`. */
-  private scan(needle: string, where: 'text' | 'phones'): Uint8Array {
-    this.haystack ??= this.buildHaystack();
-    const { text, starts } = this.haystack[where];
-    const hits = new Uint8Array(this.sorted.length);
-    let row = 0;
-    let pos = text.indexOf(needle);
-    while (pos >= 0) {
-      // Hits come in increasing order, so the row cursor only moves forward.
-      while (starts[row + 1]! <= pos) row++;
-      hits[row] = 1;
-      pos = text.indexOf(needle, starts[row + 1]!); // next row: one hit per row is enough
+  /** The list positions matching a query, ascending. */
+  private matching(query: SearchQuery): ArrayLike<number> {
+    const search = this.search;
+    if (search === null) {
+      const out: number[] = [];
+      this.sorted.forEach((r, p) => rowMatches(r.search, r.phones, query) && out.push(p));
+      return out;
     }
-    return hits;
+    const { ordinalAt, positionOf, unindexed } = this.placed(search);
+    const hits = search.match(query);
+    if (hits.count * 8 < this.sorted.length) {
+      // Few: gather them and sort by position.
+      const out: number[] = [];
+      for (const ord of members(hits)) if (positionOf[ord]! >= 0) out.push(positionOf[ord]!);
+      for (const p of unindexed) if (rowMatches(this.sorted[p]!.search, this.sorted[p]!.phones, query)) out.push(p);
+      return Int32Array.from(out).sort();
+    }
+    const changed = new Set(unindexed.filter((p) => rowMatches(this.sorted[p]!.search, this.sorted[p]!.phones, query)));
+    const out = new Int32Array(this.sorted.length);
+    let n = 0;
+    for (let p = 0; p < ordinalAt.length; p++) {
+      const ord = ordinalAt[p]!;
+      if (ord >= 0 ? has(hits.bits, ord) : changed.has(p)) out[n++] = p;
+    }
+    return out.subarray(0, n);
+  }
+
+  /** Per filter, until the list changes: its whole list, and which list positions it shows. */
+  private wholes = new Map<string, { list: ListResult; shows: Uint8Array }>();
+  /** The last queries' answers, until the list changes. */
+  private results = new Map<string, ListResult>();
+
+  private whole(bookId: string | null, favoritesOnly: boolean): { list: ListResult; shows: Uint8Array } {
+    const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}`;
+    const known = this.wholes.get(filter);
+    if (known !== undefined) return known;
+    const sections = this.sectionsInOrder();
+    const shows = new Uint8Array(this.sorted.length);
+    const rows: ContactRow[] = [];
+    const shown: string[] = [];
+    this.sorted.forEach((r, p) => {
+      if (r.pending === 'deleted' || (bookId !== null && r.bookId !== bookId) || (favoritesOnly && r.favorite !== 1)) return;
+      shows[p] = 1;
+      rows.push(r);
+      shown.push(sections[p]!);
+    });
+    const whole = { list: { rows, sections: shown }, shows };
+    this.wholes.set(filter, whole);
+    return whole;
   }
 
   /**
@@ -250,38 +318,36 @@ export class ContactIndex {
   }
 
   /** The rows to show and, beside each, its section letter (the list draws its headers from them). */
-  list(q: string, bookId: string | null, favoritesOnly = false): { rows: ContactRow[]; sections: string[] } {
-    const folded = foldForSearch(q);
-    const digits = phoneDigits(q);
-    const words = folded === '' ? [] : folded.split(' ');
-    const keep = (r: ContactRow) => r.pending !== 'deleted' && (bookId === null || r.bookId === bookId) && (!favoritesOnly || r.favorite === 1);
-    const sections = this.sectionsInOrder();
-    const rows: ContactRow[] = [];
-    const shown: string[] = [];
-    if (words.length === 0) {
-      this.sorted.forEach((r, i) => {
-        if (!keep(r)) return;
-        rows.push(r);
-        shown.push(sections[i]!);
-      });
-      return { rows, sections: shown };
+  list(q: string, bookId: string | null, favoritesOnly = false): ListResult {
+    const whole = this.whole(bookId, favoritesOnly);
+    const query = parseQuery(q);
+    if (query.words.length === 0) return whole.list;
+    const key = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${query.words.join(' ')}\u0000${query.digits}`;
+    const known = this.results.get(key);
+    if (known !== undefined) return known;
+    const found = this.matching(query);
+    const { shows } = whole;
+    let n = 0;
+    for (let k = 0; k < found.length; k++) n += shows[found[k]!]!;
+    // Every row matched ("friends"): the whole list's arrays, so the view keeps its layout too.
+    let result = whole.list;
+    if (n !== whole.list.rows.length) {
+      // Sized once and filled without touching the rows themselves (50,000 of them are scattered in memory).
+      const sections = this.sectionsInOrder();
+      const rows = new Array<ContactRow>(n);
+      const shown = new Array<string>(n);
+      let i = 0;
+      for (let k = 0; k < found.length; k++) {
+        const p = found[k]!;
+        if (shows[p] === 0) continue;
+        rows[i] = this.sorted[p]!;
+        shown[i++] = sections[p]!;
+      }
+      result = { rows, sections: shown };
     }
-    // Longest word first: it usually leaves the fewest rows, and the others only narrow it.
-    const ordered = [...words].sort((a, b) => b.length - a.length);
-    let found = this.wordScan(ordered[0]!, null);
-    for (const w of ordered.slice(1)) found = this.wordScan(w, found);
-    let hits = found.hits;
-    if (digits.length >= 3) {
-      const phones = this.scan(digits, 'phones');
-      hits = hits.slice();
-      for (let i = 0; i < hits.length; i++) hits[i]! |= phones[i]!;
-    }
-    for (let i = 0; i < hits.length; i++) {
-      if (hits[i] !== 1 || !keep(this.sorted[i]!)) continue;
-      rows.push(this.sorted[i]!);
-      shown.push(sections[i]!);
-    }
-    return { rows, sections: shown };
+    if (this.results.size >= 8) this.results.delete(this.results.keys().next().value!);
+    this.results.set(key, result);
+    return result;
   }
 
   /** Rows of these books with a change not yet on the server (deletions included). */
@@ -295,19 +361,6 @@ export class ContactIndex {
   snapshot(): readonly ContactRow[] {
     return this.sorted;
   }
-}
-
-function counted(hits: Uint8Array): { hits: Uint8Array; count: number } {
-  let count = 0;
-  for (let i = 0; i < hits.length; i++) count += hits[i]!;
-  return { hits, count };
-}
-
-function and(a: Uint8Array, b: Uint8Array): { hits: Uint8Array; count: number } {
-  const out = new Uint8Array(a.length);
-  let count = 0;
-  for (let i = 0; i < a.length; i++) count += out[i] = a[i]! & b[i]!;
-  return { hits: out, count };
 }
 
 // Simplified Chinese lists Han names under the pinyin letter of their first character: the first
