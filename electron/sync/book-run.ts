@@ -64,6 +64,9 @@ export interface BookRun {
   readonly now: () => number;
   /** Hrefs this run wrote (uploads, deletions): a listing from the last token shows them again. */
   readonly written: Set<string>;
+  /** Hrefs of contacts this run restored (a deletion refused): one another client deletes before
+   * the download is not counted as back. */
+  readonly restored: Set<string>;
   /** A member's URL from its href. */
   url(href: string): string;
   /** One more pending card dealt with (the upload's progress). */

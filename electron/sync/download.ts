@@ -188,5 +188,7 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
   }
   run.report.downloaded = fetched.length;
   run.report.removedLocally = deletes.length;
+  // Restored, then deleted by another client before the download: not back after all.
+  run.report.restored -= deletes.filter((href) => run.restored.has(href)).length;
   run.log(`download: ${fetched.length} fetched, ${deletes.length} removed locally`);
 }

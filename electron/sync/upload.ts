@@ -55,6 +55,7 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
       const href = decodeHref(stored.href);
       await local.restored(card.id, { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
       report.restored++;
+      run.restored.add(href);
       run.log(`upload deletes: ${href} was edited on the server since it was sent, restored`);
       return;
     }
@@ -95,6 +96,7 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
   const vcard = keepLocalOnly(changedThere.vcard, card.vcard, profile.localOnly);
   await local.restored(card.id, { href: card.href, etag: changedThere.etag, vcard }, card.revision);
   report.restored++;
+  run.restored.add(card.href);
   run.log(`upload deletes: ${card.href} changed on the server, restored`);
 }
 

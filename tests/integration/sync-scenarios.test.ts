@@ -179,6 +179,28 @@ for (const [name, start] of SERVERS) {
       expect(await namesOnServer()).toEqual(['Rita']);
     });
 
+    it('deleted here, edited there (412), then deleted there before the run lists the changes: gone, and not reported as restored', async () => {
+      await other.put(url('rr.vcf'), card('rr', 'Rune'), { ifNoneMatch: '*' });
+      await sync();
+      const cur = await other.get(url('rr.vcf'));
+      await other.put(url('rr.vcf'), card('rr', 'Rune', 'NOTE:edited elsewhere\r\n'), { ifMatch: cur.etag });
+      const id = (await local.rows())[0]!.id;
+      await local.remove(id);
+      let deleted = false;
+      // After our refused DELETE, before the listing of the changes.
+      before = async (r) => {
+        if (!deleted && (r.method === 'REPORT' || r.method === 'PROPFIND') && sent.some((x) => x.method === 'DELETE')) {
+          deleted = true;
+          await other.delete(url('rr.vcf'), null);
+        }
+      };
+      expect(await sync()).toMatchObject({ restored: 0 });
+      before = async () => {};
+      expect(deleted).toBe(true);
+      expect(await local.row(id)).toBeUndefined();
+      expect(await onServer()).toEqual([]);
+    });
+
     it('an edit whose answer was lost, then deleted here: the deletion goes through (our own write is not another client’s)', async () => {
       await other.put(url('l.vcf'), card('l', 'Lars'), { ifNoneMatch: '*' });
       await sync();
