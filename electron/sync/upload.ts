@@ -11,7 +11,7 @@ import type { FetchedCard } from '../dav/client';
 import { addMemberUrl, memberLocation } from '../dav/url-policy';
 import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
-import type { LocalCard } from './local';
+import type { LocalCard, RemoteCard } from './local';
 import { fingerprint, uidOf, type FindUid } from './lost-create';
 import type { SentCreate } from '../../shared/sync/types';
 
@@ -135,7 +135,7 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid:
     try {
       const addMember = addMemberUrl(run.bookUrl, caps.addMember) ?? (profile.postToCollection ? run.bookUrl : null);
       if (card.pending === 'created') await uploadNew(run, addMember, card, findUid);
-      else if (!(await uploadEdit(run, run.url(card.href), card))) continue;
+      else if (!(await uploadEdit(run, run.url(card.href), card, findUid))) continue;
       report.uploaded++;
     } catch (e) {
       if (!(await markRefused(run, e, card))) throw e;
@@ -159,16 +159,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
     const stored = await findUid(uid, card.sentPrint ?? fingerprint(body));
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
-      const href = decodeHref(stored.href);
-      run.written.add(href);
-      // What is there is the version sent then; a save since then stays pending, as an edit of it.
-      // Unless another client edited it meanwhile: then the version sent is the base (with no
-      // ETag), so the next run fetches or merges that edit instead of writing over it.
-      const sent = card.sentVcard;
-      const asSent = sent === undefined || sameValues(stored.vcard, sent) || sameValues(stored.vcard, profile.prepareUpload(sent));
-      const remote = asSent ? { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) } : { href, etag: '', vcard: sent };
-      if (!asSent) run.log(`upload creates: ${href} was edited on the server since it was sent; merged next time`);
-      await local.uploaded(card.id, remote, card.sentRevision ?? -1);
+      await adopt(run, card, stored);
       return;
     }
   }
@@ -188,6 +179,23 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
   }
   written ??= await putNew(run, card, uid, body);
   await readBack(run, card, written, card.vcard);
+}
+
+/**
+ * A card an earlier attempt stored (its answer was lost) becomes this card's server version. What
+ * is there is the version sent then; a save since then stays pending, as an edit of it. Unless
+ * another client edited it meanwhile: then the version sent is the base (with no ETag), so the next
+ * run fetches or merges that edit instead of writing over it.
+ */
+async function adopt(run: BookRun, card: LocalCard, stored: RemoteCard): Promise<void> {
+  const { profile } = run;
+  const href = decodeHref(stored.href);
+  run.written.add(href);
+  const sent = card.sentVcard;
+  const asSent = sent === undefined || sameValues(stored.vcard, sent) || sameValues(stored.vcard, profile.prepareUpload(sent));
+  const remote = asSent ? { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) } : { href, etag: '', vcard: sent };
+  if (!asSent) run.log(`upload: ${href} was edited on the server since it was sent; merged next time`);
+  await run.local.uploaded(card.id, remote, card.sentRevision ?? -1);
 }
 
 /** What a write left on the server: where, the ETag it answered (if any), and the body sent. */
@@ -303,7 +311,7 @@ function sameValues(a: string, b: string): boolean {
  * it changed, PUT with If-Match; a 412 means it changed in between: merge once more.
  * Returns false when the card now waits for the user.
  */
-async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<boolean> {
+async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: FindUid): Promise<boolean> {
   const { client, local, report, profile } = run;
   let etag = card.etag;
   let vcard = card.vcard;
@@ -313,8 +321,18 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
     const current = await getIfThere(run, url);
     if (current === null) {
       // Deleted on the server meanwhile: our edit brings it back as a new card, where the server
-      // puts it (Google stores a PUT create elsewhere and says where in Location).
+      // puts it (Google stores a PUT create elsewhere and says where in Location). An earlier
+      // attempt whose answer was lost may have done so already: looked for first, as a create is.
       const body = profile.prepareUpload(vcard);
+      const uid = uidOf(vcard);
+      if (card.attempted === true && uid !== undefined) {
+        const stored = await findUid(uid, card.sentPrint ?? fingerprint(body));
+        if (stored !== undefined && decodeHref(stored.href) !== card.href) {
+          run.log(`upload edits: ${card.href} was stored again elsewhere by an earlier attempt, adopted`);
+          await adopt(run, card, stored);
+          return true;
+        }
+      }
       const res = await client.put(url, body, { ifNoneMatch: '*' });
       await readBack(run, card, { location: res.location === null ? url : memberLocation(run.bookUrl, res.location), etag: res.etag, body }, vcard);
       return true;
