@@ -269,6 +269,11 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
   const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await getIfThere(run, url);
+    if (current !== null && card.base !== '' && card.vcard === card.base) {
+      // Nothing changed here (an undone deletion, compared again): the server's version, as it is.
+      await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: serverSide(current.vcard) }, card.revision);
+      return true;
+    }
     if (current === null) {
       // Deleted on the server meanwhile: our edit brings it back as a new card, where the server
       // puts it (Google stores a PUT create elsewhere and says where in Location). An earlier

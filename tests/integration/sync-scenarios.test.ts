@@ -163,6 +163,30 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
     });
 
+    it('deleted here while the download brings another client’s edit of it, then undone: the contact is as the server has it, here and there', async () => {
+      await other.put(url('ud.vcf'), card('ud', 'Udo', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      let undo: (() => Promise<void>) | null = null;
+      before = async () => {
+        if (undo === null) {
+          // The run's first request is its listing (nothing waits to go up).
+          undo = await local.remove(id);
+          const [there] = await onServer();
+          await other.put(url('ud.vcf'), there!.vcard.replace('NOTE:one', 'NOTE:two'), { ifMatch: there!.etag });
+        }
+      };
+      await sync();
+      before = async () => {};
+      expect(undo).not.toBeNull();
+      await undo!();
+      await sync();
+      await sync();
+      expect((await local.row(id))!.vcard).toContain('NOTE:two');
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
+      expect((await onServer())[0]!.vcard).toContain('NOTE:two');
+    });
+
     it('deleted here but edited there (412): the contact comes back visible and clean, reported once, and no DELETE follows', async () => {
       await other.put(url('r.vcf'), card('r', 'Rita'), { ifNoneMatch: '*' });
       await sync();
