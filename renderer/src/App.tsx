@@ -10,7 +10,7 @@ import { ToastBar } from './features/common/Toast';
 import { ContactDetail } from './features/contacts/ContactDetail';
 import { ContactList } from './features/contacts/ContactList';
 import { guarded, hasUnsavedEdit, leaveEditor, saveOpenEditor } from './features/contacts/edit-guard';
-import { previewImport } from './features/import/import';
+import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewImport } from './features/import/import';
 import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
@@ -147,13 +147,20 @@ function AddressBook() {
     const next = queue[0];
     if (next === undefined || dialog !== null || reading.current) return;
     reading.current = true;
+    const bookId = filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID);
+    // A CSV in Google's or Outlook's format goes straight to the summary; any other CSV first
+    // through the column mapping. Both are read in a worker.
+    const read = async (data: ArrayBuffer) => {
+      if (!isCsvFile(next)) return useUi.getState().openDialog({ kind: 'import', preview: await previewImport(services, next.name, data, bookId) });
+      const csv = await previewCsvInWorker(data);
+      if (csv.format === 'custom') return useUi.getState().openDialog({ kind: 'csv-mapping', fileName: next.name, data, preview: csv, bookId });
+      return useUi.getState().openDialog({ kind: 'import', preview: await previewCsvImport(services, next.name, data, csv, csv.mapping, bookId) });
+    };
     void next
       .arrayBuffer()
-      .then((data) => previewImport(services, next.name, data, filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID)))
+      .then(read)
       .then(
-        (preview) => {
-          if (!useUi.getState().openDialog({ kind: 'import', preview })) return;
-        },
+        () => {},
         (e: Error) => {
           useUi.getState().showToast(t('import.failed', { name: next.name, message: e.message }));
           setQueue((q) => q.slice(1));
@@ -220,7 +227,7 @@ function AddressBook() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    const files = [...e.dataTransfer.files].filter((f) => /\.(vcf|vcard)$/i.test(f.name) || f.type.includes('vcard'));
+    const files = [...e.dataTransfer.files].filter(isImportFile);
     if (files.length > 0) importFiles(files);
   };
 

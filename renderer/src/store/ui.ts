@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { AccountInfo } from '../../../shared/sync/types';
+import type { CsvPreview } from '../../../shared/csv';
 import type { ImportPreview } from '../features/import/import';
 
 export type ListFilter = { kind: 'all' } | { kind: 'favorites' } | { kind: 'birthdays' } | { kind: 'book'; id: string };
@@ -23,6 +24,7 @@ export type DialogRequest =
   | { kind: 'delete-contacts'; ids: readonly string[] }
   | { kind: 'conflict'; contactId: string }
   | { kind: 'import'; preview: ImportPreview }
+  | { kind: 'csv-mapping'; fileName: string; data: ArrayBuffer; preview: CsvPreview; bookId: string }
   | { kind: 'unsaved'; proceed: () => void }
   | { kind: 'drawer' };
 

@@ -16,6 +16,7 @@ import { GoogleDialog } from '../accounts/GoogleDialog';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { useModalDialog } from '../common/Modal';
 import { UnsavedDialog } from '../contacts/UnsavedDialog';
+import { CsvMappingDialog } from '../import/CsvMappingDialog';
 import { ImportDialog } from '../import/ImportDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
@@ -92,6 +93,19 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         return (
           <ImportDialog
             preview={d.preview}
+            onClose={() => {
+              close();
+              onImportClosed();
+            }}
+          />
+        );
+      case 'csv-mapping':
+        return (
+          <CsvMappingDialog
+            fileName={d.fileName}
+            data={d.data}
+            preview={d.preview}
+            bookId={d.bookId}
             onClose={() => {
               close();
               onImportClosed();
