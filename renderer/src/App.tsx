@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { Menu, Plus, Search } from 'lucide-react';
-import { deleteContacts, exportContacts, targetBook } from './actions';
+import { deleteContacts, targetBook } from './actions';
 import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
 import { syncStoreHandlers } from './db/sync-store';
@@ -240,7 +240,7 @@ function AddressBook() {
 
   const sidebar = (
     <Sidebar
-      onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))}
+      onExport={() => useUi.getState().openDialog({ kind: 'export', scope: selected.length > 0 ? { kind: 'selection', ids: selected } : filter.kind === 'book' ? { kind: 'book', bookId: filter.id } : { kind: 'all' } })}
       exportCount={selected.length}
       onNavigate={drawerMode ? () => useUi.getState().closeDialog() : undefined}
     />

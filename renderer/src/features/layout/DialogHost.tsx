@@ -18,6 +18,7 @@ import { useModalDialog } from '../common/Modal';
 import { UnsavedDialog } from '../contacts/UnsavedDialog';
 import { CsvMappingDialog } from '../import/CsvMappingDialog';
 import { ImportDialog } from '../import/ImportDialog';
+import { ExportDialog } from '../export/ExportDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
 
@@ -112,6 +113,8 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
             }}
           />
         );
+      case 'export':
+        return <ExportDialog scope={d.scope} format={d.format} onClose={close} />;
       case 'unsaved':
         return <UnsavedDialog proceed={d.proceed} />;
     }
