@@ -15,6 +15,8 @@ import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
 import { Sidebar } from './features/layout/Sidebar';
+import { usePrintJob } from './features/print/print-job';
+import { PrintView } from './features/print/PrintView';
 import { useMedia } from './features/layout/use-media';
 import { useSettings } from './features/settings/settings';
 import { dateLocale, direction, pickLanguage, translator } from './i18n';
@@ -121,6 +123,9 @@ function AddressBook() {
   const onePane = useMedia('(max-width: 759px)');
   const [dragging, setDragging] = useState(false);
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
+  const printJob = usePrintJob((p) => p.job);
+  // What Export and Print take by default: the selection, else the book in view, else everything.
+  const scope = () => (selected.length > 0 ? { kind: 'selection' as const, ids: selected } : filter.kind === 'book' ? { kind: 'book' as const, bookId: filter.id } : { kind: 'all' as const });
 
   // Recomputed only when the list, the query or the filter changes, not on every render.
   const { rows, sections } = useMemo(
@@ -185,6 +190,10 @@ function AddressBook() {
       } else if (key === ',') {
         e.preventDefault();
         useUi.getState().openDialog({ kind: 'settings' });
+      } else if (key === 'p' && usePrintJob.getState().job === null) {
+        // Print contacts, not a picture of the window.
+        e.preventDefault();
+        useUi.getState().openDialog({ kind: 'print', scope: scope() });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -240,7 +249,8 @@ function AddressBook() {
 
   const sidebar = (
     <Sidebar
-      onExport={() => useUi.getState().openDialog({ kind: 'export', scope: selected.length > 0 ? { kind: 'selection', ids: selected } : filter.kind === 'book' ? { kind: 'book', bookId: filter.id } : { kind: 'all' } })}
+      onExport={() => useUi.getState().openDialog({ kind: 'export', scope: scope() })}
+      onPrint={() => useUi.getState().openDialog({ kind: 'print', scope: scope() })}
       exportCount={selected.length}
       onNavigate={drawerMode ? () => useUi.getState().closeDialog() : undefined}
     />
@@ -255,8 +265,11 @@ function AddressBook() {
   const count = query === '' && index.expected !== null ? index.expected : rows.length;
 
   return (
+    <>
+    {printJob !== null ? <PrintView job={printJob} /> : null}
     <div
-      className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}`}
+      className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}${printJob !== null ? ' printing' : ''}`}
+      inert={printJob !== null}
       onDragOver={(e) => {
         e.preventDefault();
         setDragging(true);
@@ -336,7 +349,8 @@ function AddressBook() {
       <DialogHost drawer={sidebar} onImportClosed={() => setQueue((q) => q.slice(1))} />
       <ImportPicker onFiles={importFiles} />
       {dragging ? <div className="drop-hint">{t('import.dropHint')}</div> : null}
-      <ToastBar />
+      {printJob === null ? <ToastBar /> : null}
     </div>
+    </>
   );
 }

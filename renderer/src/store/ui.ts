@@ -29,6 +29,8 @@ export type DialogRequest =
   | { kind: 'csv-mapping'; fileName: string; data: ArrayBuffer; preview: CsvPreview; bookId: string }
   | { kind: 'unsaved'; proceed: () => void }
   | { kind: 'export'; scope: ExportScope; format?: ExportFormat }
+  | { kind: 'share'; contactId: string }
+  | { kind: 'print'; scope: ExportScope }
   | { kind: 'drawer' };
 
 export interface Toast {

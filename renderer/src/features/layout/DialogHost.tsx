@@ -19,6 +19,8 @@ import { UnsavedDialog } from '../contacts/UnsavedDialog';
 import { CsvMappingDialog } from '../import/CsvMappingDialog';
 import { ImportDialog } from '../import/ImportDialog';
 import { ExportDialog } from '../export/ExportDialog';
+import { ShareDialog } from '../share/ShareDialog';
+import { PrintDialog } from '../print/PrintDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
 
@@ -115,6 +117,10 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         );
       case 'export':
         return <ExportDialog scope={d.scope} format={d.format} onClose={close} />;
+      case 'share':
+        return <ShareDialog contactId={d.contactId} onClose={close} />;
+      case 'print':
+        return <PrintDialog scope={d.scope} onClose={close} />;
       case 'unsaved':
         return <UnsavedDialog proceed={d.proceed} />;
     }
