@@ -15,6 +15,7 @@ import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
 import { Sidebar } from './features/layout/Sidebar';
+import { useCalendarKeeper } from './features/export/calendar-file';
 import { usePrintJob } from './features/print/print-job';
 import { PrintView } from './features/print/PrintView';
 import { useMedia } from './features/layout/use-media';
@@ -124,6 +125,7 @@ function AddressBook() {
   const [dragging, setDragging] = useState(false);
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
   const printJob = usePrintJob((p) => p.job);
+  useCalendarKeeper();
   // What Export and Print take by default: the selection, else the book in view, else everything.
   const scope = () => (selected.length > 0 ? { kind: 'selection' as const, ids: selected } : filter.kind === 'book' ? { kind: 'book' as const, bookId: filter.id } : { kind: 'all' as const });
 

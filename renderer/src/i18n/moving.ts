@@ -185,6 +185,13 @@ export const movingEn = {
   "print.text.fax": "fax",
   "print.text.pager": "pager",
   "print.text.other": "other",
+  "calendarFile.heading": "Birthdays calendar file",
+  "calendarFile.explain": "Keep an .ics file of birthdays and anniversaries up to date, for a calendar app to subscribe to.",
+  "calendarFile.choose": "Choose a file…",
+  "calendarFile.keeping": "Kept up to date in",
+  "calendarFile.stop": "Stop updating it",
+  "calendarFile.unavailable": "Not available here: the desktop app can keep an .ics file up to date. Export the calendar instead.",
+  "calendarFile.failed": "The birthdays calendar file could not be written: {message}",
 } as const;
 
 export type MovingCatalogue = Record<keyof typeof movingEn, string>;
@@ -372,6 +379,13 @@ export const movingFa: MovingCatalogue = {
   "print.text.fax": "دورنگار",
   "print.text.pager": "پیجر",
   "print.text.other": "دیگر",
+  "calendarFile.heading": "پروندهٔ تقویم زادروزها",
+  "calendarFile.explain": "یک پروندهٔ ‎.ics‎ از زادروزها و سالگردها را به‌روز نگه دارید تا برنامهٔ تقویم مشترک آن شود.",
+  "calendarFile.choose": "انتخاب پرونده…",
+  "calendarFile.keeping": "به‌روز نگه داشته می‌شود در",
+  "calendarFile.stop": "دیگر به‌روز نشود",
+  "calendarFile.unavailable": "اینجا در دسترس نیست: برنامهٔ رومیزی می‌تواند پروندهٔ ‎.ics‎ را به‌روز نگه دارد. به‌جای آن تقویم را برون‌بری کنید.",
+  "calendarFile.failed": "پروندهٔ تقویم زادروزها نوشته نشد: {message}",
 };
 
 export const movingZhCN: MovingCatalogue = {
@@ -557,6 +571,13 @@ export const movingZhCN: MovingCatalogue = {
   "print.text.fax": "传真",
   "print.text.pager": "寻呼机",
   "print.text.other": "其他",
+  "calendarFile.heading": "生日日历文件",
+  "calendarFile.explain": "保持一个包含生日和纪念日的 .ics 文件为最新，供日历应用订阅。",
+  "calendarFile.choose": "选择文件…",
+  "calendarFile.keeping": "保持更新于",
+  "calendarFile.stop": "停止更新",
+  "calendarFile.unavailable": "此处不可用：桌面应用可以保持 .ics 文件为最新。请改为导出日历。",
+  "calendarFile.failed": "无法写入生日日历文件：{message}",
 };
 
 export const movingZhTW: MovingCatalogue = {
@@ -742,4 +763,11 @@ export const movingZhTW: MovingCatalogue = {
   "print.text.fax": "傳真",
   "print.text.pager": "呼叫器",
   "print.text.other": "其他",
+  "calendarFile.heading": "生日行事曆檔案",
+  "calendarFile.explain": "讓一個包含生日和紀念日的 .ics 檔案保持最新，供行事曆應用程式訂閱。",
+  "calendarFile.choose": "選擇檔案…",
+  "calendarFile.keeping": "保持更新於",
+  "calendarFile.stop": "停止更新",
+  "calendarFile.unavailable": "此處無法使用：桌面應用程式可以讓 .ics 檔案保持最新。請改為匯出行事曆。",
+  "calendarFile.failed": "無法寫入生日行事曆檔案：{message}",
 };

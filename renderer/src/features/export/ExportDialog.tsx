@@ -161,7 +161,9 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
   return (
     <Modal title={t('export.title')} error={error} onSubmit={() => void next()} onClose={onClose} actions={<FormActions submit={t('export.next')} busy={busy} disabled={count === 0} onCancel={onClose} />}>
       <div className="form-stack">
-        <Choice<ExportFormat> legend={t('export.format')} value={format} options={FORMATS.map((f) => ({ value: f.value, label: t(f.key) }))} onChange={setFormat} />
+        <div className="stacked-choice">
+          <Choice<ExportFormat> legend={t('export.format')} value={format} options={FORMATS.map((f) => ({ value: f.value, label: t(f.key) }))} onChange={setFormat} />
+        </div>
         {format === 'outlook-csv' ? (
           <Field label={t('export.outlookLanguage')}>
             {(fid) => (

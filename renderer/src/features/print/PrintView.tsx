@@ -45,6 +45,7 @@ export function PrintView({ job }: { job: PrintJob }) {
   };
   return (
     <div className="print-view" lang={job.doc.lang} dir={job.doc.dir} data-testid="print-view">
+      <header className="print-head">
       <div className="print-toolbar" role="toolbar" aria-label={t('print.title')} onKeyDown={(e) => e.key === 'Escape' && done()}>
         <button type="button" className="primary" disabled={busy} onClick={() => (electron ? void viaMain('print') : window.print())}>
           <Printer aria-hidden="true" size={16} />
@@ -63,6 +64,7 @@ export function PrintView({ job }: { job: PrintJob }) {
           {t('action.close')}
         </button>
       </div>
+      </header>
       {/* The layout's HTML is made by shared/print from escaped text only: no markup of the cards' own. */}
       <div className="print-page" dangerouslySetInnerHTML={{ __html: job.doc.body }} />
       <ToastBar />

@@ -9,6 +9,7 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { Modal } from '../common/Modal';
+import { CalendarFileSetting } from '../export/calendar-file';
 import { formatDate } from '../dates/format';
 import { useSettings, type DateStyle, type NameOrder, type SortBy, type Theme } from './settings';
 
@@ -125,6 +126,7 @@ export function SettingsDialog() {
             { value: 'iso', label: t('settings.dateIso', { example: formatDate(sample, { ...dates, style: 'iso' }) }) },
           ]}
         />
+        <CalendarFileSetting />
       </div>
     </Modal>
   );
