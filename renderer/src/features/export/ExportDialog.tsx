@@ -145,7 +145,7 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
                   <li key={l.kind}>
                     <strong>{t(LOSS_KEY[l.kind], { count: l.count })}</strong>{' '}
                     <span className="muted">
-                      <bdi>{l.contacts.slice(0, NAMES_SHOWN).join(', ')}</bdi>
+                      <bdi>{l.contacts.slice(0, NAMES_SHOWN).join(t('share.listSeparator'))}</bdi>
                       {l.contacts.length > NAMES_SHOWN ? ` ${t('export.andMore', { count: l.contacts.length - NAMES_SHOWN })}` : ''}
                     </span>
                   </li>
