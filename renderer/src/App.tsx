@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { Menu, Plus, Search } from 'lucide-react';
-import { deleteContacts, exportContacts, targetBook } from './actions';
+import { deleteContacts, targetBook } from './actions';
 import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
 import { syncStoreHandlers } from './db/sync-store';
@@ -10,11 +10,14 @@ import { ToastBar } from './features/common/Toast';
 import { ContactDetail } from './features/contacts/ContactDetail';
 import { ContactList } from './features/contacts/ContactList';
 import { guarded, hasUnsavedEdit, leaveEditor, saveOpenEditor } from './features/contacts/edit-guard';
-import { previewImport } from './features/import/import';
+import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewImport } from './features/import/import';
 import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
 import { Sidebar } from './features/layout/Sidebar';
+import { useCalendarKeeper } from './features/export/calendar-file';
+import { usePrintJob } from './features/print/print-job';
+import { PrintView } from './features/print/PrintView';
 import { useMedia } from './features/layout/use-media';
 import { useSettings } from './features/settings/settings';
 import { dateLocale, direction, pickLanguage, translator } from './i18n';
@@ -121,6 +124,10 @@ function AddressBook() {
   const onePane = useMedia('(max-width: 759px)');
   const [dragging, setDragging] = useState(false);
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
+  const printJob = usePrintJob((p) => p.job);
+  useCalendarKeeper();
+  // What Export and Print take by default: the selection, else the book in view, else everything.
+  const scope = () => (selected.length > 0 ? { kind: 'selection' as const, ids: selected } : filter.kind === 'book' ? { kind: 'book' as const, bookId: filter.id } : { kind: 'all' as const });
 
   // Recomputed only when the list, the query or the filter changes, not on every render.
   const { rows, sections } = useMemo(
@@ -147,13 +154,20 @@ function AddressBook() {
     const next = queue[0];
     if (next === undefined || dialog !== null || reading.current) return;
     reading.current = true;
+    const bookId = filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID);
+    // A CSV in Google's or Outlook's format goes straight to the summary; any other CSV first
+    // through the column mapping. Both are read in a worker.
+    const read = async (data: ArrayBuffer) => {
+      if (!isCsvFile(next)) return useUi.getState().openDialog({ kind: 'import', preview: await previewImport(services, next.name, data, bookId) });
+      const csv = await previewCsvInWorker(data);
+      if (csv.format === 'custom') return useUi.getState().openDialog({ kind: 'csv-mapping', fileName: next.name, data, preview: csv, bookId });
+      return useUi.getState().openDialog({ kind: 'import', preview: await previewCsvImport(services, next.name, data, csv, csv.mapping, bookId) });
+    };
     void next
       .arrayBuffer()
-      .then((data) => previewImport(services, next.name, data, filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID)))
+      .then(read)
       .then(
-        (preview) => {
-          if (!useUi.getState().openDialog({ kind: 'import', preview })) return;
-        },
+        () => {},
         (e: Error) => {
           useUi.getState().showToast(t('import.failed', { name: next.name, message: e.message }));
           setQueue((q) => q.slice(1));
@@ -178,6 +192,10 @@ function AddressBook() {
       } else if (key === ',') {
         e.preventDefault();
         useUi.getState().openDialog({ kind: 'settings' });
+      } else if (key === 'p' && usePrintJob.getState().job === null) {
+        // Print contacts, not a picture of the window.
+        e.preventDefault();
+        useUi.getState().openDialog({ kind: 'print', scope: scope() });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -220,7 +238,7 @@ function AddressBook() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    const files = [...e.dataTransfer.files].filter((f) => /\.(vcf|vcard)$/i.test(f.name) || f.type.includes('vcard'));
+    const files = [...e.dataTransfer.files].filter(isImportFile);
     if (files.length > 0) importFiles(files);
   };
 
@@ -233,7 +251,8 @@ function AddressBook() {
 
   const sidebar = (
     <Sidebar
-      onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))}
+      onExport={() => useUi.getState().openDialog({ kind: 'export', scope: scope() })}
+      onPrint={() => useUi.getState().openDialog({ kind: 'print', scope: scope() })}
       exportCount={selected.length}
       onNavigate={drawerMode ? () => useUi.getState().closeDialog() : undefined}
     />
@@ -248,8 +267,11 @@ function AddressBook() {
   const count = query === '' && index.expected !== null ? index.expected : rows.length;
 
   return (
+    <>
+    {printJob !== null ? <PrintView job={printJob} /> : null}
     <div
-      className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}`}
+      className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}${printJob !== null ? ' printing' : ''}`}
+      inert={printJob !== null}
       onDragOver={(e) => {
         e.preventDefault();
         setDragging(true);
@@ -329,7 +351,8 @@ function AddressBook() {
       <DialogHost drawer={sidebar} onImportClosed={() => setQueue((q) => q.slice(1))} />
       <ImportPicker onFiles={importFiles} />
       {dragging ? <div className="drop-hint">{t('import.dropHint')}</div> : null}
-      <ToastBar />
+      {printJob === null ? <ToastBar /> : null}
     </div>
+    </>
   );
 }

@@ -8,6 +8,7 @@
  *   engine asks through these for what it needs and hands results back.
  */
 import type { Reply } from '../errors';
+import type { PrintTextKey } from '../print';
 import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SentCreate, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
@@ -76,6 +77,36 @@ export interface Requests {
   /** A contact's photo given as an http(s) URI, fetched by the main process (credentials only to the
    * address book's own origin), as a data: URI; null when it cannot be had. */
   loadPhoto: { args: [bookId: string, uri: string]; result: string | null };
+  /** Print contacts (Electron): the main process lays them out (shared/print) in a window of its
+   * own with no script, then shows the print dialog or saves a PDF where the user says. */
+  printContacts: { args: [request: PrintRequest]; result: PrintOutcome };
+  /** Keep the birthdays calendar in an .ics file (Electron): `choose` asks where (a save dialog)
+   * and remembers it; `stop` forgets it; `write` writes the text there. */
+  calendarFile: { args: [request: CalendarFileRequest]; result: CalendarFileState };
+}
+
+/** What to print: the cards and the words of the layout in the UI language. */
+export interface PrintRequest {
+  readonly action: 'pdf' | 'print';
+  /** The PDF's proposed file name. */
+  readonly fileName: string;
+  readonly layout: 'phone-list' | 'cards';
+  readonly lang: string;
+  readonly title: string;
+  readonly paper: 'A4' | 'Letter';
+  readonly texts: Readonly<Record<PrintTextKey, string>>;
+  readonly vcards: readonly string[];
+}
+
+export type PrintOutcome = 'printed' | 'saved' | 'cancelled';
+
+export type CalendarFileRequest = { readonly action: 'state' } | { readonly action: 'choose'; readonly defaultName: string } | { readonly action: 'stop' } | { readonly action: 'write'; readonly text: string };
+
+export interface CalendarFileState {
+  /** Where the calendar is kept, or null. */
+  readonly path: string | null;
+  /** Whether this shell can keep one (the harness cannot). */
+  readonly available: boolean;
 }
 
 /** A file the operating system asked us to open (a `.vcf` double-clicked or dropped on the icon). */
@@ -152,6 +183,8 @@ export interface CardinalApi {
   addSharedContacts(domain: string): Promise<AccountInfo>;
   takeOpenedFiles(): Promise<OpenedFile[]>;
   loadPhoto(bookId: string, uri: string): Promise<string | null>;
+  printContacts(request: PrintRequest): Promise<PrintOutcome>;
+  calendarFile(request: CalendarFileRequest): Promise<CalendarFileState>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   onMenu(listener: (command: MenuCommand) => void): () => void;

@@ -254,7 +254,7 @@ test('a .vcf dropped on the window goes to the same import flow', async ({ app }
     return dt;
   });
   await page.dispatchEvent('.layout', 'dragover', { dataTransfer });
-  await expect(page.getByText('Drop .vcf files to import them')).toBeVisible();
+  await expect(page.getByText('Drop .vcf or .csv files to import them')).toBeVisible();
   await page.dispatchEvent('.layout', 'drop', { dataTransfer });
   await page.getByRole('button', { name: 'Import 1 new contact' }).click();
   await expect(listRow(page, 'Dropped Person')).toBeVisible();

@@ -1,6 +1,8 @@
 import type { Catalogue } from './messages';
+import { movingFa } from './moving';
 
 export const fa: Catalogue = {
+  ...movingFa,
   'app.title': "کاردینال",
   'app.loading': "در حال باز کردن دفترچهٔ نشانی…",
   'app.error.storage': "دفترچهٔ نشانی باز نشد: {message}",
@@ -134,7 +136,7 @@ export const fa: Catalogue = {
   'import.runWithUpdates': "درون‌ریزی تازه‌ها و به‌روزرسانی {count, number} مخاطب تغییرکرده",
   'import.done': "{count, number} مخاطب درون‌ریزی شد.",
   'import.failed': "درون‌ریزی {name} ممکن نشد: {message}",
-  'import.dropHint': "پرونده‌های ‎.vcf‎ را اینجا رها کنید تا درون‌ریزی شوند",
+  'import.dropHint': "پرونده‌های ‎.vcf‎ یا ‎.csv‎ را اینجا رها کنید تا درون‌ریزی شوند",
   'settings.title': "تنظیمات",
   'settings.language': "زبان",
   'settings.languageAuto': "زبان سیستم",
@@ -157,7 +159,7 @@ export const fa: Catalogue = {
   'welcome.title': "به Cardinal خوش آمدید",
   'welcome.text': "مخاطبان شما روی همین رایانه می‌مانند و بدون اینترنت هم کار می‌کنند. از یکی از این سه راه شروع کنید:",
   'welcome.importTitle': "درون‌ریزی پرونده",
-  'welcome.importText': "پروندهٔ ‎.vcf‎ که از دفترچه یا تلفن دیگری برون‌بری شده است.",
+  'welcome.importText': "پروندهٔ ‎.vcf‎ که از دفترچه یا تلفن دیگری برون‌بری شده است، یا CSV از مخاطبان گوگل، اوت‌لوک یا یک صفحه‌گسترده.",
   'welcome.import': "انتخاب پرونده…",
   'welcome.accountTitle': "افزودن حساب",
   'welcome.accountText': "Google، Google Workspace یا هر سرور CardDAV، همگام در هر دو سو.",

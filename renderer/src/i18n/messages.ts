@@ -3,7 +3,10 @@
  * message's business). English is the reference: the other catalogues must have exactly its keys
  * and arguments (a unit test checks), so a missing translation is a failing test, not a blank label.
  */
+import { movingEn } from './moving';
+
 export const en = {
+  ...movingEn,
   'app.title': "Cardinal",
   'app.loading': "Opening your address book…",
   'app.error.storage': "The address book could not be opened: {message}",
@@ -137,7 +140,7 @@ export const en = {
   'import.runWithUpdates': "Import new and update {count, number} changed",
   'import.done': "{count, plural, one {# contact imported.} other {# contacts imported.}}",
   'import.failed': "Could not import {name}: {message}",
-  'import.dropHint': "Drop .vcf files to import them",
+  'import.dropHint': "Drop .vcf or .csv files to import them",
   'settings.title': "Settings",
   'settings.language': "Language",
   'settings.languageAuto': "System language",
@@ -160,7 +163,7 @@ export const en = {
   'welcome.title': "Welcome to Cardinal",
   'welcome.text': "Your contacts live on this computer and work offline. Start in any of three ways:",
   'welcome.importTitle': "Import a file",
-  'welcome.importText': "A .vcf file exported from another address book or phone.",
+  'welcome.importText': "A .vcf file exported from another address book or phone, or a CSV from Google Contacts, Outlook or a spreadsheet.",
   'welcome.import': "Choose a file…",
   'welcome.accountTitle': "Add an account",
   'welcome.accountText': "Google, Google Workspace or any CardDAV server, kept in sync both ways.",

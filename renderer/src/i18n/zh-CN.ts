@@ -1,6 +1,8 @@
 import type { Catalogue } from './messages';
+import { movingZhCN } from './moving';
 
 export const zhCN: Catalogue = {
+  ...movingZhCN,
   'app.title': "Cardinal",
   'app.loading': "正在打开通讯录…",
   'app.error.storage': "无法打开通讯录：{message}",
@@ -134,7 +136,7 @@ export const zhCN: Catalogue = {
   'import.runWithUpdates': "导入新的并更新 {count, number} 位已更改的",
   'import.done': "已导入 {count, number} 位联系人。",
   'import.failed': "无法导入 {name}：{message}",
-  'import.dropHint': "把 .vcf 文件拖到这里即可导入",
+  'import.dropHint': "把 .vcf 或 .csv 文件拖到这里即可导入",
   'settings.title': "设置",
   'settings.language': "语言",
   'settings.languageAuto': "系统语言",
@@ -157,7 +159,7 @@ export const zhCN: Catalogue = {
   'welcome.title': "欢迎使用 Cardinal",
   'welcome.text': "您的联系人保存在这台电脑上，离线也能使用。从以下任一方式开始：",
   'welcome.importTitle': "导入文件",
-  'welcome.importText': "从其他通讯录或手机导出的 .vcf 文件。",
+  'welcome.importText': "从其他通讯录或手机导出的 .vcf 文件，或来自 Google 通讯录、Outlook 或电子表格的 CSV。",
   'welcome.import': "选择文件…",
   'welcome.accountTitle': "添加账户",
   'welcome.accountText': "Google、Google Workspace 或任何 CardDAV 服务器，双向同步。",

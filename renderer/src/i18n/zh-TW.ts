@@ -1,6 +1,8 @@
 import type { Catalogue } from './messages';
+import { movingZhTW } from './moving';
 
 export const zhTW: Catalogue = {
+  ...movingZhTW,
   'app.title': "Cardinal",
   'app.loading': "正在開啟通訊錄…",
   'app.error.storage': "無法開啟通訊錄：{message}",
@@ -134,7 +136,7 @@ export const zhTW: Catalogue = {
   'import.runWithUpdates': "匯入新的並更新 {count, number} 位已變更的",
   'import.done': "已匯入 {count, number} 位聯絡人。",
   'import.failed': "無法匯入 {name}：{message}",
-  'import.dropHint': "將 .vcf 檔案拖放到此處即可匯入",
+  'import.dropHint': "將 .vcf 或 .csv 檔案拖放到此處即可匯入",
   'settings.title': "設定",
   'settings.language': "語言",
   'settings.languageAuto': "系統語言",
@@ -157,7 +159,7 @@ export const zhTW: Catalogue = {
   'welcome.title': "歡迎使用 Cardinal",
   'welcome.text': "您的聯絡人儲存在這台電腦上，離線也能使用。從以下任一方式開始：",
   'welcome.importTitle': "匯入檔案",
-  'welcome.importText': "從其他通訊錄或手機匯出的 .vcf 檔案。",
+  'welcome.importText': "從其他通訊錄或手機匯出的 .vcf 檔案，或來自 Google 聯絡人、Outlook 或試算表的 CSV。",
   'welcome.import': "選擇檔案…",
   'welcome.accountTitle': "新增帳號",
   'welcome.accountText': "Google、Google Workspace 或任何 CardDAV 伺服器，雙向同步。",

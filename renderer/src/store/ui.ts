@@ -4,6 +4,9 @@
  */
 import { create } from 'zustand';
 import type { AccountInfo } from '../../../shared/sync/types';
+import type { CsvPreview } from '../../../shared/csv';
+import type { ExportFormat } from '../features/export/export-run';
+import type { ExportScope } from '../features/export/scope';
 import type { ImportPreview } from '../features/import/import';
 
 export type ListFilter = { kind: 'all' } | { kind: 'favorites' } | { kind: 'birthdays' } | { kind: 'book'; id: string };
@@ -23,7 +26,11 @@ export type DialogRequest =
   | { kind: 'delete-contacts'; ids: readonly string[] }
   | { kind: 'conflict'; contactId: string }
   | { kind: 'import'; preview: ImportPreview }
+  | { kind: 'csv-mapping'; fileName: string; data: ArrayBuffer; preview: CsvPreview; bookId: string }
   | { kind: 'unsaved'; proceed: () => void }
+  | { kind: 'export'; scope: ExportScope; format?: ExportFormat }
+  | { kind: 'share'; contactId: string }
+  | { kind: 'print'; scope: ExportScope }
   | { kind: 'drawer' };
 
 export interface Toast {

@@ -4,7 +4,7 @@
  * layout it has a Back button to the list.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ArrowLeft, ArrowRight, Pencil, Star, Trash2 } from 'lucide-react';
+import { ArrowLeft, ArrowRight, Pencil, QrCode, Star, Trash2 } from 'lucide-react';
 import { EMPTY_NAME, parseVCard, toContact, type Contact } from '../../../../shared/vcard';
 import { createContact, saveContact, toggleFavorite } from '../../actions';
 import type { CardRow } from '../../db/schema';
@@ -99,6 +99,10 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
         <button type="button" aria-pressed={favorite} onClick={() => void toggleFavorite(services, detail.id)}>
           <Star aria-hidden="true" size={16} fill={favorite ? 'currentColor' : 'none'} />
           {favorite ? t('action.unfavorite') : t('action.favorite')}
+        </button>
+        <button type="button" onClick={() => useUi.getState().openDialog({ kind: 'share', contactId: detail.id })}>
+          <QrCode aria-hidden="true" size={16} />
+          {t('action.share')}
         </button>
         <button type="button" className="danger" aria-keyshortcuts="Delete" onClick={() => onDelete([detail.id])}>
           <Trash2 aria-hidden="true" size={16} />

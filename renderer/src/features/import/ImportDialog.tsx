@@ -6,7 +6,33 @@ import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
-import { classifyImport, runImport, type ImportPreview } from './import';
+import type { CsvFormatId, CsvRowError } from '../../../../shared/csv';
+import type { MessageKey, Translate } from '../../i18n';
+import { reclassify, runImport, type ImportPreview } from './import';
+
+const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
+  google: 'csv.format.google',
+  'google-legacy': 'csv.format.googleLegacy',
+  'outlook-en': 'csv.format.outlookEn',
+  'outlook-de': 'csv.format.outlookDe',
+  'outlook-fr': 'csv.format.outlookFr',
+  custom: 'csv.format.custom',
+};
+
+const PROBLEM_KEY: Record<CsvRowError['code'], MessageKey> = {
+  'bad-date': 'csv.problem.badDate',
+  'exchange-address': 'csv.problem.exchangeAddress',
+  'bad-quotes': 'csv.problem.badQuotes',
+  'empty-row': 'csv.problem.emptyRow',
+  'no-data': 'csv.problem.noData',
+  'too-many-rows': 'csv.problem.tooManyRows',
+};
+
+/** A CSV row's problem in the UI language, from its code (the core's message is for logs). */
+function csvProblem(e: CsvRowError, t: Translate, n: Intl.NumberFormat): string {
+  const problem = t(PROBLEM_KEY[e.code], { column: e.column ?? '', value: e.value ?? '' });
+  return e.row === 0 ? problem : t('csv.rowProblem', { row: n.format(e.row), problem });
+}
 
 /**
  * The summary of an import before anything is written: which file, into which book (the user can
@@ -36,7 +62,7 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
   const retarget = async (bookId: string) => {
     setBusy(true);
     try {
-      setPreview(await classifyImport(s, preview.fileName, preview.parsed, bookId));
+      setPreview(await reclassify(s, preview, bookId));
     } finally {
       setBusy(false);
     }
@@ -73,6 +99,7 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
             </select>
           </div>
         ) : null}
+        {preview.csv !== undefined ? <p data-testid="import-format">{t(FORMAT_KEY[preview.csv.format])}</p> : null}
         <p data-testid="import-summary">{t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length })}</p>
         {bad.length > 0 ? (
           <>
@@ -80,6 +107,18 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
             <ul className="import-errors" data-testid="import-errors">
               {bad.map((e) => (
                 <li key={`${e.line}-${e.code}`}>{t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {preview.csv !== undefined && preview.csv.errors.length > 0 ? (
+          <>
+            <p>{t('csv.problems', { count: preview.csv.errors.length })}</p>
+            <ul className="import-errors" data-testid="import-errors">
+              {preview.csv.errors.map((e, i) => (
+                <li key={i}>
+                  <bdi>{csvProblem(e, t, lineNumber)}</bdi>
+                </li>
               ))}
             </ul>
           </>

@@ -16,7 +16,11 @@ import { GoogleDialog } from '../accounts/GoogleDialog';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { useModalDialog } from '../common/Modal';
 import { UnsavedDialog } from '../contacts/UnsavedDialog';
+import { CsvMappingDialog } from '../import/CsvMappingDialog';
 import { ImportDialog } from '../import/ImportDialog';
+import { ExportDialog } from '../export/ExportDialog';
+import { ShareDialog } from '../share/ShareDialog';
+import { PrintDialog } from '../print/PrintDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
 
@@ -98,6 +102,25 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
             }}
           />
         );
+      case 'csv-mapping':
+        return (
+          <CsvMappingDialog
+            fileName={d.fileName}
+            data={d.data}
+            preview={d.preview}
+            bookId={d.bookId}
+            onClose={() => {
+              close();
+              onImportClosed();
+            }}
+          />
+        );
+      case 'export':
+        return <ExportDialog scope={d.scope} format={d.format} onClose={close} />;
+      case 'share':
+        return <ShareDialog contactId={d.contactId} onClose={close} />;
+      case 'print':
+        return <PrintDialog scope={d.scope} onClose={close} />;
       case 'unsaved':
         return <UnsavedDialog proceed={d.proceed} />;
     }

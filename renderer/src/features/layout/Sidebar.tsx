@@ -4,7 +4,7 @@
  * In a narrow window the same sidebar is the drawer. Groups (issue 17) will be listed under each
  * book here.
  */
-import { BookUser, Cake, Download, HardDrive, Server, Settings, Star, Upload, Users } from 'lucide-react';
+import { BookUser, Cake, Download, HardDrive, Printer, Server, Settings, Star, Upload, Users } from 'lucide-react';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
 import { useUi, type ListFilter } from '../../store/ui';
@@ -18,7 +18,7 @@ const ICON = { 'aria-hidden': true, size: 18 } as const;
 
 const same = (a: ListFilter, b: ListFilter) => a.kind === b.kind && (a.kind !== 'book' || (b.kind === 'book' && a.id === b.id));
 
-export function Sidebar({ onExport, exportCount, onNavigate }: { onExport: () => void; exportCount: number; onNavigate?: () => void }) {
+export function Sidebar({ onExport, onPrint, exportCount, onNavigate }: { onExport: () => void; onPrint: () => void; exportCount: number; onNavigate?: () => void }) {
   const { t } = useServices();
   const { books, accounts, statuses } = useDirectory();
   const filter = useUi((s) => s.filter);
@@ -67,6 +67,10 @@ export function Sidebar({ onExport, exportCount, onNavigate }: { onExport: () =>
         <button type="button" className="nav-item" onClick={onExport}>
           <Upload {...ICON} />
           {exportCount > 0 ? t('action.exportSelected', { count: exportCount }) : t('action.export')}
+        </button>
+        <button type="button" className="nav-item" aria-keyshortcuts="Control+P" onClick={onPrint}>
+          <Printer {...ICON} />
+          {t('print.open')}
         </button>
         <button type="button" className="nav-item" aria-keyshortcuts="Control+Comma" onClick={() => openDialog({ kind: 'settings' })}>
           <Settings {...ICON} />
