@@ -129,12 +129,12 @@ describe('where a new card went', () => {
     expect(server.requests.filter((r) => r.path.includes('other-book'))).toEqual([]);
   });
 
-  it('a PUT answered with a Location like //host:port/x is read as a path outside the book: marked', async () => {
+  it('a PUT answered with a Location like //host:port/x names that other host (not the path /host:port/x here): marked as another origin', async () => {
     server.script.putLocation = `//${otherHost()}/x.vcf`;
     const local = new MemoryCollection();
     const id = local.create(hostileCard('n', 'New one'));
     await syncAddressBook(client(), server.bookUrl, local);
-    expect(local.cards.get(id)!).toMatchObject({ error: expect.stringMatching(/outside this address book/) });
+    expect(local.cards.get(id)!).toMatchObject({ error: expect.stringMatching(/another origin/) });
     expect(elsewhere.requests).toEqual([]);
   });
 
