@@ -34,6 +34,8 @@ export interface SyncReport {
   failed: number;
   /** Deleted here but edited on the server meanwhile: brought back. */
   restored: number;
+  /** Cards the server listed at hrefs outside the book: refused by the URL policy, never fetched. */
+  outside: number;
   fullResync: boolean;
 }
 
@@ -86,5 +88,5 @@ export interface BookCapabilities {
 }
 
 export function newReport(): SyncReport {
-  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, fullResync: false };
+  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, fullResync: false };
 }

@@ -91,3 +91,27 @@ test('in Persian, both steps read right to left', async ({ app }) => {
   await captureScreen(page, 'origin-move', 'persian');
   expect(elsewhere.requests).toEqual([]);
 });
+
+test('a card the server lists outside the book is refused, and the account says so beside “Synced” (in Persian too), not silently', async ({ app }) => {
+  test.skip(app.harness === null, 'the servers run beside the harness');
+  const { page } = app;
+  server.script.principalHref = undefined;
+  server.cards.set('kept.vcf', { etag: '"k1"', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:kept\r\nFN:Kept Person\r\nEND:VCARD\r\n' });
+  server.script.extraHrefs = ['/dav/alice/elsewhere/planted.vcf'];
+  try {
+    await fillAccount(page, server.url);
+    const dialog = page.getByRole('dialog', { name: 'Add a CardDAV account' });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await expect(dialog.getByRole('checkbox', { name: 'Hostile book' })).toBeChecked();
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+    await expect(page.getByTestId('sync-outside')).toHaveText('The server listed 1 contact at an address outside this address book; for your safety it was not synced.');
+    await expect(page.getByRole('option', { name: /Kept Person/ })).toBeVisible();
+    await expect(page.getByText('Planted')).toHaveCount(0);
+    await chooseLanguage(page, 'فارسی');
+    await expect(page.getByTestId('sync-outside')).toHaveText('سرور ۱ مخاطب را در نشانی‌ای بیرون از این دفترچهٔ نشانی فهرست کرد؛ برای امنیت شما همگام نشدند.');
+  } finally {
+    server.script.extraHrefs = undefined;
+    server.cards.delete('kept.vcf');
+  }
+});

@@ -65,6 +65,8 @@ describe('a listing that names hrefs outside the book', () => {
     const local = new MemoryCollection();
     const report = await syncAddressBook(client(), server.bookUrl, local);
     expect(report.downloaded).toBe(2);
+    // Refused, and not silently: the run counts them, for the account's status to say.
+    expect(report.outside).toBe(server.script.extraHrefs!.length);
     expect([...local.cards.values()].map((c) => c.href).sort()).toEqual([`${server.bookPath}a.vcf`, `${server.bookPath}b.vcf`]);
     expect([...local.cards.values()].some((c) => c.vcard.includes('Planted'))).toBe(false);
     await expect(syncAddressBook(client(), server.bookUrl, local)).resolves.toMatchObject({ failed: 0 });

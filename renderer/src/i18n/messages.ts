@@ -242,6 +242,7 @@ export const en = {
   'sync.noNetwork': "No network connection. Changes are kept here and sent when it returns.",
   'sync.restored': "{count, plural, one {# contact you deleted had been changed on the server, so it came back.} other {# contacts you deleted had been changed on the server, so they came back.}}",
   'sync.refusedCount': "{count, plural, one {The server refused # contact; it is kept here and marked.} other {The server refused # contacts; they are kept here and marked.}}",
+  'sync.outsideCount': "{count, plural, one {The server listed # contact at an address outside this address book; for your safety it was not synced.} other {The server listed # contacts at addresses outside this address book; for your safety they were not synced.}}",
   'conflict.banner': "{count, plural, one {This contact was changed here and on the server; one difference needs your decision. Until then, this computer’s version is shown and nothing is sent.} other {This contact was changed here and on the server; # differences need your decision. Until then, this computer’s version is shown and nothing is sent.}}",
   'conflict.resolve': "Compare and decide…",
   'conflict.title': "Changed in two places",

@@ -239,6 +239,7 @@ export const zhCN: Catalogue = {
   'sync.noNetwork': "没有网络连接。更改会保留在本地，连接恢复后发送。",
   'sync.restored': "您删除的 {count, number} 位联系人已在服务器上被修改，因此已恢复。",
   'sync.refusedCount': "服务器拒绝了 {count, number} 位联系人；它们保留在这里并已标出。",
+  'sync.outsideCount': "服务器在此通讯录以外的地址列出了 {count, number} 位联系人；为了您的安全，未同步它们。",
   'conflict.banner': "这位联系人在这里和服务器上都被修改了；有 {count, number} 处差异需要您决定。在此之前，会显示这台电脑的版本，且不会发送任何内容。",
   'conflict.resolve': "比较并决定…",
   'conflict.title': "在两处被修改",

@@ -239,6 +239,7 @@ export const zhTW: Catalogue = {
   'sync.noNetwork': "沒有網路連線。變更會保留在本機，連線恢復後送出。",
   'sync.restored': "您刪除的 {count, number} 位聯絡人已在伺服器上被修改，因此已恢復。",
   'sync.refusedCount': "伺服器拒絕了 {count, number} 位聯絡人；它們保留在這裡並已標示。",
+  'sync.outsideCount': "伺服器在此通訊錄以外的位址列出了 {count, number} 位聯絡人；為了您的安全，未同步它們。",
   'conflict.banner': "這位聯絡人在這裡和伺服器上都被修改了；有 {count, number} 處差異需要您決定。在此之前，會顯示這台電腦的版本，且不會傳送任何內容。",
   'conflict.resolve': "比較並決定…",
   'conflict.title': "在兩處被修改",
