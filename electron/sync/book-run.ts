@@ -39,6 +39,15 @@ export interface SyncReport {
   fullResync: boolean;
 }
 
+/**
+ * Whether a run that would remove `gone` of the `total` cards here asks first: more than `share`
+ * (30%) of the book, and at least two cards. So a small book asks too (2 of 3 removed), while one
+ * card deleted elsewhere from a book of one, two or three does not.
+ */
+export function removalNeedsConfirmation(gone: number, total: number, share = 0.3): boolean {
+  return gone >= 2 && gone > share * total;
+}
+
 export class MassDeleteNeedsConfirmation extends Error {
   override name = 'MassDeleteNeedsConfirmation';
   constructor(

@@ -5,7 +5,7 @@
  * with a stop-and-ask for a mass deletion), and all of it applied with the new state.
  */
 import type { SyncChanges } from '../dav/client';
-import { MassDeleteNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
+import { MassDeleteNeedsConfirmation, removalNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
 import type { RemoteCard, SyncState } from './local';
 import { isInvalidToken, retryAfterServerError, tokenWentBack } from './sync-token';
 
@@ -175,7 +175,7 @@ export function deleteMissing(run: BookRun, d: Download): string[] {
   const gone = new Set(d.removed.filter((h) => d.known.has(h)));
   if (d.complete !== null) for (const href of d.known.keys()) if (!d.complete.has(href)) gone.add(href);
   const share = run.opts.massDeleteShare ?? 0.3;
-  if (!run.opts.allowMassDelete && d.known.size >= 10 && gone.size > share * d.known.size) throw new MassDeleteNeedsConfirmation(gone.size, d.known.size);
+  if (!run.opts.allowMassDelete && removalNeedsConfirmation(gone.size, d.known.size, share)) throw new MassDeleteNeedsConfirmation(gone.size, d.known.size);
   return [...gone];
 }
 
