@@ -76,6 +76,13 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
   return state;
 }
 
+/** A field whose own undo (of the text typed in it) Ctrl+Z is for. */
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color', 'range'].includes(target.type);
+}
+
 export function App() {
   const store = useStore();
   const { language, theme, sortBy, dateStyle } = useSettings();
@@ -178,6 +185,15 @@ function AddressBook() {
       } else if (key === ',') {
         e.preventDefault();
         useUi.getState().openDialog({ kind: 'settings' });
+      } else if (key === 'z' && !e.shiftKey && !e.altKey && !isTextField(e.target)) {
+        // Outside a text field Ctrl+Z undoes the last action offered (a deletion), and only that:
+        // the browser's own undo would type back text edited earlier (the old search query).
+        e.preventDefault();
+        const { toast, dismissToast } = useUi.getState();
+        if (toast?.undo !== undefined) {
+          dismissToast();
+          void toast.undo();
+        }
       }
     };
     window.addEventListener('keydown', onKey);

@@ -129,6 +129,28 @@ test('delete with the keyboard, then undo brings the contact back as it was', as
   await expect(page.getByText('kept')).toBeVisible();
 });
 
+test('Ctrl+Z after Delete brings the contact back and leaves the search box as it is (the old query is not typed back)', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, 'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:u1\r\nFN:Undo Person\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nUID:u2\r\nFN:Other Person\r\nEND:VCARD\r\n', 2);
+  const search = page.getByRole('searchbox', { name: 'Search contacts' });
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('undo');
+  await page.keyboard.press('Escape'); // the search cleared again
+  await expect(search).toHaveValue('');
+  await listRow(page, 'Undo Person').click();
+  await contactList(page).press('Delete');
+  await expect(page.getByText('“Undo Person” deleted.')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await expect(listRow(page, 'Undo Person')).toBeVisible();
+  await expect(listRow(page, 'Other Person')).toBeVisible();
+  await expect(search).toHaveValue('');
+  await expect(page.getByText('“Undo Person” deleted.')).toHaveCount(0);
+  // A second Ctrl+Z has nothing to undo: the search box stays as it is.
+  await page.keyboard.press('Control+z');
+  await expect(search).toHaveValue('');
+  await expect(contactList(page).getByRole('option')).toHaveCount(2);
+});
+
 test('bulk delete asks first', async ({ app }) => {
   const { page } = app;
   await importText(page, 'two.vcf', 'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:1\r\nFN:One\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nUID:2\r\nFN:Two\r\nEND:VCARD\r\n');
