@@ -48,9 +48,13 @@ test('discovery that leads to another server asks first, names it, and sends not
   await expect(dialog.getByText(`The server at ${iso(server.url)} sends Cardinal on to another server: ${iso(elsewhere.url)}.`)).toBeVisible();
   await expect(dialog.getByText(`your user name and password will be sent to ${iso(elsewhere.url)}`)).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Continue and send the password' })).toBeEnabled();
+  // The safe answer is the primary button, and where the focus is; going there is secondary.
+  await expect(dialog.getByRole('button', { name: 'Don’t go there' })).toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Don’t go there' })).toHaveClass(/\bprimary\b/);
+  await expect(dialog.getByRole('button', { name: 'Continue and send the password' })).not.toHaveClass(/\bprimary\b/);
   await screens(page, 'origin-move');
   expect(elsewhere.requests).toEqual([]);
-  await dialog.getByRole('button', { name: 'Don’t go there' }).click();
+  await page.keyboard.press('Enter');
   await expect(dialog.getByRole('alert').first()).toBeVisible();
   expect(elsewhere.requests).toEqual([]);
   await dialog.getByRole('button', { name: 'Cancel' }).click();
