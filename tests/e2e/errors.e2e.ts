@@ -59,6 +59,15 @@ test('a connect error takes the focus (the Connect button was disabled while bus
   expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
 });
 
+test('the dialog says plain http to this computer needs no “allow unencrypted” box, as the code allows it (and README says)', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+  const box = page.getByRole('checkbox', { name: 'Allow an unencrypted (http) connection' });
+  await expect(box).not.toBeChecked();
+  await expect(box).toHaveAccessibleDescription(/Not needed for a server on this computer \(127\.0\.0\.1, localhost, \[::1\]\)/);
+});
+
 test('port 1, which fetch never connects to, is named as such rather than “fetch failed”', async ({ app }) => {
   const text = await tryAddress(app.page, 'http://127.0.0.1:1');
   expect(text).toContain('Could not reach 127.0.0.1:1: that port is reserved');

@@ -215,6 +215,7 @@ export const fa: Catalogue = {
   'account.password': "گذرواژه",
   'account.insecure': "اجازهٔ اتصال رمزنگاری‌نشده (http)",
   'account.insecureWarning': "گذرواژه و مخاطبان شما بدون رمزنگاری از شبکه می‌گذرند.",
+  'account.insecureLoopback': "برای سروری روی همین رایانه (127.0.0.1، localhost، [::1]) لازم نیست: آن اتصال هرگز از رایانه بیرون نمی‌رود، پس http ساده آنجا مجاز است.",
   'account.connect': "اتصال",
   'account.connecting': "در جست‌وجوی دفترچه‌های نشانی…",
   'sync.now': "همگام‌سازی",

@@ -218,6 +218,7 @@ export const en = {
   'account.password': "Password",
   'account.insecure': "Allow an unencrypted (http) connection",
   'account.insecureWarning': "Your password and contacts will cross the network unencrypted.",
+  'account.insecureLoopback': "Not needed for a server on this computer (127.0.0.1, localhost, [::1]): that connection never leaves it, so plain http is allowed there.",
   'account.connect': "Connect",
   'account.connecting': "Looking for address books…",
   'sync.now': "Sync now",

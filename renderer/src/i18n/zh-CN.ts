@@ -215,6 +215,7 @@ export const zhCN: Catalogue = {
   'account.password': "密码",
   'account.insecure': "允许未加密（http）连接",
   'account.insecureWarning': "你的密码和联系人将以未加密方式在网络上传输。",
+  'account.insecureLoopback': "本机上的服务器（127.0.0.1、localhost、[::1]）无需勾选：该连接不会离开本机，因此允许使用普通 http。",
   'account.connect': "连接",
   'account.connecting': "正在查找通讯录…",
   'sync.now': "立即同步",

@@ -215,6 +215,7 @@ export const zhTW: Catalogue = {
   'account.password': "密碼",
   'account.insecure': "允許未加密（http）連線",
   'account.insecureWarning': "你的密碼與聯絡人將以未加密方式在網路上傳送。",
+  'account.insecureLoopback': "本機上的伺服器（127.0.0.1、localhost、[::1]）無須勾選：該連線不會離開本機，因此允許使用一般 http。",
   'account.connect': "連線",
   'account.connecting': "正在尋找通訊錄…",
   'sync.now': "立即同步",

@@ -123,6 +123,18 @@ describe('a connection keeps to its origins', () => {
     expect(b.seen.map((s) => s.url)).toEqual(['https://www.google.com/m8/feeds/x']);
   });
 
+  it('plain http is allowed to this computer (127.0.0.1, localhost, [::1]) without "allow unencrypted", and refused elsewhere unless allowed (as README and the dialog say)', async () => {
+    const r = recording();
+    await expect(new DavHttp({ auth: basic, fetch: r.fetch }).request('GET', 'http://127.0.0.1:5232/x')).resolves.toBeDefined();
+    expect(r.seen.map((x) => x.url)).toEqual(['http://127.0.0.1:5232/x']);
+    const http = new DavHttp({ auth: basic });
+    for (const url of ['http://127.0.0.1:5232/x', 'http://127.1.2.3/x', 'http://localhost:5232/x', 'http://[::1]:5232/x']) expect(() => http.assertAllowed(new URL(url)), url).not.toThrow();
+    for (const url of ['http://192.168.1.10/x', 'http://dav.example.org/x', 'http://127.0.0.1.example.org/x']) {
+      expect(() => http.assertAllowed(new URL(url)), url).toThrow(/refusing http:/);
+      expect(() => new DavHttp({ auth: basic, allowInsecure: true }).assertAllowed(new URL(url)), url).not.toThrow();
+    }
+  });
+
   it('a write is never redirected', async () => {
     const r = recording();
     const http = new DavHttp({ auth: basic, fetch: r.fetch });

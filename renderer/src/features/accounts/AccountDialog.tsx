@@ -174,8 +174,11 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
               <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={editing ? 'new-password' : 'current-password'} />,
             )}
             <label className="checkbox">
-              <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} aria-describedby={insecure ? `${id}-insecure` : undefined} /> {t('account.insecure')}
+              <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} aria-describedby={insecure ? `${id}-loopback ${id}-insecure` : `${id}-loopback`} /> {t('account.insecure')}
             </label>
+            <small className="hint" id={`${id}-loopback`}>
+              {t('account.insecureLoopback')}
+            </small>
             {insecure ? (
               <p className="warning" id={`${id}-insecure`}>
                 {t('account.insecureWarning')}
