@@ -183,6 +183,21 @@ test('a save that fails (the contact was deleted meanwhile, in another window) p
   await expect(message).toBeFocused();
 });
 
+test('importing a file that is no vCard says nothing can be imported and why, and nothing that reads as success', async ({ app }) => {
+  const { page } = app;
+  await importText(page, 'garbage.vcf', 'hello world\nthis is not a vcard\n\u0001 junk');
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(page.getByTestId('import-summary')).toHaveText('Nothing can be imported from this file: its one card could not be read.');
+  await expect(dialog.getByTestId('import-errors')).toContainText('Line 1: text outside a card: expected BEGIN:VCARD');
+  await expect(dialog).not.toContainText(/card read|new,|already here|Nothing new/);
+  await expect(dialog.getByRole('button', { name: 'Nothing to import' })).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await importText(page, 'empty.vcf', '');
+  await expect(page.getByTestId('import-summary')).toHaveText('Nothing can be imported from this file: it holds no vCard card (BEGIN:VCARD … END:VCARD).');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(contactList(page).getByRole('option')).toHaveCount(0);
+});
+
 test('bulk delete asks first', async ({ app }) => {
   const { page } = app;
   await importText(page, 'two.vcf', 'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:1\r\nFN:One\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nUID:2\r\nFN:Two\r\nEND:VCARD\r\n');
@@ -214,7 +229,7 @@ test('import 1,000 cards with 3 bad ones; export all and re-import changes nothi
     line += card.split('\r\n').length - 1;
   }
   await importText(page, 'thousand.vcf', text);
-  await expect(page.getByTestId('import-summary')).toHaveText('1,000 cards read: 997 new, 0 already here, 0 differ from a contact with the same UID.');
+  await expect(page.getByTestId('import-summary')).toHaveText('1,000 cards in the file: 997 new, 0 already here, 0 differ from a contact with the same UID, 3 could not be read.');
   const errors = page.getByTestId('import-errors').getByRole('listitem');
   await expect(errors).toHaveCount(3);
   for (const [k, l] of badLines.entries()) await expect(errors.nth(k)).toContainText(`Line ${l}:`);
@@ -224,7 +239,7 @@ test('import 1,000 cards with 3 bad ones; export all and re-import changes nothi
   const all = await exportText(page);
   expect(all.match(/BEGIN:VCARD/g)).toHaveLength(997);
   await importText(page, 'again.vcf', all);
-  await expect(page.getByTestId('import-summary')).toHaveText('997 cards read: 0 new, 997 already here, 0 differ from a contact with the same UID.');
+  await expect(page.getByTestId('import-summary')).toHaveText('997 cards in the file: 0 new, 997 already here, 0 differ from a contact with the same UID.');
   await expect(page.getByRole('button', { name: 'Nothing new to import' })).toBeDisabled();
   await page.getByRole('button', { name: 'Cancel' }).click();
 
