@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { Menu, Plus, Search } from 'lucide-react';
 import { deleteContacts, exportContacts, targetBook } from './actions';
+import { regionOfLocale } from '../../shared/duplicates/phone';
+import { setSearchRegion } from '../../shared/search/query';
 import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
 import { syncStoreHandlers } from './db/sync-store';
@@ -91,6 +93,9 @@ export function App() {
     window.cardinal.getAppInfo().then((info) => setOsLocale(info.locale), () => {});
   }, []);
   const lang = language ?? pickLanguage(osLocale);
+  // National phone numbers in a search (09123456789) are read in the OS's region; idempotent, so
+  // set before the list below asks for its rows.
+  setSearchRegion(regionOfLocale(osLocale));
   const t = useMemo(() => translator(lang), [lang]);
   const dates = useMemo(() => ({ locale: dateLocale(lang, osLocale), style: dateStyle }), [lang, osLocale, dateStyle]);
   useEffect(() => {
