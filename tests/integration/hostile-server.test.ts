@@ -202,6 +202,15 @@ describe('discovery', () => {
     expect(elsewhere.requests[1]!.authorization).toMatch(/^Basic /);
   });
 
+  it('a principal written //host/principal/ (a network-path reference) is that other host, put to the user; never PROPFIND /host/principal/ here', async () => {
+    server.script.principalHref = `//${otherHost()}/principal/`;
+    const m = manager();
+    const first = await m.discover(input(server.url));
+    expect(first).toMatchObject({ books: [], move: { from: server.url, to: elsewhere.url } });
+    expect(elsewhere.requests).toEqual([]);
+    expect(server.requests.filter((r) => r.path.startsWith(`/${otherHost()}`))).toEqual([]);
+  });
+
   it('declined, nothing goes there and discovery says what it could not find', async () => {
     server.script.principalHref = `${elsewhere.url}/principal/`;
     const m = manager();
