@@ -327,6 +327,31 @@ describe('Google accounts (fake Google)', () => {
     expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
   });
 
+  it('edited here, deleted there, and the answer to the PUT that stored it elsewhere lost: still one copy on each side', async () => {
+    await start({ relocatePut: true });
+    google.put('e2', card('e2', 'Emmy Noether'));
+    let lose = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      const res = await fetch(input, init);
+      if (lose && init?.method === 'PUT') {
+        lose = false;
+        throw new TypeError('connection reset by peer'); // stored; the answer lost
+      }
+      return res;
+    });
+    const row = index.query('Noether', bookId)[0]!;
+    await repo.update(row.id, parseVCard(card('e2', 'Emmy Noether', 'NOTE:rings\r\n')));
+    google.remove('e2');
+    lose = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    expect(google.cards()).toHaveLength(1);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(google.cards()[0]!.vcard).toContain('NOTE:rings');
+    expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+  });
+
   it('vCard 4.0 properties Google cannot store (KIND, GENDER, LANG) stay on this computer, through a server edit too', async () => {
     await start();
     const { m, account, repo, index, bookId } = await signedIn();
