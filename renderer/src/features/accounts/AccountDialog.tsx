@@ -176,7 +176,7 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
             <label className="checkbox">
               <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} aria-describedby={insecure ? `${id}-loopback ${id}-insecure` : `${id}-loopback`} /> {t('account.insecure')}
             </label>
-            <small className="hint" id={`${id}-loopback`}>
+            <small className="muted" id={`${id}-loopback`}>
               {t('account.insecureLoopback')}
             </small>
             {insecure ? (
