@@ -4,7 +4,7 @@
  * creates and edits. A card the server refuses is marked and the run goes on. Every answer is
  * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
-import { keepLocalOnly, merge, parseVCard, serializeVCard, type VCard } from '../../shared/vcard';
+import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
 import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
 import type { FetchedCard } from '../dav/client';
@@ -13,6 +13,7 @@ import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard, RemoteCard } from './local';
 import { fingerprint, uidOf, type FindUid } from './lost-create';
+import { ownPropertiesAsBase, sameValues } from './own-write';
 import type { SentCreate } from '../../shared/sync/types';
 
 /** A create or edit about to go: its text, and what identifies that version (where the server replaces UIDs). */
@@ -253,57 +254,6 @@ async function readWritten(run: BookRun, url: string): Promise<FetchedCard | nul
     run.log(`upload: reading ${url} back was refused: ${(e as Error).message}`);
     return null;
   }
-}
-
-/**
- * The merge base when an earlier write of this edit may have landed (its answer was lost) and
- * another client changed the card since: per property, where the server holds exactly what we
- * sent, that is our own write, not a change to merge against; elsewhere the version last agreed.
- */
-function ownPropertiesAsBase(base: VCard, sentForms: readonly string[], theirs: string): VCard {
-  if (sentForms.length === 0) return base;
-  let server: VCard;
-  let sent: Map<string, string>[];
-  try {
-    server = parseVCard(theirs);
-    sent = sentForms.map((t) => valuesByName(parseVCard(t)));
-  } catch {
-    return base;
-  }
-  const there = valuesByName(server);
-  const mine = valuesByName(base);
-  const own = new Set([...there].filter(([name, v]) => !REWRITTEN.has(name) && mine.get(name) !== v && sent.some((s) => s.get(name) === v)).map(([name]) => name));
-  if (own.size === 0) return base;
-  return { properties: [...base.properties.filter((p) => !own.has(p.name.toUpperCase())), ...server.properties.filter((p) => own.has(p.name.toUpperCase()))] };
-}
-
-/** Property name → its values, normalised as `sameValues` compares them. */
-function valuesByName(card: VCard): Map<string, string> {
-  const by = new Map<string, string[]>();
-  for (const p of card.properties) {
-    const name = p.name.toUpperCase();
-    by.set(name, [...(by.get(name) ?? []), p.value.replace(/\\(.)/g, '$1').trim()]);
-  }
-  return new Map([...by].map(([name, values]) => [name, values.sort().join('\n')]));
-}
-
-/** Bookkeeping a server writes on every store; not a change of the card. */
-const REWRITTEN = new Set(['REV', 'PRODID', 'UID', 'X-IRMC-LUID', 'VERSION']);
-
-/** The same values, whatever a server's rewriting did to groups, parameters, order and bookkeeping. */
-function sameValues(a: string, b: string): boolean {
-  const values = (text: string) => {
-    try {
-      return parseVCard(text)
-        .properties.filter((p) => !REWRITTEN.has(p.name.toUpperCase()))
-        .map((p) => `${p.name.toUpperCase()}:${p.value.replace(/\\(.)/g, '$1').trim()}`)
-        .sort()
-        .join('\n');
-    } catch {
-      return text;
-    }
-  };
-  return values(a) === values(b);
 }
 
 /**

@@ -380,6 +380,29 @@ for (const [name, start] of SERVERS) {
       expect((await local.rows()).filter((r) => r.pending !== '')).toEqual([]);
     });
 
+    it('a run that breaks off between two uploads, then another client deletes the card that went up: gone here too, the other goes up', async () => {
+      await sync();
+      await local.create(card('half-1', 'Half One'));
+      await local.create(card('half-2', 'Half Two'));
+      let broken = false;
+      before = async (r) => {
+        if (!broken && isUpload(r) && sent.some(isUpload)) {
+          broken = true;
+          throw new TypeError('connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      before = async () => {};
+      expect(broken).toBe(true);
+      const [up] = await onServer();
+      expect(up).toBeDefined();
+      await other.delete(new URL(up!.href, book).href, null);
+      await sync();
+      const gone = fnOf(up!.vcard);
+      expect(await visibleNames()).toEqual([gone === 'Half One' ? 'Half Two' : 'Half One']);
+      expect(await namesOnServer()).toEqual(await visibleNames());
+    });
+
     it('a card deleted by another client between the listing and the multiget is dropped; the rest arrives', async () => {
       await other.put(url('a.vcf'), card('a', 'Alma'), { ifNoneMatch: '*' });
       await other.put(url('b.vcf'), card('b', 'Bert'), { ifNoneMatch: '*' });
