@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { Menu, Plus, Search } from 'lucide-react';
 import { deleteContacts, targetBook } from './actions';
+import { regionOfLocale } from '../../shared/duplicates/phone';
+import { setSearchRegion } from '../../shared/search/query';
 import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
 import { syncStoreHandlers } from './db/sync-store';
@@ -79,6 +81,13 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
   return state;
 }
 
+/** A field whose own undo (of the text typed in it) Ctrl+Z is for. */
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color', 'range'].includes(target.type);
+}
+
 export function App() {
   const store = useStore();
   const { language, theme, sortBy, dateStyle } = useSettings();
@@ -87,6 +96,9 @@ export function App() {
     window.cardinal.getAppInfo().then((info) => setOsLocale(info.locale), () => {});
   }, []);
   const lang = language ?? pickLanguage(osLocale);
+  // National phone numbers in a search (09123456789) are read in the OS's region; idempotent, so
+  // set before the list below asks for its rows.
+  setSearchRegion(regionOfLocale(osLocale));
   const t = useMemo(() => translator(lang), [lang]);
   const dates = useMemo(() => ({ locale: dateLocale(lang, osLocale), style: dateStyle }), [lang, osLocale, dateStyle]);
   useEffect(() => {
@@ -196,6 +208,15 @@ function AddressBook() {
         // Print contacts, not a picture of the window.
         e.preventDefault();
         useUi.getState().openDialog({ kind: 'print', scope: scope() });
+      } else if (key === 'z' && !e.shiftKey && !e.altKey && !isTextField(e.target)) {
+        // Outside a text field Ctrl+Z undoes the last action offered (a deletion), and only that:
+        // the browser's own undo would type back text edited earlier (the old search query).
+        e.preventDefault();
+        const { toast, dismissToast } = useUi.getState();
+        if (toast?.undo !== undefined) {
+          dismissToast();
+          void toast.undo();
+        }
       }
     };
     window.addEventListener('keydown', onKey);

@@ -20,8 +20,10 @@ export function targetBook(filter: ListFilter, defaultBook: string | null, known
 
 export async function createContact(s: Services, after: Contact, bookId: string): Promise<string> {
   const book = await s.repo.db.books.get(bookId);
-  const card = newCard(crypto.randomUUID(), book?.version ?? '4.0');
-  const edited = applyEdit(card, toContact(card), after);
+  // Every new card carries a UID (servers refuse a card without one); the editor's form has none.
+  const card = newCard(`urn:uuid:${crypto.randomUUID()}`, book?.version ?? '4.0');
+  const before = toContact(card);
+  const edited = applyEdit(card, before, { ...after, uid: before.uid });
   const stored = await s.repo.create(bookId, edited);
   s.index.upsert([stored.row]);
   useUi.getState().select([stored.row.id]);

@@ -462,6 +462,20 @@ for (const [name, start] of SERVERS) {
       expect(await namesOnServer()).toEqual(['Zoë Ünïcode']);
     });
 
+    it('a contact made here without a UID (as the editor made them) goes up with one, not refused; the card here gets it too', async () => {
+      await sync();
+      const id = await local.create('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Una Nouid\r\nN:Nouid;Una;;;\r\nEND:VCARD\r\n');
+      await sync();
+      expect((await local.row(id))!.error).toBeUndefined();
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+      const there = await onServer();
+      expect(there.map((c) => fnOf(c.vcard))).toEqual(['Una Nouid']);
+      expect(there[0]!.vcard).toMatch(/^UID:\S/m);
+      expect((await local.row(id))!.vcard).toMatch(/^UID:\S/m);
+      await sync();
+      expect(await local.rows()).toHaveLength(1);
+    });
+
     it('a UID with "/" is uploaded (DAViCal refuses the POST: a PUT to an href of our own)', async () => {
       await sync();
       const id = await local.create(card('urn/with/slashes', 'Slash Person'));

@@ -322,7 +322,7 @@ export class ContactIndex {
     const whole = this.whole(bookId, favoritesOnly);
     const query = parseQuery(q);
     if (query.words.length === 0) return whole.list;
-    const key = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${query.words.join(' ')}\u0000${query.digits}`;
+    const key = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${query.words.join(' ')}\u0000${query.phones.join(' ')}`;
     const known = this.results.get(key);
     if (known !== undefined) return known;
     const found = this.matching(query);

@@ -12,6 +12,7 @@ import { direction } from '../../i18n';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { googleBookIds, useDirectory } from '../accounts/directory';
+import { refusalInWords } from '../accounts/error-words';
 import { ContactEditor } from './ContactEditor';
 import { ContactView } from './ContactView';
 import { leaveEditor } from './edit-guard';
@@ -118,7 +119,7 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
         </div>
       ) : detail.card.error !== undefined ? (
         <div className="banner error" role="alert" data-testid="refused-banner">
-          <p>{t('sync.refused', { message: detail.card.error })}</p>
+          <p>{t('sync.refused', { message: refusalInWords(detail.card.error, t) })}</p>
         </div>
       ) : null}
       <ContactView contact={detail.contact} bookId={row?.bookId} />

@@ -4,6 +4,7 @@
  * asks first (edit-guard.ts); problems are shown at their field and the first one is focused.
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { ImagePlus, Plus, Trash2, X } from 'lucide-react';
 import type { AddressItem, Contact, ContactItem, DateItem, ImItem } from '../../../../shared/vcard';
 import { nameInOrder } from '../../../../shared/book/derive';
@@ -81,10 +82,23 @@ function TypePicker({ types, label, onChange, allowed, field, n }: { types: read
   );
 }
 
+/**
+ * Adds a blank item and moves the focus into it (its first field: the value of an e-mail or phone,
+ * an address's first line, a date's label), where the user types next.
+ */
 function AddButton({ field, onClick }: { field: string; onClick: () => void }) {
   const { t } = useServices();
   return (
-    <button type="button" className="add-item" onClick={onClick}>
+    <button
+      type="button"
+      className="add-item"
+      onClick={(e) => {
+        const button = e.currentTarget;
+        flushSync(onClick);
+        const row = button.previousElementSibling;
+        (row?.querySelector<HTMLElement>('.address-grid input, input[id]') ?? row?.querySelector<HTMLElement>('input'))?.focus();
+      }}
+    >
       <Plus aria-hidden="true" size={16} />
       {t('editor.addItem', { field })}
     </button>
@@ -203,6 +217,15 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
   useEffect(() => {
     document.getElementById(`${prefix}-name.${familyFirst ? 'family' : 'given'}`)?.focus();
   }, [prefix, familyFirst]);
+
+  // A save that failed (the store refused it): the message takes the focus, which Save, disabled
+  // while it was busy, had lost to the page's body.
+  const failureRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (failure === null) return;
+    failureRef.current?.scrollIntoView({ block: 'nearest' });
+    failureRef.current?.focus();
+  }, [failure]);
 
   // After a failed save: the first field with a problem, focused and in view.
   useEffect(() => {
@@ -358,7 +381,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
         <TextField path="note" errors={errors} label={t('field.note')} multiline value={c.note} onChange={(v) => set({ note: v })} />
       </div>
       {failure !== null ? (
-        <p className="form-error" role="alert">
+        <p ref={failureRef} className="form-error" role="alert" tabIndex={-1}>
           {failure}
         </p>
       ) : null}

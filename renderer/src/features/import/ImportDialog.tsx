@@ -48,6 +48,8 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
   const [busy, setBusy] = useState(false);
   const lineNumber = new Intl.NumberFormat(s.lang, { useGrouping: false });
   const bad = preview.errors.filter((e) => e.code !== 'other-component');
+  // Nothing in the file could be read: said as such, never as a summary of an import.
+  const readable = preview.fresh.length + preview.identical + preview.conflicting.length;
   const run = async (update: boolean) => {
     setBusy(true);
     try {
@@ -73,7 +75,7 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
       onSubmit={() => void run(false)}
       onClose={onClose}
       actions={
-        <FormActions submit={t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0} onCancel={onClose}>
+        <FormActions submit={readable === 0 ? t('import.nothing') : t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0} onCancel={onClose}>
           {preview.conflicting.length > 0 ? (
             <button type="button" disabled={busy} onClick={() => void run(true)}>
               {t('import.runWithUpdates', { count: preview.conflicting.length })}
@@ -100,7 +102,9 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
           </div>
         ) : null}
         {preview.csv !== undefined ? <p data-testid="import-format">{t(FORMAT_KEY[preview.csv.format])}</p> : null}
-        <p data-testid="import-summary">{t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length })}</p>
+        <p data-testid="import-summary" role={readable === 0 ? 'alert' : undefined}>
+          {readable === 0 ? t('import.nothingRead', { total: preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length, bad: bad.length })}
+        </p>
         {bad.length > 0 ? (
           <>
             <p>{t('import.bad', { count: bad.length })}</p>
