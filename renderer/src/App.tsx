@@ -20,6 +20,7 @@ import { useSettings } from './features/settings/settings';
 import { dateLocale, direction, pickLanguage, translator } from './i18n';
 import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
+import { GroupStore } from './store/groups';
 import { rederiveOldRows } from './store/rederive';
 import { useUi } from './store/ui';
 
@@ -36,20 +37,23 @@ function keepSnapshot(repo: ContactRepo, index: ContactIndex, saveNow: boolean):
 }
 
 /** Open the store and load the list once; everything else waits for it. */
-function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: string } | null {
-  const [state, setState] = useState<{ repo: ContactRepo; index: ContactIndex } | { error: string } | null>(null);
+type Store = { repo: ContactRepo; index: ContactIndex; groups: GroupStore };
+
+function useStore(): Store | { error: string } | null {
+  const [state, setState] = useState<Store | { error: string } | null>(null);
   useEffect(() => {
     let alive = true;
     (async () => {
       const repo = await ContactRepo.open();
       const index = new ContactIndex(navigator.language, useSettings.getState().sortBy === 'last' ? 'sortNameLast' : 'sortName');
+      const groups = await GroupStore.open(repo, index);
       // Paint from the saved head of the list at once; then load the whole list (the saved
       // snapshot if it is exact, else every row) and swap it in.
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
         window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index) });
-        if (alive) setState({ repo, index });
+        if (alive) setState({ repo, index, groups });
       }
       const snapshot = await repo.listSnapshot();
       let reflects = repo.generation;
@@ -64,7 +68,7 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
       setTimeout(() => index.warm(), 0);
       if (head === null) {
         window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) });
-        if (alive) setState({ repo, index });
+        if (alive) setState({ repo, index, groups });
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.
       void rederiveOldRows(repo, index).catch(() => {});

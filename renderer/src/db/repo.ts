@@ -4,6 +4,7 @@
  * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
+import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark } from './schema';
@@ -264,6 +265,59 @@ export class ContactRepo {
       });
       onProgress?.(Math.min(items.length, i + BATCH_SIZE));
     }
+  }
+
+  /** Every book's stored group setting (meta `groups:<bookId>`). */
+  async groupSettings(): Promise<Map<string, BookGroupSetting>> {
+    const rows = await this.db.meta.where('key').startsWith('groups:').toArray();
+    return new Map(rows.map((r) => [r.key.slice('groups:'.length), r.value as BookGroupSetting]));
+  }
+
+  saveGroupSetting(bookId: string, setting: BookGroupSetting): Promise<unknown> {
+    return this.db.meta.put({ key: `groups:${bookId}`, value: setting });
+  }
+
+  /**
+   * A group action's writes (shared/groups edits), all in one transaction: card patches are edits
+   * like the editor's (pending for the sync, three-way merged there), a new group card is a new
+   * card, a group card deleted goes as a contact deleted would, and the setting is saved. Contacts
+   * are never deleted here. Returns the rows to show and the ids that left the list.
+   */
+  async applyGroupChanges(bookId: string, changes: readonly GroupChange[]): Promise<{ changed: ContactRow[]; removed: string[] }> {
+    if (changes.some((c) => c.kind === 'label')) throw new Error('Google labels are written by the labels store.');
+    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+      await this.bump();
+      const touched: string[] = [];
+      for (const c of changes) {
+        if (c.kind === 'update-card') {
+          const row = await this.db.contacts.get(c.id);
+          const card = await this.db.cards.get(c.id);
+          if (row === undefined || card === undefined || row.bookId !== bookId) throw new Error(`contact ${c.id} is gone`);
+          const stored = ContactRepo.rows(c.id, bookId, parseVCard(c.vcard), { row, card });
+          await this.db.contacts.put(stored.row);
+          await this.db.cards.put(stored.card);
+          touched.push(c.id);
+        } else if (c.kind === 'create-card') {
+          const stored = ContactRepo.rows(crypto.randomUUID(), bookId, parseVCard(c.vcard));
+          await this.db.contacts.put(stored.row);
+          await this.db.cards.put(stored.card);
+          touched.push(stored.row.id);
+        } else if (c.kind === 'delete-card') {
+          const row = await this.db.contacts.get(c.id);
+          if (row === undefined) continue;
+          if (row.groupCard === '' || row.groupCard === undefined) throw new Error('A group action never deletes a contact.');
+          await this.remove([c.id]);
+          touched.push(c.id);
+        } else if (c.kind === 'setting') {
+          await this.db.meta.put({ key: `groups:${bookId}`, value: c.setting });
+        }
+      }
+      const after = await this.db.contacts.bulkGet(touched);
+      const changed: ContactRow[] = [];
+      const removed: string[] = [];
+      after.forEach((r, i) => (r === undefined ? removed.push(touched[i]!) : changed.push(r)));
+      return { changed, removed };
+    });
   }
 
   /** Contacts with a given UID in a book (import de-duplication). */

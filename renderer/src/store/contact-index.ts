@@ -13,6 +13,12 @@ import { inIdleSlices, RowSearch, type BuildCost } from './search-index';
 
 export type SortField = 'sortName' | 'sortNameLast';
 
+/** A group the list is filtered by: its key (for the cache) and its members. */
+export interface GroupFilter {
+  readonly key: string;
+  readonly ids: ReadonlySet<string>;
+}
+
 export interface ListResult {
   rows: ContactRow[];
   sections: string[];
@@ -287,8 +293,8 @@ export class ContactIndex {
   /** The last queries' answers, until the list changes. */
   private results = new Map<string, ListResult>();
 
-  private whole(bookId: string | null, favoritesOnly: boolean): { list: ListResult; shows: Uint8Array } {
-    const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}`;
+  private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): { list: ListResult; shows: Uint8Array } {
+    const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}`;
     const known = this.wholes.get(filter);
     if (known !== undefined) return known;
     const sections = this.sectionsInOrder();
@@ -296,7 +302,9 @@ export class ContactIndex {
     const rows: ContactRow[] = [];
     const shown: string[] = [];
     this.sorted.forEach((r, p) => {
-      if (r.pending === 'deleted' || (bookId !== null && r.bookId !== bookId) || (favoritesOnly && r.favorite !== 1)) return;
+      // Group cards are groups (the sidebar lists them), never rows.
+      if (r.pending === 'deleted' || r.groupCard === 'apple' || r.groupCard === 'vcard4' || (bookId !== null && r.bookId !== bookId) || (favoritesOnly && r.favorite !== 1)) return;
+      if (group !== null && !group.ids.has(r.id)) return;
       shows[p] = 1;
       rows.push(r);
       shown.push(sections[p]!);
@@ -313,16 +321,22 @@ export class ContactIndex {
    * labels, related people or notes); digits in the query also match phone numbers however they
    * are formatted.
    */
-  query(q: string, bookId: string | null, favoritesOnly = false): ContactRow[] {
-    return this.list(q, bookId, favoritesOnly).rows;
+  query(q: string, bookId: string | null, favoritesOnly = false, group: GroupFilter | null = null, alsoIds?: ReadonlySet<string>): ContactRow[] {
+    return this.list(q, bookId, favoritesOnly, group, alsoIds).rows;
   }
 
-  /** The rows to show and, beside each, its section letter (the list draws its headers from them). */
-  list(q: string, bookId: string | null, favoritesOnly = false): ListResult {
-    const whole = this.whole(bookId, favoritesOnly);
+  /**
+   * The rows to show and, beside each, its section letter (the list draws its headers from them).
+   * `group`: only the rows of one group (its members, from the group store's one membership
+   * query; its key names the answer in the cache). `alsoIds`: rows matching the query by another
+   * road (members of the groups whose name it matches), shown among the rest in list order.
+   */
+  list(q: string, bookId: string | null, favoritesOnly = false, group: GroupFilter | null = null, alsoIds?: ReadonlySet<string>): ListResult {
+    const whole = this.whole(bookId, favoritesOnly, group);
     const query = parseQuery(q);
     if (query.words.length === 0) return whole.list;
-    const key = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${query.words.join(' ')}\u0000${query.digits}`;
+    const also = alsoIds !== undefined && alsoIds.size > 0 ? alsoIds : null;
+    const key = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}\u0000${query.words.join(' ')}\u0000${query.digits}${also === null ? '' : `\u0000+${also.size}`}`;
     const known = this.results.get(key);
     if (known !== undefined) return known;
     const found = this.matching(query);
@@ -343,6 +357,17 @@ export class ContactIndex {
         rows[i] = this.sorted[p]!;
         shown[i++] = sections[p]!;
       }
+      result = { rows, sections: shown };
+    }
+    if (also !== null && result !== whole.list) {
+      const found = new Set(result.rows.map((r) => r.id));
+      const rows: ContactRow[] = [];
+      const shown: string[] = [];
+      whole.list.rows.forEach((r, i) => {
+        if (!found.has(r.id) && !also.has(r.id)) return;
+        rows.push(r);
+        shown.push(whole.list.sections[i]!);
+      });
       result = { rows, sections: shown };
     }
     if (this.results.size >= 8) this.results.delete(this.results.keys().next().value!);
