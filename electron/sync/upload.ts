@@ -4,6 +4,7 @@
  * creates and edits. A card the server refuses is marked and the run goes on. Every answer is
  * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
+import { mergeCards } from '../../shared/groups/merge';
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
 import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
@@ -292,7 +293,9 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
       // Our own earlier write of this edit, whose answer was lost: the base, not another client's change.
       const sent = card.sentVcard;
       const ownWrite = sent !== undefined && (sameValues(current.vcard, sent) || sameValues(current.vcard, profile.prepareUpload(sent)));
-      const merged = merge(parseVCard(ownWrite ? theirs : card.base || theirs), parseVCard(vcard), parseVCard(theirs));
+      // Group members (MEMBER, X-ADDRESSBOOKSERVER-MEMBER) and CATEGORIES merge as sets: a member
+      // added here and another added there are both kept, never a question.
+      const merged = mergeCards(ownWrite ? theirs : card.base || theirs, vcard, theirs);
       const text = serializeVCard(merged.card);
       if (merged.conflicts.length > 0) {
         await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts, card.revision);

@@ -9,6 +9,7 @@ import { BirthdaysView } from './features/birthdays/BirthdaysView';
 import { ToastBar } from './features/common/Toast';
 import { ContactDetail } from './features/contacts/ContactDetail';
 import { ContactList } from './features/contacts/ContactList';
+import { BulkBar } from './features/groups/BulkBar';
 import { guarded, hasUnsavedEdit, leaveEditor, saveOpenEditor } from './features/contacts/edit-guard';
 import { previewImport } from './features/import/import';
 import { ImportPicker } from './features/import/ImportPicker';
@@ -114,9 +115,10 @@ export function App() {
 
 function AddressBook() {
   const services = useServices();
-  const { t, index, repo } = services;
+  const { t, index, repo, groups } = services;
   useDirectorySource(repo);
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const groupsVersion = useSyncExternalStore(groups.subscribe, groups.getVersion);
   const { filter, query, selected, mode, detailOpen, setQuery } = useUi();
   const dialog = useUi((s) => s.dialog);
   const { books, accounts } = useDirectory();
@@ -126,12 +128,18 @@ function AddressBook() {
   const [dragging, setDragging] = useState(false);
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
 
+  // What the group store knows of each book's server: the storage a book with no groups gets.
+  useEffect(() => {
+    for (const a of accounts) for (const b of a.books) groups.setSignals(b.id, { account: a.kind, url: b.url });
+  }, [accounts, groups]);
+
   // Recomputed only when the list, the query or the filter changes, not on every render.
-  const { rows, sections } = useMemo(
-    () => index.list(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
-    [index, version, query, filter],
-  );
+  const { rows, sections } = useMemo(() => {
+    const bookId = filter.kind === 'book' ? filter.id : filter.kind === 'group' ? filter.bookId : null;
+    const group = filter.kind === 'group' ? { key: filter.key, ids: new Set(groups.memberIds(filter.bookId, filter.key)) } : null;
+    return index.list(query, bookId, filter.kind === 'favorites', group, query === '' ? undefined : groups.matchingMembers(query, bookId));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `groupsVersion` are how the stores say they changed
+  }, [index, groups, version, groupsVersion, query, filter]);
 
   const startNew = guarded(() => {
     useUi.getState().select([]);
@@ -222,6 +230,7 @@ function AddressBook() {
   );
 
   const onDrop = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
     e.preventDefault();
     setDragging(false);
     const files = [...e.dataTransfer.files].filter((f) => /\.(vcf|vcard)$/i.test(f.name) || f.type.includes('vcard'));
@@ -255,6 +264,8 @@ function AddressBook() {
     <div
       className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}`}
       onDragOver={(e) => {
+        // Files from outside import; rows dragged onto a group are the sidebar's business.
+        if (!e.dataTransfer.types.includes('Files')) return;
         e.preventDefault();
         setDragging(true);
       }}
@@ -310,6 +321,7 @@ function AddressBook() {
                   </>
                 ) : (
                   <>
+                    {selected.length > 1 ? <BulkBar ids={selected} onDelete={remove} /> : null}
                     <p className="list-count" aria-live="polite">
                       {t('list.count', { count })}
                     </p>

@@ -191,6 +191,17 @@ export class ContactRepo {
     });
   }
 
+  /** Favourite (or not) many contacts in one transaction; returns the rows changed. */
+  async setFavorites(ids: readonly string[], favorite: boolean): Promise<ContactRow[]> {
+    return this.db.transaction('rw', this.db.contacts, this.db.meta, async () => {
+      await this.bump();
+      const value = favorite ? (1 as const) : (0 as const);
+      const rows = (await this.db.contacts.bulkGet([...ids])).filter((r): r is ContactRow => r !== undefined && r.favorite !== value).map((r) => ({ ...r, favorite: value }));
+      await this.db.contacts.bulkPut(rows);
+      return rows;
+    });
+  }
+
   /**
    * Delete contacts. Local-book rows go; synced rows stay as `deleted` until the server agrees. A
    * create never sent goes at once, but one already sent (`attempted`: its answer may have been
