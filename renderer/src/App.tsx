@@ -3,6 +3,7 @@ import { Menu, Plus, Search } from 'lucide-react';
 import { deleteContacts, exportContacts, targetBook } from './actions';
 import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
+import { labelStoreHandlers } from './db/label-store';
 import { syncStoreHandlers } from './db/sync-store';
 import { useDirectory, useDirectorySource } from './features/accounts/directory';
 import { BirthdaysView } from './features/birthdays/BirthdaysView';
@@ -53,7 +54,7 @@ function useStore(): Store | { error: string } | null {
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
         if (alive) setState({ repo, index, groups });
       }
       const snapshot = await repo.listSnapshot();
@@ -68,7 +69,7 @@ function useStore(): Store | { error: string } | null {
       keepSnapshot(repo, index, snapshot === null);
       setTimeout(() => index.warm(), 0);
       if (head === null) {
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
         if (alive) setState({ repo, index, groups });
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.

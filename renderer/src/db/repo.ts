@@ -4,6 +4,7 @@
  * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
+import { EMPTY_PEOPLE_STATE, type StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
@@ -284,6 +285,12 @@ export class ContactRepo {
     return new Map(rows.map((r) => [r.key.slice('groups:'.length), r.value as BookGroupSetting]));
   }
 
+  /** Every Google book's labels (meta `labels:<bookId>`). */
+  async storedLabels(): Promise<Map<string, StoredLabel[]>> {
+    const rows = await this.db.meta.where('key').startsWith('labels:').toArray();
+    return new Map(rows.map((r) => [r.key.slice('labels:'.length), (r.value as { labels: StoredLabel[] }).labels]));
+  }
+
   saveGroupSetting(bookId: string, setting: BookGroupSetting): Promise<unknown> {
     return this.db.meta.put({ key: `groups:${bookId}`, value: setting });
   }
@@ -295,7 +302,6 @@ export class ContactRepo {
    * are never deleted here. Returns the rows to show and the ids that left the list.
    */
   async applyGroupChanges(bookId: string, changes: readonly GroupChange[]): Promise<{ changed: ContactRow[]; removed: string[] }> {
-    if (changes.some((c) => c.kind === 'label')) throw new Error('Google labels are written by the labels store.');
     return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
       await this.bump();
       const touched: string[] = [];
@@ -321,6 +327,13 @@ export class ContactRepo {
           touched.push(c.id);
         } else if (c.kind === 'setting') {
           await this.db.meta.put({ key: `groups:${bookId}`, value: c.setting });
+        } else if (c.kind === 'label') {
+          // A Google label (the labels sync sends it): its record, the rest of the book's as it was.
+          const key = `labels:${bookId}`;
+          const rec = ((await this.db.meta.get(key))?.value as { labels: StoredLabel[] } | undefined) ?? { state: EMPTY_PEOPLE_STATE, labels: [], people: [] };
+          const labels = rec.labels.some((l) => l.id === c.label.id) ? rec.labels.map((l) => (l.id === c.label.id ? c.label : l)) : [...rec.labels, c.label];
+          // A label made and deleted here before the server ever had it: gone.
+          await this.db.meta.put({ key, value: { ...rec, labels: labels.filter((l) => !(l.deleted && l.remote === null)) } });
         }
       }
       const after = await this.db.contacts.bulkGet(touched);

@@ -13,6 +13,7 @@
 import { addMembers, createGroup, deleteGroup, removeMembers, renameGroup } from '../../../shared/groups/edits';
 import { listGroups } from '../../../shared/groups/list';
 import { resolveSetting, type ServerSignals } from '../../../shared/groups/strategy';
+import type { StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, CardFacts, GroupBook, GroupChange, GroupInfo } from '../../../shared/groups/types';
 import { groupNameMatches } from '../../../shared/search/groups';
 import type { ContactRepo } from '../db/repo';
@@ -29,6 +30,8 @@ export const isGroupCard = (r: ContactRow): boolean => r.groupCard === 'apple' |
 
 export class GroupStore {
   private stored = new Map<string, BookGroupSetting>();
+  /** Google books' labels (their members are card ids). */
+  private labels = new Map<string, readonly StoredLabel[]>();
   private signals = new Map<string, ServerSignals>();
   private listeners = new Set<() => void>();
   version = 0;
@@ -43,6 +46,7 @@ export class GroupStore {
   static async open(repo: ContactRepo, index: ContactIndex): Promise<GroupStore> {
     const store = new GroupStore(repo, index);
     store.stored = await repo.groupSettings();
+    store.labels = await repo.storedLabels();
     return store;
   }
 
@@ -61,6 +65,12 @@ export class GroupStore {
     this.version++;
     this.cache = null;
     for (const l of this.listeners) l();
+  }
+
+  /** The labels sync wrote a Google book's labels. */
+  setLabels(bookId: string, labels: readonly StoredLabel[]): void {
+    this.labels.set(bookId, labels);
+    this.changed();
   }
 
   /** What the window knows of a book's server (its account's kind and the book's URL). */
@@ -102,7 +112,7 @@ export class GroupStore {
 
   /** The book as the group cores see it; `vcards` holds the texts an edit patches. */
   book(bookId: string, vcards: ReadonlyMap<string, string> = new Map()): GroupBook {
-    return { setting: this.setting(bookId), cards: this.fresh().facts.get(bookId) ?? [], vcard: (id) => vcards.get(id) };
+    return { setting: this.setting(bookId), cards: this.fresh().facts.get(bookId) ?? [], labels: this.labels.get(bookId) ?? [], vcard: (id) => vcards.get(id) };
   }
 
   /** The book's groups, sorted by name in the UI language. */
@@ -150,7 +160,14 @@ export class GroupStore {
     const changes = plan(this.book(bookId, texts));
     if (changes.length === 0) return;
     const { changed, removed } = await this.repo.applyGroupChanges(bookId, changes);
-    for (const c of changes) if (c.kind === 'setting') this.stored.set(bookId, c.setting);
+    for (const c of changes) {
+      if (c.kind === 'setting') this.stored.set(bookId, c.setting);
+      if (c.kind === 'label') {
+        const now = this.labels.get(bookId) ?? [];
+        const next = now.some((l) => l.id === c.label.id) ? now.map((l) => (l.id === c.label.id ? c.label : l)) : [...now, c.label];
+        this.labels.set(bookId, next.filter((l) => !(l.deleted && l.remote === null)));
+      }
+    }
     this.index.remove(removed);
     this.index.upsert(changed);
     this.changed();
