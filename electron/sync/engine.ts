@@ -28,10 +28,22 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   const findUid = uidFinder(run, caps.syncCollection);
   await uploadDeletes(run, findUid);
   await uploadDirty(run, caps, findUid);
+  await rememberWritten(run);
   const listing = await download(run, caps, early);
   const deletes = deleteMissing(run, listing);
   await saveState(run, caps, listing, deletes);
   return run.report;
+}
+
+/**
+ * What this run wrote is saved before the download: should the run break off before the new token
+ * is saved, the next run still asks for those cards (a server may leave a card written and
+ * deleted again since the token out of the changes). The new state of `saveState` clears it.
+ */
+async function rememberWritten(run: BookRun): Promise<void> {
+  const before = run.state.written ?? [];
+  if (run.written.size === before.length) return;
+  await run.local.applyRemote({ upserts: [], deletes: [], state: { ...run.state, written: [...run.written] } });
 }
 
 /** The book's state and its offline queue, as this run starts. */
@@ -55,7 +67,7 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
     log,
     progress,
     now: opts.now ?? Date.now,
-    written: new Set(),
+    written: new Set(state.written ?? []),
     restored: new Set(),
     // Inside the book's collection or refused (RefusedUrl: that card is marked, the others go on).
     url: (href) => memberUrl(bookUrl, href),

@@ -5,7 +5,7 @@
  * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
 import { mergeCards } from '../../shared/groups/merge';
-import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
+import { keepLocalOnly, merge, parseVCard, serializeVCard, type VCard } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
 import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
 import type { FetchedCard } from '../dav/client';
@@ -248,6 +248,38 @@ async function readWritten(run: BookRun, url: string): Promise<FetchedCard | nul
   }
 }
 
+/**
+ * The merge base when an earlier write of this edit may have landed (its answer was lost) and
+ * another client changed the card since: per property, where the server holds exactly what we
+ * sent, that is our own write, not a change to merge against; elsewhere the version last agreed.
+ */
+function ownPropertiesAsBase(base: VCard, sentForms: readonly string[], theirs: string): VCard {
+  if (sentForms.length === 0) return base;
+  let server: VCard;
+  let sent: Map<string, string>[];
+  try {
+    server = parseVCard(theirs);
+    sent = sentForms.map((t) => valuesByName(parseVCard(t)));
+  } catch {
+    return base;
+  }
+  const there = valuesByName(server);
+  const mine = valuesByName(base);
+  const own = new Set([...there].filter(([name, v]) => !REWRITTEN.has(name) && mine.get(name) !== v && sent.some((s) => s.get(name) === v)).map(([name]) => name));
+  if (own.size === 0) return base;
+  return { properties: [...base.properties.filter((p) => !own.has(p.name.toUpperCase())), ...server.properties.filter((p) => own.has(p.name.toUpperCase()))] };
+}
+
+/** Property name → its values, normalised as `sameValues` compares them. */
+function valuesByName(card: VCard): Map<string, string> {
+  const by = new Map<string, string[]>();
+  for (const p of card.properties) {
+    const name = p.name.toUpperCase();
+    by.set(name, [...(by.get(name) ?? []), p.value.replace(/\\(.)/g, '$1').trim()]);
+  }
+  return new Map([...by].map(([name, values]) => [name, values.sort().join('\n')]));
+}
+
 /** Bookkeeping a server writes on every store; not a change of the card. */
 const REWRITTEN = new Set(['REV', 'PRODID', 'UID', 'X-IRMC-LUID', 'VERSION']);
 
@@ -293,9 +325,10 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
       // Our own earlier write of this edit, whose answer was lost: the base, not another client's change.
       const sent = card.sentVcard;
       const ownWrite = sent !== undefined && (sameValues(current.vcard, sent) || sameValues(current.vcard, profile.prepareUpload(sent)));
+      const base = ownWrite ? parseVCard(theirs) : ownPropertiesAsBase(parseVCard(card.base || theirs), sent === undefined ? [] : [sent, profile.prepareUpload(sent)], theirs);
       // Group members (MEMBER, X-ADDRESSBOOKSERVER-MEMBER) and CATEGORIES merge as sets: a member
-      // added here and another added there are both kept, never a question.
-      const merged = mergeCards(ownWrite ? theirs : card.base || theirs, vcard, theirs);
+      // added here and another removed there are both kept, never a question.
+      const merged = mergeCards(serializeVCard(base), vcard, theirs);
       const text = serializeVCard(merged.card);
       if (merged.conflicts.length > 0) {
         await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts, card.revision);

@@ -71,7 +71,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     syncState: async (bookId) => {
       const b = await db.books.get(bookId);
-      return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }) };
+      return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }), ...(b?.written === undefined ? {} : { written: b.written }) };
     },
     pendingCards: async (bookId, retryRefused) => {
       const rows = (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== '');
@@ -140,7 +140,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             changed.push(again);
           }
         }
-        if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities });
+        if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities, written: batch.state.written });
       }),
     rebaseBook: async (bookId, fromPath, toPath) => {
       const from = fromPath.endsWith('/') ? fromPath : `${fromPath}/`;
@@ -150,7 +150,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const moved = cards.filter((c) => c.href.startsWith(from)).map((c) => ({ ...c, href: to + c.href.slice(from.length) }));
         await db.cards.bulkPut(moved);
         // The old token belongs to the old path: the next run lists everything and reuses by ETag.
-        await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined });
+        await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined, written: undefined });
       });
     },
     attemptingUpload: async (_bookId, sent) => {
