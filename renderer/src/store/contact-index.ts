@@ -13,6 +13,26 @@ import { inIdleSlices, RowSearch, type BuildCost } from './search-index';
 
 export type SortField = 'sortName' | 'sortNameLast';
 
+const sameStrings = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
+};
+
+/** Whether a row's change can change a group (a new row, another book, UID, CATEGORIES, group card, deletion). */
+function groupsDiffer(old: ContactRow | undefined, r: ContactRow): boolean {
+  if (old === undefined) return true;
+  return (
+    old.bookId !== r.bookId ||
+    old.uid !== r.uid ||
+    (old.pending === 'deleted') !== (r.pending === 'deleted') ||
+    old.groupCard !== r.groupCard ||
+    old.groupName !== r.groupName ||
+    !sameStrings(old.categories, r.categories) ||
+    !sameStrings(old.members, r.members)
+  );
+}
+
 /** A group the list is filtered by: its key (for the cache) and its members. */
 export interface GroupFilter {
   readonly key: string;
@@ -44,6 +64,11 @@ export class ContactIndex {
   private field: SortField;
   locale: string;
   version = 0;
+  /**
+   * Moves on only when what a row says about groups changed (its book, UID, CATEGORIES, group
+   * card, or a deletion): the group store lists groups again only then, not on every edit.
+   */
+  groupsVersion = 0;
 
   constructor(locale: string, sortBy: SortField = 'sortName') {
     this.locale = locale;
@@ -107,6 +132,7 @@ export class ContactIndex {
   expected: number | null = null;
 
   load(rows: readonly ContactRow[], alreadySorted = false): void {
+    this.groupsVersion++;
     this.rows = new Map(rows.map((r) => [r.id, r]));
     this.sorted = alreadySorted ? [...rows] : [...rows].sort(this.compare);
     this.expected = null;
@@ -147,6 +173,7 @@ export class ContactIndex {
 
   /** Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). */
   upsert(rows: readonly ContactRow[]): void {
+    if (rows.some((r) => groupsDiffer(this.rows.get(r.id), r))) this.groupsVersion++;
     if (rows.length > 500) {
       for (const r of rows) this.rows.set(r.id, r);
       this.sorted = [...this.rows.values()].sort(this.compare);
@@ -163,6 +190,7 @@ export class ContactIndex {
   }
 
   remove(ids: readonly string[]): void {
+    if (ids.some((id) => this.rows.has(id))) this.groupsVersion++;
     for (const id of ids) {
       const old = this.rows.get(id);
       if (old === undefined) continue;

@@ -20,8 +20,17 @@ import type { ContactRepo } from '../db/repo';
 import { LOCAL_BOOK_ID, type ContactRow } from '../db/schema';
 import type { ContactIndex } from './contact-index';
 
+/** Rows are replaced, never changed in place: a row's facts are made once. */
+const factsCache = new WeakMap<ContactRow, CardFacts>();
+
 /** What a row says about groups, as the cores read it. Rows written before schema 4 say nothing. */
 export function factsOf(r: ContactRow): CardFacts {
+  let f = factsCache.get(r);
+  if (f === undefined) factsCache.set(r, (f = readFacts(r)));
+  return f;
+}
+
+function readFacts(r: ContactRow): CardFacts {
   return { id: r.id, uid: r.uid, group: r.groupCard === 'apple' || r.groupCard === 'vcard4' ? r.groupCard : null, name: r.groupName ?? '', members: r.members ?? [], categories: r.categories ?? [] };
 }
 
@@ -35,7 +44,7 @@ export class GroupStore {
   private signals = new Map<string, ServerSignals>();
   private listeners = new Set<() => void>();
   version = 0;
-  /** Per index version: each book's facts (in list order) and, when asked, its groups. */
+  /** Per groups version of the list: each book's facts (in list order) and, when asked, its groups. */
   private cache: { version: number; facts: Map<string, CardFacts[]>; groups: Map<string, GroupInfo[]> } | null = null;
 
   constructor(
@@ -59,7 +68,8 @@ export class GroupStore {
     };
   };
 
-  getVersion = (): string => `${this.index.version}:${this.version}`;
+  /** What the window redraws by: the groups' own changes, and the list's (a filter's rows). */
+  getVersion = (): string => `${this.index.groupsVersion}:${this.version}`;
 
   private changed(): void {
     this.version++;
@@ -86,7 +96,7 @@ export class GroupStore {
   }
 
   private fresh(): { facts: Map<string, CardFacts[]>; groups: Map<string, GroupInfo[]> } {
-    if (this.cache !== null && this.cache.version === this.index.version) return this.cache;
+    if (this.cache !== null && this.cache.version === this.index.groupsVersion) return this.cache;
     const facts = new Map<string, CardFacts[]>();
     for (const r of this.index.snapshot()) {
       if (r.pending === 'deleted') continue;
@@ -94,7 +104,7 @@ export class GroupStore {
       if (list === undefined) facts.set(r.bookId, (list = []));
       list.push(factsOf(r));
     }
-    this.cache = { version: this.index.version, facts, groups: new Map() };
+    this.cache = { version: this.index.groupsVersion, facts, groups: new Map() };
     return this.cache;
   }
 
