@@ -108,4 +108,14 @@ describe('the group store', () => {
     expect(index.query('chess', null, false, null, also).map((r) => r.displayName)).toEqual(['Bob']);
     expect(index.query('chess', null).map((r) => r.displayName)).toEqual([]);
   });
+
+  it('lists a book’s groups again after an edit that touches groups, not after one that does not (a name)', async () => {
+    const { index, groups, add } = await setup();
+    const ada = await add(card('Ada', 'CATEGORIES:Family\r\n'));
+    const before = groups.groups(LOCAL_BOOK_ID);
+    index.upsert([{ ...index.get(ada)!, displayName: 'Ada L.' }]);
+    expect(groups.groups(LOCAL_BOOK_ID)).toBe(before);
+    index.upsert([{ ...index.get(ada)!, categories: ['Family', 'Work'] }]);
+    expect(groups.groups(LOCAL_BOOK_ID).map((g) => g.name)).toEqual(['Family', 'Work']);
+  });
 });
