@@ -28,22 +28,10 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   const findUid = uidFinder(run, caps.syncCollection);
   await uploadDeletes(run, findUid);
   await uploadDirty(run, caps, findUid);
-  await rememberWritten(run);
   const listing = await download(run, caps, early);
   const deletes = deleteMissing(run, listing);
   await saveState(run, caps, listing, deletes);
   return run.report;
-}
-
-/**
- * What this run wrote is saved before the download: should the run break off before the new token
- * is saved, the next run still asks for those cards (a server may leave a card written and
- * deleted again since the token out of the changes). The new state of `saveState` clears it.
- */
-async function rememberWritten(run: BookRun): Promise<void> {
-  const before = run.state.written ?? [];
-  if (run.written.size === before.length) return;
-  await run.local.applyRemote({ upserts: [], deletes: [], state: { ...run.state, written: [...run.written] } });
 }
 
 /** The book's state and its offline queue, as this run starts. */

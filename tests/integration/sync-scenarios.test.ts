@@ -163,6 +163,30 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
     });
 
+    it('deleted here while the download brings another client’s edit of it, then undone: the contact is as the server has it, here and there', async () => {
+      await other.put(url('ud.vcf'), card('ud', 'Udo', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      let undo: (() => Promise<void>) | null = null;
+      before = async () => {
+        if (undo === null) {
+          // The run's first request is its listing (nothing waits to go up).
+          undo = await local.remove(id);
+          const [there] = await onServer();
+          await other.put(url('ud.vcf'), there!.vcard.replace('NOTE:one', 'NOTE:two'), { ifMatch: there!.etag });
+        }
+      };
+      await sync();
+      before = async () => {};
+      expect(undo).not.toBeNull();
+      await undo!();
+      await sync();
+      await sync();
+      expect((await local.row(id))!.vcard).toContain('NOTE:two');
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
+      expect((await onServer())[0]!.vcard).toContain('NOTE:two');
+    });
+
     it('deleted here but edited there (412): the contact comes back visible and clean, reported once, and no DELETE follows', async () => {
       await other.put(url('r.vcf'), card('r', 'Rita'), { ifNoneMatch: '*' });
       await sync();
@@ -378,6 +402,29 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toBeUndefined();
       expect(await onServer()).toEqual([]);
       expect((await local.rows()).filter((r) => r.pending !== '')).toEqual([]);
+    });
+
+    it('a run that breaks off between two uploads, then another client deletes the card that went up: gone here too, the other goes up', async () => {
+      await sync();
+      await local.create(card('half-1', 'Half One'));
+      await local.create(card('half-2', 'Half Two'));
+      let broken = false;
+      before = async (r) => {
+        if (!broken && isUpload(r) && sent.some(isUpload)) {
+          broken = true;
+          throw new TypeError('connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      before = async () => {};
+      expect(broken).toBe(true);
+      const [up] = await onServer();
+      expect(up).toBeDefined();
+      await other.delete(new URL(up!.href, book).href, null);
+      await sync();
+      const gone = fnOf(up!.vcard);
+      expect(await visibleNames()).toEqual([gone === 'Half One' ? 'Half Two' : 'Half One']);
+      expect(await namesOnServer()).toEqual(await visibleNames());
     });
 
     it('a card deleted by another client between the listing and the multiget is dropped; the rest arrives', async () => {

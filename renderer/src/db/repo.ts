@@ -234,6 +234,7 @@ export class ContactRepo {
    * Undo of a delete. A row still waiting to be deleted on the server comes back with the user's
    * card and what the sync knows now (an upload under way may have given it its server href
    * meanwhile), at a new revision, so that upload cannot take it for the row it sent. A synced
+   * row waiting so comes back as an edit, compared with the server on the next run. A synced
    * row whose deletion already reached the server comes back as a new card to upload again
    * (otherwise the next sync would remove it once more).
    */
@@ -252,8 +253,12 @@ export class ContactRepo {
         if (now !== undefined) {
           const { href, etag, base, source, attempted, sentRevision, sentPrint, sentVcard } = now;
           const sent = item.row.pending === 'created' && href !== '';
+          // A synced row comes back to be compared with the server on the next run: another
+          // client may have changed it while it waited to be deleted (that version came down and
+          // passed it by), and it must not stay here older than there.
+          const recheck = item.row.pending === '' && href !== '';
           return {
-            row: { ...item.row, pending: sent ? 'updated' : item.row.pending },
+            row: { ...item.row, pending: sent || recheck ? 'updated' : item.row.pending },
             card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision, sentPrint, sentVcard } : {}) },
           };
         }

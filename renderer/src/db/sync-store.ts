@@ -160,6 +160,9 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     uploaded: (bookId, id, remote, revision) =>
       listWrite(async (changed, removed) => {
+        // Written since the saved token, until the run's new state is saved (SyncState.written).
+        const book = await db.books.get(bookId);
+        if (book !== undefined && !(book.written ?? []).includes(remote.href)) await db.books.update(bookId, { written: [...(book.written ?? []), remote.href] });
         const prev = await db.contacts.get(id);
         const card = await db.cards.get(id);
         // One row per href: another row there is a copy of this card that came down meanwhile
