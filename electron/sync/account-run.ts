@@ -7,6 +7,9 @@
 import type { AccountInfo, SyncProgress, SyncStatus } from '../../shared/sync/types';
 import type { StorePort } from '../core/store-port';
 import { syncSharedContacts } from '../gdata/sync';
+import { PeopleRefused } from '../people/errors';
+import { storeLabelStore } from '../people/store';
+import { syncLabels } from '../people/sync';
 import type { Platform } from '../platform/platform';
 import type { AccountStore } from './accounts';
 import type { Connections } from './connections';
@@ -52,8 +55,27 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
     tally.restored += r.restored;
     tally.refused += r.failed;
     tally.outside += r.outside;
+    if (profile === GOOGLE) await syncGoogleLabels(deps, store, account, book.id);
   }
   return tally;
+}
+
+/**
+ * Google's labels, after the book's cards (the join needs their hrefs): through the People API.
+ * An account signed in before Cardinal asked for the `contacts` scope (or whose user refused it)
+ * keeps its labels on this computer until it signs in again; any other failure is the run's.
+ */
+async function syncGoogleLabels(deps: AccountRunDeps, store: StorePort, account: AccountInfo, bookId: string): Promise<void> {
+  try {
+    const r = await syncLabels({ client: await deps.connections.people(account), store: storeLabelStore(store, bookId), log: deps.log });
+    deps.log?.(`labels: ${r.created} created, ${r.renamed} renamed, ${r.deleted} deleted, +${r.added} −${r.removed} members sent, ${r.pulled} taken, ${r.conflicts.length} conflicts`);
+  } catch (e) {
+    if (e instanceof PeopleRefused) {
+      deps.log?.(`labels: not synced (${e.message})`);
+      return;
+    }
+    throw e;
+  }
 }
 
 /** A Workspace domain's shared contacts. */

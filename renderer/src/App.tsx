@@ -5,12 +5,14 @@ import { regionOfLocale } from '../../shared/duplicates/phone';
 import { setSearchRegion } from '../../shared/search/query';
 import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
+import { labelStoreHandlers } from './db/label-store';
 import { syncStoreHandlers } from './db/sync-store';
 import { useDirectory, useDirectorySource } from './features/accounts/directory';
 import { BirthdaysView } from './features/birthdays/BirthdaysView';
 import { ToastBar } from './features/common/Toast';
 import { ContactDetail } from './features/contacts/ContactDetail';
 import { ContactList } from './features/contacts/ContactList';
+import { BulkBar } from './features/groups/BulkBar';
 import { guarded, hasUnsavedEdit, leaveEditor, saveOpenEditor } from './features/contacts/edit-guard';
 import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewImport } from './features/import/import';
 import { ImportPicker } from './features/import/ImportPicker';
@@ -25,6 +27,7 @@ import { useSettings } from './features/settings/settings';
 import { dateLocale, direction, pickLanguage, translator } from './i18n';
 import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
+import { GroupStore } from './store/groups';
 import { rederiveOldRows } from './store/rederive';
 import { useUi } from './store/ui';
 
@@ -41,20 +44,23 @@ function keepSnapshot(repo: ContactRepo, index: ContactIndex, saveNow: boolean):
 }
 
 /** Open the store and load the list once; everything else waits for it. */
-function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: string } | null {
-  const [state, setState] = useState<{ repo: ContactRepo; index: ContactIndex } | { error: string } | null>(null);
+type Store = { repo: ContactRepo; index: ContactIndex; groups: GroupStore };
+
+function useStore(): Store | { error: string } | null {
+  const [state, setState] = useState<Store | { error: string } | null>(null);
   useEffect(() => {
     let alive = true;
     (async () => {
       const repo = await ContactRepo.open();
       const index = new ContactIndex(navigator.language, useSettings.getState().sortBy === 'last' ? 'sortNameLast' : 'sortName');
+      const groups = await GroupStore.open(repo, index);
       // Paint from the saved head of the list at once; then load the whole list (the saved
       // snapshot if it is exact, else every row) and swap it in.
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index) });
-        if (alive) setState({ repo, index });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
+        if (alive) setState({ repo, index, groups });
       }
       const snapshot = await repo.listSnapshot();
       let reflects = repo.generation;
@@ -68,8 +74,8 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
       keepSnapshot(repo, index, snapshot === null);
       setTimeout(() => index.warm(), 0);
       if (head === null) {
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) });
-        if (alive) setState({ repo, index });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
+        if (alive) setState({ repo, index, groups });
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.
       void rederiveOldRows(repo, index).catch(() => {});
@@ -125,9 +131,10 @@ export function App() {
 
 function AddressBook() {
   const services = useServices();
-  const { t, index, repo } = services;
+  const { t, index, repo, groups } = services;
   useDirectorySource(repo);
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const groupsVersion = useSyncExternalStore(groups.subscribe, groups.getVersion);
   const { filter, query, selected, mode, detailOpen, setQuery } = useUi();
   const dialog = useUi((s) => s.dialog);
   const { books, accounts } = useDirectory();
@@ -141,12 +148,18 @@ function AddressBook() {
   // What Export and Print take by default: the selection, else the book in view, else everything.
   const scope = () => (selected.length > 0 ? { kind: 'selection' as const, ids: selected } : filter.kind === 'book' ? { kind: 'book' as const, bookId: filter.id } : { kind: 'all' as const });
 
+  // What the group store knows of each book's server: the storage a book with no groups gets.
+  useEffect(() => {
+    for (const a of accounts) for (const b of a.books) groups.setSignals(b.id, { account: a.kind, url: b.url });
+  }, [accounts, groups]);
+
   // Recomputed only when the list, the query or the filter changes, not on every render.
-  const { rows, sections } = useMemo(
-    () => index.list(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
-    [index, version, query, filter],
-  );
+  const { rows, sections } = useMemo(() => {
+    const bookId = filter.kind === 'book' ? filter.id : filter.kind === 'group' ? filter.bookId : null;
+    const group = filter.kind === 'group' ? { key: filter.key, ids: new Set(groups.memberIds(filter.bookId, filter.key)) } : null;
+    return index.list(query, bookId, filter.kind === 'favorites', group, query === '' ? undefined : groups.matchingMembers(query, bookId));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `groupsVersion` are how the stores say they changed
+  }, [index, groups, version, groupsVersion, query, filter]);
 
   const startNew = guarded(() => {
     useUi.getState().select([]);
@@ -257,6 +270,7 @@ function AddressBook() {
   );
 
   const onDrop = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
     e.preventDefault();
     setDragging(false);
     const files = [...e.dataTransfer.files].filter(isImportFile);
@@ -294,6 +308,8 @@ function AddressBook() {
       className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}${printJob !== null ? ' printing' : ''}`}
       inert={printJob !== null}
       onDragOver={(e) => {
+        // Files from outside import; rows dragged onto a group are the sidebar's business.
+        if (!e.dataTransfer.types.includes('Files')) return;
         e.preventDefault();
         setDragging(true);
       }}
@@ -349,6 +365,7 @@ function AddressBook() {
                   </>
                 ) : (
                   <>
+                    {selected.length > 1 ? <BulkBar ids={selected} onDelete={remove} /> : null}
                     <p className="list-count" aria-live="polite">
                       {t('list.count', { count })}
                     </p>

@@ -15,6 +15,7 @@ export function syncSoon(bookIds: readonly string[]): void {
 /** The book a new contact goes to: the book in view, else the one the settings name, else this computer's. */
 export function targetBook(filter: ListFilter, defaultBook: string | null, known: ReadonlySet<string>): string {
   if (filter.kind === 'book') return filter.id;
+  if (filter.kind === 'group') return filter.bookId;
   return defaultBook !== null && known.has(defaultBook) ? defaultBook : LOCAL_BOOK_ID;
 }
 

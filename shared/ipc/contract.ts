@@ -7,6 +7,7 @@
  * - `StoreRequests`: main → renderer requests answered by the renderer's store (Dexie); the sync
  *   engine asks through these for what it needs and hands results back.
  */
+import type { LabelCardRef, LabelSnapshot, LabelSyncWrite } from '../groups/labels';
 import type { Reply } from '../errors';
 import type { PrintTextKey } from '../print';
 import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SentCreate, SyncState, SyncStatus } from '../sync/types';
@@ -153,6 +154,12 @@ export interface StoreRequests {
   /** The server moved the address book: hrefs under `fromPath` now live under `toPath`; the next
    * sync is a full one that reuses what is here by ETag. */
   rebaseBook: { args: [bookId: string, fromPath: string, toPath: string]; result: void };
+  /** A Google book's labels, favourites, people links and labels-sync state (electron/people). */
+  labelsRead: { args: [bookId: string]; result: LabelSnapshot };
+  labelCards: { args: [bookId: string]; result: LabelCardRef[] };
+  labelVcards: { args: [bookId: string, ids: readonly string[]]; result: [id: string, vcard: string][] };
+  /** One transaction through `applyLabelSync`, so the user's edits made meanwhile stay. */
+  labelsApply: { args: [bookId: string, write: LabelSyncWrite]; result: void };
 }
 
 export type RequestName = keyof Requests;

@@ -578,6 +578,22 @@ for (const [name, start] of SERVERS) {
       expect((await local.row(id))!.vcard).toContain('NOTE:theirs');
     });
 
+    it('a group card whose members changed here (a out, c in) and there (a out) at once: merged as sets, no conflict', async () => {
+      const group = (...members: string[]) => card('grp', 'Team', `X-ADDRESSBOOKSERVER-KIND:group\r\n${members.map((m) => `X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:${m}\r\n`).join('')}`);
+      await other.put(url('grp.vcf'), group('a', 'b'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      const [there] = await onServer();
+      await other.put(new URL(there!.href, book).href, group('b'), { ifMatch: there!.etag });
+      await local.edit(id, group('b', 'c'));
+      await sync();
+      const [now] = await onServer();
+      expect(now!.vcard).toMatch(/MEMBER:urn:uuid:b/);
+      expect(now!.vcard).toMatch(/MEMBER:urn:uuid:c/);
+      expect(now!.vcard).not.toMatch(/MEMBER:urn:uuid:a/);
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+    });
+
     it('a lost create, saved again, then a run that breaks off before it looks for it: the later save still goes up', async () => {
       await sync();
       const id = await local.create(card('lost-3', 'Lene One'));

@@ -13,6 +13,7 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { googleBookIds, useDirectory } from '../accounts/directory';
 import { refusalInWords } from '../accounts/error-words';
+import { applyPicks } from '../groups/GroupPicker';
 import { ContactEditor } from './ContactEditor';
 import { ContactView } from './ContactView';
 import { leaveEditor } from './edit-guard';
@@ -62,7 +63,18 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
     return (
       <>
         {back}
-        <ContactEditor key="new" isNew initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }} googleBook={googleBooks.has(targetBook)} onSave={async (after) => void (await createContact(services, after, targetBook))} onCancel={() => setMode('view')} />
+        <ContactEditor
+          key="new"
+          isNew
+          initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }}
+          googleBook={googleBooks.has(targetBook)}
+          bookId={targetBook}
+          onSave={async (after, picks) => {
+            const id = await createContact(services, after, targetBook);
+            await applyPicks(services.groups, targetBook, id, picks);
+          }}
+          onCancel={() => setMode('view')}
+        />
       </>
     );
   }
@@ -84,7 +96,18 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
     return (
       <>
         {back}
-        <ContactEditor key={detail.id} initial={detail.contact} googleBook={googleBooks.has(row?.bookId ?? '')} onSave={(after) => saveContact(services, detail.id, detail.contact, after)} onCancel={() => setMode('view')} />
+        <ContactEditor
+          key={detail.id}
+          initial={detail.contact}
+          googleBook={googleBooks.has(row?.bookId ?? '')}
+          bookId={row?.bookId}
+          contactId={detail.id}
+          onSave={async (after, picks) => {
+            await saveContact(services, detail.id, detail.contact, after);
+            if (row !== undefined) await applyPicks(services.groups, row.bookId, detail.id, picks);
+          }}
+          onCancel={() => setMode('view')}
+        />
       </>
     );
   }

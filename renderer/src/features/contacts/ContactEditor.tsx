@@ -10,6 +10,7 @@ import type { AddressItem, Contact, ContactItem, DateItem, ImItem } from '../../
 import { nameInOrder } from '../../../../shared/book/derive';
 import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
+import { GroupPicker, type GroupPicks } from '../groups/GroupPicker';
 import { FormActions } from '../common/FormActions';
 import { DateInput } from '../dates/DateInput';
 import { Avatar } from './Avatar';
@@ -145,9 +146,28 @@ function Section({ children }: { children: ReactNode }) {
   return <div className="form-grid">{children}</div>;
 }
 
-export function ContactEditor({ initial, onSave, onCancel, googleBook = false, isNew = false }: { initial: Contact; onSave: (c: Contact) => Promise<void>; onCancel: () => void; googleBook?: boolean; isNew?: boolean }) {
+export function ContactEditor({
+  initial,
+  onSave,
+  onCancel,
+  googleBook = false,
+  isNew = false,
+  bookId,
+  contactId = null,
+}: {
+  initial: Contact;
+  /** `picks`: the group ticks kept outside the card (group cards, labels), for after the save. */
+  onSave: (c: Contact, picks: GroupPicks) => Promise<void>;
+  onCancel: () => void;
+  googleBook?: boolean;
+  isNew?: boolean;
+  /** The contact's book, whose groups the picker lists. */
+  bookId?: string;
+  contactId?: string | null;
+}) {
   const { t, lang } = useServices();
   const [c, setC] = useState<Contact>(initial);
+  const [picks, setPicks] = useState<GroupPicks>(new Map());
   const [problems, setProblems] = useState<Problem[]>([]);
   /** Date fields whose inputs name no date; the contact keeps its last real value meanwhile. */
   const [badDates, setBadDates] = useState<ReadonlySet<string>>(new Set());
@@ -173,13 +193,13 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
       return next;
     });
 
-  const latest = useRef({ c, badDates, initial });
+  const latest = useRef({ c, badDates, initial, picks });
   useLayoutEffect(() => {
-    latest.current = { c, badDates, initial };
+    latest.current = { c, badDates, initial, picks };
   });
 
   const save = async (): Promise<boolean> => {
-    const { c: current, badDates: bad } = latest.current;
+    const { c: current, badDates: bad, picks: ticked } = latest.current;
     const found = validate(current, t, bad);
     setProblems(found);
     setFailure(null);
@@ -189,7 +209,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
     }
     setBusy(true);
     try {
-      await onSave(tidy(current));
+      await onSave(tidy(current), ticked);
       return true;
     } catch (e) {
       setFailure((e as Error).message);
@@ -206,7 +226,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
   useEffect(
     () =>
       registerEditor({
-        isDirty: () => JSON.stringify(latest.current.c) !== JSON.stringify(latest.current.initial) || latest.current.badDates.size > 0,
+        isDirty: () => JSON.stringify(latest.current.c) !== JSON.stringify(latest.current.initial) || latest.current.badDates.size > 0 || latest.current.picks.size > 0,
         save: () => saveRef.current(),
       }),
     [],
@@ -377,6 +397,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
           })}
           <AddButton field={t('field.dates')} onClick={() => set({ dates: [...c.dates, { id: '', label: '', date: { year: null, month: null, day: null } }] })} />
         </fieldset>
+        {bookId === undefined ? null : <GroupPicker bookId={bookId} contactId={contactId} categories={c.categories} onCategories={(categories) => set({ categories })} picks={picks} onPicks={setPicks} />}
         <TextField path="categories" errors={errors} label={t('field.categories')} hint={googleBook ? t('field.listHintGoogle') : t('field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
         <TextField path="note" errors={errors} label={t('field.note')} multiline value={c.note} onChange={(v) => set({ note: v })} />
       </div>

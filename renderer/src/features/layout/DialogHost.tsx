@@ -17,6 +17,7 @@ import { ConfirmDialog } from '../common/ConfirmDialog';
 import { useModalDialog } from '../common/Modal';
 import { UnsavedDialog } from '../contacts/UnsavedDialog';
 import { CsvMappingDialog } from '../import/CsvMappingDialog';
+import { GroupDialog } from '../groups/GroupDialog';
 import { ImportDialog } from '../import/ImportDialog';
 import { ExportDialog } from '../export/ExportDialog';
 import { ShareDialog } from '../share/ShareDialog';
@@ -90,6 +91,8 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         );
       case 'delete-contacts':
         return <ConfirmDialog title={t('confirm.bulkDeleteTitle', { count: d.ids.length })} message={t('confirm.bulkDelete', { count: d.ids.length })} confirm={t('action.deleteSelected', { count: d.ids.length })} danger onClose={close} onConfirm={() => deleteContacts(services, d.ids)} />;
+      case 'group':
+        return <GroupDialog mode={d.mode} bookId={d.bookId} groupKey={d.key} addIds={d.addIds} onClose={close} />;
       case 'conflict':
         return <ConflictLoader contactId={d.contactId} onClose={close} />;
       case 'import':
