@@ -3,16 +3,18 @@
  * dragging rows and by multi-select, rename it, filter by it, find it by search, tick it in the
  * editor, delete it — and every contact stays.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { card, contactList, exportText, field, importCards, listRow } from './helpers';
 
-const PEOPLE = [
+const CARDS = [
   card('g1', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;'),
   card('g2', 'FN:Bob Babbage\nN:Babbage;Bob;;;'),
   card('g3', 'FN:Carol Somerville\nN:Somerville;Carol;;;'),
   card('g4', 'FN:Dave Herschel\nN:Herschel;Dave;;;'),
-].join('');
+];
+const PEOPLE = CARDS.join('');
 
 const groupButton = (page: Page, name: string) => page.getByRole('navigation').locator(`button[data-group="${name}"]`);
 
@@ -88,4 +90,48 @@ test('the bulk bar favourites the selection and removes it from a group', async 
   await page.getByRole('menuitem', { name: 'Team' }).click();
   await expect(groupButton(page, 'Team')).toHaveCount(0);
   await expect(contactList(page).getByRole('option')).toHaveCount(4);
+});
+
+// The group's name is isolated (U+2068 … U+2069) in the scope's label.
+const GROUP_CHESS = 'The group \u2068Chess\u2069 (2)';
+
+test('filtered by a group of two of three contacts, Export writes exactly those two cards and Print offers the group', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, CARDS.slice(0, 3).join(''), 3);
+  await page.getByRole('button', { name: 'New group in On this computer' }).click();
+  await field(page, 'Group name').fill('Chess');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await listRow(page, 'Ada Lovelace').click();
+  await listRow(page, 'Carol Somerville').click({ modifiers: ['ControlOrMeta'] });
+  await page.getByRole('toolbar', { name: 'Selected contacts' }).getByRole('button', { name: 'Add to group' }).click();
+  await page.getByRole('menuitem', { name: 'Chess' }).click();
+  await expect(groupButton(page, 'Chess')).toContainText('2');
+  await groupButton(page, 'Chess').click();
+  await expect(contactList(page).getByRole('option')).toHaveCount(2);
+
+  await page.getByRole('button', { name: /^Export/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export contacts' });
+  await expect(dialog.getByRole('radio', { name: GROUP_CHESS })).toBeChecked();
+  await expect(dialog.getByTestId('export-count')).toContainText('2');
+  await dialog.getByRole('button', { name: 'Next' }).click();
+  const review = page.getByRole('dialog', { name: 'Before saving' });
+  await expect(review.getByTestId('export-review')).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), review.locator('button[type="submit"]').click()]);
+  expect(download.suggestedFilename()).toBe('Chess.vcf');
+  const vcf = readFileSync((await download.path())!, 'utf8');
+  expect(vcf.match(/BEGIN:VCARD/g)).toHaveLength(2);
+  expect(vcf).toContain('FN:Ada Lovelace');
+  expect(vcf).toContain('FN:Carol Somerville');
+  expect(vcf).not.toContain('Bob Babbage');
+
+  await page.keyboard.press('Control+p');
+  const print = page.getByRole('dialog', { name: 'Print' });
+  await expect(print.getByRole('radio', { name: GROUP_CHESS })).toBeChecked();
+  await print.getByRole('radio', { name: 'Full cards' }).check();
+  await print.getByRole('button', { name: 'Preview' }).click();
+  const view = page.getByTestId('print-view');
+  await expect(view.getByRole('heading', { level: 1 })).toHaveText('Chess: cards');
+  await expect(view).toContainText('Ada Lovelace');
+  await expect(view).toContainText('Carol Somerville');
+  await expect(view).not.toContainText('Bob Babbage');
 });

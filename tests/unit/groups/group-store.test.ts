@@ -4,6 +4,7 @@ import { ContactRepo } from '../../../renderer/src/db/repo';
 import { LOCAL_BOOK_ID } from '../../../renderer/src/db/schema';
 import { ContactIndex } from '../../../renderer/src/store/contact-index';
 import { GroupStore } from '../../../renderer/src/store/groups';
+import { scopeIds } from '../../../renderer/src/features/export/scope';
 import { parseVCard } from '../../../shared/vcard';
 
 const card = (fn: string, extra = '') => parseVCard(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${fn}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`);
@@ -50,6 +51,20 @@ describe('the group store', () => {
     expect(groups.groups(LOCAL_BOOK_ID)).toEqual([]);
     expect(index.query('', LOCAL_BOOK_ID).map((r) => r.displayName)).toEqual(['Ada', 'Bob']);
     expect((await repo.getCard(ada))!.vcard).not.toContain('CATEGORIES');
+  });
+
+  it('an export scope of a group takes its members in list order, not a contact waiting for deletion, nothing for a group that is gone', async () => {
+    const { index, groups, add } = await setup();
+    const zoe = await add(card('Zoe', 'CATEGORIES:Team\r\n'));
+    await add(card('Bob'));
+    const ada = await add(card('Ada', 'CATEGORIES:Team\r\n'));
+    const cy = await add(card('Cy', 'CATEGORIES:Team\r\n'));
+    const [team] = groups.groups(LOCAL_BOOK_ID);
+    const scope = { kind: 'group' as const, bookId: LOCAL_BOOK_ID, key: team!.key };
+    expect(scopeIds(index, groups, scope)).toEqual([ada, cy, zoe]);
+    index.upsert([{ ...index.get(cy)!, pending: 'deleted' }]);
+    expect(scopeIds(index, groups, scope)).toEqual([ada, zoe]);
+    expect(scopeIds(index, groups, { ...scope, key: 'name:gone' })).toEqual([]);
   });
 
   it('remembers an empty group across a restart', async () => {

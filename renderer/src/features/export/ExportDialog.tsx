@@ -1,6 +1,6 @@
 /**
  * Export: a format (vCard 4.0 or 3.0, Google CSV, Outlook CSV, the birthdays calendar), which
- * contacts (all, a book, the selection), and for vCards one file or one per contact and photos in
+ * contacts (all, a book, the group in view, the selection), and for vCards one file or one per contact and photos in
  * or out. Next runs the export in a worker and shows what the format cannot hold before anything
  * is saved; Save downloads the files.
  */
@@ -89,8 +89,12 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const selection = initial.kind === 'selection' ? initial.ids : selected;
-  const scope: ExportScope = scopeKind === 'book' ? { kind: 'book', bookId } : scopeKind === 'selection' ? { kind: 'selection', ids: selection } : { kind: 'all' };
-  const count = scopeIds(s.index, scope).length;
+  // The group in view when the dialog opened (App.tsx scope()): offered by its name and count.
+  const group = initial.kind === 'group' ? initial : null;
+  const groupName = group === null ? undefined : s.groups.group(group.bookId, group.key)?.name;
+  const scope: ExportScope =
+    scopeKind === 'book' ? { kind: 'book', bookId } : scopeKind === 'group' && group !== null ? group : scopeKind === 'selection' ? { kind: 'selection', ids: selection } : { kind: 'all' };
+  const count = scopeIds(s.index, s.groups, scope).length;
   const bookName = (b: { id: string; name: string }) => (b.id === LOCAL_BOOK_ID ? t('books.local') : b.name);
   const vcard = format === 'vcard' || format === 'vcard-4.0' || format === 'vcard-3.0';
 
@@ -98,9 +102,9 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
     setBusy(true);
     setError(null);
     try {
-      const cards = await scopeCards(s, scopeIds(s.index, scope));
+      const cards = await scopeCards(s, scopeIds(s.index, s.groups, scope));
       const book = books.find((b) => b.id === bookId);
-      const baseName = scope.kind === 'book' && book !== undefined ? bookName(book) : t('export.fileName');
+      const baseName = scope.kind === 'book' && book !== undefined ? bookName(book) : scope.kind === 'group' && groupName ? groupName : t('export.fileName');
       setResult(await runExportInWorker({ format, cards, baseName, layout: vcard ? layout : 'one-file', photos: vcard ? photos : true, outlookLanguage, lang: s.lang }));
     } catch (e) {
       setError(t('export.failed', { message: (e as Error).message }));
@@ -179,8 +183,9 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
           legend={t('export.scope')}
           value={scopeKind}
           options={[
-            { value: 'all', label: t('export.scope.all', { count: scopeIds(s.index, { kind: 'all' }).length }) },
+            { value: 'all', label: t('export.scope.all', { count: scopeIds(s.index, s.groups, { kind: 'all' }).length }) },
             { value: 'book', label: t('export.scope.book') },
+            ...(group !== null ? [{ value: 'group' as const, label: t('export.scope.group', { name: `\u2068${groupName ?? ''}\u2069`, count: scopeIds(s.index, s.groups, group).length }) }] : []),
             ...(selection.length > 0 ? [{ value: 'selection' as const, label: t('export.scope.selection', { count: selection.length }) }] : []),
           ]}
           onChange={setScopeKind}

@@ -77,7 +77,7 @@ export function useCalendarKeeper(): void {
     if (path === null) return;
     const timer = setTimeout(() => {
       void (async () => {
-        const cards = await scopeCards(s, scopeIds(s.index, { kind: 'all' }));
+        const cards = await scopeCards(s, scopeIds(s.index, s.groups, { kind: 'all' }));
         const result = await runExportInWorker({ format: 'ics', cards, baseName: '', layout: 'one-file', photos: false, outlookLanguage: 'en', lang: s.lang });
         await window.cardinal.calendarFile({ action: 'write', text: new TextDecoder().decode(result.files[0]!.bytes) });
       })().catch((e: Error) => useUi.getState().showToast(s.t('calendarFile.failed', { message: e.message })));

@@ -1,6 +1,6 @@
 /**
  * Print: a phone list (names, numbers, e-mail addresses) or full cards, of all contacts, a book or
- * the selection, on A4 or Letter. Preview lays them out in the UI language and opens the print
+ * the group in view or the selection, on A4 or Letter. Preview lays them out in the UI language and opens the print
  * view, from which they are printed or saved as PDF.
  */
 import { useId, useState } from 'react';
@@ -26,15 +26,20 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
   const [paper, setPaper] = useState<'A4' | 'Letter'>(s.dates.locale.endsWith('-US') || s.dates.locale.endsWith('-CA') ? 'Letter' : 'A4');
   const [busy, setBusy] = useState(false);
   const selection = initial.kind === 'selection' ? initial.ids : [];
-  const scope: ExportScope = scopeKind === 'book' ? { kind: 'book', bookId } : scopeKind === 'selection' ? { kind: 'selection', ids: selection } : { kind: 'all' };
-  const count = scopeIds(s.index, scope).length;
+  // The group in view when the dialog opened (App.tsx scope()): offered by its name and count.
+  const group = initial.kind === 'group' ? initial : null;
+  const groupName = group === null ? undefined : s.groups.group(group.bookId, group.key)?.name;
+  const scope: ExportScope =
+    scopeKind === 'book' ? { kind: 'book', bookId } : scopeKind === 'group' && group !== null ? group : scopeKind === 'selection' ? { kind: 'selection', ids: selection } : { kind: 'all' };
+  const count = scopeIds(s.index, s.groups, scope).length;
   const bookName = (b: { id: string; name: string }) => (b.id === LOCAL_BOOK_ID ? t('books.local') : b.name);
 
   const preview = async () => {
     setBusy(true);
-    const cards = await scopeCards(s, scopeIds(s.index, scope));
+    const cards = await scopeCards(s, scopeIds(s.index, s.groups, scope));
     const book = books.find((b) => b.id === bookId);
-    const where = scope.kind === 'book' && book !== undefined ? bookName(book) : scope.kind === 'selection' ? t('print.selection') : t('books.all');
+    const where =
+      scope.kind === 'book' && book !== undefined ? bookName(book) : scope.kind === 'group' && groupName ? groupName : scope.kind === 'selection' ? t('print.selection') : t('books.all');
     const title = t(layout === 'phone-list' ? 'print.title.phoneList' : 'print.title.cards', { where });
     usePrintJob.getState().show(makePrintJob(cards.map((c) => c.vcard), { layout, lang: s.lang, title, paper, t }));
     useUi.getState().closeDialog();
@@ -56,8 +61,9 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
           legend={t('export.scope')}
           value={scopeKind}
           options={[
-            { value: 'all', label: t('export.scope.all', { count: scopeIds(s.index, { kind: 'all' }).length }) },
+            { value: 'all', label: t('export.scope.all', { count: scopeIds(s.index, s.groups, { kind: 'all' }).length }) },
             { value: 'book', label: t('export.scope.book') },
+            ...(group !== null ? [{ value: 'group' as const, label: t('export.scope.group', { name: `\u2068${groupName ?? ''}\u2069`, count: scopeIds(s.index, s.groups, group).length }) }] : []),
             ...(selection.length > 0 ? [{ value: 'selection' as const, label: t('export.scope.selection', { count: selection.length }) }] : []),
           ]}
           onChange={setScopeKind}
