@@ -5,7 +5,7 @@
  * from, so an edit finds its property again even if the card was re-ordered meanwhile.
  */
 import { parseDate, type DateValue } from './dates';
-import { hasParam, listValue, paramValues, structuredValue, textValue, typesOf } from './escape';
+import { hasParam, listValue, paramValues, structuredValue, textValue, typesOf, unescapeText } from './escape';
 import type { VCard, VCardVersion, VProperty } from './types';
 
 export interface ContactItem {
@@ -138,10 +138,21 @@ function fnv1a(text: string): string {
   return (h >>> 0).toString(36);
 }
 
-/** A key for a property that survives re-ordering: its name, parameters and value, hashed. */
+const keys = new WeakMap<VProperty, string>();
+
+/**
+ * A key for a property that survives re-ordering: its name, parameters and value, hashed. Kept per
+ * property object (they are immutable), so an edit that re-derives the ids of a large card after
+ * every item it adds hashes each property once, not once an item.
+ */
 export function propertyKey(prop: VProperty): string {
-  const params = prop.params.map((p) => `${p.name ?? ''}=${p.values.join(',')}`).join(';');
-  return fnv1a(`${prop.name.toUpperCase()}|${params}|${prop.value}`);
+  let key = keys.get(prop);
+  if (key === undefined) {
+    const params = prop.params.map((p) => `${p.name ?? ''}=${p.values.join(',')}`).join(';');
+    key = fnv1a(`${prop.name.toUpperCase()}|${params}|${prop.value}`);
+    keys.set(prop, key);
+  }
+  return key;
 }
 
 /** Properties that become multi-value items in the view, and so need ids. */
@@ -171,8 +182,16 @@ function groupLabels(card: VCard, version: VCardVersion): Map<string, string> {
   return labels;
 }
 
-function photoUri(prop: VProperty): string {
-  const value = prop.value.replace(/\s+/g, '');
+/**
+ * The photo as a URI an <img> can load. Inline base64 becomes a data: URI, unless the writer
+ * already wrote one (`PHOTO;ENCODING=b;TYPE=png:data:image/png;base64,…`, seen in the wild). A
+ * URI value is unescaped: vCard 4.0 writers escape its `;` and `,` (`data:image/jpeg\;base64\,…`),
+ * and a backslash is never part of a URI.
+ */
+function photoUri(prop: VProperty, version: VCardVersion): string {
+  let value = prop.value.replace(/\s+/g, '');
+  if (value.indexOf('\\') >= 0) value = unescapeText(value, version);
+  if (/^data:/i.test(value)) return value;
   const enc = paramValues(prop, 'ENCODING')[0]?.toUpperCase();
   const inline = enc === 'B' || enc === 'BASE64' || hasParam(prop, 'ENCODING', 'BASE64');
   if (!inline) return value;
@@ -223,6 +242,7 @@ export function toContact(card: VCard): Contact {
   const dates: DateItem[] = [];
   const notes: string[] = [];
   const categories: string[] = [];
+  const categorySet = new Set<string>();
   let photo: Photo | null = null;
   const seen = new Set<string>();
   const first = (key: string): boolean => (seen.has(key) ? false : (seen.add(key), true));
@@ -258,7 +278,7 @@ export function toContact(card: VCard): Contact {
         phonetic.additional = textValue(p, version);
         break;
       case 'NICKNAME':
-        nicknames.push(...listValue(p, version));
+        for (const nick of listValue(p, version)) nicknames.push(nick); // no spread: a huge list would overflow the stack
         break;
       case 'ORG':
         if (first(upper)) {
@@ -317,10 +337,15 @@ export function toContact(card: VCard): Contact {
         notes.push(textValue(p, version));
         break;
       case 'CATEGORIES':
-        for (const c of listValue(p, version)) if (!categories.includes(c)) categories.push(c);
+        for (const c of listValue(p, version)) {
+          if (!categorySet.has(c)) {
+            categorySet.add(c);
+            categories.push(c);
+          }
+        }
         break;
       case 'PHOTO':
-        if (first(upper)) photo = { uri: photoUri(p) };
+        if (first(upper)) photo = { uri: photoUri(p, version) };
         break;
       default:
         if (upper === 'IMPP' || upper in IM_PROPERTIES) {
@@ -356,10 +381,22 @@ export function toContact(card: VCard): Contact {
   };
 }
 
-/** The name to show: FN, else one built from N, organisation, e-mail or phone. */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * N in its culture's order, the one rule of the list, the editor and what is uploaded: a CJK name
+ * family name first with no space ("张三"), others given name first ("Dr. Ada Lovelace").
+ */
+export function nameInOrder(c: Contact): string {
+  const { family, given, additional, prefix, suffix } = c.name;
+  if (CJK.test(family + given)) return `${family}${given}`.trim();
+  return [prefix, given, additional, family, suffix].filter((s) => s.trim() !== '').join(' ');
+}
+
+/** The name to show: FN, else one built from N (nameInOrder), organisation, e-mail or phone. */
 export function displayName(c: Contact): string {
   if (c.formattedName.trim() !== '') return c.formattedName.trim();
-  const n = [c.name.prefix, c.name.given, c.name.additional, c.name.family, c.name.suffix].filter((s) => s.trim() !== '').join(' ');
+  const n = nameInOrder(c);
   if (n !== '') return n;
   return c.organization.name || c.emails[0]?.value || c.phones[0]?.value || '';
 }

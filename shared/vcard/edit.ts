@@ -31,9 +31,10 @@ const TRANSFER_BARE = /^(QUOTED-PRINTABLE|BASE64|8BIT|7BIT)$/i;
 /** The value text for a version, with the parameters it needs (2.1 non-ASCII wants CHARSET/QP). */
 function encodeValue(text: string, version: VCardVersion, escaped: string): { value: string; params: VParam[] } {
   if (version !== '2.1') return { value: escaped, params: [] };
-  if (/[\r\n]/.test(text)) {
+  // The escaped text is what is encoded: quoted-printable is undone before the escapes are read.
+  if (/[\r\n]/.test(escaped)) {
     return {
-      value: encodeQuotedPrintable(text),
+      value: encodeQuotedPrintable(escaped),
       params: [
         { name: 'CHARSET', values: ['UTF-8'] },
         { name: 'ENCODING', values: ['QUOTED-PRINTABLE'] },
@@ -54,7 +55,9 @@ function withValue(old: VProperty | undefined, name: string, text: string, versi
   const kept = (old?.params ?? []).filter(
     (p) => !(p.name !== null && TRANSFER_PARAMS.test(p.name)) && !(p.name === null && TRANSFER_BARE.test(p.values[0] ?? '')),
   );
-  return { group: old?.group ?? null, name: old?.name ?? name, params: [...kept, ...enc.params], value: enc.value };
+  // The transfer parameters first: a kept parameter with an unbalanced quote (read so from the
+  // input) runs to the end of the head when read back, and must not take them with it.
+  return { group: old?.group ?? null, name: old?.name ?? name, params: [...enc.params, ...kept], value: enc.value };
 }
 
 function withTypes(prop: VProperty, types: readonly string[], pref: boolean, version: VCardVersion): VProperty {

@@ -1,9 +1,14 @@
 /**
  * Value text codecs. vCard 3.0 and 4.0 escape `\\`, `\,`, `\;` and newlines as `\n` (RFC 6350
- * §3.4, RFC 2426 §5); vCard 2.1 only escapes `;` inside structured values, so its backslashes are
- * otherwise literal. Quoted-printable (2.1) is decoded to bytes, then read in the declared CHARSET.
+ * §3.4, RFC 2426 §5). vCard 2.1 itself only escapes `;` inside structured values, but the 2.1 that
+ * real exporters write uses the 3.0 escapes too: Android writes `\n` in ADR and `\,` in LABEL
+ * (fixtures cozy__cozy-vcard/test__android-full.vcf, stalwartlabs__calcard/resources__vcard__001.vcf),
+ * and its own reader's test (CyanogenMod…/v21_backslash.vcf) reads `\\`, `\;` and `\:` as escapes.
+ * Outlook and Nokia write multi-line text as quoted-printable and no backslash escapes at all. So
+ * 2.1 is read with the same escapes as 3.0; a backslash before any other character stays literal
+ * (`C:\Users`). Quoted-printable (2.1) is decoded to bytes, then read in the declared CHARSET.
  */
-import { decodeWith } from './bytes';
+import { decodeWith, utf8OrNull } from './bytes';
 import type { VCardVersion, VParam, VProperty } from './types';
 
 /** True when every character is 7-bit ASCII. */
@@ -21,6 +26,7 @@ export function hasControlChars(text: string): boolean {
   return false;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- every version reads the same escapes (see above)
 export function unescapeText(raw: string, version: VCardVersion): string {
   if (raw.indexOf('\\') < 0) return raw;
   let out = '';
@@ -31,13 +37,6 @@ export function unescapeText(raw: string, version: VCardVersion): string {
       continue;
     }
     const next = raw[i + 1]!;
-    if (version === '2.1') {
-      if (next === ';' || next === '\\') {
-        out += next;
-        i++;
-      } else out += c;
-      continue;
-    }
     if (next === 'n' || next === 'N') out += '\n';
     else if (next === '\\' || next === ',' || next === ';' || next === ':') out += next;
     else out += c + next; // unknown escape: keep it as written
@@ -47,11 +46,11 @@ export function unescapeText(raw: string, version: VCardVersion): string {
 }
 
 export function escapeText(text: string, version: VCardVersion, structured = false): string {
-  if (version === '2.1') {
-    // 2.1 has no newline escape; writers use quoted-printable for multi-line text instead.
-    return structured ? text.replace(/\\/g, '\\\\').replace(/;/g, '\\;') : text;
-  }
-  return text.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;').replace(/\r\n|\r|\n/g, '\\n');
+  // `structured` is kept for callers' clarity: `;` and `,` are escaped in every value (they are read so).
+  void structured;
+  const escaped = text.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;');
+  // 2.1 has no newline escape in writers' eyes; multi-line text goes quoted-printable instead (edit.ts).
+  return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** Split on a separator that is not escaped with a backslash. The pieces stay escaped. */
@@ -70,40 +69,52 @@ export function splitEscaped(raw: string, sep: ';' | ','): string[] {
   return out;
 }
 
+const HEX = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+const encoder = new TextEncoder();
+
 export function decodeQuotedPrintable(raw: string): Uint8Array {
-  const bytes: number[] = [];
+  // At most 3 bytes a UTF-16 unit (a lone non-ASCII character as UTF-8): one buffer, no array of numbers.
+  const bytes = new Uint8Array(raw.length * 3);
+  let n = 0;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (c === 0x3d /* = */) {
-      const a = raw[i + 1];
-      const b = raw[i + 2];
-      if (a === '\r' && b === '\n') {
+      const a = raw.charCodeAt(i + 1);
+      const b = raw.charCodeAt(i + 2);
+      if (a === 0x0d && b === 0x0a) {
         i += 2;
         continue;
       }
-      if (a === '\n' || a === '\r') {
+      if (a === 0x0a || a === 0x0d || i + 1 >= raw.length) {
+        // a soft break (also one that ends the value: nothing followed it before END:VCARD)
         i += 1;
         continue;
       }
-      if (a !== undefined && b !== undefined && /^[0-9A-Fa-f]{2}$/.test(a + b)) {
-        bytes.push(parseInt(a + b, 16));
+      const hi = HEX(a);
+      const lo = HEX(b);
+      if (hi >= 0 && lo >= 0) {
+        bytes[n++] = hi * 16 + lo;
         i += 2;
         continue;
       }
-      bytes.push(c); // a lone '=' is kept, as lenient decoders do
+      bytes[n++] = c; // a lone '=' is kept, as lenient decoders do
     } else if (c < 0x80) {
-      bytes.push(c);
+      bytes[n++] = c;
     } else {
       // Non-ASCII inside QP is malformed but common: keep the character as UTF-8.
-      for (const b of new TextEncoder().encode(raw[i]!)) bytes.push(b);
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < raw.length ? 2 : 1;
+      const utf8 = encoder.encode(raw.slice(i, i + pair));
+      bytes.set(utf8, n);
+      n += utf8.length;
+      i += pair - 1;
     }
   }
-  return Uint8Array.from(bytes);
+  return bytes.subarray(0, n);
 }
 
 export function encodeQuotedPrintable(text: string): string {
   let out = '';
-  for (const b of new TextEncoder().encode(text)) {
+  for (const b of encoder.encode(text)) {
     if ((b >= 0x21 && b <= 0x7e && b !== 0x3d) || b === 0x20) out += String.fromCharCode(b);
     else out += `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
@@ -114,7 +125,8 @@ export function paramValues(prop: VProperty, name: string): string[] {
   const upper = name.toUpperCase();
   const out: string[] = [];
   for (const p of prop.params) {
-    if (p.name !== null && p.name.toUpperCase() === upper) out.push(...p.values);
+    // One by one: a spread of a 100,000-value list would overflow the call stack.
+    if (p.name !== null && p.name.toUpperCase() === upper) for (const v of p.values) out.push(v);
   }
   return out;
 }
@@ -122,9 +134,13 @@ export function paramValues(prop: VProperty, name: string): string[] {
 /** TYPE values, including 2.1's bare parameters (`TEL;HOME;VOICE`), lower-cased, unique. */
 export function typesOf(prop: VProperty): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const add = (v: string): void => {
     const t = v.toLowerCase();
-    if (t !== '' && !out.includes(t)) out.push(t);
+    if (t !== '' && !seen.has(t)) {
+      seen.add(t);
+      out.push(t);
+    }
   };
   for (const p of prop.params) {
     if (p.name === null) {
@@ -156,13 +172,7 @@ export function transferDecoded(prop: VProperty): string {
   if (enc === undefined || enc.toUpperCase() !== 'QUOTED-PRINTABLE') return prop.value;
   const charset = paramValues(prop, 'CHARSET')[0];
   const bytes = decodeQuotedPrintable(prop.value);
-  if (charset === undefined) {
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return decodeWith(undefined, bytes);
-    }
-  }
+  if (charset === undefined) return utf8OrNull(bytes) ?? decodeWith(undefined, bytes);
   return decodeWith(charset, bytes);
 }
 
@@ -179,7 +189,6 @@ export function structuredValue(prop: VProperty, version: VCardVersion): string[
 /** The unescaped items of a comma list (CATEGORIES, NICKNAME). */
 export function listValue(prop: VProperty, version: VCardVersion): string[] {
   const raw = transferDecoded(prop);
-  if (version === '2.1') return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return splitEscaped(raw, ',')
     .map((c) => unescapeText(c, version).trim())
     .filter((s) => s !== '');

@@ -1,5 +1,6 @@
 import { decodeVCardBytes } from './bytes';
 import { forEachLogicalLine, headEnd, type LogicalLine } from './lines';
+import { propertyLine } from './serialize';
 import {
   DEFAULT_LIMITS,
   type ParseLimits,
@@ -50,18 +51,22 @@ function splitOutsideQuotes(text: string, sep: string): string[] {
 
 function parseParam(segment: string): VParam {
   const eq = segment.indexOf('=');
-  if (eq < 0) return { name: null, values: [segment.trim()], quoted: false };
+  // A bare parameter is kept as written, blanks included: trimmed, `;  ;` would be written `;;`.
+  if (eq < 0) return { name: null, values: [segment], quoted: false };
   const name = segment.slice(0, eq).trim();
   const raw = segment.slice(eq + 1);
-  let quoted = false;
+  let anyQuoted = false;
+  let allQuoted = true;
+  const flags: boolean[] = [];
   const values = splitOutsideQuotes(raw, ',').map((v) => {
-    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
-      quoted = true;
-      return v.slice(1, -1);
-    }
-    return v;
+    const q = v.length >= 2 && v.startsWith('"') && v.endsWith('"');
+    flags.push(q);
+    if (q) anyQuoted = true;
+    else allQuoted = false;
+    return q ? v.slice(1, -1) : v;
   });
-  return { name, values, quoted };
+  // Quoting is recorded per value when it differs (`X="a",b`), so one quoted value does not quote all.
+  return { name, values, quoted: anyQuoted && !allQuoted ? flags : anyQuoted };
 }
 
 /** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
@@ -80,7 +85,8 @@ export function parseContentLine(text: string): VProperty | null {
   let params = NO_PARAMS;
   if (nameEnd < colon) {
     const list: VParam[] = [];
-    for (const seg of splitOutsideQuotes(text.slice(nameEnd + 1, colon), ';')) if (seg.length > 0) list.push(parseParam(seg));
+    // Empty segments (`TEL;;HOME`) are kept as empty bare parameters: nothing written is dropped.
+    for (const seg of splitOutsideQuotes(text.slice(nameEnd + 1, colon), ';')) list.push(parseParam(seg));
     params = list;
   }
   return { group, name, params, value: text.slice(colon + 1) };
@@ -104,6 +110,8 @@ interface OpenCard {
   failed: VCardParseError | null;
   /** Depth of a vCard embedded without folding (vCard 2.1 AGENT). */
   nested: number;
+  /** Quote state at the end of the last property's line (see joinToLast); undefined until needed. */
+  tail?: QuoteState | null;
 }
 
 /**
@@ -195,23 +203,105 @@ function addLine(
   if (card.nested > 0 || (isMarker(ll.text, 'BEGIN') && last !== undefined)) {
     if (isMarker(ll.text, 'BEGIN')) card.nested++;
     else if (isMarker(ll.text, 'END')) card.nested--;
-    const sep = last!.value === '' ? '' : '\\n';
-    card.properties[card.properties.length - 1] = { ...last!, value: last!.value + sep + ll.text };
-    return;
+    return joinToLast(card, last!, ll, lim, fail);
   }
   const prop = parseContentLine(ll.text);
   if (prop === null) {
     if (last === undefined) return fail(card, 'bad-line', ll.line, `not a content line: ${preview(ll.text)}`);
     // Writers that forget to fold (Google's own exports among them) break a value with a raw line
     // break; the line belongs to the value above. Kept, with a warning.
-    card.properties[card.properties.length - 1] = { ...last, value: `${last.value}\\n${ll.text}` };
-    card.warnings.push({ code: 'bad-line', line: ll.line, message: `line without a colon joined to the value above: ${preview(ll.text)}` });
-    return;
+    warn(card, ll.line, `line without a colon joined to the value above: ${preview(ll.text)}`);
+    return joinToLast(card, last, ll, lim, fail);
   }
   if (card.properties.length >= lim.maxPropertiesPerCard) {
     return fail(card, 'too-many-properties', ll.line, `more than ${lim.maxPropertiesPerCard} properties in one card`);
   }
   card.properties.push(prop);
+  card.tail = undefined;
+}
+
+const QP_HEAD = /quoted-printable/i;
+/** Warnings kept per card; past it one more says how many were left out (a card of 100,000 stray lines needs no 100,000 warnings). */
+const MAX_WARNINGS = 100;
+
+function warn(card: OpenCard, line: number, message: string): void {
+  if (card.warnings.length < MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message });
+  else if (card.warnings.length === MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message: 'more lines without a colon were joined to the values above them' });
+}
+
+/**
+ * A raw line joined to the value above as a line break in it: `=0A` in a quoted-printable value
+ * (a line feed), else `\\n` (read as a newline in every
+ * version, see escape.ts). An empty value takes the line as it is. The joined line obeys the line
+ * limit, or the card could be read but never read back.
+ */
+function joinToLast(
+  card: OpenCard,
+  last: VProperty,
+  ll: LogicalLine,
+  lim: ParseLimits,
+  fail: (card: OpenCard, code: VCardParseError['code'], line: number, message: string) => void,
+): void {
+  const qp = last.params.length > 0 && last.params.some((p) => (p.name === null ? QP_HEAD.test(p.values[0] ?? '') : p.values.some((v) => QP_HEAD.test(v))));
+  const sep = last.value === '' ? '' : qp ? '=0A' : '\\n';
+  const value = last.value + sep + ll.text;
+  if (propertyLength(last) + sep.length + ll.text.length > lim.maxLineLength) {
+    return fail(card, 'line-too-long', ll.line, `line longer than ${lim.maxLineLength} characters`);
+  }
+  // A head with a stray quote is read up to the first colon only while no colon of the line stands
+  // outside quotes; a joined text that puts one there would make the line read back as another
+  // property. Refused, visibly. The quote state at the line's end is kept, so each join scans only
+  // what it adds.
+  if (card.tail === undefined) card.tail = quoteTail(last);
+  if (card.tail !== null && !scanQuotes(card.tail, sep + ll.text)) {
+    return fail(card, 'bad-line', ll.line, `a line joined to the value above would change how that line reads: ${preview(ll.text)}`);
+  }
+  card.properties[card.properties.length - 1] = { ...last, value };
+}
+
+interface QuoteState {
+  quoted: boolean;
+  /** A backslash inside quotes ended the text: the next character is escaped. */
+  skip: boolean;
+}
+
+/**
+ * Scan text on from a state the way headEnd does; false when it meets a colon outside quotes.
+ * The state is updated in place.
+ */
+function scanQuotes(state: QuoteState, text: string): boolean {
+  let i = 0;
+  if (state.skip) {
+    i = 1;
+    state.skip = false;
+  }
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c && state.quoted) {
+      if (i + 1 >= text.length) state.skip = true;
+      i++;
+    } else if (c === 0x22) state.quoted = !state.quoted;
+    else if (c === 0x3a && !state.quoted) return false;
+  }
+  return true;
+}
+
+/** null when the property's line has a colon outside quotes (what follows cannot move it), else the quote state at its end. */
+function quoteTail(p: VProperty): QuoteState | null {
+  const line = propertyLine(p);
+  if (line.indexOf('"') < 0) return null;
+  const state: QuoteState = { quoted: false, skip: false };
+  return scanQuotes(state, line) ? state : null;
+}
+
+/** Length of the content line a property is written as (group, name, parameters, value). */
+function propertyLength(p: VProperty): number {
+  let n = (p.group === null ? 0 : p.group.length + 1) + p.name.length + 1 + p.value.length;
+  for (const x of p.params) {
+    n += 1 + (x.name === null ? 0 : x.name.length + 1);
+    for (const v of x.values) n += v.length + 3;
+  }
+  return n;
 }
 
 function preview(text: string): string {
