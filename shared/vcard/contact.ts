@@ -158,6 +158,11 @@ export function propertyKey(prop: VProperty): string {
 /** Properties that become multi-value items in the view, and so need ids. */
 const ITEM_NAMES = new Set(['EMAIL', 'TEL', 'URL', 'ADR', 'RELATED', 'X-ABRELATEDNAMES', 'X-ABDATE', 'IMPP', ...Object.keys(IM_PROPERTIES)]);
 
+/** The id a property would get as the first of its kind: '' for one that is no multi-value item. */
+export function itemKey(p: VProperty): string {
+  return ITEM_NAMES.has(p.name.toUpperCase()) ? propertyKey(p) : '';
+}
+
 /**
  * Ids for the properties of a card that become multi-value items (empty for the others), made
  * unique by occurrence (`k`, `k~2`, ...) when two are identical.

@@ -9,6 +9,7 @@ import { escapeText, encodeQuotedPrintable, isAscii, typesOf } from './escape';
 import {
   EMPTY_NAME,
   IM_PROPERTIES,
+  itemKey,
   propertyIds,
   versionOf,
   type AddressItem,
@@ -181,8 +182,20 @@ function patchItems<T extends { id: string; label: string }>(
       setLabel(props, at, a.label, old?.label ?? '');
     } else {
       const pos = insertAt(props, spec.names);
-      props.splice(pos, 0, spec.write(a, undefined, version));
+      const added = spec.write(a, undefined, version);
+      props.splice(pos, 0, added);
+      const length = props.length;
       setLabel(props, pos, a.label, '');
+      // Most additions need no new ids for the rest: the new property's own (when no other has its
+      // key) and its label's. Re-deriving them all after each item made adding k items to a card
+      // of n properties cost k·n hashes.
+      const key = itemKey(added);
+      const clash = key !== '' && ids.some((id) => id === key || id.startsWith(`${key}~`));
+      if (!clash && props.length - length <= 1) {
+        ids.splice(pos, 0, key);
+        if (props.length > length) ids.splice(pos + 1, 0, '');
+        continue;
+      }
     }
     ids.splice(0, ids.length, ...propertyIds({ properties: props }));
   }

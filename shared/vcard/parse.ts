@@ -112,6 +112,8 @@ interface OpenCard {
   nested: number;
   /** Quote state at the end of the last property's line (see joinToLast); undefined until needed. */
   tail?: QuoteState | null;
+  /** Text joined to the last property's value, not yet applied (one join at the end, not a copy a line). */
+  join?: { parts: string[]; length: number; sep: string; base: number } | null;
 }
 
 /**
@@ -135,6 +137,7 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
     if (card.failed === null) card.failed = { code, line, message };
   };
   const close = (card: OpenCard): void => {
+    flushJoin(card);
     if (card.failed !== null) errors.push(card.failed);
     else if (cards.length >= lim.maxCards) {
       if (!tooMany) errors.push({ code: 'too-many-cards', line: card.line, message: `more than ${lim.maxCards} cards; the rest were not read` });
@@ -183,6 +186,7 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
 }
 
 function lastValueEmpty(card: OpenCard): boolean {
+  flushJoin(card);
   const last = card.properties[card.properties.length - 1];
   return last !== undefined && last.value.trim() === '';
 }
@@ -216,8 +220,18 @@ function addLine(
   if (card.properties.length >= lim.maxPropertiesPerCard) {
     return fail(card, 'too-many-properties', ll.line, `more than ${lim.maxPropertiesPerCard} properties in one card`);
   }
+  flushJoin(card);
   card.properties.push(prop);
   card.tail = undefined;
+}
+
+function flushJoin(card: OpenCard): void {
+  const j = card.join;
+  if (j === undefined || j === null) return;
+  card.join = null;
+  const at = card.properties.length - 1;
+  const last = card.properties[at]!;
+  card.properties[at] = { ...last, value: last.value + j.parts.join('') };
 }
 
 const QP_HEAD = /quoted-printable/i;
@@ -242,10 +256,13 @@ function joinToLast(
   lim: ParseLimits,
   fail: (card: OpenCard, code: VCardParseError['code'], line: number, message: string) => void,
 ): void {
-  const qp = last.params.length > 0 && last.params.some((p) => (p.name === null ? QP_HEAD.test(p.values[0] ?? '') : p.values.some((v) => QP_HEAD.test(v))));
-  const sep = last.value === '' ? '' : qp ? '=0A' : '\\n';
-  const value = last.value + sep + ll.text;
-  if (propertyLength(last) + sep.length + ll.text.length > lim.maxLineLength) {
+  let j = card.join;
+  if (j === undefined || j === null) {
+    const qp = last.params.length > 0 && last.params.some((p) => (p.name === null ? QP_HEAD.test(p.values[0] ?? '') : p.values.some((v) => QP_HEAD.test(v))));
+    j = card.join = { parts: [], length: 0, sep: qp ? '=0A' : '\\n', base: propertyLength(last) };
+  }
+  const sep = last.value === '' && j.length === 0 ? '' : j.sep;
+  if (j.base + j.length + sep.length + ll.text.length > lim.maxLineLength) {
     return fail(card, 'line-too-long', ll.line, `line longer than ${lim.maxLineLength} characters`);
   }
   // A head with a stray quote is read up to the first colon only while no colon of the line stands
@@ -256,7 +273,9 @@ function joinToLast(
   if (card.tail !== null && !scanQuotes(card.tail, sep + ll.text)) {
     return fail(card, 'bad-line', ll.line, `a line joined to the value above would change how that line reads: ${preview(ll.text)}`);
   }
-  card.properties[card.properties.length - 1] = { ...last, value };
+  if (sep !== '') j.parts.push(sep);
+  j.parts.push(ll.text);
+  j.length += sep.length + ll.text.length;
 }
 
 interface QuoteState {
