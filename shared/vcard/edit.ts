@@ -11,6 +11,7 @@ import {
   IM_PROPERTIES,
   itemKey,
   propertyIds,
+  propertyKey,
   versionOf,
   type AddressItem,
   type Contact,
@@ -161,6 +162,7 @@ function patchItems<T extends { id: string; label: string }>(
   after: readonly T[],
   spec: ItemSpec<T>,
   version: VCardVersion,
+  keyOf: (p: VProperty) => string,
 ): void {
   if (same(before, after)) return;
   const beforeById = new Map(before.filter((b) => b.id !== '').map((b) => [b.id, b]));
@@ -171,7 +173,7 @@ function patchItems<T extends { id: string; label: string }>(
     const at = ids.indexOf(b.id);
     if (at < 0) continue; // already gone from the newer card
     removeAt(props, at);
-    ids.splice(0, ids.length, ...propertyIds({ properties: props }));
+    ids.splice(0, ids.length, ...propertyIds({ properties: props }, keyOf));
   }
   for (const a of after) {
     const old = a.id === '' ? undefined : beforeById.get(a.id);
@@ -189,7 +191,7 @@ function patchItems<T extends { id: string; label: string }>(
       // Most additions need no new ids for the rest: the new property's own (when no other has its
       // key) and its label's. Re-deriving them all after each item made adding k items to a card
       // of n properties cost k·n hashes.
-      const key = itemKey(added);
+      const key = itemKey(added, keyOf);
       const clash = key !== '' && ids.some((id) => id === key || id.startsWith(`${key}~`));
       if (!clash && props.length - length <= 1) {
         ids.splice(pos, 0, key);
@@ -197,7 +199,7 @@ function patchItems<T extends { id: string; label: string }>(
         continue;
       }
     }
-    ids.splice(0, ids.length, ...propertyIds({ properties: props }));
+    ids.splice(0, ids.length, ...propertyIds({ properties: props }, keyOf));
   }
 }
 
@@ -247,7 +249,14 @@ function dateProp(date: DateValue, version: VCardVersion, name: string): (old: V
 export function applyEdit(card: VCard, before: Contact, after: Contact): VCard {
   const version = versionOf(card);
   const props: Mutable = [...card.properties];
-  const ids = propertyIds(card);
+  // Keys hashed once per property for this edit, however often the ids are re-derived.
+  const memo = new Map<VProperty, string>();
+  const keyOf = (p: VProperty): string => {
+    let k = memo.get(p);
+    if (k === undefined) memo.set(p, (k = propertyKey(p)));
+    return k;
+  };
+  const ids = propertyIds(card, keyOf);
   const text = (name: string, value: string) => (value === '' ? null : (old: VProperty | undefined) => withValue(old, name, value, version));
 
   if (before.uid !== after.uid) setSingle(props, ['UID'], text('UID', after.uid));
@@ -288,15 +297,15 @@ export function applyEdit(card: VCard, before: Contact, after: Contact): VCard {
   }
   if (!same(before.photo, after.photo)) setSingle(props, ['PHOTO'], after.photo === null ? null : () => photoProperty(after.photo!.uri, version));
 
-  const fresh = propertyIds({ properties: props });
+  const fresh = propertyIds({ properties: props }, keyOf);
   ids.splice(0, ids.length, ...fresh);
-  patchItems(props, ids, before.emails, after.emails, SPECS.emails, version);
-  patchItems(props, ids, before.phones, after.phones, SPECS.phones, version);
-  patchItems(props, ids, before.urls, after.urls, SPECS.urls, version);
-  patchItems(props, ids, before.ims, after.ims, SPECS.ims, version);
-  patchItems(props, ids, before.related, after.related, SPECS.related, version);
-  patchItems(props, ids, before.addresses, after.addresses, SPECS.addresses, version);
-  patchItems(props, ids, before.dates, after.dates, SPECS.dates, version);
+  patchItems(props, ids, before.emails, after.emails, SPECS.emails, version, keyOf);
+  patchItems(props, ids, before.phones, after.phones, SPECS.phones, version, keyOf);
+  patchItems(props, ids, before.urls, after.urls, SPECS.urls, version, keyOf);
+  patchItems(props, ids, before.ims, after.ims, SPECS.ims, version, keyOf);
+  patchItems(props, ids, before.related, after.related, SPECS.related, version, keyOf);
+  patchItems(props, ids, before.addresses, after.addresses, SPECS.addresses, version, keyOf);
+  patchItems(props, ids, before.dates, after.dates, SPECS.dates, version, keyOf);
   return { properties: props };
 }
 

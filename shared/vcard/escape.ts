@@ -28,21 +28,24 @@ export function hasControlChars(text: string): boolean {
 
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- every version reads the same escapes (see above)
 export function unescapeText(raw: string, version: VCardVersion): string {
-  if (raw.indexOf('\\') < 0) return raw;
+  let at = raw.indexOf('\\');
+  if (at < 0) return raw;
+  // Copy the stretches between escapes whole: one piece per escape, not one string per character.
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c !== '\\' || i + 1 >= raw.length) {
-      out += c;
-      continue;
+  let last = 0;
+  while (at >= 0 && at + 1 < raw.length) {
+    const next = raw.charCodeAt(at + 1);
+    let rep: string | null = null;
+    if (next === 0x6e || next === 0x4e) rep = '\n';
+    else if (next === 0x5c || next === 0x2c || next === 0x3b || next === 0x3a) rep = raw[at + 1]!;
+    if (rep !== null) {
+      out += raw.slice(last, at) + rep;
+      last = at + 2;
     }
-    const next = raw[i + 1]!;
-    if (next === 'n' || next === 'N') out += '\n';
-    else if (next === '\\' || next === ',' || next === ';' || next === ':') out += next;
-    else out += c + next; // unknown escape: keep it as written
-    i++;
+    // An unknown escape is kept as written (both characters).
+    at = raw.indexOf('\\', at + 2);
   }
-  return out;
+  return out + raw.slice(last);
 }
 
 export function escapeText(text: string, version: VCardVersion, structured = false): string {
@@ -121,32 +124,48 @@ export function encodeQuotedPrintable(text: string): string {
   return out;
 }
 
+/** Whether a parameter name is `upper` (given in upper case), without making a copy. */
+function nameIs(name: string, upper: string): boolean {
+  if (name.length !== upper.length) return false;
+  if (name === upper) return true;
+  return name.toUpperCase() === upper;
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
 export function paramValues(prop: VProperty, name: string): string[] {
+  if (prop.params.length === 0) return NO_VALUES as string[];
   const upper = name.toUpperCase();
-  const out: string[] = [];
+  let out: string[] | null = null;
   for (const p of prop.params) {
     // One by one: a spread of a 100,000-value list would overflow the call stack.
-    if (p.name !== null && p.name.toUpperCase() === upper) for (const v of p.values) out.push(v);
+    if (p.name !== null && nameIs(p.name, upper)) {
+      out ??= [];
+      for (const v of p.values) out.push(v);
+    }
   }
-  return out;
+  return out ?? (NO_VALUES as string[]);
 }
 
 /** TYPE values, including 2.1's bare parameters (`TEL;HOME;VOICE`), lower-cased, unique. */
 export function typesOf(prop: VProperty): string[] {
+  if (prop.params.length === 0) return [];
   const out: string[] = [];
-  const seen = new Set<string>();
+  // A Set only for long lists: most properties have one to three types.
+  let seen: Set<string> | null = null;
   const add = (v: string): void => {
     const t = v.toLowerCase();
-    if (t !== '' && !seen.has(t)) {
-      seen.add(t);
-      out.push(t);
-    }
+    if (t === '') return;
+    if (seen === null && out.length >= 16) seen = new Set(out);
+    if (seen !== null ? seen.has(t) : out.includes(t)) return;
+    seen?.add(t);
+    out.push(t);
   };
   for (const p of prop.params) {
     if (p.name === null) {
       const v = p.values[0];
       if (v !== undefined && !/^(quoted-printable|base64|b|8bit|7bit)$/i.test(v)) add(v);
-    } else if (p.name.length === 4 && p.name.toUpperCase() === 'TYPE') {
+    } else if (nameIs(p.name, 'TYPE')) {
       for (const v of p.values) {
         if (v.indexOf(',') < 0) add(v);
         else for (const part of v.split(',')) add(part);
@@ -168,9 +187,18 @@ export function hasParam(prop: VProperty, name: string, value: string): boolean 
 /** The property's text with transfer encodings undone (quoted-printable + CHARSET), still escaped. */
 export function transferDecoded(prop: VProperty): string {
   if (prop.params.length === 0) return prop.value;
-  const enc = paramValues(prop, 'ENCODING')[0] ?? (hasParam(prop, 'ENCODING', 'QUOTED-PRINTABLE') ? 'QUOTED-PRINTABLE' : undefined);
-  if (enc === undefined || enc.toUpperCase() !== 'QUOTED-PRINTABLE') return prop.value;
-  const charset = paramValues(prop, 'CHARSET')[0];
+  // The first ENCODING= value decides; without one, a bare QUOTED-PRINTABLE. The first CHARSET= value.
+  let encoding: string | undefined;
+  let bareQp = false;
+  let charset: string | undefined;
+  for (const p of prop.params) {
+    if (p.name === null) {
+      if (!bareQp && /^quoted-printable$/i.test(p.values[0] ?? '')) bareQp = true;
+    } else if (encoding === undefined && nameIs(p.name, 'ENCODING')) encoding = p.values[0];
+    else if (charset === undefined && nameIs(p.name, 'CHARSET')) charset = p.values[0];
+  }
+  const qp = encoding !== undefined ? encoding.toUpperCase() === 'QUOTED-PRINTABLE' : bareQp;
+  if (!qp) return prop.value;
   const bytes = decodeQuotedPrintable(prop.value);
   if (charset === undefined) return utf8OrNull(bytes) ?? decodeWith(undefined, bytes);
   return decodeWith(charset, bytes);

@@ -55,6 +55,8 @@ function parseParam(segment: string): VParam {
   if (eq < 0) return { name: null, values: [segment], quoted: false };
   const name = segment.slice(0, eq).trim();
   const raw = segment.slice(eq + 1);
+  // The common case, one plain value or a plain list: no quote to look at.
+  if (raw.indexOf('"') < 0) return { name, values: raw.indexOf(',') < 0 ? [raw] : raw.split(','), quoted: false };
   let anyQuoted = false;
   let allQuoted = true;
   const flags: boolean[] = [];
@@ -86,7 +88,8 @@ export function parseContentLine(text: string): VProperty | null {
   if (nameEnd < colon) {
     const list: VParam[] = [];
     // Empty segments (`TEL;;HOME`) are kept as empty bare parameters: nothing written is dropped.
-    for (const seg of splitOutsideQuotes(text.slice(nameEnd + 1, colon), ';')) list.push(parseParam(seg));
+    const head = text.slice(nameEnd + 1, colon);
+    for (const seg of head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';')) list.push(parseParam(seg));
     params = list;
   }
   return { group, name, params, value: text.slice(colon + 1) };
@@ -95,7 +98,10 @@ export function parseContentLine(text: string): VProperty | null {
 function isMarker(text: string, marker: 'BEGIN' | 'END'): boolean {
   // Cheap rejection first: this runs on every line. Then tolerate `begin:vcard`, trailing spaces,
   // and a group on BEGIN (seen in the wild: `item.BEGIN`).
-  if (text.length > 40) return false;
+  if (text.length > 40 || text.length < 9) return false;
+  let e = text.length - 1;
+  while (e > 0 && (text.charCodeAt(e) === 0x20 || text.charCodeAt(e) === 0x09)) e--;
+  if ((text.charCodeAt(e) | 0x20) !== 0x64 /* d of VCARD */) return false;
   const c = text.charCodeAt(0) | 0x20;
   if (c !== (marker === 'BEGIN' ? 0x62 : 0x65) && text.indexOf('.') < 0) return false;
   const t = text.trim().toUpperCase();
