@@ -8,6 +8,7 @@
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
+import { ownPropertiesAsBase } from '../sync/own-write';
 import type { SyncReport } from '../sync/engine';
 import { isCardRefusal } from '../sync/failures';
 import type { LocalCard, LocalCollection } from '../sync/local';
@@ -149,6 +150,9 @@ function batchRefused(e: unknown): e is DavError {
 }
 
 export async function uploadEdits(run: GDataRun, edits: readonly LocalCard[]): Promise<void> {
+  // Marked with the text sent, so an edit whose answer is lost is recognised as our own write.
+  const unsent = edits.filter((c) => c.sentVcard !== c.vcard);
+  if (unsent.length > 0) await run.local.attempting(unsent.map(sentCreate));
   for (const card of edits) {
     try {
       if (await uploadEdit(run, run.selfUrl(card.href), card)) run.report.uploaded++;
@@ -174,7 +178,9 @@ async function uploadEdit(run: GDataRun, url: string, card: LocalCard): Promise<
     const theirs = keepLocalOnly(entryToVCard(current), card.base || card.vcard, LOCAL_ONLY);
     let target = card.vcard;
     if (current.etag !== card.etag) {
-      const merged = merge(parseVCard(card.base || theirs), parseVCard(card.vcard), parseVCard(theirs));
+      // Where the server holds what an earlier attempt of this edit sent (its answer lost), ours.
+      const base = ownPropertiesAsBase(parseVCard(card.base || theirs), card.sentVcard === undefined ? [] : [card.sentVcard], theirs);
+      const merged = merge(base, parseVCard(card.vcard), parseVCard(theirs));
       const text = serializeVCard(merged.card);
       if (merged.conflicts.length > 0) {
         await local.conflicted(card.id, text, remoteOf(current), merged.conflicts, card.revision);

@@ -55,7 +55,7 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
     log,
     progress,
     now: opts.now ?? Date.now,
-    written: new Set(),
+    written: new Set(state.written ?? []),
     restored: new Set(),
     // Inside the book's collection or refused (RefusedUrl: that card is marked, the others go on).
     url: (href) => memberUrl(bookUrl, href),

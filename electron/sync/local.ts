@@ -29,7 +29,8 @@ export interface LocalCollection {
   /** These creates are about to be sent, at these revisions (so a lost answer is looked for, not repeated). */
   attempting(sent: readonly SentCreate[]): Promise<void>;
   /** An upload landed: the card is now the server's version at `href`, no longer pending. No
-   * other row keeps that href. */
+   * other row keeps that href. The href joins the state's `written` in the same transaction (kept
+   * until a new state is saved), so a run that breaks off after it still knows what it wrote. */
   uploaded(id: string, remote: RemoteCard, revision: number): Promise<void>;
   /** A local deletion reached the server (or found the card already gone). */
   deleted(id: string, revision: number): Promise<void>;

@@ -63,6 +63,18 @@ export function uidFinder(run: BookRun, syncCollection: boolean): FindUid {
   const { client, bookUrl, profile } = run;
   let queryWorks = !profile.replacesUid;
   let recent: Promise<Recent> | null = null;
+  let names: Map<string, number> | null = null;
+  /** The names of the creates waiting here, counted. */
+  const creatingNames = () => {
+    if (names !== null) return names;
+    names = new Map();
+    for (const c of run.pending) {
+      if (c.pending !== 'created') continue;
+      const print = c.sentPrint ?? fingerprint(profile.prepareUpload(c.vcard));
+      if (print !== undefined) names.set(nameOfPrint(print), (names.get(nameOfPrint(print)) ?? 0) + 1);
+    }
+    return names;
+  };
   const find: FindUid = async (uid, f) => {
     if (queryWorks) {
       try {
@@ -73,12 +85,23 @@ export function uidFinder(run: BookRun, syncCollection: boolean): FindUid {
       }
     }
     recent ??= recentCards(run, syncCollection);
-    const { byUid, byPrint } = await recent;
+    const { byUid, byPrint, byName } = await recent;
     const found = byUid.get(uid);
     if (found !== undefined || !profile.replacesUid) return found;
-    const match = f === undefined ? undefined : byPrint.get(f);
+    let match = f === undefined ? undefined : byPrint.get(f);
+    // Another client may have edited it before this run (an e-mail address, a number): then the
+    // one new card of that name, where there is exactly one and nothing here has that name pending
+    // as well, is it (the next run merges that client's edit with ours).
+    if (match === undefined && f !== undefined) {
+      const named = byName.get(nameOfPrint(f)) ?? [];
+      if (named.length === 1 && (creatingNames().get(nameOfPrint(f)) ?? 0) <= 1) match = named[0];
+    }
     // Adopted once: a second lost create with the same content must not claim the same card.
-    if (match !== undefined) byPrint.delete(f!);
+    if (match !== undefined) {
+      const print = fingerprint(match.vcard);
+      if (print !== undefined) byPrint.delete(print);
+      byName.delete(nameOfPrint(print ?? ''));
+    }
     return match;
   };
   return async (uid, print) => {
@@ -94,6 +117,13 @@ export function uidFinder(run: BookRun, syncCollection: boolean): FindUid {
 interface Recent {
   byUid: Map<string, RemoteCard>;
   byPrint: Map<string, RemoteCard>;
+  /** The name part of each card's fingerprint → the cards of that name. */
+  byName: Map<string, RemoteCard[]>;
+}
+
+/** The name in a fingerprint (`fingerprint`: name, then e-mail addresses, then numbers). */
+function nameOfPrint(print: string): string {
+  return print.split('|').slice(0, -2).join('|');
 }
 
 /** The cards on the server that are not here: fetched, by UID and by content. */
@@ -101,13 +131,17 @@ async function recentCards(run: BookRun, syncCollection: boolean): Promise<Recen
   const { client, bookUrl, local } = run;
   const known = await local.knownEtags();
   const hrefs = (await listedSinceLastSync(run, syncCollection)).filter((c) => !known.has(c.href)).map((c) => c.href);
-  const out: Recent = { byUid: new Map(), byPrint: new Map() };
+  const out: Recent = { byUid: new Map(), byPrint: new Map(), byName: new Map() };
   for (let i = 0; i < hrefs.length; i += 100) {
     for (const c of (await client.multiget(bookUrl, hrefs.slice(i, i + 100))).cards) {
       const u = uidOf(c.vcard);
       if (u !== undefined) out.byUid.set(u, c);
       const f = fingerprint(c.vcard);
-      if (f !== undefined) out.byPrint.set(f, c);
+      if (f !== undefined) {
+        out.byPrint.set(f, c);
+        const name = nameOfPrint(f);
+        if (name !== '') out.byName.set(name, [...(out.byName.get(name) ?? []), c]);
+      }
     }
   }
   return out;

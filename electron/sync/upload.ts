@@ -11,8 +11,9 @@ import type { FetchedCard } from '../dav/client';
 import { addMemberUrl, memberLocation } from '../dav/url-policy';
 import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
-import type { LocalCard } from './local';
+import type { LocalCard, RemoteCard } from './local';
 import { fingerprint, uidOf, type FindUid } from './lost-create';
+import { ownPropertiesAsBase, sameValues } from './own-write';
 import type { SentCreate } from '../../shared/sync/types';
 
 /** A create or edit about to go: its text, and what identifies that version (where the server replaces UIDs). */
@@ -135,7 +136,7 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid:
     try {
       const addMember = addMemberUrl(run.bookUrl, caps.addMember) ?? (profile.postToCollection ? run.bookUrl : null);
       if (card.pending === 'created') await uploadNew(run, addMember, card, findUid);
-      else if (!(await uploadEdit(run, run.url(card.href), card))) continue;
+      else if (!(await uploadEdit(run, run.url(card.href), card, findUid))) continue;
       report.uploaded++;
     } catch (e) {
       if (!(await markRefused(run, e, card))) throw e;
@@ -159,16 +160,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
     const stored = await findUid(uid, card.sentPrint ?? fingerprint(body));
     if (stored !== undefined) {
       run.log(`upload creates: ${uid} was stored by an earlier attempt, adopted`);
-      const href = decodeHref(stored.href);
-      run.written.add(href);
-      // What is there is the version sent then; a save since then stays pending, as an edit of it.
-      // Unless another client edited it meanwhile: then the version sent is the base (with no
-      // ETag), so the next run fetches or merges that edit instead of writing over it.
-      const sent = card.sentVcard;
-      const asSent = sent === undefined || sameValues(stored.vcard, sent) || sameValues(stored.vcard, profile.prepareUpload(sent));
-      const remote = asSent ? { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) } : { href, etag: '', vcard: sent };
-      if (!asSent) run.log(`upload creates: ${href} was edited on the server since it was sent; merged next time`);
-      await local.uploaded(card.id, remote, card.sentRevision ?? -1);
+      await adopt(run, card, stored);
       return;
     }
   }
@@ -188,6 +180,23 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
   }
   written ??= await putNew(run, card, uid, body);
   await readBack(run, card, written, card.vcard);
+}
+
+/**
+ * A card an earlier attempt stored (its answer was lost) becomes this card's server version. What
+ * is there is the version sent then; a save since then stays pending, as an edit of it. Unless
+ * another client edited it meanwhile: then the version sent is the base (with no ETag), so the next
+ * run fetches or merges that edit instead of writing over it.
+ */
+async function adopt(run: BookRun, card: LocalCard, stored: RemoteCard): Promise<void> {
+  const { profile } = run;
+  const href = decodeHref(stored.href);
+  run.written.add(href);
+  const sent = card.sentVcard;
+  const asSent = sent === undefined || sameValues(stored.vcard, sent) || sameValues(stored.vcard, profile.prepareUpload(sent));
+  const remote = asSent ? { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) } : { href, etag: '', vcard: sent };
+  if (!asSent) run.log(`upload: ${href} was edited on the server since it was sent; merged next time`);
+  await run.local.uploaded(card.id, remote, card.sentRevision ?? -1);
 }
 
 /** What a write left on the server: where, the ETag it answered (if any), and the body sent. */
@@ -247,31 +256,12 @@ async function readWritten(run: BookRun, url: string): Promise<FetchedCard | nul
   }
 }
 
-/** Bookkeeping a server writes on every store; not a change of the card. */
-const REWRITTEN = new Set(['REV', 'PRODID', 'UID', 'X-IRMC-LUID', 'VERSION']);
-
-/** The same values, whatever a server's rewriting did to groups, parameters, order and bookkeeping. */
-function sameValues(a: string, b: string): boolean {
-  const values = (text: string) => {
-    try {
-      return parseVCard(text)
-        .properties.filter((p) => !REWRITTEN.has(p.name.toUpperCase()))
-        .map((p) => `${p.name.toUpperCase()}:${p.value.replace(/\\(.)/g, '$1').trim()}`)
-        .sort()
-        .join('\n');
-    } catch {
-      return text;
-    }
-  };
-  return values(a) === values(b);
-}
-
 /**
  * Edit: check the server's current version first (some servers do not enforce If-Match), merge if
  * it changed, PUT with If-Match; a 412 means it changed in between: merge once more.
  * Returns false when the card now waits for the user.
  */
-async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<boolean> {
+async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: FindUid): Promise<boolean> {
   const { client, local, report, profile } = run;
   let etag = card.etag;
   let vcard = card.vcard;
@@ -281,8 +271,18 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
     const current = await getIfThere(run, url);
     if (current === null) {
       // Deleted on the server meanwhile: our edit brings it back as a new card, where the server
-      // puts it (Google stores a PUT create elsewhere and says where in Location).
+      // puts it (Google stores a PUT create elsewhere and says where in Location). An earlier
+      // attempt whose answer was lost may have done so already: looked for first, as a create is.
       const body = profile.prepareUpload(vcard);
+      const uid = uidOf(vcard);
+      if (card.attempted === true && uid !== undefined) {
+        const stored = await findUid(uid, card.sentPrint ?? fingerprint(body));
+        if (stored !== undefined && decodeHref(stored.href) !== card.href) {
+          run.log(`upload edits: ${card.href} was stored again elsewhere by an earlier attempt, adopted`);
+          await adopt(run, card, stored);
+          return true;
+        }
+      }
       const res = await client.put(url, body, { ifNoneMatch: '*' });
       await readBack(run, card, { location: res.location === null ? url : memberLocation(run.bookUrl, res.location), etag: res.etag, body }, vcard);
       return true;
@@ -292,7 +292,8 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard): Promise<b
       // Our own earlier write of this edit, whose answer was lost: the base, not another client's change.
       const sent = card.sentVcard;
       const ownWrite = sent !== undefined && (sameValues(current.vcard, sent) || sameValues(current.vcard, profile.prepareUpload(sent)));
-      const merged = merge(parseVCard(ownWrite ? theirs : card.base || theirs), parseVCard(vcard), parseVCard(theirs));
+      const base = ownWrite ? parseVCard(theirs) : ownPropertiesAsBase(parseVCard(card.base || theirs), sent === undefined ? [] : [sent, profile.prepareUpload(sent)], theirs);
+      const merged = merge(base, parseVCard(vcard), parseVCard(theirs));
       const text = serializeVCard(merged.card);
       if (merged.conflicts.length > 0) {
         await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts, card.revision);

@@ -51,6 +51,9 @@ export interface SyncState {
   readonly ctag: string | null;
   /** What the collection offers, as last asked; asked again when older than a day. */
   readonly capabilities?: StoredCapabilities;
+  /** Hrefs written by runs since this token was saved (a run that broke off before its download):
+   * the next incremental download asks for each that the changes leave out (see download.ts). */
+  readonly written?: readonly string[];
 }
 
 export interface StoredCapabilities {

@@ -281,6 +281,38 @@ describe('Domain Shared Contacts (fake API)', () => {
     }
   });
 
+  it('an edit whose answer was lost, edited again here after a restart: no conflict with itself, the later edit goes up', async () => {
+    const book = await dexieBook();
+    try {
+      google.sharedPut('w', person('Wanda', 'Landowska'));
+      const token = google.mintAccessToken(M8);
+      let lose = false;
+      const hooked: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.method === 'PUT' && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer'); // stored; the answer lost
+        }
+        return res;
+      };
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const [row] = await book.rows();
+      const edited = row!.vcard.replace(/EMAIL[^\r\n]*/, 'EMAIL:wanda@harpsichord.example');
+      await book.edit(row!.id, edited);
+      lose = true;
+      await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
+      expect(google.shared('w')!.children).toContain('wanda@harpsichord.example');
+      await book.reopen();
+      await book.edit(row!.id, edited.replace('END:VCARD', 'NOTE:Bach\r\nEND:VCARD'));
+      expect(await syncSharedContacts(client, book.collection, { now: () => clock })).toMatchObject({ conflicts: 0, uploaded: 1 });
+      expect(google.shared('w')!.children).toContain('Bach');
+      expect(await book.row(row!.id)).toMatchObject({ pending: '' });
+    } finally {
+      await book.close();
+    }
+  });
+
   for (const status of [400, 404, 501] as const) {
     it(`where the batch endpoint refuses (${status}), creates go one by one; none stays pending, none twice`, async () => {
       await google.close();

@@ -180,6 +180,29 @@ describe('Google accounts (fake Google)', () => {
     expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
   });
 
+  it('a create whose answer was lost, then another client changes its e-mail before the next run: the one new card of its name is it; not sent twice, the other edit kept', async () => {
+    await start();
+    let loseNextPost = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      const res = await fetch(input, init);
+      if (loseNextPost && init?.method === 'POST' && String(input).includes('/carddav/')) {
+        loseNextPost = false;
+        throw new TypeError('connection reset by peer'); // stored by Google; the answer never came
+      }
+      return res;
+    });
+    await repo.create(bookId, parseVCard(card('lost-o', 'Olga Taussky', 'EMAIL:olga@old.example\r\nNOTE:matrices\r\n')));
+    loseNextPost = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    const [there] = google.cards();
+    google.put(there!.id, there!.vcard.replace('olga@old.example', 'olga@new.example'));
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(google.cards()[0]!.vcard).toContain('olga@new.example');
+    expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+  });
+
   it('a PUT create relocated by the server (Location) is adopted under the server href', async () => {
     // The guide's vdirsyncer#1223 case: the engine with the Google profile but creating by PUT.
     await start({ relocatePut: true });
@@ -324,6 +347,31 @@ describe('Google accounts (fake Google)', () => {
     expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
     expect(google.cards()).toHaveLength(1);
     expect(google.cards()[0]!.vcard).toContain('NOTE:Post correspondence problem');
+    expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
+  });
+
+  it('edited here, deleted there, and the answer to the PUT that stored it elsewhere lost: still one copy on each side', async () => {
+    await start({ relocatePut: true });
+    google.put('e2', card('e2', 'Emmy Noether'));
+    let lose = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      const res = await fetch(input, init);
+      if (lose && init?.method === 'PUT') {
+        lose = false;
+        throw new TypeError('connection reset by peer'); // stored; the answer lost
+      }
+      return res;
+    });
+    const row = index.query('Noether', bookId)[0]!;
+    await repo.update(row.id, parseVCard(card('e2', 'Emmy Noether', 'NOTE:rings\r\n')));
+    google.remove('e2');
+    lose = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    expect(google.cards()).toHaveLength(1);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(1);
+    expect(google.cards()[0]!.vcard).toContain('NOTE:rings');
     expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
   });
 

@@ -85,6 +85,8 @@ export class MemoryCollection implements LocalCollection {
     }
   }
   async uploaded(id: string, remote: RemoteCard, revision: number) {
+    const written = this.syncState.written ?? [];
+    if (!written.includes(remote.href)) this.syncState = { ...this.syncState, written: [...written, remote.href] };
     // One row per href: a clean copy that came down meanwhile goes; an edited one is kept as a new card.
     for (const other of [...this.cards.values()]) {
       if (other.id === id || other.href !== remote.href) continue;

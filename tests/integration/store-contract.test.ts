@@ -34,6 +34,17 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect((await book.rows()).map((r) => [fnOf(r.vcard), r.visible])).toEqual([['Ada', true]]);
     });
 
+    it('an upload is remembered as written, across a reopen, until the next state is saved', async () => {
+      await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't1', ctag: null } });
+      const id = await book.create(card('w', 'Wren'));
+      const [p] = await book.collection.pending();
+      await book.collection.uploaded(id, remote('/book/w.vcf', '"w-1"', card('w', 'Wren')), p!.revision);
+      await book.reopen();
+      expect(await book.collection.state()).toMatchObject({ syncToken: 't1', written: ['/book/w.vcf'] });
+      await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't2', ctag: null } });
+      expect((await book.collection.state()).written ?? []).toEqual([]);
+    });
+
     it('every local write moves the revision on, and the queue says which one it read', async () => {
       const id = await synced('r', 'Rev');
       await book.edit(id, card('r', 'Rev One'));

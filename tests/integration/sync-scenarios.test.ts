@@ -241,6 +241,31 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toMatchObject({ pending: '' });
     });
 
+    it('an edit whose answer was lost, then another client changes another field, then edited again here: no conflict with itself, both changes kept', async () => {
+      await other.put(url('ef.vcf'), card('ef', 'Efa', 'NOTE:one\r\nEMAIL:efa@one.example\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('ef', 'Efa', 'NOTE:two\r\nEMAIL:efa@one.example\r\n'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'PUT' && lose) {
+          lose = false;
+          return new Response('busy', { status: 503 }); // stored; the answer lost
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      const [there] = await onServer();
+      expect(there!.vcard).toContain('NOTE:two');
+      await other.put(url('ef.vcf'), there!.vcard.replace('efa@one.example', 'efa@two.example'), { ifMatch: there!.etag });
+      await local.edit(id, card('ef', 'Efa', 'NOTE:three\r\nEMAIL:efa@one.example\r\n'));
+      expect(await sync()).toMatchObject({ conflicts: 0, uploaded: 1 });
+      const [now] = await onServer();
+      expect(now!.vcard).toContain('NOTE:three');
+      expect(now!.vcard).toContain('efa@two.example');
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+    });
+
     it('an edit whose answer was lost, edited again here, then deleted: the deletion goes through (nothing of another client is in the server’s version)', async () => {
       await other.put(url('la.vcf'), card('la', 'Lara'), { ifNoneMatch: '*' });
       await sync();
@@ -331,6 +356,51 @@ for (const [name, start] of SERVERS) {
       expect(deleted).toBe(true);
       expect(await local.row(id)).toBeUndefined();
       expect(await onServer()).toEqual([]);
+    });
+
+    it('a run that breaks off after its upload and before its download, then another client deletes that card: gone here too on the next run', async () => {
+      await sync();
+      const id = await local.create(card('cut-off', 'Cut Off'));
+      let broken = false;
+      before = async (r) => {
+        if (!broken && r.method === 'REPORT' && sent.some(isUpload)) {
+          broken = true;
+          throw new TypeError('connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      before = async () => {};
+      expect(broken).toBe(true);
+      expect((await onServer()).length).toBe(1);
+      await local.reopen(); // and the app was restarted meanwhile
+      for (const c of await onServer()) await other.delete(new URL(c.href, book).href, null);
+      await sync();
+      expect(await local.row(id)).toBeUndefined();
+      expect(await onServer()).toEqual([]);
+      expect((await local.rows()).filter((r) => r.pending !== '')).toEqual([]);
+    });
+
+    it('a run that breaks off between two uploads, then another client deletes the card that went up: gone here too, the other goes up', async () => {
+      await sync();
+      await local.create(card('half-1', 'Half One'));
+      await local.create(card('half-2', 'Half Two'));
+      let broken = false;
+      before = async (r) => {
+        if (!broken && isUpload(r) && sent.some(isUpload)) {
+          broken = true;
+          throw new TypeError('connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      before = async () => {};
+      expect(broken).toBe(true);
+      const [up] = await onServer();
+      expect(up).toBeDefined();
+      await other.delete(new URL(up!.href, book).href, null);
+      await sync();
+      const gone = fnOf(up!.vcard);
+      expect(await visibleNames()).toEqual([gone === 'Half One' ? 'Half Two' : 'Half One']);
+      expect(await namesOnServer()).toEqual(await visibleNames());
     });
 
     it('a card deleted by another client between the listing and the multiget is dropped; the rest arrives', async () => {

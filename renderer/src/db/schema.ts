@@ -22,6 +22,8 @@ export interface BookRow {
   syncToken?: string | null;
   ctag?: string | null;
   capabilities?: StoredCapabilities;
+  /** Hrefs written since the saved token (see SyncState.written). */
+  written?: readonly string[];
 }
 
 /** The offline queue: a row's change not yet on the server. Empty when clean. */

@@ -68,7 +68,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     syncState: async (bookId) => {
       const b = await db.books.get(bookId);
-      return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }) };
+      return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }), ...(b?.written === undefined ? {} : { written: b.written }) };
     },
     pendingCards: async (bookId, retryRefused) => {
       const rows = (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== '');
@@ -137,7 +137,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             changed.push(again);
           }
         }
-        if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities });
+        if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities, written: batch.state.written });
       }),
     rebaseBook: async (bookId, fromPath, toPath) => {
       const from = fromPath.endsWith('/') ? fromPath : `${fromPath}/`;
@@ -147,7 +147,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const moved = cards.filter((c) => c.href.startsWith(from)).map((c) => ({ ...c, href: to + c.href.slice(from.length) }));
         await db.cards.bulkPut(moved);
         // The old token belongs to the old path: the next run lists everything and reuses by ETag.
-        await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined });
+        await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined, written: undefined });
       });
     },
     attemptingUpload: async (_bookId, sent) => {
@@ -157,6 +157,9 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     uploaded: (bookId, id, remote, revision) =>
       listWrite(async (changed, removed) => {
+        // Written since the saved token, until the run's new state is saved (SyncState.written).
+        const book = await db.books.get(bookId);
+        if (book !== undefined && !(book.written ?? []).includes(remote.href)) await db.books.update(bookId, { written: [...(book.written ?? []), remote.href] });
         const prev = await db.contacts.get(id);
         const card = await db.cards.get(id);
         // One row per href: another row there is a copy of this card that came down meanwhile

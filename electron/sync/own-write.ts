@@ -1,0 +1,57 @@
+/**
+ * Telling our own earlier write from another client's: a write whose answer was lost may have
+ * landed, and what the server then holds is ours, not a change to merge against. Values are
+ * compared as a server's rewriting leaves them (groups, parameters, order and bookkeeping aside).
+ */
+import { parseVCard, type VCard } from '../../shared/vcard';
+
+/**
+ * The merge base when an earlier write of this edit may have landed (its answer was lost) and
+ * another client changed the card since: per property, where the server holds exactly what we
+ * sent, that is our own write, not a change to merge against; elsewhere the version last agreed.
+ */
+export function ownPropertiesAsBase(base: VCard, sentForms: readonly string[], theirs: string): VCard {
+  if (sentForms.length === 0) return base;
+  let server: VCard;
+  let sent: Map<string, string>[];
+  try {
+    server = parseVCard(theirs);
+    sent = sentForms.map((t) => valuesByName(parseVCard(t)));
+  } catch {
+    return base;
+  }
+  const there = valuesByName(server);
+  const mine = valuesByName(base);
+  const own = new Set([...there].filter(([name, v]) => !REWRITTEN.has(name) && mine.get(name) !== v && sent.some((s) => s.get(name) === v)).map(([name]) => name));
+  if (own.size === 0) return base;
+  return { properties: [...base.properties.filter((p) => !own.has(p.name.toUpperCase())), ...server.properties.filter((p) => own.has(p.name.toUpperCase()))] };
+}
+
+/** Property name → its values, normalised as `sameValues` compares them. */
+function valuesByName(card: VCard): Map<string, string> {
+  const by = new Map<string, string[]>();
+  for (const p of card.properties) {
+    const name = p.name.toUpperCase();
+    by.set(name, [...(by.get(name) ?? []), p.value.replace(/\\(.)/g, '$1').trim()]);
+  }
+  return new Map([...by].map(([name, values]) => [name, values.sort().join('\n')]));
+}
+
+/** Bookkeeping a server writes on every store; not a change of the card. */
+const REWRITTEN = new Set(['REV', 'PRODID', 'UID', 'X-IRMC-LUID', 'VERSION']);
+
+/** The same values, whatever a server's rewriting did to groups, parameters, order and bookkeeping. */
+export function sameValues(a: string, b: string): boolean {
+  const values = (text: string) => {
+    try {
+      return parseVCard(text)
+        .properties.filter((p) => !REWRITTEN.has(p.name.toUpperCase()))
+        .map((p) => `${p.name.toUpperCase()}:${p.value.replace(/\\(.)/g, '$1').trim()}`)
+        .sort()
+        .join('\n');
+    } catch {
+      return text;
+    }
+  };
+  return values(a) === values(b);
+}
