@@ -198,7 +198,9 @@ export function upperName(name: string): string {
  * unique by occurrence (`k`, `k~2`, ...) when two are identical.
  */
 export function propertyIds(card: VCard, keyOf: (p: VProperty) => string = propertyKey): string[] {
-  const seen = new Map<string, number>();
+  // Occurrences counted in a Map only for a card of many items; a few are compared directly.
+  let seen: Map<string, number> | null = null;
+  const keys: string[] = [];
   const out: string[] = new Array<string>(card.properties.length);
   for (let i = 0; i < card.properties.length; i++) {
     const p = card.properties[i]!;
@@ -207,8 +209,18 @@ export function propertyIds(card: VCard, keyOf: (p: VProperty) => string = prope
       continue;
     }
     const key = keyOf(p);
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
+    let n = 1;
+    if (seen === null && keys.length >= 32) {
+      seen = new Map();
+      for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);
+    }
+    if (seen !== null) {
+      n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+    } else {
+      for (const k of keys) if (k === key) n++;
+    }
+    keys.push(key);
     out[i] = n === 1 ? key : `${key}~${n}`;
   }
   return out;
