@@ -268,7 +268,11 @@ function joinToLast(
     j = card.join = { parts: [], length: 0, sep: qp ? '=0A' : '\\n', base: propertyLength(last) };
   }
   const sep = last.value === '' && j.length === 0 ? '' : j.sep;
-  if (j.base + j.length + sep.length + ll.text.length > lim.maxLineLength) {
+  // A line that read as quoted-printable keeps its soft breaks as raw CRLF; joined to a value that
+  // is not quoted-printable, a raw line break would split the value when written: it becomes the
+  // value's line break.
+  const text = j.sep === '=0A' || ll.text.indexOf('\r') < 0 ? ll.text : ll.text.replace(/\r\n/g, j.sep);
+  if (j.base + j.length + sep.length + text.length > lim.maxLineLength) {
     return fail(card, 'line-too-long', ll.line, `line longer than ${lim.maxLineLength} characters`);
   }
   // A head with a stray quote is read up to the first colon only while no colon of the line stands
@@ -276,12 +280,12 @@ function joinToLast(
   // property. Refused, visibly. The quote state at the line's end is kept, so each join scans only
   // what it adds.
   if (card.tail === undefined) card.tail = quoteTail(last);
-  if (card.tail !== null && !scanQuotes(card.tail, sep + ll.text)) {
+  if (card.tail !== null && !scanQuotes(card.tail, sep + text)) {
     return fail(card, 'bad-line', ll.line, `a line joined to the value above would change how that line reads: ${preview(ll.text)}`);
   }
   if (sep !== '') j.parts.push(sep);
-  j.parts.push(ll.text);
-  j.length += sep.length + ll.text.length;
+  j.parts.push(text);
+  j.length += sep.length + text.length;
 }
 
 interface QuoteState {

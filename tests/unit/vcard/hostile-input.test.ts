@@ -194,3 +194,11 @@ describe("vCard 2.1 backslash escapes, as real exporters write them", () => {
     expect(toContact(again(applyEdit(c, before, after))).addresses[0]).toMatchObject({ street: '2 Main St', locality: 'Town', postalCode: '12345', country: 'Land' });
   });
 });
+
+describe('a quoted-printable line joined to a value that is not', () => {
+  it('keeps no raw CRLF from its soft breaks, so the card reads back the same', () => {
+    const c = parseVCard(card('VERSION:2.1', 'NOTE:x', 'LA\u0000BEL;ENCODING=QUOTED-PRINTABLE:42 Plantation St.=0D=0A=', 'Baytown'));
+    expect(c.properties[1]!.value).not.toContain('\r');
+    expect(again(c)).toEqual(c);
+  });
+});
