@@ -63,10 +63,11 @@ export function foldLine(line: string): string {
 export function serializeVCard(card: VCard): string {
   let out = 'BEGIN:VCARD\r\n';
   for (const prop of card.properties) {
-    const line = foldLine(propertyLine(prop));
+    const raw = propertyLine(prop);
+    const line = foldLine(raw);
     // A quoted-printable value ending in a soft break was closed by a blank line; write it again,
-    // or a reader would join the next property to it.
-    out += line.charCodeAt(line.length - 1) === 0x3d && /quoted-printable/i.test(line.slice(0, Math.max(0, headEnd(line)))) ? `${line}\r\n\r\n` : `${line}\r\n`;
+    // or a reader would join the next property to it. Asked of the unfolded line: a fold may cut the head.
+    out += raw.charCodeAt(raw.length - 1) === 0x3d && /quoted-printable/i.test(raw.slice(0, Math.max(0, headEnd(raw)))) ? `${line}\r\n\r\n` : `${line}\r\n`;
   }
   return `${out}END:VCARD\r\n`;
 }

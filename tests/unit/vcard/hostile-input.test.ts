@@ -202,3 +202,11 @@ describe('a quoted-printable line joined to a value that is not', () => {
     expect(again(c)).toEqual(c);
   });
 });
+
+describe('a long quoted-printable line ending in a soft break', () => {
+  it('is written with its blank line even when folding cuts its head, so the next property stays its own', () => {
+    const c = parseVCard(card('VERSION:2.1', `NOTE;X-P=${'x'.repeat(51)};ENCODING=QUOTED-PRINTABLE:abc=`, '', 'FN:Ann'));
+    expect(c.properties.map((p) => p.name)).toEqual(['VERSION', 'NOTE', 'FN']);
+    expect(again(c)).toEqual(c);
+  });
+});
