@@ -30,6 +30,10 @@ export const REQUIREMENTS = [
   ['PostgreSQL', postgres, 'postgresql'],
   ['Apache', () => existsSync('/usr/sbin/apache2'), 'apache2'],
   ['Apache mod_php', modPhp, 'libapache2-mod-php'],
+  // The print test renders the PDF Chromium made to a picture.
+  ['pdftoppm', () => existsSync('/usr/bin/pdftoppm'), 'poppler-utils'],
+  // A peer in `npm run bench -- sync` (not needed by the tests; installed with them where apt-get can).
+  ['vdirsyncer', () => existsSync('/usr/bin/vdirsyncer'), 'vdirsyncer'],
   ['Noto CJK fonts', () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'), 'fonts-noto-cjk'],
 ];
 

@@ -15,6 +15,8 @@ export interface GoogleEndpoints {
   readonly carddav: string;
   /** The GData `m8/feeds` base for Workspace domain shared contacts. */
   readonly sharedContacts: string;
+  /** The People API base (labels: `contactGroups`). */
+  readonly people: string;
 }
 
 export const GOOGLE_DEFAULTS: GoogleEndpoints = {
@@ -24,6 +26,7 @@ export const GOOGLE_DEFAULTS: GoogleEndpoints = {
   userinfo: 'https://openidconnect.googleapis.com/v1/userinfo',
   carddav: 'https://www.googleapis.com/.well-known/carddav',
   sharedContacts: 'https://www.google.com/m8/feeds',
+  people: 'https://people.googleapis.com/v1',
 };
 
 const ENV: Record<keyof GoogleEndpoints, string> = {
@@ -33,6 +36,7 @@ const ENV: Record<keyof GoogleEndpoints, string> = {
   userinfo: 'CARDINAL_GOOGLE_USERINFO_URL',
   carddav: 'CARDINAL_GOOGLE_CARDDAV_URL',
   sharedContacts: 'CARDINAL_GOOGLE_SHARED_CONTACTS_URL',
+  people: 'CARDINAL_GOOGLE_PEOPLE_URL',
 };
 
 export const GOOGLE_SCOPES = {

@@ -47,6 +47,8 @@ export interface SignInResult {
 
 export interface SignInOptions {
   readonly scopes: readonly string[];
+  /** Asked for too, but the sign-in goes through without them (the user may untick them on Google's page). */
+  readonly optionalScopes?: readonly string[];
   /** The account to sign in again (Google preselects it). */
   readonly loginHint?: string;
   readonly timeoutMs?: number;
@@ -94,7 +96,7 @@ export class GoogleAuth {
       access_type: 'offline',
       // A refresh token every time (Google gives one only on consent).
       prompt: 'consent',
-      scope: [...opts.scopes, ...GOOGLE_SCOPES.identity],
+      scope: [...opts.scopes, ...(opts.optionalScopes ?? []), ...GOOGLE_SCOPES.identity],
       include_granted_scopes: true,
       state,
       code_challenge_method: CodeChallengeMethod.S256,

@@ -11,6 +11,34 @@ import type { Platform } from '../platform/platform';
 import { isDiscoveryInput } from '../dav/discovery';
 import type { SyncManager } from '../sync/manager';
 import { OpenedFileQueue } from './open-files';
+import { CalendarFile } from './calendar-file';
+import { printHtml, printLayout, type PrintTextKey } from '../../shared/print';
+import { safeBaseName } from '../../shared/export';
+
+const PRINT_TEXT_KEYS = ['name', 'phones', 'emails', 'addresses', 'websites', 'birthday', 'anniversary', 'note', 'none', 'type.cell', 'type.home', 'type.work', 'type.fax', 'type.pager', 'type.other'] as const satisfies readonly PrintTextKey[];
+
+/** What may be printed: cards (as many as a book holds, each of a card's size), the layout's words, nothing else. */
+const printRequest = z
+  .object({
+    action: z.enum(['pdf', 'print']),
+    fileName: z.string().max(300),
+    layout: z.enum(['phone-list', 'cards']),
+    lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag like fa or zh-TW'),
+    title: z.string().max(300),
+    paper: z.enum(['A4', 'Letter']),
+    texts: z.object(Object.fromEntries(PRINT_TEXT_KEYS.map((k) => [k, z.string().max(200)])) as Record<PrintTextKey, z.ZodString>).strict(),
+    vcards: z.array(z.string().max(2_000_000)).max(200_000),
+  })
+  .strict();
+
+const calendarRequest = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('state') }).strict(),
+  z.object({ action: z.literal('choose'), defaultName: z.string().max(200) }).strict(),
+  z.object({ action: z.literal('stop') }).strict(),
+  z
+    .object({ action: z.literal('write'), text: z.string().max(50_000_000).refine((t) => t.startsWith('BEGIN:VCALENDAR\r\n') && t.trimEnd().endsWith('END:VCALENDAR'), 'an iCalendar text') })
+    .strict(),
+]);
 
 export type RequestHandlers = {
   [K in RequestName]: (args: readonly unknown[]) => Promise<Requests[K]['result']>;
@@ -70,10 +98,24 @@ const schemas = {
   takeOpenedFiles: z.tuple([]),
   addSharedContacts: z.tuple([z.string().trim().min(3).max(253).regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'give the Workspace domain, like example.com')]),
   loadPhoto: z.tuple([z.string().min(1).max(300), z.string().max(4096).regex(/^https?:\/\//i, 'a photo URI is http(s)')]),
+  printContacts: z.tuple([printRequest]),
+  calendarFile: z.tuple([calendarRequest]),
 } satisfies Record<RequestName, z.ZodType>;
 
 export function createRequestHandlers(platform: Platform, sync: SyncManager, opened: OpenedFileQueue = new OpenedFileQueue(() => {})): RequestHandlers {
+  const calendar = new CalendarFile(platform);
   return {
+    printContacts: async (args) => {
+      const [r] = validate(schemas.printContacts, args, 'printContacts');
+      if (platform.shell !== 'electron') throw new CardinalError('unsupported', 'printContacts: the harness prints with window.print');
+      // The layout is made here from the cards: the page never hands over HTML to print.
+      const doc = printLayout(r.vcards, { layout: r.layout, lang: r.lang, title: r.title, paper: r.paper, text: (k) => r.texts[k] });
+      return platform.printDocument(printHtml(doc), { action: r.action, fileName: `${safeBaseName(r.fileName.replace(/\.pdf$/i, ''), 'Contacts')}.pdf`, title: r.title });
+    },
+    calendarFile: async (args) => {
+      const [r] = validate(schemas.calendarFile, args, 'calendarFile');
+      return calendar.handle(r);
+    },
     getAppInfo: async (args): Promise<AppInfo> => {
       validate(schemas.getAppInfo, args, 'getAppInfo');
       return {

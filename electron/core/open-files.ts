@@ -7,7 +7,14 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { OpenedFile } from '../../shared/ipc/contract';
+import { decodeCsvBytes } from '../../shared/csv';
 import { decodeVCardBytes } from '../../shared/vcard';
+
+/** What the menu's Import… offers (vCards and CSVs); the window tells the two apart by name. */
+export const IMPORT_FILTERS = [{ name: 'vCard, CSV', extensions: ['vcf', 'vcard', 'csv', 'tsv'] }] as const;
+
+/** A CSV's text: its encoding detected here (windows-125x, UTF-16), so the window gets Unicode. */
+const decodeOpened = (name: string, bytes: Uint8Array): string => (/\.(csv|tsv)$/i.test(name) ? decodeCsvBytes(bytes).text : decodeVCardBytes(bytes).text);
 
 /** Largest file taken from the OS in one piece (an address book export of ~100,000 cards). */
 export const MAX_OPENED_BYTES = 200 * 1024 * 1024;
@@ -27,7 +34,7 @@ export async function readOpenedFiles(paths: readonly string[]): Promise<{ files
   for (const p of paths) {
     try {
       if (statSync(p).size > MAX_OPENED_BYTES) throw new Error('too large');
-      files.push({ name: basename(p), text: decodeVCardBytes(new Uint8Array(await readFile(p))).text });
+      files.push({ name: basename(p), text: decodeOpened(p, new Uint8Array(await readFile(p))) });
     } catch {
       refused.push(basename(p));
     }

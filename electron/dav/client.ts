@@ -37,6 +37,14 @@ export interface SyncChanges {
   token: string | null;
   /** 507 on the request-URI: more changes remain (RFC 6578 §3.6). */
   truncated: boolean;
+  /** Hrefs the server listed as cards that lie outside the book (another collection or origin):
+   * never fetched or kept, but counted, so the user is told. */
+  outside: string[];
+}
+
+/** A listed resource outside the book (not the book itself, not a deletion): refused, and counted. */
+function listedOutside(bookUrl: string, self: string, r: { href: string; status: number | null }): boolean {
+  return !sameHref(r.href, self) && r.status !== 404 && r.status !== 410 && !isMember(bookUrl, r.href);
 }
 
 export interface FetchedCard {
@@ -155,13 +163,17 @@ export class CardDavClient {
     const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
     const ms = parseMultistatus(res.text, res.url);
     const self = decodeHref(new URL(bookUrl).pathname);
-    const out: SyncChanges = { changed: [], removed: [], token: ms.syncToken, truncated: false };
+    const out: SyncChanges = { changed: [], removed: [], token: ms.syncToken, truncated: false, outside: [] };
     for (const r of ms.responses) {
       if (sameHref(r.href, self)) {
         if (r.status === 507) out.truncated = true;
         continue;
       }
-      if (!isMember(bookUrl, r.href)) continue; // not a card of this book: never fetched or kept
+      if (!isMember(bookUrl, r.href)) {
+        // not a card of this book: never fetched or kept, but the user is told
+        if (listedOutside(bookUrl, self, r) && r.props.has(propKey(NS.DAV, 'getetag'))) out.outside.push(r.href);
+        continue;
+      }
       const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim();
       const vcard = withData ? r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text : undefined;
       if (r.status === 404 || r.status === 410) out.removed.push(r.href);
@@ -175,11 +187,17 @@ export class CardDavClient {
     return (await this.listing(bookUrl)).members;
   }
 
+  /** Every member's ETag, and the hrefs listed outside the book (refused, counted). */
+  async etagListing(bookUrl: string): Promise<{ members: { href: string; etag: string }[]; outside: string[] }> {
+    const { members, outside } = await this.listing(bookUrl);
+    return { members, outside };
+  }
+
   /**
    * Every member's ETag and, in the same answer, the collection's sync-token: a full listing that
    * later sync-collection requests continue from (Google's first sync).
    */
-  async listing(bookUrl: string): Promise<{ members: { href: string; etag: string }[]; token: string | null }> {
+  async listing(bookUrl: string): Promise<{ members: { href: string; etag: string }[]; token: string | null; outside: string[] }> {
     const r = await this.propfind(bookUrl, 1, [
       [NS.DAV, 'getetag'],
       [NS.DAV, 'sync-token'],
@@ -190,7 +208,8 @@ export class CardDavClient {
       .filter((x) => !sameHref(x.href, self) && isMember(bookUrl, x.href))
       .map((x) => ({ href: x.href, etag: x.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '' }))
       .filter((x) => x.etag !== '');
-    return { members, token: own?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null };
+    const outside = r.responses.filter((x) => listedOutside(bookUrl, self, x) && x.props.has(propKey(NS.DAV, 'getetag'))).map((x) => x.href);
+    return { members, token: own?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null, outside };
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 import { DigestSession, parseDigestChallenge } from './digest';
 import { NetworkError, errorForStatus, fetchFailureCause } from './errors';
-import { OriginChangeNeeded, RefusedUrl } from './url-policy';
+import { OriginChangeNeeded, parseServerUrl, RefusedUrl } from './url-policy';
 
 /**
  * `basic` is a user name and password: sent as Basic at once over https and to loopback (nearly
@@ -185,10 +185,11 @@ export class DavHttp {
       }
       if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
         if (!FOLLOWS_REDIRECTS.has(method)) throw new RefusedUrl(`the server redirected a ${method} (${res.status}); a write is never sent on elsewhere`, current.href, 'redirected-write');
-        // Xandikos answers `Location: //alice/...`: a path with a doubled slash, not a host.
+        // `//host/x` is a network-path reference (RFC 3986), a redirect to `host` like any other,
+        // except for Xandikos's `//alice/...`, a path with a doubled slash (the URL policy reads both).
         const loc = headerText(res.headers, 'location')!;
         try {
-          current = loc.startsWith('//') ? new URL(loc.replace(/^\/+/, '/'), current) : new URL(loc, current);
+          current = loc.startsWith('//') ? new URL(parseServerUrl(loc, current.href)) : new URL(loc, current);
         } catch {
           throw new RefusedUrl(`the server redirected to an address that cannot be read: ${loc.slice(0, 200)}`, current.href, 'unparseable');
         }

@@ -10,10 +10,13 @@
  * - whatever is refused, including an href that cannot be parsed, is a `RefusedUrl`: one card's
  *   problem in a sync (the card is marked and the others go on), a failed step in discovery.
  *
- * An href is read the way a careful server means it: a leading `//` is a path with a doubled slash
- * (Xandikos writes `//alice/…` in Location), never another host; dot segments, literal or
- * percent-encoded, and backslashes (which URL parsers read as `/`) are refused outright, since no
- * server needs them to name its own resources.
+ * An href is read as RFC 3986 says: a leading `//` is a network-path reference, `//host/x` the
+ * resource `/x` on `host` (with the base's scheme), treated like that absolute URL (used on the
+ * same origin, refused as another origin for a card, put to the user in discovery). One exception: Xandikos writes the card it
+ * just created as `//alice/…` in Location, meaning a path with a doubled slash; such a reference
+ * whose path reading lies under the directory it was answered for (not the server's root) is read
+ * as that path. Dot segments, literal or percent-encoded, and backslashes (which URL parsers read
+ * as `/`) are refused outright, since no server needs them to name its own resources.
  */
 import { DavError } from './errors';
 
@@ -66,8 +69,8 @@ export function parseServerUrl(href: string, base: string, decoded = false): URL
   if (raw === '' || /[\x00-\x1f\x7f\\]/.test(raw)) throw new RefusedUrl(`the server named an unusable address: ${clip(JSON.stringify(raw))}`, raw, 'unparseable');
   const absolute = /^[a-z][a-z0-9+.-]*:/i.test(raw);
   if (absolute && !/^https?:\/\//i.test(raw)) throw new RefusedUrl(`the server named a ${raw.split(':')[0]}: address`, raw, 'scheme');
-  // A network-path reference (`//host/x`) is read as a path: Xandikos means one, and no server needs to send us to another host this way.
-  const text = absolute ? raw : raw.replace(/^\/{2,}/, '/');
+  if (!absolute && raw.startsWith('//')) return networkPath(raw, base, decoded);
+  const text = raw;
   const path = absolute ? text.replace(/^https?:\/\/[^/?#]*/i, '') : text;
   const segments = path.split(/[?#]/)[0]!.split('/');
   if (segments.some((s) => /^(?:\.|%2e){1,2}$/i.test(s))) throw new RefusedUrl(`the server named a path with . or .. in it: ${clip(raw)}`, raw, 'dot-segment');
@@ -79,6 +82,29 @@ export function parseServerUrl(href: string, base: string, decoded = false): URL
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RefusedUrl(`the server named a ${url.protocol} address`, raw, 'scheme');
   return url;
+}
+
+/**
+ * A network-path reference (`//authority/path`): the absolute URL it names (with the base's
+ * scheme), unless that is another origin and reading it as a path with a doubled slash lands
+ * under the base's directory (not the root): then that path (Xandikos's Location).
+ */
+function networkPath(raw: string, base: string, decoded: boolean): URL {
+  const baseUrl = new URL(base);
+  let url: URL | null = null;
+  try {
+    const m = /^\/\/([^/?#]*)(.*)$/s.exec(raw)!;
+    url = new URL(decoded ? `//${m[1]}${encodePath(m[2]!)}` : raw, baseUrl);
+  } catch {
+    url = null; // not readable as host and path (`//host:99999/x`); perhaps as a path
+  }
+  const dir = decodedPath(baseUrl.pathname.replace(/[^/]*$/, ''));
+  const asPath = raw.replace(/^\/{2,}/, '/');
+  if ((url === null || url.origin !== baseUrl.origin) && dir !== '/' && decodedPath(asPath.split(/[?#]/)[0]!).startsWith(dir)) return parseServerUrl(asPath, base, decoded);
+  if (url === null) throw new RefusedUrl(`the server named an address that cannot be read: ${clip(raw)}`, raw, 'unparseable');
+  // The absolute URL it names: what is done with another origin is the caller's (refused for a
+  // card, put to the user in discovery), as for any absolute URL there.
+  return parseServerUrl(url.href, base);
 }
 
 /** The collection's path with its trailing slash, decoded (hrefs are compared decoded: Google's carry a raw `@`). */

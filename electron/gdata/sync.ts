@@ -7,7 +7,7 @@
  * (`start-index`), which another administrator's deletion shifts under it: it is followed by the
  * changes made while it ran, and repeated when entries may have been skipped.
  */
-import { MassDeleteNeedsConfirmation, newReport, type SyncReport } from '../sync/book-run';
+import { MassDeleteNeedsConfirmation, removalNeedsConfirmation, newReport, type SyncReport } from '../sync/book-run';
 import type { LocalCollection, SyncProgress, SyncState } from '../sync/local';
 import type { AtomEntry } from './atom';
 import type { GDataClient } from './client';
@@ -70,7 +70,7 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   const gone = new Set(listing.removed.filter((h) => known.has(h)));
   if (listing.complete) for (const href of known.keys()) if (!listing.entries.has(href)) gone.add(href);
   const share = opts.massDeleteShare ?? 0.3;
-  if (!opts.allowMassDelete && known.size >= 10 && gone.size > share * known.size) throw new MassDeleteNeedsConfirmation(gone.size, known.size);
+  if (!opts.allowMassDelete && removalNeedsConfirmation(gone.size, known.size, share)) throw new MassDeleteNeedsConfirmation(gone.size, known.size);
 
   // 6. apply in batches; the state goes with the last one. A full listing that stayed incomplete
   // leaves no token: the next run lists everything again.

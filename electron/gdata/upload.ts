@@ -34,9 +34,21 @@ export interface GDataRun {
 /** Deletes: only a version we have seen is deleted; one edited meanwhile comes back. */
 export async function uploadDeletes(run: GDataRun, deletes: readonly LocalCard[]): Promise<void> {
   const { client, local, report } = run;
+  let recent: Map<string, AtomEntry> | null = null;
   for (const card of deletes) {
     try {
       const current = card.href === '' ? null : await client.get(run.selfUrl(card.href)).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e)));
+      if (card.href === '' && card.attempted === true && run.since !== null) {
+        // A create sent before its deletion (its answer may have been lost): there as it was
+        // sent, it goes too, or it would come back with the next listing.
+        recent ??= await recentEntries(client, run.since);
+        const f = card.sentPrint ?? fingerprint(card.vcard);
+        const found = f === undefined ? undefined : recent.get(f);
+        if (found !== undefined) {
+          recent.delete(f!);
+          await client.delete(found);
+        }
+      }
       if (current !== null && !current.deleted && current.etag !== card.etag) {
         await local.restored(card.id, remoteOf(current, card.vcard), card.revision);
         report.restored++;

@@ -1,4 +1,8 @@
-import { app, dialog, net, safeStorage, shell, type BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog, net, safeStorage, shell } from 'electron';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FileFilter, Platform } from '../platform/platform';
 
 /** The Platform on Electron: the OS's browser, keychain-backed safeStorage, native dialogs. */
@@ -40,6 +44,31 @@ export class ElectronPlatform implements Platform {
     const opts = { title: options.title, defaultPath: options.defaultName, filters: options.filters.map((f) => ({ name: f.name, extensions: [...f.extensions] })) };
     const result = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
     return result.canceled || result.filePath === undefined ? null : result.filePath;
+  }
+
+  /**
+   * The document goes into a hidden window of its own: sandboxed, JavaScript off, no preload, from
+   * a temporary file (a data: URL is capped at 2 MB), so nothing in it can run or reach the app.
+   */
+  async printDocument(html: string, options: { action: 'pdf' | 'print'; fileName: string; title: string }): Promise<'printed' | 'saved' | 'cancelled'> {
+    const dir = await mkdtemp(join(tmpdir(), 'cardinal-print-'));
+    const file = join(dir, 'print.html');
+    const win = new BrowserWindow({ show: false, title: options.title, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, spellcheck: false } });
+    try {
+      await writeFile(file, html, 'utf8');
+      await win.loadURL(pathToFileURL(file).toString());
+      if (options.action === 'print') {
+        return await new Promise((resolve) => win.webContents.print({ silent: false, printBackground: true }, (ok) => resolve(ok ? 'printed' : 'cancelled')));
+      }
+      const pdf = await win.webContents.printToPDF({ printBackground: true, preferCSSPageSize: true });
+      const path = await this.showSaveDialog({ title: options.title, defaultName: options.fileName, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+      if (path === null) return 'cancelled';
+      await writeFile(path, pdf);
+      return 'saved';
+    } finally {
+      win.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   userDataDir(): string {

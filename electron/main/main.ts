@@ -7,7 +7,7 @@ import { join, normalize, relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isExternalUrlAllowed } from '../../shared/urls';
 import { createRequestHandlers } from '../core/handlers';
-import { OpenedFileQueue, readOpenedFiles, vcfArguments } from '../core/open-files';
+import { IMPORT_FILTERS, OpenedFileQueue, readOpenedFiles, vcfArguments } from '../core/open-files';
 import { fitToDisplays, loadWindowState, saveWindowState } from '../core/window-state';
 import { bindIpc, type IpcBinding } from '../ipc';
 import { SyncManager } from '../sync/manager';
@@ -86,7 +86,7 @@ if (!app.requestSingleInstanceLock()) {
       if (command === 'new-contact' || command === 'find' || command === 'settings') ipc?.emit('menu', command);
       else if (command === 'about') app.showAboutPanel();
       else if (command === 'import') {
-        void platform.showOpenDialog({ title: shellLabels(menuLanguage(app.getLocale())).import.replace('…', ''), filters: [{ name: 'vCard', extensions: ['vcf', 'vcard'] }], multiple: true }).then((paths) => openPaths(paths ?? []));
+        void platform.showOpenDialog({ title: shellLabels(menuLanguage(app.getLocale())).import.replace('…', ''), filters: IMPORT_FILTERS, multiple: true }).then((paths) => openPaths(paths ?? []));
       }
     };
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, menuLanguage(app.getLocale()), run, !app.isPackaged)));

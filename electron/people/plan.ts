@@ -71,8 +71,20 @@ export function planLabels(input: PlanInput): LabelAction[] {
   const { listed, read, join, now } = input;
   const actions: LabelAction[] = [];
   const known = new Set(input.labels.flatMap((l) => (l.remote === null ? [] : [l.remote.resourceName])));
-  /** Labels made here, not sent yet, by name: a label of that name new on the server is this one. */
+  const goneThere = (base: LabelRemote): boolean => {
+    const entry = listed.get(base.resourceName);
+    return entry?.metadata?.deleted === true || (input.full && entry === undefined) || read.get(base.resourceName) === null;
+  };
+  /**
+   * Labels made here, not sent yet, by name: a label of that name new on the server is this one.
+   * So is a label deleted there but changed here (it would be made again): when the server has a
+   * new label of its name (made there again), the two are one label, not two of one name.
+   */
   const unsent = new Map(input.labels.filter((l) => l.remote === null && !l.deleted).map((l) => [foldName(l.name), l]));
+  for (const l of input.labels) {
+    if (l.remote === null || l.deleted || !changedHere(l) || !goneThere(l.remote)) continue;
+    if (!unsent.has(foldName(l.name))) unsent.set(foldName(l.name), l);
+  }
   const adopted = new Set<string>();
 
   for (const g of listed.values()) {
@@ -99,13 +111,13 @@ export function planLabels(input: PlanInput): LabelAction[] {
       continue;
     }
     const entry = listed.get(base.resourceName);
-    const fetched = read.get(base.resourceName);
-    const gone = entry?.metadata?.deleted === true || (input.full && entry === undefined) || fetched === null;
-    if (gone) {
+    const fetchedNow = read.get(base.resourceName);
+    if (goneThere(base) || fetchedNow === null) {
       if (!l.deleted && changedHere(l)) actions.push({ kind: 'create', label: l, restored: true });
       else actions.push({ kind: 'purge', label: l });
       continue;
     }
+    const fetched = fetchedNow;
     const head = fetched !== undefined ? headOf(fetched.group, base) : entry !== undefined ? headOf(entry, base) : { resourceName: base.resourceName, etag: base.etag, name: base.name, memberCount: base.memberCount };
     const members = planMembers({ local: l.members, base, remote: fetched?.members ?? null, complete: fetched?.complete ?? true, join, now });
     const changedThere = head.name !== base.name || members.addLocal.length > 0 || members.removeLocal.length > 0;

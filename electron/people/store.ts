@@ -4,16 +4,11 @@
  * store will implement it over its tables (writes in one transaction, through `applyLabelSync`);
  * the tests use a memory one.
  */
-import type { LabelSyncWrite, PeopleSyncState, PersonLink, StoredLabel } from '../../shared/groups';
+import type { LabelSnapshot, LabelSyncWrite } from '../../shared/groups';
+import type { StorePort } from '../core/store-port';
 import type { CardRef } from './identity';
 
-export interface LabelSnapshot {
-  readonly state: PeopleSyncState;
-  readonly labels: readonly StoredLabel[];
-  /** Card ids of the Google book marked as favourites. */
-  readonly favourites: readonly string[];
-  readonly people: readonly PersonLink[];
-}
+export type { LabelSnapshot };
 
 export interface LabelStore {
   read(): Promise<LabelSnapshot>;
@@ -26,4 +21,14 @@ export interface LabelStore {
    * stay), the people links put and removed, and the state when it is given.
    */
   apply(write: LabelSyncWrite): Promise<void>;
+}
+
+/** A Google book's labels, answered by the renderer's store over the store requests. */
+export function storeLabelStore(store: StorePort, bookId: string): LabelStore {
+  return {
+    read: () => store.request('labelsRead', bookId),
+    cards: () => store.request('labelCards', bookId),
+    vcards: async (ids) => new Map(await store.request('labelVcards', bookId, ids)),
+    apply: (write) => store.request('labelsApply', bookId, write),
+  };
 }

@@ -5,6 +5,7 @@
  * keychain. External URLs are recorded (and printed) instead of starting a browser, so tests can
  * check what would have been opened.
  */
+import { CardinalError } from '../../shared/errors';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +84,10 @@ export class NodePlatform implements Platform {
     const dir = join(this.options.dataDir, 'exports');
     mkdirSync(dir, { recursive: true });
     return join(dir, options.defaultName);
+  }
+
+  async printDocument(_html: string, _options: { action: 'pdf' | 'print'; fileName: string; title: string }): Promise<'printed' | 'saved' | 'cancelled'> {
+    throw new CardinalError('unsupported', 'the harness prints with window.print');
   }
 
   userDataDir(): string {

@@ -22,6 +22,11 @@ export interface Platform {
   decryptSecret(data: Uint8Array): Promise<string>;
   showOpenDialog(options: { title: string; filters: readonly FileFilter[]; multiple: boolean }): Promise<string[] | null>;
   showSaveDialog(options: { title: string; defaultName: string; filters: readonly FileFilter[] }): Promise<string | null>;
+  /**
+   * Print a whole HTML document (no script: it is shown with JavaScript off): the OS's print
+   * dialog, or a PDF saved where a save dialog says. The harness has neither (window.print there).
+   */
+  printDocument(html: string, options: { action: 'pdf' | 'print'; fileName: string; title: string }): Promise<'printed' | 'saved' | 'cancelled'>;
   /** The per-user folder for settings, accounts and encrypted secrets. */
   userDataDir(): string;
   /** The OS's preferred UI locale (BCP 47). */

@@ -7,6 +7,9 @@
 import type { AccountInfo, SyncProgress, SyncStatus } from '../../shared/sync/types';
 import type { StorePort } from '../core/store-port';
 import { syncSharedContacts } from '../gdata/sync';
+import { PeopleRefused } from '../people/errors';
+import { storeLabelStore } from '../people/store';
+import { syncLabels } from '../people/sync';
 import type { Platform } from '../platform/platform';
 import type { AccountStore } from './accounts';
 import type { Connections } from './connections';
@@ -33,6 +36,7 @@ export interface AccountRunDeps {
 interface RunTally {
   restored: number;
   refused: number;
+  outside: number;
 }
 
 interface KindRunOptions {
@@ -43,25 +47,46 @@ interface KindRunOptions {
 
 /** CardDAV and Google Contacts: the engine on each book (Google's book found again now and then). */
 async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0 };
   const { client, profile } = await deps.connections.cardDav(account);
   const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
   for (const book of current.books) {
     const r = await syncAddressBook(client, book.url, storeCollection(store, book.id), { log: deps.log, ...opts, profile });
     tally.restored += r.restored;
     tally.refused += r.failed;
+    tally.outside += r.outside;
+    if (profile === GOOGLE) await syncGoogleLabels(deps, store, account, book.id);
   }
   return tally;
 }
 
+/**
+ * Google's labels, after the book's cards (the join needs their hrefs): through the People API.
+ * An account signed in before Cardinal asked for the `contacts` scope (or whose user refused it)
+ * keeps its labels on this computer until it signs in again; any other failure is the run's.
+ */
+async function syncGoogleLabels(deps: AccountRunDeps, store: StorePort, account: AccountInfo, bookId: string): Promise<void> {
+  try {
+    const r = await syncLabels({ client: await deps.connections.people(account), store: storeLabelStore(store, bookId), log: deps.log });
+    deps.log?.(`labels: ${r.created} created, ${r.renamed} renamed, ${r.deleted} deleted, +${r.added} −${r.removed} members sent, ${r.pulled} taken, ${r.conflicts.length} conflicts`);
+  } catch (e) {
+    if (e instanceof PeopleRefused) {
+      deps.log?.(`labels: not synced (${e.message})`);
+      return;
+    }
+    throw e;
+  }
+}
+
 /** A Workspace domain's shared contacts. */
 async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0 };
   const client = deps.connections.sharedContacts(account.domain ?? '', await deps.connections.accountAuth(account));
   for (const book of account.books) {
     const r = await syncSharedContacts(client, storeCollection(store, book.id), { log: deps.log, ...opts });
     tally.restored += r.restored;
     tally.refused += r.failed;
+    tally.outside += r.outside;
   }
   return tally;
 }
@@ -130,9 +155,9 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, retryRefused: request.retryRefused === true });
+      const { restored, refused, outside } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, retryRefused: request.retryRefused === true });
       attempt.succeeded();
-      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}) });
+      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}) });
     } catch (e) {
       this.deps.log?.(`sync ${accountId}: ${(e as Error).message}`);
       if (this.stopped.has(accountId)) return { accountId, phase: 'idle', message: '', lastSync: null };

@@ -34,7 +34,18 @@ export interface SyncReport {
   failed: number;
   /** Deleted here but edited on the server meanwhile: brought back. */
   restored: number;
+  /** Cards the server listed at hrefs outside the book: refused by the URL policy, never fetched. */
+  outside: number;
   fullResync: boolean;
+}
+
+/**
+ * Whether a run that would remove `gone` of the `total` cards here asks first: more than `share`
+ * (30%) of the book, and at least two cards. So a small book asks too (2 of 3 removed), while one
+ * card deleted elsewhere from a book of one, two or three does not.
+ */
+export function removalNeedsConfirmation(gone: number, total: number, share = 0.3): boolean {
+  return gone >= 2 && gone > share * total;
 }
 
 export class MassDeleteNeedsConfirmation extends Error {
@@ -86,5 +97,5 @@ export interface BookCapabilities {
 }
 
 export function newReport(): SyncReport {
-  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, fullResync: false };
+  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, fullResync: false };
 }

@@ -10,6 +10,7 @@ import { googleClientFromEnv, googleEndpoints, type GoogleClientConfig, type Goo
 import { CardDavClient } from '../dav/client';
 import { DavHttp, type Auth, type DiscoveryOrigins } from '../dav/http';
 import { GDataClient } from '../gdata/client';
+import { PeopleClient } from '../people/client';
 import type { AccountStore } from './accounts';
 import { GOOGLE, STANDARD, type ServerProfile } from './profiles';
 
@@ -82,6 +83,12 @@ export class Connections {
   async cardDav(account: AccountInfo): Promise<{ client: CardDavClient; profile: ServerProfile }> {
     const client = new CardDavClient(new DavHttp({ auth: await this.accountAuth(account), allowInsecure: account.allowInsecure, origins: accountOrigins(account), fetch: this.opts.fetch }));
     return { client, profile: account.kind === 'carddav' ? STANDARD : GOOGLE };
+  }
+
+  /** Google's People API for a Google account's labels (its own origin only). */
+  async people(account: AccountInfo): Promise<PeopleClient> {
+    const base = this.endpoints().people;
+    return new PeopleClient(new DavHttp({ auth: await this.accountAuth(account), origins: [new URL(base).origin], fetch: this.opts.fetch }), { base });
   }
 
   /** The Domain Shared Contacts feed of a Workspace domain (its answers may be large: 10 MB). */

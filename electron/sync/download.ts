@@ -5,7 +5,7 @@
  * with a stop-and-ask for a mass deletion), and all of it applied with the new state.
  */
 import type { SyncChanges } from '../dav/client';
-import { MassDeleteNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
+import { MassDeleteNeedsConfirmation, removalNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
 import type { RemoteCard, SyncState } from './local';
 import { isInvalidToken, retryAfterServerError, tokenWentBack } from './sync-token';
 
@@ -35,12 +35,19 @@ interface Changes {
   /** Cards were asked for with the listing and none came (Xandikos leaves them out, DAViCal
    * answers each 404, slowly): from now on the listing asks for ETags only. */
   dataRefused: boolean;
+  /** Hrefs the server listed outside the book: refused (never fetched), and counted in the report. */
+  outside: Set<string>;
 }
 
 /** `early`: the first sync-collection, already sent with the capabilities. */
 export async function download(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null): Promise<Download> {
   const known = await run.local.knownEtags();
   const changes = await listChanges(run, caps, early, known.size === 0 && caps.addressData, known);
+  if (changes.outside.size > 0) {
+    // The server named cards outside this book: refused (the URL policy), and the user is told.
+    run.report.outside += changes.outside.size;
+    run.log(`download: ${changes.outside.size} card(s) listed outside the book, refused`);
+  }
   if (changes.dataRefused) run.log('download: the server sends no cards with the listing; ETags only from now on');
   if (changes.complete === null) {
     // Every card written in this run changed after the token, so the changes list it. One that is
@@ -61,7 +68,7 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
 /** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
 async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean, known: ReadonlyMap<string, string>): Promise<Changes> {
   const { client, bookUrl, state, profile } = run;
-  const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken, dataRefused: false };
+  const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken, dataRefused: false, outside: new Set() };
   if (caps.syncCollection) {
     let from = state.syncToken ?? '';
     let first = early;
@@ -72,6 +79,7 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         found.changed = listing.members;
         found.complete = new Set(listing.members.map((m) => m.href));
         found.token = listing.token;
+        found.outside = new Set(listing.outside);
         break;
       }
       let page: SyncChanges | 'invalid';
@@ -89,6 +97,7 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         from = '';
         found.changed = [];
         found.removed = [];
+        found.outside.clear();
         continue;
       }
       if (withData && page.changed.length > 0 && page.changed.every((c) => c.vcard === undefined)) found.dataRefused = true;
@@ -102,10 +111,12 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         from = '';
         found.changed = [];
         found.removed = [];
+        found.outside.clear();
         continue;
       }
       found.changed.push(...page.changed);
       found.removed.push(...page.removed);
+      for (const href of page.outside) found.outside.add(href);
       found.token = page.token;
       if (from === '') found.complete = new Set([...(found.complete ?? []), ...page.changed.map((c) => c.href)]);
       // 507 (RFC 6578 §3.6): the answer was cut short; its token continues from there.
@@ -113,9 +124,10 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
       from = page.token ?? '';
     }
   } else if (caps.ctag === null || caps.ctag !== state.ctag) {
-    const listing = await client.listEtags(bookUrl);
-    found.changed = listing;
-    found.complete = new Set(listing.map((l) => l.href));
+    const listing = await client.etagListing(bookUrl);
+    found.changed = listing.members;
+    found.complete = new Set(listing.members.map((l) => l.href));
+    found.outside = new Set(listing.outside);
   }
   return found;
 }
@@ -163,7 +175,7 @@ export function deleteMissing(run: BookRun, d: Download): string[] {
   const gone = new Set(d.removed.filter((h) => d.known.has(h)));
   if (d.complete !== null) for (const href of d.known.keys()) if (!d.complete.has(href)) gone.add(href);
   const share = run.opts.massDeleteShare ?? 0.3;
-  if (!run.opts.allowMassDelete && d.known.size >= 10 && gone.size > share * d.known.size) throw new MassDeleteNeedsConfirmation(gone.size, d.known.size);
+  if (!run.opts.allowMassDelete && removalNeedsConfirmation(gone.size, d.known.size, share)) throw new MassDeleteNeedsConfirmation(gone.size, d.known.size);
   return [...gone];
 }
 

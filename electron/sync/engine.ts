@@ -8,6 +8,8 @@
  */
 import type { Capabilities, CardDavClient, SyncChanges } from '../dav/client';
 import { memberUrl } from '../dav/url-policy';
+import { ensureUid, parseVCard, serializeVCard, uidFor } from '../../shared/vcard';
+import type { LocalCard } from '../../shared/sync/types';
 import { newReport, type BookCapabilities, type BookRun, type SyncOptions, type SyncReport } from './book-run';
 import { deleteMissing, download, saveState } from './download';
 import type { LocalCollection } from './local';
@@ -41,7 +43,7 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
   const state = await local.state();
   log(`prepare: token ${state.syncToken === null ? 'none' : 'known'}`);
   progress({ step: 'prepare', done: 0, total: 0 });
-  const pending = await local.pending({ retryRefused: opts.retryRefused === true });
+  const pending = (await local.pending({ retryRefused: opts.retryRefused === true })).map(withUid);
   let uploadsDone = 0;
   return {
     client,
@@ -61,6 +63,23 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
     url: (href) => memberUrl(bookUrl, href),
     uploadedOne: () => progress({ step: 'upload', done: ++uploadsDone, total: pending.length }),
   };
+}
+
+/**
+ * A card going up carries a UID: servers refuse one without (Radicale answers 400). One that has
+ * none (made before every new card got one, or brought in without) gets one made from its local
+ * id, the same on every run, so a create whose answer was lost is still found by it; the server's
+ * version, with it, becomes the card here once the upload lands.
+ */
+function withUid(card: LocalCard): LocalCard {
+  if (card.pending !== 'created' && card.pending !== 'updated') return card;
+  try {
+    const parsed = parseVCard(card.vcard);
+    const fixed = ensureUid(parsed, uidFor(card.id));
+    return fixed === parsed ? card : { ...card, vcard: serializeVCard(fixed) };
+  } catch {
+    return card; // unreadable: the server's refusal is what the user sees
+  }
 }
 
 /**

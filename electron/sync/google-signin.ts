@@ -56,7 +56,9 @@ export class GoogleSignIn {
     accounts.assertCanKeepSecrets(); // before the browser, not after it
     const auth = await connections.googleAuth();
     const existing = accountId === null ? undefined : this.opts.service.find(accountId);
-    const result = await this.browserSignIn(auth, existing?.kind === 'gdata' ? GOOGLE_SCOPES.sharedContacts : GOOGLE_SCOPES.carddav, existing?.user);
+    // Google Contacts: CardDAV for the cards, and the People API (`contacts`) for the labels,
+    // which Google's CardDAV does not carry; without the latter, labels stay on this computer.
+    const result = existing?.kind === 'gdata' ? await this.browserSignIn(auth, GOOGLE_SCOPES.sharedContacts, existing.user) : await this.browserSignIn(auth, GOOGLE_SCOPES.carddav, existing?.user, [GOOGLE_SCOPES.contacts]);
     const tokens = result.tokens;
     if (existing !== undefined) {
       if (existing.user.toLowerCase() !== result.email.toLowerCase()) {
@@ -141,12 +143,13 @@ export class GoogleSignIn {
   }
 
   /** One sign-in in the system browser (a newer one replaces one still waiting), errors worded. */
-  private async browserSignIn(auth: GoogleAuth, scope: string, loginHint: string | undefined): Promise<SignInResult> {
+  private async browserSignIn(auth: GoogleAuth, scope: string, loginHint: string | undefined, optionalScopes: readonly string[] = []): Promise<SignInResult> {
     this.waiting?.cancel();
     let mine: { cancel: () => void } | null = null;
     try {
       return await auth.signIn({
         scopes: [scope],
+        optionalScopes,
         ...(loginHint !== undefined ? { loginHint } : {}),
         timeoutMs: this.opts.timeoutMs,
         open: (url) => this.opts.platform.openExternal(url),

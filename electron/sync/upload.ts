@@ -4,6 +4,7 @@
  * creates and edits. A card the server refuses is marked and the run goes on. Every answer is
  * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
+import { mergeCards } from '../../shared/groups/merge';
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
 import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
@@ -269,6 +270,11 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
   const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await getIfThere(run, url);
+    if (current !== null && card.base !== '' && card.vcard === card.base) {
+      // Nothing changed here (an undone deletion, compared again): the server's version, as it is.
+      await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: serverSide(current.vcard) }, card.revision);
+      return true;
+    }
     if (current === null) {
       // Deleted on the server meanwhile: our edit brings it back as a new card, where the server
       // puts it (Google stores a PUT create elsewhere and says where in Location). An earlier
@@ -293,7 +299,9 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
       const sent = card.sentVcard;
       const ownWrite = sent !== undefined && (sameValues(current.vcard, sent) || sameValues(current.vcard, profile.prepareUpload(sent)));
       const base = ownWrite ? parseVCard(theirs) : ownPropertiesAsBase(parseVCard(card.base || theirs), sent === undefined ? [] : [sent, profile.prepareUpload(sent)], theirs);
-      const merged = merge(base, parseVCard(vcard), parseVCard(theirs));
+      // Group members (MEMBER, X-ADDRESSBOOKSERVER-MEMBER) and CATEGORIES merge as sets: a member
+      // added here and another removed there are both kept, never a question.
+      const merged = mergeCards(serializeVCard(base), vcard, theirs);
       const text = serializeVCard(merged.card);
       if (merged.conflicts.length > 0) {
         await local.conflicted(card.id, text, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: theirs }, merged.conflicts, card.revision);

@@ -1,25 +1,33 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { Menu, Plus, Search } from 'lucide-react';
-import { deleteContacts, exportContacts, targetBook } from './actions';
+import { deleteContacts, targetBook } from './actions';
+import { regionOfLocale } from '../../shared/duplicates/phone';
+import { setSearchRegion } from '../../shared/search/query';
 import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
+import { labelStoreHandlers } from './db/label-store';
 import { syncStoreHandlers } from './db/sync-store';
 import { useDirectory, useDirectorySource } from './features/accounts/directory';
 import { BirthdaysView } from './features/birthdays/BirthdaysView';
 import { ToastBar } from './features/common/Toast';
 import { ContactDetail } from './features/contacts/ContactDetail';
 import { ContactList } from './features/contacts/ContactList';
+import { BulkBar } from './features/groups/BulkBar';
 import { guarded, hasUnsavedEdit, leaveEditor, saveOpenEditor } from './features/contacts/edit-guard';
-import { previewImport } from './features/import/import';
+import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewImport } from './features/import/import';
 import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
 import { Sidebar } from './features/layout/Sidebar';
+import { useCalendarKeeper } from './features/export/calendar-file';
+import { usePrintJob } from './features/print/print-job';
+import { PrintView } from './features/print/PrintView';
 import { useMedia } from './features/layout/use-media';
 import { useSettings } from './features/settings/settings';
 import { dateLocale, direction, pickLanguage, translator } from './i18n';
 import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
+import { GroupStore } from './store/groups';
 import { rederiveOldRows } from './store/rederive';
 import { useUi } from './store/ui';
 
@@ -36,20 +44,23 @@ function keepSnapshot(repo: ContactRepo, index: ContactIndex, saveNow: boolean):
 }
 
 /** Open the store and load the list once; everything else waits for it. */
-function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: string } | null {
-  const [state, setState] = useState<{ repo: ContactRepo; index: ContactIndex } | { error: string } | null>(null);
+type Store = { repo: ContactRepo; index: ContactIndex; groups: GroupStore };
+
+function useStore(): Store | { error: string } | null {
+  const [state, setState] = useState<Store | { error: string } | null>(null);
   useEffect(() => {
     let alive = true;
     (async () => {
       const repo = await ContactRepo.open();
       const index = new ContactIndex(navigator.language, useSettings.getState().sortBy === 'last' ? 'sortNameLast' : 'sortName');
+      const groups = await GroupStore.open(repo, index);
       // Paint from the saved head of the list at once; then load the whole list (the saved
       // snapshot if it is exact, else every row) and swap it in.
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index) });
-        if (alive) setState({ repo, index });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
+        if (alive) setState({ repo, index, groups });
       }
       const snapshot = await repo.listSnapshot();
       let reflects = repo.generation;
@@ -63,8 +74,8 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
       keepSnapshot(repo, index, snapshot === null);
       setTimeout(() => index.warm(), 0);
       if (head === null) {
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) });
-        if (alive) setState({ repo, index });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
+        if (alive) setState({ repo, index, groups });
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.
       void rederiveOldRows(repo, index).catch(() => {});
@@ -76,6 +87,13 @@ function useStore(): { repo: ContactRepo; index: ContactIndex } | { error: strin
   return state;
 }
 
+/** A field whose own undo (of the text typed in it) Ctrl+Z is for. */
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color', 'range'].includes(target.type);
+}
+
 export function App() {
   const store = useStore();
   const { language, theme, sortBy, dateStyle } = useSettings();
@@ -84,6 +102,9 @@ export function App() {
     window.cardinal.getAppInfo().then((info) => setOsLocale(info.locale), () => {});
   }, []);
   const lang = language ?? pickLanguage(osLocale);
+  // National phone numbers in a search (09123456789) are read in the OS's region; idempotent, so
+  // set before the list below asks for its rows.
+  setSearchRegion(regionOfLocale(osLocale));
   const t = useMemo(() => translator(lang), [lang]);
   const dates = useMemo(() => ({ locale: dateLocale(lang, osLocale), style: dateStyle }), [lang, osLocale, dateStyle]);
   useEffect(() => {
@@ -110,9 +131,10 @@ export function App() {
 
 function AddressBook() {
   const services = useServices();
-  const { t, index, repo } = services;
+  const { t, index, repo, groups } = services;
   useDirectorySource(repo);
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const groupsVersion = useSyncExternalStore(groups.subscribe, groups.getVersion);
   const { filter, query, selected, mode, detailOpen, setQuery } = useUi();
   const dialog = useUi((s) => s.dialog);
   const { books, accounts } = useDirectory();
@@ -121,13 +143,23 @@ function AddressBook() {
   const onePane = useMedia('(max-width: 759px)');
   const [dragging, setDragging] = useState(false);
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
+  const printJob = usePrintJob((p) => p.job);
+  useCalendarKeeper();
+  // What Export and Print take by default: the selection, else the book in view, else everything.
+  const scope = () => (selected.length > 0 ? { kind: 'selection' as const, ids: selected } : filter.kind === 'book' ? { kind: 'book' as const, bookId: filter.id } : { kind: 'all' as const });
+
+  // What the group store knows of each book's server: the storage a book with no groups gets.
+  useEffect(() => {
+    for (const a of accounts) for (const b of a.books) groups.setSignals(b.id, { account: a.kind, url: b.url });
+  }, [accounts, groups]);
 
   // Recomputed only when the list, the query or the filter changes, not on every render.
-  const { rows, sections } = useMemo(
-    () => index.list(query, filter.kind === 'book' ? filter.id : null, filter.kind === 'favorites'),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
-    [index, version, query, filter],
-  );
+  const { rows, sections } = useMemo(() => {
+    const bookId = filter.kind === 'book' ? filter.id : filter.kind === 'group' ? filter.bookId : null;
+    const group = filter.kind === 'group' ? { key: filter.key, ids: new Set(groups.memberIds(filter.bookId, filter.key)) } : null;
+    return index.list(query, bookId, filter.kind === 'favorites', group, query === '' ? undefined : groups.matchingMembers(query, bookId));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `groupsVersion` are how the stores say they changed
+  }, [index, groups, version, groupsVersion, query, filter]);
 
   const startNew = guarded(() => {
     useUi.getState().select([]);
@@ -147,13 +179,20 @@ function AddressBook() {
     const next = queue[0];
     if (next === undefined || dialog !== null || reading.current) return;
     reading.current = true;
+    const bookId = filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID);
+    // A CSV in Google's or Outlook's format goes straight to the summary; any other CSV first
+    // through the column mapping. Both are read in a worker.
+    const read = async (data: ArrayBuffer) => {
+      if (!isCsvFile(next)) return useUi.getState().openDialog({ kind: 'import', preview: await previewImport(services, next.name, data, bookId) });
+      const csv = await previewCsvInWorker(data);
+      if (csv.format === 'custom') return useUi.getState().openDialog({ kind: 'csv-mapping', fileName: next.name, data, preview: csv, bookId });
+      return useUi.getState().openDialog({ kind: 'import', preview: await previewCsvImport(services, next.name, data, csv, csv.mapping, bookId) });
+    };
     void next
       .arrayBuffer()
-      .then((data) => previewImport(services, next.name, data, filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID)))
+      .then(read)
       .then(
-        (preview) => {
-          if (!useUi.getState().openDialog({ kind: 'import', preview })) return;
-        },
+        () => {},
         (e: Error) => {
           useUi.getState().showToast(t('import.failed', { name: next.name, message: e.message }));
           setQueue((q) => q.slice(1));
@@ -178,6 +217,19 @@ function AddressBook() {
       } else if (key === ',') {
         e.preventDefault();
         useUi.getState().openDialog({ kind: 'settings' });
+      } else if (key === 'p' && usePrintJob.getState().job === null) {
+        // Print contacts, not a picture of the window.
+        e.preventDefault();
+        useUi.getState().openDialog({ kind: 'print', scope: scope() });
+      } else if (key === 'z' && !e.shiftKey && !e.altKey && !isTextField(e.target)) {
+        // Outside a text field Ctrl+Z undoes the last action offered (a deletion), and only that:
+        // the browser's own undo would type back text edited earlier (the old search query).
+        e.preventDefault();
+        const { toast, dismissToast } = useUi.getState();
+        if (toast?.undo !== undefined) {
+          dismissToast();
+          void toast.undo();
+        }
       }
     };
     window.addEventListener('keydown', onKey);
@@ -218,9 +270,10 @@ function AddressBook() {
   );
 
   const onDrop = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
     e.preventDefault();
     setDragging(false);
-    const files = [...e.dataTransfer.files].filter((f) => /\.(vcf|vcard)$/i.test(f.name) || f.type.includes('vcard'));
+    const files = [...e.dataTransfer.files].filter(isImportFile);
     if (files.length > 0) importFiles(files);
   };
 
@@ -233,7 +286,8 @@ function AddressBook() {
 
   const sidebar = (
     <Sidebar
-      onExport={() => void exportContacts(services, selected.length > 0 ? selected : rows.map((r) => r.id))}
+      onExport={() => useUi.getState().openDialog({ kind: 'export', scope: scope() })}
+      onPrint={() => useUi.getState().openDialog({ kind: 'print', scope: scope() })}
       exportCount={selected.length}
       onNavigate={drawerMode ? () => useUi.getState().closeDialog() : undefined}
     />
@@ -248,9 +302,14 @@ function AddressBook() {
   const count = query === '' && index.expected !== null ? index.expected : rows.length;
 
   return (
+    <>
+    {printJob !== null ? <PrintView job={printJob} /> : null}
     <div
-      className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}`}
+      className={`layout${drawerMode ? ' drawer-mode' : ''}${onePane ? ' one-pane' : ''}${dragging ? ' dragging' : ''}${printJob !== null ? ' printing' : ''}`}
+      inert={printJob !== null}
       onDragOver={(e) => {
+        // Files from outside import; rows dragged onto a group are the sidebar's business.
+        if (!e.dataTransfer.types.includes('Files')) return;
         e.preventDefault();
         setDragging(true);
       }}
@@ -306,6 +365,7 @@ function AddressBook() {
                   </>
                 ) : (
                   <>
+                    {selected.length > 1 ? <BulkBar ids={selected} onDelete={remove} /> : null}
                     <p className="list-count" aria-live="polite">
                       {t('list.count', { count })}
                     </p>
@@ -329,7 +389,8 @@ function AddressBook() {
       <DialogHost drawer={sidebar} onImportClosed={() => setQueue((q) => q.slice(1))} />
       <ImportPicker onFiles={importFiles} />
       {dragging ? <div className="drop-hint">{t('import.dropHint')}</div> : null}
-      <ToastBar />
+      {printJob === null ? <ToastBar /> : null}
     </div>
+    </>
   );
 }

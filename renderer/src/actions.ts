@@ -2,7 +2,7 @@
  * What the user can do, each one: write to the store (one transaction), then update the in-memory
  * list, then the UI. The list changes only after the write has committed.
  */
-import { applyEdit, newCard, parseVCard, serializeVCards, toContact, type Contact } from '../../shared/vcard';
+import { applyEdit, newCard, parseVCard, toContact, type Contact } from '../../shared/vcard';
 import { LOCAL_BOOK_ID } from './db/schema';
 import type { Services } from './services';
 import { useUi, type ListFilter } from './store/ui';
@@ -15,13 +15,16 @@ export function syncSoon(bookIds: readonly string[]): void {
 /** The book a new contact goes to: the book in view, else the one the settings name, else this computer's. */
 export function targetBook(filter: ListFilter, defaultBook: string | null, known: ReadonlySet<string>): string {
   if (filter.kind === 'book') return filter.id;
+  if (filter.kind === 'group') return filter.bookId;
   return defaultBook !== null && known.has(defaultBook) ? defaultBook : LOCAL_BOOK_ID;
 }
 
 export async function createContact(s: Services, after: Contact, bookId: string): Promise<string> {
   const book = await s.repo.db.books.get(bookId);
-  const card = newCard(crypto.randomUUID(), book?.version ?? '4.0');
-  const edited = applyEdit(card, toContact(card), after);
+  // Every new card carries a UID (servers refuse a card without one); the editor's form has none.
+  const card = newCard(`urn:uuid:${crypto.randomUUID()}`, book?.version ?? '4.0');
+  const before = toContact(card);
+  const edited = applyEdit(card, before, { ...after, uid: before.uid });
   const stored = await s.repo.create(bookId, edited);
   s.index.upsert([stored.row]);
   useUi.getState().select([stored.row.id]);
@@ -66,19 +69,4 @@ export async function toggleFavorite(s: Services, id: string): Promise<void> {
   if (row === undefined) return;
   const next = await s.repo.setFavorite(id, row.favorite !== 1);
   if (next !== undefined) s.index.upsert([next]);
-}
-
-/** Export cards as one .vcf: a download in the page, which Electron turns into a save dialog. */
-export async function exportContacts(s: Services, ids: readonly string[]): Promise<void> {
-  const cards = await s.repo.cardsOf(ids);
-  const blob = new Blob([serializeVCards(cards)], { type: 'text/vcard;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = ids.length === 1 ? `${s.index.get(ids[0]!)?.displayName || 'contact'}.vcf` : 'contacts.vcf';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  useUi.getState().showToast(s.t('toast.exported', { count: cards.length }));
 }

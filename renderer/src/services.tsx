@@ -3,11 +3,14 @@ import type { ContactRepo } from './db/repo';
 import type { DateFormatting } from './features/dates/format';
 import type { Language, Translate } from './i18n';
 import type { ContactIndex } from './store/contact-index';
+import type { GroupStore } from './store/groups';
 
 /** What every component may use: the store, the in-memory list, the translation function and how dates are written. */
 export interface Services {
   repo: ContactRepo;
   index: ContactIndex;
+  /** Each book's groups and the group actions (store/groups.ts). */
+  groups: GroupStore;
   t: Translate;
   lang: Language;
   dates: DateFormatting;

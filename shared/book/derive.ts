@@ -6,12 +6,17 @@
 import { HONORIFIC_WORDS } from '../duplicates/honorifics';
 import { foldForSearch, phoneDigits } from '../search/normalize';
 import { SEGMENT, type SegmentKind } from '../search/segments';
+import { readCardFacts } from '../groups/facts';
+import type { GroupCardForm } from '../groups/types';
 import { displayName, nameInOrder, toContact, type Contact, type VCard } from '../vcard';
 
 export { nameInOrder };
 
-/** 2: the last-first name and sort key, the birthday, and addresses, groups, labels in search. */
-export const DERIVATION_VERSION = 2;
+/**
+ * 2: the last-first name and sort key, the birthday, and addresses, groups, labels in search.
+ * 3: what the card says about groups (CATEGORIES, a group card's form, name and members).
+ */
+export const DERIVATION_VERSION = 3;
 
 export interface ListFields {
   readonly uid: string;
@@ -41,6 +46,14 @@ export interface ListFields {
   readonly details: string;
   /** The digits of every phone number, space-separated. */
   readonly phones: string;
+  /** The CATEGORIES values, unique, as written (indexed: the groups a book keeps that way). */
+  readonly categories: readonly string[];
+  /** A group card's form ('' for a contact): group cards are groups, never rows of the list. */
+  readonly groupCard: GroupCardForm | '';
+  /** A group card's name ('' for contacts). */
+  readonly groupName: string;
+  /** A group card's members as keys (shared/groups/members.ts memberKey); [] for contacts. */
+  readonly members: readonly string[];
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
@@ -128,5 +141,12 @@ export function deriveListFields(card: VCard): ListFields {
     search: parts.map(([kind, value]) => SEGMENT[kind] + foldForSearch(value)).join(''),
     details: details.join(''),
     phones: c.phones.map((p) => phoneDigits(p.value)).filter((d) => d !== '').join(' '),
+    ...groupFields(card),
   };
+}
+
+/** The group fields alone (the schema upgrade that added them reads only these). */
+export function groupFields(card: VCard): Pick<ListFields, 'categories' | 'groupCard' | 'groupName' | 'members'> {
+  const f = readCardFacts('', card);
+  return { categories: f.categories, groupCard: f.group ?? '', groupName: f.name, members: f.members };
 }

@@ -162,3 +162,19 @@ export function applyLabelSync(
 export function newLabel(id: string, name: string, members: readonly string[] = []): StoredLabel {
   return { id, name, members: [...new Set(members)], deleted: false, remote: null };
 }
+
+/** What the labels sync reads of one Google book (the store's answer to `labelsRead`). */
+export interface LabelSnapshot {
+  readonly state: PeopleSyncState;
+  readonly labels: readonly StoredLabel[];
+  /** Card ids of the Google book marked as favourites. */
+  readonly favourites: readonly string[];
+  readonly people: readonly PersonLink[];
+}
+
+/** A card of the Google book as the join sees it: id, server href ('' before its first upload), UID. */
+export interface LabelCardRef {
+  readonly id: string;
+  readonly href: string;
+  readonly uid: string;
+}

@@ -35,6 +35,8 @@ export function createCardinalApi(t: Transport): CardinalApi {
     addSharedContacts: (domain) => call(t, 'addSharedContacts', [domain]),
     takeOpenedFiles: () => call(t, 'takeOpenedFiles', []),
     loadPhoto: (bookId, uri) => call(t, 'loadPhoto', [bookId, uri]),
+    printContacts: (request) => call(t, 'printContacts', [request]),
+    calendarFile: (request) => call(t, 'calendarFile', [request]),
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
     onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),
     onMenu: (listener) => t.subscribe('menu', (payload) => listener(payload as Events['menu'])),

@@ -7,7 +7,9 @@
  * - `StoreRequests`: main → renderer requests answered by the renderer's store (Dexie); the sync
  *   engine asks through these for what it needs and hands results back.
  */
+import type { LabelCardRef, LabelSnapshot, LabelSyncWrite } from '../groups/labels';
 import type { Reply } from '../errors';
+import type { PrintTextKey } from '../print';
 import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SentCreate, SyncState, SyncStatus } from '../sync/types';
 
 export type ShellKind = 'electron' | 'harness';
@@ -76,6 +78,36 @@ export interface Requests {
   /** A contact's photo given as an http(s) URI, fetched by the main process (credentials only to the
    * address book's own origin), as a data: URI; null when it cannot be had. */
   loadPhoto: { args: [bookId: string, uri: string]; result: string | null };
+  /** Print contacts (Electron): the main process lays them out (shared/print) in a window of its
+   * own with no script, then shows the print dialog or saves a PDF where the user says. */
+  printContacts: { args: [request: PrintRequest]; result: PrintOutcome };
+  /** Keep the birthdays calendar in an .ics file (Electron): `choose` asks where (a save dialog)
+   * and remembers it; `stop` forgets it; `write` writes the text there. */
+  calendarFile: { args: [request: CalendarFileRequest]; result: CalendarFileState };
+}
+
+/** What to print: the cards and the words of the layout in the UI language. */
+export interface PrintRequest {
+  readonly action: 'pdf' | 'print';
+  /** The PDF's proposed file name. */
+  readonly fileName: string;
+  readonly layout: 'phone-list' | 'cards';
+  readonly lang: string;
+  readonly title: string;
+  readonly paper: 'A4' | 'Letter';
+  readonly texts: Readonly<Record<PrintTextKey, string>>;
+  readonly vcards: readonly string[];
+}
+
+export type PrintOutcome = 'printed' | 'saved' | 'cancelled';
+
+export type CalendarFileRequest = { readonly action: 'state' } | { readonly action: 'choose'; readonly defaultName: string } | { readonly action: 'stop' } | { readonly action: 'write'; readonly text: string };
+
+export interface CalendarFileState {
+  /** Where the calendar is kept, or null. */
+  readonly path: string | null;
+  /** Whether this shell can keep one (the harness cannot). */
+  readonly available: boolean;
 }
 
 /** A file the operating system asked us to open (a `.vcf` double-clicked or dropped on the icon). */
@@ -122,6 +154,12 @@ export interface StoreRequests {
   /** The server moved the address book: hrefs under `fromPath` now live under `toPath`; the next
    * sync is a full one that reuses what is here by ETag. */
   rebaseBook: { args: [bookId: string, fromPath: string, toPath: string]; result: void };
+  /** A Google book's labels, favourites, people links and labels-sync state (electron/people). */
+  labelsRead: { args: [bookId: string]; result: LabelSnapshot };
+  labelCards: { args: [bookId: string]; result: LabelCardRef[] };
+  labelVcards: { args: [bookId: string, ids: readonly string[]]; result: [id: string, vcard: string][] };
+  /** One transaction through `applyLabelSync`, so the user's edits made meanwhile stay. */
+  labelsApply: { args: [bookId: string, write: LabelSyncWrite]; result: void };
 }
 
 export type RequestName = keyof Requests;
@@ -152,6 +190,8 @@ export interface CardinalApi {
   addSharedContacts(domain: string): Promise<AccountInfo>;
   takeOpenedFiles(): Promise<OpenedFile[]>;
   loadPhoto(bookId: string, uri: string): Promise<string | null>;
+  printContacts(request: PrintRequest): Promise<PrintOutcome>;
+  calendarFile(request: CalendarFileRequest): Promise<CalendarFileState>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   onMenu(listener: (command: MenuCommand) => void): () => void;

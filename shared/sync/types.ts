@@ -191,6 +191,8 @@ export interface SyncStatus {
   /** After a run: contacts deleted here that came back (edited on the server), and cards refused. */
   readonly restored?: number;
   readonly refused?: number;
+  /** Cards the server listed at addresses outside the book: refused (never fetched or kept). */
+  readonly outside?: number;
 }
 
 export type { MergeConflict };

@@ -259,7 +259,8 @@ export function applyEdit(card: VCard, before: Contact, after: Contact): VCard {
   const ids = propertyIds(card, keyOf);
   const text = (name: string, value: string) => (value === '' ? null : (old: VProperty | undefined) => withValue(old, name, value, version));
 
-  if (before.uid !== after.uid) setSingle(props, ['UID'], text('UID', after.uid));
+  // A UID is never removed by an edit (a form that does not show it passes ''): sync needs one.
+  if (before.uid !== after.uid && after.uid !== '') setSingle(props, ['UID'], text('UID', after.uid));
   if (before.formattedName !== after.formattedName) setSingle(props, ['FN'], text('FN', after.formattedName));
   if (!same(before.name, after.name)) {
     const n = after.name;
@@ -328,4 +329,20 @@ export function newCard(uid: string, version: VCardVersion = '3.0'): VCard {
       { group: null, name: 'N', params: [], value: ';;;;' },
     ],
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UID made from a local id: `urn:uuid:<id>` for a UUID (as imports and new contacts get), else the id. */
+export function uidFor(id: string): string {
+  return UUID.test(id) ? `urn:uuid:${id.toLowerCase()}` : id;
+}
+
+/** The card with a UID: unchanged when it has a non-empty one, else with `uid` added after VERSION. */
+export function ensureUid(card: VCard, uid: string): VCard {
+  if (card.properties.some((p) => p.name.toUpperCase() === 'UID' && p.value.trim() !== '')) return card;
+  const props = card.properties.filter((p) => p.name.toUpperCase() !== 'UID');
+  const at = props.findIndex((p) => p.name.toUpperCase() === 'VERSION') + 1;
+  props.splice(at, 0, { group: null, name: 'UID', params: [], value: uid });
+  return { properties: props };
 }

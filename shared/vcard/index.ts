@@ -5,6 +5,6 @@ export { decodeVCardBytes } from './bytes';
 export * from './escape';
 export * from './dates';
 export * from './contact';
-export { applyEdit, newCard, photoProperty } from './edit';
+export { applyEdit, newCard, photoProperty, ensureUid, uidFor } from './edit';
 export { merge, conflictKey, resolveConflicts, canKeepBoth, type ConflictChoice, type MergeConflict, type MergeResult } from './merge';
 export { toServerVCard3, keepLocalOnly } from './server-form';

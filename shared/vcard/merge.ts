@@ -39,9 +39,14 @@ const COMPANIONS = /^X-AB(LABEL|ADR)$/i;
 /**
  * Properties a card has at most once, or that the contact view and the servers' models hold once
  * (TITLE, ROLE and ORG may repeat in RFC 6350, but the editor shows the first and a Workspace
- * entry stores one): two different additions of these conflict rather than both being kept.
+ * entry stores one; likewise the 3.0 anniversary and the phonetic name): "Keep both" is never
+ * offered for them (it would leave a line the editor hides), and two different additions of these conflict rather than both being kept.
  */
-const SINGLE = new Set(['FN', 'N', 'BDAY', 'ANNIVERSARY', 'GENDER', 'KIND', 'UID', 'PHOTO', 'VERSION', 'TITLE', 'ROLE', 'ORG']);
+const SINGLE = new Set([
+  'FN', 'N', 'BDAY', 'ANNIVERSARY', 'X-ANNIVERSARY', 'GENDER', 'KIND', 'UID', 'PHOTO', 'VERSION', 'TITLE', 'ROLE', 'ORG',
+  // the editor's one phonetic name: "Keep both" would leave a line it does not show
+  'X-PHONETIC-FIRST-NAME', 'X-PHONETIC-MIDDLE-NAME', 'X-PHONETIC-LAST-NAME',
+]);
 /** Bookkeeping every writer touches; never a conflict: the remote's wins when both changed. */
 const NOISE = new Set(['REV', 'PRODID', 'X-IRMC-LUID']);
 

@@ -6,7 +6,7 @@ import { startRadicale, type TestServer } from '../servers/servers';
 import type { Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
-import { contactList, field, listRow } from './helpers';
+import { contactList, exportText, field, listRow } from './helpers';
 import { captureDialogVariants, captureScreen } from './pages';
 
 let server: TestServer;
@@ -120,6 +120,28 @@ test.describe('conflicts and offline edits', () => {
     await expect(listRow(page, 'Sam Conflict').getByTestId('mark-conflict')).toHaveCount(0);
     await expect.poll(async () => (await serverCard('sam.vcf')).vcard, { timeout: 30_000 }).not.toContain('Local title');
     await expect(listRow(page, 'Sam Conflict').getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
+  });
+
+  test('a contact created with Ctrl+N and saved reaches Radicale with a UID (it refused a card without one), and its export carries it', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    const { page } = app;
+    await addAccount(page, small);
+    await page.getByRole('navigation').getByRole('button', { name: 'Contacts', exact: true }).click();
+    await page.keyboard.press('Control+n');
+    await field(page, 'Given name').fill('Nina');
+    await field(page, 'Family name').fill('Newcard');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('heading', { name: 'Nina Newcard' })).toBeVisible();
+    const client = new CardDavClient(new DavHttp({ auth: { kind: 'basic', user: small.user, password: small.password } }));
+    const nina = async () => {
+      const hrefs = (await client.listEtags(small.addressBookUrl)).map((e) => e.href);
+      return (await client.multiget(small.addressBookUrl, hrefs)).cards.find((c) => c.vcard.includes('FN:Nina Newcard'))?.vcard ?? '';
+    };
+    await expect.poll(nina, { timeout: 30_000 }).toMatch(/^UID:urn:uuid:[0-9a-f-]{36}\r?$/m);
+    await expect(listRow(page, 'Nina Newcard').getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
+    await expect(listRow(page, 'Nina Newcard').getByTestId('mark-error')).toHaveCount(0);
+    const uid = /^UID:(.*?)\r?$/m.exec(await nina())![1]!;
+    expect(await exportText(page)).toContain(`UID:${uid}`);
   });
 
   test('an edit made while the server is down is marked, survives a reload, and is sent when the server is back', async ({ app }) => {

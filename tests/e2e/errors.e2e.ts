@@ -42,6 +42,32 @@ test('a server that is not running: “could not reach 127.0.0.1:… (connection
   expect(text).not.toMatch(/fetch failed|discoverCardDav|argument/);
 });
 
+test('a connect error takes the focus (the Connect button was disabled while busy; focus fell to the page)', async ({ app }) => {
+  const { page } = app;
+  const closed = createServer();
+  const port = await listen(closed);
+  await new Promise((resolve) => closed.close(resolve));
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+  await page.getByLabel('Server address or e-mail').fill(`http://127.0.0.1:${port}`);
+  await page.getByLabel('User name').fill('alice');
+  await page.getByLabel('Password').fill('secret');
+  await page.getByLabel('Password').press('Enter');
+  const alert = page.getByRole('dialog').getByRole('alert');
+  await expect(alert).toContainText('Could not reach');
+  await expect(alert).toBeFocused();
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
+});
+
+test('the dialog says plain http to this computer needs no “allow unencrypted” box, as the code allows it (and README says)', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+  const box = page.getByRole('checkbox', { name: 'Allow an unencrypted (http) connection' });
+  await expect(box).not.toBeChecked();
+  await expect(box).toHaveAccessibleDescription(/Not needed for a server on this computer \(127\.0\.0\.1, localhost, \[::1\]\)/);
+});
+
 test('port 1, which fetch never connects to, is named as such rather than “fetch failed”', async ({ app }) => {
   const text = await tryAddress(app.page, 'http://127.0.0.1:1');
   expect(text).toContain('Could not reach 127.0.0.1:1: that port is reserved');

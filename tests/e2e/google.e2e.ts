@@ -99,3 +99,35 @@ test('add the Workspace directory, find a supplier by search, edit it, and see t
   // What the window does not model went back untouched.
   expect(google.shared('acme')!.children).toContain('<gd:extendedProperty name="erp-id" value="A-17"/>');
 });
+
+test('Google labels are the book’s groups: one made on Google shows here, one made here becomes a label there', async ({ app }) => {
+  test.skip(app.harness === null, 'the fake Google runs beside the harness');
+  const { page, harness } = app;
+  google.put('a1b2c3', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a1b2c3\r\nFN:Edsger Dijkstra\r\nN:Dijkstra;Edsger;;;\r\nEND:VCARD\r\n');
+  google.put('d4e5f6', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:d4e5f6\r\nFN:Barbara Liskov\r\nN:Liskov;Barbara;;;\r\nEND:VCARD\r\n');
+  const award = google.people.createGroup('Turing award');
+  google.people.modify(award, [google.personOf('a1b2c3')], []);
+
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'Google account…' }).click();
+  harness!.platform.opened.length = 0;
+  await page.getByRole('button', { name: 'Sign in with Google' }).click();
+  await expect.poll(() => harness!.platform.opened.find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))).toBeTruthy();
+  const consentUrl = harness!.platform.opened.find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))!;
+  expect(new URL(consentUrl).searchParams.get('scope')).toContain('https://www.googleapis.com/auth/contacts');
+  const consent = await page.context().newPage();
+  await consent.goto(consentUrl);
+  await consent.getByRole('button', { name: 'Allow' }).click();
+  await expect(consent.getByText('You can close this tab')).toBeVisible();
+  await consent.close();
+  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+
+  const group = (name: string) => page.getByRole('navigation').locator(`button[data-group="${name}"]`);
+  await expect(group('Turing award')).toContainText('1');
+  await page.getByRole('button', { name: `New group in ${google.email}` }).click();
+  await field(page, 'Group name').fill('Labs');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await contactList(page).getByRole('option', { name: /Barbara Liskov/ }).dragTo(group('Labs'));
+  await expect(group('Labs')).toContainText('1');
+  await expect.poll(() => google.people.groupsByName().get('Labs') ?? [], { timeout: 30_000 }).toEqual([google.personOf('d4e5f6')]);
+});

@@ -15,9 +15,18 @@ export async function importCards(page: Page, text: string, count: number, butto
   await expect(page.getByRole('dialog')).toHaveCount(0);
 }
 
-/** Click Export (`button`: its name in another language) and return the text of the downloaded .vcf. */
+/**
+ * Click Export (`button`: its name in another language), keep the dialog's choices (vCard 4.0, one
+ * file; the selection if there is one, else the view's contacts), go on to the review and save;
+ * return the text of the downloaded .vcf.
+ */
 export async function exportText(page: Page, button: RegExp = /^Export/): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  await page.getByRole('button', { name: button }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.locator('button[type="submit"]').click();
+  await expect(dialog.getByTestId('export-review')).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.locator('button[type="submit"]').click()]);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   return readFileSync((await download.path())!, 'utf8');
 }
 

@@ -127,3 +127,19 @@ test('a photo URI to this machine is never fetched: not when the list draws the 
   expect(recorder.requests).toEqual([]);
   expect(await page.locator('img.avatar').count()).toBe(0);
 });
+
+test('a photo that cannot be decoded shows the initials, not a broken image; a 1.5 MB one-word note wraps and the pane does not widen', async ({ app }) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  const word = 'x'.repeat(1_500_000);
+  await importOne(page, card('broken', 'Bad Photo', ['N:Photo;Bad;;;', 'PHOTO;ENCODING=b;TYPE=PNG:!!!!not-base64-at-all!!!!', `NOTE:${word}`]));
+  await listRow(page, 'Bad Photo').click();
+  await expect(page.getByRole('heading', { name: 'Bad Photo' })).toBeVisible();
+  await expect(page.locator('.contact-view .avatar')).toHaveText('BP');
+  await expect(page.locator('.contact-view img')).toHaveCount(0);
+  const pane = page.locator('.detail-pane');
+  const { scroll, client } = await pane.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(scroll).toBeLessThanOrEqual(client + 1);
+  const note = await page.locator('.note').evaluate((el) => el.getBoundingClientRect().width);
+  expect(note).toBeLessThanOrEqual(1280);
+});

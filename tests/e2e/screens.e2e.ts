@@ -57,6 +57,9 @@ function words(v: Variant) {
     middle: t('field.additional'),
     list: t('list.label'),
     drawer: t('action.showSidebar'),
+    newGroup: t('groups.newIn', { book: t('books.local') }),
+    groupActions: t('groups.actions', { name: 'Friends' }),
+    deleteGroup: t('groups.delete'),
   };
 }
 
@@ -77,6 +80,21 @@ async function tour(page: Page, v: Variant): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
   await captureScreen(page, 'contact', v.name, { readme: { file: v.name === 'light' ? 'light.png' : v.name === 'dark' ? 'dark.png' : 'persian.png', size: 0 } });
   if (v.name === 'light') await captureScreen(page, 'contact-narrow', v.name, { readme: { file: 'narrow.png', size: 1 } });
+
+  // Groups: the sidebar's, one in view, the dialog that makes one, the delete confirmation.
+  await page.getByRole('navigation').locator('button[data-group="Friends"]').click();
+  await expect(list().getByRole('option')).toHaveCount(1);
+  await captureScreen(page, 'group-filter', v.name);
+  await page.getByRole('button', { name: w.newGroup }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await captureScreen(page, 'group-dialog', v.name);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: w.groupActions }).click();
+  await page.getByRole('menuitem', { name: w.deleteGroup }).click();
+  await expect(page.getByRole('alertdialog')).toBeVisible();
+  await captureScreen(page, 'group-delete', v.name);
+  await page.keyboard.press('Escape');
+  await page.getByRole('navigation').getByRole('button').first().click();
 
   await page.getByRole('searchbox', { name: w.search }).fill('london');
   await expect(list().getByTestId('match').first()).toBeVisible();
@@ -107,6 +125,7 @@ async function tour(page: Page, v: Variant): Promise<void> {
 
   await list().getByRole('option', { name: /Alan Turing/ }).click();
   await list().getByRole('option', { name: /Émile Zola/ }).click({ modifiers: ['Shift'] });
+  await captureScreen(page, 'bulk-bar', v.name);
   await page.getByRole('button', { name: w.deleteN, exact: true }).click();
   await captureScreen(page, 'delete-confirm', v.name);
   await page.getByRole('alertdialog').getByRole('button', { name: w.cancel }).click();

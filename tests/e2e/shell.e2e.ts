@@ -26,6 +26,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
   expect(shape.keys).toEqual([
     'addCardDavAccount',
     'addSharedContacts',
+    'calendarFile',
     'cancelGoogleSignIn',
     'confirmDeletions',
     'continueDiscovery',
@@ -41,6 +42,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     'onOpenFiles',
     'onSyncStatus',
     'openExternal',
+    'printContacts',
     'removeAccount',
     'secretStorage',
     'serveStore',

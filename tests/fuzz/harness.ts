@@ -343,7 +343,7 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
       const merged = call('merge', input, () => merge(base, local, remote), false);
       if (merged !== undefined) roundTrip('merge', input, merged.card);
     }
-    if (typeof input !== 'string') call('importCards', input, () => importCards(input, () => 'fuzz'), false);
+    if (typeof input !== 'string') call('importCards', input, () => importCards(input), false);
   };
 
   const done = (): boolean =>

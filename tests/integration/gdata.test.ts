@@ -281,6 +281,35 @@ describe('Domain Shared Contacts (fake API)', () => {
     }
   });
 
+  it('a create whose answer was lost, then deleted here: gone there too, and it does not come back', async () => {
+    const book = await dexieBook();
+    try {
+      const token = google.mintAccessToken(M8);
+      let lose = false;
+      const hooked: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.method === 'POST' && lose) {
+          lose = false;
+          return new Response('busy', { status: 503 }); // stored; the answer lost
+        }
+        return res;
+      };
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const id = await book.create('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:gone-soon\r\nFN:Lise Meitner\r\nN:Meitner;Lise;;;\r\nEMAIL:lise@fission.example\r\nEND:VCARD\r\n');
+      lose = true;
+      await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
+      expect(google.sharedIds().filter((i) => google.shared(i)?.deleted === false)).toHaveLength(1);
+      await book.remove(id);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      expect(google.sharedIds().filter((i) => google.shared(i)?.deleted === false)).toEqual([]);
+      expect((await book.rows()).filter((r) => r.visible)).toEqual([]);
+    } finally {
+      await book.close();
+    }
+  });
+
   it('an edit whose answer was lost, edited again here after a restart: no conflict with itself, the later edit goes up', async () => {
     const book = await dexieBook();
     try {

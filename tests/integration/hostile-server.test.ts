@@ -65,6 +65,8 @@ describe('a listing that names hrefs outside the book', () => {
     const local = new MemoryCollection();
     const report = await syncAddressBook(client(), server.bookUrl, local);
     expect(report.downloaded).toBe(2);
+    // Refused, and not silently: the run counts them, for the account's status to say.
+    expect(report.outside).toBe(server.script.extraHrefs!.length);
     expect([...local.cards.values()].map((c) => c.href).sort()).toEqual([`${server.bookPath}a.vcf`, `${server.bookPath}b.vcf`]);
     expect([...local.cards.values()].some((c) => c.vcard.includes('Planted'))).toBe(false);
     await expect(syncAddressBook(client(), server.bookUrl, local)).resolves.toMatchObject({ failed: 0 });
@@ -129,12 +131,12 @@ describe('where a new card went', () => {
     expect(server.requests.filter((r) => r.path.includes('other-book'))).toEqual([]);
   });
 
-  it('a PUT answered with a Location like //host:port/x is read as a path outside the book: marked', async () => {
+  it('a PUT answered with a Location like //host:port/x names that other host (not the path /host:port/x here): marked as another origin', async () => {
     server.script.putLocation = `//${otherHost()}/x.vcf`;
     const local = new MemoryCollection();
     const id = local.create(hostileCard('n', 'New one'));
     await syncAddressBook(client(), server.bookUrl, local);
-    expect(local.cards.get(id)!).toMatchObject({ error: expect.stringMatching(/outside this address book/) });
+    expect(local.cards.get(id)!).toMatchObject({ error: expect.stringMatching(/another origin/) });
     expect(elsewhere.requests).toEqual([]);
   });
 
@@ -198,6 +200,15 @@ describe('discovery', () => {
     expect(elsewhere.requests.length).toBeGreaterThanOrEqual(2);
     expect(elsewhere.requests[0]!.authorization).toBeNull();
     expect(elsewhere.requests[1]!.authorization).toMatch(/^Basic /);
+  });
+
+  it('a principal written //host/principal/ (a network-path reference) is that other host, put to the user; never PROPFIND /host/principal/ here', async () => {
+    server.script.principalHref = `//${otherHost()}/principal/`;
+    const m = manager();
+    const first = await m.discover(input(server.url));
+    expect(first).toMatchObject({ books: [], move: { from: server.url, to: elsewhere.url } });
+    expect(elsewhere.requests).toEqual([]);
+    expect(server.requests.filter((r) => r.path.startsWith(`/${otherHost()}`))).toEqual([]);
   });
 
   it('declined, nothing goes there and discovery says what it could not find', async () => {

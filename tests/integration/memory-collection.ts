@@ -170,7 +170,8 @@ export class MemoryCollection implements LocalCollection {
     const revision = Math.max(now?.revision ?? 0, item.revision) + 1;
     if (now !== undefined) {
       const sent = item.pending === 'created' && now.href !== '';
-      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
+      const recheck = item.pending === '' && now.href !== ''; // compared with the server next run
+      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent || recheck ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
     } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
     else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', attempted: false, revision });
   }

@@ -158,9 +158,9 @@ describe('the labels sync under generated interleavings', () => {
   it('converges, keeps names unique and loses nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 30 }), async (ops) => run(ops)),
-      // A fixed seed in npm test, so a run is repeatable; CARDINAL_MODEL_SEED=random explores. Known open
-      // counterexample (seed 1757418179): a label deleted there, edited here, then created there again
-      // under the same name leaves two labels of that name here (issue 17; labels sync is not wired yet).
+      // A fixed seed in npm test, so a run is repeatable; CARDINAL_MODEL_SEED=random explores. Seed
+      // 1757418179 found a label deleted there, edited here, then created there again under its name
+      // left as two labels here; now one (scenario test in people-sync.test.ts).
       { numRuns: Number(process.env.CARDINAL_MODEL_RUNS ?? 40), ...(process.env.CARDINAL_MODEL_SEED === 'random' ? {} : { seed: Number(process.env.CARDINAL_MODEL_SEED ?? 20261202) }) },
     );
   }, 300_000);

@@ -180,6 +180,24 @@ describe('Google labels through the People API', () => {
     expect(r.conflicts.map((c) => c.kind).sort()).toEqual(['changed-here-deleted-there', 'deleted-here-changed-there']);
   });
 
+  it('deleted on Google, changed here, then made again on Google under its name: one label here and there, with both sides’ members (model seed 1757418179)', async () => {
+    const w = await start();
+    w.user.create('Beta', ['bob']);
+    await w.sync();
+    const first = [...w.fake.groupsByName().keys()];
+    expect(first).toEqual(['Beta']);
+    const old = w.store.labels[0]!.remote!.resourceName;
+    w.fake.deleteGroup(old);
+    w.user.add('Beta', ['ada']);
+    const again = w.fake.createGroup('Beta');
+    w.fake.modify(again, [w.rn.get('cy')!], []);
+    await w.sync();
+    await w.sync();
+    expect(w.store.labels.filter((l) => !l.deleted).map((l) => l.name)).toEqual(['Beta']);
+    expect(w.store.listed()).toEqual(m([['Beta', ['ada', 'bob', 'cy']]]));
+    expect(w.there()).toEqual(m([['Beta', ['ada', 'bob', 'cy']]]));
+  });
+
   it('a label deleted on Google goes here too; its contacts stay', async () => {
     const w = await start();
     w.user.create('Old', ['ada']);

@@ -1,16 +1,19 @@
 /** The renderer's Dexie store (in fake-indexeddb) behind the store requests, as the app wires it. */
 import type { StorePort } from '../../electron/core/store-port';
 import { ContactRepo } from '../../renderer/src/db/repo';
+import { labelStoreHandlers } from '../../renderer/src/db/label-store';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
+import { GroupStore } from '../../renderer/src/store/groups';
 import type { StoreHandlers } from '../../shared/ipc/contract';
 
-/** The renderer's side, as the app builds it: repo, in-memory list, store handlers. */
+/** The renderer's side, as the app builds it: repo, in-memory list, groups, store handlers. */
 export async function openStore(name: string, onRequest?: (name: string, args: unknown[]) => void) {
   const repo = await ContactRepo.open(name);
   const index = new ContactIndex('en');
   index.load(await repo.allRows());
-  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index) } satisfies StoreHandlers;
+  const groups = await GroupStore.open(repo, index);
+  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) } satisfies StoreHandlers;
   // Arguments and results cross a process boundary in the app: copy them the same way.
   const port: StorePort = {
     request: async (req, ...args) => {
@@ -20,6 +23,6 @@ export async function openStore(name: string, onRequest?: (name: string, args: u
       return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as never;
     },
   };
-  return { repo, index, port };
+  return { repo, index, groups, port };
 }
 

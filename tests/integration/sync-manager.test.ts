@@ -133,6 +133,24 @@ for (const [name, start] of SERVERS) {
       expect(index.query('', account.books[0]!.id)).toHaveLength(3);
     });
 
+    it('a small book: 2 of its 3 contacts removed on the server asks first; 1 of 3 does not', async () => {
+      await server.seed(['a', 'b', 'c'].map((n) => ({ file: `${n}.vcf`, vcard: card(n, `Small ${n}`) })), book);
+      const { index, port } = await openStore(`mgr-${++dbCount}`);
+      const m = manager(port);
+      const { account } = await addAccount(m);
+      await other.delete(url('a.vcf'), null);
+      await other.delete(url('b.vcf'), null);
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'confirm', action: 'confirm-deletions', deletions: { count: 2, total: 3 } });
+      expect(index.query('', account.books[0]!.id)).toHaveLength(3); // nothing removed yet
+      expect(await m.confirmDeletions(account.id)).toMatchObject({ phase: 'idle' });
+      expect(index.query('', account.books[0]!.id)).toHaveLength(1);
+      await server.seed(['d', 'e'].map((n) => ({ file: `${n}.vcf`, vcard: card(n, `Small ${n}`) })), book);
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+      await other.delete(url('d.vcf'), null);
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' }); // 1 of 3: no question
+      expect(index.query('', account.books[0]!.id)).toHaveLength(2);
+    });
+
     it('offline: no request is sent, and the status says so', async () => {
       const { port } = await openStore(`mgr-${++dbCount}`);
       const m = manager(port);

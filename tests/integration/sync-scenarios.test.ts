@@ -163,6 +163,30 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
     });
 
+    it('deleted here while the download brings another client’s edit of it, then undone: the contact is as the server has it, here and there', async () => {
+      await other.put(url('ud.vcf'), card('ud', 'Udo', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      let undo: (() => Promise<void>) | null = null;
+      before = async () => {
+        if (undo === null) {
+          // The run's first request is its listing (nothing waits to go up).
+          undo = await local.remove(id);
+          const [there] = await onServer();
+          await other.put(url('ud.vcf'), there!.vcard.replace('NOTE:one', 'NOTE:two'), { ifMatch: there!.etag });
+        }
+      };
+      await sync();
+      before = async () => {};
+      expect(undo).not.toBeNull();
+      await undo!();
+      await sync();
+      await sync();
+      expect((await local.row(id))!.vcard).toContain('NOTE:two');
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
+      expect((await onServer())[0]!.vcard).toContain('NOTE:two');
+    });
+
     it('deleted here but edited there (412): the contact comes back visible and clean, reported once, and no DELETE follows', async () => {
       await other.put(url('r.vcf'), card('r', 'Rita'), { ifNoneMatch: '*' });
       await sync();
@@ -438,6 +462,20 @@ for (const [name, start] of SERVERS) {
       expect(await namesOnServer()).toEqual(['Zoë Ünïcode']);
     });
 
+    it('a contact made here without a UID (as the editor made them) goes up with one, not refused; the card here gets it too', async () => {
+      await sync();
+      const id = await local.create('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Una Nouid\r\nN:Nouid;Una;;;\r\nEND:VCARD\r\n');
+      await sync();
+      expect((await local.row(id))!.error).toBeUndefined();
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+      const there = await onServer();
+      expect(there.map((c) => fnOf(c.vcard))).toEqual(['Una Nouid']);
+      expect(there[0]!.vcard).toMatch(/^UID:\S/m);
+      expect((await local.row(id))!.vcard).toMatch(/^UID:\S/m);
+      await sync();
+      expect(await local.rows()).toHaveLength(1);
+    });
+
     it('a UID with "/" is uploaded (DAViCal refuses the POST: a PUT to an href of our own)', async () => {
       await sync();
       const id = await local.create(card('urn/with/slashes', 'Slash Person'));
@@ -538,6 +576,22 @@ for (const [name, start] of SERVERS) {
       expect(now!.vcard).toContain('lise@example.org');
       expect(await local.row(id)).toMatchObject({ pending: '' });
       expect((await local.row(id))!.vcard).toContain('NOTE:theirs');
+    });
+
+    it('a group card whose members changed here (a out, c in) and there (a out) at once: merged as sets, no conflict', async () => {
+      const group = (...members: string[]) => card('grp', 'Team', `X-ADDRESSBOOKSERVER-KIND:group\r\n${members.map((m) => `X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:${m}\r\n`).join('')}`);
+      await other.put(url('grp.vcf'), group('a', 'b'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      const [there] = await onServer();
+      await other.put(new URL(there!.href, book).href, group('b'), { ifMatch: there!.etag });
+      await local.edit(id, group('b', 'c'));
+      await sync();
+      const [now] = await onServer();
+      expect(now!.vcard).toMatch(/MEMBER:urn:uuid:b/);
+      expect(now!.vcard).toMatch(/MEMBER:urn:uuid:c/);
+      expect(now!.vcard).not.toMatch(/MEMBER:urn:uuid:a/);
+      expect(await local.row(id)).toMatchObject({ pending: '' });
     });
 
     it('a lost create, saved again, then a run that breaks off before it looks for it: the later save still goes up', async () => {

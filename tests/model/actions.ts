@@ -114,6 +114,9 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const undo = ctx.undo;
       if (undo === null || undo.pageLife !== ctx.world.pageLife) return;
       ctx.undo = null;
+      // Where the contact is already back (the deletion was refused and it came back), the undo
+      // leaves it as it is: no write of the user's.
+      const before = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
       await undo.run();
       // Within the window the undo cancels the deletion; after a quiescent point agreed the contact
       // gone, it brings it back as it was: a new contact, with those values.
@@ -121,7 +124,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const deletedInWindow = c?.writes.some((w) => w.side === 'local' && w.kind === 'delete') === true;
       ctx.model.wrote('local', undo.fn, 'undo');
       const back = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
-      if (!deletedInWindow && back !== undefined) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
+      if (!deletedInWindow && back !== undefined && back.vcard !== before?.vcard) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
       local(ctx);
     },
   },

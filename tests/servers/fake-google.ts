@@ -14,6 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { startFakePeople, type FakePeople } from './fake-people';
 import type { AddressInfo } from 'node:net';
 
 export interface GoogleQuirks {
@@ -120,6 +121,14 @@ export interface FakeGoogle {
   lastPut(): string;
   /** Move the address book (the well-known redirect points elsewhere from now on). */
   moveBook(listName: string): void;
+  /**
+   * The People API (labels) on the same server, under /v1 (`CARDINAL_GOOGLE_PEOPLE_URL`), on the
+   * same tokens: every CardDAV contact is a person whose CONTACT source id is the card's id (and
+   * `people/c<decimal>` that id read as hexadecimal).
+   */
+  readonly people: FakePeople;
+  /** The person of a CardDAV contact. */
+  personOf(id: string): string;
   close(): Promise<void>;
 }
 
@@ -145,6 +154,16 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
   // CardDAV state
   let listName = 'default';
   const contacts = new Map<string, Contact>();
+  /** Card id → its person in the People API. */
+  const persons = new Map<string, string>();
+  const people = await startFakePeople({
+    standalone: false,
+    authorize: (token) => {
+      const t = accessTokens.get(token);
+      if (t === undefined || t.expiresAt <= now() || refreshTokens.get(t.refresh)?.revoked === true) return null;
+      return t.scope.split(' ');
+    },
+  });
   const tombstones = new Map<string, number>(); // id → seq of deletion
   let seq = 1;
   const tokensIssuedAt = new Map<number, number>(); // seq → time the token was handed out
@@ -158,7 +177,18 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
     const c = { id, vcard, etag: etagFor(++seq), seq };
     contacts.set(id, c);
     tombstones.delete(id);
+    if (!persons.has(id) && /^[0-9a-f]+$/.test(id)) {
+      const name = /^FN[;:](.*)$/im.exec(vcard)?.[1]?.trim() ?? '';
+      const emails = [...vcard.matchAll(/^(?:[\w-]+\.)?EMAIL[;:](?:.*:)?([^:\r\n]+)$/gim)].map((m) => m[1]!.trim());
+      persons.set(id, people.addPerson({ sourceId: id, name, emails }));
+    }
     return c;
+  }
+
+  function forget(id: string): void {
+    const rn = persons.get(id);
+    if (rn !== undefined) people.deletePerson(rn);
+    persons.delete(id);
   }
 
   /** What Google keeps of a card it is given. */
@@ -189,6 +219,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
   }
 
   const server: Server = createServer((req, res) => {
+    if (people.handle(req, res)) return;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -405,6 +436,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
         if (!quirks.ifMatchIgnored && ifMatch !== undefined && ifMatch !== c.etag) return send(412, {});
         contacts.delete(id);
         tombstones.set(id, ++seq);
+        forget(id);
         return send(204, {});
       }
     }
@@ -565,7 +597,8 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
   let fakeBaseUrl = '';
   const fakeBase = () => fakeBaseUrl;
   let idCount = 0;
-  const newId = () => `${(0x3a0f00 + ++idCount).toString(16)}${b64url(randomBytes(3)).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  // Google's contact ids are hexadecimal (the People API's `people/c<decimal>` is the same number).
+  const newId = () => `${(0x3a0f00 + ++idCount).toString(16)}${randomBytes(3).toString('hex')}`;
 
   function tokenNow(): string {
     tokensIssuedAt.set(seq, tokensIssuedAt.get(seq) ?? now());
@@ -618,6 +651,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
       CARDINAL_GOOGLE_USERINFO_URL: `${base}/userinfo`,
       CARDINAL_GOOGLE_CARDDAV_URL: `${base}/.well-known/carddav`,
       CARDINAL_GOOGLE_SHARED_CONTACTS_URL: `${base}/m8/feeds`,
+      CARDINAL_GOOGLE_PEOPLE_URL: `${base}/v1`,
     },
     card: (id) => contacts.get(id),
     cards: () => [...contacts.values()],
@@ -626,6 +660,7 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
     remove: (id) => {
       contacts.delete(id);
       tombstones.set(id, ++seq);
+      forget(id);
     },
     advance: (ms) => {
       offset += ms;
@@ -672,6 +707,8 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
       listName = name;
     },
     getctagAsked: () => getctagAsked,
+    people,
+    personOf: (id) => persons.get(id) ?? '',
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ContactIndex, sectionOf } from '../../renderer/src/store/contact-index';
 import { deriveListFields } from '../../shared/book/derive';
 import { parseVCard } from '../../shared/vcard';
+import { setSearchRegion } from '../../shared/search/query';
 import type { ContactRow } from '../../renderer/src/db/schema';
 
 const row = (id: string, fn: string, extra = ''): ContactRow => ({
@@ -31,6 +32,26 @@ describe('the in-memory list', () => {
     expect(idx.query('555-0100', null).map((r) => r.id)).toEqual(['2']);
     expect(idx.query('علي', null).map((r) => r.id)).toEqual(['3']);
     expect(idx.query('nobody', null)).toEqual([]);
+  });
+
+  it('a phone number searched the national way (09123456789) finds it written the international way (+98 912 345 6789) and back, in the region the app knows', async () => {
+    setSearchRegion('IR');
+    try {
+      const idx = new ContactIndex('fa');
+      idx.load([row('1', 'Sara', 'TEL:+98 912 345 6789\r\n'), row('2', 'Reza', 'TEL:0935 111 2233\r\n'), row('3', 'Other', 'TEL:+1 555 010 0100\r\n')]);
+      for (const pass of ['row by row', 'indexed']) {
+        if (pass === 'indexed') await idx.whenIndexed();
+        expect(idx.query('09123456789', null).map((r) => r.id), pass).toEqual(['1']);
+        expect(idx.query('0912 345 6789', null).map((r) => r.id), pass).toEqual(['1']);
+        expect(idx.query('+989351112233', null).map((r) => r.id), pass).toEqual(['2']);
+        expect(idx.query('0098 935 111 2233', null).map((r) => r.id), pass).toEqual(['2']);
+        expect(idx.query('+98 935 111', null).map((r) => r.id), pass).toEqual(['2']); // still being typed
+        expect(idx.query('0912345', null).map((r) => r.id), pass).toEqual(['1']);
+        expect(idx.query('555-0100', null).map((r) => r.id), pass).toEqual(['3']);
+      }
+    } finally {
+      setSearchRegion('');
+    }
   });
 
   it('indexes sections by folded first letter', () => {

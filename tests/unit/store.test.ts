@@ -84,10 +84,36 @@ describe('schema upgrade', () => {
     v1.close();
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(3);
+    expect(repo.db.verno).toBe(4);
     const [row] = await repo.allRows();
     expect(row).toMatchObject({ id: 'c1', favorite: 1, uid: 'Ada Lovelace', email: 'ada@example.org', search: expect.stringContaining('ada@example.org') });
     expect((await repo.getCard('c1'))!.vcard).toBe(text);
     expect(await repo.byUid(LOCAL_BOOK_ID, 'Ada Lovelace')).toHaveLength(1);
+  });
+
+  it('upgrades a version 3 store to 4: every row gets its groups (CATEGORIES, group cards) and rows are found by category; the stale list snapshot goes', async () => {
+    const name = `upgrade3-${Date.now()}`;
+    const v3 = new Dexie(name);
+    v3.version(3).stores({ books: 'id', contacts: 'id, bookId, uid', cards: 'id, bookId, href', meta: 'key' });
+    await v3.open();
+    const ada = serializeVCard(card('Ada', 'CATEGORIES:Family,Work\r\n'));
+    const group = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:g1\r\nFN:Chess club\r\nN:Chess club;;;;\r\nX-ADDRESSBOOKSERVER-KIND:group\r\nX-ADDRESSBOOKSERVER-MEMBER:urn:uuid:ADA\r\nEND:VCARD\r\n';
+    await v3.table('contacts').bulkPut([
+      { id: 'c1', bookId: LOCAL_BOOK_ID, uid: 'Ada', displayName: 'Ada', details: '', favorite: 0, pending: '', updatedAt: 1 },
+      { id: 'g1', bookId: LOCAL_BOOK_ID, uid: 'g1', displayName: 'Chess club', details: '', favorite: 0, pending: '', updatedAt: 1 },
+    ]);
+    await v3.table('cards').bulkPut([
+      { id: 'c1', bookId: LOCAL_BOOK_ID, vcard: ada, base: '', href: '', etag: '' },
+      { id: 'g1', bookId: LOCAL_BOOK_ID, vcard: group, base: '', href: '', etag: '' },
+    ]);
+    await v3.table('meta').bulkPut([{ key: 'generation', value: 3 }, { key: 'list', value: { generation: 3, rows: '[]' } }]);
+    v3.close();
+
+    const repo = await ContactRepo.open(name);
+    expect(repo.db.verno).toBe(4);
+    expect(await repo.db.contacts.get('c1')).toMatchObject({ categories: ['Family', 'Work'], groupCard: '', groupName: '', members: [] });
+    expect(await repo.db.contacts.get('g1')).toMatchObject({ categories: [], groupCard: 'apple', groupName: 'Chess club', members: ['ada'] });
+    expect((await repo.db.contacts.where('categories').equals('Work').toArray()).map((r) => r.id)).toEqual(['c1']);
+    expect(await repo.listSnapshot()).toBeNull();
   });
 });

@@ -4,6 +4,8 @@
  * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
+import { EMPTY_PEOPLE_STATE, type StoredLabel } from '../../../shared/groups/labels';
+import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark } from './schema';
@@ -190,6 +192,17 @@ export class ContactRepo {
     });
   }
 
+  /** Favourite (or not) many contacts in one transaction; returns the rows changed. */
+  async setFavorites(ids: readonly string[], favorite: boolean): Promise<ContactRow[]> {
+    return this.db.transaction('rw', this.db.contacts, this.db.meta, async () => {
+      await this.bump();
+      const value = favorite ? (1 as const) : (0 as const);
+      const rows = (await this.db.contacts.bulkGet([...ids])).filter((r): r is ContactRow => r !== undefined && r.favorite !== value).map((r) => ({ ...r, favorite: value }));
+      await this.db.contacts.bulkPut(rows);
+      return rows;
+    });
+  }
+
   /**
    * Delete contacts. Local-book rows go; synced rows stay as `deleted` until the server agrees. A
    * create never sent goes at once, but one already sent (`attempted`: its answer may have been
@@ -221,6 +234,7 @@ export class ContactRepo {
    * Undo of a delete. A row still waiting to be deleted on the server comes back with the user's
    * card and what the sync knows now (an upload under way may have given it its server href
    * meanwhile), at a new revision, so that upload cannot take it for the row it sent. A synced
+   * row waiting so comes back as an edit, compared with the server on the next run. A synced
    * row whose deletion already reached the server comes back as a new card to upload again
    * (otherwise the next sync would remove it once more).
    */
@@ -239,8 +253,12 @@ export class ContactRepo {
         if (now !== undefined) {
           const { href, etag, base, source, attempted, sentRevision, sentPrint, sentVcard } = now;
           const sent = item.row.pending === 'created' && href !== '';
+          // A synced row comes back to be compared with the server on the next run: another
+          // client may have changed it while it waited to be deleted (that version came down and
+          // passed it by), and it must not stay here older than there.
+          const recheck = item.row.pending === '' && href !== '';
           return {
-            row: { ...item.row, pending: sent ? 'updated' : item.row.pending },
+            row: { ...item.row, pending: sent || recheck ? 'updated' : item.row.pending },
             card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision, sentPrint, sentVcard } : {}) },
           };
         }
@@ -264,6 +282,71 @@ export class ContactRepo {
       });
       onProgress?.(Math.min(items.length, i + BATCH_SIZE));
     }
+  }
+
+  /** Every book's stored group setting (meta `groups:<bookId>`). */
+  async groupSettings(): Promise<Map<string, BookGroupSetting>> {
+    const rows = await this.db.meta.where('key').startsWith('groups:').toArray();
+    return new Map(rows.map((r) => [r.key.slice('groups:'.length), r.value as BookGroupSetting]));
+  }
+
+  /** Every Google book's labels (meta `labels:<bookId>`). */
+  async storedLabels(): Promise<Map<string, StoredLabel[]>> {
+    const rows = await this.db.meta.where('key').startsWith('labels:').toArray();
+    return new Map(rows.map((r) => [r.key.slice('labels:'.length), (r.value as { labels: StoredLabel[] }).labels]));
+  }
+
+  saveGroupSetting(bookId: string, setting: BookGroupSetting): Promise<unknown> {
+    return this.db.meta.put({ key: `groups:${bookId}`, value: setting });
+  }
+
+  /**
+   * A group action's writes (shared/groups edits), all in one transaction: card patches are edits
+   * like the editor's (pending for the sync, three-way merged there), a new group card is a new
+   * card, a group card deleted goes as a contact deleted would, and the setting is saved. Contacts
+   * are never deleted here. Returns the rows to show and the ids that left the list.
+   */
+  async applyGroupChanges(bookId: string, changes: readonly GroupChange[]): Promise<{ changed: ContactRow[]; removed: string[] }> {
+    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+      await this.bump();
+      const touched: string[] = [];
+      for (const c of changes) {
+        if (c.kind === 'update-card') {
+          const row = await this.db.contacts.get(c.id);
+          const card = await this.db.cards.get(c.id);
+          if (row === undefined || card === undefined || row.bookId !== bookId) throw new Error(`contact ${c.id} is gone`);
+          const stored = ContactRepo.rows(c.id, bookId, parseVCard(c.vcard), { row, card });
+          await this.db.contacts.put(stored.row);
+          await this.db.cards.put(stored.card);
+          touched.push(c.id);
+        } else if (c.kind === 'create-card') {
+          const stored = ContactRepo.rows(crypto.randomUUID(), bookId, parseVCard(c.vcard));
+          await this.db.contacts.put(stored.row);
+          await this.db.cards.put(stored.card);
+          touched.push(stored.row.id);
+        } else if (c.kind === 'delete-card') {
+          const row = await this.db.contacts.get(c.id);
+          if (row === undefined) continue;
+          if (row.groupCard === '' || row.groupCard === undefined) throw new Error('A group action never deletes a contact.');
+          await this.remove([c.id]);
+          touched.push(c.id);
+        } else if (c.kind === 'setting') {
+          await this.db.meta.put({ key: `groups:${bookId}`, value: c.setting });
+        } else if (c.kind === 'label') {
+          // A Google label (the labels sync sends it): its record, the rest of the book's as it was.
+          const key = `labels:${bookId}`;
+          const rec = ((await this.db.meta.get(key))?.value as { labels: StoredLabel[] } | undefined) ?? { state: EMPTY_PEOPLE_STATE, labels: [], people: [] };
+          const labels = rec.labels.some((l) => l.id === c.label.id) ? rec.labels.map((l) => (l.id === c.label.id ? c.label : l)) : [...rec.labels, c.label];
+          // A label made and deleted here before the server ever had it: gone.
+          await this.db.meta.put({ key, value: { ...rec, labels: labels.filter((l) => !(l.deleted && l.remote === null)) } });
+        }
+      }
+      const after = await this.db.contacts.bulkGet(touched);
+      const changed: ContactRow[] = [];
+      const removed: string[] = [];
+      after.forEach((r, i) => (r === undefined ? removed.push(touched[i]!) : changed.push(r)));
+      return { changed, removed };
+    });
   }
 
   /** Contacts with a given UID in a book (import de-duplication). */

@@ -7,7 +7,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { ListFields } from '../../../shared/book/derive';
 import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
-import { deriveAll } from './derive-rows';
+import { deriveAll, deriveGroupRows } from './derive-rows';
 
 export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
 
@@ -102,5 +102,11 @@ export class CardinalDB extends Dexie {
       .upgrade((tx) => deriveAll(tx.table('contacts'), tx.table('cards')));
     // Version 3: cards by server href (sync applies server changes by href).
     this.version(3).stores({ cards: 'id, bookId, href' });
+    // Version 4: groups. Each row keeps what its card says about groups (derived fields), and
+    // rows by CATEGORIES value are indexed; the upgrade derives them for existing rows. A book's
+    // group setting (its storage, empty groups) is a meta record, `groups:<bookId>`.
+    this.version(4)
+      .stores({ contacts: 'id, bookId, uid, *categories' })
+      .upgrade((tx) => deriveGroupRows(tx.table('contacts'), tx.table('cards'), tx.table('meta')));
   }
 }

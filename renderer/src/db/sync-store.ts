@@ -35,7 +35,8 @@ function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: Cont
 /** The row is still what the engine read: no local write since. */
 const unchanged = (card: CardRow, revision: number) => (card.revision ?? 0) === revision;
 
-export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<StoreHandlers, 'getStoreStats'> {
+/** The labels' requests are answered by label-store.ts. */
+export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<StoreHandlers, 'getStoreStats' | 'labelsRead' | 'labelCards' | 'labelVcards' | 'labelsApply'> {
   const db = repo.db;
   const write = <T>(fn: () => Promise<T>) =>
     db.transaction('rw', db.books, db.contacts, db.cards, db.meta, async () => {
@@ -62,6 +63,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await db.contacts.bulkDelete(ids);
         await db.cards.bulkDelete(ids);
         await db.books.delete(bookId);
+        // Its groups' setting and its Google labels go with it.
+        await db.meta.bulkDelete([`groups:${bookId}`, `labels:${bookId}`]);
         return ids;
       });
       index.remove(ids);

@@ -13,6 +13,32 @@ import { inIdleSlices, RowSearch, type BuildCost } from './search-index';
 
 export type SortField = 'sortName' | 'sortNameLast';
 
+const sameStrings = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
+};
+
+/** Whether a row's change can change a group (a new row, another book, UID, CATEGORIES, group card, deletion). */
+function groupsDiffer(old: ContactRow | undefined, r: ContactRow): boolean {
+  if (old === undefined) return true;
+  return (
+    old.bookId !== r.bookId ||
+    old.uid !== r.uid ||
+    (old.pending === 'deleted') !== (r.pending === 'deleted') ||
+    old.groupCard !== r.groupCard ||
+    old.groupName !== r.groupName ||
+    !sameStrings(old.categories, r.categories) ||
+    !sameStrings(old.members, r.members)
+  );
+}
+
+/** A group the list is filtered by: its key (for the cache) and its members. */
+export interface GroupFilter {
+  readonly key: string;
+  readonly ids: ReadonlySet<string>;
+}
+
 export interface ListResult {
   rows: ContactRow[];
   sections: string[];
@@ -38,6 +64,11 @@ export class ContactIndex {
   private field: SortField;
   locale: string;
   version = 0;
+  /**
+   * Moves on only when what a row says about groups changed (its book, UID, CATEGORIES, group
+   * card, or a deletion): the group store lists groups again only then, not on every edit.
+   */
+  groupsVersion = 0;
 
   constructor(locale: string, sortBy: SortField = 'sortName') {
     this.locale = locale;
@@ -101,6 +132,7 @@ export class ContactIndex {
   expected: number | null = null;
 
   load(rows: readonly ContactRow[], alreadySorted = false): void {
+    this.groupsVersion++;
     this.rows = new Map(rows.map((r) => [r.id, r]));
     this.sorted = alreadySorted ? [...rows] : [...rows].sort(this.compare);
     this.expected = null;
@@ -141,6 +173,7 @@ export class ContactIndex {
 
   /** Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). */
   upsert(rows: readonly ContactRow[]): void {
+    if (rows.some((r) => groupsDiffer(this.rows.get(r.id), r))) this.groupsVersion++;
     if (rows.length > 500) {
       for (const r of rows) this.rows.set(r.id, r);
       this.sorted = [...this.rows.values()].sort(this.compare);
@@ -157,6 +190,7 @@ export class ContactIndex {
   }
 
   remove(ids: readonly string[]): void {
+    if (ids.some((id) => this.rows.has(id))) this.groupsVersion++;
     for (const id of ids) {
       const old = this.rows.get(id);
       if (old === undefined) continue;
@@ -287,8 +321,8 @@ export class ContactIndex {
   /** The last queries' answers, until the list changes. */
   private results = new Map<string, ListResult>();
 
-  private whole(bookId: string | null, favoritesOnly: boolean): { list: ListResult; shows: Uint8Array } {
-    const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}`;
+  private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): { list: ListResult; shows: Uint8Array } {
+    const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}`;
     const known = this.wholes.get(filter);
     if (known !== undefined) return known;
     const sections = this.sectionsInOrder();
@@ -296,7 +330,9 @@ export class ContactIndex {
     const rows: ContactRow[] = [];
     const shown: string[] = [];
     this.sorted.forEach((r, p) => {
-      if (r.pending === 'deleted' || (bookId !== null && r.bookId !== bookId) || (favoritesOnly && r.favorite !== 1)) return;
+      // Group cards are groups (the sidebar lists them), never rows.
+      if (r.pending === 'deleted' || r.groupCard === 'apple' || r.groupCard === 'vcard4' || (bookId !== null && r.bookId !== bookId) || (favoritesOnly && r.favorite !== 1)) return;
+      if (group !== null && !group.ids.has(r.id)) return;
       shows[p] = 1;
       rows.push(r);
       shown.push(sections[p]!);
@@ -313,16 +349,22 @@ export class ContactIndex {
    * labels, related people or notes); digits in the query also match phone numbers however they
    * are formatted.
    */
-  query(q: string, bookId: string | null, favoritesOnly = false): ContactRow[] {
-    return this.list(q, bookId, favoritesOnly).rows;
+  query(q: string, bookId: string | null, favoritesOnly = false, group: GroupFilter | null = null, alsoIds?: ReadonlySet<string>): ContactRow[] {
+    return this.list(q, bookId, favoritesOnly, group, alsoIds).rows;
   }
 
-  /** The rows to show and, beside each, its section letter (the list draws its headers from them). */
-  list(q: string, bookId: string | null, favoritesOnly = false): ListResult {
-    const whole = this.whole(bookId, favoritesOnly);
+  /**
+   * The rows to show and, beside each, its section letter (the list draws its headers from them).
+   * `group`: only the rows of one group (its members, from the group store's one membership
+   * query; its key names the answer in the cache). `alsoIds`: rows matching the query by another
+   * road (members of the groups whose name it matches), shown among the rest in list order.
+   */
+  list(q: string, bookId: string | null, favoritesOnly = false, group: GroupFilter | null = null, alsoIds?: ReadonlySet<string>): ListResult {
+    const whole = this.whole(bookId, favoritesOnly, group);
     const query = parseQuery(q);
     if (query.words.length === 0) return whole.list;
-    const key = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${query.words.join(' ')}\u0000${query.digits}`;
+    const also = alsoIds !== undefined && alsoIds.size > 0 ? alsoIds : null;
+    const key = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}\u0000${query.words.join(' ')}\u0000${query.phones.join(' ')}${also === null ? '' : `\u0000+${also.size}`}`;
     const known = this.results.get(key);
     if (known !== undefined) return known;
     const found = this.matching(query);
@@ -343,6 +385,17 @@ export class ContactIndex {
         rows[i] = this.sorted[p]!;
         shown[i++] = sections[p]!;
       }
+      result = { rows, sections: shown };
+    }
+    if (also !== null && result !== whole.list) {
+      const found = new Set(result.rows.map((r) => r.id));
+      const rows: ContactRow[] = [];
+      const shown: string[] = [];
+      whole.list.rows.forEach((r, i) => {
+        if (!found.has(r.id) && !also.has(r.id)) return;
+        rows.push(r);
+        shown.push(whole.list.sections[i]!);
+      });
       result = { rows, sections: shown };
     }
     if (this.results.size >= 8) this.results.delete(this.results.keys().next().value!);

@@ -14,7 +14,7 @@ import type { ContactIndex } from './contact-index';
 const BATCH = 2000;
 
 export async function rederiveOldRows(repo: ContactRepo, index: ContactIndex): Promise<number> {
-  const stale = [...index.all()].filter((r) => (r as Partial<ContactRow>).details === undefined).map((r) => r.id);
+  const stale = [...index.all()].filter((r) => (r as Partial<ContactRow>).details === undefined || (r as Partial<ContactRow>).categories === undefined).map((r) => r.id);
   for (let i = 0; i < stale.length; i += BATCH) {
     const ids = stale.slice(i, i + BATCH);
     const { db } = repo;

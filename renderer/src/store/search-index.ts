@@ -27,7 +27,8 @@ export class RowSearch {
       if (found.count === 0) break;
     }
     found ??= { bits: emptyBits(this.rows.length), count: 0 };
-    return query.digits === '' ? found : unite(found, this.phones.textsWith(query.digits));
+    for (const digits of query.phones) found = unite(found, this.phones.textsWith(digits));
+    return found;
   }
 
   /** Build one in slices: `step` returns true when `result` is ready. */

@@ -4,9 +4,13 @@
  */
 import { create } from 'zustand';
 import type { AccountInfo } from '../../../shared/sync/types';
+import type { CsvPreview } from '../../../shared/csv';
+import type { ExportFormat } from '../features/export/export-run';
+import type { ExportScope } from '../features/export/scope';
 import type { ImportPreview } from '../features/import/import';
 
-export type ListFilter = { kind: 'all' } | { kind: 'favorites' } | { kind: 'birthdays' } | { kind: 'book'; id: string };
+/** What the list shows: everything, favourites, birthdays, one book, or one group of a book (by its key, shared/groups). */
+export type ListFilter = { kind: 'all' } | { kind: 'favorites' } | { kind: 'birthdays' } | { kind: 'book'; id: string } | { kind: 'group'; bookId: string; key: string };
 export type DetailMode = 'view' | 'edit' | 'new';
 
 /**
@@ -21,9 +25,15 @@ export type DialogRequest =
   | { kind: 'edit-account'; account: AccountInfo }
   | { kind: 'remove-account'; account: AccountInfo; pending: number }
   | { kind: 'delete-contacts'; ids: readonly string[] }
+  /** Create (then add `addIds`), rename or delete a group: one dialog for the three. */
+  | { kind: 'group'; mode: 'create' | 'rename' | 'delete'; bookId: string; key?: string; addIds?: readonly string[] }
   | { kind: 'conflict'; contactId: string }
   | { kind: 'import'; preview: ImportPreview }
+  | { kind: 'csv-mapping'; fileName: string; data: ArrayBuffer; preview: CsvPreview; bookId: string }
   | { kind: 'unsaved'; proceed: () => void }
+  | { kind: 'export'; scope: ExportScope; format?: ExportFormat }
+  | { kind: 'share'; contactId: string }
+  | { kind: 'print'; scope: ExportScope }
   | { kind: 'drawer' };
 
 export interface Toast {

@@ -1,6 +1,6 @@
 /**
- * Reads a .vcf off the UI thread (import-cards.ts does the work) and posts back what the import
- * dialog needs to decide.
+ * Reads a .vcf off the UI thread (import-cards.ts does the work: parse, then each card on its own
+ * with a UID, its list fields and content key) and posts back what the dialog needs to decide.
  */
 import { importCards } from './import-cards';
 

@@ -1,7 +1,7 @@
 /** The URL policy on its own: what a server may name for a card, an add-member URL, a GData link; and the connection's origins. */
 import { describe, expect, it } from 'vitest';
 import { DavHttp } from '../../../electron/dav/http';
-import { addMemberUrl, isMember, memberLocation, memberUrl, OriginChangeNeeded, RefusedUrl, underPrefix } from '../../../electron/dav/url-policy';
+import { addMemberUrl, isMember, memberLocation, memberUrl, OriginChangeNeeded, parseServerUrl, RefusedUrl, underPrefix } from '../../../electron/dav/url-policy';
 import { isInternalAddress } from '../../../electron/sync/photo-fetch';
 
 const BOOK = 'https://dav.example.org/dav/ada@example.org/book/';
@@ -27,9 +27,10 @@ describe('card hrefs stay inside the book’s collection', () => {
     ['/dav/ada%40example.org/book/b.vcf', 'outside-collection'],
     ['/dav/ada@example.org/bookkeeping/x.vcf', 'outside-collection'],
     ['/dav/ada@example.org/book/', 'outside-collection'],
-    ['//other-host/x.vcf', 'outside-collection'],
-    ['//dav.example.org:8443/dav/ada@example.org/book/x.vcf', 'outside-collection'],
-    ['//host:99999/x', 'outside-collection'],
+    // Network-path references (RFC 3986): another host, another port; one that cannot be read.
+    ['//other-host/x.vcf', 'other-origin'],
+    ['//dav.example.org:8443/dav/ada@example.org/book/x.vcf', 'other-origin'],
+    ['//host:99999/x', 'unparseable'],
     ['https://other.example/dav/ada@example.org/book/x.vcf', 'other-origin'],
     ['http://dav.example.org/dav/ada@example.org/book/x.vcf', 'other-origin'],
     ['javascript:alert(1)', 'scheme'],
@@ -56,6 +57,27 @@ describe('card hrefs stay inside the book’s collection', () => {
     expect(memberLocation(BOOK, '/dav/ada%40example.org/book/n.vcf')).toBe('https://dav.example.org/dav/ada%40example.org/book/n.vcf');
     expect(memberLocation(BOOK, '//dav/ada@example.org/book/n.vcf')).toBe('https://dav.example.org/dav/ada@example.org/book/n.vcf');
     expect(() => memberLocation(BOOK, 'https://evil.example/dav/ada@example.org/book/n.vcf')).toThrow(/another origin/);
+  });
+
+  it('a network-path reference //host/x names host, not the path /host/x: another origin is refused, the same origin resolves normally', () => {
+    expect(memberUrl(BOOK, '//dav.example.org/dav/ada@example.org/book/n.vcf')).toBe('https://dav.example.org/dav/ada@example.org/book/n.vcf');
+    expect(memberLocation(BOOK, '//dav.example.org/dav/ada%40example.org/book/n.vcf')).toBe('https://dav.example.org/dav/ada%40example.org/book/n.vcf');
+    expect(() => memberLocation(BOOK, '//evil.example/x.vcf')).toThrow(/another origin \(https:\/\/evil\.example\)/);
+    expect(() => memberUrl(BOOK, '//evil.example/dav/ada@example.org/book/x.vcf')).toThrow(/another origin/);
+    // Discovery resolves it to that host (the connection then puts another origin to the user), never to a path here.
+    expect(parseServerUrl('//evil.example/principals/ada/', 'https://dav.example.org/.well-known/carddav').href).toBe('https://evil.example/principals/ada/');
+    expect(parseServerUrl('//dav.example.org/principals/ada/', 'https://dav.example.org/').href).toBe('https://dav.example.org/principals/ada/');
+  });
+
+  it('a redirect to //host/x goes to that host: credentials are not sent there, and nothing is asked of /host/x here', async () => {
+    const seen: string[] = [];
+    const fetcher = (async (url: URL) => {
+      seen.push(String(url));
+      return String(url).endsWith('/start') ? new Response('', { status: 302, headers: { Location: '//evil.example/x' } }) : new Response('ok');
+    }) as unknown as typeof fetch;
+    const http = new DavHttp({ auth: { kind: 'basic', user: 'u', password: 'p' }, origins: ['https://dav.example.org'], fetch: fetcher });
+    await expect(http.request('GET', 'https://dav.example.org/start')).rejects.toBeInstanceOf(RefusedUrl);
+    expect(seen).toEqual(['https://dav.example.org/start']);
   });
 
   it('an add-member URL is used only when it is the collection or inside it', () => {
@@ -99,6 +121,18 @@ describe('a connection keeps to its origins', () => {
     await bearer.request('GET', 'https://www.google.com/m8/feeds/x');
     await expect(bearer.request('GET', 'https://evil.example/')).rejects.toBeInstanceOf(RefusedUrl);
     expect(b.seen.map((s) => s.url)).toEqual(['https://www.google.com/m8/feeds/x']);
+  });
+
+  it('plain http is allowed to this computer (127.0.0.1, localhost, [::1]) without "allow unencrypted", and refused elsewhere unless allowed (as README and the dialog say)', async () => {
+    const r = recording();
+    await expect(new DavHttp({ auth: basic, fetch: r.fetch }).request('GET', 'http://127.0.0.1:5232/x')).resolves.toBeDefined();
+    expect(r.seen.map((x) => x.url)).toEqual(['http://127.0.0.1:5232/x']);
+    const http = new DavHttp({ auth: basic });
+    for (const url of ['http://127.0.0.1:5232/x', 'http://127.1.2.3/x', 'http://localhost:5232/x', 'http://[::1]:5232/x']) expect(() => http.assertAllowed(new URL(url)), url).not.toThrow();
+    for (const url of ['http://192.168.1.10/x', 'http://dav.example.org/x', 'http://127.0.0.1.example.org/x']) {
+      expect(() => http.assertAllowed(new URL(url)), url).toThrow(/refusing http:/);
+      expect(() => new DavHttp({ auth: basic, allowInsecure: true }).assertAllowed(new URL(url)), url).not.toThrow();
+    }
   });
 
   it('a write is never redirected', async () => {

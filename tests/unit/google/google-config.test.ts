@@ -12,6 +12,9 @@ describe('Google endpoints and client from the environment', () => {
   it('plain http only to a loopback address', () => {
     expect(googleEndpoints({ CARDINAL_GOOGLE_AUTH_URL: 'http://127.0.0.1:9/auth' }).auth).toBe('http://127.0.0.1:9/auth');
     expect(googleEndpoints({ CARDINAL_GOOGLE_CARDDAV_URL: 'http://[::1]:9/.well-known/carddav' }).carddav).toBe('http://[::1]:9/.well-known/carddav');
+    expect(googleEndpoints({}).people).toBe('https://people.googleapis.com/v1');
+    expect(googleEndpoints({ CARDINAL_GOOGLE_PEOPLE_URL: 'http://127.0.0.1:9/v1' }).people).toBe('http://127.0.0.1:9/v1');
+    expect(() => googleEndpoints({ CARDINAL_GOOGLE_PEOPLE_URL: 'http://people.example.com/v1' })).toThrow(/CARDINAL_GOOGLE_PEOPLE_URL must be https/);
     expect(() => googleEndpoints({ CARDINAL_GOOGLE_TOKEN_URL: 'http://proxy.example.com/token' })).toThrow(/CARDINAL_GOOGLE_TOKEN_URL must be https/);
     expect(() => googleEndpoints({ CARDINAL_GOOGLE_USERINFO_URL: 'ftp://127.0.0.1/' })).toThrow(/must be https/);
     expect(() => googleEndpoints({ CARDINAL_GOOGLE_REVOKE_URL: 'not a url' })).toThrow(/not a URL/);

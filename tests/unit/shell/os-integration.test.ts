@@ -1,9 +1,9 @@
 /** The Electron-free parts of OS integration: files from the OS, window placement, the menu. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OpenedFileQueue, readOpenedFiles, vcfArguments } from '../../../electron/core/open-files';
+import { IMPORT_FILTERS, OpenedFileQueue, readOpenedFiles, vcfArguments } from '../../../electron/core/open-files';
 import { DEFAULT_WINDOW, fitToDisplays, loadWindowState, saveWindowState } from '../../../electron/core/window-state';
 import { menuLanguage, menuTemplate } from '../../../electron/main/menu';
 
@@ -28,6 +28,15 @@ describe('.vcf files from the operating system', () => {
     const { files, refused } = await readOpenedFiles([join(dir, 'z.vcf'), join(dir, 'gone.vcf')]);
     expect(files).toEqual([{ name: 'z.vcf', text: 'BEGIN:VCARD\r\nFN:Zoë\r\nEND:VCARD\r\n' }]);
     expect(refused).toEqual(['gone.vcf']);
+  });
+
+  it('a German Outlook CSV (windows-1252) picked in the menu Import… reaches the window as Unicode text', async () => {
+    expect(IMPORT_FILTERS.flatMap((f) => f.extensions)).toEqual(expect.arrayContaining(['vcf', 'csv']));
+    copyFileSync(join(import.meta.dirname, '../../fixtures/csv/outlook-de.csv'), join(dir, 'kontakte.csv'));
+    const { files } = await readOpenedFiles([join(dir, 'kontakte.csv')]);
+    expect(files[0]!.text.startsWith('"Anrede","Vorname"')).toBe(true);
+    expect(files[0]!.text).toContain('Straße');
+    expect(files[0]!.text).not.toContain('\uFFFD');
   });
 
   it('holds files until the window asks, then pushes them; a reload holds them again', () => {

@@ -60,6 +60,13 @@ describe('applyEdit patches only what changed', () => {
     expect(out).toContain('item2.X-ABLabel:Met Babbage');
   });
 
+  it('a new contact filled from the empty form (whose UID is blank) keeps the new card’s UID', () => {
+    const card = newCard('urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e', '4.0');
+    const form = { ...toContact(card), uid: '' };
+    const after: Contact = { ...form, formattedName: 'Nina Newcard', name: { ...form.name, given: 'Nina', family: 'Newcard' } };
+    expect(serializeVCard(applyEdit(card, toContact(card), after))).toContain('UID:urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e');
+  });
+
   it('an unchanged view writes back the identical card', () => {
     const card = parseVCard(GOOGLE);
     const view = toContact(card);

@@ -17,6 +17,7 @@ import {
   type VCard,
 } from '../../../shared/vcard';
 import { importCards } from '../../../renderer/src/workers/import-cards';
+import { importedCard } from '../../../renderer/src/workers/imported-cards';
 import { fixture } from './fixtures';
 
 const card = (...lines: string[]) => `BEGIN:VCARD\r\n${lines.join('\r\n')}\r\nEND:VCARD\r\n`;
@@ -45,10 +46,10 @@ describe('huge lists', () => {
   it('imports the other cards of a file when one card cannot be read, and names its line', () => {
     const text = card('VERSION:3.0', 'FN:One') + card('VERSION:3.0', 'FN:Two') + card('VERSION:3.0', 'FN:Three');
     let n = 0;
-    const result = importCards(new TextEncoder().encode(text), () => {
+    const result = importCards(new TextEncoder().encode(text), (c, line) => {
       n++;
       if (n === 2) throw new RangeError('Maximum call stack size exceeded');
-      return `u${n}`;
+      return importedCard(c, line);
     });
     expect(result.cards.map((c) => c.fields.displayName)).toEqual(['One', 'Three']);
     expect(result.errors).toEqual([expect.objectContaining({ line: 5, message: expect.stringContaining('Maximum call stack size exceeded') })]);

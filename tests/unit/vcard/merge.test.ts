@@ -107,6 +107,25 @@ describe('settling conflicts (the conflict view)', () => {
     expect(serializeVCard(resolveConflicts(merged, conflicts, ['local', 'local']))).toBe(serializeVCard(merged));
   });
 
+  it.each([
+    ['ORG', 'ORG:Analytical Engines;Research', 'ORG:Babbage & Co'],
+    ['TITLE', 'TITLE:Countess', 'TITLE:Mathematician'],
+    ['ROLE', 'ROLE:Author', 'ROLE:Translator'],
+    ['X-ANNIVERSARY', 'X-ANNIVERSARY:1835-07-08', 'X-ANNIVERSARY:1835-07-09'],
+    ['X-PHONETIC-FIRST-NAME', 'X-PHONETIC-FIRST-NAME:Ay-da', 'X-PHONETIC-FIRST-NAME:Ah-da'],
+    ['X-PHONETIC-LAST-NAME', 'X-PHONETIC-LAST-NAME:Love-lace', 'X-PHONETIC-LAST-NAME:Luv-lace'],
+    ['X-PHONETIC-MIDDLE-NAME', 'X-PHONETIC-MIDDLE-NAME:King', 'X-PHONETIC-MIDDLE-NAME:Byron'],
+  ])('“Keep both” is not offered for %s, which the editor shows once (a second line would be hidden); either side is', (_name, here, there) => {
+    for (const base of [[...BASE], [...BASE, `${here.split(':')[0]}:base value`]]) {
+      const { conflicts, card: merged } = merge(card(...base), card(...BASE, here), card(...BASE, there));
+      expect(conflicts).toHaveLength(1);
+      expect(canKeepBoth(conflicts[0]!)).toBe(false);
+      const resolved = serializeVCard(resolveConflicts(merged, conflicts, ['remote']));
+      expect(resolved).toContain(`${there}\r\n`);
+      expect(resolved).not.toContain(`${here}\r\n`);
+    }
+  });
+
   it('offers both only for fields a card can have several of', () => {
     expect(conflicts.map(canKeepBoth)).toEqual([true, true]);
     const fn = merge(card(...BASE), card('FN:Ada L.', ...BASE.slice(1)), card('FN:Countess', ...BASE.slice(1))).conflicts;

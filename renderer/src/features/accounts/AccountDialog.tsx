@@ -5,7 +5,7 @@ import { FormActions } from '../common/FormActions';
 import { Modal, useFocusOnStep } from '../common/Modal';
 import { errorInWords } from './error-words';
 import { KeyringNotice } from './KeyringNotice';
-import { DeclineMoveButton, OriginMoveNotice } from './OriginMoveNotice';
+import { ContinueMoveButton, OriginMoveNotice } from './OriginMoveNotice';
 
 /**
  * The steps of adding an account. Each is a screen of the same dialog; a new step (a question
@@ -104,7 +104,8 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
       } else if (discovery === null) {
         found(await window.cardinal.discoverCardDav({ url: bareAddress(url.trim()), user, password, allowInsecure: insecure }));
       } else if (discovery.move !== undefined) {
-        found(await window.cardinal.continueDiscovery(discovery.discoveryId, true));
+        // Enter (the dialog's primary button) is the safe answer: not there.
+        found(await window.cardinal.continueDiscovery(discovery.discoveryId, false));
       } else {
         await window.cardinal.addCardDavAccount(discovery.discoveryId, [...chosen]);
         onSaved();
@@ -121,7 +122,7 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
     </div>
   );
   const showSettings = editing ? account.kind === 'carddav' : discovery === null;
-  const submitLabel = busy ? (editing ? t('action.saving') : t('account.connecting')) : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : step === 'server' ? t('account.connect') : step === 'move' ? t('discovery.moveContinue') : t('account.addBooks');
+  const submitLabel = busy ? (editing ? t('action.saving') : t('account.connecting')) : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : step === 'server' ? t('account.connect') : t('account.addBooks');
   return (
     <Modal
       title={editing ? t('account.editTitle') : t('account.title')}
@@ -129,9 +130,15 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
       onSubmit={submit}
       onClose={close}
       actions={
-        <FormActions submit={submitLabel} busy={busy} disabled={url.trim() === '' || ((editing || step === 'books') && chosen.size === 0)} onCancel={close}>
-          {discovery?.move !== undefined ? <DeclineMoveButton busy={busy} onDecline={() => void run(async () => found(await window.cardinal.continueDiscovery(discovery.discoveryId, false)))} /> : null}
-        </FormActions>
+        discovery?.move !== undefined ? (
+          // Before the password goes to another server: not going there is the primary button (and
+          // Enter, and where the focus starts); going there is a secondary one, marked dangerous.
+          <FormActions submit={busy ? t('account.connecting') : t('discovery.moveDecline')} busy={busy} onCancel={close} autofocus>
+            <ContinueMoveButton busy={busy} onContinue={() => void run(async () => found(await window.cardinal.continueDiscovery(discovery.discoveryId, true)))} />
+          </FormActions>
+        ) : (
+          <FormActions submit={submitLabel} busy={busy} disabled={url.trim() === '' || ((editing || step === 'books') && chosen.size === 0)} onCancel={close} />
+        )
       }
     >
       <div ref={body} className="form-stack">
@@ -167,8 +174,11 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
               <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={editing ? 'new-password' : 'current-password'} />,
             )}
             <label className="checkbox">
-              <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} aria-describedby={insecure ? `${id}-insecure` : undefined} /> {t('account.insecure')}
+              <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} aria-describedby={insecure ? `${id}-loopback ${id}-insecure` : `${id}-loopback`} /> {t('account.insecure')}
             </label>
+            <small className="muted" id={`${id}-loopback`}>
+              {t('account.insecureLoopback')}
+            </small>
             {insecure ? (
               <p className="warning" id={`${id}-insecure`}>
                 {t('account.insecureWarning')}

@@ -78,6 +78,11 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t('sync.refusedCount', { count: status.refused })}
         </p>
       ) : null}
+      {status?.phase === 'idle' && status.outside !== undefined ? (
+        <p className="sync-detail" role="alert" data-testid="sync-outside">
+          {t('sync.outsideCount', { count: status.outside })}
+        </p>
+      ) : null}
       {status?.retryIn !== undefined && status.phase !== 'syncing' ? <p className="sync-detail">{t('sync.retryIn', { seconds: status.retryIn })}</p> : null}
       {pending > 0 ? (
         <p className="sync-detail" data-testid="sync-pending">

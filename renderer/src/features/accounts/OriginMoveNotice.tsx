@@ -4,8 +4,8 @@ import { useServices } from '../../services';
 /**
  * Discovery leads to another server than the one typed (an SRV record, a redirect, a principal
  * elsewhere; RFC 6764 §8 asks for the user's word): where from, where to, and that the password
- * would go there. Nothing has been sent there yet. The dialog's own button continues;
- * `DeclineMoveButton`, beside it, goes on without that server.
+ * would go there. Nothing has been sent there yet. The dialog's own (primary) button goes on
+ * without that server; `ContinueMoveButton`, beside it, goes there.
  */
 export function OriginMoveNotice({ move }: { move: OriginMove }) {
   const { t } = useServices();
@@ -20,11 +20,12 @@ export function OriginMoveNotice({ move }: { move: OriginMove }) {
   );
 }
 
-export function DeclineMoveButton({ onDecline, busy }: { onDecline: () => void; busy: boolean }) {
+/** Going on to the other server, with the password: a secondary button, marked as dangerous. */
+export function ContinueMoveButton({ onContinue, busy }: { onContinue: () => void; busy: boolean }) {
   const { t } = useServices();
   return (
-    <button type="button" onClick={onDecline} disabled={busy}>
-      {t('discovery.moveDecline')}
+    <button type="button" className="danger" onClick={onContinue} disabled={busy}>
+      {t('discovery.moveContinue')}
     </button>
   );
 }

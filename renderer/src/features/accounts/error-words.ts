@@ -87,3 +87,28 @@ export function plainMessage(message: string): string {
   const bare = message.replace(/^[a-z][A-Za-z]+: /, '').replace(/\s*\(argument [^)]*\)\s*$/, '');
   return bare === '' ? message : bare.charAt(0).toUpperCase() + bare.slice(1);
 }
+
+/**
+ * Why a card was refused (the engine stores the reason in English, as the URL policy and the
+ * status words it): in the user's language. The policy's messages are matched by what they say
+ * (held to the policy's own wording by tests/unit/refusal-words.test.ts); a reason not known here
+ * is shown as it is.
+ */
+export function refusalInWords(message: string, t: Translate): string {
+  let m: RegExpExecArray | null;
+  if ((m = /on another origin \(([^)]+)\)/.exec(message)) !== null || (m = /^(\S+) is not this account’s server/.exec(message)) !== null) return t('refusal.otherOrigin', { origin: `\u2068${m[1]}\u2069` });
+  if ((m = /outside this (?:address book|directory): (.*)$/s.exec(message)) !== null) return t('refusal.outside', { path: `\u2068${m[1]}\u2069` });
+  if (/a path with \. or \.\. in it/.test(message)) return t('refusal.dotSegment');
+  if (/an unusable address|an address that cannot be read/.test(message)) return t('refusal.unreadable');
+  if ((m = /the server named a (\S+?):? address$/.exec(message)) !== null) return t('refusal.scheme', { scheme: m[1]! });
+  if ((m = /the server redirected a (\S+)/.exec(message)) !== null) return t('refusal.redirected', { method: m[1]! });
+  const status = /^(\d{3}) from /.exec(message)?.[1] ?? /refused the card \((\d{3})\)/.exec(message)?.[1];
+  if (status !== undefined) {
+    const n = Number(status);
+    if (n === 413) return t('refusal.tooLarge', { status: n });
+    if (n === 403) return t('refusal.forbidden', { status: n });
+    if (n === 400 || n === 415 || n === 422) return t('refusal.invalid', { status: n });
+    return t('refusal.status', { status: n });
+  }
+  return plainMessage(message);
+}

@@ -1,11 +1,24 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import { Cake } from 'lucide-react';
+import { CalendarPlus, Cake } from 'lucide-react';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { useSettings } from '../settings/settings';
 import { Avatar } from '../contacts/Avatar';
 import { leaveEditor } from '../contacts/edit-guard';
 import { upcomingBirthdays } from './upcoming';
+
+/** The link to the birthdays calendar: the export dialog with the .ics format chosen. */
+function CalendarLink() {
+  const { t } = useServices();
+  return (
+    <p className="birthday-calendar">
+      <button type="button" className="link" onClick={() => useUi.getState().openDialog({ kind: 'export', scope: { kind: 'all' }, format: 'ics' })}>
+        <CalendarPlus aria-hidden="true" size={16} />
+        {t('birthdays.exportCalendar')}
+      </button>
+    </p>
+  );
+}
 
 /** Birthdays in the next 30 days, soonest first, as a view of their own in the list pane. */
 export function BirthdaysView() {
@@ -25,10 +38,13 @@ export function BirthdaysView() {
       <div className="list-empty">
         <Cake aria-hidden="true" size={28} />
         <p>{t('birthdays.none')}</p>
+        <CalendarLink />
       </div>
     );
   }
   return (
+    <>
+    <CalendarLink />
     <ul className="birthday-list" aria-label={t('books.birthdays')}>
       {list.map(({ row, inDays, date, turns }) => (
         <li key={row.id}>
@@ -56,5 +72,6 @@ export function BirthdaysView() {
         </li>
       ))}
     </ul>
+    </>
   );
 }

@@ -11,6 +11,7 @@ export function FormActions({
   disabled = false,
   busy = false,
   danger = false,
+  autofocus = false,
   onCancel,
   cancelLabel,
   children,
@@ -20,6 +21,8 @@ export function FormActions({
   busy?: boolean;
   /** A destructive action: shown as such, and focus starts on Cancel. */
   danger?: boolean;
+  /** Focus starts on the submit button (the safe answer of a question). */
+  autofocus?: boolean;
   onCancel: () => void;
   cancelLabel?: string;
   children?: ReactNode;
@@ -27,7 +30,7 @@ export function FormActions({
   const { t } = useServices();
   return (
     <div className="form-actions">
-      <button type="submit" className={danger ? 'primary danger' : 'primary'} disabled={disabled || busy} aria-busy={busy || undefined}>
+      <button type="submit" className={danger ? 'primary danger' : 'primary'} disabled={disabled || busy} aria-busy={busy || undefined} data-autofocus={(autofocus && !danger) || undefined}>
         {submit}
       </button>
       {children}

@@ -12,7 +12,7 @@ export interface MenuItem {
   readonly onSelect: () => void;
 }
 
-export function MenuButton({ label, icon, items, className }: { label: string; icon?: ReactNode; items: readonly MenuItem[]; className?: string }) {
+export function MenuButton({ label, icon, items, className, ariaLabel }: { label: string; icon?: ReactNode; items: readonly MenuItem[]; className?: string; /** For a button that shows only its icon. */ ariaLabel?: string }) {
   const [open, setOpen] = useState(false);
   const id = useId();
   const button = useRef<HTMLButtonElement>(null);
@@ -56,6 +56,8 @@ export function MenuButton({ label, icon, items, className }: { label: string; i
         type="button"
         id={`${id}-button`}
         aria-haspopup="menu"
+        aria-label={ariaLabel}
+        title={ariaLabel}
         aria-expanded={open}
         aria-controls={open ? `${id}-menu` : undefined}
         onClick={() => setOpen((o) => !o)}

@@ -99,6 +99,12 @@ export function Modal({ title, onClose, onSubmit, error = null, role = 'dialog',
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   useModalDialog(ref, onClose, listFallback);
+  // A failure takes the focus: the button that was pressed is disabled while busy, and focus
+  // would otherwise fall to the page's body, outside the dialog.
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (error !== null) errorRef.current?.focus();
+  }, [error]);
   const body = (
     <>
       <header className="modal-head">
@@ -109,7 +115,7 @@ export function Modal({ title, onClose, onSubmit, error = null, role = 'dialog',
       </header>
       <div className="modal-body">{children}</div>
       {error !== null ? (
-        <p className="form-error modal-error" role="alert">
+        <p ref={errorRef} className="form-error modal-error" role="alert" tabIndex={-1}>
           {error}
         </p>
       ) : null}
@@ -136,9 +142,12 @@ export function Modal({ title, onClose, onSubmit, error = null, role = 'dialog',
   );
 }
 
-/** Move focus to the first field inside `ref` whenever `step` changes (a dialog's next step). */
+/** Move focus to the first field inside `ref` (else the dialog's marked or first button) whenever `step` changes (a dialog's next step). */
 export function useFocusOnStep(ref: RefObject<HTMLElement | null>, step: unknown): void {
   useEffect(() => {
-    if (ref.current !== null) initialFocus(ref.current)?.focus();
+    if (ref.current === null) return;
+    // A step with nothing to fill in (a question): the dialog's marked button, else its first one.
+    const dialog = ref.current.closest('dialog');
+    (initialFocus(ref.current) ?? (dialog === null ? undefined : initialFocus(dialog)))?.focus();
   }, [ref, step]);
 }

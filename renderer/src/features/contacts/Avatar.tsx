@@ -31,6 +31,14 @@ function usePhoto(bookId: string | undefined, photo: string): string | null {
   return remote ? data : null;
 }
 
+/** A data: URI whose base64 is base64 (a card's broken photo is not handed to the browser at all). */
+function wellFormed(uri: string): boolean {
+  const comma = uri.indexOf(',');
+  if (!/;base64$/i.test(uri.slice(0, comma))) return true;
+  const data = uri.slice(comma + 1);
+  return data.length > 0 && /^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(data);
+}
+
 const COLORS = ['#c8102e', '#0b6e4f', '#1f5fa8', '#8a4baf', '#b35c00', '#00707a', '#6b6b00', '#a0305f'];
 
 function initials(name: string): string {
@@ -47,8 +55,10 @@ export function Avatar({ name, photo, size, bookId }: { name: string; photo: str
   const { t } = useServices();
   const style = { inlineSize: size, blockSize: size, fontSize: size * 0.4 };
   const fetched = usePhoto(bookId, photo);
-  const src = photo.length <= INLINE_MAX_CHARS && INLINE_IMAGE.test(photo) ? photo : fetched;
-  if (src !== null) return <img className="avatar" src={src} alt={t('a11y.avatar', { name })} style={style} />;
+  const src = photo.length <= INLINE_MAX_CHARS && INLINE_IMAGE.test(photo) && wellFormed(photo) ? photo : fetched;
+  // A photo the browser cannot decode (bad base64, a truncated file) shows the initials, never a broken image.
+  const [broken, setBroken] = useState<string | null>(null);
+  if (src !== null && src !== broken) return <img className="avatar" src={src} alt={t('a11y.avatar', { name })} style={style} onError={() => setBroken(src)} />;
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
   return (

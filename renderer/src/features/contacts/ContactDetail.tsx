@@ -4,7 +4,7 @@
  * layout it has a Back button to the list.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ArrowLeft, ArrowRight, Pencil, Star, Trash2 } from 'lucide-react';
+import { ArrowLeft, ArrowRight, Pencil, QrCode, Star, Trash2 } from 'lucide-react';
 import { EMPTY_NAME, parseVCard, toContact, type Contact } from '../../../../shared/vcard';
 import { createContact, saveContact, toggleFavorite } from '../../actions';
 import type { CardRow } from '../../db/schema';
@@ -12,6 +12,8 @@ import { direction } from '../../i18n';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { googleBookIds, useDirectory } from '../accounts/directory';
+import { refusalInWords } from '../accounts/error-words';
+import { applyPicks } from '../groups/GroupPicker';
 import { ContactEditor } from './ContactEditor';
 import { ContactView } from './ContactView';
 import { leaveEditor } from './edit-guard';
@@ -61,7 +63,18 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
     return (
       <>
         {back}
-        <ContactEditor key="new" isNew initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }} googleBook={googleBooks.has(targetBook)} onSave={async (after) => void (await createContact(services, after, targetBook))} onCancel={() => setMode('view')} />
+        <ContactEditor
+          key="new"
+          isNew
+          initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }}
+          googleBook={googleBooks.has(targetBook)}
+          bookId={targetBook}
+          onSave={async (after, picks) => {
+            const id = await createContact(services, after, targetBook);
+            await applyPicks(services.groups, targetBook, id, picks);
+          }}
+          onCancel={() => setMode('view')}
+        />
       </>
     );
   }
@@ -83,7 +96,18 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
     return (
       <>
         {back}
-        <ContactEditor key={detail.id} initial={detail.contact} googleBook={googleBooks.has(row?.bookId ?? '')} onSave={(after) => saveContact(services, detail.id, detail.contact, after)} onCancel={() => setMode('view')} />
+        <ContactEditor
+          key={detail.id}
+          initial={detail.contact}
+          googleBook={googleBooks.has(row?.bookId ?? '')}
+          bookId={row?.bookId}
+          contactId={detail.id}
+          onSave={async (after, picks) => {
+            await saveContact(services, detail.id, detail.contact, after);
+            if (row !== undefined) await applyPicks(services.groups, row.bookId, detail.id, picks);
+          }}
+          onCancel={() => setMode('view')}
+        />
       </>
     );
   }
@@ -100,6 +124,10 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
           <Star aria-hidden="true" size={16} fill={favorite ? 'currentColor' : 'none'} />
           {favorite ? t('action.unfavorite') : t('action.favorite')}
         </button>
+        <button type="button" onClick={() => useUi.getState().openDialog({ kind: 'share', contactId: detail.id })}>
+          <QrCode aria-hidden="true" size={16} />
+          {t('action.share')}
+        </button>
         <button type="button" className="danger" aria-keyshortcuts="Delete" onClick={() => onDelete([detail.id])}>
           <Trash2 aria-hidden="true" size={16} />
           {t('action.delete')}
@@ -114,7 +142,7 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
         </div>
       ) : detail.card.error !== undefined ? (
         <div className="banner error" role="alert" data-testid="refused-banner">
-          <p>{t('sync.refused', { message: detail.card.error })}</p>
+          <p>{t('sync.refused', { message: refusalInWords(detail.card.error, t) })}</p>
         </div>
       ) : null}
       <ContactView contact={detail.contact} bookId={row?.bookId} />

@@ -4,11 +4,13 @@
  * asks first (edit-guard.ts); problems are shown at their field and the first one is focused.
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { ImagePlus, Plus, Trash2, X } from 'lucide-react';
 import type { AddressItem, Contact, ContactItem, DateItem, ImItem } from '../../../../shared/vcard';
 import { nameInOrder } from '../../../../shared/book/derive';
 import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
+import { GroupPicker, type GroupPicks } from '../groups/GroupPicker';
 import { FormActions } from '../common/FormActions';
 import { DateInput } from '../dates/DateInput';
 import { Avatar } from './Avatar';
@@ -81,10 +83,23 @@ function TypePicker({ types, label, onChange, allowed, field, n }: { types: read
   );
 }
 
+/**
+ * Adds a blank item and moves the focus into it (its first field: the value of an e-mail or phone,
+ * an address's first line, a date's label), where the user types next.
+ */
 function AddButton({ field, onClick }: { field: string; onClick: () => void }) {
   const { t } = useServices();
   return (
-    <button type="button" className="add-item" onClick={onClick}>
+    <button
+      type="button"
+      className="add-item"
+      onClick={(e) => {
+        const button = e.currentTarget;
+        flushSync(onClick);
+        const row = button.previousElementSibling;
+        (row?.querySelector<HTMLElement>('.address-grid input, input[id]') ?? row?.querySelector<HTMLElement>('input'))?.focus();
+      }}
+    >
       <Plus aria-hidden="true" size={16} />
       {t('editor.addItem', { field })}
     </button>
@@ -131,9 +146,28 @@ function Section({ children }: { children: ReactNode }) {
   return <div className="form-grid">{children}</div>;
 }
 
-export function ContactEditor({ initial, onSave, onCancel, googleBook = false, isNew = false }: { initial: Contact; onSave: (c: Contact) => Promise<void>; onCancel: () => void; googleBook?: boolean; isNew?: boolean }) {
+export function ContactEditor({
+  initial,
+  onSave,
+  onCancel,
+  googleBook = false,
+  isNew = false,
+  bookId,
+  contactId = null,
+}: {
+  initial: Contact;
+  /** `picks`: the group ticks kept outside the card (group cards, labels), for after the save. */
+  onSave: (c: Contact, picks: GroupPicks) => Promise<void>;
+  onCancel: () => void;
+  googleBook?: boolean;
+  isNew?: boolean;
+  /** The contact's book, whose groups the picker lists. */
+  bookId?: string;
+  contactId?: string | null;
+}) {
   const { t, lang } = useServices();
   const [c, setC] = useState<Contact>(initial);
+  const [picks, setPicks] = useState<GroupPicks>(new Map());
   const [problems, setProblems] = useState<Problem[]>([]);
   /** Date fields whose inputs name no date; the contact keeps its last real value meanwhile. */
   const [badDates, setBadDates] = useState<ReadonlySet<string>>(new Set());
@@ -159,13 +193,13 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
       return next;
     });
 
-  const latest = useRef({ c, badDates, initial });
+  const latest = useRef({ c, badDates, initial, picks });
   useLayoutEffect(() => {
-    latest.current = { c, badDates, initial };
+    latest.current = { c, badDates, initial, picks };
   });
 
   const save = async (): Promise<boolean> => {
-    const { c: current, badDates: bad } = latest.current;
+    const { c: current, badDates: bad, picks: ticked } = latest.current;
     const found = validate(current, t, bad);
     setProblems(found);
     setFailure(null);
@@ -175,7 +209,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
     }
     setBusy(true);
     try {
-      await onSave(tidy(current));
+      await onSave(tidy(current), ticked);
       return true;
     } catch (e) {
       setFailure((e as Error).message);
@@ -192,7 +226,7 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
   useEffect(
     () =>
       registerEditor({
-        isDirty: () => JSON.stringify(latest.current.c) !== JSON.stringify(latest.current.initial) || latest.current.badDates.size > 0,
+        isDirty: () => JSON.stringify(latest.current.c) !== JSON.stringify(latest.current.initial) || latest.current.badDates.size > 0 || latest.current.picks.size > 0,
         save: () => saveRef.current(),
       }),
     [],
@@ -203,6 +237,15 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
   useEffect(() => {
     document.getElementById(`${prefix}-name.${familyFirst ? 'family' : 'given'}`)?.focus();
   }, [prefix, familyFirst]);
+
+  // A save that failed (the store refused it): the message takes the focus, which Save, disabled
+  // while it was busy, had lost to the page's body.
+  const failureRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (failure === null) return;
+    failureRef.current?.scrollIntoView({ block: 'nearest' });
+    failureRef.current?.focus();
+  }, [failure]);
 
   // After a failed save: the first field with a problem, focused and in view.
   useEffect(() => {
@@ -354,11 +397,12 @@ export function ContactEditor({ initial, onSave, onCancel, googleBook = false, i
           })}
           <AddButton field={t('field.dates')} onClick={() => set({ dates: [...c.dates, { id: '', label: '', date: { year: null, month: null, day: null } }] })} />
         </fieldset>
+        {bookId === undefined ? null : <GroupPicker bookId={bookId} contactId={contactId} categories={c.categories} onCategories={(categories) => set({ categories })} picks={picks} onPicks={setPicks} />}
         <TextField path="categories" errors={errors} label={t('field.categories')} hint={googleBook ? t('field.listHintGoogle') : t('field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
         <TextField path="note" errors={errors} label={t('field.note')} multiline value={c.note} onChange={(v) => set({ note: v })} />
       </div>
       {failure !== null ? (
-        <p className="form-error" role="alert">
+        <p ref={failureRef} className="form-error" role="alert" tabIndex={-1}>
           {failure}
         </p>
       ) : null}

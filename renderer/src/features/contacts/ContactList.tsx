@@ -10,6 +10,7 @@ import { matchedField } from '../../../../shared/search/match';
 import type { ContactRow } from '../../db/schema';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
+import { CONTACTS_DRAG_TYPE } from '../groups/actions';
 import { useSettings } from '../settings/settings';
 import { Avatar } from './Avatar';
 import { leaveEditor } from './edit-guard';
@@ -212,6 +213,12 @@ export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readon
               role="option"
               aria-selected={isSelected}
               onClick={(e) => click(row, i, e)}
+              draggable
+              onDragStart={(e) => {
+                // The selection when the row is in it, else the row alone: dropped on a group, they join it.
+                e.dataTransfer.setData(CONTACTS_DRAG_TYPE, JSON.stringify(isSelected ? selected : [row.id]));
+                e.dataTransfer.effectAllowed = 'copy';
+              }}
               onDoubleClick={() => onOpen(row.id)}
             >
               <Avatar name={row.displayName} photo={row.photo} size={36} />

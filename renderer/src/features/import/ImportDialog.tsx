@@ -6,7 +6,33 @@ import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
-import { classifyImport, runImport, type ImportPreview } from './import';
+import type { CsvFormatId, CsvRowError } from '../../../../shared/csv';
+import type { MessageKey, Translate } from '../../i18n';
+import { reclassify, runImport, type ImportPreview } from './import';
+
+const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
+  google: 'csv.format.google',
+  'google-legacy': 'csv.format.googleLegacy',
+  'outlook-en': 'csv.format.outlookEn',
+  'outlook-de': 'csv.format.outlookDe',
+  'outlook-fr': 'csv.format.outlookFr',
+  custom: 'csv.format.custom',
+};
+
+const PROBLEM_KEY: Record<CsvRowError['code'], MessageKey> = {
+  'bad-date': 'csv.problem.badDate',
+  'exchange-address': 'csv.problem.exchangeAddress',
+  'bad-quotes': 'csv.problem.badQuotes',
+  'empty-row': 'csv.problem.emptyRow',
+  'no-data': 'csv.problem.noData',
+  'too-many-rows': 'csv.problem.tooManyRows',
+};
+
+/** A CSV row's problem in the UI language, from its code (the core's message is for logs). */
+function csvProblem(e: CsvRowError, t: Translate, n: Intl.NumberFormat): string {
+  const problem = t(PROBLEM_KEY[e.code], { column: e.column ?? '', value: e.value ?? '' });
+  return e.row === 0 ? problem : t('csv.rowProblem', { row: n.format(e.row), problem });
+}
 
 /**
  * The summary of an import before anything is written: which file, into which book (the user can
@@ -22,6 +48,8 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
   const [busy, setBusy] = useState(false);
   const lineNumber = new Intl.NumberFormat(s.lang, { useGrouping: false });
   const bad = preview.errors.filter((e) => e.code !== 'other-component');
+  // Nothing in the file could be read: said as such, never as a summary of an import.
+  const readable = preview.fresh.length + preview.identical + preview.conflicting.length;
   const run = async (update: boolean) => {
     setBusy(true);
     try {
@@ -36,7 +64,7 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
   const retarget = async (bookId: string) => {
     setBusy(true);
     try {
-      setPreview(await classifyImport(s, preview.fileName, preview.parsed, bookId));
+      setPreview(await reclassify(s, preview, bookId));
     } finally {
       setBusy(false);
     }
@@ -47,7 +75,7 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
       onSubmit={() => void run(false)}
       onClose={onClose}
       actions={
-        <FormActions submit={t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0} onCancel={onClose}>
+        <FormActions submit={readable === 0 ? t('import.nothing') : t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0} onCancel={onClose}>
           {preview.conflicting.length > 0 ? (
             <button type="button" disabled={busy} onClick={() => void run(true)}>
               {t('import.runWithUpdates', { count: preview.conflicting.length })}
@@ -73,13 +101,28 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
             </select>
           </div>
         ) : null}
-        <p data-testid="import-summary">{t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length })}</p>
+        {preview.csv !== undefined ? <p data-testid="import-format">{t(FORMAT_KEY[preview.csv.format])}</p> : null}
+        <p data-testid="import-summary" role={readable === 0 ? 'alert' : undefined}>
+          {readable === 0 ? t('import.nothingRead', { total: preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length, bad: bad.length })}
+        </p>
         {bad.length > 0 ? (
           <>
             <p>{t('import.bad', { count: bad.length })}</p>
             <ul className="import-errors" data-testid="import-errors">
               {bad.map((e) => (
                 <li key={`${e.line}-${e.code}`}>{t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {preview.csv !== undefined && preview.csv.errors.length > 0 ? (
+          <>
+            <p>{t('csv.problems', { count: preview.csv.errors.length })}</p>
+            <ul className="import-errors" data-testid="import-errors">
+              {preview.csv.errors.map((e, i) => (
+                <li key={i}>
+                  <bdi>{csvProblem(e, t, lineNumber)}</bdi>
+                </li>
               ))}
             </ul>
           </>

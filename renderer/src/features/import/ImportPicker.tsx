@@ -1,10 +1,10 @@
-/** The one file picker for imports (the sidebar's Import…, the first-launch screen). */
+/** The one file picker for imports (the sidebar's Import…, the first-launch screen): .vcf and CSV. */
 export function ImportPicker({ onFiles }: { onFiles: (files: File[]) => void }) {
   return (
     <input
       id="import-input"
       type="file"
-      accept=".vcf,.vcard,text/vcard,text/x-vcard"
+      accept=".vcf,.vcard,text/vcard,text/x-vcard,.csv,.tsv,text/csv"
       multiple
       className="visually-hidden"
       tabIndex={-1}

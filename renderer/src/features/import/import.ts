@@ -8,7 +8,9 @@ import { parseVCard } from '../../../../shared/vcard';
 import { ContactRepo, type StoredContact } from '../../db/repo';
 import type { Services } from '../../services';
 import type { ImportedCard, ImportParseResult } from '../../workers/import.worker';
+import type { CsvWorkerReply, CsvWorkerRequest } from '../../workers/csv.worker';
 import type { VCardParseError } from '../../../../shared/vcard';
+import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview, CsvRowError } from '../../../../shared/csv';
 import { syncSoon } from '../../actions';
 
 export interface ImportPreview {
@@ -22,6 +24,64 @@ export interface ImportPreview {
   identical: number;
   conflicting: { card: ImportedCard; existingId: string }[];
   errors: VCardParseError[];
+  /** A CSV's format and the rows it could not read (or read with a warning). */
+  csv?: { format: CsvFormatId; errors: CsvRowError[] };
+}
+
+/** A CSV by its name or type: .csv, or .tsv/.txt as Excel's "Unicode text" saves it. */
+export function isCsvFile(file: { name: string; type?: string }): boolean {
+  return /\.(csv|tsv)$/i.test(file.name) || file.type === 'text/csv' || file.type === 'text/tab-separated-values';
+}
+
+/** A file the import takes: .vcf/.vcard or CSV. */
+export function isImportFile(file: { name: string; type?: string }): boolean {
+  return /\.(vcf|vcard)$/i.test(file.name) || (file.type ?? '').includes('vcard') || isCsvFile(file);
+}
+
+function askCsvWorker(request: CsvWorkerRequest): Promise<CsvWorkerReply> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('../../workers/csv.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (e: MessageEvent<CsvWorkerReply>) => {
+      worker.terminate();
+      if (e.data.kind === 'error') reject(new Error(e.data.message));
+      else resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      reject(new Error(e.message));
+      worker.terminate();
+    };
+    // A copy goes to the worker: the page keeps the bytes for the import after the mapping step.
+    worker.postMessage({ ...request, data: request.data.slice(0) });
+  });
+}
+
+/** What a CSV is (encoding, delimiter, format, first rows, proposed mapping), read in the worker. */
+export async function previewCsvInWorker(data: ArrayBuffer, options: { encoding?: CsvEncoding; delimiter?: CsvDelimiter } = {}): Promise<CsvPreview> {
+  const reply = await askCsvWorker({ kind: 'preview', data, ...options });
+  if (reply.kind !== 'preview') throw new Error('unexpected reply from the CSV reader');
+  return reply.preview;
+}
+
+/** Read a CSV with a mapping in the worker, then sort its cards against the book like a .vcf's. */
+export async function previewCsvImport(s: Services, fileName: string, data: ArrayBuffer, preview: Pick<CsvPreview, 'encoding' | 'delimiter'>, mapping: ColumnMapping, bookId: string): Promise<ImportPreview> {
+  performance.mark('cardinal:import-start');
+  const reply = await askCsvWorker({ kind: 'import', data, encoding: preview.encoding, delimiter: preview.delimiter, mapping });
+  if (reply.kind !== 'import') throw new Error('unexpected reply from the CSV reader');
+  performance.mark('cardinal:import-parsed');
+  const classified = await classifyImport(s, fileName, { cards: reply.cards, errors: [] }, bookId);
+  return withCsv(classified, mapping.format, reply.errors);
+}
+
+function withCsv(preview: ImportPreview, format: CsvFormatId, errors: CsvRowError[]): ImportPreview {
+  // Rows left out count as read (the summary's total), like a .vcf's unreadable cards.
+  const skipped = errors.filter((e) => e.code !== 'bad-date' && e.code !== 'exchange-address').length;
+  return { ...preview, total: preview.total + skipped, csv: { format, errors } };
+}
+
+/** The import preview again against another book (a CSV keeps its row errors). */
+export async function reclassify(s: Services, preview: ImportPreview, bookId: string): Promise<ImportPreview> {
+  const again = await classifyImport(s, preview.fileName, preview.parsed, bookId);
+  return preview.csv === undefined ? again : withCsv(again, preview.csv.format, preview.csv.errors);
 }
 
 export function parseInWorker(data: ArrayBuffer): Promise<ImportParseResult> {
@@ -85,7 +145,10 @@ export async function classifyImport(s: Services, fileName: string, parsed: Impo
 /** Write the new cards (and, if asked, the changed ones over their contacts) in batches. */
 export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<number> {
   const { bookId } = preview;
-  const items: StoredContact[] = preview.fresh.map((c) => ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields));
+  const items: StoredContact[] = preview.fresh.map((c) => {
+    const item = ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields);
+    return c.favorite === true ? { ...item, row: { ...item.row, favorite: 1 as const } } : item;
+  });
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {
       const row = s.index.get(existingId);

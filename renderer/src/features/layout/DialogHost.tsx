@@ -16,7 +16,12 @@ import { GoogleDialog } from '../accounts/GoogleDialog';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { useModalDialog } from '../common/Modal';
 import { UnsavedDialog } from '../contacts/UnsavedDialog';
+import { CsvMappingDialog } from '../import/CsvMappingDialog';
+import { GroupDialog } from '../groups/GroupDialog';
 import { ImportDialog } from '../import/ImportDialog';
+import { ExportDialog } from '../export/ExportDialog';
+import { ShareDialog } from '../share/ShareDialog';
+import { PrintDialog } from '../print/PrintDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
 
@@ -86,6 +91,8 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         );
       case 'delete-contacts':
         return <ConfirmDialog title={t('confirm.bulkDeleteTitle', { count: d.ids.length })} message={t('confirm.bulkDelete', { count: d.ids.length })} confirm={t('action.deleteSelected', { count: d.ids.length })} danger onClose={close} onConfirm={() => deleteContacts(services, d.ids)} />;
+      case 'group':
+        return <GroupDialog mode={d.mode} bookId={d.bookId} groupKey={d.key} addIds={d.addIds} onClose={close} />;
       case 'conflict':
         return <ConflictLoader contactId={d.contactId} onClose={close} />;
       case 'import':
@@ -98,6 +105,25 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
             }}
           />
         );
+      case 'csv-mapping':
+        return (
+          <CsvMappingDialog
+            fileName={d.fileName}
+            data={d.data}
+            preview={d.preview}
+            bookId={d.bookId}
+            onClose={() => {
+              close();
+              onImportClosed();
+            }}
+          />
+        );
+      case 'export':
+        return <ExportDialog scope={d.scope} format={d.format} onClose={close} />;
+      case 'share':
+        return <ShareDialog contactId={d.contactId} onClose={close} />;
+      case 'print':
+        return <PrintDialog scope={d.scope} onClose={close} />;
       case 'unsaved':
         return <UnsavedDialog proceed={d.proceed} />;
     }

@@ -1,10 +1,13 @@
 /**
  * The sidebar: the views (all contacts, favourites, upcoming birthdays), the address books, the
  * accounts with their sync state and one "Add account" menu, and import, export and settings.
- * In a narrow window the same sidebar is the drawer. Groups (issue 17) will be listed under each
- * book here.
+ * In a narrow window the same sidebar is the drawer. Under each book, its groups with their member
+ * counts: a click filters the list by one, rows dropped on one join it, and its menu renames or
+ * deletes it (through the one group dialog).
  */
-import { BookUser, Cake, Download, HardDrive, Server, Settings, Star, Upload, Users } from 'lucide-react';
+import { useState, useSyncExternalStore } from 'react';
+import { BookUser, Cake, Download, HardDrive, MoreHorizontal, Plus, Printer, Server, Settings, Star, Tag, Upload, Users } from 'lucide-react';
+import { storageSyncs } from '../../../../shared/groups/strategy';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
 import { useUi, type ListFilter } from '../../store/ui';
@@ -12,13 +15,94 @@ import { AccountPanel } from '../accounts/AccountPanel';
 import { AddAccountMenu } from '../accounts/AddAccountMenu';
 import { useDirectory } from '../accounts/directory';
 import { guarded } from '../contacts/edit-guard';
+import { MenuButton } from '../common/MenuButton';
+import { addToGroup, CONTACTS_DRAG_TYPE } from '../groups/actions';
 import { chooseImportFiles } from '../import/ImportPicker';
 
 const ICON = { 'aria-hidden': true, size: 18 } as const;
 
-const same = (a: ListFilter, b: ListFilter) => a.kind === b.kind && (a.kind !== 'book' || (b.kind === 'book' && a.id === b.id));
+const same = (a: ListFilter, b: ListFilter) =>
+  a.kind === b.kind && (a.kind !== 'book' || (b.kind === 'book' && a.id === b.id)) && (a.kind !== 'group' || (b.kind === 'group' && a.bookId === b.bookId && a.key === b.key));
 
-export function Sidebar({ onExport, exportCount, onNavigate }: { onExport: () => void; exportCount: number; onNavigate?: () => void }) {
+/** Dragged list rows, read at the drop. */
+function draggedIds(e: React.DragEvent): string[] {
+  try {
+    const ids: unknown = JSON.parse(e.dataTransfer.getData(CONTACTS_DRAG_TYPE));
+    return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** One book's groups, a "New group" button last. */
+function BookGroups({ bookId, bookName, filter, choose }: { bookId: string; bookName: string; filter: ListFilter; choose: (f: ListFilter) => void }) {
+  const services = useServices();
+  const { t, groups, lang } = services;
+  useSyncExternalStore(groups.subscribe, groups.getVersion);
+  const [over, setOver] = useState<string | null>(null);
+  const list = groups.groups(bookId);
+  const local = !storageSyncs(groups.setting(bookId).storage);
+  const count = new Intl.NumberFormat(lang);
+  return (
+    <ul className="nav-list group-list" aria-label={t('groups.ofBook', { book: bookName })}>
+      {list.map((g) => {
+        const f: ListFilter = { kind: 'group', bookId, key: g.key };
+        const active = same(f, filter);
+        return (
+          <li key={g.key} className="group-row">
+            <button
+              type="button"
+              className={`nav-item group-item${active ? ' active' : ''}${over === g.key ? ' drop-target' : ''}`}
+              aria-current={active ? 'page' : undefined}
+              data-group={g.name}
+              onClick={() => choose(f)}
+              onDragOver={(e) => {
+                if (!e.dataTransfer.types.includes(CONTACTS_DRAG_TYPE)) return;
+                e.preventDefault();
+                e.stopPropagation();
+                e.dataTransfer.dropEffect = 'copy';
+                setOver(g.key);
+              }}
+              onDragLeave={() => setOver(null)}
+              onDrop={(e) => {
+                if (!e.dataTransfer.types.includes(CONTACTS_DRAG_TYPE)) return;
+                e.preventDefault();
+                e.stopPropagation();
+                setOver(null);
+                void addToGroup(services, bookId, g.key, draggedIds(e));
+              }}
+            >
+              <Tag {...ICON} />
+              <bdi className="nav-label">{g.name}</bdi>
+              <span className="group-count" aria-label={t('groups.members', { count: g.memberIds.length })}>
+                {count.format(g.memberIds.length)}
+              </span>
+            </button>
+            <MenuButton
+              className="group-menu"
+              label=""
+              ariaLabel={t('groups.actions', { name: g.name })}
+              icon={<MoreHorizontal aria-hidden="true" size={16} />}
+              items={[
+                { key: 'rename', label: t('groups.rename'), onSelect: () => useUi.getState().openDialog({ kind: 'group', mode: 'rename', bookId, key: g.key }) },
+                { key: 'delete', label: t('groups.delete'), onSelect: () => useUi.getState().openDialog({ kind: 'group', mode: 'delete', bookId, key: g.key }) },
+              ]}
+            />
+          </li>
+        );
+      })}
+      <li>
+        <button type="button" className="nav-item group-new" aria-label={t('groups.newIn', { book: bookName })} onClick={() => useUi.getState().openDialog({ kind: 'group', mode: 'create', bookId })}>
+          <Plus {...ICON} />
+          <span className="nav-label">{t('groups.new')}</span>
+        </button>
+        {local ? <small className="muted group-note">{t('groups.localOnly')}</small> : null}
+      </li>
+    </ul>
+  );
+}
+
+export function Sidebar({ onExport, onPrint, exportCount, onNavigate }: { onExport: () => void; onPrint: () => void; exportCount: number; onNavigate?: () => void }) {
   const { t } = useServices();
   const { books, accounts, statuses } = useDirectory();
   const filter = useUi((s) => s.filter);
@@ -29,6 +113,7 @@ export function Sidebar({ onExport, exportCount, onNavigate }: { onExport: () =>
     { filter: { kind: 'birthdays' }, label: t('books.birthdays'), icon: <Cake {...ICON} /> },
   ];
   const bookEntries = books.map((b) => ({
+    id: b.id,
     filter: { kind: 'book', id: b.id } as ListFilter,
     label: b.id === LOCAL_BOOK_ID ? t('books.local') : b.name,
     icon: b.id === LOCAL_BOOK_ID ? <HardDrive {...ICON} /> : b.kind === 'carddav' ? <Server {...ICON} /> : <BookUser {...ICON} />,
@@ -50,7 +135,14 @@ export function Sidebar({ onExport, exportCount, onNavigate }: { onExport: () =>
       <div className="sidebar-scroll">
         <ul className="nav-list">{views.map(entry)}</ul>
         <h2 className="sidebar-heading">{t('books.heading')}</h2>
-        <ul className="nav-list">{bookEntries.map(entry)}</ul>
+        <ul className="nav-list">
+          {bookEntries.map((b) => (
+            <li key={b.id} className="book-entry">
+              <ul className="nav-list">{entry(b)}</ul>
+              <BookGroups bookId={b.id} bookName={b.label} filter={filter} choose={choose} />
+            </li>
+          ))}
+        </ul>
         <h2 className="sidebar-heading">{t('account.heading')}</h2>
         <div className="sidebar-sync">
           {accounts.map((a) => (
@@ -67,6 +159,10 @@ export function Sidebar({ onExport, exportCount, onNavigate }: { onExport: () =>
         <button type="button" className="nav-item" onClick={onExport}>
           <Upload {...ICON} />
           {exportCount > 0 ? t('action.exportSelected', { count: exportCount }) : t('action.export')}
+        </button>
+        <button type="button" className="nav-item" aria-keyshortcuts="Control+P" onClick={onPrint}>
+          <Printer {...ICON} />
+          {t('print.open')}
         </button>
         <button type="button" className="nav-item" aria-keyshortcuts="Control+Comma" onClick={() => openDialog({ kind: 'settings' })}>
           <Settings {...ICON} />

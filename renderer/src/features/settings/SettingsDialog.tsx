@@ -9,10 +9,11 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { Modal } from '../common/Modal';
+import { CalendarFileSetting } from '../export/calendar-file';
 import { formatDate } from '../dates/format';
 import { useSettings, type DateStyle, type NameOrder, type SortBy, type Theme } from './settings';
 
-function Choice<T extends string>({ legend, value, options, onChange, hint }: { legend: string; value: T; options: readonly { value: T; label: string }[]; onChange: (v: T) => void; hint?: string }) {
+export function Choice<T extends string>({ legend, value, options, onChange, hint }: { legend: string; value: T; options: readonly { value: T; label: string }[]; onChange: (v: T) => void; hint?: string }) {
   const name = useId();
   return (
     <fieldset className="choice" aria-describedby={hint === undefined ? undefined : `${name}-hint`}>
@@ -34,7 +35,7 @@ function Choice<T extends string>({ legend, value, options, onChange, hint }: { 
   );
 }
 
-function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+export function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
   const id = useId();
   return (
     <div className="form-field">
@@ -125,6 +126,7 @@ export function SettingsDialog() {
             { value: 'iso', label: t('settings.dateIso', { example: formatDate(sample, { ...dates, style: 'iso' }) }) },
           ]}
         />
+        <CalendarFileSetting />
       </div>
     </Modal>
   );

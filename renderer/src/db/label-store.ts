@@ -1,0 +1,66 @@
+/**
+ * A Google book's labels in the renderer's store: one meta record per book (`labels:<bookId>`:
+ * the labels, the people joined to cards, the labels sync's state), with the favourites read from
+ * the rows. The labels sync in main reads and writes it through the store requests; its write
+ * goes through `applyLabelSync` in one transaction with the rows, so what the user did meanwhile
+ * (a label renamed, a favourite ticked) stays.
+ */
+import { applyLabelSync, EMPTY_PEOPLE_STATE, type LabelCardRef, type LabelSnapshot, type LabelSyncWrite, type PeopleSyncState, type PersonLink, type StoredLabel } from '../../../shared/groups/labels';
+import type { ContactIndex } from '../store/contact-index';
+import type { ContactRepo } from './repo';
+import type { ContactRow } from './schema';
+
+export interface LabelRecord {
+  state: PeopleSyncState;
+  labels: StoredLabel[];
+  people: PersonLink[];
+}
+
+export const labelKey = (bookId: string): string => `labels:${bookId}`;
+export const EMPTY_LABELS: LabelRecord = { state: EMPTY_PEOPLE_STATE, labels: [], people: [] };
+
+export async function readLabelRecord(repo: ContactRepo, bookId: string): Promise<LabelRecord> {
+  return ((await repo.db.meta.get(labelKey(bookId)))?.value as LabelRecord | undefined) ?? EMPTY_LABELS;
+}
+
+export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLabels: (bookId: string, labels: readonly StoredLabel[]) => void) {
+  const db = repo.db;
+  const rowsOf = async (bookId: string): Promise<ContactRow[]> => (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== 'deleted' && r.groupCard !== 'apple' && r.groupCard !== 'vcard4');
+  return {
+    labelsRead: async (bookId: string): Promise<LabelSnapshot> => {
+      const rec = await readLabelRecord(repo, bookId);
+      const favourites = (await rowsOf(bookId)).filter((r) => r.favorite === 1).map((r) => r.id);
+      return { state: rec.state, labels: rec.labels, favourites, people: rec.people };
+    },
+    labelCards: async (bookId: string): Promise<LabelCardRef[]> => {
+      const rows = await rowsOf(bookId);
+      const cards = await db.cards.bulkGet(rows.map((r) => r.id));
+      return rows.map((r, i) => ({ id: r.id, href: cards[i]?.href ?? '', uid: r.uid }));
+    },
+    labelVcards: async (bookId: string, ids: readonly string[]): Promise<[string, string][]> => {
+      const cards = await db.cards.bulkGet([...ids]);
+      return cards.flatMap((c) => (c !== undefined && c.bookId === bookId ? [[c.id, c.vcard] as [string, string]] : []));
+    },
+    labelsApply: async (bookId: string, write: LabelSyncWrite): Promise<void> => {
+      const { labels, changed } = await db.transaction('rw', db.contacts, db.meta, async () => {
+        const rec = await readLabelRecord(repo, bookId);
+        const rows = await rowsOf(bookId);
+        const before = new Set(rows.filter((r) => r.favorite === 1).map((r) => r.id));
+        const next = applyLabelSync(rec.labels, before, write);
+        const people = new Map(rec.people.map((p) => [p.resourceName, p]));
+        for (const p of write.people.put) people.set(p.resourceName, p);
+        for (const r of write.people.remove) people.delete(r);
+        await db.meta.put({ key: labelKey(bookId), value: { state: write.state ?? rec.state, labels: next.labels, people: [...people.values()] } satisfies LabelRecord });
+        // Google's "starred" is Cardinal's favourites.
+        const changed = rows.filter((r) => (r.favorite === 1) !== next.favourites.has(r.id)).map((r) => ({ ...r, favorite: next.favourites.has(r.id) ? (1 as const) : (0 as const) }));
+        if (changed.length > 0) {
+          await db.contacts.bulkPut(changed);
+          await repo.bumpInTransaction();
+        }
+        return { labels: next.labels, changed };
+      });
+      if (changed.length > 0) index.upsert(changed);
+      onLabels(bookId, labels);
+    },
+  };
+}

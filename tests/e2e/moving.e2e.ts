@@ -1,0 +1,290 @@
+/**
+ * Moving in and out (issue 19) in the window: CSV imports (Google, German Outlook in
+ * windows-1252, any other CSV through the column mapping), every export format read back, the
+ * print view as a PDF rendered to PNG, sharing one contact as a QR code, and the dialogs in the
+ * screenshot sweep (light, dark, Persian; 1280×800 and 800×600).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import ICAL from 'ical.js';
+import jsQR from 'jsqr';
+import { importCsv } from '../../shared/csv';
+import { parseVCards, toContact, type Contact } from '../../shared/vcard';
+import { expect, test } from './fixtures';
+import { card, contactList, importCards, listRow } from './helpers';
+import { SHOTS, captureDialogVariants, captureScreen, chooseLanguage } from './pages';
+
+const FIXTURES = new URL('../fixtures/csv/', import.meta.url);
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
+
+async function importFile(page: Page, name: string, buffer: Buffer, mimeType = 'text/csv'): Promise<void> {
+  await page.getByTestId('import-input').setInputFiles({ name, mimeType, buffer });
+}
+
+/** What a CSV holds, read by the core, as comparable facts per contact. */
+function facts(bytes: Uint8Array): string[] {
+  return parseVCards(importCsv(bytes).vcf)
+    .cards.map(({ card: c }) => toContact(c))
+    .map((c: Contact) => [c.name.family, c.name.given, c.organization.name, ...c.emails.map((e) => e.value), ...c.phones.map((p) => p.value)].join('|'))
+    .sort();
+}
+
+/** Open Export, pick a format (by its label), go to the review, save; the downloaded files. */
+async function exportAs(page: Page, format: RegExp, options: { perContact?: boolean; language?: string } = {}): Promise<{ name: string; bytes: Buffer }[]> {
+  await page.getByRole('button', { name: /^Export/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export contacts' });
+  await dialog.getByRole('radio', { name: format }).check();
+  if (options.language !== undefined) await dialog.getByLabel('Outlook’s language (column names)').selectOption(options.language);
+  if (options.perContact === true) await dialog.getByRole('radio', { name: 'One file per contact' }).check();
+  await dialog.getByRole('button', { name: 'Next' }).click();
+  const review = page.getByRole('dialog', { name: 'Before saving' });
+  await expect(review.getByTestId('export-review')).toBeVisible();
+  const save = review.locator('button[type="submit"]');
+  const expected = Number((await save.textContent())?.match(/\d+/)?.[0] ?? '1');
+  const downloads: { name: string; bytes: Buffer }[] = [];
+  const got = new Promise<void>((resolve) => {
+    page.on('download', async (d) => {
+      downloads.push({ name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) });
+      if (downloads.length === expected) resolve();
+    });
+  });
+  await save.click();
+  await got;
+  page.removeAllListeners('download');
+  return downloads;
+}
+
+test('a Google Contacts CSV is recognised and imported with its " ::: " values; importing it again adds nothing', async ({ app }) => {
+  const { page } = app;
+  await importFile(page, 'contacts.csv', fixture('google-current.csv'));
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-format')).toHaveText('Google Contacts CSV');
+  await expect(dialog.getByTestId('import-summary')).toContainText('4 new');
+  await expect(dialog.getByTestId('import-errors')).toContainText('Row');
+  await dialog.getByRole('button', { name: 'Import 4 new contacts' }).click();
+  await expect(listRow(page, 'Grace')).toBeVisible();
+  await expect(listRow(page, 'مریم')).toBeVisible();
+  await importFile(page, 'contacts.csv', fixture('google-current.csv'));
+  await expect(page.getByTestId('import-summary')).toContainText('0 new, 4 already here');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('a German Outlook CSV in windows-1252 is recognised, its umlauts and day-first birthday read right', async ({ app }) => {
+  const { page } = app;
+  await importFile(page, 'Kontakte.CSV', fixture('outlook-de.csv'), 'application/vnd.ms-excel');
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-format')).toHaveText('Outlook CSV (German)');
+  await dialog.getByRole('button', { name: 'Import 2 new contacts' }).click();
+  await listRow(page, 'Jürgen Müller').click();
+  await expect(page.getByRole('heading', { name: 'Jürgen Müller' })).toBeVisible();
+  await expect(page.getByText('Hauptstraße 5')).toBeVisible();
+  await expect(page.getByText('May 14, 1968')).toBeVisible();
+  await expect(listRow(page, 'Anna-Lena')).toContainText('Weiß');
+});
+
+test('any other CSV goes through the column mapping, with its first rows shown; a changed column is imported as chosen', async ({ app }) => {
+  const { page } = app;
+  await importFile(page, 'kontakty.csv', fixture('excel-pl-semicolon-1250.csv'));
+  const map = page.getByRole('dialog', { name: 'Choose what each column holds' });
+  await expect(map).toBeVisible();
+  await expect(map.getByLabel('Character encoding')).toHaveValue('windows-1250');
+  await expect(map.getByLabel('Columns separated by')).toHaveValue(';');
+  const table = map.getByTestId('csv-mapping');
+  await expect(table.getByRole('rowheader', { name: 'Imię' })).toBeVisible();
+  await expect(table).toContainText('Łukasiewicz');
+  await expect(table).toContainText('Zażółć gęślą jaźń; dzwonić po 17');
+  await expect(map.getByLabel('Import “Imię” as')).toHaveValue('name.given');
+  await expect(map.getByLabel('Import “Telefon” as')).toHaveValue('phone');
+  await map.getByLabel('Import “Telefon” as').selectOption('phone.cell');
+  await map.getByLabel('Import “Uwagi” as').selectOption('');
+  await map.getByRole('button', { name: 'Continue' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-format')).toHaveText('CSV read with your column choices');
+  await dialog.getByRole('button', { name: 'Import 2 new contacts' }).click();
+  await listRow(page, 'Michał Łukasiewicz').click();
+  await expect(page.getByText('Wrocław')).toBeVisible();
+  await expect(page.getByText('December 24, 1975')).toBeVisible();
+  await expect(page.getByText('Zażółć')).toHaveCount(0); // the column left out
+  await expect(page.getByRole('main')).toContainText(/Mobile|mobile/);
+});
+
+test('round trips: vCard 4.0, 3.0 and one file per contact; Google and Outlook CSV (CSV → Cardinal → CSV → Cardinal); the birthdays calendar', async ({ app }) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  const cards = [
+    card('m1', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;\nORG:Analytical Engines\nEMAIL;TYPE=work:ada@example.org\nTEL;TYPE=cell:+44 20 7946 0000\nBDAY:1815-12-10\nNICKNAME:Countess'),
+    card('m2', 'FN:سارا کریمی\nN:کریمی;سارا;;;\nTEL:+98 21 1234 5678\nBDAY:--0229'),
+    card('m3', 'FN:王小明\nN:王;小明;;;\nEMAIL:wang@example.tw\nBDAY:1980'),
+  ].join('');
+  await importCards(page, cards, 3);
+
+  // vCard 4.0 of cards stored as 4.0: re-imported, nothing changed.
+  const [v4] = await exportAs(page, /^vCard 4\.0/);
+  expect(v4!.name).toBe('Contacts.vcf');
+  await page.getByTestId('import-input').setInputFiles({ name: 'back.vcf', mimeType: 'text/vcard', buffer: v4!.bytes });
+  await expect(page.getByTestId('import-summary')).toHaveText('3 cards read: 0 new, 3 already here, 0 differ from a contact with the same UID.');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  const [v3] = await exportAs(page, /^vCard 3\.0/);
+  expect(v3!.bytes.toString('utf8').match(/VERSION:3\.0/g)).toHaveLength(3);
+  const each = await exportAs(page, /^vCard 4\.0/, { perContact: true });
+  expect(each.map((f) => f.name).sort()).toEqual(['Ada Lovelace.vcf', 'سارا کریمی.vcf', '王小明.vcf'].sort());
+
+  // Google CSV: the review names what the format cannot hold, before saving.
+  await page.getByRole('button', { name: /^Export/ }).click();
+  await page.getByRole('dialog').getByRole('radio', { name: 'Google Contacts CSV' }).check();
+  await page.getByRole('dialog').getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('export-losses-none').or(page.getByTestId('export-losses'))).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  // The calendar: ical.js reads one yearly event per full date; the year alone is left out.
+  const [ics] = await exportAs(page, /calendar/);
+  expect(ics!.name).toBe('Birthdays.ics');
+  const events = new ICAL.Component(ICAL.parse(ics!.bytes.toString('utf8'))).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+  expect(events.map((e) => e.summary).sort()).toEqual(['Ada Lovelace’s birthday (born 1815)', 'سارا کریمی’s birthday']);
+  expect(events.every((e) => e.isRecurring())).toBe(true);
+});
+
+for (const [file, format, language] of [
+  ['google-current.csv', 'Google Contacts CSV', undefined],
+  ['outlook-de.csv', 'Outlook CSV', 'de'],
+] as const) {
+  test(`CSV → Cardinal → CSV → Cardinal: ${format}${language === undefined ? '' : ` (${language})`} keeps what the format holds`, async ({ app }) => {
+    const { page } = app;
+    const original = new Uint8Array(fixture(file));
+    await importFile(page, file, Buffer.from(original));
+    await page.getByRole('dialog').getByRole('button', { name: /^Import \d+ new/ }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    const [csv] = await exportAs(page, new RegExp(`^${format}$`), language === undefined ? {} : { language });
+    expect(facts(new Uint8Array(csv!.bytes))).toEqual(facts(original));
+    await importFile(page, `again-${file}`, csv!.bytes);
+    await expect(page.getByTestId('import-summary')).toContainText(/0 new/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+}
+
+test('print: a Persian phone list as a PDF, rendered to PNG; Print calls window.print in the harness', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, [
+    card('p1', 'FN:سارا کریمی\nN:کریمی;سارا;;;\nEMAIL:sara@example.ir\nTEL;TYPE=cell:+98 21 1234 5678'),
+    card('p2', 'FN:王小明\nN:王;小明;;;\nTEL:+886 2 1234 5678'),
+    card('p3', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;\nTEL;TYPE=work:+44 20 7946 0000\nEMAIL:ada@example.org'),
+  ].join(''), 3);
+  await chooseLanguage(page, 'فارسی');
+  await page.keyboard.press('Control+p');
+  const dialog = page.getByRole('dialog', { name: 'چاپ' });
+  await dialog.getByRole('button', { name: 'پیش‌نمایش' }).click();
+  const view = page.getByTestId('print-view');
+  await expect(view).toHaveAttribute('dir', 'rtl');
+  await expect(view.getByRole('heading', { level: 1 })).toHaveText('همهٔ مخاطبان: فهرست تلفن');
+  await expect(view.getByRole('table')).toContainText('سارا کریمی');
+  await expect(view.getByRole('table')).toContainText('王小明');
+  // Numbers stay left to right inside the right-to-left page.
+  const number = view.locator('.number').first();
+  const [plus, nine] = await number.evaluate((e) => {
+    const at = (i: number) => {
+      const r = document.createRange();
+      r.setStart(e.firstChild!, i);
+      r.setEnd(e.firstChild!, i + 1);
+      return r.getBoundingClientRect().left;
+    };
+    return [at(0), at(1)];
+  });
+  expect(plus).toBeLessThan(nine); // "+98 …" reads left to right, the plus first
+  await captureScreen(page, 'print-view', 'persian');
+
+  await page.evaluate(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => void ((window as unknown as { printed: number }).printed += 1);
+  });
+  await view.getByRole('button', { name: 'چاپ…' }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+
+  mkdirSync(SHOTS, { recursive: true });
+  const pdf = join(SHOTS, 'print-phone-list-fa.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', pdf, join(SHOTS, 'print-phone-list-fa')]);
+  const pages = execFileSync('pdfinfo', [pdf]).toString().match(/Pages:\s+(\d+)/)?.[1];
+  expect(Number(pages)).toBe(1);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  expect(text).toContain('王小明');
+  expect(text).toMatch(/سارا|ﺳﺎﺭﺍ/);
+  expect(text).not.toContain('چاپ…'); // the toolbar is not printed
+  expect(text).not.toContain('imported'); // nor a toast
+
+  await view.getByRole('toolbar').getByRole('button', { name: 'بستن' }).click();
+  await expect(page.getByTestId('print-view')).toHaveCount(0);
+  await expect(contactList(page).or(page.getByRole('listbox'))).toBeVisible();
+});
+
+test('share: the QR code decodes (jsQR) to a vCard of the contact; Save .vcf downloads the whole card', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('q1', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;\nORG:Analytical Engines\nEMAIL:ada@example.org\nTEL;TYPE=cell:+44 20 7946 0000\nNOTE:Wrote the first program.\nPHOTO:data:image/png;base64,iVBORw0KGgo='), 1);
+  await listRow(page, 'Ada Lovelace').click();
+  await page.getByRole('button', { name: 'Share' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Share Ada Lovelace' });
+  const qr = dialog.getByRole('img', { name: 'QR code with the contact card of Ada Lovelace' });
+  await expect(qr).toBeVisible();
+  await expect(dialog.getByTestId('share-dropped')).toContainText('the photo, the note');
+  const { width, height, data } = await qr.evaluate(async (img: HTMLImageElement) => {
+    const side = 600;
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = side;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0, side, side);
+    return { width: side, height: side, data: [...ctx.getImageData(0, 0, side, side).data] };
+  });
+  const decoded = jsQR(Uint8ClampedArray.from(data), width, height);
+  expect(decoded).not.toBeNull();
+  const contact = toContact(parseVCards(decoded!.data).cards[0]!.card);
+  expect(contact.formattedName).toBe('Ada Lovelace');
+  expect(contact.phones.map((p) => p.value)).toEqual(['+44 20 7946 0000']);
+  expect(contact.emails.map((e) => e.value)).toEqual(['ada@example.org']);
+  expect(decoded!.data).not.toContain('PHOTO');
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Save .vcf' }).click()]);
+  expect(download.suggestedFilename()).toBe('Ada Lovelace.vcf');
+  expect(readFileSync((await download.path())!, 'utf8')).toContain('NOTE:Wrote the first program.');
+});
+
+test('the moving-in-and-out dialogs in light, dark and Persian: 0 accessibility violations, screenshots', async ({ app }) => {
+  test.skip(app.harness === null, 'screenshots are made from the harness run');
+  test.setTimeout(240_000);
+  const { page } = app;
+  await importCards(page, [card('d1', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;\nTEL:+44 20 7946 0000\nBDAY:1815-12-10\nPHOTO:data:image/png;base64,iVBORw0KGgo='), card('d2', 'FN:سارا کریمی\nN:کریمی;سارا;;;\nTEL:+98 21 1234 5678')].join(''), 2);
+  await captureDialogVariants(page, 'csv-mapping', async () => {
+    await importFile(page, 'kontakty.csv', fixture('excel-pl-semicolon-1250.csv'));
+    await expect(page.getByTestId('csv-mapping')).toBeVisible();
+  });
+  await captureDialogVariants(page, 'export', async (t) => {
+    await page.getByRole('button', { name: t('action.export'), exact: true }).click();
+    await page.getByRole('dialog').getByRole('radio', { name: t('export.format.google') }).check();
+  });
+  await captureDialogVariants(page, 'export-review', async (t) => {
+    await page.getByRole('button', { name: t('action.export'), exact: true }).click();
+    await page.getByRole('dialog').getByRole('radio', { name: t('export.format.outlook') }).check();
+    await page.getByRole('dialog').getByRole('button', { name: t('export.next') }).click();
+    await expect(page.getByTestId('export-review')).toBeVisible();
+  });
+  await captureDialogVariants(page, 'print', async (t) => {
+    await page.getByRole('button', { name: t('print.open') }).click();
+    await expect(page.getByRole('dialog', { name: t('print.title') })).toBeVisible();
+  });
+  await captureDialogVariants(page, 'share', async (t) => {
+    await page.getByRole('option', { name: /Ada Lovelace/ }).click();
+    await page.getByRole('button', { name: t('action.share') }).click();
+    await expect(page.getByTestId('share-qr')).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'Upcoming birthdays' }).click();
+  await captureScreen(page, 'birthdays-calendar-link', 'light');
+});
+
+test('the birthdays calendar file kept on disk: the harness says it is not available', async ({ app }) => {
+  const { page } = app;
+  await expect(page.getByRole('main')).toBeVisible();
+  await page.keyboard.press('Control+Comma');
+  await expect(page.getByRole('dialog').getByTestId('calendar-file')).toContainText('Not available here');
+  await expect(page.getByRole('dialog').getByTestId('calendar-file').getByRole('button')).toHaveCount(0);
+});

@@ -1,0 +1,94 @@
+/**
+ * Google's labels in a Google account's sync, end to end against the fake Google with its People
+ * API mounted: the real SyncManager (sign-in asks for the `contacts` scope too), the engine, the
+ * labels sync and the renderer's Dexie store with its group store. Labels are the book's groups,
+ * "starred" is the favourites.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { googleClientFromEnv, googleEndpoints } from '../../electron/auth/google-config';
+import { NodePlatform } from '../../electron/platform/node-platform';
+import { SyncManager } from '../../electron/sync/manager';
+import { startFakeGoogle, type FakeGoogle } from '../servers/fake-google';
+import { openStore } from './renderer-store';
+
+const card = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn.split(' ').reverse().join(';')};;;\r\nEMAIL:${uid}@example.org\r\nEND:VCARD\r\n`;
+let dbCount = 0;
+
+describe('Google labels through the People API (fake Google)', () => {
+  let google: FakeGoogle;
+  let dataDir: string;
+  let manager: SyncManager | null = null;
+
+  beforeEach(async () => {
+    google = await startFakeGoogle();
+    dataDir = mkdtempSync(join(tmpdir(), 'cardinal-labels-'));
+  });
+  afterEach(async () => {
+    manager?.dispose();
+    manager = null;
+    await google.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function signedIn() {
+    const store = await openStore(`labels-${++dbCount}-${Date.now()}`);
+    const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void google.approve(url).then((back) => fetch(back)) });
+    manager = new SyncManager({ platform, store: store.port, emit: () => {}, intervalMinutes: 0, debounceMs: 50, google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 } });
+    const account = await manager.signInGoogle(null);
+    const bookId = account.books[0]!.id;
+    store.groups.setSignals(bookId, { account: 'google', url: account.books[0]!.url });
+    const m = manager;
+    const sync = async () => expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    await sync();
+    const idOf = (name: string) => store.index.query('', bookId).find((r) => r.displayName === name)!.id;
+    const groupsHere = () => Object.fromEntries(store.groups.groups(bookId).map((g) => [g.name, g.memberIds.map((id) => store.index.get(id)!.displayName).sort()]));
+    return { ...store, bookId, sync, idOf, groupsHere };
+  }
+
+  it('a label made on Google appears here after a sync, as a group of the book with its members', async () => {
+    google.put('a1', card('a1', 'Ada Lovelace'));
+    google.put('b2', card('b2', 'Bob Babbage'));
+    const s = await signedIn();
+    expect(s.groups.setting(s.bookId).storage).toBe('google-labels');
+    const family = google.people.createGroup('Family');
+    google.people.modify(family, [google.personOf('a1')], []);
+    await s.sync();
+    expect(s.groupsHere()).toEqual({ Family: ['Ada Lovelace'] });
+  });
+
+  it('a group made here, with members, renamed and emptied, reaches Google as a label; deleting it leaves the contacts', async () => {
+    google.put('a1', card('a1', 'Ada Lovelace'));
+    google.put('b2', card('b2', 'Bob Babbage'));
+    const s = await signedIn();
+    const key = await s.groups.create(s.bookId, 'Chess club');
+    await s.groups.addMembers(s.bookId, key, [s.idOf('Ada Lovelace'), s.idOf('Bob Babbage')]);
+    await s.sync();
+    expect(google.people.groupsByName().get('Chess club')?.sort()).toEqual([google.personOf('a1'), google.personOf('b2')].sort());
+    await s.groups.rename(s.bookId, key, 'Chess');
+    await s.groups.removeMembers(s.bookId, key, [s.idOf('Bob Babbage')]);
+    await s.sync();
+    expect(google.people.groupsByName().get('Chess')).toEqual([google.personOf('a1')]);
+    expect(google.people.groupsByName().has('Chess club')).toBe(false);
+    await s.groups.remove(s.bookId, key);
+    await s.sync();
+    expect(google.people.groupsByName().has('Chess')).toBe(false);
+    expect(s.index.query('', s.bookId)).toHaveLength(2);
+  });
+
+  it('starred on Google is a favourite here, and a favourite here is starred there', async () => {
+    google.put('a1', card('a1', 'Ada Lovelace'));
+    google.put('b2', card('b2', 'Bob Babbage'));
+    const s = await signedIn();
+    google.people.modify('contactGroups/starred', [google.personOf('a1')], []);
+    await s.sync();
+    expect(s.index.get(s.idOf('Ada Lovelace'))!.favorite).toBe(1);
+    const bob = await s.repo.setFavorite(s.idOf('Bob Babbage'), true);
+    s.index.upsert([bob!]);
+    await s.sync();
+    expect(google.people.group('contactGroups/starred')!.members.sort()).toEqual([google.personOf('a1'), google.personOf('b2')].sort());
+  });
+});

@@ -1,0 +1,121 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { ContactRepo } from '../../../renderer/src/db/repo';
+import { LOCAL_BOOK_ID } from '../../../renderer/src/db/schema';
+import { ContactIndex } from '../../../renderer/src/store/contact-index';
+import { GroupStore } from '../../../renderer/src/store/groups';
+import { parseVCard } from '../../../shared/vcard';
+
+const card = (fn: string, extra = '') => parseVCard(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${fn}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`);
+let n = 0;
+
+async function setup(bookId = LOCAL_BOOK_ID, kind: 'local' | 'carddav' = 'local') {
+  const repo = await ContactRepo.open(`groups-${++n}-${Date.now()}`);
+  if (bookId !== LOCAL_BOOK_ID) await repo.db.books.put({ id: bookId, name: 'Work', kind, version: '3.0', createdAt: 0 });
+  const index = new ContactIndex('en');
+  const groups = await GroupStore.open(repo, index);
+  const add = async (c: ReturnType<typeof card>) => {
+    const s = await repo.create(bookId, c);
+    index.upsert([s.row]);
+    return s.row.id;
+  };
+  return { repo, index, groups, add };
+}
+
+describe('the group store', () => {
+  it('lists a book’s CATEGORIES as groups with their members, and filters the list by one', async () => {
+    const { index, groups, add } = await setup();
+    const ada = await add(card('Ada', 'CATEGORIES:Family\r\n'));
+    await add(card('Bob'));
+    const g = groups.groups(LOCAL_BOOK_ID);
+    expect(g.map((x) => [x.name, x.memberIds])).toEqual([['Family', [ada]]]);
+    const rows = index.query('', LOCAL_BOOK_ID, false, { key: g[0]!.key, ids: new Set(groups.memberIds(LOCAL_BOOK_ID, g[0]!.key)) });
+    expect(rows.map((r) => r.displayName)).toEqual(['Ada']);
+  });
+
+  it('creates an empty group, adds and removes members, renames it; deleting it leaves every contact', async () => {
+    const { repo, index, groups, add } = await setup();
+    const ada = await add(card('Ada'));
+    const bob = await add(card('Bob'));
+    const key = await groups.create(LOCAL_BOOK_ID, 'Friends');
+    expect(groups.groups(LOCAL_BOOK_ID).map((g) => [g.name, g.memberIds.length])).toEqual([['Friends', 0]]);
+    await groups.addMembers(LOCAL_BOOK_ID, key, [ada, bob]);
+    expect((await repo.getCard(ada))!.vcard).toContain('CATEGORIES:Friends');
+    await groups.removeMembers(LOCAL_BOOK_ID, key, [bob]);
+    expect(groups.memberIds(LOCAL_BOOK_ID, key)).toEqual([ada]);
+    await groups.rename(LOCAL_BOOK_ID, key, 'Pals');
+    const [pals] = groups.groups(LOCAL_BOOK_ID);
+    expect(pals!.name).toBe('Pals');
+    await groups.remove(LOCAL_BOOK_ID, pals!.key);
+    expect(groups.groups(LOCAL_BOOK_ID)).toEqual([]);
+    expect(index.query('', LOCAL_BOOK_ID).map((r) => r.displayName)).toEqual(['Ada', 'Bob']);
+    expect((await repo.getCard(ada))!.vcard).not.toContain('CATEGORIES');
+  });
+
+  it('remembers an empty group across a restart', async () => {
+    const { repo, index, groups } = await setup();
+    await groups.create(LOCAL_BOOK_ID, 'Later');
+    const again = await GroupStore.open(repo, index);
+    expect(again.groups(LOCAL_BOOK_ID).map((g) => g.name)).toEqual(['Later']);
+  });
+
+  it('makes a Nextcloud book’s first group an Apple group card, queued for upload and never shown as a contact', async () => {
+    const { repo, index, groups, add } = await setup('nc', 'carddav');
+    groups.setSignals('nc', { account: 'carddav', url: 'https://cloud.example.org/remote.php/dav/addressbooks/users/ada/contacts/' });
+    const ada = await add(card('Ada'));
+    const key = await groups.create('nc', 'Chess club');
+    await groups.addMembers('nc', key, [ada]);
+    const [g] = groups.groups('nc');
+    expect(g).toMatchObject({ name: 'Chess club', memberIds: [ada], card: { form: 'apple' } });
+    const groupCard = await repo.getCard(g!.card!.id);
+    expect(groupCard!.vcard).toContain('X-ADDRESSBOOKSERVER-KIND:group');
+    expect(groupCard!.vcard).toMatch(/X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:Ada/i);
+    expect(index.get(g!.card!.id)!.pending).toBe('created');
+    expect(index.query('', 'nc').map((r) => r.displayName)).toEqual(['Ada']);
+    expect(groups.setting('nc')).toMatchObject({ storage: 'apple-cards', decidedBy: 'cards' });
+  });
+
+  it('uses CATEGORIES for a new group in a book of another CardDAV server, and the member edit is a pending upload', async () => {
+    const { repo, index, groups, add } = await setup('dav', 'carddav');
+    groups.setSignals('dav', { account: 'carddav', url: 'https://dav.example.org/ada/contacts/' });
+    const ada = await add(card('Ada'));
+    const synced = { ...index.get(ada)!, pending: '' as const }; // as if uploaded
+    await repo.db.contacts.put(synced);
+    index.upsert([synced]);
+    const key = await groups.create('dav', 'Work');
+    await groups.addMembers('dav', key, [ada]);
+    expect(index.get(ada)).toMatchObject({ categories: ['Work'], pending: 'updated' });
+  });
+
+  it('keeps a book’s group cards as its storage once seen, though its server would default to CATEGORIES', async () => {
+    const { groups, add } = await setup('dav', 'carddav');
+    await add(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nUID:g\r\nFN:Team\r\nKIND:group\r\nEND:VCARD\r\n'));
+    expect(groups.setting('dav').storage).toBe('vcard4-cards');
+    const ada = await add(card('Ada'));
+    await groups.create('dav', 'Other');
+    const other = groups.groups('dav').find((g) => g.name === 'Other')!;
+    expect(other.card?.form).toBe('vcard4');
+    await groups.addMembers('dav', other.key, [ada]);
+    expect(groups.groupsOf(ada).map((g) => g.name)).toEqual(['Other']);
+  });
+
+  it('finds a group card’s members by the group’s name', async () => {
+    const { index, groups, add } = await setup();
+    await add(card('Ada'));
+    await add(card('Bob'));
+    await add(parseVCard('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:g\r\nFN:Chess club\r\nX-ADDRESSBOOKSERVER-KIND:group\r\nX-ADDRESSBOOKSERVER-MEMBER:urn:uuid:Bob\r\nEND:VCARD\r\n'));
+    const also = groups.matchingMembers('chess', null);
+    expect(index.query('chess', null, false, null, also).map((r) => r.displayName)).toEqual(['Bob']);
+    expect(index.query('chess', null).map((r) => r.displayName)).toEqual([]);
+  });
+
+  it('lists a book’s groups again after an edit that touches groups, not after one that does not (a name)', async () => {
+    const { index, groups, add } = await setup();
+    const ada = await add(card('Ada', 'CATEGORIES:Family\r\n'));
+    const before = groups.groups(LOCAL_BOOK_ID);
+    index.upsert([{ ...index.get(ada)!, displayName: 'Ada L.' }]);
+    expect(groups.groups(LOCAL_BOOK_ID)).toBe(before);
+    index.upsert([{ ...index.get(ada)!, categories: ['Family', 'Work'] }]);
+    expect(groups.groups(LOCAL_BOOK_ID).map((g) => g.name)).toEqual(['Family', 'Work']);
+  });
+});
