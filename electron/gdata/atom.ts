@@ -10,7 +10,7 @@
  * `gContact:*`) are never touched, since an update deletes whatever it leaves out.
  */
 import { parseVCard, serializeVCard, splitEscaped, unescapeText, escapeText, type VProperty } from '../../shared/vcard';
-import { parseXml, child, type XmlElement } from '../dav/xml';
+import { parseXml, child, XmlError, type XmlElement } from '../dav/xml';
 import { attributesOf, childElements, rootElement, type RawElement } from './scan';
 
 export const NS_ATOM = 'http://www.w3.org/2005/Atom';
@@ -88,7 +88,7 @@ function readEntry(text: string): AtomEntry {
 /** A feed page: its entries (each standalone), the next link, the feed's own `<updated>`. */
 export function parseFeed(text: string): AtomFeed {
   const tree = parseXml(text);
-  if (tree.ns !== NS_ATOM || tree.local !== 'feed') throw new Error(`expected an Atom feed, got <${tree.local}>`);
+  if (tree.ns !== NS_ATOM || tree.local !== 'feed') throw new XmlError(`expected an Atom feed, got <${tree.local}>`);
   const root = rootElement(text);
   const entries = childElements(text, root)
     .filter((c) => c.ns === NS_ATOM && c.local === 'entry')
@@ -101,7 +101,7 @@ export function parseFeed(text: string): AtomFeed {
 /** One entry document (the answer to GET, POST or PUT of an entry). */
 export function parseEntry(text: string): AtomEntry {
   const root = rootElement(text);
-  if (root.ns !== NS_ATOM || root.local !== 'entry') throw new Error(`expected an Atom entry, got <${root.local}>`);
+  if (root.ns !== NS_ATOM || root.local !== 'entry') throw new XmlError(`expected an Atom entry, got <${root.local}>`);
   return readEntry(text);
 }
 

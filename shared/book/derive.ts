@@ -8,7 +8,9 @@ import { foldForSearch, phoneDigits } from '../search/normalize';
 import { SEGMENT, type SegmentKind } from '../search/segments';
 import { readCardFacts } from '../groups/facts';
 import type { GroupCardForm } from '../groups/types';
-import { displayName, toContact, type Contact, type VCard } from '../vcard';
+import { displayName, nameInOrder, toContact, type Contact, type VCard } from '../vcard';
+
+export { nameInOrder };
 
 /**
  * 2: the last-first name and sort key, the birthday, and addresses, groups, labels in search.
@@ -63,13 +65,6 @@ export function withoutHonorifics(name: string): string {
   // The duplicates core's list of titles (shared/duplicates/honorifics.ts), compared as it folds them.
   while (k < words.length - 1 && HONORIFIC_WORDS.has(foldForSearch(words[k]!).replace(/\./g, ''))) k++;
   return words.slice(k).join(' ');
-}
-
-/** A name in its culture's order: CJK family name first with no space, others given name first. */
-export function nameInOrder(c: Contact): string {
-  const { family, given, additional, prefix, suffix } = c.name;
-  if (CJK.test(family + given)) return `${family}${given}`.trim();
-  return [prefix, given, additional, family, suffix].filter((s) => s.trim() !== '').join(' ');
 }
 
 /** Last-first: "Lovelace, Ada Augusta"; CJK names are family-first already. '' when N has no parts. */

@@ -5,7 +5,7 @@
  * from, so an edit finds its property again even if the card was re-ordered meanwhile.
  */
 import { parseDate, type DateValue } from './dates';
-import { hasParam, listValue, paramValues, structuredValue, textValue, typesOf } from './escape';
+import { hasParam, listValue, paramValues, structuredValue, textValue, typesOf, unescapeText } from './escape';
 import type { VCard, VCardVersion, VProperty } from './types';
 
 export interface ContactItem {
@@ -129,37 +129,101 @@ export function labelText(raw: string): string {
   return m === null ? raw : m[1]!;
 }
 
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+
+function fnv(h: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0).toString(36);
+  return h;
 }
 
-/** A key for a property that survives re-ordering: its name, parameters and value, hashed. */
+/** fnv(h, text.toUpperCase()) for ASCII-case text, without making the upper-case copy. */
+function fnvUpper(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+    else if (c > 0x7f) return fnv(h, text.slice(i).toUpperCase());
+    h ^= c;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+const PIPE = 0x7c;
+const mix = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193);
+
+/**
+ * A key for a property that survives re-ordering: its name, parameters and value, hashed (FNV-1a
+ * of `NAME|p=v1,v2;q=w|value`, fed piece by piece: no joined string is built).
+ */
 export function propertyKey(prop: VProperty): string {
-  const params = prop.params.map((p) => `${p.name ?? ''}=${p.values.join(',')}`).join(';');
-  return fnv1a(`${prop.name.toUpperCase()}|${params}|${prop.value}`);
+  let h = fnvUpper(FNV_OFFSET, prop.name);
+  h = mix(h, PIPE);
+  for (let k = 0; k < prop.params.length; k++) {
+    const p = prop.params[k]!;
+    if (k > 0) h = mix(h, 0x3b); // ;
+    if (p.name !== null) h = fnv(h, p.name);
+    h = mix(h, 0x3d); // =
+    for (let j = 0; j < p.values.length; j++) {
+      if (j > 0) h = mix(h, 0x2c); // ,
+      h = fnv(h, p.values[j]!);
+    }
+  }
+  h = mix(h, PIPE);
+  return (fnv(h, prop.value) >>> 0).toString(36);
 }
 
 /** Properties that become multi-value items in the view, and so need ids. */
 const ITEM_NAMES = new Set(['EMAIL', 'TEL', 'URL', 'ADR', 'RELATED', 'X-ABRELATEDNAMES', 'X-ABDATE', 'IMPP', ...Object.keys(IM_PROPERTIES)]);
 
+/** The id a property would get as the first of its kind: '' for one that is no multi-value item. */
+export function itemKey(p: VProperty, keyOf: (p: VProperty) => string = propertyKey): string {
+  return ITEM_NAMES.has(upperName(p.name)) ? keyOf(p) : '';
+}
+
+/** A property name in upper case; most are already (no copy then). */
+export function upperName(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return name.toUpperCase();
+    if (c > 0x7f) return name.toUpperCase();
+  }
+  return name;
+}
+
 /**
  * Ids for the properties of a card that become multi-value items (empty for the others), made
  * unique by occurrence (`k`, `k~2`, ...) when two are identical.
  */
-export function propertyIds(card: VCard): string[] {
-  const seen = new Map<string, number>();
-  return card.properties.map((p) => {
-    if (!ITEM_NAMES.has(p.name.toUpperCase())) return '';
-    const key = propertyKey(p);
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    return n === 1 ? key : `${key}~${n}`;
-  });
+export function propertyIds(card: VCard, keyOf: (p: VProperty) => string = propertyKey): string[] {
+  // Occurrences counted in a Map only for a card of many items; a few are compared directly.
+  let seen: Map<string, number> | null = null;
+  const keys: string[] = [];
+  const out: string[] = new Array<string>(card.properties.length);
+  for (let i = 0; i < card.properties.length; i++) {
+    const p = card.properties[i]!;
+    if (!ITEM_NAMES.has(upperName(p.name))) {
+      out[i] = '';
+      continue;
+    }
+    const key = keyOf(p);
+    let n = 1;
+    if (seen === null && keys.length >= 32) {
+      seen = new Map();
+      for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);
+    }
+    if (seen !== null) {
+      n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+    } else {
+      for (const k of keys) if (k === key) n++;
+    }
+    keys.push(key);
+    out[i] = n === 1 ? key : `${key}~${n}`;
+  }
+  return out;
 }
 
 /** X-ABLabel (and the like) values by group, lower-cased group name. */
@@ -171,8 +235,16 @@ function groupLabels(card: VCard, version: VCardVersion): Map<string, string> {
   return labels;
 }
 
-function photoUri(prop: VProperty): string {
-  const value = prop.value.replace(/\s+/g, '');
+/**
+ * The photo as a URI an <img> can load. Inline base64 becomes a data: URI, unless the writer
+ * already wrote one (`PHOTO;ENCODING=b;TYPE=png:data:image/png;base64,…`, seen in the wild). A
+ * URI value is unescaped: vCard 4.0 writers escape its `;` and `,` (`data:image/jpeg\;base64\,…`),
+ * and a backslash is never part of a URI.
+ */
+function photoUri(prop: VProperty, version: VCardVersion): string {
+  let value = prop.value.replace(/\s+/g, '');
+  if (value.indexOf('\\') >= 0) value = unescapeText(value, version);
+  if (/^data:/i.test(value)) return value;
   const enc = paramValues(prop, 'ENCODING')[0]?.toUpperCase();
   const inline = enc === 'B' || enc === 'BASE64' || hasParam(prop, 'ENCODING', 'BASE64');
   if (!inline) return value;
@@ -192,8 +264,10 @@ function imService(prop: VProperty, version: VCardVersion): { service: string; v
 
 function makeItem(p: VProperty, id: string, value: string, label: string): ContactItem {
   const types = typesOf(p);
-  const pref = types.includes('pref') || paramValues(p, 'PREF').length > 0;
-  return { id, value, types: pref ? types.filter((t) => t !== 'pref') : types, label, pref };
+  const at = types.indexOf('pref');
+  const pref = at >= 0 || paramValues(p, 'PREF').length > 0;
+  if (at >= 0) types.splice(at, 1); // typesOf gives each value once
+  return { id, value, types, label, pref };
 }
 
 /** Read the contact view of a card. */
@@ -201,7 +275,7 @@ export function toContact(card: VCard): Contact {
   const version = versionOf(card);
   const ids = propertyIds(card);
   const labels = groupLabels(card, version);
-  const labelOf = (p: VProperty): string => (p.group === null ? '' : labelText(labels.get(p.group.toLowerCase()) ?? ''));
+  const labelOf = (p: VProperty): string => (p.group === null || labels.size === 0 ? '' : labelText(labels.get(p.group.toLowerCase()) ?? ''));
 
   let uid = '';
   let kind = '';
@@ -223,14 +297,15 @@ export function toContact(card: VCard): Contact {
   const dates: DateItem[] = [];
   const notes: string[] = [];
   const categories: string[] = [];
+  const categorySet = new Set<string>();
   let photo: Photo | null = null;
   const seen = new Set<string>();
   const first = (key: string): boolean => (seen.has(key) ? false : (seen.add(key), true));
 
-  card.properties.forEach((p, i) => {
+  for (let i = 0; i < card.properties.length; i++) {
+    const p = card.properties[i]!;
     const id = ids[i]!;
-    const upper = p.name.toUpperCase();
-    const item = (value: string): ContactItem => makeItem(p, id, value, labelOf(p));
+    const upper = upperName(p.name);
     switch (upper) {
       case 'UID':
         if (first(upper)) uid = textValue(p, version);
@@ -258,7 +333,7 @@ export function toContact(card: VCard): Contact {
         phonetic.additional = textValue(p, version);
         break;
       case 'NICKNAME':
-        nicknames.push(...listValue(p, version));
+        for (const nick of listValue(p, version)) nicknames.push(nick); // no spread: a huge list would overflow the stack
         break;
       case 'ORG':
         if (first(upper)) {
@@ -273,21 +348,21 @@ export function toContact(card: VCard): Contact {
         if (first(upper)) role = textValue(p, version);
         break;
       case 'EMAIL':
-        emails.push(item(textValue(p, version).trim()));
+        emails.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
         break;
       case 'TEL':
-        phones.push(item(textValue(p, version).trim()));
+        phones.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
         break;
       case 'URL':
-        urls.push(item(textValue(p, version).trim()));
+        urls.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
         break;
       case 'RELATED':
       case 'X-ABRELATEDNAMES':
-        related.push(item(textValue(p, version)));
+        related.push(makeItem(p, id, textValue(p, version), labelOf(p)));
         break;
       case 'ADR': {
         const c = structuredValue(p, version);
-        const base = item('');
+        const base = makeItem(p, id, '', labelOf(p));
         addresses.push({
           id,
           poBox: c[0] ?? '',
@@ -317,18 +392,24 @@ export function toContact(card: VCard): Contact {
         notes.push(textValue(p, version));
         break;
       case 'CATEGORIES':
-        for (const c of listValue(p, version)) if (!categories.includes(c)) categories.push(c);
+        for (const c of listValue(p, version)) {
+          if (!categorySet.has(c)) {
+            categorySet.add(c);
+            categories.push(c);
+          }
+        }
         break;
       case 'PHOTO':
-        if (first(upper)) photo = { uri: photoUri(p) };
+        if (first(upper)) photo = { uri: photoUri(p, version) };
         break;
       default:
         if (upper === 'IMPP' || upper in IM_PROPERTIES) {
           const im = imService(p, version);
-          ims.push({ ...item(im.value.trim()), service: im.service });
+          ims.push({ ...makeItem(p, id, im.value.trim(), labelOf(p)), service: im.service });
         }
     }
-  });
+  }
+
 
   return {
     version,
@@ -356,10 +437,22 @@ export function toContact(card: VCard): Contact {
   };
 }
 
-/** The name to show: FN, else one built from N, organisation, e-mail or phone. */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * N in its culture's order, the one rule of the list, the editor and what is uploaded: a CJK name
+ * family name first with no space ("张三"), others given name first ("Dr. Ada Lovelace").
+ */
+export function nameInOrder(c: Contact): string {
+  const { family, given, additional, prefix, suffix } = c.name;
+  if (CJK.test(family + given)) return `${family}${given}`.trim();
+  return [prefix, given, additional, family, suffix].filter((s) => s.trim() !== '').join(' ');
+}
+
+/** The name to show: FN, else one built from N (nameInOrder), organisation, e-mail or phone. */
 export function displayName(c: Contact): string {
   if (c.formattedName.trim() !== '') return c.formattedName.trim();
-  const n = [c.name.prefix, c.name.given, c.name.additional, c.name.family, c.name.suffix].filter((s) => s.trim() !== '').join(' ');
+  const n = nameInOrder(c);
   if (n !== '') return n;
   return c.organization.name || c.emails[0]?.value || c.phones[0]?.value || '';
 }

@@ -9,7 +9,9 @@ import { escapeText, encodeQuotedPrintable, isAscii, typesOf } from './escape';
 import {
   EMPTY_NAME,
   IM_PROPERTIES,
+  itemKey,
   propertyIds,
+  propertyKey,
   versionOf,
   type AddressItem,
   type Contact,
@@ -31,9 +33,10 @@ const TRANSFER_BARE = /^(QUOTED-PRINTABLE|BASE64|8BIT|7BIT)$/i;
 /** The value text for a version, with the parameters it needs (2.1 non-ASCII wants CHARSET/QP). */
 function encodeValue(text: string, version: VCardVersion, escaped: string): { value: string; params: VParam[] } {
   if (version !== '2.1') return { value: escaped, params: [] };
-  if (/[\r\n]/.test(text)) {
+  // The escaped text is what is encoded: quoted-printable is undone before the escapes are read.
+  if (/[\r\n]/.test(escaped)) {
     return {
-      value: encodeQuotedPrintable(text),
+      value: encodeQuotedPrintable(escaped),
       params: [
         { name: 'CHARSET', values: ['UTF-8'] },
         { name: 'ENCODING', values: ['QUOTED-PRINTABLE'] },
@@ -54,7 +57,9 @@ function withValue(old: VProperty | undefined, name: string, text: string, versi
   const kept = (old?.params ?? []).filter(
     (p) => !(p.name !== null && TRANSFER_PARAMS.test(p.name)) && !(p.name === null && TRANSFER_BARE.test(p.values[0] ?? '')),
   );
-  return { group: old?.group ?? null, name: old?.name ?? name, params: [...kept, ...enc.params], value: enc.value };
+  // The transfer parameters first: a kept parameter with an unbalanced quote (read so from the
+  // input) runs to the end of the head when read back, and must not take them with it.
+  return { group: old?.group ?? null, name: old?.name ?? name, params: [...enc.params, ...kept], value: enc.value };
 }
 
 function withTypes(prop: VProperty, types: readonly string[], pref: boolean, version: VCardVersion): VProperty {
@@ -157,6 +162,7 @@ function patchItems<T extends { id: string; label: string }>(
   after: readonly T[],
   spec: ItemSpec<T>,
   version: VCardVersion,
+  keyOf: (p: VProperty) => string,
 ): void {
   if (same(before, after)) return;
   const beforeById = new Map(before.filter((b) => b.id !== '').map((b) => [b.id, b]));
@@ -167,7 +173,7 @@ function patchItems<T extends { id: string; label: string }>(
     const at = ids.indexOf(b.id);
     if (at < 0) continue; // already gone from the newer card
     removeAt(props, at);
-    ids.splice(0, ids.length, ...propertyIds({ properties: props }));
+    ids.splice(0, ids.length, ...propertyIds({ properties: props }, keyOf));
   }
   for (const a of after) {
     const old = a.id === '' ? undefined : beforeById.get(a.id);
@@ -178,10 +184,22 @@ function patchItems<T extends { id: string; label: string }>(
       setLabel(props, at, a.label, old?.label ?? '');
     } else {
       const pos = insertAt(props, spec.names);
-      props.splice(pos, 0, spec.write(a, undefined, version));
+      const added = spec.write(a, undefined, version);
+      props.splice(pos, 0, added);
+      const length = props.length;
       setLabel(props, pos, a.label, '');
+      // Most additions need no new ids for the rest: the new property's own (when no other has its
+      // key) and its label's. Re-deriving them all after each item made adding k items to a card
+      // of n properties cost k·n hashes.
+      const key = itemKey(added, keyOf);
+      const clash = key !== '' && ids.some((id) => id === key || id.startsWith(`${key}~`));
+      if (!clash && props.length - length <= 1) {
+        ids.splice(pos, 0, key);
+        if (props.length > length) ids.splice(pos + 1, 0, '');
+        continue;
+      }
     }
-    ids.splice(0, ids.length, ...propertyIds({ properties: props }));
+    ids.splice(0, ids.length, ...propertyIds({ properties: props }, keyOf));
   }
 }
 
@@ -231,7 +249,14 @@ function dateProp(date: DateValue, version: VCardVersion, name: string): (old: V
 export function applyEdit(card: VCard, before: Contact, after: Contact): VCard {
   const version = versionOf(card);
   const props: Mutable = [...card.properties];
-  const ids = propertyIds(card);
+  // Keys hashed once per property for this edit, however often the ids are re-derived.
+  const memo = new Map<VProperty, string>();
+  const keyOf = (p: VProperty): string => {
+    let k = memo.get(p);
+    if (k === undefined) memo.set(p, (k = propertyKey(p)));
+    return k;
+  };
+  const ids = propertyIds(card, keyOf);
   const text = (name: string, value: string) => (value === '' ? null : (old: VProperty | undefined) => withValue(old, name, value, version));
 
   // A UID is never removed by an edit (a form that does not show it passes ''): sync needs one.
@@ -273,15 +298,15 @@ export function applyEdit(card: VCard, before: Contact, after: Contact): VCard {
   }
   if (!same(before.photo, after.photo)) setSingle(props, ['PHOTO'], after.photo === null ? null : () => photoProperty(after.photo!.uri, version));
 
-  const fresh = propertyIds({ properties: props });
+  const fresh = propertyIds({ properties: props }, keyOf);
   ids.splice(0, ids.length, ...fresh);
-  patchItems(props, ids, before.emails, after.emails, SPECS.emails, version);
-  patchItems(props, ids, before.phones, after.phones, SPECS.phones, version);
-  patchItems(props, ids, before.urls, after.urls, SPECS.urls, version);
-  patchItems(props, ids, before.ims, after.ims, SPECS.ims, version);
-  patchItems(props, ids, before.related, after.related, SPECS.related, version);
-  patchItems(props, ids, before.addresses, after.addresses, SPECS.addresses, version);
-  patchItems(props, ids, before.dates, after.dates, SPECS.dates, version);
+  patchItems(props, ids, before.emails, after.emails, SPECS.emails, version, keyOf);
+  patchItems(props, ids, before.phones, after.phones, SPECS.phones, version, keyOf);
+  patchItems(props, ids, before.urls, after.urls, SPECS.urls, version, keyOf);
+  patchItems(props, ids, before.ims, after.ims, SPECS.ims, version, keyOf);
+  patchItems(props, ids, before.related, after.related, SPECS.related, version, keyOf);
+  patchItems(props, ids, before.addresses, after.addresses, SPECS.addresses, version, keyOf);
+  patchItems(props, ids, before.dates, after.dates, SPECS.dates, version, keyOf);
   return { properties: props };
 }
 

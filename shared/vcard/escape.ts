@@ -1,9 +1,14 @@
 /**
  * Value text codecs. vCard 3.0 and 4.0 escape `\\`, `\,`, `\;` and newlines as `\n` (RFC 6350
- * §3.4, RFC 2426 §5); vCard 2.1 only escapes `;` inside structured values, so its backslashes are
- * otherwise literal. Quoted-printable (2.1) is decoded to bytes, then read in the declared CHARSET.
+ * §3.4, RFC 2426 §5). vCard 2.1 itself only escapes `;` inside structured values, but the 2.1 that
+ * real exporters write uses the 3.0 escapes too: Android writes `\n` in ADR and `\,` in LABEL
+ * (fixtures cozy__cozy-vcard/test__android-full.vcf, stalwartlabs__calcard/resources__vcard__001.vcf),
+ * and its own reader's test (CyanogenMod…/v21_backslash.vcf) reads `\\`, `\;` and `\:` as escapes.
+ * Outlook and Nokia write multi-line text as quoted-printable and no backslash escapes at all. So
+ * 2.1 is read with the same escapes as 3.0; a backslash before any other character stays literal
+ * (`C:\Users`). Quoted-printable (2.1) is decoded to bytes, then read in the declared CHARSET.
  */
-import { decodeWith } from './bytes';
+import { decodeWith, utf8OrNull } from './bytes';
 import type { VCardVersion, VParam, VProperty } from './types';
 
 /** True when every character is 7-bit ASCII. */
@@ -21,37 +26,34 @@ export function hasControlChars(text: string): boolean {
   return false;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- every version reads the same escapes (see above)
 export function unescapeText(raw: string, version: VCardVersion): string {
-  if (raw.indexOf('\\') < 0) return raw;
+  let at = raw.indexOf('\\');
+  if (at < 0) return raw;
+  // Copy the stretches between escapes whole: one piece per escape, not one string per character.
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c !== '\\' || i + 1 >= raw.length) {
-      out += c;
-      continue;
+  let last = 0;
+  while (at >= 0 && at + 1 < raw.length) {
+    const next = raw.charCodeAt(at + 1);
+    let rep: string | null = null;
+    if (next === 0x6e || next === 0x4e) rep = '\n';
+    else if (next === 0x5c || next === 0x2c || next === 0x3b || next === 0x3a) rep = raw[at + 1]!;
+    if (rep !== null) {
+      out += raw.slice(last, at) + rep;
+      last = at + 2;
     }
-    const next = raw[i + 1]!;
-    if (version === '2.1') {
-      if (next === ';' || next === '\\') {
-        out += next;
-        i++;
-      } else out += c;
-      continue;
-    }
-    if (next === 'n' || next === 'N') out += '\n';
-    else if (next === '\\' || next === ',' || next === ';' || next === ':') out += next;
-    else out += c + next; // unknown escape: keep it as written
-    i++;
+    // An unknown escape is kept as written (both characters).
+    at = raw.indexOf('\\', at + 2);
   }
-  return out;
+  return out + raw.slice(last);
 }
 
 export function escapeText(text: string, version: VCardVersion, structured = false): string {
-  if (version === '2.1') {
-    // 2.1 has no newline escape; writers use quoted-printable for multi-line text instead.
-    return structured ? text.replace(/\\/g, '\\\\').replace(/;/g, '\\;') : text;
-  }
-  return text.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;').replace(/\r\n|\r|\n/g, '\\n');
+  // `structured` is kept for callers' clarity: `;` and `,` are escaped in every value (they are read so).
+  void structured;
+  const escaped = text.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;');
+  // 2.1 has no newline escape in writers' eyes; multi-line text goes quoted-printable instead (edit.ts).
+  return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** Split on a separator that is not escaped with a backslash. The pieces stay escaped. */
@@ -70,67 +72,100 @@ export function splitEscaped(raw: string, sep: ';' | ','): string[] {
   return out;
 }
 
+const HEX = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+const encoder = new TextEncoder();
+
 export function decodeQuotedPrintable(raw: string): Uint8Array {
-  const bytes: number[] = [];
+  // At most 3 bytes a UTF-16 unit (a lone non-ASCII character as UTF-8): one buffer, no array of numbers.
+  const bytes = new Uint8Array(raw.length * 3);
+  let n = 0;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (c === 0x3d /* = */) {
-      const a = raw[i + 1];
-      const b = raw[i + 2];
-      if (a === '\r' && b === '\n') {
+      const a = raw.charCodeAt(i + 1);
+      const b = raw.charCodeAt(i + 2);
+      if (a === 0x0d && b === 0x0a) {
         i += 2;
         continue;
       }
-      if (a === '\n' || a === '\r') {
+      if (a === 0x0a || a === 0x0d || i + 1 >= raw.length) {
+        // a soft break (also one that ends the value: nothing followed it before END:VCARD)
         i += 1;
         continue;
       }
-      if (a !== undefined && b !== undefined && /^[0-9A-Fa-f]{2}$/.test(a + b)) {
-        bytes.push(parseInt(a + b, 16));
+      const hi = HEX(a);
+      const lo = HEX(b);
+      if (hi >= 0 && lo >= 0) {
+        bytes[n++] = hi * 16 + lo;
         i += 2;
         continue;
       }
-      bytes.push(c); // a lone '=' is kept, as lenient decoders do
+      bytes[n++] = c; // a lone '=' is kept, as lenient decoders do
     } else if (c < 0x80) {
-      bytes.push(c);
+      bytes[n++] = c;
     } else {
       // Non-ASCII inside QP is malformed but common: keep the character as UTF-8.
-      for (const b of new TextEncoder().encode(raw[i]!)) bytes.push(b);
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < raw.length ? 2 : 1;
+      const utf8 = encoder.encode(raw.slice(i, i + pair));
+      bytes.set(utf8, n);
+      n += utf8.length;
+      i += pair - 1;
     }
   }
-  return Uint8Array.from(bytes);
+  return bytes.subarray(0, n);
 }
 
 export function encodeQuotedPrintable(text: string): string {
   let out = '';
-  for (const b of new TextEncoder().encode(text)) {
+  for (const b of encoder.encode(text)) {
     if ((b >= 0x21 && b <= 0x7e && b !== 0x3d) || b === 0x20) out += String.fromCharCode(b);
     else out += `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
 
+/** Whether a parameter name is `upper` (given in upper case), without making a copy. */
+function nameIs(name: string, upper: string): boolean {
+  if (name.length !== upper.length) return false;
+  if (name === upper) return true;
+  return name.toUpperCase() === upper;
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
 export function paramValues(prop: VProperty, name: string): string[] {
+  if (prop.params.length === 0) return NO_VALUES as string[];
   const upper = name.toUpperCase();
-  const out: string[] = [];
+  let out: string[] | null = null;
   for (const p of prop.params) {
-    if (p.name !== null && p.name.toUpperCase() === upper) out.push(...p.values);
+    // One by one: a spread of a 100,000-value list would overflow the call stack.
+    if (p.name !== null && nameIs(p.name, upper)) {
+      out ??= [];
+      for (const v of p.values) out.push(v);
+    }
   }
-  return out;
+  return out ?? (NO_VALUES as string[]);
 }
 
 /** TYPE values, including 2.1's bare parameters (`TEL;HOME;VOICE`), lower-cased, unique. */
 export function typesOf(prop: VProperty): string[] {
+  if (prop.params.length === 0) return [];
   const out: string[] = [];
+  // A Set only for long lists: most properties have one to three types.
+  let seen: Set<string> | null = null;
   const add = (v: string): void => {
     const t = v.toLowerCase();
-    if (t !== '' && !out.includes(t)) out.push(t);
+    if (t === '') return;
+    if (seen === null && out.length >= 16) seen = new Set(out);
+    if (seen !== null ? seen.has(t) : out.includes(t)) return;
+    seen?.add(t);
+    out.push(t);
   };
   for (const p of prop.params) {
     if (p.name === null) {
       const v = p.values[0];
       if (v !== undefined && !/^(quoted-printable|base64|b|8bit|7bit)$/i.test(v)) add(v);
-    } else if (p.name.length === 4 && p.name.toUpperCase() === 'TYPE') {
+    } else if (nameIs(p.name, 'TYPE')) {
       for (const v of p.values) {
         if (v.indexOf(',') < 0) add(v);
         else for (const part of v.split(',')) add(part);
@@ -152,17 +187,20 @@ export function hasParam(prop: VProperty, name: string, value: string): boolean 
 /** The property's text with transfer encodings undone (quoted-printable + CHARSET), still escaped. */
 export function transferDecoded(prop: VProperty): string {
   if (prop.params.length === 0) return prop.value;
-  const enc = paramValues(prop, 'ENCODING')[0] ?? (hasParam(prop, 'ENCODING', 'QUOTED-PRINTABLE') ? 'QUOTED-PRINTABLE' : undefined);
-  if (enc === undefined || enc.toUpperCase() !== 'QUOTED-PRINTABLE') return prop.value;
-  const charset = paramValues(prop, 'CHARSET')[0];
-  const bytes = decodeQuotedPrintable(prop.value);
-  if (charset === undefined) {
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return decodeWith(undefined, bytes);
-    }
+  // The first ENCODING= value decides; without one, a bare QUOTED-PRINTABLE. The first CHARSET= value.
+  let encoding: string | undefined;
+  let bareQp = false;
+  let charset: string | undefined;
+  for (const p of prop.params) {
+    if (p.name === null) {
+      if (!bareQp && /^quoted-printable$/i.test(p.values[0] ?? '')) bareQp = true;
+    } else if (encoding === undefined && nameIs(p.name, 'ENCODING')) encoding = p.values[0];
+    else if (charset === undefined && nameIs(p.name, 'CHARSET')) charset = p.values[0];
   }
+  const qp = encoding !== undefined ? encoding.toUpperCase() === 'QUOTED-PRINTABLE' : bareQp;
+  if (!qp) return prop.value;
+  const bytes = decodeQuotedPrintable(prop.value);
+  if (charset === undefined) return utf8OrNull(bytes) ?? decodeWith(undefined, bytes);
   return decodeWith(charset, bytes);
 }
 
@@ -179,7 +217,6 @@ export function structuredValue(prop: VProperty, version: VCardVersion): string[
 /** The unescaped items of a comma list (CATEGORIES, NICKNAME). */
 export function listValue(prop: VProperty, version: VCardVersion): string[] {
   const raw = transferDecoded(prop);
-  if (version === '2.1') return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return splitEscaped(raw, ',')
     .map((c) => unescapeText(c, version).trim())
     .filter((s) => s !== '');

@@ -1,7 +1,8 @@
 /**
  * From input text to logical lines: line endings (CRLF, LF, CR), RFC 6350 §3.2 unfolding (a line
  * starting with a space or tab continues the previous one), vCard 2.1 quoted-printable soft line
- * breaks (a QP value ending in `=` continues on the next line), blank lines skipped. Each logical
+ * breaks (a QP value ending in `=` continues on the next line, unless that line is BEGIN:VCARD or
+ * END:VCARD), blank lines skipped. Each logical
  * line keeps the 1-based number of its first physical line, so errors can name it.
  */
 
@@ -33,18 +34,34 @@ export function headEnd(text: string): number {
     else if (c === 0x22) quoted = !quoted;
     else if (c === 0x3a && !quoted) return i;
   }
-  // An unbalanced quote must not hide the colon: fall back to the first one.
-  return quoted ? text.indexOf(':') : -1;
+  // No colon outside quotes (an unbalanced quote, or every colon inside quotes): the first colon.
+  // A line with a colon is always a content line, so what a value holds never decides whether the
+  // line above it was one.
+  return colon;
+}
+
+/** BEGIN:VCARD or END:VCARD (any case, trailing blanks, a group): never the continuation of a value. */
+function isCardMarker(physical: string): boolean {
+  if (physical.length > 40) return false;
+  const t = physical.trim().toUpperCase();
+  return t === 'BEGIN:VCARD' || t === 'END:VCARD' || t.endsWith('.BEGIN:VCARD') || t.endsWith('.END:VCARD');
 }
 
 /**
  * Calls `onLine` for each logical line, in order. A callback rather than a generator or an array:
  * this is the hottest loop of the codec and allocates nothing per line but the line's text.
+ * Whether a logical line is quoted-printable is decided once, from its head, and its last
+ * character is tracked as lines are added: the joined text is never searched again, so a value of
+ * many soft line breaks costs linear time.
  */
 export function forEachLogicalLine(input: string, maxLineLength: number, onLine: (text: string, line: number, tooLong: boolean) => void): void {
   let text: string | null = null;
   let startLine = 0;
   let tooLong = false;
+  /** Quoted-printable: null until first asked (most lines never need the answer). */
+  let qp: boolean | null = null;
+  /** Last character code of `text`. */
+  let last = -1;
   let pos = 0;
   let lineNo = 0;
   const n = input.length;
@@ -68,16 +85,22 @@ export function forEachLogicalLine(input: string, maxLineLength: number, onLine:
     if (text !== null && (first === 0x20 || first === 0x09)) {
       if (!tooLong) {
         if (text.length + physical.length - 1 > maxLineLength) tooLong = true;
-        else text += physical.slice(1);
+        else if (physical.length > 1) {
+          text += physical.slice(1);
+          last = physical.charCodeAt(physical.length - 1);
+        }
       }
       continue;
     }
-    if (text !== null && physical.length > 0 && text.endsWith('=') && isQuotedPrintable(text)) {
+    if (text !== null && physical.length > 0 && last === 0x3d /* = */ && !isCardMarker(physical) && (qp ??= isQuotedPrintable(text))) {
       // Keep the soft break itself in the raw value: it is part of the QP text (the decoder drops
       // it) and the serializer writes it back as it was.
       if (!tooLong) {
         if (text.length + physical.length + 2 > maxLineLength) tooLong = true;
-        else text += '\r\n' + physical;
+        else {
+          text += '\r\n' + physical;
+          last = physical.charCodeAt(physical.length - 1);
+        }
       }
       continue;
     }
@@ -87,6 +110,8 @@ export function forEachLogicalLine(input: string, maxLineLength: number, onLine:
     startLine = lineNo;
     tooLong = physical.length > maxLineLength;
     text = tooLong ? physical.slice(0, 200) : physical;
+    qp = null;
+    last = text.charCodeAt(text.length - 1);
   }
   flush();
 }

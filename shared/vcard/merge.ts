@@ -83,14 +83,47 @@ function unitsOf(card: VCard): Unit[] {
 
 type Action = { type: 'keep' } | { type: 'remove' } | { type: 'change'; to: Unit };
 
+/**
+ * Units of one side by a string (key or kind), each list in the side's order, consumed from the
+ * front: the first unconsumed unit for a string in amortised constant time, so matching n units
+ * is linear, not quadratic.
+ */
+class Queues {
+  private readonly lists = new Map<string, Unit[]>();
+  private readonly heads = new Map<string, number>();
+  constructor(
+    units: readonly Unit[],
+    by: (u: Unit) => string,
+    private readonly taken: (u: Unit) => boolean,
+  ) {
+    for (const u of units) {
+      const k = by(u);
+      const list = this.lists.get(k);
+      if (list === undefined) this.lists.set(k, [u]);
+      else list.push(u);
+    }
+  }
+  /** The first unit for `k` not taken yet, or undefined. */
+  first(k: string): Unit | undefined {
+    const list = this.lists.get(k);
+    if (list === undefined) return undefined;
+    let h = this.heads.get(k) ?? 0;
+    while (h < list.length && this.taken(list[h]!)) h++;
+    this.heads.set(k, h);
+    return list[h];
+  }
+}
+
 /** What one side did to each base unit, and which of its units are new. */
 function diff(base: Unit[], side: Unit[]): { actions: Map<Unit, Action>; origin: Map<Unit, Unit | null> } {
   const actions = new Map<Unit, Action>();
   const origin = new Map<Unit, Unit | null>();
   const unmatchedSide = new Set(side);
+  const taken = (u: Unit) => !unmatchedSide.has(u);
+  const byKey = new Queues(side, (u) => u.key, taken);
   const removed: Unit[] = [];
   for (const b of base) {
-    const match = side.find((s) => unmatchedSide.has(s) && s.key === b.key);
+    const match = byKey.first(b.key);
     if (match !== undefined) {
       unmatchedSide.delete(match);
       actions.set(b, { type: 'keep' });
@@ -98,8 +131,9 @@ function diff(base: Unit[], side: Unit[]): { actions: Map<Unit, Action>; origin:
     } else removed.push(b);
   }
   // Pair removed and added units of the same kind, in order, as changes.
+  const byKind = new Queues(side, (u) => u.kind, taken);
   for (const b of removed) {
-    const to = side.find((s) => unmatchedSide.has(s) && s.kind === b.kind);
+    const to = byKind.first(b.kind);
     if (to !== undefined) {
       unmatchedSide.delete(to);
       actions.set(b, { type: 'change', to });
@@ -108,6 +142,35 @@ function diff(base: Unit[], side: Unit[]): { actions: Map<Unit, Action>; origin:
   }
   for (const s of unmatchedSide) origin.set(s, null);
   return { actions, origin };
+}
+
+/**
+ * Units inserted into the merged list after the last unit of their kind (at the end when there is
+ * none), later ones after earlier ones of the same kind: collected, then placed in one pass.
+ */
+class Insertions {
+  private readonly lastOfKind = new Map<string, number>();
+  private readonly after = new Map<number, Unit[]>();
+  private readonly tail = new Map<string, Unit[]>();
+  constructor(private readonly out: Unit[]) {
+    out.forEach((u, i) => this.lastOfKind.set(u.kind, i));
+  }
+  add(unit: Unit): void {
+    const at = this.lastOfKind.get(unit.kind);
+    const [map, k] = at === undefined ? [this.tail, unit.kind] : [this.after, at];
+    const list = (map as Map<unknown, Unit[]>).get(k);
+    if (list === undefined) (map as Map<unknown, Unit[]>).set(k, [unit]);
+    else list.push(unit);
+  }
+  result(): Unit[] {
+    const all: Unit[] = [];
+    this.out.forEach((u, i) => {
+      all.push(u);
+      for (const x of this.after.get(i) ?? []) all.push(x);
+    });
+    for (const list of this.tail.values()) for (const x of list) all.push(x);
+    return all;
+  }
 }
 
 const lines = (u: Unit | null | undefined): string[] | null => (u == null ? null : u.props.map(propertyLine));
@@ -150,37 +213,35 @@ export function merge(base: VCard, local: VCard, remote: VCard): MergeResult {
     }
   }
   // Base units deleted locally but changed remotely come back, with a conflict.
+  const inserted = new Insertions(out);
   for (const b of baseUnits) {
     const la = L.actions.get(b)!;
     const ra = R.actions.get(b)!;
     if (la.type === 'remove' && ra.type === 'change') {
-      insertByKind(out, ra.to);
+      inserted.add(ra.to);
       if (!NOISE.has(b.kind)) conflict(b.kind, b, null, ra.to);
     }
   }
   // Units added remotely. Only the local side's own additions can duplicate or contradict them.
   const localAdded = localUnits.filter((u) => L.origin.get(u) === null);
+  const matched = new Set<Unit>();
+  const addedByKey = new Queues(localAdded, (u) => u.key, (u) => matched.has(u));
+  const addedByKind = new Queues(localAdded, (u) => u.kind, (u) => matched.has(u));
   for (const ru of remoteUnits) {
     if (R.origin.get(ru) !== null) continue;
-    const same = localAdded.findIndex((u) => u.key === ru.key);
-    if (same >= 0) {
-      localAdded.splice(same, 1); // both added the same thing
+    const same = addedByKey.first(ru.key);
+    if (same !== undefined) {
+      matched.add(same); // both added the same thing
       continue;
     }
-    const rival = localAdded.find((u) => u.kind === ru.kind);
+    const rival = addedByKind.first(ru.kind);
     if (SINGLE.has(ru.kind) && rival !== undefined) {
       if (!NOISE.has(ru.kind)) conflict(ru.kind, null, rival, ru);
       continue;
     }
-    insertByKind(out, ru);
+    inserted.add(ru);
   }
-  return { card: { properties: renameClashingGroups(out) }, conflicts };
-}
-
-function insertByKind(out: Unit[], unit: Unit): void {
-  let at = -1;
-  for (let i = 0; i < out.length; i++) if (out[i]!.kind === unit.kind) at = i;
-  out.splice(at < 0 ? out.length : at + 1, 0, unit);
+  return { card: { properties: renameClashingGroups(inserted.result()) }, conflicts };
 }
 
 /** Units from two sides may use the same `itemN`; give later ones a free name. */
@@ -193,7 +254,7 @@ function renameClashingGroups(units: Unit[]): VProperty[] {
   for (const u of units) {
     const g = u.props[0]!.group;
     if (g === null || u.props.some((p) => p.group === null)) {
-      props.push(...u.props);
+      for (const p of u.props) props.push(p);
       continue;
     }
     let name = g;
@@ -202,7 +263,7 @@ function renameClashingGroups(units: Unit[]): VProperty[] {
       name = `item${next}`;
     }
     taken.add(name.toLowerCase());
-    props.push(...u.props.map((p) => ({ ...p, group: name })));
+    for (const p of u.props) props.push({ ...p, group: name });
   }
   return props;
 }

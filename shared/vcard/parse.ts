@@ -1,5 +1,6 @@
 import { decodeVCardBytes } from './bytes';
 import { forEachLogicalLine, headEnd, type LogicalLine } from './lines';
+import { propertyLine } from './serialize';
 import {
   DEFAULT_LIMITS,
   type ParseLimits,
@@ -50,18 +51,24 @@ function splitOutsideQuotes(text: string, sep: string): string[] {
 
 function parseParam(segment: string): VParam {
   const eq = segment.indexOf('=');
-  if (eq < 0) return { name: null, values: [segment.trim()], quoted: false };
+  // A bare parameter is kept as written, blanks included: trimmed, `;  ;` would be written `;;`.
+  if (eq < 0) return { name: null, values: [segment], quoted: false };
   const name = segment.slice(0, eq).trim();
   const raw = segment.slice(eq + 1);
-  let quoted = false;
+  // The common case, one plain value or a plain list: no quote to look at.
+  if (raw.indexOf('"') < 0) return { name, values: raw.indexOf(',') < 0 ? [raw] : raw.split(','), quoted: false };
+  let anyQuoted = false;
+  let allQuoted = true;
+  const flags: boolean[] = [];
   const values = splitOutsideQuotes(raw, ',').map((v) => {
-    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
-      quoted = true;
-      return v.slice(1, -1);
-    }
-    return v;
+    const q = v.length >= 2 && v.startsWith('"') && v.endsWith('"');
+    flags.push(q);
+    if (q) anyQuoted = true;
+    else allQuoted = false;
+    return q ? v.slice(1, -1) : v;
   });
-  return { name, values, quoted };
+  // Quoting is recorded per value when it differs (`X="a",b`), so one quoted value does not quote all.
+  return { name, values, quoted: anyQuoted && !allQuoted ? flags : anyQuoted };
 }
 
 /** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
@@ -80,7 +87,9 @@ export function parseContentLine(text: string): VProperty | null {
   let params = NO_PARAMS;
   if (nameEnd < colon) {
     const list: VParam[] = [];
-    for (const seg of splitOutsideQuotes(text.slice(nameEnd + 1, colon), ';')) if (seg.length > 0) list.push(parseParam(seg));
+    // Empty segments (`TEL;;HOME`) are kept as empty bare parameters: nothing written is dropped.
+    const head = text.slice(nameEnd + 1, colon);
+    for (const seg of head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';')) list.push(parseParam(seg));
     params = list;
   }
   return { group, name, params, value: text.slice(colon + 1) };
@@ -89,7 +98,10 @@ export function parseContentLine(text: string): VProperty | null {
 function isMarker(text: string, marker: 'BEGIN' | 'END'): boolean {
   // Cheap rejection first: this runs on every line. Then tolerate `begin:vcard`, trailing spaces,
   // and a group on BEGIN (seen in the wild: `item.BEGIN`).
-  if (text.length > 40) return false;
+  if (text.length > 40 || text.length < 9) return false;
+  let e = text.length - 1;
+  while (e > 0 && (text.charCodeAt(e) === 0x20 || text.charCodeAt(e) === 0x09)) e--;
+  if ((text.charCodeAt(e) | 0x20) !== 0x64 /* d of VCARD */) return false;
   const c = text.charCodeAt(0) | 0x20;
   if (c !== (marker === 'BEGIN' ? 0x62 : 0x65) && text.indexOf('.') < 0) return false;
   const t = text.trim().toUpperCase();
@@ -104,6 +116,10 @@ interface OpenCard {
   failed: VCardParseError | null;
   /** Depth of a vCard embedded without folding (vCard 2.1 AGENT). */
   nested: number;
+  /** Quote state at the end of the last property's line (see joinToLast); undefined until needed. */
+  tail?: QuoteState | null;
+  /** Text joined to the last property's value, not yet applied (one join at the end, not a copy a line). */
+  join?: { parts: string[]; length: number; sep: string; base: number } | null;
 }
 
 /**
@@ -127,6 +143,7 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
     if (card.failed === null) card.failed = { code, line, message };
   };
   const close = (card: OpenCard): void => {
+    flushJoin(card);
     if (card.failed !== null) errors.push(card.failed);
     else if (cards.length >= lim.maxCards) {
       if (!tooMany) errors.push({ code: 'too-many-cards', line: card.line, message: `more than ${lim.maxCards} cards; the rest were not read` });
@@ -175,6 +192,7 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
 }
 
 function lastValueEmpty(card: OpenCard): boolean {
+  flushJoin(card);
   const last = card.properties[card.properties.length - 1];
   return last !== undefined && last.value.trim() === '';
 }
@@ -195,23 +213,124 @@ function addLine(
   if (card.nested > 0 || (isMarker(ll.text, 'BEGIN') && last !== undefined)) {
     if (isMarker(ll.text, 'BEGIN')) card.nested++;
     else if (isMarker(ll.text, 'END')) card.nested--;
-    const sep = last!.value === '' ? '' : '\\n';
-    card.properties[card.properties.length - 1] = { ...last!, value: last!.value + sep + ll.text };
-    return;
+    return joinToLast(card, last!, ll, lim, fail);
   }
   const prop = parseContentLine(ll.text);
   if (prop === null) {
     if (last === undefined) return fail(card, 'bad-line', ll.line, `not a content line: ${preview(ll.text)}`);
     // Writers that forget to fold (Google's own exports among them) break a value with a raw line
     // break; the line belongs to the value above. Kept, with a warning.
-    card.properties[card.properties.length - 1] = { ...last, value: `${last.value}\\n${ll.text}` };
-    card.warnings.push({ code: 'bad-line', line: ll.line, message: `line without a colon joined to the value above: ${preview(ll.text)}` });
-    return;
+    warn(card, ll.line, `line without a colon joined to the value above: ${preview(ll.text)}`);
+    return joinToLast(card, last, ll, lim, fail);
   }
   if (card.properties.length >= lim.maxPropertiesPerCard) {
     return fail(card, 'too-many-properties', ll.line, `more than ${lim.maxPropertiesPerCard} properties in one card`);
   }
+  flushJoin(card);
   card.properties.push(prop);
+  card.tail = undefined;
+}
+
+function flushJoin(card: OpenCard): void {
+  const j = card.join;
+  if (j === undefined || j === null) return;
+  card.join = null;
+  const at = card.properties.length - 1;
+  const last = card.properties[at]!;
+  card.properties[at] = { ...last, value: last.value + j.parts.join('') };
+}
+
+const QP_HEAD = /quoted-printable/i;
+/** Warnings kept per card; past it one more says how many were left out (a card of 100,000 stray lines needs no 100,000 warnings). */
+const MAX_WARNINGS = 100;
+
+function warn(card: OpenCard, line: number, message: string): void {
+  if (card.warnings.length < MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message });
+  else if (card.warnings.length === MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message: 'more lines without a colon were joined to the values above them' });
+}
+
+/**
+ * A raw line joined to the value above as a line break in it: `=0A` in a quoted-printable value
+ * (a line feed), else `\\n` (read as a newline in every
+ * version, see escape.ts). An empty value takes the line as it is. The joined line obeys the line
+ * limit, or the card could be read but never read back.
+ */
+function joinToLast(
+  card: OpenCard,
+  last: VProperty,
+  ll: LogicalLine,
+  lim: ParseLimits,
+  fail: (card: OpenCard, code: VCardParseError['code'], line: number, message: string) => void,
+): void {
+  let j = card.join;
+  if (j === undefined || j === null) {
+    const qp = last.params.length > 0 && last.params.some((p) => (p.name === null ? QP_HEAD.test(p.values[0] ?? '') : p.values.some((v) => QP_HEAD.test(v))));
+    j = card.join = { parts: [], length: 0, sep: qp ? '=0A' : '\\n', base: propertyLength(last) };
+  }
+  const sep = last.value === '' && j.length === 0 ? '' : j.sep;
+  // A line that read as quoted-printable keeps its soft breaks as raw CRLF; joined to a value that
+  // is not quoted-printable, a raw line break would split the value when written: it becomes the
+  // value's line break.
+  const text = j.sep === '=0A' || ll.text.indexOf('\r') < 0 ? ll.text : ll.text.replace(/\r\n/g, j.sep);
+  if (j.base + j.length + sep.length + text.length > lim.maxLineLength) {
+    return fail(card, 'line-too-long', ll.line, `line longer than ${lim.maxLineLength} characters`);
+  }
+  // A head with a stray quote is read up to the first colon only while no colon of the line stands
+  // outside quotes; a joined text that puts one there would make the line read back as another
+  // property. Refused, visibly. The quote state at the line's end is kept, so each join scans only
+  // what it adds.
+  if (card.tail === undefined) card.tail = quoteTail(last);
+  if (card.tail !== null && !scanQuotes(card.tail, sep + text)) {
+    return fail(card, 'bad-line', ll.line, `a line joined to the value above would change how that line reads: ${preview(ll.text)}`);
+  }
+  if (sep !== '') j.parts.push(sep);
+  j.parts.push(text);
+  j.length += sep.length + text.length;
+}
+
+interface QuoteState {
+  quoted: boolean;
+  /** A backslash inside quotes ended the text: the next character is escaped. */
+  skip: boolean;
+}
+
+/**
+ * Scan text on from a state the way headEnd does; false when it meets a colon outside quotes.
+ * The state is updated in place.
+ */
+function scanQuotes(state: QuoteState, text: string): boolean {
+  let i = 0;
+  if (state.skip) {
+    i = 1;
+    state.skip = false;
+  }
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c && state.quoted) {
+      if (i + 1 >= text.length) state.skip = true;
+      i++;
+    } else if (c === 0x22) state.quoted = !state.quoted;
+    else if (c === 0x3a && !state.quoted) return false;
+  }
+  return true;
+}
+
+/** null when the property's line has a colon outside quotes (what follows cannot move it), else the quote state at its end. */
+function quoteTail(p: VProperty): QuoteState | null {
+  const line = propertyLine(p);
+  if (line.indexOf('"') < 0) return null;
+  const state: QuoteState = { quoted: false, skip: false };
+  return scanQuotes(state, line) ? state : null;
+}
+
+/** Length of the content line a property is written as (group, name, parameters, value). */
+function propertyLength(p: VProperty): number {
+  let n = (p.group === null ? 0 : p.group.length + 1) + p.name.length + 1 + p.value.length;
+  for (const x of p.params) {
+    n += 1 + (x.name === null ? 0 : x.name.length + 1);
+    for (const v of x.values) n += v.length + 3;
+  }
+  return n;
 }
 
 function preview(text: string): string {

@@ -1,11 +1,19 @@
 import { isAscii } from './escape';
+import { headEnd } from './lines';
 import type { VCard, VParam, VProperty } from './types';
 
 const NEEDS_QUOTES = /[:;,]|^\s|\s$/;
 
 function paramText(p: VParam): string {
-  // As read: quoted if it was. A parameter we made (quoted undefined) is quoted when it must be.
-  const values = p.values.map((v) => (p.quoted === true || (p.quoted === undefined && NEEDS_QUOTES.test(v)) ? `"${v}"` : v)).join(',');
+  // As read: quoted if it was (per value where only some were). A parameter we made (quoted
+  // undefined), or one whose values changed since (flags no longer one a value), is quoted when it
+  // must be.
+  const q = p.quoted;
+  const flags = typeof q === 'object' && q.length === p.values.length ? q : null;
+  const loose = q === undefined || (typeof q === 'object' && flags === null);
+  const values = p.values
+    .map((v, i) => ((flags !== null ? flags[i] === true : q === true) || (loose && NEEDS_QUOTES.test(v)) ? `"${v}"` : v))
+    .join(',');
   return p.name === null ? `;${values}` : `;${p.name}=${values}`;
 }
 
@@ -55,10 +63,11 @@ export function foldLine(line: string): string {
 export function serializeVCard(card: VCard): string {
   let out = 'BEGIN:VCARD\r\n';
   for (const prop of card.properties) {
-    const line = foldLine(propertyLine(prop));
+    const raw = propertyLine(prop);
+    const line = foldLine(raw);
     // A quoted-printable value ending in a soft break was closed by a blank line; write it again,
-    // or a reader would join the next property to it.
-    out += line.charCodeAt(line.length - 1) === 0x3d && /quoted-printable/i.test(line.slice(0, line.indexOf(':'))) ? `${line}\r\n\r\n` : `${line}\r\n`;
+    // or a reader would join the next property to it. Asked of the unfolded line: a fold may cut the head.
+    out += raw.charCodeAt(raw.length - 1) === 0x3d && /quoted-printable/i.test(raw.slice(0, Math.max(0, headEnd(raw)))) ? `${line}\r\n\r\n` : `${line}\r\n`;
   }
   return `${out}END:VCARD\r\n`;
 }

@@ -13,8 +13,11 @@ export type VCardVersion = '2.1' | '3.0' | '4.0';
 export interface VParam {
   readonly name: string | null;
   readonly values: readonly string[];
-  /** Written in double quotes (true) or not (false) in the input; undefined for one we made. */
-  readonly quoted?: boolean;
+  /**
+   * Written in double quotes (true) or not (false) in the input, or one flag a value when only some
+   * were quoted (`X="a",b`); undefined for one we made.
+   */
+  readonly quoted?: boolean | readonly boolean[];
 }
 
 export interface VProperty {

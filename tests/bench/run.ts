@@ -1,15 +1,20 @@
 /**
- * `npm run bench [vcard|book|sync|duplicates|groups]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|vcard-complexity|book|sync|duplicates|groups]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
 import { runDuplicatesBench } from './duplicates.bench';
 import { runGroupsBench } from './groups.bench';
 import { runSyncBench } from './sync.bench';
+import { runVCardComplexity } from './vcard-complexity.bench';
 import { runVCardBench } from './vcard.bench';
 
 const which = process.argv[2];
-if (which === undefined || which === 'vcard') runVCardBench();
+if (which === undefined || which === 'vcard') {
+  runVCardBench();
+  runVCardComplexity();
+}
+if (which === 'vcard-complexity') runVCardComplexity();
 if (which === undefined || which === 'book') await runBookBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
 if (which === undefined || which === 'sync') {
   const sizes = (process.env.CARDINAL_BENCH_SYNC_SIZES ?? '1000,10000').split(',').map(Number);

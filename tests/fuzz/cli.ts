@@ -1,0 +1,38 @@
+/**
+ * `npm run fuzz -- [--seconds N] [--iterations N] [--seed S]`: the vCard core's fuzz harness
+ * (harness.ts). Prints inputs tried, untyped exceptions, round-trip breaks, hangs (a call over
+ * 100 ms on an input under 1 MB) and the slowest calls; writes every finding with its reproducing
+ * input to test-results/fuzz-report.json. Exit status 1 when there is an untyped exception or a
+ * round-trip break; timings are reported only.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HANG_MS, runFuzz, type FuzzReport } from './harness';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const seconds = Number(option('seconds') ?? (option('iterations') === undefined ? '60' : 'Infinity'));
+const iterations = option('iterations') === undefined ? undefined : Number(option('iterations'));
+const seed = Number(option('seed') ?? Date.now() % 2 ** 31);
+const short = (s: string) => (s.length > 160 ? `${s.slice(0, 160)}… (${s.length} chars)` : s);
+
+const line = (r: FuzzReport) => `${r.seconds.toFixed(0)} s: ${r.tried.toLocaleString('en')} inputs, ${r.untypedCount} untyped exceptions, ${r.roundTripCount} round-trip breaks, ${r.hangs.length} hangs`;
+console.log(`fuzzing the vCard core: seed ${seed}, ${iterations !== undefined ? `${iterations} inputs` : `${seconds} s`}`);
+const report = runFuzz({ seed, seconds, iterations, onProgress: (r) => console.log(line(r)) });
+
+console.log(`\n${line(report)}`);
+console.log(`calls by target: ${Object.entries(report.byTarget).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}`);
+for (const f of report.untyped) console.log(`\nUNTYPED in ${f.target}: ${f.message}\n  input: ${JSON.stringify(short(f.input))}`);
+for (const f of report.roundTrip) console.log(`\nROUND TRIP in ${f.target}: ${f.message}\n  input: ${JSON.stringify(short(f.input))}`);
+for (const h of report.hangs) console.log(`\nHANG (> ${HANG_MS} ms) in ${h.target}: ${h.ms.toFixed(0)} ms on ${h.size.toLocaleString('en')} chars/bytes\n  input: ${JSON.stringify(short(h.input))}`);
+console.log('\nslowest calls:');
+for (const s of report.slowest) console.log(`  ${s.ms.toFixed(1).padStart(8)} ms  ${s.target.padEnd(28)} ${s.size.toLocaleString('en').padStart(12)} chars/bytes  ${JSON.stringify(short(s.input).slice(0, 80))}`);
+
+const out = fileURLToPath(new URL('../../test-results/', import.meta.url));
+mkdirSync(out, { recursive: true });
+writeFileSync(`${out}fuzz-report.json`, JSON.stringify(report, null, 1));
+console.log(`\nfull report with reproducing inputs: test-results/fuzz-report.json (replay: --seed ${seed})`);
+process.exit(report.untypedCount + report.roundTripCount > 0 ? 1 : 0);

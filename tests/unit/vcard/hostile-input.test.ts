@@ -1,0 +1,213 @@
+/**
+ * The defects the fuzz harness (tests/fuzz) found in the vCard core, one scenario each (issue 16).
+ * The slow paths among them (quadratic soft breaks, CATEGORIES, merge, applyEdit, legacy lines,
+ * nested XML declarations) are shown by `npm run bench -- vcard`'s complexity rows, never timed here.
+ */
+import { describe, expect, it } from 'vitest';
+import { deriveListFields } from '../../../shared/book/derive';
+import {
+  applyEdit,
+  displayName,
+  parseVCard,
+  parseVCards,
+  serializeVCard,
+  serializeVCards,
+  toContact,
+  toServerVCard3,
+  type VCard,
+} from '../../../shared/vcard';
+import { importCards } from '../../../renderer/src/workers/import-cards';
+import { importedCard } from '../../../renderer/src/workers/imported-cards';
+import { fixture } from './fixtures';
+
+const card = (...lines: string[]) => `BEGIN:VCARD\r\n${lines.join('\r\n')}\r\nEND:VCARD\r\n`;
+const again = (c: VCard) => parseVCard(serializeVCard(c));
+const utf16 = (text: string, le: boolean): Uint8Array => {
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    out[i * 2 + (le ? 0 : 1)] = text.charCodeAt(i) & 0xff;
+    out[i * 2 + (le ? 1 : 0)] = text.charCodeAt(i) >> 8;
+  }
+  return out;
+};
+
+describe('huge lists', () => {
+  it('reads NICKNAME with 130,000 comma-separated values without a RangeError', () => {
+    const c = toContact(parseVCard(card('VERSION:3.0', `NICKNAME:${Array.from({ length: 130_000 }, (_, i) => `n${i}`).join(',')}`)));
+    expect(c.nicknames).toHaveLength(130_000);
+    expect(c.nicknames[129_999]).toBe('n129999');
+  });
+
+  it('reads a PREF list of 130,000 values without a RangeError', () => {
+    const c = toContact(parseVCard(card('VERSION:4.0', `EMAIL;PREF=${Array.from({ length: 130_000 }, () => '1').join(',')}:a@example.org`)));
+    expect(c.emails[0]).toMatchObject({ value: 'a@example.org', pref: true });
+  });
+
+  it('imports the other cards of a file when one card cannot be read, and names its line', () => {
+    const text = card('VERSION:3.0', 'FN:One') + card('VERSION:3.0', 'FN:Two') + card('VERSION:3.0', 'FN:Three');
+    let n = 0;
+    const result = importCards(new TextEncoder().encode(text), (c, line) => {
+      n++;
+      if (n === 2) throw new RangeError('Maximum call stack size exceeded');
+      return importedCard(c, line);
+    });
+    expect(result.cards.map((c) => c.fields.displayName)).toEqual(['One', 'Three']);
+    expect(result.errors).toEqual([expect.objectContaining({ line: 5, message: expect.stringContaining('Maximum call stack size exceeded') })]);
+  });
+});
+
+describe('quoted-printable soft breaks and card markers', () => {
+  it('keeps the card when a quoted-printable value ends in = right before END:VCARD', () => {
+    const r = parseVCards(card('VERSION:2.1', 'FN:Ann', 'NOTE;ENCODING=QUOTED-PRINTABLE:caf=C3=A9=') + card('VERSION:2.1', 'FN:Bob'));
+    expect(r.errors).toEqual([]);
+    expect(r.cards.map((c) => toContact(c.card).formattedName)).toEqual(['Ann', 'Bob']);
+    expect(toContact(r.cards[0]!.card).note).toBe('café');
+  });
+
+  it('never joins BEGIN:VCARD to a soft break above it', () => {
+    const r = parseVCards('BEGIN:VCARD\r\nVERSION:2.1\r\nNOTE;QUOTED-PRINTABLE:a=\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Inner\r\nEND:VCARD\r\nEND:VCARD\r\n');
+    expect(r.cards).toHaveLength(2);
+    const [inner, outer] = r.cards.map((c) => toContact(c.card));
+    expect(inner!.formattedName).toBe('Inner');
+    expect(outer!.note).toBe('a');
+  });
+});
+
+describe('UTF-16 without a byte-order mark', () => {
+  const text = card('VERSION:3.0', 'FN:Zoë Ünal', 'N:Ünal;Zoë;;;');
+  it.each([
+    ['little-endian', true],
+    ['big-endian', false],
+  ])('reads %s UTF-16 with no BOM', (_name, le) => {
+    const r = parseVCards(utf16(text, le));
+    expect(r.errors).toEqual([]);
+    expect(r.cards.map((c) => toContact(c.card).formattedName)).toEqual(['Zoë Ünal']);
+  });
+});
+
+describe('photo URIs', () => {
+  it('does not double the data: prefix when an inline photo already is a data: URI', () => {
+    const c = toContact(parseVCard(card('VERSION:3.0', 'FN:x', 'PHOTO;ENCODING=b;TYPE=png:data:image/png;base64,iVBORw0KGgo=')));
+    expect(c.photo?.uri).toBe('data:image/png;base64,iVBORw0KGgo=');
+  });
+
+  it('unescapes a vCard 4.0 data: URI written with \\; and \\,', () => {
+    const c = toContact(parseVCard(card('VERSION:4.0', 'FN:x', 'PHOTO:data:image/jpeg\\;base64\\,/9j/4AAQ')));
+    expect(c.photo?.uri).toBe('data:image/jpeg;base64,/9j/4AAQ');
+  });
+});
+
+describe('stray lines (no colon) joined to the value above', () => {
+  it('joins a stray line in vCard 2.1 as a line break, not a literal \\n', () => {
+    const c = toContact(parseVCard(card('VERSION:2.1', 'FN:x', 'NOTE:first', 'second line')));
+    expect(c.note).toBe('first\nsecond line');
+  });
+
+  it('joins a stray line in a quoted-printable value as a line break', () => {
+    const c = toContact(parseVCard(card('VERSION:2.1', 'FN:x', 'NOTE;ENCODING=QUOTED-PRINTABLE:caf=C3=A9', 'second')));
+    expect(c.note).toBe('café\nsecond');
+  });
+
+  it('gives an empty value the stray line as it is (the family name is not "\\n")', () => {
+    const c = toContact(parseVCard(card('VERSION:2.1', 'FN:x', 'N:', 'Doe;John;;;')));
+    expect(c.name).toMatchObject({ family: 'Doe', given: 'John' });
+  });
+});
+
+describe('round trips of malformed input', () => {
+  it('writes a quoted-printable value ending in a soft break, with a quoted colon in its head, so the next line stays its own', () => {
+    const c = parseVCard(card('VERSION:2.1', 'NOTE;X-A="a:b";ENCODING=QUOTED-PRINTABLE:abc=', '', 'TEL:123'));
+    expect(c.properties.map((p) => p.name)).toEqual(['VERSION', 'NOTE', 'TEL']);
+    expect(again(c)).toEqual(c);
+  });
+
+  it('keeps a whitespace-only bare parameter through a round trip', () => {
+    const c = parseVCard(card('VERSION:2.1', 'TEL;  ;HOME:123'));
+    expect(again(c)).toEqual(c);
+  });
+
+  it('keeps an empty parameter: TEL;;HOME is written back as read', () => {
+    const c = parseVCard(card('VERSION:2.1', 'TEL;;HOME:123'));
+    expect(serializeVCard(c)).toContain('TEL;;HOME:123\r\n');
+    expect(again(c)).toEqual(c);
+  });
+
+  it('refuses a card whose joined value passes the line limit, rather than accept what cannot be read back', () => {
+    const limits = { maxLineLength: 60 };
+    const r = parseVCards(card('VERSION:2.1', `NOTE:${'a'.repeat(40)}`, 'b'.repeat(40)), limits);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'line-too-long' })]);
+    for (const c of r.cards) expect(parseVCards(serializeVCards([c.card]), limits).errors).toEqual([]);
+  });
+
+  it('records quoting per value: X-A="a",b is written back as read', () => {
+    const c = parseVCard(card('VERSION:3.0', 'EMAIL;X-A="a",b:x@example.org'));
+    expect(serializeVCard(c)).toContain('EMAIL;X-A="a",b:x@example.org\r\n');
+    expect(again(c)).toEqual(c);
+  });
+
+  it('reads a line whose only colons are inside quotes as a content line, so a joined value never changes what the line above is', () => {
+    const c = parseVCard(card('VERSION:2.1', 'UID;X-P=\\,n":;', '\u0000;" '));
+    expect(again(c)).toEqual(c);
+  });
+});
+
+describe('CJK names without FN', () => {
+  const cjk = card('VERSION:3.0', 'N:张;三;;;');
+  it('shows 张三, family name first, in the view, the list and the FN uploaded to Google', () => {
+    const c = parseVCard(cjk);
+    expect(displayName(toContact(c))).toBe('张三');
+    expect(deriveListFields(c).displayName).toBe('张三');
+    expect(toServerVCard3(cjk)).toContain('\r\nFN:张三\r\n');
+  });
+});
+
+describe("vCard 2.1 backslash escapes, as real exporters write them", () => {
+  it("reads Android's \\n in a 2.1 ADR as a line break", () => {
+    const { cards } = parseVCards(fixture('cozy__cozy-vcard/test__android-full.vcf'));
+    const streets = cards.flatMap((c) => toContact(c.card).addresses.map((a) => a.street));
+    expect(streets).toContain('678 Plain Home Address\nAll one field 354\nBridgeport CT 06');
+  });
+
+  it("reads \\, in a 2.1 quoted-printable LABEL as a comma", () => {
+    const { cards } = parseVCards(fixture('stalwartlabs__calcard/resources__vcard__001.vcf'));
+    const label = cards[0]!.card.properties.find((p) => p.name === 'LABEL')!;
+    const c = toContact({ properties: [{ group: null, name: 'VERSION', params: [], value: '2.1' }, { ...label, name: 'NOTE' }] });
+    expect(c.note).toContain('Baytown, LA 30314');
+    expect(c.note).not.toContain('\\,');
+  });
+
+  it("reads Android's own 2.1 backslash test card as Android does", () => {
+    const c = toContact(parseVCards(fixture('CyanogenMod__android_frameworks_opt_vcard/tests__res__raw__v21_backslash.vcf')).cards[0]!.card);
+    expect(c.name).toEqual({ family: '', given: 'A;B\\', additional: 'C\\;', prefix: 'D', suffix: ':E' });
+  });
+
+  it('writes a 2.1 text with a backslash, a comma and a line break so it reads back the same', () => {
+    const c = parseVCard(card('VERSION:2.1', 'FN:x'));
+    const before = toContact(c);
+    const edited = applyEdit(c, before, { ...before, note: 'C:\\new, folder\nline two', nicknames: ['a,b', 'c'] });
+    expect(toContact(again(edited))).toMatchObject({ note: 'C:\\new, folder\nline two', nicknames: ['a,b', 'c'] });
+  });
+
+  it('writes an edited 2.1 address as an address (not its parts joined by line breaks)', () => {
+    const c = parseVCard(card('VERSION:2.1', 'FN:x', 'ADR;HOME:;;1 Main St;Town;;12345;Land'));
+    const before = toContact(c);
+    const after = { ...before, addresses: [{ ...before.addresses[0]!, street: '2 Main St' }] };
+    expect(toContact(again(applyEdit(c, before, after))).addresses[0]).toMatchObject({ street: '2 Main St', locality: 'Town', postalCode: '12345', country: 'Land' });
+  });
+});
+
+describe('a quoted-printable line joined to a value that is not', () => {
+  it('keeps no raw CRLF from its soft breaks, so the card reads back the same', () => {
+    const c = parseVCard(card('VERSION:2.1', 'NOTE:x', 'LA\u0000BEL;ENCODING=QUOTED-PRINTABLE:42 Plantation St.=0D=0A=', 'Baytown'));
+    expect(c.properties[1]!.value).not.toContain('\r');
+    expect(again(c)).toEqual(c);
+  });
+});
+
+describe('a long quoted-printable line ending in a soft break', () => {
+  it('is written with its blank line even when folding cuts its head, so the next property stays its own', () => {
+    const c = parseVCard(card('VERSION:2.1', `NOTE;X-P=${'x'.repeat(51)};ENCODING=QUOTED-PRINTABLE:abc=`, '', 'FN:Ann'));
+    expect(c.properties.map((p) => p.name)).toEqual(['VERSION', 'NOTE', 'FN']);
+    expect(again(c)).toEqual(c);
+  });
+});
