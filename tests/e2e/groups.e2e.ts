@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { card, contactList, exportText, field, importCards, listRow } from './helpers';
+import { expectAccessible } from './pages';
 
 const CARDS = [
   card('g1', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;'),
@@ -113,6 +114,7 @@ test('filtered by a group of two of three contacts, Export writes exactly those 
   const dialog = page.getByRole('dialog', { name: 'Export contacts' });
   await expect(dialog.getByRole('radio', { name: GROUP_CHESS })).toBeChecked();
   await expect(dialog.getByTestId('export-count')).toContainText('2');
+  await expectAccessible(page, 'the export dialog on a group');
   await dialog.getByRole('button', { name: 'Next' }).click();
   const review = page.getByRole('dialog', { name: 'Before saving' });
   await expect(review.getByTestId('export-review')).toBeVisible();
@@ -127,6 +129,7 @@ test('filtered by a group of two of three contacts, Export writes exactly those 
   await page.keyboard.press('Control+p');
   const print = page.getByRole('dialog', { name: 'Print' });
   await expect(print.getByRole('radio', { name: GROUP_CHESS })).toBeChecked();
+  await expectAccessible(page, 'the print dialog on a group');
   await print.getByRole('radio', { name: 'Full cards' }).check();
   await print.getByRole('button', { name: 'Preview' }).click();
   const view = page.getByTestId('print-view');

@@ -124,7 +124,7 @@ test('round trips: vCard 4.0, 3.0 and one file per contact; Google and Outlook C
   const [v4] = await exportAs(page, /^vCard 4\.0/);
   expect(v4!.name).toBe('Contacts.vcf');
   await page.getByTestId('import-input').setInputFiles({ name: 'back.vcf', mimeType: 'text/vcard', buffer: v4!.bytes });
-  await expect(page.getByTestId('import-summary')).toHaveText('3 cards read: 0 new, 3 already here, 0 differ from a contact with the same UID.');
+  await expect(page.getByTestId('import-summary')).toHaveText('3 cards in the file: 0 new, 3 already here, 0 differ from a contact with the same UID.');
   await page.getByRole('button', { name: 'Cancel' }).click();
 
   const [v3] = await exportAs(page, /^vCard 3\.0/);
