@@ -5,6 +5,8 @@
 declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: Uint8Array): string;
+  /** The encoding's name (lower case), whatever label chose it. */
+  readonly encoding: string;
 }
 declare class TextEncoder {
   encode(input?: string): Uint8Array;

@@ -6,6 +6,7 @@
  * no charset declaration, so the legacy code page is guessed from the bytes; the preview shows the
  * guess and the user can pick another (`CSV_ENCODINGS`).
  */
+import { decodeWindows1252 } from '../text/cp1252';
 
 export const CSV_ENCODINGS = [
   'utf-8',
@@ -36,26 +37,7 @@ export interface DecodedCsv {
   readonly bom: boolean;
 }
 
-/**
- * windows-1252's 0x80–0x9F (WHATWG Encoding). Node 20's TextDecoder('windows-1252') reads these
- * bytes as C1 controls, as ISO-8859-1 does, turning Outlook's "€", "—" and curly quotes into
- * invisible characters; Chromium's is right. So this code page is decoded here, the same everywhere.
- */
-const CP1252_HIGH = [
-  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
-];
-
-function decodeWindows1252(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    const chunk = bytes.subarray(i, i + 8192);
-    out += String.fromCharCode(...Array.from(chunk, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b)));
-  }
-  return out;
-}
-
-/** TextDecoder, except for windows-1252 (above). */
+/** TextDecoder, except for windows-1252 (shared/text/cp1252.ts). */
 function decode(label: CsvEncoding, bytes: Uint8Array): string {
   return label === 'windows-1252' ? decodeWindows1252(bytes) : new TextDecoder(label).decode(bytes);
 }

@@ -5,17 +5,19 @@
  * the whole input is not valid UTF-8 we unfold at the byte level first and decode each logical line
  * on its own: UTF-8 when it is valid, else the line's CHARSET, else windows-1252.
  */
+import { textDecoder } from '../text/cp1252';
 import { headEnd } from './lines';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
-const decoders = new Map<string, TextDecoder>();
+const decoders = new Map<string, { decode(bytes: Uint8Array): string }>();
 
-/** One decoder per charset label, made once: a legacy line must not cost a new TextDecoder. */
-function decoderFor(label: string): TextDecoder {
+/** One decoder per charset label, made once: a legacy line must not cost a new TextDecoder.
+ * windows-1252 (also "iso-8859-1", "latin1") is decoded by its table, the same in every process. */
+function decoderFor(label: string): { decode(bytes: Uint8Array): string } {
   let d = decoders.get(label);
   if (d === undefined) {
-    d = new TextDecoder(label); // throws RangeError for an unknown label (caught by the caller)
+    d = textDecoder(label); // throws RangeError for an unknown label (caught by the caller)
     decoders.set(label, d);
   }
   return d;

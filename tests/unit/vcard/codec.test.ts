@@ -72,6 +72,13 @@ describe('reading', () => {
     expect(text).not.toContain('\ufffd');
   });
 
+  it('reads windows-1252’s € and curly quotes (0x80–0x9F) as such in every process, declared or not', () => {
+    const cp = (s: string) => new Uint8Array([...s].map((ch) => ({ '€': 0x80, '“': 0x93, '”': 0x94, '—': 0x97 })[ch] ?? ch.charCodeAt(0)));
+    const declared = cp('BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=windows-1252:Preis;Eva\r\nNOTE;CHARSET=ISO-8859-1:“5 €” — ok\r\nEND:VCARD\r\n');
+    const undeclared = cp('BEGIN:VCARD\r\nVERSION:2.1\r\nN:Preis;Eva\r\nNOTE:“5 €” — ok\r\nEND:VCARD\r\n');
+    for (const bytes of [declared, undeclared]) expect(toContact(parseVCards(bytes).cards[0]!.card).note).toBe('“5 €” — ok');
+  });
+
   it('reads Persian, Arabic, CJK and emoji unchanged', () => {
     const { cards, errors } = parseVCards(fixture('cardinal/persian-arabic-emoji.vcf'));
     expect(errors).toEqual([]);
