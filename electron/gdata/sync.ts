@@ -53,6 +53,7 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
     log,
     tick: () => progress({ step: 'upload', done: ++done, total: pending.length }),
     selfUrl: (href) => new URL(href, client.feedUrl).href,
+    restored: new Set(),
   };
 
   // 2–3. upload
@@ -84,6 +85,8 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   }
   report.downloaded = fetched.length;
   report.removedLocally = deletes.length;
+  // Restored, then deleted by another administrator before the download: not back after all.
+  report.restored -= deletes.filter((href) => run.restored.has(href)).length;
   log(`download: ${fetched.length} changed, ${deletes.length} removed locally`);
   return report;
 }

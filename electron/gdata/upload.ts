@@ -29,6 +29,8 @@ export interface GDataRun {
   /** One more pending card dealt with. */
   readonly tick: () => void;
   selfUrl(href: string): string;
+  /** Hrefs whose deletion here the server refused (edited there): back, unless the download removes them. */
+  readonly restored: Set<string>;
 }
 
 /** Deletes: only a version we have seen is deleted; one edited meanwhile comes back. */
@@ -50,7 +52,9 @@ export async function uploadDeletes(run: GDataRun, deletes: readonly LocalCard[]
         }
       }
       if (current !== null && !current.deleted && current.etag !== card.etag) {
-        await local.restored(card.id, remoteOf(current, card.vcard), card.revision);
+        const back = remoteOf(current, card.vcard);
+        await local.restored(card.id, back, card.revision);
+        run.restored.add(back.href);
         report.restored++;
         run.log(`upload deletes: ${card.href} changed on the server, restored`);
       } else {

@@ -128,6 +128,25 @@ describe('Domain Shared Contacts (fake API)', () => {
     expect(local.cards.size).toBe(0);
   });
 
+  it('deleted here, edited there (restored), then deleted there before the download: gone, and not reported as restored', async () => {
+    google.sharedPut('r', person('Riemann', 'Bernhard'));
+    await sync();
+    const [id] = [...local.cards.entries()][0]!;
+    local.cards.set(id, { ...local.cards.get(id)!, pending: 'deleted' });
+    google.sharedPut('r', person('Riemann', 'Bernhard', '<gContact:jot rel="other">zeta</gContact:jot>'));
+    const token = google.mintAccessToken(M8);
+    let gets = 0;
+    const hooked: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      // After the GET that finds it edited, another administrator deletes it.
+      if ((init?.method ?? 'GET') === 'GET' && /\/full\/r$/.test(new URL(String(input)).pathname) && gets++ === 0) google.sharedDelete('r');
+      return res;
+    };
+    client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+    expect(await sync()).toMatchObject({ restored: 0 });
+    expect(local.cards.size).toBe(0);
+  });
+
   it('photos: set, read and removed, each with If-Match', async () => {
     google.sharedPut('p', person('Pia', 'Photo'));
     const entry = (await client.page(client.firstPage(null))).entries[0]!;

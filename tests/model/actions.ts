@@ -118,13 +118,14 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       // leaves it as it is: no write of the user's.
       const before = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
       await undo.run();
+      if (before !== undefined) return;
       // Within the window the undo cancels the deletion; after a quiescent point agreed the contact
       // gone, it brings it back as it was: a new contact, with those values.
       const c = ctx.model.contacts.get(undo.fn);
       const deletedInWindow = c?.writes.some((w) => w.side === 'local' && w.kind === 'delete') === true;
       ctx.model.wrote('local', undo.fn, 'undo');
       const back = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
-      if (!deletedInWindow && back !== undefined && back.vcard !== before?.vcard) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
+      if (!deletedInWindow && back !== undefined) for (const f of FIELDS) ctx.model.wrote('local', undo.fn, 'edit', f, cardOf(back.vcard)[f]);
       local(ctx);
     },
   },
