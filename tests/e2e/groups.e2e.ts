@@ -96,7 +96,7 @@ test('the bulk bar favourites the selection and removes it from a group', async 
 // The group's name is isolated (U+2068 … U+2069) in the scope's label.
 const GROUP_CHESS = 'The group \u2068Chess\u2069 (2)';
 
-test('filtered by a group of two of three contacts, Export writes exactly those two cards and Print offers the group', async ({ app }) => {
+test('filtered by a group of two of three contacts, Export writes exactly those two cards (as vCard 4.0, imported again with nothing changed) and Print offers the group', async ({ app }) => {
   const { page } = app;
   await importCards(page, CARDS.slice(0, 3).join(''), 3);
   await page.getByRole('button', { name: 'New group in On this computer' }).click();
@@ -115,6 +115,7 @@ test('filtered by a group of two of three contacts, Export writes exactly those 
   await expect(dialog.getByRole('radio', { name: GROUP_CHESS })).toBeChecked();
   await expect(dialog.getByTestId('export-count')).toContainText('2');
   await expectAccessible(page, 'the export dialog on a group');
+  await dialog.getByRole('radio', { name: /^vCard 4\.0/ }).check();
   await dialog.getByRole('button', { name: 'Next' }).click();
   const review = page.getByRole('dialog', { name: 'Before saving' });
   await expect(review.getByTestId('export-review')).toBeVisible();
@@ -125,6 +126,11 @@ test('filtered by a group of two of three contacts, Export writes exactly those 
   expect(vcf).toContain('FN:Ada Lovelace');
   expect(vcf).toContain('FN:Carol Somerville');
   expect(vcf).not.toContain('Bob Babbage');
+  expect(vcf.match(/^CATEGORIES:Chess\r?$/gm)).toHaveLength(2);
+  // The group as vCard 4.0, imported again: nothing changed.
+  await page.getByTestId('import-input').setInputFiles({ name: 'Chess.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf, 'utf8') });
+  await expect(page.getByTestId('import-summary')).toHaveText('2 cards in the file: 0 new, 2 already here, 0 differ from a contact with the same UID.');
+  await page.getByRole('button', { name: 'Cancel' }).click();
 
   await page.keyboard.press('Control+p');
   const print = page.getByRole('dialog', { name: 'Print' });
