@@ -141,6 +141,7 @@ function AddressBook() {
   const { books, accounts } = useDirectory();
   const defaultBook = useSettings((s) => s.defaultBook);
   const drawerMode = useMedia('(max-width: 999px)');
+  const drawerOpen = useUi((s) => s.dialog?.kind === 'drawer');
   const onePane = useMedia('(max-width: 759px)');
   const [dragging, setDragging] = useState(false);
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
@@ -301,7 +302,16 @@ function AddressBook() {
     />
   );
   const drawerButton = drawerMode ? (
-    <button type="button" id="drawer-button" className="icon-button" aria-label={t('action.showSidebar')} title={t('action.showSidebar')} onClick={() => useUi.getState().openDialog({ kind: 'drawer' })}>
+    <button
+      type="button"
+      id="drawer-button"
+      className="icon-button"
+      aria-label={t('action.showSidebar')}
+      title={t('action.showSidebar')}
+      aria-expanded={drawerOpen}
+      aria-controls="drawer"
+      onClick={() => useUi.getState().openDialog({ kind: 'drawer' })}
+    >
       <Menu aria-hidden="true" size={20} />
     </button>
   ) : null;

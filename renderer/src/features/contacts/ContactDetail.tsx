@@ -3,7 +3,7 @@
  * new contact's editor, or what several selected contacts can do together. In the one-pane
  * layout it has a Back button to the list.
  */
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ArrowLeft, ArrowRight, Pencil, QrCode, Star, Trash2 } from 'lucide-react';
 import { EMPTY_NAME, parseVCard, toContact, type Contact } from '../../../../shared/vcard';
 import { createContact, saveContact, toggleFavorite } from '../../actions';
@@ -30,6 +30,25 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
   const focused = selected.length === 1 ? selected[0]! : null;
   const [loaded, setLoaded] = useState<{ id: string; contact: Contact; card: CardRow } | null>(null);
   const detail = loaded !== null && loaded.id === focused ? loaded : null;
+  // After a save the editor is gone with the focus in it: the saved contact's Edit button takes it,
+  // so a keyboard user goes on from the contact (set before the save, dropped if it fails).
+  const focusAfterSave = useRef(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const viewShown = mode === 'view' && detail !== null && selected.length === 1;
+  useEffect(() => {
+    if (!viewShown || !focusAfterSave.current) return;
+    focusAfterSave.current = false;
+    editButton.current?.focus();
+  }, [viewShown, detail?.id]);
+  const savingThen = (save: () => Promise<void>) => async () => {
+    focusAfterSave.current = true;
+    try {
+      await save();
+    } catch (e) {
+      focusAfterSave.current = false;
+      throw e;
+    }
+  };
 
   useEffect(() => {
     let alive = true;
@@ -69,10 +88,12 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
           initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }}
           googleBook={googleBooks.has(targetBook)}
           bookId={targetBook}
-          onSave={async (after, picks) => {
-            const id = await createContact(services, after, targetBook);
-            await applyPicks(services.groups, targetBook, id, picks);
-          }}
+          onSave={(after, picks) =>
+            savingThen(async () => {
+              const id = await createContact(services, after, targetBook);
+              await applyPicks(services.groups, targetBook, id, picks);
+            })()
+          }
           onCancel={() => setMode('view')}
         />
       </>
@@ -102,10 +123,12 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
           googleBook={googleBooks.has(row?.bookId ?? '')}
           bookId={row?.bookId}
           contactId={detail.id}
-          onSave={async (after, picks) => {
-            await saveContact(services, detail.id, detail.contact, after);
-            if (row !== undefined) await applyPicks(services.groups, row.bookId, detail.id, picks);
-          }}
+          onSave={(after, picks) =>
+            savingThen(async () => {
+              await saveContact(services, detail.id, detail.contact, after);
+              if (row !== undefined) await applyPicks(services.groups, row.bookId, detail.id, picks);
+            })()
+          }
           onCancel={() => setMode('view')}
         />
       </>
@@ -116,7 +139,7 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
     <div className="detail-view">
       <div className="detail-toolbar" role="toolbar" aria-label={t('detail.actions')}>
         {back}
-        <button type="button" className="primary" aria-keyshortcuts="Enter" onClick={() => setMode('edit')}>
+        <button ref={editButton} type="button" className="primary" aria-keyshortcuts="Enter" onClick={() => setMode('edit')}>
           <Pencil aria-hidden="true" size={16} />
           {t('action.edit')}
         </button>

@@ -33,6 +33,7 @@ function Drawer({ children, onClose }: { children: ReactNode; onClose: () => voi
   return (
     <dialog
       ref={ref}
+      id="drawer"
       className="drawer"
       aria-label={t('books.heading')}
       onClick={(e) => {

@@ -1,0 +1,191 @@
+/**
+ * Layout and focus findings from a stranger's test of the window: values written left to right in
+ * a Persian list, focus after a save, the bulk bar, the sidebar's group rows and scrolling area,
+ * the drawer button's state.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { translator } from '../../renderer/src/i18n';
+import { card, contactList, importCards, listRow } from './helpers';
+import { chooseLanguage, expectAccessible } from './pages';
+import { startRadicale, type TestServer } from '../servers/servers';
+
+type Box = { x: number; y: number; width: number; height: number };
+const intersects = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+const fa = translator('fa');
+
+async function importInPersian(page: Page, text: string, count: number): Promise<void> {
+  await chooseLanguage(page, 'فارسی');
+  await importCards(page, text, count, fa('import.run', { count }));
+}
+
+/** The x of the first and last visible character of the element's text. */
+async function charEdges(el: Locator): Promise<{ text: string; first: number; last: number }> {
+  return el.evaluate((node) => {
+    const text = node.firstChild as Text;
+    const value = text.data;
+    const at = (i: number) => {
+      const r = document.createRange();
+      r.setStart(text, i);
+      r.setEnd(text, i + 1);
+      return r.getBoundingClientRect().x;
+    };
+    return { text: value, first: at(0), last: at(value.length - 1) };
+  });
+}
+
+test('in Persian, a list row’s phone number and e-mail read left to right, “+” first', async ({ app }) => {
+  const { page } = app;
+  await importInPersian(page, card('p1', 'FN:Phone Only\nTEL:+98 912 000 1111') + card('p2', 'FN:Mail Only\nEMAIL:mail@example.ir'), 2);
+  const list = page.getByRole('listbox', { name: fa('list.label') });
+  const phone = list.getByRole('option', { name: /Phone Only/ }).locator('.list-sub bdi');
+  await expect(phone).toHaveText('+98 912 000 1111');
+  await expect(phone).toHaveAttribute('dir', 'ltr');
+  const p = await charEdges(phone);
+  expect(p.first, 'the “+” is drawn left of the last digit').toBeLessThan(p.last);
+  const mail = list.getByRole('option', { name: /Mail Only/ }).locator('.list-sub bdi');
+  await expect(mail).toHaveAttribute('dir', 'ltr');
+  const m = await charEdges(mail);
+  expect(m.first).toBeLessThan(m.last);
+});
+
+test('after saving the editor (Save or Enter), the focus is on the saved contact’s view, not lost', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('f1', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;'), 1);
+  await listRow(page, 'Ada Lovelace').click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await page.getByLabel('Middle name', { exact: true }).fill('Augusta');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('button', { name: 'Edit', exact: true })).toBeVisible();
+  const inDetail = () => page.evaluate(() => document.activeElement !== document.body && document.activeElement?.closest('.detail-pane') !== null);
+  await expect.poll(inDetail).toBe(true);
+  // Enter in a field saves as well.
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await page.getByLabel('Middle name', { exact: true }).fill('');
+  await page.getByLabel('Middle name', { exact: true }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Edit', exact: true })).toBeVisible();
+  await expect.poll(inDetail).toBe(true);
+  // A new contact: the focus goes to its view once it is stored.
+  await page.getByRole('button', { name: 'New contact' }).first().click();
+  await page.getByLabel('Given name', { exact: true }).fill('Grace');
+  await page.getByLabel('Given name', { exact: true }).press('Enter');
+  await expect(page.getByRole('heading', { name: 'Grace' })).toBeVisible();
+  await expect.poll(inDetail).toBe(true);
+});
+
+test('the bulk bar has padding and its buttons never overlap, at 800×600 and 1280×800, in Persian too', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('b1', 'FN:Alan Turing\nCATEGORIES:Friends') + card('b2', 'FN:Émile Zola\nCATEGORIES:Friends'), 2);
+  await listRow(page, 'Alan Turing').click();
+  await listRow(page, 'Émile Zola').click({ modifiers: ['Shift'] });
+  const check = async (where: string) => {
+    const bar = page.locator('.bulk-bar');
+    await expect(bar.first()).toBeVisible();
+    const barBox = (await bar.first().boundingBox())!;
+    const boxes = await bar.first().locator(':scope > span, :scope > button, :scope > .menu-button > button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as Box));
+    expect(boxes.length, where).toBeGreaterThanOrEqual(6);
+    for (let i = 0; i < boxes.length; i++) {
+      const b = boxes[i]!;
+      expect(b.x, `${where}: item ${i} inside the bar with padding`).toBeGreaterThanOrEqual(barBox.x + 4);
+      expect(b.x + b.width, `${where}: item ${i} inside the bar with padding`).toBeLessThanOrEqual(barBox.x + barBox.width - 4);
+      for (let k = i + 1; k < boxes.length; k++) expect(intersects(b, boxes[k]!), `${where}: items ${i} and ${k} overlap`).toBe(false);
+    }
+  };
+  for (const size of [{ width: 800, height: 600 }, { width: 1280, height: 800 }]) {
+    await page.setViewportSize(size);
+    await check(`${size.width}×${size.height}`);
+  }
+  await chooseLanguage(page, 'فارسی');
+  for (const size of [{ width: 800, height: 600 }, { width: 1280, height: 800 }]) {
+    await page.setViewportSize(size);
+    await check(`Persian ${size.width}×${size.height}`);
+  }
+});
+
+test('a sidebar group’s “···” button sits at the end of the group’s row, and its menu opens on top', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('g1', 'FN:Alan Turing\nCATEGORIES:Friends'), 1);
+  const nav = page.getByRole('navigation');
+  const group = (await nav.locator('button[data-group="Friends"]').boundingBox())!;
+  const more = page.getByRole('button', { name: 'Actions for Friends' });
+  const menuBox = (await more.boundingBox())!;
+  expect(menuBox.y, 'on the same line').toBeLessThan(group.y + group.height);
+  expect(menuBox.y + menuBox.height).toBeGreaterThan(group.y);
+  expect(menuBox.x, 'after the group, at the row’s end').toBeGreaterThanOrEqual(group.x + group.width - 1);
+  await more.click();
+  const rename = page.getByRole('menuitem', { name: 'Rename' });
+  const topmost = await rename.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+  });
+  expect(topmost, 'the menu is drawn over the rows under it').toBe(true);
+  await page.keyboard.press('Escape');
+  // Right to left: the button is at the row's end, the left.
+  await chooseLanguage(page, 'فارسی');
+  const faGroup = (await nav.locator('button[data-group="Friends"]').boundingBox())!;
+  const faMore = (await page.getByRole('button', { name: fa('groups.actions', { name: 'Friends' }) }).boundingBox())!;
+  expect(faMore.y).toBeLessThan(faGroup.y + faGroup.height);
+  expect(faMore.x + faMore.width).toBeLessThanOrEqual(faGroup.x + 1);
+});
+
+test.describe('with a server account', () => {
+  let server: TestServer;
+  test.beforeAll(async () => {
+    server = await startRadicale();
+    await server.seed([{ file: 'a.vcf', vcard: card('r1', 'FN:Alan Turing\nCATEGORIES:Friends,Science,Work') }]);
+  });
+  test.afterAll(() => server.stop());
+
+  test('in the Persian drawer at 800×600, the account’s status lines are not hidden behind the Import/Export section', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.getByRole('button', { name: 'Show address books' }).click();
+    await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+    await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+    await page.getByLabel('Server address or e-mail').fill(server.baseUrl);
+    await page.getByLabel('User name').fill(server.user);
+    await page.getByLabel('Password').fill(server.password);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Add account' }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await chooseLanguage(page, 'فارسی');
+    await page.locator('#drawer-button').click();
+    const drawer = page.getByRole('dialog');
+    await expect(drawer.getByTestId('sync-status')).toBeVisible();
+    await page.waitForTimeout(1000); // the first sync settles
+    const scroll = drawer.locator('.sidebar-scroll');
+    await scroll.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.screenshot({ path: 'test-results/polish-drawer.png' });
+    const actions = (await drawer.locator('.sidebar-actions').boundingBox())!;
+    const scrollBox = (await scroll.boundingBox())!;
+    // Every line of the account's panel, scrolled to the end, ends above the bottom section.
+    const account = drawer.locator('.sidebar-sync');
+    const lines = await account.locator('p, small, span, [data-testid="sync-status"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as Box).filter((b) => b.height > 0));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const b of lines) {
+      expect(b.y + b.height, 'a status line ends above the bottom section').toBeLessThanOrEqual(actions.y + 0.5);
+      expect(b.y + b.height, 'and inside the scrolling area').toBeLessThanOrEqual(scrollBox.y + scrollBox.height + 0.5);
+    }
+    await expectAccessible(page, 'the Persian drawer with an account');
+  });
+});
+
+test('the drawer button says whether the drawer is open (aria-expanded, aria-controls)', async ({ app }) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 800, height: 600 });
+  await importCards(page, card('e1', 'FN:Alan Turing'), 1);
+  const button = page.locator('#drawer-button');
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  await expect(button).toHaveAttribute('aria-controls', 'drawer');
+  await expectAccessible(page, 'the drawer button, closed');
+  await button.click();
+  await expect(page.locator('dialog#drawer')).toBeVisible();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  await expect(button).toBeFocused();
+  await expect(contactList(page)).toBeVisible();
+});
