@@ -67,6 +67,7 @@ export const fa: Catalogue = {
   'view.dates': "تاریخ‌ها",
   'editor.newTitle': "مخاطب تازه",
   'editor.editTitle': "ویرایش {name}",
+  'editor.deletedMeanwhile': "این مخاطب در این میان پاک شده است (در پنجره‌ای دیگر یا با همگام‌سازی). تغییرهای شما هنوز در فرم هست: آنچه لازم دارید را رونوشت کنید و سپس «لغو» را بزنید.",
   'editor.addItem': "افزودن {field}",
   'editor.item': "{field} {n, number}",
   'editor.itemType': "نوع {field} {n, number}",

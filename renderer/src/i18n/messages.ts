@@ -71,6 +71,7 @@ export const en = {
   'view.dates': "Dates",
   'editor.newTitle': "New contact",
   'editor.editTitle': "Edit {name}",
+  'editor.deletedMeanwhile': "This contact was deleted meanwhile (in another window, or by a sync). Your changes are still in the form: copy what you need, then Cancel.",
   'editor.addItem': "Add {field}",
   'editor.item': "{field} {n, number}",
   'editor.itemType': "Type of {field} {n, number}",

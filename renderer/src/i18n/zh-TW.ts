@@ -67,6 +67,7 @@ export const zhTW: Catalogue = {
   'view.dates': "日期",
   'editor.newTitle': "新增聯絡人",
   'editor.editTitle': "編輯 {name}",
+  'editor.deletedMeanwhile': "此聯絡人已在此期間被刪除（在另一個視窗中或由同步刪除）。您的變更仍在表單中：複製所需內容後按「取消」。",
   'editor.addItem': "新增{field}",
   'editor.item': "{field} {n, number}",
   'editor.itemType': "{field} {n, number} 的類型",

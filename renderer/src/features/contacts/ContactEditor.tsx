@@ -10,6 +10,7 @@ import type { AddressItem, Contact, ContactItem, DateItem, ImItem } from '../../
 import { nameInOrder } from '../../../../shared/book/derive';
 import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
+import { ContactGone } from '../../actions';
 import { GroupPicker, type GroupPicks } from '../groups/GroupPicker';
 import { FormActions } from '../common/FormActions';
 import { DateInput } from '../dates/DateInput';
@@ -212,7 +213,7 @@ export function ContactEditor({
       await onSave(tidy(current), ticked);
       return true;
     } catch (e) {
-      setFailure((e as Error).message);
+      setFailure(e instanceof ContactGone ? t('editor.deletedMeanwhile') : (e as Error).message);
       return false;
     } finally {
       setBusy(false);
