@@ -210,7 +210,7 @@ export function ContactEditor({
     }
     setBusy(true);
     try {
-      await onSave(tidy(current), ticked);
+      await onSave(tidy(current, latest.current.initial), ticked);
       return true;
     } catch (e) {
       setFailure(e instanceof ContactGone ? t('editor.deletedMeanwhile') : (e as Error).message);
