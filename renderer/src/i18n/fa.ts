@@ -236,6 +236,7 @@ export const fa: Catalogue = {
   'sync.step.apply': "ذخیرهٔ مخاطبان: {done, number} از {total, number}",
   'sync.retryIn': "تلاش دوباره تا {seconds, number} ثانیهٔ دیگر.",
   'sync.pending': "{count, number} تغییر در انتظار ارسال",
+  'sync.conflictsWaiting': "{count, plural, one {# مخاطب که هم این‌جا و هم روی سرور تغییر کرده منتظر تصمیم شماست} other {# مخاطب که هم این‌جا و هم روی سرور تغییر کرده‌اند منتظر تصمیم شما هستند}}",
   'sync.confirmDeletions': "این همگام‌سازی {count, number} مخاطب از {total, number} را از این رایانه برمی‌دارد، چون سرور دیگر آن‌ها را ندارد.",
   'sync.deleteThem': "برداشتن آن‌ها",
   'sync.markPending': "هنوز روی سرور نیست",

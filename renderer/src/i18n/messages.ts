@@ -240,6 +240,7 @@ export const en = {
   'sync.step.apply': "Saving contacts: {done, number} of {total, number}",
   'sync.retryIn': "Trying again in {seconds, number} s.",
   'sync.pending': "{count, plural, one {# change waiting to be sent} other {# changes waiting to be sent}}",
+  'sync.conflictsWaiting': "{count, plural, one {# contact changed here and on the server waits for your decision} other {# contacts changed here and on the server wait for your decision}}",
   'sync.confirmDeletions': "This sync would remove {count, number} of {total, number} contacts from this computer, because the server no longer has them.",
   'sync.deleteThem': "Remove them",
   'sync.markPending': "Not yet on the server",

@@ -236,6 +236,7 @@ export const zhCN: Catalogue = {
   'sync.step.apply': "正在保存联系人：{done, number}/{total, number}",
   'sync.retryIn': "{seconds, number} 秒后重试。",
   'sync.pending': "{count, number} 项更改等待发送",
+  'sync.conflictsWaiting': "{count, plural, other {# 位联系人在此处和服务器上都有更改，等待您的决定}}",
   'sync.confirmDeletions': "这次同步会从这台电脑移除 {total, number} 位中的 {count, number} 位联系人，因为服务器上已经没有它们。",
   'sync.deleteThem': "移除",
   'sync.markPending': "尚未发送到服务器",
