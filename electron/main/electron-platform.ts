@@ -53,7 +53,7 @@ export class ElectronPlatform implements Platform {
   async printDocument(html: string, options: { action: 'pdf' | 'print'; fileName: string; title: string }): Promise<'printed' | 'saved' | 'cancelled'> {
     const dir = await mkdtemp(join(tmpdir(), 'cardinal-print-'));
     const file = join(dir, 'print.html');
-    const win = new BrowserWindow({ show: false, title: options.title, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, spellcheck: false } });
+    const win = new BrowserWindow({ show: false, title: options.title, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true, spellcheck: false, disableBlinkFeatures: 'Auxclick' } });
     try {
       await writeFile(file, html, 'utf8');
       await win.loadURL(pathToFileURL(file).toString());

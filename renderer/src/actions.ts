@@ -32,10 +32,18 @@ export async function createContact(s: Services, after: Contact, bookId: string)
   return stored.row.id;
 }
 
+/** The contact being saved is no longer there (deleted in another window, or by a sync). */
+export class ContactGone extends Error {
+  override name = 'ContactGone';
+  constructor() {
+    super('This contact was deleted meanwhile.');
+  }
+}
+
 /** Save an edit as a patch of the stored card: properties the UI does not show stay untouched. */
 export async function saveContact(s: Services, id: string, before: Contact, after: Contact): Promise<void> {
   const current = await s.repo.getCard(id);
-  if (current === undefined) throw new Error('This contact was deleted meanwhile.');
+  if (current === undefined) throw new ContactGone();
   const edited = applyEdit(parseVCard(current.vcard), before, after);
   const stored = await s.repo.update(id, edited);
   s.index.upsert([stored.row]);

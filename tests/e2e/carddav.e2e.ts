@@ -100,6 +100,9 @@ test.describe('conflicts and offline edits', () => {
 
     await expect(listRow(page, 'Sam Conflict').getByTestId('mark-conflict')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('conflict-banner')).toBeVisible();
+    // The account says a decision waits, not that a change waits to be sent.
+    await expect(page.getByTestId('sync-conflicts')).toHaveText('1 contact changed here and on the server waits for your decision');
+    await expect(page.getByTestId('sync-pending')).toHaveCount(0);
     expect((await serverCard('sam.vcf')).vcard).toContain('TITLE:Remote title'); // nothing overwritten meanwhile
     await captureDialogVariants(page, 'conflict', async (t) => {
       await page.getByRole('button', { name: t('conflict.resolve') }).click();

@@ -111,8 +111,12 @@ export class MemoryCollection implements LocalCollection {
     const c = this.cards.get(id);
     if (c === undefined) return;
     if (c.pending === 'deleted') this.cards.delete(id);
-    // Undone while the deletion was on its way: the contact stays, as a new card.
-    else this.cards.set(id, { ...c, pending: 'created', href: '', etag: '', base: '', attempted: false });
+    // Undone while the deletion was on its way: the contact stays, as a new card; a conflict with
+    // the server's version, now gone, is over.
+    else {
+      const { conflicts: _c, remote: _r, ...rest } = c;
+      this.cards.set(id, { ...rest, pending: 'created', href: '', etag: '', base: '', attempted: false });
+    }
   }
   async restored(id: string, remote: RemoteCard) {
     const c = this.cards.get(id);

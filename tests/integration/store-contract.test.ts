@@ -233,6 +233,22 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect(await pendingOf(id)).toBeDefined();
     });
 
+    it('a card in conflict, deleted here and undone while its deletion finds it gone there: it stays as a new card, the conflict over', async () => {
+      const id = await synced('cu', 'Conflict Undone');
+      await book.edit(id, card('cu', 'Conflict Undone', 'TITLE:Here\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('cu', 'Conflict Undone', 'TITLE:Here\r\n'), remote('/book/cu.vcf', '"cu-2"', card('cu', 'Conflict Undone', 'TITLE:There\r\n')), [{ property: 'TITLE', base: null, local: ['TITLE:Here'], remote: ['TITLE:There'] }], sent.revision);
+      const undo = await book.remove(id);
+      const deleting = (await pendingOf(id))!;
+      await undo();
+      await book.collection.deleted(id, deleting.revision);
+      const row = (await book.row(id))!;
+      expect(row).toMatchObject({ pending: 'created', href: '', visible: true });
+      expect(row.conflicts).toBeUndefined();
+      expect(row.vcard).toContain('TITLE:Here');
+      expect(await pendingOf(id)).toBeDefined();
+    });
+
     it('a card in conflict edited again: settling it with this computer’s side keeps the later edit, once', async () => {
       const id = await synced('ce', 'Conflict Edited');
       await book.edit(id, card('ce', 'Conflict Edited', 'NOTE:first\r\n'));

@@ -218,10 +218,12 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           removed.push(id);
           return;
         }
-        // Undone while the deletion was on its way: the contact stays, as a new card.
-        const again = { ...row, pending: 'created' as const };
+        // Undone while the deletion was on its way: the contact stays, as a new card. A conflict
+        // with the server's version is over: that version is gone, the card as it is here stays.
+        const again = { ...row, pending: 'created' as const, flag: row.flag === 'conflict' ? ('' as const) : row.flag };
+        const { conflicts: _c, remote: _r, ...rest } = card;
         await db.contacts.put(again);
-        await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
+        await db.cards.put({ ...rest, href: '', etag: '', base: '', attempted: false });
         changed.push(again);
       }),
     // Decided by the row's mark, whatever the revision.

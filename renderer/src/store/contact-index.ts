@@ -404,10 +404,17 @@ export class ContactIndex {
   }
 
   /** Rows of these books with a change not yet on the server (deletions included). */
-  pendingIn(bookIds: ReadonlySet<string>): number {
-    let n = 0;
-    for (const r of this.rows.values()) if (r.pending !== '' && bookIds.has(r.bookId)) n++;
-    return n;
+  /** Local changes in these books not yet on the server: all of them, those the next sync sends,
+   * and those waiting for the user's decision (changed in two places). Refused ones are neither. */
+  pendingIn(bookIds: ReadonlySet<string>): { all: number; toSend: number; conflicts: number } {
+    const out = { all: 0, toSend: 0, conflicts: 0 };
+    for (const r of this.rows.values()) {
+      if (r.pending === '' || !bookIds.has(r.bookId)) continue;
+      out.all++;
+      if (r.flag === 'conflict') out.conflicts++;
+      else if (r.flag !== 'error') out.toSend++;
+    }
+    return out;
   }
 
   /** Every row in list order (for the snapshot that makes the next start fast). */

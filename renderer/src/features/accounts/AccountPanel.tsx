@@ -84,9 +84,14 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
         </p>
       ) : null}
       {status?.retryIn !== undefined && status.phase !== 'syncing' ? <p className="sync-detail">{t('sync.retryIn', { seconds: status.retryIn })}</p> : null}
-      {pending > 0 ? (
+      {pending.toSend > 0 ? (
         <p className="sync-detail" data-testid="sync-pending">
-          {t('sync.pending', { count: pending })}
+          {t('sync.pending', { count: pending.toSend })}
+        </p>
+      ) : null}
+      {pending.conflicts > 0 ? (
+        <p className="sync-detail" role="alert" data-testid="sync-conflicts">
+          {t('sync.conflictsWaiting', { count: pending.conflicts })}
         </p>
       ) : null}
       <div className="account-actions">
@@ -111,7 +116,7 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
         <button type="button" className="icon-button" aria-label={t('account.editFor', { account: kind })} title={t('account.edit')} onClick={() => openDialog({ kind: 'edit-account', account })}>
           <Pencil aria-hidden="true" size={16} />
         </button>
-        <button type="button" className="icon-button" aria-label={t('account.removeFor', { account: kind })} title={t('account.remove')} onClick={() => openDialog({ kind: 'remove-account', account, pending })}>
+        <button type="button" className="icon-button" aria-label={t('account.removeFor', { account: kind })} title={t('account.remove')} onClick={() => openDialog({ kind: 'remove-account', account, pending: pending.all })}>
           <Trash2 aria-hidden="true" size={16} />
         </button>
       </div>

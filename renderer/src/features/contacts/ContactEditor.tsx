@@ -10,6 +10,7 @@ import type { AddressItem, Contact, ContactItem, DateItem, ImItem } from '../../
 import { nameInOrder } from '../../../../shared/book/derive';
 import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
+import { ContactGone } from '../../actions';
 import { GroupPicker, type GroupPicks } from '../groups/GroupPicker';
 import { FormActions } from '../common/FormActions';
 import { DateInput } from '../dates/DateInput';
@@ -209,10 +210,10 @@ export function ContactEditor({
     }
     setBusy(true);
     try {
-      await onSave(tidy(current), ticked);
+      await onSave(tidy(current, latest.current.initial), ticked);
       return true;
     } catch (e) {
-      setFailure((e as Error).message);
+      setFailure(e instanceof ContactGone ? t('editor.deletedMeanwhile') : (e as Error).message);
       return false;
     } finally {
       setBusy(false);

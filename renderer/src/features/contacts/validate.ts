@@ -31,11 +31,21 @@ export function validate(c: Contact, t: Translate, badDates: ReadonlySet<string>
   return problems;
 }
 
-/** Drop empty items and fill the display name from the structured name when it was left empty. */
-export function tidy(c: Contact): Contact {
+/** The display name made from the rest, for a contact whose own is left empty. */
+function derivedName(c: Contact): string {
+  return nameInOrder(c) || c.organization.name.trim() || c.emails.find((e) => e.value.trim() !== '')?.value.trim() || c.phones.find((p) => p.value.trim() !== '')?.value.trim() || '';
+}
+
+/**
+ * Drop empty items and fill the display name from the structured name when it was left empty. A
+ * display name that was itself made so (it equals what `initial` makes) and that the user did not
+ * touch follows the name: renaming Zoë to Zoey renames the contact.
+ */
+export function tidy(c: Contact, initial?: Contact): Contact {
   const filled = <T extends { value: string }>(xs: readonly T[]) => xs.filter((x) => x.value.trim() !== '').map((x) => ({ ...x, value: x.value.trim() }));
   const addresses = c.addresses.filter((a) => [a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country].some((x) => x.trim() !== ''));
   const out = { ...c, emails: filled(c.emails), phones: filled(c.phones), urls: filled(c.urls), ims: filled(c.ims), related: filled(c.related), addresses };
-  if (out.formattedName.trim() === '') return { ...out, formattedName: nameInOrder(out) || out.organization.name || out.emails[0]?.value || out.phones[0]?.value || '' };
+  const follows = initial !== undefined && c.formattedName === initial.formattedName && initial.formattedName.trim() !== '' && initial.formattedName.trim() === derivedName(initial);
+  if (out.formattedName.trim() === '' || follows) return { ...out, formattedName: derivedName(out) };
   return out;
 }
