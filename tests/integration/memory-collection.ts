@@ -177,7 +177,10 @@ export class MemoryCollection implements LocalCollection {
       const recheck = item.pending === '' && now.href !== ''; // compared with the server next run
       this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent || recheck ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
     } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
-    else this.cards.set(item.id, { ...item, href: '', etag: '', base: '', pending: 'created', attempted: false, revision });
+    else {
+      const { conflicts: _c, remote: _r, ...rest } = item; // the server's version went with the deletion
+      this.cards.set(item.id, { ...rest, href: '', etag: '', base: '', pending: 'created', attempted: false, revision });
+    }
   }
   find(fn: string) {
     // Cards read back through XML come with LF line ends (XML normalises CRLF).

@@ -249,6 +249,22 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect(await pendingOf(id)).toBeDefined();
     });
 
+    it('a card in conflict, deleted (the deletion went through) and then undone: back as a new card, without the conflict', async () => {
+      const id = await synced('cz', 'Conflict Back');
+      await book.edit(id, card('cz', 'Conflict Back', 'TITLE:Here\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('cz', 'Conflict Back', 'TITLE:Here\r\n'), remote('/book/cz.vcf', '"cz-2"', card('cz', 'Conflict Back', 'TITLE:There\r\n')), [{ property: 'TITLE', base: null, local: ['TITLE:Here'], remote: ['TITLE:There'] }], sent.revision);
+      const undo = await book.remove(id);
+      await book.collection.deleted(id, (await pendingOf(id))!.revision);
+      expect(await book.row(id)).toBeUndefined();
+      await undo();
+      const row = (await book.row(id))!;
+      expect(row).toMatchObject({ pending: 'created', href: '', visible: true });
+      expect(row.conflicts).toBeUndefined();
+      expect(row.vcard).toContain('TITLE:Here');
+      expect(await pendingOf(id)).toBeDefined();
+    });
+
     it('a card in conflict edited again: settling it with this computer’s side keeps the later edit, once', async () => {
       const id = await synced('ce', 'Conflict Edited');
       await book.edit(id, card('ce', 'Conflict Edited', 'NOTE:first\r\n'));

@@ -263,7 +263,9 @@ export class ContactRepo {
           };
         }
         if (item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return { row: item.row, card: { ...item.card, revision } };
-        return { row: { ...item.row, pending: 'created', updatedAt: Date.now() }, card: { ...item.card, href: '', etag: '', base: '', attempted: false, revision } };
+        // A conflict with the server's version is over: that version was deleted with it.
+        const { conflicts: _c, remote: _r, ...card } = item.card;
+        return { row: { ...item.row, pending: 'created', updatedAt: Date.now(), flag: item.row.flag === 'conflict' ? '' : item.row.flag }, card: { ...card, href: '', etag: '', base: '', attempted: false, revision } };
       });
       await this.db.contacts.bulkPut(back.map((s) => s.row));
       await this.db.cards.bulkPut(back.map((s) => s.card));
