@@ -4,19 +4,18 @@
  * or out. Next runs the export in a worker and shows what the format cannot hold before anything
  * is saved; Save downloads the files.
  */
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { CsvLossKind, OutlookLanguage } from '../../../../shared/csv';
-import { LOCAL_BOOK_ID } from '../../db/schema';
 import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
-import { useDirectory } from '../accounts/directory';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
 import { Choice, Field } from '../settings/SettingsDialog';
 import type { ExportFormat, ExportRequest, ExportResult } from './export-run';
 import { downloadAll } from './files';
 import { scopeCards, scopeIds, type ExportScope } from './scope';
+import { useScopeChoice } from './ScopeChoice';
 import type { ExportReply } from '../../workers/export.worker';
 
 export function runExportInWorker(request: ExportRequest): Promise<ExportResult> {
@@ -76,26 +75,15 @@ const NAMES_SHOWN = 5;
 export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', onClose }: { scope: ExportScope; format?: ExportFormat; onClose: () => void }) {
   const s = useServices();
   const { t } = s;
-  const id = useId();
-  const books = useDirectory((d) => d.books);
   const selected = useUi((u) => u.selected);
   const [format, setFormat] = useState<ExportFormat>(initialFormat);
-  const [scopeKind, setScopeKind] = useState<ExportScope['kind']>(initial.kind);
-  const [bookId, setBookId] = useState(initial.kind === 'book' ? initial.bookId : (books[0]?.id ?? LOCAL_BOOK_ID));
   const [layout, setLayout] = useState<'one-file' | 'file-per-contact'>('one-file');
   const [photos, setPhotos] = useState(true);
   const [outlookLanguage, setOutlookLanguage] = useState<OutlookLanguage>('en');
   const [result, setResult] = useState<ExportResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const selection = initial.kind === 'selection' ? initial.ids : selected;
-  // The group in view when the dialog opened (App.tsx scope()): offered by its name and count.
-  const group = initial.kind === 'group' ? initial : null;
-  const groupName = group === null ? undefined : s.groups.group(group.bookId, group.key)?.name;
-  const scope: ExportScope =
-    scopeKind === 'book' ? { kind: 'book', bookId } : scopeKind === 'group' && group !== null ? group : scopeKind === 'selection' ? { kind: 'selection', ids: selection } : { kind: 'all' };
-  const count = scopeIds(s.index, s.groups, scope).length;
-  const bookName = (b: { id: string; name: string }) => (b.id === LOCAL_BOOK_ID ? t('books.local') : b.name);
+  const { scope, count, name: scopeName, picker } = useScopeChoice(initial, selected);
   const vcard = format === 'vcard' || format === 'vcard-4.0' || format === 'vcard-3.0';
 
   const next = async () => {
@@ -103,8 +91,7 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
     setError(null);
     try {
       const cards = await scopeCards(s, scopeIds(s.index, s.groups, scope));
-      const book = books.find((b) => b.id === bookId);
-      const baseName = scope.kind === 'book' && book !== undefined ? bookName(book) : scope.kind === 'group' && groupName ? groupName : t('export.fileName');
+      const baseName = scopeName ?? t('export.fileName');
       setResult(await runExportInWorker({ format, cards, baseName, layout: vcard ? layout : 'one-file', photos: vcard ? photos : true, outlookLanguage, lang: s.lang }));
     } catch (e) {
       setError(t('export.failed', { message: (e as Error).message }));
@@ -179,29 +166,7 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
             )}
           </Field>
         ) : null}
-        <Choice<ExportScope['kind']>
-          legend={t('export.scope')}
-          value={scopeKind}
-          options={[
-            { value: 'all', label: t('export.scope.all', { count: scopeIds(s.index, s.groups, { kind: 'all' }).length }) },
-            { value: 'book', label: t('export.scope.book') },
-            ...(group !== null ? [{ value: 'group' as const, label: t('export.scope.group', { name: `\u2068${groupName ?? ''}\u2069`, count: scopeIds(s.index, s.groups, group).length }) }] : []),
-            ...(selection.length > 0 ? [{ value: 'selection' as const, label: t('export.scope.selection', { count: selection.length }) }] : []),
-          ]}
-          onChange={setScopeKind}
-        />
-        {scopeKind === 'book' ? (
-          <div className="form-field">
-            <label htmlFor={`${id}-book`}>{t('export.book')}</label>
-            <select id={`${id}-book`} value={bookId} onChange={(e) => setBookId(e.target.value)}>
-              {books.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {bookName(b)}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        {picker}
         {vcard ? (
           <>
             <Choice<'one-file' | 'file-per-contact'>
