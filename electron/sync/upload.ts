@@ -68,7 +68,9 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
   }
   const url = run.url(card.href);
   let changedThere: FetchedCard | null | undefined;
-  if (!profile.enforcesIfMatch) {
+  // Where If-Match is not enforced, and where the version here has no ETag (read back after another
+  // client's write, to be merged next time), the version there is compared before it goes.
+  if (!profile.enforcesIfMatch || card.etag === '') {
     const current = await getIfThere(run, url);
     if (current === null || current.etag !== card.etag) changedThere = current;
   }

@@ -187,6 +187,39 @@ for (const [name, start] of SERVERS) {
       expect((await onServer())[0]!.vcard).toContain('NOTE:two');
     });
 
+    it('a create another client edited right after it landed (no ETag here yet), then deleted here and edited there again: the edits there win, nothing is lost', async () => {
+      await sync();
+      const id = await local.create(card('rb', 'Rhea', 'NOTE:mine\r\n'));
+      let edited = false;
+      after = async (r, res) => {
+        if (!edited && isUpload(r)) {
+          edited = true;
+          const [there] = await onServer();
+          await other.put(new URL(there!.href, book).href, there!.vcard.replace('NOTE:mine', 'NOTE:theirs'), { ifMatch: there!.etag });
+        }
+        return res;
+      };
+      let saved = false;
+      before = async (r) => {
+        if (edited && !saved && r.method !== 'GET' && !isUpload(r)) {
+          saved = true; // the user saves again while the download runs: the row stays pending
+          await local.edit(id, card('rb', 'Rhea', 'NOTE:mine again\r\n'));
+        }
+      };
+      await sync();
+      after = async (_r, res) => res;
+      before = async () => {};
+      expect(edited && saved).toBe(true);
+      await local.remove(id);
+      const [there] = await onServer();
+      await other.put(new URL(there!.href, book).href, there!.vcard.replace('NOTE:theirs', 'NOTE:theirs again'), { ifMatch: there!.etag });
+      await sync();
+      await sync();
+      expect((await onServer())[0]!.vcard).toContain('NOTE:theirs again');
+      expect(await visibleNames()).toEqual(['Rhea']);
+      expect((await local.rows()).find((r) => r.visible)!.vcard).toContain('NOTE:theirs again');
+    });
+
     it('deleted here but edited there (412): the contact comes back visible and clean, reported once, and no DELETE follows', async () => {
       await other.put(url('r.vcf'), card('r', 'Rita'), { ifNoneMatch: '*' });
       await sync();
