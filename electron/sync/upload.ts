@@ -250,13 +250,23 @@ async function readBack(run: BookRun, card: LocalCard, written: Written, sent: s
  * that stop the run still stop it (a create is then looked for by UID next time).
  */
 async function readWritten(run: BookRun, url: string): Promise<FetchedCard | null> {
+  let read: FetchedCard;
   try {
-    return await run.client.get(url);
+    read = await run.client.get(url);
   } catch (e) {
     if (!isCardRefusal(e)) throw e;
     run.log(`upload: reading ${url} back was refused: ${(e as Error).message}`);
     return null;
   }
+  // An answer cut off or spoilt on the way is no version to keep: it would be the base of every
+  // later merge, and fail each run that reads it.
+  try {
+    parseVCard(read.vcard);
+  } catch (e) {
+    run.log(`upload: what ${url} read back is no card (${(e as Error).message}); what we wrote is kept`);
+    return null;
+  }
+  return read;
 }
 
 /**
