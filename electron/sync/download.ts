@@ -141,7 +141,9 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
   const missing: string[] = [];
   const toFetch: string[] = [];
   for (const c of changed) {
-    if (known.get(c.href) === c.etag) continue;
+    // Reused only when its ETag is known on both sides: a card kept here without one (what we
+    // wrote, when reading it back failed) is asked for.
+    if (c.etag !== '' && known.get(c.href) === c.etag) continue;
     if (c.vcard !== undefined) fetched.push({ href: c.href, etag: c.etag, vcard: c.vcard });
     else toFetch.push(c.href);
   }

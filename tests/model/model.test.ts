@@ -4,9 +4,12 @@
  * violation fails with its seed and the shrunk sequence, which `npm run test:model -- --replay`
  * runs again. Long runs: `npm run test:model -- --steps 100000`.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serverPool } from './pool';
-import { explore, KIND_NAMES } from './runner';
+import { explore, KIND_NAMES, runSequence, type KindName, type Sequence } from './runner';
 
 const STEPS_PER_KIND = Number(process.env.CARDINAL_MODEL_STEPS ?? '360');
 const SEED = Number(process.env.CARDINAL_MODEL_SEED ?? '13000');
@@ -27,6 +30,25 @@ describe('the model-based tester (a bounded slice)', () => {
       expect(failure === undefined ? '' : `seed ${failure.seed}: ${failure.message}\nreplay: npm run test:model -- --replay '${JSON.stringify(failure.sequence)}'`).toBe('');
       expect(figures.steps).toBeGreaterThanOrEqual(STEPS_PER_KIND);
       console.log(`model ${kind}: ${figures.steps} steps, ${figures.sequences} sequences, ${figures.violations} violations, ${(figures.ms / 1000).toFixed(1)} s`);
+    });
+  }
+});
+
+/** Every shrunk sequence a long run found, once fixed, replays clean from then on. */
+describe('the counterexamples the tester found replay clean', () => {
+  const dir = fileURLToPath(new URL('./counterexamples/', import.meta.url));
+  const pools = new Map<KindName, { stop(): Promise<void> }>();
+  afterAll(async () => {
+    for (const p of pools.values()) await p.stop();
+  });
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const seq = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Sequence;
+    const kind = (seq.kind.kind === 'carddav' ? seq.kind.server : seq.kind.kind) as KindName;
+    it(`seed ${seq.seed} on ${kind}`, async () => {
+      const pool = pools.get(kind) ?? serverPool([kind]);
+      pools.set(kind, pool);
+      const o = await runSequence(seq, pool as ReturnType<typeof serverPool>);
+      expect(o.failure?.message ?? '').toBe('');
     });
   }
 });
