@@ -47,6 +47,8 @@ interface Answer {
 }
 
 export type DuplicatesResponse =
+  /** While keys are made from vCards (the slow part of a first run): how many of how many. */
+  | { readonly type: 'progress'; readonly requestId: number; readonly done: number; readonly total: number }
   | (Answer & { readonly type: 'found'; readonly report: DuplicateReport })
   | (Answer & { readonly type: 'import-found'; readonly duplicates: readonly ImportDuplicate[] })
   | { readonly type: 'failed'; readonly requestId: number | null; readonly message: string };
