@@ -12,12 +12,20 @@ export interface ContactSource {
   readonly bookId: string;
   readonly vcard?: string;
   readonly keys?: DuplicateKeys;
+  /**
+   * A stored contact named only: the page's stamp of the row it has now (a new one after every
+   * change). The worker uses the keys it kept for that stamp, else reads the card from the store
+   * itself (`renderer/src/workers/duplicates-store.ts`); serve() never sees such a source.
+   */
+  readonly stamp?: number;
 }
 
 export type DuplicatesRequest =
   | {
       readonly type: 'find';
       readonly requestId: number;
+      /** The page's IndexedDB (its name), where stamped contacts' cards are read. */
+      readonly store?: string;
       /** The OS's region, for national phone numbers. */
       readonly region: string;
       readonly scope: DuplicateScope;
@@ -27,6 +35,7 @@ export type DuplicatesRequest =
   | {
       readonly type: 'find-import';
       readonly requestId: number;
+      readonly store?: string;
       readonly region: string;
       readonly incoming: readonly ContactSource[];
       readonly existing: readonly ContactSource[];
@@ -48,7 +57,7 @@ interface Answer {
 
 export type DuplicatesResponse =
   /** While keys are made from vCards (the slow part of a first run): how many of how many. */
-  | { readonly type: 'progress'; readonly requestId: number; readonly done: number; readonly total: number }
+  | { readonly type: 'progress'; readonly requestId: number; readonly done: number; readonly total: number; readonly step?: 'reading' | 'keys' }
   | (Answer & { readonly type: 'found'; readonly report: DuplicateReport })
   | (Answer & { readonly type: 'import-found'; readonly duplicates: readonly ImportDuplicate[] })
   | { readonly type: 'failed'; readonly requestId: number | null; readonly message: string };
@@ -69,33 +78,39 @@ function isKeys(x: unknown): x is DuplicateKeys {
   );
 }
 
-function readSources(x: unknown, what: string): ContactSource[] {
+function readSources(x: unknown, what: string, stored: boolean): ContactSource[] {
   if (!Array.isArray(x)) throw new TypeError(`${what} must be a list of contacts`);
   return x.map((c, i) => {
     if (!isObject(c) || typeof c.id !== 'string' || typeof c.bookId !== 'string') throw new TypeError(`${what}[${i}] needs an id and a bookId`);
     if (c.vcard !== undefined && typeof c.vcard !== 'string') throw new TypeError(`${what}[${i}].vcard must be text`);
     if (c.keys !== undefined && !isKeys(c.keys)) throw new TypeError(`${what}[${i}].keys are not duplicate keys`);
-    if (c.vcard === undefined && c.keys === undefined) throw new TypeError(`${what}[${i}] needs a vcard or keys`);
+    if (c.stamp !== undefined && (typeof c.stamp !== 'number' || !Number.isFinite(c.stamp))) throw new TypeError(`${what}[${i}].stamp must be a number`);
+    if (c.vcard === undefined && c.keys === undefined && (!stored || c.stamp === undefined)) throw new TypeError(`${what}[${i}] needs a vcard or keys${stored ? ' or a stamp' : ''}`);
     return c as unknown as ContactSource;
   });
 }
 
-/** The request in a message, checked; a TypeError says what is wrong. */
-export function readRequest(data: unknown): DuplicatesRequest {
+/**
+ * The request in a message, checked; a TypeError says what is wrong. `stored`: contacts may be
+ * named by a stamp alone (the worker's store front reads them; see `ContactSource.stamp`).
+ */
+export function readRequest(data: unknown, stored = false): DuplicatesRequest {
   if (!isObject(data) || typeof data.requestId !== 'number' || typeof data.region !== 'string') throw new TypeError('a request needs a requestId and a region');
   if (data.threshold !== undefined && (typeof data.threshold !== 'number' || !Number.isFinite(data.threshold))) throw new TypeError('threshold must be a number');
   const threshold = data.threshold as number | undefined;
   if (data.type === 'find') {
     if (data.scope !== 'book' && data.scope !== 'all-books') throw new TypeError("scope must be 'book' or 'all-books'");
-    return { type: 'find', requestId: data.requestId, region: data.region, scope: data.scope, contacts: readSources(data.contacts, 'contacts'), threshold };
+    const store = typeof data.store === 'string' ? { store: data.store } : {};
+    return { type: 'find', requestId: data.requestId, ...store, region: data.region, scope: data.scope, contacts: readSources(data.contacts, 'contacts', stored), threshold };
   }
   if (data.type === 'find-import') {
     return {
       type: 'find-import',
       requestId: data.requestId,
+      ...(typeof data.store === 'string' ? { store: data.store } : {}),
       region: data.region,
-      incoming: readSources(data.incoming, 'incoming'),
-      existing: readSources(data.existing, 'existing'),
+      incoming: readSources(data.incoming, 'incoming', stored),
+      existing: readSources(data.existing, 'existing', stored),
       threshold,
     };
   }

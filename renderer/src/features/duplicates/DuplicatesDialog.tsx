@@ -16,6 +16,9 @@ import { appRegion, duplicateFinder, type FindProgress } from './finder';
 import { ReviewPane } from './ReviewPane';
 import { clusterReasons, sessionDismissals } from './review-view';
 
+/** Groups drawn at a time (a large book can have thousands). */
+const PAGE = 50;
+
 type Step = { kind: 'finding'; progress: FindProgress | null } | { kind: 'list' } | { kind: 'review'; cluster: DuplicateCluster } | { kind: 'failed'; message: string };
 
 export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookId: string | null; preset?: readonly DuplicateCluster[]; onClose: () => void }) {
@@ -29,17 +32,19 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
   const [step, setStep] = useState<Step>(preset === undefined ? { kind: 'finding', progress: null } : { kind: 'list' });
   const [run, setRun] = useState(preset === undefined ? 1 : 0);
   const [notice, setNotice] = useState<string | null>(null);
+  const [shown, setShown] = useState(PAGE);
   const listRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (run === 0) return;
     let live = true;
+    performance.mark('cardinal:duplicates-start');
     const rows = index.query('', bookId).filter((r) => r.pending !== 'deleted');
     void appRegion()
       .then((region) =>
         duplicateFinder.find(
           rows,
-          async (ids) => (await repo.db.cards.bulkGet([...ids])).map((c) => c?.vcard),
+          repo.db.name,
           region,
           bookId === null && across ? 'all-books' : 'book',
           (progress) => {
@@ -153,7 +158,7 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
             {stats !== null && stats.unreadable > 0 ? <p className="muted">{t('dup.unreadable', { count: stats.unreadable })}</p> : null}
             {visible.length > 0 ? (
               <ul className="dup-clusters" aria-label={t('dup.clusterList')}>
-                {visible.map((c) => {
+                {visible.slice(0, shown).map((c) => {
                   const label = names(c);
                   return (
                     <li key={c.members.join(' ')} className="dup-cluster" data-testid="dup-cluster">
@@ -190,6 +195,11 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
                   );
                 })}
               </ul>
+            ) : null}
+            {visible.length > shown ? (
+              <button type="button" onClick={() => setShown((k) => k + PAGE)}>
+                {t('dup.showMore', { count: Math.min(PAGE, visible.length - shown) })}
+              </button>
             ) : null}
             {stats !== null ? <p className="muted dup-count">{t('list.count', { count: stats.contacts })}</p> : null}
           </>

@@ -1,13 +1,12 @@
 /**
  * The page's side of the duplicates worker (`workers/duplicates.worker.ts`): one worker for the
- * session, requests matched by id, progress passed on. The keys the worker makes from vCards are
- * kept here in memory, beside the very row object they were made for (a WeakMap): an edit or a
- * sync replaces the row, so its keys are made again, and nothing else is ever stale. The first
- * run of a session reads the vCards of the contacts compared; later runs send only the keys.
- * Nothing here writes to the store.
+ * session, requests matched by id, progress passed on. Contacts are sent as id, book and a stamp:
+ * a number given to the very row object the list holds (a WeakMap), so an edit or a sync, which
+ * replaces the row, gives it a new stamp. The worker reads the cards from IndexedDB itself and
+ * keeps the keys it made per stamp, so the window's thread carries no vCards and no keys. Nothing
+ * here writes to the store.
  */
 import type { ContactSource, DuplicatesRequest, DuplicatesResponse } from '../../../../shared/duplicates/protocol';
-import type { DuplicateKeys } from '../../../../shared/duplicates/keys';
 import type { DuplicateReport, DuplicateScope, ImportDuplicate } from '../../../../shared/duplicates/types';
 import { regionOfLocale } from '../../../../shared/duplicates/phone';
 import type { ContactRow } from '../../db/schema';
@@ -33,16 +32,11 @@ export interface FindResult {
   readonly unreadable: readonly string[];
 }
 
-/** The stored vCards of these contacts, in order (undefined for one that is gone). */
-export type ReadCards = (ids: readonly string[]) => Promise<readonly (string | undefined)[]>;
-
 /** An incoming card of an import: an id of the caller's choosing and its text. */
 export interface IncomingCard {
   readonly id: string;
   readonly vcard: string;
 }
-
-const READ_BATCH = 5000;
 
 interface Waiting {
   resolve(r: DuplicatesResponse): void;
@@ -54,30 +48,27 @@ export class DuplicateFinder {
   private worker: WorkerLike | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
-  private readonly keys = new WeakMap<ContactRow, DuplicateKeys>();
+  private readonly stamps = new WeakMap<ContactRow, number>();
+  private nextStamp = 1;
 
   constructor(private readonly makeWorker: () => WorkerLike = () => new Worker(new URL('../../workers/duplicates.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike) {}
 
-  /** Likely duplicates among these rows: within each book, or (`all-books`) across them too. */
-  async find(rows: readonly ContactRow[], readCards: ReadCards, region: string, scope: DuplicateScope, onProgress?: (p: FindProgress) => void): Promise<FindResult> {
-    const contacts = await this.sources(rows, readCards, onProgress);
-    const answer = await this.ask((requestId) => ({ type: 'find', requestId, region, scope, contacts: contacts.sources }), onProgress, rows.length);
+  /** Likely duplicates among these rows (their cards read from the store `store`): within each book, or (`all-books`) across them too. */
+  async find(rows: readonly ContactRow[], store: string, region: string, scope: DuplicateScope, onProgress?: (p: FindProgress) => void): Promise<FindResult> {
+    const answer = await this.ask((requestId) => ({ type: 'find', requestId, store, region, scope, contacts: this.sources(rows) }), onProgress, rows.length);
     if (answer.type !== 'found') throw new Error('unexpected answer from the duplicates worker');
-    this.remember(answer.madeKeys, contacts.byId);
-    return { report: answer.report, unreadable: [...contacts.missing, ...answer.unreadable] };
+    return { report: answer.report, unreadable: answer.unreadable };
   }
 
   /** An import's cards against a book's rows: for each incoming card that looks like some of them, those. */
-  async findImport(incoming: readonly IncomingCard[], rows: readonly ContactRow[], readCards: ReadCards, region: string): Promise<readonly ImportDuplicate[]> {
+  async findImport(incoming: readonly IncomingCard[], rows: readonly ContactRow[], store: string, region: string): Promise<readonly ImportDuplicate[]> {
     if (incoming.length === 0 || rows.length === 0) return [];
-    const existing = await this.sources(rows, readCards);
     const answer = await this.ask(
-      (requestId) => ({ type: 'find-import', requestId, region, existing: existing.sources, incoming: incoming.map((c) => ({ id: c.id, bookId: 'incoming', vcard: c.vcard })) }),
+      (requestId) => ({ type: 'find-import', requestId, store, region, existing: this.sources(rows), incoming: incoming.map((c) => ({ id: c.id, bookId: 'incoming', vcard: c.vcard })) }),
       undefined,
       rows.length + incoming.length,
     );
     if (answer.type !== 'import-found') throw new Error('unexpected answer from the duplicates worker');
-    this.remember(answer.madeKeys, existing.byId);
     return answer.duplicates;
   }
 
@@ -89,36 +80,16 @@ export class DuplicateFinder {
     this.waiting.clear();
   }
 
-  private remember(made: readonly { id: string; keys: DuplicateKeys }[], byId: ReadonlyMap<string, ContactRow>): void {
-    for (const m of made) {
-      const row = byId.get(m.id);
-      if (row !== undefined) this.keys.set(row, m.keys);
-    }
-  }
-
-  /** Each row as its kept keys, or its vCard read from the store (in batches) when it has none yet. */
-  private async sources(rows: readonly ContactRow[], readCards: ReadCards, onProgress?: (p: FindProgress) => void): Promise<{ sources: ContactSource[]; byId: Map<string, ContactRow>; missing: string[] }> {
-    const sources: ContactSource[] = [];
-    const byId = new Map<string, ContactRow>();
-    const toRead: ContactRow[] = [];
-    for (const row of rows) {
-      byId.set(row.id, row);
-      const keys = this.keys.get(row);
-      if (keys !== undefined) sources.push({ id: row.id, bookId: row.bookId, keys });
-      else toRead.push(row);
-    }
-    const missing: string[] = [];
-    for (let i = 0; i < toRead.length; i += READ_BATCH) {
-      onProgress?.({ step: 'reading', done: i, total: toRead.length });
-      const batch = toRead.slice(i, i + READ_BATCH);
-      const texts = await readCards(batch.map((r) => r.id));
-      batch.forEach((row, j) => {
-        const vcard = texts[j];
-        if (vcard === undefined) missing.push(row.id);
-        else sources.push({ id: row.id, bookId: row.bookId, vcard });
-      });
-    }
-    return { sources, byId, missing };
+  /** Each row as its id, book and stamp (the same row object, the same stamp). */
+  private sources(rows: readonly ContactRow[]): ContactSource[] {
+    return rows.map((row) => {
+      let stamp = this.stamps.get(row);
+      if (stamp === undefined) {
+        stamp = this.nextStamp++;
+        this.stamps.set(row, stamp);
+      }
+      return { id: row.id, bookId: row.bookId, stamp };
+    });
   }
 
   private ask(request: (requestId: number) => DuplicatesRequest, onProgress: ((p: FindProgress) => void) | undefined, total: number): Promise<Exclude<DuplicatesResponse, { type: 'progress' | 'failed' }>> {
@@ -133,7 +104,7 @@ export class DuplicateFinder {
         reject,
         onProgress,
       });
-      onProgress?.({ step: 'keys', done: 0, total });
+      onProgress?.({ step: 'reading', done: 0, total });
       worker.postMessage(request(requestId));
     });
   }
@@ -153,7 +124,7 @@ export class DuplicateFinder {
       const w = this.waiting.get(requestId);
       if (w === undefined) return;
       if (r.type === 'progress') {
-        w.onProgress?.({ step: r.done >= r.total ? 'comparing' : 'keys', done: r.done, total: r.total });
+        w.onProgress?.({ step: r.step === 'reading' ? 'reading' : r.done >= r.total ? 'comparing' : 'keys', done: r.done, total: r.total });
         return;
       }
       this.waiting.delete(requestId);

@@ -165,7 +165,7 @@ async function likelyDuplicates(s: Services, fresh: readonly ImportedCard[], boo
     return await duplicateFinder.findImport(
       fresh.map((c, i) => ({ id: freshId(i), vcard: c.vcard })),
       rows,
-      async (ids) => (await s.repo.db.cards.bulkGet([...ids])).map((c) => c?.vcard),
+      s.repo.db.name,
       region,
     );
   } catch {
