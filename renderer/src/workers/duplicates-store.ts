@@ -13,12 +13,27 @@ import { serveDuplicatesRequest } from '../../../shared/duplicates/serve';
 /** The stored vCards of these contacts, in order (undefined for one that is gone). */
 export type ReadStoredCards = (store: string, ids: readonly string[]) => Promise<readonly (string | undefined)[]>;
 
+/**
+ * Keys for many stored contacts at once, made elsewhere (the worker's helpers, in parallel):
+ * in order, null for a card that is gone or cannot be read. `onDone` hears how many are done.
+ */
+export type MakeStoredKeys = (store: string, region: string, ids: readonly string[], onDone: (done: number) => void) => Promise<readonly (DuplicateKeys | null)[]>;
+
+/** Below this many cards to read, the worker makes the keys itself (helpers cost more than they save). */
+export const HELPERS_FROM = 4000;
+
+/** Keys that are no keys: `serve` names such a contact unreadable. */
+const NONE: DuplicateKeys = { version: -1, region: '', displayName: '', name: [], emails: [], phones: [], birthday: '' };
+
 const READ_BATCH = 2000;
 
 export class DuplicatesStoreFront {
   private readonly kept = new Map<string, { stamp: number; keys: DuplicateKeys }>();
 
-  constructor(private readonly read: ReadStoredCards) {}
+  constructor(
+    private readonly read: ReadStoredCards,
+    private readonly makeKeys?: MakeStoredKeys,
+  ) {}
 
   /** How many contacts have keys kept (for tests). */
   get keptCount(): number {
@@ -71,6 +86,15 @@ export class DuplicatesStoreFront {
       }),
     );
     if (toRead.length > 0 && store === undefined) throw new TypeError('contacts named by a stamp need the store to read them from');
+    if (this.makeKeys !== undefined && toRead.length >= HELPERS_FROM) {
+      const keys = await this.makeKeys(store!, region, toRead.map((b) => b.source.id), onRead);
+      toRead.forEach((b, j) => {
+        const k = keys[j] ?? null;
+        out[b.list]![b.at] = { id: b.source.id, bookId: b.source.bookId, keys: k ?? NONE };
+        if (k !== null) this.kept.set(b.source.id, { stamp: b.source.stamp!, keys: k });
+      });
+      return out;
+    }
     for (let i = 0; i < toRead.length; i += READ_BATCH) {
       onRead(i);
       const batch = toRead.slice(i, i + READ_BATCH);
@@ -78,7 +102,7 @@ export class DuplicatesStoreFront {
       batch.forEach((b, j) => {
         const vcard = texts[j];
         // A card gone from the store: no vCard and no keys, so serve() names it unreadable.
-        out[b.list]![b.at] = vcard === undefined ? { id: b.source.id, bookId: b.source.bookId, keys: { version: -1, region: '', displayName: '', name: [], emails: [], phones: [], birthday: '' } } : { id: b.source.id, bookId: b.source.bookId, vcard };
+        out[b.list]![b.at] = vcard === undefined ? { id: b.source.id, bookId: b.source.bookId, keys: NONE } : { id: b.source.id, bookId: b.source.bookId, vcard };
       });
     }
     return out;

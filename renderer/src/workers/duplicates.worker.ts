@@ -2,37 +2,57 @@
  * Finds likely duplicates off the UI thread: a whole book (or several), or an import's cards
  * against the book. The page posts a `DuplicatesRequest` (shared/duplicates/protocol.ts) naming
  * stored contacts by id and stamp; this worker reads their cards from the page's IndexedDB itself
- * (Dexie, opened on the database as it is) and keeps the keys it made (`duplicates-store.ts`). It
- * posts `progress` messages, then one answer; nothing here writes to the store or merges.
- * The page keeps one worker for the session (`features/duplicates/finder.ts`).
+ * and keeps the keys it made (`duplicates-store.ts`). A first run over many contacts shares the
+ * key-making among helpers (`duplicate-keys.worker.ts`, one per core, at most 4). It posts
+ * `progress` messages, then one answer; nothing here writes to the store or merges. The page
+ * keeps one worker for the session (`features/duplicates/finder.ts`).
  */
-import Dexie from 'dexie';
+import type { DuplicateKeys } from '../../../shared/duplicates/keys';
+import type { KeysJob, KeysReply } from './duplicate-keys.worker';
 import { DuplicatesStoreFront } from './duplicates-store';
+import { readStoredCards } from './stored-cards';
 
-const open = new Map<string, Dexie>();
+let nextJob = 1;
 
-async function readCards(store: string, ids: readonly string[]): Promise<(string | undefined)[]> {
-  for (let attempt = 0; ; attempt++) {
-    let db = open.get(store);
-    try {
-      if (db === undefined) {
-        // No schema declared: Dexie opens the database at whatever version the page made it.
-        db = new Dexie(store);
-        await db.open();
-        open.set(store, db);
-      }
-      const rows = (await db.table('cards').bulkGet([...ids])) as ({ vcard?: unknown } | undefined)[];
-      return rows.map((r) => (typeof r?.vcard === 'string' ? r.vcard : undefined));
-    } catch (e) {
-      // Closed under us (the page upgraded the database): open it again, once.
-      db?.close();
-      open.delete(store);
-      if (attempt > 0) throw e;
-    }
+/** The keys of `ids`, made by helpers in parallel, each a contiguous share; in order. */
+async function makeKeys(store: string, region: string, ids: readonly string[], onDone: (done: number) => void): Promise<(DuplicateKeys | null)[]> {
+  const count = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+  const share = Math.ceil(ids.length / count);
+  const out: (DuplicateKeys | null)[] = new Array<DuplicateKeys | null>(ids.length).fill(null);
+  let done = 0;
+  const helpers: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: count }, (_, h) => {
+        const from = h * share;
+        const part = ids.slice(from, from + share);
+        if (part.length === 0) return Promise.resolve();
+        const helper = new Worker(new URL('./duplicate-keys.worker.ts', import.meta.url), { type: 'module' });
+        helpers.push(helper);
+        const job = nextJob++;
+        return new Promise<void>((resolve, reject) => {
+          let at = from;
+          helper.onmessage = (e: MessageEvent<KeysReply>) => {
+            const r = e.data;
+            if ('keys' in r) {
+              for (const k of r.keys) out[at++] = k;
+              done += r.keys.length;
+              onDone(done);
+            } else if ('end' in r) resolve();
+            else reject(new Error(r.failed));
+          };
+          helper.onerror = (e) => reject(new Error(e.message || 'a duplicates helper failed'));
+          helper.postMessage({ job, store, region, ids: part } satisfies KeysJob);
+        });
+      }),
+    );
+  } finally {
+    for (const w of helpers) w.terminate();
   }
+  return out;
 }
 
-const front = new DuplicatesStoreFront(readCards);
+const front = new DuplicatesStoreFront(readStoredCards, makeKeys);
 // One request at a time, in order (the page sends one at a time; a second waits for the first).
 let queue = Promise.resolve();
 

@@ -6,7 +6,7 @@
  */
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DuplicatesRequest } from '../../../shared/duplicates/protocol';
+import type { DuplicatesRequest, DuplicatesResponse } from '../../../shared/duplicates/protocol';
 import type { DuplicateCluster, MatchReason } from '../../../shared/duplicates/types';
 import { applyMerge, buildReview, defaultChoices } from '../../../shared/duplicates/review';
 import { parseVCard, serializeVCard } from '../../../shared/vcard';
@@ -16,7 +16,8 @@ import { ContactIndex } from '../../../renderer/src/store/contact-index';
 import { translator } from '../../../renderer/src/i18n';
 import type { Services } from '../../../renderer/src/services';
 import { DuplicateFinder, type FindProgress, type WorkerLike } from '../../../renderer/src/features/duplicates/finder';
-import { DuplicatesStoreFront, type ReadStoredCards } from '../../../renderer/src/workers/duplicates-store';
+import { DuplicatesStoreFront, HELPERS_FROM, type ReadStoredCards } from '../../../renderer/src/workers/duplicates-store';
+import { duplicateKeys } from '../../../shared/duplicates/keys';
 import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from '../../../renderer/src/features/duplicates/merge';
 import { chooseSurvivor, clusterReasons, Dismissals, fieldCells, importClusters, reasonText } from '../../../renderer/src/features/duplicates/review-view';
 import { card } from './cards';
@@ -130,6 +131,38 @@ describe('the finder in the window', () => {
     expect(found.map((d) => [d.incoming, d.existing.map((p) => p.b)])).toEqual([['fresh-0', ['c']]]);
     expect(importClusters(found, new Map([['fresh-0', 'new-id']]), 'b')).toMatchObject([{ members: ['new-id', 'c'], books: ['b'], pairs: [{ a: 'new-id', b: 'c' }] }]);
     expect(importClusters(found, new Map(), 'b')).toEqual([]); // not written: nothing to review
+  });
+});
+
+describe('the worker’s store front', () => {
+  it('a first run over many stored contacts has the keys made by the helpers (no card read here), keeps them, and names a card gone as unreadable', async () => {
+    const count = HELPERS_FROM + 10;
+    const text = (i: number) => serializeVCard(card(`FN:Person ${i % 2 === 0 ? i : i - 1}`, `EMAIL:p${i % 2 === 0 ? i : i - 1}@example.org`));
+    const made: string[][] = [];
+    const front = new DuplicatesStoreFront(
+      async () => {
+        throw new Error('the helpers read the cards');
+      },
+      async (_store, region, ids, onDone) => {
+        made.push([...ids]);
+        onDone(ids.length);
+        return ids.map((id) => (id === 'p5' ? null : duplicateKeys(parseVCard(text(Number(id.slice(1)))), region)));
+      },
+    );
+    const contacts = Array.from({ length: count }, (_, i) => ({ id: `p${i}`, bookId: 'b', stamp: 1 }));
+    const answers: DuplicatesResponse[] = [];
+    await front.serve({ type: 'find', requestId: 1, region: 'GB', scope: 'book', store: 'db', contacts }, (r) => answers.push(r));
+    const found = answers.at(-1)!;
+    if (found.type !== 'found') throw new Error(JSON.stringify(found));
+    expect(made).toHaveLength(1);
+    expect(found.unreadable).toEqual(['p5']);
+    expect(found.madeKeys).toEqual([]); // kept in the worker, not sent back
+    expect(found.report.clusters).toHaveLength(count / 2 - 1); // p4–p5 lost p5
+    expect(front.keptCount).toBe(count - 1);
+    answers.length = 0;
+    await front.serve({ type: 'find', requestId: 2, region: 'GB', scope: 'book', store: 'db', contacts: contacts.filter((c) => c.id !== 'p5') }, (r) => answers.push(r));
+    expect(made).toHaveLength(1); // all kept
+    expect(answers.at(-1)).toMatchObject({ type: 'found', unreadable: [] });
   });
 });
 
