@@ -9,7 +9,7 @@
  */
 import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHarness } from '../harness/host';
@@ -18,23 +18,24 @@ import { makeBook } from './duplicates.bench';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** From the mark `cardinal:duplicates-start` to the groups drawn, and the long tasks meanwhile. */
-async function timedRun(page: Page, start: () => Promise<void>): Promise<{ ms: number; longTasks: number[]; groups: string; contacts: string }> {
+async function timedRun(page: Page, start: () => Promise<void>): Promise<{ ms: number; split: { prepare: number; worker: number; draw: number }; longTasks: number[]; groups: string; contacts: string }> {
   await page.evaluate(() => {
-    performance.clearMarks('cardinal:duplicates-start');
-    performance.clearMarks('cardinal:duplicates-found');
+    for (const m of ['start', 'sent', 'answered', 'found']) performance.clearMarks(`cardinal:duplicates-${m}`);
   });
   await start();
   await page.locator('[data-testid="dup-summary"]').waitFor({ timeout: 600_000 });
   return page.evaluate(
     () =>
-      new Promise<{ ms: number; longTasks: number[]; groups: string; contacts: string }>((resolve) => {
+      new Promise<{ ms: number; split: { prepare: number; worker: number; draw: number }; longTasks: number[]; groups: string; contacts: string }>((resolve) => {
         // The answer is drawn in the frame after the mark.
         requestAnimationFrame(() =>
           setTimeout(() => {
-            const begin = performance.getEntriesByName('cardinal:duplicates-start')[0]!.startTime;
+            const at = (m: string) => performance.getEntriesByName(`cardinal:duplicates-${m}`)[0]?.startTime ?? NaN;
+            const begin = at('start');
             const end = performance.now();
+            const split = { prepare: at('sent') - begin, worker: at('answered') - at('sent'), draw: end - at('answered') };
             const w = window as unknown as { longTasks: { start: number; ms: number }[] };
-            resolve({ ms: end - begin, longTasks: w.longTasks.filter((t) => t.start + t.ms > begin).map((t) => Math.round(t.ms)), groups: document.querySelector('[data-testid="dup-summary"]')?.textContent ?? '', contacts: document.querySelector('.dup-count')?.textContent ?? '' });
+            resolve({ ms: end - begin, split, longTasks: w.longTasks.filter((t) => t.start + t.ms > begin).map((t) => Math.round(t.ms)), groups: document.querySelector('[data-testid="dup-summary"]')?.textContent ?? '', contacts: document.querySelector('.dup-count')?.textContent ?? '' });
           }, 0),
         );
       }),
@@ -73,15 +74,19 @@ export async function runDuplicatesPageBench(count = 50_000): Promise<void> {
     await page.waitForTimeout(5000); // the search index builds in idle slices after a load: let it finish
 
     const cold = await timedRun(page, () => page.getByRole('navigation').getByRole('button', { name: 'Duplicates' }).click());
-    const warm: { ms: number; longTasks: number[]; groups: string; contacts: string }[] = [];
+    const warm: { ms: number; split: { prepare: number; worker: number; draw: number }; longTasks: number[]; groups: string; contacts: string }[] = [];
     for (let i = 0; i < 3; i++) warm.push(await timedRun(page, () => page.getByRole('button', { name: 'Look again' }).click()));
     warm.sort((a, b) => a.ms - b.ms);
     const median = warm[1]!;
     const tasks = (xs: number[]) => (xs.length === 0 ? 'none' : `${xs.length} (${xs.join(', ')} ms)`);
     const n = (x: number) => Math.round(x).toLocaleString('en');
+    const split = (r: typeof cold) => `on the window's thread before sending ${n(r.split.prepare)} ms, in the worker ${n(r.split.worker)} ms, answer to drawn ${n(r.split.draw)} ms`;
     console.log(`\nDuplicates in the window — ${n(count)} generated cards imported (exact copies are not imported again), ${cold.contacts}, Chromium, region DE`);
     console.log(`  first run of the session (vCards read from IndexedDB, keys made in the worker): ${n(cold.ms)} ms (“${cold.groups}”); long tasks on the window's thread: ${tasks(cold.longTasks)}`);
+    console.log(`    ${split(cold)}`);
     console.log(`  again, keys kept beside the rows (median of 3):                                 ${n(median.ms)} ms   (target < 2,000 ms); long tasks: ${tasks(median.longTasks)}`);
+    console.log(`    ${split(median)}`);
+    console.log(`  load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(', ')} on ${cpus().length} cores`);
   } finally {
     await browser.close();
     await harness.close();

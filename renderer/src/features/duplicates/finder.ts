@@ -106,6 +106,7 @@ export class DuplicateFinder {
       });
       onProgress?.({ step: 'reading', done: 0, total });
       worker.postMessage(request(requestId));
+      performance.mark('cardinal:duplicates-sent');
     });
   }
 
@@ -128,6 +129,7 @@ export class DuplicateFinder {
         return;
       }
       this.waiting.delete(requestId);
+      performance.mark('cardinal:duplicates-answered');
       w.onProgress?.({ step: 'comparing', done: 1, total: 1 });
       w.resolve(r);
     };
