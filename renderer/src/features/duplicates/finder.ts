@@ -6,7 +6,7 @@
  * keeps the keys it made per stamp, so the window's thread carries no vCards and no keys. Nothing
  * here writes to the store.
  */
-import type { ContactSource, DuplicatesRequest, DuplicatesResponse } from '../../../../shared/duplicates/protocol';
+import { stampedRequest, type DuplicatesRequest, type DuplicatesResponse, type StampedContacts } from '../../../../shared/duplicates/protocol';
 import type { DuplicateReport, DuplicateScope, ImportDuplicate } from '../../../../shared/duplicates/types';
 import { regionOfLocale } from '../../../../shared/duplicates/phone';
 import type { ContactRow } from '../../db/schema';
@@ -55,7 +55,7 @@ export class DuplicateFinder {
 
   /** Likely duplicates among these rows (their cards read from the store `store`): within each book, or (`all-books`) across them too. */
   async find(rows: readonly ContactRow[], store: string, region: string, scope: DuplicateScope, onProgress?: (p: FindProgress) => void): Promise<FindResult> {
-    const answer = await this.ask((requestId) => ({ type: 'find', requestId, store, region, scope, contacts: this.sources(rows) }), onProgress, rows.length);
+    const answer = await this.ask((requestId) => stampedRequest({ type: 'find', requestId, store, region, scope, contacts: [] }, 'contacts', this.sources(rows)), onProgress, rows.length);
     if (answer.type !== 'found') throw new Error('unexpected answer from the duplicates worker');
     return { report: answer.report, unreadable: answer.unreadable };
   }
@@ -64,7 +64,7 @@ export class DuplicateFinder {
   async findImport(incoming: readonly IncomingCard[], rows: readonly ContactRow[], store: string, region: string): Promise<readonly ImportDuplicate[]> {
     if (incoming.length === 0 || rows.length === 0) return [];
     const answer = await this.ask(
-      (requestId) => ({ type: 'find-import', requestId, store, region, existing: this.sources(rows), incoming: incoming.map((c) => ({ id: c.id, bookId: 'incoming', vcard: c.vcard })) }),
+      (requestId) => stampedRequest({ type: 'find-import', requestId, store, region, existing: [], incoming: incoming.map((c) => ({ id: c.id, bookId: 'incoming', vcard: c.vcard })) }, 'existing', this.sources(rows)),
       undefined,
       rows.length + incoming.length,
     );
@@ -80,16 +80,22 @@ export class DuplicateFinder {
     this.waiting.clear();
   }
 
-  /** Each row as its id, book and stamp (the same row object, the same stamp). */
-  private sources(rows: readonly ContactRow[]): ContactSource[] {
-    return rows.map((row) => {
+  /** The rows as ids, books and stamps (the same row object, the same stamp), three parallel lists. */
+  private sources(rows: readonly ContactRow[]): StampedContacts {
+    const ids = new Array<string>(rows.length);
+    const bookIds = new Array<string>(rows.length);
+    const stamps = new Array<number>(rows.length);
+    rows.forEach((row, i) => {
       let stamp = this.stamps.get(row);
       if (stamp === undefined) {
         stamp = this.nextStamp++;
         this.stamps.set(row, stamp);
       }
-      return { id: row.id, bookId: row.bookId, stamp };
+      ids[i] = row.id;
+      bookIds[i] = row.bookId;
+      stamps[i] = stamp;
     });
+    return { ids, bookIds, stamps };
   }
 
   private ask(request: (requestId: number) => DuplicatesRequest, onProgress: ((p: FindProgress) => void) | undefined, total: number): Promise<Exclude<DuplicatesResponse, { type: 'progress' | 'failed' }>> {
