@@ -324,6 +324,36 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toMatchObject({ pending: '' });
     });
 
+    it('an edit whose answer was lost, edited again here, and that attempt broken off before it reached the server: no conflict with itself (seed 12000344)', async () => {
+      await other.put(url('eg.vcf'), card('eg', 'Egon', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('eg', 'Egon', 'NOTE:two\r\n'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'PUT' && lose) {
+          lose = false;
+          return new Response('busy', { status: 503 }); // stored; the answer lost
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.edit(id, card('eg', 'Egon', 'NOTE:three\r\n'));
+      let cut = true;
+      before = async (r) => {
+        if (r.method === 'GET' && cut) {
+          cut = false; // this attempt is marked as sent, and breaks off before anything reaches the server
+          throw new TypeError('fetch failed: connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      before = async () => {};
+      await local.edit(id, card('eg', 'Egon', 'NOTE:four\r\n'));
+      expect(await sync()).toMatchObject({ conflicts: 0, uploaded: 1 });
+      expect((await onServer())[0]!.vcard).toContain('NOTE:four');
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+    });
+
     it('an edit whose answer was lost, then another client changes another field, then edited again here: no conflict with itself, both changes kept', async () => {
       await other.put(url('ef.vcf'), card('ef', 'Efa', 'NOTE:one\r\nEMAIL:efa@one.example\r\n'), { ifNoneMatch: '*' });
       await sync();
