@@ -1,9 +1,10 @@
 /**
- * `npm run bench [vcard|vcard-complexity|book|sync|duplicates|groups]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|vcard-complexity|book|sync|duplicates|duplicates-window|groups]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
 import { runDuplicatesBench } from './duplicates.bench';
+import { runDuplicatesPageBench } from './duplicates-page.bench';
 import { runGroupsBench } from './groups.bench';
 import { runSyncBench } from './sync.bench';
 import { runVCardComplexity } from './vcard-complexity.bench';
@@ -20,5 +21,9 @@ if (which === undefined || which === 'sync') {
   const sizes = (process.env.CARDINAL_BENCH_SYNC_SIZES ?? '1000,10000').split(',').map(Number);
   await runSyncBench(sizes);
 }
-if (which === undefined || which === 'duplicates') runDuplicatesBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
+if (which === undefined || which === 'duplicates') {
+  runDuplicatesBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
+  await runDuplicatesPageBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
+}
+if (which === 'duplicates-window') await runDuplicatesPageBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
 if (which === undefined || which === 'groups') runGroupsBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));

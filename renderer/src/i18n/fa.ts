@@ -1,8 +1,10 @@
 import type { Catalogue } from './messages';
+import { duplicatesFa } from './duplicates';
 import { movingFa } from './moving';
 
 export const fa: Catalogue = {
   ...movingFa,
+  ...duplicatesFa,
   'app.title': "کاردینال",
   'app.loading': "در حال باز کردن دفترچهٔ نشانی…",
   'app.error.storage': "دفترچهٔ نشانی باز نشد: {message}",

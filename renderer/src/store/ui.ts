@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { AccountInfo } from '../../../shared/sync/types';
 import type { CsvPreview } from '../../../shared/csv';
+import type { DuplicateCluster } from '../../../shared/duplicates/types';
 import type { ExportFormat } from '../features/export/export-run';
 import type { ExportScope } from '../features/export/scope';
 import type { ImportPreview } from '../features/import/import';
@@ -34,6 +35,8 @@ export type DialogRequest =
   | { kind: 'export'; scope: ExportScope; format?: ExportFormat }
   | { kind: 'share'; contactId: string }
   | { kind: 'print'; scope: ExportScope }
+  /** Look for duplicates in a book (null: every book), or review the groups an import found (`preset`). */
+  | { kind: 'duplicates'; bookId: string | null; preset?: readonly DuplicateCluster[] }
   | { kind: 'drawer' };
 
 export interface Toast {

@@ -8,7 +8,8 @@ import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
 import type { CsvFormatId, CsvRowError } from '../../../../shared/csv';
 import type { MessageKey, Translate } from '../../i18n';
-import { reclassify, runImport, type ImportPreview } from './import';
+import { importClusters } from '../duplicates/review-view';
+import { freshId, reclassify, runImport, type ImportPreview } from './import';
 
 const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
   google: 'csv.format.google',
@@ -46,20 +47,25 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
   const books = useDirectory((d) => d.books);
   const [preview, setPreview] = useState(first);
   const [busy, setBusy] = useState(false);
+  const [reviewLikely, setReviewLikely] = useState(true);
   const lineNumber = new Intl.NumberFormat(s.lang, { useGrouping: false });
   const bad = preview.errors.filter((e) => e.code !== 'other-component');
   // Nothing in the file could be read: said as such, never as a summary of an import.
   const readable = preview.fresh.length + preview.identical + preview.conflicting.length;
   const run = async (update: boolean) => {
     setBusy(true);
+    let review = null;
     try {
-      const n = await runImport(s, preview, update);
-      useUi.getState().showToast(t('import.done', { count: n }));
+      const { count, freshIds } = await runImport(s, preview, update);
+      useUi.getState().showToast(t('import.done', { count }));
+      if (reviewLikely && preview.likely.length > 0) review = importClusters(preview.likely, new Map(freshIds.map((id, i) => [freshId(i), id])), preview.bookId);
     } catch (e) {
       // Batches already written stay (each is one transaction); say what failed.
       useUi.getState().showToast(t('import.failed', { name: preview.fileName, message: (e as Error).message }));
     }
     onClose();
+    // The new cards that look like contacts already here: offered for review, never merged unasked.
+    if (review !== null && review.length > 0) useUi.getState().openDialog({ kind: 'duplicates', bookId: preview.bookId, preset: review });
   };
   const retarget = async (bookId: string) => {
     setBusy(true);
@@ -105,6 +111,15 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
         <p data-testid="import-summary" role={readable === 0 ? 'alert' : undefined}>
           {readable === 0 ? t('import.nothingRead', { total: preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length, bad: bad.length })}
         </p>
+        {preview.likely.length > 0 ? (
+          <>
+            <p data-testid="import-likely">{t('import.likely', { count: preview.likely.length })}</p>
+            <label className="checkbox">
+              <input type="checkbox" checked={reviewLikely} disabled={busy} onChange={(e) => setReviewLikely(e.target.checked)} />
+              {t('import.reviewLikely')}
+            </label>
+          </>
+        ) : null}
         {bad.length > 0 ? (
           <>
             <p>{t('import.bad', { count: bad.length })}</p>

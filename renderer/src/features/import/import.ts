@@ -12,6 +12,8 @@ import type { CsvWorkerReply, CsvWorkerRequest } from '../../workers/csv.worker'
 import type { VCardParseError } from '../../../../shared/vcard';
 import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview, CsvRowError } from '../../../../shared/csv';
 import { syncSoon } from '../../actions';
+import type { ImportDuplicate } from '../../../../shared/duplicates/types';
+import { appRegion, duplicateFinder } from '../duplicates/finder';
 
 export interface ImportPreview {
   fileName: string;
@@ -24,6 +26,11 @@ export interface ImportPreview {
   identical: number;
   conflicting: { card: ImportedCard; existingId: string }[];
   errors: VCardParseError[];
+  /**
+   * New cards that look like contacts already in the book (the duplicates worker's
+   * `findImportDuplicates`), offered for review after the import: `incoming` is `fresh-<index>`.
+   */
+  likely: readonly ImportDuplicate[];
   /** A CSV's format and the rows it could not read (or read with a warning). */
   csv?: { format: CsvFormatId; errors: CsvRowError[] };
 }
@@ -108,7 +115,7 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
 
 /** Sort what was read into new / identical / conflicting against one book. */
 export async function classifyImport(s: Services, fileName: string, parsed: ImportParseResult, bookId: string): Promise<ImportPreview> {
-  const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors };
+  const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors, likely: [] };
   const seenKeys = new Set<string>();
   // Candidates come from the in-memory list (every row has its UID and name): one pass, no
   // IndexedDB query per card. Only a candidate's vCard is read, to compare content.
@@ -138,12 +145,39 @@ export async function classifyImport(s: Services, fileName: string, parsed: Impo
     else if (sameUid.length > 0) preview.conflicting.push({ card, existingId: sameUid[0]! });
     else preview.fresh.push(card);
   }
+  preview.likely = await likelyDuplicates(s, preview.fresh, bookId);
   performance.mark('cardinal:import-classified');
   return preview;
 }
 
-/** Write the new cards (and, if asked, the changed ones over their contacts) in batches. */
-export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<number> {
+/** The id a new card of an import has for the duplicate finder, before it is written. */
+export const freshId = (i: number): string => `fresh-${i}`;
+
+/**
+ * New cards that look like contacts already in the book, found in the duplicates worker. A
+ * failure there never stops an import: the cards are then only not offered for review.
+ */
+async function likelyDuplicates(s: Services, fresh: readonly ImportedCard[], bookId: string): Promise<readonly ImportDuplicate[]> {
+  const rows = s.index.query('', bookId);
+  if (fresh.length === 0 || rows.length === 0) return [];
+  try {
+    const region = await appRegion();
+    return await duplicateFinder.findImport(
+      fresh.map((c, i) => ({ id: freshId(i), vcard: c.vcard })),
+      rows,
+      s.repo.db.name,
+      region,
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Write the new cards (and, if asked, the changed ones over their contacts) in batches. Returns
+ * how many were written and the id each new card got (by its place in `fresh`).
+ */
+export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<{ count: number; freshIds: string[] }> {
   const { bookId } = preview;
   const items: StoredContact[] = preview.fresh.map((c) => {
     const item = ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields);
@@ -159,5 +193,5 @@ export async function runImport(s: Services, preview: ImportPreview, updateConfl
   await s.repo.putAll(items);
   syncSoon([bookId]);
   s.index.upsert(items.map((i) => i.row));
-  return items.length;
+  return { count: items.length, freshIds: items.slice(0, preview.fresh.length).map((i) => i.row.id) };
 }

@@ -24,6 +24,7 @@ import { ShareDialog } from '../share/ShareDialog';
 import { PrintDialog } from '../print/PrintDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
+import { DuplicatesDialog } from '../duplicates/DuplicatesDialog';
 
 /** The sidebar as a drawer from the start edge, for windows too narrow to keep it open. */
 function Drawer({ children, onClose }: { children: ReactNode; onClose: () => void }) {
@@ -125,6 +126,8 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         return <ShareDialog contactId={d.contactId} onClose={close} />;
       case 'print':
         return <PrintDialog scope={d.scope} onClose={close} />;
+      case 'duplicates':
+        return <DuplicatesDialog bookId={d.bookId} preset={d.preset} onClose={close} />;
       case 'unsaved':
         return <UnsavedDialog proceed={d.proceed} />;
     }

@@ -6,7 +6,7 @@
  * deletes it (through the one group dialog).
  */
 import { useState, useSyncExternalStore } from 'react';
-import { BookUser, Cake, Download, HardDrive, MoreHorizontal, Plus, Printer, Server, Settings, Star, Tag, Upload, Users } from 'lucide-react';
+import { BookUser, Cake, Copy, Download, HardDrive, MoreHorizontal, Plus, Printer, Server, Settings, Star, Tag, Upload, Users } from 'lucide-react';
 import { storageSyncs } from '../../../../shared/groups/strategy';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
@@ -18,6 +18,7 @@ import { guarded } from '../contacts/edit-guard';
 import { MenuButton } from '../common/MenuButton';
 import { addToGroup, CONTACTS_DRAG_TYPE } from '../groups/actions';
 import { chooseImportFiles } from '../import/ImportPicker';
+import { openDuplicates } from '../duplicates/DuplicatesDialog';
 
 const ICON = { 'aria-hidden': true, size: 18 } as const;
 
@@ -133,7 +134,23 @@ export function Sidebar({ onExport, onPrint, exportCount, onNavigate }: { onExpo
   return (
     <nav className="sidebar" aria-label={t('books.heading')}>
       <div className="sidebar-scroll">
-        <ul className="nav-list">{views.map(entry)}</ul>
+        <ul className="nav-list">
+          {views.map(entry)}
+          <li>
+            <button
+              type="button"
+              className="nav-item"
+              aria-haspopup="dialog"
+              onClick={guarded(() => {
+                onNavigate?.();
+                openDuplicates();
+              })}
+            >
+              <Copy {...ICON} />
+              <span className="nav-label">{t('dup.open')}</span>
+            </button>
+          </li>
+        </ul>
         <h2 className="sidebar-heading">{t('books.heading')}</h2>
         <ul className="nav-list">
           {bookEntries.map((b) => (

@@ -1,0 +1,234 @@
+/**
+ * One group of likely duplicates, side by side: a column per card. Where the cards hold different
+ * values of a single-valued property, a radio in the column of the card it comes from (the value
+ * the card that stays holds is chosen first); every other value (e-mails, numbers, addresses,
+ * groups, unknown properties…) of every card is kept, the same value once, each with a tick to
+ * leave it out. "Merge" writes the core's `applyMerge` result; undo puts every card back.
+ */
+import { useEffect, useId, useState } from 'react';
+import { applyMerge, buildReview, defaultChoices, type FieldChoice, type MergeChoices, type MergeReview } from '../../../../shared/duplicates/review';
+import type { DuplicateCluster } from '../../../../shared/duplicates/types';
+import { parseVCard } from '../../../../shared/vcard';
+import { useServices } from '../../services';
+import { useUi } from '../../store/ui';
+import { Avatar } from '../contacts/Avatar';
+import { Modal } from '../common/Modal';
+import { appRegion } from './finder';
+import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from './merge';
+import { chooseSurvivor, fieldCells, FIELD_KEY, itemKindText } from './review-view';
+
+interface Loaded {
+  review: MergeReview;
+  /** Each card's text as reviewed. */
+  texts: Map<string, string>;
+}
+
+export function ReviewPane({
+  cluster,
+  bookName,
+  onClose,
+  onBack,
+  onDismissed,
+  onMerged,
+}: {
+  cluster: DuplicateCluster;
+  bookName: (id: string) => string;
+  onClose: () => void;
+  onBack: () => void;
+  onDismissed: () => void;
+  onMerged: (message: string) => void;
+}) {
+  const services = useServices();
+  const { t, repo, index } = services;
+  const id = useId();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [choices, setChoices] = useState<MergeChoices | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const across = cluster.books.length > 1;
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const cards = await repo.db.cards.bulkGet([...cluster.members]);
+      const region = await appRegion();
+      if (cards.some((c) => c === undefined)) throw new ChangedMeanwhile();
+      const texts = new Map(cards.map((c) => [c!.id, c!.vcard]));
+      const parsed = cards.map((c) => ({ id: c!.id, card: parseVCard(c!.vcard) }));
+      const survivor = chooseSurvivor(
+        parsed.map((p) => ({ row: index.get(p.id), lines: p.card.properties.length })),
+        parsed.map((p) => p.id),
+      );
+      const review = buildReview(parsed, { region, survivor });
+      if (!live) return;
+      setLoaded({ review, texts });
+      setChoices(defaultChoices(review));
+    })().catch((e: unknown) => {
+      if (live) setError(e instanceof ChangedMeanwhile ? t('dup.changedMeanwhile') : t('dup.mergeFailed', { message: e instanceof Error ? e.message : String(e) }));
+    });
+    return () => {
+      live = false;
+    };
+  }, [cluster, repo, index, t]);
+
+  const merge = async () => {
+    if (loaded === null || choices === null) return;
+    setBusy(true);
+    try {
+      const outcome = applyMerge(loaded.review, choices);
+      const done = await writeMerge(services, outcome, loaded.texts);
+      const message = t('dup.merged', { count: cluster.members.length, name: done.survivor.displayName || t('list.noName') });
+      useUi.getState().showToast(message, async () => {
+        try {
+          await undoMerge(services, done);
+        } catch (e) {
+          useUi.getState().showToast(e instanceof MergedChangedSince ? t('dup.undoChanged') : t('dup.mergeFailed', { message: (e as Error).message }));
+        }
+      });
+      onMerged(message);
+    } catch (e) {
+      setBusy(false);
+      setError(e instanceof ChangedMeanwhile ? t('dup.changedMeanwhile') : t('dup.mergeFailed', { message: (e as Error).message }));
+    }
+  };
+
+  const review = loaded?.review;
+  const sources = review?.sources ?? [];
+  const cardLabel = (cardId: string) => t('dup.card', { n: sources.indexOf(cardId) + 1 });
+  const setField = (field: string, choice: FieldChoice) => setChoices((c) => (c === null ? c : { ...c, fields: { ...c.fields, [field]: choice } }));
+  const toggleItem = (key: string, keep: boolean) => setChoices((c) => (c === null ? c : { ...c, excluded: keep ? c.excluded.filter((k) => k !== key) : [...c.excluded, key] }));
+  const differing = review?.fields.filter((f) => f.candidates.length > 1) ?? [];
+  const same = review?.fields.filter((f) => f.candidates.length === 1) ?? [];
+
+  const actions = (
+    <div className="form-actions">
+      <button type="button" className="primary" disabled={busy || across || loaded === null} aria-busy={busy || undefined} onClick={() => void merge()}>
+        {t('dup.merge')}
+      </button>
+      <button type="button" disabled={busy} onClick={onDismissed}>
+        {t('dup.notDuplicates')}
+      </button>
+      <button type="button" disabled={busy} onClick={onBack}>
+        {t('dup.back')}
+      </button>
+    </div>
+  );
+  return (
+    <Modal title={t('dup.reviewTitle', { count: cluster.members.length })} onClose={onClose} size="wide" className="dup-dialog" actions={actions}>
+    <div className="dup-review form-stack" data-testid="dup-review">
+      <p>{t('dup.reviewIntro')}</p>
+      {across ? <p className="muted">{t('dup.acrossNote')}</p> : null}
+      {error !== null ? (
+        <p className="form-error" role="alert" tabIndex={-1} ref={(el) => el?.focus()}>
+          {error}
+        </p>
+      ) : null}
+      {review === undefined || choices === null ? null : (
+        <>
+          <div className="dup-table-wrap">
+            <table className="dup-table">
+              <caption className="visually-hidden">{t('dup.choose')}</caption>
+              <thead>
+                <tr>
+                  <td />
+                  {sources.map((cardId) => {
+                    const row = index.get(cardId);
+                    return (
+                      <th key={cardId} scope="col" className={cardId === review.survivor ? 'dup-kept' : undefined}>
+                        <span className="dup-card-name">{cardLabel(cardId)}</span>
+                        <bdi className="dup-card-title">{row?.displayName || t('list.noName')}</bdi>
+                        {row !== undefined ? <span className="muted dup-card-book">{t('dup.cardIn', { book: bookName(row.bookId) })}</span> : null}
+                        {cardId === review.survivor ? <span className="muted dup-card-kept">{t('dup.keptCard')}</span> : null}
+                      </th>
+                    );
+                  })}
+                </tr>
+              </thead>
+              <tbody>
+                {differing.map((f) => {
+                  const cells = fieldCells(f, sources);
+                  const chosen = choices.fields[f.field];
+                  const name = `${id}-${f.field}`;
+                  return [
+                    <tr key={f.field} data-testid="dup-field" data-field={f.field}>
+                      <th scope="row">{t(FIELD_KEY[f.field])}</th>
+                      {cells.map((cell, i) => (
+                        <td key={sources[i]}>
+                          {cell.kind === 'choice' ? (
+                            <label className="dup-choice">
+                              <input type="radio" name={name} checked={chosen === cell.candidate} onChange={() => setField(f.field, cell.candidate)} />
+                              {f.field === 'PHOTO' || f.field === 'LOGO' ? (
+                                <Avatar name={t('dup.photoOf', { n: i + 1 })} photo={f.candidates[cell.candidate]!.text} size={48} bookId={index.get(sources[i]!)?.bookId} />
+                              ) : (
+                                <bdi className="dup-value">{f.candidates[cell.candidate]!.text}</bdi>
+                              )}
+                            </label>
+                          ) : cell.kind === 'same' ? (
+                            <span className="muted">{t('dup.same')}</span>
+                          ) : (
+                            <span className="muted" aria-label={t('conflict.none')}>
+                              {t('dup.absent')}
+                            </span>
+                          )}
+                        </td>
+                      ))}
+                    </tr>,
+                    f.canKeepAll ? (
+                      <tr key={`${f.field}-all`} className="dup-keep-all">
+                        <td />
+                        <td colSpan={sources.length}>
+                          <label className="dup-choice">
+                            <input type="radio" name={name} checked={chosen === 'all'} onChange={() => setField(f.field, 'all')} />
+                            {t('dup.keepAll')}
+                          </label>
+                        </td>
+                      </tr>
+                    ) : null,
+                  ];
+                })}
+                {same.map((f) => (
+                  <tr key={f.field} className="dup-same-row">
+                    <th scope="row">{t(FIELD_KEY[f.field])}</th>
+                    <td colSpan={sources.length}>
+                      {f.field === 'PHOTO' || f.field === 'LOGO' ? (
+                        <Avatar name={t(FIELD_KEY[f.field])} photo={f.candidates[0]!.text} size={48} bookId={index.get(review.survivor)?.bookId} />
+                      ) : (
+                        <bdi className="dup-value">{f.candidates[0]!.text}</bdi>
+                      )}
+                      <span className="muted"> · {f.candidates[0]!.from.length === sources.length ? t('dup.sameAll') : t('dup.fromCards', { cards: f.candidates[0]!.from.map(cardLabel).join(', ') })}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {review.items.length > 0 ? (
+            <fieldset className="dup-items">
+              <legend>{t('dup.united')}</legend>
+              <ul>
+                {review.items.map((item) => {
+                  const what = itemKindText(item.kind, item.property, t);
+                  const extra = [item.label, ...item.types].filter((x) => x !== '').join(', ');
+                  return (
+                    <li key={item.key} data-testid="dup-item">
+                      <label className="dup-choice">
+                        <input type="checkbox" checked={!choices.excluded.includes(item.key)} onChange={(e) => toggleItem(item.key, e.target.checked)} aria-label={t('dup.keepItem', { what: `${what}: ${item.text}` })} />
+                        <span className="dup-item-kind">{what}</span>
+                        <bdi className="dup-value" dir={item.kind === 'email' || item.kind === 'phone' || item.kind === 'url' ? 'ltr' : undefined}>
+                          {item.text}
+                        </bdi>
+                        {extra !== '' ? <bdi className="muted">({extra})</bdi> : null}
+                        <span className="muted">{t('dup.fromCards', { cards: item.from.map(cardLabel).join(', ') })}</span>
+                      </label>
+                    </li>
+                  );
+                })}
+              </ul>
+            </fieldset>
+          ) : null}
+        </>
+      )}
+    </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * The page-side logic of the Duplicates dialog, apart from React so it is tested on its own: a
+ * reason in words, which card stays, the side-by-side cells of a review, the import's offer as
+ * clusters, and the dismissals ("Not duplicates") kept for the session.
+ */
+import type { DuplicateCluster, DuplicatePair, ImportDuplicate, MatchReason } from '../../../../shared/duplicates/types';
+import type { ItemKind, MergeField, SingleFieldId } from '../../../../shared/duplicates/review';
+import type { ContactRow } from '../../db/schema';
+import type { MessageKey, Translate } from '../../i18n';
+
+/** A reason the finder gave, in the UI language. */
+export function reasonText(r: MatchReason, t: Translate): string {
+  switch (r.code) {
+    case 'same-email':
+      return t('dup.reason.sameEmail', { value: r.value, sharedBy: r.sharedBy });
+    case 'same-phone':
+      return t('dup.reason.samePhone', { value: r.value, sharedBy: r.sharedBy });
+    case 'same-name':
+      return r.values[0] === r.values[1] ? t('dup.reason.sameNameOnce', { a: r.values[0] }) : t('dup.reason.sameName', { a: r.values[0], b: r.values[1] });
+    case 'similar-name':
+      return t('dup.reason.similarName', { a: r.values[0], b: r.values[1] });
+    case 'different-details':
+      return t('dup.reason.differentDetails');
+    case 'different-names':
+      return t('dup.reason.differentNames', { a: r.values[0], b: r.values[1] });
+    case 'different-birthdays':
+      return t('dup.reason.differentBirthdays', { a: r.values[0], b: r.values[1] });
+  }
+}
+
+/** What a reason added to the score (the evidence against adds none). */
+export function reasonPoints(r: MatchReason): number | null {
+  return 'points' in r ? r.points : null;
+}
+
+/** The reasons of a cluster's pairs, each said once, strongest first. */
+export function clusterReasons(cluster: DuplicateCluster, t: Translate): { text: string; points: number | null }[] {
+  const seen = new Map<string, number | null>();
+  for (const pair of cluster.pairs) {
+    for (const r of pair.reasons) {
+      const text = reasonText(r, t);
+      if (!seen.has(text)) seen.set(text, reasonPoints(r));
+    }
+  }
+  return [...seen.entries()].map(([text, points]) => ({ text, points })).sort((a, b) => (b.points ?? -1000) - (a.points ?? -1000));
+}
+
+/** A cluster's identity for dismissals: its members, in any order. */
+export function clusterKey(members: readonly string[]): string {
+  return [...members].sort().join('\u0000');
+}
+
+/**
+ * "Not duplicates", remembered for the session (this window's life): the same group of contacts
+ * is not proposed again. A group that gains a contact (a new import) is another group, shown.
+ */
+export class Dismissals {
+  private readonly keys = new Set<string>();
+  dismiss(members: readonly string[]): void {
+    this.keys.add(clusterKey(members));
+  }
+  has(members: readonly string[]): boolean {
+    return this.keys.has(clusterKey(members));
+  }
+  visible<T extends { readonly members: readonly string[] }>(clusters: readonly T[]): T[] {
+    return clusters.filter((c) => !this.has(c.members));
+  }
+}
+
+export const sessionDismissals = new Dismissals();
+
+/**
+ * The card that stays (is updated; the others are removed): one the server already holds, so a
+ * synced book updates it there rather than uploading a new one; among those, the fullest card
+ * (most lines), then the first.
+ */
+export function chooseSurvivor(members: readonly { row: ContactRow | undefined; lines: number }[], ids: readonly string[]): string {
+  let best = 0;
+  const rank = (i: number): [number, number] => {
+    const m = members[i]!;
+    const onServer = m.row !== undefined && m.row.pending !== 'created' ? 1 : 0;
+    return [onServer, m.lines];
+  };
+  for (let i = 1; i < members.length; i++) {
+    const [s, l] = rank(i);
+    const [bs, bl] = rank(best);
+    if (s > bs || (s === bs && l > bl)) best = i;
+  }
+  return ids[best]!;
+}
+
+/** One card's cell in a field's row: the radio of a value first held by it, the same value as another's, or nothing. */
+export type FieldCell = { readonly kind: 'choice'; readonly candidate: number } | { readonly kind: 'same'; readonly candidate: number } | { readonly kind: 'absent' };
+
+/** A single-valued property across the cards, side by side (cards in `sources` order). */
+export function fieldCells(field: MergeField, sources: readonly string[]): FieldCell[] {
+  return sources.map((id) => {
+    const candidate = field.candidates.findIndex((c) => c.from.includes(id));
+    if (candidate < 0) return { kind: 'absent' };
+    return field.candidates[candidate]!.from[0] === id ? { kind: 'choice', candidate } : { kind: 'same', candidate };
+  });
+}
+
+export const FIELD_KEY: Readonly<Record<SingleFieldId, MessageKey>> = {
+  FN: 'dup.field.FN',
+  N: 'dup.field.N',
+  PHONETIC: 'dup.field.PHONETIC',
+  ORG: 'dup.field.ORG',
+  TITLE: 'dup.field.TITLE',
+  ROLE: 'dup.field.ROLE',
+  BDAY: 'dup.field.BDAY',
+  ANNIVERSARY: 'dup.field.ANNIVERSARY',
+  GENDER: 'dup.field.GENDER',
+  KIND: 'dup.field.KIND',
+  NOTE: 'dup.field.NOTE',
+  PHOTO: 'dup.field.PHOTO',
+  LOGO: 'dup.field.LOGO',
+  TZ: 'dup.field.TZ',
+  GEO: 'dup.field.GEO',
+};
+
+const KIND_KEY: Readonly<Record<Exclude<ItemKind, 'other'>, MessageKey>> = {
+  email: 'dup.kind.email',
+  phone: 'dup.kind.phone',
+  address: 'dup.kind.address',
+  url: 'dup.kind.url',
+  im: 'dup.kind.im',
+  related: 'dup.kind.related',
+  date: 'dup.kind.date',
+  label: 'dup.kind.label',
+  category: 'dup.kind.category',
+  nickname: 'dup.kind.nickname',
+};
+
+/** What a united item is called: its kind, or (an unknown property) its name as written. */
+export function itemKindText(kind: ItemKind, property: string, t: Translate): string {
+  return kind === 'other' ? property : t(KIND_KEY[kind]);
+}
+
+/**
+ * The import's offer as clusters for the dialog: each incoming card (by the id it got when it was
+ * written) with the existing contacts it looks like. `newIds` maps the ids the finder was given
+ * to the stored ones; incoming cards not written (left out) are dropped.
+ */
+export function importClusters(found: readonly ImportDuplicate[], newIds: ReadonlyMap<string, string>, bookId: string): DuplicateCluster[] {
+  const out: DuplicateCluster[] = [];
+  for (const d of found) {
+    const id = newIds.get(d.incoming);
+    if (id === undefined || d.existing.length === 0) continue;
+    const pairs: DuplicatePair[] = d.existing.map((p) => ({ ...p, a: id }));
+    out.push({ members: [id, ...d.existing.map((p) => p.b)], pairs, score: pairs[0]!.score, books: [bookId] });
+  }
+  return out;
+}
