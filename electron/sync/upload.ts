@@ -112,6 +112,8 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
  */
 function ourVersion(run: BookRun, serverVcard: string, card: LocalCard): boolean {
   if (sameValues(serverVcard, card.vcard) || sameValues(serverVcard, run.profile.prepareUpload(card.vcard))) return true;
+  // A text an attempt sent (edited here since, before the deletion): our own write, too.
+  if (sentTexts(card).some((t) => sameValues(serverVcard, t) || sameValues(serverVcard, run.profile.prepareUpload(t)))) return true;
   if (card.base === '') return false;
   try {
     const theirs = keepLocalOnly(serverVcard, card.base, run.profile.localOnly);
