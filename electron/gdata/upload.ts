@@ -13,10 +13,10 @@ import type { SyncReport } from '../sync/engine';
 import { isCardRefusal } from '../sync/failures';
 import type { LocalCard, LocalCollection } from '../sync/local';
 import type { SentCreate } from '../../shared/sync/types';
-import { fingerprint } from '../sync/lost-create';
+import { fingerprint, nameOfPrint } from '../sync/lost-create';
 import { entryToVCard, newEntry, parseEntry, patchEntry, photoOf, type AtomEntry } from './atom';
 import type { GDataClient } from './client';
-import { remoteOf, LOCAL_ONLY } from './entries';
+import { hrefOf, remoteOf, LOCAL_ONLY } from './entries';
 
 /** What the upload phases share. */
 export interface GDataRun {
@@ -103,14 +103,25 @@ export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]
   const fresh = creates.filter((c) => c.attempted !== true);
   if (fresh.length > 0) await local.attempting(fresh.map(sentCreate));
   let recent: Map<string, AtomEntry> | null = null;
+  let known: Map<string, string> | null = null;
   const toCreate: LocalCard[] = [];
   for (const card of creates) {
     if (card.attempted === true && run.since !== null) {
       recent ??= await recentEntries(client, run.since);
       const f = card.sentPrint ?? fingerprint(card.vcard);
-      const found = f === undefined ? undefined : recent.get(f);
+      let found = f === undefined ? undefined : recent.get(f);
+      // Another administrator may have edited it before this run (an e-mail address, a number):
+      // then the one new entry of that name, not known here, where only one create of that name
+      // waits here (as the CardDAV lookup does; seed 12001634).
+      if (found === undefined && f !== undefined) {
+        known ??= await local.knownEtags();
+        const name = nameOfPrint(f);
+        const named = [...recent.values()].filter((e) => !known!.has(hrefOf(e)) && nameOfPrint(fingerprint(entryToVCard(e)) ?? '') === name);
+        const waiting = creates.filter((c) => c.attempted === true && nameOfPrint(c.sentPrint ?? fingerprint(c.vcard) ?? '') === name).length;
+        if (named.length === 1 && waiting <= 1) found = named[0];
+      }
       if (found !== undefined) {
-        recent.delete(f!);
+        for (const [k, e] of recent) if (e === found) recent.delete(k);
         // The version sent then; a save since then stays pending, as an edit of it.
         await local.uploaded(card.id, remoteOf(found, card.vcard), card.sentRevision ?? -1);
         report.uploaded++;

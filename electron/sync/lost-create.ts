@@ -122,7 +122,8 @@ interface Recent {
 }
 
 /** The name in a fingerprint (`fingerprint`: name, then e-mail addresses, then numbers). */
-function nameOfPrint(print: string): string {
+/** The name part of a fingerprint (name, e-mail addresses, numbers). */
+export function nameOfPrint(print: string): string {
   return print.split('|').slice(0, -2).join('|');
 }
 
