@@ -1,8 +1,10 @@
 import type { Catalogue } from './messages';
+import { historyFa } from './history';
 import { movingFa } from './moving';
 
 export const fa: Catalogue = {
   ...movingFa,
+  ...historyFa,
   'app.title': "کاردینال",
   'app.loading': "در حال باز کردن دفترچهٔ نشانی…",
   'app.error.storage': "دفترچهٔ نشانی باز نشد: {message}",

@@ -3,10 +3,12 @@
  * message's business). English is the reference: the other catalogues must have exactly its keys
  * and arguments (a unit test checks), so a missing translation is a failing test, not a blank label.
  */
+import { historyEn } from './history';
 import { movingEn } from './moving';
 
 export const en = {
   ...movingEn,
+  ...historyEn,
   'app.title': "Cardinal",
   'app.loading': "Opening your address book…",
   'app.error.storage': "The address book could not be opened: {message}",

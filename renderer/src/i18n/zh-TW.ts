@@ -1,8 +1,10 @@
 import type { Catalogue } from './messages';
+import { historyZhTW } from './history';
 import { movingZhTW } from './moving';
 
 export const zhTW: Catalogue = {
   ...movingZhTW,
+  ...historyZhTW,
   'app.title': "Cardinal",
   'app.loading': "正在開啟通訊錄…",
   'app.error.storage': "無法開啟通訊錄：{message}",
