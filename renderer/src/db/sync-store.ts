@@ -234,6 +234,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const row = vcard === card.vcard ? { ...prev, pending } : { ...prev, ...deriveListFields(parseVCard(vcard)), pending };
         await db.contacts.put(row);
         changed.push(row);
+        // Another client's change moved under the user's save: the server's part of this card.
+        if (vcard !== card.vcard) await recordVersions(db, [{ contactId: id, bookId, vcard, source: 'sync', by: 'server', before: card.vcard }]);
       }),
     // Whatever the revision: a row still marked deleted is what the user wants gone.
     deletedRemote: (_bookId, id) =>
