@@ -30,6 +30,9 @@ import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
 import { GroupStore } from './store/groups';
 import { rederiveOldRows } from './store/rederive';
+import { maintainHistory } from './db/history';
+import { RecentChanges } from './features/history/RecentChanges';
+import { TrashView } from './features/history/TrashView';
 import { useUi } from './store/ui';
 
 /** Save the list snapshot when the list has been quiet for a moment (and now, after a full read). */
@@ -80,6 +83,8 @@ function useStore(): Store | { error: string } | null {
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.
       void rederiveOldRows(repo, index).catch(() => {});
+      // The trash past 30 days, versions and runs past 90: in batches, after the list is up.
+      setTimeout(() => void maintainHistory(repo.db).catch(() => {}), 2000);
     })().catch((e: Error) => alive && setState({ error: e.message }));
     return () => {
       alive = false;
@@ -338,6 +343,11 @@ function AddressBook() {
       <main className="content">
         {empty ? (
           <FirstLaunch onNew={startNew} toolbar={drawerButton} />
+        ) : filter.kind === 'trash' || filter.kind === 'changes' ? (
+          <>
+            <h1 className="visually-hidden">{t('app.title')}</h1>
+            {filter.kind === 'trash' ? <TrashView toolbar={drawerButton} /> : <RecentChanges toolbar={drawerButton} />}
+          </>
         ) : (
           <>
             <h1 className="visually-hidden">{t('app.title')}</h1>

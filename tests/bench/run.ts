@@ -1,11 +1,12 @@
 /**
- * `npm run bench [vcard|vcard-complexity|book|sync|duplicates|duplicates-window|groups]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|vcard-complexity|book|sync|duplicates|duplicates-window|groups|history]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
 import { runDuplicatesBench } from './duplicates.bench';
 import { runDuplicatesPageBench } from './duplicates-page.bench';
 import { runGroupsBench } from './groups.bench';
+import { runHistoryBench } from './history.bench';
 import { runSyncBench } from './sync.bench';
 import { runVCardComplexity } from './vcard-complexity.bench';
 import { runVCardBench } from './vcard.bench';
@@ -27,3 +28,4 @@ if (which === undefined || which === 'duplicates') {
 }
 if (which === 'duplicates-window') await runDuplicatesPageBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
 if (which === undefined || which === 'groups') runGroupsBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
+if (which === undefined || which === 'history') await runHistoryBench(Number(process.env.CARDINAL_BENCH_HISTORY ?? 5_000));

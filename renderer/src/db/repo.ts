@@ -8,7 +8,9 @@ import { EMPTY_PEOPLE_STATE, type StoredLabel } from '../../../shared/groups/lab
 import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
-import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark } from './schema';
+import Dexie from 'dexie';
+import { appendRun, forget, recordVersions, sameContent, trashRows, type VersionInput } from './history';
+import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark, type RunEntry, type RunRow, type TrashRow, type VersionRow, type VersionSource } from './schema';
 
 export const BATCH_SIZE = 2000;
 
@@ -22,6 +24,29 @@ const HEAD_ROWS = 200;
 export interface StoredContact {
   row: ContactRow;
   card: CardRow;
+}
+
+/** How a batch of writes is kept in history: the versions' source, and the import run it makes. */
+export interface WriteRecord {
+  source: VersionSource;
+  run?: { kind: 'import'; name?: string };
+}
+
+/** What a restore from the trash or an undo of a run did, for the list and the message. */
+export interface RestoreResult {
+  /** Rows back in the list (or changed). */
+  changed: ContactRow[];
+  /** Rows that left the list (an undone create went to the trash). */
+  removed: string[];
+  /** Rows of synced books kept hidden as deletions waiting for their server. */
+  hidden: ContactRow[];
+  /** Contacts whose book is gone, restored to the default book. */
+  moved: string[];
+}
+
+/** Rows a deletion keeps, hidden, until the server agrees (what the list keeps of them). */
+export function hiddenRows(removed: readonly StoredContact[]): ContactRow[] {
+  return removed.filter((r) => r.row.bookId !== LOCAL_BOOK_ID && r.row.pending !== 'created').map((r) => ({ ...r.row, pending: 'deleted' as const }));
 }
 
 /**
@@ -39,6 +64,12 @@ export class ContactRepo {
   generation = 0;
 
   constructor(readonly db: CardinalDB) {}
+
+  /** The tables a contact write touches: the rows, the generation, and their trash and history. */
+  private get tables() {
+    const db = this.db;
+    return [db.contacts, db.cards, db.meta, db.trash, db.versions, db.runs];
+  }
 
   /** Inside a write transaction that includes `meta`: count this write. */
   bumpInTransaction(): Promise<void> {
@@ -159,7 +190,7 @@ export class ContactRepo {
 
   async create(bookId: string, card: VCard): Promise<StoredContact> {
     const stored = ContactRepo.rows(crypto.randomUUID(), bookId, card);
-    await this.putAll([stored]);
+    await this.putAll([stored], undefined, { source: 'create' });
     return stored;
   }
 
@@ -169,7 +200,7 @@ export class ContactRepo {
   }
 
   private async rewrite(id: string, card: VCard, settlesConflict: boolean): Promise<StoredContact> {
-    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+    return this.db.transaction('rw', this.tables, async () => {
       await this.bump();
       const row = await this.db.contacts.get(id);
       const old = await this.db.cards.get(id);
@@ -178,6 +209,7 @@ export class ContactRepo {
       const stored = ContactRepo.rows(id, row.bookId, card, { row, card: settlesConflict ? settled : old });
       await this.db.contacts.put(stored.row);
       await this.db.cards.put(stored.card);
+      await recordVersions(this.db, [{ contactId: id, bookId: row.bookId, vcard: stored.card.vcard, source: settlesConflict ? 'conflict' : 'edit', by: 'local', before: old.vcard }]);
       return stored;
     });
   }
@@ -211,7 +243,7 @@ export class ContactRepo {
    * Returns what was there, so the caller can offer undo.
    */
   async remove(ids: readonly string[]): Promise<StoredContact[]> {
-    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+    return this.db.transaction('rw', this.tables, async () => {
       await this.bump();
       const rows = await this.db.contacts.bulkGet([...ids]);
       const cards = await this.db.cards.bulkGet([...ids]);
@@ -227,6 +259,8 @@ export class ContactRepo {
       await this.db.cards.bulkDelete(local);
       await this.db.contacts.bulkPut(waiting.map((s) => ({ ...s.row, pending: 'deleted' as const })));
       await this.db.cards.bulkPut(waiting.map((s) => ({ ...s.card, revision: nextRevision(s.card) })));
+      // Into the trash with their last vCard, book and time (the 10-second undo takes them out again).
+      await this.db.trash.bulkPut(trashRows(removed, 'local'));
       return removed;
     });
   }
@@ -241,7 +275,7 @@ export class ContactRepo {
    */
   async restore(items: readonly StoredContact[]): Promise<StoredContact[]> {
     // One transaction: nothing the sync writes can fall between the read and the write.
-    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+    return this.db.transaction('rw', this.tables, async () => {
       await this.bump();
       const currentCards = await this.db.cards.bulkGet(items.map((i) => i.row.id));
       const currentRows = await this.db.contacts.bulkGet(items.map((i) => i.row.id));
@@ -270,21 +304,167 @@ export class ContactRepo {
       });
       await this.db.contacts.bulkPut(back.map((s) => s.row));
       await this.db.cards.bulkPut(back.map((s) => s.card));
+      await this.db.trash.bulkDelete(items.map((i) => i.row.id));
       return back;
     });
   }
 
-  /** Write many contacts, in batches of one transaction each. */
-  async putAll(items: readonly StoredContact[], onProgress?: (done: number) => void): Promise<void> {
+  /**
+   * Write many contacts, in batches of one transaction each, each with its versions (and, for an
+   * import, its run: every contact with the version it had before). Returns the run's id.
+   */
+  async putAll(items: readonly StoredContact[], onProgress?: (done: number) => void, record: WriteRecord = { source: 'import' }): Promise<string | undefined> {
+    let runId: string | undefined;
     for (let i = 0; i < items.length; i += BATCH_SIZE) {
       const batch = items.slice(i, i + BATCH_SIZE);
-      await this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+      await this.db.transaction('rw', this.tables, async () => {
         await this.bump();
+        const old = await this.db.cards.bulkGet(batch.map((s) => s.row.id));
         await this.db.contacts.bulkPut(batch.map((s) => s.row));
         await this.db.cards.bulkPut(batch.map((s) => s.card));
+        const inputs = batch.map((s, j): VersionInput => ({ contactId: s.row.id, bookId: s.row.bookId, vcard: s.card.vcard, source: record.source, by: 'local', before: old[j]?.vcard ?? null }));
+        const before = await recordVersions(this.db, inputs);
+        if (record.run === undefined || batch.length === 0) return;
+        const entries = batch.map((s, j): RunEntry => ({ contactId: s.row.id, change: old[j] === undefined ? 'created' : 'updated', before: before.get(s.row.id) ?? null }));
+        runId = await appendRun(this.db, { ...(runId !== undefined ? { id: runId } : {}), bookId: batch[0]!.row.bookId, kind: record.run.kind, ...(record.run.name !== undefined ? { name: record.run.name } : {}), entries, close: true });
       });
       onProgress?.(Math.min(items.length, i + BATCH_SIZE));
     }
+    return runId;
+  }
+
+  /** The trash, the latest deletion first. */
+  trash(): Promise<TrashRow[]> {
+    return this.db.trash.orderBy('deletedAt').reverse().toArray();
+  }
+
+  /**
+   * Bring contacts back from the trash, each into its book as the undo of its deletion would (a
+   * synced contact the server already deleted comes back as a new card to upload); a contact whose
+   * book is gone goes to `fallbackBook` (or this computer's) as a new contact. Versions: `restore`.
+   */
+  async restoreFromTrash(ids: readonly string[], fallbackBook: string, source: VersionSource = 'restore'): Promise<RestoreResult> {
+    return this.db.transaction('rw', [...this.tables, this.db.books], async () => {
+      const items = (await this.db.trash.bulkGet([...ids])).filter((t): t is TrashRow => t !== undefined);
+      const books = new Set((await this.db.books.toCollection().primaryKeys()) as string[]);
+      const fallback = books.has(fallbackBook) ? fallbackBook : LOCAL_BOOK_ID;
+      const back = await this.restore(items.filter((t) => books.has(t.bookId)).map((t) => ({ row: t.row, card: t.card })));
+      const elsewhere = items.filter((t) => !books.has(t.bookId));
+      const moved = elsewhere.map((t) => {
+        const s = ContactRepo.rowsFrom(t.id, fallback, t.card.vcard, deriveListFields(parseVCard(t.card.vcard)));
+        return { ...s, row: { ...s.row, favorite: t.row.favorite } };
+      });
+      if (moved.length > 0) {
+        await this.bump();
+        await this.db.contacts.bulkPut(moved.map((m) => m.row));
+        await this.db.cards.bulkPut(moved.map((m) => m.card));
+        await this.db.trash.bulkDelete(moved.map((m) => m.row.id));
+      }
+      const all = [...back, ...moved];
+      await recordVersions(this.db, all.map((b) => ({ contactId: b.row.id, bookId: b.row.bookId, vcard: b.card.vcard, source, by: 'local', before: b.card.vcard })));
+      return { changed: all.map((b) => b.row), removed: [], hidden: [], moved: moved.map((m) => m.row.id) };
+    });
+  }
+
+  /** Out of the trash for good (and their history, unless the contact is still here waiting for its server). */
+  async deleteForever(ids: readonly string[]): Promise<void> {
+    await this.db.transaction('rw', this.db.trash, this.db.versions, this.db.contacts, () => forget(this.db, ids));
+  }
+
+  /** Empty the trash, in batches of one transaction each. */
+  async emptyTrash(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const ids = (await this.db.trash.limit(500).primaryKeys()) as string[];
+      if (ids.length === 0) return count;
+      await this.deleteForever(ids);
+      count += ids.length;
+    }
+  }
+
+  /** A contact's versions, the newest first. */
+  async versionsOf(contactId: string): Promise<VersionRow[]> {
+    const rows = await this.db.versions
+      .where('[contactId+at]')
+      .between([contactId, Dexie.minKey], [contactId, Dexie.maxKey])
+      .toArray();
+    return rows.reverse();
+  }
+
+  /** A book's runs (sync runs, imports), the newest first. */
+  async runsOf(bookId: string): Promise<RunRow[]> {
+    const rows = await this.db.runs
+      .where('[bookId+at]')
+      .between([bookId, Dexie.minKey], [bookId, Dexie.maxKey])
+      .toArray();
+    return rows.reverse();
+  }
+
+  /**
+   * Inside a write transaction: the contact's card becomes `vcard`, as an edit here (pending for
+   * a synced book: the sync merges it the normal way). Undefined when the contact is not here.
+   */
+  private async writeVersion(id: string, vcard: string, source: VersionSource): Promise<StoredContact | undefined> {
+    const row = await this.db.contacts.get(id);
+    const card = await this.db.cards.get(id);
+    if (row === undefined || card === undefined || row.pending === 'deleted') return undefined;
+    if (sameContent(card.vcard, vcard)) return { row, card };
+    await this.bump();
+    const stored = ContactRepo.rowsFrom(id, row.bookId, vcard, deriveListFields(parseVCard(vcard)), { row, card });
+    await this.db.contacts.put(stored.row);
+    await this.db.cards.put(stored.card);
+    await recordVersions(this.db, [{ contactId: id, bookId: row.bookId, vcard, source, by: 'local', before: card.vcard }]);
+    return stored;
+  }
+
+  /** "Restore this version": a new edit with that version's card. */
+  async restoreVersion(contactId: string, versionId: string): Promise<StoredContact | undefined> {
+    return this.db.transaction('rw', this.tables, async () => {
+      const version = await this.db.versions.get(versionId);
+      if (version === undefined || version.contactId !== contactId) throw new Error('That version is no longer kept.');
+      return this.writeVersion(contactId, version.vcard, 'restore');
+    });
+  }
+
+  /**
+   * Undo a whole run: every contact it touched back to the version it had before, as edits here
+   * (so they sync): its creates to the trash, its deletions back from the trash, its changes to
+   * the previous version. In batches of one transaction each.
+   */
+  async undoRun(runId: string, fallbackBook: string): Promise<RestoreResult> {
+    const run = await this.db.runs.get(runId);
+    const result: RestoreResult = { changed: [], removed: [], hidden: [], moved: [] };
+    if (run === undefined || run.undoneAt !== undefined) return result;
+    for (let i = 0; i < run.entries.length; i += 500) {
+      const chunk = run.entries.slice(i, i + 500);
+      await this.db.transaction('rw', [...this.tables, this.db.books], async () => {
+        const toTrash: string[] = [];
+        for (const e of chunk) {
+          const row = await this.db.contacts.get(e.contactId);
+          const here = row !== undefined && row.pending !== 'deleted';
+          if (e.change === 'created') {
+            if (here) toTrash.push(e.contactId);
+            continue;
+          }
+          if (!here) {
+            if ((await this.db.trash.get(e.contactId)) === undefined) continue;
+            const back = await this.restoreFromTrash([e.contactId], fallbackBook, 'undo');
+            result.changed.push(...back.changed);
+            result.moved.push(...back.moved);
+          }
+          const version = e.before === null ? undefined : await this.db.versions.get(e.before);
+          const stored = version === undefined ? undefined : await this.writeVersion(e.contactId, version.vcard, 'undo');
+          if (stored !== undefined) result.changed.push(stored.row);
+        }
+        if (toTrash.length > 0) {
+          const removed = await this.remove(toTrash);
+          result.removed.push(...toTrash);
+          result.hidden.push(...hiddenRows(removed));
+        }
+        if (i + 500 >= run.entries.length) await this.db.runs.update(runId, { undoneAt: Date.now() });
+      });
+    }
+    return result;
   }
 
   /** Every book's stored group setting (meta `groups:<bookId>`). */
@@ -310,7 +490,7 @@ export class ContactRepo {
    * are never deleted here. Returns the rows to show and the ids that left the list.
    */
   async applyGroupChanges(bookId: string, changes: readonly GroupChange[]): Promise<{ changed: ContactRow[]; removed: string[] }> {
-    return this.db.transaction('rw', this.db.contacts, this.db.cards, this.db.meta, async () => {
+    return this.db.transaction('rw', this.tables, async () => {
       await this.bump();
       const touched: string[] = [];
       for (const c of changes) {
@@ -321,6 +501,7 @@ export class ContactRepo {
           const stored = ContactRepo.rows(c.id, bookId, parseVCard(c.vcard), { row, card });
           await this.db.contacts.put(stored.row);
           await this.db.cards.put(stored.card);
+          await recordVersions(this.db, [{ contactId: c.id, bookId, vcard: stored.card.vcard, source: 'edit', by: 'local', before: card.vcard }]);
           touched.push(c.id);
         } else if (c.kind === 'create-card') {
           const stored = ContactRepo.rows(crypto.randomUUID(), bookId, parseVCard(c.vcard));

@@ -80,6 +80,63 @@ export interface MetaRow {
   value: unknown;
 }
 
+/** What made a version: an edit here, a server's change seen by a sync, an import, a restore. */
+export type VersionSource = 'earlier' | 'create' | 'edit' | 'conflict' | 'sync' | 'import' | 'restore' | 'undo';
+
+/**
+ * One state of a contact's vCard (history). `by` is who made it: this computer, or the server of
+ * the book it was in (the window names the account from the book). An `earlier` version is the
+ * card as it was when history started for it (its first change after history existed).
+ */
+export interface VersionRow {
+  id: string;
+  contactId: string;
+  bookId: string;
+  /** When it was recorded (ms); unique and increasing within a contact's versions. */
+  at: number;
+  vcard: string;
+  source: VersionSource;
+  by: 'local' | 'server';
+  /** The sync run or import that made it, if one did. */
+  runId?: string;
+}
+
+/**
+ * A deleted contact, kept 30 days: its rows as they were at the deletion (the last vCard, its
+ * book, its favourite), so a restore can bring it back exactly (see ContactRepo.restore).
+ */
+export interface TrashRow {
+  id: string;
+  bookId: string;
+  deletedAt: number;
+  by: 'local' | 'server';
+  row: ContactRow;
+  card: CardRow;
+}
+
+export type RunKind = 'sync' | 'import';
+
+/** One contact a run touched, and the version it had before (null: the run created it). */
+export interface RunEntry {
+  contactId: string;
+  change: 'created' | 'updated' | 'deleted';
+  before: string | null;
+}
+
+/** A sync run's applied changes (its batches joined) or one import, undoable as a whole. */
+export interface RunRow {
+  id: string;
+  bookId: string;
+  at: number;
+  kind: RunKind;
+  /** An import's file name. */
+  name?: string;
+  entries: RunEntry[];
+  /** A sync run still taking batches (its state not saved yet). */
+  open?: boolean;
+  undoneAt?: number;
+}
+
 export const LOCAL_BOOK_ID = 'local';
 
 export class CardinalDB extends Dexie {
@@ -87,6 +144,9 @@ export class CardinalDB extends Dexie {
   contacts!: EntityTable<ContactRow, 'id'>;
   cards!: EntityTable<CardRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  trash!: EntityTable<TrashRow, 'id'>;
+  versions!: EntityTable<VersionRow, 'id'>;
+  runs!: EntityTable<RunRow, 'id'>;
 
   constructor(name = 'cardinal') {
     super(name);
@@ -110,5 +170,9 @@ export class CardinalDB extends Dexie {
     this.version(4)
       .stores({ contacts: 'id, bookId, uid, *categories' })
       .upgrade((tx) => deriveGroupRows(tx.table('contacts'), tx.table('cards'), tx.table('meta')));
+    // Version 5: the trash (deleted contacts by deletion time), every contact's versions (by
+    // contact in time order, and by age for pruning) and the runs a book's recent changes list
+    // (by book in time order). New tables only: nothing to upgrade.
+    this.version(5).stores({ trash: 'id, deletedAt', versions: 'id, contactId, at, [contactId+at]', runs: 'id, at, [bookId+at]' });
   }
 }

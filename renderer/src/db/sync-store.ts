@@ -14,8 +14,9 @@ import { keepLocalOnly, parseVCard, serializeVCard } from '../../../shared/vcard
 import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
+import { appendRun, currentVersion, recordVersions, sameContent, trashRows, type VersionInput } from './history';
 import type { ContactRepo } from './repo';
-import type { CardRow, ContactRow } from './schema';
+import type { CardRow, ContactRow, RunEntry } from './schema';
 
 function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number): { row: ContactRow; card: CardRow } {
   const card = parseVCard(remote.vcard);
@@ -40,8 +41,10 @@ const unchanged = (card: CardRow, revision: number) => (card.revision ?? 0) === 
 /** The labels' requests are answered by label-store.ts. */
 export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<StoreHandlers, 'getStoreStats' | 'labelsRead' | 'labelCards' | 'labelVcards' | 'labelsApply'> {
   const db = repo.db;
+  // The trash, versions and runs are written in the same transactions as the rows (history.ts);
+  // what the engine is answered and what its rows hold are the same as without them.
   const write = <T>(fn: () => Promise<T>) =>
-    db.transaction('rw', db.books, db.contacts, db.cards, db.meta, async () => {
+    db.transaction('rw', [db.books, db.contacts, db.cards, db.meta, db.trash, db.versions, db.runs], async () => {
       await repo.bumpInTransaction();
       return fn();
     });
@@ -65,6 +68,10 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await db.contacts.bulkDelete(ids);
         await db.cards.bulkDelete(ids);
         await db.books.delete(bookId);
+        // Their history goes too, but for contacts in the trash (a restore takes them to another book).
+        const trashed = new Set((await db.trash.bulkGet(ids)).filter((t) => t !== undefined).map((t) => t.id));
+        const gone = ids.filter((id) => !trashed.has(id));
+        if (gone.length > 0) await db.versions.bulkDelete((await db.versions.where('contactId').anyOf(gone).primaryKeys()) as string[]);
         // Its groups' setting and its Google labels go with it.
         await db.meta.bulkDelete([`groups:${bookId}`, `labels:${bookId}`]);
         return ids;
@@ -114,13 +121,18 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const byHref = new Map(existing.filter((c) => c.bookId === bookId).map((c) => [c.href, c]));
         const rows = new Map((await db.contacts.bulkGet([...byHref.values()].map((c) => c.id))).filter((r): r is ContactRow => r !== undefined).map((r) => [r.id, r]));
         const puts: { row: ContactRow; card: CardRow }[] = [];
+        const runId = crypto.randomUUID();
+        const versions: VersionInput[] = [];
+        const entries: RunEntry[] = [];
         for (const remote of batch.upserts) {
           const old = byHref.get(remote.href);
           const oldRow = old === undefined ? undefined : rows.get(old.id);
           // A local change still waiting (a conflict for the user) is not overwritten.
           if (oldRow !== undefined && oldRow.pending !== '') continue;
           const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
-          puts.push(rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision));
+          const put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision);
+          puts.push(put);
+          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard });
         }
         await db.contacts.bulkPut(puts.map((p) => p.row));
         await db.cards.bulkPut(puts.map((p) => p.card));
@@ -133,6 +145,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             await db.contacts.delete(old.id);
             await db.cards.delete(old.id);
             removed.push(old.id);
+            // Deleted by the server: into the trash (one the user deleted here is there already).
+            if (row.pending === '') {
+              await db.trash.bulkPut(trashRows([{ row, card: old }], 'server'));
+              entries.push({ contactId: old.id, change: 'deleted', before: await currentVersion(db, old.id, bookId, old.vcard) });
+            } else if ((await db.trash.get(old.id)) === undefined) await db.trash.bulkPut(trashRows([{ row, card: old }], 'local'));
           } else {
             // Edited here, deleted there: keep the edit and upload it again as a new card. A
             // conflict with the server's version is over: that version is gone, the edit stays.
@@ -143,6 +160,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             changed.push(again);
           }
         }
+        const before = await recordVersions(db, versions);
+        // A change the server made that was already here (our own write coming back) is no change of the run.
+        const changedHere = versions.filter((v) => typeof v.before !== 'string' || !sameContent(v.before, v.vcard));
+        entries.unshift(...changedHere.map((v): RunEntry => ({ contactId: v.contactId, change: typeof v.before !== 'string' ? 'created' : 'updated', before: before.get(v.contactId) ?? null })));
+        await appendRun(db, { bookId, kind: 'sync', entries, close: batch.state !== undefined });
         if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities, written: batch.state.written });
       }),
     rebaseBook: async (bookId, fromPath, toPath) => {
@@ -206,6 +228,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           await db.contacts.put(next.row);
           await db.cards.put(next.card);
           changed.push(next.row);
+          // What the server holds now may carry another client's changes merged in: a version of the server's.
+          await recordVersions(db, [{ contactId: id, bookId, vcard: next.card.vcard, source: 'sync', by: 'server', before: card.vcard }]);
           return;
         }
         // Saved, deleted or undone meanwhile: the user's write stays and goes up next time; the
@@ -218,6 +242,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const row = vcard === card.vcard ? { ...prev, pending } : { ...prev, ...deriveListFields(parseVCard(vcard)), pending };
         await db.contacts.put(row);
         changed.push(row);
+        // Another client's change moved under the user's save: the server's part of this card.
+        if (vcard !== card.vcard) await recordVersions(db, [{ contactId: id, bookId, vcard, source: 'sync', by: 'server', before: card.vcard }]);
       }),
     // Whatever the revision: a row still marked deleted is what the user wants gone.
     deletedRemote: (_bookId, id) =>
@@ -229,6 +255,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           await db.contacts.delete(id);
           await db.cards.delete(id);
           removed.push(id);
+          // The user's deletion, in the trash since it was made (kept there if it was not).
+          if ((await db.trash.get(id)) === undefined) await db.trash.bulkPut(trashRows([{ row, card }], 'local'));
           return;
         }
         // Undone while the deletion was on its way: the contact stays, as a new card. A conflict
@@ -252,6 +280,9 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await db.contacts.put(next.row);
         await db.cards.put(next.card);
         changed.push(next.row);
+        // Back from the server, changed there: out of the trash, its version the server's.
+        await db.trash.delete(id);
+        await recordVersions(db, [{ contactId: id, bookId, vcard: next.card.vcard, source: 'sync', by: 'server', before: card.vcard }]);
       }),
     failedUpload: (_bookId, id, message, revision) =>
       listWrite(async (changed) => {
@@ -274,6 +305,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await db.contacts.put(next);
         await db.cards.put({ ...card, vcard: merged, base: remote.vcard, remote: remote.vcard, etag: remote.etag, conflicts });
         changed.push(next);
+        // What merged in from the server's side is the server's change.
+        await recordVersions(db, [{ contactId: id, bookId: prev.bookId, vcard: merged, source: 'sync', by: 'server', before: card.vcard }]);
       }),
   };
 }

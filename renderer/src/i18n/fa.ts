@@ -1,10 +1,12 @@
 import type { Catalogue } from './messages';
 import { duplicatesFa } from './duplicates';
+import { historyFa } from './history';
 import { movingFa } from './moving';
 
 export const fa: Catalogue = {
   ...movingFa,
   ...duplicatesFa,
+  ...historyFa,
   'app.title': "کاردینال",
   'app.loading': "در حال باز کردن دفترچهٔ نشانی…",
   'app.error.storage': "دفترچهٔ نشانی باز نشد: {message}",

@@ -4,11 +4,13 @@
  * and arguments (a unit test checks), so a missing translation is a failing test, not a blank label.
  */
 import { duplicatesEn } from './duplicates';
+import { historyEn } from './history';
 import { movingEn } from './moving';
 
 export const en = {
   ...movingEn,
   ...duplicatesEn,
+  ...historyEn,
   'app.title': "Cardinal",
   'app.loading': "Opening your address book…",
   'app.error.storage': "The address book could not be opened: {message}",

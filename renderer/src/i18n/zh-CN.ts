@@ -1,10 +1,12 @@
 import type { Catalogue } from './messages';
 import { duplicatesZhCN } from './duplicates';
+import { historyZhCN } from './history';
 import { movingZhCN } from './moving';
 
 export const zhCN: Catalogue = {
   ...movingZhCN,
   ...duplicatesZhCN,
+  ...historyZhCN,
   'app.title': "Cardinal",
   'app.loading': "正在打开通讯录…",
   'app.error.storage': "无法打开通讯录：{message}",

@@ -1,10 +1,12 @@
 import type { Catalogue } from './messages';
 import { duplicatesZhTW } from './duplicates';
+import { historyZhTW } from './history';
 import { movingZhTW } from './moving';
 
 export const zhTW: Catalogue = {
   ...movingZhTW,
   ...duplicatesZhTW,
+  ...historyZhTW,
   'app.title': "Cardinal",
   'app.loading': "正在開啟通訊錄…",
   'app.error.storage': "無法開啟通訊錄：{message}",

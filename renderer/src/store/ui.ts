@@ -10,8 +10,18 @@ import type { ExportFormat } from '../features/export/export-run';
 import type { ExportScope } from '../features/export/scope';
 import type { ImportPreview } from '../features/import/import';
 
-/** What the list shows: everything, favourites, birthdays, one book, or one group of a book (by its key, shared/groups). */
-export type ListFilter = { kind: 'all' } | { kind: 'favorites' } | { kind: 'birthdays' } | { kind: 'book'; id: string } | { kind: 'group'; bookId: string; key: string };
+/**
+ * What the list shows: everything, favourites, birthdays, one book, or one group of a book (by its
+ * key, shared/groups); or, in the whole content area, the trash or a book's recent changes.
+ */
+export type ListFilter =
+  | { kind: 'all' }
+  | { kind: 'favorites' }
+  | { kind: 'birthdays' }
+  | { kind: 'book'; id: string }
+  | { kind: 'group'; bookId: string; key: string }
+  | { kind: 'trash' }
+  | { kind: 'changes' };
 export type DetailMode = 'view' | 'edit' | 'new';
 
 /**
@@ -37,6 +47,11 @@ export type DialogRequest =
   | { kind: 'print'; scope: ExportScope }
   /** Look for duplicates in a book (null: every book), or review the groups an import found (`preset`). */
   | { kind: 'duplicates'; bookId: string | null; preset?: readonly DuplicateCluster[] }
+  /** A contact's versions (features/history). */
+  | { kind: 'history'; contactId: string }
+  /** Questions before the trash deletes for good. */
+  | { kind: 'trash-forever'; ids: readonly string[]; name: string }
+  | { kind: 'trash-empty'; count: number }
   | { kind: 'drawer' };
 
 export interface Toast {

@@ -4,7 +4,7 @@
  * layout it has a Back button to the list.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { ArrowLeft, ArrowRight, Pencil, QrCode, Star, Trash2 } from 'lucide-react';
+import { ArrowLeft, ArrowRight, History, Pencil, QrCode, Star, Trash2 } from 'lucide-react';
 import { EMPTY_NAME, parseVCard, toContact, type Contact } from '../../../../shared/vcard';
 import { createContact, saveContact, toggleFavorite } from '../../actions';
 import type { CardRow } from '../../db/schema';
@@ -150,6 +150,10 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
         <button type="button" onClick={() => useUi.getState().openDialog({ kind: 'share', contactId: detail.id })}>
           <QrCode aria-hidden="true" size={16} />
           {t('action.share')}
+        </button>
+        <button type="button" onClick={() => useUi.getState().openDialog({ kind: 'history', contactId: detail.id })}>
+          <History aria-hidden="true" size={16} />
+          {t('history.open')}
         </button>
         <button type="button" className="danger" aria-keyshortcuts="Delete" onClick={() => onDelete([detail.id])}>
           <Trash2 aria-hidden="true" size={16} />

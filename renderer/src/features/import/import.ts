@@ -190,7 +190,8 @@ export async function runImport(s: Services, preview: ImportPreview, updateConfl
       if (row !== undefined && old !== undefined) items.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }));
     }
   }
-  await s.repo.putAll(items);
+  // One run for the whole import, so "Recent changes" can undo it as one.
+  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName } });
   syncSoon([bookId]);
   s.index.upsert(items.map((i) => i.row));
   return { count: items.length, freshIds: items.slice(0, preview.fresh.length).map((i) => i.row.id) };

@@ -25,6 +25,8 @@ import { PrintDialog } from '../print/PrintDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
 import { DuplicatesDialog } from '../duplicates/DuplicatesDialog';
+import { deleteForever, emptyTrash } from '../history/actions';
+import { HistoryDialog } from '../history/HistoryDialog';
 
 /** The sidebar as a drawer from the start edge, for windows too narrow to keep it open. */
 function Drawer({ children, onClose }: { children: ReactNode; onClose: () => void }) {
@@ -130,6 +132,12 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         return <DuplicatesDialog bookId={d.bookId} preset={d.preset} onClose={close} />;
       case 'unsaved':
         return <UnsavedDialog proceed={d.proceed} />;
+      case 'history':
+        return <HistoryDialog contactId={d.contactId} onClose={close} />;
+      case 'trash-forever':
+        return <ConfirmDialog title={t('trash.confirmForeverTitle', { name: d.name })} message={t('trash.confirmForever')} confirm={t('trash.deleteForever')} danger onClose={close} onConfirm={() => deleteForever(services, d.ids)} />;
+      case 'trash-empty':
+        return <ConfirmDialog title={t('trash.confirmEmptyTitle')} message={t('trash.confirmEmpty', { count: d.count })} confirm={t('trash.emptyTrash')} danger onClose={close} onConfirm={() => emptyTrash(services)} />;
     }
   }
 }

@@ -6,7 +6,7 @@
  * deletes it (through the one group dialog).
  */
 import { useState, useSyncExternalStore } from 'react';
-import { BookUser, Cake, Copy, Download, HardDrive, MoreHorizontal, Plus, Printer, Server, Settings, Star, Tag, Upload, Users } from 'lucide-react';
+import { BookUser, Cake, Copy, Download, HardDrive, History, MoreHorizontal, Plus, Printer, Server, Settings, Star, Tag, Trash2, Upload, Users } from 'lucide-react';
 import { storageSyncs } from '../../../../shared/groups/strategy';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
@@ -112,6 +112,8 @@ export function Sidebar({ onExport, onPrint, exportCount, onNavigate }: { onExpo
     { filter: { kind: 'all' }, label: t('books.all'), icon: <Users {...ICON} /> },
     { filter: { kind: 'favorites' }, label: t('books.favorites'), icon: <Star {...ICON} /> },
     { filter: { kind: 'birthdays' }, label: t('books.birthdays'), icon: <Cake {...ICON} /> },
+    { filter: { kind: 'changes' }, label: t('books.changes'), icon: <History {...ICON} /> },
+    { filter: { kind: 'trash' }, label: t('books.trash'), icon: <Trash2 {...ICON} /> },
   ];
   const bookEntries = books.map((b) => ({
     id: b.id,

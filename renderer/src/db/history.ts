@@ -1,0 +1,207 @@
+/**
+ * The trash, every contact's versions and the runs (sync batches, imports) that can be undone as a
+ * whole. The functions that record run inside the caller's write transaction (repo.ts, sync-store.ts),
+ * so a contact's change and its version commit together; `maintainHistory` prunes at start, in
+ * batches of one transaction each.
+ */
+import Dexie from 'dexie';
+import type { CardinalDB, CardRow, ContactRow, RunEntry, RunKind, RunRow, TrashRow, VersionRow, VersionSource } from './schema';
+
+const DAY = 86_400_000;
+/** How long a deleted contact stays in the trash. */
+export const TRASH_DAYS = 30;
+/** Versions and runs older than this go (at start). */
+export const HISTORY_DAYS = 90;
+/** At most this many versions per contact (the oldest go as a new one is recorded). */
+export const MAX_VERSIONS = 50;
+/** Batches of a sync run are joined into one run while they come within this time. */
+const OPEN_RUN_MS = 10 * 60_000;
+const PRUNE_BATCH = 500;
+
+let lastStamp = 0;
+/** A time stamp that increases on every call, so a contact's versions sort in the order recorded. */
+export function stamp(): number {
+  const now = Date.now();
+  lastStamp = now > lastStamp ? now : lastStamp + 1;
+  return lastStamp;
+}
+
+const IGNORED = /^(REV|PRODID)[;:]/i;
+/** The card's content lines, unfolded, without the ones a server rewrites on every save, sorted. */
+function contentLines(vcard: string): string {
+  return vcard
+    .replace(/\r?\n[ \t]/g, '')
+    .split(/\r?\n/)
+    .filter((l) => l !== '' && !IGNORED.test(l))
+    .sort()
+    .join('\n');
+}
+
+/** Two vCards hold the same lines (a server's re-serialisation is no change). */
+export function sameContent(a: string, b: string): boolean {
+  return a === b || contentLines(a) === contentLines(b);
+}
+
+export interface VersionInput {
+  contactId: string;
+  bookId: string;
+  /** The card after the change. */
+  vcard: string;
+  source: VersionSource;
+  by: 'local' | 'server';
+  runId?: string;
+  /**
+   * The card before the change: kept as an `earlier` version when the contact has no history yet
+   * (a contact from before history, or one whose versions aged out). Null: a new contact.
+   */
+  before: string | null | undefined;
+}
+
+/** A contact's version ids, oldest first. */
+function versionKeys(db: CardinalDB, contactId: string): Promise<string[]> {
+  return db.versions
+    .where('[contactId+at]')
+    .between([contactId, Dexie.minKey], [contactId, Dexie.maxKey])
+    .primaryKeys() as Promise<string[]>;
+}
+
+/**
+ * Inside a write transaction that includes `versions`: record each change as a version (none when
+ * the card holds what its last version holds), keep at most MAX_VERSIONS per contact. Returns, per
+ * contact, the version it had before this change (null: none, a new contact).
+ */
+export async function recordVersions(db: CardinalDB, inputs: readonly VersionInput[]): Promise<Map<string, string | null>> {
+  const before = new Map<string, string | null>();
+  const adds: VersionRow[] = [];
+  const drops: string[] = [];
+  // Every contact's version ids in one read of the index (a few requests per batch, not per card).
+  const known = await versionKeysOf(db, inputs.filter((i) => i.before !== null).map((i) => i.contactId));
+  const lastCards = new Map((await db.versions.bulkGet([...known.values()].map((k) => k.at(-1)!))).filter((v): v is VersionRow => v !== undefined).map((v) => [v.contactId, v.vcard]));
+  for (const input of inputs) {
+    const keys = [...(known.get(input.contactId) ?? [])];
+    let previous = keys.at(-1) ?? null;
+    let last = lastCards.get(input.contactId);
+    if (previous === null && input.before !== null && input.before !== undefined && input.before !== '') {
+      const earlier: VersionRow = { id: crypto.randomUUID(), contactId: input.contactId, bookId: input.bookId, at: stamp(), vcard: input.before, source: 'earlier', by: 'local' };
+      adds.push(earlier);
+      keys.push(earlier.id);
+      previous = earlier.id;
+      last = input.before;
+    }
+    before.set(input.contactId, previous);
+    if (last !== undefined && sameContent(last, input.vcard)) continue;
+    const id = crypto.randomUUID();
+    adds.push({ id, contactId: input.contactId, bookId: input.bookId, at: stamp(), vcard: input.vcard, source: input.source, by: input.by, ...(input.runId !== undefined ? { runId: input.runId } : {}) });
+    keys.push(id);
+    if (keys.length > MAX_VERSIONS) drops.push(...keys.slice(0, keys.length - MAX_VERSIONS));
+  }
+  const dropped = new Set(drops);
+  await db.versions.bulkAdd(adds.filter((v) => !dropped.has(v.id)));
+  await db.versions.bulkDelete(drops.filter((id) => !adds.some((v) => v.id === id)));
+  return before;
+}
+
+/**
+ * Several contacts' version ids, oldest first: one range read per contact, all sent at once in the
+ * transaction (a single multi-range read walks the whole index, far slower).
+ */
+async function versionKeysOf(db: CardinalDB, contactIds: readonly string[]): Promise<Map<string, string[]>> {
+  const unique = [...new Set(contactIds)];
+  const lists = await Promise.all(unique.map((id) => versionKeys(db, id)));
+  return new Map(unique.flatMap((id, i) => (lists[i]!.length === 0 ? [] : [[id, lists[i]!] as const])));
+}
+
+/**
+ * Inside a write transaction: the contact's last version id, recording the card as it is now as
+ * an `earlier` version when it has none (a run's deletion must name a version to go back to).
+ */
+export async function currentVersion(db: CardinalDB, contactId: string, bookId: string, vcard: string): Promise<string> {
+  const keys = await versionKeys(db, contactId);
+  const last = keys.at(-1);
+  if (last !== undefined) return last;
+  const id = crypto.randomUUID();
+  await db.versions.add({ id, contactId, bookId, at: stamp(), vcard, source: 'earlier', by: 'local' });
+  return id;
+}
+
+/** Group cards are no contacts: they never go to the trash (their group does, as the user sees it). */
+export const isContact = (row: ContactRow) => row.groupCard === '' || row.groupCard === undefined;
+
+/** Trash rows for contacts deleted now. */
+export function trashRows(items: readonly { row: ContactRow; card: CardRow }[], by: TrashRow['by'], deletedAt = Date.now()): TrashRow[] {
+  return items.filter((i) => isContact(i.row)).map((i) => ({ id: i.row.id, bookId: i.row.bookId, deletedAt, by, row: i.row, card: i.card }));
+}
+
+/** The latest run of a book. */
+function latestRun(db: CardinalDB, bookId: string): Promise<RunRow | undefined> {
+  return db.runs
+    .where('[bookId+at]')
+    .between([bookId, Dexie.minKey], [bookId, Dexie.maxKey])
+    .last();
+}
+
+/**
+ * Inside a write transaction: add a run's entries. A sync's batches join the book's open sync run
+ * (one run per sync as the user sees it); `close` ends it (the batch that saves the state). A
+ * contact touched twice keeps the version it had before the run.
+ */
+export async function appendRun(db: CardinalDB, run: { id?: string; bookId: string; kind: RunKind; name?: string; entries: readonly RunEntry[]; close: boolean }): Promise<string | undefined> {
+  const now = Date.now();
+  let current: RunRow | undefined;
+  if (run.id !== undefined) current = await db.runs.get(run.id);
+  else if (run.kind === 'sync') {
+    const last = await latestRun(db, run.bookId);
+    if (last !== undefined && last.kind === 'sync' && last.open === true && now - last.at < OPEN_RUN_MS && last.undoneAt === undefined) current = last;
+  }
+  if (current === undefined && run.entries.length === 0) return undefined;
+  const next: RunRow = current ?? { id: run.id ?? crypto.randomUUID(), bookId: run.bookId, at: now, kind: run.kind, entries: [], ...(run.name !== undefined ? { name: run.name } : {}) };
+  const at = new Map(next.entries.map((e, i) => [e.contactId, i]));
+  const entries = [...next.entries];
+  for (const e of run.entries) {
+    const i = at.get(e.contactId);
+    if (i === undefined) {
+      at.set(e.contactId, entries.length);
+      entries.push(e);
+    } else {
+      const first = entries[i]!;
+      entries[i] = { contactId: e.contactId, before: first.before, change: first.change === 'created' ? 'created' : e.change };
+    }
+  }
+  const { open: _o, ...rest } = next;
+  await db.runs.put({ ...rest, entries, ...(run.kind === 'sync' && !run.close ? { open: true } : {}) });
+  return next.id;
+}
+
+/**
+ * At start: the trash older than TRASH_DAYS, versions and runs older than HISTORY_DAYS, each in
+ * batches of one transaction. A contact that left the trash for good takes its versions with it.
+ */
+export async function maintainHistory(db: CardinalDB, now = Date.now()): Promise<{ trash: number; versions: number; runs: number }> {
+  const done = { trash: 0, versions: 0, runs: 0 };
+  for (;;) {
+    const ids = (await db.trash.where('deletedAt').below(now - TRASH_DAYS * DAY).limit(PRUNE_BATCH).primaryKeys()) as string[];
+    if (ids.length === 0) break;
+    await db.transaction('rw', db.trash, db.versions, db.contacts, () => forget(db, ids));
+    done.trash += ids.length;
+  }
+  for (const [table, key] of [
+    [db.versions, 'versions'],
+    [db.runs, 'runs'],
+  ] as const) {
+    for (;;) {
+      const ids = (await (table as Dexie.Table<{ at: number }, string>).where('at').below(now - HISTORY_DAYS * DAY).limit(PRUNE_BATCH).primaryKeys()) as string[];
+      if (ids.length === 0) break;
+      await (table as Dexie.Table<unknown, string>).bulkDelete(ids);
+      done[key] += ids.length;
+    }
+  }
+  return done;
+}
+
+/** Inside a transaction: trash rows gone for good, and the versions of those no longer in the book. */
+export async function forget(db: CardinalDB, ids: readonly string[]): Promise<void> {
+  await db.trash.bulkDelete([...ids]);
+  const alive = await db.contacts.bulkGet([...ids]);
+  const gone = ids.filter((_, i) => alive[i] === undefined);
+  if (gone.length > 0) await db.versions.bulkDelete((await db.versions.where('contactId').anyOf(gone).primaryKeys()) as string[]);
+}

@@ -1,0 +1,85 @@
+/**
+ * A book's recent changes: its sync runs and imports of the last 90 days, the latest first, each
+ * with what it added, changed and deleted, and Undo (every contact it touched back to the version
+ * it had before, as edits here that sync).
+ */
+import { useState, type ReactNode } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { Undo2 } from 'lucide-react';
+import { LOCAL_BOOK_ID, type RunRow } from '../../db/schema';
+import { useServices } from '../../services';
+import { useDirectory } from '../accounts/directory';
+import { undoRun } from './actions';
+import { VirtualRows } from './VirtualRows';
+import { bookName, moment, serverName } from './who';
+
+const ROW = 64;
+
+export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode; bookId?: string }) {
+  const services = useServices();
+  const { t, repo, dates } = services;
+  const { books, accounts } = useDirectory();
+  const [bookId, setBookId] = useState(initial ?? books.find((b) => b.id !== LOCAL_BOOK_ID)?.id ?? LOCAL_BOOK_ID);
+  const runs = useLiveQuery(() => repo.runsOf(bookId), [repo, bookId]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const title = (r: RunRow) => (r.kind === 'sync' ? t('changes.sync', { server: serverName(t, accounts, r.bookId) }) : r.name !== undefined ? t('changes.import', { file: r.name }) : t('changes.importNoName'));
+  const row = (r: RunRow) => {
+    const when = moment(dates.locale, r.at);
+    const n = (c: RunRow['entries'][number]['change']) => r.entries.filter((e) => e.change === c).length;
+    return (
+      <div className="run-row">
+        <span className="list-text">
+          <span className="list-name">
+            <bdi>{title(r)}</bdi>
+          </span>
+          <span className="list-sub">
+            {when} · {t('changes.counts', { created: n('created'), updated: n('updated'), deleted: n('deleted') })}
+          </span>
+        </span>
+        {r.undoneAt !== undefined ? (
+          <span className="muted run-undone">{t('changes.undone', { when: moment(dates.locale, r.undoneAt) })}</span>
+        ) : (
+          <button
+            type="button"
+            aria-label={t('changes.undoLabel', { what: title(r), when })}
+            aria-busy={busy === r.id}
+            disabled={busy !== null}
+            onClick={() => {
+              setBusy(r.id);
+              void undoRun(services, r.id).finally(() => setBusy(null));
+            }}
+          >
+            <Undo2 aria-hidden="true" size={16} />
+            {t('changes.undo')}
+          </button>
+        )}
+      </div>
+    );
+  };
+  return (
+    <section className="wide-pane" aria-labelledby="changes-heading">
+      <div className="list-toolbar">
+        {toolbar}
+        <h2 id="changes-heading" className="pane-heading">
+          {t('books.changes')}
+        </h2>
+        <label className="changes-book">
+          <span>{t('changes.book')}</span>
+          <select value={bookId} onChange={(e) => setBookId(e.target.value)}>
+            {books.map((b) => (
+              <option key={b.id} value={b.id}>
+                {bookName(t, books, b.id)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="pane-intro muted">{t('changes.intro')}</p>
+      {runs === undefined ? null : runs.length === 0 ? (
+        <p className="list-empty">{t('changes.none')}</p>
+      ) : (
+        <VirtualRows items={runs} rowHeight={ROW} label={t('changes.list')} keyOf={(r) => r.id} render={row} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * What the trash, the history panel and the recent-changes list do: each writes through the
+ * store (repo.ts, one transaction per batch), then the in-memory list follows, then the sync is
+ * told about the books that changed and a toast says what happened.
+ */
+import { syncSoon } from '../../actions';
+import type { RestoreResult } from '../../db/repo';
+import { LOCAL_BOOK_ID } from '../../db/schema';
+import type { Services } from '../../services';
+import { useUi } from '../../store/ui';
+import { useDirectory } from '../accounts/directory';
+import { useSettings } from '../settings/settings';
+import { bookName } from './who';
+
+/** Where a contact whose book is gone is restored: the settings' default book, else this computer's. */
+function fallbackBook(): string {
+  return useSettings.getState().defaultBook ?? LOCAL_BOOK_ID;
+}
+
+function follow(s: Services, result: RestoreResult): void {
+  s.index.remove(result.removed);
+  if (result.hidden.length > 0) s.index.upsert(result.hidden);
+  s.index.upsert(result.changed);
+  syncSoon([...result.changed, ...result.hidden].map((r) => r.bookId));
+}
+
+export async function restoreFromTrash(s: Services, ids: readonly string[]): Promise<void> {
+  const result = await s.repo.restoreFromTrash(ids, fallbackBook());
+  follow(s, result);
+  const name = result.changed[0]?.displayName || s.t('list.noName');
+  let message = s.t('trash.restored', { count: result.changed.length, name });
+  if (result.moved.length > 0) {
+    const target = result.changed.find((r) => result.moved.includes(r.id))?.bookId ?? LOCAL_BOOK_ID;
+    message += ` · ${s.t('trash.restoredElsewhere', { count: result.moved.length, book: bookName(s.t, useDirectory.getState().books, target) })}`;
+  }
+  useUi.getState().showToast(message);
+}
+
+export async function deleteForever(s: Services, ids: readonly string[]): Promise<void> {
+  await s.repo.deleteForever(ids);
+  useUi.getState().showToast(s.t('trash.deletedForever'));
+}
+
+export async function emptyTrash(s: Services): Promise<void> {
+  const count = await s.repo.emptyTrash();
+  useUi.getState().showToast(s.t('trash.emptied', { count }));
+}
+
+export async function restoreVersion(s: Services, contactId: string, versionId: string, when: string): Promise<void> {
+  const stored = await s.repo.restoreVersion(contactId, versionId);
+  if (stored === undefined) {
+    useUi.getState().showToast(s.t('history.gone'));
+    return;
+  }
+  s.index.upsert([stored.row]);
+  syncSoon([stored.row.bookId]);
+  useUi.getState().showToast(s.t('history.restored', { when }));
+}
+
+export async function undoRun(s: Services, runId: string): Promise<void> {
+  const result = await s.repo.undoRun(runId, fallbackBook());
+  follow(s, result);
+  let message = s.t('changes.undoneToast', { count: new Set([...result.changed.map((r) => r.id), ...result.removed]).size });
+  if (result.moved.length > 0) message += ` · ${s.t('trash.restoredElsewhere', { count: result.moved.length, book: bookName(s.t, useDirectory.getState().books, fallbackBook()) })}`;
+  useUi.getState().showToast(message);
+}

@@ -1,0 +1,258 @@
+/**
+ * The trash, every contact's history and the undo of a whole run, against the renderer's Dexie
+ * store (fake-indexeddb) with the sync engine's store requests going through the same port as in
+ * the app (storeCollection), so the sync's writes are the ones the engine makes.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeCollection } from '../../electron/sync/store-collection';
+import type { LocalCollection } from '../../electron/sync/local';
+import { HISTORY_DAYS, MAX_VERSIONS, maintainHistory, TRASH_DAYS } from '../../renderer/src/db/history';
+import { ContactRepo, type StoredContact } from '../../renderer/src/db/repo';
+import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
+import { deriveListFields } from '../../shared/book/derive';
+import { parseVCard } from '../../shared/vcard';
+import { openStore } from './renderer-store';
+
+const DAY = 86_400_000;
+const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
+const fnOf = (vcard: string | undefined) => /^FN:(.*?)\r?$/m.exec(vcard ?? '')?.[1];
+const BOOK = 'server-book';
+let opened = 0;
+
+describe('trash, history and undo of runs', () => {
+  let store: Awaited<ReturnType<typeof openStore>>;
+  let repo: ContactRepo;
+  let sync: LocalCollection;
+  beforeEach(async () => {
+    store = await openStore(`trash-${process.pid}-${++opened}`);
+    repo = store.repo;
+    await store.port.request('ensureBook', BOOK, 'Server book');
+    sync = storeCollection(store.port, BOOK);
+  });
+  afterEach(() => repo.db.close());
+
+  /** A card that came from the server, clean; its id. */
+  async function synced(uid: string, fn: string, extra = ''): Promise<string> {
+    await sync.applyRemote({ upserts: [{ href: `/book/${uid}.vcf`, etag: `"${uid}-1"`, vcard: card(uid, fn, extra) }], deletes: [], state: { syncToken: `t-${uid}`, ctag: null } });
+    return (await repo.db.cards.where('href').equals(`/book/${uid}.vcf`).first())!.id;
+  }
+  const localContact = async (uid: string, fn: string) => (await repo.create(LOCAL_BOOK_ID, parseVCard(card(uid, fn)))).row.id;
+
+  describe('the trash', () => {
+    it('keeps a contact the user deletes with its last vCard, book and time; the 10-second undo takes it out again', async () => {
+      const id = await localContact('a', 'Ada');
+      await repo.update(id, parseVCard(card('a', 'Ada Lovelace', 'NOTE:last words\r\n')));
+      const removed = await repo.remove([id]);
+      const [t] = await repo.trash();
+      expect(t).toMatchObject({ id, bookId: LOCAL_BOOK_ID, by: 'local' });
+      expect(t!.card.vcard).toContain('NOTE:last words');
+      expect(Date.now() - t!.deletedAt).toBeLessThan(DAY);
+      await repo.restore(removed);
+      expect(await repo.trash()).toEqual([]);
+      expect(fnOf((await repo.getCard(id))!.vcard)).toBe('Ada Lovelace');
+    });
+
+    it('keeps a contact a sync deleted (the server deleted it), by the server; a contact the user deleted is there once, by the user', async () => {
+      const a = await synced('a', 'Ada');
+      const b = await synced('b', 'Bob');
+      await repo.remove([b]); // waiting for the server
+      await sync.deleted(b, (await repo.getCard(b))!.revision ?? 0);
+      await sync.applyRemote({ upserts: [], deletes: ['/book/a.vcf'], state: { syncToken: 't2', ctag: null } });
+      const trash = await repo.trash();
+      expect(trash.map((t) => [fnOf(t.card.vcard), t.by]).sort()).toEqual([
+        ['Ada', 'server'],
+        ['Bob', 'local'],
+      ]);
+      expect(await repo.db.contacts.get(a)).toBeUndefined();
+    });
+
+    it('never keeps a group card (a group is no contact)', async () => {
+      const g = await synced('g', 'Chess', 'X-ADDRESSBOOKSERVER-KIND:group\r\n');
+      await sync.applyRemote({ upserts: [], deletes: ['/book/g.vcf'] });
+      expect(await repo.db.contacts.get(g)).toBeUndefined();
+      expect(await repo.trash()).toEqual([]);
+    });
+
+    it('restores a contact of this computer’s book as it was, with its history', async () => {
+      const id = await localContact('a', 'Ada');
+      await repo.setFavorite(id, true);
+      await repo.remove([id]);
+      const back = await repo.restoreFromTrash([id], LOCAL_BOOK_ID);
+      expect(back.moved).toEqual([]);
+      expect(await repo.db.contacts.get(id)).toMatchObject({ displayName: 'Ada', favorite: 1, pending: '' });
+      expect(await repo.trash()).toEqual([]);
+      expect((await repo.versionsOf(id)).map((v) => v.source)).toEqual(['create']); // the same card: no new version
+    });
+
+    it('restores a contact the server deleted as a new pending create, which the next sync uploads', async () => {
+      const id = await synced('a', 'Ada', 'X-KEEP:me\r\n');
+      await sync.applyRemote({ upserts: [], deletes: ['/book/a.vcf'] });
+      const back = await repo.restoreFromTrash([id], LOCAL_BOOK_ID);
+      expect(back.changed.map((r) => r.id)).toEqual([id]);
+      const [pending] = await sync.pending();
+      expect(pending).toMatchObject({ id, pending: 'created', href: '' });
+      expect(pending!.vcard).toContain('X-KEEP:me');
+    });
+
+    it('restores a contact the user deleted in a synced book, not yet deleted there, as an edit to compare with the server', async () => {
+      const id = await synced('a', 'Ada');
+      await repo.remove([id]);
+      await repo.restoreFromTrash([id], LOCAL_BOOK_ID);
+      expect(await repo.db.contacts.get(id)).toMatchObject({ pending: 'updated' });
+      expect((await sync.pending()).map((p) => p.pending)).toEqual(['updated']);
+    });
+
+    it('restores a contact whose book is gone to the default book, and says which', async () => {
+      const id = await synced('a', 'Ada');
+      await sync.applyRemote({ upserts: [], deletes: ['/book/a.vcf'] });
+      await store.port.request('removeBook', BOOK);
+      const back = await repo.restoreFromTrash([id], LOCAL_BOOK_ID);
+      expect(back.moved).toEqual([id]);
+      expect(await repo.db.contacts.get(id)).toMatchObject({ bookId: LOCAL_BOOK_ID, displayName: 'Ada', pending: '' });
+    });
+
+    it('deletes forever (with its history) and empties the trash', async () => {
+      const a = await localContact('a', 'Ada');
+      const b = await localContact('b', 'Bob');
+      await repo.remove([a, b]);
+      await repo.deleteForever([a]);
+      expect((await repo.trash()).map((t) => t.id)).toEqual([b]);
+      expect(await repo.versionsOf(a)).toEqual([]);
+      expect(await repo.emptyTrash()).toBe(1);
+      expect(await repo.trash()).toEqual([]);
+    });
+
+    it('expires at start: the trash after 30 days (with the versions of those contacts), versions and runs after 90 days, in batches', async () => {
+      const now = Date.now();
+      const many = Array.from({ length: 1200 }, (_, i) => ContactRepo.rowsFrom(`p${i}`, LOCAL_BOOK_ID, card(`p${i}`, `P${i}`), deriveListFields(parseVCard(card(`p${i}`, `P${i}`)))));
+      await repo.putAll(many);
+      const ids = many.map((m) => m.row.id);
+      await repo.remove(ids);
+      const keep = await localContact('k', 'Kept');
+      await repo.update(keep, parseVCard(card('k', 'Kept Too')));
+      // Age what is there: half the trash past 30 days, the kept contact's first version past 90.
+      await repo.db.trash.bulkUpdate(ids.slice(0, 600).map((key) => ({ key, changes: { deletedAt: now - (TRASH_DAYS + 1) * DAY } })));
+      const [newest, oldest] = await repo.versionsOf(keep);
+      await repo.db.versions.update(oldest!.id, { at: now - (HISTORY_DAYS + 1) * DAY });
+      const runId = await repo.putAll([ContactRepo.rowsFrom('imp', LOCAL_BOOK_ID, card('i', 'Imported'), deriveListFields(parseVCard(card('i', 'Imported'))))], undefined, { source: 'import', run: { kind: 'import' } });
+      await repo.db.runs.update(runId!, { at: now - (HISTORY_DAYS + 1) * DAY });
+
+      const done = await maintainHistory(repo.db, now);
+      expect(done).toEqual({ trash: 600, versions: 1, runs: 1 }); // the 600 contacts' versions went with them
+      expect(await repo.db.trash.count()).toBe(600);
+      expect(await repo.versionsOf(ids[0]!)).toEqual([]);
+      expect((await repo.versionsOf(ids[700]!)).length).toBe(1);
+      expect((await repo.versionsOf(keep)).map((v) => v.id)).toEqual([newest!.id]);
+      expect(await repo.runsOf(LOCAL_BOOK_ID)).toEqual([]);
+    });
+  });
+
+  describe('history', () => {
+    it('records every change as a version with who and when: a local edit, a server change, an import, a restore', async () => {
+      const id = await synced('a', 'Ada');
+      await repo.update(id, parseVCard(card('a', 'Ada L')));
+      const [p] = await sync.pending();
+      await sync.uploaded(p!.id, { href: '/book/a.vcf', etag: '"a-2"', vcard: card('a', 'Ada L') }, p!.revision);
+      await sync.applyRemote({ upserts: [{ href: '/book/a.vcf', etag: '"a-3"', vcard: card('a', 'Ada Lovelace', 'TEL:+44 20 7946 0000\r\n') }], deletes: [] });
+      const versions = await repo.versionsOf(id);
+      expect(versions.map((v) => [v.source, v.by, fnOf(v.vcard)])).toEqual([
+        ['sync', 'server', 'Ada Lovelace'],
+        ['edit', 'local', 'Ada L'],
+        ['sync', 'server', 'Ada'],
+      ]);
+      expect(versions[0]!.at).toBeGreaterThan(versions[1]!.at);
+      const imported = await repo.putAll([ContactRepo.rowsFrom('imp', LOCAL_BOOK_ID, card('i', 'Imported'), deriveListFields(parseVCard(card('i', 'Imported'))))]);
+      expect(imported).toBeUndefined();
+      expect((await repo.versionsOf('imp')).map((v) => v.source)).toEqual(['import']);
+    });
+
+    it('starts the history of a contact from before history with its card as it was', async () => {
+      const id = await localContact('a', 'Ada');
+      await repo.db.versions.clear(); // as written by a version without history
+      await repo.update(id, parseVCard(card('a', 'Ada L')));
+      expect((await repo.versionsOf(id)).map((v) => [v.source, fnOf(v.vcard)])).toEqual([
+        ['edit', 'Ada L'],
+        ['earlier', 'Ada'],
+      ]);
+    });
+
+    it('keeps at most 50 versions of a contact, dropping the oldest in the same transaction', async () => {
+      const id = await localContact('a', 'Ada');
+      for (let i = 1; i <= MAX_VERSIONS + 5; i++) await repo.update(id, parseVCard(card('a', `Ada ${i}`)));
+      const versions = await repo.versionsOf(id);
+      expect(versions.length).toBe(MAX_VERSIONS);
+      expect(fnOf(versions[0]!.vcard)).toBe(`Ada ${MAX_VERSIONS + 5}`);
+      expect(fnOf(versions.at(-1)!.vcard)).toBe('Ada 6');
+    });
+
+    it('restores a version as a new edit here: in a synced book a pending update the sync merges', async () => {
+      const id = await synced('a', 'Ada', 'EMAIL:ada@example.org\r\n');
+      await sync.applyRemote({ upserts: [{ href: '/book/a.vcf', etag: '"a-2"', vcard: card('a', 'Ada (changed there)') }], deletes: [] });
+      const first = (await repo.versionsOf(id)).at(-1)!;
+      const stored = await repo.restoreVersion(id, first.id);
+      expect(stored!.row.pending).toBe('updated');
+      const [p] = await sync.pending();
+      expect(p).toMatchObject({ id, pending: 'updated', href: '/book/a.vcf', etag: '"a-2"' });
+      expect(p!.vcard).toContain('EMAIL:ada@example.org');
+      expect(p!.base).toBe(card('a', 'Ada (changed there)'));
+      expect((await repo.versionsOf(id))[0]!.source).toBe('restore');
+    });
+  });
+
+  describe('undo of a run', () => {
+    it('undoes an import: what it added goes to the trash, what it changed goes back to the version before', async () => {
+      const kept = await localContact('k', 'Kept');
+      const changed = await localContact('c', 'Carol');
+      const fresh = ['n1', 'n2'].map((uid) => ContactRepo.rowsFrom(`id-${uid}`, LOCAL_BOOK_ID, card(uid, uid.toUpperCase()), deriveListFields(parseVCard(card(uid, uid.toUpperCase())))));
+      const row = (await repo.db.contacts.get(changed))!;
+      const old = (await repo.db.cards.get(changed))!;
+      const update: StoredContact = ContactRepo.rowsFrom(changed, LOCAL_BOOK_ID, card('c', 'Carol (from the file)'), deriveListFields(parseVCard(card('c', 'Carol (from the file)'))), { row, card: old });
+      const runId = await repo.putAll([...fresh, update], undefined, { source: 'import', run: { kind: 'import', name: 'cards.vcf' } });
+      const [run] = await repo.runsOf(LOCAL_BOOK_ID);
+      expect(run).toMatchObject({ id: runId, kind: 'import', name: 'cards.vcf' });
+      expect(run!.entries.map((e) => e.change)).toEqual(['created', 'created', 'updated']);
+
+      const result = await repo.undoRun(runId!, LOCAL_BOOK_ID);
+      expect(result.removed.sort()).toEqual(['id-n1', 'id-n2']);
+      expect((await repo.allRows()).map((r) => r.displayName).sort()).toEqual(['Carol', 'Kept']);
+      expect((await repo.trash()).map((t) => t.id).sort()).toEqual(['id-n1', 'id-n2']);
+      expect(await repo.db.contacts.get(kept)).toBeDefined();
+      expect((await repo.runsOf(LOCAL_BOOK_ID))[0]!.undoneAt).toBeDefined();
+      expect((await repo.undoRun(runId!, LOCAL_BOOK_ID)).changed).toEqual([]); // once
+    });
+
+    it('undoes a sync run as edits here that sync: changes back as updates, deletions back as creates, creates to the trash', async () => {
+      const a = await synced('a', 'Ada');
+      const b = await synced('b', 'Bob');
+      // One sync run in two batches: Ada changed, Bob deleted, Cy new; then the state.
+      await sync.applyRemote({ upserts: [{ href: '/book/a.vcf', etag: '"a-2"', vcard: card('a', 'Ada (bad)') }, { href: '/book/c.vcf', etag: '"c-1"', vcard: card('c', 'Cy') }], deletes: [] });
+      await sync.applyRemote({ upserts: [], deletes: ['/book/b.vcf'], state: { syncToken: 't9', ctag: null } });
+      const runs = await repo.runsOf(BOOK);
+      const run = runs[0]!;
+      expect(run.kind).toBe('sync');
+      expect(run.open).toBeUndefined();
+      expect(run.entries.map((e) => e.change).sort()).toEqual(['created', 'deleted', 'updated']);
+      const c = (await repo.db.cards.where('href').equals('/book/c.vcf').first())!.id;
+
+      await repo.undoRun(run.id, LOCAL_BOOK_ID);
+      const pending = new Map((await sync.pending()).map((p) => [p.id, p]));
+      expect(pending.get(a)).toMatchObject({ pending: 'updated', href: '/book/a.vcf' });
+      expect(fnOf(pending.get(a)!.vcard)).toBe('Ada');
+      expect(pending.get(b)).toMatchObject({ pending: 'created', href: '' });
+      expect(fnOf(pending.get(b)!.vcard)).toBe('Bob');
+      expect(pending.get(c)).toMatchObject({ pending: 'deleted', href: '/book/c.vcf' });
+      expect((await repo.trash()).map((t) => t.id)).toEqual([c]);
+      expect((await repo.versionsOf(a))[0]!.source).toBe('undo');
+    });
+
+    it('records a run only for batches that changed something, and not the server sending back our own write', async () => {
+      const a = await synced('a', 'Ada');
+      const before = (await repo.runsOf(BOOK)).length;
+      await sync.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't3', ctag: null } });
+      await sync.applyRemote({ upserts: [{ href: '/book/a.vcf', etag: '"a-1b"', vcard: card('a', 'Ada').replace('FN:Ada\r\n', 'FN:Ada\r\nREV:20260101T000000Z\r\n') }], deletes: [], state: { syncToken: 't4', ctag: null } });
+      expect((await repo.runsOf(BOOK)).length).toBe(before);
+      expect((await repo.versionsOf(a)).length).toBe(1);
+    });
+  });
+});
