@@ -66,7 +66,8 @@ export class ContactRepo {
   constructor(readonly db: CardinalDB) {}
 
   /** The tables a contact write touches: the rows, the generation, and their trash and history. */
-  private get tables() {
+  /** Every table a write of contacts touches (one transaction may nest several writes). */
+  get tables() {
     const db = this.db;
     return [db.contacts, db.cards, db.meta, db.trash, db.versions, db.runs];
   }

@@ -39,7 +39,7 @@ export async function writeMerge(s: Services, outcome: MergeOutcome, reviewed: R
   const { db } = s.repo;
   const ids = [outcome.survivor, ...outcome.replaces];
   const merged = serializeVCard(outcome.card);
-  const written = await db.transaction('rw', db.contacts, db.cards, db.meta, async () => {
+  const written = await db.transaction('rw', s.repo.tables, async () => {
     const rows = await db.contacts.bulkGet(ids);
     const cards = await db.cards.bulkGet(ids);
     const bookId = rows[0]?.bookId;
@@ -81,7 +81,7 @@ export class MergedChangedSince extends Error {
 export async function undoMerge(s: Services, done: MergeWritten): Promise<void> {
   const { db } = s.repo;
   const id = done.before.row.id;
-  const back = await db.transaction('rw', db.contacts, db.cards, db.meta, async () => {
+  const back = await db.transaction('rw', s.repo.tables, async () => {
     const now = await db.cards.get(id);
     if (now === undefined || now.vcard !== done.merged) throw new MergedChangedSince();
     const restored = await s.repo.update(id, parseVCard(done.before.card.vcard));
