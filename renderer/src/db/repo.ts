@@ -65,8 +65,7 @@ export class ContactRepo {
 
   constructor(readonly db: CardinalDB) {}
 
-  /** The tables a contact write touches: the rows, the generation, and their trash and history. */
-  /** Every table a write of contacts touches (one transaction may nest several writes). */
+  /** The tables a contact write touches: the rows, the generation, and their trash and history (one transaction may nest several writes: a merge). */
   get tables() {
     const db = this.db;
     return [db.contacts, db.cards, db.meta, db.trash, db.versions, db.runs];
