@@ -111,8 +111,9 @@ export class MemoryCollection implements LocalCollection {
     // Saved, deleted or undone meanwhile: the user's write stays; the server's version is its base.
     // A save moved onto what went up, when the upload carried another client's change (shared/sync/rebase.ts).
     const pending = c.pending === 'created' ? 'updated' : c.pending;
-    const vcard = pending === 'updated' ? rebaseSave(c.sentVcard, c.vcard, remote.vcard) : c.vcard;
-    this.cards.set(id, { ...c, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, pending, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+    const { vcard, conflicts } = pending === 'updated' ? rebaseSave(c.sentVcard, c.vcard, remote.vcard) : { vcard: c.vcard, conflicts: [] };
+    const conflict = conflicts.length > 0 ? { remote: remote.vcard, conflicts } : {};
+    this.cards.set(id, { ...c, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, pending, ...conflict, ...(remote.source !== undefined ? { source: remote.source } : {}) });
   }
   async deleted(id: string) {
     const c = this.cards.get(id);

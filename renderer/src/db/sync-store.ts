@@ -237,9 +237,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         // edited (another client's change merged in before the PUT): the user's save is moved onto
         // it, or the next run would take that change's absence here for an edit and undo it.
         const pending = prev.pending === 'created' ? ('updated' as const) : prev.pending;
-        const vcard = pending === 'updated' ? rebaseSave(card.sentVcard, card.vcard, remote.vcard) : card.vcard;
-        await db.cards.put({ ...card, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, ...(remote.source !== undefined ? { source: remote.source } : {}) });
-        const row = vcard === card.vcard ? { ...prev, pending } : { ...prev, ...deriveListFields(parseVCard(vcard)), pending };
+        const { vcard, conflicts } = pending === 'updated' ? rebaseSave(card.sentVcard, card.vcard, remote.vcard) : { vcard: card.vcard, conflicts: [] };
+        const conflict = conflicts.length > 0 ? { remote: remote.vcard, conflicts } : {};
+        await db.cards.put({ ...card, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, ...conflict, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+        const flagged = conflicts.length > 0 ? { flag: 'conflict' as const } : {};
+        const row = vcard === card.vcard ? { ...prev, pending, ...flagged } : { ...prev, ...deriveListFields(parseVCard(vcard)), pending, ...flagged };
         await db.contacts.put(row);
         changed.push(row);
         // Another client's change moved under the user's save: the server's part of this card.
