@@ -1,6 +1,8 @@
 /**
  * What a query asks for: folded words, every one of which a contact's search text must contain,
- * and the query's digits, which may instead be in one of its phone numbers (three or more).
+ * and, when the query is a phone number (digits and its punctuation only), its digits, which may
+ * instead be in one of its phone numbers (three or more); letters and digits mixed never match by
+ * the digits alone.
  * A query that is a phone number also finds it written the other way: `09123456789` (national,
  * trunk prefix 0) or `0098 912 345 6789` (international prefix 00, in every region) finds
  * `+98 912 345 6789` and back, by the national significant number, read by
@@ -34,6 +36,9 @@ export function setSearchRegion(r: string): void {
   last = null;
 }
 
+/** What a query that is a phone number is made of: digits, +, spaces and ( ) . - / between them. */
+const PHONE_LIKE = /^[+＋]?[\d\s().\-/]+$/;
+
 /** Digits of the national significant number must be at least this many to be looked for alone. */
 const MIN_NATIONAL = 6;
 
@@ -44,9 +49,11 @@ const MIN_NATIONAL = 6;
  */
 function phoneForms(q: string, digits: string): string[] {
   if (digits.length < MIN_PHONE_DIGITS) return [];
-  const forms = [digits];
+  // Only a query that is a phone number (digits and its punctuation) looks in the phone numbers:
+  // `nick7777` must not find every number with 7777 in it.
   const text = asciiDigits(q.normalize('NFKC')).trim();
-  if (!/^[+\d\s().\-/]+$/.test(text)) return forms;
+  if (!PHONE_LIKE.test(text)) return [];
+  const forms = [digits];
   const plus = text.startsWith('+');
   let national: string | undefined;
   try {

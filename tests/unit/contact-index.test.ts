@@ -75,6 +75,19 @@ describe('the in-memory list', () => {
     }
   });
 
+  it('a query with letters and digits (nick7777) does not find a row by the digits of its phone number alone', async () => {
+    const idx = new ContactIndex('en');
+    idx.load([row('1', 'Bob', 'TEL:+1 555 777 7777\r\n'), row('2', 'Nicholas', 'NICKNAME:nick7777\r\n'), row('3', 'Ann', 'TEL:+1 555 010 0100\r\n')]);
+    for (const pass of ['row by row', 'indexed']) {
+      if (pass === 'indexed') await idx.whenIndexed();
+      expect(idx.query('nick7777', null).map((r) => r.id), pass).toEqual(['2']);
+      expect(idx.query('bob7777', null).map((r) => r.id), pass).toEqual([]);
+      expect(idx.query('ann 0100', null).map((r) => r.id), pass).toEqual([]);
+      expect(idx.query('7777', null).map((r) => r.id), pass).toEqual(['1', '2']);
+      expect(idx.query('(555) 777-7777', null).map((r) => r.id), pass).toEqual(['1']);
+    }
+  });
+
   it('indexes sections by folded first letter', () => {
     expect(sectionOf('Émile')).toBe('E');
     expect(sectionOf('王小明')).toBe('王');
