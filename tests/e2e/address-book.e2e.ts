@@ -90,6 +90,23 @@ test('editing keeps what the UI does not show: an X- property survives into the 
   expect(vcf).toContain('UID:keep-1');
 });
 
+test('a number kept as a tel: URI shows without "tel:" in the list, the view and the editor, and keeps its URI form through an edit', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('uri-1', 'FN:Uri Person\nTEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100;ext=12'), 1);
+  const row = listRow(page, 'Uri Person');
+  await expect(row.locator('.list-sub')).toHaveText('+1-555-555-0100 ext. 12');
+  await row.click();
+  await expect(page.getByRole('main').getByText('+1-555-555-0100 ext. 12', { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('main').getByText(/tel:/)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await expect(page.locator('input[type="tel"]').first()).toHaveValue('+1-555-555-0100 ext. 12');
+  await field(page, 'Job title').fill('Operator');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Operator')).toBeVisible();
+  const vcf = await exportText(page);
+  expect(vcf).toContain('TEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100;ext=12\r\n');
+});
+
 test('search ignores accents, phone formatting and Persian letter variants', async ({ app }) => {
   const { page } = app;
   await importText(
