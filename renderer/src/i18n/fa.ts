@@ -135,6 +135,8 @@ export const fa: Catalogue = {
   'import.nothing': "چیزی برای درون‌ریزی نیست",
   'import.bad': "{count, number} کارت خوانده نشد:",
   'import.badLine': "سطر {line}: {message}",
+  'import.tooManyProperties': "کارتی که از سطر {line} شروع می‌شود بیش از {limit, number} ویژگی دارد: کنار گذاشته می‌شود و کارت‌های دیگر آسیبی نمی‌بینند.",
+  'import.tooManyPropertiesNamed': "کارت «{name}» که از سطر {line} شروع می‌شود بیش از {limit, number} ویژگی دارد: کنار گذاشته می‌شود و کارت‌های دیگر آسیبی نمی‌بینند.",
   'import.run': "{count, plural, =0 {چیز تازه‌ای برای درون‌ریزی نیست} other {درون‌ریزی {count, number} مخاطب تازه}}",
   'import.runWithUpdates': "درون‌ریزی تازه‌ها و به‌روزرسانی {count, number} مخاطب تغییرکرده",
   'import.done': "{count, number} مخاطب درون‌ریزی شد.",

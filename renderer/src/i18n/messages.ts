@@ -139,6 +139,8 @@ export const en = {
   'import.nothing': "Nothing to import",
   'import.bad': "{count, plural, one {# card could not be read:} other {# cards could not be read:}}",
   'import.badLine': "Line {line}: {message}",
+  'import.tooManyProperties': "The card starting at line {line} has more than {limit, number} properties: it is left out, and the other cards are not affected.",
+  'import.tooManyPropertiesNamed': "The card “{name}” starting at line {line} has more than {limit, number} properties: it is left out, and the other cards are not affected.",
   'import.run': "{count, plural, =0 {Nothing new to import} one {Import # new contact} other {Import # new contacts}}",
   'import.runWithUpdates': "Import new and update {count, number} changed",
   'import.done': "{count, plural, one {# contact imported.} other {# contacts imported.}}",

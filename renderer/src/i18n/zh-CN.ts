@@ -135,6 +135,8 @@ export const zhCN: Catalogue = {
   'import.nothing': "没有可导入的内容",
   'import.bad': "有 {count, number} 张名片无法读取：",
   'import.badLine': "第 {line} 行：{message}",
+  'import.tooManyProperties': "从第 {line} 行开始的名片有超过 {limit, number} 个属性：将被略过，其他名片不受影响。",
+  'import.tooManyPropertiesNamed': "从第 {line} 行开始的名片“{name}”有超过 {limit, number} 个属性：将被略过，其他名片不受影响。",
   'import.run': "{count, plural, =0 {没有新的联系人可导入} other {导入 {count, number} 位新联系人}}",
   'import.runWithUpdates': "导入新的并更新 {count, number} 位已更改的",
   'import.done': "已导入 {count, number} 位联系人。",

@@ -135,6 +135,8 @@ export const zhTW: Catalogue = {
   'import.nothing': "沒有可匯入的內容",
   'import.bad': "有 {count, number} 張名片無法讀取：",
   'import.badLine': "第 {line} 行：{message}",
+  'import.tooManyProperties': "從第 {line} 行開始的名片有超過 {limit, number} 個屬性：將被略過，其他名片不受影響。",
+  'import.tooManyPropertiesNamed': "從第 {line} 行開始的名片「{name}」有超過 {limit, number} 個屬性：將被略過，其他名片不受影響。",
   'import.run': "{count, plural, =0 {沒有新的聯絡人可匯入} other {匯入 {count, number} 位新聯絡人}}",
   'import.runWithUpdates': "匯入新的並更新 {count, number} 位已變更的",
   'import.done': "已匯入 {count, number} 位聯絡人。",
