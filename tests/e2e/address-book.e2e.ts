@@ -377,3 +377,50 @@ test('a .vcf the OS hands over (command line, second launch, open-file) goes to 
   await expect(listRow(page, 'Opened later')).toBeVisible();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('a 1 MB note does not load the editor: it opens with the note’s beginning and opens the note on request; what is typed there is saved', async ({ app }) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  const note = Array.from({ length: 15_000 }, (_, i) => `line ${i} ${'of a pasted mail thread '.repeat(3)}`).join('\\n'); // ~1 MB
+  expect(note.length).toBeGreaterThan(1_000_000);
+  await importCards(page, card('big-note', `FN:Big Note\nNOTE:${note}`), 1);
+  await listRow(page, 'Big Note').click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const editor = page.locator('form.contact-editor');
+  await expect(field(page, 'Given name')).toBeFocused();
+  // No textarea holds the megabyte: the browser would lay it out before the editor could be used.
+  await expect(editor.locator('textarea')).toHaveCount(0);
+  await expect(editor.locator('.note-preview')).toContainText('line 0 of a pasted mail thread');
+  await expect(editor.getByText(/This note is long \(1,\d\d\d,\d\d\d characters\)/)).toBeVisible();
+  await page.getByRole('button', { name: 'Edit the note' }).click();
+  const area = page.getByLabel('Notes', { exact: true });
+  await expect(area).toBeFocused();
+  await area.press('Control+End');
+  await area.pressSequentially(' — read');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('button', { name: 'Edit', exact: true })).toBeVisible();
+  const vcf = await exportText(page);
+  expect(vcf.replace(/\r\n /g, '')).toContain('of a pasted mail thread  — read\r\n');
+});
+
+test('a note typed in the editor is kept by Save, and leaving with it unsaved asks first', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('n1', 'FN:Ada Lovelace\nNOTE:first') + card('n2', 'FN:Grace Hopper'), 2);
+  await listRow(page, 'Ada Lovelace').click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const area = page.getByLabel('Notes', { exact: true });
+  await expect(area).toHaveValue('first');
+  await area.fill('first and second');
+  await listRow(page, 'Grace Hopper').click();
+  const ask = page.getByRole('alertdialog', { name: 'Save your changes?' });
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Save' }).click();
+  await listRow(page, 'Ada Lovelace').click();
+  await expect(page.getByText('first and second')).toBeVisible();
+  // Typed back to what it was: nothing to ask.
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await area.fill('first and second!');
+  await area.fill('first and second');
+  await listRow(page, 'Grace Hopper').click();
+  await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
+});

@@ -66,6 +66,8 @@ export const fa: Catalogue = {
   'view.openMap': "نقشه",
   'view.dates': "تاریخ‌ها",
   'editor.newTitle': "مخاطب تازه",
+  'editor.longNote': "این یادداشت بلند است ({count, number} نویسه): وقتی بخواهید برای ویرایش باز می‌شود تا بقیهٔ فرم روان بماند.",
+  'editor.editNote': "ویرایش یادداشت",
   'editor.editTitle': "ویرایش {name}",
   'editor.deletedMeanwhile': "این مخاطب در این میان پاک شده است (در پنجره‌ای دیگر یا با همگام‌سازی). تغییرهای شما هنوز در فرم هست: آنچه لازم دارید را رونوشت کنید و سپس «لغو» را بزنید.",
   'editor.addItem': "افزودن {field}",

@@ -70,6 +70,8 @@ export const en = {
   'view.openMap': "Map",
   'view.dates': "Dates",
   'editor.newTitle': "New contact",
+  'editor.longNote': "This note is long ({count, plural, one {# character} other {# characters}}): it opens for editing when you ask, so the rest of the form stays quick.",
+  'editor.editNote': "Edit the note",
   'editor.editTitle': "Edit {name}",
   'editor.deletedMeanwhile': "This contact was deleted meanwhile (in another window, or by a sync). Your changes are still in the form: copy what you need, then Cancel.",
   'editor.addItem': "Add {field}",

@@ -66,6 +66,8 @@ export const zhCN: Catalogue = {
   'view.openMap': "地图",
   'view.dates': "日期",
   'editor.newTitle': "新建联系人",
+  'editor.longNote': "此备注很长（{count, number} 个字符）：需要时再打开编辑，表单其余部分保持流畅。",
+  'editor.editNote': "编辑备注",
   'editor.editTitle': "编辑 {name}",
   'editor.deletedMeanwhile': "此联系人已在此期间被删除（在另一个窗口中或由同步删除）。您的更改仍在表单中：复制所需内容后点“取消”。",
   'editor.addItem': "添加{field}",

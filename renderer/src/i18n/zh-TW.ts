@@ -66,6 +66,8 @@ export const zhTW: Catalogue = {
   'view.openMap': "地圖",
   'view.dates': "日期",
   'editor.newTitle': "新增聯絡人",
+  'editor.longNote': "此備註很長（{count, number} 個字元）：需要時再開啟編輯，表單其餘部分保持流暢。",
+  'editor.editNote': "編輯備註",
   'editor.editTitle': "編輯 {name}",
   'editor.deletedMeanwhile': "此聯絡人已在此期間被刪除（在另一個視窗中或由同步刪除）。您的變更仍在表單中：複製所需內容後按「取消」。",
   'editor.addItem': "新增{field}",
