@@ -7,6 +7,8 @@ import { IM_PROPERTIES, type VCard } from '../vcard';
 export type CsvLossKind =
   /** An inline photo (the format takes a link at most). */
   | 'photo'
+  /** An inline photo whose base64 does not decode: left out of a vCard export. */
+  | 'broken-photo'
   /** A display name that differs from the name parts: the format keeps only the parts. */
   | 'formatted-name'
   | 'nickname'

@@ -3,7 +3,8 @@
  * are one number, E.164 `+49891234567`, read with libphonenumber-js in the user's region (the
  * OS's; national numbers mean nothing without it). A number it cannot place, but long enough to
  * mean something, is kept as its digits (`#…`) so that two cards with the same odd number still
- * match. Extensions stay part of the key: two extensions of one office are two people.
+ * match. A leading 00 is the international prefix (`0049 89 1234567` is `+49…` in every region).
+ * Extensions stay part of the key: two extensions of one office are two people.
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { phoneDigits } from '../search/normalize';
@@ -29,6 +30,12 @@ function parse(plus: boolean, digits: string, ext: string, region: string): stri
   const number = parsePhoneNumberFromString(`${plus ? '+' : ''}${digits}`, { defaultCountry: country, extract: false });
   const suffix = ext === '' ? '' : `;ext=${ext}`;
   if (number?.isPossible() === true) return `${number.number}${suffix}`;
+  // 00 is the international prefix of most of the world: read as + where the region's own prefix
+  // is another (US 011) or no region is known; no national number begins with it there.
+  if (!plus && digits.startsWith('00') && digits.length > 2 + MIN_DIGITS) {
+    const international = parsePhoneNumberFromString(`+${digits.slice(2)}`, { extract: false });
+    if (international?.isPossible() === true) return `${international.number}${suffix}`;
+  }
   return digits.length >= MIN_DIGITS ? `#${plus ? '+' : ''}${digits}${suffix}` : '';
 }
 

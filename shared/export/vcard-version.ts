@@ -16,6 +16,8 @@ import {
   listValue,
   paramValues,
   parseDate,
+  telNumber,
+  telUriOf,
   structuredValue,
   textValue,
   toContact,
@@ -176,8 +178,11 @@ function to3(p: VProperty): VProperty[] {
       return [{ ...p, name: 'X-ADDRESSBOOKSERVER-MEMBER', params }];
     case 'RELATED':
       return [{ ...p, name: 'X-ABRELATEDNAMES', params: params.filter((x) => !named(x, 'VALUE')) }];
-    case 'TEL':
-      return [{ ...p, params: params.filter((x) => !named(x, 'VALUE')), value: p.value.replace(/^tel:/i, '') }];
+    case 'TEL': {
+      // 3.0 has no tel: URIs: the number as people write it (`tel:+1-555-0100;ext=12` → `+1-555-0100 ext. 12`).
+      const uri = telUriOf(p);
+      return [{ ...p, params: params.filter((x) => !named(x, 'VALUE')), value: uri === null ? p.value : escapeText(telNumber(uri), '3.0') }];
+    }
     case 'GEO': {
       const m = /^geo:([^,;]+),([^,;]+)/i.exec(p.value);
       return [{ ...p, params, value: m === null ? p.value : `${m[1]};${m[2]}` }];

@@ -1,8 +1,11 @@
 /**
  * What a query asks for: folded words, every one of which a contact's search text must contain,
- * and the query's digits, which may instead be in one of its phone numbers (three or more).
+ * and, when the query is a phone number (digits and its punctuation only), its digits, which may
+ * instead be in one of its phone numbers (three or more); letters and digits mixed never match by
+ * the digits alone.
  * A query that is a phone number also finds it written the other way: `09123456789` (national,
- * trunk prefix 0) finds `+98 912 345 6789` and back, by the national significant number, read by
+ * trunk prefix 0) or `0098 912 345 6789` (international prefix 00, in every region) finds
+ * `+98 912 345 6789` and back, by the national significant number, read by
  * libphonenumber-js in the app's region (`setSearchRegion`: the OS's).
  */
 import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -33,6 +36,9 @@ export function setSearchRegion(r: string): void {
   last = null;
 }
 
+/** What a query that is a phone number is made of: digits, +, spaces and ( ) . - / between them. */
+const PHONE_LIKE = /^[+＋]?[\d\s().\-/]+$/;
+
 /** Digits of the national significant number must be at least this many to be looked for alone. */
 const MIN_NATIONAL = 6;
 
@@ -43,9 +49,11 @@ const MIN_NATIONAL = 6;
  */
 function phoneForms(q: string, digits: string): string[] {
   if (digits.length < MIN_PHONE_DIGITS) return [];
-  const forms = [digits];
+  // Only a query that is a phone number (digits and its punctuation) looks in the phone numbers:
+  // `nick7777` must not find every number with 7777 in it.
   const text = asciiDigits(q.normalize('NFKC')).trim();
-  if (!/^[+\d\s().\-/]+$/.test(text)) return forms;
+  if (!PHONE_LIKE.test(text)) return [];
+  const forms = [digits];
   const plus = text.startsWith('+');
   let national: string | undefined;
   try {
@@ -57,6 +65,17 @@ function phoneForms(q: string, digits: string): string[] {
   if (national === undefined && plus && region !== undefined) {
     const cc = getCountryCallingCode(region);
     if (digits.startsWith(cc)) national = digits.slice(cc.length);
+  }
+  if (national === undefined && !plus && digits.startsWith('00')) {
+    // The international prefix of most of the world, also where the region's own is another (US
+    // 011) or no region is known: `0098 912…` is `+98 912…`, found by its national number, or by
+    // the digits after 00 while the country code is still being typed.
+    try {
+      const n = parsePhoneNumberFromString(`+${digits.slice(2)}`, { extract: false });
+      national = n?.isPossible() === true ? n.nationalNumber : digits.slice(2);
+    } catch {
+      national = digits.slice(2);
+    }
   }
   if (national === undefined && !plus && digits.startsWith('0') && !digits.startsWith('00')) national = digits.slice(1);
   if (national !== undefined && national !== digits && national.length >= MIN_NATIONAL) forms.push(national);

@@ -6,6 +6,7 @@
  */
 import { parseDate, type DateValue } from './dates';
 import { hasParam, listValue, paramValues, structuredValue, textValue, typesOf, unescapeText } from './escape';
+import { telNumber, telUriOf } from './tel';
 import type { VCard, VCardVersion, VProperty } from './types';
 
 export interface ContactItem {
@@ -350,9 +351,12 @@ export function toContact(card: VCard): Contact {
       case 'EMAIL':
         emails.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
         break;
-      case 'TEL':
-        phones.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
+      case 'TEL': {
+        // A `tel:` URI shows as the number it names (`tel:+1-555-0100` → `+1-555-0100`).
+        const uri = telUriOf(p);
+        phones.push(makeItem(p, id, uri === null ? textValue(p, version).trim() : telNumber(uri), labelOf(p)));
         break;
+      }
       case 'URL':
         urls.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
         break;

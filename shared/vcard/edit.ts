@@ -21,6 +21,7 @@ import {
 } from './contact';
 import { VCardError } from './parse';
 import { propertyLine } from './serialize';
+import { telNumber, telUriFor, telUriOf } from './tel';
 import { DEFAULT_LIMITS, type VCard, type VCardVersion, type VParam, type VProperty } from './types';
 
 type Mutable = VProperty[];
@@ -211,7 +212,21 @@ function simpleItem(name: string): ItemSpec<ContactItem>['write'] {
 
 const SPECS = {
   emails: { names: ['EMAIL'], write: simpleItem('EMAIL') } satisfies ItemSpec<ContactItem>,
-  phones: { names: ['TEL'], write: simpleItem('TEL') } satisfies ItemSpec<ContactItem>,
+  phones: {
+    names: ['TEL'],
+    write: (item, old, version) => {
+      // A number kept as a `tel:` URI stays one: unchanged, its own text; edited, the new number
+      // as a URI (never escaped as text: `\;ext=` would break it); one a URI cannot hold, text.
+      const uri = old === undefined ? null : telUriOf(old);
+      if (uri === null) return simpleItem('TEL')(item, old, version);
+      const value = telNumber(uri) === item.value ? uri : telUriFor(item.value);
+      if (value === null) {
+        const asText = { ...old!, params: old!.params.filter((p) => !(p.name !== null && /^VALUE$/i.test(p.name))) };
+        return withTypes(withValue(asText, 'TEL', item.value, version), item.types, item.pref, version);
+      }
+      return withTypes(withValue(old, 'TEL', value, version, value), item.types, item.pref, version);
+    },
+  } satisfies ItemSpec<ContactItem>,
   urls: { names: ['URL'], write: simpleItem('URL') } satisfies ItemSpec<ContactItem>,
   related: {
     names: ['RELATED', 'X-ABRELATEDNAMES'],

@@ -1,5 +1,6 @@
 import { decodeVCardBytes } from './bytes';
 import { forEachLogicalLine, headEnd, type LogicalLine } from './lines';
+import { unescapeText } from './escape';
 import { propertyLine } from './serialize';
 import {
   DEFAULT_LIMITS,
@@ -120,6 +121,25 @@ interface OpenCard {
   tail?: QuoteState | null;
   /** Text joined to the last property's value, not yet applied (one join at the end, not a copy a line). */
   join?: { parts: string[]; length: number; sep: string; base: number } | null;
+  /** The card's FN, once seen: a card refused for its size is named by it. */
+  name?: string;
+}
+
+/** Longest name a refusal quotes. */
+const NAME_IN_MESSAGE = 80;
+const FN_LINE = /^(?:[A-Za-z0-9_-]+\.)?FN[;:]/i;
+
+/** The FN of a content line, or undefined when the line is none. */
+function fnOf(text: string): string | undefined {
+  if (!FN_LINE.test(text)) return undefined;
+  const prop = parseContentLine(text);
+  return prop === null ? undefined : fnName(prop);
+}
+
+function fnName(prop: VProperty): string | undefined {
+  const name = unescapeText(prop.value, '4.0').replace(/\s+/g, ' ').trim();
+  if (name === '') return undefined;
+  return name.length > NAME_IN_MESSAGE ? `${name.slice(0, NAME_IN_MESSAGE - 1)}…` : name;
 }
 
 /**
@@ -144,7 +164,18 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
   };
   const close = (card: OpenCard): void => {
     flushJoin(card);
-    if (card.failed !== null) errors.push(card.failed);
+    if (card.failed?.code === 'too-many-properties') {
+      // Said of the card as a whole, where it starts and by its name: the line where the count ran
+      // over is somewhere inside it and tells the user nothing.
+      const named = card.name === undefined ? '' : ` (“${card.name}”)`;
+      errors.push({
+        code: 'too-many-properties',
+        line: card.line,
+        message: `the card starting at line ${card.line}${named} has more than ${lim.maxPropertiesPerCard} properties; it was not imported`,
+        limit: lim.maxPropertiesPerCard,
+        ...(card.name === undefined ? {} : { name: card.name }),
+      });
+    } else if (card.failed !== null) errors.push(card.failed);
     else if (cards.length >= lim.maxCards) {
       if (!tooMany) errors.push({ code: 'too-many-cards', line: card.line, message: `more than ${lim.maxCards} cards; the rest were not read` });
       tooMany = true;
@@ -203,7 +234,11 @@ function addLine(
   lim: ParseLimits,
   fail: (card: OpenCard, code: VCardParseError['code'], line: number, message: string) => void,
 ): void {
-  if (card.failed !== null) return;
+  if (card.failed !== null) {
+    // A card refused for its count of properties is still named in the refusal, by an FN after it.
+    if (card.failed.code === 'too-many-properties' && card.name === undefined && card.nested === 0) card.name = fnOf(ll.text);
+    return;
+  }
   if (ll.tooLong) return fail(card, 'line-too-long', ll.line, `line longer than ${lim.maxLineLength} characters`);
   card.size += ll.text.length;
   if (card.size > lim.maxCardLength) return fail(card, 'card-too-large', ll.line, `card larger than ${lim.maxCardLength} characters`);
@@ -224,10 +259,11 @@ function addLine(
     return joinToLast(card, last, ll, lim, fail);
   }
   if (card.properties.length >= lim.maxPropertiesPerCard) {
-    return fail(card, 'too-many-properties', ll.line, `more than ${lim.maxPropertiesPerCard} properties in one card`);
+    return fail(card, 'too-many-properties', card.line, `more than ${lim.maxPropertiesPerCard} properties in one card`);
   }
   flushJoin(card);
   card.properties.push(prop);
+  if (card.name === undefined && prop.name.toUpperCase() === 'FN') card.name = fnName(prop);
   card.tail = undefined;
 }
 

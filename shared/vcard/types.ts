@@ -70,6 +70,9 @@ export interface VCardParseError {
   readonly code: ParseErrorCode;
   readonly line: number;
   readonly message: string;
+  /** too-many-properties: the card's FN when it has one, and the limit it ran over. */
+  readonly name?: string;
+  readonly limit?: number;
 }
 
 export interface ParsedCard {

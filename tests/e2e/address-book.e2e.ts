@@ -90,6 +90,23 @@ test('editing keeps what the UI does not show: an X- property survives into the 
   expect(vcf).toContain('UID:keep-1');
 });
 
+test('a number kept as a tel: URI shows without "tel:" in the list, the view and the editor, and keeps its URI form through an edit', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('uri-1', 'FN:Uri Person\nTEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100;ext=12'), 1);
+  const row = listRow(page, 'Uri Person');
+  await expect(row.locator('.list-sub')).toHaveText('+1-555-555-0100 ext. 12');
+  await row.click();
+  await expect(page.getByRole('main').getByText('+1-555-555-0100 ext. 12', { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('main').getByText(/tel:/)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await expect(page.locator('input[type="tel"]').first()).toHaveValue('+1-555-555-0100 ext. 12');
+  await field(page, 'Job title').fill('Operator');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Operator')).toBeVisible();
+  const vcf = await exportText(page);
+  expect(vcf).toContain('TEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100;ext=12\r\n');
+});
+
 test('search ignores accents, phone formatting and Persian letter variants', async ({ app }) => {
   const { page } = app;
   await importText(
@@ -359,4 +376,51 @@ test('a .vcf the OS hands over (command line, second launch, open-file) goes to 
   await page.getByRole('button', { name: 'Import 1 new contact' }).click();
   await expect(listRow(page, 'Opened later')).toBeVisible();
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a 1 MB note does not load the editor: it opens with the note’s beginning and opens the note on request; what is typed there is saved', async ({ app }) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  const note = Array.from({ length: 15_000 }, (_, i) => `line ${i} ${'of a pasted mail thread '.repeat(3)}`).join('\\n'); // ~1 MB
+  expect(note.length).toBeGreaterThan(1_000_000);
+  await importCards(page, card('big-note', `FN:Big Note\nNOTE:${note}`), 1);
+  await listRow(page, 'Big Note').click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const editor = page.locator('form.contact-editor');
+  await expect(field(page, 'Given name')).toBeFocused();
+  // No textarea holds the megabyte: the browser would lay it out before the editor could be used.
+  await expect(editor.locator('textarea')).toHaveCount(0);
+  await expect(editor.locator('.note-preview')).toContainText('line 0 of a pasted mail thread');
+  await expect(editor.getByText(/This note is long \(1,\d\d\d,\d\d\d characters\)/)).toBeVisible();
+  await page.getByRole('button', { name: 'Edit the note' }).click();
+  const area = page.getByLabel('Notes', { exact: true });
+  await expect(area).toBeFocused();
+  await area.press('Control+End');
+  await area.pressSequentially(' — read');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('button', { name: 'Edit', exact: true })).toBeVisible();
+  const vcf = await exportText(page);
+  expect(vcf.replace(/\r\n /g, '')).toContain('of a pasted mail thread  — read\r\n');
+});
+
+test('a note typed in the editor is kept by Save, and leaving with it unsaved asks first', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('n1', 'FN:Ada Lovelace\nNOTE:first') + card('n2', 'FN:Grace Hopper'), 2);
+  await listRow(page, 'Ada Lovelace').click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const area = page.getByLabel('Notes', { exact: true });
+  await expect(area).toHaveValue('first');
+  await area.fill('first and second');
+  await listRow(page, 'Grace Hopper').click();
+  const ask = page.getByRole('alertdialog', { name: 'Save your changes?' });
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Save' }).click();
+  await listRow(page, 'Ada Lovelace').click();
+  await expect(page.getByText('first and second')).toBeVisible();
+  // Typed back to what it was: nothing to ask.
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await area.fill('first and second!');
+  await area.fill('first and second');
+  await listRow(page, 'Grace Hopper').click();
+  await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
 });

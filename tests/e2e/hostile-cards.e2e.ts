@@ -143,3 +143,16 @@ test('a photo that cannot be decoded shows the initials, not a broken image; a 1
   const note = await page.locator('.note').evaluate((el) => el.getBoundingClientRect().width);
   expect(note).toBeLessThanOrEqual(1280);
 });
+
+test('a card of 10,000 NICKNAME lines is refused by its first line and its name, and the cards around it are imported', async ({ app }) => {
+  const { page } = app;
+  const small = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\nFN:${fn}\r\nEND:VCARD\r\n`; // 5 lines
+  const big = `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:big\r\nFN:Nick Lots\r\n${'NICKNAME:n\r\n'.repeat(10_000)}END:VCARD\r\n`;
+  await importText(page, 'nicknames.vcf', small('a', 'Ada Lovelace') + big + small('g', 'Grace Hopper'));
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-errors')).toHaveText('The card “\u2068Nick Lots\u2069” starting at line 6 has more than 10,000 properties: it is left out, and the other cards are not affected.');
+  await dialog.getByRole('button', { name: 'Import 2 new contacts', exact: true }).click();
+  await expect(listRow(page, 'Ada Lovelace')).toBeVisible();
+  await expect(listRow(page, 'Grace Hopper')).toBeVisible();
+  await expect(listRow(page, 'Nick Lots')).toHaveCount(0);
+});

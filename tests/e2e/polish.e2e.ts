@@ -129,6 +129,49 @@ test('a sidebar group’s “···” button sits at the end of the group’s r
   expect(faMore.x + faMore.width).toBeLessThanOrEqual(faGroup.x + 1);
 });
 
+test('a sidebar group’s menu covers none of the sidebar (the groups below, “New group”) and stays in the window, at 1280×800 and 800×600, left to right and right to left', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('m1', 'FN:Alan Turing\nCATEGORIES:Friends,Science') + card('m2', 'FN:Ada Lovelace\nCATEGORIES:Science'), 2);
+  for (const lang of ['en', 'fa'] as const) {
+    if (lang === 'fa') await chooseLanguage(page, 'فارسی');
+    const t = translator(lang);
+    for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 600 }]) {
+      await page.setViewportSize(size);
+      const nav = page.getByRole('navigation');
+      const drawer = page.getByRole('button', { name: t('action.showSidebar') });
+      if (size.width < 1000) await drawer.click();
+      await expect(nav.locator('button[data-group="Science"]')).toBeVisible();
+      const more = page.getByRole('button', { name: t('groups.actions', { name: 'Friends' }) });
+      await more.click();
+      const menu = page.getByRole('menu');
+      await expect(menu).toBeVisible();
+      await expect(page.getByRole('menuitem', { name: t('groups.rename') })).toBeFocused();
+      const box = (await menu.boundingBox())!;
+      const where = `${lang} ${size.width}×${size.height}`;
+      for (const covered of [nav.locator('button[data-group="Science"]'), page.getByRole('button', { name: t('groups.newIn', { book: t('books.local') }) }), nav.locator('button[data-group="Friends"]')]) {
+        expect(intersects(box, (await covered.boundingBox())!), `${where}: the menu lies over ${await covered.textContent()}`).toBe(false);
+      }
+      expect(box.x, where).toBeGreaterThanOrEqual(0);
+      expect(box.y, where).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, where).toBeLessThanOrEqual(size.width);
+      expect(box.y + box.height, where).toBeLessThanOrEqual(size.height);
+      for (const item of await page.getByRole('menuitem').all()) {
+        const topmost = await item.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+        });
+        expect(topmost, `${where}: ${await item.textContent()} can be clicked`).toBe(true);
+      }
+      await expectAccessible(page, `group menu (${where})`);
+      await page.screenshot({ path: `test-results/screens/group-menu-${lang}-${size.width}x${size.height}.png` });
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('menu')).toHaveCount(0);
+      await expect(more).toBeFocused();
+      if (size.width < 1000) await page.keyboard.press('Escape');
+    }
+  }
+});
+
 test.describe('with a server account', () => {
   let server: TestServer;
   test.beforeAll(async () => {

@@ -4,6 +4,7 @@
  * Simplified and Traditional characters and the field that matched.
  */
 import { translator } from '../../renderer/src/i18n';
+import type { Locator } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { card, contactList, exportText, field, importCards, listRow } from './helpers';
 import { chooseLanguage } from './pages';
@@ -69,7 +70,73 @@ test('right to left: Latin names, phone numbers and e-mail addresses are isolate
   // The number's groups stay in order on screen: "+44" is left of "0000".
   const box = await page.getByRole('button', { name: '+44 20 7946 0000', exact: true }).boundingBox();
   expect(box!.height).toBeLessThan(30);
+  const ink = await inkOrder(page.getByRole('button', { name: '+44 20 7946 0000', exact: true }), '+44 20 7946 0000');
+  expect(ink.first).toBeLessThan(ink.last);
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+});
+
+/**
+ * Where the first and the last character of `text` are drawn, in page x: measured per character
+ * (Range.getClientRects), so it is the glyph order on screen, not a computed style.
+ */
+async function inkOrder(scope: Locator, text: string): Promise<{ first: number; last: number }> {
+  return scope.evaluate((root, wanted) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+      const at = (n.textContent ?? '').indexOf(wanted);
+      if (at < 0) continue;
+      const x = (i: number) => {
+        const range = document.createRange();
+        range.setStart(n, i);
+        range.setEnd(n, i + 1);
+        return range.getClientRects()[0]!.x;
+      };
+      return { first: x(at), last: x(at + wanted.length - 1) };
+    }
+    throw new Error(`"${wanted}" is not on screen`);
+  }, text);
+}
+
+test('Persian: phone numbers and e-mail addresses are drawn left to right in list rows, the detail view and the search match', async ({ app }) => {
+  const { page } = app;
+  await chooseLanguage(page, 'فارسی');
+  await importCards(
+    page,
+    [
+      card('p', 'FN:سارا کریمی\nTEL:+98 21 1234 5678'),
+      card('w', 'FN:王小明\nTEL:+886 2 1234 5678\nitem1.TEL:+98 912 123 4567\nitem1.X-ABLabel:Tehran 021'),
+      card('e', 'FN:Ada Lovelace\nEMAIL:ada@example.org'),
+    ].join(''),
+    3,
+    fa('import.run', { count: 3 }),
+  );
+  const list = page.getByRole('listbox');
+  await expect(list.getByRole('option')).toHaveCount(3);
+  for (const [name, value] of [
+    ['سارا کریمی', '+98 21 1234 5678'],
+    ['王小明', '+886 2 1234 5678'],
+    ['Ada Lovelace', 'ada@example.org'],
+  ] as const) {
+    const row = list.getByRole('option', { name: new RegExp(name) });
+    const { first, last } = await inkOrder(row.locator('.list-sub'), value);
+    expect(first, `${value} in the row of ${name}: its first character is drawn left of its last`).toBeLessThan(last);
+    await row.click();
+    const shown = await inkOrder(page.getByRole('main').getByRole('button', { name: value, exact: true }), value);
+    expect(shown.first, `${value} in the detail view`).toBeLessThan(shown.last);
+  }
+  // The field that matched, shown in the row: a label with digits in it.
+  await page.getByRole('searchbox').fill('tehran');
+  const match = list.getByRole('option', { name: /王小明/ }).getByTestId('match');
+  await expect(match).toContainText('Tehran 021');
+  const m = await inkOrder(match, 'Tehran 021');
+  expect(m.first).toBeLessThan(m.last);
+  // The editor's inputs for numbers and addresses run left to right.
+  await page.getByRole('searchbox').fill('');
+  await list.getByRole('option', { name: /سارا کریمی/ }).click();
+  await page.getByRole('button', { name: fa('action.edit'), exact: true }).click();
+  const input = page.locator('input[type="tel"]').first();
+  await expect(input).toHaveValue('+98 21 1234 5678');
+  expect(await input.evaluate((e) => getComputedStyle(e).direction)).toBe('ltr');
 });
 
 test('Chinese: the editor asks the family name first, and Simplified Chinese lists names under their pinyin letter', async ({ app }) => {

@@ -54,6 +54,40 @@ describe('the in-memory list', () => {
     }
   });
 
+  it('a number written with the international prefix 00 (00989121234567) finds it written with + (+98 912 123 4567) and back, in a region whose prefix is not 00 and in none', async () => {
+    for (const region of ['US', '']) {
+      setSearchRegion(region);
+      try {
+        const idx = new ContactIndex('en');
+        idx.load([row('1', 'Sara', 'TEL:+98 912 123 4567\r\n'), row('2', 'Reza', 'TEL:0098 935 111 2233\r\n'), row('3', 'Other', 'TEL:+1 555 010 0100\r\n')]);
+        for (const pass of ['row by row', 'indexed']) {
+          if (pass === 'indexed') await idx.whenIndexed();
+          const where = `${pass}, region ${region || 'none'}`;
+          expect(idx.query('00989121234567', null).map((r) => r.id), where).toEqual(['1']);
+          expect(idx.query('0098 912 123 4567', null).map((r) => r.id), where).toEqual(['1']);
+          expect(idx.query('+98 935 111 2233', null).map((r) => r.id), where).toEqual(['2']);
+          expect(idx.query('+989351112233', null).map((r) => r.id), where).toEqual(['2']);
+          expect(idx.query('0015550100100', null).map((r) => r.id), where).toEqual(['3']);
+        }
+      } finally {
+        setSearchRegion('');
+      }
+    }
+  });
+
+  it('a query with letters and digits (nick7777) does not find a row by the digits of its phone number alone', async () => {
+    const idx = new ContactIndex('en');
+    idx.load([row('1', 'Bob', 'TEL:+1 555 777 7777\r\n'), row('2', 'Nicholas', 'NICKNAME:nick7777\r\n'), row('3', 'Ann', 'TEL:+1 555 010 0100\r\n')]);
+    for (const pass of ['row by row', 'indexed']) {
+      if (pass === 'indexed') await idx.whenIndexed();
+      expect(idx.query('nick7777', null).map((r) => r.id), pass).toEqual(['2']);
+      expect(idx.query('bob7777', null).map((r) => r.id), pass).toEqual([]);
+      expect(idx.query('ann 0100', null).map((r) => r.id), pass).toEqual([]);
+      expect(idx.query('7777', null).map((r) => r.id), pass).toEqual(['1', '2']);
+      expect(idx.query('(555) 777-7777', null).map((r) => r.id), pass).toEqual(['1']);
+    }
+  });
+
   it('indexes sections by folded first letter', () => {
     expect(sectionOf('Émile')).toBe('E');
     expect(sectionOf('王小明')).toBe('王');

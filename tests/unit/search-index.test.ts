@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveListFields } from '../../shared/book/derive';
-import { foldForSearch, phoneDigits } from '../../shared/search/normalize';
+import { asciiDigits, foldForSearch, phoneDigits } from '../../shared/search/normalize';
 import { members } from '../../shared/search/row-set';
 import { TokenIndexBuilder } from '../../shared/search/token-index';
 import { parseVCard } from '../../shared/vcard';
@@ -8,12 +8,13 @@ import type { ContactRow } from '../../renderer/src/db/schema';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
 
 // Search is checked against the plainest statement of what it means: every folded query word is
-// in the row's search text, or the query's digits (three or more) are in one of its phone numbers.
+// in the row's search text, or the query is a phone number (digits and its punctuation) and its
+// digits (three or more) are in one of its phone numbers.
 function expected(rows: readonly ContactRow[], q: string): string[] {
   const folded = foldForSearch(q);
   const words = folded === '' ? [] : folded.split(' ');
   const digits = phoneDigits(q);
-  return rows.filter((r) => words.length === 0 || words.every((w) => r.search.includes(w)) || (digits.length >= 3 && r.phones.includes(digits))).map((r) => r.id);
+  return rows.filter((r) => words.length === 0 || words.every((w) => r.search.includes(w)) || (digits.length >= 3 && /^[+＋]?[\d\s().\-/]+$/.test(asciiDigits(q.normalize('NFKC')).trim()) && r.phones.includes(digits))).map((r) => r.id);
 }
 
 function rng(seed: number): () => number {

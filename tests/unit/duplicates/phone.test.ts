@@ -12,6 +12,14 @@ describe('phone numbers as keys', () => {
     expect(phoneKey('020 7946 0000', 'GB')).toBe(phoneKey('+44 (0)20 7946 0000', 'DE'));
   });
 
+  it('reads the international prefix 00 as + in every region, also where the prefix is another (US: 011) and with no region', () => {
+    for (const region of ['US', 'IR', 'DE', '']) {
+      expect(phoneKey('00989121234567', region), region).toBe('+989121234567');
+      expect(phoneKey('0098 912 123 4567', region), region).toBe(phoneKey('+98 912 123 4567', region));
+    }
+    expect(phoneKey('011 98 912 123 4567', 'US')).toBe('+989121234567');
+  });
+
   it('reads digits of any script', () => {
     expect(phoneKey('۰۹۱۲ ۳۴۵ ۶۷۸۹', 'IR')).toBe(phoneKey('+98 912 345 6789', 'US'));
   });

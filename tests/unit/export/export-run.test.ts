@@ -32,6 +32,29 @@ describe('export from the window', () => {
     expect(text(out.files[0]!.bytes)).toContain('VERSION:3.0');
   });
 
+  it('a photo whose base64 does not decode is left out of every vCard export and said so; a good one, and the rest of the card, stay', () => {
+    const broken = { id: 'x', name: 'Broken Photo', favorite: false, vcard: card('x', 'FN:Broken Photo\nEMAIL:x@example.org\nPHOTO:data:image/jpeg;base64,%%not*base64!!') };
+    const legacy = { id: 'y', name: 'Old Phone', favorite: false, vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Old Phone\r\nPHOTO;ENCODING=b;TYPE=JPEG:/9j/4A$$QSkZJRg\r\nEND:VCARD\r\n' };
+    for (const format of ['vcard', 'vcard-4.0', 'vcard-3.0'] as const) {
+      const out = runExport(request({ format, cards: [cards[0]!, broken, legacy] }));
+      expect(out.losses, format).toEqual([{ kind: 'broken-photo', count: 2, contacts: ['Broken Photo', 'Old Phone'] }]);
+      const { cards: back } = parseVCards(text(out.files[0]!.bytes));
+      expect(back.map((c) => toContact(c.card).photo === null), format).toEqual([false, true, true]);
+      expect(toContact(back[1]!.card).emails[0]!.value).toBe('x@example.org');
+    }
+    // Left out by choice, a broken photo is no second loss.
+    expect(runExport(request({ format: 'vcard-4.0', photos: false, cards: [broken] })).losses).toEqual([{ kind: 'photo', count: 1, contacts: ['Broken Photo'] }]);
+  });
+
+  it('a photo a strict reader would refuse but that is plainly the same data is repaired: URL-safe letters, no padding', () => {
+    const sloppy = { id: 's', name: 'Sloppy', favorite: false, vcard: card('s', 'FN:Sloppy\nPHOTO:data:image/png;base64,iVBORw0KGgo-_w') };
+    const out = runExport(request({ format: 'vcard', cards: [sloppy] }));
+    expect(out.losses).toEqual([]);
+    expect(text(out.files[0]!.bytes)).toContain('PHOTO:data:image/png;base64,iVBORw0KGgo+/w==');
+    // A card with nothing to repair is written as stored, byte for byte.
+    expect(text(runExport(request({ format: 'vcard', cards: [cards[0]!] })).files[0]!.bytes)).toBe(cards[0]!.vcard);
+  });
+
   it('one file per contact, each named after its contact', () => {
     const out = runExport(request({ format: 'vcard-4.0', layout: 'file-per-contact' }));
     expect(out.files.map((f) => f.name)).toEqual(['Ada Lovelace.vcf', 'سارا کریمی.vcf', '王小明.vcf']);

@@ -156,3 +156,40 @@ describe('bad input', () => {
     expect(() => parseVCards(`BEGIN:VCARD\nX;P="${'"'.repeat(10_000)}:v\n${' x\n'.repeat(50_000)}END:VCARD\n`)).not.toThrow();
   });
 });
+
+describe('a card with more properties than the limit', () => {
+  const head = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\nFN:${fn}\r\n`;
+
+  it('one NICKNAME line with 10,000 comma values is one property: the card is read, with every nickname', () => {
+    const names = Array.from({ length: 10_000 }, (_, i) => `nick${i}`);
+    const { cards, errors } = parseVCards(`${head('n1', 'Many Names')}NICKNAME:${names.join(',')}\r\nEND:VCARD\r\n`);
+    expect(errors).toEqual([]);
+    expect(toContact(cards[0]!.card).nicknames).toHaveLength(10_000);
+  });
+
+  it('10,000 NICKNAME lines are over the limit: refused as a whole, at the card’s first line and by its name, and the cards around it are read', () => {
+    const before = `${head('a', 'Before')}END:VCARD\r\n`; // lines 1–5
+    const big = `${head('big', 'Nick Lots')}${'NICKNAME:n\r\n'.repeat(10_000)}END:VCARD\r\n`; // starts at line 6
+    const after = `${head('z', 'After')}END:VCARD\r\n`;
+    const { cards, errors } = parseVCards(before + big + after);
+    expect(cards.map((c) => toContact(c.card).formattedName)).toEqual(['Before', 'After']);
+    expect(errors).toEqual([
+      {
+        code: 'too-many-properties',
+        line: 6,
+        name: 'Nick Lots',
+        limit: 10_000,
+        message: 'the card starting at line 6 (“Nick Lots”) has more than 10000 properties; it was not imported',
+      },
+    ]);
+  });
+
+  it('is named by an FN that comes after the limit was reached, and says so without one', () => {
+    const late = `BEGIN:VCARD\r\nVERSION:4.0\r\n${'X-A:1\r\n'.repeat(20)}FN:Late Name\r\nEND:VCARD\r\n`;
+    expect(parseVCards(late, { maxPropertiesPerCard: 10 }).errors[0]).toMatchObject({ line: 1, name: 'Late Name' });
+    const nameless = `BEGIN:VCARD\r\nVERSION:4.0\r\n${'X-A:1\r\n'.repeat(20)}END:VCARD\r\n`;
+    const e = parseVCards(nameless, { maxPropertiesPerCard: 10 }).errors[0]!;
+    expect(e).toMatchObject({ code: 'too-many-properties', line: 1 });
+    expect(e.name).toBeUndefined();
+  });
+});

@@ -132,6 +132,44 @@ describe('applyEdit patches only what changed', () => {
   });
 });
 
+describe('a phone number kept as a tel: URI', () => {
+  const uriCard = (tel: string, version = '4.0') => parseVCard(`BEGIN:VCARD\r\nVERSION:${version}\r\nFN:Uri Person\r\n${tel}\r\nEND:VCARD\r\n`);
+
+  it('is shown as the number it names, without "tel:", its extension as people write it', () => {
+    expect(toContact(uriCard('TEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100')).phones[0]!.value).toBe('+1-555-555-0100');
+    expect(toContact(uriCard('TEL;VALUE=uri:tel:+1-555-555-0100;ext=12')).phones[0]!.value).toBe('+1-555-555-0100 ext. 12');
+    expect(toContact(uriCard('TEL;TYPE=cell:tel:+44-20-7946-0000', '3.0')).phones[0]!.value).toBe('+44-20-7946-0000');
+    expect(toContact(uriCard('TEL:+1 555 555 0100')).phones[0]!.value).toBe('+1 555 555 0100');
+  });
+
+  it('keeps its URI form, untouched, when another field or its type is edited', () => {
+    const card = uriCard('TEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100;ext=12');
+    const before = toContact(card);
+    const out = serializeVCard(applyEdit(card, before, { ...before, title: 'Analyst' }));
+    expect(out).toContain('TEL;VALUE=uri;TYPE=work:tel:+1-555-555-0100;ext=12\r\n');
+    const retyped = serializeVCard(applyEdit(card, before, { ...before, phones: [{ ...before.phones[0]!, types: ['cell'] }] }));
+    expect(retyped).toMatch(/\r\nTEL;[^\r\n]*:tel:\+1-555-555-0100;ext=12\r\n/);
+    expect(retyped).toContain('VALUE=uri');
+    expect(toContact(parseVCard(retyped)).phones[0]).toMatchObject({ value: '+1-555-555-0100 ext. 12', types: ['cell'] });
+  });
+
+  it('an edited number is written back as a tel: URI (not escaped as text), and read back as typed', () => {
+    const card = uriCard('TEL;VALUE=uri:tel:+1-555-555-0100;ext=12');
+    const before = toContact(card);
+    const out = serializeVCard(applyEdit(card, before, { ...before, phones: [{ ...before.phones[0]!, value: '+1 555 555 0199 ext. 7' }] }));
+    expect(out).toContain('TEL;VALUE=uri:tel:+1-555-555-0199;ext=7\r\n');
+    expect(toContact(parseVCard(out)).phones[0]!.value).toBe('+1-555-555-0199 ext. 7');
+  });
+
+  it('a value a URI cannot hold (letters) is written as text, without VALUE=uri', () => {
+    const card = uriCard('TEL;VALUE=uri:tel:+1-555-555-0100');
+    const before = toContact(card);
+    const out = serializeVCard(applyEdit(card, before, { ...before, phones: [{ ...before.phones[0]!, value: 'ask reception' }] }));
+    expect(out).toContain('\r\nTEL:ask reception\r\n');
+    expect(toContact(parseVCard(out)).phones[0]!.value).toBe('ask reception');
+  });
+});
+
 describe('an edit never writes a card that cannot be read back', () => {
   it('a note that would make its line longer than the reader accepts is refused, and the card stays as it was', () => {
     const big = 'x'.repeat(10 * 1024 * 1024 - 100);

@@ -3,7 +3,7 @@
  * before/after to the core's applyEdit, which patches only what changed. Leaving it with changes
  * asks first (edit-guard.ts); problems are shown at their field and the first one is focused.
  */
-import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import { ImagePlus, Plus, Trash2, X } from 'lucide-react';
 import type { AddressItem, Contact, ContactItem, DateItem, ImItem } from '../../../../shared/vcard';
@@ -53,6 +53,70 @@ function TextField({ path, label, value, onChange, errors, multiline, hint, dir 
         </small>
       ) : null}
       <ErrorText id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
+/** Notes longer than this open for editing when asked: a browser's textarea takes seconds to lay out a megabyte. */
+export const LONG_NOTE = 100_000;
+const PREVIEW = 300;
+
+/**
+ * The note, uncontrolled: notes of a megabyte are met (pasted logs, mail threads), and a textarea
+ * React drives copies, compares and writes back the whole text (its defaultValue) and re-renders
+ * the whole form at every key. Here the browser keeps the text; the editor hears only that it
+ * changed (once) and reads it when it saves or is asked whether it has changes. A note longer
+ * than LONG_NOTE shows its beginning and opens in its textarea when the user asks: the editor
+ * opens at once, and the other fields stay quick.
+ */
+function NoteField({ id, label, initial, area, onFirstChange }: { id: string; label: string; initial: string; area: RefObject<HTMLTextAreaElement | null>; onFirstChange: () => void }) {
+  const { t } = useServices();
+  const changed = useRef(false);
+  const [open, setOpen] = useState(initial.length <= LONG_NOTE);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (open && asked.current) area.current?.focus();
+  }, [open, area]);
+  if (!open) {
+    return (
+      <div className="form-field note-field" role="group" aria-labelledby={`${id}-label`}>
+        <span className="form-label" id={`${id}-label`}>
+          {label}
+        </span>
+        <p className="note-preview" dir="auto">
+          {initial.slice(0, PREVIEW)}…
+        </p>
+        <small className="muted" id={`${id}-hint`}>
+          {t('editor.longNote', { count: initial.length })}
+        </small>
+        <button
+          type="button"
+          aria-describedby={`${id}-hint`}
+          onClick={() => {
+            asked.current = true;
+            setOpen(true);
+          }}
+        >
+          {t('editor.editNote')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="form-field note-field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        ref={area}
+        id={id}
+        dir="auto"
+        rows={4}
+        defaultValue={initial}
+        onChange={() => {
+          if (changed.current) return;
+          changed.current = true;
+          onFirstChange();
+        }}
+      />
     </div>
   );
 }
@@ -195,13 +259,21 @@ export function ContactEditor({
       return next;
     });
 
-  const latest = useRef({ c, badDates, initial, picks });
+  // The note's text lives in its textarea (NoteField); `withNote` puts it into the contact.
+  const noteArea = useRef<HTMLTextAreaElement | null>(null);
+  const [noteTouched, setNoteTouched] = useState(false);
+  const withNote = (x: Contact): Contact => {
+    const note = noteArea.current?.value;
+    return note === undefined || note === x.note ? x : { ...x, note };
+  };
+  const latest = useRef({ c, badDates, initial, picks, noteTouched });
   useLayoutEffect(() => {
-    latest.current = { c, badDates, initial, picks };
+    latest.current = { c, badDates, initial, picks, noteTouched };
   });
 
   const save = async (): Promise<boolean> => {
-    const { c: current, badDates: bad, picks: ticked } = latest.current;
+    const { badDates: bad, picks: ticked } = latest.current;
+    const current = withNote(latest.current.c);
     const found = validate(current, t, bad);
     setProblems(found);
     setFailure(null);
@@ -228,7 +300,11 @@ export function ContactEditor({
   useEffect(
     () =>
       registerEditor({
-        isDirty: () => JSON.stringify(latest.current.c) !== JSON.stringify(latest.current.initial) || latest.current.badDates.size > 0 || latest.current.picks.size > 0,
+        isDirty: () =>
+          (latest.current.noteTouched && (noteArea.current?.value ?? latest.current.c.note) !== latest.current.initial.note) ||
+          JSON.stringify(latest.current.c) !== JSON.stringify(latest.current.initial) ||
+          latest.current.badDates.size > 0 ||
+          latest.current.picks.size > 0,
         save: () => saveRef.current(),
       }),
     [],
@@ -401,7 +477,7 @@ export function ContactEditor({
         </fieldset>
         {bookId === undefined ? null : <GroupPicker bookId={bookId} contactId={contactId} categories={c.categories} onCategories={(categories) => set({ categories })} picks={picks} onPicks={setPicks} />}
         <TextField path="categories" errors={errors} label={t('field.categories')} hint={googleBook ? t('field.listHintGoogle') : t('field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
-        <TextField path="note" errors={errors} label={t('field.note')} multiline value={c.note} onChange={(v) => set({ note: v })} />
+        <NoteField id={`${prefix}-note`} label={t('field.note')} initial={initial.note} area={noteArea} onFirstChange={() => setNoteTouched(true)} />
       </div>
       {failure !== null ? (
         <p ref={failureRef} className="form-error" role="alert" tabIndex={-1}>

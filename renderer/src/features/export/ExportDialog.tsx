@@ -45,6 +45,7 @@ const FORMATS: readonly { value: ExportFormat; key: MessageKey }[] = [
 
 export const LOSS_KEY: Record<CsvLossKind, MessageKey> = {
   photo: 'loss.photo',
+  'broken-photo': 'loss.brokenPhoto',
   'formatted-name': 'loss.formattedName',
   nickname: 'loss.nickname',
   'phonetic-name': 'loss.phoneticName',

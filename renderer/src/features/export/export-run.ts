@@ -6,7 +6,7 @@
  */
 import { birthdayCalendar } from '../../../../shared/calendar';
 import { exportGoogleCsv, exportOutlookCsv, summarizeLosses, type CsvLoss, type CsvLossSummary, type OutlookLanguage } from '../../../../shared/csv';
-import { exportVCards, FileNamer, safeBaseName } from '../../../../shared/export';
+import { checkPhotos, exportVCards, FileNamer, safeBaseName } from '../../../../shared/export';
 import { displayName, parseVCard, serializeVCard, toContact } from '../../../../shared/vcard';
 import { translator, type Language } from '../../i18n';
 
@@ -44,7 +44,7 @@ export interface ExportFile {
 
 export interface ExportResult {
   readonly files: ExportFile[];
-  /** What the format could not hold, by kind (CSV formats), plus photos left out by choice. */
+  /** What the format could not hold, by kind (CSV formats), plus photos left out by choice or because they do not decode. */
   readonly losses: CsvLossSummary[];
   /** Calendar: events written, and dates without a day or month that could not be. */
   readonly events?: number;
@@ -68,6 +68,10 @@ function asStored(r: ExportRequest, base: string): { name: string; text: string 
 export function runExport(r: ExportRequest): ExportResult {
   const base = safeBaseName(r.baseName, 'Contacts');
   if (r.format === 'vcard' || r.format === 'vcard-4.0' || r.format === 'vcard-3.0') {
+    // A photo whose base64 does not decode is left out (said below), never passed on as a photo.
+    const checked = r.photos ? r.cards.map((c) => checkPhotos(c.vcard)) : [];
+    const brokenPhotos = r.cards.filter((_, i) => (checked[i]?.dropped ?? 0) > 0);
+    if (r.photos) r = { ...r, cards: r.cards.map((c, i) => (checked[i]!.vcard === c.vcard ? c : { ...c, vcard: checked[i]!.vcard })) };
     const files = r.format === 'vcard' ? asStored(r, base) : exportVCards(
       r.cards.map((c) => c.vcard),
       { version: r.format === 'vcard-4.0' ? '4.0' : '3.0', photos: r.photos, layout: r.layout, fileName: base },
@@ -75,6 +79,7 @@ export function runExport(r: ExportRequest): ExportResult {
     // Leaving photos out is the user's choice, but it is still said before the file is written.
     const withoutPhotos = r.photos ? [] : r.cards.filter((c) => hasPhoto(c.vcard));
     const losses: CsvLossSummary[] = withoutPhotos.length === 0 ? [] : [{ kind: 'photo', count: withoutPhotos.length, contacts: withoutPhotos.map((c) => c.name) }];
+    if (brokenPhotos.length > 0) losses.push({ kind: 'broken-photo', count: brokenPhotos.length, contacts: brokenPhotos.map((c) => c.name) });
     return { files: files.map((f) => ({ name: f.name, mime: 'text/vcard;charset=utf-8', bytes: utf8(f.text) })), losses };
   }
   if (r.format === 'ics') {

@@ -125,7 +125,13 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
             <p>{t('import.bad', { count: bad.length })}</p>
             <ul className="import-errors" data-testid="import-errors">
               {bad.map((e) => (
-                <li key={`${e.line}-${e.code}`}>{t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}</li>
+                <li key={`${e.line}-${e.code}`}>
+                  {e.code === 'too-many-properties' && e.limit !== undefined
+                    ? e.name === undefined
+                      ? t('import.tooManyProperties', { line: lineNumber.format(e.line), limit: e.limit })
+                      : t('import.tooManyPropertiesNamed', { line: lineNumber.format(e.line), limit: e.limit, name: `\u2068${e.name}\u2069` })
+                    : t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}
+                </li>
               ))}
             </ul>
           </>

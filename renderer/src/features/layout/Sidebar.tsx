@@ -81,6 +81,7 @@ function BookGroups({ bookId, bookName, filter, choose }: { bookId: string; book
             </button>
             <MenuButton
               className="group-menu"
+              beside
               label=""
               ariaLabel={t('groups.actions', { name: g.name })}
               icon={<MoreHorizontal aria-hidden="true" size={16} />}
