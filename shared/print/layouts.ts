@@ -72,7 +72,8 @@ function items(list: readonly ContactItem[], text: PrintOptions['text'], cls: st
 }
 
 function dateText(d: DateValue, lang: string): string {
-  if (d.text !== undefined || d.month === null || d.day === null) return d.text ?? (d.year === null ? '' : String(d.year));
+  // A year alone: in the language's digits (Persian ۱۳۶۰ style), as the rest of the date would be.
+  if (d.text !== undefined || d.month === null || d.day === null) return d.text ?? (d.year === null ? '' : new Intl.NumberFormat(lang, { useGrouping: false }).format(d.year));
   // UTC both ways, so no time zone moves the day; the language's own calendar and numerals.
   const date = new Date(Date.UTC(d.year ?? 2000, d.month - 1, d.day));
   const format: Intl.DateTimeFormatOptions = d.year === null ? { month: 'long', day: 'numeric', timeZone: 'UTC' } : { dateStyle: 'long', timeZone: 'UTC' };

@@ -67,6 +67,13 @@ describe('full cards', () => {
     const fa = printLayout(book, { layout: 'cards', lang: 'fa', title: 'کارت‌ها', text: (k) => FA[k] });
     expect(fa.body).toContain(`<dt>تولد</dt><dd>${new Intl.DateTimeFormat('fa', { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(1977, 4, 12))}</dd>`);
   });
+
+  it('a birthday with only a year prints in Persian digits on a Persian card (۱۹۸۰, not 1980)', () => {
+    const fa = printLayout([card('FN:یاسمن', 'BDAY:1980')], { layout: 'cards', lang: 'fa', title: 'کارت‌ها', text: (k) => FA[k] });
+    expect(fa.body).toContain('<dd>۱۹۸۰</dd>');
+    const en = printLayout([card('FN:Yasmin', 'BDAY:1980')], { layout: 'cards', lang: 'en', title: 'Cards', text: (k) => FA[k] });
+    expect(en.body).toContain('<dd>1980</dd>');
+  });
 });
 
 const chromium = process.env.CARDINAL_CHROMIUM ?? '/usr/bin/chromium';
