@@ -13,7 +13,7 @@ import type { SyncManager } from '../sync/manager';
 import { OpenedFileQueue } from './open-files';
 import { CalendarFile } from './calendar-file';
 import { ExportFolders } from './export-folder';
-import { printHtml, printLayout, type PrintTextKey } from '../../shared/print';
+import { printHtml, printLayoutInSlices, type PrintTextKey } from '../../shared/print';
 import { safeBaseName } from '../../shared/export';
 
 const PRINT_TEXT_KEYS = ['name', 'phones', 'emails', 'addresses', 'websites', 'birthday', 'anniversary', 'note', 'none', 'type.cell', 'type.home', 'type.work', 'type.fax', 'type.pager', 'type.other'] as const satisfies readonly PrintTextKey[];
@@ -139,8 +139,9 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
     printContacts: async (args) => {
       const [r] = validate(schemas.printContacts, args, 'printContacts');
       if (platform.shell !== 'electron') throw new CardinalError('unsupported', 'printContacts: the harness prints with window.print');
-      // The layout is made here from the cards: the page never hands over HTML to print.
-      const doc = printLayout(r.vcards, { layout: r.layout, lang: r.lang, title: r.title, paper: r.paper, text: (k) => r.texts[k] });
+      // The layout is made here from the cards: the page never hands over HTML to print. In slices,
+      // so the main process keeps answering (menus, other requests) while 50,000 cards are laid out.
+      const doc = await printLayoutInSlices(r.vcards, { layout: r.layout, lang: r.lang, title: r.title, paper: r.paper, text: (k) => r.texts[k] }, () => new Promise((resolve) => setImmediate(resolve)));
       return platform.printDocument(printHtml(doc), { action: r.action, fileName: `${safeBaseName(r.fileName.replace(/\.pdf$/i, ''), 'Contacts')}.pdf`, title: r.title });
     },
     calendarFile: async (args) => {

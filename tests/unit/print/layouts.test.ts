@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { printHtml, printLayout, type PrintTextKey } from '../../../shared/print';
+import { printHtml, printLayout, printLayoutInSlices, type PrintTextKey } from '../../../shared/print';
 
 const FA: Record<PrintTextKey, string> = {
   name: 'نام', phones: 'تلفن‌ها', emails: 'ایمیل‌ها', addresses: 'نشانی‌ها', websites: 'وب‌سایت‌ها', birthday: 'تولد', anniversary: 'سالگرد', note: 'یادداشت', none: 'مخاطبی نیست',
@@ -66,6 +66,16 @@ describe('full cards', () => {
     expect(en.body).toContain('<dt>Birthday</dt><dd>May 12, 1977</dd>');
     const fa = printLayout(book, { layout: 'cards', lang: 'fa', title: 'کارت‌ها', text: (k) => FA[k] });
     expect(fa.body).toContain(`<dt>تولد</dt><dd>${new Intl.DateTimeFormat('fa', { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(1977, 4, 12))}</dd>`);
+  });
+
+  it('laid out in slices (main) it is the same document as at once (the worker), pausing between slices', async () => {
+    const many = Array.from({ length: 4500 }, (_, i) => card(`FN:مخاطب ${i}`, `TEL:+98 912 000 ${String(i).padStart(4, '0')}`, 'BDAY:1981-03-21'));
+    let pauses = 0;
+    for (const layout of ['phone-list', 'cards'] as const) {
+      const o = { layout, lang: 'fa', title: 'فهرست', text: (k: PrintTextKey) => FA[k] };
+      expect(await printLayoutInSlices(many, o, async () => void (pauses += 1))).toEqual(printLayout(many, o));
+    }
+    expect(pauses).toBe(2 * (9 + 2)); // every 500 read, every 2,000 written
   });
 
   it('a birthday with only a year prints in Persian digits on a Persian card (۱۹۸۰, not 1980)', () => {
