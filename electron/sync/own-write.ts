@@ -4,6 +4,9 @@
  * compared as a server's rewriting leaves them (groups, parameters, order and bookkeeping aside).
  */
 import { parseVCard, type VCard } from '../../shared/vcard';
+import { REWRITTEN } from '../../shared/sync/same-values';
+
+export { sameValues } from '../../shared/sync/same-values';
 
 /**
  * The merge base when an earlier write of this edit may have landed (its answer was lost) and
@@ -35,23 +38,4 @@ function valuesByName(card: VCard): Map<string, string> {
     by.set(name, [...(by.get(name) ?? []), p.value.replace(/\\(.)/g, '$1').trim()]);
   }
   return new Map([...by].map(([name, values]) => [name, values.sort().join('\n')]));
-}
-
-/** Bookkeeping a server writes on every store; not a change of the card. */
-const REWRITTEN = new Set(['REV', 'PRODID', 'UID', 'X-IRMC-LUID', 'VERSION']);
-
-/** The same values, whatever a server's rewriting did to groups, parameters, order and bookkeeping. */
-export function sameValues(a: string, b: string): boolean {
-  const values = (text: string) => {
-    try {
-      return parseVCard(text)
-        .properties.filter((p) => !REWRITTEN.has(p.name.toUpperCase()))
-        .map((p) => `${p.name.toUpperCase()}:${p.value.replace(/\\(.)/g, '$1').trim()}`)
-        .sort()
-        .join('\n');
-    } catch {
-      return text;
-    }
-  };
-  return values(a) === values(b);
 }

@@ -7,6 +7,7 @@
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
 import type { RemoteBatch, SentCreate } from '../../shared/sync/types';
 import { withLocalLines } from '../../shared/sync/conflicts';
+import { rebaseSave } from '../../shared/sync/rebase';
 import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
 
 export type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[]; remote?: string };
@@ -105,7 +106,10 @@ export class MemoryCollection implements LocalCollection {
       return;
     }
     // Saved, deleted or undone meanwhile: the user's write stays; the server's version is its base.
-    this.cards.set(id, { ...c, href: remote.href, etag: remote.etag, base: remote.vcard, pending: c.pending === 'created' ? 'updated' : c.pending, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+    // A save moved onto what went up, when the upload carried another client's change (shared/sync/rebase.ts).
+    const pending = c.pending === 'created' ? 'updated' : c.pending;
+    const vcard = pending === 'updated' ? rebaseSave(c.sentVcard, c.vcard, remote.vcard) : c.vcard;
+    this.cards.set(id, { ...c, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, pending, ...(remote.source !== undefined ? { source: remote.source } : {}) });
   }
   async deleted(id: string) {
     const c = this.cards.get(id);

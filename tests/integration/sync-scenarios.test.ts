@@ -114,6 +114,32 @@ for (const [name, start] of SERVERS) {
       expect(here).toMatch(/NOTE:two/);
     });
 
+    it('another client’s change merged into an upload, while the user saves again during that upload: the change survives the next run (seed 11000354)', async () => {
+      await other.put(url('m.vcf'), card('m', 'Mona', 'EMAIL:one@example.org\r\nNOTE:zero\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      const there = await other.get(url('m.vcf'));
+      await other.put(url('m.vcf'), there.vcard.replace(/NOTE:[^\r\n]*/, 'NOTE:theirs'), { ifMatch: there.etag });
+      await local.edit(id, card('m', 'Mona', 'EMAIL:two@example.org\r\nNOTE:zero\r\n'));
+      let saved = false;
+      before = async (r) => {
+        if (r.method === 'PUT' && !saved) {
+          saved = true; // the engine merged the note from there into what it sends; the user saves meanwhile
+          await local.edit(id, card('m', 'Mona', 'EMAIL:three@example.org\r\nNOTE:zero\r\n'));
+        }
+      };
+      await sync();
+      expect(saved).toBe(true);
+      before = async () => {};
+      await sync();
+      await sync();
+      for (const text of [(await onServer())[0]!.vcard, (await local.row(id))!.vcard]) {
+        expect(text).toMatch(/NOTE:theirs/);
+        expect(text).toContain('three@example.org');
+      }
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
+    });
+
     it('a new contact saved again while its first upload is in flight: one card on the server, with the later save', async () => {
       await sync();
       const id = await local.create(card('n', 'Nora One'));

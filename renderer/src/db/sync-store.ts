@@ -11,6 +11,7 @@ import { deriveListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
 import { keepLocalOnly, parseVCard, serializeVCard } from '../../../shared/vcard';
+import { rebaseSave } from '../../../shared/sync/rebase';
 import type { ContactIndex } from '../store/contact-index';
 import type { ContactRepo } from './repo';
 import type { CardRow, ContactRow } from './schema';
@@ -200,11 +201,15 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           return;
         }
         // Saved, deleted or undone meanwhile: the user's write stays and goes up next time; the
-        // server's version is its base.
+        // server's version is its base. What went up may hold more than the version the user
+        // edited (another client's change merged in before the PUT): the user's save is moved onto
+        // it, or the next run would take that change's absence here for an edit and undo it.
         const pending = prev.pending === 'created' ? ('updated' as const) : prev.pending;
-        await db.cards.put({ ...card, href: remote.href, etag: remote.etag, base: remote.vcard, ...(remote.source !== undefined ? { source: remote.source } : {}) });
-        await db.contacts.put({ ...prev, pending });
-        changed.push({ ...prev, pending });
+        const vcard = pending === 'updated' ? rebaseSave(card.sentVcard, card.vcard, remote.vcard) : card.vcard;
+        await db.cards.put({ ...card, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+        const row = vcard === card.vcard ? { ...prev, pending } : { ...prev, ...deriveListFields(parseVCard(vcard)), pending };
+        await db.contacts.put(row);
+        changed.push(row);
       }),
     // Whatever the revision: a row still marked deleted is what the user wants gone.
     deletedRemote: (_bookId, id) =>
