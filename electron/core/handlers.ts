@@ -12,7 +12,8 @@ import { isDiscoveryInput } from '../dav/discovery';
 import type { SyncManager } from '../sync/manager';
 import { OpenedFileQueue } from './open-files';
 import { CalendarFile } from './calendar-file';
-import { printHtml, printLayout, type PrintTextKey } from '../../shared/print';
+import { ExportFolders } from './export-folder';
+import { printHtml, printLayoutInSlices, type PrintTextKey } from '../../shared/print';
 import { safeBaseName } from '../../shared/export';
 
 const PRINT_TEXT_KEYS = ['name', 'phones', 'emails', 'addresses', 'websites', 'birthday', 'anniversary', 'note', 'none', 'type.cell', 'type.home', 'type.work', 'type.fax', 'type.pager', 'type.other'] as const satisfies readonly PrintTextKey[];
@@ -39,6 +40,25 @@ const calendarRequest = z.discriminatedUnion('action', [
     .object({ action: z.literal('write'), text: z.string().max(50_000_000).refine((t) => t.startsWith('BEGIN:VCALENDAR\r\n') && t.trimEnd().endsWith('END:VCALENDAR'), 'an iCalendar text') })
     .strict(),
 ]);
+
+/** Files for an export folder: .vcf names and vCard text, in batches of at most 1,000 files and 64 MB. */
+const MAX_BATCH_FILES = 1000;
+const MAX_BATCH_CHARS = 64_000_000;
+const folderFiles = z
+  .array(
+    z
+      .object({
+        name: z.string().min(1).max(300).regex(/\.vcf$/i, 'a .vcf file name'),
+        text: z
+          .string()
+          .max(20_000_000)
+          .refine((t) => /^\uFEFF?BEGIN:VCARD\r?\n/i.test(t) && /END:VCARD\s*$/i.test(t), 'vCard text'),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(MAX_BATCH_FILES)
+  .refine((files) => files.reduce((n, f) => n + f.text.length, 0) <= MAX_BATCH_CHARS, 'at most 64 MB in one batch');
 
 export type RequestHandlers = {
   [K in RequestName]: (args: readonly unknown[]) => Promise<Requests[K]['result']>;
@@ -100,16 +120,28 @@ const schemas = {
   loadPhoto: z.tuple([z.string().min(1).max(300), z.string().max(4096).regex(/^https?:\/\//i, 'a photo URI is http(s)')]),
   printContacts: z.tuple([printRequest]),
   calendarFile: z.tuple([calendarRequest]),
+  chooseExportFolder: z.tuple([z.string().max(200)]),
+  writeExportFiles: z.tuple([z.uuid(), folderFiles]),
 } satisfies Record<RequestName, z.ZodType>;
 
 export function createRequestHandlers(platform: Platform, sync: SyncManager, opened: OpenedFileQueue = new OpenedFileQueue(() => {})): RequestHandlers {
   const calendar = new CalendarFile(platform);
+  const folders = new ExportFolders(platform);
   return {
+    chooseExportFolder: async (args) => {
+      const [title] = validate(schemas.chooseExportFolder, args, 'chooseExportFolder');
+      return folders.choose(title);
+    },
+    writeExportFiles: async (args) => {
+      const [folderId, files] = validate(schemas.writeExportFiles, args, 'writeExportFiles');
+      return folders.write(folderId, files);
+    },
     printContacts: async (args) => {
       const [r] = validate(schemas.printContacts, args, 'printContacts');
       if (platform.shell !== 'electron') throw new CardinalError('unsupported', 'printContacts: the harness prints with window.print');
-      // The layout is made here from the cards: the page never hands over HTML to print.
-      const doc = printLayout(r.vcards, { layout: r.layout, lang: r.lang, title: r.title, paper: r.paper, text: (k) => r.texts[k] });
+      // The layout is made here from the cards: the page never hands over HTML to print. In slices,
+      // so the main process keeps answering (menus, other requests) while 50,000 cards are laid out.
+      const doc = await printLayoutInSlices(r.vcards, { layout: r.layout, lang: r.lang, title: r.title, paper: r.paper, text: (k) => r.texts[k] }, () => new Promise((resolve) => setImmediate(resolve)));
       return platform.printDocument(printHtml(doc), { action: r.action, fileName: `${safeBaseName(r.fileName.replace(/\.pdf$/i, ''), 'Contacts')}.pdf`, title: r.title });
     },
     calendarFile: async (args) => {

@@ -46,6 +46,14 @@ export class ElectronPlatform implements Platform {
     return result.canceled || result.filePath === undefined ? null : result.filePath;
   }
 
+  async showFolderDialog(options: { title: string }): Promise<string | null> {
+    const win = this.window();
+    // createDirectory: a "New Folder" button on macOS (Windows and Linux dialogs have one anyway).
+    const opts = { title: options.title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+    const result = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+    return result.canceled || result.filePaths[0] === undefined ? null : result.filePaths[0];
+  }
+
   /**
    * The document goes into a hidden window of its own: sandboxed, JavaScript off, no preload, from
    * a temporary file (a data: URL is capped at 2 MB), so nothing in it can run or reach the app.

@@ -80,6 +80,11 @@ export class NodePlatform implements Platform {
     return null;
   }
 
+  async showFolderDialog(): Promise<string | null> {
+    // The harness saves one file per contact as downloads (features/export/files.ts).
+    return null;
+  }
+
   async showSaveDialog(options: { title: string; defaultName: string; filters: readonly FileFilter[] }): Promise<string | null> {
     const dir = join(this.options.dataDir, 'exports');
     mkdirSync(dir, { recursive: true });

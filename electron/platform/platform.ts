@@ -22,6 +22,8 @@ export interface Platform {
   decryptSecret(data: Uint8Array): Promise<string>;
   showOpenDialog(options: { title: string; filters: readonly FileFilter[]; multiple: boolean }): Promise<string[] | null>;
   showSaveDialog(options: { title: string; defaultName: string; filters: readonly FileFilter[] }): Promise<string | null>;
+  /** A folder to write into (one that may be made in the dialog); null when cancelled. */
+  showFolderDialog(options: { title: string }): Promise<string | null>;
   /**
    * Print a whole HTML document (no script: it is shown with JavaScript off): the OS's print
    * dialog, or a PDF saved where a save dialog says. The harness has neither (window.print there).

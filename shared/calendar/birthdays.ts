@@ -31,7 +31,7 @@ export interface BirthdayCalendarOptions {
   /** When the file is written (DTSTAMP); passed in so the output is reproducible. */
   readonly now: Date;
   /** The event's title in the UI language, e.g. "Ann Lee's birthday". */
-  readonly title: (kind: CalendarEventKind, contactName: string, year: number | null) => string;
+  readonly title: (kind: CalendarEventKind, contactName: string, date: DateValue) => string;
   readonly kinds?: readonly CalendarEventKind[];
 }
 
@@ -73,7 +73,7 @@ function event(id: string, kind: CalendarEventKind, date: DateValue, shown: stri
     { name: 'DTSTART', params: ';VALUE=DATE', value: icsDate(year, date.month, date.day) },
     { name: 'DTEND', params: ';VALUE=DATE', value: icsDate(endY, endM, endD) },
     { name: 'RRULE', value: leapDay ? 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1' : 'FREQ=YEARLY' },
-    { name: 'SUMMARY', value: icsText(options.title(kind, shown, date.year)) },
+    { name: 'SUMMARY', value: icsText(options.title(kind, shown, date)) },
     { name: 'CATEGORIES', value: kind === 'birthday' ? 'BIRTHDAY' : 'ANNIVERSARY' },
     // Free time: a birthday does not make anyone busy.
     { name: 'TRANSP', value: 'TRANSPARENT' },

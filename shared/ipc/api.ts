@@ -37,6 +37,8 @@ export function createCardinalApi(t: Transport): CardinalApi {
     loadPhoto: (bookId, uri) => call(t, 'loadPhoto', [bookId, uri]),
     printContacts: (request) => call(t, 'printContacts', [request]),
     calendarFile: (request) => call(t, 'calendarFile', [request]),
+    chooseExportFolder: (title) => call(t, 'chooseExportFolder', [title]),
+    writeExportFiles: (folderId, files) => call(t, 'writeExportFiles', [folderId, files]),
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
     onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),
     onMenu: (listener) => t.subscribe('menu', (payload) => listener(payload as Events['menu'])),

@@ -84,6 +84,29 @@ export interface Requests {
   /** Keep the birthdays calendar in an .ics file (Electron): `choose` asks where (a save dialog)
    * and remembers it; `stop` forgets it; `write` writes the text there. */
   calendarFile: { args: [request: CalendarFileRequest]; result: CalendarFileState };
+  /** One file per contact (Electron): ask for a folder once (a folder dialog). Null when cancelled.
+   * The page gets a handle to the folder, never a path it could name itself. */
+  chooseExportFolder: { args: [title: string]; result: ExportFolder | null };
+  /** Write vCard files into a folder chosen with `chooseExportFolder`, in batches: main makes each
+   * name safe and unique (never replacing a file there) and writes nothing outside that folder. */
+  writeExportFiles: { args: [folderId: string, files: readonly FolderFile[]]; result: WrittenFiles };
+}
+
+/** A folder the user chose for an export; `path` is for telling them where the files went. */
+export interface ExportFolder {
+  readonly folderId: string;
+  readonly path: string;
+}
+
+/** A file to write into an export folder: a .vcf name (main makes it safe) and its vCard text. */
+export interface FolderFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** The names the files were written under, in order (a name taken there gets " (2)"). */
+export interface WrittenFiles {
+  readonly names: readonly string[];
 }
 
 /** What to print: the cards and the words of the layout in the UI language. */
@@ -192,6 +215,8 @@ export interface CardinalApi {
   loadPhoto(bookId: string, uri: string): Promise<string | null>;
   printContacts(request: PrintRequest): Promise<PrintOutcome>;
   calendarFile(request: CalendarFileRequest): Promise<CalendarFileState>;
+  chooseExportFolder(title: string): Promise<ExportFolder | null>;
+  writeExportFiles(folderId: string, files: readonly FolderFile[]): Promise<WrittenFiles>;
   onOpenFiles(listener: (files: Events['openFiles']) => void): () => void;
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   onMenu(listener: (command: MenuCommand) => void): () => void;

@@ -38,6 +38,8 @@ export interface PrintOptions {
   readonly title: string;
   readonly text: (key: PrintTextKey) => string;
   readonly paper?: Paper;
+  /** Called as the cards are read (every 500, and at the end): a worker reports it to the window. */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 export interface PrintDocument {
@@ -71,12 +73,24 @@ function items(list: readonly ContactItem[], text: PrintOptions['text'], cls: st
     .join('')}</ul>`;
 }
 
+/** One formatter per language and form: making an Intl.DateTimeFormat costs more than using it, and a book has many dates. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(lang: string, yearless: boolean): Intl.DateTimeFormat {
+  const key = `${lang}|${yearless}`;
+  let f = dateFormats.get(key);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat(lang, yearless ? { month: 'long', day: 'numeric', timeZone: 'UTC' } : { dateStyle: 'long', timeZone: 'UTC' });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 function dateText(d: DateValue, lang: string): string {
-  if (d.text !== undefined || d.month === null || d.day === null) return d.text ?? (d.year === null ? '' : String(d.year));
+  // A year alone: in the language's digits (Persian ۱۳۶۰ style), as the rest of the date would be.
+  if (d.text !== undefined || d.month === null || d.day === null) return d.text ?? (d.year === null ? '' : new Intl.NumberFormat(lang, { useGrouping: false }).format(d.year));
   // UTC both ways, so no time zone moves the day; the language's own calendar and numerals.
   const date = new Date(Date.UTC(d.year ?? 2000, d.month - 1, d.day));
-  const format: Intl.DateTimeFormatOptions = d.year === null ? { month: 'long', day: 'numeric', timeZone: 'UTC' } : { dateStyle: 'long', timeZone: 'UTC' };
-  return new Intl.DateTimeFormat(lang, format).format(date);
+  return dateFormat(lang, d.year === null).format(date);
 }
 
 function addressLines(a: AddressItem): string {
@@ -92,14 +106,24 @@ interface Entry {
   readonly contact: Contact;
 }
 
-function entries(vcards: readonly string[], lang: string): Entry[] {
+const PROGRESS_EVERY = 500;
+/** Cards written between two pauses of `printLayoutInSlices`. */
+const RENDER_SLICE = 2000;
+
+/** The cards read (a pause every 500, with progress) and sorted for the language. */
+function* entries(vcards: readonly string[], lang: string, progress?: PrintOptions['progress']): Generator<void, Entry[]> {
   const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
-  return vcards
-    .map((v) => {
-      const contact = toContact(parseVCard(v));
-      return { contact, shown: contact.formattedName.trim() || nameInOrder(contact) || displayName(contact) };
-    })
-    .sort((a, b) => collator.compare(a.shown, b.shown));
+  const list: Entry[] = [];
+  for (const [i, v] of vcards.entries()) {
+    const contact = toContact(parseVCard(v));
+    list.push({ contact, shown: contact.formattedName.trim() || nameInOrder(contact) || displayName(contact) });
+    if ((i + 1) % PROGRESS_EVERY === 0) {
+      progress?.(i + 1, vcards.length);
+      yield;
+    }
+  }
+  progress?.(vcards.length, vcards.length);
+  return list.sort((a, b) => collator.compare(a.shown, b.shown));
 }
 
 function secondary(c: Contact): string {
@@ -107,13 +131,8 @@ function secondary(c: Contact): string {
   return org.length === 0 ? '' : `<div class="secondary"><bdi>${esc(org.join(' · '))}</bdi></div>`;
 }
 
-function phoneList(list: readonly Entry[], o: PrintOptions): string {
-  const rows = list
-    .filter((e) => e.contact.phones.length > 0 || e.contact.emails.length > 0)
-    .map((e) => `<tr><td><div class="name"><bdi>${esc(e.shown)}</bdi></div>${secondary(e.contact)}</td><td>${items(e.contact.phones, o.text, 'number', true)}</td><td>${items(e.contact.emails, o.text, '', false)}</td></tr>`)
-    .join('\n');
-  if (rows === '') return `<p class="empty">${esc(o.text('none'))}</p>`;
-  return `<table><thead><tr><th scope="col">${esc(o.text('name'))}</th><th scope="col">${esc(o.text('phones'))}</th><th scope="col">${esc(o.text('emails'))}</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+function phoneRow(e: Entry, o: PrintOptions): string {
+  return `<tr><td><div class="name"><bdi>${esc(e.shown)}</bdi></div>${secondary(e.contact)}</td><td>${items(e.contact.phones, o.text, 'number', true)}</td><td>${items(e.contact.emails, o.text, '', false)}</td></tr>`;
 }
 
 function card(e: Entry, o: PrintOptions): string {
@@ -130,17 +149,76 @@ function card(e: Entry, o: PrintOptions): string {
   return `<article><h2><bdi>${esc(e.shown)}</bdi></h2>${secondary(c)}${dl === '' ? '' : `<dl>${dl}</dl>`}</article>`;
 }
 
-/** A print layout of these cards. */
-export function printLayout(vcards: readonly string[], o: PrintOptions): PrintDocument {
-  const list = entries(vcards, o.lang);
-  const content = o.layout === 'phone-list' ? phoneList(list, o) : list.length === 0 ? `<p class="empty">${esc(o.text('none'))}</p>` : `<div class="grid">\n${list.map((e) => card(e, o)).join('\n')}\n</div>`;
+/**
+ * A layout in pieces, for a window that shows 50,000 cards a slice at a time: the document with
+ * its list left empty, where the list goes (a selector inside `body`), and each row or card.
+ */
+export interface PrintPieces {
+  readonly doc: PrintDocument;
+  readonly container: string;
+  readonly items: readonly string[];
+}
+
+/** The layout as steps: it pauses (yields) between slices of cards read and written. */
+function* layoutSteps(vcards: readonly string[], o: PrintOptions): Generator<void, PrintPieces> {
+  const list = yield* entries(vcards, o.lang, o.progress);
+  const items: string[] = [];
+  const shown = o.layout === 'phone-list' ? list.filter((e) => e.contact.phones.length > 0 || e.contact.emails.length > 0) : list;
+  for (const [i, e] of shown.entries()) {
+    items.push(o.layout === 'phone-list' ? phoneRow(e, o) : card(e, o));
+    if ((i + 1) % RENDER_SLICE === 0) yield;
+  }
+  const content =
+    items.length === 0
+      ? `<p class="empty">${esc(o.text('none'))}</p>`
+      : o.layout === 'phone-list'
+        ? `<table><thead><tr><th scope="col">${esc(o.text('name'))}</th><th scope="col">${esc(o.text('phones'))}</th><th scope="col">${esc(o.text('emails'))}</th></tr></thead><tbody>\n\n</tbody></table>`
+        : `<div class="grid">\n\n</div>`;
   return {
-    lang: o.lang,
-    dir: o.dir ?? (RTL.test(o.lang) ? 'rtl' : 'ltr'),
-    title: o.title,
-    css: printCss(o.lang, o.paper ?? 'A4'),
-    body: `<main class="cardinal-print ${o.layout}"><h1>${esc(o.title)}</h1>\n${content}\n</main>`,
+    doc: {
+      lang: o.lang,
+      dir: o.dir ?? (RTL.test(o.lang) ? 'rtl' : 'ltr'),
+      title: o.title,
+      css: printCss(o.lang, o.paper ?? 'A4'),
+      body: `<main class="cardinal-print ${o.layout}"><h1>${esc(o.title)}</h1>\n${content}\n</main>`,
+    },
+    container: o.layout === 'phone-list' ? 'tbody' : '.grid',
+    items,
   };
+}
+
+/** The whole document: the pieces' list put in its place. */
+function assemble(p: PrintPieces): PrintDocument {
+  if (p.items.length === 0) return p.doc;
+  const at = p.doc.body.indexOf(p.container === 'tbody' ? '<tbody>\n' : '<div class="grid">\n') + (p.container === 'tbody' ? '<tbody>\n' : '<div class="grid">\n').length;
+  return { ...p.doc, body: `${p.doc.body.slice(0, at)}${p.items.join('\n')}${p.doc.body.slice(at)}` };
+}
+
+/** A layout in pieces, at once (the window's worker runs this). */
+export function printLayoutPieces(vcards: readonly string[], o: PrintOptions): PrintPieces {
+  const steps = layoutSteps(vcards, o);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/** A print layout of these cards, at once. */
+export function printLayout(vcards: readonly string[], o: PrintOptions): PrintDocument {
+  return assemble(printLayoutPieces(vcards, o));
+}
+
+/**
+ * The same layout with a pause between slices of cards (every 500 read, every 2,000 written), for
+ * a thread that must keep answering meanwhile: Electron's main process passes `setImmediate`.
+ */
+export async function printLayoutInSlices(vcards: readonly string[], o: PrintOptions, pause: () => Promise<void>): Promise<PrintDocument> {
+  const steps = layoutSteps(vcards, o);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return assemble(step.value);
+    await pause();
+  }
 }
 
 /**

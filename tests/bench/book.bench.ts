@@ -2,7 +2,8 @@
  * The local address book at 50,000 contacts, in Debian's Chromium through the harness: import
  * time (and its rate beside raw IndexedDB puts of the same rows, the physical limit), time from
  * page load to the first painted list, the search index's build (work, slices, when ready), search
- * latency over 105 pasted queries and over every keystroke of 12 typed ones, JS heap after load.
+ * latency over 105 pasted queries and over every keystroke of 12 typed ones, JS heap after load,
+ * and printing them all (phone list, full cards): Preview → print view, and the window's long tasks.
  */
 import { chromium } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -176,6 +177,29 @@ export async function runBookBench(count = 50_000): Promise<void> {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
 
+    // Print all the contacts: from Preview to the print view painted, and the window's long tasks
+    // meanwhile (laying out 50,000 cards as HTML, then the view's own DOM).
+    const printRuns: { layout: string; shownMs: number; ms: number; tasks: number[] }[] = [];
+    for (const layout of ['Phone list (names, numbers, e-mail addresses)', 'Full cards']) {
+      await page.keyboard.press('Control+p');
+      const dialog = page.getByRole('dialog', { name: 'Print' });
+      await dialog.getByRole('radio', { name: layout }).check();
+      const since = await page.evaluate(() => performance.now());
+      const started = clock.now();
+      await dialog.getByRole('button', { name: 'Preview' }).click();
+      await page.getByTestId('print-view').locator('main.cardinal-print').waitFor({ timeout: 600_000 });
+      const shownMs = clock.now() - started;
+      // Filled: every row or card in the view (the view says it is busy until then).
+      await page.locator('[data-testid="print-view"]:not([aria-busy])').waitFor({ timeout: 600_000 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+      const ms = clock.now() - started;
+      await page.waitForTimeout(200); // the long-task observer reports after the task
+      const tasks = await page.evaluate((since) => (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks.filter((t) => t.start >= since).map((t) => t.ms), since);
+      printRuns.push({ layout: layout.startsWith('Phone') ? 'phone list' : 'full cards', shownMs, ms, tasks });
+      await page.getByTestId('print-view').getByRole('toolbar').getByRole('button', { name: 'Close' }).click({ timeout: 600_000 });
+      await page.getByTestId('print-view').waitFor({ state: 'detached', timeout: 600_000 });
+    }
+
     const importRate = count / ((t2 - t1) / 1000);
     const rawRate = count / (rawMs / 1000);
     console.log(`\nLocal address book — ${count.toLocaleString('en')} contacts in Chromium (${await browser.version()}), browser harness`);
@@ -205,6 +229,10 @@ export async function runBookBench(count = 50_000): Promise<void> {
     console.log(`  search, ${typedLatencies.length} keystrokes (${typedQueries.length} queries typed and erased): ${figures(typedLatencies)}`);
     console.log(`    slowest:                           ${slowest(typedLatencies, keystrokes)}`);
     console.log(`  JS heap, list and index loaded (GC): ${(heap.usedSize / 1024 / 1024).toFixed(0)} MB   (target < 200 MB)`);
+    for (const r of printRuns) {
+      const longest = r.tasks.length === 0 ? 0 : Math.max(...r.tasks);
+      console.log(`  print ${r.layout}, Preview → view shown ${(r.shownMs / 1000).toFixed(1)} s, filled ${(r.ms / 1000).toFixed(1)} s; window's long tasks: ${r.tasks.length}, longest ${Math.round(longest)} ms, ${Math.round(r.tasks.reduce((a, b) => a + b, 0))} ms in all`);
+    }
   } finally {
     await browser.close();
     await harness.close();

@@ -28,6 +28,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     'addSharedContacts',
     'calendarFile',
     'cancelGoogleSignIn',
+    'chooseExportFolder',
     'confirmDeletions',
     'continueDiscovery',
     'discoverCardDav',
@@ -52,6 +53,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     'syncStatuses',
     'takeOpenedFiles',
     'updateAccount',
+    'writeExportFiles',
   ]);
   expect(shape.replaced).toBe(false);
 });

@@ -53,6 +53,13 @@ describe('translations', () => {
     expect(translator('fa')('list.count', { count: 12 })).toContain('۱۲');
   });
 
+  it('a number in a plain placeholder ({row}, {year}) is in Persian digits in Persian, without grouping; English unchanged', () => {
+    expect(translator('fa')('csv.rowProblem', { row: 1360, problem: 'x' })).toBe('ردیف ۱۳۶۰: x');
+    expect(translator('en')('csv.rowProblem', { row: 1360, problem: 'x' })).toBe('Row 1360: x');
+    // A select on the number still sees the number.
+    expect(translator('fa')('calendar.birthdayOf', { name: 'سارا', year: 0 })).toBe('زادروز سارا');
+  });
+
   it('writes dates in the OS region where the UI speaks its language, and Persian in Solar Hijri', () => {
     expect(dateLocale('en', 'en-GB')).toBe('en-GB');
     expect(dateLocale('en', 'de-DE')).toBe('en-DE');

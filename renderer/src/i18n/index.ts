@@ -35,16 +35,51 @@ export function scriptOf(lang: Language): 'latin' | 'han' | 'arabic' {
 export type MessageValues = Record<string, string | number>;
 export type Translate = (key: MessageKey, vars?: MessageValues) => string;
 
+interface AstNode {
+  readonly type: number;
+  readonly value?: unknown;
+  readonly options?: Record<string, { readonly value: readonly AstNode[] }>;
+}
+
+/** Arguments a message uses only as plain `{name}` (not in a plural, select or number). */
+function plainOnlyArguments(ast: readonly AstNode[]): Set<string> {
+  const plain = new Set<string>();
+  const other = new Set<string>();
+  const walk = (nodes: readonly AstNode[]) => {
+    for (const n of nodes) {
+      // 1: a plain argument; 2–6: number, date, time, select, plural.
+      if (n.type === 1 && typeof n.value === 'string') plain.add(n.value);
+      else if (n.type >= 2 && n.type <= 6 && typeof n.value === 'string') other.add(n.value);
+      for (const o of Object.values(n.options ?? {})) walk(o.value);
+    }
+  };
+  walk(ast);
+  for (const name of other) plain.delete(name);
+  return plain;
+}
+
 export function translator(lang: Language): Translate {
   const cat = CATALOGUES[lang];
-  const compiled = new Map<MessageKey, IntlMessageFormat>();
+  const compiled = new Map<MessageKey, { format: IntlMessageFormat; plain: Set<string> }>();
+  // A number in a plain `{year}` or `{row}` is written in the language's digits (Persian ۱۳۶۰),
+  // without grouping, as it is; intl-messageformat would write it with String() (Latin digits).
+  const digits = new Intl.NumberFormat(lang, { useGrouping: false });
   return (key, vars) => {
-    let format = compiled.get(key);
-    if (format === undefined) {
-      format = new IntlMessageFormat(cat[key], lang, undefined, { ignoreTag: true });
-      compiled.set(key, format);
+    let entry = compiled.get(key);
+    if (entry === undefined) {
+      const format = new IntlMessageFormat(cat[key], lang, undefined, { ignoreTag: true });
+      entry = { format, plain: plainOnlyArguments(format.getAst() as unknown as readonly AstNode[]) };
+      compiled.set(key, entry);
     }
-    return String(format.format(vars));
+    let values = vars;
+    if (vars !== undefined && entry.plain.size > 0) {
+      values = { ...vars };
+      for (const name of entry.plain) {
+        const v = values[name];
+        if (typeof v === 'number') values[name] = digits.format(v);
+      }
+    }
+    return String(entry.format.format(values));
   };
 }
 

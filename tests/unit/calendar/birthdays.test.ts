@@ -17,7 +17,7 @@ const contacts: CalendarContact[] = [
 const options = {
   name: 'Birthdays',
   now: new Date(Date.UTC(2026, 11, 1, 10, 15, 0)),
-  title: (kind: 'birthday' | 'anniversary', name: string, year: number | null) => (kind === 'birthday' ? `${name}'s birthday${year === null ? '' : ` (${year})`}` : `${name}'s anniversary`),
+  title: (kind: 'birthday' | 'anniversary', name: string, date: { year: number | null }) => (kind === 'birthday' ? `${name}'s birthday${date.year === null ? '' : ` (${date.year})`}` : `${name}'s anniversary`),
 };
 
 const calendar = birthdayCalendar(contacts, options);

@@ -84,6 +84,17 @@ describe('printContacts', () => {
     expect(p.printed).toEqual([]);
   });
 
+  it('lays 5,000 cards out in slices: main answers another request before the layout is done', async () => {
+    const { p, handlers } = setup('electron');
+    const many = Array.from({ length: 5000 }, (_, i) => `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${i}\r\nTEL:+1 202 555 ${String(i).padStart(4, '0')}\r\nEND:VCARD\r\n`);
+    const order: string[] = [];
+    const printing = dispatch(handlers, 'printContacts', [{ ...good, vcards: many }]).then(() => order.push('printed'));
+    const info = dispatch(handlers, 'getAppInfo', []).then(() => order.push('getAppInfo'));
+    await Promise.all([printing, info]);
+    expect(order).toEqual(['getAppInfo', 'printed']);
+    expect(p.printed[0]!.html.match(/<tr>/g)).toHaveLength(5001); // the header row and every card
+  });
+
   it('is not available in the harness, which prints with window.print', async () => {
     const { handlers } = setup('harness');
     expect(await dispatch(handlers, 'printContacts', [good])).toMatchObject({ ok: false, error: { code: 'unsupported' } });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { printHtml, printLayout, type PrintTextKey } from '../../../shared/print';
+import { printHtml, printLayout, printLayoutInSlices, type PrintTextKey } from '../../../shared/print';
 
 const FA: Record<PrintTextKey, string> = {
   name: 'نام', phones: 'تلفن‌ها', emails: 'ایمیل‌ها', addresses: 'نشانی‌ها', websites: 'وب‌سایت‌ها', birthday: 'تولد', anniversary: 'سالگرد', note: 'یادداشت', none: 'مخاطبی نیست',
@@ -67,6 +67,23 @@ describe('full cards', () => {
     const fa = printLayout(book, { layout: 'cards', lang: 'fa', title: 'کارت‌ها', text: (k) => FA[k] });
     expect(fa.body).toContain(`<dt>تولد</dt><dd>${new Intl.DateTimeFormat('fa', { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(1977, 4, 12))}</dd>`);
   });
+
+  it('laid out in slices (main) it is the same document as at once (the worker), pausing between slices', async () => {
+    const many = Array.from({ length: 4500 }, (_, i) => card(`FN:مخاطب ${i}`, `TEL:+98 912 000 ${String(i).padStart(4, '0')}`, 'BDAY:1981-03-21'));
+    let pauses = 0;
+    for (const layout of ['phone-list', 'cards'] as const) {
+      const o = { layout, lang: 'fa', title: 'فهرست', text: (k: PrintTextKey) => FA[k] };
+      expect(await printLayoutInSlices(many, o, async () => void (pauses += 1))).toEqual(printLayout(many, o));
+    }
+    expect(pauses).toBe(2 * (9 + 2)); // every 500 read, every 2,000 written
+  });
+
+  it('a birthday with only a year prints in Persian digits on a Persian card (۱۹۸۰, not 1980)', () => {
+    const fa = printLayout([card('FN:یاسمن', 'BDAY:1980')], { layout: 'cards', lang: 'fa', title: 'کارت‌ها', text: (k) => FA[k] });
+    expect(fa.body).toContain('<dd>۱۹۸۰</dd>');
+    const en = printLayout([card('FN:Yasmin', 'BDAY:1980')], { layout: 'cards', lang: 'en', title: 'Cards', text: (k) => FA[k] });
+    expect(en.body).toContain('<dd>1980</dd>');
+  });
 });
 
 const chromium = process.env.CARDINAL_CHROMIUM ?? '/usr/bin/chromium';
@@ -88,6 +105,34 @@ describe('a Persian phone list printed to PDF by Chromium', () => {
     execFileSync('pdftoppm', ['-png', '-r', '60', join(dir, 'list.pdf'), join(dir, 'page')]);
     expect(readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.png')).length).toBeGreaterThanOrEqual(2);
     // Kept for a person to look at: CARDINAL_PRINT_DIR=... npx vitest run tests/unit/print
+    if (process.env.CARDINAL_PRINT_DIR !== undefined) execFileSync('cp', ['-r', `${dir}/.`, process.env.CARDINAL_PRINT_DIR]);
+  }, 90_000);
+});
+
+describe('full cards in Traditional Chinese and in Persian printed to PDF by Chromium', () => {
+  const ZH: Record<PrintTextKey, string> = {
+    name: '姓名', phones: '電話', emails: '電子郵件', addresses: '地址', websites: '網站', birthday: '生日', anniversary: '紀念日', note: '備註', none: '沒有聯絡人',
+    'type.cell': '手機', 'type.home': '住家', 'type.work': '公司', 'type.fax': '傳真', 'type.pager': '呼叫器', 'type.other': '其他',
+  };
+  const cards = [
+    card('FN:陳美玲', 'N:陳;美玲;;;', 'TEL;TYPE=cell:+886 912 345 678', 'EMAIL:meiling@example.tw', 'ADR;TYPE=home:;;忠孝東路四段 100 號;台北市;;106;台灣', 'BDAY:1981-03-21', 'NOTE:喜歡烏龍茶'),
+    card('FN:مریم میرزاخانی', 'TEL;TYPE=work:+98 21 6616 0000', 'BDAY:1977-05-12', 'NOTE:ریاضی‌دان'),
+    card('FN:Ada Lovelace', 'TEL;TYPE=home:+44 20 7946 0000', 'BDAY:--12-10'),
+  ];
+
+  it.each([
+    ['zh-TW', ZH, ['陳美玲', '忠孝東路四段', '1981年3月21日', '喜歡烏龍茶']],
+    ['fa', FA, ['+98 21 6616 0000', '+886 912 345 678']],
+  ] as const)('%s: the cards come out as text in their own script, dates as the language writes them', (lang, words, expected) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cardinal-print-'));
+    const html = printHtml(printLayout(cards, { layout: 'cards', lang, title: lang === 'fa' ? 'کارت‌ها' : '聯絡人卡片', text: (k) => words[k] }));
+    writeFileSync(join(dir, `cards-${lang}.html`), html);
+    execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', `--print-to-pdf=${join(dir, `cards-${lang}.pdf`)}`, `file://${join(dir, `cards-${lang}.html`)}`], { stdio: 'ignore', timeout: 60_000 });
+    const text = execFileSync('pdftotext', ['-layout', join(dir, `cards-${lang}.pdf`), '-'], { encoding: 'utf8' });
+    for (const w of expected) expect(text).toContain(w);
+    if (lang === 'fa') expect(text).not.toMatch(/19(77|81)/); // Solar Hijri years in Persian digits
+    execFileSync('pdftoppm', ['-png', '-r', '60', join(dir, `cards-${lang}.pdf`), join(dir, `cards-${lang}`)]);
+    expect(readdirSync(dir).some((f) => f.endsWith('.png'))).toBe(true);
     if (process.env.CARDINAL_PRINT_DIR !== undefined) execFileSync('cp', ['-r', `${dir}/.`, process.env.CARDINAL_PRINT_DIR]);
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentPersianYear, fromPersian, gregorianToPersian, persianMonthLength, persianToGregorian, toPersian } from '../../../renderer/src/features/dates/calendar';
-import { fieldOrder, formatDate } from '../../../renderer/src/features/dates/format';
+import { fieldOrder, formatDate, formatYear } from '../../../renderer/src/features/dates/format';
 import { readDraft } from '../../../renderer/src/features/dates/DateInput';
 
 describe('the Solar Hijri calendar', () => {
@@ -60,5 +60,26 @@ describe('dates as the region writes them', () => {
     expect(fieldOrder('en-GB')).toEqual(['day', 'month', 'year']);
     expect(fieldOrder('en-US')).toEqual(['month', 'day', 'year']);
     expect(fieldOrder('zh-TW')).toEqual(['year', 'month', 'day']);
+  });
+});
+
+describe('Persian digits in dates and years', () => {
+  const fa = { locale: 'fa-IR-u-ca-persian', style: 'region' as const };
+  const latin = /[0-9]/;
+  it('a year alone, a partial date and the ISO style are written in Persian digits in the Persian UI, never Latin', () => {
+    expect(formatDate({ year: 1981, month: null, day: null }, fa)).toBe('۱۹۸۱');
+    expect(formatDate({ year: 1981, month: 3, day: null }, fa)).toBe('۱۹۸۱-۳');
+    expect(formatDate({ year: 1981, month: 3, day: 14 }, { ...fa, style: 'iso' })).toBe('۱۹۸۱-۰۳-۱۴');
+    expect(formatDate({ year: null, month: 3, day: 14 }, { ...fa, style: 'iso' })).toBe('--۰۳-۱۴');
+    for (const d of [{ year: 1981, month: 3, day: 21 }, { year: null, month: 2, day: 29 }, { year: 2000, month: 12, day: 31 }]) expect(formatDate(d, fa)).not.toMatch(latin);
+    // English stays as it was.
+    expect(formatDate({ year: 1981, month: null, day: null }, { locale: 'en-GB', style: 'region' })).toBe('1981');
+  });
+  it('a year is the Solar Hijri year of its day in Persian (1981-03-21 is ۱۳۶۰), the Gregorian year in Persian digits without a day', () => {
+    expect(formatYear({ year: 1981, month: 3, day: 21 }, 'fa-IR-u-ca-persian')).toBe('۱۳۶۰');
+    expect(formatYear({ year: 1981, month: 3, day: 14 }, 'fa-IR-u-ca-persian')).toBe('۱۳۵۹');
+    expect(formatYear({ year: 1981, month: null, day: null }, 'fa-IR-u-ca-persian')).toBe('۱۹۸۱');
+    expect(formatYear({ year: 1981, month: 3, day: 21 }, 'en-US')).toBe('1981');
+    expect(formatYear({ year: 1981, month: 3, day: 21 }, 'zh-TW')).toBe('1981');
   });
 });

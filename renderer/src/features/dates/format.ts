@@ -13,13 +13,31 @@ export interface DateFormatting {
   readonly style: DateStyle;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const isPersian = (locale: string) => locale.includes('-ca-persian');
+
+/** A number in the locale's digits (Persian ۱۳۶۰), no grouping, at least `width` digits. */
+export function formatDigits(n: number, locale: string, width = 1): string {
+  return new Intl.NumberFormat(locale, { useGrouping: false, minimumIntegerDigits: width }).format(n);
+}
+
+/**
+ * The year of a date as the UI's calendar writes it: in Persian the Solar Hijri year the day falls
+ * in (1981-03-14 → ۱۳۵۹), or the Gregorian year in Persian digits when there is no day to convert;
+ * elsewhere the year in the language's digits.
+ */
+export function formatYear(date: { readonly year: number; readonly month: number | null; readonly day: number | null }, locale: string): string {
+  if (isPersian(locale) && date.month !== null && date.day !== null) {
+    return new Intl.DateTimeFormat(locale, { year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(date.year, date.month - 1, date.day)));
+  }
+  return formatDigits(date.year, locale);
+}
 
 export function formatDate(date: DateValue, f: DateFormatting): string {
   if (date.text !== undefined) return date.text;
   const { year, month, day } = date;
-  if (month === null || day === null) return [year, month, day].filter((x) => x !== null).join('-');
+  const pad = (n: number, w = 2) => formatDigits(n, f.locale, w);
+  // A partial date (only a year, a month, or both): its numbers, in the UI's digits.
+  if (month === null || day === null) return [year, month, day].filter((x) => x !== null).map((x) => formatDigits(x, f.locale)).join('-');
   if (f.style === 'iso') return year === null ? `--${pad(month)}-${pad(day)}` : `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
   if (year !== null) return new Intl.DateTimeFormat(f.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, day)));
   if (isPersian(f.locale)) {

@@ -2,7 +2,7 @@
  * Export: a format (vCard 4.0 or 3.0, Google CSV, Outlook CSV, the birthdays calendar), which
  * contacts (all, a book, the group in view, the selection), and for vCards one file or one per contact and photos in
  * or out. Next runs the export in a worker and shows what the format cannot hold before anything
- * is saved; Save downloads the files.
+ * is saved; Save downloads the files (Electron: several files go into one folder chosen once).
  */
 import { useState } from 'react';
 import type { CsvLossKind, OutlookLanguage } from '../../../../shared/csv';
@@ -13,7 +13,7 @@ import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
 import { Choice, Field } from '../settings/SettingsDialog';
 import type { ExportFormat, ExportRequest, ExportResult } from './export-run';
-import { downloadAll } from './files';
+import { saveFiles } from './files';
 import { scopeCards, scopeIds, type ExportScope } from './scope';
 import { useScopeChoice } from './ScopeChoice';
 import type { ExportReply } from '../../workers/export.worker';
@@ -84,6 +84,7 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
   const [result, setResult] = useState<ExportResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [writing, setWriting] = useState<{ done: number; total: number } | null>(null);
   const { scope, count, name: scopeName, picker } = useScopeChoice(initial, selected);
   const vcard = format === 'vcard' || format === 'vcard-4.0' || format === 'vcard-3.0';
 
@@ -103,15 +104,27 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
   const save = async () => {
     if (result === null) return;
     setBusy(true);
-    await downloadAll(result.files);
-    useUi.getState().showToast(format === 'ics' ? t('export.savedCalendar', { count: result.events ?? 0 }) : t('toast.exported', { count }));
-    onClose();
+    setError(null);
+    try {
+      const { shell } = await window.cardinal.getAppInfo();
+      const outcome = await saveFiles(result.files, { shell, api: window.cardinal, title: t('export.folderTitle'), progress: (done, total) => setWriting({ done, total }) });
+      if (outcome.kind === 'cancelled') return;
+      const toast = format === 'ics' ? t('export.savedCalendar', { count: result.events ?? 0 }) : outcome.kind === 'folder' ? t('export.savedFolder', { count: outcome.names.length, folder: outcome.path }) : t('toast.exported', { count });
+      useUi.getState().showToast(toast);
+      onClose();
+    } catch (e) {
+      setError(t('export.failed', { message: (e as Error).message }));
+    } finally {
+      setBusy(false);
+      setWriting(null);
+    }
   };
 
   if (result !== null) {
     return (
       <Modal
         title={t('export.reviewTitle')}
+        error={error}
         onSubmit={() => void save()}
         onClose={onClose}
         actions={
@@ -126,6 +139,11 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
           <p>
             {t('export.summary', { count, files: result.files.length })} <bdi dir="auto">{result.files.length === 1 ? result.files[0]!.name : ''}</bdi>
           </p>
+          {writing !== null ? (
+            <p role="status" data-testid="export-writing">
+              {t('export.writing', writing)}
+            </p>
+          ) : null}
           {format === 'ics' ? <p data-testid="export-events">{t('export.events', { events: result.events ?? 0, skipped: result.skippedDates ?? 0 })}</p> : null}
           {result.losses.length === 0 ? (
             <p data-testid="export-losses-none">{t('export.noLosses')}</p>

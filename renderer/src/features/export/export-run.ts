@@ -8,7 +8,8 @@ import { birthdayCalendar } from '../../../../shared/calendar';
 import { exportGoogleCsv, exportOutlookCsv, summarizeLosses, type CsvLoss, type CsvLossSummary, type OutlookLanguage } from '../../../../shared/csv';
 import { checkPhotos, exportVCards, FileNamer, safeBaseName } from '../../../../shared/export';
 import { displayName, parseVCard, serializeVCard, toContact } from '../../../../shared/vcard';
-import { translator, type Language } from '../../i18n';
+import { dateLocale, translator, type Language } from '../../i18n';
+import { formatYear } from '../dates/format';
 
 /** `vcard`: each card in the version it is stored in (re-imported, it is found identical). */
 export type ExportFormat = 'vcard' | 'vcard-4.0' | 'vcard-3.0' | 'google-csv' | 'outlook-csv' | 'ics';
@@ -87,7 +88,7 @@ export function runExport(r: ExportRequest): ExportResult {
     const calendar = birthdayCalendar(r.cards, {
       name: t('calendar.name'),
       now: new Date(r.now ?? Date.now()),
-      title: (kind, name, year) => t(kind === 'birthday' ? 'calendar.birthdayOf' : 'calendar.anniversaryOf', { name, year: year ?? 0 }),
+      title: (kind, name, date) => t(kind === 'birthday' ? 'calendar.birthdayOf' : 'calendar.anniversaryOf', { name, year: date.year === null ? 0 : formatYear({ year: date.year, month: date.month, day: date.day }, dateLocale(r.lang, r.lang)) }),
     });
     return { files: [{ name: `${safeBaseName(t('calendar.fileName'), 'Birthdays')}.ics`, mime: 'text/calendar;charset=utf-8', bytes: utf8(calendar.text) }], losses: [], events: calendar.events, skippedDates: calendar.skipped.length };
   }

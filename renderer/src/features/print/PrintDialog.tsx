@@ -1,9 +1,10 @@
 /**
  * Print: a phone list (names, numbers, e-mail addresses) or full cards, of all contacts, a book or
- * the group in view or the selection, on A4 or Letter. Preview lays them out in the UI language and opens the print
- * view, from which they are printed or saved as PDF.
+ * the group in view or the selection, on A4 or Letter. Preview lays them out in the UI language, in
+ * a worker (progress shown, Stop or closing the dialog ends it), and opens the print view, from
+ * which they are printed or saved as PDF.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PrintLayout } from '../../../../shared/print';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
@@ -12,7 +13,7 @@ import { Modal } from '../common/Modal';
 import { scopeCards, scopeIds, type ExportScope } from '../export/scope';
 import { useScopeChoice } from '../export/ScopeChoice';
 import { Choice } from '../settings/SettingsDialog';
-import { makePrintJob, usePrintJob } from './print-job';
+import { makePrintJob, PrintCancelled, usePrintJob } from './print-job';
 
 export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; onClose: () => void }) {
   const s = useServices();
@@ -20,19 +21,61 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
   const [layout, setLayout] = useState<PrintLayout>('phone-list');
   const [paper, setPaper] = useState<'A4' | 'Letter'>(s.dates.locale.endsWith('-US') || s.dates.locale.endsWith('-CA') ? 'Letter' : 'A4');
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const running = useRef<AbortController | null>(null);
+  // Closing the dialog stops a layout under way.
+  useEffect(() => () => running.current?.abort(), []);
   const { scope, count, name: scopeName, picker } = useScopeChoice(initial);
   const preview = async () => {
     setBusy(true);
-    const cards = await scopeCards(s, scopeIds(s.index, s.groups, scope));
-    const where = scopeName ?? (scope.kind === 'selection' ? t('print.selection') : t('books.all'));
-    const title = t(layout === 'phone-list' ? 'print.title.phoneList' : 'print.title.cards', { where });
-    usePrintJob.getState().show(makePrintJob(cards.map((c) => c.vcard), { layout, lang: s.lang, title, paper, t }));
-    useUi.getState().closeDialog();
+    setError(null);
+    const control = new AbortController();
+    running.current = control;
+    try {
+      const cards = await scopeCards(s, scopeIds(s.index, s.groups, scope));
+      if (control.signal.aborted) return;
+      const where = scopeName ?? (scope.kind === 'selection' ? t('print.selection') : t('books.all'));
+      const title = t(layout === 'phone-list' ? 'print.title.phoneList' : 'print.title.cards', { where });
+      setProgress({ done: 0, total: cards.length });
+      const job = await makePrintJob(
+        cards.map((c) => c.vcard),
+        { layout, lang: s.lang, title, paper, t, signal: control.signal, progress: (done, total) => setProgress({ done, total }) },
+      );
+      usePrintJob.getState().show(job);
+      useUi.getState().closeDialog();
+    } catch (e) {
+      if (!(e instanceof PrintCancelled)) setError(t('print.failed', { message: (e as Error).message }));
+    } finally {
+      if (running.current === control) running.current = null;
+      setBusy(false);
+      setProgress(null);
+    }
   };
+  const stop = () => running.current?.abort();
 
   return (
-    <Modal title={t('print.title')} onSubmit={() => void preview()} onClose={onClose} actions={<FormActions submit={t('print.preview')} busy={busy} disabled={count === 0} onCancel={onClose} />}>
+    <Modal
+      title={t('print.title')}
+      error={error}
+      onSubmit={() => void preview()}
+      onClose={onClose}
+      actions={
+        <FormActions submit={t('print.preview')} busy={busy} disabled={count === 0} onCancel={onClose}>
+          {busy ? (
+            <button type="button" onClick={stop}>
+              {t('print.stop')}
+            </button>
+          ) : null}
+        </FormActions>
+      }
+    >
       <div className="form-stack">
+        {progress !== null ? (
+          <p role="status" data-testid="print-progress">
+            {t('print.layingOut', progress)}
+          </p>
+        ) : null}
         <Choice<PrintLayout>
           legend={t('print.layout')}
           value={layout}

@@ -1,7 +1,8 @@
 /**
  * The print view: the laid-out document in place of the window, as it will be on paper, with
  * Print, Save as PDF (Electron) and Close. Its stylesheet is added as a constructed stylesheet
- * (the window's CSP allows no inline style) for as long as the view is shown. In the harness Print
+ * (the window's CSP allows no inline style) for as long as the view is shown; its rows or cards
+ * are put in 200 per task (off-screen cards skip layout: content-visibility), Print waits for all. In the harness Print
  * is window.print (whose dialog saves PDFs too); in Electron the main process prints the same
  * cards from a window of its own (printContacts), or saves them as a PDF.
  */
@@ -13,11 +14,17 @@ import { ToastBar } from '../common/Toast';
 import type { PrintJob } from './print-job';
 import { usePrintJob } from './print-job';
 
+/** Rows or cards put in the view per task. */
+const SLICE = 200;
+
 export function PrintView({ job }: { job: PrintJob }) {
   const { t } = useServices();
   const [electron, setElectron] = useState(false);
   const [busy, setBusy] = useState(false);
   const close = useRef<HTMLButtonElement>(null);
+  const pageRef = useRef<HTMLDivElement>(null);
+  const [shown, setShown] = useState(0);
+  const complete = shown >= job.items.length;
   useEffect(() => {
     void window.cardinal.getAppInfo().then((info) => setElectron(info.shell === 'electron'), () => {});
   }, []);
@@ -29,6 +36,30 @@ export function PrintView({ job }: { job: PrintJob }) {
     close.current?.focus();
     return () => {
       document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    };
+  }, [job]);
+  // The rows or cards go in a slice per task, so 50,000 of them never hold the window for long:
+  // Close and Escape answer while the view fills; Print waits for the whole document.
+  useLayoutEffect(() => {
+    const page = pageRef.current;
+    if (page === null) return;
+    // The layout's HTML is made by shared/print from escaped text only: no markup of the cards' own.
+    page.innerHTML = job.doc.body;
+    const target = page.querySelector(job.container);
+    let next = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const step = () => {
+      const end = Math.min(job.items.length, next + SLICE);
+      target?.insertAdjacentHTML('beforeend', job.items.slice(next, end).join('\n'));
+      next = end;
+      setShown(next);
+      if (next < job.items.length) timer = setTimeout(step, 0);
+    };
+    setShown(0);
+    if (job.items.length > 0) step();
+    return () => {
+      clearTimeout(timer);
+      page.replaceChildren();
     };
   }, [job]);
   const done = () => usePrintJob.getState().show(null);
@@ -44,15 +75,15 @@ export function PrintView({ job }: { job: PrintJob }) {
     }
   };
   return (
-    <div className="print-view" lang={job.doc.lang} dir={job.doc.dir} data-testid="print-view">
+    <div className="print-view" lang={job.doc.lang} dir={job.doc.dir} data-testid="print-view" aria-busy={!complete || undefined}>
       <header className="print-head">
       <div className="print-toolbar" role="toolbar" aria-label={t('print.title')} onKeyDown={(e) => e.key === 'Escape' && done()}>
-        <button type="button" className="primary" disabled={busy} onClick={() => (electron ? void viaMain('print') : window.print())}>
+        <button type="button" className="primary" disabled={busy || !complete} onClick={() => (electron ? void viaMain('print') : window.print())}>
           <Printer aria-hidden="true" size={16} />
           {t('print.print')}
         </button>
         {electron ? (
-          <button type="button" disabled={busy} onClick={() => void viaMain('pdf')}>
+          <button type="button" disabled={busy || !complete} onClick={() => void viaMain('pdf')}>
             <FileDown aria-hidden="true" size={16} />
             {t('print.savePdf')}
           </button>
@@ -63,10 +94,14 @@ export function PrintView({ job }: { job: PrintJob }) {
           <X aria-hidden="true" size={16} />
           {t('action.close')}
         </button>
+        {complete ? null : (
+          <span className="muted" role="status" data-testid="print-filling">
+            {t('print.showing', { done: shown, total: job.items.length })}
+          </span>
+        )}
       </div>
       </header>
-      {/* The layout's HTML is made by shared/print from escaped text only: no markup of the cards' own. */}
-      <div className="print-page" dangerouslySetInnerHTML={{ __html: job.doc.body }} />
+      <div className="print-page" ref={pageRef} />
       <ToastBar />
     </div>
   );

@@ -1,14 +1,19 @@
 /**
  * The print job on screen: the laid-out document (shown in the print view, which takes the place
- * of the window until closed) and the request Electron's main process prints from.
+ * of the window until closed), laid out in a worker (workers/print.worker.ts), and the request
+ * Electron's main process prints from.
  */
 import { create } from 'zustand';
-import { printLayout, type PrintDocument, type PrintLayout, type PrintTextKey } from '../../../../shared/print';
+import type { PrintDocument, PrintLayout, PrintTextKey } from '../../../../shared/print';
+import type { PrintLayoutReply, PrintLayoutRequest } from '../../workers/print.worker';
 import type { PrintRequest } from '../../../../shared/ipc/contract';
 import type { Language, MessageKey, Translate } from '../../i18n';
 
 export interface PrintJob {
+  /** The document with its list empty; `items` (rows or cards) go into `container`, a slice at a time. */
   readonly doc: PrintDocument;
+  readonly container: string;
+  readonly items: readonly string[];
   readonly request: Omit<PrintRequest, 'action'>;
 }
 
@@ -35,9 +40,71 @@ const TEXT_KEYS: Record<PrintTextKey, MessageKey> = {
   'type.other': 'print.text.other',
 };
 
-/** A print job for these cards in the UI language (its sorting, dates, direction and fonts). */
-export function makePrintJob(vcards: readonly string[], o: { layout: PrintLayout; lang: Language; title: string; paper: 'A4' | 'Letter'; t: Translate }): PrintJob {
+export interface PrintJobOptions {
+  readonly layout: PrintLayout;
+  readonly lang: Language;
+  readonly title: string;
+  readonly paper: 'A4' | 'Letter';
+  readonly t: Translate;
+}
+
+/** What the layout is made from: the cards and the layout's words in the UI language. */
+export function printJobRequest(vcards: readonly string[], o: PrintJobOptions): PrintJob['request'] {
   const texts = Object.fromEntries(Object.entries(TEXT_KEYS).map(([k, key]) => [k, o.t(key)])) as Record<PrintTextKey, string>;
-  const doc = printLayout(vcards, { layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, text: (k) => texts[k] });
-  return { doc, request: { fileName: `${o.title}.pdf`, layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts, vcards } };
+  return { fileName: `${o.title}.pdf`, layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts, vcards };
+}
+
+/** A layout cancelled by the user (the worker was stopped). */
+export class PrintCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'PrintCancelled';
+  }
+}
+
+/** The worker the layout runs in; replaced by tests (a worker that runs in the same thread). */
+export type PrintWorkerFactory = () => Pick<Worker, 'postMessage' | 'terminate'> & { onmessage: ((e: MessageEvent<PrintLayoutReply>) => void) | null; onerror: ((e: ErrorEvent) => void) | null };
+
+const defaultWorker: PrintWorkerFactory = () => new Worker(new URL('../../workers/print.worker.ts', import.meta.url), { type: 'module' }) as ReturnType<PrintWorkerFactory>;
+
+/**
+ * A print job for these cards in the UI language (its sorting, dates, direction and fonts), laid
+ * out in a worker so the window stays responsive for 50,000 cards: `progress` as the cards are
+ * read; `signal` stops the worker (the promise rejects with PrintCancelled).
+ */
+export function makePrintJob(vcards: readonly string[], o: PrintJobOptions & { readonly progress?: (done: number, total: number) => void; readonly signal?: AbortSignal; readonly worker?: PrintWorkerFactory }): Promise<PrintJob> {
+  const request = printJobRequest(vcards, o);
+  return new Promise((resolve, reject) => {
+    if (o.signal?.aborted === true) {
+      reject(new PrintCancelled());
+      return;
+    }
+    const worker = (o.worker ?? defaultWorker)();
+    const stop = () => {
+      worker.terminate();
+      reject(new PrintCancelled());
+    };
+    o.signal?.addEventListener('abort', stop, { once: true });
+    const finish = () => {
+      o.signal?.removeEventListener('abort', stop);
+      worker.terminate();
+    };
+    worker.onmessage = (e) => {
+      const reply = e.data;
+      if (reply.kind === 'progress') o.progress?.(reply.done, reply.total);
+      else if (reply.kind === 'done') {
+        finish();
+        resolve({ ...reply.pieces, request });
+      } else {
+        finish();
+        reject(new Error(reply.message));
+      }
+    };
+    worker.onerror = (e) => {
+      finish();
+      reject(new Error(e.message));
+    };
+    const message: PrintLayoutRequest = { vcards, layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts: request.texts };
+    worker.postMessage(message);
+  });
 }
