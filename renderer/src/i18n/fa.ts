@@ -138,6 +138,8 @@ export const fa: Catalogue = {
   'import.run': "{count, plural, =0 {چیز تازه‌ای برای درون‌ریزی نیست} other {درون‌ریزی {count, number} مخاطب تازه}}",
   'import.runWithUpdates': "درون‌ریزی تازه‌ها و به‌روزرسانی {count, number} مخاطب تغییرکرده",
   'import.done': "{count, number} مخاطب درون‌ریزی شد.",
+  'import.groups': "گروه‌های پرونده: {created, number} تازه، {joined, number} پیوسته به گروهی که از پیش هست.",
+  'import.doneGroups': "{count, number} مخاطب درون‌ریزی شد؛ {created, number} گروه ساخته شد، {joined, number} گروه به گروه موجود پیوست.",
   'import.failed': "درون‌ریزی {name} ممکن نشد: {message}",
   'import.dropHint': "پرونده‌های ‎.vcf‎ یا ‎.csv‎ را اینجا رها کنید تا درون‌ریزی شوند",
   'settings.title': "تنظیمات",

@@ -138,6 +138,8 @@ export const zhCN: Catalogue = {
   'import.run': "{count, plural, =0 {没有新的联系人可导入} other {导入 {count, number} 位新联系人}}",
   'import.runWithUpdates': "导入新的并更新 {count, number} 位已更改的",
   'import.done': "已导入 {count, number} 位联系人。",
+  'import.groups': "文件中的群组：{created, number} 个新建，{joined, number} 个并入已有群组。",
+  'import.doneGroups': "已导入 {count, number} 位联系人；新建 {created, number} 个群组，并入 {joined, number} 个已有群组。",
   'import.failed': "无法导入 {name}：{message}",
   'import.dropHint': "把 .vcf 或 .csv 文件拖到这里即可导入",
   'settings.title': "设置",

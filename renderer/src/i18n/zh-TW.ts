@@ -138,6 +138,8 @@ export const zhTW: Catalogue = {
   'import.run': "{count, plural, =0 {沒有新的聯絡人可匯入} other {匯入 {count, number} 位新聯絡人}}",
   'import.runWithUpdates': "匯入新的並更新 {count, number} 位已變更的",
   'import.done': "已匯入 {count, number} 位聯絡人。",
+  'import.groups': "檔案中的群組：{created, number} 個新增，{joined, number} 個併入既有群組。",
+  'import.doneGroups': "已匯入 {count, number} 位聯絡人；新增 {created, number} 個群組，併入 {joined, number} 個既有群組。",
   'import.failed': "無法匯入 {name}：{message}",
   'import.dropHint': "將 .vcf 或 .csv 檔案拖放到此處即可匯入",
   'settings.title': "設定",

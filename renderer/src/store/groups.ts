@@ -15,6 +15,8 @@ import { listGroups } from '../../../shared/groups/list';
 import { resolveSetting, type ServerSignals } from '../../../shared/groups/strategy';
 import type { StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, CardFacts, GroupBook, GroupChange, GroupInfo } from '../../../shared/groups/types';
+import { importGroupChanges, type ImportedGroup } from '../../../shared/groups/transfer';
+import { foldName, uidKey } from '../../../shared/groups/members';
 import { groupNameMatches } from '../../../shared/search/groups';
 import type { ContactRepo } from '../db/repo';
 import { LOCAL_BOOK_ID, type ContactRow } from '../db/schema';
@@ -206,6 +208,20 @@ export class GroupStore {
   /** The group goes; its contacts stay. */
   remove(bookId: string, key: string): Promise<void> {
     return this.run(bookId, this.needed(bookId, key), (book) => deleteGroup(book, key));
+  }
+
+  /**
+   * A file's groups into the book, once its contacts are stored: each joins the book's group of
+   * its name, else is made in the book's storage; members are found by UID.
+   */
+  importGroups(bookId: string, groups: readonly ImportedGroup[]): Promise<void> {
+    if (groups.length === 0) return Promise.resolve();
+    const uids = new Set(groups.flatMap((g) => g.memberUids.map(uidKey)));
+    const names = new Set(groups.map((g) => foldName(g.name)));
+    const need: string[] = [];
+    for (const f of this.fresh().facts.get(bookId) ?? []) if (f.group === null && uids.has(uidKey(f.uid))) need.push(f.id);
+    for (const g of this.groups(bookId)) if (names.has(foldName(g.name))) need.push(...this.needed(bookId, g.key));
+    return this.run(bookId, need, (book) => importGroupChanges(book, groups, () => crypto.randomUUID()));
   }
 
   /** Contacts of other books are left out (a group belongs to one book). */

@@ -54,7 +54,8 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
     setBusy(true);
     try {
       const n = await runImport(s, preview, update);
-      useUi.getState().showToast(t('import.done', { count: n }));
+      const { created, joined } = preview.groupCounts;
+      useUi.getState().showToast(created + joined === 0 ? t('import.done', { count: n }) : t('import.doneGroups', { count: n, created, joined }));
     } catch (e) {
       // Batches already written stay (each is one transaction); say what failed.
       useUi.getState().showToast(t('import.failed', { name: preview.fileName, message: (e as Error).message }));
@@ -75,7 +76,7 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
       onSubmit={() => void run(false)}
       onClose={onClose}
       actions={
-        <FormActions submit={readable === 0 ? t('import.nothing') : t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0} onCancel={onClose}>
+        <FormActions submit={readable === 0 ? t('import.nothing') : t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0 && preview.groups.length === 0} onCancel={onClose}>
           {preview.conflicting.length > 0 ? (
             <button type="button" disabled={busy} onClick={() => void run(true)}>
               {t('import.runWithUpdates', { count: preview.conflicting.length })}
@@ -105,6 +106,9 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
         <p data-testid="import-summary" role={readable === 0 ? 'alert' : undefined}>
           {readable === 0 ? t('import.nothingRead', { total: preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length, bad: bad.length })}
         </p>
+        {preview.groupCounts.created + preview.groupCounts.joined > 0 ? (
+          <p data-testid="import-groups">{t('import.groups', preview.groupCounts)}</p>
+        ) : null}
         {bad.length > 0 ? (
           <>
             <p>{t('import.bad', { count: bad.length })}</p>
