@@ -128,21 +128,34 @@ export type ExportGroupsAs = 'book' | 'categories';
  * into its CATEGORIES and no group cards. A Google book's labels are always written as CATEGORIES.
  */
 export function exportWithGroups(book: GroupBook, ids: readonly string[], as: ExportGroupsAs = 'book'): string[] {
+  return exportEntries(book, ids, as).map((e) => e.vcard);
+}
+
+/** One card an export writes: a selected contact (its groups added as CATEGORIES where asked), or a group card. */
+export interface ExportEntry {
+  readonly id: string;
+  readonly vcard: string;
+  readonly groupCard: boolean;
+}
+
+/** The same, with each card's id: the contacts in the order of `ids` (the list's), then the group cards. */
+export function exportEntries(book: GroupBook, ids: readonly string[], as: ExportGroupsAs = 'book'): ExportEntry[] {
   const selected = new Set(ids);
   const groups = listGroups(book);
-  const out: string[] = [];
+  const out: ExportEntry[] = [];
   const namesOf = new Map<string, string[]>();
   for (const g of groups) {
     const asCategories = as === 'categories' || g.labelId !== null;
     if (!asCategories) continue;
     for (const m of g.memberIds) if (selected.has(m)) namesOf.set(m, [...(namesOf.get(m) ?? []), g.name]);
   }
-  for (const c of book.cards) {
-    if (!selected.has(c.id) || c.group !== null) continue;
-    let text = book.vcard(c.id);
+  const contacts = new Set(book.cards.filter((c) => c.group === null).map((c) => c.id));
+  for (const id of new Set(ids)) {
+    if (!contacts.has(id)) continue;
+    let text = book.vcard(id);
     if (text === undefined) continue;
-    for (const name of namesOf.get(c.id) ?? []) text = addCategory(text, name);
-    out.push(text);
+    for (const name of namesOf.get(id) ?? []) text = addCategory(text, name);
+    out.push({ id, vcard: text, groupCard: false });
   }
   if (as === 'book') {
     const byUid = contactsByUid(book.cards);
@@ -154,7 +167,7 @@ export function exportWithGroups(book: GroupBook, ids: readonly string[], as: Ex
       if (text === undefined) continue;
       const facts = book.cards.find((c) => c.id === g.card!.id)!;
       const left = new Set(facts.members.filter((k) => byUid.has(k) && !selected.has(book.cards[byUid.get(k)!]!.id)));
-      out.push(left.size === 0 ? text : removeGroupCardMembers(text, left));
+      out.push({ id: g.card.id, vcard: left.size === 0 ? text : removeGroupCardMembers(text, left), groupCard: true });
     }
   }
   return out;

@@ -7,9 +7,9 @@
 import type { Page } from '@playwright/test';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
-import { startRadicale, type TestServer } from '../servers/servers';
+import { startRadicale, startXandikos, type TestServer } from '../servers/servers';
 import { expect, test } from './fixtures';
-import { card, contactList, importCards, listRow } from './helpers';
+import { card, contactList, exportText, importCards, listRow } from './helpers';
 import { expectAccessible } from './pages';
 
 const person = (uid: string, given: string, family: string, extra = '') => card(uid, `FN:${given} ${family}\nN:${family};${given};;;${extra === '' ? '' : `\n${extra}`}`);
@@ -142,5 +142,51 @@ test.describe('groups imported into a server book', () => {
     await expectGroups(page, { Family: 2, Team: 2, Chess: 1 });
     await expect(listRow(page, 'Ann Arbor')).toBeVisible();
   });
-});
 
+  test('a Xandikos book of Apple group cards exported (the book, a selection) carries its groups; imported into an empty book, the same groups and members', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    test.setTimeout(120_000);
+    server = await startXandikos();
+    const seed = (uid: string, text: string) => ({ file: `${uid}.vcf`, vcard: text });
+    await server.seed([
+      seed('ann', person('ann', 'Ann', 'Arbor')),
+      seed('ben', person('ben', 'Ben', 'Bolt')),
+      seed('cat', person('cat', 'Cat', 'Cole')),
+      seed('chess', appleGroup('chess', 'Chess', ['ann', 'ben'])),
+      seed('team', appleGroup('team', 'Team', ['cat'])),
+    ]);
+    const { page } = app;
+    await addAccount(page, server);
+    await expectGroups(page, { Chess: 2, Team: 1 });
+
+    // A selection: Ann, and the one group she is in, naming only her.
+    await listRow(page, 'Ann Arbor').click();
+    const one = await exportText(page);
+    const oneCards = one.split(/(?=BEGIN:VCARD)/).filter((c) => c.trim() !== '');
+    expect(oneCards).toHaveLength(2);
+    const chess = oneCards.find((c) => /^FN:Chess\r?$/m.test(c))!;
+    expect(chess).toMatch(/KIND:group/i);
+    expect(chess).toMatch(/urn:uuid:ann/i);
+    expect(chess).not.toMatch(/urn:uuid:ben/i);
+    await page.keyboard.press('Escape');
+
+    // The whole book: every contact and both group cards.
+    await page.getByRole('navigation').getByRole('button', { name: 'All contacts' }).click();
+    const all = await exportText(page);
+    expect(all.split(/(?=BEGIN:VCARD)/).filter((c) => /KIND:group/i.test(c))).toHaveLength(2);
+
+    // Into an empty book on this computer (the account gone): the same groups, the same members.
+    await page.evaluate(async () => {
+      for (const a of await window.cardinal.listAccounts()) await window.cardinal.removeAccount(a.id);
+      window.dispatchEvent(new Event('cardinal:accounts-changed'));
+    });
+    await expect(contactList(page).getByRole('option')).toHaveCount(0);
+    await openImport(page, all, 'book.vcf');
+    await expect(page.getByTestId('import-groups')).toHaveText('Groups in the file: 2 new, 0 joining groups already here.');
+    await page.getByRole('button', { name: 'Import 3 new contacts', exact: true }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expectGroups(page, { Chess: 2, Team: 1 });
+    await expectMembers(page, 'Chess', ['Ann Arbor', 'Ben Bolt']);
+    await expectMembers(page, 'Team', ['Cat Cole']);
+  });
+});
