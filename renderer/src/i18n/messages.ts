@@ -263,6 +263,8 @@ export const en = {
   'sync.restored': "{count, plural, one {# contact you deleted had been changed on the server, so it came back.} other {# contacts you deleted had been changed on the server, so they came back.}}",
   'sync.refusedCount': "{count, plural, one {The server refused # contact; it is kept here and marked.} other {The server refused # contacts; they are kept here and marked.}}",
   'sync.outsideCount': "{count, plural, one {The server listed # contact at an address outside this address book; for your safety it was not synced.} other {The server listed # contacts at addresses outside this address book; for your safety they were not synced.}}",
+  'labels.scopeMissing': "Labels are not synced: this sign-in does not let Cardinal use your Google contact labels. Sign in again and allow access to your contacts. Until then your groups stay on this computer.",
+  'labels.apiDisabled': "Labels are not synced: the People API is turned off for this OAuth client’s Google Cloud project. Enable the People API for it in the Google Cloud console, then sync again. Until then your groups stay on this computer.",
   'conflict.banner': "{count, plural, one {This contact was changed here and on the server; one difference needs your decision. Until then, this computer’s version is shown and nothing is sent.} other {This contact was changed here and on the server; # differences need your decision. Until then, this computer’s version is shown and nothing is sent.}}",
   'conflict.resolve': "Compare and decide…",
   'conflict.title': "Changed in two places",

@@ -13,7 +13,7 @@
 import { addMembers, createGroup, deleteGroup, removeMembers, renameGroup } from '../../../shared/groups/edits';
 import { listGroups } from '../../../shared/groups/list';
 import { resolveSetting, type ServerSignals } from '../../../shared/groups/strategy';
-import type { StoredLabel } from '../../../shared/groups/labels';
+import type { LabelAccess, StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, CardFacts, GroupBook, GroupChange, GroupInfo } from '../../../shared/groups/types';
 import { importGroupChanges, type ImportedGroup } from '../../../shared/groups/transfer';
 import { foldName, uidKey } from '../../../shared/groups/members';
@@ -43,6 +43,8 @@ export class GroupStore {
   private stored = new Map<string, BookGroupSetting>();
   /** Google books' labels (their members are card ids). */
   private labels = new Map<string, readonly StoredLabel[]>();
+  /** Google books whose last labels sync the People API refused, and why. */
+  private access = new Map<string, LabelAccess>();
   private signals = new Map<string, ServerSignals>();
   private listeners = new Set<() => void>();
   version = 0;
@@ -58,6 +60,7 @@ export class GroupStore {
     const store = new GroupStore(repo, index);
     store.stored = await repo.groupSettings();
     store.labels = await repo.storedLabels();
+    store.access = await repo.storedLabelAccess();
     return store;
   }
 
@@ -80,9 +83,15 @@ export class GroupStore {
   }
 
   /** The labels sync wrote a Google book's labels. */
-  setLabels(bookId: string, labels: readonly StoredLabel[]): void {
+  setLabels(bookId: string, labels: readonly StoredLabel[], access?: LabelAccess): void {
     this.labels.set(bookId, labels);
+    if (access !== undefined) this.access.set(bookId, access);
     this.changed();
+  }
+
+  /** Whether Google's People API took the book's sign-in at its last labels sync ('ok' until one says otherwise). */
+  labelAccess(bookId: string): LabelAccess {
+    return this.access.get(bookId) ?? 'ok';
   }
 
   /** What the window knows of a book's server (its account's kind and the book's URL). */
