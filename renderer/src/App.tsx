@@ -165,7 +165,8 @@ function AddressBook() {
   // Recomputed only when the list, the query or the filter changes, not on every render.
   const { rows, sections } = useMemo(() => {
     const bookId = filter.kind === 'book' ? filter.id : filter.kind === 'group' ? filter.bookId : null;
-    const group = filter.kind === 'group' ? { key: filter.key, ids: new Set(groups.memberIds(filter.bookId, filter.key)) } : null;
+    // A group: its bit set over the list's row slots (one bit test per row, no id looked up).
+    const group = filter.kind === 'group' ? { key: filter.key, bits: groups.bits(filter.bookId, filter.key) } : null;
     return index.list(query, bookId, filter.kind === 'favorites', group, query === '' ? undefined : groups.matchingMembers(query, bookId));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `groupsVersion` are how the stores say they changed
   }, [index, groups, version, groupsVersion, query, filter]);

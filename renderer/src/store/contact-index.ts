@@ -36,7 +36,22 @@ function groupsDiffer(old: ContactRow | undefined, r: ContactRow): boolean {
 /** A group the list is filtered by: its key (for the cache) and its members. */
 export interface GroupFilter {
   readonly key: string;
-  readonly ids: ReadonlySet<string>;
+  /** The members by id; or, faster, `bits`: the group's bit set over the rows' slots (`slotOf`, shared/groups/membership-index.ts). */
+  readonly ids?: ReadonlySet<string>;
+  readonly bits?: Uint32Array;
+}
+
+/** A row whose group facts changed: as it was (undefined: new) and as it is (undefined: gone). */
+export interface GroupRowChange {
+  readonly old: ContactRow | undefined;
+  readonly now: ContactRow | undefined;
+}
+
+/** A filter's whole list (no query), which list positions it shows, and those positions in order. */
+interface Whole {
+  list: ListResult;
+  shows: Uint8Array;
+  positions: Int32Array;
 }
 
 export interface ListResult {
@@ -59,6 +74,12 @@ function collatorFor(locale: string): Intl.Collator {
 export class ContactIndex {
   private rows = new Map<string, ContactRow>();
   private sorted: ContactRow[] = [];
+  /**
+   * Each row's slot: a number given to a contact id on first sight and kept for the index's life
+   * (the group store's membership bit sets are over these); `sortedSlots` follows `sorted`.
+   */
+  private slots = new Map<string, number>();
+  private sortedSlots: number[] = [];
   private collator: Intl.Collator;
   private listeners = new Set<() => void>();
   private field: SortField;
@@ -86,7 +107,6 @@ export class ContactIndex {
   /** `drift`: how many rows were added, changed or removed ('all' when the list was replaced). */
   private changed(drift: number | 'all' = 0): void {
     this.version++;
-    this.sections = null;
     this.positions = null;
     this.wholes.clear();
     this.results.clear();
@@ -109,11 +129,25 @@ export class ContactIndex {
     return this.collator.compare(ka, kb) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   };
 
+  /** The slot of a contact id (given on first sight, never reused). */
+  slotOf = (id: string): number => {
+    let s = this.slots.get(id);
+    if (s === undefined) this.slots.set(id, (s = this.slots.size));
+    return s;
+  };
+
+  /** The order was made anew: slots again now, section letters when next asked. */
+  private reslot(): void {
+    this.sortedSlots = this.sorted.map((r) => this.slotOf(r.id));
+    this.sections = null;
+  }
+
   setLocale(locale: string): void {
     if (locale === this.locale) return;
     this.locale = locale;
     this.collator = collatorFor(locale);
     this.sorted.sort(this.compare);
+    this.reslot();
     this.changed();
   }
 
@@ -121,6 +155,7 @@ export class ContactIndex {
     if (field === this.field) return;
     this.field = field;
     this.sorted.sort(this.compare);
+    this.reslot();
     this.changed();
   }
 
@@ -135,6 +170,8 @@ export class ContactIndex {
     this.groupsVersion++;
     this.rows = new Map(rows.map((r) => [r.id, r]));
     this.sorted = alreadySorted ? [...rows] : [...rows].sort(this.compare);
+    this.reslot();
+    this.tellGroups('all');
     this.expected = null;
     this.changed('all');
   }
@@ -171,12 +208,46 @@ export class ContactIndex {
     return this.rows.values();
   }
 
+  /** The slot of an id that has one. */
+  slotPeek = (id: string): number | undefined => this.slots.get(id);
+
+  get slotCount(): number {
+    return this.slots.size;
+  }
+
+  /** Two contacts in list order (both must be in the index). */
+  compareIds = (a: string, b: string): number => this.compare(this.rows.get(a)!, this.rows.get(b)!);
+
+  private groupWatchers = new Set<(changes: readonly GroupRowChange[] | 'all') => void>();
+
+  /**
+   * Told, as it happens (the rows already in place, before the list's listeners), of each row
+   * whose group facts changed (`groupsVersion` moves with it), or 'all' when the list was replaced:
+   * the group store updates its membership from these instead of listing every group again.
+   */
+  watchGroupRows(watcher: (changes: readonly GroupRowChange[] | 'all') => void): () => void {
+    this.groupWatchers.add(watcher);
+    return () => this.groupWatchers.delete(watcher);
+  }
+
+  private tellGroups(changes: readonly GroupRowChange[] | 'all'): void {
+    if (changes !== 'all' && changes.length === 0) return;
+    for (const w of this.groupWatchers) w(changes);
+  }
+
   /** Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). */
   upsert(rows: readonly ContactRow[]): void {
-    if (rows.some((r) => groupsDiffer(this.rows.get(r.id), r))) this.groupsVersion++;
+    const groupChanges: GroupRowChange[] = [];
+    for (const r of rows) {
+      const old = this.rows.get(r.id);
+      if (groupsDiffer(old, r)) groupChanges.push({ old, now: r });
+    }
+    if (groupChanges.length > 0) this.groupsVersion++;
     if (rows.length > 500) {
       for (const r of rows) this.rows.set(r.id, r);
       this.sorted = [...this.rows.values()].sort(this.compare);
+      this.reslot();
+      this.tellGroups(groupChanges);
       this.changed(rows.length);
       return;
     }
@@ -184,19 +255,27 @@ export class ContactIndex {
       const old = this.rows.get(r.id);
       if (old !== undefined) this.removeSorted(old);
       this.rows.set(r.id, r);
-      this.sorted.splice(this.lowerBound(r), 0, r);
+      const at = this.lowerBound(r);
+      this.sorted.splice(at, 0, r);
+      this.sortedSlots.splice(at, 0, this.slotOf(r.id));
+      // The section letters follow the rows (an edit does not work out 50,000 letters again).
+      this.sections?.splice(at, 0, sectionOf(this.keyOf(r), this.locale));
     }
+    this.tellGroups(groupChanges);
     this.changed(rows.length);
   }
 
   remove(ids: readonly string[]): void {
     if (ids.some((id) => this.rows.has(id))) this.groupsVersion++;
+    const groupChanges: GroupRowChange[] = [];
     for (const id of ids) {
       const old = this.rows.get(id);
       if (old === undefined) continue;
       this.removeSorted(old);
       this.rows.delete(id);
+      groupChanges.push({ old, now: undefined });
     }
+    this.tellGroups(groupChanges);
     this.changed(ids.length);
   }
 
@@ -213,8 +292,14 @@ export class ContactIndex {
 
   private removeSorted(r: ContactRow): void {
     const at = this.lowerBound(r);
-    if (this.sorted[at]?.id === r.id) this.sorted.splice(at, 1);
-    else this.sorted = this.sorted.filter((x) => x.id !== r.id);
+    if (this.sorted[at]?.id === r.id) {
+      this.sorted.splice(at, 1);
+      this.sortedSlots.splice(at, 1);
+      this.sections?.splice(at, 1);
+    } else {
+      this.sorted = this.sorted.filter((x) => x.id !== r.id);
+      this.reslot();
+    }
   }
 
   /**
@@ -317,29 +402,62 @@ export class ContactIndex {
   }
 
   /** Per filter, until the list changes: its whole list, and which list positions it shows. */
-  private wholes = new Map<string, { list: ListResult; shows: Uint8Array }>();
+  private wholes = new Map<string, Whole>();
   /** The last queries' answers, until the list changes. */
   private results = new Map<string, ListResult>();
 
-  private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): { list: ListResult; shows: Uint8Array } {
+  private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): Whole {
     const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}`;
     const known = this.wholes.get(filter);
     if (known !== undefined) return known;
+    const whole = group?.bits !== undefined ? this.wholeOfGroup(this.whole(bookId, favoritesOnly, null), group.bits) : this.wholeByRows(bookId, favoritesOnly, group);
+    this.wholes.set(filter, whole);
+    return whole;
+  }
+
+  private wholeByRows(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): Whole {
     const sections = this.sectionsInOrder();
     const shows = new Uint8Array(this.sorted.length);
     const rows: ContactRow[] = [];
     const shown: string[] = [];
+    const positions: number[] = [];
+    const ids = group?.ids ?? new Set<string>();
     this.sorted.forEach((r, p) => {
       // Group cards are groups (the sidebar lists them), never rows.
       if (r.pending === 'deleted' || r.groupCard === 'apple' || r.groupCard === 'vcard4' || (bookId !== null && r.bookId !== bookId) || (favoritesOnly && r.favorite !== 1)) return;
-      if (group !== null && !group.ids.has(r.id)) return;
+      if (group !== null && !ids.has(r.id)) return;
       shows[p] = 1;
       rows.push(r);
       shown.push(sections[p]!);
+      positions.push(p);
     });
-    const whole = { list: { rows, sections: shown }, shows };
-    this.wholes.set(filter, whole);
-    return whole;
+    return { list: { rows, sections: shown }, shows, positions: Int32Array.from(positions) };
+  }
+
+  /**
+   * A group's rows from the list without the group (already made once per list version): one bit
+   * test per row by its slot, no id looked up, no row object touched.
+   */
+  private wholeOfGroup(base: Whole, bits: Uint32Array): Whole {
+    const { positions } = base;
+    const slots = this.sortedSlots;
+    const keep: number[] = [];
+    for (let i = 0; i < positions.length; i++) {
+      const s = slots[positions[i]!]!;
+      if (s >>> 5 < bits.length && (bits[s >>> 5]! & (1 << (s & 31))) !== 0) keep.push(i);
+    }
+    const rows = new Array<ContactRow>(keep.length);
+    const shown = new Array<string>(keep.length);
+    const at = new Int32Array(keep.length);
+    const shows = new Uint8Array(this.sorted.length);
+    for (let k = 0; k < keep.length; k++) {
+      const i = keep[k]!;
+      rows[k] = base.list.rows[i]!;
+      shown[k] = base.list.sections[i]!;
+      at[k] = positions[i]!;
+      shows[positions[i]!] = 1;
+    }
+    return { list: { rows, sections: shown }, shows, positions: at };
   }
 
   /**
