@@ -19,7 +19,9 @@ import {
   type DateItem,
   type ImItem,
 } from './contact';
-import type { VCard, VCardVersion, VParam, VProperty } from './types';
+import { VCardError } from './parse';
+import { propertyLine } from './serialize';
+import { DEFAULT_LIMITS, type VCard, type VCardVersion, type VParam, type VProperty } from './types';
 
 type Mutable = VProperty[];
 
@@ -307,7 +309,24 @@ export function applyEdit(card: VCard, before: Contact, after: Contact): VCard {
   patchItems(props, ids, before.related, after.related, SPECS.related, version, keyOf);
   patchItems(props, ids, before.addresses, after.addresses, SPECS.addresses, version, keyOf);
   patchItems(props, ids, before.dates, after.dates, SPECS.dates, version, keyOf);
+  checkWritten(card, props);
   return { properties: props };
+}
+
+/**
+ * An edit never writes a card that cannot be read back: a line the edit made over the reader's
+ * limit (a note pasted onto one already near 10 MB) is refused, and the stored card stays as it was.
+ */
+function checkWritten(card: VCard, props: readonly VProperty[]): void {
+  const had = new Set(card.properties);
+  for (const p of props) {
+    if (had.has(p)) continue;
+    // Cheap bound first (quoting and separators at most double a parameter): most lines are short.
+    let bound = p.value.length + p.name.length + (p.group?.length ?? 0) + 2;
+    for (const q of p.params) bound += 2 * ((q.name?.length ?? 0) + q.values.reduce((n, v) => n + v.length + 3, 1));
+    if (bound <= DEFAULT_LIMITS.maxLineLength) continue;
+    if (propertyLine(p).length > DEFAULT_LIMITS.maxLineLength) throw new VCardError('line-too-long', 0, `${p.name} would be longer than ${DEFAULT_LIMITS.maxLineLength} characters`);
+  }
 }
 
 /** A PHOTO property for a data: URI (inline, per version) or any other URI. */

@@ -333,7 +333,7 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
       const view = call('toContact', input, () => toContact(card), false);
       if (view === undefined) continue;
       const after = edited(view, r);
-      const editedCard = call('applyEdit', input, () => applyEdit(card, view, after), false);
+      const editedCard = call('applyEdit', input, () => applyEdit(card, view, after), true);
       if (editedCard !== undefined) roundTrip('applyEdit', input, editedCard);
     }
     if (cards.length >= 1) {

@@ -68,6 +68,7 @@ export const fa: Catalogue = {
   'editor.newTitle': "مخاطب تازه",
   'editor.editTitle': "ویرایش {name}",
   'editor.deletedMeanwhile': "این مخاطب در این میان پاک شده است (در پنجره‌ای دیگر یا با همگام‌سازی). تغییرهای شما هنوز در فرم هست: آنچه لازم دارید را رونوشت کنید و سپس «لغو» را بزنید.",
+  'editor.tooLarge': "این تغییر یک فیلد را از آنچه یک مخاطب می‌تواند نگه دارد (۱۰ مگابایت) بزرگ‌تر می‌کند، پس ذخیره نشد. متن را کوتاه‌تر کنید و دوباره ذخیره کنید.",
   'editor.addItem': "افزودن {field}",
   'editor.item': "{field} {n, number}",
   'editor.itemType': "نوع {field} {n, number}",

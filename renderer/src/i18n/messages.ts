@@ -72,6 +72,7 @@ export const en = {
   'editor.newTitle': "New contact",
   'editor.editTitle': "Edit {name}",
   'editor.deletedMeanwhile': "This contact was deleted meanwhile (in another window, or by a sync). Your changes are still in the form: copy what you need, then Cancel.",
+  'editor.tooLarge': "This change would make a field larger than a contact can hold (10 MB), so it was not saved. Shorten the text and save again.",
   'editor.addItem': "Add {field}",
   'editor.item': "{field} {n, number}",
   'editor.itemType': "Type of {field} {n, number}",

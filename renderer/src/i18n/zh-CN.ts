@@ -68,6 +68,7 @@ export const zhCN: Catalogue = {
   'editor.newTitle': "新建联系人",
   'editor.editTitle': "编辑 {name}",
   'editor.deletedMeanwhile': "此联系人已在此期间被删除（在另一个窗口中或由同步删除）。您的更改仍在表单中：复制所需内容后点“取消”。",
+  'editor.tooLarge': "此更改会使某个字段超过联系人能容纳的大小（10 MB），因此未保存。请缩短文本后再保存。",
   'editor.addItem': "添加{field}",
   'editor.item': "{field} {n, number}",
   'editor.itemType': "{field} {n, number} 的类型",

@@ -68,6 +68,7 @@ export const zhTW: Catalogue = {
   'editor.newTitle': "新增聯絡人",
   'editor.editTitle': "編輯 {name}",
   'editor.deletedMeanwhile': "此聯絡人已在此期間被刪除（在另一個視窗中或由同步刪除）。您的變更仍在表單中：複製所需內容後按「取消」。",
+  'editor.tooLarge': "此變更會使某個欄位超過聯絡人能容納的大小（10 MB），因此未儲存。請縮短文字後再儲存。",
   'editor.addItem': "新增{field}",
   'editor.item': "{field} {n, number}",
   'editor.itemType': "{field} {n, number} 的類型",

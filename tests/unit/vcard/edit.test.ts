@@ -131,3 +131,17 @@ describe('applyEdit patches only what changed', () => {
     expect(c.ims[0]).toMatchObject({ value: 'xmpp:ada@jabber.example', service: 'xmpp' });
   });
 });
+
+describe('an edit never writes a card that cannot be read back', () => {
+  it('a note that would make its line longer than the reader accepts is refused, and the card stays as it was', () => {
+    const big = 'x'.repeat(10 * 1024 * 1024 - 100);
+    const text = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nell\r\nNOTE:${big}\r\nEND:VCARD\r\n`;
+    const card = parseVCard(text);
+    const before = toContact(card);
+    expect(() => applyEdit(card, before, { ...before, note: `${before.note}${' and more'.repeat(20)}` })).toThrow(/longer than/);
+    expect(serializeVCard(card)).toBe(serializeVCard(parseVCard(text)));
+    // Within the limit, the same edit goes through and reads back.
+    const edited = applyEdit(card, before, { ...before, note: `${before.note}!` });
+    expect(toContact(parseVCard(serializeVCard(edited))).note.length).toBe(big.length + 1);
+  });
+});

@@ -7,6 +7,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } f
 import { flushSync } from 'react-dom';
 import { ImagePlus, Plus, Trash2, X } from 'lucide-react';
 import type { AddressItem, Contact, ContactItem, DateItem, ImItem } from '../../../../shared/vcard';
+import { VCardError } from '../../../../shared/vcard';
 import { nameInOrder } from '../../../../shared/book/derive';
 import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
@@ -213,7 +214,7 @@ export function ContactEditor({
       await onSave(tidy(current, latest.current.initial), ticked);
       return true;
     } catch (e) {
-      setFailure(e instanceof ContactGone ? t('editor.deletedMeanwhile') : (e as Error).message);
+      setFailure(e instanceof ContactGone ? t('editor.deletedMeanwhile') : e instanceof VCardError ? t('editor.tooLarge') : (e as Error).message);
       return false;
     } finally {
       setBusy(false);
