@@ -52,6 +52,22 @@ interface Whole {
   list: ListResult;
   shows: Uint8Array;
   positions: Int32Array;
+  /** What it keeps (null: a group's, made again after any change). */
+  filter: { bookId: string | null; favoritesOnly: boolean } | null;
+  /** A group's: the members it was made from. */
+  source?: Uint32Array | ReadonlySet<string>;
+}
+
+/** The first index of an ascending array whose value is not below `p`. */
+function lowerBoundOf(a: Int32Array, p: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export interface ListResult {
@@ -105,10 +121,10 @@ export class ContactIndex {
   getVersion = (): number => this.version;
 
   /** `drift`: how many rows were added, changed or removed ('all' when the list was replaced). */
-  private changed(drift: number | 'all' = 0): void {
+  private changed(drift: number | 'all' = 0, wholesKept = false): void {
     this.version++;
     this.positions = null;
-    this.wholes.clear();
+    if (!wholesKept) this.wholes.clear();
     this.results.clear();
     if (drift === 'all') this.rebuild();
     else {
@@ -251,32 +267,91 @@ export class ContactIndex {
       this.changed(rows.length);
       return;
     }
+    // A few rows: the filters' whole lists follow them (a group's is made again from its book's, one bit per row).
+    let kept = this.sections !== null;
+    for (const [k, w] of this.wholes) if (w.filter === null) this.wholes.delete(k);
     for (const r of rows) {
       const old = this.rows.get(r.id);
-      if (old !== undefined) this.removeSorted(old);
+      if (old !== undefined) kept = this.removeSorted(old) && kept;
       this.rows.set(r.id, r);
       const at = this.lowerBound(r);
       this.sorted.splice(at, 0, r);
       this.sortedSlots.splice(at, 0, this.slotOf(r.id));
       // The section letters follow the rows (an edit does not work out 50,000 letters again).
       this.sections?.splice(at, 0, sectionOf(this.keyOf(r), this.locale));
+      if (kept) this.wholesInsert(at, r);
     }
     this.tellGroups(groupChanges);
-    this.changed(rows.length);
+    this.changed(rows.length, kept);
+  }
+
+  /** Whether a row is in a filter's whole list (group filters aside). */
+  private static shows(r: ContactRow, f: { bookId: string | null; favoritesOnly: boolean }): boolean {
+    return !(r.pending === 'deleted' || r.groupCard === 'apple' || r.groupCard === 'vcard4' || (f.bookId !== null && r.bookId !== f.bookId) || (f.favoritesOnly && r.favorite !== 1));
+  }
+
+  /** The kept whole lists after a row left list position `p`. */
+  private wholesRemove(p: number): void {
+    for (const [k, w] of this.wholes) {
+      const { positions } = w;
+      const i = lowerBoundOf(positions, p);
+      const hit = positions[i] === p;
+      const next = new Int32Array(positions.length - (hit ? 1 : 0));
+      next.set(positions.subarray(0, i));
+      for (let j = i + (hit ? 1 : 0), o = i; j < positions.length; j++, o++) next[o] = positions[j]! - 1;
+      const shows = new Uint8Array(w.shows.length - 1);
+      shows.set(w.shows.subarray(0, p));
+      shows.set(w.shows.subarray(p + 1), p);
+      // New arrays (the view compares lists by identity), one copy each.
+      let list = w.list;
+      if (hit) {
+        list = { rows: w.list.rows.slice(), sections: w.list.sections.slice() };
+        list.rows.splice(i, 1);
+        list.sections.splice(i, 1);
+      }
+      this.wholes.set(k, { list, shows, positions: next, filter: w.filter });
+    }
+  }
+
+  /** The kept whole lists after row `r` came in at list position `p`. */
+  private wholesInsert(p: number, r: ContactRow): void {
+    const section = this.sections![p]!;
+    for (const [k, w] of this.wholes) {
+      const { positions } = w;
+      const i = lowerBoundOf(positions, p);
+      const hit = ContactIndex.shows(r, w.filter!);
+      const next = new Int32Array(positions.length + (hit ? 1 : 0));
+      next.set(positions.subarray(0, i));
+      if (hit) next[i] = p;
+      for (let j = i, o = i + (hit ? 1 : 0); j < positions.length; j++, o++) next[o] = positions[j]! + 1;
+      const shows = new Uint8Array(w.shows.length + 1);
+      shows.set(w.shows.subarray(0, p));
+      shows[p] = hit ? 1 : 0;
+      shows.set(w.shows.subarray(p), p + 1);
+      let list = w.list;
+      if (hit) {
+        list = { rows: w.list.rows.slice(), sections: w.list.sections.slice() };
+        list.rows.splice(i, 0, r);
+        list.sections.splice(i, 0, section);
+      }
+      this.wholes.set(k, { list, shows, positions: next, filter: w.filter });
+    }
   }
 
   remove(ids: readonly string[]): void {
     if (ids.some((id) => this.rows.has(id))) this.groupsVersion++;
     const groupChanges: GroupRowChange[] = [];
+    for (const [k, w] of this.wholes) if (w.filter === null) this.wholes.delete(k);
+    let kept = true;
     for (const id of ids) {
       const old = this.rows.get(id);
       if (old === undefined) continue;
-      this.removeSorted(old);
+      kept = this.removeSorted(old) && kept;
       this.rows.delete(id);
       groupChanges.push({ old, now: undefined });
     }
     this.tellGroups(groupChanges);
-    this.changed(ids.length);
+    this.changed(ids.length, kept);
   }
 
   private lowerBound(r: ContactRow): number {
@@ -290,16 +365,20 @@ export class ContactIndex {
     return lo;
   }
 
-  private removeSorted(r: ContactRow): void {
+  /** Take a row out of the order; false when it was not where its key says (the order was made anew, the kept lists dropped). */
+  private removeSorted(r: ContactRow): boolean {
     const at = this.lowerBound(r);
     if (this.sorted[at]?.id === r.id) {
       this.sorted.splice(at, 1);
       this.sortedSlots.splice(at, 1);
       this.sections?.splice(at, 1);
-    } else {
-      this.sorted = this.sorted.filter((x) => x.id !== r.id);
-      this.reslot();
+      if (this.wholes.size > 0) this.wholesRemove(at);
+      return true;
     }
+    this.sorted = this.sorted.filter((x) => x.id !== r.id);
+    this.reslot();
+    this.wholes.clear();
+    return false;
   }
 
   /**
@@ -409,8 +488,10 @@ export class ContactIndex {
   private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): Whole {
     const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}`;
     const known = this.wholes.get(filter);
-    if (known !== undefined) return known;
+    // A group's list stands while its members do: the same bit set (a relisting makes new ones) or Set.
+    if (known !== undefined && (group === null || known.source === (group.bits ?? group.ids))) return known;
     const whole = group?.bits !== undefined ? this.wholeOfGroup(this.whole(bookId, favoritesOnly, null), group.bits) : this.wholeByRows(bookId, favoritesOnly, group);
+    whole.source = group === null ? undefined : (group.bits ?? group.ids);
     this.wholes.set(filter, whole);
     return whole;
   }
@@ -431,7 +512,7 @@ export class ContactIndex {
       shown.push(sections[p]!);
       positions.push(p);
     });
-    return { list: { rows, sections: shown }, shows, positions: Int32Array.from(positions) };
+    return { list: { rows, sections: shown }, shows, positions: Int32Array.from(positions), filter: group === null ? { bookId, favoritesOnly } : null };
   }
 
   /**
@@ -457,7 +538,7 @@ export class ContactIndex {
       at[k] = positions[i]!;
       shows[positions[i]!] = 1;
     }
-    return { list: { rows, sections: shown }, shows, positions: at };
+    return { list: { rows, sections: shown }, shows, positions: at, filter: null };
   }
 
   /**
