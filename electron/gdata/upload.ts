@@ -8,7 +8,7 @@
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
-import { ownPropertiesAsBase } from '../sync/own-write';
+import { ownPropertiesAsBase, sentTexts } from '../sync/own-write';
 import type { SyncReport } from '../sync/engine';
 import { isCardRefusal } from '../sync/failures';
 import type { LocalCard, LocalCollection } from '../sync/local';
@@ -195,7 +195,7 @@ async function uploadEdit(run: GDataRun, url: string, card: LocalCard): Promise<
     let target = card.vcard;
     if (current.etag !== card.etag) {
       // Where the server holds what an earlier attempt of this edit sent (its answer lost), ours.
-      const base = ownPropertiesAsBase(parseVCard(card.base || theirs), card.sentVcard === undefined ? [] : [card.sentVcard], theirs);
+      const base = ownPropertiesAsBase(parseVCard(card.base || theirs), sentTexts(card), theirs);
       const merged = merge(base, parseVCard(card.vcard), parseVCard(theirs));
       const text = serializeVCard(merged.card);
       if (merged.conflicts.length > 0) {

@@ -8,6 +8,11 @@ import { REWRITTEN } from '../../shared/sync/same-values';
 
 export { sameValues } from '../../shared/sync/same-values';
 
+/** Every text attempts of this edit sent with no answer seen: the latest, then earlier ones. */
+export function sentTexts(card: { readonly sentVcard?: string; readonly sentEarlier?: readonly string[] }): string[] {
+  return card.sentVcard === undefined ? [] : [card.sentVcard, ...(card.sentEarlier ?? [])];
+}
+
 /**
  * The merge base when an earlier write of this edit may have landed (its answer was lost) and
  * another client changed the card since: per property, where the server holds exactly what we

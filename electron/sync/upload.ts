@@ -14,7 +14,7 @@ import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard, RemoteCard } from './local';
 import { fingerprint, uidOf, type FindUid } from './lost-create';
-import { ownPropertiesAsBase, sameValues } from './own-write';
+import { ownPropertiesAsBase, sameValues, sentTexts } from './own-write';
 import type { SentCreate } from '../../shared/sync/types';
 
 /** A create or edit about to go: its text, and what identifies that version (where the server replaces UIDs). */
@@ -250,13 +250,23 @@ async function readBack(run: BookRun, card: LocalCard, written: Written, sent: s
  * that stop the run still stop it (a create is then looked for by UID next time).
  */
 async function readWritten(run: BookRun, url: string): Promise<FetchedCard | null> {
+  let read: FetchedCard;
   try {
-    return await run.client.get(url);
+    read = await run.client.get(url);
   } catch (e) {
     if (!isCardRefusal(e)) throw e;
     run.log(`upload: reading ${url} back was refused: ${(e as Error).message}`);
     return null;
   }
+  // An answer cut off or spoilt on the way is no version to keep: it would be the base of every
+  // later merge, and fail each run that reads it.
+  try {
+    parseVCard(read.vcard);
+  } catch (e) {
+    run.log(`upload: what ${url} read back is no card (${(e as Error).message}); what we wrote is kept`);
+    return null;
+  }
+  return read;
 }
 
 /**
@@ -298,9 +308,10 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
     if (current.etag !== etag) {
       const theirs = serverSide(current.vcard);
       // Our own earlier write of this edit, whose answer was lost: the base, not another client's change.
-      const sent = card.sentVcard;
-      const ownWrite = sent !== undefined && (sameValues(current.vcard, sent) || sameValues(current.vcard, profile.prepareUpload(sent)));
-      const base = ownWrite ? parseVCard(theirs) : ownPropertiesAsBase(parseVCard(card.base || theirs), sent === undefined ? [] : [sent, profile.prepareUpload(sent)], theirs);
+      // Any text an attempt sent may have landed (the last one's answer lost, or an earlier one's).
+      const sent = sentTexts(card).flatMap((t) => [t, profile.prepareUpload(t)]);
+      const ownWrite = sent.some((t) => sameValues(current.vcard, t));
+      const base = ownWrite ? parseVCard(theirs) : ownPropertiesAsBase(parseVCard(card.base || theirs), sent, theirs);
       // Group members (MEMBER, X-ADDRESSBOOKSERVER-MEMBER) and CATEGORIES merge as sets: a member
       // added here and another removed there are both kept, never a question.
       const merged = mergeCards(serializeVCard(base), vcard, theirs);

@@ -27,6 +27,9 @@ export interface LocalCard {
   /** That version's text as it was here: the base for merging what the server holds now, when
    * the card found there is not what was sent (another client edited it meanwhile). */
   readonly sentVcard?: string;
+  /** Texts sent by earlier attempts since the last answer seen (newest first, at most 4): any of
+   * them may have landed, so each is our own write, not another client's change. */
+  readonly sentEarlier?: readonly string[];
   /** The server's representation of the version `etag` names, as received (see RemoteCard). */
   readonly source?: string;
   /**

@@ -361,6 +361,45 @@ describe('Domain Shared Contacts (fake API)', () => {
     }
   });
 
+  it('an edit whose answer was lost, edited again, and that attempt refused before it reached the server (sign-in revoked): no conflict with itself (seed 12000344)', async () => {
+    const book = await dexieBook();
+    try {
+      google.sharedPut('e', person('Erik', 'Satie'));
+      const token = google.mintAccessToken(M8);
+      let lose = false;
+      let refuse = false;
+      const hooked: typeof fetch = async (input, init) => {
+        if (init?.method === 'PUT' && refuse) {
+          refuse = false;
+          return new Response('{"error":"invalid_token"}', { status: 401 }); // marked as sent, never reached the server
+        }
+        const res = await fetch(input, init);
+        if (init?.method === 'PUT' && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer'); // stored; the answer lost
+        }
+        return res;
+      };
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const [row] = await book.rows();
+      const edited = row!.vcard.replace(/EMAIL[^\r\n]*/, 'EMAIL:erik@gymnopedie.example');
+      await book.edit(row!.id, edited);
+      lose = true;
+      await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
+      await book.reopen();
+      await book.edit(row!.id, edited.replace(/EMAIL[^\r\n]*/, 'EMAIL:erik@arcueil.example'));
+      refuse = true;
+      await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
+      await book.edit(row!.id, edited.replace(/EMAIL[^\r\n]*/, 'EMAIL:erik@honfleur.example'));
+      expect(await syncSharedContacts(client, book.collection, { now: () => clock })).toMatchObject({ conflicts: 0, uploaded: 1 });
+      expect(google.shared('e')!.children).toContain('erik@honfleur.example');
+      expect(await book.row(row!.id)).toMatchObject({ pending: '' });
+    } finally {
+      await book.close();
+    }
+  });
+
   for (const status of [400, 404, 501] as const) {
     it(`where the batch endpoint refuses (${status}), creates go one by one; none stays pending, none twice`, async () => {
       await google.close();

@@ -8,6 +8,7 @@ import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../el
 import type { RemoteBatch, SentCreate } from '../../shared/sync/types';
 import { withLocalLines } from '../../shared/sync/conflicts';
 import { rebaseSave } from '../../shared/sync/rebase';
+import { sentEarlierThan } from '../../shared/sync/sent';
 import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
 
 export type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[]; remote?: string };
@@ -82,7 +83,9 @@ export class MemoryCollection implements LocalCollection {
   async attempting(sent: readonly SentCreate[]) {
     for (const { id, revision, print, vcard } of sent) {
       const c = this.cards.get(id);
-      if (c !== undefined) this.cards.set(id, { ...c, attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}) });
+      if (c === undefined) continue;
+      const earlier = sentEarlierThan(c, vcard);
+      this.cards.set(id, { ...c, attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}), ...(earlier !== undefined ? { sentEarlier: earlier } : {}) });
     }
   }
   async uploaded(id: string, remote: RemoteCard, revision: number) {
@@ -179,7 +182,7 @@ export class MemoryCollection implements LocalCollection {
     if (now !== undefined) {
       const sent = item.pending === 'created' && now.href !== '';
       const recheck = item.pending === '' && now.href !== ''; // compared with the server next run
-      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent || recheck ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
+      this.cards.set(item.id, { ...item, href: now.href, etag: now.etag, base: now.base, pending: sent || recheck ? 'updated' : item.pending, revision, ...(now.attempted === true ? { attempted: true, sentRevision: now.sentRevision, sentPrint: now.sentPrint, sentVcard: now.sentVcard, ...(now.sentEarlier !== undefined ? { sentEarlier: now.sentEarlier } : {}) } : {}), ...(now.source !== undefined ? { source: now.source } : {}) });
     } else if (item.href === '') this.cards.set(item.id, { ...item, revision });
     else {
       const { conflicts: _c, remote: _r, ...rest } = item; // the server's version went with the deletion

@@ -140,6 +140,30 @@ for (const [name, start] of SERVERS) {
       expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
     });
 
+    it('the read-back of an upload cut off on the way: what we wrote is kept, and later runs go through (seed 12001010)', async () => {
+      await other.put(url('tr.vcf'), card('tr', 'Tara', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('tr', 'Tara', 'NOTE:two\r\n'));
+      let cut = false;
+      after = async (r, res) => {
+        if (r.method === 'PUT') cut = true;
+        else if (r.method === 'GET' && cut) {
+          cut = false;
+          const body = await res.text();
+          return new Response(body.slice(0, Math.floor(body.length / 2)), { status: res.status, headers: { etag: res.headers.get('etag') ?? '' } });
+        }
+      };
+      await sync();
+      after = async () => {};
+      await local.edit(id, card('tr', 'Tara', 'NOTE:three\r\n'));
+      await sync();
+      await sync();
+      expect((await onServer())[0]!.vcard).toContain('NOTE:three');
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
+      expect((await local.row(id))!.vcard).toContain('NOTE:three');
+    });
+
     it('a new contact saved again while its first upload is in flight: one card on the server, with the later save', async () => {
       await sync();
       const id = await local.create(card('n', 'Nora One'));
@@ -321,6 +345,36 @@ for (const [name, start] of SERVERS) {
       await local.edit(id, card('ee', 'Edda', 'NOTE:three\r\n'));
       expect(await sync()).toMatchObject({ conflicts: 0, uploaded: 1 });
       expect((await onServer())[0]!.vcard).toContain('NOTE:three');
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+    });
+
+    it('an edit whose answer was lost, edited again here, and that attempt broken off before it reached the server: no conflict with itself (seed 12000344)', async () => {
+      await other.put(url('eg.vcf'), card('eg', 'Egon', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('eg', 'Egon', 'NOTE:two\r\n'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'PUT' && lose) {
+          lose = false;
+          return new Response('busy', { status: 503 }); // stored; the answer lost
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.edit(id, card('eg', 'Egon', 'NOTE:three\r\n'));
+      let cut = true;
+      before = async (r) => {
+        if (r.method === 'GET' && cut) {
+          cut = false; // this attempt is marked as sent, and breaks off before anything reaches the server
+          throw new TypeError('fetch failed: connection reset by peer');
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      before = async () => {};
+      await local.edit(id, card('eg', 'Egon', 'NOTE:four\r\n'));
+      expect(await sync()).toMatchObject({ conflicts: 0, uploaded: 1 });
+      expect((await onServer())[0]!.vcard).toContain('NOTE:four');
       expect(await local.row(id)).toMatchObject({ pending: '' });
     });
 

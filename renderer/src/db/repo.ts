@@ -146,6 +146,7 @@ export class ContactRepo {
         ...(prev?.sentRevision !== undefined ? { sentRevision: prev.sentRevision } : {}),
         ...(prev?.sentPrint !== undefined ? { sentPrint: prev.sentPrint } : {}),
         ...(prev?.sentVcard !== undefined ? { sentVcard: prev.sentVcard } : {}),
+        ...(prev?.sentEarlier !== undefined ? { sentEarlier: prev.sentEarlier } : {}),
         ...(prev?.source !== undefined ? { source: prev.source } : {}),
       },
     };
@@ -251,7 +252,7 @@ export class ContactRepo {
         // Already back (the server's newer version came back with the deletion refused): as it is.
         if (now !== undefined && nowRow !== undefined && nowRow.pending !== 'deleted') return { row: nowRow, card: now };
         if (now !== undefined) {
-          const { href, etag, base, source, attempted, sentRevision, sentPrint, sentVcard } = now;
+          const { href, etag, base, source, attempted, sentRevision, sentPrint, sentVcard, sentEarlier } = now;
           const sent = item.row.pending === 'created' && href !== '';
           // A synced row comes back to be compared with the server on the next run: another
           // client may have changed it while it waited to be deleted (that version came down and
@@ -259,7 +260,7 @@ export class ContactRepo {
           const recheck = item.row.pending === '' && href !== '';
           return {
             row: { ...item.row, pending: sent || recheck ? 'updated' : item.row.pending },
-            card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision, sentPrint, sentVcard } : {}) },
+            card: { ...item.card, href, etag, base, revision, ...(source !== undefined ? { source } : {}), ...(attempted === true ? { attempted, sentRevision, sentPrint, sentVcard, ...(sentEarlier !== undefined ? { sentEarlier } : {}) } : {}) },
           };
         }
         if (item.row.bookId === LOCAL_BOOK_ID || item.card.href === '') return { row: item.row, card: { ...item.card, revision } };

@@ -64,6 +64,8 @@ export interface CardRow {
   sentPrint?: string;
   /** The text of the version sent (see LocalCard.sentVcard). */
   sentVcard?: string;
+  /** Texts sent by earlier attempts (see LocalCard.sentEarlier). */
+  sentEarlier?: string[];
   /** The server's own representation as received (GData: the Atom entry), the base of its edits. */
   source?: string;
   /**

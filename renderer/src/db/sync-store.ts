@@ -12,6 +12,7 @@ import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
 import { keepLocalOnly, parseVCard, serializeVCard } from '../../../shared/vcard';
 import { rebaseSave } from '../../../shared/sync/rebase';
+import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
 import type { ContactRepo } from './repo';
 import type { CardRow, ContactRow } from './schema';
@@ -97,6 +98,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             ...(c.sentRevision !== undefined ? { sentRevision: c.sentRevision } : {}),
             ...(c.sentPrint !== undefined ? { sentPrint: c.sentPrint } : {}),
             ...(c.sentVcard !== undefined ? { sentVcard: c.sentVcard } : {}),
+            ...(c.sentEarlier !== undefined ? { sentEarlier: c.sentEarlier } : {}),
             ...(c.source !== undefined ? { source: c.source } : {}),
           },
         ];
@@ -156,7 +158,13 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     attemptingUpload: async (_bookId, sent) => {
       await db.transaction('rw', db.cards, async () => {
-        await db.cards.bulkUpdate(sent.map(({ id, revision, print, vcard }) => ({ key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}) } })));
+        const before = await db.cards.bulkGet(sent.map((s) => s.id));
+        await db.cards.bulkUpdate(
+          sent.map(({ id, revision, print, vcard }, i) => {
+            const earlier = sentEarlierThan(before[i], vcard);
+            return { key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}), ...(earlier !== undefined ? { sentEarlier: earlier } : {}) } };
+          }),
+        );
       });
     },
     uploaded: (bookId, id, remote, revision) =>
