@@ -8,8 +8,9 @@
  * waits until Google has it.
  */
 import { randomUUID } from 'node:crypto';
-import { EMPTY_PEOPLE_STATE, type LabelSyncWrite, type LabelUpdate, type PeopleSyncState, type PersonLink } from '../../shared/groups';
+import { EMPTY_PEOPLE_STATE, refusedWrite, type LabelSyncWrite, type LabelUpdate, type PeopleSyncState, type PersonLink } from '../../shared/groups';
 import type { PeopleClient } from './client';
+import { PeopleRefused } from './errors';
 import { markUnsettled, NOTHING_DONE, planMembers, settledRemote, type Done, type MemberPlan } from './merge';
 import { planLabels, type LabelAction } from './plan';
 import { pushLabel, pushMembers, type PushOutcome } from './push';
@@ -54,7 +55,21 @@ export interface LabelSyncReport {
   readonly conflicts: readonly LabelConflict[];
 }
 
+/**
+ * One labels sync. A refusal of the People API (no `contacts` scope on this sign-in, the API off
+ * for the client's project) is kept in the store, so the window can say why labels do not sync
+ * and what to do; the next sync that goes through clears it.
+ */
 export async function syncLabels(opts: LabelSyncOptions): Promise<LabelSyncReport> {
+  try {
+    return await syncLabelsOnce(opts);
+  } catch (e) {
+    if (e instanceof PeopleRefused) await opts.store.apply(refusedWrite(e.refusal));
+    throw e;
+  }
+}
+
+async function syncLabelsOnce(opts: LabelSyncOptions): Promise<LabelSyncReport> {
   const now = (opts.now ?? Date.now)();
   const newId = opts.newId ?? randomUUID;
   const log = opts.log ?? (() => {});
@@ -106,6 +121,8 @@ export async function syncLabels(opts: LabelSyncOptions): Promise<LabelSyncRepor
       peopleFullAt: failed ? state.peopleFullAt : people.fullAt,
       starred: settledRemote(starredBase, starredHead, starred, starredDone, now),
     },
+    // Every read went through: the API takes this sign-in (a refused write says so below).
+    ...(failure instanceof PeopleRefused ? {} : { access: 'ok' as const }),
   };
   await store.apply(write);
   const report = summarize(people.full, groups.full, read.size, outcomes, starred, starredDone, joinedLinks.filter((l) => l.contactId === null).length);

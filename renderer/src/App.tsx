@@ -63,7 +63,7 @@ function useStore(): Store | { error: string } | null {
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
         if (alive) setState({ repo, index, groups });
       }
       const snapshot = await repo.listSnapshot();
@@ -78,7 +78,7 @@ function useStore(): Store | { error: string } | null {
       keepSnapshot(repo, index, snapshot === null);
       setTimeout(() => index.warm(), 0);
       if (head === null) {
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
         if (alive) setState({ repo, index, groups });
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.
@@ -170,7 +170,8 @@ function AddressBook() {
   // Recomputed only when the list, the query or the filter changes, not on every render.
   const { rows, sections } = useMemo(() => {
     const bookId = filter.kind === 'book' ? filter.id : filter.kind === 'group' ? filter.bookId : null;
-    const group = filter.kind === 'group' ? { key: filter.key, ids: new Set(groups.memberIds(filter.bookId, filter.key)) } : null;
+    // A group: its bit set over the list's row slots (one bit test per row, no id looked up).
+    const group = filter.kind === 'group' ? { key: filter.key, bits: groups.bits(filter.bookId, filter.key) } : null;
     return index.list(query, bookId, filter.kind === 'favorites', group, query === '' ? undefined : groups.matchingMembers(query, bookId));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `groupsVersion` are how the stores say they changed
   }, [index, groups, version, groupsVersion, query, filter]);

@@ -8,6 +8,6 @@ export { newGroupCard, addGroupCardMembers, removeGroupCardMembers, renameGroupC
 export { addCategory, removeCategory, renameCategory } from './categories';
 export { mergeCards, mergeSets } from './merge';
 export { PlannedBook } from './compose';
-export { splitImport, importGroupChanges, exportWithGroups, type ImportedGroup, type ImportSplit, type ExportGroupsAs } from './transfer';
+export { splitImport, splitImportFacts, importGroupCounts, importGroupChanges, exportWithGroups, exportEntries, type ExportEntry, type ImportedGroup, type ImportSplit, type ImportFacts, type ExportGroupsAs } from './transfer';
 export { MembershipIndex } from './membership-index';
 export * from './labels';

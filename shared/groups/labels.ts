@@ -101,6 +101,19 @@ export interface LabelSyncWrite {
   readonly people: { readonly put: readonly PersonLink[]; readonly remove: readonly string[] };
   /** Saved with the rest (null: keep the stored state; a first write that only marks attempts). */
   readonly state: PeopleSyncState | null;
+  /** Whether Google let this sign-in use the People API (left out: as it was). */
+  readonly access?: LabelAccess;
+}
+
+/**
+ * Whether the labels sync could use the People API: `ok`, or why not (the sign-in lacks the
+ * `contacts` scope: sign in again and allow it; the OAuth client's project has the API off).
+ */
+export type LabelAccess = 'ok' | 'scope-missing' | 'api-disabled';
+
+/** A write that only says the People API refused this sign-in: nothing else changes. */
+export function refusedWrite(access: Exclude<LabelAccess, 'ok'>): LabelSyncWrite {
+  return { labels: [], favourites: { add: [], remove: [] }, people: { put: [], remove: [] }, state: null, access };
 }
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

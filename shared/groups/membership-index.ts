@@ -6,24 +6,58 @@
  */
 import type { GroupInfo } from './types';
 
+/** Where slots come from: the index's own numbering, or one shared with the list (the window's `ContactIndex.slotOf`). */
+export interface SlotSource {
+  /** The slot of an id, given on first sight. */
+  slotOf(id: string): number;
+  /** The slot of an id if it has one. */
+  peek(id: string): number | undefined;
+  /** How many slots are given. */
+  readonly size: number;
+}
+
+function ownSlots(): SlotSource {
+  const slots = new Map<string, number>();
+  return {
+    slotOf(id) {
+      let s = slots.get(id);
+      if (s === undefined) slots.set(id, (s = slots.size));
+      return s;
+    },
+    peek: (id) => slots.get(id),
+    get size() {
+      return slots.size;
+    },
+  };
+}
+
 export class MembershipIndex {
-  private readonly slots = new Map<string, number>();
+  private readonly slots: SlotSource;
   private readonly groups = new Map<string, { bits: Uint32Array; count: number }>();
 
-  static fromGroups(groups: readonly GroupInfo[]): MembershipIndex {
-    const index = new MembershipIndex();
+  constructor(slots: SlotSource = ownSlots()) {
+    this.slots = slots;
+  }
+
+  static fromGroups(groups: readonly GroupInfo[], slots?: SlotSource): MembershipIndex {
+    const index = new MembershipIndex(slots);
     for (const g of groups) index.set(g.key, g.memberIds);
     return index;
   }
 
   /** The slot of a contact (given on first sight). Rows may keep it to skip the id lookup. */
   slotOf(id: string): number {
-    let s = this.slots.get(id);
-    if (s === undefined) {
-      s = this.slots.size;
-      this.slots.set(id, s);
-    }
-    return s;
+    return this.slots.slotOf(id);
+  }
+
+  /** A group's bit set over the slots (null for a group the index does not hold); read-only for the caller, valid until the next edit. */
+  bits(key: string): Uint32Array | null {
+    return this.groups.get(key)?.bits ?? null;
+  }
+
+  /** The keys of the groups it holds. */
+  keys(): IterableIterator<string> {
+    return this.groups.keys();
   }
 
   private entry(key: string, slot: number): { bits: Uint32Array; count: number } {
@@ -63,7 +97,7 @@ export class MembershipIndex {
     const e = this.groups.get(key);
     if (e === undefined) return;
     for (const id of ids) {
-      const s = this.slots.get(id);
+      const s = this.slots.peek(id);
       if (s === undefined || s >>> 5 >= e.bits.length) continue;
       const mask = 1 << (s & 31);
       if ((e.bits[s >>> 5]! & mask) !== 0) {
@@ -80,7 +114,7 @@ export class MembershipIndex {
 
   has(key: string, id: string): boolean {
     const e = this.groups.get(key);
-    const s = this.slots.get(id);
+    const s = this.slots.peek(id);
     if (e === undefined || s === undefined || s >>> 5 >= e.bits.length) return false;
     return (e.bits[s >>> 5]! & (1 << (s & 31))) !== 0;
   }
@@ -104,7 +138,7 @@ export class MembershipIndex {
     const out: T[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const s = this.slots.get(idOf(row));
+      const s = this.slots.peek(idOf(row));
       if (s !== undefined && s >>> 5 < bits.length && (bits[s >>> 5]! & (1 << (s & 31))) !== 0) out.push(row);
     }
     return out;

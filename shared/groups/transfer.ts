@@ -5,15 +5,15 @@
  * (CATEGORIES in the cards, group cards beside them), or all as CATEGORIES for programs that read
  * only those.
  */
-import { serializeVCard, textValue, versionOf, type VCard } from '../vcard';
+import { serializeVCard, type VCard } from '../vcard';
 import { addCategory } from './categories';
 import { PlannedBook } from './compose';
 import { addMembers, creation } from './edits';
-import { groupCardName, groupFormOf, readCardFacts } from './facts';
+import { readCardFacts } from './facts';
 import { removeGroupCardMembers } from './group-card';
 import { contactsByUid, listGroups } from './list';
 import { foldName, uidKey } from './members';
-import type { GroupBook, GroupCardForm, GroupChange, GroupStorage } from './types';
+import type { CardFacts, GroupBook, GroupCardForm, GroupChange, GroupStorage } from './types';
 
 /** A group a file names: its name, its members by UID, and the group card it came as (if one). */
 export interface ImportedGroup {
@@ -33,19 +33,25 @@ export interface ImportSplit {
  * UID). CATEGORIES stay in the contacts; in a book that keeps them, they are already its groups.
  */
 export function splitImport(cards: readonly VCard[], storage: GroupStorage): ImportSplit {
-  const contacts: VCard[] = [];
+  return splitImportFacts(cards, (card) => ({ ...readCardFacts('', card), vcard: () => serializeVCard(card) }), storage);
+}
+
+/** What the split reads of one card: its facts (`readCardFacts`, or the list fields an import derived), and its text for a group card. */
+export type ImportFacts = Omit<CardFacts, 'id'> & { readonly vcard: () => string };
+
+/**
+ * The same over cards already read (the import worker's cards carry their list fields): no vCard
+ * is parsed again. Members are taken as the keys the facts hold (`memberKey`: the UID without
+ * `urn:uuid:`); other URIs (mailto:) match no contact and are left to the group card itself.
+ */
+export function splitImportFacts<T>(cards: readonly T[], factsOf: (card: T) => ImportFacts, storage: GroupStorage): { contacts: T[]; groups: ImportedGroup[] } {
+  const contacts: T[] = [];
   const groups: ImportedGroup[] = [];
   const byName = new Map<string, { name: string; uids: string[] }>();
   for (const card of cards) {
-    const form = groupFormOf(card);
-    const facts = readCardFacts('', card);
-    if (form !== null) {
-      const version = versionOf(card);
-      const uids = card.properties
-        .filter((p) => /^(X-ADDRESSBOOKSERVER-)?MEMBER$/i.test(p.name))
-        .map((p) => textValue(p, version).trim().replace(/^urn:uuid:/i, ''))
-        .filter((u) => u !== '');
-      groups.push({ name: groupCardName(card), memberUids: uids, card: { form, vcard: serializeVCard(card), uid: facts.uid } });
+    const facts = factsOf(card);
+    if (facts.group !== null) {
+      groups.push({ name: facts.name, memberUids: [...facts.members], card: { form: facts.group, vcard: facts.vcard(), uid: facts.uid } });
       continue;
     }
     contacts.push(card);
@@ -60,6 +66,26 @@ export function splitImport(cards: readonly VCard[], storage: GroupStorage): Imp
   }
   for (const g of byName.values()) groups.push({ name: g.name, memberUids: g.uids, card: null });
   return { contacts, groups };
+}
+
+/**
+ * What an import will do to the book's groups, for its summary: each group name the file carries
+ * (group cards and CATEGORIES alike, one name one group), made new or joined to the book's group
+ * of that name.
+ */
+export function importGroupCounts(existing: readonly { readonly name: string }[], names: Iterable<string>): { created: number; joined: number } {
+  const have = new Set(existing.map((g) => foldName(g.name)));
+  const seen = new Set<string>();
+  let created = 0;
+  let joined = 0;
+  for (const n of names) {
+    const f = foldName(n);
+    if (f === '' || seen.has(f)) continue;
+    seen.add(f);
+    if (have.has(f)) joined++;
+    else created++;
+  }
+  return { created, joined };
 }
 
 /**
@@ -102,21 +128,34 @@ export type ExportGroupsAs = 'book' | 'categories';
  * into its CATEGORIES and no group cards. A Google book's labels are always written as CATEGORIES.
  */
 export function exportWithGroups(book: GroupBook, ids: readonly string[], as: ExportGroupsAs = 'book'): string[] {
+  return exportEntries(book, ids, as).map((e) => e.vcard);
+}
+
+/** One card an export writes: a selected contact (its groups added as CATEGORIES where asked), or a group card. */
+export interface ExportEntry {
+  readonly id: string;
+  readonly vcard: string;
+  readonly groupCard: boolean;
+}
+
+/** The same, with each card's id: the contacts in the order of `ids` (the list's), then the group cards. */
+export function exportEntries(book: GroupBook, ids: readonly string[], as: ExportGroupsAs = 'book'): ExportEntry[] {
   const selected = new Set(ids);
   const groups = listGroups(book);
-  const out: string[] = [];
+  const out: ExportEntry[] = [];
   const namesOf = new Map<string, string[]>();
   for (const g of groups) {
     const asCategories = as === 'categories' || g.labelId !== null;
     if (!asCategories) continue;
     for (const m of g.memberIds) if (selected.has(m)) namesOf.set(m, [...(namesOf.get(m) ?? []), g.name]);
   }
-  for (const c of book.cards) {
-    if (!selected.has(c.id) || c.group !== null) continue;
-    let text = book.vcard(c.id);
+  const contacts = new Set(book.cards.filter((c) => c.group === null).map((c) => c.id));
+  for (const id of new Set(ids)) {
+    if (!contacts.has(id)) continue;
+    let text = book.vcard(id);
     if (text === undefined) continue;
-    for (const name of namesOf.get(c.id) ?? []) text = addCategory(text, name);
-    out.push(text);
+    for (const name of namesOf.get(id) ?? []) text = addCategory(text, name);
+    out.push({ id, vcard: text, groupCard: false });
   }
   if (as === 'book') {
     const byUid = contactsByUid(book.cards);
@@ -128,7 +167,7 @@ export function exportWithGroups(book: GroupBook, ids: readonly string[], as: Ex
       if (text === undefined) continue;
       const facts = book.cards.find((c) => c.id === g.card!.id)!;
       const left = new Set(facts.members.filter((k) => byUid.has(k) && !selected.has(book.cards[byUid.get(k)!]!.id)));
-      out.push(left.size === 0 ? text : removeGroupCardMembers(text, left));
+      out.push({ id: g.card.id, vcard: left.size === 0 ? text : removeGroupCardMembers(text, left), groupCard: true });
     }
   }
   return out;

@@ -7,6 +7,7 @@
 import { startFakeGoogle, type FakeGoogle } from '../servers/fake-google';
 import { expect, test } from './fixtures';
 import { contactList, field } from './helpers';
+import { captureScreen, chooseLanguage, openSettings } from './pages';
 
 let google: FakeGoogle;
 const saved: Record<string, string | undefined> = {};
@@ -67,6 +68,54 @@ test('sign in with Google in a second page, sync, find a contact, edit it, and s
   await field(page, 'Job title').fill('Rear Admiral');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => google.card('seed0')?.vcard ?? '', { timeout: 30_000 }).toContain('TITLE:Rear Admiral');
+});
+
+test('a sign-in that refuses the contacts scope: the account says labels are not synced and why; signing in again with it clears that', async ({ app }) => {
+  test.skip(app.harness === null, 'the fake Google runs beside the harness');
+  const { page, harness } = app;
+  const consentIn = async (from: number, untick: boolean) => {
+    await expect.poll(() => harness!.platform.opened.slice(from).find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))).toBeTruthy();
+    const consent = await page.context().newPage();
+    await consent.goto(harness!.platform.opened.slice(from).find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))!);
+    // Google's granular consent: the user unticks "contacts" (labels) and keeps "carddav".
+    if (untick) await consent.getByLabel('https://www.googleapis.com/auth/contacts', { exact: true }).uncheck();
+    await consent.getByRole('button', { name: 'Allow' }).click();
+    await expect(consent.getByText('You can close this tab')).toBeVisible();
+    await consent.close();
+  };
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'Google account…' }).click();
+  const before = harness!.platform.opened.length;
+  await page.getByRole('button', { name: 'Sign in with Google' }).click();
+  await consentIn(before, true);
+  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+  const notice = page.getByTestId('labels-refused');
+  await expect(notice).toHaveText(/^Labels are not synced: this sign-in does not let Cardinal use your Google contact labels\./);
+  await expect(contactList(page).getByRole('option')).not.toHaveCount(0); // the cards synced all the same
+
+  // The account in light, dark and Persian, in the wide window and in the narrow one's drawer.
+  for (const variant of ['light', 'dark', 'persian'] as const) {
+    await page.emulateMedia({ colorScheme: variant === 'dark' ? 'dark' : 'light' });
+    if (variant === 'persian') await chooseLanguage(page, 'فارسی');
+    await expect(notice).toBeVisible();
+    await captureScreen(page, 'account-labels-refused', variant, { only: 0 });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.locator('#drawer-button').click();
+    await expect(page.getByRole('dialog').getByTestId('labels-refused')).toBeVisible();
+    await captureScreen(page, 'account-labels-refused', variant, { only: 1 });
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openSettings(page);
+  await page.getByRole('dialog').getByRole('combobox').first().selectOption({ value: '' });
+  await page.keyboard.press('Escape');
+
+  // Sign in again, this time allowing it: labels sync, the notice goes.
+  const again = harness!.platform.opened.length;
+  await page.getByTestId('account').getByRole('button', { name: 'Sign in again', exact: true }).click();
+  await consentIn(again, false);
+  await expect(notice).toHaveCount(0, { timeout: 30_000 });
 });
 
 test('add the Workspace directory, find a supplier by search, edit it, and see the change on the server', async ({ app }) => {

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { googleClientFromEnv, googleEndpoints } from '../../electron/auth/google-config';
 import { NodePlatform } from '../../electron/platform/node-platform';
 import { SyncManager } from '../../electron/sync/manager';
+import { GroupStore } from '../../renderer/src/store/groups';
 import { startFakeGoogle, type FakeGoogle } from '../servers/fake-google';
 import { openStore } from './renderer-store';
 
@@ -28,15 +29,19 @@ describe('Google labels through the People API (fake Google)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cardinal-labels-'));
   });
   afterEach(async () => {
+    refuse = [];
     manager?.dispose();
     manager = null;
     await google.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Scopes the user unticks on the consent page (Google's granular consent), for the next sign-in. */
+  let refuse: readonly string[] = [];
+
   async function signedIn() {
     const store = await openStore(`labels-${++dbCount}-${Date.now()}`);
-    const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void google.approve(url).then((back) => fetch(back)) });
+    const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void google.approve(url, { refuse }).then((back) => fetch(back)) });
     manager = new SyncManager({ platform, store: store.port, emit: () => {}, intervalMinutes: 0, debounceMs: 50, google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 } });
     const account = await manager.signInGoogle(null);
     const bookId = account.books[0]!.id;
@@ -46,7 +51,7 @@ describe('Google labels through the People API (fake Google)', () => {
     await sync();
     const idOf = (name: string) => store.index.query('', bookId).find((r) => r.displayName === name)!.id;
     const groupsHere = () => Object.fromEntries(store.groups.groups(bookId).map((g) => [g.name, g.memberIds.map((id) => store.index.get(id)!.displayName).sort()]));
-    return { ...store, bookId, sync, idOf, groupsHere };
+    return { ...store, bookId, sync, idOf, groupsHere, account, manager: m };
   }
 
   it('a label made on Google appears here after a sync, as a group of the book with its members', async () => {
@@ -90,5 +95,43 @@ describe('Google labels through the People API (fake Google)', () => {
     s.index.upsert([bob!]);
     await s.sync();
     expect(google.people.group('contactGroups/starred')!.members.sort()).toEqual([google.personOf('a1'), google.personOf('b2')].sort());
+  });
+
+  it('a sign-in whose user refused the contacts scope syncs the cards, keeps groups here and says why; signing in again with it syncs the labels', async () => {
+    google.put('a1', card('a1', 'Ada Lovelace'));
+    refuse = ['https://www.googleapis.com/auth/contacts'];
+    const s = await signedIn();
+    expect(s.index.query('', s.bookId)).toHaveLength(1);
+    expect(s.groups.labelAccess(s.bookId)).toBe('scope-missing');
+    const family = google.people.createGroup('Family');
+    google.people.modify(family, [google.personOf('a1')], []);
+    const key = await s.groups.create(s.bookId, 'Chess');
+    await s.groups.addMembers(s.bookId, key, [s.idOf('Ada Lovelace')]);
+    await s.sync();
+    // Nothing reached Google, nothing came from it; the refusal is remembered across a restart of the page.
+    expect(google.people.groupsByName().has('Chess')).toBe(false);
+    expect(s.groupsHere()).toEqual({ Chess: ['Ada Lovelace'] });
+    expect((await GroupStore.open(s.repo, s.index)).labelAccess(s.bookId)).toBe('scope-missing');
+
+    refuse = [];
+    await s.manager.signInGoogle(s.account.id);
+    await s.sync();
+    expect(s.groups.labelAccess(s.bookId)).toBe('ok');
+    expect(google.people.groupsByName().get('Chess')).toEqual([google.personOf('a1')]);
+    expect(s.groupsHere()).toEqual({ Chess: ['Ada Lovelace'], Family: ['Ada Lovelace'] });
+  });
+
+  it('an OAuth client whose project has the People API off: the cards sync, the account says why labels do not; once it is on, they do', async () => {
+    google.put('a1', card('a1', 'Ada Lovelace'));
+    google.people.quirks.apiDisabled = true;
+    const s = await signedIn();
+    expect(s.index.query('', s.bookId)).toHaveLength(1);
+    expect(s.groups.labelAccess(s.bookId)).toBe('api-disabled');
+    google.people.quirks.apiDisabled = false;
+    const family = google.people.createGroup('Family');
+    google.people.modify(family, [google.personOf('a1')], []);
+    await s.sync();
+    expect(s.groups.labelAccess(s.bookId)).toBe('ok');
+    expect(s.groupsHere()).toEqual({ Family: ['Ada Lovelace'] });
   });
 });

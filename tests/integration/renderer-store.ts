@@ -13,7 +13,7 @@ export async function openStore(name: string, onRequest?: (name: string, args: u
   const index = new ContactIndex('en');
   index.load(await repo.allRows());
   const groups = await GroupStore.open(repo, index);
-  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l) => groups.setLabels(b, l)) } satisfies StoreHandlers;
+  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) } satisfies StoreHandlers;
   // Arguments and results cross a process boundary in the app: copy them the same way.
   const port: StorePort = {
     request: async (req, ...args) => {

@@ -105,7 +105,7 @@ export interface FakeGoogle {
    */
   beforeRequest: ((req: { method: string; path: string; query: URLSearchParams; body: string }) => number | void) | null;
   /** The consent page's Allow, done by a test without a browser: the redirect URL with the code. */
-  approve(authUrl: string, opts?: { email?: string; tamperChallenge?: boolean }): Promise<string>;
+  approve(authUrl: string, opts?: { email?: string; tamperChallenge?: boolean; refuse?: readonly string[] }): Promise<string>;
   /** An access token for the fake's user without the browser round trip (engine-level tests). */
   mintAccessToken(scope?: string, who?: string): string;
   /** Domain Shared Contacts: the domain, its administrators, and another client's hand on it. */
@@ -134,6 +134,8 @@ export interface FakeGoogle {
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+/** Scopes the consent page grants without a tick (Google's granular consent never offers them apart). */
+const IDENTITY_SCOPES = new Set(['openid', 'email', 'profile']);
 
 export async function startFakeGoogle(opts: { email?: string; domain?: string; quirks?: Partial<GoogleQuirks> } = {}): Promise<FakeGoogle> {
   const email = opts.email ?? 'ada.lovelace@example.com';
@@ -265,7 +267,10 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
         200,
         { 'Content-Type': 'text/html; charset=utf-8' },
         `<!doctype html><title>Sign in - Google Accounts</title><h1>Cardinal wants to access your Google Account</h1><p>${email}</p><p>Scopes: ${xmlEscape(scope)}</p>` +
-          `<form method="GET" action="/o/oauth2/approve"><input type="hidden" name="request" value="${request}"><button name="decision" value="allow" id="allow">Allow</button><button name="decision" value="deny" id="deny">Cancel</button></form>`,
+          `<form method="GET" action="/o/oauth2/approve"><input type="hidden" name="request" value="${request}"><input type="hidden" name="granular" value="1">` +
+          // Granular consent, as Google shows it: each scope beyond the identity ones can be unticked.
+          scope.split(' ').filter((sc) => !IDENTITY_SCOPES.has(sc)).map((sc) => `<label><input type="checkbox" name="grant" value="${xmlEscape(sc)}" checked> ${xmlEscape(sc)}</label>`).join('') +
+          `<button name="decision" value="allow" id="allow">Allow</button><button name="decision" value="deny" id="deny">Cancel</button></form>`,
       );
     }
     if (p === '/o/oauth2/approve' && req.method === 'GET') {
@@ -279,9 +284,11 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
       } else {
         const code = `4/0A${b64url(randomBytes(24))}`;
         const tamper = url.searchParams.get('tamper') === 'challenge';
-        codes.set(code, { redirectUri: consent.redirectUri, challenge: tamper ? b64url(randomBytes(32)) : consent.challenge, scope: consent.scope, email: url.searchParams.get('email') ?? email, used: false });
+        // Granular consent: only the scopes left ticked (and the identity ones) are granted.
+        const granted = url.searchParams.get('granular') === '1' ? consent.scope.split(' ').filter((sc) => IDENTITY_SCOPES.has(sc) || url.searchParams.getAll('grant').includes(sc)).join(' ') : consent.scope;
+        codes.set(code, { redirectUri: consent.redirectUri, challenge: tamper ? b64url(randomBytes(32)) : consent.challenge, scope: granted, email: url.searchParams.get('email') ?? email, used: false });
         target.searchParams.set('code', code);
-        target.searchParams.set('scope', consent.scope);
+        target.searchParams.set('scope', granted);
       }
       return send(302, { Location: target.href });
     }
@@ -681,6 +688,10 @@ export async function startFakeGoogle(opts: { email?: string; domain?: string; q
       const request = /name="request" value="([^"]+)"/.exec(html)?.[1];
       if (request === undefined) throw new Error(`consent page refused: ${html}`);
       const q = new URLSearchParams({ request, decision: 'allow', ...(o.email !== undefined ? { email: o.email } : {}), ...(o.tamperChallenge === true ? { tamper: 'challenge' } : {}) });
+      if (o.refuse !== undefined) {
+        q.set('granular', '1');
+        for (const m of html.matchAll(/name="grant" value="([^"]+)"/g)) if (!o.refuse.includes(m[1]!)) q.append('grant', m[1]!);
+      }
       const r = await fetch(`${base}/o/oauth2/approve?${q}`, { redirect: 'manual' });
       return r.headers.get('location')!;
     },

@@ -35,6 +35,8 @@ export interface PeopleQuirks {
   rejectConcurrentMutations: boolean;
   /** Each answer waits this long (so overlapping writes can be seen). */
   latencyMs: number;
+  /** The OAuth client's Cloud project has the People API off: 403 PERMISSION_DENIED, reason SERVICE_DISABLED. */
+  apiDisabled: boolean;
 }
 
 const DEFAULT_QUIRKS: PeopleQuirks = {
@@ -47,6 +49,7 @@ const DEFAULT_QUIRKS: PeopleQuirks = {
   maxMembersCap: null,
   rejectConcurrentMutations: true,
   latencyMs: 0,
+  apiDisabled: false,
 };
 
 const CONTACTS_SCOPE = 'https://www.googleapis.com/auth/contacts';
@@ -330,6 +333,9 @@ export async function startFakePeople(opts: { quirks?: Partial<PeopleQuirks>; au
     const scopes = bearer(req);
     if (!scopes.includes(CONTACTS_SCOPE) && !(method === 'GET' && scopes.includes(`${CONTACTS_SCOPE}.readonly`))) {
       throw new ApiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT');
+    }
+    if (quirks.apiDisabled) {
+      throw new ApiError(403, 'PERMISSION_DENIED', 'People API has not been used in project 123456789 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/people.googleapis.com/overview?project=123456789 then retry.', 'SERVICE_DISABLED');
     }
     if (quirks.throttle.count > 0) {
       quirks.throttle.count--;

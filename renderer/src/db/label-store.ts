@@ -5,7 +5,7 @@
  * goes through `applyLabelSync` in one transaction with the rows, so what the user did meanwhile
  * (a label renamed, a favourite ticked) stays.
  */
-import { applyLabelSync, EMPTY_PEOPLE_STATE, type LabelCardRef, type LabelSnapshot, type LabelSyncWrite, type PeopleSyncState, type PersonLink, type StoredLabel } from '../../../shared/groups/labels';
+import { applyLabelSync, EMPTY_PEOPLE_STATE, type LabelAccess, type LabelCardRef, type LabelSnapshot, type LabelSyncWrite, type PeopleSyncState, type PersonLink, type StoredLabel } from '../../../shared/groups/labels';
 import type { ContactIndex } from '../store/contact-index';
 import type { ContactRepo } from './repo';
 import type { ContactRow } from './schema';
@@ -14,6 +14,8 @@ export interface LabelRecord {
   state: PeopleSyncState;
   labels: StoredLabel[];
   people: PersonLink[];
+  /** Whether the People API took the last sign-in (absent before the first labels sync). */
+  access?: LabelAccess;
 }
 
 export const labelKey = (bookId: string): string => `labels:${bookId}`;
@@ -23,7 +25,7 @@ export async function readLabelRecord(repo: ContactRepo, bookId: string): Promis
   return ((await repo.db.meta.get(labelKey(bookId)))?.value as LabelRecord | undefined) ?? EMPTY_LABELS;
 }
 
-export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLabels: (bookId: string, labels: readonly StoredLabel[]) => void) {
+export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLabels: (bookId: string, labels: readonly StoredLabel[], access: LabelAccess | undefined) => void) {
   const db = repo.db;
   const rowsOf = async (bookId: string): Promise<ContactRow[]> => (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== 'deleted' && r.groupCard !== 'apple' && r.groupCard !== 'vcard4');
   return {
@@ -42,7 +44,7 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
       return cards.flatMap((c) => (c !== undefined && c.bookId === bookId ? [[c.id, c.vcard] as [string, string]] : []));
     },
     labelsApply: async (bookId: string, write: LabelSyncWrite): Promise<void> => {
-      const { labels, changed } = await db.transaction('rw', db.contacts, db.meta, async () => {
+      const { labels, changed, access } = await db.transaction('rw', db.contacts, db.meta, async () => {
         const rec = await readLabelRecord(repo, bookId);
         const rows = await rowsOf(bookId);
         const before = new Set(rows.filter((r) => r.favorite === 1).map((r) => r.id));
@@ -50,17 +52,18 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
         const people = new Map(rec.people.map((p) => [p.resourceName, p]));
         for (const p of write.people.put) people.set(p.resourceName, p);
         for (const r of write.people.remove) people.delete(r);
-        await db.meta.put({ key: labelKey(bookId), value: { state: write.state ?? rec.state, labels: next.labels, people: [...people.values()] } satisfies LabelRecord });
+        const access = write.access ?? rec.access;
+        await db.meta.put({ key: labelKey(bookId), value: { state: write.state ?? rec.state, labels: next.labels, people: [...people.values()], ...(access === undefined ? {} : { access }) } satisfies LabelRecord });
         // Google's "starred" is Cardinal's favourites.
         const changed = rows.filter((r) => (r.favorite === 1) !== next.favourites.has(r.id)).map((r) => ({ ...r, favorite: next.favourites.has(r.id) ? (1 as const) : (0 as const) }));
         if (changed.length > 0) {
           await db.contacts.bulkPut(changed);
           await repo.bumpInTransaction();
         }
-        return { labels: next.labels, changed };
+        return { labels: next.labels, changed, access };
       });
       if (changed.length > 0) index.upsert(changed);
-      onLabels(bookId, labels);
+      onLabels(bookId, labels, access);
     },
   };
 }

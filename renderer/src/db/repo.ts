@@ -4,7 +4,7 @@
  * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
-import { EMPTY_PEOPLE_STATE, type StoredLabel } from '../../../shared/groups/labels';
+import { EMPTY_PEOPLE_STATE, type LabelAccess, type StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
@@ -477,6 +477,15 @@ export class ContactRepo {
   async storedLabels(): Promise<Map<string, StoredLabel[]>> {
     const rows = await this.db.meta.where('key').startsWith('labels:').toArray();
     return new Map(rows.map((r) => [r.key.slice('labels:'.length), (r.value as { labels: StoredLabel[] }).labels]));
+  }
+
+  /** Every Google book's People API access as its last labels sync found it. */
+  async storedLabelAccess(): Promise<Map<string, LabelAccess>> {
+    const rows = await this.db.meta.where('key').startsWith('labels:').toArray();
+    return new Map(rows.flatMap((r) => {
+      const access = (r.value as { access?: LabelAccess }).access;
+      return access === undefined ? [] : [[r.key.slice('labels:'.length), access] as const];
+    }));
   }
 
   saveGroupSetting(bookId: string, setting: BookGroupSetting): Promise<unknown> {

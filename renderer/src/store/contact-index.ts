@@ -36,7 +36,38 @@ function groupsDiffer(old: ContactRow | undefined, r: ContactRow): boolean {
 /** A group the list is filtered by: its key (for the cache) and its members. */
 export interface GroupFilter {
   readonly key: string;
-  readonly ids: ReadonlySet<string>;
+  /** The members by id; or, faster, `bits`: the group's bit set over the rows' slots (`slotOf`, shared/groups/membership-index.ts). */
+  readonly ids?: ReadonlySet<string>;
+  readonly bits?: Uint32Array;
+}
+
+/** A row whose group facts changed: as it was (undefined: new) and as it is (undefined: gone). */
+export interface GroupRowChange {
+  readonly old: ContactRow | undefined;
+  readonly now: ContactRow | undefined;
+}
+
+/** A filter's whole list (no query), which list positions it shows, and those positions in order. */
+interface Whole {
+  list: ListResult;
+  shows: Uint8Array;
+  positions: Int32Array;
+  /** What it keeps (null: a group's, made again after any change). */
+  filter: { bookId: string | null; favoritesOnly: boolean } | null;
+  /** A group's: the members it was made from. */
+  source?: Uint32Array | ReadonlySet<string>;
+}
+
+/** The first index of an ascending array whose value is not below `p`. */
+function lowerBoundOf(a: Int32Array, p: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export interface ListResult {
@@ -59,6 +90,12 @@ function collatorFor(locale: string): Intl.Collator {
 export class ContactIndex {
   private rows = new Map<string, ContactRow>();
   private sorted: ContactRow[] = [];
+  /**
+   * Each row's slot: a number given to a contact id on first sight and kept for the index's life
+   * (the group store's membership bit sets are over these); `sortedSlots` follows `sorted`.
+   */
+  private slots = new Map<string, number>();
+  private sortedSlots: number[] = [];
   private collator: Intl.Collator;
   private listeners = new Set<() => void>();
   private field: SortField;
@@ -84,11 +121,10 @@ export class ContactIndex {
   getVersion = (): number => this.version;
 
   /** `drift`: how many rows were added, changed or removed ('all' when the list was replaced). */
-  private changed(drift: number | 'all' = 0): void {
+  private changed(drift: number | 'all' = 0, wholesKept = false): void {
     this.version++;
-    this.sections = null;
     this.positions = null;
-    this.wholes.clear();
+    if (!wholesKept) this.wholes.clear();
     this.results.clear();
     if (drift === 'all') this.rebuild();
     else {
@@ -109,11 +145,25 @@ export class ContactIndex {
     return this.collator.compare(ka, kb) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   };
 
+  /** The slot of a contact id (given on first sight, never reused). */
+  slotOf = (id: string): number => {
+    let s = this.slots.get(id);
+    if (s === undefined) this.slots.set(id, (s = this.slots.size));
+    return s;
+  };
+
+  /** The order was made anew: slots again now, section letters when next asked. */
+  private reslot(): void {
+    this.sortedSlots = this.sorted.map((r) => this.slotOf(r.id));
+    this.sections = null;
+  }
+
   setLocale(locale: string): void {
     if (locale === this.locale) return;
     this.locale = locale;
     this.collator = collatorFor(locale);
     this.sorted.sort(this.compare);
+    this.reslot();
     this.changed();
   }
 
@@ -121,6 +171,7 @@ export class ContactIndex {
     if (field === this.field) return;
     this.field = field;
     this.sorted.sort(this.compare);
+    this.reslot();
     this.changed();
   }
 
@@ -135,6 +186,8 @@ export class ContactIndex {
     this.groupsVersion++;
     this.rows = new Map(rows.map((r) => [r.id, r]));
     this.sorted = alreadySorted ? [...rows] : [...rows].sort(this.compare);
+    this.reslot();
+    this.tellGroups('all');
     this.expected = null;
     this.changed('all');
   }
@@ -171,33 +224,134 @@ export class ContactIndex {
     return this.rows.values();
   }
 
+  /** The slot of an id that has one. */
+  slotPeek = (id: string): number | undefined => this.slots.get(id);
+
+  get slotCount(): number {
+    return this.slots.size;
+  }
+
+  /** Two contacts in list order (both must be in the index). */
+  compareIds = (a: string, b: string): number => this.compare(this.rows.get(a)!, this.rows.get(b)!);
+
+  private groupWatchers = new Set<(changes: readonly GroupRowChange[] | 'all') => void>();
+
+  /**
+   * Told, as it happens (the rows already in place, before the list's listeners), of each row
+   * whose group facts changed (`groupsVersion` moves with it), or 'all' when the list was replaced:
+   * the group store updates its membership from these instead of listing every group again.
+   */
+  watchGroupRows(watcher: (changes: readonly GroupRowChange[] | 'all') => void): () => void {
+    this.groupWatchers.add(watcher);
+    return () => this.groupWatchers.delete(watcher);
+  }
+
+  private tellGroups(changes: readonly GroupRowChange[] | 'all'): void {
+    if (changes !== 'all' && changes.length === 0) return;
+    for (const w of this.groupWatchers) w(changes);
+  }
+
   /** Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). */
   upsert(rows: readonly ContactRow[]): void {
-    if (rows.some((r) => groupsDiffer(this.rows.get(r.id), r))) this.groupsVersion++;
+    const groupChanges: GroupRowChange[] = [];
+    for (const r of rows) {
+      const old = this.rows.get(r.id);
+      if (groupsDiffer(old, r)) groupChanges.push({ old, now: r });
+    }
+    if (groupChanges.length > 0) this.groupsVersion++;
     if (rows.length > 500) {
       for (const r of rows) this.rows.set(r.id, r);
       this.sorted = [...this.rows.values()].sort(this.compare);
+      this.reslot();
+      this.tellGroups(groupChanges);
       this.changed(rows.length);
       return;
     }
+    // A few rows: the filters' whole lists follow them (a group's is made again from its book's, one bit per row).
+    let kept = this.sections !== null;
+    for (const [k, w] of this.wholes) if (w.filter === null) this.wholes.delete(k);
     for (const r of rows) {
       const old = this.rows.get(r.id);
-      if (old !== undefined) this.removeSorted(old);
+      if (old !== undefined) kept = this.removeSorted(old) && kept;
       this.rows.set(r.id, r);
-      this.sorted.splice(this.lowerBound(r), 0, r);
+      const at = this.lowerBound(r);
+      this.sorted.splice(at, 0, r);
+      this.sortedSlots.splice(at, 0, this.slotOf(r.id));
+      // The section letters follow the rows (an edit does not work out 50,000 letters again).
+      this.sections?.splice(at, 0, sectionOf(this.keyOf(r), this.locale));
+      if (kept) this.wholesInsert(at, r);
     }
-    this.changed(rows.length);
+    this.tellGroups(groupChanges);
+    this.changed(rows.length, kept);
+  }
+
+  /** Whether a row is in a filter's whole list (group filters aside). */
+  private static shows(r: ContactRow, f: { bookId: string | null; favoritesOnly: boolean }): boolean {
+    return !(r.pending === 'deleted' || r.groupCard === 'apple' || r.groupCard === 'vcard4' || (f.bookId !== null && r.bookId !== f.bookId) || (f.favoritesOnly && r.favorite !== 1));
+  }
+
+  /** The kept whole lists after a row left list position `p`. */
+  private wholesRemove(p: number): void {
+    for (const [k, w] of this.wholes) {
+      const { positions } = w;
+      const i = lowerBoundOf(positions, p);
+      const hit = positions[i] === p;
+      const next = new Int32Array(positions.length - (hit ? 1 : 0));
+      next.set(positions.subarray(0, i));
+      for (let j = i + (hit ? 1 : 0), o = i; j < positions.length; j++, o++) next[o] = positions[j]! - 1;
+      const shows = new Uint8Array(w.shows.length - 1);
+      shows.set(w.shows.subarray(0, p));
+      shows.set(w.shows.subarray(p + 1), p);
+      // New arrays (the view compares lists by identity), one copy each.
+      let list = w.list;
+      if (hit) {
+        list = { rows: w.list.rows.slice(), sections: w.list.sections.slice() };
+        list.rows.splice(i, 1);
+        list.sections.splice(i, 1);
+      }
+      this.wholes.set(k, { list, shows, positions: next, filter: w.filter });
+    }
+  }
+
+  /** The kept whole lists after row `r` came in at list position `p`. */
+  private wholesInsert(p: number, r: ContactRow): void {
+    const section = this.sections![p]!;
+    for (const [k, w] of this.wholes) {
+      const { positions } = w;
+      const i = lowerBoundOf(positions, p);
+      const hit = ContactIndex.shows(r, w.filter!);
+      const next = new Int32Array(positions.length + (hit ? 1 : 0));
+      next.set(positions.subarray(0, i));
+      if (hit) next[i] = p;
+      for (let j = i, o = i + (hit ? 1 : 0); j < positions.length; j++, o++) next[o] = positions[j]! + 1;
+      const shows = new Uint8Array(w.shows.length + 1);
+      shows.set(w.shows.subarray(0, p));
+      shows[p] = hit ? 1 : 0;
+      shows.set(w.shows.subarray(p), p + 1);
+      let list = w.list;
+      if (hit) {
+        list = { rows: w.list.rows.slice(), sections: w.list.sections.slice() };
+        list.rows.splice(i, 0, r);
+        list.sections.splice(i, 0, section);
+      }
+      this.wholes.set(k, { list, shows, positions: next, filter: w.filter });
+    }
   }
 
   remove(ids: readonly string[]): void {
     if (ids.some((id) => this.rows.has(id))) this.groupsVersion++;
+    const groupChanges: GroupRowChange[] = [];
+    for (const [k, w] of this.wholes) if (w.filter === null) this.wholes.delete(k);
+    let kept = true;
     for (const id of ids) {
       const old = this.rows.get(id);
       if (old === undefined) continue;
-      this.removeSorted(old);
+      kept = this.removeSorted(old) && kept;
       this.rows.delete(id);
+      groupChanges.push({ old, now: undefined });
     }
-    this.changed(ids.length);
+    this.tellGroups(groupChanges);
+    this.changed(ids.length, kept);
   }
 
   private lowerBound(r: ContactRow): number {
@@ -211,10 +365,20 @@ export class ContactIndex {
     return lo;
   }
 
-  private removeSorted(r: ContactRow): void {
+  /** Take a row out of the order; false when it was not where its key says (the order was made anew, the kept lists dropped). */
+  private removeSorted(r: ContactRow): boolean {
     const at = this.lowerBound(r);
-    if (this.sorted[at]?.id === r.id) this.sorted.splice(at, 1);
-    else this.sorted = this.sorted.filter((x) => x.id !== r.id);
+    if (this.sorted[at]?.id === r.id) {
+      this.sorted.splice(at, 1);
+      this.sortedSlots.splice(at, 1);
+      this.sections?.splice(at, 1);
+      if (this.wholes.size > 0) this.wholesRemove(at);
+      return true;
+    }
+    this.sorted = this.sorted.filter((x) => x.id !== r.id);
+    this.reslot();
+    this.wholes.clear();
+    return false;
   }
 
   /**
@@ -317,29 +481,64 @@ export class ContactIndex {
   }
 
   /** Per filter, until the list changes: its whole list, and which list positions it shows. */
-  private wholes = new Map<string, { list: ListResult; shows: Uint8Array }>();
+  private wholes = new Map<string, Whole>();
   /** The last queries' answers, until the list changes. */
   private results = new Map<string, ListResult>();
 
-  private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): { list: ListResult; shows: Uint8Array } {
+  private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): Whole {
     const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}`;
     const known = this.wholes.get(filter);
-    if (known !== undefined) return known;
+    // A group's list stands while its members do: the same bit set (a relisting makes new ones) or Set.
+    if (known !== undefined && (group === null || known.source === (group.bits ?? group.ids))) return known;
+    const whole = group?.bits !== undefined ? this.wholeOfGroup(this.whole(bookId, favoritesOnly, null), group.bits) : this.wholeByRows(bookId, favoritesOnly, group);
+    whole.source = group === null ? undefined : (group.bits ?? group.ids);
+    this.wholes.set(filter, whole);
+    return whole;
+  }
+
+  private wholeByRows(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): Whole {
     const sections = this.sectionsInOrder();
     const shows = new Uint8Array(this.sorted.length);
     const rows: ContactRow[] = [];
     const shown: string[] = [];
+    const positions: number[] = [];
+    const ids = group?.ids ?? new Set<string>();
     this.sorted.forEach((r, p) => {
       // Group cards are groups (the sidebar lists them), never rows.
       if (r.pending === 'deleted' || r.groupCard === 'apple' || r.groupCard === 'vcard4' || (bookId !== null && r.bookId !== bookId) || (favoritesOnly && r.favorite !== 1)) return;
-      if (group !== null && !group.ids.has(r.id)) return;
+      if (group !== null && !ids.has(r.id)) return;
       shows[p] = 1;
       rows.push(r);
       shown.push(sections[p]!);
+      positions.push(p);
     });
-    const whole = { list: { rows, sections: shown }, shows };
-    this.wholes.set(filter, whole);
-    return whole;
+    return { list: { rows, sections: shown }, shows, positions: Int32Array.from(positions), filter: group === null ? { bookId, favoritesOnly } : null };
+  }
+
+  /**
+   * A group's rows from the list without the group (already made once per list version): one bit
+   * test per row by its slot, no id looked up, no row object touched.
+   */
+  private wholeOfGroup(base: Whole, bits: Uint32Array): Whole {
+    const { positions } = base;
+    const slots = this.sortedSlots;
+    const keep: number[] = [];
+    for (let i = 0; i < positions.length; i++) {
+      const s = slots[positions[i]!]!;
+      if (s >>> 5 < bits.length && (bits[s >>> 5]! & (1 << (s & 31))) !== 0) keep.push(i);
+    }
+    const rows = new Array<ContactRow>(keep.length);
+    const shown = new Array<string>(keep.length);
+    const at = new Int32Array(keep.length);
+    const shows = new Uint8Array(this.sorted.length);
+    for (let k = 0; k < keep.length; k++) {
+      const i = keep[k]!;
+      rows[k] = base.list.rows[i]!;
+      shown[k] = base.list.sections[i]!;
+      at[k] = positions[i]!;
+      shows[positions[i]!] = 1;
+    }
+    return { list: { rows, sections: shown }, shows, positions: at, filter: null };
   }
 
   /**

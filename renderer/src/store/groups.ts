@@ -8,17 +8,24 @@
  * expects (Apple form for iCloud and Nextcloud, CATEGORIES elsewhere).
  *
  * `memberIds` is the one membership query: the list filter, the sidebar counts, search and any
- * export of "a group" all ask it.
+ * export of "a group" all ask it. Each book's groups are listed once and kept with a membership
+ * index (a bit set per group over the list's row slots): the list filter is one bit test per row
+ * (`bits`), and an edit that moves a contact in or out of CATEGORIES groups updates both in place
+ * (`patch`) instead of listing every group of the book again; anything else about groups (a
+ * group card, a label, a UID, a contact a group card names coming or going) lists that book again.
  */
 import { addMembers, createGroup, deleteGroup, removeMembers, renameGroup } from '../../../shared/groups/edits';
-import { listGroups } from '../../../shared/groups/list';
+import { listGroups, nameKey } from '../../../shared/groups/list';
+import { MembershipIndex, type SlotSource } from '../../../shared/groups/membership-index';
 import { resolveSetting, type ServerSignals } from '../../../shared/groups/strategy';
-import type { StoredLabel } from '../../../shared/groups/labels';
+import type { LabelAccess, StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, CardFacts, GroupBook, GroupChange, GroupInfo } from '../../../shared/groups/types';
+import { importGroupChanges, type ImportedGroup } from '../../../shared/groups/transfer';
+import { foldName, uidKey } from '../../../shared/groups/members';
 import { groupNameMatches } from '../../../shared/search/groups';
 import type { ContactRepo } from '../db/repo';
 import { LOCAL_BOOK_ID, type ContactRow } from '../db/schema';
-import type { ContactIndex } from './contact-index';
+import type { ContactIndex, GroupRowChange } from './contact-index';
 
 /** Rows are replaced, never changed in place: a row's facts are made once. */
 const factsCache = new WeakMap<ContactRow, CardFacts>();
@@ -37,25 +44,50 @@ function readFacts(r: ContactRow): CardFacts {
 /** A row that is a group card, not a contact: never a row of the list. */
 export const isGroupCard = (r: ContactRow): boolean => r.groupCard === 'apple' || r.groupCard === 'vcard4';
 
+/** One book's groups as listed, kept up to date by `patch`. */
+interface BookGroups {
+  /** The UI language they are sorted in. */
+  readonly locale: string;
+  groups: GroupInfo[];
+  readonly members: MembershipIndex;
+  /** Folded name → the key of the group that holds it (one name, one group). */
+  readonly byName: Map<string, string>;
+  /** What a contact coming or going may change beyond CATEGORIES: UIDs group cards name, ids labels name. */
+  readonly cardUids: ReadonlySet<string>;
+  readonly labelIds: ReadonlySet<string>;
+}
+
+/** Past this many changed rows at once, the book's groups are listed again (cheaper than patching each). */
+const PATCH_AT_MOST = 200;
+
 export class GroupStore {
   private stored = new Map<string, BookGroupSetting>();
   /** Google books' labels (their members are card ids). */
   private labels = new Map<string, readonly StoredLabel[]>();
+  /** Google books whose last labels sync the People API refused, and why. */
+  private access = new Map<string, LabelAccess>();
   private signals = new Map<string, ServerSignals>();
   private listeners = new Set<() => void>();
   version = 0;
-  /** Per groups version of the list: each book's facts (in list order) and, when asked, its groups. */
-  private cache: { version: number; facts: Map<string, CardFacts[]>; groups: Map<string, GroupInfo[]> } | null = null;
+  /** Per groups version of the list: each book's facts (in list order), for actions and the storage. */
+  private cache: { version: number; facts: Map<string, CardFacts[]> } | null = null;
+  /** Each book's groups and membership index, once listed; patched by row changes, dropped when a patch cannot say. */
+  private lists = new Map<string, BookGroups>();
+  private readonly slots: SlotSource;
 
   constructor(
     private readonly repo: ContactRepo,
     private readonly index: ContactIndex,
-  ) {}
+  ) {
+    this.slots = { slotOf: index.slotOf, peek: index.slotPeek, get size() { return index.slotCount; } };
+    index.watchGroupRows((changes) => this.rowsChanged(changes));
+  }
 
   static async open(repo: ContactRepo, index: ContactIndex): Promise<GroupStore> {
     const store = new GroupStore(repo, index);
     store.stored = await repo.groupSettings();
     store.labels = await repo.storedLabels();
+    store.access = await repo.storedLabelAccess();
     return store;
   }
 
@@ -71,16 +103,24 @@ export class GroupStore {
   /** What the window redraws by: the groups' own changes, and the list's (a filter's rows). */
   getVersion = (): string => `${this.index.groupsVersion}:${this.version}`;
 
-  private changed(): void {
+  /** `relist`: what the groups are made of changed beyond the rows (labels, a setting, the server). */
+  private changed(relist = true): void {
     this.version++;
     this.cache = null;
+    if (relist) this.lists.clear();
     for (const l of this.listeners) l();
   }
 
   /** The labels sync wrote a Google book's labels. */
-  setLabels(bookId: string, labels: readonly StoredLabel[]): void {
+  setLabels(bookId: string, labels: readonly StoredLabel[], access?: LabelAccess): void {
     this.labels.set(bookId, labels);
+    if (access !== undefined) this.access.set(bookId, access);
     this.changed();
+  }
+
+  /** Whether Google's People API took the book's sign-in at its last labels sync ('ok' until one says otherwise). */
+  labelAccess(bookId: string): LabelAccess {
+    return this.access.get(bookId) ?? 'ok';
   }
 
   /** What the window knows of a book's server (its account's kind and the book's URL). */
@@ -95,7 +135,7 @@ export class GroupStore {
     return this.signals.get(bookId) ?? { account: bookId === LOCAL_BOOK_ID ? 'local' : 'carddav' };
   }
 
-  private fresh(): { facts: Map<string, CardFacts[]>; groups: Map<string, GroupInfo[]> } {
+  private fresh(): { facts: Map<string, CardFacts[]> } {
     if (this.cache !== null && this.cache.version === this.index.groupsVersion) return this.cache;
     const facts = new Map<string, CardFacts[]>();
     for (const r of this.index.snapshot()) {
@@ -104,14 +144,141 @@ export class GroupStore {
       if (list === undefined) facts.set(r.bookId, (list = []));
       list.push(factsOf(r));
     }
-    this.cache = { version: this.index.groupsVersion, facts, groups: new Map() };
+    this.cache = { version: this.index.groupsVersion, facts };
     return this.cache;
+  }
+
+  /** A book's facts, read only when iterated (the storage, once decided, needs none). */
+  private lazyFacts(bookId: string): Iterable<CardFacts> {
+    return { [Symbol.iterator]: () => (this.fresh().facts.get(bookId) ?? [])[Symbol.iterator]() };
+  }
+
+  private compareGroups(locale: string): (a: GroupInfo, b: GroupInfo) => number {
+    const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+    return (a, b) => collator.compare(a.name, b.name) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  }
+
+  /** The book's groups listed from its facts, with their membership index. */
+  private listed(bookId: string): BookGroups {
+    const known = this.lists.get(bookId);
+    if (known !== undefined && known.locale === this.index.locale) return known;
+    const locale = this.index.locale;
+    const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+    const book = this.book(bookId);
+    const groups = listGroups(book, collator.compare);
+    const byName = new Map<string, string>();
+    // The first group to claim a name holds it: labels, then group cards, then CATEGORIES (list.ts).
+    const claimOrder = [...groups].sort((a, b) => claimRank(a) - claimRank(b));
+    for (const g of claimOrder) if (!byName.has(foldName(g.name))) byName.set(foldName(g.name), g.key);
+    const cardUids = new Set(book.cards.flatMap((c) => (c.group === null ? [] : c.members)));
+    const labelIds = new Set((book.labels ?? []).flatMap((l) => l.members));
+    const state: BookGroups = { locale, groups, members: MembershipIndex.fromGroups(groups, this.slots), byName, cardUids, labelIds };
+    this.lists.set(bookId, state);
+    return state;
+  }
+
+  private rowsChanged(changes: readonly GroupRowChange[] | 'all'): void {
+    if (changes === 'all') {
+      this.lists.clear();
+      return;
+    }
+    const books = new Set(changes.flatMap((c) => [c.old?.bookId, c.now?.bookId]).filter((b): b is string => b !== undefined));
+    if (changes.length > PATCH_AT_MOST) {
+      for (const b of books) this.lists.delete(b);
+      return;
+    }
+    for (const c of changes) {
+      if (!this.patch(c)) {
+        if (c.old !== undefined) this.lists.delete(c.old.bookId);
+        if (c.now !== undefined) this.lists.delete(c.now.bookId);
+      }
+    }
+  }
+
+  /**
+   * One row's change applied to its book's listed groups, if it only moves a contact in or out of
+   * CATEGORIES groups (or makes one, or empties one); false when the book must be listed again.
+   */
+  private patch({ old, now }: GroupRowChange): boolean {
+    const live = (r: ContactRow | undefined) => (r !== undefined && r.pending !== 'deleted' ? r : undefined);
+    const o = live(old);
+    const n = live(now);
+    const row = now ?? old!;
+    if ((old !== undefined && isGroupCard(old)) || (now !== undefined && isGroupCard(now))) return false;
+    if (old !== undefined && now !== undefined && (old.bookId !== now.bookId || old.uid !== now.uid)) return false;
+    const state = this.lists.get(row.bookId);
+    if (state === undefined) return true; // not listed yet: listed from the rows when asked
+    if ((o === undefined) !== (n === undefined) && ((row.uid !== '' && state.cardUids.has(uidKey(row.uid))) || state.labelIds.has(row.id))) return false;
+    const folds = (r: ContactRow | undefined) => new Map((r?.categories ?? []).map((c) => [foldName(c), c] as const).filter(([f]) => f !== ''));
+    const before = folds(o);
+    const after = folds(n);
+    const touched = new Map<string, GroupInfo>();
+    /** CATEGORIES groups whose last member left (and that are not remembered as empty): they go. */
+    const gone = new Map<string, string>();
+    const groupOf = (key: string) => touched.get(key) ?? state.groups.find((g) => g.key === key);
+    for (const f of before.keys()) {
+      if (after.has(f)) continue;
+      const key = state.byName.get(f);
+      const g = key === undefined ? undefined : groupOf(key);
+      // A group card's or label's group may hold the contact another way: listed again.
+      if (g === undefined || g.card !== null || g.labelId !== null) return false;
+      const memberIds = g.memberIds.filter((id) => id !== row.id);
+      if (memberIds.length === 0 && !this.setting(row.bookId).empty.some((e) => foldName(e) === f)) gone.set(g.key, f);
+      else touched.set(g.key, { ...g, memberIds });
+    }
+    const added: GroupInfo[] = [];
+    for (const [f, name] of after) {
+      if (before.has(f)) continue;
+      const key = state.byName.get(f);
+      if (key !== undefined && gone.has(key)) return false; // the same group, another spelling
+      if (key === undefined) {
+        added.push({ key: nameKey(name), name: name.trim(), memberIds: [row.id], card: null, labelId: null, inCategories: true, external: 0 });
+        continue;
+      }
+      const g = groupOf(key);
+      if (g === undefined || g.card !== null || g.labelId !== null) return false;
+      if (!g.memberIds.includes(row.id)) touched.set(g.key, { ...g, memberIds: this.inListOrder(g.memberIds, row.id), inCategories: true });
+    }
+    // Apply: the index, the groups list (new ones in name order).
+    for (const f of before.keys()) if (!after.has(f)) state.members.remove(state.byName.get(f)!, [row.id]);
+    for (const f of after.keys()) if (!before.has(f) && state.byName.has(f)) state.members.add(state.byName.get(f)!, [row.id]);
+    for (const [key, f] of gone) {
+      state.members.drop(key);
+      state.byName.delete(f);
+    }
+    let groups = touched.size === 0 && gone.size === 0 ? state.groups : state.groups.flatMap((g) => (gone.has(g.key) ? [] : [touched.get(g.key) ?? g]));
+    if (added.length > 0) {
+      const compare = this.compareGroups(state.locale);
+      groups = [...groups];
+      for (const g of added) {
+        state.byName.set(foldName(g.name), g.key);
+        state.members.set(g.key, g.memberIds);
+        let at = 0;
+        while (at < groups.length && compare(groups[at]!, g) < 0) at++;
+        groups.splice(at, 0, g);
+      }
+    }
+    state.groups = groups;
+    return true;
+  }
+
+  /** A member list with one more contact, kept in list order. */
+  private inListOrder(ids: readonly string[], id: string): string[] {
+    const present = ids.filter((x) => this.index.get(x) !== undefined);
+    let lo = 0;
+    let hi = present.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.index.compareIds(present[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return [...present.slice(0, lo), id, ...present.slice(lo)];
   }
 
   /** The book's setting: the remembered one, or what its cards (then its server) say; remembered once decided. */
   setting(bookId: string): BookGroupSetting {
     const stored = this.stored.get(bookId) ?? null;
-    const next = resolveSetting(stored, this.fresh().facts.get(bookId) ?? [], this.signalsOf(bookId));
+    const next = resolveSetting(stored, this.lazyFacts(bookId), this.signalsOf(bookId));
     if (next !== stored) {
       this.stored.set(bookId, next);
       // Only a choice worth keeping: the cards' or the user's (a server default is worked out again).
@@ -127,14 +294,7 @@ export class GroupStore {
 
   /** The book's groups, sorted by name in the UI language. */
   groups(bookId: string): readonly GroupInfo[] {
-    const cache = this.fresh();
-    let list = cache.groups.get(bookId);
-    if (list === undefined) {
-      const collator = new Intl.Collator(this.index.locale, { sensitivity: 'base', numeric: true });
-      list = listGroups(this.book(bookId), collator.compare);
-      cache.groups.set(bookId, list);
-    }
-    return list;
+    return this.listed(bookId).groups;
   }
 
   group(bookId: string, key: string): GroupInfo | undefined {
@@ -146,11 +306,20 @@ export class GroupStore {
     return this.group(bookId, key)?.memberIds ?? [];
   }
 
+  /**
+   * The list filter's form of the same: the group's bit set over the list's row slots
+   * (`ContactIndex.slotOf`), for `ContactIndex.list`'s `{ key, bits }`; empty for a group that is gone.
+   */
+  bits(bookId: string, key: string): Uint32Array {
+    return this.listed(bookId).members.bits(key) ?? new Uint32Array(0);
+  }
+
   /** The groups of its book a contact is in. */
   groupsOf(contactId: string): GroupInfo[] {
     const row = this.index.get(contactId);
     if (row === undefined) return [];
-    return this.groups(row.bookId).filter((g) => g.memberIds.includes(contactId));
+    const { groups, members } = this.listed(row.bookId);
+    return groups.filter((g) => members.has(g.key, contactId));
   }
 
   /** Contacts of groups whose name the query matches (search by group name). */
@@ -180,7 +349,8 @@ export class GroupStore {
     }
     this.index.remove(removed);
     this.index.upsert(changed);
-    this.changed();
+    // The rows' changes have patched the groups; a setting or a label means listing them again.
+    this.changed(changes.some((c) => c.kind === 'setting' || c.kind === 'label'));
   }
 
   private needed(bookId: string, key: string, ids: readonly string[] = []): string[] {
@@ -208,6 +378,20 @@ export class GroupStore {
     return this.run(bookId, this.needed(bookId, key), (book) => deleteGroup(book, key));
   }
 
+  /**
+   * A file's groups into the book, once its contacts are stored: each joins the book's group of
+   * its name, else is made in the book's storage; members are found by UID.
+   */
+  importGroups(bookId: string, groups: readonly ImportedGroup[]): Promise<void> {
+    if (groups.length === 0) return Promise.resolve();
+    const uids = new Set(groups.flatMap((g) => g.memberUids.map(uidKey)));
+    const names = new Set(groups.map((g) => foldName(g.name)));
+    const need: string[] = [];
+    for (const f of this.fresh().facts.get(bookId) ?? []) if (f.group === null && uids.has(uidKey(f.uid))) need.push(f.id);
+    for (const g of this.groups(bookId)) if (names.has(foldName(g.name))) need.push(...this.needed(bookId, g.key));
+    return this.run(bookId, need, (book) => importGroupChanges(book, groups, () => crypto.randomUUID()));
+  }
+
   /** Contacts of other books are left out (a group belongs to one book). */
   addMembers(bookId: string, key: string, ids: readonly string[]): Promise<void> {
     const own = ids.filter((id) => this.index.get(id)?.bookId === bookId);
@@ -218,4 +402,9 @@ export class GroupStore {
     const own = ids.filter((id) => this.index.get(id)?.bookId === bookId);
     return this.run(bookId, this.needed(bookId, key, own), (book) => removeMembers(book, key, own));
   }
+}
+
+/** The order in which groups claim a name (shared/groups/list.ts): labels, group cards, CATEGORIES. */
+function claimRank(g: GroupInfo): number {
+  return g.labelId !== null ? 0 : g.card !== null ? 1 : 2;
 }

@@ -18,7 +18,7 @@ export function accountHost(account: AccountInfo): string {
 
 /** One account: its status (progress, last sync, what waits to upload, what went wrong) and actions. */
 export function AccountPanel({ account, status }: { account: AccountInfo; status: SyncStatus | null }) {
-  const { t, lang, index } = useServices();
+  const { t, lang, index, groups } = useServices();
   const openDialog = useUi((s) => s.openDialog);
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
   const pending = useMemo(
@@ -26,6 +26,9 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
     [index, account, version],
   );
+  // Google's labels: whether the People API took this sign-in at the last labels sync.
+  useSyncExternalStore(groups.subscribe, groups.getVersion);
+  const labelRefusal = account.kind === 'google' ? account.books.map((b) => groups.labelAccess(b.id)).find((a) => a !== 'ok') : undefined;
   const host = accountHost(account);
   const kind = account.kind === 'gdata' ? t('account.kindWorkspace', { domain: host }) : account.kind === 'google' ? 'Google' : host;
   const reason = (s: SyncStatus) => statusInWords(account.kind, s, t, host);
@@ -94,6 +97,11 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t('sync.conflictsWaiting', { count: pending.conflicts })}
         </p>
       ) : null}
+      {labelRefusal !== undefined ? (
+        <p className="sync-detail" role="alert" data-testid="labels-refused" id={`labels-refused-${account.id}`}>
+          {t(labelRefusal === 'scope-missing' ? 'labels.scopeMissing' : 'labels.apiDisabled')}
+        </p>
+      ) : null}
       <div className="account-actions">
         {status?.action === 'confirm-deletions' ? (
           <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
@@ -102,6 +110,11 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
         ) : null}
         {status?.action === 'sign-in' ? (
           <button type="button" className="primary" onClick={() => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')))}>
+            {t('account.signInAgain')}
+          </button>
+        ) : null}
+        {labelRefusal === 'scope-missing' && status?.action !== 'sign-in' ? (
+          <button type="button" className="primary" aria-describedby={`labels-refused-${account.id}`} onClick={() => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')))}>
             {t('account.signInAgain')}
           </button>
         ) : null}

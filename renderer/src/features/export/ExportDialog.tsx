@@ -14,7 +14,7 @@ import { Modal } from '../common/Modal';
 import { Choice, Field } from '../settings/SettingsDialog';
 import type { ExportFormat, ExportRequest, ExportResult } from './export-run';
 import { saveFiles } from './files';
-import { scopeCards, scopeIds, type ExportScope } from './scope';
+import { scopeCards, scopeCardsWithGroups, scopeIds, type ExportScope } from './scope';
 import { useScopeChoice } from './ScopeChoice';
 import type { ExportReply } from '../../workers/export.worker';
 
@@ -92,7 +92,9 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
     setBusy(true);
     setError(null);
     try {
-      const cards = await scopeCards(s, scopeIds(s.index, s.groups, scope));
+      // Groups go with the contacts: as the book keeps them in a .vcf, as CATEGORIES in a CSV; a calendar needs none.
+      const ids = scopeIds(s.index, s.groups, scope);
+      const cards = format === 'ics' ? await scopeCards(s, ids) : await scopeCardsWithGroups(s, ids, vcard ? 'book' : 'categories');
       const baseName = scopeName ?? t('export.fileName');
       setResult(await runExportInWorker({ format, cards, baseName, layout: vcard ? layout : 'one-file', photos: vcard ? photos : true, outlookLanguage, lang: s.lang }));
     } catch (e) {

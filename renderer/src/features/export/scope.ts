@@ -6,6 +6,7 @@ import type { ContactIndex } from '../../store/contact-index';
 import type { GroupStore } from '../../store/groups';
 import type { Services } from '../../services';
 import type { ExportCardInput } from './export-run';
+import { exportEntries, type ExportGroupsAs } from '../../../../shared/groups/transfer';
 
 export type ExportScope = { kind: 'all' } | { kind: 'book'; bookId: string } | { kind: 'group'; bookId: string; key: string } | { kind: 'selection'; ids: readonly string[] };
 
@@ -38,4 +39,36 @@ export async function scopeCards(s: Services, ids: readonly string[]): Promise<E
     out.push({ id: ids[i]!, vcard: c.vcard, favorite: row?.favorite === 1, name: row?.displayName || s.t('list.noName') });
   });
   return out;
+}
+
+/**
+ * The stored cards of these contacts with their groups (`exportEntries`): `book` as each book
+ * keeps them (its group cards follow, naming only the contacts exported; a Google book's labels
+ * as CATEGORIES), `categories` every group as CATEGORIES and no group cards (CSV). Contacts in
+ * the given order, each book's group cards after them.
+ */
+export async function scopeCardsWithGroups(s: Services, ids: readonly string[], as: ExportGroupsAs): Promise<ExportCardInput[]> {
+  const byBook = new Map<string, string[]>();
+  for (const id of ids) {
+    const row = s.index.get(id);
+    if (row === undefined) continue;
+    byBook.set(row.bookId, [...(byBook.get(row.bookId) ?? []), id]);
+  }
+  const contacts = new Map<string, ExportCardInput>();
+  const groupCards: ExportCardInput[] = [];
+  for (const [bookId, own] of byBook) {
+    const cardIds = as === 'book' ? s.groups.groups(bookId).flatMap((g) => (g.card === null ? [] : [g.card.id])) : [];
+    const stored = await s.repo.db.cards.bulkGet([...own, ...cardIds]);
+    const texts = new Map<string, string>();
+    stored.forEach((c) => c !== undefined && texts.set(c.id, c.vcard));
+    const names = new Map(s.groups.groups(bookId).flatMap((g) => (g.card === null ? [] : [[g.card.id, g.name] as const])));
+    for (const e of exportEntries(s.groups.book(bookId, texts), own, as)) {
+      if (e.groupCard) groupCards.push({ id: e.id, vcard: e.vcard, favorite: false, name: names.get(e.id) ?? '' });
+      else {
+        const row = s.index.get(e.id);
+        contacts.set(e.id, { id: e.id, vcard: e.vcard, favorite: row?.favorite === 1, name: row?.displayName || s.t('list.noName') });
+      }
+    }
+  }
+  return [...ids.flatMap((id) => contacts.get(id) ?? []), ...groupCards];
 }

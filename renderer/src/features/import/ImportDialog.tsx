@@ -57,7 +57,8 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
     let review = null;
     try {
       const { count, freshIds } = await runImport(s, preview, update);
-      useUi.getState().showToast(t('import.done', { count }));
+      const { created, joined } = preview.groupCounts;
+      useUi.getState().showToast(created + joined === 0 ? t('import.done', { count }) : t('import.doneGroups', { count, created, joined }));
       if (reviewLikely && preview.likely.length > 0) review = importClusters(preview.likely, new Map(freshIds.map((id, i) => [freshId(i), id])), preview.bookId);
     } catch (e) {
       // Batches already written stay (each is one transaction); say what failed.
@@ -81,7 +82,7 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
       onSubmit={() => void run(false)}
       onClose={onClose}
       actions={
-        <FormActions submit={readable === 0 ? t('import.nothing') : t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0} onCancel={onClose}>
+        <FormActions submit={readable === 0 ? t('import.nothing') : t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0 && preview.groups.length === 0} onCancel={onClose}>
           {preview.conflicting.length > 0 ? (
             <button type="button" disabled={busy} onClick={() => void run(true)}>
               {t('import.runWithUpdates', { count: preview.conflicting.length })}
@@ -119,6 +120,9 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
               {t('import.reviewLikely')}
             </label>
           </>
+        ) : null}
+        {preview.groupCounts.created + preview.groupCounts.joined > 0 ? (
+          <p data-testid="import-groups">{t('import.groups', preview.groupCounts)}</p>
         ) : null}
         {bad.length > 0 ? (
           <>

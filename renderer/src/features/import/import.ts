@@ -14,6 +14,7 @@ import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview,
 import { syncSoon } from '../../actions';
 import type { ImportDuplicate } from '../../../../shared/duplicates/types';
 import { appRegion, duplicateFinder } from '../duplicates/finder';
+import { importGroupCounts, splitImportFacts, type ImportedGroup } from '../../../../shared/groups/transfer';
 
 export interface ImportPreview {
   fileName: string;
@@ -31,6 +32,10 @@ export interface ImportPreview {
    * `findImportDuplicates`), offered for review after the import: `incoming` is `fresh-<index>`.
    */
   likely: readonly ImportDuplicate[];
+  /** The file's groups (its group cards, and CATEGORIES where the book keeps groups another way), made or joined after the contacts. */
+  groups: ImportedGroup[];
+  /** The group names the file carries (group cards and CATEGORIES): how many are new to the book, how many join one of its groups. */
+  groupCounts: { created: number; joined: number };
   /** A CSV's format and the rows it could not read (or read with a warning). */
   csv?: { format: CsvFormatId; errors: CsvRowError[] };
 }
@@ -115,7 +120,11 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
 
 /** Sort what was read into new / identical / conflicting against one book. */
 export async function classifyImport(s: Services, fileName: string, parsed: ImportParseResult, bookId: string): Promise<ImportPreview> {
-  const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors, likely: [] };
+  // Group cards are groups, never contacts: taken out here and made (or joined) after the import.
+  const split = splitImportFacts(parsed.cards, importFacts, s.groups.setting(bookId).storage);
+  const names = [...parsed.cards.filter((c) => c.fields.groupCard !== '').map((c) => c.fields.groupName), ...split.contacts.flatMap((c) => c.fields.categories)];
+  const groupCounts = importGroupCounts(s.groups.groups(bookId), names);
+  const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
   const seenKeys = new Set<string>();
   // Candidates come from the in-memory list (every row has its UID and name): one pass, no
   // IndexedDB query per card. Only a candidate's vCard is read, to compare content.
@@ -125,7 +134,7 @@ export async function classifyImport(s: Services, fileName: string, parsed: Impo
     if (r.uid !== '') byUid.set(r.uid, [...(byUid.get(r.uid) ?? []), r.id]);
     byName.set(r.displayName, [...(byName.get(r.displayName) ?? []), r.id]);
   }
-  for (const card of parsed.cards) {
+  for (const card of split.contacts) {
     if (seenKeys.has(card.key)) {
       preview.identical++; // the same card twice in one file
       continue;
@@ -173,9 +182,13 @@ async function likelyDuplicates(s: Services, fresh: readonly ImportedCard[], boo
   }
 }
 
+/** What the split reads of a card the worker read: the list fields it derived. */
+const importFacts = (c: ImportedCard) => ({ uid: c.fields.uid, group: c.fields.groupCard === '' ? null : c.fields.groupCard, name: c.fields.groupName, members: c.fields.members, categories: c.fields.categories, vcard: () => c.vcard });
+
 /**
- * Write the new cards (and, if asked, the changed ones over their contacts) in batches. Returns
- * how many were written and the id each new card got (by its place in `fresh`).
+ * Write the new cards (and, if asked, the changed ones over their contacts) in batches, then the
+ * file's groups (made in the book's storage or joined by name, the imported contacts their
+ * members). Returns how many were written and the id each new card got (by its place in `fresh`).
  */
 export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<{ count: number; freshIds: string[] }> {
   const { bookId } = preview;
@@ -194,5 +207,6 @@ export async function runImport(s: Services, preview: ImportPreview, updateConfl
   await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName } });
   syncSoon([bookId]);
   s.index.upsert(items.map((i) => i.row));
+  await s.groups.importGroups(bookId, preview.groups);
   return { count: items.length, freshIds: items.slice(0, preview.fresh.length).map((i) => i.row.id) };
 }
