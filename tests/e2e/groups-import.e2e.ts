@@ -9,7 +9,7 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { startRadicale, startXandikos, type TestServer } from '../servers/servers';
 import { expect, test } from './fixtures';
-import { card, contactList, exportText, importCards, listRow } from './helpers';
+import { card, contactList, exportText, importCards, listRow, addAccount } from './helpers';
 import { captureDialogVariants } from './pages';
 
 const person = (uid: string, given: string, family: string, extra = '') => card(uid, `FN:${given} ${family}\nN:${family};${given};;;${extra === '' ? '' : `\n${extra}`}`);
@@ -93,18 +93,6 @@ async function serverCards(s: TestServer): Promise<string[]> {
   return (await client.multiget(s.addressBookUrl, hrefs)).cards.map((c) => c.vcard.replace(/\r?\n[ \t]/g, ''));
 }
 
-async function addAccount(page: Page, s: TestServer): Promise<void> {
-  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
-  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
-  await page.getByLabel('Server address or e-mail').fill(s.baseUrl);
-  await page.getByLabel('User name').fill(s.user);
-  await page.getByLabel('Password').fill(s.password);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByRole('dialog').getByRole('checkbox').first()).toBeChecked();
-  await page.getByRole('dialog').getByRole('button', { name: 'Add account' }).click();
-  await expect(page.getByRole('dialog')).toHaveCount(0);
-  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 60_000 });
-}
 
 test.describe('groups imported into a server book', () => {
   let server: TestServer | null = null;

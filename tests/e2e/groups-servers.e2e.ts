@@ -8,7 +8,7 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { startRadicale, startXandikos, type TestServer } from '../servers/servers';
 import { expect, test } from './fixtures';
-import { contactList, field, listRow } from './helpers';
+import { contactList, field, listRow, addAccount } from './helpers';
 
 const person = (uid: string, given: string, family: string) => ({ file: `${uid}.vcf`, vcard: `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${given} ${family}\r\nN:${family};${given};;;\r\nEND:VCARD\r\n` });
 const PEOPLE = [person('ann', 'Ann', 'Arbor'), person('ben', 'Ben', 'Bolt'), person('cat', 'Cat', 'Cole')];
@@ -20,18 +20,6 @@ const appleGroup = (uid: string, name: string, members: string[]) => ({
 const groupButton = (page: Page, name: string) => page.getByRole('navigation').locator(`button[data-group="${name}"]`);
 const newGroupInServerBook = (page: Page) => page.getByRole('button', { name: /^New group in (?!On this computer)/ });
 
-async function addAccount(page: Page, s: TestServer): Promise<void> {
-  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
-  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
-  await page.getByLabel('Server address or e-mail').fill(s.baseUrl);
-  await page.getByLabel('User name').fill(s.user);
-  await page.getByLabel('Password').fill(s.password);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByRole('dialog').getByRole('checkbox').first()).toBeChecked();
-  await page.getByRole('dialog').getByRole('button', { name: 'Add account' }).click();
-  await expect(page.getByRole('dialog')).toHaveCount(0);
-  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 60_000 });
-}
 
 /** A full resync: the account and its local copy go, and come back from the server alone. */
 async function resyncFromScratch(page: Page, s: TestServer): Promise<void> {

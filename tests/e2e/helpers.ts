@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import type { TestServer } from '../servers/servers';
 import { expect } from './fixtures';
 
 /** Feed files to the import picker, as a user picking them would. */
@@ -45,4 +46,18 @@ export function field(page: Page, label: string) {
 /** A one-line vCard 4.0 for tests. */
 export function card(uid: string, lines: string): string {
   return `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\n${lines.split('\n').join('\r\n')}\r\nEND:VCARD\r\n`;
+}
+
+/** Add a CardDAV account for a test server through the account dialog, and wait for its first sync. */
+export async function addAccount(page: Page, s: TestServer): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+  await page.getByLabel('Server address or e-mail').fill(s.baseUrl);
+  await page.getByLabel('User name').fill(s.user);
+  await page.getByLabel('Password').fill(s.password);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByRole('dialog').getByRole('checkbox').first()).toBeChecked();
+  await page.getByRole('dialog').getByRole('button', { name: 'Add account' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 60_000 });
 }
