@@ -4,7 +4,7 @@
  * compared as a server's rewriting leaves them (groups, parameters, order and bookkeeping aside).
  */
 import { parseVCard, type VCard } from '../../shared/vcard';
-import { REWRITTEN } from '../../shared/sync/same-values';
+import { REWRITTEN, valuesByName } from '../../shared/sync/same-values';
 
 export { sameValues } from '../../shared/sync/same-values';
 
@@ -35,12 +35,3 @@ export function ownPropertiesAsBase(base: VCard, sentForms: readonly string[], t
   return { properties: [...base.properties.filter((p) => !own.has(p.name.toUpperCase())), ...server.properties.filter((p) => own.has(p.name.toUpperCase()))] };
 }
 
-/** Property name → its values, normalised as `sameValues` compares them. */
-function valuesByName(card: VCard): Map<string, string> {
-  const by = new Map<string, string[]>();
-  for (const p of card.properties) {
-    const name = p.name.toUpperCase();
-    by.set(name, [...(by.get(name) ?? []), p.value.replace(/\\(.)/g, '$1').trim()]);
-  }
-  return new Map([...by].map(([name, values]) => [name, values.sort().join('\n')]));
-}
