@@ -280,6 +280,7 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
   const { client, local, report, profile } = run;
   let etag = card.etag;
   let vcard = card.vcard;
+  let mergedWith: string | null = null;
   // What the server does not store is not a deletion on the server's side.
   const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -313,7 +314,9 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
       // Any text an attempt sent may have landed (the last one's answer lost, or an earlier one's).
       const sent = sentTexts(card).flatMap((t) => [t, profile.prepareUpload(t)]);
       const ownWrite = sent.some((t) => sameValues(current.vcard, t));
-      const base = ownWrite ? parseVCard(theirs) : ownPropertiesAsBase(parseVCard(card.base || theirs), sent, theirs);
+      // After a merge and a 412, `vcard` holds the version merged then: its base is what it was
+      // merged with, or that merge's changes would count as ours against theirs (seed 15000101).
+      const base = mergedWith !== null ? parseVCard(mergedWith) : ownWrite ? parseVCard(theirs) : ownPropertiesAsBase(parseVCard(card.base || theirs), sent, theirs);
       // Group members (MEMBER, X-ADDRESSBOOKSERVER-MEMBER) and CATEGORIES merge as sets: a member
       // added here and another removed there are both kept, never a question.
       const merged = mergeCards(serializeVCard(base), vcard, theirs);
@@ -324,6 +327,7 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
         return false;
       }
       vcard = text;
+      mergedWith = theirs;
       etag = current.etag;
     }
     const body = profile.prepareUpload(vcard);
