@@ -101,11 +101,13 @@ export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]
   const { client, local, report } = run;
   // Creates never sent are marked at once; one sent before, again only once it is known not to be there.
   const fresh = creates.filter((c) => c.attempted !== true);
-  if (fresh.length > 0) await local.attempting(fresh.map(sentCreate));
+  // Deleted outright meanwhile (a create never sent): not sent (seed 15000165).
+  const gone = new Set(fresh.length > 0 ? await local.attempting(fresh.map(sentCreate)) : []);
   let recent: Map<string, AtomEntry> | null = null;
   let known: Map<string, string> | null = null;
   const toCreate: LocalCard[] = [];
   for (const card of creates) {
+    if (gone.has(card.id)) continue;
     if (card.attempted === true && run.since !== null) {
       recent ??= await recentEntries(client, run.since);
       const f = card.sentPrint ?? fingerprint(card.vcard);
@@ -132,7 +134,8 @@ export async function uploadCreates(run: GDataRun, creates: readonly LocalCard[]
     toCreate.push(card);
   }
   const again = toCreate.filter((c) => c.attempted === true);
-  if (again.length > 0) await local.attempting(again.map(sentCreate));
+  const goneSince = new Set(again.length > 0 ? await local.attempting(again.map(sentCreate)) : []);
+  if (goneSince.size > 0) toCreate.splice(0, toCreate.length, ...toCreate.filter((c) => !goneSince.has(c.id)));
   let batches = toCreate.length > 1;
   for (let i = 0; i < toCreate.length && batches; i += 100) {
     const chunk = toCreate.slice(i, i + 100);
@@ -179,8 +182,8 @@ function batchRefused(e: unknown): e is DavError {
 export async function uploadEdits(run: GDataRun, edits: readonly LocalCard[]): Promise<void> {
   // Marked with the text sent, so an edit whose answer is lost is recognised as our own write.
   const unsent = edits.filter((c) => c.sentVcard !== c.vcard);
-  if (unsent.length > 0) await run.local.attempting(unsent.map(sentCreate));
-  for (const card of edits) {
+  const gone = new Set(unsent.length > 0 ? await run.local.attempting(unsent.map(sentCreate)) : []);
+  for (const card of edits.filter((c) => !gone.has(c.id))) {
     try {
       if (await uploadEdit(run, run.selfUrl(card.href), card)) run.report.uploaded++;
     } catch (e) {

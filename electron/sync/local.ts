@@ -26,8 +26,11 @@ export interface LocalCollection {
    * same transaction (the last batch of a run), so a crash never skips or loses a change.
    */
   applyRemote(batch: RemoteBatch): Promise<void>;
-  /** These creates are about to be sent, at these revisions (so a lost answer is looked for, not repeated). */
-  attempting(sent: readonly SentCreate[]): Promise<void>;
+  /** These creates are about to be sent, at these revisions (so a lost answer is looked for, not
+   * repeated). Answers the ids no longer here: a create the user deleted after the engine read it
+   * and before this mark went at once (it was never sent), and must not be sent now, or it is on
+   * the server with nothing here that knows it, and comes back down as a new contact. */
+  attempting(sent: readonly SentCreate[]): Promise<readonly string[]>;
   /** An upload landed: the card is now the server's version at `href`, no longer pending. No
    * other row keeps that href. The href joins the state's `written` in the same transaction (kept
    * until a new state is saved), so a run that breaks off after it still knows what it wrote. */

@@ -8,7 +8,10 @@ export function storeCollection(store: StorePort, bookId: string): LocalCollecti
     pending: (opts) => store.request('pendingCards', bookId, opts?.retryRefused === true),
     knownEtags: async () => new Map(await store.request('knownEtags', bookId)),
     applyRemote: (batch) => store.request('applyRemote', bookId, batch),
-    attempting: (sent) => store.request('attemptingUpload', bookId, sent),
+    attempting: async (sent) => {
+      const gone: unknown = await store.request('attemptingUpload', bookId, sent);
+      return Array.isArray(gone) ? gone.filter((id): id is string => typeof id === 'string') : [];
+    },
     uploaded: (id, remote, revision) => store.request('uploaded', bookId, id, remote, revision),
     deleted: (id, revision) => store.request('deletedRemote', bookId, id, revision),
     restored: (id, remote, revision) => store.request('restoredRemote', bookId, id, remote, revision),

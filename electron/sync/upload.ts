@@ -136,8 +136,10 @@ export async function uploadDirty(run: BookRun, caps: BookCapabilities, findUid:
   // once it is known not to be there (until then, what was sent then is what may be there).
   const fresh = creates.filter((c) => c.attempted !== true);
   const edits = run.pending.filter((c) => c.pending === 'updated' && c.sentVcard !== c.vcard);
-  if (fresh.length + edits.length > 0) await run.local.attempting([...fresh, ...edits].map((c) => sentCreate(run, c)));
-  for (const card of run.pending.filter((c) => c.pending === 'created' || c.pending === 'updated')) {
+  // Deleted outright meanwhile (a create never sent): not sent, or it would be on the server with
+  // nothing here that knows it (seed 15000165).
+  const gone = new Set(fresh.length + edits.length > 0 ? await run.local.attempting([...fresh, ...edits].map((c) => sentCreate(run, c))) : []);
+  for (const card of run.pending.filter((c) => (c.pending === 'created' || c.pending === 'updated') && !gone.has(c.id))) {
     try {
       const addMember = addMemberUrl(run.bookUrl, caps.addMember) ?? (profile.postToCollection ? run.bookUrl : null);
       if (card.pending === 'created') await uploadNew(run, addMember, card, findUid);
@@ -169,7 +171,7 @@ async function uploadNew(run: BookRun, addMember: string | null, card: LocalCard
       return;
     }
   }
-  if (card.attempted === true) await local.attempting([sentCreate(run, card)]);
+  if (card.attempted === true && (await local.attempting([sentCreate(run, card)])).length > 0) return;
   let written: Written | null = null;
   if (addMember !== null) {
     try {

@@ -165,8 +165,10 @@ export interface StoreRequests {
   pendingCards: { args: [bookId: string, retryRefused?: boolean]; result: LocalCard[] };
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
   applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: void };
-  /** These creates and edits are about to be sent: mark them with the text sent, so a lost answer is recognised next time. */
-  attemptingUpload: { args: [bookId: string, sent: readonly SentCreate[]]; result: void };
+  /** These creates and edits are about to be sent: mark them with the text sent, so a lost answer is
+   * recognised next time. Answers the ids no longer here (deleted outright since the engine read
+   * them): those are not sent. */
+  attemptingUpload: { args: [bookId: string, sent: readonly SentCreate[]]; result: string[] };
   /** `revision`: the row's revision the engine sent (each of these leaves a newer local write alone). */
   uploaded: { args: [bookId: string, id: string, remote: RemoteCard, revision: number]; result: void };
   deletedRemote: { args: [bookId: string, id: string, revision: number]; result: void };

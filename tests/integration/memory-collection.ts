@@ -81,12 +81,17 @@ export class MemoryCollection implements LocalCollection {
     if (batch.state !== undefined) this.syncState = batch.state;
   }
   async attempting(sent: readonly SentCreate[]) {
+    const gone: string[] = [];
     for (const { id, revision, print, vcard } of sent) {
       const c = this.cards.get(id);
-      if (c === undefined) continue;
+      if (c === undefined) {
+        gone.push(id);
+        continue;
+      }
       const earlier = sentEarlierThan(c, vcard);
       this.cards.set(id, { ...c, attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}), ...(earlier !== undefined ? { sentEarlier: earlier } : {}) });
     }
+    return gone;
   }
   async uploaded(id: string, remote: RemoteCard, revision: number) {
     const written = this.syncState.written ?? [];

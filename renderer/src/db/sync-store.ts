@@ -178,17 +178,20 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await db.books.update(bookId, { syncToken: null, ctag: null, capabilities: undefined, written: undefined });
       });
     },
-    attemptingUpload: async (_bookId, sent) => {
-      await db.transaction('rw', db.cards, async () => {
+    attemptingUpload: async (_bookId, sent) =>
+      db.transaction('rw', db.cards, async () => {
         const before = await db.cards.bulkGet(sent.map((s) => s.id));
+        // Deleted outright since the engine read them (a create never sent goes at once): not sent.
+        const gone = sent.filter((_s, i) => before[i] === undefined).map((s) => s.id);
         await db.cards.bulkUpdate(
-          sent.map(({ id, revision, print, vcard }, i) => {
+          sent.flatMap(({ id, revision, print, vcard }, i) => {
+            if (before[i] === undefined) return [];
             const earlier = sentEarlierThan(before[i], vcard);
-            return { key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}), ...(earlier !== undefined ? { sentEarlier: earlier } : {}) } };
+            return [{ key: id, changes: { attempted: true, sentRevision: revision, ...(print !== undefined ? { sentPrint: print } : {}), ...(vcard !== undefined ? { sentVcard: vcard } : {}), ...(earlier !== undefined ? { sentEarlier: earlier } : {}) } }];
           }),
         );
-      });
-    },
+        return gone;
+      }),
     uploaded: (bookId, id, remote, revision) =>
       listWrite(async (changed, removed) => {
         // Written since the saved token, until the run's new state is saved (SyncState.written).
