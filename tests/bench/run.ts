@@ -1,5 +1,5 @@
 /**
- * `npm run bench [vcard|vcard-complexity|book|sync|duplicates|duplicates-window|groups|history]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|vcard-complexity|book|sync|duplicates|duplicates-window|groups|history|print]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
@@ -7,6 +7,7 @@ import { runDuplicatesBench } from './duplicates.bench';
 import { runDuplicatesPageBench } from './duplicates-page.bench';
 import { runGroupsBench } from './groups.bench';
 import { runHistoryBench } from './history.bench';
+import { runPrintBench } from './print.bench';
 import { runSyncBench } from './sync.bench';
 import { runVCardComplexity } from './vcard-complexity.bench';
 import { runVCardBench } from './vcard.bench';
@@ -29,3 +30,4 @@ if (which === undefined || which === 'duplicates') {
 if (which === 'duplicates-window') await runDuplicatesPageBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
 if (which === undefined || which === 'groups') runGroupsBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
 if (which === undefined || which === 'history') await runHistoryBench(Number(process.env.CARDINAL_BENCH_HISTORY ?? 5_000));
+if (which === undefined || which === 'print') await runPrintBench((process.env.CARDINAL_BENCH_PRINT_SIZES ?? '10000,50000').split(',').map(Number));

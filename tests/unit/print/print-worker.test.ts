@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 /** A Worker whose script is the print worker, run on this thread a tick after postMessage. */
-function fakeWorker(log: string[]): PrintWorkerFactory {
+function fakeWorker(log: string[], sent: string[] = [], got: string[] = []): PrintWorkerFactory {
   return () => {
     let terminated = false;
     const w: ReturnType<PrintWorkerFactory> = {
@@ -29,8 +29,12 @@ function fakeWorker(log: string[]): PrintWorkerFactory {
         log.push('terminated');
       },
       postMessage: (message: unknown) => {
+        const m = message as { kind: string; vcards?: unknown[] };
+        sent.push(m.vcards === undefined ? m.kind : `${m.kind} ${m.vcards.length}`);
         setTimeout(() => {
+          if (terminated) return; // a real worker is gone: what was sent is never read
           scope.postMessage = (reply) => {
+            if (reply.kind === 'items') got.push(`items ${reply.items.length}`);
             if (!terminated) w.onmessage?.({ data: reply } as MessageEvent<PrintLayoutReply>);
           };
           scope.onmessage?.({ data: message } as MessageEvent);
@@ -41,19 +45,23 @@ function fakeWorker(log: string[]): PrintWorkerFactory {
   };
 }
 
-const vcards = Array.from({ length: 1200 }, (_, i) => `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${String(1199 - i).padStart(4, '0')}\r\nTEL;TYPE=cell:+1 202 555 ${String(i).padStart(4, '0')}\r\nBDAY:1981-03-${String((i % 28) + 1).padStart(2, '0')}\r\nEND:VCARD\r\n`);
+const vcards = Array.from({ length: 4500 }, (_, i) => `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${String(4499 - i).padStart(4, '0')}\r\nTEL;TYPE=cell:+1 202 555 ${String(i).padStart(4, '0')}\r\nBDAY:1981-03-${String((i % 28) + 1).padStart(2, '0')}\r\nEND:VCARD\r\n`);
 const t = translator('fa');
 
 describe('the print layout in a worker', () => {
-  it('sends the cards to the worker and gets the document back, with progress as the cards are read', async () => {
+  it('sends the cards to the worker a slice at a time and gets the document back in slices, with progress as the cards are read', async () => {
     const log: string[] = [];
     const progress: number[] = [];
-    const job = await makePrintJob(vcards, { layout: 'cards', lang: 'fa', title: 'کارت‌ها', paper: 'A4', t, worker: fakeWorker(log), progress: (done) => progress.push(done) });
-    expect(progress).toEqual([500, 1000, 1200]);
+    const sent: string[] = [];
+    const got: string[] = [];
+    const job = await makePrintJob(vcards, { layout: 'cards', lang: 'fa', title: 'کارت‌ها', paper: 'A4', t, worker: fakeWorker(log, sent, got), progress: (done) => progress.push(done) });
+    expect(progress).toEqual([500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 4500]);
     const direct = printLayout(vcards, { layout: 'cards', lang: 'fa', title: 'کارت‌ها', paper: 'A4', text: (k) => job.request.texts[k] });
     // The document with its list empty, and each card apart, for the view to put in a slice at a time.
     expect(job.container).toBe('.grid');
-    expect(job.items).toHaveLength(1200);
+    expect(sent).toEqual(['cards 2000', 'cards 2000', 'cards 500', 'layout']);
+    expect(got).toEqual(['items 2000', 'items 2000', 'items 500']);
+    expect(job.items).toHaveLength(4500);
     expect({ ...job.doc, body: job.doc.body.replace('<div class="grid">\n', `<div class="grid">\n${job.items.join('\n')}`) }).toEqual(direct);
     expect(job.doc.dir).toBe('rtl');
     expect(job.items[0]).toContain('Person 0000');

@@ -42,6 +42,19 @@ export async function scopeCards(s: Services, ids: readonly string[]): Promise<E
 }
 
 /**
+ * `scopeCards` a slice of ids at a time, a task apart, so 50,000 cards never hold the window in
+ * one task (IndexedDB's requests for each slice are made, and answered, together): for print.
+ */
+export async function scopeCardsInSlices(s: Services, ids: readonly string[], slice = 1000): Promise<ExportCardInput[]> {
+  const out: ExportCardInput[] = [];
+  for (let i = 0; i < ids.length; i += slice) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 0));
+    out.push(...(await scopeCards(s, ids.slice(i, i + slice))));
+  }
+  return out;
+}
+
+/**
  * The stored cards of these contacts with their groups (`exportEntries`): `book` as each book
  * keeps them (its group cards follow, naming only the contacts exported; a Google book's labels
  * as CATEGORIES), `categories` every group as CATEGORIES and no group cards (CSV). Contacts in

@@ -10,7 +10,7 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
-import { scopeCards, scopeIds, type ExportScope } from '../export/scope';
+import { scopeCardsInSlices, scopeIds, type ExportScope } from '../export/scope';
 import { useScopeChoice } from '../export/ScopeChoice';
 import { Choice } from '../settings/SettingsDialog';
 import { makePrintJob, PrintCancelled, usePrintJob } from './print-job';
@@ -32,8 +32,11 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
     setError(null);
     const control = new AbortController();
     running.current = control;
+    // Marks for `npm run bench -- print`: the cards read, the layout back from the worker.
+    performance.mark('cardinal:print-start');
     try {
-      const cards = await scopeCards(s, scopeIds(s.index, s.groups, scope));
+      const cards = await scopeCardsInSlices(s, scopeIds(s.index, s.groups, scope));
+      performance.mark('cardinal:print-read');
       if (control.signal.aborted) return;
       const where = scopeName ?? (scope.kind === 'selection' ? t('print.selection') : t('books.all'));
       const title = t(layout === 'phone-list' ? 'print.title.phoneList' : 'print.title.cards', { where });
@@ -42,6 +45,7 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
         cards.map((c) => c.vcard),
         { layout, lang: s.lang, title, paper, t, signal: control.signal, progress: (done, total) => setProgress({ done, total }) },
       );
+      performance.mark('cardinal:print-laid-out');
       usePrintJob.getState().show(job);
       useUi.getState().closeDialog();
     } catch (e) {

@@ -2,7 +2,8 @@
  * The print view: the laid-out document in place of the window, as it will be on paper, with
  * Print, Save as PDF (Electron) and Close. Its stylesheet is added as a constructed stylesheet
  * (the window's CSP allows no inline style) for as long as the view is shown; its rows or cards
- * are put in 200 per task (off-screen cards skip layout: content-visibility), Print waits for all. In the harness Print
+ * are put in 200 per task (a phone list's as a table body each; off-screen bodies and cards skip
+ * layout: content-visibility), Print waits for all. In the harness Print
  * is window.print (whose dialog saves PDFs too); in Electron the main process prints the same
  * cards from a window of its own (printContacts), or saves them as a PDF.
  */
@@ -44,19 +45,28 @@ export function PrintView({ job }: { job: PrintJob }) {
     const page = pageRef.current;
     if (page === null) return;
     // The layout's HTML is made by shared/print from escaped text only: no markup of the cards' own.
+    performance.mark('cardinal:print-shown');
     page.innerHTML = job.doc.body;
     const target = page.querySelector(job.container);
+    // A phone list's slice is a table body of its own: on screen each body is a block that skips
+    // layout while out of view (styles.css), so a slice costs its parsing, not a layout of every
+    // row put in before it; on paper they are one table again, its header on every page.
+    const table = job.container === 'tbody' ? (target?.parentElement ?? null) : null;
     let next = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const step = () => {
       const end = Math.min(job.items.length, next + SLICE);
-      target?.insertAdjacentHTML('beforeend', job.items.slice(next, end).join('\n'));
+      const html = job.items.slice(next, end).join('\n');
+      if (table !== null) table.insertAdjacentHTML('beforeend', `<tbody class="print-slice">${html}</tbody>`);
+      else target?.insertAdjacentHTML('beforeend', html);
       next = end;
       setShown(next);
       if (next < job.items.length) timer = setTimeout(step, 0);
+      else performance.mark('cardinal:print-filled');
     };
     setShown(0);
     if (job.items.length > 0) step();
+    else performance.mark('cardinal:print-filled');
     return () => {
       clearTimeout(timer);
       page.replaceChildren();

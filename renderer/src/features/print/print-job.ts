@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { PrintDocument, PrintLayout, PrintTextKey } from '../../../../shared/print';
-import type { PrintLayoutReply, PrintLayoutRequest } from '../../workers/print.worker';
+import type { PrintLayoutReply, PrintWorkerMessage } from '../../workers/print.worker';
 import type { PrintRequest } from '../../../../shared/ipc/contract';
 import type { Language, MessageKey, Translate } from '../../i18n';
 
@@ -65,12 +65,16 @@ export class PrintCancelled extends Error {
 /** The worker the layout runs in; replaced by tests (a worker that runs in the same thread). */
 export type PrintWorkerFactory = () => Pick<Worker, 'postMessage' | 'terminate'> & { onmessage: ((e: MessageEvent<PrintLayoutReply>) => void) | null; onerror: ((e: ErrorEvent) => void) | null };
 
+/** Cards a message to the worker carries. */
+const CARDS_PER_MESSAGE = 2000;
+
 const defaultWorker: PrintWorkerFactory = () => new Worker(new URL('../../workers/print.worker.ts', import.meta.url), { type: 'module' }) as ReturnType<PrintWorkerFactory>;
 
 /**
  * A print job for these cards in the UI language (its sorting, dates, direction and fonts), laid
  * out in a worker so the window stays responsive for 50,000 cards: `progress` as the cards are
- * read; `signal` stops the worker (the promise rejects with PrintCancelled).
+ * read; `signal` stops the worker (the promise rejects with PrintCancelled). Cards go to the
+ * worker, and rows or cards come back, a slice per message.
  */
 export function makePrintJob(vcards: readonly string[], o: PrintJobOptions & { readonly progress?: (done: number, total: number) => void; readonly signal?: AbortSignal; readonly worker?: PrintWorkerFactory }): Promise<PrintJob> {
   const request = printJobRequest(vcards, o);
@@ -89,12 +93,14 @@ export function makePrintJob(vcards: readonly string[], o: PrintJobOptions & { r
       o.signal?.removeEventListener('abort', stop);
       worker.terminate();
     };
+    const items: string[] = [];
     worker.onmessage = (e) => {
       const reply = e.data;
       if (reply.kind === 'progress') o.progress?.(reply.done, reply.total);
+      else if (reply.kind === 'items') items.push(...reply.items);
       else if (reply.kind === 'done') {
         finish();
-        resolve({ ...reply.pieces, request });
+        resolve({ doc: reply.doc, container: reply.container, items, request });
       } else {
         finish();
         reject(new Error(reply.message));
@@ -104,7 +110,16 @@ export function makePrintJob(vcards: readonly string[], o: PrintJobOptions & { r
       finish();
       reject(new Error(e.message));
     };
-    const message: PrintLayoutRequest = { vcards, layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts: request.texts };
-    worker.postMessage(message);
+    // The cards go over a slice per task: copying 50,000 of them (30 MB) at once would hold the window.
+    const send = async () => {
+      for (let i = 0; i < vcards.length; i += CARDS_PER_MESSAGE) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 0));
+        if (o.signal?.aborted === true) return;
+        worker.postMessage({ kind: 'cards', vcards: vcards.slice(i, i + CARDS_PER_MESSAGE) } satisfies PrintWorkerMessage);
+      }
+      worker.postMessage({ kind: 'layout', layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts: request.texts } satisfies PrintWorkerMessage);
+      performance.mark('cardinal:print-sent');
+    };
+    void send();
   });
 }

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench -- print`: printing a phone list of 10,000 and 50,000 contacts the way the window
+ * does it, in Debian's Chromium through the harness: Preview → the cards read from IndexedDB, laid
+ * out in the print worker, the view filled a slice at a time; the window's longest task meanwhile.
+ * Beside it, the peers: the same static HTML built as one string in Node (`printLayout`, what the
+ * worker's work costs on its own), and Chromium laying that whole document out at once (one page
+ * load of `printHtml`: the time a static document takes, in one task). Sizes with
+ * `CARDINAL_BENCH_PRINT_SIZES` (default 10000,50000). Never a pass/fail.
+ */
+import { chromium, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance as clock } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { printHtml, printLayout, type PrintTextKey } from '../../shared/print';
+import { startHarness } from '../harness/host';
+import { generateCard } from './corpus';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const TEXT: Record<PrintTextKey, string> = {
+  name: 'Name',
+  phones: 'Phone numbers',
+  emails: 'E-mail addresses',
+  addresses: 'Addresses',
+  websites: 'Websites',
+  birthday: 'Birthday',
+  anniversary: 'Anniversary',
+  note: 'Note',
+  none: 'No contacts',
+  'type.cell': 'mobile',
+  'type.home': 'home',
+  'type.work': 'work',
+  'type.fax': 'fax',
+  'type.pager': 'pager',
+  'type.other': 'other',
+};
+
+interface WindowRun {
+  readonly ms: number;
+  readonly read: number;
+  readonly layout: number;
+  readonly fill: number;
+  readonly rows: number;
+  readonly tasks: number[];
+}
+
+/** Preview → the view filled (every row in the DOM and painted), with the window's long tasks. */
+async function printInWindow(page: Page): Promise<WindowRun> {
+  await page.keyboard.press('Control+p');
+  const dialog = page.getByRole('dialog', { name: 'Print' });
+  await dialog.getByRole('radio', { name: 'Phone list (names, numbers, e-mail addresses)' }).check();
+  await page.evaluate(() => {
+    for (const m of ['start', 'read', 'sent', 'laid-out', 'shown', 'filled']) performance.clearMarks(`cardinal:print-${m}`);
+  });
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await page.locator('[data-testid="print-view"]:not([aria-busy])').waitFor({ timeout: 900_000 });
+  await page.waitForTimeout(300); // the long-task observer reports after the task
+  const run = await page.evaluate(
+    () =>
+      new Promise<WindowRun>((resolve) => {
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            const at = (m: string) => performance.getEntriesByName(`cardinal:print-${m}`)[0]?.startTime ?? NaN;
+            const begin = at('start');
+            const longTasks = (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks;
+            resolve({
+              ms: at('filled') - begin,
+              read: at('read') - begin,
+              layout: at('laid-out') - at('read'),
+              fill: at('filled') - at('laid-out'),
+              rows: document.querySelectorAll('[data-testid="print-view"] tbody tr').length,
+              tasks: longTasks.filter((t) => t.start + t.ms > begin).map((t) => Math.round(t.ms)),
+            });
+          }, 0),
+        );
+      }),
+  );
+  await page.getByTestId('print-view').getByRole('toolbar').getByRole('button', { name: 'Close' }).click({ timeout: 600_000 });
+  await page.getByTestId('print-view').waitFor({ state: 'detached', timeout: 600_000 });
+  return run;
+}
+
+/**
+ * The peer: the whole static document written into a page of its own and laid out, in the one
+ * task that writes it (document.write, then a forced layout), until painted.
+ */
+async function staticDocument(page: Page, html: string): Promise<number> {
+  await page.goto('about:blank');
+  return page.evaluate(
+    (html) =>
+      new Promise<number>((resolve) => {
+        const start = performance.now();
+        document.open();
+        document.write(html);
+        document.close();
+        void document.body.offsetHeight;
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start), 0));
+      }),
+    html,
+  );
+}
+
+export async function runPrintBench(sizes: readonly number[] = [10_000, 50_000]): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cardinal-bench-'));
+  const harness = await startHarness({ rendererDir: join(root, 'dist', 'renderer'), bridgeFile: join(root, 'dist', 'harness', 'bridge.js'), dataDir, version: 'bench', locale: 'en-GB', onOpenExternal: () => {} });
+  const browser = await chromium.launch({
+    executablePath: process.env.CARDINAL_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const n = (x: number) => Math.round(x).toLocaleString('en');
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.addInitScript(() => {
+      const w = window as unknown as { longTasks: { start: number; ms: number }[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(harness.url);
+    await page.getByRole('main').waitFor();
+    const peerPage = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    let imported = 0;
+    console.log(`\nPrint, phone list in the window — Chromium (${await browser.version()}), browser harness, en-GB, A4`);
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      // The book grows to this size: the cards from the last size on, imported as a user would.
+      let text = '';
+      for (let i = imported; i < size; i++) text += generateCard(i);
+      await page.getByTestId('import-input').setInputFiles({ name: 'book.vcf', mimeType: 'text/vcard', buffer: Buffer.from(text) }, { timeout: 900_000 });
+      const go = page.getByRole('button', { name: /^Import [\d,]+ new contacts$/ });
+      await go.waitFor({ timeout: 900_000 });
+      await go.click();
+      await page.getByText(/contacts imported[.;]/).waitFor({ timeout: 900_000 });
+      imported = size;
+      await page.goto(harness.url); // a fresh page: the list loaded, the search index built
+      await page.locator('section[aria-busy="false"]').waitFor({ timeout: 900_000 });
+      await page.waitForTimeout(Math.max(3000, size / 10));
+
+      const runs: WindowRun[] = [];
+      for (let k = 0; k < 3; k++) runs.push(await printInWindow(page));
+      runs.sort((a, b) => a.ms - b.ms);
+      const median = runs[1]!;
+      const longest = Math.max(0, ...runs.flatMap((r) => r.tasks));
+
+      // The peers, on the same cards.
+      const vcards = Array.from({ length: size }, (_, i) => generateCard(i));
+      const strings: number[] = [];
+      let doc = printLayout(vcards, { layout: 'phone-list', lang: 'en-GB', title: 'All contacts — phone list', text: (k) => TEXT[k], paper: 'A4' });
+      for (let k = 0; k < 3; k++) {
+        const t0 = clock.now();
+        doc = printLayout(vcards, { layout: 'phone-list', lang: 'en-GB', title: 'All contacts — phone list', text: (k) => TEXT[k], paper: 'A4' });
+        strings.push(clock.now() - t0);
+      }
+      strings.sort((a, b) => a - b);
+      const html = printHtml(doc);
+      const statics: number[] = [];
+      for (let k = 0; k < 3; k++) statics.push(await staticDocument(peerPage, html));
+      statics.sort((a, b) => a - b);
+
+      console.log(`  ${n(size)} contacts (${n(median.rows)} rows, ${(html.length / 1e6).toFixed(1)} MB of HTML), median of 3:`);
+      console.log(`    Preview → view filled:             ${n(median.ms)} ms (cards read ${n(median.read)} ms, laid out in the worker ${n(median.layout)} ms, view filled ${n(median.fill)} ms)`);
+      console.log(`    window's long tasks (> 50 ms):     ${median.tasks.length === 0 ? 'none' : `${median.tasks.length}, ${median.tasks.reduce((a, b) => a + b, 0)} ms in all`}; longest of the 3 runs ${n(longest)} ms   (limit: 200 ms)`);
+      console.log(`    peer: the same HTML as one string in Node (printLayout): ${n(strings[1]!)} ms`);
+      console.log(`    peer: Chromium loading that static document at once:    ${n(statics[1]!)} ms, in one task`);
+    }
+    console.log(`  load average after the run: ${loadavg().map((x) => x.toFixed(1)).join(', ')} on ${cpus().length} cores`);
+  } finally {
+    await browser.close();
+    await harness.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
