@@ -5,7 +5,7 @@
  * screenshot sweep (light, dark, Persian; 1280×800 and 800×600).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import ICAL from 'ical.js';
@@ -144,7 +144,12 @@ test('round trips: vCard 4.0, 3.0 and one file per contact; Google and Outlook C
   expect(ics!.name).toBe('Birthdays.ics');
   const events = new ICAL.Component(ICAL.parse(ics!.bytes.toString('utf8'))).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
   expect(events.map((e) => e.summary).sort()).toEqual(['Ada Lovelace’s birthday (born 1815)', 'سارا کریمی’s birthday']);
-  expect(events.every((e) => e.isRecurring())).toBe(true);
+  // One yearly event per birthday, from the day of birth (29 February with no year: from 2000).
+  const rules = events.map((e) => ({ summary: e.summary, start: e.startDate.toString(), allDay: e.startDate.isDate, freq: (e.component.getFirstPropertyValue('rrule') as ICAL.Recur | null)?.freq }));
+  expect(rules.sort((a, b) => a.start.localeCompare(b.start))).toEqual([
+    { summary: 'Ada Lovelace’s birthday (born 1815)', start: '1815-12-10', allDay: true, freq: 'YEARLY' },
+    { summary: 'سارا کریمی’s birthday', start: '2000-02-29', allDay: true, freq: 'YEARLY' },
+  ]);
 });
 
 for (const [file, format, language] of [
@@ -165,22 +170,81 @@ for (const [file, format, language] of [
   });
 }
 
-test('print: a Persian phone list as a PDF, rendered to PNG; Print calls window.print in the harness', async ({ app }) => {
+/** Every page of a PDF as pdftoppm renders it, in grey (PGM: a short header, then one byte a pixel, 0 black). */
+function pageImages(pdf: string, prefix: string, dpi: number): { width: number; height: number; at: (x: number, y: number) => number }[] {
+  execFileSync('pdftoppm', ['-gray', '-r', String(dpi), pdf, prefix]);
+  const dir = join(prefix, '..');
+  const base = prefix.slice(dir.length + 1);
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(`${base}-`) && f.endsWith('.pgm'))
+    .sort((a, b) => Number(/-(\d+)\.pgm$/.exec(a)![1]) - Number(/-(\d+)\.pgm$/.exec(b)![1]))
+    .map((f) => {
+      const bytes = readFileSync(join(dir, f));
+      const head = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(bytes.subarray(0, 40).toString('latin1'))!;
+      const [width, height, offset] = [Number(head[1]), Number(head[2]), head[0].length];
+      return { width, height, at: (x: number, y: number) => bytes[offset + y * width + x]! };
+    });
+}
+
+/**
+ * The first row, from `from` down, where ink (< 230) covers most of the page's width: the line
+ * under the header (on the first page the header's black rule; where Chromium repeats the header
+ * on a later page, it draws the collapsed border as the rows' grey one).
+ */
+function ruleRow(p: ReturnType<typeof pageImages>[number], from = 0): { y: number; left: number; right: number } | null {
+  for (let y = from; y < p.height; y++) {
+    let left = -1;
+    let right = -1;
+    let dark = 0;
+    for (let x = 0; x < p.width; x++) {
+      if (p.at(x, y) < 230) {
+        dark += 1;
+        if (left < 0) left = x;
+        right = x;
+      }
+    }
+    if (dark > p.width * 0.6) return { y, left, right };
+  }
+  return null;
+}
+
+/** The extent of the ink (< 160) in rows y0..y1. */
+function inkBetween(p: ReturnType<typeof pageImages>[number], y0: number, y1: number): { left: number; right: number } | null {
+  let left = p.width;
+  let right = -1;
+  for (let y = Math.max(0, y0); y < y1; y++) {
+    for (let x = 0; x < p.width; x++) {
+      if (p.at(x, y) < 160) {
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+      }
+    }
+  }
+  return right < 0 ? null : { left, right };
+}
+
+test('print: a Persian phone list as a PDF over several pages, each page checked as an image (right to left, the header on each); Print calls window.print in the harness', async ({ app }) => {
+  test.setTimeout(120_000);
   const { page } = app;
+  // 40 more contacts than fit on one A4 page, so the list runs over pages.
+  const many = Array.from({ length: 40 }, (_, i) => card(`pm${i}`, `FN:مخاطب شماره ${i + 1}\nTEL;TYPE=cell:+98 912 000 ${String(i).padStart(4, '0')}\nTEL;TYPE=home:+98 21 5555 ${String(i).padStart(4, '0')}\nEMAIL:user${i}@example.ir`));
   await importCards(page, [
     card('p1', 'FN:سارا کریمی\nN:کریمی;سارا;;;\nEMAIL:sara@example.ir\nTEL;TYPE=cell:+98 21 1234 5678'),
     card('p2', 'FN:王小明\nN:王;小明;;;\nTEL:+886 2 1234 5678'),
     card('p3', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;\nTEL;TYPE=work:+44 20 7946 0000\nEMAIL:ada@example.org'),
-  ].join(''), 3);
+    ...many,
+  ].join(''), 43);
   await chooseLanguage(page, 'فارسی');
   await page.keyboard.press('Control+p');
   const dialog = page.getByRole('dialog', { name: 'چاپ' });
   await dialog.getByRole('button', { name: 'پیش‌نمایش' }).click();
   const view = page.getByTestId('print-view');
   await expect(view).toHaveAttribute('dir', 'rtl');
+  await expect(view).not.toHaveAttribute('aria-busy');
   await expect(view.getByRole('heading', { level: 1 })).toHaveText('همهٔ مخاطبان: فهرست تلفن');
   await expect(view.getByRole('table')).toContainText('سارا کریمی');
   await expect(view.getByRole('table')).toContainText('王小明');
+  await expect(view.locator('tbody tr')).toHaveCount(43);
   // Numbers stay left to right inside the right-to-left page.
   const number = view.locator('.number').first();
   const [plus, nine] = await number.evaluate((e) => {
@@ -205,14 +269,36 @@ test('print: a Persian phone list as a PDF, rendered to PNG; Print calls window.
   mkdirSync(SHOTS, { recursive: true });
   const pdf = join(SHOTS, 'print-phone-list-fa.pdf');
   await page.pdf({ path: pdf, format: 'A4' });
-  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', pdf, join(SHOTS, 'print-phone-list-fa')]);
-  const pages = execFileSync('pdfinfo', [pdf]).toString().match(/Pages:\s+(\d+)/)?.[1];
-  expect(Number(pages)).toBe(1);
+  const pages = Number(execFileSync('pdfinfo', [pdf]).toString().match(/Pages:\s+(\d+)/)?.[1]);
+  expect(pages).toBeGreaterThanOrEqual(2);
   const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
   expect(text).toContain('王小明');
   expect(text).toMatch(/سارا|ﺳﺎﺭﺍ/);
+  expect(text).toContain('user39@example.ir'); // the last contact: nothing cut off
   expect(text).not.toContain('چاپ…'); // the toolbar is not printed
   expect(text).not.toContain('imported'); // nor a toast
+
+  // The pages as pictures (pdftoppm; PNGs beside them for a person to look at).
+  execFileSync('pdftoppm', ['-png', '-r', '70', pdf, join(SHOTS, 'print-phone-list-fa')]);
+  const images = pageImages(pdf, join(SHOTS, 'print-phone-list-fa-grey'), 100);
+  expect(images).toHaveLength(pages);
+  for (const [k, image] of images.entries()) {
+    // Each page begins with the table's header (names, phones, e-mail), a line across the page under it.
+    const rule = ruleRow(image);
+    expect(rule, `page ${k + 1}: the line under the header`).not.toBeNull();
+    expect(rule!.y, `page ${k + 1}: the header at the top`).toBeLessThan(image.height * (k === 0 ? 0.2 : 0.1));
+    // The header's words sit right to left: "نام" (names) starts at the right edge of the rule,
+    // the e-mail column's short heading ends well inside its left edge.
+    const words = inkBetween(image, rule!.y - 25, rule!.y - 2)!;
+    expect(rule!.right - words.right, `page ${k + 1}: the names' heading at the right`).toBeLessThan(12);
+    expect(words.left - rule!.left, `page ${k + 1}: the left edge empty`).toBeGreaterThan(40);
+    // And rows below it.
+    expect(inkBetween(image, rule!.y + 5, image.height * 0.5), `page ${k + 1}: rows`).not.toBeNull();
+  }
+  // The title on the first page, above the header, at the right.
+  const first = images[0]!;
+  const title = inkBetween(first, 0, ruleRow(first)!.y - 40)!;
+  expect(first.width - title.right).toBeLessThan(title.left);
 
   await view.getByRole('toolbar').getByRole('button', { name: 'بستن' }).click();
   await expect(page.getByTestId('print-view')).toHaveCount(0);
