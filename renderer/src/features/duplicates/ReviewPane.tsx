@@ -16,6 +16,7 @@ import { Modal } from '../common/Modal';
 import { appRegion } from './finder';
 import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from './merge';
 import { chooseSurvivor, fieldCells, FIELD_KEY, itemKindText, shownValue } from './review-view';
+import type { Translate } from '../../i18n';
 
 const isDateField = (field: string) => field === 'BDAY' || field === 'ANNIVERSARY';
 
@@ -79,7 +80,7 @@ export function ReviewPane({
     try {
       const outcome = applyMerge(loaded.review, choices);
       const done = await writeMerge(services, outcome, loaded.texts);
-      const message = t('dup.merged', { count: cluster.members.length, name: done.survivor.displayName || t('list.noName') });
+      const message = (tr: Translate) => tr('dup.merged', { count: cluster.members.length, name: done.survivor.displayName || tr('list.noName') });
       useUi.getState().showToast(message, async () => {
         try {
           await undoMerge(services, done);
@@ -87,7 +88,7 @@ export function ReviewPane({
           useUi.getState().showToast(e instanceof MergedChangedSince ? t('dup.undoChanged') : t('dup.mergeFailed', { message: (e as Error).message }));
         }
       });
-      onMerged(message);
+      onMerged(message(t));
     } catch (e) {
       setBusy(false);
       setError(e instanceof ChangedMeanwhile ? t('dup.changedMeanwhile') : t('dup.mergeFailed', { message: (e as Error).message }));
