@@ -4,12 +4,13 @@
  * server goes to the trash here and, restored, is on the server again with every line; an edit
  * made on the server shows in the history property by property as the server's, and restoring
  * the older version puts the old value back on the server; undoing a sync from Recent changes puts
- * every contact it touched back, there too.
+ * every contact it touched back, there too; undoing an import into it removes exactly what it
+ * added, there too.
  */
 import type { Page } from '@playwright/test';
 import { startRadicale, type TestServer } from '../servers/servers';
 import { expect, test } from './fixtures';
-import { addAccount, contactList, listRow } from './helpers';
+import { addAccount, card, contactList, listRow } from './helpers';
 import { expectAccessible } from './pages';
 
 const detail = (page: Page) => page.getByRole('region', { name: 'Contact details' });
@@ -189,12 +190,15 @@ test.describe('trash and history on Radicale', () => {
     await expect(listRow(page, 'Fred Added')).toHaveCount(1);
     await expect(listRow(page, 'Dora Deleted')).toHaveCount(0);
 
+    // Meanwhile the other client goes on: a note on the changed card, which the undo must not drop.
+    const later = await other.get('cleo.vcf');
+    await other.put('cleo.vcf', later.vcard.replace('TITLE:After the sync', 'TITLE:After the sync\r\nNOTE:Written later'), later.etag);
+
     await openView(page, 'Recent changes');
     const runs = page.getByRole('list', { name: 'Runs' });
     const run = runs.getByRole('listitem').first();
     await expect(run).toContainText(`Sync with \u2068${server.user} · ${new URL(server.baseUrl).host}\u2069`);
     await expect(run).toContainText('1 added · 1 changed · 1 deleted');
-    const runCount = await runs.getByRole('listitem').count();
     await expectAccessible(page, 'recent changes with a sync');
     await run.getByRole('button', { name: /^Undo/ }).click();
     await expect(page.getByText('3 contacts are back as they were')).toBeVisible();
@@ -213,22 +217,64 @@ test.describe('trash and history on Radicale', () => {
         return { fred: byUid(cards, 'fred').length, dora: byUid(cards, 'dora').length, cleo: byUid(cards, 'cleo').map((x) => /^TITLE:Before the sync\r?$/m.test(x)) };
       }, { timeout: 30_000 })
       .toEqual({ fred: 0, dora: 1, cleo: [true] });
+    // The undo is merged with what the server did after the run: the later note stays.
+    expect(byUid(await other.cards(), 'cleo')[0]).toMatch(/^NOTE:Written later\r?$/m);
     await expect(contactList(page).getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
     const cards = await other.cards();
     const doraBack = linesOf(byUid(cards, 'dora')[0]!);
     for (const line of linesOf(dora).filter((l) => !l.startsWith('VERSION:'))) expect(doraBack, `the server's card keeps “${line}”`).toContain(line);
     expect(byUid(cards, 'eve')).toHaveLength(1);
-    // The next sync sees the undo's writes come back: no new run, nothing changes here.
-    await syncNow(page);
-    await expect(contactList(page).getByRole('option')).toHaveCount(3);
-    await expect(listRow(page, 'Fred Added')).toHaveCount(0);
+    // Here too: the old title and the server's later note, which the history shows as the server's.
+    await listRow(page, 'Cleo Changed').click();
+    await expect(detail(page).getByText('Before the sync')).toBeVisible();
+    await expect(detail(page).getByText('Written later')).toBeVisible();
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    const latest = page.getByRole('dialog', { name: 'History of Cleo Changed' }).getByRole('list', { name: 'Versions' }).locator(':scope > li').first();
+    await expect(latest.getByRole('heading')).toHaveText('Changed on the server');
+    await expect(latest.locator('.history-change').filter({ hasText: 'Note' }).locator('ins')).toHaveText('Written later');
+    await page.keyboard.press('Escape');
+
+    // The next sync brings nothing new: no new run, nothing changes here.
     await openView(page, 'Recent changes');
+    await expect(runs.getByRole('listitem').first()).toContainText('Undone');
+    const runCount = await runs.getByRole('listitem').count();
+    await syncNow(page);
     await expect(runs.getByRole('listitem')).toHaveCount(runCount);
     await expect(runs.getByRole('listitem').first()).toContainText('Undone');
+    await openView(page, 'All contacts');
+    await expect(contactList(page).getByRole('option')).toHaveCount(3);
+    await expect(listRow(page, 'Fred Added')).toHaveCount(0);
     // What the undo deleted waits in the trash; what it brought back left it.
     await openView(page, 'Trash');
     const trash = page.getByRole('list', { name: 'Trash' });
     await expect(trash.getByRole('listitem')).toHaveCount(1);
     await expect(trash.getByRole('listitem')).toContainText('Fred Added');
+  });
+  test('undoing an import into a Radicale book removes exactly what it added, on the server too', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    test.setTimeout(120_000);
+    server = await startRadicale();
+    await server.seed([{ file: 'eve.vcf', vcard: vcard3('eve', ['FN:Eve Before', 'N:Before;Eve;;;']) }]);
+    const other = otherClient(server);
+    const { page } = app;
+    await addAccount(page, server);
+    const text = card('imp-1', 'FN:Ivy Imported\nN:Imported;Ivy;;;') + card('imp-2', 'FN:Ian Imported\nN:Imported;Ian;;;');
+    await page.getByTestId('import-input').setInputFiles({ name: 'two.vcf', mimeType: 'text/vcard', buffer: Buffer.from(text, 'utf8') });
+    await page.getByLabel('Import into').selectOption({ label: 'Contacts' });
+    await page.getByRole('button', { name: 'Import 2 new contacts', exact: true }).click();
+    await expect(contactList(page).getByRole('option')).toHaveCount(3);
+    await expect.poll(async () => (await other.cards()).length, { timeout: 30_000 }).toBe(3);
+
+    await openView(page, 'Recent changes');
+    const run = page.getByRole('list', { name: 'Runs' }).getByRole('listitem').filter({ hasText: 'Import of \u2068two.vcf\u2069' });
+    await expect(run).toContainText('2 added · 0 changed · 0 deleted');
+    await run.getByRole('button', { name: /^Undo/ }).click();
+    await expect(page.getByText('2 contacts are back as they were')).toBeVisible();
+    await openView(page, 'All contacts');
+    await expect(contactList(page).getByRole('option')).toHaveCount(1);
+    await expect(listRow(page, 'Eve Before')).toHaveCount(1);
+    await expect.poll(async () => (await other.cards()).map((c) => /^UID:(.*?)\r?$/m.exec(c)?.[1]), { timeout: 30_000 }).toEqual(['eve']);
+    await syncNow(page);
+    await expect(contactList(page).getByRole('option')).toHaveCount(1);
   });
 });
