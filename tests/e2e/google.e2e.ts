@@ -64,7 +64,7 @@ test('sign in with Google in a second page, sync, find a contact, edit it, and s
   await page.getByRole('searchbox', { name: 'Search contacts' }).fill('hopper');
   await contactList(page).getByRole('option').first().click();
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
-  await expect(page.getByText('Google does not sync groups')).toBeVisible();
+  await expect(page.getByText('Names typed here stay on this computer')).toContainText('Google labels, and they sync');
   await field(page, 'Job title').fill('Rear Admiral');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => google.card('seed0')?.vcard ?? '', { timeout: 30_000 }).toContain('TITLE:Rear Admiral');
