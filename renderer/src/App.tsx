@@ -209,7 +209,7 @@ function AddressBook() {
       .then(
         () => {},
         (e: Error) => {
-          useUi.getState().showToast(t('import.failed', { name: next.name, message: e.message }));
+          useUi.getState().showToast((tr) => tr('import.failed', { name: next.name, message: e.message }));
           setQueue((q) => q.slice(1));
         },
       )

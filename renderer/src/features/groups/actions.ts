@@ -31,14 +31,14 @@ export async function addToGroup(s: Services, bookId: string, key: string, ids: 
   const name = s.groups.group(bookId, key)?.name ?? '';
   if (!(await runGroupAction(s, bookId, () => s.groups.addMembers(bookId, key, ids)))) return;
   const added = s.groups.memberIds(bookId, key).filter((id) => !before.has(id)).length;
-  useUi.getState().showToast(s.t('groups.added', { count: added, name }));
+  useUi.getState().showToast((tr) => tr('groups.added', { count: added, name }));
 }
 
 export async function removeFromGroup(s: Services, bookId: string, key: string, ids: readonly string[]): Promise<void> {
   const before = s.groups.memberIds(bookId, key).length;
   const name = s.groups.group(bookId, key)?.name ?? '';
   if (!(await runGroupAction(s, bookId, () => s.groups.removeMembers(bookId, key, ids)))) return;
-  useUi.getState().showToast(s.t('groups.removed', { count: before - s.groups.memberIds(bookId, key).length, name }));
+  useUi.getState().showToast((tr) => tr('groups.removed', { count: before - s.groups.memberIds(bookId, key).length, name }));
 }
 
 /** The drag payload of list rows (their ids), read by the sidebar's groups. */
