@@ -142,6 +142,8 @@ test('add the Workspace directory, find a supplier by search, edit it, and see t
   await page.getByRole('searchbox', { name: 'Search contacts' }).fill('acme');
   await contactList(page).getByRole('option').first().click();
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  // Workspace keeps no groups: the editor's Groups field says they stay here.
+  await expect(page.getByText('Workspace shared contacts have no groups in Google’s API: groups stay on this computer.')).toBeVisible();
   await field(page, 'Job title').fill('Preferred supplier');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => google.shared('acme')?.children ?? '', { timeout: 30_000 }).toContain('<gd:orgTitle>Preferred supplier</gd:orgTitle>');
