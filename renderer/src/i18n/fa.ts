@@ -250,7 +250,7 @@ export const fa: Catalogue = {
   'sync.retryIn': "تلاش دوباره تا {seconds, number} ثانیهٔ دیگر.",
   'sync.pending': "{count, number} تغییر در انتظار ارسال",
   'sync.conflictsWaiting': "{count, plural, one {# مخاطب که هم این‌جا و هم روی سرور تغییر کرده منتظر تصمیم شماست} other {# مخاطب که هم این‌جا و هم روی سرور تغییر کرده‌اند منتظر تصمیم شما هستند}}",
-  'sync.confirmDeletions': "این همگام‌سازی {count, number} مخاطب از {total, number} را از این رایانه برمی‌دارد، چون سرور دیگر آن‌ها را ندارد.",
+  'sync.confirmDeletions': "این همگام‌سازی {count, number} مخاطب از {total, number} را از این رایانه برمی‌دارد، چون سرور دیگر آن‌ها را ندارد. برداشته‌ها ۳۰ روز در سطل زباله می‌مانند و برگرداندن هر یک از آنجا، آن را به سرور هم برمی‌گرداند.",
   'sync.deleteThem': "برداشتن آن‌ها",
   'sync.markPending': "هنوز روی سرور نیست",
   'sync.markConflict': "هم اینجا و هم روی سرور تغییر کرده: تصمیم شما لازم است",

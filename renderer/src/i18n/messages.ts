@@ -254,7 +254,7 @@ export const en = {
   'sync.retryIn': "Trying again in {seconds, number} s.",
   'sync.pending': "{count, plural, one {# change waiting to be sent} other {# changes waiting to be sent}}",
   'sync.conflictsWaiting': "{count, plural, one {# contact changed here and on the server waits for your decision} other {# contacts changed here and on the server wait for your decision}}",
-  'sync.confirmDeletions': "This sync would remove {count, number} of {total, number} contacts from this computer, because the server no longer has them.",
+  'sync.confirmDeletions': "This sync would remove {count, number} of {total, number} contacts from this computer, because the server no longer has them. Removed, they wait in the Trash for 30 days, and restoring one there puts it back on the server too.",
   'sync.deleteThem': "Remove them",
   'sync.markPending': "Not yet on the server",
   'sync.markConflict': "Changed here and on the server: needs your decision",

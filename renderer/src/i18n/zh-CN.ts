@@ -250,7 +250,7 @@ export const zhCN: Catalogue = {
   'sync.retryIn': "{seconds, number} 秒后重试。",
   'sync.pending': "{count, number} 项更改等待发送",
   'sync.conflictsWaiting': "{count, plural, other {# 位联系人在此处和服务器上都有更改，等待您的决定}}",
-  'sync.confirmDeletions': "这次同步会从这台电脑移除 {total, number} 位中的 {count, number} 位联系人，因为服务器上已经没有它们。",
+  'sync.confirmDeletions': "这次同步会从这台电脑移除 {total, number} 位中的 {count, number} 位联系人，因为服务器上已经没有它们。移除后它们会在废纸篓保留 30 天，从那里恢复也会把它放回服务器。",
   'sync.deleteThem': "移除",
   'sync.markPending': "尚未发送到服务器",
   'sync.markConflict': "本地与服务器都修改过：需要你决定",

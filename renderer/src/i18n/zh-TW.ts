@@ -250,7 +250,7 @@ export const zhTW: Catalogue = {
   'sync.retryIn': "{seconds, number} 秒後重試。",
   'sync.pending': "{count, number} 項變更等待傳送",
   'sync.conflictsWaiting': "{count, plural, other {# 位聯絡人在此處和伺服器上都有變更，等待您的決定}}",
-  'sync.confirmDeletions': "這次同步會從這台電腦移除 {total, number} 位中的 {count, number} 位聯絡人，因為伺服器上已經沒有它們。",
+  'sync.confirmDeletions': "這次同步會從這台電腦移除 {total, number} 位中的 {count, number} 位聯絡人，因為伺服器上已經沒有它們。移除後它們會在垃圾桶保留 30 天，從那裡還原也會把它放回伺服器。",
   'sync.deleteThem': "移除",
   'sync.markPending': "尚未送到伺服器",
   'sync.markConflict': "本機與伺服器都修改過：需要你決定",
