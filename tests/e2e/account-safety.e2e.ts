@@ -135,7 +135,14 @@ test('a card on the server that is not a readable vCard does not stop the book: 
     await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
     await expect(page.getByTestId('sync-unreadable')).toHaveText(/^2 cards on the server cannot be read/);
     await expect(page.getByRole('option', { name: /Good Eve/ })).toBeVisible();
-    await captureScreen(page, 'account-unreadable-cards', 'light', { only: 0 }); // at 800×600 the account is in the drawer
+    await captureScreen(page, 'account-unreadable-cards', 'light', { only: 0 });
+    // At 800×600 the account is in the folded sidebar: the drawer button carries a dot, and says why.
+    await page.setViewportSize({ width: 800, height: 600 });
+    await expect(page.getByRole('button', { name: 'Show address books (an account needs your attention)' })).toBeVisible();
+    await expect(page.getByTestId('drawer-attention')).toBeVisible();
+    await captureScreen(page, 'account-unreadable-cards', 'light', { only: 1 });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect(page.getByTestId('drawer-attention')).toHaveCount(0);
     await chooseLanguage(page, 'فارسی');
     await expect(page.getByTestId('sync-unreadable')).toContainText('۲ کارت روی سرور خوانا نیست');
   } finally {

@@ -55,6 +55,7 @@ export const fa: Catalogue = {
   'action.remove': "برداشتن",
   'action.close': "بستن",
   'action.showSidebar': "نمایش دفترچه‌ها",
+  'action.showSidebarAttention': "نمایش دفترچه‌ها (حسابی به توجه شما نیاز دارد)",
   'action.choosePhoto': "انتخاب عکس…",
   'action.removePhoto': "برداشتن عکس",
   'confirm.bulkDeleteTitle': "{count, number} مخاطب حذف شوند؟",

@@ -59,6 +59,7 @@ export const en = {
   'action.remove': "Remove",
   'action.close': "Close",
   'action.showSidebar': "Show address books",
+  'action.showSidebarAttention': "Show address books (an account needs your attention)",
   'action.choosePhoto': "Choose photo…",
   'action.removePhoto': "Remove photo",
   'confirm.bulkDeleteTitle': "{count, plural, one {Delete # contact?} other {Delete # contacts?}}",

@@ -55,6 +55,7 @@ export const zhCN: Catalogue = {
   'action.remove': "移除",
   'action.close': "关闭",
   'action.showSidebar': "显示通讯录",
+  'action.showSidebarAttention': "显示通讯录（有账户需要您处理）",
   'action.choosePhoto': "选择照片…",
   'action.removePhoto': "移除照片",
   'confirm.bulkDeleteTitle': "要删除 {count, number} 位联系人吗？",

@@ -55,6 +55,7 @@ export const zhTW: Catalogue = {
   'action.remove': "移除",
   'action.close': "關閉",
   'action.showSidebar': "顯示通訊錄",
+  'action.showSidebarAttention': "顯示通訊錄（有帳戶需要您處理）",
   'action.choosePhoto': "選擇相片…",
   'action.removePhoto': "移除相片",
   'confirm.bulkDeleteTitle': "要刪除 {count, number} 位聯絡人嗎？",
