@@ -34,6 +34,22 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect((await book.rows()).map((r) => [fnOf(r.vcard), r.visible])).toEqual([['Ada', true]]);
     });
 
+    it('a server card that cannot be read is left out and answered: the others and the state are applied, what was here stays', async () => {
+      const id = await synced('k', 'Kept');
+      const unreadable = await book.collection.applyRemote({
+        upserts: [remote('/book/k.vcf', '"k-2"', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:k\r\nFN:Cut Short\r\nthis line has no colon\r\n'), remote('/book/x.vcf', '"x-1"', 'not a vcard at all'), remote('/book/g.vcf', '"g-1"', card('g', 'Good'))],
+        deletes: [],
+        state: { syncToken: 't1', ctag: null },
+      });
+      expect([...unreadable].sort()).toEqual(['/book/k.vcf', '/book/x.vcf']);
+      expect(await book.collection.state()).toMatchObject({ syncToken: 't1' });
+      const rows = await book.rows();
+      expect(rows.map((r) => fnOf(r.vcard)).sort()).toEqual(['Good', 'Kept']);
+      expect(rows.find((r) => r.id === id)?.href).toBe('/book/k.vcf');
+      // The card here keeps its old ETag, so a full listing asks for the server's again.
+      expect((await book.collection.knownEtags()).get('/book/k.vcf')).toBe('"k-1"');
+    });
+
     it('an upload is remembered as written, across a reopen, until the next state is saved', async () => {
       await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't1', ctag: null } });
       const id = await book.create(card('w', 'Wren'));
