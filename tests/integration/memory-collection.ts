@@ -165,7 +165,7 @@ export class MemoryCollection implements LocalCollection {
     if (pending === 'deleted') return this.remove(id);
     const c = this.cards.get(id);
     const { error: _e, ...kept } = c ?? ({} as Partial<Row>);
-    if (kept.conflicts !== undefined) kept.conflicts = withLocalLines(kept.conflicts, vcard);
+    if (kept.conflicts !== undefined) kept.conflicts = withLocalLines(kept.conflicts, vcard, c?.vcard);
     this.cards.set(id, {
       ...kept,
       id,
