@@ -337,6 +337,7 @@ export const fa: Catalogue = {
   'groups.addTo': "افزودن به گروه",
   'groups.removeFrom': "برداشتن از گروه",
   'groups.added': "{count, plural, one {# مخاطب} other {# مخاطب}} به {name} افزوده شد",
+  'groups.otherBook': "{count, number} مخاطب در دفترچهٔ نشانی دیگری است و افزوده نشد: هر گروه فقط مخاطبان دفترچهٔ خودش را دارد",
   'groups.removed': "{count, plural, one {# مخاطب} other {# مخاطب}} از {name} برداشته شد",
   'bulk.label': "مخاطبان انتخاب‌شده",
   'bulk.count': "{count, plural, one {# انتخاب‌شده} other {# انتخاب‌شده}}",

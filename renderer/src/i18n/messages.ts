@@ -341,6 +341,7 @@ export const en = {
   'groups.addTo': "Add to group",
   'groups.removeFrom': "Remove from group",
   'groups.added': "{count, plural, one {# contact added} other {# contacts added}} to {name}",
+  'groups.otherBook': "{count, plural, one {# contact is in another address book and was not added: a group holds contacts of its own book only} other {# contacts are in other address books and were not added: a group holds contacts of its own book only}}",
   'groups.removed': "{count, plural, one {# contact removed} other {# contacts removed}} from {name}",
   'bulk.label': "Selected contacts",
   'bulk.count': "{count, plural, one {# selected} other {# selected}}",

@@ -337,6 +337,7 @@ export const zhCN: Catalogue = {
   'groups.addTo': "添加到群组",
   'groups.removeFrom': "从群组移除",
   'groups.added': "已将 {count, plural, other {# 位联系人}}添加到{name}",
+  'groups.otherBook': "{count, number} 位联系人在其他通讯录中，未添加：群组只包含其所在通讯录的联系人",
   'groups.removed': "已从{name}移除 {count, plural, other {# 位联系人}}",
   'bulk.label': "已选联系人",
   'bulk.count': "{count, plural, other {已选 # 项}}",

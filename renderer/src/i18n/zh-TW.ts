@@ -337,6 +337,7 @@ export const zhTW: Catalogue = {
   'groups.addTo': "加入群組",
   'groups.removeFrom': "從群組移除",
   'groups.added': "已將 {count, plural, other {# 位聯絡人}}加入{name}",
+  'groups.otherBook': "{count, number} 位聯絡人在其他通訊錄中，未加入：群組只包含其所在通訊錄的聯絡人",
   'groups.removed': "已從{name}移除 {count, plural, other {# 位聯絡人}}",
   'bulk.label': "已選聯絡人",
   'bulk.count': "{count, plural, other {已選 # 項}}",
