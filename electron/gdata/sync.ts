@@ -80,7 +80,7 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   const deletes = [...gone];
   for (let i = 0; i < Math.max(fetched.length, 1); i += 500) {
     const last = i + 500 >= fetched.length;
-    await local.applyRemote({ upserts: fetched.slice(i, i + 500), deletes: last ? deletes : [], state: last ? newState : undefined, keepLocal: LOCAL_ONLY });
+    report.unreadable += (await local.applyRemote({ upserts: fetched.slice(i, i + 500), deletes: last ? deletes : [], state: last ? newState : undefined, keepLocal: LOCAL_ONLY })).length;
     progress({ step: 'apply', done: Math.min(i + 500, fetched.length), total: fetched.length });
   }
   report.downloaded = fetched.length;

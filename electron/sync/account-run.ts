@@ -37,6 +37,7 @@ interface RunTally {
   restored: number;
   refused: number;
   outside: number;
+  unreadable: number;
 }
 
 interface KindRunOptions {
@@ -47,7 +48,7 @@ interface KindRunOptions {
 
 /** CardDAV and Google Contacts: the engine on each book (Google's book found again now and then). */
 async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0, outside: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0 };
   const { client, profile } = await deps.connections.cardDav(account);
   const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
   for (const book of current.books) {
@@ -55,6 +56,7 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
     tally.restored += r.restored;
     tally.refused += r.failed;
     tally.outside += r.outside;
+    tally.unreadable += r.unreadable;
     if (profile === GOOGLE) await syncGoogleLabels(deps, store, account, book.id);
   }
   return tally;
@@ -80,13 +82,14 @@ async function syncGoogleLabels(deps: AccountRunDeps, store: StorePort, account:
 
 /** A Workspace domain's shared contacts. */
 async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0, outside: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0 };
   const client = deps.connections.sharedContacts(account.domain ?? '', await deps.connections.accountAuth(account));
   for (const book of account.books) {
     const r = await syncSharedContacts(client, storeCollection(store, book.id), { log: deps.log, ...opts });
     tally.restored += r.restored;
     tally.refused += r.failed;
     tally.outside += r.outside;
+    tally.unreadable += r.unreadable;
   }
   return tally;
 }
@@ -155,9 +158,9 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused, outside } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, retryRefused: request.retryRefused === true });
+      const { restored, refused, outside, unreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, retryRefused: request.retryRefused === true });
       attempt.succeeded();
-      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}) });
+      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}) });
     } catch (e) {
       this.deps.log?.(`sync ${accountId}: ${(e as Error).message}`);
       if (this.stopped.has(accountId)) return { accountId, phase: 'idle', message: '', lastSync: null };

@@ -36,6 +36,8 @@ export interface SyncReport {
   restored: number;
   /** Cards the server listed at hrefs outside the book: refused by the URL policy, never fetched. */
   outside: number;
+  /** Cards the server sent that cannot be read (not vCards, or broken): left on the server, not applied here. */
+  unreadable: number;
   fullResync: boolean;
 }
 
@@ -97,5 +99,5 @@ export interface BookCapabilities {
 }
 
 export function newReport(): SyncReport {
-  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, fullResync: false };
+  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, unreadable: 0, fullResync: false };
 }

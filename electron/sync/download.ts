@@ -192,15 +192,17 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
   const keepLocal = run.profile.localOnly;
   for (let i = 0; i < Math.max(fetched.length, 1); i += APPLY_BATCH) {
     const last = i + APPLY_BATCH >= fetched.length;
-    await run.local.applyRemote({
+    const unreadable = await run.local.applyRemote({
       upserts: fetched.slice(i, i + APPLY_BATCH),
       deletes: last ? deletes : [],
       state: last ? newState : undefined,
       ...(keepLocal.length > 0 ? { keepLocal } : {}),
     });
+    if (unreadable.length > 0) run.log(`download: ${unreadable.length} card(s) cannot be read, left out: ${unreadable.slice(0, 5).join(' ')}`);
+    run.report.unreadable += unreadable.length;
     run.progress({ step: 'apply', done: Math.min(i + APPLY_BATCH, fetched.length), total: fetched.length });
   }
-  run.report.downloaded = fetched.length;
+  run.report.downloaded = fetched.length - run.report.unreadable;
   run.report.removedLocally = deletes.length;
   // Restored, then deleted by another client before the download: not back after all.
   run.report.restored -= deletes.filter((href) => run.restored.has(href)).length;

@@ -24,8 +24,11 @@ export interface LocalCollection {
   /**
    * Apply server cards and deletions in one transaction; `state`, when given, is saved in the
    * same transaction (the last batch of a run), so a crash never skips or loses a change.
+   * Answers the hrefs of cards that cannot be read (not vCards, or broken ones): those are left
+   * out (what was here stays as it was) and the rest is applied, so one broken card on the server
+   * never stops a book's sync.
    */
-  applyRemote(batch: RemoteBatch): Promise<void>;
+  applyRemote(batch: RemoteBatch): Promise<readonly string[]>;
   /** These creates are about to be sent, at these revisions (so a lost answer is looked for, not
    * repeated). Answers the ids no longer here: a create the user deleted after the engine read it
    * and before this mark went at once (it was never sent), and must not be sent now, or it is on

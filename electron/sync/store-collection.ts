@@ -7,7 +7,10 @@ export function storeCollection(store: StorePort, bookId: string): LocalCollecti
     state: () => store.request('syncState', bookId),
     pending: (opts) => store.request('pendingCards', bookId, opts?.retryRefused === true),
     knownEtags: async () => new Map(await store.request('knownEtags', bookId)),
-    applyRemote: (batch) => store.request('applyRemote', bookId, batch),
+    applyRemote: async (batch) => {
+      const unreadable: unknown = await store.request('applyRemote', bookId, batch);
+      return Array.isArray(unreadable) ? unreadable.filter((href): href is string => typeof href === 'string') : [];
+    },
     attempting: async (sent) => {
       const gone: unknown = await store.request('attemptingUpload', bookId, sent);
       return Array.isArray(gone) ? gone.filter((id): id is string => typeof id === 'string') : [];

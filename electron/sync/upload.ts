@@ -48,35 +48,46 @@ export async function uploadDeletes(run: BookRun, findUid: FindUid): Promise<voi
  * RFC 7232 says). A create sent before its deletion (its answer may have been lost) is looked for.
  */
 async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promise<void> {
-  const { client, local, report, profile } = run;
+  const { local, report, profile } = run;
   if (card.href === '') {
     const uid = uidOf(card.vcard);
     const stored = card.attempted === true && uid !== undefined ? await findUid(uid, card.sentPrint ?? fingerprint(profile.prepareUpload(card.vcard))) : undefined;
-    if (stored !== undefined && !ourVersion(run, stored.vcard, card)) {
+    if (stored === undefined) {
+      await local.deleted(card.id, card.revision);
+      report.deleted++;
+      return;
+    }
+    const href = decodeHref(stored.href);
+    if (!ourVersion(run, stored.vcard, card)) {
       // Another client edited it since it went up (its answer lost): the edit wins, as below.
-      const href = decodeHref(stored.href);
       await local.restored(card.id, { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
       report.restored++;
       run.restored.add(href);
       run.log(`upload deletes: ${href} was edited on the server since it was sent, restored`);
       return;
     }
-    if (stored !== undefined) await client.delete(run.url(decodeHref(stored.href)), stored.etag || null);
-    await local.deleted(card.id, card.revision);
-    report.deleted++;
+    // Found as sent: deleted as a card seen here is, so another client's edit of it between the
+    // look-up and the DELETE (a 412) brings it back rather than being taken for a refusal.
+    await deleteAt(run, card, href, stored.etag);
     return;
   }
-  const url = run.url(card.href);
+  await deleteAt(run, card, card.href, card.etag);
+}
+
+/** Delete the card at `href` if it is still the version seen here (`etag`); a version changed there comes back. */
+async function deleteAt(run: BookRun, card: LocalCard, href: string, etag: string): Promise<void> {
+  const { client, local, report, profile } = run;
+  const url = run.url(href);
   let changedThere: FetchedCard | null | undefined;
   // Where If-Match is not enforced, and where the version here has no ETag (read back after another
   // client's write, to be merged next time), the version there is compared before it goes.
-  if (!profile.enforcesIfMatch || card.etag === '') {
+  if (!profile.enforcesIfMatch || etag === '') {
     const current = await getIfThere(run, url);
-    if (current === null || current.etag !== card.etag) changedThere = current;
+    if (current === null || current.etag !== etag) changedThere = current;
   }
   if (changedThere === undefined) {
     try {
-      await client.delete(url, card.etag || null);
+      await client.delete(url, etag || null);
       await local.deleted(card.id, card.revision);
       report.deleted++;
       return;
@@ -98,10 +109,10 @@ async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promi
   }
   // Edited on the server after we last saw it: the edit wins and the contact comes back.
   const vcard = keepLocalOnly(changedThere.vcard, card.vcard, profile.localOnly);
-  await local.restored(card.id, { href: card.href, etag: changedThere.etag, vcard }, card.revision);
+  await local.restored(card.id, { href, etag: changedThere.etag, vcard }, card.revision);
   report.restored++;
-  run.restored.add(card.href);
-  run.log(`upload deletes: ${card.href} changed on the server, restored`);
+  run.restored.add(href);
+  run.log(`upload deletes: ${href} changed on the server, restored`);
 }
 
 /**

@@ -7,7 +7,7 @@ import { ContactRepo } from './db/repo';
 import { LOCAL_BOOK_ID } from './db/schema';
 import { labelStoreHandlers } from './db/label-store';
 import { syncStoreHandlers } from './db/sync-store';
-import { useDirectory, useDirectorySource } from './features/accounts/directory';
+import { needsAttention, useDirectory, useDirectorySource } from './features/accounts/directory';
 import { BirthdaysView } from './features/birthdays/BirthdaysView';
 import { ToastBar } from './features/common/Toast';
 import { ContactDetail } from './features/contacts/ContactDetail';
@@ -146,6 +146,9 @@ function AddressBook() {
   const { books, accounts } = useDirectory();
   const defaultBook = useSettings((s) => s.defaultBook);
   const drawerMode = useMedia('(max-width: 999px)');
+  // An account that needs the user (a failed run, a question, cards left out) puts a dot on the
+  // drawer button, since a narrow window folds its status away.
+  const attention = useDirectory((d) => [...d.statuses.values()].some(needsAttention));
   const drawerOpen = useUi((s) => s.dialog?.kind === 'drawer');
   const onePane = useMedia('(max-width: 759px)');
   const [dragging, setDragging] = useState(false);
@@ -209,7 +212,7 @@ function AddressBook() {
       .then(
         () => {},
         (e: Error) => {
-          useUi.getState().showToast(t('import.failed', { name: next.name, message: e.message }));
+          useUi.getState().showToast((tr) => tr('import.failed', { name: next.name, message: e.message }));
           setQueue((q) => q.slice(1));
         },
       )
@@ -312,13 +315,14 @@ function AddressBook() {
       type="button"
       id="drawer-button"
       className="icon-button"
-      aria-label={t('action.showSidebar')}
-      title={t('action.showSidebar')}
+      aria-label={t(attention ? 'action.showSidebarAttention' : 'action.showSidebar')}
+      title={t(attention ? 'action.showSidebarAttention' : 'action.showSidebar')}
       aria-expanded={drawerOpen}
       aria-controls="drawer"
       onClick={() => useUi.getState().openDialog({ kind: 'drawer' })}
     >
       <Menu aria-hidden="true" size={20} />
+      {attention ? <span className="drawer-attention" aria-hidden="true" data-testid="drawer-attention" /> : null}
     </button>
   ) : null;
   const empty = index.size === 0 && index.expected === null && accounts.length === 0 && mode === 'view' && filter.kind === 'all' && query === '';

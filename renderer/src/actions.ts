@@ -6,6 +6,7 @@ import { applyEdit, newCard, parseVCard, toContact, type Contact } from '../../s
 import { LOCAL_BOOK_ID } from './db/schema';
 import type { Services } from './services';
 import { useUi, type ListFilter } from './store/ui';
+import type { Translate } from './i18n';
 
 /** After a change to a synced book, tell the main process; it syncs once the edits pause. */
 export function syncSoon(bookIds: readonly string[]): void {
@@ -61,7 +62,7 @@ export async function deleteContacts(s: Services, ids: readonly string[]): Promi
   if (waiting.length > 0) s.index.upsert(waiting.map((r) => ({ ...r.row, pending: 'deleted' as const })));
   const ui = useUi.getState();
   ui.select([]);
-  const message = ids.length === 1 ? s.t('toast.deletedOne', { name: names[0] || s.t('list.noName') }) : s.t('toast.deleted', { count: ids.length });
+  const message = (tr: Translate) => (ids.length === 1 ? tr('toast.deletedOne', { name: names[0] || tr('list.noName') }) : tr('toast.deleted', { count: ids.length }));
   // The keyboard stays in the list (the deleted row's button, if it had focus, is gone).
   if (document.activeElement === document.body) document.getElementById('contact-list')?.focus();
   ui.showToast(message, async () => {

@@ -13,7 +13,7 @@ import { readCardFacts } from './facts';
 import { removeGroupCardMembers } from './group-card';
 import { contactsByUid, listGroups } from './list';
 import { foldName, uidKey } from './members';
-import type { CardFacts, GroupBook, GroupCardForm, GroupChange, GroupStorage } from './types';
+import type { CardFacts, GroupBook, GroupCardForm, GroupChange, GroupInfo, GroupStorage } from './types';
 
 /** A group a file names: its name, its members by UID, and the group card it came as (if one). */
 export interface ImportedGroup {
@@ -143,19 +143,13 @@ export function exportEntries(book: GroupBook, ids: readonly string[], as: Expor
   const selected = new Set(ids);
   const groups = listGroups(book);
   const out: ExportEntry[] = [];
-  const namesOf = new Map<string, string[]>();
-  for (const g of groups) {
-    const asCategories = as === 'categories' || g.labelId !== null;
-    if (!asCategories) continue;
-    for (const m of g.memberIds) if (selected.has(m)) namesOf.set(m, [...(namesOf.get(m) ?? []), g.name]);
-  }
+  const namesOf = exportedCategories(groups, as, selected);
   const contacts = new Set(book.cards.filter((c) => c.group === null).map((c) => c.id));
   for (const id of new Set(ids)) {
     if (!contacts.has(id)) continue;
-    let text = book.vcard(id);
+    const text = book.vcard(id);
     if (text === undefined) continue;
-    for (const name of namesOf.get(id) ?? []) text = addCategory(text, name);
-    out.push({ id, vcard: text, groupCard: false });
+    out.push({ id, vcard: withExportedCategories(text, namesOf.get(id)), groupCard: false });
   }
   if (as === 'book') {
     const byUid = contactsByUid(book.cards);
@@ -172,3 +166,30 @@ export function exportEntries(book: GroupBook, ids: readonly string[], as: Expor
   }
   return out;
 }
+
+/**
+ * The group names an export writes into each contact's CATEGORIES beyond those its card holds:
+ * a Google book's labels always (they live outside the card), every group with `categories`.
+ * `groups` as `listGroups` gives them (its order is the order they are written in).
+ */
+export function exportedCategories(groups: readonly GroupInfo[], as: ExportGroupsAs, only?: ReadonlySet<string>): Map<string, string[]> {
+  const namesOf = new Map<string, string[]>();
+  for (const g of groups) {
+    if (as !== 'categories' && g.labelId === null) continue;
+    for (const m of g.memberIds) {
+      if (only !== undefined && !only.has(m)) continue;
+      let names = namesOf.get(m);
+      if (names === undefined) namesOf.set(m, (names = []));
+      names.push(g.name);
+    }
+  }
+  return namesOf;
+}
+
+/** A contact's card as an export writes it: `names` (from `exportedCategories`) added to its CATEGORIES. */
+export function withExportedCategories(vcard: string, names: readonly string[] | undefined): string {
+  let text = vcard;
+  for (const name of names ?? []) text = addCategory(text, name);
+  return text;
+}
+

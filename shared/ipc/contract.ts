@@ -164,7 +164,9 @@ export interface StoreRequests {
   /** The offline queue; cards the server refused are left out until they change, unless `retryRefused`. */
   pendingCards: { args: [bookId: string, retryRefused?: boolean]; result: LocalCard[] };
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
-  applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: void };
+  /** Answers the hrefs of server cards it could not read: not applied (what was here stays), and
+   * reported; the others are applied. */
+  applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: string[] };
   /** These creates and edits are about to be sent: mark them with the text sent, so a lost answer is
    * recognised next time. Answers the ids no longer here (deleted outright since the engine read
    * them): those are not sent. */

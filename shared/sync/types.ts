@@ -196,6 +196,8 @@ export interface SyncStatus {
   readonly refused?: number;
   /** Cards the server listed at addresses outside the book: refused (never fetched or kept). */
   readonly outside?: number;
+  /** Cards the server sent that cannot be read (not vCards, or broken): left there, not applied here. */
+  readonly unreadable?: number;
 }
 
 export type { MergeConflict };

@@ -142,6 +142,31 @@ export function runGroupsBench(count = 50_000): void {
   );
   // The group list the sidebar draws after such an edit.
   const [, sidebarMs] = timed(() => store.groups('local').map((g) => g.memberIds.length));
+  // A multi-selection of 300 contacts joining a group and leaving it again (the bar's "Add to
+  // group"): the rows the store writes, then the filter, as the window runs them.
+  const bulkGroup = windowGroups.find((g) => g.card === null && g.name === 'Group 3')!;
+  const afterBulk = picks.slice(0, 10).map((g, i) =>
+    timed(() => {
+      const chosen = contactRows.slice(1000 + i * 300, 1300 + i * 300).map((r) => list.get(r.id)!);
+      list.upsert(chosen.map((r) => ({ ...r, categories: [...r.categories, bulkGroup.name] })));
+      list.upsert(chosen.map((r) => ({ ...r, categories: r.categories.filter((c) => c !== bulkGroup.name) })));
+      return filterBy(g.key);
+    })[1],
+  );
+  // A CATEGORIES group renamed: each member's row comes back with the new name (GroupStore.rename's
+  // writes, 1,000–5,000 rows), then the sidebar's groups and the list filtered by the renamed group.
+  const renamedGroups = windowGroups.filter((g) => g.card === null && /^Group \d+$/.test(g.name)).slice(0, 10);
+  const rowsMs: number[] = [];
+  const afterRename = renamedGroups.map((g) => {
+    const renamed = `${g.name} renamed`;
+    const members = g.memberIds.map((id) => list.get(id)!);
+    return timed(() => {
+      const [, ms] = timed(() => list.upsert(members.map((r) => ({ ...r, categories: r.categories.map((c) => (c === g.name ? renamed : c)) }))));
+      rowsMs.push(ms);
+      const key = store.groups('local').find((x) => x.name === renamed)!.key;
+      return filterBy(key);
+    })[1];
+  });
 
   const n = (x: number, d = 1): string => x.toLocaleString('en', { maximumFractionDigits: d });
   const largest = Math.max(...groups.map((g) => g.memberIds.length));
@@ -168,5 +193,11 @@ export function runGroupsBench(count = 50_000): void {
   console.log(`    right after a contact got a new group, 40          ${n(ge.median, 2).padStart(7)} ${n(ge.p95, 2).padStart(7)} ${n(ge.max, 2).padStart(7)} ms`);
   console.log(`    right after a contact joined/left a group, 40      ${n(gj.median, 2).padStart(7)} ${n(gj.p95, 2).padStart(7)} ${n(gj.max, 2).padStart(7)} ms`);
   console.log(`  the sidebar's group list after those edits: ${n(sidebarMs, 2)} ms (patched in place, not listed again)`);
+  const bk = stats(afterBulk);
+  const rn = stats(afterRename);
+  const rr = stats(rowsMs);
+  console.log(`    300 selected contacts joined and left a group, 10  ${n(bk.median, 2).padStart(7)} ${n(bk.p95, 2).padStart(7)} ${n(bk.max, 2).padStart(7)} ms`);
+  console.log(`    a group of ${n(Math.min(...renamedGroups.map((g) => g.memberIds.length)), 0)}–${n(Math.max(...renamedGroups.map((g) => g.memberIds.length)), 0)} renamed, then listed and filtered, 10 ${n(rn.median, 1).padStart(5)} ${n(rn.p95, 1).padStart(7)} ${n(rn.max, 1).padStart(7)} ms`);
+  console.log(`      of which the list taking its members' rows        ${n(rr.median, 1).padStart(7)} ${n(rr.p95, 1).padStart(7)} ${n(rr.max, 1).padStart(7)} ms`);
   console.log(`  load average: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 }

@@ -119,3 +119,33 @@ test('a card the server lists outside the book is refused, and the account says 
     server.cards.delete('kept.vcf');
   }
 });
+
+test('a card on the server that is not a readable vCard does not stop the book: the others sync, and the account says so beside “Synced”, in Persian too', async ({ app }) => {
+  test.skip(app.harness === null, 'the servers run beside the harness');
+  const { page } = app;
+  server.script.principalHref = undefined;
+  server.cards.set('good.vcf', { etag: '"g1"', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:good\r\nFN:Good Eve\r\nEND:VCARD\r\n' });
+  server.cards.set('broken.vcf', { etag: '"b1"', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:broken\r\nFN:Malformed One\r\nthis line has no colon\r\n' });
+  server.cards.set('text.vcf', { etag: '"t1"', vcard: 'not a vcard at all' });
+  try {
+    await fillAccount(page, server.url);
+    const dialog = page.getByRole('dialog', { name: 'Add a CardDAV account' });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+    await expect(page.getByTestId('sync-unreadable')).toHaveText(/^2 cards on the server cannot be read/);
+    await expect(page.getByRole('option', { name: /Good Eve/ })).toBeVisible();
+    await captureScreen(page, 'account-unreadable-cards', 'light', { only: 0 });
+    // At 800×600 the account is in the folded sidebar: the drawer button carries a dot, and says why.
+    await page.setViewportSize({ width: 800, height: 600 });
+    await expect(page.getByRole('button', { name: 'Show address books (an account needs your attention)' })).toBeVisible();
+    await expect(page.getByTestId('drawer-attention')).toBeVisible();
+    await captureScreen(page, 'account-unreadable-cards', 'light', { only: 1 });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect(page.getByTestId('drawer-attention')).toHaveCount(0);
+    await chooseLanguage(page, 'فارسی');
+    await expect(page.getByTestId('sync-unreadable')).toContainText('۲ کارت روی سرور خوانا نیست');
+  } finally {
+    for (const n of ['good.vcf', 'broken.vcf', 'text.vcf']) server.cards.delete(n);
+  }
+});

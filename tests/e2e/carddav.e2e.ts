@@ -125,6 +125,33 @@ test.describe('conflicts and offline edits', () => {
     await expect(listRow(page, 'Sam Conflict').getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
   });
 
+  test('both sides change the note: “Keep both” is a choice of its own under both values, not the server’s, and both notes reach the server', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    const { page } = app;
+    await addAccount(page, small);
+    const client = new CardDavClient(new DavHttp({ auth: { kind: 'basic', user: small.user, password: small.password } }));
+    const url = new URL('sam.vcf', small.addressBookUrl).href;
+    // A note both sides know first; then each side changes it.
+    const first = await client.get(url);
+    await client.put(url, first.vcard.replace('TITLE:Original title\r\n', 'TITLE:Original title\r\nNOTE:Original note\r\n'), { ifMatch: first.etag });
+    await page.getByRole('button', { name: /^Sync .* now$/ }).click();
+    await listRow(page, 'Sam Conflict').click();
+    await expect(page.getByText('Original note')).toBeVisible({ timeout: 30_000 });
+    const before = await client.get(url);
+    await client.put(url, before.vcard.replace('NOTE:Original note', 'NOTE:Remote note'), { ifMatch: before.etag });
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await field(page, 'Notes').fill('Local note');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(listRow(page, 'Sam Conflict').getByTestId('mark-conflict')).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Compare and decide…' }).click();
+    const row = page.getByTestId('conflict-row');
+    await expect(row).toContainText('Remote note');
+    await expect(row).not.toContainText('Keep both');
+    await page.getByRole('dialog').getByRole('radio', { name: 'Keep both' }).check();
+    await page.getByRole('button', { name: 'Save and sync' }).click();
+    await expect.poll(async () => (await serverCard('sam.vcf')).vcard, { timeout: 30_000 }).toMatch(/NOTE:Local note[\s\S]*NOTE:Remote note|NOTE:Remote note[\s\S]*NOTE:Local note/);
+  });
+
   test('a contact created with Ctrl+N and saved reaches Radicale with a UID (it refused a card without one), and its export carries it', async ({ app }) => {
     test.skip(app.harness === null, 'the server runs beside the harness');
     const { page } = app;

@@ -64,7 +64,7 @@ test('sign in with Google in a second page, sync, find a contact, edit it, and s
   await page.getByRole('searchbox', { name: 'Search contacts' }).fill('hopper');
   await contactList(page).getByRole('option').first().click();
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
-  await expect(page.getByText('Google does not sync groups')).toBeVisible();
+  await expect(page.getByText('Names typed here stay on this computer')).toContainText('Google labels, and they sync');
   await field(page, 'Job title').fill('Rear Admiral');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => google.card('seed0')?.vcard ?? '', { timeout: 30_000 }).toContain('TITLE:Rear Admiral');
@@ -142,6 +142,8 @@ test('add the Workspace directory, find a supplier by search, edit it, and see t
   await page.getByRole('searchbox', { name: 'Search contacts' }).fill('acme');
   await contactList(page).getByRole('option').first().click();
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  // Workspace keeps no groups: the editor's Groups field says they stay here.
+  await expect(page.getByText('Workspace shared contacts have no groups in Google’s API: groups stay on this computer.')).toBeVisible();
   await field(page, 'Job title').fill('Preferred supplier');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => google.shared('acme')?.children ?? '', { timeout: 30_000 }).toContain('<gd:orgTitle>Preferred supplier</gd:orgTitle>');
@@ -149,11 +151,14 @@ test('add the Workspace directory, find a supplier by search, edit it, and see t
   expect(google.shared('acme')!.children).toContain('<gd:extendedProperty name="erp-id" value="A-17"/>');
 });
 
-test('Google labels are the book’s groups: one made on Google shows here, one made here becomes a label there', async ({ app }) => {
+test('Google labels are the book’s groups: one made on Google shows here (at sign-in and after a later sync); one made here, given three contacts by drag and multi-select, renamed and filtered by, is that label there; deleting it leaves the contacts', async ({ app }) => {
   test.skip(app.harness === null, 'the fake Google runs beside the harness');
   const { page, harness } = app;
   google.put('a1b2c3', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a1b2c3\r\nFN:Edsger Dijkstra\r\nN:Dijkstra;Edsger;;;\r\nEND:VCARD\r\n');
   google.put('d4e5f6', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:d4e5f6\r\nFN:Barbara Liskov\r\nN:Liskov;Barbara;;;\r\nEND:VCARD\r\n');
+  // Hex ids, as Google's: the fake People API has a person for each (personOf).
+  google.put('b7c8d9', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:b7c8d9\r\nFN:Frances Allen\r\nN:Allen;Frances;;;\r\nEND:VCARD\r\n');
+  google.put('e0f1a2', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:e0f1a2\r\nFN:Radia Perlman\r\nN:Perlman;Radia;;;\r\nEND:VCARD\r\n');
   const award = google.people.createGroup('Turing award');
   google.people.modify(award, [google.personOf('a1b2c3')], []);
 
@@ -179,4 +184,46 @@ test('Google labels are the book’s groups: one made on Google shows here, one 
   await contactList(page).getByRole('option', { name: /Barbara Liskov/ }).dragTo(group('Labs'));
   await expect(group('Labs')).toContainText('1');
   await expect.poll(() => google.people.groupsByName().get('Labs') ?? [], { timeout: 30_000 }).toEqual([google.personOf('d4e5f6')]);
+
+  // Two more through the multi-selection's bar.
+  await contactList(page).getByRole('option', { name: /Edsger Dijkstra/ }).click();
+  await contactList(page).getByRole('option', { name: /Frances Allen/ }).click({ modifiers: ['ControlOrMeta'] });
+  await page.getByRole('toolbar', { name: 'Selected contacts' }).getByRole('button', { name: 'Add to group' }).click();
+  await page.getByRole('menuitem', { name: 'Labs' }).click();
+  await expect(group('Labs')).toContainText('3');
+  const three = [google.personOf('d4e5f6'), google.personOf('a1b2c3'), google.personOf('b7c8d9')].sort();
+  await expect.poll(() => google.people.groupsByName().get('Labs') ?? [], { timeout: 30_000 }).toEqual(three);
+
+  // Renamed here: the label is renamed on Google, its members the same.
+  await page.getByRole('button', { name: 'Actions for Labs' }).click();
+  await page.getByRole('menuitem', { name: 'Rename group' }).click();
+  await field(page, 'Group name').fill('Labs and friends');
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+  await expect(group('Labs and friends')).toContainText('3');
+  await expect.poll(() => [...google.people.groupsByName().keys()].filter((n) => n.startsWith('Labs')), { timeout: 30_000 }).toEqual(['Labs and friends']);
+  expect(google.people.groupsByName().get('Labs and friends')).toEqual(three);
+
+  // Filtered by it: its three contacts.
+  await group('Labs and friends').click();
+  await expect(contactList(page).getByRole('option')).toHaveCount(3);
+  await expect(contactList(page).getByRole('option', { name: /Barbara Liskov/ })).toHaveCount(1);
+  await page.getByRole('button', { name: 'All contacts' }).click();
+
+  // A label made on Google after the first sync comes with the next one.
+  const late = google.people.createGroup('Made on Google later');
+  google.people.modify(late, [google.personOf('e0f1a2')], []);
+  await page.getByRole('button', { name: /^Sync .* now$/ }).first().click();
+  await expect(group('Made on Google later')).toContainText('1', { timeout: 30_000 });
+
+  // Deleted here: the label goes on Google; every contact stays, here and there.
+  const rows = await contactList(page).getByRole('option').count();
+  await page.getByRole('button', { name: 'Actions for Labs and friends' }).click();
+  await page.getByRole('menuitem', { name: 'Delete group' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('3 contacts stay');
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete group' }).click();
+  await expect(group('Labs and friends')).toHaveCount(0);
+  await expect.poll(() => google.people.groupsByName().has('Labs and friends'), { timeout: 30_000 }).toBe(false);
+  await expect(contactList(page).getByRole('option')).toHaveCount(rows);
+  for (const id of ['a1b2c3', 'd4e5f6', 'b7c8d9']) expect(google.card(id)).toBeDefined();
+  expect(google.people.groupsByName().get('Made on Google later')).toEqual([google.personOf('e0f1a2')]);
 });

@@ -1,7 +1,8 @@
 /**
  * Groups made in the window reach real servers in the form each book keeps, and read back the same
  * after a full resync (the account removed and added again): Radicale with CATEGORIES, Xandikos
- * seeded with Apple group cards.
+ * seeded with Apple group cards. A rename reaches the server the same way; deleting the group
+ * leaves every contact, here and there. (Google's labels: google.e2e.ts.)
  */
 import type { Page } from '@playwright/test';
 import { CardDavClient } from '../../electron/dav/client';
@@ -46,6 +47,29 @@ async function makeTeam(page: Page): Promise<void> {
   await expect(contactList(page).getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
 }
 
+/** The group renamed here, then the list filtered by it: its three contacts. */
+async function renameAndFilter(page: Page, from: string, to: string): Promise<void> {
+  await page.getByRole('button', { name: `Actions for ${from}` }).click();
+  await page.getByRole('menuitem', { name: 'Rename group' }).click();
+  await field(page, 'Group name').fill(to);
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+  await expect(groupButton(page, to)).toContainText('3');
+  await groupButton(page, to).click();
+  await expect(contactList(page).getByRole('option')).toHaveCount(3);
+  await page.getByRole('button', { name: 'All contacts' }).click();
+}
+
+/** The group deleted here: its contacts stay, and nothing is left to send. */
+async function deleteGroup(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: `Actions for ${name}` }).click();
+  await page.getByRole('menuitem', { name: 'Delete group' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('3 contacts stay');
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete group' }).click();
+  await expect(groupButton(page, name)).toHaveCount(0);
+  await expect(contactList(page).getByRole('option')).toHaveCount(3);
+  await expect(contactList(page).getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
+}
+
 async function serverCards(s: TestServer): Promise<string[]> {
   const client = new CardDavClient(new DavHttp({ auth: s.password === '' ? { kind: 'none' } : { kind: 'basic', user: s.user, password: s.password } }));
   const hrefs = (await client.listEtags(s.addressBookUrl)).map((e) => e.href);
@@ -59,7 +83,7 @@ test.describe('groups on real servers', () => {
     server = null;
   });
 
-  test('Radicale keeps a group made here as CATEGORIES; it reads back the same after a full resync', async ({ app }) => {
+  test('Radicale keeps a group made here as CATEGORIES; it reads back the same after a full resync, a rename renames it there, and deleting it leaves the contacts', async ({ app }) => {
     test.skip(app.harness === null, 'the server runs beside the harness');
     test.setTimeout(120_000);
     server = await startRadicale();
@@ -75,9 +99,23 @@ test.describe('groups on real servers', () => {
     await expect(groupButton(page, 'Team')).toContainText('3');
     await groupButton(page, 'Team').click();
     await expect(contactList(page).getByRole('option')).toHaveCount(3);
+    await page.getByRole('button', { name: 'All contacts' }).click();
+
+    // Renamed: each member's CATEGORIES name it anew on the server.
+    await renameAndFilter(page, 'Team', 'Team A');
+    await expect(contactList(page).getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
+    const renamed = await serverCards(server);
+    expect(renamed.filter((c) => /^CATEGORIES:Team A$/m.test(c))).toHaveLength(3);
+    expect(renamed.some((c) => /^CATEGORIES:Team$/m.test(c))).toBe(false);
+
+    // Deleted: the contacts stay, here and on the server, without the category.
+    await deleteGroup(page, 'Team A');
+    const after = await serverCards(server);
+    expect(after).toHaveLength(3);
+    expect(after.some((c) => /CATEGORIES/.test(c))).toBe(false);
   });
 
-  test('Xandikos seeded with Apple group cards gets a group made here as an Apple group card; it reads back the same after a full resync', async ({ app }) => {
+  test('Xandikos seeded with Apple group cards gets a group made here as an Apple group card; it reads back the same after a full resync, a rename renames the card, and deleting it deletes only the card', async ({ app }) => {
     test.skip(app.harness === null, 'the server runs beside the harness');
     test.setTimeout(120_000);
     server = await startXandikos();
@@ -98,6 +136,21 @@ test.describe('groups on real servers', () => {
 
     await resyncFromScratch(page, server);
     await expect(groupButton(page, 'Team')).toContainText('3');
+    await expect(groupButton(page, 'Chess')).toContainText('1');
+
+    // Renamed: the group card's name on the server, its members the same.
+    await renameAndFilter(page, 'Team', 'Team A');
+    const s2 = server;
+    await expect.poll(async () => (await serverCards(s2)).some((c) => /^FN:Team A$/m.test(c)), { timeout: 30_000 }).toBe(true);
+    const renamed = (await serverCards(server)).find((c) => /^FN:Team A$/m.test(c));
+    for (const uid of ['ann', 'ben', 'cat']) expect(renamed).toMatch(new RegExp(`^X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:${uid}$`, 'mi'));
+
+    // Deleted: the group card goes from the server; the three contacts and Chess stay.
+    await deleteGroup(page, 'Team A');
+    await expect.poll(async () => (await serverCards(s2)).some((c) => /^FN:Team A$/m.test(c)), { timeout: 30_000 }).toBe(false);
+    const after = await serverCards(server);
+    expect(after.filter((c) => !/KIND:group/i.test(c))).toHaveLength(3);
+    expect(after.filter((c) => /^FN:Chess$/m.test(c))).toHaveLength(1);
     await expect(groupButton(page, 'Chess')).toContainText('1');
   });
 });

@@ -144,3 +144,20 @@ test('filtered by a group of two of three contacts, Export writes exactly those 
   await expect(view).toContainText('Carol Somerville');
   await expect(view).not.toContainText('Bob Babbage');
 });
+
+test('a 300-character group name is cut with “…” in the bulk bar’s “Add to group” menu; the menu stays inside the window', async ({ app }) => {
+  const { page } = app;
+  const long = `Long${'L'.repeat(296)}`;
+  await importCards(page, card('l1', `FN:Lou Long\nN:Long;Lou;;;\nCATEGORIES:${long}`) + card('l2', 'FN:Max Short\nN:Short;Max;;;'), 2);
+  await listRow(page, 'Lou Long').click();
+  await listRow(page, 'Max Short').click({ modifiers: ['ControlOrMeta'] });
+  await page.getByRole('toolbar', { name: 'Selected contacts' }).getByRole('button', { name: 'Add to group' }).click();
+  const item = page.getByRole('menuitem', { name: long });
+  await expect(item).toBeVisible();
+  const width = page.viewportSize()!.width;
+  const menu = (await page.getByRole('menu').boundingBox())!;
+  expect(menu.x).toBeGreaterThanOrEqual(0);
+  expect(menu.x + menu.width).toBeLessThanOrEqual(width);
+  await item.click();
+  await expect(groupButton(page, long)).toContainText('2');
+});

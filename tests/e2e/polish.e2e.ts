@@ -232,3 +232,16 @@ test('the drawer button says whether the drawer is open (aria-expanded, aria-con
   await expect(button).toBeFocused();
   await expect(contactList(page)).toBeVisible();
 });
+
+test('a message on screen follows a change of language: the delete’s message and its Undo are in Persian once Persian is chosen, and Undo still works', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('t1', 'FN:Toast Person\nN:Person;Toast;;;'), 1);
+  await listRow(page, 'Toast Person').click();
+  await contactList(page).press('Delete');
+  const toast = page.getByRole('status').filter({ hasText: 'Toast Person' });
+  await expect(toast).toContainText('“Toast Person” deleted.');
+  await chooseLanguage(page, 'فارسی');
+  await expect(toast).toContainText(fa('toast.deletedOne', { name: 'Toast Person' }));
+  await toast.getByRole('button', { name: fa('action.undo') }).click();
+  await expect(page.getByRole('option', { name: /Toast Person/ })).toBeVisible();
+});

@@ -84,7 +84,19 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    // The port is taken: nothing of this host stays running.
+    sync.dispose();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
 

@@ -74,6 +74,22 @@ describe('a listing that names hrefs outside the book', () => {
   });
 });
 
+describe('a card the server holds that is not a readable vCard', () => {
+  it('is left out and counted, the book’s other cards sync and the next run goes on; once fixed on the server it arrives', async () => {
+    seed('a', 'b');
+    server.cards.set('text.vcf', { etag: '"t1"', vcard: 'not a vcard at all' });
+    server.cards.set('cut.vcf', { etag: '"c1"', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:cut\r\nFN:Cut Short\r\nthis line has no colon\r\n' });
+    const local = new MemoryCollection();
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ downloaded: 2, unreadable: 2, failed: 0 });
+    expect([...local.cards.values()].map((c) => c.href).sort()).toEqual([`${server.bookPath}a.vcf`, `${server.bookPath}b.vcf`]);
+    await expect(syncAddressBook(client(), server.bookUrl, local)).resolves.toMatchObject({ failed: 0 });
+    server.cards.set('cut.vcf', { etag: '"c2"', vcard: hostileCard('cut', 'Cut Mended') });
+    await syncAddressBook(client(), server.bookUrl, local);
+    expect([...local.cards.values()].some((c) => c.vcard.includes('Cut Mended'))).toBe(true);
+  });
+});
+
 describe('a card whose href leads outside the book', () => {
   const planted = () => [
     `//${otherHost()}${'/dav/alice/book/'}x.vcf`, // another origin, written as a network-path reference

@@ -56,6 +56,13 @@ export interface LocalBook {
 
 export type LocalBookKind = LocalBook['kind'];
 
+/** The Dexie book, with the page's own objects for what the page itself does (merges, restores). */
+export interface DexieBook extends LocalBook {
+  readonly kind: 'dexie';
+  /** The page's store as it is now: its repo, in-memory list and groups (new ones after a reopen). */
+  page(): Awaited<ReturnType<typeof openStore>>;
+}
+
 function viewOfMemory(r: Row): RowView {
   return {
     id: r.id,
@@ -111,7 +118,7 @@ export function memoryBook(): LocalBook {
 let opened = 0;
 
 /** The renderer's store as the app builds it, in fake-indexeddb, with one synced book. */
-export async function dexieBook(name = `book-${process.pid}-${++opened}`, firstBookId = 'server-book'): Promise<LocalBook> {
+export async function dexieBook(name = `book-${process.pid}-${++opened}`, firstBookId = 'server-book'): Promise<DexieBook> {
   let store = await openStore(name);
   let bookId = firstBookId;
   await store.port.request('ensureBook', bookId, 'Server book');
@@ -136,8 +143,9 @@ export async function dexieBook(name = `book-${process.pid}-${++opened}`, firstB
       ...(card.source !== undefined ? { source: card.source } : {}),
     };
   };
-  const book: LocalBook = {
+  const book: DexieBook = {
     kind: 'dexie',
+    page: () => store,
     get bookId() {
       return bookId;
     },

@@ -9,7 +9,7 @@ import type { RemoteBatch, SentCreate } from '../../shared/sync/types';
 import { withLocalLines } from '../../shared/sync/conflicts';
 import { rebaseSave } from '../../shared/sync/rebase';
 import { sentEarlierThan } from '../../shared/sync/sent';
-import { keepLocalOnly, type MergeConflict } from '../../shared/vcard';
+import { keepLocalOnly, parseVCard, VCardError, type MergeConflict } from '../../shared/vcard';
 
 export type Row = LocalCard & { error?: string; conflicts?: readonly MergeConflict[]; remote?: string };
 
@@ -55,12 +55,22 @@ export class MemoryCollection implements LocalCollection {
       this.hrefIndex = { version: 0, map: new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c])) };
     }
     const index = this.hrefIndex.map;
+    const unreadable: string[] = [];
     for (const r of batch.upserts) {
       const existing = index.get(r.href);
       // A local change still waiting (a conflict for the user) is not overwritten.
       if (existing !== undefined && existing.pending !== '') continue;
       const id = existing?.id ?? `local-${this.next++}`;
-      const vcard = existing !== undefined && batch.keepLocal !== undefined ? keepLocalOnly(r.vcard, existing.vcard, batch.keepLocal) : r.vcard;
+      let vcard: string;
+      try {
+        // As the page's store: a card that cannot be read is left out, and answered.
+        parseVCard(r.vcard);
+        vcard = existing !== undefined && batch.keepLocal !== undefined ? keepLocalOnly(r.vcard, existing.vcard, batch.keepLocal) : r.vcard;
+      } catch (e) {
+        if (!(e instanceof VCardError)) throw e;
+        unreadable.push(r.href);
+        continue;
+      }
       const row: Row = { id, href: r.href, etag: r.etag, vcard, base: r.vcard, pending: '', revision: existing?.revision ?? 0, ...(r.source !== undefined ? { source: r.source } : {}) };
       this.cards.set(id, row);
       index.set(r.href, row);
@@ -79,6 +89,7 @@ export class MemoryCollection implements LocalCollection {
     }
     this.hrefIndex.version = this.cards.version;
     if (batch.state !== undefined) this.syncState = batch.state;
+    return unreadable;
   }
   async attempting(sent: readonly SentCreate[]) {
     const gone: string[] = [];
@@ -154,7 +165,7 @@ export class MemoryCollection implements LocalCollection {
     if (pending === 'deleted') return this.remove(id);
     const c = this.cards.get(id);
     const { error: _e, ...kept } = c ?? ({} as Partial<Row>);
-    if (kept.conflicts !== undefined) kept.conflicts = withLocalLines(kept.conflicts, vcard);
+    if (kept.conflicts !== undefined) kept.conflicts = withLocalLines(kept.conflicts, vcard, c?.vcard);
     this.cards.set(id, {
       ...kept,
       id,

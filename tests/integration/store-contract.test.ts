@@ -34,6 +34,22 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect((await book.rows()).map((r) => [fnOf(r.vcard), r.visible])).toEqual([['Ada', true]]);
     });
 
+    it('a server card that cannot be read is left out and answered: the others and the state are applied, what was here stays', async () => {
+      const id = await synced('k', 'Kept');
+      const unreadable = await book.collection.applyRemote({
+        upserts: [remote('/book/k.vcf', '"k-2"', 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:k\r\nFN:Cut Short\r\nthis line has no colon\r\n'), remote('/book/x.vcf', '"x-1"', 'not a vcard at all'), remote('/book/g.vcf', '"g-1"', card('g', 'Good'))],
+        deletes: [],
+        state: { syncToken: 't1', ctag: null },
+      });
+      expect([...unreadable].sort()).toEqual(['/book/k.vcf', '/book/x.vcf']);
+      expect(await book.collection.state()).toMatchObject({ syncToken: 't1' });
+      const rows = await book.rows();
+      expect(rows.map((r) => fnOf(r.vcard)).sort()).toEqual(['Good', 'Kept']);
+      expect(rows.find((r) => r.id === id)?.href).toBe('/book/k.vcf');
+      // The card here keeps its old ETag, so a full listing asks for the server's again.
+      expect((await book.collection.knownEtags()).get('/book/k.vcf')).toBe('"k-1"');
+    });
+
     it('an upload is remembered as written, across a reopen, until the next state is saved', async () => {
       await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't1', ctag: null } });
       const id = await book.create(card('w', 'Wren'));
@@ -278,6 +294,35 @@ for (const [kind, open] of LOCAL_BOOKS) {
       const settled = (await book.row(id))!.vcard;
       expect(settled.match(/^NOTE:/gm)).toHaveLength(1);
       expect(settled).toContain('NOTE:second');
+    });
+
+    it('a card in conflict on one e-mail address that gains another (a merge): settling with the server’s side replaces that address only', async () => {
+      const id = await synced('cm', 'Conflict Merged');
+      await book.edit(id, card('cm', 'Conflict Merged', 'EMAIL:here@example.org\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('cm', 'Conflict Merged', 'EMAIL:here@example.org\r\n'), remote('/book/cm.vcf', '"cm-2"', card('cm', 'Conflict Merged', 'EMAIL:there@example.org\r\n')), [{ property: 'EMAIL', base: null, local: ['EMAIL:here@example.org'], remote: ['EMAIL:there@example.org'] }], sent.revision);
+      // The review screen merges another card into it: its address joins, the conflicted one stays.
+      await book.edit(id, card('cm', 'Conflict Merged', 'EMAIL:here@example.org\r\nEMAIL:joined@example.org\r\nNOTE:merged\r\n'));
+      expect((await book.row(id))!.conflicts).toEqual([expect.objectContaining({ local: ['EMAIL:here@example.org'], remote: ['EMAIL:there@example.org'] })]);
+      await book.resolve(id, 'remote');
+      const settled = (await book.row(id))!.vcard;
+      expect(settled).toContain('EMAIL:there@example.org');
+      expect(settled).toContain('EMAIL:joined@example.org');
+      expect(settled).not.toContain('EMAIL:here@example.org');
+    });
+
+    it('a card in conflict on one e-mail address whose address is then changed here: the new address is this computer’s side, the others stay out of it', async () => {
+      const id = await synced('cc', 'Conflict Changed');
+      await book.edit(id, card('cc', 'Conflict Changed', 'EMAIL:here@example.org\r\nEMAIL:home@example.org\r\n'));
+      const sent = (await pendingOf(id))!;
+      await book.collection.conflicted(id, card('cc', 'Conflict Changed', 'EMAIL:here@example.org\r\nEMAIL:home@example.org\r\n'), remote('/book/cc.vcf', '"cc-2"', card('cc', 'Conflict Changed', 'EMAIL:there@example.org\r\n')), [{ property: 'EMAIL', base: null, local: ['EMAIL:here@example.org'], remote: ['EMAIL:there@example.org'] }], sent.revision);
+      await book.edit(id, card('cc', 'Conflict Changed', 'EMAIL:later@example.org\r\nEMAIL:home@example.org\r\n'));
+      expect((await book.row(id))!.conflicts).toEqual([expect.objectContaining({ local: ['EMAIL:later@example.org'] })]);
+      await book.resolve(id, 'remote');
+      const settled = (await book.row(id))!.vcard;
+      expect(settled.match(/^EMAIL:/gm)).toHaveLength(2);
+      expect(settled).toContain('EMAIL:there@example.org');
+      expect(settled).toContain('EMAIL:home@example.org');
     });
 
     it('a conflict found for a version the user has changed since is not recorded', async () => {

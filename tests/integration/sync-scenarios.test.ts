@@ -445,6 +445,36 @@ for (const [name, start] of SERVERS) {
       expect(await sync()).toMatchObject({ restored: 0, deleted: 0, uploaded: 0 });
     });
 
+    it('a create whose answer was lost, deleted here, and edited by another client between the engine finding it and its DELETE (412): the edit wins and the contact comes back once, not refused and hidden beside a second copy', async () => {
+      await sync();
+      const id = await local.create(card('lf', 'Lina'));
+      let lose = true;
+      after = async (r) => {
+        if (isUpload(r) && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer'); // stored; the answer never came
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      const undo = await local.remove(id);
+      before = async (r) => {
+        if (r.method !== 'DELETE') return;
+        before = async () => {};
+        // Found as it was sent; another client edits it just before the DELETE goes.
+        const [there] = await onServer();
+        await other.put(new URL(there!.href, book).href, card('lf', 'Lina', 'NOTE:theirs\r\n'), { ifMatch: there!.etag });
+      };
+      expect(await sync()).toMatchObject({ restored: 1, deleted: 0, failed: 0 });
+      const rows = () => local.rows().then((all) => all.map((r) => [fnOf(r.vcard), r.visible, r.pending, r.error !== undefined, r.vcard.includes('NOTE:theirs')]));
+      expect(await rows()).toEqual([['Lina', true, '', false, true]]);
+      // The 10-second undo, pressed now, finds it back already: still one.
+      await undo();
+      await sync();
+      expect(await namesOnServer()).toEqual(['Lina']);
+      expect(await rows()).toEqual([['Lina', true, '', false, true]]);
+    });
+
     it('a write that landed but whose read-back the server refused (413): not a refusal of the card; one copy, nothing pending', async () => {
       await sync();
       const id = await local.create(card('rb', 'Rita'));

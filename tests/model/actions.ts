@@ -4,13 +4,33 @@
  * before or after the server acted, the app killed), the scheduler's own time, clocks that jump 30
  * days, expired tokens, revoked grants, invalidated sync tokens, restarts, and quiescent points.
  *
+ * The page's own safety nets run through the page's real code: a merge of two contacts as the
+ * review screen writes it with its default choices (`writeMerge`), a restore from the trash and a
+ * restore of an older version from a contact's history (`features/history/actions.ts`). In the
+ * model each is what it writes: a merge is an edit of the card that stays and a deletion of the
+ * other, a restore from the trash is the undo of the deletion (or, once the card is gone from the
+ * store, a new contact with the trashed card's values), a restored version is an edit to its
+ * values. A merge leaves a check for the next quiescent point: the merged card holds every e-mail
+ * of both, here and on the server.
+ *
  * A command is plain JSON (a sequence replays from its JSON), and names its contact by a number
- * resolved when it runs, so a shrunk sequence is still a valid one. New actions (merging
- * duplicates, restoring from the trash or from history: issue 18) are new entries in `ACTIONS`
- * with a generator and a run; the model and the invariants stay as they are.
+ * resolved when it runs, so a shrunk sequence is still a valid one. New actions are new entries in
+ * `ACTIONS` with a generator and a run; the model and the invariants stay as they are.
  */
-import { cardOf, vcardOf, withField, FIELDS, type Card, type Field } from './cards';
-import type { Model } from './model';
+// Before Dexie loads (the page's code below imports it): the store runs on fake-indexeddb.
+import 'fake-indexeddb/auto';
+import { writeMerge } from '../../renderer/src/features/duplicates/merge';
+import { chooseSurvivor } from '../../renderer/src/features/duplicates/review-view';
+import { restoreFromTrash, restoreVersion } from '../../renderer/src/features/history/actions';
+import { sameContent } from '../../renderer/src/db/history';
+import { translator } from '../../renderer/src/i18n';
+import type { Services } from '../../renderer/src/services';
+import { applyMerge, buildReview, defaultChoices } from '../../shared/duplicates/review';
+import { parseVCard } from '../../shared/vcard';
+import type { RowView } from '../integration/local-books';
+import { cardOf, emailsOf, vcardOf, withField, FIELDS, type Card, type Field } from './cards';
+import type { Model, Write } from './model';
+import type { ServerCard } from './remote-sides';
 import type { Rng } from './rng';
 import type { Boundary, Fault, Kill, ServerKind, World } from './world';
 
@@ -19,6 +39,9 @@ export type Command =
   | { readonly do: 'local-edit'; readonly pick: number; readonly field: Field }
   | { readonly do: 'local-delete'; readonly pick: number }
   | { readonly do: 'local-undo' }
+  | { readonly do: 'local-merge'; readonly pick: number; readonly other: number }
+  | { readonly do: 'trash-restore'; readonly pick: number }
+  | { readonly do: 'history-restore'; readonly pick: number; readonly version: number }
   | { readonly do: 'remote-create' }
   | { readonly do: 'remote-edit'; readonly pick: number; readonly field: Field }
   | { readonly do: 'remote-delete'; readonly pick: number }
@@ -35,7 +58,13 @@ export type Command =
 export interface Interjection {
   readonly at: number;
   readonly when: 'before' | 'after';
-  readonly act: Extract<Command, { do: `local-${string}` | `remote-${string}` }> | { readonly do: 'fault'; readonly fault: Fault } | { readonly do: 'kill'; readonly what: Kill };
+  readonly act: Extract<Command, { do: `local-${string}` | `remote-${string}` | 'trash-restore' | 'history-restore' }> | { readonly do: 'fault'; readonly fault: Fault } | { readonly do: 'kill'; readonly what: Kill };
+}
+
+/** Both sides at a quiescent point, once settled: each contact's rows here and cards there, by name. */
+export interface Sides {
+  readonly here: ReadonlyMap<string, readonly RowView[]>;
+  readonly there: ReadonlyMap<string, readonly ServerCard[]>;
 }
 
 /** What a command runs with. */
@@ -48,6 +77,8 @@ export interface Context {
   quiesce: () => Promise<void>;
   /** Found between quiescent points; reported at the next one. */
   problems: string[];
+  /** Checked at the next quiescent point on both sides as they are then (a merge's), then dropped. */
+  checks: { readonly about: string; run(sides: Sides): string[] }[];
 }
 
 export interface ActionDef<C extends Command = Command> {
@@ -59,11 +90,34 @@ export interface ActionDef<C extends Command = Command> {
 
 const local = (ctx: Context) => ctx.world.manager.localChanged(ctx.world.bookId);
 
-/** The visible local rows the model knows, by name. */
+/** The visible local rows the model knows, by name (the store's order is its random ids': a replay picks the same contact). */
 async function localRows(ctx: Context) {
-  return (await ctx.world.local.rows()).filter((r) => r.visible && ctx.model.contacts.has(nameOf(r.vcard)));
+  return byName((await ctx.world.local.rows()).filter((r) => r.visible && ctx.model.contacts.has(nameOf(r.vcard))), (r) => nameOf(r.vcard));
 }
 const nameOf = (vcard: string) => /^FN:(.*?)\r?$/m.exec(vcard)?.[1] ?? '';
+const byName = <T>(items: T[], name: (t: T) => string): T[] => items.sort((x, y) => (name(x) < name(y) ? -1 : name(x) > name(y) ? 1 : 0));
+
+/** The page's services, as the window builds them, over the page's store as it is now. */
+const EN = translator('en');
+function services(ctx: Context): Services {
+  const { repo, index, groups } = ctx.world.local.page();
+  return { repo, index, groups, t: EN, lang: 'en' } as unknown as Services;
+}
+
+/**
+ * A card written here by the page (a merge, a restored version), in the model: an edit of each
+ * field it changed. A field set back to the value of the card's base (what the server held when
+ * last seen) is no change for the sync's three-way merge: the server's value, or another client's
+ * newer one there, stands (as when a conflict is settled with the server's value: `adopts`).
+ */
+function wroteCard(ctx: Context, fn: string, before: Card, after: Card, base: string): void {
+  const server = base === '' ? null : cardOf(base);
+  for (const f of FIELDS) {
+    if (after[f] === before[f]) continue;
+    const w = ctx.model.wrote('local', fn, 'edit', f, after[f]);
+    if (server !== null && server[f] === after[f]) w.adopts = true;
+  }
+}
 
 function newCard(model: Model, side: 'local' | 'remote'): Card {
   const fn = model.newName(side);
@@ -129,6 +183,83 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       local(ctx);
     },
   },
+  'local-merge': {
+    weight: () => 1,
+    generate: (rng) => ({ do: 'local-merge', pick: rng.int(0, 99), other: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      const rows = await localRows(ctx);
+      if (rows.length < 2) return;
+      const a = rows[c.pick % rows.length]!;
+      const rest = rows.filter((r) => r !== a);
+      const b = rest[c.other % rest.length]!;
+      // As the review screen builds it: the card that stays chosen as there, the default choices.
+      const s = services(ctx);
+      const texts = new Map([a, b].map((r) => [r.id, r.vcard]));
+      const parsed = [a, b].map((r) => ({ id: r.id, card: parseVCard(r.vcard) }));
+      const survivor = chooseSurvivor(
+        parsed.map((p) => ({ row: s.index.get(p.id), lines: p.card.properties.length })),
+        parsed.map((p) => p.id),
+      );
+      const review = buildReview(parsed, { region: 'US', survivor });
+      const done = await writeMerge(s, applyMerge(review, defaultChoices(review)), texts);
+      const kept = survivor === a.id ? a : b;
+      const gone = survivor === a.id ? b : a;
+      const fn = nameOf(kept.vcard);
+      wroteCard(ctx, fn, cardOf(kept.vcard), cardOf(done.merged), kept.base);
+      ctx.model.wrote('local', nameOf(gone.vcard), 'delete');
+      const own = emailsOf(kept.vcard);
+      const joined = emailsOf(gone.vcard).filter((e) => !own.includes(e));
+      const from = ctx.model.contacts.get(fn)!.writes.length;
+      ctx.checks.push({ about: fn, run: (sides) => mergeKept(ctx, fn, own, joined, from, sides) });
+    },
+  },
+  'trash-restore': {
+    weight: () => 1,
+    generate: (rng) => ({ do: 'trash-restore', pick: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      const s = services(ctx);
+      const visible = new Set((await ctx.world.local.rows()).filter((r) => r.visible).map((r) => nameOf(r.vcard)));
+      // Contacts of the book that are not here to see, by name (the trash's own order has ties).
+      const trash = (await s.repo.trash())
+        .filter((t) => t.bookId === ctx.world.bookId && ctx.model.contacts.has(nameOf(t.card.vcard)) && !visible.has(nameOf(t.card.vcard)))
+        .sort((x, y) => (nameOf(x.card.vcard) < nameOf(y.card.vcard) ? -1 : nameOf(x.card.vcard) > nameOf(y.card.vcard) ? 1 : x.deletedAt - y.deletedAt));
+      if (trash.length === 0) return;
+      const item = trash[c.pick % trash.length]!;
+      const fn = nameOf(item.card.vcard);
+      const waiting = (await s.repo.db.contacts.get(item.id)) !== undefined;
+      await restoreFromTrash(s, [item.id]);
+      if (waiting) {
+        // Still waiting to be deleted on the server: the restore is the undo of that deletion.
+        ctx.model.wrote('local', fn, 'undo');
+        return;
+      }
+      // Gone from the store (deleted on the server, by the user's deletion or another client's):
+      // a new contact with the trashed card's values, on the server too once it syncs.
+      const back = cardOf(item.card.vcard);
+      ctx.model.wrote('local', fn, 'create');
+      for (const f of FIELDS) ctx.model.wrote('local', fn, 'edit', f, back[f]);
+    },
+  },
+  'history-restore': {
+    weight: () => 1,
+    generate: (rng) => ({ do: 'history-restore', pick: rng.int(0, 99), version: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      const rows = await localRows(ctx);
+      if (rows.length === 0) return;
+      const row = rows[c.pick % rows.length]!;
+      const s = services(ctx);
+      const versions = (await s.repo.versionsOf(row.id)).filter((v) => !sameContent(v.vcard, row.vcard));
+      if (versions.length === 0) return;
+      const version = versions[c.version % versions.length]!;
+      await restoreVersion(s, row.id, version.id, 'earlier');
+      const after = await ctx.world.local.row(row.id);
+      if (after === undefined) return;
+      const fn = nameOf(row.vcard);
+      wroteCard(ctx, fn, cardOf(row.vcard), cardOf(after.vcard), row.base);
+      // Its e-mail addresses are that version's now: a merge's check no longer applies to it.
+      if (emailsOf(after.vcard).join() !== emailsOf(row.vcard).join()) ctx.checks = ctx.checks.filter((k) => k.about !== fn);
+    },
+  },
   'remote-create': {
     weight: () => 2,
     generate: () => ({ do: 'remote-create' }),
@@ -142,7 +273,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
     weight: () => 5,
     generate: (rng) => ({ do: 'remote-edit', pick: rng.int(0, 99), field: rng.pick(FIELDS) }),
     run: async (ctx, c) => {
-      const cards = (await ctx.world.remote.list()).filter((s) => ctx.model.contacts.has(s.card.fn));
+      const cards = byName((await ctx.world.remote.list()).filter((s) => ctx.model.contacts.has(s.card.fn)), (s) => s.card.fn);
       if (cards.length === 0) return;
       const fn = cards[c.pick % cards.length]!.card.fn;
       const value = ctx.model.newValue(c.field);
@@ -154,7 +285,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
     weight: () => 2,
     generate: (rng) => ({ do: 'remote-delete', pick: rng.int(0, 99) }),
     run: async (ctx, c) => {
-      const cards = (await ctx.world.remote.list()).filter((s) => ctx.model.contacts.has(s.card.fn));
+      const cards = byName((await ctx.world.remote.list()).filter((s) => ctx.model.contacts.has(s.card.fn)), (s) => s.card.fn);
       if (cards.length === 0) return;
       const fn = cards[c.pick % cards.length]!.card.fn;
       const path = await ctx.world.remote.remove(fn);
@@ -226,6 +357,37 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
 };
 
 /**
+ * Nothing a merge joined is lost: the card that stayed holds every e-mail address of both cards,
+ * here and on the server. Its own addresses, unless someone wrote its address or deleted it since
+ * the last quiescent point (another client may have changed it before the merge saw it); the
+ * addresses merged into it, unless someone wrote its address or deleted it after the merge.
+ * Settling a conflict on its address replaces that address only: the others stay.
+ */
+function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: readonly string[], from: number, sides: Sides): string[] {
+  const c = ctx.model.contacts.get(fn);
+  if (c === undefined) return [];
+  const touched = (w: (typeof c.writes)[number]) => (w.field === 'email' && w.settles !== true) || w.kind === 'delete' || w.kind === 'undo' || w.kind === 'create';
+  const after = c.writes.slice(from);
+  if (after.some(touched)) return [];
+  const settled = after.some((w) => w.field === 'email');
+  const expected = [...(c.writes.slice(0, from).some(touched) || settled ? [] : own), ...joined];
+  const problems: string[] = [];
+  const here = sides.here.get(fn)?.[0];
+  const there = sides.there.get(fn)?.[0];
+  if (here === undefined && there === undefined) problems.push(`${fn}: merged, then lost`);
+  for (const [where, held] of [
+    ['here', here === undefined ? null : emailsOf(here.vcard)],
+    ['on the server', there === undefined ? null : there.emails],
+  ] as const) {
+    const missing = held === null ? [] : expected.filter((e) => !held.includes(e));
+    if (missing.length > 0) problems.push(`${fn}: merged with ${JSON.stringify([...own, ...joined])}, but ${JSON.stringify(missing)} missing ${where} (holds ${JSON.stringify(held)}; ${describeWrites(c.writes)})`);
+  }
+  return problems;
+}
+
+const describeWrites = (writes: readonly Write[]) => writes.map((x) => `${x.side} ${x.kind}${x.field !== undefined ? ` ${x.field}=${x.value}` : ''}`).join(', ');
+
+/**
  * The status tells the truth about restored contacts: when it says n came back, n contacts deleted
  * here since the last quiescent point are there to see.
  */
@@ -267,6 +429,7 @@ function interjection(rng: Rng, kind: ServerKind): Interjection {
     ['remote', 3],
     ['fault', 3],
     ['kill', 1],
+    ['page', 1],
   ] as const);
   if (what === 'fault') {
     const faults = [...FAULTS_BEFORE, ...FAULTS_AFTER, ...(kind.kind === 'carddav' ? [] : [{ before: 'status', status: 401 } as const])];
@@ -274,7 +437,12 @@ function interjection(rng: Rng, kind: ServerKind): Interjection {
     return { at, when: 'before' in fault ? 'before' : 'after', act: { do: 'fault', fault } };
   }
   if (what === 'kill') return { at, when, act: { do: 'kill', what: rng.pick(['main', 'page', 'both'] as const) } };
-  const names = what === 'local' ? (['local-create', 'local-edit', 'local-edit', 'local-delete', 'local-undo'] as const) : (['remote-create', 'remote-edit', 'remote-edit', 'remote-delete'] as const);
+  const names =
+    what === 'local'
+      ? (['local-create', 'local-edit', 'local-edit', 'local-delete', 'local-undo'] as const)
+      : what === 'page'
+        ? (['local-merge', 'trash-restore', 'history-restore'] as const)
+        : (['remote-create', 'remote-edit', 'remote-edit', 'remote-delete'] as const);
   const act = ACTIONS[rng.pick(names)].generate(rng, kind) as Interjection['act'];
   return { at, when, act };
 }

@@ -35,6 +35,11 @@ export function cardOf(vcard: string): Card {
   return { fn: c.formattedName, email: c.emails[0]?.value ?? '', note: c.note };
 }
 
+/** Every e-mail address of a card, in its order (a merged card holds more than one). */
+export function emailsOf(vcard: string): string[] {
+  return toContact(parseVCard(vcard)).emails.map((e) => e.value);
+}
+
 /** `vcard` with one field set (as another client or the editor would change it), the rest untouched. */
 export function withField(vcard: string, field: Field, value: string): string {
   const card = parseVCard(vcard);
@@ -67,6 +72,11 @@ export function withEntryField(children: string, field: Field, value: string): s
 }
 
 const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/** Every e-mail address of an entry, in its order. */
+export function emailsOfEntry(children: string): string[] {
+  return [...children.matchAll(/<gd:email\b[^>]*\baddress="([^"]*)"/g)].map((m) => unxml(m[1]!));
+}
 
 /** An entry's children read back (the fields the model follows). */
 export function cardOfEntry(children: string): Card {

@@ -7,12 +7,14 @@
  *   marked, this computer's write in it, the other client's on the server); the user then settles
  *   each conflict, and after one more sync both sides agree;
  * - no contact exists twice on either side;
- * - both sides are equal, and nothing stays pending;
+ * - both sides are equal (every e-mail address of a card, not only the first), and nothing stays
+ *   pending;
+ * - what an action left to check here holds (a merged card keeps every address of both cards);
  * - the status tells the truth: idle only with nothing left to send, "restored" only for contacts
  *   deleted here that came back.
  */
 import type { RowView } from '../integration/local-books';
-import { cardOf, FIELDS, type Card } from './cards';
+import { cardOf, emailsOf, FIELDS, type Card } from './cards';
 import { checkRestored, type Context } from './actions';
 import type { ModelContact } from './model';
 import type { Rng } from './rng';
@@ -77,7 +79,12 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
       const settled = cardOf(((await world.local.row(row.id)) as RowView).vcard);
       // Keeping this computer's value is a write of it; taking the server's adopts the server's
       // (or a newer one there, if another client wrote again meanwhile).
-      for (const f of FIELDS) if (row.conflicts!.some((x) => x.property === (f === 'email' ? 'EMAIL' : 'NOTE'))) model.wrote('local', before.fn, 'edit', f, settled[f]).adopts = choice === 'remote';
+      for (const f of FIELDS) {
+        if (!row.conflicts!.some((x) => x.property === (f === 'email' ? 'EMAIL' : 'NOTE'))) continue;
+        const w = model.wrote('local', before.fn, 'edit', f, settled[f]);
+        w.adopts = choice === 'remote';
+        w.settles = true;
+      }
       world.manager.localChanged(world.bookId);
     }
     notes.push(...(await settle(ctx)));
@@ -95,6 +102,7 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
   for (const [fn, list] of localBy) if (list.length > 1) problems.push(`${fn}: ${list.length} times on this computer`);
   for (const [fn, list] of serverBy) if (list.length > 1) problems.push(`${fn}: ${list.length} times on the server`);
   for (const fn of new Set([...localBy.keys(), ...serverBy.keys()])) if (!model.contacts.has(fn)) problems.push(`${fn}: a contact nobody made`);
+  for (const check of ctx.checks.splice(0)) problems.push(...check.run({ here: localBy, there: serverBy }));
 
   const held = new Map<string, Card | null>();
   for (const c of model.contacts.values()) {
@@ -113,6 +121,8 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
         if (mine[f] !== theirs[f]) problems.push(`${c.fn}: ${f} is "${mine[f]}" here and "${theirs[f]}" on the server (${history})`);
         else if (!e.values[f].includes(mine[f])) problems.push(`${c.fn}: ${f} is "${mine[f]}", expected one of ${JSON.stringify(e.values[f])} (${history})`);
       }
+      const [hereAll, thereAll] = [emailsOf(here!.vcard), there!.emails].map((l) => [...l].sort().join(', '));
+      if (hereAll !== thereAll) problems.push(`${c.fn}: e-mail addresses "${hereAll}" here and "${thereAll}" on the server (${history})`);
     }
     held.set(c.fn, mine ?? theirs);
   }

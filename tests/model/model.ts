@@ -28,6 +28,8 @@ export interface Write {
   exposed?: boolean;
   /** The user settled a conflict with the server's value: the server's may have moved on since. */
   adopts?: boolean;
+  /** Written by settling a conflict (the user chose a side of it, nothing else). */
+  settles?: boolean;
 }
 
 export interface ModelContact {

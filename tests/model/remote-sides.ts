@@ -8,10 +8,12 @@ import { PreconditionFailed } from '../../electron/dav/errors';
 import { DavHttp } from '../../electron/dav/http';
 import type { FakeGoogle } from '../servers/fake-google';
 import type { TestServer } from '../servers/servers';
-import { cardOf, cardOfEntry, entryChildren, vcardOf, withEntryField, withField, type Card, type Field } from './cards';
+import { cardOf, cardOfEntry, emailsOf, emailsOfEntry, entryChildren, vcardOf, withEntryField, withField, type Card, type Field } from './cards';
 
 export interface ServerCard {
   readonly card: Card;
+  /** Every e-mail address it holds, in its order (`card` has the first). */
+  readonly emails: readonly string[];
   /** Its path on the server (the href the engine uses). */
   readonly path: string;
 }
@@ -33,7 +35,7 @@ export function cardDavSide(server: TestServer, book: string): RemoteSide {
   const list = async (): Promise<ServerCard[]> => {
     const hrefs = (await client.listEtags(book)).map((e) => e.href);
     const out: ServerCard[] = [];
-    for (let i = 0; i < hrefs.length; i += 50) for (const c of (await client.multiget(book, hrefs.slice(i, i + 50))).cards) out.push({ card: cardOf(c.vcard), path: c.href });
+    for (let i = 0; i < hrefs.length; i += 50) for (const c of (await client.multiget(book, hrefs.slice(i, i + 50))).cards) out.push({ card: cardOf(c.vcard), emails: emailsOf(c.vcard), path: c.href });
     return out;
   };
   const find = async (fn: string) => (await list()).find((c) => c.card.fn === fn);
@@ -69,7 +71,7 @@ export function cardDavSide(server: TestServer, book: string): RemoteSide {
 
 /** The fake Google's CardDAV book, by its own hand (as another of the user's devices). */
 export function googleSide(google: FakeGoogle): RemoteSide {
-  const list = async (): Promise<ServerCard[]> => google.cards().map((c) => ({ card: cardOf(c.vcard), path: `${google.bookPath()}${c.id}` }));
+  const list = async (): Promise<ServerCard[]> => google.cards().map((c) => ({ card: cardOf(c.vcard), emails: emailsOf(c.vcard), path: `${google.bookPath()}${c.id}` }));
   const find = (fn: string) => google.cards().find((c) => cardOf(c.vcard).fn === fn);
   return {
     list,
@@ -95,7 +97,10 @@ export function googleSide(google: FakeGoogle): RemoteSide {
 /** A Workspace domain's shared contacts, by another administrator's hand (whole entries). */
 export function workspaceSide(google: FakeGoogle): RemoteSide {
   const path = (id: string) => `/m8/feeds/contacts/${google.domain}/full/${id}`;
-  const list = async (): Promise<ServerCard[]> => google.sharedIds().map((id) => ({ card: cardOfEntry(google.shared(id)!.children), path: path(id) }));
+  const list = async (): Promise<ServerCard[]> => google.sharedIds().map((id) => {
+    const children = google.shared(id)!.children;
+    return { card: cardOfEntry(children), emails: emailsOfEntry(children), path: path(id) };
+  });
   const find = (fn: string) => google.sharedIds().find((id) => cardOfEntry(google.shared(id)!.children).fn === fn);
   return {
     list,

@@ -64,7 +64,7 @@ export async function runSequence(seq: Sequence, pool: Pool): Promise<Outcome> {
   const world = await World.open(seq.kind, (name) => pool.get(name), `model-${process.pid}-${++worlds}`);
   const model = new Model();
   const rng = new Rng(seq.seed ^ 0x5eed);
-  const ctx: Context = { world, model, undo: null, quiesce: async () => {}, problems: [] };
+  const ctx: Context = { world, model, undo: null, quiesce: async () => {}, problems: [], checks: [] };
   ctx.quiesce = () => quiesce(ctx, rng);
   let steps = 0;
   try {

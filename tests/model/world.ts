@@ -11,6 +11,8 @@
  * on the same data) or both — and started again. Requests go one at a time, so a boundary's number
  * names the same request when a sequence replays.
  */
+// Before Dexie loads: the page's store runs on fake-indexeddb.
+import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +22,12 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { NodePlatform } from '../../electron/platform/node-platform';
 import { SyncManager } from '../../electron/sync/manager';
+import { maintainHistory } from '../../renderer/src/db/history';
 import { CardinalError } from '../../shared/errors';
 import type { StoreRequestName } from '../../shared/ipc/contract';
 import type { AccountInfo, SyncStatus } from '../../shared/sync/types';
 import { HandClock } from '../integration/hand-clock';
-import { dexieBook, type LocalBook } from '../integration/local-books';
+import { dexieBook, type DexieBook } from '../integration/local-books';
 import { startFakeGoogle, type FakeGoogle, type GoogleQuirks } from '../servers/fake-google';
 import type { ServerName, TestServer } from '../servers/servers';
 import { cardDavSide, googleSide, workspaceSide, type RemoteSide } from './remote-sides';
@@ -80,7 +83,7 @@ export class World {
   /** Every boundary passed in the current run (HTTP requests with their paths): for the model's exposed writes. */
   readonly requests: string[] = [];
   account!: AccountInfo;
-  local!: LocalBook;
+  local!: DexieBook;
   remote!: RemoteSide;
   private main!: Main;
   private readonly dir = mkdtempSync(join(tmpdir(), 'cardinal-model-'));
@@ -115,6 +118,9 @@ export class World {
       w.remote = kind.kind === 'google' ? googleSide(w.google) : workspaceSide(w.google);
     }
     w.main = w.startMain();
+    // The page's bridge to main (preload), on the global object as in a window: what the page's
+    // own actions call after a write (syncSoon).
+    Object.assign(globalThis, { window: globalThis, cardinal: { localChanged: async (bookId: string) => w.manager.localChanged(bookId) } });
     w.account = await w.addAccount();
     w.local.useBook(w.account.books[0]!.id);
     await w.manager.settled(w.account.id); // the first sync, which adding the account started
@@ -243,6 +249,8 @@ export class World {
   private async pageBack(): Promise<void> {
     if (!this.pageDown) return;
     await this.local.reopen();
+    // As the page does at start: the trash past its 30 days and versions past their 90 go.
+    await maintainHistory(this.local.page().repo.db);
     this.pageDown = false;
     this.pageLife++;
   }

@@ -113,16 +113,49 @@ describe('the filters’ lists after an edit', () => {
     const lists = () => filters.map(([b, f]) => index.list('', b, f));
     lists();
     for (let step = 0; step < 200; step++) {
-      const kind = rand(3);
+      const kind = rand(5);
+      const known = index.get(`c${rand(80)}`);
       if (kind === 0) index.upsert([make(`c${rand(80)}`)]);
       else if (kind === 1) index.remove([`c${rand(80)}`]);
-      else index.upsert([make(`c${rand(80)}`), make(`c${rand(80)}`)]);
-      const now = lists().map((l) => ({ ids: l.rows.map((r) => r.id), sections: l.sections }));
+      else if (kind === 2) index.upsert([make(`c${rand(80)}`), make(`c${rand(80)}`)]);
+      // Rows that stay where they are (same sort key): a favourite, a deletion waiting, a group, another book.
+      else if (known !== undefined) index.upsert([{ ...known, favorite: known.favorite === 1 ? 0 : 1, pending: rand(4) === 0 ? (known.pending === 'deleted' ? '' : 'deleted') : known.pending, bookId: rand(4) === 0 ? (known.bookId === 'a' ? 'b' : 'a') : known.bookId, categories: [`g${rand(3)}`] }]);
+      // The rows themselves, not only their ids: a row replaced where it stood is the new one.
+      const now = lists().map((l) => ({ rows: l.rows, sections: l.sections }));
       const fresh = new Index('en');
-      fresh.load([...index.snapshot()]);
-      expect(now, `step ${step}`).toEqual(filters.map(([b, f]) => fresh.list('', b, f)).map((l) => ({ ids: l.rows.map((r) => r.id), sections: l.sections })));
+      fresh.load([...index.all()]);
+      expect(now, `step ${step}`).toEqual(filters.map(([b, f]) => fresh.list('', b, f)).map((l) => ({ rows: l.rows, sections: l.sections })));
       // A search within a kept list is the same as within a fresh one.
       expect(index.query('a', 'a').map((r) => r.id)).toEqual(fresh.query('a', 'a').map((r) => r.id));
+    }
+  });
+
+  it('many rows at once (past the one-by-one limit), moved, kept in place, new and repeated, give the order and lists made from scratch', () => {
+    let seed = 5;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    const make = (id: string, fn = `${['Ada', 'Émile', 'Zoë', '王', ''][rand(5)]} ${rand(500)}`): ContactRow => {
+      const card = parseVCard(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${id}\r\nFN:${fn}\r\nN:${fn};;;;\r\nEND:VCARD\r\n`);
+      return { id, bookId: rand(2) === 0 ? 'a' : 'b', ...deriveListFields(card), favorite: rand(3) === 0 ? (1 as const) : (0 as const), pending: '', updatedAt: 0 };
+    };
+    const index = new ContactIndex('en');
+    const model = new Map(Array.from({ length: 1500 }, (_, i) => make(`c${i}`)).map((r) => [r.id, r]));
+    index.load([...model.values()]);
+    index.list('', 'a');
+    for (let round = 0; round < 4; round++) {
+      const batch: ContactRow[] = [];
+      for (let k = 0; k < 700; k++) {
+        const id = `c${rand(round === 0 ? 1500 : 1800)}`;
+        const known = index.get(id);
+        // Round 0 keeps every sort key (a group renamed); the others mix moves, new rows and repeats.
+        batch.push(known !== undefined && (round === 0 || rand(2) === 0) ? { ...known, categories: [`r${round}`], favorite: rand(2) === 0 ? 1 : 0 } : make(id));
+      }
+      index.upsert(batch);
+      for (const r of batch) model.set(r.id, r);
+      const fresh = new ContactIndex('en');
+      fresh.load([...model.values()]);
+      expect(index.snapshot(), `round ${round}`).toEqual(fresh.snapshot());
+      expect(index.snapshot().length).toBe(index.size);
+      for (const [b, f] of [[null, false], ['a', false], ['b', true]] as const) expect(index.list('', b, f), `round ${round} ${b}`).toEqual(fresh.list('', b, f));
     }
   });
 });

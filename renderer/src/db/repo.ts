@@ -153,7 +153,7 @@ export class ContactRepo {
     // mark of a create already sent, and the server's own representation (GData: the entry its
     // next PUT patches). A refusal is cleared: the edit may have fixed it. The revision moves on,
     // so an upload under way can tell that the row is no longer what it sent.
-    const conflict = prev?.conflicts === undefined ? {} : { conflicts: withLocalLines(prev.conflicts, vcard), remote: prev.remote };
+    const conflict = prev?.conflicts === undefined ? {} : { conflicts: withLocalLines(prev.conflicts, vcard, prev.vcard), remote: prev.remote };
     return {
       row: {
         id,

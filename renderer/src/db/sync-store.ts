@@ -10,7 +10,7 @@
 import { deriveListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
-import { keepLocalOnly, parseVCard, serializeVCard } from '../../../shared/vcard';
+import { keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
 import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
@@ -115,8 +115,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       const cards = await db.cards.where('bookId').equals(bookId).toArray();
       return cards.filter((c) => c.href !== '').map((c) => [c.href, c.etag] as [string, string]);
     },
-    applyRemote: (bookId, batch) =>
-      listWrite(async (changed, removed) => {
+    applyRemote: async (bookId, batch) => {
+      // Cards that cannot be read (not vCards, or broken): left out, what is here stays as it was.
+      const unreadable: string[] = [];
+      await listWrite(async (changed, removed) => {
+        unreadable.length = 0;
         const existing = await db.cards.where('href').anyOf([...batch.upserts.map((u) => u.href), ...batch.deletes]).toArray();
         const byHref = new Map(existing.filter((c) => c.bookId === bookId).map((c) => [c.href, c]));
         const rows = new Map((await db.contacts.bulkGet([...byHref.values()].map((c) => c.id))).filter((r): r is ContactRow => r !== undefined).map((r) => [r.id, r]));
@@ -129,8 +132,15 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           const oldRow = old === undefined ? undefined : rows.get(old.id);
           // A local change still waiting (a conflict for the user) is not overwritten.
           if (oldRow !== undefined && oldRow.pending !== '') continue;
-          const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
-          const put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision);
+          let put: { row: ContactRow; card: CardRow };
+          try {
+            const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
+            put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision);
+          } catch (e) {
+            if (!(e instanceof VCardError)) throw e;
+            unreadable.push(remote.href);
+            continue;
+          }
           puts.push(put);
           versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard });
         }
@@ -166,7 +176,9 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         entries.unshift(...changedHere.map((v): RunEntry => ({ contactId: v.contactId, change: typeof v.before !== 'string' ? 'created' : 'updated', before: before.get(v.contactId) ?? null })));
         await appendRun(db, { bookId, kind: 'sync', entries, close: batch.state !== undefined });
         if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities, written: batch.state.written });
-      }),
+      });
+      return unreadable;
+    },
     rebaseBook: async (bookId, fromPath, toPath) => {
       const from = fromPath.endsWith('/') ? fromPath : `${fromPath}/`;
       const to = toPath.endsWith('/') ? toPath : `${toPath}/`;

@@ -47,6 +47,12 @@ export interface GroupRowChange {
   readonly now: ContactRow | undefined;
 }
 
+/**
+ * A change of the order a kept whole list has not taken in yet (list positions as they were when
+ * it happened): a row left position `p`, came in at `p`, or was replaced where it stood.
+ */
+type Move = { readonly kind: 'remove'; readonly p: number } | { readonly kind: 'insert'; readonly p: number; readonly r: ContactRow; readonly section: string } | { readonly kind: 'replace'; readonly p: number; readonly r: ContactRow };
+
 /** A filter's whole list (no query), which list positions it shows, and those positions in order. */
 interface Whole {
   list: ListResult;
@@ -56,10 +62,18 @@ interface Whole {
   filter: { bookId: string | null; favoritesOnly: boolean } | null;
   /** A group's: the members it was made from. */
   source?: Uint32Array | ReadonlySet<string>;
+  /**
+   * The moves since `list` was made, taken in when the list is next asked for (once, however many
+   * rows an edit changed), so an edit copies no list nobody looks at, and each asked one once.
+   */
+  moves?: Move[];
 }
 
+/** Past this many moves waiting, a kept whole list is dropped and made again when asked (one pass). */
+const MOVES_AT_MOST = 64;
+
 /** The first index of an ascending array whose value is not below `p`. */
-function lowerBoundOf(a: Int32Array, p: number): number {
+function lowerBoundOf(a: ArrayLike<number>, p: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -260,9 +274,7 @@ export class ContactIndex {
     }
     if (groupChanges.length > 0) this.groupsVersion++;
     if (rows.length > 500) {
-      for (const r of rows) this.rows.set(r.id, r);
-      this.sorted = [...this.rows.values()].sort(this.compare);
-      this.reslot();
+      this.upsertMany(rows);
       this.tellGroups(groupChanges);
       this.changed(rows.length);
       return;
@@ -272,6 +284,16 @@ export class ContactIndex {
     for (const [k, w] of this.wholes) if (w.filter === null) this.wholes.delete(k);
     for (const r of rows) {
       const old = this.rows.get(r.id);
+      // Its sort key unchanged (a group joined or left, a phone, a favourite): it stays where it is.
+      if (old !== undefined && this.keyOf(old) === this.keyOf(r)) {
+        const at = this.lowerBound(old);
+        if (this.sorted[at]?.id === r.id) {
+          this.sorted[at] = r;
+          this.rows.set(r.id, r);
+          if (kept) this.wholesReplace(at, old, r);
+          continue;
+        }
+      }
       if (old !== undefined) kept = this.removeSorted(old) && kept;
       this.rows.set(r.id, r);
       const at = this.lowerBound(r);
@@ -285,57 +307,139 @@ export class ContactIndex {
     this.changed(rows.length, kept);
   }
 
+  /**
+   * Many rows at once: those whose sort key is unchanged are replaced where they stand, the rest
+   * taken out, sorted among themselves and merged in; the order is never sorted again whole.
+   */
+  private upsertMany(rows: readonly ContactRow[]): void {
+    const stay = new Map<string, ContactRow>();
+    const moved = new Map<string, ContactRow>();
+    // The same id twice: the last one wins.
+    for (const r of new Map(rows.map((x) => [x.id, x] as const)).values()) {
+      const old = this.rows.get(r.id);
+      (old !== undefined && this.keyOf(old) === this.keyOf(r) ? stay : moved).set(r.id, r);
+      this.rows.set(r.id, r);
+    }
+    if (moved.size === 0) {
+      const sorted = this.sorted;
+      for (let i = 0; i < sorted.length; i++) {
+        const r = stay.get(sorted[i]!.id);
+        if (r !== undefined) sorted[i] = r;
+      }
+      return; // same ids in the same places: the slots and section letters stand
+    }
+    const base: ContactRow[] = [];
+    for (const x of this.sorted) {
+      if (moved.has(x.id)) continue;
+      base.push(stay.get(x.id) ?? x);
+    }
+    const incoming = [...moved.values()].sort(this.compare);
+    const out = new Array<ContactRow>(base.length + incoming.length);
+    let i = 0;
+    let j = 0;
+    let o = 0;
+    while (i < base.length && j < incoming.length) out[o++] = this.compare(base[i]!, incoming[j]!) <= 0 ? base[i++]! : incoming[j++]!;
+    while (i < base.length) out[o++] = base[i++]!;
+    while (j < incoming.length) out[o++] = incoming[j++]!;
+    this.sorted = out;
+    this.reslot();
+  }
+
   /** Whether a row is in a filter's whole list (group filters aside). */
   private static shows(r: ContactRow, f: { bookId: string | null; favoritesOnly: boolean }): boolean {
     return !(r.pending === 'deleted' || r.groupCard === 'apple' || r.groupCard === 'vcard4' || (f.bookId !== null && r.bookId !== f.bookId) || (f.favoritesOnly && r.favorite !== 1));
   }
 
+  /** A move for every kept whole list, taken in when it is asked for; one with too many waiting is dropped. */
+  private wholesMove(move: (w: Whole) => Move | readonly Move[] | null): void {
+    for (const [k, w] of this.wholes) {
+      const m = move(w);
+      if (m === null) continue;
+      const moves = (w.moves ??= []);
+      if (Array.isArray(m)) moves.push(...(m as readonly Move[]));
+      else moves.push(m as Move);
+      if (moves.length > MOVES_AT_MOST) this.wholes.delete(k);
+    }
+  }
+
   /** The kept whole lists after a row left list position `p`. */
   private wholesRemove(p: number): void {
-    for (const [k, w] of this.wholes) {
-      const { positions } = w;
-      const i = lowerBoundOf(positions, p);
-      const hit = positions[i] === p;
-      const next = new Int32Array(positions.length - (hit ? 1 : 0));
-      next.set(positions.subarray(0, i));
-      for (let j = i + (hit ? 1 : 0), o = i; j < positions.length; j++, o++) next[o] = positions[j]! - 1;
-      const shows = new Uint8Array(w.shows.length - 1);
-      shows.set(w.shows.subarray(0, p));
-      shows.set(w.shows.subarray(p + 1), p);
-      // New arrays (the view compares lists by identity), one copy each.
-      let list = w.list;
-      if (hit) {
-        list = { rows: w.list.rows.slice(), sections: w.list.sections.slice() };
-        list.rows.splice(i, 1);
-        list.sections.splice(i, 1);
-      }
-      this.wholes.set(k, { list, shows, positions: next, filter: w.filter });
-    }
+    this.wholesMove(() => ({ kind: 'remove', p }));
   }
 
   /** The kept whole lists after row `r` came in at list position `p`. */
   private wholesInsert(p: number, r: ContactRow): void {
     const section = this.sections![p]!;
-    for (const [k, w] of this.wholes) {
-      const { positions } = w;
-      const i = lowerBoundOf(positions, p);
-      const hit = ContactIndex.shows(r, w.filter!);
-      const next = new Int32Array(positions.length + (hit ? 1 : 0));
-      next.set(positions.subarray(0, i));
-      if (hit) next[i] = p;
-      for (let j = i, o = i + (hit ? 1 : 0); j < positions.length; j++, o++) next[o] = positions[j]! + 1;
-      const shows = new Uint8Array(w.shows.length + 1);
-      shows.set(w.shows.subarray(0, p));
-      shows[p] = hit ? 1 : 0;
-      shows.set(w.shows.subarray(p), p + 1);
-      let list = w.list;
-      if (hit) {
-        list = { rows: w.list.rows.slice(), sections: w.list.sections.slice() };
-        list.rows.splice(i, 0, r);
-        list.sections.splice(i, 0, section);
+    this.wholesMove(() => ({ kind: 'insert', p, r, section }));
+  }
+
+  /** The kept whole lists after row `old` was replaced by `r` where it stood, at list position `p`. */
+  private wholesReplace(p: number, old: ContactRow, r: ContactRow): void {
+    const section = this.sections![p]!;
+    this.wholesMove((w) => {
+      const was = ContactIndex.shows(old, w.filter!);
+      const is = ContactIndex.shows(r, w.filter!);
+      if (was && is) return { kind: 'replace', p, r };
+      if (was === is) return null;
+      return [
+        { kind: 'remove', p },
+        { kind: 'insert', p, r, section },
+      ];
+    });
+  }
+
+  /**
+   * A kept whole list with its waiting moves taken in: one copy of what they change, new arrays
+   * only where its rows changed (the view compares lists by identity).
+   */
+  private settle(w: Whole): Whole {
+    const moves = w.moves;
+    if (moves === undefined || moves.length === 0) return w;
+    // The positions in place (typed, with room for every insertion); copied only if the order moved.
+    let pos = w.positions;
+    let len = pos.length;
+    let copied = false;
+    const own = () => {
+      if (copied) return;
+      const room = new Int32Array(len + moves.reduce((n, m) => n + (m.kind === 'insert' ? 1 : 0), 0));
+      room.set(pos.subarray(0, len));
+      pos = room;
+      copied = true;
+    };
+    let rows: ContactRow[] | null = null;
+    let sections: string[] | null = null;
+    for (const m of moves) {
+      const i = lowerBoundOf(pos.subarray(0, len), m.p);
+      if (m.kind === 'replace') {
+        if (i < len && pos[i] === m.p) (rows ??= w.list.rows.slice())[i] = m.r;
+        continue;
       }
-      this.wholes.set(k, { list, shows, positions: next, filter: w.filter });
+      own();
+      if (m.kind === 'remove') {
+        if (i < len && pos[i] === m.p) {
+          (rows ??= w.list.rows.slice()).splice(i, 1);
+          (sections ??= w.list.sections.slice()).splice(i, 1);
+          pos.copyWithin(i, i + 1, len);
+          len--;
+        }
+        for (let j = i; j < len; j++) pos[j]!--;
+      } else {
+        for (let j = i; j < len; j++) pos[j]!++;
+        if (ContactIndex.shows(m.r, w.filter!)) {
+          (rows ??= w.list.rows.slice()).splice(i, 0, m.r);
+          (sections ??= w.list.sections.slice()).splice(i, 0, m.section);
+          pos.copyWithin(i + 1, i, len);
+          pos[i] = m.p;
+          len++;
+        }
+      }
     }
+    const list = rows === null && sections === null ? w.list : { rows: rows ?? w.list.rows, sections: sections ?? w.list.sections };
+    if (!copied) return { list, shows: w.shows, positions: w.positions, filter: w.filter };
+    const positions = pos.slice(0, len);
+    const shows = new Uint8Array(this.sorted.length);
+    for (let k = 0; k < len; k++) shows[positions[k]!] = 1;
+    return { list, shows, positions, filter: w.filter };
   }
 
   remove(ids: readonly string[]): void {
@@ -487,7 +591,8 @@ export class ContactIndex {
 
   private whole(bookId: string | null, favoritesOnly: boolean, group: GroupFilter | null): Whole {
     const filter = `${bookId ?? ''}\u0000${favoritesOnly ? 1 : 0}\u0000${group?.key ?? ''}`;
-    const known = this.wholes.get(filter);
+    let known = this.wholes.get(filter);
+    if (known?.moves !== undefined) this.wholes.set(filter, (known = this.settle(known)));
     // A group's list stands while its members do: the same bit set (a relisting makes new ones) or Set.
     if (known !== undefined && (group === null || known.source === (group.bits ?? group.ids))) return known;
     const whole = group?.bits !== undefined ? this.wholeOfGroup(this.whole(bookId, favoritesOnly, null), group.bits) : this.wholeByRows(bookId, favoritesOnly, group);

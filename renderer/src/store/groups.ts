@@ -57,9 +57,6 @@ interface BookGroups {
   readonly labelIds: ReadonlySet<string>;
 }
 
-/** Past this many changed rows at once, the book's groups are listed again (cheaper than patching each). */
-const PATCH_AT_MOST = 200;
-
 export class GroupStore {
   private stored = new Map<string, BookGroupSetting>();
   /** Google books' labels (their members are card ids). */
@@ -182,69 +179,104 @@ export class GroupStore {
       this.lists.clear();
       return;
     }
-    const books = new Set(changes.flatMap((c) => [c.old?.bookId, c.now?.bookId]).filter((b): b is string => b !== undefined));
-    if (changes.length > PATCH_AT_MOST) {
-      for (const b of books) this.lists.delete(b);
-      return;
-    }
+    const byBook = new Map<string, GroupRowChange[]>();
     for (const c of changes) {
-      if (!this.patch(c)) {
-        if (c.old !== undefined) this.lists.delete(c.old.bookId);
-        if (c.now !== undefined) this.lists.delete(c.now.bookId);
+      const books = new Set([c.old?.bookId, c.now?.bookId].filter((b): b is string => b !== undefined));
+      for (const b of books) {
+        let list = byBook.get(b);
+        if (list === undefined) byBook.set(b, (list = []));
+        list.push(c);
       }
     }
+    for (const [b, list] of byBook) if (!this.patch(b, list)) this.lists.delete(b);
   }
 
   /**
-   * One row's change applied to its book's listed groups, if it only moves a contact in or out of
-   * CATEGORIES groups (or makes one, or empties one); false when the book must be listed again.
+   * Rows' changes applied at once to their book's listed groups, if they only move contacts in or
+   * out of CATEGORIES groups (or make some, or empty some): each group touched is made once,
+   * however many of its members changed (a group renamed, a selection added); false when the book
+   * must be listed again.
    */
-  private patch({ old, now }: GroupRowChange): boolean {
-    const live = (r: ContactRow | undefined) => (r !== undefined && r.pending !== 'deleted' ? r : undefined);
-    const o = live(old);
-    const n = live(now);
-    const row = now ?? old!;
-    if ((old !== undefined && isGroupCard(old)) || (now !== undefined && isGroupCard(now))) return false;
-    if (old !== undefined && now !== undefined && (old.bookId !== now.bookId || old.uid !== now.uid)) return false;
-    const state = this.lists.get(row.bookId);
+  private patch(bookId: string, changes: readonly GroupRowChange[]): boolean {
+    const state = this.lists.get(bookId);
     if (state === undefined) return true; // not listed yet: listed from the rows when asked
-    if ((o === undefined) !== (n === undefined) && ((row.uid !== '' && state.cardUids.has(uidKey(row.uid))) || state.labelIds.has(row.id))) return false;
+    const live = (r: ContactRow | undefined) => (r !== undefined && r.pending !== 'deleted' ? r : undefined);
     const folds = (r: ContactRow | undefined) => new Map((r?.categories ?? []).map((c) => [foldName(c), c] as const).filter(([f]) => f !== ''));
-    const before = folds(o);
-    const after = folds(n);
+    const seen = new Set<string>();
+    /** Per group key: the ids that left it, and those that joined it. */
+    const left = new Map<string, Set<string>>();
+    const joined = new Map<string, string[]>();
+    /** Names no group holds yet: the group they make, by folded name. */
+    const made = new Map<string, { name: string; ids: string[] }>();
+    let reordered = false;
+    const groupOf = (key: string | undefined) => (key === undefined ? undefined : state.groups.find((g) => g.key === key));
+    const byCategories = (g: GroupInfo | undefined): g is GroupInfo => g !== undefined && g.card === null && g.labelId === null;
+    for (const { old, now } of changes) {
+      if ((old !== undefined && isGroupCard(old)) || (now !== undefined && isGroupCard(now))) return false;
+      if (old !== undefined && now !== undefined && (old.bookId !== now.bookId || old.uid !== now.uid)) return false;
+      const row = now ?? old!;
+      if (row.bookId !== bookId || seen.has(row.id)) return false; // moved between books, or twice in one batch
+      seen.add(row.id);
+      const o = live(old);
+      const n = live(now);
+      if ((o === undefined) !== (n === undefined) && ((row.uid !== '' && state.cardUids.has(uidKey(row.uid))) || state.labelIds.has(row.id))) return false;
+      if (o !== undefined && n !== undefined && this.index.keyOf(o) !== this.index.keyOf(n)) reordered = true;
+      const before = folds(o);
+      const after = folds(n);
+      for (const f of before.keys()) {
+        if (after.has(f)) continue;
+        const key = state.byName.get(f);
+        // A group card's or label's group may hold the contact another way: listed again.
+        if (!byCategories(groupOf(key))) return false;
+        let ids = left.get(key!);
+        if (ids === undefined) left.set(key!, (ids = new Set()));
+        ids.add(row.id);
+      }
+      for (const [f, name] of after) {
+        if (before.has(f)) continue;
+        const key = state.byName.get(f);
+        if (key === undefined) {
+          let m = made.get(f);
+          if (m === undefined) made.set(f, (m = { name, ids: [] }));
+          m.ids.push(row.id);
+          continue;
+        }
+        if (!byCategories(groupOf(key))) return false;
+        let ids = joined.get(key);
+        if (ids === undefined) joined.set(key, (ids = []));
+        ids.push(row.id);
+      }
+    }
+    // Each touched group's members, in list order.
     const touched = new Map<string, GroupInfo>();
     /** CATEGORIES groups whose last member left (and that are not remembered as empty): they go. */
-    const gone = new Map<string, string>();
-    const groupOf = (key: string) => touched.get(key) ?? state.groups.find((g) => g.key === key);
-    for (const f of before.keys()) {
-      if (after.has(f)) continue;
-      const key = state.byName.get(f);
-      const g = key === undefined ? undefined : groupOf(key);
-      // A group card's or label's group may hold the contact another way: listed again.
-      if (g === undefined || g.card !== null || g.labelId !== null) return false;
-      const memberIds = g.memberIds.filter((id) => id !== row.id);
-      if (memberIds.length === 0 && !this.setting(row.bookId).empty.some((e) => foldName(e) === f)) gone.set(g.key, f);
-      else touched.set(g.key, { ...g, memberIds });
+    const gone = new Map<string, GroupInfo>();
+    const empty = new Set(this.setting(bookId).empty.map(foldName));
+    for (const key of new Set([...left.keys(), ...joined.keys()])) {
+      const g = groupOf(key)!;
+      const out = left.get(key);
+      const kept = g.memberIds.filter((id) => out?.has(id) !== true && this.index.get(id) !== undefined);
+      const memberIds = this.merged(kept, joined.get(key) ?? []);
+      if (memberIds.length === 0 && !empty.has(foldName(g.name))) gone.set(key, g);
+      else touched.set(key, { ...g, memberIds, inCategories: g.inCategories || joined.has(key) });
     }
     const added: GroupInfo[] = [];
-    for (const [f, name] of after) {
-      if (before.has(f)) continue;
-      const key = state.byName.get(f);
-      if (key !== undefined && gone.has(key)) return false; // the same group, another spelling
-      if (key === undefined) {
-        added.push({ key: nameKey(name), name: name.trim(), memberIds: [row.id], card: null, labelId: null, inCategories: true, external: 0 });
-        continue;
-      }
-      const g = groupOf(key);
-      if (g === undefined || g.card !== null || g.labelId !== null) return false;
-      if (!g.memberIds.includes(row.id)) touched.set(g.key, { ...g, memberIds: this.inListOrder(g.memberIds, row.id), inCategories: true });
+    for (const [f, m] of made) {
+      const key = nameKey(m.name);
+      if ([...gone.values()].some((g) => g.key === key || foldName(g.name) === f)) return false; // the same group, another spelling
+      // A group renamed: its members come back under the new name in the order they were in.
+      const from = reordered ? undefined : [...gone.values()].find((g) => g.memberIds.length === m.ids.length);
+      const was = from === undefined ? null : new Set(from.memberIds);
+      const same = was !== null && new Set(m.ids).size === m.ids.length && m.ids.every((id) => was.has(id));
+      const memberIds = same ? from!.memberIds.filter((id) => this.index.get(id) !== undefined) : this.merged([], m.ids);
+      added.push({ key, name: m.name.trim(), memberIds, card: null, labelId: null, inCategories: true, external: 0 });
     }
     // Apply: the index, the groups list (new ones in name order).
-    for (const f of before.keys()) if (!after.has(f)) state.members.remove(state.byName.get(f)!, [row.id]);
-    for (const f of after.keys()) if (!before.has(f) && state.byName.has(f)) state.members.add(state.byName.get(f)!, [row.id]);
-    for (const [key, f] of gone) {
+    for (const [key, ids] of left) if (!gone.has(key)) state.members.remove(key, [...ids]);
+    for (const [key, ids] of joined) if (!gone.has(key)) state.members.add(key, ids);
+    for (const [key, g] of gone) {
       state.members.drop(key);
-      state.byName.delete(f);
+      state.byName.delete(foldName(g.name));
     }
     let groups = touched.size === 0 && gone.size === 0 ? state.groups : state.groups.flatMap((g) => (gone.has(g.key) ? [] : [touched.get(g.key) ?? g]));
     if (added.length > 0) {
@@ -262,17 +294,26 @@ export class GroupStore {
     return true;
   }
 
-  /** A member list with one more contact, kept in list order. */
-  private inListOrder(ids: readonly string[], id: string): string[] {
-    const present = ids.filter((x) => this.index.get(x) !== undefined);
-    let lo = 0;
-    let hi = present.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.index.compareIds(present[mid]!, id) < 0) lo = mid + 1;
-      else hi = mid;
+  /** Members in list order with more contacts (in any order) put in their places. */
+  private merged(ids: readonly string[], more: readonly string[]): string[] {
+    if (more.length === 0) return [...ids];
+    const extra = more.filter((id) => this.index.get(id) !== undefined).sort(this.index.compareIds);
+    const out: string[] = [];
+    let from = 0;
+    for (const id of extra) {
+      let lo = from;
+      let hi = ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.index.compareIds(ids[mid]!, id) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = from; k < lo; k++) out.push(ids[k]!);
+      out.push(id);
+      from = lo;
     }
-    return [...present.slice(0, lo), id, ...present.slice(lo)];
+    for (let k = from; k < ids.length; k++) out.push(ids[k]!);
+    return out;
   }
 
   /** The book's setting: the remembered one, or what its cards (then its server) say; remembered once decided. */

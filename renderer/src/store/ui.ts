@@ -9,6 +9,7 @@ import type { DuplicateCluster } from '../../../shared/duplicates/types';
 import type { ExportFormat } from '../features/export/export-run';
 import type { ExportScope } from '../features/export/scope';
 import type { ImportPreview } from '../features/import/import';
+import type { Translate } from '../i18n';
 
 /**
  * What the list shows: everything, favourites, birthdays, one book, or one group of a book (by its
@@ -54,9 +55,12 @@ export type DialogRequest =
   | { kind: 'trash-empty'; count: number }
   | { kind: 'drawer' };
 
+/** A message in words: written when shown, so it follows a change of language while it is up. */
+export type ToastWords = string | ((t: Translate) => string);
+
 export interface Toast {
   id: number;
-  message: string;
+  message: ToastWords;
   undo?: () => Promise<void>;
 }
 
@@ -77,7 +81,7 @@ interface UiState {
   /** Open a dialog unless one is open already; says whether it opened. */
   openDialog(dialog: DialogRequest): boolean;
   closeDialog(): void;
-  showToast(message: string, undo?: () => Promise<void>): void;
+  showToast(message: ToastWords, undo?: () => Promise<void>): void;
   dismissToast(): void;
 }
 

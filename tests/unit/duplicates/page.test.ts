@@ -19,7 +19,7 @@ import { DuplicateFinder, type FindProgress, type WorkerLike } from '../../../re
 import { DuplicatesStoreFront, HELPERS_FROM, type ReadStoredCards } from '../../../renderer/src/workers/duplicates-store';
 import { duplicateKeys } from '../../../shared/duplicates/keys';
 import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from '../../../renderer/src/features/duplicates/merge';
-import { chooseSurvivor, clusterReasons, Dismissals, fieldCells, importClusters, reasonText } from '../../../renderer/src/features/duplicates/review-view';
+import { chooseSurvivor, clusterReasons, Dismissals, fieldCells, importClusters, reasonText, shownValue, type DismissalStore } from '../../../renderer/src/features/duplicates/review-view';
 import { card } from './cards';
 
 const t = translator('en');
@@ -212,6 +212,36 @@ describe('the dialog’s words and choices', () => {
     d.dismiss(['b', 'a']);
     const groups = [{ members: ['a', 'b'] }, { members: ['a', 'b', 'c'] }, { members: ['c', 'd'] }];
     expect(d.visible(groups)).toEqual([{ members: ['a', 'b', 'c'] }, { members: ['c', 'd'] }]);
+  });
+
+  it('remembers “Not duplicates” on this computer: a new session does not propose that group again', () => {
+    const saved = new Map<string, string>();
+    const store: DismissalStore = { getItem: (k) => saved.get(k) ?? null, setItem: (k, v) => void saved.set(k, v) };
+    new Dismissals(store).dismiss(['b', 'a']);
+    const next = new Dismissals(store);
+    expect(next.visible([{ members: ['a', 'b'] }, { members: ['c', 'd'] }])).toEqual([{ members: ['c', 'd'] }]);
+  });
+
+  it('keeps the newest dismissals within its limit, and forgets a damaged saved value rather than failing', () => {
+    const saved = new Map<string, string>();
+    const store: DismissalStore = { getItem: (k) => saved.get(k) ?? null, setItem: (k, v) => void saved.set(k, v) };
+    const d = new Dismissals(store, 2);
+    d.dismiss(['a', 'b']);
+    d.dismiss(['c', 'd']);
+    d.dismiss(['e', 'f']);
+    const next = new Dismissals(store, 2);
+    expect([next.has(['a', 'b']), next.has(['c', 'd']), next.has(['e', 'f'])]).toEqual([false, true, true]);
+    saved.set([...saved.keys()][0]!, '{not json');
+    expect(new Dismissals(store).has(['c', 'd'])).toBe(false);
+  });
+
+  it('writes the review’s dates in the UI’s calendar: Solar Hijri in Persian, the language’s long form in English', () => {
+    const fa = { locale: 'fa-IR-u-ca-persian', style: 'region' as const };
+    const en = { locale: 'en-GB', style: 'region' as const };
+    expect(shownValue(true, '1990-03-21', fa)).toBe('۱ فروردین ۱۳۶۹');
+    expect(shownValue(true, '1990-03-21', en)).toBe('21 March 1990');
+    expect(shownValue(false, '1990-03-21', fa)).toBe('1990-03-21');
+    expect(reasonText({ code: 'different-birthdays', values: ['1990-03-21', '1991-03-21'] }, translator('fa'), fa)).toContain('۱ فروردین ۱۳۶۹');
   });
 
   it('keeps the card the server already holds, then the fullest', () => {

@@ -166,4 +166,42 @@ describe('the group store', () => {
     // Most steps were patched in place (a group that went, or a deletion of a member of the card group, lists the book again).
     expect(patched).toBeGreaterThan(75);
   });
+
+  it('many rows at once (a group renamed, a selection joining or leaving) are patched in one go, and each batch equals a fresh listing', async () => {
+    const { index, groups, add, repo } = await setup();
+    const names = ['Chess', 'Family', 'Work', 'Zoë'];
+    let seed = 3;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push(await add(card(`P${i}`, i % 2 === 0 ? `CATEGORIES:${names[i % names.length]}\r\n` : '')));
+    const shape = (list: readonly { key: string; name: string; memberIds: readonly string[] }[]) => list.map((g) => ({ key: g.key, name: g.name, members: [...g.memberIds] }));
+    groups.groups(LOCAL_BOOK_ID);
+    let patched = 0;
+    for (let step = 0; step < 40; step++) {
+      const before = groups.groups(LOCAL_BOOK_ID);
+      const kind = rand(3);
+      const rows = ids.map((id) => index.get(id)!);
+      if (kind === 0) {
+        // A rename: every member's CATEGORIES name the group anew.
+        const from = before[rand(before.length)];
+        if (from === undefined) continue;
+        const to = `${from.name}+`;
+        index.upsert(rows.filter((r) => r.categories.includes(from.name)).map((r) => ({ ...r, categories: r.categories.map((c) => (c === from.name ? to : c)) })));
+      } else {
+        const name = kind === 1 ? names[rand(names.length)]! : (before[rand(Math.max(1, before.length))]?.name ?? 'New');
+        const chosen = rows.filter(() => rand(3) === 0);
+        index.upsert(chosen.map((r) => ({ ...r, categories: r.categories.includes(name) ? r.categories.filter((c) => c !== name) : [...r.categories, name] })));
+      }
+      const now = groups.groups(LOCAL_BOOK_ID);
+      const fresh = await GroupStore.open(repo, index);
+      expect(shape(now), `step ${step}`).toEqual(shape(fresh.groups(LOCAL_BOOK_ID)));
+      for (const g of fresh.groups(LOCAL_BOOK_ID)) {
+        const members = new Set(g.memberIds);
+        expect(index.query('', LOCAL_BOOK_ID, false, { key: g.key, bits: groups.bits(LOCAL_BOOK_ID, g.key) }).map((r) => r.id), `${g.name} at step ${step}`).toEqual(index.query('', LOCAL_BOOK_ID).filter((r) => members.has(r.id)).map((r) => r.id));
+      }
+      if (now !== before && now.some((g) => before.includes(g))) patched++;
+    }
+    expect(patched).toBeGreaterThan(20);
+  });
 });
+

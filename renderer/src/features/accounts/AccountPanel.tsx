@@ -86,6 +86,11 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t('sync.outsideCount', { count: status.outside })}
         </p>
       ) : null}
+      {status?.phase === 'idle' && status.unreadable !== undefined ? (
+        <p className="sync-detail" role="alert" data-testid="sync-unreadable">
+          {t('sync.unreadableCount', { count: status.unreadable })}
+        </p>
+      ) : null}
       {status?.retryIn !== undefined && status.phase !== 'syncing' ? <p className="sync-detail">{t('sync.retryIn', { seconds: status.retryIn })}</p> : null}
       {pending.toSend > 0 ? (
         <p className="sync-detail" data-testid="sync-pending">

@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { create } from 'zustand';
+import type { LabelAccess } from '../../../../shared/groups/labels';
 import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
 import type { ContactRepo } from '../../db/repo';
 import { LOCAL_BOOK_ID, type BookRow } from '../../db/schema';
@@ -18,9 +19,24 @@ interface Directory {
 
 export const useDirectory = create<Directory>()(() => ({ books: [], accounts: [], statuses: new Map() }));
 
-/** Books synced with Google: its CardDAV keeps no groups (CATEGORIES), which the editor says. */
-export function googleBookIds(accounts: readonly AccountInfo[]): ReadonlySet<string> {
-  return new Set(accounts.filter((a) => a.kind !== 'carddav').flatMap((a) => a.books.map((b) => b.id)));
+/**
+ * What the editor's Groups field says of a book's groups, where it is not a plain CardDAV book:
+ * Google's CardDAV keeps no CATEGORIES but its labels sync (unless the People API refused this
+ * sign-in: then they stay here); Workspace shared contacts have no groups, so they stay here.
+ */
+export type GroupsHint = 'google' | 'google-refused' | 'workspace' | null;
+
+export function groupsHint(accounts: readonly AccountInfo[], bookId: string, labelAccess: (bookId: string) => LabelAccess): GroupsHint {
+  const kind = accounts.find((a) => a.books.some((b) => b.id === bookId))?.kind;
+  if (kind === 'gdata') return 'workspace';
+  if (kind === 'google') return labelAccess(bookId) === 'ok' ? 'google' : 'google-refused';
+  return null;
+}
+
+/** A status the user should see: a failed run, a question before removing contacts, or cards refused, listed outside the book or unreadable. */
+export function needsAttention(s: SyncStatus): boolean {
+  if (s.phase === 'error' || s.phase === 'confirm') return true;
+  return s.phase === 'idle' && (s.refused !== undefined || s.outside !== undefined || s.unreadable !== undefined);
 }
 
 /** Keep the directory current while the window is open (called once, by the app). */

@@ -125,7 +125,7 @@ export function MenuButton({ label, icon, items, className, ariaLabel, beside = 
                 }}
               >
                 {item.icon}
-                {item.label}
+                <span className="menu-label">{item.label}</span>
               </button>
             </li>
           ))}

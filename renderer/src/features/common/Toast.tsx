@@ -16,7 +16,7 @@ export function ToastBar() {
   if (toast === null) return null;
   return (
     <div className="toast" role="status">
-      <span>{toast.message}</span>
+      <span>{typeof toast.message === 'function' ? toast.message(t) : toast.message}</span>
       {toast.undo ? (
         <button
           type="button"

@@ -41,11 +41,16 @@ function wellFormed(uri: string): boolean {
 
 const COLORS = ['#c8102e', '#0b6e4f', '#1f5fa8', '#8a4baf', '#b35c00', '#00707a', '#6b6b00', '#a0305f'];
 
-function initials(name: string): string {
+/** The letters on a photo-less avatar: the first letter of the first and last word that have one
+ * (an emoji or a mark after a name is no initial). Exported for its test. */
+export function initials(name: string): string {
   // "Dr. Grace Hopper" is GH: a title is not a name.
-  const parts = withoutHonorifics(name).split(/\s+/u).filter((p) => p !== '');
+  const firstLetter = (word: string) => /[\p{L}\p{N}]/u.exec(word)?.[0];
+  const parts = withoutHonorifics(name)
+    .split(/\s+/u)
+    .filter((p) => firstLetter(p) !== undefined);
   if (parts.length === 0) return '?';
-  const letters = parts.length === 1 ? [...parts[0]!].slice(0, 1) : [[...parts[0]!][0], [...parts[parts.length - 1]!][0]];
+  const letters = parts.length === 1 ? [firstLetter(parts[0]!)] : [firstLetter(parts[0]!), firstLetter(parts[parts.length - 1]!)];
   return letters.join('').toLocaleUpperCase();
 }
 

@@ -11,7 +11,7 @@ import type { CardRow } from '../../db/schema';
 import { direction } from '../../i18n';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
-import { googleBookIds, useDirectory } from '../accounts/directory';
+import { groupsHint, useDirectory } from '../accounts/directory';
 import { refusalInWords } from '../accounts/error-words';
 import { applyPicks } from '../groups/GroupPicker';
 import { ContactEditor } from './ContactEditor';
@@ -26,7 +26,7 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
   const { selected, mode, setMode } = useUi();
   const accounts = useDirectory((d) => d.accounts);
-  const googleBooks = googleBookIds(accounts);
+  const hintOf = (bookId: string) => groupsHint(accounts, bookId, (b) => services.groups.labelAccess(b));
   const focused = selected.length === 1 ? selected[0]! : null;
   const [loaded, setLoaded] = useState<{ id: string; contact: Contact; card: CardRow } | null>(null);
   const detail = loaded !== null && loaded.id === focused ? loaded : null;
@@ -86,7 +86,7 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
           key="new"
           isNew
           initial={{ ...EMPTY_CONTACT, name: EMPTY_NAME }}
-          googleBook={googleBooks.has(targetBook)}
+          groupsHint={hintOf(targetBook)}
           bookId={targetBook}
           onSave={(after, picks) =>
             savingThen(async () => {
@@ -120,7 +120,7 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
         <ContactEditor
           key={detail.id}
           initial={detail.contact}
-          googleBook={googleBooks.has(row?.bookId ?? '')}
+          groupsHint={hintOf(row?.bookId ?? '')}
           bookId={row?.bookId}
           contactId={detail.id}
           onSave={(after, picks) =>

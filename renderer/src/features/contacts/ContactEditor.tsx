@@ -13,6 +13,7 @@ import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
 import { ContactGone } from '../../actions';
 import { GroupPicker, type GroupPicks } from '../groups/GroupPicker';
+import type { GroupsHint } from '../accounts/directory';
 import { FormActions } from '../common/FormActions';
 import { DateInput } from '../dates/DateInput';
 import { Avatar } from './Avatar';
@@ -216,7 +217,7 @@ export function ContactEditor({
   initial,
   onSave,
   onCancel,
-  googleBook = false,
+  groupsHint = null,
   isNew = false,
   bookId,
   contactId = null,
@@ -225,7 +226,8 @@ export function ContactEditor({
   /** `picks`: the group ticks kept outside the card (group cards, labels), for after the save. */
   onSave: (c: Contact, picks: GroupPicks) => Promise<void>;
   onCancel: () => void;
-  googleBook?: boolean;
+  /** What the Groups field says of where its names go (Google, Workspace), null for a plain book. */
+  groupsHint?: GroupsHint;
   isNew?: boolean;
   /** The contact's book, whose groups the picker lists. */
   bookId?: string;
@@ -476,7 +478,7 @@ export function ContactEditor({
           <AddButton field={t('field.dates')} onClick={() => set({ dates: [...c.dates, { id: '', label: '', date: { year: null, month: null, day: null } }] })} />
         </fieldset>
         {bookId === undefined ? null : <GroupPicker bookId={bookId} contactId={contactId} categories={c.categories} onCategories={(categories) => set({ categories })} picks={picks} onPicks={setPicks} />}
-        <TextField path="categories" errors={errors} label={t('field.categories')} hint={googleBook ? t('field.listHintGoogle') : t('field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
+        <TextField path="categories" errors={errors} label={t('field.categories')} hint={t(groupsHint === 'google' ? 'field.listHintGoogle' : groupsHint === 'google-refused' ? 'field.listHintGoogleRefused' : groupsHint === 'workspace' ? 'field.listHintWorkspace' : 'field.listHint')} value={c.categories.join(', ')} onChange={(v) => set({ categories: list(v) })} />
         <NoteField id={`${prefix}-note`} label={t('field.note')} initial={initial.note} area={noteArea} onFirstChange={() => setNoteTouched(true)} />
       </div>
       {failure !== null ? (

@@ -14,7 +14,7 @@ import { useDirectory } from '../accounts/directory';
 import { Modal } from '../common/Modal';
 import { appRegion, duplicateFinder, type FindProgress } from './finder';
 import { ReviewPane } from './ReviewPane';
-import { clusterReasons, sessionDismissals } from './review-view';
+import { clusterReasons, savedDismissals } from './review-view';
 
 /** Groups drawn at a time (a large book can have thousands). */
 const PAGE = 50;
@@ -23,7 +23,7 @@ type Step = { kind: 'finding'; progress: FindProgress | null } | { kind: 'list' 
 
 export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookId: string | null; preset?: readonly DuplicateCluster[]; onClose: () => void }) {
   const services = useServices();
-  const { t, index, repo } = services;
+  const { t, index, repo, dates } = services;
   const books = useDirectory((d) => d.books);
   const [bookId, setBookId] = useState<string | null>(firstBook);
   const [across, setAcross] = useState(false);
@@ -69,7 +69,7 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
     };
   }, [run, index, repo, bookId, across]);
 
-  const visible = sessionDismissals.visible(clusters).filter((c) => c.members.every((id) => index.get(id) !== undefined && index.get(id)?.pending !== 'deleted'));
+  const visible = savedDismissals.visible(clusters).filter((c) => c.members.every((id) => index.get(id) !== undefined && index.get(id)?.pending !== 'deleted'));
   const nameOf = useCallback((id: string) => index.get(id)?.displayName || t('list.noName'), [index, t]);
   const names = (c: DuplicateCluster) => c.members.map(nameOf).join(' · ');
   const bookName = (id: string) => (id === LOCAL_BOOK_ID ? t('books.local') : (books.find((b) => b.id === id)?.name ?? ''));
@@ -90,7 +90,7 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
           bookName={bookName}
           onBack={() => backToList(null)}
           onDismissed={() => {
-            sessionDismissals.dismiss(step.cluster.members);
+            savedDismissals.dismiss(step.cluster.members);
             backToList(t('dup.dismissed'));
           }}
           onMerged={(message) => backToList(message)}
@@ -168,7 +168,7 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
                       </div>
                       {c.books.length > 1 ? <p className="muted">{c.books.map(bookName).join(' · ')}</p> : null}
                       <ul className="dup-reasons">
-                        {clusterReasons(c, t).map((r) => (
+                        {clusterReasons(c, t, dates).map((r) => (
                           <li key={r.text}>
                             <bdi>{r.text}</bdi>
                             {r.points !== null ? <span className="muted"> · {t('dup.points', { points: r.points })}</span> : null}
@@ -183,7 +183,7 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
                           type="button"
                           aria-label={t('dup.notDuplicatesOf', { names: label })}
                           onClick={() => {
-                            sessionDismissals.dismiss(c.members);
+                            savedDismissals.dismiss(c.members);
                             setNotice(t('dup.dismissed'));
                             setClusters((list) => [...list]);
                           }}

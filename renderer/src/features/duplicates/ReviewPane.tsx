@@ -15,7 +15,10 @@ import { Avatar } from '../contacts/Avatar';
 import { Modal } from '../common/Modal';
 import { appRegion } from './finder';
 import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from './merge';
-import { chooseSurvivor, fieldCells, FIELD_KEY, itemKindText } from './review-view';
+import { chooseSurvivor, fieldCells, FIELD_KEY, itemKindText, shownValue } from './review-view';
+import type { Translate } from '../../i18n';
+
+const isDateField = (field: string) => field === 'BDAY' || field === 'ANNIVERSARY';
 
 interface Loaded {
   review: MergeReview;
@@ -39,7 +42,7 @@ export function ReviewPane({
   onMerged: (message: string) => void;
 }) {
   const services = useServices();
-  const { t, repo, index } = services;
+  const { t, repo, index, dates } = services;
   const id = useId();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [choices, setChoices] = useState<MergeChoices | null>(null);
@@ -77,7 +80,7 @@ export function ReviewPane({
     try {
       const outcome = applyMerge(loaded.review, choices);
       const done = await writeMerge(services, outcome, loaded.texts);
-      const message = t('dup.merged', { count: cluster.members.length, name: done.survivor.displayName || t('list.noName') });
+      const message = (tr: Translate) => tr('dup.merged', { count: cluster.members.length, name: done.survivor.displayName || tr('list.noName') });
       useUi.getState().showToast(message, async () => {
         try {
           await undoMerge(services, done);
@@ -85,7 +88,7 @@ export function ReviewPane({
           useUi.getState().showToast(e instanceof MergedChangedSince ? t('dup.undoChanged') : t('dup.mergeFailed', { message: (e as Error).message }));
         }
       });
-      onMerged(message);
+      onMerged(message(t));
     } catch (e) {
       setBusy(false);
       setError(e instanceof ChangedMeanwhile ? t('dup.changedMeanwhile') : t('dup.mergeFailed', { message: (e as Error).message }));
@@ -160,7 +163,7 @@ export function ReviewPane({
                               {f.field === 'PHOTO' || f.field === 'LOGO' ? (
                                 <Avatar name={t('dup.photoOf', { n: i + 1 })} photo={f.candidates[cell.candidate]!.text} size={48} bookId={index.get(sources[i]!)?.bookId} />
                               ) : (
-                                <bdi className="dup-value">{f.candidates[cell.candidate]!.text}</bdi>
+                                <bdi className="dup-value">{shownValue(isDateField(f.field), f.candidates[cell.candidate]!.text, dates)}</bdi>
                               )}
                             </label>
                           ) : cell.kind === 'same' ? (
@@ -193,7 +196,7 @@ export function ReviewPane({
                       {f.field === 'PHOTO' || f.field === 'LOGO' ? (
                         <Avatar name={t(FIELD_KEY[f.field])} photo={f.candidates[0]!.text} size={48} bookId={index.get(review.survivor)?.bookId} />
                       ) : (
-                        <bdi className="dup-value">{f.candidates[0]!.text}</bdi>
+                        <bdi className="dup-value">{shownValue(isDateField(f.field), f.candidates[0]!.text, dates)}</bdi>
                       )}
                       <span className="muted"> · {f.candidates[0]!.from.length === sources.length ? t('dup.sameAll') : t('dup.fromCards', { cards: f.candidates[0]!.from.map(cardLabel).join(', ') })}</span>
                     </td>
@@ -212,10 +215,10 @@ export function ReviewPane({
                   return (
                     <li key={item.key} data-testid="dup-item">
                       <label className="dup-choice">
-                        <input type="checkbox" checked={!choices.excluded.includes(item.key)} onChange={(e) => toggleItem(item.key, e.target.checked)} aria-label={t('dup.keepItem', { what: `${what}: ${item.text}` })} />
+                        <input type="checkbox" checked={!choices.excluded.includes(item.key)} onChange={(e) => toggleItem(item.key, e.target.checked)} aria-label={t('dup.keepItem', { what: `${what}: ${shownValue(item.kind === 'date', item.text, dates)}` })} />
                         <span className="dup-item-kind">{what}</span>
                         <bdi className="dup-value" dir={item.kind === 'email' || item.kind === 'phone' || item.kind === 'url' ? 'ltr' : undefined}>
-                          {item.text}
+                          {shownValue(item.kind === 'date', item.text, dates)}
                         </bdi>
                         {extra !== '' ? <bdi className="muted">({extra})</bdi> : null}
                         <span className="muted">{t('dup.fromCards', { cards: item.from.map(cardLabel).join(', ') })}</span>

@@ -1,15 +1,17 @@
 /**
  * The page-side logic of the Duplicates dialog, apart from React so it is tested on its own: a
  * reason in words, which card stays, the side-by-side cells of a review, the import's offer as
- * clusters, and the dismissals ("Not duplicates") kept for the session.
+ * clusters, and the dismissals ("Not duplicates") kept on this computer.
  */
 import type { DuplicateCluster, DuplicatePair, ImportDuplicate, MatchReason } from '../../../../shared/duplicates/types';
 import type { ItemKind, MergeField, SingleFieldId } from '../../../../shared/duplicates/review';
 import type { ContactRow } from '../../db/schema';
 import type { MessageKey, Translate } from '../../i18n';
+import { parseDate } from '../../../../shared/vcard';
+import { formatDate, type DateFormatting } from '../dates/format';
 
 /** A reason the finder gave, in the UI language. */
-export function reasonText(r: MatchReason, t: Translate): string {
+export function reasonText(r: MatchReason, t: Translate, dates?: DateFormatting): string {
   switch (r.code) {
     case 'same-email':
       return t('dup.reason.sameEmail', { value: r.value, sharedBy: r.sharedBy });
@@ -24,7 +26,7 @@ export function reasonText(r: MatchReason, t: Translate): string {
     case 'different-names':
       return t('dup.reason.differentNames', { a: r.values[0], b: r.values[1] });
     case 'different-birthdays':
-      return t('dup.reason.differentBirthdays', { a: r.values[0], b: r.values[1] });
+      return t('dup.reason.differentBirthdays', dates === undefined ? { a: r.values[0], b: r.values[1] } : { a: shownValue(true, r.values[0], dates), b: shownValue(true, r.values[1], dates) });
   }
 }
 
@@ -34,11 +36,11 @@ export function reasonPoints(r: MatchReason): number | null {
 }
 
 /** The reasons of a cluster's pairs, each said once, strongest first. */
-export function clusterReasons(cluster: DuplicateCluster, t: Translate): { text: string; points: number | null }[] {
+export function clusterReasons(cluster: DuplicateCluster, t: Translate, dates?: DateFormatting): { text: string; points: number | null }[] {
   const seen = new Map<string, number | null>();
   for (const pair of cluster.pairs) {
     for (const r of pair.reasons) {
-      const text = reasonText(r, t);
+      const text = reasonText(r, t, dates);
       if (!seen.has(text)) seen.set(text, reasonPoints(r));
     }
   }
@@ -50,14 +52,43 @@ export function clusterKey(members: readonly string[]): string {
   return [...members].sort().join('\u0000');
 }
 
+/** Where dismissals are kept between sessions (the page's localStorage; nothing in tests). */
+export interface DismissalStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const DISMISSALS_KEY = 'cardinal.duplicates.dismissed';
+
 /**
- * "Not duplicates", remembered for the session (this window's life): the same group of contacts
- * is not proposed again. A group that gains a contact (a new import) is another group, shown.
+ * "Not duplicates", remembered on this computer (the page's localStorage, beside the settings):
+ * the same group of contacts is not proposed again, in this session or the next. A group that
+ * gains a contact (a new import) is another group, shown. The newest `limit` groups are kept.
  */
 export class Dismissals {
   private readonly keys = new Set<string>();
+  constructor(
+    private readonly store: DismissalStore | null = null,
+    private readonly limit = 5000,
+  ) {
+    if (store === null) return;
+    try {
+      const saved: unknown = JSON.parse(store.getItem(DISMISSALS_KEY) ?? '[]');
+      if (Array.isArray(saved)) for (const k of saved) if (typeof k === 'string') this.keys.add(k);
+    } catch {
+      // A damaged value is forgotten: at worst a group is proposed again.
+    }
+  }
   dismiss(members: readonly string[]): void {
-    this.keys.add(clusterKey(members));
+    const key = clusterKey(members);
+    this.keys.delete(key);
+    this.keys.add(key);
+    while (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!);
+    try {
+      this.store?.setItem(DISMISSALS_KEY, JSON.stringify([...this.keys]));
+    } catch {
+      // Storage full or refused: kept for this session only.
+    }
   }
   has(members: readonly string[]): boolean {
     return this.keys.has(clusterKey(members));
@@ -67,7 +98,16 @@ export class Dismissals {
   }
 }
 
-export const sessionDismissals = new Dismissals();
+export const savedDismissals = new Dismissals(typeof localStorage === 'undefined' ? null : localStorage);
+
+/** A value of the review as the UI writes it: a birthday or other date in the UI's calendar and digits. */
+export function shownValue(isDate: boolean, text: string, dates: DateFormatting): string {
+  if (!isDate) return text;
+  return text
+    .split('\n\n')
+    .map((one) => formatDate(parseDate(one), dates))
+    .join('\n\n');
+}
 
 /**
  * The card that stays (is updated; the others are removed): one the server already holds, so a

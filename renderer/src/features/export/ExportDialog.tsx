@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import type { CsvLossKind, OutlookLanguage } from '../../../../shared/csv';
-import type { MessageKey } from '../../i18n';
+import type { MessageKey, Translate } from '../../i18n';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { FormActions } from '../common/FormActions';
@@ -111,7 +111,7 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
       const { shell } = await window.cardinal.getAppInfo();
       const outcome = await saveFiles(result.files, { shell, api: window.cardinal, title: t('export.folderTitle'), progress: (done, total) => setWriting({ done, total }) });
       if (outcome.kind === 'cancelled') return;
-      const toast = format === 'ics' ? t('export.savedCalendar', { count: result.events ?? 0 }) : outcome.kind === 'folder' ? t('export.savedFolder', { count: outcome.names.length, folder: outcome.path }) : t('toast.exported', { count });
+      const toast = (tr: Translate) => (format === 'ics' ? tr('export.savedCalendar', { count: result.events ?? 0 }) : outcome.kind === 'folder' ? tr('export.savedFolder', { count: outcome.names.length, folder: outcome.path }) : tr('toast.exported', { count }));
       useUi.getState().showToast(toast);
       onClose();
     } catch (e) {

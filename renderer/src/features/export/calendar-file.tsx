@@ -80,7 +80,7 @@ export function useCalendarKeeper(): void {
         const cards = await scopeCards(s, scopeIds(s.index, s.groups, { kind: 'all' }));
         const result = await runExportInWorker({ format: 'ics', cards, baseName: '', layout: 'one-file', photos: false, outlookLanguage: 'en', lang: s.lang });
         await window.cardinal.calendarFile({ action: 'write', text: new TextDecoder().decode(result.files[0]!.bytes) });
-      })().catch((e: Error) => useUi.getState().showToast(s.t('calendarFile.failed', { message: e.message })));
+      })().catch((e: Error) => useUi.getState().showToast((tr) => tr('calendarFile.failed', { message: e.message })));
     }, QUIET_MS);
     return () => clearTimeout(timer);
   }, [s, path, version]);

@@ -36,7 +36,7 @@ export function BulkBar({ ids, onDelete }: { ids: readonly string[]; onDelete: (
   const favourite = async () => {
     const rows = await repo.setFavorites(ids, true);
     index.upsert(rows);
-    useUi.getState().showToast(t('bulk.favorited', { count: rows.length }));
+    useUi.getState().showToast((tr) => tr('bulk.favorited', { count: rows.length }));
   };
 
   return (

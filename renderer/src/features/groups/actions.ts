@@ -31,14 +31,21 @@ export async function addToGroup(s: Services, bookId: string, key: string, ids: 
   const name = s.groups.group(bookId, key)?.name ?? '';
   if (!(await runGroupAction(s, bookId, () => s.groups.addMembers(bookId, key, ids)))) return;
   const added = s.groups.memberIds(bookId, key).filter((id) => !before.has(id)).length;
-  useUi.getState().showToast(s.t('groups.added', { count: added, name }));
+  // Contacts of other books are no members of this book's group: said, not counted as "0 added".
+  const elsewhere = ids.filter((id) => s.index.get(id)?.bookId !== bookId).length;
+  useUi.getState().showToast((tr) => {
+    const other = tr('groups.otherBook', { count: elsewhere });
+    if (elsewhere > 0 && added === 0) return other;
+    const done = tr('groups.added', { count: added, name });
+    return elsewhere > 0 ? `${done} · ${other}` : done;
+  });
 }
 
 export async function removeFromGroup(s: Services, bookId: string, key: string, ids: readonly string[]): Promise<void> {
   const before = s.groups.memberIds(bookId, key).length;
   const name = s.groups.group(bookId, key)?.name ?? '';
   if (!(await runGroupAction(s, bookId, () => s.groups.removeMembers(bookId, key, ids)))) return;
-  useUi.getState().showToast(s.t('groups.removed', { count: before - s.groups.memberIds(bookId, key).length, name }));
+  useUi.getState().showToast((tr) => tr('groups.removed', { count: before - s.groups.memberIds(bookId, key).length, name }));
 }
 
 /** The drag payload of list rows (their ids), read by the sidebar's groups. */

@@ -22,7 +22,7 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
   const [bookId, setBookId] = useState(initial ?? books.find((b) => b.id !== LOCAL_BOOK_ID)?.id ?? LOCAL_BOOK_ID);
   const runs = useLiveQuery(() => repo.runsOf(bookId), [repo, bookId]);
   const [busy, setBusy] = useState<string | null>(null);
-  const title = (r: RunRow) => (r.kind === 'sync' ? t('changes.sync', { server: serverName(t, accounts, r.bookId) }) : r.name !== undefined ? t('changes.import', { file: r.name }) : t('changes.importNoName'));
+  const title = (r: RunRow) => (r.kind === 'sync' ? t('changes.sync', { server: `\u2068${serverName(t, accounts, r.bookId)}\u2069` }) : r.name !== undefined ? t('changes.import', { file: `\u2068${r.name}\u2069` }) : t('changes.importNoName'));
   const row = (r: RunRow) => {
     const when = moment(dates.locale, r.at);
     const n = (c: RunRow['entries'][number]['change']) => r.entries.filter((e) => e.change === c).length;

@@ -28,39 +28,43 @@ export async function restoreFromTrash(s: Services, ids: readonly string[]): Pro
   const result = await s.repo.restoreFromTrash(ids, fallbackBook());
   follow(s, result);
   const name = result.changed[0]?.displayName || s.t('list.noName');
-  let message = s.t('trash.restored', { count: result.changed.length, name });
-  if (result.moved.length > 0) {
-    const target = result.changed.find((r) => result.moved.includes(r.id))?.bookId ?? LOCAL_BOOK_ID;
-    message += ` · ${s.t('trash.restoredElsewhere', { count: result.moved.length, book: bookName(s.t, useDirectory.getState().books, target) })}`;
-  }
-  useUi.getState().showToast(message);
+  const target = result.changed.find((r) => result.moved.includes(r.id))?.bookId ?? LOCAL_BOOK_ID;
+  const books = useDirectory.getState().books;
+  useUi.getState().showToast((tr) => {
+    const restored = tr('trash.restored', { count: result.changed.length, name });
+    return result.moved.length === 0 ? restored : `${restored} · ${tr('trash.restoredElsewhere', { count: result.moved.length, book: bookName(tr, books, target) })}`;
+  });
 }
 
 export async function deleteForever(s: Services, ids: readonly string[]): Promise<void> {
   await s.repo.deleteForever(ids);
-  useUi.getState().showToast(s.t('trash.deletedForever'));
+  useUi.getState().showToast((tr) => tr('trash.deletedForever'));
 }
 
 export async function emptyTrash(s: Services): Promise<void> {
   const count = await s.repo.emptyTrash();
-  useUi.getState().showToast(s.t('trash.emptied', { count }));
+  useUi.getState().showToast((tr) => tr('trash.emptied', { count }));
 }
 
 export async function restoreVersion(s: Services, contactId: string, versionId: string, when: string): Promise<void> {
   const stored = await s.repo.restoreVersion(contactId, versionId);
   if (stored === undefined) {
-    useUi.getState().showToast(s.t('history.gone'));
+    useUi.getState().showToast((tr) => tr('history.gone'));
     return;
   }
   s.index.upsert([stored.row]);
   syncSoon([stored.row.bookId]);
-  useUi.getState().showToast(s.t('history.restored', { when }));
+  useUi.getState().showToast((tr) => tr('history.restored', { when }));
 }
 
 export async function undoRun(s: Services, runId: string): Promise<void> {
   const result = await s.repo.undoRun(runId, fallbackBook());
   follow(s, result);
-  let message = s.t('changes.undoneToast', { count: new Set([...result.changed.map((r) => r.id), ...result.removed]).size });
-  if (result.moved.length > 0) message += ` · ${s.t('trash.restoredElsewhere', { count: result.moved.length, book: bookName(s.t, useDirectory.getState().books, fallbackBook()) })}`;
-  useUi.getState().showToast(message);
+  const count = new Set([...result.changed.map((r) => r.id), ...result.removed]).size;
+  const books = useDirectory.getState().books;
+  const target = fallbackBook();
+  useUi.getState().showToast((tr) => {
+    const undone = tr('changes.undoneToast', { count });
+    return result.moved.length === 0 ? undone : `${undone} · ${tr('trash.restoredElsewhere', { count: result.moved.length, book: bookName(tr, books, target) })}`;
+  });
 }

@@ -58,11 +58,11 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
     try {
       const { count, freshIds } = await runImport(s, preview, update);
       const { created, joined } = preview.groupCounts;
-      useUi.getState().showToast(created + joined === 0 ? t('import.done', { count }) : t('import.doneGroups', { count, created, joined }));
+      useUi.getState().showToast((tr) => (created + joined === 0 ? tr('import.done', { count }) : tr('import.doneGroups', { count, created, joined })));
       if (reviewLikely && preview.likely.length > 0) review = importClusters(preview.likely, new Map(freshIds.map((id, i) => [freshId(i), id])), preview.bookId);
     } catch (e) {
       // Batches already written stay (each is one transaction); say what failed.
-      useUi.getState().showToast(t('import.failed', { name: preview.fileName, message: (e as Error).message }));
+      useUi.getState().showToast((tr) => tr('import.failed', { name: preview.fileName, message: (e as Error).message }));
     }
     onClose();
     // The new cards that look like contacts already here: offered for review, never merged unasked.

@@ -14,7 +14,8 @@ import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview,
 import { syncSoon } from '../../actions';
 import type { ImportDuplicate } from '../../../../shared/duplicates/types';
 import { appRegion, duplicateFinder } from '../duplicates/finder';
-import { importGroupCounts, splitImportFacts, type ImportedGroup } from '../../../../shared/groups/transfer';
+import { exportedCategories, importGroupCounts, splitImportFacts, withExportedCategories, type ImportedGroup } from '../../../../shared/groups/transfer';
+import { listGroups } from '../../../../shared/groups/list';
 
 export interface ImportPreview {
   fileName: string;
@@ -125,6 +126,9 @@ export async function classifyImport(s: Services, fileName: string, parsed: Impo
   const names = [...parsed.cards.filter((c) => c.fields.groupCard !== '').map((c) => c.fields.groupName), ...split.contacts.flatMap((c) => c.fields.categories)];
   const groupCounts = importGroupCounts(s.groups.groups(bookId), names);
   const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: 0, conflicting: [], errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
+  // A Google book's labels live outside its cards, and an export writes them into CATEGORIES:
+  // a card of such a file is the same as a contact here whose card plus its labels it equals.
+  const labelled = s.groups.setting(bookId).storage === 'google-labels' ? exportedCategories(listGroups(s.groups.book(bookId)), 'book') : new Map<string, string[]>();
   const seenKeys = new Set<string>();
   // Candidates come from the in-memory list (every row has its UID and name): one pass, no
   // IndexedDB query per card. Only a candidate's vCard is read, to compare content.
@@ -145,7 +149,9 @@ export async function classifyImport(s: Services, fileName: string, parsed: Impo
     let identical = false;
     for (const id of candidates) {
       const stored = await s.repo.getCard(id);
-      if (stored !== undefined && contentKey(parseVCard(stored.vcard)) === card.key) {
+      if (stored === undefined) continue;
+      const labels = labelled.get(id);
+      if (contentKey(parseVCard(stored.vcard)) === card.key || (labels !== undefined && contentKey(parseVCard(withExportedCategories(stored.vcard, labels))) === card.key)) {
         identical = true;
         break;
       }

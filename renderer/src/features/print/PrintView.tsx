@@ -77,9 +77,9 @@ export function PrintView({ job }: { job: PrintJob }) {
     setBusy(true);
     try {
       const outcome = await window.cardinal.printContacts({ ...job.request, action });
-      if (outcome === 'saved') useUi.getState().showToast(t('print.savedPdf'));
+      if (outcome === 'saved') useUi.getState().showToast((tr) => tr('print.savedPdf'));
     } catch (e) {
-      useUi.getState().showToast(t('print.failed', { message: (e as Error).message }));
+      useUi.getState().showToast((tr) => tr('print.failed', { message: (e as Error).message }));
     } finally {
       setBusy(false);
     }

@@ -76,7 +76,7 @@ export function ConflictDialog({ card, onClose }: { card: CardRow; onClose: () =
         <tbody>
           {conflicts.map((c, i) => {
             const pick = (choice: ConflictChoice) => setChoices((prev) => prev.map((x, j) => (j === i ? choice : x)));
-            return (
+            return [
               <tr key={`${c.property}-${i}`} data-testid="conflict-row">
                 <th scope="row">{FIELD_OF[c.property.toUpperCase()] !== undefined ? t(FIELD_OF[c.property.toUpperCase()]!) : c.property}</th>
                 <td>
@@ -90,15 +90,21 @@ export function ConflictDialog({ card, onClose }: { card: CardRow; onClose: () =
                     <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'remote'} onChange={() => pick('remote')} />
                     <bdi className="conflict-value">{shown(c.remote, t('conflict.none'))}</bdi>
                   </label>
-                  {canKeepBoth(c) ? (
+                </td>
+              </tr>,
+              // "Keep both" belongs to neither side: a row of its own under both values.
+              canKeepBoth(c) ? (
+                <tr key={`${c.property}-${i}-both`} className="conflict-both-row">
+                  <td />
+                  <td colSpan={2}>
                     <label className="conflict-side">
                       <input type="radio" name={`${id}-${i}`} checked={choices[i] === 'both'} onChange={() => pick('both')} />
                       {t('conflict.both')}
                     </label>
-                  ) : null}
-                </td>
-              </tr>
-            );
+                  </td>
+                </tr>
+              ) : null,
+            ];
           })}
         </tbody>
       </table>
