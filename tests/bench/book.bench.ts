@@ -13,6 +13,7 @@ import { performance as clock } from 'node:perf_hooks'; // `performance` in page
 import { fileURLToPath } from 'node:url';
 import { startHarness } from '../harness/host';
 import { generateCorpus } from './corpus';
+import { recordLongTasks } from './long-tasks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -88,13 +89,7 @@ export async function runBookBench(count = 50_000): Promise<void> {
     await page.waitForTimeout(3000); // let the app save its list snapshot, as it does when idle
     // Long tasks (over 50 ms) from the page's start: the start's own (loading the list), and
     // those while the index builds, which must be none.
-    await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: { start: number; ms: number }[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, ms: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await recordLongTasks(page);
     await page.goto(harness.url);
     await page.getByRole('listbox', { name: 'Contacts' }).getByRole('option').first().waitFor();
     const firstList = await page.evaluate(

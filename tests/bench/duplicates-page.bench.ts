@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHarness } from '../harness/host';
 import { makeBook } from './duplicates.bench';
+import { recordLongTasks } from './long-tasks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -62,13 +63,7 @@ export async function runDuplicatesPageBench(count = 50_000): Promise<void> {
     await page.getByText(/contacts imported\.$/).waitFor({ timeout: 600_000 });
     await page.waitForTimeout(3000); // the list snapshot is saved when idle
 
-    await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: { start: number; ms: number }[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, ms: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await recordLongTasks(page);
     await page.goto(harness.url);
     await page.locator('section[aria-busy="false"]').waitFor({ timeout: 600_000 });
     await page.waitForTimeout(5000); // the search index builds in idle slices after a load: let it finish

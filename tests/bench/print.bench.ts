@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { printHtml, printLayout, type PrintTextKey } from '../../shared/print';
 import { startHarness } from '../harness/host';
 import { generateCard } from './corpus';
+import { recordLongTasks } from './long-tasks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -124,13 +125,7 @@ async function runSize(browser: Browser, size: number, n: (x: number) => string)
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   try {
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: { start: number; ms: number }[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, ms: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await recordLongTasks(page);
     await page.goto(harness.url);
     await page.getByRole('main').waitFor();
     const vcards = Array.from({ length: size }, (_, i) => generateCard(i));
