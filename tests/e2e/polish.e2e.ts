@@ -92,14 +92,16 @@ test('the bulk bar has padding and its buttons never overlap, at 800×600 and 12
       for (let k = i + 1; k < boxes.length; k++) expect(intersects(b, boxes[k]!), `${where}: items ${i} and ${k} overlap`).toBe(false);
     }
   };
+  // After a resize the layout's media queries take a moment to settle: the check is retried until
+  // it holds (or fails after 5 s); a bar measured mid-change once failed this on a loaded machine.
   for (const size of [{ width: 800, height: 600 }, { width: 1280, height: 800 }]) {
     await page.setViewportSize(size);
-    await check(`${size.width}×${size.height}`);
+    await expect(() => check(`${size.width}×${size.height}`)).toPass({ timeout: 5_000 });
   }
   await chooseLanguage(page, 'فارسی');
   for (const size of [{ width: 800, height: 600 }, { width: 1280, height: 800 }]) {
     await page.setViewportSize(size);
-    await check(`Persian ${size.width}×${size.height}`);
+    await expect(() => check(`Persian ${size.width}×${size.height}`)).toPass({ timeout: 5_000 });
   }
 });
 
