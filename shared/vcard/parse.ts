@@ -50,15 +50,36 @@ function splitOutsideQuotes(text: string, sep: string): string[] {
   return out;
 }
 
+/**
+ * Parameters made only of common strings (`TYPE=CELL`, 2.1's bare `HOME`), one frozen object each,
+ * shared by every property that has one: a parameter is never changed in place (an edit writes a
+ * new one), and the cards of an import are held in memory.
+ */
+const SHARED_PARAMS = new Map<string | null, Map<string, VParam>>();
+
+function sharedParam(name: string | null, value: string): VParam {
+  let byValue = SHARED_PARAMS.get(name);
+  if (byValue === undefined) SHARED_PARAMS.set(name, (byValue = new Map()));
+  let param = byValue.get(value);
+  if (param === undefined) byValue.set(value, (param = Object.freeze({ name, values: Object.freeze([value]), quoted: false })));
+  return param;
+}
+
 function parseParam(segment: string): VParam {
   const eq = segment.indexOf('=');
   // A bare parameter is kept as written, blanks included: trimmed, `;  ;` would be written `;;`.
-  if (eq < 0) return { name: null, values: [commonName(segment, 0, segment.length, COMMON_PARAM_VALUES) ?? segment], quoted: false };
-  const name = commonName(segment, 0, eq, COMMON_PARAM_NAMES) ?? segment.slice(0, eq).trim();
+  if (eq < 0) {
+    const common = commonName(segment, 0, segment.length, COMMON_PARAM_VALUES);
+    return common === undefined ? { name: null, values: [segment], quoted: false } : sharedParam(null, common);
+  }
+  const common = commonName(segment, 0, eq, COMMON_PARAM_NAMES);
+  const name = common ?? segment.slice(0, eq).trim();
   // The common case, one plain value or a plain list: no quote to look at.
   if (segment.indexOf('"', eq + 1) < 0) {
     if (segment.indexOf(',', eq + 1) >= 0) return { name, values: segment.slice(eq + 1).split(','), quoted: false };
-    return { name, values: [commonName(segment, eq + 1, segment.length, COMMON_PARAM_VALUES) ?? segment.slice(eq + 1)], quoted: false };
+    const value = commonName(segment, eq + 1, segment.length, COMMON_PARAM_VALUES);
+    if (value === undefined) return { name, values: [segment.slice(eq + 1)], quoted: false };
+    return common === undefined ? { name, values: [value], quoted: false } : sharedParam(common, value);
   }
   const raw = segment.slice(eq + 1);
   let anyQuoted = false;
