@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
-import { CannotLink, collapseLinked, joinLinks, liveLink, viewLinks, type LinkRecord, type LiveLink } from '../../renderer/src/store/links';
+import { CannotLink, collapseLinked, joinLinks, liveLink, oncePerLink, viewLinks, type LinkRecord, type LiveLink } from '../../renderer/src/store/links';
 import { deriveListFields } from '../../shared/book/derive';
 import { parseVCard } from '../../shared/vcard';
 import type { ContactRow } from '../../renderer/src/db/schema';
@@ -151,5 +151,21 @@ describe('a view with linked cards', () => {
     const links = [rec('L', ['a', 'b'], 'b')];
     idx.upsert([row('b', 'dav', 'Zoe Lee')]);
     expect(shown(idx, links).map((r) => r.id)).toEqual(['c', 'd', 'b']);
+  });
+});
+
+describe('birthdays of linked cards', () => {
+  it('the same day on two linked cards is listed once, as the shown card; another day, or another person, stays', () => {
+    const idx = new ContactIndex('en');
+    idx.load([row('a', 'local', 'Ann Lee'), row('b', 'dav', 'Ann Lee'), row('c', 'google', 'Ann L.'), row('d', 'dav', 'Bob')]);
+    const link = liveLink(rec('L', ['a', 'b', 'c'], 'b'), (id) => idx.get(id));
+    const linkOf = (id: string) => (['a', 'b', 'c'].includes(id) ? link : null);
+    const items = [
+      { row: idx.get('a')!, inDays: 3 },
+      { row: idx.get('d')!, inDays: 3 },
+      { row: idx.get('b')!, inDays: 3 },
+      { row: idx.get('c')!, inDays: 9 },
+    ];
+    expect(oncePerLink(items, linkOf, (u) => String(u.inDays)).map((u) => u.row.id)).toEqual(['b', 'd', 'c']);
   });
 });

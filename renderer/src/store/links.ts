@@ -139,6 +139,29 @@ export function collapseLinked(result: ListResult, view: ViewLinks, compare: (a:
   return { rows: outRows, sections: outSections };
 }
 
+/**
+ * Items about contacts (a birthday each) with each link's alike items once: of two cards of one
+ * link saying the same (`same`: the same day), the shown card's is kept, in its place.
+ */
+export function oncePerLink<T extends { readonly row: ContactRow }>(items: readonly T[], linkOf: (id: string) => LiveLink | null, same: (item: T) => string): T[] {
+  const at = new Map<string, number>();
+  const out: T[] = [];
+  for (const item of items) {
+    const link = linkOf(item.row.id);
+    if (link === null) {
+      out.push(item);
+      continue;
+    }
+    const key = `${link.id}\u0000${same(item)}`;
+    const seen = at.get(key);
+    if (seen === undefined) {
+      at.set(key, out.length);
+      out.push(item);
+    } else if (item.row.id === link.primary) out[seen] = item;
+  }
+  return out;
+}
+
 /** The links in memory, kept with their records; React reads it through `subscribe`/`getVersion`. */
 export class LinkStore {
   private records = new Map<string, LinkRecord>();
