@@ -6,10 +6,14 @@
  * sync the server holds its one card with only the intended change; Unlink separates them (its
  * undo links them again); deleting the linked contact asks which cards, and deleting only this
  * computer's leaves the server's card on the server. The review, the linked view and the delete
- * question in light, dark and Persian at both sizes, through the accessibility gate.
+ * question in light, dark and Persian at both sizes, through the accessibility gate. Across two
+ * servers (Radicale and Xandikos): each server keeps its one card with only the edit made to it,
+ * and removing one account leaves the other's card a contact of its own.
  */
 import type { Page } from '@playwright/test';
-import { startRadicale, type TestServer } from '../servers/servers';
+import { CardDavClient } from '../../electron/dav/client';
+import { DavHttp } from '../../electron/dav/http';
+import { startRadicale, startXandikos, type TestServer } from '../servers/servers';
 import { translator, type Translate } from '../../renderer/src/i18n';
 import { expect, test } from './fixtures';
 import { addAccount, card, contactList, field, importCards, listRow } from './helpers';
@@ -23,14 +27,11 @@ const EN = translator('en');
 const unfold = (v: string) => v.replace(/\r?\n[ \t]/g, '');
 const linesOf = (vcard: string) => vcard.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('VERSION:'));
 
-/** Every card of the server's book (Radicale answers a GET of the collection with all of them), as another client sees it. */
+/** Every card of the server's book, as another client reads it (a listing, then a multiget), unfolded. */
 async function serverCards(s: TestServer): Promise<string[]> {
-  const auth: Record<string, string> = s.password === '' ? {} : { Authorization: `Basic ${Buffer.from(`${s.user}:${s.password}`).toString('base64')}` };
-  const r = await fetch(s.addressBookUrl, { headers: auth });
-  expect(r.status, 'GET of the address book').toBe(200);
-  return unfold(await r.text())
-    .split(/(?=^BEGIN:VCARD)/m)
-    .filter((c) => c.startsWith('BEGIN:VCARD'));
+  const client = new CardDavClient(new DavHttp({ auth: s.password === '' ? { kind: 'none' } : { kind: 'basic', user: s.user, password: s.password } }));
+  const hrefs = (await client.listEtags(s.addressBookUrl)).map((e) => e.href);
+  return (await client.multiget(s.addressBookUrl, hrefs)).cards.map((c) => unfold(c.vcard));
 }
 
 /** This computer's cards as stored in the page (visible rows only). */
@@ -57,6 +58,30 @@ async function localCards(page: Page): Promise<string[]> {
 async function syncNow(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Sync .* now$/ }).click();
   await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+}
+
+/** The account panel of a server (by its host). */
+const accountOf = (page: Page, s: TestServer) => page.getByTestId('account').filter({ hasText: new URL(s.baseUrl).host });
+
+/** Sync one account now and wait for it to say so. */
+async function syncAccount(page: Page, s: TestServer): Promise<void> {
+  const panel = accountOf(page, s);
+  await panel.getByRole('button', { name: /^Sync .* now$/ }).click();
+  await expect(panel.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+}
+
+/** A second CardDAV account beside the first (addAccount waits on the only account's status). */
+async function addSecondAccount(page: Page, s: TestServer): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+  await page.getByLabel('Server address or e-mail').fill(s.baseUrl);
+  await page.getByLabel('User name').fill(s.user);
+  await page.getByLabel('Password').fill(s.password);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByRole('dialog').getByRole('checkbox').first()).toBeChecked();
+  await page.getByRole('dialog').getByRole('button', { name: 'Add account' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(accountOf(page, s).getByTestId('sync-status')).toContainText('Synced', { timeout: 60_000 });
 }
 
 /** The sidebar's Duplicates, every book, across books; the review of the one group. */
@@ -185,6 +210,83 @@ test.describe('linked contacts across books', () => {
     expect((await localCards(page)).filter((c) => c.includes('FN:Ann Arbor'))).toHaveLength(0);
     await syncNow(page);
     expect((await serverCards(server)).filter((c) => c.includes('UID:ann-server'))).toHaveLength(1);
+  });
+
+  test('across Radicale and Xandikos: linked, each card edited, each server keeps its card with only its own edit; removing one account leaves the other card alone', async ({ app }) => {
+    test.skip(app.harness === null, 'the servers run beside the harness');
+    test.setTimeout(240_000);
+    const radicale = await startRadicale();
+    server = radicale;
+    const xandikos = await startXandikos();
+    try {
+      const R_ANN = vcard3('ann-r', ['FN:Ann Arbor', 'N:Arbor;Ann;;;', 'EMAIL:ann@arbor.example', 'TEL;TYPE=work:+1 202 555 0147', 'X-ONLY-RADICALE:yes']);
+      const X_ANN = vcard3('ann-x', ['FN:Ann Arbor', 'N:Arbor;Ann;;;', 'EMAIL:Ann@Arbor.example', 'TEL;TYPE=cell:+1 303 555 0199', 'X-ONLY-XANDIKOS:yes']);
+      await radicale.seed([{ file: 'ann-r.vcf', vcard: R_ANN }, { file: 'ben.vcf', vcard: vcard3('ben', ['FN:Ben Bolt', 'N:Bolt;Ben;;;']) }]);
+      await xandikos.seed([{ file: 'ann-x.vcf', vcard: X_ANN }, { file: 'cat.vcf', vcard: vcard3('cat', ['FN:Cat Cole', 'N:Cole;Cat;;;']) }]);
+      const { page } = app;
+      await addAccount(page, radicale);
+      await addSecondAccount(page, xandikos);
+      await expect(listRow(page, 'Ann Arbor')).toHaveCount(2);
+      await openLinkReview(page, EN);
+      await page.getByRole('button', { name: 'Link as one contact' }).click();
+      await expect(page.getByTestId('dup-cluster')).toHaveCount(0);
+      await page.keyboard.press('Escape');
+      await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+      await expect(page.locator('.list-count')).toHaveText('3 contacts');
+
+      await listRow(page, 'Ann Arbor').click();
+      const onR = linkedView(page).getByTestId('linked-card').filter({ hasText: '+1 202 555 0147' });
+      const onX = linkedView(page).getByTestId('linked-card').filter({ hasText: '+1 303 555 0199' });
+      await expect(onR).toHaveCount(1);
+      await expect(onX).toHaveCount(1);
+      await onR.getByRole('button', { name: /^Edit in / }).click();
+      await field(page, 'Job title').fill('Chief engineer');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(onR).toContainText('Chief engineer');
+      await onX.getByRole('button', { name: /^Edit in / }).click();
+      await field(page, 'Notes').fill('Met at the fair');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(onX).toContainText('Met at the fair');
+      await expect(onR).not.toContainText('Met at the fair');
+
+      // Each server: its two cards still, its Ann with every line and only its own edit.
+      const added = async (s: TestServer, uid: string, seeded: string) => {
+        const cards = await serverCards(s);
+        const mine = cards.find((c) => c.includes(`UID:${uid}`));
+        if (cards.length !== 2 || mine === undefined) return null;
+        const lines = linesOf(mine);
+        if (!linesOf(seeded).every((l) => lines.includes(l))) return null;
+        return lines.filter((l) => !linesOf(seeded).includes(l) && !/^(REV|PRODID):/.test(l));
+      };
+      await syncAccount(page, radicale);
+      await syncAccount(page, xandikos);
+      await expect.poll(() => added(radicale, 'ann-r', R_ANN), { timeout: 30_000 }).toEqual(['TITLE:Chief engineer']);
+      await expect.poll(() => added(xandikos, 'ann-x', X_ANN), { timeout: 30_000 }).toEqual(['NOTE:Met at the fair']);
+
+      // Unlinked and linked again (its undo): still nothing for either server.
+      await linkedView(page).getByRole('button', { name: 'Unlink' }).click();
+      await expect(listRow(page, 'Ann Arbor')).toHaveCount(2);
+      await page.getByRole('button', { name: 'Undo' }).click();
+      await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+      await syncAccount(page, radicale);
+      await syncAccount(page, xandikos);
+      expect(await added(radicale, 'ann-r', R_ANN)).toEqual(['TITLE:Chief engineer']);
+      expect(await added(xandikos, 'ann-x', X_ANN)).toEqual(['NOTE:Met at the fair']);
+
+      // Xandikos's account removed: Radicale's Ann is a contact of its own, also after a reload.
+      const xHost = new URL(xandikos.baseUrl).host;
+      await page.getByRole('button', { name: `Remove ${xHost}`, exact: true }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Remove account', exact: true }).click();
+      await expect(contactList(page).getByRole('option')).toHaveCount(2);
+      await listRow(page, 'Ann Arbor').click();
+      await expect(linkedView(page)).toHaveCount(0);
+      await expect(page.getByRole('main')).toContainText('Chief engineer');
+      await page.reload();
+      await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+      expect(await added(radicale, 'ann-r', R_ANN)).toEqual(['TITLE:Chief engineer']);
+    } finally {
+      await xandikos.stop();
+    }
   });
 
   test('the link review, the linked contact and the delete question in light, dark and Persian, at 1280×800 and 800×600, pass the accessibility gate', async ({ app }) => {
