@@ -28,7 +28,7 @@ import type { Services } from '../../renderer/src/services';
 import { applyMerge, buildReview, defaultChoices } from '../../shared/duplicates/review';
 import { parseVCard } from '../../shared/vcard';
 import type { RowView } from '../integration/local-books';
-import { cardOf, emailsOf, vcardOf, withField, FIELDS, type Card, type Field } from './cards';
+import { cardOf, emailsOf, fieldLines, vcardOf, withField, FIELDS, type Card, type Field } from './cards';
 import type { Model, Write } from './model';
 import type { ServerCard } from './remote-sides';
 import type { Rng } from './rng';
@@ -256,6 +256,11 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       if (after === undefined) return;
       const fn = nameOf(row.vcard);
       wroteCard(ctx, fn, cardOf(row.vcard), cardOf(after.vcard), row.base);
+      // A version that differs only in a field's form (a parameter the server added, `EMAIL;TYPE=other`)
+      // is still an edit of that field here: it is sent, and it outlives a deletion elsewhere.
+      for (const f of FIELDS) {
+        if (cardOf(row.vcard)[f] === cardOf(after.vcard)[f] && fieldLines(row.vcard, f) !== fieldLines(after.vcard, f)) ctx.model.wrote('local', fn, 'edit', f, cardOf(after.vcard)[f]);
+      }
       // Its e-mail addresses are that version's now: a merge's check no longer applies to it.
       if (emailsOf(after.vcard).join() !== emailsOf(row.vcard).join()) ctx.checks = ctx.checks.filter((k) => k.about !== fn);
     },
@@ -361,7 +366,8 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
  * here and on the server. Its own addresses, unless someone wrote its address or deleted it since
  * the last quiescent point (another client may have changed it before the merge saw it); the
  * addresses merged into it, unless someone wrote its address or deleted it after the merge.
- * Settling a conflict on its address replaces that address only: the others stay.
+ * Settling a conflict on its address replaces that address only: the others stay, unless the
+ * conflict showed them as this computer's side and the user chose the server's.
  */
 function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: readonly string[], from: number, sides: Sides): string[] {
   const c = ctx.model.contacts.get(fn);
@@ -370,7 +376,9 @@ function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: rea
   const after = c.writes.slice(from);
   if (after.some(touched)) return [];
   const settled = after.some((w) => w.field === 'email');
-  const expected = [...(c.writes.slice(0, from).some(touched) || settled ? [] : own), ...joined];
+  // An address the user saw on this computer's side of a conflict and settled against is theirs to drop.
+  const dropped = new Set(after.flatMap((w) => w.discards ?? []));
+  const expected = [...(c.writes.slice(0, from).some(touched) || settled ? [] : own), ...joined].filter((e) => !dropped.has(e));
   const problems: string[] = [];
   const here = sides.here.get(fn)?.[0];
   const there = sides.there.get(fn)?.[0];
