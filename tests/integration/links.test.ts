@@ -173,4 +173,21 @@ describe('linked contacts in the store', () => {
     store.index.upsert(back.map((r) => r.row));
     expect(links.linkOf(b)?.members).toEqual([a, b]);
   });
+
+  it('a merge within a book keeps the link: the card that stayed takes the merged-away card’s place', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    const b2 = await synced(dav, 'b2', 'Ann Lee', 'TEL:+1 555 0100\r\n');
+    await links.link([a, b], b);
+    const before = [links.linkOf(b)!];
+    // The merge as writeMerge writes it: the survivor updated, the other removed (a deletion for the server).
+    const stored = await store.repo.update(b2, parseVCard(card('b2', 'Ann Lee', 'TEL:+1 555 0100\r\nEMAIL:ann@example.org\r\n')));
+    await store.repo.remove([b]);
+    store.index.upsert([stored.row, { ...(await store.repo.db.contacts.get(b))!, pending: 'deleted' }]);
+    await links.carryOver(before, [b], b2);
+    expect(links.linkOf(a)).toMatchObject({ members: [b2, a], primary: b2 });
+    expect(listed()).toEqual(['Ann Lee']);
+    await restart();
+    expect(links.linkOf(a)?.members).toEqual([b2, a]);
+  });
 });

@@ -282,6 +282,23 @@ export class LinkStore {
     return { record: done.record, replaced: done.replaced };
   }
 
+  /**
+   * After a merge within a book: the links its merged-away cards were in (`before`, read before the
+   * merge) take the card that stayed in their place, so the merged contact is still linked.
+   */
+  async carryOver(before: readonly LiveLink[], gone: readonly string[], survivor: string): Promise<void> {
+    for (const link of before) {
+      const others = link.members.filter((m) => !gone.includes(m) && m !== survivor);
+      if (others.length === 0) continue;
+      try {
+        await this.link([survivor, ...others], gone.includes(link.primary) ? survivor : link.primary);
+      } catch (e) {
+        // The survivor is in the same book as every other card: nothing to link across.
+        if (!(e instanceof CannotLink)) throw e;
+      }
+    }
+  }
+
   /** Undo a link: it goes, the links it replaced come back. */
   async undoLink(record: LinkRecord, replaced: readonly LinkRecord[]): Promise<void> {
     await this.write((all) => [...all.filter((l) => l.id !== record.id), ...replaced]);

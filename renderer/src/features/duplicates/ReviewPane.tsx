@@ -81,7 +81,10 @@ export function ReviewPane({
     setBusy(true);
     try {
       const outcome = applyMerge(loaded.review, choices);
+      // A merged-away card linked to cards of other books: the card that stays takes its place.
+      const linked = outcome.replaces.flatMap((r) => services.links.linkOf(r) ?? []);
       const done = await writeMerge(services, outcome, loaded.texts);
+      if (linked.length > 0) await services.links.carryOver(linked, outcome.replaces, outcome.survivor);
       const message = (tr: Translate) => tr('dup.merged', { count: cluster.members.length, name: done.survivor.displayName || tr('list.noName') });
       useUi.getState().showToast(message, async () => {
         try {
