@@ -32,7 +32,9 @@ function shown(idx: ContactIndex, links: readonly LinkRecord[], q = '', bookId: 
   };
   const whole = idx.list('', bookId, favoritesOnly);
   const found = idx.list(q, bookId, favoritesOnly);
-  const out = collapseLinked(found, viewLinks(whole, linkOf), (a, b) => idx.compareIds(a.id, b.id));
+  const compare = (a: ContactRow, b: ContactRow) => idx.compareIds(a.id, b.id);
+  const live = links.flatMap((l) => linkOf(l.members[0]!) ?? []);
+  const out = collapseLinked(found, viewLinks(whole, live, (id) => idx.get(id), compare), compare);
   expect(out.sections).toHaveLength(out.rows.length);
   return out.rows;
 }

@@ -68,75 +68,103 @@ export function joinLinks(existing: readonly LinkRecord[], ids: readonly string[
 
 /** For one view (its whole list, no query): each link's row shown, and the rows it hides. */
 interface ViewLinks {
-  /** Hidden member id → the id of the row shown for its link. */
-  readonly hidden: Map<string, string>;
+  /** The whole list these are of. */
+  readonly whole: ListResult;
+  /** Hidden member id → its row, its position in the whole list, and the id of the row shown for its link. */
+  readonly hidden: Map<string, { row: ContactRow; at: number; show: string }>;
   /** Shown row id → its row and section letter, for a search that found only a hidden member. */
   readonly shown: Map<string, { row: ContactRow; section: string }>;
 }
 
-/** Which rows of a view's whole list the links hide, and which row each link shows there. */
-export function viewLinks(whole: ListResult, linkOf: (id: string) => LiveLink | null): ViewLinks {
-  const visible = new Map<string, { link: LiveLink; at: number[] }>();
-  whole.rows.forEach((r, i) => {
-    const link = linkOf(r.id);
-    if (link === null) return;
-    let v = visible.get(link.id);
-    if (v === undefined) visible.set(link.id, (v = { link, at: [] }));
-    v.at.push(i);
-  });
-  const hidden = new Map<string, string>();
-  const shown = new Map<string, { row: ContactRow; section: string }>();
-  for (const { link, at } of visible.values()) {
-    if (at.length < 2) continue;
-    const ids = at.map((i) => whole.rows[i]!.id);
-    const show = ids.includes(link.primary) ? link.primary : link.members.find((m) => ids.includes(m))!;
-    at.forEach((i, k) => {
-      if (ids[k] === show) shown.set(show, { row: whole.rows[i]!, section: whole.sections[i]! });
-      else hidden.set(ids[k]!, show);
-    });
+type Compare = (a: ContactRow, b: ContactRow) => number;
+
+/** The first position of sorted `rows` not before `r`. */
+function lowerBound(rows: readonly ContactRow[], r: ContactRow, compare: Compare): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(rows[mid]!, r) < 0) lo = mid + 1;
+    else hi = mid;
   }
-  return { hidden, shown };
+  return lo;
+}
+
+/** Where row `r` is in sorted `rows` (the list's order, ties by id), or -1. */
+function positionIn(rows: readonly ContactRow[], r: ContactRow, compare: Compare): number {
+  const at = lowerBound(rows, r, compare);
+  return rows[at]?.id === r.id ? at : -1;
+}
+
+/**
+ * Which rows of a view's whole list (sorted by `compare`) the links hide, and which row each link
+ * shows there: its chosen card if the view has it, else the first member the view has. A binary
+ * search per member, so the cost is the links', not the list's.
+ */
+export function viewLinks(whole: ListResult, links: Iterable<LiveLink>, get: (id: string) => ContactRow | undefined, compare: Compare): ViewLinks {
+  const hidden = new Map<string, { row: ContactRow; at: number; show: string }>();
+  const shown = new Map<string, { row: ContactRow; section: string }>();
+  for (const link of links) {
+    const visible: { id: string; row: ContactRow; at: number }[] = [];
+    for (const id of link.members) {
+      const row = get(id);
+      const at = row === undefined ? -1 : positionIn(whole.rows, row, compare);
+      if (at >= 0) visible.push({ id, row: whole.rows[at]!, at });
+    }
+    if (visible.length < 2) continue;
+    const show = visible.find((v) => v.id === link.primary) ?? visible[0]!;
+    shown.set(show.id, { row: show.row, section: whole.sections[show.at]! });
+    for (const v of visible) if (v !== show) hidden.set(v.id, { row: v.row, at: v.at, show: show.id });
+  }
+  return { whole, hidden, shown };
 }
 
 /**
  * A view's rows with each link shown once: its hidden members left out, and its shown row put in
- * (in list order) where a search found only a hidden member.
+ * (in list order) where a search found only a hidden member. `result` is in the list's order (a
+ * subset of the view's whole list); the cost is a binary search per hidden member and one copy.
  */
-export function collapseLinked(result: ListResult, view: ViewLinks, compare: (a: ContactRow, b: ContactRow) => number): ListResult {
+export function collapseLinked(result: ListResult, view: ViewLinks, compare: Compare): ListResult {
   if (view.hidden.size === 0) return result;
+  const drop: number[] = [];
+  const wanted = new Set<string>();
+  for (const h of view.hidden.values()) {
+    // The whole list itself (no query): the positions are known.
+    const at = result === view.whole ? h.at : positionIn(result.rows, h.row, compare);
+    if (at < 0) continue;
+    drop.push(at);
+    wanted.add(h.show);
+  }
+  if (drop.length === 0) return result;
+  drop.sort((a, b) => a - b);
+  // Shown rows the search did not find itself: put in where they belong.
+  const inserts: { at: number; row: ContactRow; section: string }[] = [];
+  for (const id of wanted) {
+    const s = view.shown.get(id)!;
+    if (result !== view.whole && positionIn(result.rows, s.row, compare) < 0) inserts.push({ at: lowerBound(result.rows, s.row, compare), row: s.row, section: s.section });
+  }
+  inserts.sort((a, b) => a.at - b.at || compare(a.row, b.row));
   const rows: ContactRow[] = [];
   const sections: string[] = [];
-  const present = new Set<string>();
-  const wanted = new Set<string>();
-  result.rows.forEach((r, i) => {
-    const show = view.hidden.get(r.id);
-    if (show !== undefined) {
-      wanted.add(show);
-      return;
+  let k = 0;
+  let d = 0;
+  for (let i = 0; i < result.rows.length; i++) {
+    while (k < inserts.length && inserts[k]!.at === i) {
+      rows.push(inserts[k]!.row);
+      sections.push(inserts[k++]!.section);
     }
-    if (view.shown.has(r.id)) present.add(r.id);
-    rows.push(r);
+    if (drop[d] === i) {
+      d++;
+      continue;
+    }
+    rows.push(result.rows[i]!);
     sections.push(result.sections[i]!);
-  });
-  const missing = [...wanted].filter((id) => !present.has(id)).map((id) => view.shown.get(id)!);
-  if (missing.length === 0) return rows.length === result.rows.length ? result : { rows, sections };
-  missing.sort((a, b) => compare(a.row, b.row));
-  const outRows: ContactRow[] = [];
-  const outSections: string[] = [];
-  let j = 0;
-  for (let i = 0; i < rows.length; i++) {
-    while (j < missing.length && compare(missing[j]!.row, rows[i]!) < 0) {
-      outRows.push(missing[j]!.row);
-      outSections.push(missing[j++]!.section);
-    }
-    outRows.push(rows[i]!);
-    outSections.push(sections[i]!);
   }
-  for (; j < missing.length; j++) {
-    outRows.push(missing[j]!.row);
-    outSections.push(missing[j]!.section);
+  for (; k < inserts.length; k++) {
+    rows.push(inserts[k]!.row);
+    sections.push(inserts[k]!.section);
   }
-  return { rows: outRows, sections: outSections };
+  return { rows, sections };
 }
 
 /**
@@ -172,6 +200,9 @@ export class LinkStore {
   private live: { indexVersion: number; version: number; links: Map<string, LiveLink | null> } | null = null;
   private views = new WeakMap<ListResult, { indexVersion: number; version: number; view: ViewLinks }>();
   private results = new WeakMap<ListResult, { indexVersion: number; version: number; out: ListResult }>();
+
+  /** The list's order (both rows must be in the list). */
+  private compare = (a: ContactRow, b: ContactRow): number => this.index.compareIds(a.id, b.id);
 
   private constructor(
     private readonly repo: ContactRepo,
@@ -258,10 +289,11 @@ export class LinkStore {
     if (done !== undefined && done.indexVersion === stamp.indexVersion && done.version === stamp.version) return done.out;
     let known = this.views.get(whole);
     if (known === undefined || known.indexVersion !== stamp.indexVersion || known.version !== stamp.version) {
-      known = { ...stamp, view: viewLinks(whole, this.linkOf) };
+      const live = [...this.records.values()].flatMap((r) => this.linkOf(r.members[0]!) ?? []);
+      known = { ...stamp, view: viewLinks(whole, live, (id) => this.index.get(id), this.compare) };
       this.views.set(whole, known);
     }
-    const out = collapseLinked(result, known.view, (a, b) => this.index.compareIds(a.id, b.id));
+    const out = collapseLinked(result, known.view, this.compare);
     this.results.set(result, { ...stamp, out });
     return out;
   }
