@@ -84,6 +84,47 @@ test('a German Outlook CSV in windows-1252 is recognised, its umlauts and day-fi
   await expect(listRow(page, 'Anna-Lena')).toContainText('Weiß');
 });
 
+test('a UTF-8 Google CSV with one stray byte is read as UTF-8 and says so; another encoding chosen reads the names again, and back', async ({ app }) => {
+  const { page } = app;
+  const good = fixture('google-current.csv');
+  const at = good.indexOf('Computing');
+  // One windows-1252 "é" in Grace's department: before, the whole file was read as windows-1250.
+  const bytes = Buffer.concat([good.subarray(0, at), Buffer.from([0xe9]), good.subarray(at)]);
+  await importFile(page, 'contacts.csv', bytes);
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-format')).toHaveText('Google Contacts CSV');
+  await expect(dialog.getByLabel('Character encoding')).toHaveValue('utf-8');
+  await expect(dialog.getByTestId('csv-encoding-doubt')).toContainText('1 byte in this file is not UTF-8 (the first on line 2)');
+  const names = dialog.getByTestId('csv-first-contacts');
+  await expect(names).toContainText('愛川');
+  await dialog.getByLabel('Character encoding').selectOption('windows-1250');
+  await expect(dialog.getByLabel('Character encoding')).toHaveValue('windows-1250');
+  await expect(names).not.toContainText('愛川');
+  await expect(names).toContainText('Grace');
+  await expect(dialog.getByTestId('csv-encoding-doubt')).toBeVisible();
+  await dialog.getByLabel('Character encoding').selectOption('utf-8');
+  await expect(names).toContainText('愛川');
+  await dialog.getByRole('button', { name: 'Import 4 new contacts' }).click();
+  await expect(listRow(page, 'مریم')).toBeVisible();
+});
+
+test('a broken quote that runs rows together is said with its lines, in the mapping step and the summary; none of those rows is imported', async ({ app }) => {
+  const { page } = app;
+  const text = 'Name,Email,Phone,City\nAnn Lee,ann@example.org,1,Oslo\nBob Ray,"bob@example.org,2,Rome\nCid Orr,cid@example.org,3,Lima\nDan Poe,dan@example.org,4,Kyiv\n';
+  await importFile(page, 'list.csv', Buffer.from(text));
+  const map = page.getByRole('dialog', { name: 'Choose what each column holds' });
+  await expect(map.getByTestId('csv-run-together')).toContainText('3 lines were not imported');
+  await expect(map.getByTestId('csv-quote-problems')).toContainText('Lines 3–5 were read as one row: a quote opened on line 3');
+  await map.getByRole('button', { name: 'Continue' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-summary')).toHaveText('4 cards in the file: 1 new, 0 already here, 0 differ from a contact with the same UID, 3 could not be read.');
+  await expect(dialog.getByTestId('csv-run-together')).toBeVisible();
+  await expect(dialog.getByTestId('import-errors')).toContainText('Lines 3–5 were read as one row');
+  await dialog.getByRole('button', { name: 'Import 1 new contact' }).click();
+  await expect(listRow(page, 'Ann Lee')).toBeVisible();
+  await expect(contactList(page).getByText('Bob Ray')).toHaveCount(0);
+});
+
 test('any other CSV goes through the column mapping, with its first rows shown; a changed column is imported as chosen', async ({ app }) => {
   const { page } = app;
   await importFile(page, 'kontakty.csv', fixture('excel-pl-semicolon-1250.csv'));
@@ -343,6 +384,12 @@ test('the moving-in-and-out dialogs in light, dark and Persian: 0 accessibility 
   await captureDialogVariants(page, 'csv-mapping', async () => {
     await importFile(page, 'kontakty.csv', fixture('excel-pl-semicolon-1250.csv'));
     await expect(page.getByTestId('csv-mapping')).toBeVisible();
+  });
+  await captureDialogVariants(page, 'csv-import-encoding', async () => {
+    const good = fixture('google-current.csv');
+    const at = good.indexOf('Computing');
+    await importFile(page, 'contacts.csv', Buffer.concat([good.subarray(0, at), Buffer.from([0xe9]), good.subarray(at)]));
+    await expect(page.getByTestId('csv-encoding-doubt')).toBeVisible();
   });
   await captureDialogVariants(page, 'export', async (t) => {
     await page.getByRole('button', { name: t('action.export'), exact: true }).click();
