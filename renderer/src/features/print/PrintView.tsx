@@ -13,7 +13,7 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { ToastBar } from '../common/Toast';
 import type { PrintJob } from './print-job';
-import { usePrintJob } from './print-job';
+import { printInMain, usePrintJob } from './print-job';
 
 /** Rows or cards put in the view per task. */
 const SLICE = 200;
@@ -76,7 +76,7 @@ export function PrintView({ job }: { job: PrintJob }) {
   const viaMain = async (action: 'pdf' | 'print') => {
     setBusy(true);
     try {
-      const outcome = await window.cardinal.printContacts({ ...job.request, action });
+      const outcome = await printInMain(window.cardinal, job.request, action);
       if (outcome === 'saved') useUi.getState().showToast((tr) => tr('print.savedPdf'));
     } catch (e) {
       useUi.getState().showToast((tr) => tr('print.failed', { message: (e as Error).message }));
