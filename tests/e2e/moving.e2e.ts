@@ -346,6 +346,33 @@ test('print: a Persian phone list as a PDF over several pages, each page checked
   await expect(contactList(page).or(page.getByRole('listbox'))).toBeVisible();
 });
 
+test('print of a long list: the view opens with its first 600 rows, more come as it is scrolled, and Print puts every row in before window.print', async ({ app }) => {
+  test.setTimeout(180_000);
+  const { page } = app;
+  const many = Array.from({ length: 1300 }, (_, i) => card(`long${i}`, `FN:Person ${String(i).padStart(4, '0')}\nTEL:+1 202 555 ${String(i).padStart(4, '0')}`));
+  await importCards(page, many.join(''), 1300);
+  await page.keyboard.press('Control+p');
+  await page.getByRole('dialog', { name: 'Print' }).getByRole('button', { name: 'Preview' }).click();
+  const view = page.getByTestId('print-view');
+  await expect(view).not.toHaveAttribute('aria-busy');
+  const rows = view.locator('tbody tr');
+  await expect(rows).toHaveCount(600);
+  await expect(view.getByTestId('print-filling')).toHaveText('Showing 600 of 1,300: more as you scroll, all of them when printed.');
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect.poll(() => rows.count()).toBeGreaterThan(600);
+  await page.evaluate(() => {
+    window.print = () => void ((window as unknown as { rowsPrinted: number }).rowsPrinted = document.querySelectorAll('[data-testid="print-view"] tbody tr').length);
+  });
+  await view.getByRole('toolbar').getByRole('button', { name: 'Print…' }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { rowsPrinted?: number }).rowsPrinted)).toBe(1300);
+  await expect(view).toHaveAttribute('data-complete', 'true');
+  await expect(view.getByTestId('print-filling')).toHaveCount(0);
+  await expect(view.locator('tbody tr').last()).toContainText('Person 1299');
+  // Scrolled to the end, the toolbar stays above the rows (they once covered it, Close unclickable).
+  await view.getByRole('toolbar').getByRole('button', { name: 'Close' }).click();
+  await expect(view).toHaveCount(0);
+});
+
 test('share: the QR code decodes (jsQR) to a vCard of the contact; Save .vcf downloads the whole card', async ({ app }) => {
   const { page } = app;
   await importCards(page, card('q1', 'FN:Ada Lovelace\nN:Lovelace;Ada;;;\nORG:Analytical Engines\nEMAIL:ada@example.org\nTEL;TYPE=cell:+44 20 7946 0000\nNOTE:Wrote the first program.\nPHOTO:data:image/png;base64,iVBORw0KGgo='), 1);
