@@ -112,6 +112,16 @@ async function versionKeysOf(db: CardinalDB, contactIds: readonly string[]): Pro
 }
 
 /**
+ * Every version id of these contacts (no order), by the [contactId+at] index: one read of it,
+ * jumping from one contact's range to the next (what the contactId index did before schema 6).
+ */
+export async function versionIdsOf(db: CardinalDB, contactIds: readonly string[]): Promise<string[]> {
+  const ranges = [...new Set(contactIds)].sort().map((id): [[string, unknown], [string, unknown]] => [[id, Dexie.minKey], [id, Dexie.maxKey]]);
+  if (ranges.length === 0) return [];
+  return (await db.versions.where('[contactId+at]').inAnyRange(ranges).primaryKeys()) as string[];
+}
+
+/**
  * Inside a write transaction: the contact's last version id, recording the card as it is now as
  * an `earlier` version when it has none (a run's deletion must name a version to go back to).
  */
@@ -203,5 +213,5 @@ export async function forget(db: CardinalDB, ids: readonly string[]): Promise<vo
   await db.trash.bulkDelete([...ids]);
   const alive = await db.contacts.bulkGet([...ids]);
   const gone = ids.filter((_, i) => alive[i] === undefined);
-  if (gone.length > 0) await db.versions.bulkDelete((await db.versions.where('contactId').anyOf(gone).primaryKeys()) as string[]);
+  if (gone.length > 0) await db.versions.bulkDelete(await versionIdsOf(db, gone));
 }

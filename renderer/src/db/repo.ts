@@ -6,6 +6,7 @@
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import { EMPTY_PEOPLE_STATE, type LabelAccess, type StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
+import type { StoredKeys } from '../../../shared/duplicates/keys';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import Dexie from 'dexie';
@@ -144,8 +145,11 @@ export class ContactRepo {
     return ContactRepo.rowsFrom(id, bookId, serializeVCard(card), deriveListFields(card), previous);
   }
 
-  /** The same from a card already serialised and derived (the import worker did that work). */
-  static rowsFrom(id: string, bookId: string, vcard: string, fields: ListFields, previous?: StoredContact): StoredContact {
+  /**
+   * The same from a card already serialised and derived (the import worker did that work, and
+   * made its duplicate keys: `keys`, stored with the card).
+   */
+  static rowsFrom(id: string, bookId: string, vcard: string, fields: ListFields, previous?: StoredContact, keys?: StoredKeys): StoredContact {
     const synced = bookId !== LOCAL_BOOK_ID;
     const pending: PendingMark = !synced ? '' : previous === undefined || previous.row.pending === 'created' ? 'created' : 'updated';
     const prev = previous?.card;
@@ -179,6 +183,7 @@ export class ContactRepo {
         ...(prev?.sentVcard !== undefined ? { sentVcard: prev.sentVcard } : {}),
         ...(prev?.sentEarlier !== undefined ? { sentEarlier: prev.sentEarlier } : {}),
         ...(prev?.source !== undefined ? { source: prev.source } : {}),
+        ...(keys !== undefined ? { keys } : {}),
       },
     };
   }
@@ -542,9 +547,9 @@ export class ContactRepo {
     });
   }
 
-  /** Contacts with a given UID in a book (import de-duplication). */
+  /** Contacts with a given UID in a book (not indexed since schema 6: the window finds them in its list). */
   byUid(bookId: string, uid: string): Promise<ContactRow[]> {
-    return this.db.contacts.where('uid').equals(uid).filter((r) => r.bookId === bookId).toArray();
+    return this.db.contacts.where('bookId').equals(bookId).filter((r) => r.uid === uid).toArray();
   }
 
   async cardsOf(ids: readonly string[]): Promise<VCard[]> {
