@@ -50,7 +50,7 @@ describe('the contact store', () => {
     const repo = await fresh();
     const items = Array.from({ length: 4500 }, (_, i) => ContactRepo.rows(`id-${i}`, LOCAL_BOOK_ID, card(`P${i}`)));
     const progress: number[] = [];
-    await repo.putAll(items, (d) => progress.push(d));
+    await repo.putAll(items, (d) => progress.push(d), undefined, 2000);
     expect(progress).toEqual([2000, 4000, 4500]);
     expect(await repo.db.contacts.count()).toBe(4500);
   });

@@ -102,7 +102,16 @@ export interface VersionRow {
   bookId: string;
   /** When it was recorded (ms); unique and increasing within a contact's versions. */
   at: number;
+  /** The card's text at that state; '' in a stored row that has `card` instead. */
   vcard: string;
+  /**
+   * Set instead of the text when the version is what its card holds (an import's new contact:
+   * the text is written once, in the card): the print of that text (`cardPrint`). The text is
+   * written into the version by the next change of the card (`recordVersions`, which is given
+   * the text before the change); until then readers take it from the card, or from the trash row
+   * (`withText`). Never set on what `versionsOf` returns.
+   */
+  card?: string;
   source: VersionSource;
   by: 'local' | 'server';
   /** The sync run or import that made it, if one did. */
@@ -187,6 +196,7 @@ export class CardinalDB extends Dexie {
     // contact alone ([contactId+at] ranges do that). Cards may carry their duplicate keys
     // (CardRow.keys), which need no index and no upgrade: a card without them has them made by
     // the duplicates worker once, which stores them. Index drops only: every row stays as it is.
+    // Since version 6 an import's versions may leave their text in the card (VersionRow.card).
     this.version(6).stores({ contacts: 'id, bookId', versions: 'id, at, [contactId+at]' });
   }
 }
