@@ -35,6 +35,8 @@ export interface StoredContact {
 export interface WriteRecord {
   source: VersionSource;
   run?: { kind: 'import'; name?: string };
+  /** The first this many items are new contacts (ids never stored: an import's new cards), not looked up before writing. */
+  fresh?: number;
 }
 
 /** What a restore from the trash or an undo of a run did, for the list and the message. */
@@ -328,7 +330,8 @@ export class ContactRepo {
       const batch = items.slice(i, i + batchSize);
       await this.db.transaction('rw', this.tables, async () => {
         await this.bump();
-        const old = await this.db.cards.bulkGet(batch.map((s) => s.row.id));
+        const fresh = Math.max(0, Math.min(batch.length, (record.fresh ?? 0) - i));
+        const old = [...new Array<undefined>(fresh), ...(fresh === batch.length ? [] : await this.db.cards.bulkGet(batch.slice(fresh).map((s) => s.row.id)))];
         await this.db.contacts.bulkPut(batch.map((s) => s.row));
         await this.db.cards.bulkPut(batch.map((s) => s.card));
         // A new contact's version is its card's text, written once (in the card).

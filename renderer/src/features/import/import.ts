@@ -212,7 +212,7 @@ export async function runImport(s: Services, preview: ImportPreview, updateConfl
   }
   // One run for the whole import, so "Recent changes" can undo it as one.
   performance.mark('cardinal:import-write-start');
-  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName } });
+  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName }, fresh: preview.fresh.length });
   performance.mark('cardinal:import-written');
   syncSoon([bookId]);
   s.index.upsert(items.map((i) => i.row));
