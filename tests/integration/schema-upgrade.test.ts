@@ -13,8 +13,10 @@ import { storeCollection } from '../../electron/sync/store-collection';
 import { ContactRepo } from '../../renderer/src/db/repo';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
 import { LOCAL_BOOK_ID, type BookRow, type CardinalDB, type CardRow, type ContactRow, type MetaRow, type RunRow, type TrashRow, type VersionRow } from '../../renderer/src/db/schema';
-import { DuplicatesStoreFront } from '../../renderer/src/workers/duplicates-store';
-import { readStoredCards, saveStoredKeys } from '../../renderer/src/workers/stored-cards';
+import { DuplicatesStoreFront, SCAN_FROM } from '../../renderer/src/workers/duplicates-store';
+import { readStoredCards, saveStoredKeys, scanStoredCards } from '../../renderer/src/workers/stored-cards';
+import { importCards } from '../../renderer/src/workers/import-cards';
+import { importedCard } from '../../renderer/src/workers/imported-cards';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
 import { cardPrint, duplicateKeys } from '../../shared/duplicates/keys';
 import type { DuplicatesResponse } from '../../shared/duplicates/protocol';
@@ -166,6 +168,39 @@ describe('the store upgrade from schema 5 to 6', () => {
     parsed.length = 0;
     expect(await find(2)).toMatchObject({ type: 'found', unreadable: [] });
     expect(parsed).toEqual([]);
+    repo.db.close();
+  });
+
+  it('a book imported since schema 6 is searched by its stored keys: a large one read in one scan of the cards, no card parsed, nothing stored again', async () => {
+    const name = `keys6-${process.pid}-${Date.now()}`;
+    const repo = await ContactRepo.open(name);
+    const count = SCAN_FROM + 100;
+    // Pairs: the same person twice, the second with the address in capitals.
+    const file = Array.from({ length: count }, (_, i) => card(`u${i}`, `Person ${i >> 1}`, `EMAIL:${i % 2 === 0 ? 'p' : 'P'}${i >> 1}@example.org\r\n`)).join('');
+    const { cards } = importCards(new TextEncoder().encode(file), (c, line) => importedCard(c, line, false, 'GB'));
+    await repo.putAll(cards.map((c) => ContactRepo.rowsFrom(crypto.randomUUID(), LOCAL_BOOK_ID, c.vcard, c.fields, undefined, c.keys)), undefined, { source: 'import', run: { kind: 'import' }, fresh: cards.length });
+    const rows = await repo.allRows();
+    let saved = 0;
+    const front = new DuplicatesStoreFront(
+      async () => {
+        throw new Error('read by id');
+      },
+      async () => {
+        throw new Error('keys made by helpers');
+      },
+      async (_store, made) => {
+        saved += made.length;
+      },
+      scanStoredCards,
+    );
+    const answers: DuplicatesResponse[] = [];
+    await front.serve({ type: 'find', requestId: 1, region: 'GB', scope: 'book', store: name, contacts: [...rows.map((r) => ({ id: r.id, bookId: r.bookId, stamp: 1 })), { id: 'gone', bookId: LOCAL_BOOK_ID, stamp: 1 }] }, (a) => answers.push(a));
+    const found = answers.at(-1)!;
+    if (found.type !== 'found') throw new Error(JSON.stringify(found));
+    expect(found.report.clusters).toHaveLength(count / 2);
+    expect(found.unreadable).toEqual(['gone']);
+    expect(saved).toBe(0);
+    expect(front.keptCount).toBe(count);
     repo.db.close();
   });
 });

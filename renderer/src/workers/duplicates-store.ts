@@ -23,6 +23,12 @@ export type ReadStoredCards = (store: string, ids: readonly string[]) => Promise
  */
 export type MakeStoredKeys = (store: string, region: string, ids: readonly string[], onDone: (done: number) => void) => Promise<readonly (StoredKeys | null)[]>;
 
+/** Every stored card, in any order (stored-cards.ts `scanStoredCards`): used when most of the store is to be read. */
+export type ScanStoredCards = (store: string, each: (id: string, card: StoredCard) => void) => Promise<void>;
+
+/** From this many cards to read, the whole store is scanned instead of reading them by id. */
+export const SCAN_FROM = 4000;
+
 /** Keys made here, to be stored beside their cards (stored-cards.ts `saveStoredKeys`). */
 export type SaveStoredKeys = (store: string, made: readonly { id: string; keys: StoredKeys }[]) => Promise<void>;
 
@@ -41,6 +47,7 @@ export class DuplicatesStoreFront {
     private readonly read: ReadStoredCards,
     private readonly makeKeys?: MakeStoredKeys,
     private readonly saveKeys?: SaveStoredKeys,
+    private readonly scan?: ScanStoredCards,
   ) {}
 
   /** How many contacts have keys kept (for tests). */
@@ -109,24 +116,39 @@ export class DuplicatesStoreFront {
     );
     if (toRead.length > 0 && store === undefined) throw new TypeError('contacts named by a stamp need the store to read them from');
     const unkeyed: { list: number; at: number; source: ContactSource; vcard: string }[] = [];
-    for (let i = 0; i < toRead.length; i += READ_BATCH) {
-      onRead(i);
-      const batch = toRead.slice(i, i + READ_BATCH);
-      const cards = await this.read(store!, batch.map((b) => b.source.id));
-      batch.forEach((b, j) => {
-        const read = cards[j];
-        const { id, bookId } = b.source;
-        // A card gone from the store: no vCard and no keys, so serve() names it unreadable.
-        if (read === undefined) out[b.list]![b.at] = { id, bookId, keys: NONE };
-        else {
-          const card = typeof read === 'string' ? { vcard: read } : read;
-          const keys = currentStoredKeys(card.keys, card.vcard, region);
-          if (keys !== undefined) {
-            out[b.list]![b.at] = { id, bookId, keys };
-            this.kept.set(id, { stamp: b.source.stamp!, keys });
-          } else unkeyed.push({ ...b, vcard: card.vcard });
-        }
+    const take = (b: (typeof toRead)[number], read: StoredCard | string | undefined) => {
+      const { id, bookId } = b.source;
+      // A card gone from the store: no vCard and no keys, so serve() names it unreadable.
+      if (read === undefined) out[b.list]![b.at] = { id, bookId, keys: NONE };
+      else {
+        const card = typeof read === 'string' ? { vcard: read } : read;
+        const keys = currentStoredKeys(card.keys, card.vcard, region);
+        if (keys !== undefined) {
+          out[b.list]![b.at] = { id, bookId, keys };
+          this.kept.set(id, { stamp: b.source.stamp!, keys });
+        } else unkeyed.push({ ...b, vcard: card.vcard });
+      }
+    };
+    if (this.scan !== undefined && toRead.length >= SCAN_FROM) {
+      const wanted = new Map<string, (typeof toRead)[number][]>();
+      for (const b of toRead) wanted.set(b.source.id, [...(wanted.get(b.source.id) ?? []), b]);
+      let done = 0;
+      onRead(0);
+      await this.scan(store!, (id, card) => {
+        const found = wanted.get(id);
+        if (found === undefined) return;
+        wanted.delete(id);
+        for (const b of found) take(b, card);
+        if (++done % READ_BATCH === 0) onRead(done);
       });
+      for (const rest of wanted.values()) for (const b of rest) take(b, undefined);
+    } else {
+      for (let i = 0; i < toRead.length; i += READ_BATCH) {
+        onRead(i);
+        const batch = toRead.slice(i, i + READ_BATCH);
+        const cards = await this.read(store!, batch.map((b) => b.source.id));
+        batch.forEach((b, j) => take(b, cards[j]));
+      }
     }
     if (this.makeKeys !== undefined && unkeyed.length >= HELPERS_FROM) {
       const keys = await this.makeKeys(store!, region, unkeyed.map((b) => b.source.id), onRead);

@@ -12,7 +12,7 @@
 import type { StoredKeys } from '../../../shared/duplicates/keys';
 import type { KeysJob, KeysReply } from './duplicate-keys.worker';
 import { DuplicatesStoreFront } from './duplicates-store';
-import { readStoredCards, saveStoredKeys } from './stored-cards';
+import { readStoredCards, saveStoredKeys, scanStoredCards } from './stored-cards';
 
 let nextJob = 1;
 
@@ -54,7 +54,7 @@ async function makeKeys(store: string, region: string, ids: readonly string[], o
   return out;
 }
 
-const front = new DuplicatesStoreFront(readStoredCards, makeKeys, saveStoredKeys);
+const front = new DuplicatesStoreFront(readStoredCards, makeKeys, saveStoredKeys, scanStoredCards);
 // One request at a time, in order (the page sends one at a time; a second waits for the first).
 let queue = Promise.resolve();
 
