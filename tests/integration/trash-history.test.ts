@@ -239,6 +239,27 @@ describe('trash, history and undo of runs', () => {
       expect(p!.base).toBe(card('a', 'Ada (changed there)'));
       expect((await repo.versionsOf(id))[0]!.source).toBe('restore');
     });
+    it('restores a version from before the server gave the card its own UID without taking the old UID back', async () => {
+      // Google and Workspace replace a created card's UID; the version made here still holds ours.
+      const id = await localContact('model-ada', 'Ada');
+      await repo.update(id, parseVCard(card('model-ada', 'Ada', 'NOTE:before the server\r\n')));
+      const ours = (await repo.versionsOf(id))[0]!;
+      await repo.update(id, parseVCard(card('g3a0f0219e313', 'Ada Lovelace')));
+      const stored = await repo.restoreVersion(id, ours.id);
+      expect(stored!.card.vcard).toContain('UID:g3a0f0219e313');
+      expect(stored!.card.vcard).not.toContain('model-ada');
+      expect(stored!.card.vcard).toContain('NOTE:before the server');
+      expect(fnOf(stored!.card.vcard)).toBe('Ada');
+    });
+
+    it('a version that differs from the card only in its UID restores as no edit', async () => {
+      const id = await synced('g1', 'Ada', 'EMAIL:ada@example.org\r\n');
+      const older = card('ours-1', 'Ada', 'EMAIL:ada@example.org\r\n');
+      await repo.db.versions.put({ ...(await repo.versionsOf(id))[0]!, id: 'older', vcard: older, at: 1 });
+      await repo.restoreVersion(id, 'older');
+      expect((await repo.db.contacts.get(id))!.pending).toBeFalsy();
+      expect(await sync.pending()).toEqual([]);
+    });
   });
 
   describe('undo of a run', () => {

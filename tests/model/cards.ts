@@ -40,6 +40,17 @@ export function emailsOf(vcard: string): string[] {
   return toContact(parseVCard(vcard)).emails.map((e) => e.value);
 }
 
+/** A field's content lines as stored (parameters included), sorted: a change of form shows here. */
+export function fieldLines(vcard: string, field: Field): string {
+  const name = field === 'email' ? 'EMAIL' : 'NOTE';
+  return vcard
+    .replace(/\r?\n[ \t]/g, '')
+    .split(/\r?\n/)
+    .filter((l) => new RegExp(`^(?:[\\w-]+\\.)?${name}[;:]`, 'i').test(l))
+    .sort()
+    .join('\n');
+}
+
 /** `vcard` with one field set (as another client or the editor would change it), the rest untouched. */
 export function withField(vcard: string, field: Field, value: string): string {
   const card = parseVCard(vcard);

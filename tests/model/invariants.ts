@@ -59,6 +59,11 @@ const byName = <T>(items: readonly T[], name: (t: T) => string) => {
   return out;
 };
 
+/** The values of `property` a conflict showed as this computer's side (`EMAIL;TYPE=x:v` → `v`). */
+function shownHere(conflicts: NonNullable<RowView['conflicts']>, property: string): string[] {
+  return conflicts.filter((x) => x.property === property).flatMap((x) => (x.local ?? []).map((line) => line.slice(line.indexOf(':') + 1)));
+}
+
 export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
   const { world, model } = ctx;
   const problems: string[] = ctx.problems.splice(0);
@@ -76,7 +81,8 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
       const before = cardOf(row.vcard);
       if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [resolve ${choice}] ${JSON.stringify(row.conflicts)} in ${JSON.stringify(row.vcard)}`);
       await world.local.resolve(row.id, choice);
-      const settled = cardOf(((await world.local.row(row.id)) as RowView).vcard);
+      const settledText = ((await world.local.row(row.id)) as RowView).vcard;
+      const settled = cardOf(settledText);
       // Keeping this computer's value is a write of it; taking the server's adopts the server's
       // (or a newer one there, if another client wrote again meanwhile).
       for (const f of FIELDS) {
@@ -84,6 +90,7 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
         const w = model.wrote('local', before.fn, 'edit', f, settled[f]);
         w.adopts = choice === 'remote';
         w.settles = true;
+        if (f === 'email' && choice === 'remote') w.discards = shownHere(row.conflicts!, 'EMAIL').filter((e) => !emailsOf(settledText).includes(e));
       }
       world.manager.localChanged(world.bookId);
     }

@@ -30,6 +30,11 @@ export interface Write {
   adopts?: boolean;
   /** Written by settling a conflict (the user chose a side of it, nothing else). */
   settles?: boolean;
+  /**
+   * Addresses the user was shown as this computer's side of a conflict and chose against (settling
+   * with the server's side): dropped by the user's choice, not lost.
+   */
+  discards?: readonly string[];
 }
 
 export interface ModelContact {

@@ -421,6 +421,7 @@ export class ContactRepo {
     const row = await this.db.contacts.get(id);
     const card = await this.db.cards.get(id);
     if (row === undefined || card === undefined || row.pending === 'deleted') return undefined;
+    vcard = withUidOf(card.vcard, vcard);
     if (sameContent(card.vcard, vcard)) return { row, card };
     await this.bump();
     const stored = ContactRepo.rowsFrom(id, row.bookId, vcard, deriveListFields(parseVCard(vcard)), { row, card });
@@ -430,7 +431,7 @@ export class ContactRepo {
     return stored;
   }
 
-  /** "Restore this version": a new edit with that version's card. */
+  /** "Restore this version": a new edit with that version's card (its UID stays the card's own). */
   async restoreVersion(contactId: string, versionId: string): Promise<StoredContact | undefined> {
     return this.db.transaction('rw', this.tables, async () => {
       const [version] = await withText(this.db, (await this.db.versions.bulkGet([versionId])).filter((v): v is VersionRow => v !== undefined));
@@ -564,4 +565,19 @@ export class ContactRepo {
     const cards = await this.db.cards.bulkGet([...ids]);
     return cards.filter((c): c is CardRow => c !== undefined).map((c) => parseVCard(c.vcard));
   }
+}
+
+/**
+ * `vcard` with the UID `current` has: a version holds the card's content, not its identity (RFC
+ * 6350 §6.7.6). A server that gave the card its own UID (Google, Workspace) had replaced the one
+ * an older version holds, and CardDAV servers key cards by UID (`no-uid-conflict`, RFC 6352), so
+ * restoring it would be an edit nobody made, or a refused one.
+ */
+export function withUidOf(current: string, vcard: string): string {
+  const uidOf = (c: VCard) => c.properties.find((p) => p.name.toUpperCase() === 'UID');
+  const now = uidOf(parseVCard(current));
+  const card = parseVCard(vcard);
+  const old = uidOf(card);
+  if (now === undefined || old === undefined || now.value === old.value) return vcard;
+  return serializeVCard({ properties: card.properties.map((p) => (p === old ? { ...p, value: now.value } : p)) });
 }
