@@ -53,8 +53,10 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     const changed: ContactRow[] = [];
     const removed: string[] = [];
     await write(() => fn(changed, removed));
-    index.remove(removed);
-    index.upsert(changed);
+    // Nothing changed (a sync's one empty batch that saves its state): the list is not told, or
+    // the window would render again and save the whole list's snapshot for no change.
+    if (removed.length > 0) index.remove(removed);
+    if (changed.length > 0) index.upsert(changed);
   };
 
   return {
