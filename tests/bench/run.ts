@@ -1,5 +1,5 @@
 /**
- * `npm run bench [vcard|vcard-complexity|book|sync|e2e-sync|duplicates|duplicates-window|groups|history|print]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|vcard-complexity|book|book-import|sync|e2e-sync|duplicates|duplicates-window|groups|history|print]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
@@ -22,6 +22,7 @@ if (which === undefined || which === 'vcard') {
 }
 if (which === 'vcard-complexity') runVCardComplexity();
 if (which === undefined || which === 'book') await runBookBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
+if (which === 'book-import') await runBookBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000), true);
 if (which === undefined || which === 'sync') {
   const sizes = (process.env.CARDINAL_BENCH_SYNC_SIZES ?? '1000,10000').split(',').map(Number);
   await runSyncBench(sizes);

@@ -7,7 +7,7 @@ import { contentKey } from '../../../../shared/book/identity';
 import { parseVCard } from '../../../../shared/vcard';
 import { ContactRepo, type StoredContact } from '../../db/repo';
 import type { Services } from '../../services';
-import type { ImportedCard, ImportParseResult } from '../../workers/import.worker';
+import type { ImportedCard, ImportParseResult, ImportWorkerRequest } from '../../workers/import.worker';
 import type { CsvWorkerReply, CsvWorkerRequest } from '../../workers/csv.worker';
 import type { VCardParseError } from '../../../../shared/vcard';
 import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview, CsvRowError, EncodingDoubt } from '../../../../shared/csv';
@@ -99,7 +99,7 @@ const SAMPLE_NAMES = 3;
 /** Read a CSV with a mapping in the worker, then sort its cards against the book like a .vcf's. */
 export async function previewCsvImport(s: Services, fileName: string, data: ArrayBuffer, preview: Pick<CsvPreview, 'encoding' | 'delimiter' | 'detected' | 'doubt'>, mapping: ColumnMapping, bookId: string): Promise<ImportPreview> {
   performance.mark('cardinal:import-start');
-  const reply = await askCsvWorker({ kind: 'import', data, encoding: preview.encoding, delimiter: preview.delimiter, mapping });
+  const reply = await askCsvWorker({ kind: 'import', data, encoding: preview.encoding, delimiter: preview.delimiter, mapping, region: await appRegion() });
   if (reply.kind !== 'import') throw new Error('unexpected reply from the CSV reader');
   performance.mark('cardinal:import-parsed');
   const classified = await classifyImport(s, fileName, { cards: reply.cards, errors: [] }, bookId);
@@ -144,7 +144,8 @@ export async function rereadCsvImport(s: Services, preview: ImportPreview, encod
   return { preview: await previewCsvImport(s, preview.fileName, csv.data, next, mapping, preview.bookId) };
 }
 
-export function parseInWorker(data: ArrayBuffer): Promise<ImportParseResult> {
+/** `region`: the OS's, for the duplicate keys made with each card (appRegion). */
+export function parseInWorker(data: ArrayBuffer, region: string): Promise<ImportParseResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<ImportParseResult>) => {
@@ -155,13 +156,13 @@ export function parseInWorker(data: ArrayBuffer): Promise<ImportParseResult> {
       reject(new Error(e.message));
       worker.terminate();
     };
-    worker.postMessage(data, [data]);
+    worker.postMessage({ data, region } satisfies ImportWorkerRequest, [data]);
   });
 }
 
 export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string): Promise<ImportPreview> {
   performance.mark('cardinal:import-start');
-  const parsed = await parseInWorker(data);
+  const parsed = await parseInWorker(data, await appRegion());
   performance.mark('cardinal:import-parsed');
   return classifyImport(s, fileName, parsed, bookId);
 }
@@ -246,18 +247,20 @@ const importFacts = (c: ImportedCard) => ({ uid: c.fields.uid, group: c.fields.g
 export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<{ count: number; freshIds: string[] }> {
   const { bookId } = preview;
   const items: StoredContact[] = preview.fresh.map((c) => {
-    const item = ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields);
+    const item = ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields, undefined, c.keys);
     return c.favorite === true ? { ...item, row: { ...item.row, favorite: 1 as const } } : item;
   });
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {
       const row = s.index.get(existingId);
       const old = await s.repo.getCard(existingId);
-      if (row !== undefined && old !== undefined) items.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }));
+      if (row !== undefined && old !== undefined) items.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }, card.keys));
     }
   }
   // One run for the whole import, so "Recent changes" can undo it as one.
-  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName } });
+  performance.mark('cardinal:import-write-start');
+  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName }, fresh: preview.fresh.length });
+  performance.mark('cardinal:import-written');
   syncSoon([bookId]);
   s.index.upsert(items.map((i) => i.row));
   await s.groups.importGroups(bookId, preview.groups);
