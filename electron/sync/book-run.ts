@@ -80,6 +80,8 @@ export interface BookRun {
   /** Hrefs of contacts this run restored (a deletion refused): one another client deletes before
    * the download is not counted as back. */
   readonly restored: Set<string>;
+  /** Hrefs of cards whose copy on the server cannot be read (an edit here of one waits): counted once. */
+  readonly unreadable: Set<string>;
   /** A member's URL from its href. */
   url(href: string): string;
   /** One more pending card dealt with (the upload's progress). */

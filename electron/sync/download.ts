@@ -190,6 +190,7 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
     capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt: caps.checkedAt, ...(d.addressData ? {} : { addressData: false }) },
   };
   const keepLocal = run.profile.localOnly;
+  let unreadableHere = 0;
   for (let i = 0; i < Math.max(fetched.length, 1); i += APPLY_BATCH) {
     const last = i + APPLY_BATCH >= fetched.length;
     const unreadable = await run.local.applyRemote({
@@ -199,10 +200,12 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
       ...(keepLocal.length > 0 ? { keepLocal } : {}),
     });
     if (unreadable.length > 0) run.log(`download: ${unreadable.length} card(s) cannot be read, left out: ${unreadable.slice(0, 5).join(' ')}`);
-    run.report.unreadable += unreadable.length;
+    unreadableHere += unreadable.length;
+    for (const href of unreadable) run.unreadable.add(href);
+    run.report.unreadable = run.unreadable.size;
     run.progress({ step: 'apply', done: Math.min(i + APPLY_BATCH, fetched.length), total: fetched.length });
   }
-  run.report.downloaded = fetched.length - run.report.unreadable;
+  run.report.downloaded = fetched.length - unreadableHere;
   run.report.removedLocally = deletes.length;
   // Restored, then deleted by another client before the download: not back after all.
   run.report.restored -= deletes.filter((href) => run.restored.has(href)).length;

@@ -28,7 +28,7 @@ export function classifyRunFailure(e: unknown, kind: AccountInfo['kind']): RunFa
   if (e instanceof LostCreateLookupFailed && !isSoft(e)) return classifyRunFailure(e.cause, kind);
   if (e instanceof MassDeleteNeedsConfirmation) return { kind: 'confirm', message: e.message, wouldDelete: e.wouldDelete, total: e.total };
   const error = toUserError(e, kind);
-  if (isSoft(e)) return { kind: 'soft', error, retryAfter: e instanceof ServiceUnavailable ? e.retryAfter : null, offline: e instanceof NetworkError };
+  if (isSoft(e)) return { kind: 'soft', error, retryAfter: e instanceof ServiceUnavailable ? e.retryAfter : null, offline: e instanceof NetworkError && e.reason !== 'too-large' };
   const google = kind !== 'carddav';
   const action =
     // A Google account is mended by signing in again (a new grant), never by editing it.

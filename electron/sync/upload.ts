@@ -284,6 +284,15 @@ async function readWritten(run: BookRun, url: string): Promise<FetchedCard | nul
   return read;
 }
 
+function readable(vcard: string): boolean {
+  try {
+    parseVCard(vcard);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Edit: check the server's current version first (some servers do not enforce If-Match), merge if
  * it changed, PUT with If-Match; a 412 means it changed in between: merge once more.
@@ -300,6 +309,15 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
   const sent = sentTexts(card).flatMap((t) => [t, profile.prepareUpload(t)]);
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await getIfThere(run, url);
+    if (current !== null && !readable(current.vcard)) {
+      // The server's copy cannot be read (broken there, or spoilt on the way): nothing to merge
+      // with and nothing to write over. The edit waits here, pending, and the rest of the book
+      // syncs; once the server's copy reads again the edit merges with it and goes up.
+      run.log(`upload edits: ${card.href} on the server cannot be read; the edit here waits`);
+      run.unreadable.add(card.href);
+      run.report.unreadable = run.unreadable.size;
+      return false;
+    }
     // The server holding a text we sent, not the one we hold now: our own write, whose answer was lost.
     const ownLostWrite = current !== null && !sameValues(current.vcard, card.vcard) && sent.some((t) => sameValues(current.vcard, t));
     if (current !== null && card.base !== '' && card.vcard === card.base && !ownLostWrite) {

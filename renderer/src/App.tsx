@@ -149,9 +149,13 @@ function AddressBook() {
   const { books, accounts } = useDirectory();
   const defaultBook = useSettings((s) => s.defaultBook);
   const drawerMode = useMedia('(max-width: 999px)');
-  // An account that needs the user (a failed run, a question, cards left out) puts a dot on the
+  // An account that needs the user (a failed run, a question, cards left out, a conflict) puts a dot on the
   // drawer button, since a narrow window folds its status away.
-  const attention = useDirectory((d) => [...d.statuses.values()].some(needsAttention));
+  const statusAttention = useDirectory((d) => [...d.statuses.values()].some(needsAttention));
+  // A change made in two places waits for the user too (its account's panel says so).
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
+  const conflictsWaiting = useMemo(() => index.pendingIn(new Set(books.map((b) => b.id))).conflicts > 0, [index, books, version]);
+  const attention = statusAttention || conflictsWaiting;
   const drawerOpen = useUi((s) => s.dialog?.kind === 'drawer');
   const onePane = useMedia('(max-width: 759px)');
   const [dragging, setDragging] = useState(false);

@@ -103,6 +103,11 @@ test.describe('conflicts and offline edits', () => {
     // The account says a decision waits, not that a change waits to be sent.
     await expect(page.getByTestId('sync-conflicts')).toHaveText('1 contact changed here and on the server waits for your decision');
     await expect(page.getByTestId('sync-pending')).toHaveCount(0);
+    // In a narrow window, where the account's panel is folded away, the drawer button says so.
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await expect(page.getByTestId('drawer-attention')).toBeVisible();
+    await page.setViewportSize(size);
     expect((await serverCard('sam.vcf')).vcard).toContain('TITLE:Remote title'); // nothing overwritten meanwhile
     await captureDialogVariants(page, 'conflict', async (t) => {
       await page.getByRole('button', { name: t('conflict.resolve') }).click();
@@ -123,6 +128,9 @@ test.describe('conflicts and offline edits', () => {
     await expect(listRow(page, 'Sam Conflict').getByTestId('mark-conflict')).toHaveCount(0);
     await expect.poll(async () => (await serverCard('sam.vcf')).vcard, { timeout: 30_000 }).not.toContain('Local title');
     await expect(listRow(page, 'Sam Conflict').getByTestId('mark-pending')).toHaveCount(0, { timeout: 30_000 });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await expect(page.getByTestId('drawer-attention')).toHaveCount(0);
+    await page.setViewportSize(size);
   });
 
   test('both sides change the note: “Keep both” is a choice of its own under both values, not the server’s, and both notes reach the server', async ({ app }) => {

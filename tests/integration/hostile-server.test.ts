@@ -90,6 +90,30 @@ describe('a card the server holds that is not a readable vCard', () => {
   });
 });
 
+describe('a card edited here whose copy on the server became unreadable', () => {
+  it('waits, counted once as unreadable; the other cards still sync both ways, and once mended on the server the edit merges and goes up', async () => {
+    seed('a', 'b', 'c');
+    const local = new MemoryCollection();
+    await syncAddressBook(client(), server.bookUrl, local);
+    const b = local.byHref(`${server.bookPath}b.vcf`)!;
+    local.edit(b.id, hostileCard('b', 'Person b').replace('END:VCARD', 'ORG:Edited here\r\nEND:VCARD'));
+    server.cards.set('b.vcf', { etag: '"b2"', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:b\r\nFN:Cut Sh' }); // cut short
+    server.cards.set('c.vcf', { etag: '"c2"', vcard: hostileCard('c', 'Person c changed there') });
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ unreadable: 1, failed: 0, uploaded: 0 });
+    expect([...local.cards.values()].some((x) => x.vcard.includes('Person c changed there'))).toBe(true);
+    expect(local.cards.get(b.id)).toMatchObject({ pending: 'updated' });
+    expect(local.cards.get(b.id)!.vcard).toContain('ORG:Edited here');
+    // Still broken on the next run: still waiting, the run does not fail.
+    await expect(syncAddressBook(client(), server.bookUrl, local)).resolves.toMatchObject({ unreadable: 1, failed: 0 });
+    server.cards.set('b.vcf', { etag: '"b3"', vcard: hostileCard('b', 'Person b').replace('END:VCARD', 'NOTE:mended there\r\nEND:VCARD') });
+    await expect(syncAddressBook(client(), server.bookUrl, local)).resolves.toMatchObject({ unreadable: 0, failed: 0 });
+    expect(server.cards.get('b.vcf')!.vcard).toContain('ORG:Edited here');
+    expect(server.cards.get('b.vcf')!.vcard).toContain('NOTE:mended there');
+    expect(local.cards.get(b.id)).toMatchObject({ pending: '' });
+  });
+});
+
 describe('a card whose href leads outside the book', () => {
   const planted = () => [
     `//${otherHost()}${'/dav/alice/book/'}x.vcf`, // another origin, written as a network-path reference

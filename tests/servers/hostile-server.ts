@@ -184,6 +184,8 @@ export async function startHostileServer(script: HostileScript = {}): Promise<Ho
         const to = s.redirectPut?.[name];
         if (to !== undefined) return send(res, 307, { Location: to });
         if (req.headers['if-none-match'] === '*' && cards.has(name)) return send(res, 412);
+        const ifMatch = req.headers['if-match'];
+        if (ifMatch !== undefined && cards.get(name)?.etag !== ifMatch) return send(res, 412);
         const etag = `"${++version}"`;
         cards.set(name, { etag, vcard: text });
         return send(res, 201, { ETag: etag, ...(s.putLocation !== undefined ? { Location: s.putLocation } : {}) });

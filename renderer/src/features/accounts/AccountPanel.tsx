@@ -1,4 +1,4 @@
-import { useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Pencil, RefreshCw, Trash2 } from 'lucide-react';
 import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
 import { useServices } from '../../services';
@@ -91,7 +91,7 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t('sync.unreadableCount', { count: status.unreadable })}
         </p>
       ) : null}
-      {status?.retryIn !== undefined && status.phase !== 'syncing' ? <p className="sync-detail">{t('sync.retryIn', { seconds: status.retryIn })}</p> : null}
+      {status?.retryIn !== undefined && status.phase !== 'syncing' ? <RetryLine key={statusId(status)} retryIn={status.retryIn} /> : null}
       {pending.toSend > 0 ? (
         <p className="sync-detail" data-testid="sync-pending">
           {t('sync.pending', { count: pending.toSend })}
@@ -141,3 +141,23 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
     </section>
   );
 }
+
+/** "Trying again in n s", counting down from when its status arrived (a new status is a new line). */
+function RetryLine({ retryIn }: { retryIn: number }) {
+  const { t } = useServices();
+  const [left, setLeft] = useState(retryIn);
+  useEffect(() => {
+    const tick = setInterval(() => setLeft((n) => Math.max(0, n - 1)), 1000);
+    return () => clearInterval(tick);
+  }, []);
+  return <p className="sync-detail">{t('sync.retryIn', { seconds: left })}</p>;
+}
+
+const statusIds = new WeakMap<SyncStatus, number>();
+/** One number per status the window was sent, so its countdown starts again with each. */
+function statusId(s: SyncStatus): number {
+  let id = statusIds.get(s);
+  if (id === undefined) statusIds.set(s, (id = ++lastStatusId));
+  return id;
+}
+let lastStatusId = 0;
