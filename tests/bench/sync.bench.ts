@@ -107,12 +107,16 @@ function shell(cmd: string): Promise<{ stdout: string; stderr: string }> {
 async function child(proxy: Pick<Proxy, 'count' | 'reset'>, cmd: string, run: (fig: Figure) => void): Promise<void> {
   await proxy.reset();
   const t0 = performance.now();
-  const out = await shell(`${cmd} >/dev/null 2>&1; echo "rc=$?"; times`);
+  // The command's own output goes to a file: its last lines say why, when it fails.
+  const log = join(tmpdir(), `cardinal-syncbench-child-${process.pid}.log`);
+  const out = await shell(`${cmd} >${log} 2>&1; echo "rc=$?"; times`);
   const wallMs = performance.now() - t0;
   // `times` prints the shell's then its children's user and system time: "0m1.234s 0m0.100s".
   const lines = out.stdout.trim().split('\n');
   const rc = /rc=(\d+)/.exec(out.stdout)?.[1];
-  if (rc !== '0') throw new Error(`${cmd} failed (${rc}): ${out.stdout}${out.stderr}`);
+  const said = readFileSync(log, 'utf8');
+  rmSync(log, { force: true });
+  if (rc !== '0') throw new Error(`${cmd} failed (${rc}): ${said.trim().split('\n').slice(-6).join(' | ')}`);
   const secs = (lines[lines.length - 1] ?? '').split(/\s+/).map((x) => {
     const m = /(\d+)m([\d.]+)s/.exec(x);
     return m === null ? 0 : Number(m[1]) * 60 + Number(m[2]);
@@ -405,12 +409,22 @@ async function benchOne(name: ServerName, server: TestServer, size: number, vdir
       });
     });
     if (theirs.initial !== undefined) {
-      await best('tsdav', async () => {
-        const d = await tsdavLogin();
-        return inProcess(proxy, () => tsdavInitial(d));
-      });
+      try {
+        await best('tsdav', async () => {
+          const d = await tsdavLogin();
+          return inProcess(proxy, () => tsdavInitial(d));
+        });
+      } catch (e) {
+        console.log(`  tsdav on ${name}, replayed: failed: ${(e as Error).message.slice(0, 400)}`);
+      }
     }
-    if (vd.initial !== undefined) await best('vdirsyncer', vdirInitial);
+    if (vd.initial !== undefined) {
+      try {
+        await best('vdirsyncer', vdirInitial);
+      } catch (e) {
+        console.log(`  vdirsyncer on ${name}, replayed: failed: ${(e as Error).message.slice(0, 400)}`);
+      }
+    }
     await proxy.replay(false);
 
     const n = size.toLocaleString('en');
