@@ -180,7 +180,7 @@ export async function runSyncBench(sizes: readonly number[] = [1_000, 10_000], s
   const vdir = vdirMissing === undefined && process.env.CARDINAL_BENCH_VDIRSYNCER !== '0';
   const vdirNote = process.env.CARDINAL_BENCH_VDIRSYNCER === '0' ? 'skipped (CARDINAL_BENCH_VDIRSYNCER=0)' : 'not installed, and could not be here (sudo apt-get install -y vdirsyncer)';
   if (!vdir) console.log(`\nvdirsyncer ${vdirNote}: its column says so.`);
-  const vdirVersion = vdir ? (spawnSync('vdirsyncer', ['--version'], { encoding: 'utf8' }).stdout.trim().split(/\s+/).pop() ?? '?') : 'missing';
+  const vdirVersion = vdir ? (spawnSync('vdirsyncer', ['--version'], { encoding: 'utf8' }).stdout.trim().split(/\s+/).pop() ?? '?') : process.env.CARDINAL_BENCH_VDIRSYNCER === '0' ? 'skipped' : 'missing';
   console.log(`\nSync on 127.0.0.1, Node ${process.version}, tsdav 2.3.4, vdirsyncer ${vdirVersion}; wall ms / client CPU ms / requests; load ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`);
   const cell = (f: Figure | undefined, failed?: string) => (f !== undefined ? `${Math.round(f.wallMs)} / ${Math.round(f.cpuMs)} / ${f.requests}` : failed !== undefined ? failed.slice(0, 20) : '—').padStart(22);
   const summary: string[] = [];
@@ -382,7 +382,7 @@ async function benchOne(name: ServerName, server: TestServer, size: number, vdir
         vd.failed = 'failed';
         console.log(`  vdirsyncer on ${name}: failed: ${(e as Error).message.slice(0, 400)}`);
       }
-    } else vd.failed = 'missing';
+    } else vd.failed = process.env.CARDINAL_BENCH_VDIRSYNCER === '0' ? 'skipped' : 'missing';
 
     limit = Math.min(limit, await report(server.baseUrl));
     limitViaProxy = Math.min(limitViaProxy, await report(proxy.url));
