@@ -13,12 +13,13 @@ import type { SyncManager } from '../sync/manager';
 import { OpenedFileQueue } from './open-files';
 import { CalendarFile } from './calendar-file';
 import { ExportFolders } from './export-folder';
+import { MAX_PRINT_CARDS, PrintJobs } from './print-jobs';
 import { printHtml, printLayoutInSlices, type PrintTextKey } from '../../shared/print';
 import { safeBaseName } from '../../shared/export';
 
 const PRINT_TEXT_KEYS = ['name', 'phones', 'emails', 'addresses', 'websites', 'birthday', 'anniversary', 'note', 'none', 'type.cell', 'type.home', 'type.work', 'type.fax', 'type.pager', 'type.other'] as const satisfies readonly PrintTextKey[];
 
-/** What may be printed: cards (as many as a book holds, each of a card's size), the layout's words, nothing else. */
+/** What may be printed: a job's cards (sent before, in slices: addPrintCards), the layout's words, nothing else. */
 const printRequest = z
   .object({
     action: z.enum(['pdf', 'print']),
@@ -28,9 +29,17 @@ const printRequest = z
     title: z.string().max(300),
     paper: z.enum(['A4', 'Letter']),
     texts: z.object(Object.fromEntries(PRINT_TEXT_KEYS.map((k) => [k, z.string().max(200)])) as Record<PrintTextKey, z.ZodString>).strict(),
-    vcards: z.array(z.string().max(2_000_000)).max(200_000),
+    jobId: z.uuid(),
+    count: z.number().int().min(0).max(MAX_PRINT_CARDS),
   })
   .strict();
+
+/** A slice of a print job's cards: at most 2,000 cards (the window sends 1,000) and 64 MB. */
+const MAX_SLICE_CARDS = 2000;
+const printCards = z
+  .array(z.string().max(2_000_000))
+  .max(MAX_SLICE_CARDS)
+  .refine((cards) => cards.reduce((n, c) => n + c.length, 0) <= 64_000_000, 'at most 64 MB of cards at once');
 
 const calendarRequest = z.discriminatedUnion('action', [
   z.object({ action: z.literal('state') }).strict(),
@@ -118,6 +127,7 @@ const schemas = {
   takeOpenedFiles: z.tuple([]),
   addSharedContacts: z.tuple([z.string().trim().min(3).max(253).regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'give the Workspace domain, like example.com')]),
   loadPhoto: z.tuple([z.string().min(1).max(300), z.string().max(4096).regex(/^https?:\/\//i, 'a photo URI is http(s)')]),
+  addPrintCards: z.tuple([z.uuid().nullable(), printCards]),
   printContacts: z.tuple([printRequest]),
   calendarFile: z.tuple([calendarRequest]),
   chooseExportFolder: z.tuple([z.string().max(200)]),
@@ -127,6 +137,7 @@ const schemas = {
 export function createRequestHandlers(platform: Platform, sync: SyncManager, opened: OpenedFileQueue = new OpenedFileQueue(() => {})): RequestHandlers {
   const calendar = new CalendarFile(platform);
   const folders = new ExportFolders(platform);
+  const printJobs = new PrintJobs();
   return {
     chooseExportFolder: async (args) => {
       const [title] = validate(schemas.chooseExportFolder, args, 'chooseExportFolder');
@@ -136,12 +147,18 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
       const [folderId, files] = validate(schemas.writeExportFiles, args, 'writeExportFiles');
       return folders.write(folderId, files);
     },
+    addPrintCards: async (args) => {
+      const [jobId, cards] = validate(schemas.addPrintCards, args, 'addPrintCards');
+      if (platform.shell !== 'electron') throw new CardinalError('unsupported', 'addPrintCards: the harness prints with window.print');
+      return printJobs.add(jobId, cards);
+    },
     printContacts: async (args) => {
       const [r] = validate(schemas.printContacts, args, 'printContacts');
       if (platform.shell !== 'electron') throw new CardinalError('unsupported', 'printContacts: the harness prints with window.print');
+      const vcards = printJobs.take(r.jobId, r.count);
       // The layout is made here from the cards: the page never hands over HTML to print. In slices,
       // so the main process keeps answering (menus, other requests) while 50,000 cards are laid out.
-      const doc = await printLayoutInSlices(r.vcards, { layout: r.layout, lang: r.lang, title: r.title, paper: r.paper, text: (k) => r.texts[k] }, () => new Promise((resolve) => setImmediate(resolve)));
+      const doc = await printLayoutInSlices(vcards, { layout: r.layout, lang: r.lang, title: r.title, paper: r.paper, text: (k) => r.texts[k] }, () => new Promise((resolve) => setImmediate(resolve)));
       return platform.printDocument(printHtml(doc), { action: r.action, fileName: `${safeBaseName(r.fileName.replace(/\.pdf$/i, ''), 'Contacts')}.pdf`, title: r.title });
     },
     calendarFile: async (args) => {

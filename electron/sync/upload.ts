@@ -296,10 +296,16 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
   let mergedWith: string | null = null;
   // What the server does not store is not a deletion on the server's side.
   const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
+  // Every text an attempt of this edit sent with no answer seen, as sent and as prepared.
+  const sent = sentTexts(card).flatMap((t) => [t, profile.prepareUpload(t)]);
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await getIfThere(run, url);
-    if (current !== null && card.base !== '' && card.vcard === card.base) {
+    // The server holding a text we sent, not the one we hold now: our own write, whose answer was lost.
+    const ownLostWrite = current !== null && !sameValues(current.vcard, card.vcard) && sent.some((t) => sameValues(current.vcard, t));
+    if (current !== null && card.base !== '' && card.vcard === card.base && !ownLostWrite) {
       // Nothing changed here (an undone deletion, compared again): the server's version, as it is.
+      // Unless what changed there is our own lost write and the user went back since (a restore of
+      // the version before it): then going back is the edit (seed 19000381).
       await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: serverSide(current.vcard) }, card.revision);
       return true;
     }
@@ -325,7 +331,6 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
       const theirs = serverSide(current.vcard);
       // Our own earlier write of this edit, whose answer was lost: the base, not another client's change.
       // Any text an attempt sent may have landed (the last one's answer lost, or an earlier one's).
-      const sent = sentTexts(card).flatMap((t) => [t, profile.prepareUpload(t)]);
       const ownWrite = sent.some((t) => sameValues(current.vcard, t));
       // After a merge and a 412, `vcard` holds the version merged then: its base is what it was
       // merged with, or that merge's changes would count as ours against theirs (seed 15000101).

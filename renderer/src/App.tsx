@@ -28,6 +28,7 @@ import { useSettings } from './features/settings/settings';
 import { dateLocale, direction, pickLanguage, translator } from './i18n';
 import { ServicesContext, useServices } from './services';
 import { ContactIndex } from './store/contact-index';
+import { LinkStore } from './store/links';
 import { GroupStore } from './store/groups';
 import { rederiveOldRows } from './store/rederive';
 import { maintainHistory } from './db/history';
@@ -48,7 +49,7 @@ function keepSnapshot(repo: ContactRepo, index: ContactIndex, saveNow: boolean):
 }
 
 /** Open the store and load the list once; everything else waits for it. */
-type Store = { repo: ContactRepo; index: ContactIndex; groups: GroupStore };
+type Store = { repo: ContactRepo; index: ContactIndex; groups: GroupStore; links: LinkStore };
 
 function useStore(): Store | { error: string } | null {
   const [state, setState] = useState<Store | { error: string } | null>(null);
@@ -58,13 +59,14 @@ function useStore(): Store | { error: string } | null {
       const repo = await ContactRepo.open();
       const index = new ContactIndex(navigator.language, useSettings.getState().sortBy === 'last' ? 'sortNameLast' : 'sortName');
       const groups = await GroupStore.open(repo, index);
+      const links = await LinkStore.open(repo, index);
       // Paint from the saved head of the list at once; then load the whole list (the saved
       // snapshot if it is exact, else every row) and swap it in.
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
         window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
-        if (alive) setState({ repo, index, groups });
+        if (alive) setState({ repo, index, groups, links });
       }
       const snapshot = await repo.listSnapshot();
       let reflects = repo.generation;
@@ -79,7 +81,7 @@ function useStore(): Store | { error: string } | null {
       setTimeout(() => index.warm(), 0);
       if (head === null) {
         window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
-        if (alive) setState({ repo, index, groups });
+        if (alive) setState({ repo, index, groups, links });
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.
       void rederiveOldRows(repo, index).catch(() => {});
@@ -137,9 +139,10 @@ export function App() {
 
 function AddressBook() {
   const services = useServices();
-  const { t, index, repo, groups } = services;
+  const { t, index, repo, groups, links } = services;
   useDirectorySource(repo);
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const linksVersion = useSyncExternalStore(links.subscribe, links.getVersion);
   const groupsVersion = useSyncExternalStore(groups.subscribe, groups.getVersion);
   const { filter, query, selected, mode, detailOpen, setQuery } = useUi();
   const dialog = useUi((s) => s.dialog);
@@ -175,16 +178,21 @@ function AddressBook() {
     const bookId = filter.kind === 'book' ? filter.id : filter.kind === 'group' ? filter.bookId : null;
     // A group: its bit set over the list's row slots (one bit test per row, no id looked up).
     const group = filter.kind === 'group' ? { key: filter.key, bits: groups.bits(filter.bookId, filter.key) } : null;
-    return index.list(query, bookId, filter.kind === 'favorites', group, query === '' ? undefined : groups.matchingMembers(query, bookId));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `groupsVersion` are how the stores say they changed
-  }, [index, groups, version, groupsVersion, query, filter]);
+    const found = index.list(query, bookId, filter.kind === 'favorites', group, query === '' ? undefined : groups.matchingMembers(query, bookId));
+    // Linked cards (of different books) are one row: the view's whole list says which it shows.
+    return links.empty ? found : links.collapse(found, query === '' ? found : index.list('', bookId, filter.kind === 'favorites', group));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version`, `groupsVersion` and `linksVersion` are how the stores say they changed
+  }, [index, groups, links, version, groupsVersion, linksVersion, query, filter]);
 
   const startNew = guarded(() => {
     useUi.getState().select([]);
     useUi.getState().setMode('new');
   });
   const remove = (ids: readonly string[]) => {
-    if (ids.length > 1) useUi.getState().openDialog({ kind: 'delete-contacts', ids });
+    // A linked contact is cards in several books: which of them go is asked.
+    const link = ids.length === 1 ? links.linkOf(ids[0]!) : null;
+    if (link !== null) useUi.getState().openDialog({ kind: 'delete-linked', linkId: link.id });
+    else if (ids.length > 1) useUi.getState().openDialog({ kind: 'delete-contacts', ids: [...new Set(ids.flatMap((id) => links.linkOf(id)?.members ?? [id]))] });
     else void deleteContacts(services, ids);
   };
 

@@ -4,6 +4,7 @@ import type { DateFormatting } from './features/dates/format';
 import type { Language, Translate } from './i18n';
 import type { ContactIndex } from './store/contact-index';
 import type { GroupStore } from './store/groups';
+import type { LinkStore } from './store/links';
 
 /** What every component may use: the store, the in-memory list, the translation function and how dates are written. */
 export interface Services {
@@ -11,6 +12,8 @@ export interface Services {
   index: ContactIndex;
   /** Each book's groups and the group actions (store/groups.ts). */
   groups: GroupStore;
+  /** Cards of different books linked as one contact, on this computer (store/links.ts). */
+  links: LinkStore;
   t: Translate;
   lang: Language;
   dates: DateFormatting;

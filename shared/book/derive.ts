@@ -121,8 +121,8 @@ function segments(c: Contact, shown: string): [SegmentKind, string][] {
 /** Kinds the row shows anyway (name, organisation, e-mail): no need to say they matched. */
 const SHOWN: ReadonlySet<SegmentKind> = new Set(['name', 'organization', 'email']);
 
-export function deriveListFields(card: VCard): ListFields {
-  const c = toContact(card);
+/** `c`: the card's contact view, when the caller has it already (toContact is the costly step). */
+export function deriveListFields(card: VCard, c: Contact = toContact(card)): ListFields {
   const shown = c.formattedName.trim() || nameInOrder(c) || displayName(c);
   const keys = sortKeys(c, shown);
   const parts = segments(c, shown);

@@ -35,6 +35,9 @@ export interface DecodedCsv {
   readonly encoding: CsvEncoding;
   /** A byte order mark was found (and removed). */
   readonly bom: boolean;
+  /** When the detection was unsure: what it found (`encoding` may be another, the user's choice) and why unsure. */
+  readonly detected?: CsvEncoding;
+  readonly doubt?: EncodingDoubt;
 }
 
 /** TextDecoder, except for windows-1252 (shared/text/cp1252.ts). */
@@ -72,6 +75,43 @@ function isUtf8(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The file's bytes as UTF-8: how many well-formed multi-byte sequences (letters beyond ASCII) and
+ * how many bytes that are not UTF-8, and the offset of the first of those.
+ */
+function utf8Tally(bytes: Uint8Array): { multi: number; invalid: number; firstInvalid: number } {
+  let multi = 0;
+  let invalid = 0;
+  let firstInvalid = -1;
+  const bad = (at: number) => {
+    invalid++;
+    if (firstInvalid < 0) firstInvalid = at;
+  };
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // The lead byte says how many continuation bytes follow (and which first ones are allowed,
+    // ruling out overlong forms, surrogates and code points past U+10FFFF), as the decoder does.
+    const [need, lo, hi] = b >= 0xc2 && b <= 0xdf ? [1, 0x80, 0xbf] : b === 0xe0 ? [2, 0xa0, 0xbf] : b === 0xed ? [2, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [2, 0x80, 0xbf] : b === 0xf0 ? [3, 0x90, 0xbf] : b === 0xf4 ? [3, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [3, 0x80, 0xbf] : [0, 0, 0];
+    let ok = need > 0;
+    for (let k = 1; ok && k <= need; k++) {
+      const c = bytes[i + k];
+      ok = c !== undefined && c >= (k === 1 ? lo : 0x80) && c <= (k === 1 ? hi : 0xbf);
+    }
+    if (ok) {
+      multi++;
+      i += need + 1;
+    } else {
+      bad(i);
+      i++;
+    }
+  }
+  return { multi, invalid, firstInvalid };
 }
 
 const LETTER = /\p{L}/u;
@@ -130,15 +170,62 @@ function guessLegacy(bytes: Uint8Array): CsvEncoding {
   return best;
 }
 
-/** The encoding of a CSV file's bytes: BOM, then UTF-16 by its zero bytes, then UTF-8, else a guessed code page. */
-export function detectEncoding(bytes: Uint8Array): { encoding: CsvEncoding; bom: boolean } {
-  if (hasPrefix(bytes, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bom: true };
+/**
+ * Why the detected encoding may be wrong, for the import to say so and offer the others:
+ * `invalid-utf8`, the file reads as UTF-8 but for some bytes that are not (shown as "\uFFFD");
+ * `guessed`, no BOM and not UTF-8, so the code page was guessed from the letters it makes.
+ */
+export interface EncodingDoubt {
+  readonly kind: 'invalid-utf8' | 'guessed';
+  /** Bytes that are not UTF-8 (a code page is only guessed when there are some). */
+  readonly invalidBytes: number;
+  /** The 1-based line of the first byte that is not UTF-8. */
+  readonly line: number;
+}
+
+export interface DetectedEncoding {
+  readonly encoding: CsvEncoding;
+  readonly bom: boolean;
+  /** Absent when the encoding is certain: a BOM, UTF-16's zero bytes, or bytes that are all UTF-8. */
+  readonly doubt?: EncodingDoubt;
+}
+
+/** The 1-based line of a byte offset (a CR LF counts once). */
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) {
+    const b = bytes[i];
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) line++;
+  }
+  return line;
+}
+
+/**
+ * The encoding of a CSV file's bytes: BOM, then UTF-16 by its zero bytes, then UTF-8, else a
+ * guessed code page. A file that is UTF-8 but for a stray byte or two (a cell pasted from another
+ * program, a file cut short) is still UTF-8, with its bad bytes counted: read in a code page, its
+ * every letter beyond ASCII would turn into two wrong ones. The rule: more well-formed multi-byte
+ * sequences than bytes that are not UTF-8 (text in a code page has almost none of the first:
+ * a letter there is one byte, followed by ASCII).
+ */
+export function detectEncoding(bytes: Uint8Array): DetectedEncoding {
+  if (hasPrefix(bytes, [0xef, 0xbb, 0xbf])) return withInvalid({ encoding: 'utf-8', bom: true }, bytes);
   if (hasPrefix(bytes, [0xff, 0xfe])) return { encoding: 'utf-16le', bom: true };
   if (hasPrefix(bytes, [0xfe, 0xff])) return { encoding: 'utf-16be', bom: true };
   const utf16 = bomlessUtf16(bytes);
   if (utf16 !== null) return { encoding: utf16, bom: false };
   if (isUtf8(bytes)) return { encoding: 'utf-8', bom: false };
-  return { encoding: guessLegacy(bytes), bom: false };
+  const tally = utf8Tally(bytes);
+  const doubt = { invalidBytes: tally.invalid, line: lineAt(bytes, tally.firstInvalid) };
+  if (tally.multi > tally.invalid) return { encoding: 'utf-8', bom: false, doubt: { kind: 'invalid-utf8', ...doubt } };
+  return { encoding: guessLegacy(bytes), bom: false, doubt: { kind: 'guessed', ...doubt } };
+}
+
+/** A file with a UTF-8 BOM whose bytes are not all UTF-8 says so too. */
+function withInvalid(found: DetectedEncoding, bytes: Uint8Array): DetectedEncoding {
+  if (isUtf8(bytes)) return found;
+  const tally = utf8Tally(bytes);
+  return tally.invalid === 0 ? found : { ...found, doubt: { kind: 'invalid-utf8', invalidBytes: tally.invalid, line: lineAt(bytes, tally.firstInvalid) } };
 }
 
 /** Decode a CSV file, in the given encoding or the detected one. A BOM is removed either way. */
@@ -148,7 +235,7 @@ export function decodeCsvBytes(bytes: Uint8Array, encoding?: CsvEncoding): Decod
   // TextDecoder drops a BOM of its own encoding; a UTF-8 BOM read as a code page would not be.
   const body = chosen !== 'utf-8' && detected.encoding === 'utf-8' && detected.bom ? bytes.subarray(3) : bytes;
   const text = decode(chosen, body);
-  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding: chosen, bom: detected.bom };
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding: chosen, bom: detected.bom, ...(detected.doubt === undefined ? {} : { detected: detected.encoding, doubt: detected.doubt }) };
 }
 
 export type CsvOutputEncoding = 'utf-8-bom' | 'utf-8' | 'windows-1252';

@@ -6,7 +6,7 @@
  */
 import { serializeVCard } from '../vcard';
 import { draftToCard } from './card-builder';
-import { decodeCsvBytes, type CsvEncoding } from './encoding';
+import { decodeCsvBytes, type CsvEncoding, type EncodingDoubt } from './encoding';
 import { proposeMapping } from './mapping';
 import { readRow, type RowProblemCode } from './row-reader';
 import { parseCsvTable, type CsvDelimiter, type CsvRow } from './table';
@@ -29,13 +29,21 @@ export interface CsvPreview {
   /** Rows of data in the file. */
   readonly rowCount: number;
   readonly mapping: ColumnMapping;
+  /** When the encoding was not certain: the one detected (`encoding` may be the user's choice) and why (the import says so and offers the others). */
+  readonly detected?: CsvEncoding;
+  readonly doubt?: EncodingDoubt;
+  /** Rows with broken quotes, `run-together` ones spanning several lines of the file: shown before anything is imported. */
+  readonly quoteProblems: readonly CsvRowError[];
 }
 
-export type CsvErrorCode = RowProblemCode | 'bad-quotes' | 'empty-row' | 'no-data' | 'too-many-rows';
+export type CsvErrorCode = RowProblemCode | 'bad-quotes' | 'run-together' | 'empty-row' | 'no-data' | 'too-many-rows';
 
 export interface CsvRowError {
   /** The row as a spreadsheet numbers it (the header is row 1); 0 for the file as a whole. */
   readonly row: number;
+  /** For quotes: the lines of the file the row spans (`run-together`: several rows of the file read as one). */
+  readonly line?: number;
+  readonly endLine?: number;
   readonly code: CsvErrorCode;
   /** The column's header, when the error is in one cell. */
   readonly column?: string;
@@ -69,6 +77,8 @@ const SAMPLE_ROWS = 5;
 
 interface Table {
   encoding: CsvEncoding;
+  detected?: CsvEncoding;
+  doubt?: EncodingDoubt;
   delimiter: CsvDelimiter;
   header: readonly string[];
   data: readonly CsvRow[];
@@ -78,10 +88,11 @@ interface Table {
 function readTable(bytes: Uint8Array, options: CsvReadOptions, hasHeader: boolean | undefined): Table {
   const decoded = decodeCsvBytes(bytes, options.encoding);
   const table = parseCsvTable(decoded.text, options.delimiter);
-  const errors: CsvRowError[] = table.problems.map((p) => ({ row: p.row, code: p.code, message: `row ${p.row}: ${p.message}` }));
+  const errors: CsvRowError[] = table.problems.map((p) => ({ row: p.row, code: p.code, line: p.line, endLine: p.endLine, message: `row ${p.row} (lines ${p.line}–${p.endLine}): ${p.message}` }));
   const [first, ...rest] = table.rows;
   const header = first?.cells ?? [];
-  return { encoding: decoded.encoding, delimiter: table.delimiter, header, data: hasHeader === false && first !== undefined ? table.rows : rest, errors };
+  const doubt = decoded.doubt === undefined || decoded.detected === undefined ? {} : { detected: decoded.detected, doubt: decoded.doubt };
+  return { encoding: decoded.encoding, ...doubt, delimiter: table.delimiter, header, data: hasHeader === false && first !== undefined ? table.rows : rest, errors };
 }
 
 const columnNames = (width: number): string[] => Array.from({ length: width }, (_, i) => `Column ${i + 1}`);
@@ -93,7 +104,8 @@ export function previewCsv(bytes: Uint8Array, options: CsvReadOptions = {}): Csv
   const mapping = proposeMapping(table.header, sample);
   const header = mapping.hasHeader ? table.header : columnNames(table.header.length);
   const shown = mapping.hasHeader ? sample : [table.header, ...sample].slice(0, SAMPLE_ROWS);
-  return { encoding: table.encoding, delimiter: table.delimiter, format: mapping.format, header, sample: shown, rowCount: table.data.length + (mapping.hasHeader ? 0 : 1), mapping };
+  const doubt = table.doubt === undefined || table.detected === undefined ? {} : { detected: table.detected, doubt: table.doubt };
+  return { encoding: table.encoding, ...doubt, delimiter: table.delimiter, format: mapping.format, header, sample: shown, rowCount: table.data.length + (mapping.hasHeader ? 0 : 1), mapping, quoteProblems: table.errors };
 }
 
 /** Import a CSV with a mapping (the proposed one when none is given). */
@@ -106,7 +118,7 @@ export function importCsv(bytes: Uint8Array, options: CsvReadOptions & { readonl
   if (table.data.length === 0) errors.push({ row: 0, code: 'no-data', message: 'the file has no rows of contacts' });
   const quoted = new Set(table.errors.map((e) => e.row));
   for (const { row, cells } of table.data.slice(0, MAX_ROWS)) {
-    if (quoted.has(row)) continue; // a row whose quotes are broken has its cells shifted: not guessed at
+    if (quoted.has(row)) continue; // a row whose quotes are broken has its cells shifted (or other rows in it): not guessed at
     const read = readRow(cells, header, proposed);
     for (const p of read.problems) errors.push({ row, code: p.code, column: p.column, value: p.value, message: `row ${row}, ${p.column}: ${p.code} "${p.value}"` });
     if (!read.hasContent) {

@@ -4,7 +4,7 @@ export { exportGoogleCsv } from './export-google';
 export { exportOutlookCsv, type OutlookExportOptions } from './export-outlook';
 export type { CsvExport, ExportCard } from './export-common';
 export { summarizeLosses, type CsvLoss, type CsvLossKind, type CsvLossSummary } from './losses';
-export { CSV_ENCODINGS, detectEncoding, decodeCsvBytes, encodeCsvText, type CsvEncoding, type CsvOutputEncoding } from './encoding';
+export { CSV_ENCODINGS, detectEncoding, decodeCsvBytes, encodeCsvText, type CsvEncoding, type CsvOutputEncoding, type DetectedEncoding, type EncodingDoubt } from './encoding';
 export { CSV_DELIMITERS, type CsvDelimiter } from './table';
 export { MAPPING_CHOICES, choiceId, customFieldTarget, type ColumnMapping, type ColumnTarget, type CsvFormatId, type DateOrder } from './targets';
 export type { OutlookLanguage } from './outlook-columns';

@@ -12,12 +12,24 @@ export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 export interface CsvRow {
   /** 1-based, counting the header row and blank rows, as a spreadsheet numbers them. */
   readonly row: number;
+  /** The 1-based line of the file the row starts on (a cell with line breaks makes rows and lines differ). */
+  readonly line: number;
   readonly cells: readonly string[];
 }
 
+/**
+ * `bad-quotes`: Papa Parse found a quote out of place in a row of one line. `run-together`: a
+ * quote that is not closed where it should be made several lines of the file one row (Papa
+ * Parse says so when the quote is never closed or closed before a letter; when a later quote
+ * closes it cleanly nothing says so, and the row is found by its cell: lines in it that are rows
+ * of the file themselves, with most of a row's delimiters). Neither row is imported.
+ */
 export interface CsvTableProblem {
   readonly row: number;
-  readonly code: 'bad-quotes';
+  readonly code: 'bad-quotes' | 'run-together';
+  /** The lines the row spans: `line` where the quote is, `endLine` where its row ends. */
+  readonly line: number;
+  readonly endLine: number;
   readonly message: string;
 }
 
@@ -64,14 +76,65 @@ export function parseCsvTable(text: string, delimiter?: CsvDelimiter): CsvTable 
   const used = delimiter ?? declared ?? guessDelimiter(body);
   const result = Papa.parse(body, { delimiter: used, header: false, skipEmptyLines: false });
   const rows: CsvRow[] = [];
+  const lines: number[] = [];
+  let line = 1 + rowOffset;
   result.data.forEach((cells, i) => {
+    lines.push(line);
+    const start = line;
+    line += 1 + cells.reduce((n, c) => n + lineBreaks(c), 0);
     if (cells.every((c) => c.trim() === '')) return; // blank lines and rows of empty cells
-    rows.push({ row: i + 1 + rowOffset, cells });
+    rows.push({ row: i + 1 + rowOffset, line: start, cells });
   });
-  const problems: CsvTableProblem[] = result.errors
-    .filter((e) => e.type === 'Quotes')
-    .map((e) => ({ row: (e.row ?? 0) + 1 + rowOffset, code: 'bad-quotes', message: e.message }));
+  const width = result.data[0]?.length ?? 0;
+  const problems: CsvTableProblem[] = [];
+  const quoted = new Set<number>();
+  for (const e of result.errors) {
+    if (e.type !== 'Quotes' || e.row === undefined || quoted.has(e.row)) continue;
+    quoted.add(e.row);
+    const start = lines[e.row] ?? line;
+    const end = lastLine(result.data[e.row] ?? [], start);
+    problems.push({ row: e.row + 1 + rowOffset, code: end > start ? 'run-together' : 'bad-quotes', line: start, endLine: end, message: e.message });
+  }
+  result.data.forEach((cells, i) => {
+    if (quoted.has(i) || !cells.some((c) => holdsRows(c, used, width))) return;
+    const start = lines[i]!;
+    const end = lastLine(cells, start);
+    problems.push({ row: i + 1 + rowOffset, code: 'run-together', line: start, endLine: end, message: `a quoted cell holds lines that are rows of the file (lines ${start}–${end})` });
+  });
+  problems.sort((a, b) => a.row - b.row);
   return { delimiter: used, rows, problems };
+}
+
+const LINE_BREAK = /\r\n|\n|\r/g;
+
+/** The last line a row starting on `start` has text on (a quote never closed takes the file's last line break in too). */
+function lastLine(cells: readonly string[], start: number): number {
+  const breaks = cells.reduce((n, c) => n + lineBreaks(c), 0);
+  return start + breaks - (/(\r\n|\n|\r)$/.test(cells.at(-1) ?? '') ? 1 : 0);
+}
+
+function lineBreaks(cell: string): number {
+  if (!cell.includes('\n') && !cell.includes('\r')) return 0;
+  return cell.match(LINE_BREAK)?.length ?? 0;
+}
+
+/**
+ * A cell with lines in it that are rows of the file: some line (after the first, which the cell
+ * starts in the middle of) with at least three quarters of the delimiters a row has (and at least
+ * two) between two or more cells with text. A note or an address over several lines has a comma
+ * or so per line, not a row's worth; a cell that really holds such lines is taken for rows run
+ * together and not imported (said so, never silently).
+ */
+function holdsRows(cell: string, delimiter: CsvDelimiter, width: number): boolean {
+  if (width < 3 || lineBreaks(cell) === 0) return false;
+  const least = Math.max(2, Math.ceil((width - 1) * 0.75));
+  return cell
+    .split(LINE_BREAK)
+    .slice(1)
+    .some((l) => {
+      const parts = l.split(delimiter);
+      return parts.length - 1 >= least && parts.filter((p) => p.trim() !== '').length >= 2;
+    });
 }
 
 /**

@@ -62,3 +62,36 @@ export function duplicateKeys(card: VCard, region: string): DuplicateKeys {
 export function keysAreCurrent(keys: DuplicateKeys, region: string): boolean {
   return keys.version === KEYS_VERSION && keys.region === region;
 }
+
+/**
+ * A vCard's print: its length and a 32-bit FNV-1a hash of its UTF-16 code units. Not for
+ * security: it tells keys stored beside a card whether they were made from the text the card
+ * holds now (a card changed by a writer that did not make its keys again).
+ */
+export function cardPrint(vcard: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < vcard.length; i++) {
+    h ^= vcard.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${vcard.length}:${(h >>> 0).toString(36)}`;
+}
+
+/** Keys as stored beside a card (CardRow.keys): the keys, and the print of the vCard they are of. */
+export interface StoredKeys {
+  readonly of: string;
+  readonly keys: DuplicateKeys;
+}
+
+export function storedKeys(vcard: string, keys: DuplicateKeys): StoredKeys {
+  return { of: cardPrint(vcard), keys };
+}
+
+/** Stored keys that hold for this card text and region, else undefined (make them again). */
+export function currentStoredKeys(stored: unknown, vcard: string, region: string): DuplicateKeys | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { of, keys } = stored as Partial<StoredKeys>;
+  if (typeof of !== 'string' || keys === undefined || typeof keys !== 'object' || keys === null) return undefined;
+  if (!keysAreCurrent(keys, region) || of !== cardPrint(vcard)) return undefined;
+  return keys;
+}

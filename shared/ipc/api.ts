@@ -35,6 +35,7 @@ export function createCardinalApi(t: Transport): CardinalApi {
     addSharedContacts: (domain) => call(t, 'addSharedContacts', [domain]),
     takeOpenedFiles: () => call(t, 'takeOpenedFiles', []),
     loadPhoto: (bookId, uri) => call(t, 'loadPhoto', [bookId, uri]),
+    addPrintCards: (jobId, vcards) => call(t, 'addPrintCards', [jobId, vcards]),
     printContacts: (request) => call(t, 'printContacts', [request]),
     calendarFile: (request) => call(t, 'calendarFile', [request]),
     chooseExportFolder: (title) => call(t, 'chooseExportFolder', [title]),

@@ -78,8 +78,11 @@ export interface Requests {
   /** A contact's photo given as an http(s) URI, fetched by the main process (credentials only to the
    * address book's own origin), as a data: URI; null when it cannot be had. */
   loadPhoto: { args: [bookId: string, uri: string]; result: string | null };
-  /** Print contacts (Electron): the main process lays them out (shared/print) in a window of its
-   * own with no script, then shows the print dialog or saves a PDF where the user says. */
+  /** The cards of a print job (Electron), a slice of at most 2,000 at a time: null opens a job;
+   * the job's id comes back (50,000 cards in one message would be 30 MB cloned in one task). */
+  addPrintCards: { args: [jobId: string | null, vcards: readonly string[]]; result: string };
+  /** Print a job's contacts (Electron): the main process lays them out (shared/print) in a window
+   * of its own with no script, then shows the print dialog or saves a PDF where the user says. */
   printContacts: { args: [request: PrintRequest]; result: PrintOutcome };
   /** Keep the birthdays calendar in an .ics file (Electron): `choose` asks where (a save dialog)
    * and remembers it; `stop` forgets it; `write` writes the text there. */
@@ -119,7 +122,9 @@ export interface PrintRequest {
   readonly title: string;
   readonly paper: 'A4' | 'Letter';
   readonly texts: Readonly<Record<PrintTextKey, string>>;
-  readonly vcards: readonly string[];
+  /** The job its cards were sent in (`addPrintCards`), and how many were sent: main prints only a whole job. */
+  readonly jobId: string;
+  readonly count: number;
 }
 
 export type PrintOutcome = 'printed' | 'saved' | 'cancelled';
@@ -217,6 +222,7 @@ export interface CardinalApi {
   addSharedContacts(domain: string): Promise<AccountInfo>;
   takeOpenedFiles(): Promise<OpenedFile[]>;
   loadPhoto(bookId: string, uri: string): Promise<string | null>;
+  addPrintCards(jobId: string | null, vcards: readonly string[]): Promise<string>;
   printContacts(request: PrintRequest): Promise<PrintOutcome>;
   calendarFile(request: CalendarFileRequest): Promise<CalendarFileState>;
   chooseExportFolder(title: string): Promise<ExportFolder | null>;

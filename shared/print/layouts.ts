@@ -131,8 +131,20 @@ function secondary(c: Contact): string {
   return org.length === 0 ? '' : `<div class="secondary"><bdi>${esc(org.join(' · '))}</bdi></div>`;
 }
 
+/**
+ * A name isolated in its own direction. A name with no letters (a contact with no name is shown
+ * by its number or address: "+1 202 555 0100") has no direction of its own, and a right-to-left
+ * page would set its digit groups right to left ("0100 555 202 1+"): it is left to right.
+ */
+function nameBdi(shown: string): string {
+  return /\p{L}/u.test(shown) ? `<bdi>${esc(shown)}</bdi>` : `<bdi dir="ltr">${esc(shown)}</bdi>`;
+}
+
+/** A note this long makes a card taller than a column: it may break across columns and pages (else a page is left half empty). */
+const LONG_NOTE = 600;
+
 function phoneRow(e: Entry, o: PrintOptions): string {
-  return `<tr><td><div class="name"><bdi>${esc(e.shown)}</bdi></div>${secondary(e.contact)}</td><td>${items(e.contact.phones, o.text, 'number', true)}</td><td>${items(e.contact.emails, o.text, '', false)}</td></tr>`;
+  return `<tr><td><div class="name">${nameBdi(e.shown)}</div>${secondary(e.contact)}</td><td>${items(e.contact.phones, o.text, 'number', true)}</td><td>${items(e.contact.emails, o.text, '', false)}</td></tr>`;
 }
 
 function card(e: Entry, o: PrintOptions): string {
@@ -146,7 +158,7 @@ function card(e: Entry, o: PrintOptions): string {
   if (c.anniversary !== null) fields.push(['anniversary', esc(dateText(c.anniversary, o.lang))]);
   if (c.note !== '') fields.push(['note', `<div class="note"><bdi>${esc(c.note)}</bdi></div>`]);
   const dl = fields.map(([k, v]) => `<dt>${esc(o.text(k))}</dt><dd>${v}</dd>`).join('');
-  return `<article><h2><bdi>${esc(e.shown)}</bdi></h2>${secondary(c)}${dl === '' ? '' : `<dl>${dl}</dl>`}</article>`;
+  return `<article${c.note.length > LONG_NOTE ? ' class="long"' : ''}><h2>${nameBdi(e.shown)}</h2>${secondary(c)}${dl === '' ? '' : `<dl>${dl}</dl>`}</article>`;
 }
 
 /**

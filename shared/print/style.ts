@@ -42,6 +42,7 @@ body { margin: 0; font: 10.5pt/1.4 ${fontStack(lang)}; }
 .phone-list .name { font-weight: 600; }
 .cards .grid { columns: 2; column-gap: 8mm; }
 .cards article { break-inside: avoid; border: 0.5pt solid #999; border-radius: 2mm; padding: 3mm 4mm; margin-block-end: 4mm; }
+.cards article.long { break-inside: auto; }
 .cards h2 { font-size: 12pt; margin-block: 0 1mm; }
 .cards dl { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 3mm; margin-block: 2mm 0; }
 .cards dt { color: #444; font-size: 0.85em; }

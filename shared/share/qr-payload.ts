@@ -5,7 +5,7 @@
  * The photo, notes, dates, IMs, relations, groups, labels and any other property are left out,
  * and named in `dropped`; when even that is too large, the least needed items go next.
  */
-import { applyEdit, IM_PROPERTIES, newCard, serializeVCard, toContact, type Contact, type ContactItem, type VCard } from '../vcard';
+import { applyEdit, displayName, IM_PROPERTIES, newCard, serializeVCard, toContact, type Contact, type ContactItem, type VCard } from '../vcard';
 
 export type QrDropped =
   | 'photo'
@@ -51,7 +51,9 @@ function build(c: Contact): string {
   const base = newCard('', '3.0');
   const card = applyEdit(base, toContact(base), {
     ...toContact(base),
-    formattedName: c.formattedName,
+    // FN is required in 3.0, and a phone's camera names the new contact by it: a contact with no
+    // name is given what the app shows it by (its organisation, e-mail address or number).
+    formattedName: c.formattedName.trim() === '' ? displayName(c) : c.formattedName,
     name: c.name,
     organization: c.organization,
     title: c.title,

@@ -5,8 +5,8 @@
  * from, so an edit finds its property again even if the card was re-ordered meanwhile.
  */
 import { parseDate, type DateValue } from './dates';
-import { hasParam, listValue, paramValues, structuredValue, textValue, typesOf, unescapeText } from './escape';
-import { telNumber, telUriOf } from './tel';
+import { hasParam, listValue, paramValues, structuredValue, textValue, transferDecoded, unescapeText } from './escape';
+import { telNumber, telUriIn } from './tel';
 import type { VCard, VCardVersion, VProperty } from './types';
 
 export interface ContactItem {
@@ -227,15 +227,6 @@ export function propertyIds(card: VCard, keyOf: (p: VProperty) => string = prope
   return out;
 }
 
-/** X-ABLabel (and the like) values by group, lower-cased group name. */
-function groupLabels(card: VCard, version: VCardVersion): Map<string, string> {
-  const labels = new Map<string, string>();
-  for (const p of card.properties) {
-    if (p.group !== null && p.name.toUpperCase() === 'X-ABLABEL') labels.set(p.group.toLowerCase(), textValue(p, version));
-  }
-  return labels;
-}
-
 /**
  * The photo as a URI an <img> can load. Inline base64 becomes a data: URI, unless the writer
  * already wrote one (`PHOTO;ENCODING=b;TYPE=png:data:image/png;base64,…`, seen in the wild). A
@@ -254,29 +245,199 @@ function photoUri(prop: VProperty, version: VCardVersion): string {
   return `data:${mime};base64,${value}`;
 }
 
-function imService(prop: VProperty, version: VCardVersion): { service: string; value: string } {
-  const upper = prop.name.toUpperCase();
-  const value = textValue(prop, version);
-  if (upper !== 'IMPP') return { service: IM_PROPERTIES[upper] ?? upper.slice(2).toLowerCase(), value };
+/** The IM service of an IMPP value: X-SERVICE-TYPE, else the URI scheme. */
+function imppService(prop: VProperty, value: string): string {
   const declared = paramValues(prop, 'X-SERVICE-TYPE')[0];
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase() ?? '';
-  return { service: (declared ?? scheme).toLowerCase(), value };
+  return (declared ?? scheme).toLowerCase();
 }
 
-function makeItem(p: VProperty, id: string, value: string, label: string): ContactItem {
-  const types = typesOf(p);
-  const at = types.indexOf('pref');
-  const pref = at >= 0 || paramValues(p, 'PREF').length > 0;
-  if (at >= 0) types.splice(at, 1); // typesOf gives each value once
-  return { id, value, types, label, pref };
+/*
+ * What toContact does with each property, decided by one Map lookup of its name (upper-cased
+ * only when it is not already): no chain of string comparisons, no upper-case copy per property.
+ * Kinds from K_EMAIL on become multi-value items (ITEM_NAMES), and so get ids.
+ */
+const K_OTHER = 0;
+const K_VERSION = 1;
+const K_UID = 2;
+const K_KIND = 3;
+const K_FN = 4;
+const K_N = 5;
+const K_PH_FAMILY = 6;
+const K_PH_GIVEN = 7;
+const K_PH_ADDITIONAL = 8;
+const K_NICKNAME = 9;
+const K_ORG = 10;
+const K_TITLE = 11;
+const K_ROLE = 12;
+const K_BDAY = 13;
+const K_ANNIVERSARY = 14;
+const K_NOTE = 15;
+const K_CATEGORIES = 16;
+const K_PHOTO = 17;
+const K_LABEL = 18;
+const K_EMAIL = 19;
+const K_TEL = 20;
+const K_URL = 21;
+const K_RELATED = 22;
+const K_ADR = 23;
+const K_ABDATE = 24;
+const K_IMPP = 25;
+const K_IM = 26;
+
+const KINDS = new Map<string, number>([
+  ['VERSION', K_VERSION],
+  ['UID', K_UID],
+  ['KIND', K_KIND],
+  ['X-ADDRESSBOOKSERVER-KIND', K_KIND],
+  ['FN', K_FN],
+  ['N', K_N],
+  ['X-PHONETIC-LAST-NAME', K_PH_FAMILY],
+  ['X-PHONETIC-FIRST-NAME', K_PH_GIVEN],
+  ['X-PHONETIC-MIDDLE-NAME', K_PH_ADDITIONAL],
+  ['NICKNAME', K_NICKNAME],
+  ['ORG', K_ORG],
+  ['TITLE', K_TITLE],
+  ['ROLE', K_ROLE],
+  ['BDAY', K_BDAY],
+  ['ANNIVERSARY', K_ANNIVERSARY],
+  ['X-ANNIVERSARY', K_ANNIVERSARY],
+  ['NOTE', K_NOTE],
+  ['CATEGORIES', K_CATEGORIES],
+  ['PHOTO', K_PHOTO],
+  ['X-ABLABEL', K_LABEL],
+  ['X-ABLabel', K_LABEL], // Apple's spelling
+  ['EMAIL', K_EMAIL],
+  ['TEL', K_TEL],
+  ['URL', K_URL],
+  ['RELATED', K_RELATED],
+  ['X-ABRELATEDNAMES', K_RELATED],
+  ['ADR', K_ADR],
+  ['X-ABDATE', K_ABDATE],
+  ['IMPP', K_IMPP],
+  ...Object.keys(IM_PROPERTIES).map((k): [string, number] => [k, K_IM]),
+]);
+
+function kindOf(name: string): number {
+  const k = KINDS.get(name);
+  if (k !== undefined) return k;
+  const upper = upperName(name);
+  return upper === name ? K_OTHER : (KINDS.get(upper) ?? K_OTHER);
 }
 
-/** Read the contact view of a card. */
+/** Whether a parameter name is `upper` (given in upper case), without making a copy for most. */
+function named(name: string, upper: string): boolean {
+  return name.length === upper.length && (name === upper || name.toUpperCase() === upper);
+}
+
+const BARE_ENCODINGS = new Set(['quoted-printable', 'base64', 'b', '8bit', '7bit']);
+
+/** Common TYPE values in lower case, by their usual spellings: one shared string, not a copy an item. */
+const LOWER_TYPES = new Map<string, string>();
+for (const t of ['internet', 'home', 'work', 'cell', 'voice', 'fax', 'pref', 'other', 'main', 'pager', 'iphone', 'mobile', 'text', 'video', 'msg', 'x400', 'postal', 'parcel', 'dom', 'intl']) {
+  LOWER_TYPES.set(t, t);
+  LOWER_TYPES.set(t.toUpperCase(), t);
+  LOWER_TYPES.set(t[0]!.toUpperCase() + t.slice(1), t);
+}
+
+function lowerType(v: string): string {
+  return LOWER_TYPES.get(v) ?? v.toLowerCase();
+}
+
+/** typesOf's lists de-duplicated by includes up to this length, by a Set past it. */
+const TYPES_BY_INCLUDES = 16;
+
+function pushType(out: string[], seen: Set<string> | null, t: string): Set<string> | null {
+  if (t === '') return seen;
+  if (seen === null) {
+    if (out.length < TYPES_BY_INCLUDES) {
+      if (!out.includes(t)) out.push(t);
+      return null;
+    }
+    seen = new Set(out);
+  }
+  if (!seen.has(t)) {
+    seen.add(t);
+    out.push(t);
+  }
+  return seen;
+}
+
+/** Set by itemTypes: whether the property it read is preferred (a `pref` type or a PREF parameter). */
+let itemPref = false;
+
+/**
+ * typesOf without `pref`, and whether the item is preferred (in itemPref): one pass over the
+ * parameters, the same values and order as makeItem's typesOf + paramValues(PREF).
+ */
+function itemTypes(p: VProperty): string[] {
+  itemPref = false;
+  const params = p.params;
+  const out: string[] = [];
+  if (params.length === 0) return out;
+  let seen: Set<string> | null = null;
+  for (let k = 0; k < params.length; k++) {
+    const x = params[k]!;
+    const values = x.values;
+    if (x.name === null) {
+      const v = values[0];
+      if (v !== undefined) {
+        const t = lowerType(v);
+        if (!BARE_ENCODINGS.has(t)) seen = pushType(out, seen, t);
+      }
+    } else if (named(x.name, 'TYPE')) {
+      for (let j = 0; j < values.length; j++) {
+        const v = values[j]!;
+        if (v.indexOf(',') < 0) seen = pushType(out, seen, lowerType(v));
+        else for (const part of v.split(',')) seen = pushType(out, seen, lowerType(part));
+      }
+    } else if (values.length > 0 && named(x.name, 'PREF')) itemPref = true;
+  }
+  const at = out.indexOf('pref');
+  if (at >= 0) {
+    itemPref = true;
+    out.splice(at, 1); // each value is in the list once
+  }
+  return exact(out);
+}
+
+/**
+ * The list at its own length. An array grown by push keeps room for 16 or more; a view is kept
+ * (10,000 of them through an import), so the room would be copied by every garbage collection.
+ */
+function exact<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
+}
+
+/** The one-per-card properties toContact reads, as bits: only the first of each counts. */
+const FIRST_UID = 1;
+const FIRST_KIND = 2;
+const FIRST_FN = 4;
+const FIRST_N = 8;
+const FIRST_ORG = 16;
+const FIRST_TITLE = 32;
+const FIRST_ROLE = 64;
+const FIRST_BDAY = 128;
+const FIRST_ANNIVERSARY = 256;
+const FIRST_PHOTO = 512;
+
+/** An item of the view while it is built: its label is set once the card's labels are all read. */
+type Labelled = { label: string };
+
+/** Read the contact view of a card: one pass over its properties. */
 export function toContact(card: VCard): Contact {
-  const version = versionOf(card);
-  const ids = propertyIds(card);
-  const labels = groupLabels(card, version);
-  const labelOf = (p: VProperty): string => (p.group === null || labels.size === 0 ? '' : labelText(labels.get(p.group.toLowerCase()) ?? ''));
+  const props = card.properties;
+  const version = versionIn(props);
+  // X-ABLabel values by lower-cased group (the last one of a group wins), and the items with a
+  // group, labelled at the end: a label may come before or after its item.
+  let labels: Map<string, string> | null = null;
+  let grouped: Labelled[] | null = null;
+  let groups: string[] | null = null;
+  // Item keys so far, for ids made unique by occurrence (`k`, `k~2`, …, as propertyIds): compared
+  // directly for a few, counted in a Map past 32.
+  let keys: string[] | null = null;
+  let counts: Map<string, number> | null = null;
+  let done = 0;
 
   let uid = '';
   let kind = '';
@@ -296,78 +457,161 @@ export function toContact(card: VCard): Contact {
   let birthday: DateValue | null = null;
   let anniversary: DateValue | null = null;
   const dates: DateItem[] = [];
-  const notes: string[] = [];
+  let note: string | null = null;
   const categories: string[] = [];
-  const categorySet = new Set<string>();
+  let categorySet: Set<string> | null = null;
   let photo: Photo | null = null;
-  const seen = new Set<string>();
-  const first = (key: string): boolean => (seen.has(key) ? false : (seen.add(key), true));
 
-  for (let i = 0; i < card.properties.length; i++) {
-    const p = card.properties[i]!;
-    const id = ids[i]!;
-    const upper = upperName(p.name);
-    switch (upper) {
-      case 'UID':
-        if (first(upper)) uid = textValue(p, version);
-        break;
-      case 'KIND':
-      case 'X-ADDRESSBOOKSERVER-KIND':
-        if (first('KIND')) kind = textValue(p, version).toLowerCase();
-        break;
-      case 'FN':
-        if (first(upper)) formattedName = textValue(p, version);
-        break;
-      case 'N':
-        if (first(upper)) {
-          const c = structuredValue(p, version);
-          name = { family: c[0] ?? '', given: c[1] ?? '', additional: c[2] ?? '', prefix: c[3] ?? '', suffix: c[4] ?? '' };
+  for (let i = 0; i < props.length; i++) {
+    const p = props[i]!;
+    const k = kindOf(p.name);
+    if (k === K_OTHER) continue;
+    if (k < K_EMAIL) {
+      switch (k) {
+        case K_UID:
+          if ((done & FIRST_UID) === 0) {
+            done |= FIRST_UID;
+            uid = textValue(p, version);
+          }
+          break;
+        case K_KIND:
+          if ((done & FIRST_KIND) === 0) {
+            done |= FIRST_KIND;
+            kind = textValue(p, version).toLowerCase();
+          }
+          break;
+        case K_FN:
+          if ((done & FIRST_FN) === 0) {
+            done |= FIRST_FN;
+            formattedName = textValue(p, version);
+          }
+          break;
+        case K_N:
+          if ((done & FIRST_N) === 0) {
+            done |= FIRST_N;
+            const c = structuredValue(p, version);
+            name = { family: c[0] ?? '', given: c[1] ?? '', additional: c[2] ?? '', prefix: c[3] ?? '', suffix: c[4] ?? '' };
+          }
+          break;
+        case K_PH_FAMILY:
+          phonetic.family = textValue(p, version);
+          break;
+        case K_PH_GIVEN:
+          phonetic.given = textValue(p, version);
+          break;
+        case K_PH_ADDITIONAL:
+          phonetic.additional = textValue(p, version);
+          break;
+        case K_NICKNAME:
+          for (const nick of listValue(p, version)) nicknames.push(nick); // no spread: a huge list would overflow the stack
+          break;
+        case K_ORG:
+          if ((done & FIRST_ORG) === 0) {
+            done |= FIRST_ORG;
+            const c = structuredValue(p, version);
+            const units: string[] = [];
+            for (let j = 1; j < c.length; j++) if (c[j] !== '') units.push(c[j]!);
+            organization = { name: c[0] ?? '', units: exact(units) };
+          }
+          break;
+        case K_TITLE:
+          if ((done & FIRST_TITLE) === 0) {
+            done |= FIRST_TITLE;
+            title = textValue(p, version);
+          }
+          break;
+        case K_ROLE:
+          if ((done & FIRST_ROLE) === 0) {
+            done |= FIRST_ROLE;
+            role = textValue(p, version);
+          }
+          break;
+        case K_BDAY:
+          if ((done & FIRST_BDAY) === 0) {
+            done |= FIRST_BDAY;
+            birthday = dateOf(p, version);
+          }
+          break;
+        case K_ANNIVERSARY:
+          if ((done & FIRST_ANNIVERSARY) === 0) {
+            done |= FIRST_ANNIVERSARY;
+            anniversary = dateOf(p, version);
+          }
+          break;
+        case K_NOTE: {
+          const text = textValue(p, version);
+          note = note === null ? text : `${note}\n\n${text}`;
+          break;
         }
+        case K_CATEGORIES:
+          for (const c of listValue(p, version)) {
+            // A Set only once the list is long: de-duplication stays linear, a short list costs none.
+            if (categorySet === null) {
+              if (categories.length < 16) {
+                if (!categories.includes(c)) categories.push(c);
+                continue;
+              }
+              categorySet = new Set(categories);
+            }
+            if (!categorySet.has(c)) {
+              categorySet.add(c);
+              categories.push(c);
+            }
+          }
+          break;
+        case K_PHOTO:
+          if ((done & FIRST_PHOTO) === 0) {
+            done |= FIRST_PHOTO;
+            photo = { uri: photoUri(p, version) };
+          }
+          break;
+        case K_LABEL:
+          if (p.group !== null) (labels ??= new Map()).set(p.group.toLowerCase(), textValue(p, version));
+          break;
+      }
+      continue;
+    }
+
+    // A multi-value item: its id, unique by occurrence.
+    const key = propertyKey(p);
+    let n = 1;
+    if (keys === null) keys = [key];
+    else {
+      if (counts === null && keys.length >= 32) {
+        counts = new Map();
+        for (const x of keys) counts.set(x, (counts.get(x) ?? 0) + 1);
+      }
+      if (counts !== null) {
+        n = (counts.get(key) ?? 0) + 1;
+        counts.set(key, n);
+      } else for (const x of keys) if (x === key) n++;
+      keys.push(key);
+    }
+    const id = n === 1 ? key : `${key}~${n}`;
+    const types = itemTypes(p);
+    const pref = itemPref;
+    let item: Labelled;
+    switch (k) {
+      case K_EMAIL:
+        emails.push((item = { id, value: textValue(p, version).trim(), types, label: '', pref } as ContactItem));
         break;
-      case 'X-PHONETIC-LAST-NAME':
-        phonetic.family = textValue(p, version);
-        break;
-      case 'X-PHONETIC-FIRST-NAME':
-        phonetic.given = textValue(p, version);
-        break;
-      case 'X-PHONETIC-MIDDLE-NAME':
-        phonetic.additional = textValue(p, version);
-        break;
-      case 'NICKNAME':
-        for (const nick of listValue(p, version)) nicknames.push(nick); // no spread: a huge list would overflow the stack
-        break;
-      case 'ORG':
-        if (first(upper)) {
-          const [orgName = '', ...units] = structuredValue(p, version);
-          organization = { name: orgName, units: units.filter((u) => u !== '') };
-        }
-        break;
-      case 'TITLE':
-        if (first(upper)) title = textValue(p, version);
-        break;
-      case 'ROLE':
-        if (first(upper)) role = textValue(p, version);
-        break;
-      case 'EMAIL':
-        emails.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
-        break;
-      case 'TEL': {
+      case K_TEL: {
         // A `tel:` URI shows as the number it names (`tel:+1-555-0100` → `+1-555-0100`).
-        const uri = telUriOf(p);
-        phones.push(makeItem(p, id, uri === null ? textValue(p, version).trim() : telNumber(uri), labelOf(p)));
+        const raw = transferDecoded(p);
+        const uri = telUriIn(raw);
+        const value = uri === null ? unescapeText(raw, version).trim() : telNumber(uri);
+        phones.push((item = { id, value, types, label: '', pref } as ContactItem));
         break;
       }
-      case 'URL':
-        urls.push(makeItem(p, id, textValue(p, version).trim(), labelOf(p)));
+      case K_URL:
+        urls.push((item = { id, value: textValue(p, version).trim(), types, label: '', pref } as ContactItem));
         break;
-      case 'RELATED':
-      case 'X-ABRELATEDNAMES':
-        related.push(makeItem(p, id, textValue(p, version), labelOf(p)));
+      case K_RELATED:
+        related.push((item = { id, value: textValue(p, version), types, label: '', pref } as ContactItem));
         break;
-      case 'ADR': {
+      case K_ADR: {
         const c = structuredValue(p, version);
-        const base = makeItem(p, id, '', labelOf(p));
-        addresses.push({
+        item = {
           id,
           poBox: c[0] ?? '',
           extended: c[1] ?? '',
@@ -376,44 +620,32 @@ export function toContact(card: VCard): Contact {
           region: c[4] ?? '',
           postalCode: c[5] ?? '',
           country: c[6] ?? '',
-          types: base.types,
-          label: base.label,
-          pref: base.pref,
-        });
+          types,
+          label: '',
+          pref,
+        } as AddressItem;
+        addresses.push(item as AddressItem);
         break;
       }
-      case 'BDAY':
-        if (first(upper)) birthday = parseDate(textValue(p, version), paramValues(p, 'X-APPLE-OMIT-YEAR')[0]);
+      case K_ABDATE:
+        dates.push((item = { id, date: dateOf(p, version), label: '' } as DateItem));
         break;
-      case 'ANNIVERSARY':
-      case 'X-ANNIVERSARY':
-        if (first('ANNIVERSARY')) anniversary = parseDate(textValue(p, version), paramValues(p, 'X-APPLE-OMIT-YEAR')[0]);
-        break;
-      case 'X-ABDATE':
-        dates.push({ id, date: parseDate(textValue(p, version), paramValues(p, 'X-APPLE-OMIT-YEAR')[0]), label: labelOf(p) });
-        break;
-      case 'NOTE':
-        notes.push(textValue(p, version));
-        break;
-      case 'CATEGORIES':
-        for (const c of listValue(p, version)) {
-          if (!categorySet.has(c)) {
-            categorySet.add(c);
-            categories.push(c);
-          }
-        }
-        break;
-      case 'PHOTO':
-        if (first(upper)) photo = { uri: photoUri(p, version) };
-        break;
-      default:
-        if (upper === 'IMPP' || upper in IM_PROPERTIES) {
-          const im = imService(p, version);
-          ims.push({ ...makeItem(p, id, im.value.trim(), labelOf(p)), service: im.service });
-        }
+      default: {
+        // IMPP, or a legacy one-service property (X-SKYPE, …).
+        const value = textValue(p, version);
+        const service = k === K_IMPP ? imppService(p, value) : IM_PROPERTIES[upperName(p.name)]!;
+        ims.push((item = { id, value: value.trim(), types, label: '', pref, service } as ImItem));
+      }
+    }
+    if (p.group !== null) {
+      (grouped ??= []).push(item);
+      (groups ??= []).push(p.group);
     }
   }
 
+  if (labels !== null && grouped !== null) {
+    for (let j = 0; j < grouped.length; j++) grouped[j]!.label = labelText(labels.get(groups![j]!.toLowerCase()) ?? '');
+  }
 
   return {
     version,
@@ -422,23 +654,39 @@ export function toContact(card: VCard): Contact {
     formattedName,
     name,
     phoneticName: phonetic,
-    nicknames,
+    nicknames: exact(nicknames),
     organization,
     title,
     role,
-    emails,
-    phones,
-    urls,
-    ims,
-    related,
-    addresses,
+    emails: exact(emails),
+    phones: exact(phones),
+    urls: exact(urls),
+    ims: exact(ims),
+    related: exact(related),
+    addresses: exact(addresses),
     birthday,
     anniversary,
-    dates,
-    note: notes.join('\n\n'),
-    categories,
+    dates: exact(dates),
+    note: note ?? '',
+    categories: exact(categories),
     photo,
   };
+}
+
+/** versionOf, by the kinds toContact reads (VERSION is nearly always the first property). */
+function versionIn(props: readonly VProperty[]): VCardVersion {
+  for (let i = 0; i < props.length; i++) {
+    const p = props[i]!;
+    if (kindOf(p.name) === K_VERSION) {
+      const v = p.value.trim();
+      return v === '2.1' || v === '4.0' ? v : '3.0';
+    }
+  }
+  return '3.0';
+}
+
+function dateOf(p: VProperty, version: VCardVersion): DateValue {
+  return parseDate(textValue(p, version), p.params.length === 0 ? undefined : paramValues(p, 'X-APPLE-OMIT-YEAR')[0]);
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;

@@ -20,8 +20,37 @@ function valid(month: number | null, day: number | null): boolean {
   return (month === null || (month >= 1 && month <= 12)) && (day === null || (day >= 1 && day <= 31));
 }
 
+const digit = (v: string, i: number): number => {
+  const d = v.charCodeAt(i) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1;
+};
+
+/** The number of `count` ASCII digits at `at`, or -1. */
+function digits(v: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = digit(v, i);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** FULL's commonest forms, `YYYY-MM-DD` and `YYYYMMDD`, read without a regular expression; null for any other. */
+function fullDate(v: string, omitYear: string | undefined): DateValue | null {
+  const dashed = v.length === 10 && v.charCodeAt(4) === 0x2d && v.charCodeAt(7) === 0x2d;
+  if (!dashed && v.length !== 8) return null;
+  const year = digits(v, 0, 4);
+  const month = digits(v, dashed ? 5 : 4, 2);
+  const day = digits(v, dashed ? 8 : 6, 2);
+  if (year < 0 || month < 0 || day < 0 || !valid(month, day)) return null;
+  return { year: omitYear !== undefined && omitYear === v.slice(0, 4) ? null : year, month, day };
+}
+
 export function parseDate(raw: string, omitYear?: string): DateValue {
   const v = raw.trim();
+  const common = fullDate(v, omitYear);
+  if (common !== null) return common;
   let m = FULL.exec(v);
   if (m !== null) {
     const year = Number(m[1]);

@@ -58,12 +58,15 @@ export function escapeText(text: string, version: VCardVersion, structured = fal
 
 /** Split on a separator that is not escaped with a backslash. The pieces stay escaped. */
 export function splitEscaped(raw: string, sep: ';' | ','): string[] {
+  // Without a backslash nothing is escaped: the built-in split gives the same pieces.
+  if (raw.indexOf('\\') < 0) return raw.split(sep);
+  const s = sep.charCodeAt(0);
   const out: string[] = [];
   let start = 0;
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === '\\') i++;
-    else if (c === sep) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x5c /* \\ */) i++;
+    else if (c === s) {
       out.push(raw.slice(start, i));
       start = i + 1;
     }
@@ -211,13 +214,24 @@ export function textValue(prop: VProperty, version: VCardVersion): string {
 
 /** The unescaped components of a structured property (N, ADR, ORG, GENDER). */
 export function structuredValue(prop: VProperty, version: VCardVersion): string[] {
-  return splitEscaped(transferDecoded(prop), ';').map((c) => unescapeText(c, version));
+  const raw = transferDecoded(prop);
+  const parts = splitEscaped(raw, ';');
+  // Without a backslash there is nothing to unescape (and no second array to make).
+  if (raw.indexOf('\\') >= 0) for (let i = 0; i < parts.length; i++) parts[i] = unescapeText(parts[i]!, version);
+  return parts;
 }
 
 /** The unescaped items of a comma list (CATEGORIES, NICKNAME). */
 export function listValue(prop: VProperty, version: VCardVersion): string[] {
   const raw = transferDecoded(prop);
-  return splitEscaped(raw, ',')
-    .map((c) => unescapeText(c, version).trim())
-    .filter((s) => s !== '');
+  const parts = splitEscaped(raw, ',');
+  const escaped = raw.indexOf('\\') >= 0;
+  // In place: each piece unescaped and trimmed, the empty ones left out.
+  let n = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const c = (escaped ? unescapeText(parts[i]!, version) : parts[i]!).trim();
+    if (c !== '') parts[n++] = c;
+  }
+  parts.length = n;
+  return parts;
 }

@@ -50,14 +50,38 @@ function splitOutsideQuotes(text: string, sep: string): string[] {
   return out;
 }
 
+/**
+ * Parameters made only of common strings (`TYPE=CELL`, 2.1's bare `HOME`), one frozen object each,
+ * shared by every property that has one: a parameter is never changed in place (an edit writes a
+ * new one), and the cards of an import are held in memory.
+ */
+const SHARED_PARAMS = new Map<string | null, Map<string, VParam>>();
+
+function sharedParam(name: string | null, value: string): VParam {
+  let byValue = SHARED_PARAMS.get(name);
+  if (byValue === undefined) SHARED_PARAMS.set(name, (byValue = new Map()));
+  let param = byValue.get(value);
+  if (param === undefined) byValue.set(value, (param = Object.freeze({ name, values: Object.freeze([value]), quoted: false })));
+  return param;
+}
+
 function parseParam(segment: string): VParam {
   const eq = segment.indexOf('=');
   // A bare parameter is kept as written, blanks included: trimmed, `;  ;` would be written `;;`.
-  if (eq < 0) return { name: null, values: [segment], quoted: false };
-  const name = segment.slice(0, eq).trim();
-  const raw = segment.slice(eq + 1);
+  if (eq < 0) {
+    const common = commonName(segment, 0, segment.length, COMMON_PARAM_VALUES);
+    return common === undefined ? { name: null, values: [segment], quoted: false } : sharedParam(null, common);
+  }
+  const common = commonName(segment, 0, eq, COMMON_PARAM_NAMES);
+  const name = common ?? segment.slice(0, eq).trim();
   // The common case, one plain value or a plain list: no quote to look at.
-  if (raw.indexOf('"') < 0) return { name, values: raw.indexOf(',') < 0 ? [raw] : raw.split(','), quoted: false };
+  if (segment.indexOf('"', eq + 1) < 0) {
+    if (segment.indexOf(',', eq + 1) >= 0) return { name, values: segment.slice(eq + 1).split(','), quoted: false };
+    const value = commonName(segment, eq + 1, segment.length, COMMON_PARAM_VALUES);
+    if (value === undefined) return { name, values: [segment.slice(eq + 1)], quoted: false };
+    return common === undefined ? { name, values: [value], quoted: false } : sharedParam(common, value);
+  }
+  const raw = segment.slice(eq + 1);
   let anyQuoted = false;
   let allQuoted = true;
   const flags: boolean[] = [];
@@ -72,6 +96,38 @@ function parseParam(segment: string): VParam {
   return { name, values, quoted: anyQuoted && !allQuoted ? flags : anyQuoted };
 }
 
+/**
+ * Property names as most cards spell them, by length. A name spelled so is this one shared string
+ * rather than a copy a property: the cards of an import are held in memory, and the contact view
+ * finds a shared string's kind at once.
+ */
+const COMMON_NAMES = byLength([
+  'VERSION', 'UID', 'FN', 'N', 'NICKNAME', 'ORG', 'TITLE', 'ROLE', 'EMAIL', 'TEL', 'ADR', 'URL', 'BDAY', 'ANNIVERSARY', 'NOTE',
+  'CATEGORIES', 'PHOTO', 'IMPP', 'RELATED', 'KIND', 'REV', 'PRODID', 'GENDER', 'LABEL', 'X-ABLabel', 'X-ABDATE', 'X-ABRELATEDNAMES',
+  'X-ABUID', 'X-ABADR', 'MEMBER', 'SOURCE', 'TZ', 'GEO', 'LANG', 'LOGO', 'SOUND', 'KEY', 'CLIENTPIDMAP', 'X-SOCIALPROFILE',
+]);
+/** Parameter names and single values as most cards spell them (shared the same way). */
+const COMMON_PARAM_NAMES = byLength(['TYPE', 'PREF', 'VALUE', 'ENCODING', 'CHARSET', 'LABEL', 'PID', 'ALTID', 'LANGUAGE', 'MEDIATYPE', 'X-SERVICE-TYPE', 'type']);
+const COMMON_PARAM_VALUES = byLength([
+  'INTERNET', 'HOME', 'WORK', 'CELL', 'VOICE', 'FAX', 'PREF', 'OTHER', 'MAIN', 'PAGER', 'IPHONE', 'MOBILE', 'TEXT', 'VIDEO', 'MSG',
+  'home', 'work', 'cell', 'voice', 'fax', 'pref', 'other', 'main', 'pager', 'text', 'internet', 'uri', 'date', 'b', 'BASE64',
+  'QUOTED-PRINTABLE', 'UTF-8', 'JPEG', 'PNG', 'jpeg', 'png', '1',
+]);
+
+function byLength(names: readonly string[]): (readonly string[] | undefined)[] {
+  const out: string[][] = [];
+  for (const n of names) (out[n.length] ??= []).push(n);
+  return out;
+}
+
+/** The shared string of `common` spelled exactly so at text[start, end), else undefined. */
+function commonName(text: string, start: number, end: number, common = COMMON_NAMES): string | undefined {
+  const list = common[end - start];
+  if (list === undefined) return undefined;
+  for (let i = 0; i < list.length; i++) if (text.startsWith(list[i]!, start)) return list[i];
+  return undefined;
+}
+
 /** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
 const NO_PARAMS: readonly VParam[] = Object.freeze([]);
 
@@ -80,17 +136,21 @@ export function parseContentLine(text: string): VProperty | null {
   if (colon <= 0) return null;
   const semi = text.indexOf(';');
   const nameEnd = semi >= 0 && semi < colon ? semi : colon;
-  const fullName = text.slice(0, nameEnd);
-  const dot = fullName.lastIndexOf('.');
-  const group = dot > 0 ? fullName.slice(0, dot) : null;
-  const name = dot > 0 ? fullName.slice(dot + 1) : fullName;
-  if (!(STRICT_NAME.test(name) || NAME_OK.test(name)) || (group !== null && !GROUP_OK.test(group))) return null;
+  const dot = nameEnd > 0 ? text.lastIndexOf('.', nameEnd - 1) : -1;
+  const group = dot > 0 ? text.slice(0, dot) : null;
+  const nameStart = dot > 0 ? dot + 1 : 0;
+  const common = commonName(text, nameStart, nameEnd);
+  const name = common ?? text.slice(nameStart, nameEnd);
+  if ((common === undefined && !(STRICT_NAME.test(name) || NAME_OK.test(name))) || (group !== null && !GROUP_OK.test(group))) return null;
   let params = NO_PARAMS;
   if (nameEnd < colon) {
-    const list: VParam[] = [];
     // Empty segments (`TEL;;HOME`) are kept as empty bare parameters: nothing written is dropped.
     const head = text.slice(nameEnd + 1, colon);
-    for (const seg of head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';')) list.push(parseParam(seg));
+    const segs = head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';');
+    // Each segment replaced by its parameter in place: a list of its own length, not one grown by
+    // push with room for 16 (the parsed cards of an import are all held in memory).
+    const list = segs as unknown as VParam[];
+    for (let i = 0; i < segs.length; i++) list[i] = parseParam(segs[i]!);
     params = list;
   }
   return { group, name, params, value: text.slice(colon + 1) };
@@ -179,7 +239,10 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
     else if (cards.length >= lim.maxCards) {
       if (!tooMany) errors.push({ code: 'too-many-cards', line: card.line, message: `more than ${lim.maxCards} cards; the rest were not read` });
       tooMany = true;
-    } else cards.push({ card: { properties: card.properties }, line: card.line, warnings: card.warnings });
+    } else {
+      // The properties at their own length (see parseContentLine's parameters).
+      cards.push({ card: { properties: card.properties.slice() }, line: card.line, warnings: card.warnings });
+    }
   };
 
   forEachLogicalLine(text, lim.maxLineLength, (lineText, lineNo, tooLong) => {

@@ -13,7 +13,14 @@ const DIALABLE = /^\+?[\d*#().\-\s]+$/;
 
 /** The `tel:` URI of a TEL property (its VALUE=uri, or a text that is one), or null. */
 export function telUriOf(p: VProperty): string | null {
-  const raw = transferDecoded(p).trim();
+  return telUriIn(transferDecoded(p));
+}
+
+/** The `tel:` URI a TEL's transfer-decoded text is (trimmed), or null. */
+export function telUriIn(text: string): string | null {
+  const raw = text.trim();
+  // Most numbers are no URI: their first letter says so without the regular expression.
+  if ((raw.charCodeAt(0) | 0x20) !== 0x74 /* t */) return null;
   if (TEL_URI.test(raw)) return raw;
   return null;
 }

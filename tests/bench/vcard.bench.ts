@@ -35,6 +35,23 @@ function timePair(ours: () => unknown, theirs: () => unknown): [number, number] 
   return [median(a), median(b)];
 }
 
+/**
+ * ical.js's decoded values, read the way its API gives them: ICAL.parse has unescaped text and split
+ * structured and list values already; a Component and its Properties are made when asked for, and
+ * a date becomes a VCardTime only when read. So every property's values are read, with its TYPE.
+ */
+function icalDecoded(text: string): number {
+  let n = 0;
+  for (const j of ICAL.parse(text) as unknown[]) {
+    const comp = new ICAL.Component(j as never);
+    for (const p of comp.getAllProperties()) {
+      n += p.getValues().length;
+      if (p.getParameter('type') !== undefined) n++;
+    }
+  }
+  return n;
+}
+
 export function runVCardBench(): void {
   const text = generateCorpus(COUNT);
   const ours = parseVCards(text).cards.map((c) => c.card);
@@ -43,7 +60,8 @@ export function runVCardBench(): void {
 
   const rows: [string, ...[number, number]][] = [
     ['parse', ...timePair(() => parseVCards(text), () => ICAL.parse(text))],
-    ['parse + decoded values', ...timePair(() => parseVCards(text).cards.map((c) => toContact(c.card)), () => ICAL.parse(text))],
+    // Ours builds the whole contact view at once (nothing is left to decode when a field is read).
+    ['parse + decoded values', ...timePair(() => parseVCards(text).cards.map((c) => toContact(c.card)), () => icalDecoded(text))],
     ['serialise', ...timePair(() => serializeVCards(ours), () => theirs.map((j) => ICAL.stringify(j as never)).join(''))],
     [
       'round trip (parse + serialise)',

@@ -25,6 +25,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
   });
   expect(shape.keys).toEqual([
     'addCardDavAccount',
+    'addPrintCards',
     'addSharedContacts',
     'calendarFile',
     'cancelGoogleSignIn',

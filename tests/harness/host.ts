@@ -34,6 +34,8 @@ export interface HarnessOptions {
   onOpenExternal?: (url: string) => void;
   /** Minutes between automatic syncs (0: only on demand). */
   syncIntervalMinutes?: number;
+  /** The sync's log lines (the engine's phases), as main writes them to its log. */
+  log?: (line: string) => void;
 }
 
 export interface Harness {
@@ -75,7 +77,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
     for (const ws of sockets) ws.send(JSON.stringify({ type: 'event', event, payload }));
   };
-  const sync = new SyncManager({ platform, store, emit: (s) => emit('syncStatus', s), intervalMinutes: options.syncIntervalMinutes ?? 15 });
+  const sync = new SyncManager({ platform, store, emit: (s) => emit('syncStatus', s), intervalMinutes: options.syncIntervalMinutes ?? 15, log: options.log });
   const opened = new OpenedFileQueue((files) => emit('openFiles', files));
   const handlers = createRequestHandlers(platform, sync, opened);
 

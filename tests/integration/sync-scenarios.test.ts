@@ -328,6 +328,28 @@ for (const [name, start] of SERVERS) {
       expect(await local.rows()).toEqual([]);
     });
 
+    it('an edit whose answer was lost, then set back to the version the server had before (a restore from history): the restore goes up, our own lost write is not the server’s (seed 19000381)', async () => {
+      const before = card('rb', 'Rhea', 'NOTE:one\r\n');
+      await other.put(url('rb.vcf'), before, { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('rb', 'Rhea', 'NOTE:two\r\n'));
+      let lose = true;
+      after = async (r) => {
+        if (r.method === 'PUT' && lose) {
+          lose = false;
+          throw new TypeError('connection reset by peer'); // stored; the answer never came
+        }
+      };
+      await expect(sync()).rejects.toThrow();
+      after = async () => {};
+      await local.edit(id, (await local.row(id))!.base); // exactly the agreed version again
+      expect(await sync()).toMatchObject({ conflicts: 0, uploaded: 1 });
+      expect((await onServer())[0]!.vcard).toContain('NOTE:one');
+      expect(await local.row(id)).toMatchObject({ pending: '' });
+      expect((await local.row(id))!.vcard).toContain('NOTE:one');
+    });
+
     it('an edit whose answer was lost, edited again here: no conflict with itself, the later edit goes up', async () => {
       await other.put(url('ee.vcf'), card('ee', 'Edda', 'NOTE:one\r\n'), { ifNoneMatch: '*' });
       await sync();

@@ -167,6 +167,47 @@ describe('trash, history and undo of runs', () => {
       expect((await repo.versionsOf('imp')).map((v) => v.source)).toEqual(['import']);
     });
 
+    it('an import writes each vCard once: its versions stand for their cards’ text until a card changes, and every reader still gets the imported text', async () => {
+      const text = card('i', 'Imported', 'NOTE:as in the file\r\n');
+      const other = card('o', 'Other');
+      await repo.putAll(
+        [ContactRepo.rowsFrom('imp', LOCAL_BOOK_ID, text, deriveListFields(parseVCard(text))), ContactRepo.rowsFrom('oth', LOCAL_BOOK_ID, other, deriveListFields(parseVCard(other)))],
+        undefined,
+        { source: 'import', run: { kind: 'import', name: 'f.vcf' } },
+      );
+      const stored = await repo.db.versions.toArray();
+      expect(stored.map((v) => v.vcard)).toEqual(['', '']); // the text is in the cards only
+      expect((await repo.versionsOf('imp')).map((v) => [v.source, v.vcard])).toEqual([['import', text]]);
+      // Deleted: the trash's copy of the card gives the text.
+      await repo.remove(['oth']);
+      expect((await repo.versionsOf('oth')).map((v) => v.vcard)).toEqual([other]);
+      // An edit writes the imported text into its version, then records the edit.
+      await repo.update('imp', parseVCard(card('i', 'Edited')));
+      const imported = (await repo.versionsOf('imp')).at(-1)!;
+      expect(imported).toMatchObject({ source: 'import', vcard: text });
+      expect((await repo.db.versions.get(imported.id))!.vcard).toBe(text);
+      // Restoring the imported version brings its text back, as an edit.
+      const back = await repo.restoreVersion('imp', imported.id);
+      expect(back!.card.vcard).toContain('NOTE:as in the file');
+      expect((await repo.versionsOf('imp')).map((v) => v.source)).toEqual(['restore', 'edit', 'import']);
+    });
+
+    it('an imported contact changed by the server: the sync writes the imported text into its version, and undoing that run brings it back', async () => {
+      const text = card('s', 'Sam', 'EMAIL:sam@example.org\r\n');
+      await sync.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't0', ctag: null } });
+      await repo.putAll([ContactRepo.rowsFrom('sam', BOOK, text, deriveListFields(parseVCard(text)))], undefined, { source: 'import', run: { kind: 'import' } });
+      const [p] = await sync.pending();
+      await sync.uploaded(p!.id, { href: '/book/s.vcf', etag: '"s-1"', vcard: text }, p!.revision);
+      await sync.applyRemote({ upserts: [{ href: '/book/s.vcf', etag: '"s-2"', vcard: card('s', 'Sam (changed there)') }], deletes: [], state: { syncToken: 't1', ctag: null } });
+      expect((await repo.versionsOf('sam')).map((v) => [v.source, fnOf(v.vcard)])).toEqual([
+        ['sync', 'Sam (changed there)'],
+        ['import', 'Sam'],
+      ]);
+      const run = (await repo.runsOf(BOOK)).find((r) => r.kind === 'sync' && r.entries.some((e) => e.contactId === 'sam' && e.change === 'updated'))!;
+      await repo.undoRun(run.id, LOCAL_BOOK_ID);
+      expect((await repo.getCard('sam'))!.vcard).toContain('EMAIL:sam@example.org');
+    });
+
     it('starts the history of a contact from before history with its card as it was', async () => {
       const id = await localContact('a', 'Ada');
       await repo.db.versions.clear(); // as written by a version without history
@@ -229,7 +270,8 @@ describe('trash, history and undo of runs', () => {
       const row = (await repo.db.contacts.get(changed))!;
       const old = (await repo.db.cards.get(changed))!;
       const update: StoredContact = ContactRepo.rowsFrom(changed, LOCAL_BOOK_ID, card('c', 'Carol (from the file)'), deriveListFields(parseVCard(card('c', 'Carol (from the file)'))), { row, card: old });
-      const runId = await repo.putAll([...fresh, update], undefined, { source: 'import', run: { kind: 'import', name: 'cards.vcf' } });
+      // As the import writes: its new cards named as such (not looked up), the changed one after them.
+      const runId = await repo.putAll([...fresh, update], undefined, { source: 'import', run: { kind: 'import', name: 'cards.vcf' }, fresh: fresh.length });
       const [run] = await repo.runsOf(LOCAL_BOOK_ID);
       expect(run).toMatchObject({ id: runId, kind: 'import', name: 'cards.vcf' });
       expect(run!.entries.map((e) => e.change)).toEqual(['created', 'created', 'updated']);

@@ -21,7 +21,7 @@
 import 'fake-indexeddb/auto';
 import { writeMerge } from '../../renderer/src/features/duplicates/merge';
 import { chooseSurvivor } from '../../renderer/src/features/duplicates/review-view';
-import { restoreFromTrash, restoreVersion } from '../../renderer/src/features/history/actions';
+import { restoreFromTrash, restoreVersion, undoRun } from '../../renderer/src/features/history/actions';
 import { sameContent } from '../../renderer/src/db/history';
 import { translator } from '../../renderer/src/i18n';
 import type { Services } from '../../renderer/src/services';
@@ -42,6 +42,7 @@ export type Command =
   | { readonly do: 'local-merge'; readonly pick: number; readonly other: number }
   | { readonly do: 'trash-restore'; readonly pick: number }
   | { readonly do: 'history-restore'; readonly pick: number; readonly version: number }
+  | { readonly do: 'undo-run'; readonly pick: number }
   | { readonly do: 'remote-create' }
   | { readonly do: 'remote-edit'; readonly pick: number; readonly field: Field }
   | { readonly do: 'remote-delete'; readonly pick: number }
@@ -58,7 +59,7 @@ export type Command =
 export interface Interjection {
   readonly at: number;
   readonly when: 'before' | 'after';
-  readonly act: Extract<Command, { do: `local-${string}` | `remote-${string}` | 'trash-restore' | 'history-restore' }> | { readonly do: 'fault'; readonly fault: Fault } | { readonly do: 'kill'; readonly what: Kill };
+  readonly act: Extract<Command, { do: `local-${string}` | `remote-${string}` | 'trash-restore' | 'history-restore' | 'undo-run' }> | { readonly do: 'fault'; readonly fault: Fault } | { readonly do: 'kill'; readonly what: Kill };
 }
 
 /** Both sides at a quiescent point, once settled: each contact's rows here and cards there, by name. */
@@ -265,6 +266,48 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       if (emailsOf(after.vcard).join() !== emailsOf(row.vcard).join()) ctx.checks = ctx.checks.filter((k) => k.about !== fn);
     },
   },
+  'undo-run': {
+    weight: () => 1,
+    generate: (rng) => ({ do: 'undo-run', pick: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      // As "Recent changes" offers them: the book's finished runs not undone yet, newest first.
+      const s = services(ctx);
+      const runs = (await s.repo.runsOf(ctx.world.bookId)).filter((r) => r.undoneAt === undefined && r.open !== true);
+      if (runs.length === 0) return;
+      const run = runs[c.pick % runs.length]!;
+      const before = new Map((await ctx.world.local.rows()).map((r) => [r.id, r]));
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [undo-run] ${run.kind} of ${run.entries.length}: ${run.entries.map((e) => e.change).join(',')}`);
+      await undoRun(s, run.id);
+      const after = new Map((await ctx.world.local.rows()).map((r) => [r.id, r]));
+      // What the undo did to each contact is an edit made here, as if the user had made it.
+      for (const id of new Set([...before.keys(), ...after.keys()])) {
+        const b = before.get(id);
+        const a = after.get(id);
+        const fn = nameOf((a ?? b)!.vcard);
+        if (!ctx.model.contacts.has(fn)) continue;
+        const was = b?.visible === true;
+        const is = a?.visible === true;
+        if (was && !is) {
+          ctx.model.wrote('local', fn, 'delete');
+          continue;
+        }
+        if (!is || a === undefined) continue;
+        if (!was) {
+          if (b !== undefined) ctx.model.wrote('local', fn, 'undo'); // waiting to be deleted: back
+          else {
+            ctx.model.wrote('local', fn, 'create'); // from the trash: a new card
+            for (const f of FIELDS) ctx.model.wrote('local', fn, 'edit', f, cardOf(a.vcard)[f]);
+            continue;
+          }
+        }
+        wroteCard(ctx, fn, cardOf(b!.vcard), cardOf(a.vcard), b!.base);
+        for (const f of FIELDS) {
+          if (cardOf(b!.vcard)[f] === cardOf(a.vcard)[f] && fieldLines(b!.vcard, f) !== fieldLines(a.vcard, f)) ctx.model.wrote('local', fn, 'edit', f, cardOf(a.vcard)[f]);
+        }
+        if (emailsOf(a.vcard).join() !== emailsOf(b!.vcard).join()) ctx.checks = ctx.checks.filter((k) => k.about !== fn);
+      }
+    },
+  },
   'remote-create': {
     weight: () => 2,
     generate: () => ({ do: 'remote-create' }),
@@ -449,7 +492,7 @@ function interjection(rng: Rng, kind: ServerKind): Interjection {
     what === 'local'
       ? (['local-create', 'local-edit', 'local-edit', 'local-delete', 'local-undo'] as const)
       : what === 'page'
-        ? (['local-merge', 'trash-restore', 'history-restore'] as const)
+        ? (['local-merge', 'trash-restore', 'history-restore', 'undo-run'] as const)
         : (['remote-create', 'remote-edit', 'remote-edit', 'remote-delete'] as const);
   const act = ACTIONS[rng.pick(names)].generate(rng, kind) as Interjection['act'];
   return { at, when, act };

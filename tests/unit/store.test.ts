@@ -50,7 +50,7 @@ describe('the contact store', () => {
     const repo = await fresh();
     const items = Array.from({ length: 4500 }, (_, i) => ContactRepo.rows(`id-${i}`, LOCAL_BOOK_ID, card(`P${i}`)));
     const progress: number[] = [];
-    await repo.putAll(items, (d) => progress.push(d));
+    await repo.putAll(items, (d) => progress.push(d), undefined, 2000);
     expect(progress).toEqual([2000, 4000, 4500]);
     expect(await repo.db.contacts.count()).toBe(4500);
   });
@@ -84,14 +84,14 @@ describe('schema upgrade', () => {
     v1.close();
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(5);
+    expect(repo.db.verno).toBe(6);
     const [row] = await repo.allRows();
     expect(row).toMatchObject({ id: 'c1', favorite: 1, uid: 'Ada Lovelace', email: 'ada@example.org', search: expect.stringContaining('ada@example.org') });
     expect((await repo.getCard('c1'))!.vcard).toBe(text);
     expect(await repo.byUid(LOCAL_BOOK_ID, 'Ada Lovelace')).toHaveLength(1);
   });
 
-  it('upgrades a version 3 store to 4: every row gets its groups (CATEGORIES, group cards) and rows are found by category; the stale list snapshot goes', async () => {
+  it('upgrades a version 3 store to 4: every row gets its groups (CATEGORIES, group cards); the stale list snapshot goes', async () => {
     const name = `upgrade3-${Date.now()}`;
     const v3 = new Dexie(name);
     v3.version(3).stores({ books: 'id', contacts: 'id, bookId, uid', cards: 'id, bookId, href', meta: 'key' });
@@ -110,10 +110,9 @@ describe('schema upgrade', () => {
     v3.close();
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(5);
+    expect(repo.db.verno).toBe(6);
     expect(await repo.db.contacts.get('c1')).toMatchObject({ categories: ['Family', 'Work'], groupCard: '', groupName: '', members: [] });
     expect(await repo.db.contacts.get('g1')).toMatchObject({ categories: [], groupCard: 'apple', groupName: 'Chess club', members: ['ada'] });
-    expect((await repo.db.contacts.where('categories').equals('Work').toArray()).map((r) => r.id)).toEqual(['c1']);
     expect(await repo.listSnapshot()).toBeNull();
   });
 });

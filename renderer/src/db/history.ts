@@ -5,6 +5,7 @@
  * batches of one transaction each.
  */
 import Dexie from 'dexie';
+import { cardPrint } from '../../../shared/duplicates/keys';
 import type { CardinalDB, CardRow, ContactRow, RunEntry, RunKind, RunRow, TrashRow, VersionRow, VersionSource } from './schema';
 
 const DAY = 86_400_000;
@@ -55,6 +56,11 @@ export interface VersionInput {
    * (a contact from before history, or one whose versions aged out). Null: a new contact.
    */
   before: string | null | undefined;
+  /**
+   * `vcard` is the card's text as this transaction writes it: the version is stored without it
+   * (VersionRow.card), so an import writes each vCard once, not twice.
+   */
+  textInCard?: boolean;
 }
 
 /** A contact's version ids, oldest first. */
@@ -76,11 +82,21 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
   const drops: string[] = [];
   // Every contact's version ids in one read of the index (a few requests per batch, not per card).
   const known = await versionKeysOf(db, inputs.filter((i) => i.before !== null).map((i) => i.contactId));
-  const lastCards = new Map((await db.versions.bulkGet([...known.values()].map((k) => k.at(-1)!))).filter((v): v is VersionRow => v !== undefined).map((v) => [v.contactId, v.vcard]));
+  const lastRows = new Map((await db.versions.bulkGet([...known.values()].map((k) => k.at(-1)!))).filter((v): v is VersionRow => v !== undefined).map((v) => [v.contactId, v]));
+  // Last versions whose text is their card's: the card is changing, so their text is written now.
+  const written: VersionRow[] = [];
   for (const input of inputs) {
     const keys = [...(known.get(input.contactId) ?? [])];
     let previous = keys.at(-1) ?? null;
-    let last = lastCards.get(input.contactId);
+    const lastRow = lastRows.get(input.contactId);
+    let last = lastRow?.vcard;
+    if (lastRow?.card !== undefined) {
+      lastRows.delete(input.contactId);
+      const { card: print, ...rest } = lastRow;
+      // The text before this change is the card's text it stood for (else it was changed without history: unknown).
+      if (typeof input.before === 'string' && cardPrint(input.before) === print) written.push({ ...rest, vcard: (last = input.before) });
+      else last = undefined;
+    }
     if (previous === null && input.before !== null && input.before !== undefined && input.before !== '') {
       const earlier: VersionRow = { id: crypto.randomUUID(), contactId: input.contactId, bookId: input.bookId, at: stamp(), vcard: input.before, source: 'earlier', by: 'local' };
       adds.push(earlier);
@@ -91,11 +107,13 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
     before.set(input.contactId, previous);
     if (last !== undefined && sameContent(last, input.vcard)) continue;
     const id = crypto.randomUUID();
-    adds.push({ id, contactId: input.contactId, bookId: input.bookId, at: stamp(), vcard: input.vcard, source: input.source, by: input.by, ...(input.runId !== undefined ? { runId: input.runId } : {}) });
+    const text = input.textInCard === true ? { vcard: '', card: cardPrint(input.vcard) } : { vcard: input.vcard };
+    adds.push({ id, contactId: input.contactId, bookId: input.bookId, at: stamp(), ...text, source: input.source, by: input.by, ...(input.runId !== undefined ? { runId: input.runId } : {}) });
     keys.push(id);
     if (keys.length > MAX_VERSIONS) drops.push(...keys.slice(0, keys.length - MAX_VERSIONS));
   }
   const dropped = new Set(drops);
+  if (written.length > 0) await db.versions.bulkPut(written.filter((v) => !dropped.has(v.id)));
   await db.versions.bulkAdd(adds.filter((v) => !dropped.has(v.id)));
   await db.versions.bulkDelete(drops.filter((id) => !adds.some((v) => v.id === id)));
   return before;
@@ -109,6 +127,35 @@ async function versionKeysOf(db: CardinalDB, contactIds: readonly string[]): Pro
   const unique = [...new Set(contactIds)];
   const lists = await Promise.all(unique.map((id) => versionKeys(db, id)));
   return new Map(unique.flatMap((id, i) => (lists[i]!.length === 0 ? [] : [[id, lists[i]!] as const])));
+}
+
+/**
+ * Versions as readers see them: a version whose text is its card's (VersionRow.card) gets the
+ * text of the card, or of the contact's trash row, that still has its print; one whose card was
+ * changed without history (its text unknown) is left out.
+ */
+export async function withText(db: CardinalDB, rows: readonly VersionRow[]): Promise<VersionRow[]> {
+  const ids = [...new Set(rows.filter((v) => v.card !== undefined).map((v) => v.contactId))];
+  if (ids.length === 0) return [...rows];
+  const cards = await db.cards.bulkGet(ids);
+  const trash = await db.trash.bulkGet(ids);
+  const texts = new Map(ids.map((id, i) => [id, [cards[i]?.vcard, trash[i]?.card.vcard].filter((t): t is string => typeof t === 'string')]));
+  return rows.flatMap((v) => {
+    if (v.card === undefined) return [v];
+    const { card: print, ...rest } = v;
+    const text = texts.get(v.contactId)?.find((t) => cardPrint(t) === print);
+    return text === undefined ? [] : [{ ...rest, vcard: text }];
+  });
+}
+
+/**
+ * Every version id of these contacts (no order), by the [contactId+at] index: one read of it,
+ * jumping from one contact's range to the next (what the contactId index did before schema 6).
+ */
+export async function versionIdsOf(db: CardinalDB, contactIds: readonly string[]): Promise<string[]> {
+  const ranges = [...new Set(contactIds)].sort().map((id): [[string, unknown], [string, unknown]] => [[id, Dexie.minKey], [id, Dexie.maxKey]]);
+  if (ranges.length === 0) return [];
+  return (await db.versions.where('[contactId+at]').inAnyRange(ranges).primaryKeys()) as string[];
 }
 
 /**
@@ -203,5 +250,5 @@ export async function forget(db: CardinalDB, ids: readonly string[]): Promise<vo
   await db.trash.bulkDelete([...ids]);
   const alive = await db.contacts.bulkGet([...ids]);
   const gone = ids.filter((_, i) => alive[i] === undefined);
-  if (gone.length > 0) await db.versions.bulkDelete((await db.versions.where('contactId').anyOf(gone).primaryKeys()) as string[]);
+  if (gone.length > 0) await db.versions.bulkDelete(await versionIdsOf(db, gone));
 }

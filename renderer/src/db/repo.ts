@@ -1,18 +1,23 @@
 /**
  * Every write to the store goes through here, each in one transaction: the vCard, its list fields
  * and its pending mark (the offline queue) together, so a crash never leaves one without the other.
- * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s).
+ * Large writes are batched (IndexedDB in Chromium takes ~5–10k rows/s; `IMPORT_BATCH`).
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import { EMPTY_PEOPLE_STATE, type LabelAccess, type StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
+import type { StoredKeys } from '../../../shared/duplicates/keys';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import Dexie from 'dexie';
-import { appendRun, forget, recordVersions, sameContent, trashRows, type VersionInput } from './history';
+import { appendRun, forget, recordVersions, sameContent, trashRows, withText, type VersionInput } from './history';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark, type RunEntry, type RunRow, type TrashRow, type VersionRow, type VersionSource } from './schema';
 
-export const BATCH_SIZE = 2000;
+/**
+ * Contacts a transaction of `putAll` (an import) takes: larger transactions cost less per row in
+ * Chromium (each commit is a write to disk); 10,000 contacts are about 12 MB.
+ */
+export const IMPORT_BATCH = 10_000;
 
 /** A card's next revision: every local write moves it on (see CardRow.revision). */
 export function nextRevision(card: Pick<CardRow, 'revision'> | undefined): number {
@@ -30,6 +35,8 @@ export interface StoredContact {
 export interface WriteRecord {
   source: VersionSource;
   run?: { kind: 'import'; name?: string };
+  /** The first this many items are new contacts (ids never stored: an import's new cards), not looked up before writing. */
+  fresh?: number;
 }
 
 /** What a restore from the trash or an undo of a run did, for the list and the message. */
@@ -144,8 +151,11 @@ export class ContactRepo {
     return ContactRepo.rowsFrom(id, bookId, serializeVCard(card), deriveListFields(card), previous);
   }
 
-  /** The same from a card already serialised and derived (the import worker did that work). */
-  static rowsFrom(id: string, bookId: string, vcard: string, fields: ListFields, previous?: StoredContact): StoredContact {
+  /**
+   * The same from a card already serialised and derived (the import worker did that work, and
+   * made its duplicate keys: `keys`, stored with the card).
+   */
+  static rowsFrom(id: string, bookId: string, vcard: string, fields: ListFields, previous?: StoredContact, keys?: StoredKeys): StoredContact {
     const synced = bookId !== LOCAL_BOOK_ID;
     const pending: PendingMark = !synced ? '' : previous === undefined || previous.row.pending === 'created' ? 'created' : 'updated';
     const prev = previous?.card;
@@ -179,6 +189,7 @@ export class ContactRepo {
         ...(prev?.sentVcard !== undefined ? { sentVcard: prev.sentVcard } : {}),
         ...(prev?.sentEarlier !== undefined ? { sentEarlier: prev.sentEarlier } : {}),
         ...(prev?.source !== undefined ? { source: prev.source } : {}),
+        ...(keys !== undefined ? { keys } : {}),
       },
     };
   }
@@ -313,22 +324,24 @@ export class ContactRepo {
    * Write many contacts, in batches of one transaction each, each with its versions (and, for an
    * import, its run: every contact with the version it had before). Returns the run's id.
    */
-  async putAll(items: readonly StoredContact[], onProgress?: (done: number) => void, record: WriteRecord = { source: 'import' }): Promise<string | undefined> {
+  async putAll(items: readonly StoredContact[], onProgress?: (done: number) => void, record: WriteRecord = { source: 'import' }, batchSize = IMPORT_BATCH): Promise<string | undefined> {
     let runId: string | undefined;
-    for (let i = 0; i < items.length; i += BATCH_SIZE) {
-      const batch = items.slice(i, i + BATCH_SIZE);
+    for (let i = 0; i < items.length; i += batchSize) {
+      const batch = items.slice(i, i + batchSize);
       await this.db.transaction('rw', this.tables, async () => {
         await this.bump();
-        const old = await this.db.cards.bulkGet(batch.map((s) => s.row.id));
+        const fresh = Math.max(0, Math.min(batch.length, (record.fresh ?? 0) - i));
+        const old = [...new Array<undefined>(fresh), ...(fresh === batch.length ? [] : await this.db.cards.bulkGet(batch.slice(fresh).map((s) => s.row.id)))];
         await this.db.contacts.bulkPut(batch.map((s) => s.row));
         await this.db.cards.bulkPut(batch.map((s) => s.card));
-        const inputs = batch.map((s, j): VersionInput => ({ contactId: s.row.id, bookId: s.row.bookId, vcard: s.card.vcard, source: record.source, by: 'local', before: old[j]?.vcard ?? null }));
+        // A new contact's version is its card's text, written once (in the card).
+        const inputs = batch.map((s, j): VersionInput => ({ contactId: s.row.id, bookId: s.row.bookId, vcard: s.card.vcard, source: record.source, by: 'local', before: old[j]?.vcard ?? null, ...(old[j] === undefined ? { textInCard: true } : {}) }));
         const before = await recordVersions(this.db, inputs);
         if (record.run === undefined || batch.length === 0) return;
         const entries = batch.map((s, j): RunEntry => ({ contactId: s.row.id, change: old[j] === undefined ? 'created' : 'updated', before: before.get(s.row.id) ?? null }));
         runId = await appendRun(this.db, { ...(runId !== undefined ? { id: runId } : {}), bookId: batch[0]!.row.bookId, kind: record.run.kind, ...(record.run.name !== undefined ? { name: record.run.name } : {}), entries, close: true });
       });
-      onProgress?.(Math.min(items.length, i + BATCH_SIZE));
+      onProgress?.(Math.min(items.length, i + batchSize));
     }
     return runId;
   }
@@ -388,7 +401,7 @@ export class ContactRepo {
       .where('[contactId+at]')
       .between([contactId, Dexie.minKey], [contactId, Dexie.maxKey])
       .toArray();
-    return rows.reverse();
+    return withText(this.db, rows.reverse());
   }
 
   /** A book's runs (sync runs, imports), the newest first. */
@@ -421,7 +434,7 @@ export class ContactRepo {
   /** "Restore this version": a new edit with that version's card (its UID stays the card's own). */
   async restoreVersion(contactId: string, versionId: string): Promise<StoredContact | undefined> {
     return this.db.transaction('rw', this.tables, async () => {
-      const version = await this.db.versions.get(versionId);
+      const [version] = await withText(this.db, (await this.db.versions.bulkGet([versionId])).filter((v): v is VersionRow => v !== undefined));
       if (version === undefined || version.contactId !== contactId) throw new Error('That version is no longer kept.');
       return this.writeVersion(contactId, version.vcard, 'restore');
     });
@@ -453,7 +466,7 @@ export class ContactRepo {
             result.changed.push(...back.changed);
             result.moved.push(...back.moved);
           }
-          const version = e.before === null ? undefined : await this.db.versions.get(e.before);
+          const version = e.before === null ? undefined : (await withText(this.db, (await this.db.versions.bulkGet([e.before])).filter((v): v is VersionRow => v !== undefined)))[0];
           const stored = version === undefined ? undefined : await this.writeVersion(e.contactId, version.vcard, 'undo');
           if (stored !== undefined) result.changed.push(stored.row);
         }
@@ -543,9 +556,9 @@ export class ContactRepo {
     });
   }
 
-  /** Contacts with a given UID in a book (import de-duplication). */
+  /** Contacts with a given UID in a book (not indexed since schema 6: the window finds them in its list). */
   byUid(bookId: string, uid: string): Promise<ContactRow[]> {
-    return this.db.contacts.where('uid').equals(uid).filter((r) => r.bookId === bookId).toArray();
+    return this.db.contacts.where('bookId').equals(bookId).filter((r) => r.uid === uid).toArray();
   }
 
   async cardsOf(ids: readonly string[]): Promise<VCard[]> {

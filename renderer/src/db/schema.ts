@@ -7,6 +7,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { ListFields } from '../../../shared/book/derive';
 import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
+import type { StoredKeys } from '../../../shared/duplicates/keys';
 import { deriveAll, deriveGroupRows } from './derive-rows';
 
 export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
@@ -73,6 +74,13 @@ export interface CardRow {
    * the revision it sent, and the store never lets a server's answer overwrite a newer local write.
    */
   revision?: number;
+  /**
+   * The duplicate finder's keys of `vcard` (shared/duplicates/keys.ts), made when the card was
+   * written or by the duplicates worker the first time it needed them. They carry a print of the
+   * vCard they were made from: a writer that changes the card without making them again leaves
+   * keys the finder sees are stale (and makes again), never wrong ones.
+   */
+  keys?: StoredKeys;
 }
 
 export interface MetaRow {
@@ -94,7 +102,16 @@ export interface VersionRow {
   bookId: string;
   /** When it was recorded (ms); unique and increasing within a contact's versions. */
   at: number;
+  /** The card's text at that state; '' in a stored row that has `card` instead. */
   vcard: string;
+  /**
+   * Set instead of the text when the version is what its card holds (an import's new contact:
+   * the text is written once, in the card): the print of that text (`cardPrint`). The text is
+   * written into the version by the next change of the card (`recordVersions`, which is given
+   * the text before the change); until then readers take it from the card, or from the trash row
+   * (`withText`). Never set on what `versionsOf` returns.
+   */
+  card?: string;
   source: VersionSource;
   by: 'local' | 'server';
   /** The sync run or import that made it, if one did. */
@@ -174,5 +191,12 @@ export class CardinalDB extends Dexie {
     // contact in time order, and by age for pruning) and the runs a book's recent changes list
     // (by book in time order). New tables only: nothing to upgrade.
     this.version(5).stores({ trash: 'id, deletedAt', versions: 'id, contactId, at, [contactId+at]', runs: 'id, at, [bookId+at]' });
+    // Version 6: fewer indexes, so a write of many contacts costs less (every index is another
+    // entry written per row). Nothing read rows by UID or by CATEGORIES value, nor versions by
+    // contact alone ([contactId+at] ranges do that). Cards may carry their duplicate keys
+    // (CardRow.keys), which need no index and no upgrade: a card without them has them made by
+    // the duplicates worker once, which stores them. Index drops only: every row stays as it is.
+    // Since version 6 an import's versions may leave their text in the card (VersionRow.card).
+    this.version(6).stores({ contacts: 'id, bookId', versions: 'id, at, [contactId+at]' });
   }
 }

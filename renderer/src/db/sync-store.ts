@@ -14,7 +14,7 @@ import { keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../
 import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
-import { appendRun, currentVersion, recordVersions, sameContent, trashRows, type VersionInput } from './history';
+import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
 import type { ContactRepo } from './repo';
 import type { CardRow, ContactRow, RunEntry } from './schema';
 
@@ -53,8 +53,10 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     const changed: ContactRow[] = [];
     const removed: string[] = [];
     await write(() => fn(changed, removed));
-    index.remove(removed);
-    index.upsert(changed);
+    // Nothing changed (a sync's one empty batch that saves its state): the list is not told, or
+    // the window would render again and save the whole list's snapshot for no change.
+    if (removed.length > 0) index.remove(removed);
+    if (changed.length > 0) index.upsert(changed);
   };
 
   return {
@@ -71,7 +73,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         // Their history goes too, but for contacts in the trash (a restore takes them to another book).
         const trashed = new Set((await db.trash.bulkGet(ids)).filter((t) => t !== undefined).map((t) => t.id));
         const gone = ids.filter((id) => !trashed.has(id));
-        if (gone.length > 0) await db.versions.bulkDelete((await db.versions.where('contactId').anyOf(gone).primaryKeys()) as string[]);
+        if (gone.length > 0) await db.versions.bulkDelete(await versionIdsOf(db, gone));
         // Its groups' setting and its Google labels go with it.
         await db.meta.bulkDelete([`groups:${bookId}`, `labels:${bookId}`]);
         return ids;

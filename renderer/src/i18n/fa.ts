@@ -1,11 +1,13 @@
 import type { Catalogue } from './messages';
 import { duplicatesFa } from './duplicates';
+import { linksFa } from './links';
 import { historyFa } from './history';
 import { movingFa } from './moving';
 
 export const fa: Catalogue = {
   ...movingFa,
   ...duplicatesFa,
+  ...linksFa,
   ...historyFa,
   'app.title': "کاردینال",
   'app.loading': "در حال باز کردن دفترچهٔ نشانی…",

@@ -4,12 +4,14 @@
  * and arguments (a unit test checks), so a missing translation is a failing test, not a blank label.
  */
 import { duplicatesEn } from './duplicates';
+import { linksEn } from './links';
 import { historyEn } from './history';
 import { movingEn } from './moving';
 
 export const en = {
   ...movingEn,
   ...duplicatesEn,
+  ...linksEn,
   ...historyEn,
   'app.title': "Cardinal",
   'app.loading': "Opening your address book…",

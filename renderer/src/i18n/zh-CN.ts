@@ -1,11 +1,13 @@
 import type { Catalogue } from './messages';
 import { duplicatesZhCN } from './duplicates';
+import { linksZhCN } from './links';
 import { historyZhCN } from './history';
 import { movingZhCN } from './moving';
 
 export const zhCN: Catalogue = {
   ...movingZhCN,
   ...duplicatesZhCN,
+  ...linksZhCN,
   ...historyZhCN,
   'app.title': "Cardinal",
   'app.loading': "正在打开通讯录…",

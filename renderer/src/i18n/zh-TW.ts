@@ -1,11 +1,13 @@
 import type { Catalogue } from './messages';
 import { duplicatesZhTW } from './duplicates';
+import { linksZhTW } from './links';
 import { historyZhTW } from './history';
 import { movingZhTW } from './moving';
 
 export const zhTW: Catalogue = {
   ...movingZhTW,
   ...duplicatesZhTW,
+  ...linksZhTW,
   ...historyZhTW,
   'app.title': "Cardinal",
   'app.loading': "正在開啟通訊錄…",

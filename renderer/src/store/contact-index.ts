@@ -91,6 +91,12 @@ export interface ListResult {
 
 /** Rows changed since the index was built, past which it is built again (and past 1/16 of the list). */
 const REBUILD_AFTER = 500;
+/**
+ * Past this many rows at once, an upsert merges them in (one pass over the list) instead of
+ * inserting each (a splice of the whole list each): a sync's batch of 500 into 50,000 rows was
+ * 500 splices of three arrays of 50,000, and cost more the fuller the book.
+ */
+const MERGE_PAST = 32;
 
 /**
  * The collation for a UI language: Simplified Chinese sorts Han names by pinyin (ICU's default
@@ -273,7 +279,7 @@ export class ContactIndex {
       if (groupsDiffer(old, r)) groupChanges.push({ old, now: r });
     }
     if (groupChanges.length > 0) this.groupsVersion++;
-    if (rows.length > 500) {
+    if (rows.length > MERGE_PAST) {
       this.upsertMany(rows);
       this.tellGroups(groupChanges);
       this.changed(rows.length);

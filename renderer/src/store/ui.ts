@@ -37,6 +37,7 @@ export type DialogRequest =
   | { kind: 'edit-account'; account: AccountInfo }
   | { kind: 'remove-account'; account: AccountInfo; pending: number }
   | { kind: 'delete-contacts'; ids: readonly string[] }
+  | { kind: 'delete-linked'; linkId: string }
   /** Create (then add `addIds`), rename or delete a group: one dialog for the three. */
   | { kind: 'group'; mode: 'create' | 'rename' | 'delete'; bookId: string; key?: string; addIds?: readonly string[] }
   | { kind: 'conflict'; contactId: string }

@@ -10,7 +10,7 @@ import { importedCard, type ImportedCard } from './imported-cards';
 
 export type CsvWorkerRequest =
   | { kind: 'preview'; data: ArrayBuffer; encoding?: CsvEncoding; delimiter?: CsvDelimiter }
-  | { kind: 'import'; data: ArrayBuffer; encoding?: CsvEncoding; delimiter?: CsvDelimiter; mapping: ColumnMapping };
+  | { kind: 'import'; data: ArrayBuffer; encoding?: CsvEncoding; delimiter?: CsvDelimiter; mapping: ColumnMapping; region?: string };
 
 export type CsvWorkerReply =
   | { kind: 'preview'; preview: CsvPreview }
@@ -26,7 +26,7 @@ self.onmessage = (event: MessageEvent<CsvWorkerRequest>) => {
     if (req.kind === 'preview') reply = { kind: 'preview', preview: previewCsv(bytes, options) };
     else {
       const result = importCsv(bytes, { ...options, mapping: req.mapping });
-      reply = { kind: 'import', cards: result.cards.map((c) => importedCard(parseVCard(c.vcard), c.row, c.starred)), errors: [...result.errors] };
+      reply = { kind: 'import', cards: result.cards.map((c) => importedCard(parseVCard(c.vcard), c.row, c.starred, req.region)), errors: [...result.errors] };
     }
   } catch (e) {
     reply = { kind: 'error', message: (e as Error).message };

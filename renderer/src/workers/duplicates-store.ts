@@ -4,22 +4,35 @@
  * keys made for a stamp are kept for the worker's life; a contact without kept keys for its
  * stamp (or kept for another region) has its card read from the store (the page's IndexedDB,
  * read by the worker itself), so neither 30 MB of vCards nor 50,000 keys cross the window's
- * thread. Then `serveDuplicatesRequest` does the finding; the keys it made are kept, not sent back.
+ * thread. A stored card usually carries its keys (made when it was written: CardRow.keys); only
+ * a card without current ones is parsed, and the keys made for it are stored beside it after the
+ * answer, so no card is parsed for its keys twice. Then `serveDuplicatesRequest` does the finding.
  */
-import { keysAreCurrent, type DuplicateKeys } from '../../../shared/duplicates/keys';
+import { currentStoredKeys, keysAreCurrent, storedKeys, type DuplicateKeys, type StoredKeys } from '../../../shared/duplicates/keys';
 import { readRequest, type ContactSource, type DuplicatesRequest, type DuplicatesResponse } from '../../../shared/duplicates/protocol';
 import { serveDuplicatesRequest } from '../../../shared/duplicates/serve';
+import type { StoredCard } from './stored-cards';
 
-/** The stored vCards of these contacts, in order (undefined for one that is gone). */
-export type ReadStoredCards = (store: string, ids: readonly string[]) => Promise<readonly (string | undefined)[]>;
+/** The stored cards of these contacts, in order (undefined for one that is gone); a bare string is a card without stored keys. */
+export type ReadStoredCards = (store: string, ids: readonly string[]) => Promise<readonly (StoredCard | string | undefined)[]>;
 
 /**
  * Keys for many stored contacts at once, made elsewhere (the worker's helpers, in parallel):
- * in order, null for a card that is gone or cannot be read. `onDone` hears how many are done.
+ * in order, null for a card that is gone or cannot be read, with the print of the text they were
+ * made from (to store them). `onDone` hears how many are done.
  */
-export type MakeStoredKeys = (store: string, region: string, ids: readonly string[], onDone: (done: number) => void) => Promise<readonly (DuplicateKeys | null)[]>;
+export type MakeStoredKeys = (store: string, region: string, ids: readonly string[], onDone: (done: number) => void) => Promise<readonly (StoredKeys | null)[]>;
 
-/** Below this many cards to read, the worker makes the keys itself (helpers cost more than they save). */
+/** Every stored card, in any order (stored-cards.ts `scanStoredCards`): used when most of the store is to be read. */
+export type ScanStoredCards = (store: string, each: (id: string, card: StoredCard) => void) => Promise<void>;
+
+/** From this many cards to read, the whole store is scanned instead of reading them by id. */
+export const SCAN_FROM = 4000;
+
+/** Keys made here, to be stored beside their cards (stored-cards.ts `saveStoredKeys`). */
+export type SaveStoredKeys = (store: string, made: readonly { id: string; keys: StoredKeys }[]) => Promise<void>;
+
+/** From this many cards without stored keys, the helpers make them (below, they cost more than they save). */
 export const HELPERS_FROM = 4000;
 
 /** Keys that are no keys: `serve` names such a contact unreadable. */
@@ -33,6 +46,8 @@ export class DuplicatesStoreFront {
   constructor(
     private readonly read: ReadStoredCards,
     private readonly makeKeys?: MakeStoredKeys,
+    private readonly saveKeys?: SaveStoredKeys,
+    private readonly scan?: ScanStoredCards,
   ) {}
 
   /** How many contacts have keys kept (for tests). */
@@ -51,10 +66,13 @@ export class DuplicatesStoreFront {
     }
     const id = request.requestId;
     const stamps = new Map<string, number>();
+    /** Keys made in this request from cards read here, and the cards' texts (to store them). */
+    const texts = new Map<string, string>();
+    const toSave: { id: string; keys: StoredKeys }[] = [];
     try {
       const all = request.type === 'find' ? [request.contacts] : [request.existing, request.incoming];
       const total = all.reduce((n, list) => n + list.length, 0);
-      const resolved = await this.resolve(all, request.region, request.store, stamps, (done) => post({ type: 'progress', requestId: id, done, total, step: 'reading' }));
+      const resolved = await this.resolve(all, request.region, request.store, stamps, texts, toSave, (done) => post({ type: 'progress', requestId: id, done, total, step: 'reading' }));
       const ready: DuplicatesRequest = request.type === 'find' ? { ...request, contacts: resolved[0]! } : { ...request, existing: resolved[0]!, incoming: resolved[1]! };
       post({ type: 'progress', requestId: id, done: 0, total, step: 'keys' });
       const answer = serveDuplicatesRequest(ready, (done, of) => post({ type: 'progress', requestId: id, done, total: of, step: 'keys' }));
@@ -65,15 +83,26 @@ export class DuplicatesStoreFront {
       for (const m of answer.madeKeys) {
         const stamp = stamps.get(m.id);
         if (stamp !== undefined) this.kept.set(m.id, { stamp, keys: m.keys });
+        const text = texts.get(m.id);
+        if (text !== undefined) toSave.push({ id: m.id, keys: storedKeys(text, m.keys) });
       }
       post({ ...answer, madeKeys: [] });
     } catch (e) {
       post({ type: 'failed', requestId: id, message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    // After the answer: the keys made are stored beside their cards, for the next session.
+    if (toSave.length > 0 && request.store !== undefined && this.saveKeys !== undefined) {
+      try {
+        await this.saveKeys(request.store, toSave);
+      } catch {
+        // Not stored: made again next time. The answer stands.
+      }
     }
   }
 
-  /** Stamped sources as kept keys, or as their cards read from the store. */
-  private async resolve(lists: readonly (readonly ContactSource[])[], region: string, store: string | undefined, stamps: Map<string, number>, onRead: (done: number) => void): Promise<ContactSource[][]> {
+  /** Stamped sources as kept keys, as the keys stored with their cards, or as their cards read from the store. */
+  private async resolve(lists: readonly (readonly ContactSource[])[], region: string, store: string | undefined, stamps: Map<string, number>, texts: Map<string, string>, toSave: { id: string; keys: StoredKeys }[], onRead: (done: number) => void): Promise<ContactSource[][]> {
     const out = lists.map((list) => [...list]);
     const toRead: { list: number; at: number; source: ContactSource }[] = [];
     out.forEach((list, l) =>
@@ -86,24 +115,55 @@ export class DuplicatesStoreFront {
       }),
     );
     if (toRead.length > 0 && store === undefined) throw new TypeError('contacts named by a stamp need the store to read them from');
-    if (this.makeKeys !== undefined && toRead.length >= HELPERS_FROM) {
-      const keys = await this.makeKeys(store!, region, toRead.map((b) => b.source.id), onRead);
-      toRead.forEach((b, j) => {
+    const unkeyed: { list: number; at: number; source: ContactSource; vcard: string }[] = [];
+    const take = (b: (typeof toRead)[number], read: StoredCard | string | undefined) => {
+      const { id, bookId } = b.source;
+      // A card gone from the store: no vCard and no keys, so serve() names it unreadable.
+      if (read === undefined) out[b.list]![b.at] = { id, bookId, keys: NONE };
+      else {
+        const card = typeof read === 'string' ? { vcard: read } : read;
+        const keys = currentStoredKeys(card.keys, card.vcard, region);
+        if (keys !== undefined) {
+          out[b.list]![b.at] = { id, bookId, keys };
+          this.kept.set(id, { stamp: b.source.stamp!, keys });
+        } else unkeyed.push({ ...b, vcard: card.vcard });
+      }
+    };
+    if (this.scan !== undefined && toRead.length >= SCAN_FROM) {
+      const wanted = new Map<string, (typeof toRead)[number][]>();
+      for (const b of toRead) wanted.set(b.source.id, [...(wanted.get(b.source.id) ?? []), b]);
+      let done = 0;
+      onRead(0);
+      await this.scan(store!, (id, card) => {
+        const found = wanted.get(id);
+        if (found === undefined) return;
+        wanted.delete(id);
+        for (const b of found) take(b, card);
+        if (++done % READ_BATCH === 0) onRead(done);
+      });
+      for (const rest of wanted.values()) for (const b of rest) take(b, undefined);
+    } else {
+      for (let i = 0; i < toRead.length; i += READ_BATCH) {
+        onRead(i);
+        const batch = toRead.slice(i, i + READ_BATCH);
+        const cards = await this.read(store!, batch.map((b) => b.source.id));
+        batch.forEach((b, j) => take(b, cards[j]));
+      }
+    }
+    if (this.makeKeys !== undefined && unkeyed.length >= HELPERS_FROM) {
+      const keys = await this.makeKeys(store!, region, unkeyed.map((b) => b.source.id), onRead);
+      unkeyed.forEach((b, j) => {
         const k = keys[j] ?? null;
-        out[b.list]![b.at] = { id: b.source.id, bookId: b.source.bookId, keys: k ?? NONE };
-        if (k !== null) this.kept.set(b.source.id, { stamp: b.source.stamp!, keys: k });
+        out[b.list]![b.at] = { id: b.source.id, bookId: b.source.bookId, keys: k?.keys ?? NONE };
+        if (k === null) return;
+        this.kept.set(b.source.id, { stamp: b.source.stamp!, keys: k.keys });
+        toSave.push({ id: b.source.id, keys: k });
       });
       return out;
     }
-    for (let i = 0; i < toRead.length; i += READ_BATCH) {
-      onRead(i);
-      const batch = toRead.slice(i, i + READ_BATCH);
-      const texts = await this.read(store!, batch.map((b) => b.source.id));
-      batch.forEach((b, j) => {
-        const vcard = texts[j];
-        // A card gone from the store: no vCard and no keys, so serve() names it unreadable.
-        out[b.list]![b.at] = vcard === undefined ? { id: b.source.id, bookId: b.source.bookId, keys: NONE } : { id: b.source.id, bookId: b.source.bookId, vcard };
-      });
+    for (const b of unkeyed) {
+      texts.set(b.source.id, b.vcard);
+      out[b.list]![b.at] = { id: b.source.id, bookId: b.source.bookId, vcard: b.vcard };
     }
     return out;
   }

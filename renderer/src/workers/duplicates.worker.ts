@@ -1,24 +1,26 @@
 /**
  * Finds likely duplicates off the UI thread: a whole book (or several), or an import's cards
  * against the book. The page posts a `DuplicatesRequest` (shared/duplicates/protocol.ts) naming
- * stored contacts by id and stamp; this worker reads their cards from the page's IndexedDB itself
- * and keeps the keys it made (`duplicates-store.ts`). A first run over many contacts shares the
- * key-making among helpers (`duplicate-keys.worker.ts`, one per core, at most 4). It posts
- * `progress` messages, then one answer; nothing here writes to the store or merges. The page
+ * stored contacts by id and stamp; this worker reads their cards, with the keys stored beside them,
+ * from the page's IndexedDB itself, keeps the keys for the session and stores those it had to make
+ * (`duplicates-store.ts`). Many cards without stored keys (a store from before schema 6, cards a
+ * sync wrote) share the key-making among helpers (`duplicate-keys.worker.ts`, one per core, at
+ * most 4). It posts `progress` messages, then one answer; it writes nothing to the store but keys
+ * beside unchanged cards, and never merges. The page
  * keeps one worker for the session (`features/duplicates/finder.ts`).
  */
-import type { DuplicateKeys } from '../../../shared/duplicates/keys';
+import type { StoredKeys } from '../../../shared/duplicates/keys';
 import type { KeysJob, KeysReply } from './duplicate-keys.worker';
 import { DuplicatesStoreFront } from './duplicates-store';
-import { readStoredCards } from './stored-cards';
+import { readStoredCards, saveStoredKeys, scanStoredCards } from './stored-cards';
 
 let nextJob = 1;
 
 /** The keys of `ids`, made by helpers in parallel, each a contiguous share; in order. */
-async function makeKeys(store: string, region: string, ids: readonly string[], onDone: (done: number) => void): Promise<(DuplicateKeys | null)[]> {
+async function makeKeys(store: string, region: string, ids: readonly string[], onDone: (done: number) => void): Promise<(StoredKeys | null)[]> {
   const count = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
   const share = Math.ceil(ids.length / count);
-  const out: (DuplicateKeys | null)[] = new Array<DuplicateKeys | null>(ids.length).fill(null);
+  const out: (StoredKeys | null)[] = new Array<StoredKeys | null>(ids.length).fill(null);
   let done = 0;
   const helpers: Worker[] = [];
   try {
@@ -52,7 +54,7 @@ async function makeKeys(store: string, region: string, ids: readonly string[], o
   return out;
 }
 
-const front = new DuplicatesStoreFront(readStoredCards, makeKeys);
+const front = new DuplicatesStoreFront(readStoredCards, makeKeys, saveStoredKeys, scanStoredCards);
 // One request at a time, in order (the page sends one at a time; a second waits for the first).
 let queue = Promise.resolve();
 

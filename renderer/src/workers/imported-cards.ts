@@ -4,8 +4,9 @@
  */
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import { contentKey } from '../../../shared/book/identity';
+import { keysOfContact, storedKeys, type StoredKeys } from '../../../shared/duplicates/keys';
 import type { VCard } from '../../../shared/vcard';
-import { serializeVCard } from '../../../shared/vcard';
+import { serializeVCard, toContact } from '../../../shared/vcard';
 
 export interface ImportedCard {
   vcard: string;
@@ -15,10 +16,22 @@ export interface ImportedCard {
   line: number;
   /** Google CSV's "* starred": imported as a favourite. */
   favorite?: boolean;
+  /** Its duplicate keys, made from the same contact view as the fields (stored with the card). */
+  keys?: StoredKeys;
 }
 
-export function importedCard(card: VCard, line: number, favorite = false): ImportedCard {
+/** `region`: the OS's, for the duplicate keys' phone numbers; without it no keys are made. */
+export function importedCard(card: VCard, line: number, favorite = false, region?: string): ImportedCard {
   const hasUid = card.properties.some((p) => p.name.toUpperCase() === 'UID' && p.value.trim() !== '');
   const withUid = hasUid ? card : { properties: [...card.properties, { group: null, name: 'UID', params: [], value: `urn:uuid:${crypto.randomUUID()}` }] };
-  return { vcard: serializeVCard(withUid), fields: deriveListFields(withUid), key: contentKey(withUid), line, ...(favorite ? { favorite } : {}) };
+  const contact = toContact(withUid);
+  const vcard = serializeVCard(withUid);
+  return {
+    vcard,
+    fields: deriveListFields(withUid, contact),
+    key: contentKey(withUid),
+    line,
+    ...(favorite ? { favorite } : {}),
+    ...(region !== undefined ? { keys: storedKeys(vcard, keysOfContact(contact, region)) } : {}),
+  };
 }

@@ -1,13 +1,21 @@
 /**
  * Reading the page's stored vCards from a worker: the page's IndexedDB opened with Dexie without
- * a schema (at whatever version the page made it), `cards` read by id. Closed under us (the page
- * upgraded the database), it is opened again once.
+ * a schema (at whatever version the page made it), `cards` read by id, with the duplicate keys
+ * stored beside them (CardRow.keys). Closed under us (the page upgraded the database), it is
+ * opened again once. `saveStoredKeys` writes keys made here back beside their cards.
  */
 import Dexie from 'dexie';
+import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
+
+/** A stored card as the duplicates worker reads it: its text, and the keys stored with it (unchecked). */
+export interface StoredCard {
+  readonly vcard: string;
+  readonly keys?: unknown;
+}
 
 const open = new Map<string, Dexie>();
 
-export async function readStoredCards(store: string, ids: readonly string[]): Promise<(string | undefined)[]> {
+async function withStore<T>(store: string, fn: (db: Dexie) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     let db = open.get(store);
     try {
@@ -16,12 +24,54 @@ export async function readStoredCards(store: string, ids: readonly string[]): Pr
         await db.open();
         open.set(store, db);
       }
-      const rows = (await db.table('cards').bulkGet([...ids])) as ({ vcard?: unknown } | undefined)[];
-      return rows.map((r) => (typeof r?.vcard === 'string' ? r.vcard : undefined));
+      return await fn(db);
     } catch (e) {
       db?.close();
       open.delete(store);
       if (attempt > 0) throw e;
     }
+  }
+}
+
+export function readStoredCards(store: string, ids: readonly string[]): Promise<(StoredCard | undefined)[]> {
+  return withStore(store, async (db) => {
+    const rows = (await db.table('cards').bulkGet([...ids])) as ({ vcard?: unknown; keys?: unknown } | undefined)[];
+    return rows.map((r) => (typeof r?.vcard === 'string' ? { vcard: r.vcard, keys: r.keys } : undefined));
+  });
+}
+
+/**
+ * Every stored card, in pages of `page` read by key range (one request each): far cheaper than
+ * reading most of a large table by id, 50,000 single reads. `each` may hear a card twice (a page
+ * read again after the database was opened again).
+ */
+export function scanStoredCards(store: string, each: (id: string, card: StoredCard) => void, page = 5000): Promise<void> {
+  return withStore(store, async (db) => {
+    const cards = db.table('cards');
+    let last: string | undefined;
+    for (;;) {
+      const rows = (await (last === undefined ? cards.toCollection() : cards.where(':id').above(last)).limit(page).toArray()) as { id: string; vcard?: unknown; keys?: unknown }[];
+      for (const r of rows) if (typeof r.vcard === 'string') each(r.id, { vcard: r.vcard, keys: r.keys });
+      if (rows.length < page) return;
+      last = rows.at(-1)!.id;
+    }
+  });
+}
+
+/**
+ * Keys made here, stored beside their cards, in transactions of 1,000: only where the card still
+ * holds the text they were made from (a card changed meanwhile keeps what its writer left).
+ */
+export async function saveStoredKeys(store: string, made: readonly { id: string; keys: StoredKeys }[]): Promise<void> {
+  for (let i = 0; i < made.length; i += 1000) {
+    const chunk = made.slice(i, i + 1000);
+    await withStore(store, (db) =>
+      db.transaction('rw', 'cards', async () => {
+        const cards = db.table('cards');
+        const rows = (await cards.bulkGet(chunk.map((m) => m.id))) as ({ vcard?: unknown } | undefined)[];
+        const puts = rows.flatMap((r, k) => (r !== undefined && typeof r.vcard === 'string' && cardPrint(r.vcard) === chunk[k]!.keys.of ? [{ ...r, keys: chunk[k]!.keys }] : []));
+        await cards.bulkPut(puts);
+      }),
+    );
   }
 }

@@ -82,7 +82,7 @@ describe('a CSV in no known format, through the column mapping', () => {
 
   it('reports a row with a broken quote and skips it rather than guess where its cells are', () => {
     const result = importCsv(utf8('Name,Email\nAnn,ann@example.org\n"Bob, "the builder,bob@example.org\nCy,cy@example.org\n'));
-    expect(result.errors.map((e) => [e.row, e.code])).toContainEqual([3, 'bad-quotes']);
+    expect(result.errors.map((e) => [e.row, e.code, e.line, e.endLine])).toContainEqual([3, 'run-together', 3, 4]);
     expect(result.cards.map((c) => draftOf(c.vcard).contact.formattedName)).toEqual(['Ann']);
   });
 

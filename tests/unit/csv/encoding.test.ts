@@ -6,15 +6,47 @@ const cp = (text: string, table: Record<string, number>) => Uint8Array.from([...
 
 describe('reading the encoding of a CSV file', () => {
   it.each([
-    ['google-current.csv', 'utf-8', false],
-    ['google-legacy-utf16.csv', 'utf-16le', true],
-    ['outlook-en.csv', 'windows-1252', false],
-    ['outlook-de.csv', 'windows-1252', false],
-    ['outlook-fr.csv', 'utf-8', true],
-    ['excel-pl-semicolon-1250.csv', 'windows-1250', false],
-    ['list-ru-tab-1251.tsv', 'windows-1251', false],
-  ])('%s is %s (BOM: %s)', (file, encoding, bom) => {
-    expect(detectEncoding(csvFixture(file))).toEqual({ encoding, bom });
+    ['google-current.csv', 'utf-8', false, undefined],
+    ['google-legacy-utf16.csv', 'utf-16le', true, undefined],
+    ['outlook-en.csv', 'windows-1252', false, 'guessed'],
+    ['outlook-de.csv', 'windows-1252', false, 'guessed'],
+    ['outlook-fr.csv', 'utf-8', true, undefined],
+    ['excel-pl-semicolon-1250.csv', 'windows-1250', false, 'guessed'],
+    ['list-ru-tab-1251.tsv', 'windows-1251', false, 'guessed'],
+  ])('%s is %s (BOM: %s), %s', (file, encoding, bom, doubt) => {
+    const found = detectEncoding(csvFixture(file));
+    expect([found.encoding, found.bom, found.doubt?.kind]).toEqual([encoding, bom, doubt]);
+  });
+
+  it('reads a UTF-8 file with one stray byte as UTF-8, and says on which line the byte is (it was read as windows-1250, every letter wrong)', () => {
+    const text = 'First Name,Last Name,Notes\r\nZoë,Šimůnková,Brno\r\nJosé,Müller,Köln\r\nŁucja,Gęba,x\r\n';
+    const good = new TextEncoder().encode(text);
+    // A lone windows-1252 "é" (0xE9) pasted into the Notes cell of the third line.
+    const at = good.indexOf(0x4b); // "K" of Köln
+    const bytes = Uint8Array.from([...good.subarray(0, at), 0xe9, ...good.subarray(at)]);
+    expect(detectEncoding(bytes)).toEqual({ encoding: 'utf-8', bom: false, doubt: { kind: 'invalid-utf8', invalidBytes: 1, line: 3 } });
+    const decoded = decodeCsvBytes(bytes);
+    expect(decoded.text).toContain('Šimůnková');
+    expect(decoded.text).toContain('\uFFFDKöln');
+    // The user can still choose the code page, and the doubt is kept to say what was detected.
+    const chosen = decodeCsvBytes(bytes, 'windows-1250');
+    expect([chosen.encoding, chosen.detected, chosen.doubt?.kind]).toEqual(['windows-1250', 'utf-8', 'invalid-utf8']);
+  });
+
+  it('reads a file with a UTF-8 BOM and a stray byte as UTF-8, with the doubt', () => {
+    const bytes = Uint8Array.of(0xef, 0xbb, 0xbf, 0x41, 0x0a, 0xc3, 0xa9, 0x0a, 0xff, 0x0a);
+    expect(detectEncoding(bytes)).toEqual({ encoding: 'utf-8', bom: true, doubt: { kind: 'invalid-utf8', invalidBytes: 1, line: 3 } });
+  });
+
+  it('still guesses a code page when the bytes beyond ASCII are mostly not UTF-8 (a real windows-1252 file with one "Ã©" pair)', () => {
+    const bytes = cp('Hélène,Société\nGérard,Ã©,Zoë\n', { é: 0xe9, ë: 0xeb, Ã: 0xc3, '©': 0xa9 });
+    const found = detectEncoding(bytes);
+    expect([found.encoding, found.doubt?.kind, found.doubt?.line]).toEqual(['windows-1252', 'guessed', 1]);
+  });
+
+  it('is certain of a file whose bytes are all UTF-8, of UTF-16 and of a BOM', () => {
+    expect(detectEncoding(new TextEncoder().encode('a,b\nÄ,ß\n')).doubt).toBeUndefined();
+    expect(detectEncoding(csvFixture('google-legacy-utf16.csv')).doubt).toBeUndefined();
   });
 
   it('reads UTF-16 without a BOM in either byte order from its zero bytes', () => {
@@ -42,7 +74,7 @@ describe('reading the encoding of a CSV file', () => {
 
   it('tells Polish in windows-1250 from Western text by the letters each reading makes', () => {
     const polish = cp('Michał Łukasiewicz, Wrocław, Zażółć gęślą jaźń', { ł: 0xb3, Ł: 0xa3, ż: 0xbf, ó: 0xf3, ć: 0xe6, ę: 0xea, ś: 0x9c, ą: 0xb9, ź: 0x9f, ń: 0xf1 });
-    expect(decodeCsvBytes(polish)).toEqual({ text: 'Michał Łukasiewicz, Wrocław, Zażółć gęślą jaźń', encoding: 'windows-1250', bom: false });
+    expect(decodeCsvBytes(polish)).toMatchObject({ text: 'Michał Łukasiewicz, Wrocław, Zażółć gęślą jaźń', encoding: 'windows-1250', bom: false, doubt: { kind: 'guessed' } });
     const french = cp('Hélène Lefèvre, Société Générale, François', { é: 0xe9, è: 0xe8, ç: 0xe7 });
     expect(decodeCsvBytes(french).encoding).toBe('windows-1252');
   });

@@ -23,8 +23,13 @@ describe('generated CSV input', () => {
 
   it('any text in CSV shape (quotes, delimiters, line breaks in cells): the same cells come back', () => {
     const cell = fc.string({ unit: fc.constantFrom('a', 'Ü', '王', ' ', ',', ';', '\t', '"', '\n', '\r\n', ':::', '😀', '='), maxLength: 8 });
+    // Not a cell holding a line that looks like a row of the file itself (two delimiters between
+    // cells with text): that is how rows run together by a broken quote are told (table.ts), and
+    // such a cell is reported rather than imported.
+    const rowLike = (d: string) => (c: string) => c.split(/\r\n|\n|\r/).slice(1).some((l) => l.split(d).length >= 3 && l.split(d).filter((p) => p.trim() !== '').length >= 2);
     fc.assert(
-      fc.property(fc.constantFrom(',' as const, ';' as const, '\t' as const), fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 6 }), (delimiter, rows) => {
+      fc.property(fc.constantFrom(',' as const, ';' as const, '\t' as const), fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 6 }), (delimiter, generated) => {
+        const rows = generated.filter((r) => !r.some(rowLike(delimiter)));
         const text = writeCsvTable(['a', 'b', 'c'], rows, delimiter);
         const table = parseCsvTable(text, delimiter);
         const expected = [['a', 'b', 'c'], ...rows.filter((r) => r.some((c) => c.trim() !== ''))];

@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { findImportDuplicates } from '../../../shared/duplicates';
+import { cardPrint, currentStoredKeys, duplicateKeys } from '../../../shared/duplicates/keys';
+import { parseVCard } from '../../../shared/vcard';
+import { importCards } from '../../../renderer/src/workers/import-cards';
+import { importedCard } from '../../../renderer/src/workers/imported-cards';
 import { contact } from './cards';
+
+describe('keys made with an import', () => {
+  it('each card read by the import worker carries the keys the finder makes from the text it stores, for the region given, with that text’s print', () => {
+    const file = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dr. Ada Lovelace\r\nEMAIL:ADA@Example.org\r\nTEL:030 1234567\r\nEND:VCARD\r\n';
+    const [read] = importCards(new TextEncoder().encode(file), (c, line) => importedCard(c, line, false, 'DE')).cards;
+    // The stored text has a UID the file lacked; the keys are of that text.
+    expect(read!.keys).toEqual({ of: cardPrint(read!.vcard), keys: duplicateKeys(parseVCard(read!.vcard), 'DE') });
+    expect(read!.keys!.keys).toMatchObject({ emails: ['ada@example.org'], phones: ['+49301234567'], name: ['ada', 'lovelace'] });
+    expect(currentStoredKeys(read!.keys, read!.vcard, 'DE')).toEqual(read!.keys!.keys);
+    // For another region, or once the text changed, they are not current.
+    expect(currentStoredKeys(read!.keys, read!.vcard, 'US')).toBeUndefined();
+    expect(currentStoredKeys(read!.keys, read!.vcard.replace('Ada', 'Adam'), 'DE')).toBeUndefined();
+    // Without a region (the tests' and fuzzers' reading), none are made.
+    expect(importCards(new TextEncoder().encode(file)).cards[0]!.keys).toBeUndefined();
+  });
+});
 
 describe('duplicates on import', () => {
   const book = [

@@ -17,7 +17,7 @@ import { translator } from '../../../renderer/src/i18n';
 import type { Services } from '../../../renderer/src/services';
 import { DuplicateFinder, type FindProgress, type WorkerLike } from '../../../renderer/src/features/duplicates/finder';
 import { DuplicatesStoreFront, HELPERS_FROM, type ReadStoredCards } from '../../../renderer/src/workers/duplicates-store';
-import { duplicateKeys } from '../../../shared/duplicates/keys';
+import { cardPrint, duplicateKeys, storedKeys, type StoredKeys } from '../../../shared/duplicates/keys';
 import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from '../../../renderer/src/features/duplicates/merge';
 import { chooseSurvivor, clusterReasons, Dismissals, fieldCells, importClusters, reasonText, shownValue, type DismissalStore } from '../../../renderer/src/features/duplicates/review-view';
 import { card } from './cards';
@@ -135,18 +135,20 @@ describe('the finder in the window', () => {
 });
 
 describe('the worker’s store front', () => {
-  it('a first run over many stored contacts has the keys made by the helpers (no card read here), keeps them, and names a card gone as unreadable', async () => {
+  it('a first run over many stored cards without keys has them made by the helpers, keeps them, stores them beside the cards, and names a card gone as unreadable', async () => {
     const count = HELPERS_FROM + 10;
     const text = (i: number) => serializeVCard(card(`FN:Person ${i % 2 === 0 ? i : i - 1}`, `EMAIL:p${i % 2 === 0 ? i : i - 1}@example.org`));
     const made: string[][] = [];
+    const saved: { id: string; keys: StoredKeys }[] = [];
     const front = new DuplicatesStoreFront(
-      async () => {
-        throw new Error('the helpers read the cards');
-      },
+      async (_store, ids) => ids.map((id) => (id === 'p5' ? undefined : text(Number(id.slice(1))))),
       async (_store, region, ids, onDone) => {
         made.push([...ids]);
         onDone(ids.length);
-        return ids.map((id) => (id === 'p5' ? null : duplicateKeys(parseVCard(text(Number(id.slice(1)))), region)));
+        return ids.map((id) => (id === 'p5' ? null : storedKeys(text(Number(id.slice(1))), duplicateKeys(parseVCard(text(Number(id.slice(1)))), region))));
+      },
+      async (_store, items) => {
+        saved.push(...items);
       },
     );
     const contacts = Array.from({ length: count }, (_, i) => ({ id: `p${i}`, bookId: 'b', stamp: 1 }));
@@ -155,14 +157,57 @@ describe('the worker’s store front', () => {
     const found = answers.at(-1)!;
     if (found.type !== 'found') throw new Error(JSON.stringify(found));
     expect(made).toHaveLength(1);
+    expect(made[0]).not.toContain('p5'); // gone: not sent to the helpers
     expect(found.unreadable).toEqual(['p5']);
     expect(found.madeKeys).toEqual([]); // kept in the worker, not sent back
     expect(found.report.clusters).toHaveLength(count / 2 - 1); // p4–p5 lost p5
     expect(front.keptCount).toBe(count - 1);
+    expect(saved.map((s) => s.id).sort()).toEqual(contacts.map((c) => c.id).filter((id) => id !== 'p5').sort());
+    expect(saved.find((s) => s.id === 'p2')!.keys.of).toBe(cardPrint(text(2)));
     answers.length = 0;
     await front.serve({ type: 'find', requestId: 2, region: 'GB', scope: 'book', store: 'db', contacts: contacts.filter((c) => c.id !== 'p5') }, (r) => answers.push(r));
     expect(made).toHaveLength(1); // all kept
     expect(answers.at(-1)).toMatchObject({ type: 'found', unreadable: [] });
+  });
+
+  it('takes the keys stored with a card while they are of its text and region; a card changed since, or another region, has them made again and stored', async () => {
+    const ada = serializeVCard(card('FN:Ada Lovelace', 'EMAIL:ada@example.org'));
+    const twin = serializeVCard(card('FN:Ada Lovelace', 'EMAIL:ADA@example.org'));
+    const alan = serializeVCard(card('FN:Alan Turing', 'TEL:020 7946 0000'));
+    // Keys that do not describe the card: used as long as they claim to be of it, so a run shows whether they were read or made.
+    const planted = (vcard: string, region: string, email: string) => storedKeys(vcard, { ...duplicateKeys(parseVCard(vcard), region), emails: [email] });
+    const stored: Record<string, { vcard: string; keys?: StoredKeys }> = {
+      a: { vcard: ada, keys: planted(ada, 'GB', 'shared@example.org') },
+      b: { vcard: twin, keys: planted(twin, 'GB', 'shared@example.org') },
+      // Its text changed after its keys were made (a writer that does not make keys): they are stale.
+      c: { vcard: alan, keys: planted(twin, 'GB', 'shared@example.org') },
+    };
+    const saved: string[] = [];
+    const front = new DuplicatesStoreFront(
+      async (_store, ids) => ids.map((id) => stored[id]),
+      undefined,
+      async (_store, items) => {
+        saved.push(...items.map((i) => i.id));
+        for (const i of items) stored[i.id] = { ...stored[i.id]!, keys: i.keys };
+      },
+    );
+    const ask = async (region: string, requestId: number) => {
+      const answers: DuplicatesResponse[] = [];
+      await front.serve({ type: 'find', requestId, region, scope: 'book', store: 'db', contacts: ['a', 'b', 'c'].map((id) => ({ id, bookId: 'b', stamp: requestId })) }, (r) => answers.push(r));
+      const found = answers.at(-1)!;
+      if (found.type !== 'found') throw new Error(JSON.stringify(found));
+      return found.report.clusters.map((c) => [...c.members].sort());
+    };
+    // a and b by their stored (planted) keys; c's stale keys are not used: it is parsed, and its keys stored.
+    expect(await ask('GB', 1)).toEqual([['a', 'b']]);
+    expect(saved).toEqual(['c']);
+    expect(stored.c!.keys!.of).toBe(cardPrint(alan));
+    expect(stored.c!.keys!.keys.phones).toEqual(['+442079460000']);
+    // Another region: every card's keys are made again (a and b now by their real addresses, still a pair).
+    saved.length = 0;
+    expect(await ask('US', 2)).toEqual([['a', 'b']]);
+    expect(saved.sort()).toEqual(['a', 'b', 'c']);
+    expect(stored.a!.keys!.keys).toMatchObject({ region: 'US', emails: ['ada@example.org'] });
   });
 });
 

@@ -82,6 +82,12 @@ describe('export from the window', () => {
     expect(out.losses.map((l) => l.kind)).toEqual(expect.arrayContaining(['photo', 'nickname']));
   });
 
+  it('the birthdays calendar names a contact with nothing else than a birthday "No name" (the title was "Birthday of ")', () => {
+    const out = runExport(request({ format: 'ics', cards: [{ id: 'x', name: '', favorite: false, vcard: card('x', 'BDAY:1990-02-28') }] }));
+    const [event] = new ICAL.Component(ICAL.parse(text(out.files[0]!.bytes))).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect(event!.summary).toContain('No name');
+  });
+
   it('the birthdays calendar: one yearly event per full birthday, a year alone is counted as left out', () => {
     const out = runExport(request({ format: 'ics', lang: 'fa' }));
     expect(out.files[0]!.name).toBe('زادروزها.ics');

@@ -109,6 +109,29 @@ describe('a Persian phone list printed to PDF by Chromium', () => {
   }, 90_000);
 });
 
+describe('bad input a stranger prints', () => {
+  it('a contact with no name, shown by its number, keeps the number left to right on a Persian page (it read "0100 555 202 1+")', () => {
+    const noName = card('TEL:+1 202 555 0100');
+    for (const layout of ['phone-list', 'cards'] as const) {
+      const doc = printLayout([noName, book[0]!], { layout, lang: 'fa', title: 't', text: (k) => FA[k] });
+      expect(doc.body).toContain('<bdi dir="ltr">+1 202 555 0100</bdi>');
+      expect(doc.body).toContain('<bdi>مریم میرزاخانی</bdi>'); // a name with letters keeps its own direction
+    }
+  });
+
+  it('a card with a 2,000-character note breaks across columns instead of leaving the first page half empty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cardinal-print-'));
+    const note = 'یادداشت طولانی with English words and ۱۲۳ numbers. '.repeat(40).slice(0, 2000);
+    const cards = [card('FN:Ada Lovelace', 'TEL:+44 20 7946 0000'), card('FN:Grace Hopper', 'TEL:+1 202 555 0100'), card('FN:Leap Day', 'BDAY:1992-02-29'), card('FN:Long Note', `NOTE:${note}`, 'EMAIL:long@example.org')];
+    const html = printHtml(printLayout(cards, { layout: 'cards', lang: 'fa', title: 'کارت‌ها', text: (k) => FA[k] }));
+    writeFileSync(join(dir, 'cards.html'), html);
+    execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', `--print-to-pdf=${join(dir, 'cards.pdf')}`, `file://${join(dir, 'cards.html')}`], { stdio: 'ignore', timeout: 60_000 });
+    const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', join(dir, 'cards.pdf'), '-'], { encoding: 'utf8' });
+    expect(first).toContain('Long Note');
+    expect(first).toContain('long@example.org');
+  }, 90_000);
+});
+
 describe('full cards in Traditional Chinese and in Persian printed to PDF by Chromium', () => {
   const ZH: Record<PrintTextKey, string> = {
     name: '姓名', phones: '電話', emails: '電子郵件', addresses: '地址', websites: '網站', birthday: '生日', anniversary: '紀念日', note: '備註', none: '沒有聯絡人',

@@ -80,6 +80,13 @@ describe('sharing a contact as a QR code', () => {
     expect(c.urls.map((u) => u.value)).toEqual(['https://example.org/grace']);
   });
 
+  it('a contact with no name is named in the code by its number (FN is required in 3.0; it was empty)', () => {
+    const q = qrPayload(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nUID:n\r\nTEL:+1 202 555 0100\r\nEND:VCARD\r\n'))!;
+    expect(toContact(parseVCard(q.text)).formattedName).toBe('+1 202 555 0100');
+    const named = qrPayload(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nUID:m\r\nN:Lovelace;Ada;;;\r\nTEL:+44 20 7946 0000\r\nEND:VCARD\r\n'))!;
+    expect(toContact(parseVCard(named.text)).formattedName).toBe('Ada Lovelace');
+  });
+
   it('says what it leaves out', () => {
     expect(payload.dropped).toEqual(['photo', 'note', 'birthday', 'ims', 'labels', 'other-properties']);
     expect(payload.bytes).toBeLessThan(400);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayName, parseVCard, parseVCards, toContact } from '../../../shared/vcard';
+import { displayName, parseVCard, parseVCards, propertyIds, serializeVCard, toContact } from '../../../shared/vcard';
 import { fixture } from './fixtures';
 
 describe('the contact view', () => {
@@ -55,4 +55,57 @@ describe('the contact view', () => {
     expect(idOf(a, 'a@x')).toBe(idOf(b, 'a@x'));
     expect(idOf(a, 'a@x')).not.toBe(idOf(a, 'b@x'));
   });
+
+  const card = (...lines: string[]) => parseVCard(['BEGIN:VCARD', 'VERSION:3.0', ...lines, 'END:VCARD', ''].join('\r\n'));
+
+  it('labels an item from an X-ABLabel written before it, and the last label of a group wins', () => {
+    const c = toContact(card('item1.X-ABLabel:First', 'ITEM1.x-ablabel:Second', 'item1.TEL:123', 'item2.EMAIL:a@x', 'TEL:456', 'item2.X-ABLABEL:_$!<Work>!$_'));
+    expect(c.phones.map((p) => p.label)).toEqual(['Second', '']);
+    expect(c.emails[0]!.label).toBe('Work');
+  });
+
+  it('reads names and parameters in any case alike (tel, Email, type=, Type=)', () => {
+    const upper = toContact(card('TEL;TYPE=CELL:1', 'EMAIL;TYPE=INTERNET;TYPE=HOME:a@x', 'X-SKYPE:me'));
+    const mixed = toContact(card('tel;type=Cell:1', 'Email;Type=internet;type=Home:a@x', 'x-Skype:me'));
+    expect(mixed.phones).toEqual(upper.phones.map((p) => ({ ...p, id: expect.any(String) })));
+    expect(mixed.emails[0]!.types).toEqual(['internet', 'home']);
+    expect(mixed.ims[0]).toMatchObject({ value: 'me', service: 'skype' });
+  });
+
+  it('keeps a property name as spelled in the card, common or not', () => {
+    const c = card('Tel:1', 'X-ABLabel:a', 'X-ABLABEL:b', 'EMAILS:c', 'TEL;type=home;TYPE=HOMEx:2');
+    expect(c.properties.map((p) => p.name)).toEqual(['VERSION', 'Tel', 'X-ABLabel', 'X-ABLABEL', 'EMAILS', 'TEL']);
+    expect(c.properties[5]!.params.map((p) => [p.name, p.values])).toEqual([['type', ['home']], ['TYPE', ['HOMEx']]]);
+    expect(serializeVCard(c)).toContain('\r\nTel:1\r\nX-ABLabel:a\r\nX-ABLABEL:b\r\nEMAILS:c\r\nTEL;type=home;TYPE=HOMEx:2\r\n');
+  });
+
+  it('reads a preferred item from a pref type or a PREF parameter, and leaves pref out of its types', () => {
+    const c = toContact(card('TEL;TYPE=pref,CELL:1', 'TEL;PREF=1;TYPE=HOME:2', 'TEL;HOME;PREF:3', 'TEL;TYPE=WORK:4'));
+    expect(c.phones.map((p) => [p.types, p.pref])).toEqual([[['cell'], true], [['home'], true], [['home'], true], [['work'], false]]);
+  });
+
+  it('reads dates in their common forms and the rarer ones', () => {
+    const bday = (value: string, params = '') => toContact(card(`BDAY${params}:${value}`)).birthday;
+    expect(bday('19900512')).toEqual({ year: 1990, month: 5, day: 12 });
+    expect(bday(' 1990-05-12 ')).toEqual({ year: 1990, month: 5, day: 12 });
+    expect(bday('1990-05-12T10:00:00Z')).toEqual({ year: 1990, month: 5, day: 12 });
+    expect(bday('1604-04-15', ';X-APPLE-OMIT-YEAR=1604')).toEqual({ year: null, month: 4, day: 15 });
+    expect(bday('1990-13-01')).toEqual({ year: null, month: null, day: null, text: '1990-13-01' });
+    expect(bday('1990-0512')).toEqual({ year: 1990, month: 5, day: 12 });
+    expect(bday('199005１2')).toEqual({ year: null, month: null, day: null, text: '199005１2' });
+  });
+
+  it('gives identical items ids unique by occurrence, the same as propertyIds, past 32 items too', () => {
+    const c = card(...Array.from({ length: 40 }, (_, i) => `EMAIL:${i % 3}@x`), 'TEL:1', 'TEL:1');
+    const ids = propertyIds(c).filter((id) => id !== '');
+    const seen = [...toContact(c).emails, ...toContact(c).phones].map((e) => e.id);
+    expect(seen).toEqual(ids);
+    expect(new Set(seen).size).toBe(42);
+  });
+
+  it('keeps only the first of the one-per-card properties and joins every note', () => {
+    const c = toContact(card('FN:A', 'FN:B', 'UID:1', 'UID:2', 'NOTE:one', 'NOTE:two', 'BDAY:20000101', 'BDAY:20010101', 'ORG:X;;Y', 'ORG:Z'));
+    expect([c.formattedName, c.uid, c.note, c.birthday?.year, c.organization]).toEqual(['A', '1', 'one\n\ntwo', 2000, { name: 'X', units: ['Y'] }]);
+  });
 });
+

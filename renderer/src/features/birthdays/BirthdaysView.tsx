@@ -5,6 +5,7 @@ import { useUi } from '../../store/ui';
 import { useSettings } from '../settings/settings';
 import { Avatar } from '../contacts/Avatar';
 import { leaveEditor } from '../contacts/edit-guard';
+import { oncePerLink } from '../../store/links';
 import { upcomingBirthdays } from './upcoming';
 
 /** The link to the birthdays calendar: the export dialog with the .ics format chosen. */
@@ -22,14 +23,16 @@ function CalendarLink() {
 
 /** Birthdays in the next 30 days, soonest first, as a view of their own in the list pane. */
 export function BirthdaysView() {
-  const { t, index, dates } = useServices();
+  const { t, index, dates, links } = useServices();
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  const linksVersion = useSyncExternalStore(links.subscribe, links.getVersion);
   const selected = useUi((s) => s.selected);
   const nameOrder = useSettings((s) => s.nameOrder);
   const list = useMemo(
-    () => upcomingBirthdays(index.all(), new Date()),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
-    [index, version],
+    // Linked cards (one person in several books) with the same birthday: once, as the shown card.
+    () => oncePerLink(upcomingBirthdays(index.all(), new Date()), links.linkOf, (u) => String(u.inDays)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `linksVersion` are how the stores say they changed
+    [index, links, version, linksVersion],
   );
   const day = new Intl.DateTimeFormat(dates.locale, { month: 'long', day: 'numeric', timeZone: 'UTC' });
   const relative = new Intl.RelativeTimeFormat(dates.locale.split('-u-')[0], { numeric: 'auto' });

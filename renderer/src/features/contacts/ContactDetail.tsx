@@ -16,18 +16,31 @@ import { refusalInWords } from '../accounts/error-words';
 import { applyPicks } from '../groups/GroupPicker';
 import { ContactEditor } from './ContactEditor';
 import { ContactView } from './ContactView';
+import { LinkedView, useBookName } from './LinkedView';
 import { leaveEditor } from './edit-guard';
 
 const EMPTY_CONTACT: Contact = toContact(parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n'));
 
 export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (ids: readonly string[]) => void; onePane: boolean; targetBook: string }) {
   const services = useServices();
-  const { t, index, repo, lang } = services;
+  const { t, index, repo, lang, links } = services;
   const version = useSyncExternalStore(index.subscribe, index.getVersion);
+  useSyncExternalStore(links.subscribe, links.getVersion);
   const { selected, mode, setMode } = useUi();
+  const bookName = useBookName();
   const accounts = useDirectory((d) => d.accounts);
   const hintOf = (bookId: string) => groupsHint(accounts, bookId, (b) => services.groups.labelAccess(b));
-  const focused = selected.length === 1 ? selected[0]! : null;
+  const selectedOne = selected.length === 1 ? selected[0]! : null;
+  // A linked contact (cards of several books as one): each card is edited on its own.
+  const link = selectedOne === null ? null : links.linkOf(selectedOne);
+  const [editCard, setEditCard] = useState<string | null>(null);
+  // Out of the editor, the card chosen is forgotten (the next edit is the selected contact's).
+  const [seenMode, setSeenMode] = useState(mode);
+  if (seenMode !== mode) {
+    setSeenMode(mode);
+    if (mode !== 'edit') setEditCard(null);
+  }
+  const focused = mode === 'edit' && editCard !== null && link?.members.includes(editCard) === true ? editCard : selectedOne;
   const [loaded, setLoaded] = useState<{ id: string; contact: Contact; card: CardRow } | null>(null);
   const detail = loaded !== null && loaded.id === focused ? loaded : null;
   // After a save the editor is gone with the focus in it: the saved contact's Edit button takes it,
@@ -111,12 +124,26 @@ export function ContactDetail({ onDelete, onePane, targetBook }: { onDelete: (id
       </div>
     );
   }
+  if (link !== null && mode === 'view') {
+    return (
+      <LinkedView
+        link={link}
+        back={back}
+        onEdit={(id) => {
+          setEditCard(id);
+          setMode('edit');
+        }}
+        onDelete={() => onDelete([link.primary])}
+      />
+    );
+  }
   if (detail === null) return <p className="detail-empty">{t('detail.none')}</p>;
   const row = index.get(detail.id);
   if (mode === 'edit') {
     return (
       <>
         {back}
+        {link !== null && row !== undefined ? <p className="muted linked-editing" data-testid="linked-editing">{t('link.editIn', { book: bookName(row.bookId) })}</p> : null}
         <ContactEditor
           key={detail.id}
           initial={detail.contact}

@@ -4,7 +4,7 @@
  * be opened (through the OS: mail, phone, web, and a map for addresses), Copy beside each value,
  * shown on hover or focus.
  */
-import { useState } from 'react';
+import { createContext, useContext, useState } from 'react';
 import { Cake, Check, Copy, ExternalLink, Globe, Mail, MapPin, MessageSquare, Phone, StickyNote, Tag, Users } from 'lucide-react';
 import type { Contact, ContactItem } from '../../../../shared/vcard';
 import { nameInOrder } from '../../../../shared/book/derive';
@@ -70,9 +70,19 @@ function Row({ label, value, href, extra, field, dir }: { label: string; value: 
   );
 }
 
+/** The book a card is in, when several cards are shown together (a linked contact): each group's name says it. */
+const PlaceContext = createContext<string | null>(null);
+
+/** A group's accessible name: its title, and the card's book when several cards are shown. */
+function useGroupLabel(title: string): string {
+  const { t } = useServices();
+  const place = useContext(PlaceContext);
+  return place === null ? title : t('link.groupIn', { group: title, book: place });
+}
+
 function Group({ title, icon, children }: { title: string; icon: React.ReactNode; children: React.ReactNode }) {
   return (
-    <section className="field-group" aria-label={title}>
+    <section className="field-group" aria-label={useGroupLabel(title)}>
       <h3>
         {icon}
         {title}
@@ -102,7 +112,23 @@ export function mapUrl(address: string): string {
 
 const ICON = { 'aria-hidden': true, size: 16 } as const;
 
-export function ContactView({ contact, bookId }: { contact: Contact; bookId?: string }) {
+export function ContactView({ contact, bookId, place }: { contact: Contact; bookId?: string; place?: string }) {
+  return (
+    <PlaceContext.Provider value={place ?? null}>
+      <ContactFields contact={contact} bookId={bookId} />
+    </PlaceContext.Provider>
+  );
+}
+
+function LabelledSection({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="field-group" aria-label={useGroupLabel(title)}>
+      {children}
+    </section>
+  );
+}
+
+function ContactFields({ contact, bookId }: { contact: Contact; bookId?: string }) {
   const { t, dates } = useServices();
   const name = contact.formattedName || nameInOrder(contact);
   const address = (a: Contact['addresses'][number]) =>
@@ -169,7 +195,7 @@ export function ContactView({ contact, bookId }: { contact: Contact; bookId?: st
       ) : null}
       <Items title={t('field.related')} icon={<Users {...ICON} />} items={contact.related} />
       {contact.categories.length > 0 ? (
-        <section className="field-group" aria-label={t('field.categories')}>
+        <LabelledSection title={t('field.categories')}>
           <h3>
             <Tag {...ICON} />
             {t('field.categories')}
@@ -181,10 +207,10 @@ export function ContactView({ contact, bookId }: { contact: Contact; bookId?: st
               </li>
             ))}
           </ul>
-        </section>
+        </LabelledSection>
       ) : null}
       {contact.note.trim() !== '' ? (
-        <section className="field-group" aria-label={t('field.note')}>
+        <LabelledSection title={t('field.note')}>
           <h3>
             <StickyNote {...ICON} />
             {t('field.note')}
@@ -192,7 +218,7 @@ export function ContactView({ contact, bookId }: { contact: Contact; bookId?: st
           <p className="note" dir="auto">
             {contact.note}
           </p>
-        </section>
+        </LabelledSection>
       ) : null}
     </article>
   );

@@ -69,7 +69,12 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
     };
   }, [run, index, repo, bookId, across]);
 
-  const visible = savedDismissals.visible(clusters).filter((c) => c.members.every((id) => index.get(id) !== undefined && index.get(id)?.pending !== 'deleted'));
+  // Groups whose cards are all linked already (one contact) are not proposed again.
+  const linked = (c: DuplicateCluster) => {
+    const link = services.links.linkOf(c.members[0]!);
+    return link !== null && c.members.every((id) => link.members.includes(id));
+  };
+  const visible = savedDismissals.visible(clusters).filter((c) => c.members.every((id) => index.get(id) !== undefined && index.get(id)?.pending !== 'deleted') && !linked(c));
   const nameOf = useCallback((id: string) => index.get(id)?.displayName || t('list.noName'), [index, t]);
   const names = (c: DuplicateCluster) => c.members.map(nameOf).join(' · ');
   const bookName = (id: string) => (id === LOCAL_BOOK_ID ? t('books.local') : (books.find((b) => b.id === id)?.name ?? ''));

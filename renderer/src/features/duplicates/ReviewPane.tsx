@@ -49,6 +49,8 @@ export function ReviewPane({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const across = cluster.books.length > 1;
+  // Across books: the card whose name the linked contact shows (the card that would stay, first).
+  const [shownName, setShownName] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -79,7 +81,10 @@ export function ReviewPane({
     setBusy(true);
     try {
       const outcome = applyMerge(loaded.review, choices);
+      // A merged-away card linked to cards of other books: the card that stays takes its place.
+      const linked = outcome.replaces.flatMap((r) => services.links.linkOf(r) ?? []);
       const done = await writeMerge(services, outcome, loaded.texts);
+      if (linked.length > 0) await services.links.carryOver(linked, outcome.replaces, outcome.survivor);
       const message = (tr: Translate) => tr('dup.merged', { count: cluster.members.length, name: done.survivor.displayName || tr('list.noName') });
       useUi.getState().showToast(message, async () => {
         try {
@@ -95,6 +100,21 @@ export function ReviewPane({
     }
   };
 
+  const link = async () => {
+    if (loaded === null) return;
+    setBusy(true);
+    try {
+      const primary = shownName ?? loaded.review.survivor;
+      const done = await services.links.link(cluster.members, primary);
+      const message = (tr: Translate) => tr('link.linked', { count: done.record.members.length, name: index.get(primary)?.displayName || tr('list.noName') });
+      useUi.getState().showToast(message, () => services.links.undoLink(done.record, done.replaced));
+      onMerged(message(t));
+    } catch (e) {
+      setBusy(false);
+      setError(t('link.failed', { message: (e as Error).message }));
+    }
+  };
+
   const review = loaded?.review;
   const sources = review?.sources ?? [];
   const cardLabel = (cardId: string) => t('dup.card', { n: sources.indexOf(cardId) + 1 });
@@ -105,9 +125,15 @@ export function ReviewPane({
 
   const actions = (
     <div className="form-actions">
-      <button type="button" className="primary" disabled={busy || across || loaded === null} aria-busy={busy || undefined} onClick={() => void merge()}>
-        {t('dup.merge')}
-      </button>
+      {across ? (
+        <button type="button" className="primary" disabled={busy || loaded === null} aria-busy={busy || undefined} onClick={() => void link()}>
+          {t('link.link')}
+        </button>
+      ) : (
+        <button type="button" className="primary" disabled={busy || loaded === null} aria-busy={busy || undefined} onClick={() => void merge()}>
+          {t('dup.merge')}
+        </button>
+      )}
       <button type="button" disabled={busy} onClick={onDismissed}>
         {t('dup.notDuplicates')}
       </button>
@@ -117,10 +143,9 @@ export function ReviewPane({
     </div>
   );
   return (
-    <Modal title={t('dup.reviewTitle', { count: cluster.members.length })} onClose={onClose} size="wide" className="dup-dialog" actions={actions}>
+    <Modal title={t(across ? 'link.reviewTitle' : 'dup.reviewTitle', { count: cluster.members.length })} onClose={onClose} size="wide" className="dup-dialog" actions={actions}>
     <div className="dup-review form-stack" data-testid="dup-review">
-      <p>{t('dup.reviewIntro')}</p>
-      {across ? <p className="muted">{t('dup.acrossNote')}</p> : null}
+      <p>{across ? t('link.intro') : t('dup.reviewIntro')}</p>
       {error !== null ? (
         <p className="form-error" role="alert" tabIndex={-1} ref={(el) => el?.focus()}>
           {error}
@@ -137,11 +162,18 @@ export function ReviewPane({
                   {sources.map((cardId) => {
                     const row = index.get(cardId);
                     return (
-                      <th key={cardId} scope="col" className={cardId === review.survivor ? 'dup-kept' : undefined}>
+                      <th key={cardId} scope="col" className={cardId === (across ? (shownName ?? review.survivor) : review.survivor) ? 'dup-kept' : undefined}>
                         <span className="dup-card-name">{cardLabel(cardId)}</span>
                         <bdi className="dup-card-title">{row?.displayName || t('list.noName')}</bdi>
                         {row !== undefined ? <span className="muted dup-card-book">{t('dup.cardIn', { book: bookName(row.bookId) })}</span> : null}
-                        {cardId === review.survivor ? <span className="muted dup-card-kept">{t('dup.keptCard')}</span> : null}
+                        {across ? (
+                          <label className="dup-choice dup-shown-name">
+                            <input type="radio" name={`${id}-shown`} aria-label={t('link.shownNameOf', { card: cardLabel(cardId) })} checked={(shownName ?? review.survivor) === cardId} onChange={() => setShownName(cardId)} />
+                            {t('link.shownName')}
+                          </label>
+                        ) : cardId === review.survivor ? (
+                          <span className="muted dup-card-kept">{t('dup.keptCard')}</span>
+                        ) : null}
                       </th>
                     );
                   })}
@@ -159,7 +191,7 @@ export function ReviewPane({
                         <td key={sources[i]}>
                           {cell.kind === 'choice' ? (
                             <label className="dup-choice">
-                              <input type="radio" name={name} checked={chosen === cell.candidate} onChange={() => setField(f.field, cell.candidate)} />
+                              {across ? null : <input type="radio" name={name} checked={chosen === cell.candidate} onChange={() => setField(f.field, cell.candidate)} />}
                               {f.field === 'PHOTO' || f.field === 'LOGO' ? (
                                 <Avatar name={t('dup.photoOf', { n: i + 1 })} photo={f.candidates[cell.candidate]!.text} size={48} bookId={index.get(sources[i]!)?.bookId} />
                               ) : (
@@ -176,7 +208,7 @@ export function ReviewPane({
                         </td>
                       ))}
                     </tr>,
-                    f.canKeepAll ? (
+                    f.canKeepAll && !across ? (
                       <tr key={`${f.field}-all`} className="dup-keep-all">
                         <td />
                         <td colSpan={sources.length}>
@@ -207,7 +239,7 @@ export function ReviewPane({
           </div>
           {review.items.length > 0 ? (
             <fieldset className="dup-items">
-              <legend>{t('dup.united')}</legend>
+              <legend>{across ? t('link.together') : t('dup.united')}</legend>
               <ul>
                 {review.items.map((item) => {
                   const what = itemKindText(item.kind, item.property, t);
@@ -215,7 +247,7 @@ export function ReviewPane({
                   return (
                     <li key={item.key} data-testid="dup-item">
                       <label className="dup-choice">
-                        <input type="checkbox" checked={!choices.excluded.includes(item.key)} onChange={(e) => toggleItem(item.key, e.target.checked)} aria-label={t('dup.keepItem', { what: `${what}: ${shownValue(item.kind === 'date', item.text, dates)}` })} />
+                        {across ? null : <input type="checkbox" checked={!choices.excluded.includes(item.key)} onChange={(e) => toggleItem(item.key, e.target.checked)} aria-label={t('dup.keepItem', { what: `${what}: ${shownValue(item.kind === 'date', item.text, dates)}` })} />}
                         <span className="dup-item-kind">{what}</span>
                         <bdi className="dup-value" dir={item.kind === 'email' || item.kind === 'phone' || item.kind === 'url' ? 'ltr' : undefined}>
                           {shownValue(item.kind === 'date', item.text, dates)}

@@ -88,7 +88,8 @@ export function runExport(r: ExportRequest): ExportResult {
     const calendar = birthdayCalendar(r.cards, {
       name: t('calendar.name'),
       now: new Date(r.now ?? Date.now()),
-      title: (kind, name, date) => t(kind === 'birthday' ? 'calendar.birthdayOf' : 'calendar.anniversaryOf', { name, year: date.year === null ? 0 : formatYear({ year: date.year, month: date.month, day: date.day }, dateLocale(r.lang, r.lang)) }),
+      // A contact with nothing to name it by (only a birthday) is still someone's: "No name", never "Birthday of ".
+      title: (kind, name, date) => t(kind === 'birthday' ? 'calendar.birthdayOf' : 'calendar.anniversaryOf', { name: name === '' ? t('list.noName') : name, year: date.year === null ? 0 : formatYear({ year: date.year, month: date.month, day: date.day }, dateLocale(r.lang, r.lang)) }),
     });
     return { files: [{ name: `${safeBaseName(t('calendar.fileName'), 'Birthdays')}.ics`, mime: 'text/calendar;charset=utf-8', bytes: utf8(calendar.text) }], losses: [], events: calendar.events, skippedDates: calendar.skipped.length };
   }

@@ -7,12 +7,13 @@
  */
 import { useId, useState } from 'react';
 import { FileText } from 'lucide-react';
-import { CSV_DELIMITERS, CSV_ENCODINGS, MAPPING_CHOICES, choiceId, customFieldTarget, type ColumnMapping, type ColumnTarget, type CsvDelimiter, type CsvEncoding, type CsvPreview, type DateOrder } from '../../../../shared/csv';
+import { CSV_DELIMITERS, MAPPING_CHOICES, choiceId, customFieldTarget, type ColumnMapping, type ColumnTarget, type CsvDelimiter, type CsvEncoding, type CsvPreview, type DateOrder } from '../../../../shared/csv';
 import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
+import { csvProblem, EncodingDoubtNotice, EncodingSelect, RunTogetherAlert } from './CsvNotices';
 import { previewCsvImport, previewCsvInWorker } from './import';
 
 const SAMPLE_VALUES = 3;
@@ -34,6 +35,7 @@ export function CsvMappingDialog({ fileName, data, preview: first, bookId, onClo
   const [mapping, setMapping] = useState<ColumnMapping>(first.mapping);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const lineNumber = new Intl.NumberFormat(s.lang, { useGrouping: false });
 
   const reread = async (options: { encoding: CsvEncoding; delimiter: CsvDelimiter }) => {
     setBusy(true);
@@ -82,17 +84,19 @@ export function CsvMappingDialog({ fileName, data, preview: first, bookId, onClo
           <bdi>{fileName}</bdi>
         </p>
         <p>{t('csv.mapIntro', { rows: preview.rowCount, columns: preview.header.length })}</p>
+        <EncodingDoubtNotice doubt={preview.doubt} detected={preview.detected} t={t} n={lineNumber} />
+        <RunTogetherAlert errors={preview.quoteProblems} t={t} />
+        {preview.quoteProblems.length > 0 ? (
+          <ul className="import-errors" data-testid="csv-quote-problems">
+            {preview.quoteProblems.map((e, i) => (
+              <li key={i}>
+                <bdi>{csvProblem(e, t, lineNumber)}</bdi>
+              </li>
+            ))}
+          </ul>
+        ) : null}
         <div className="csv-options">
-          <div className="form-field">
-            <label htmlFor={`${id}-enc`}>{t('csv.encoding')}</label>
-            <select id={`${id}-enc`} value={preview.encoding} disabled={busy} onChange={(e) => void reread({ encoding: e.target.value as CsvEncoding, delimiter: preview.delimiter })}>
-              {CSV_ENCODINGS.map((enc) => (
-                <option key={enc} value={enc} dir="ltr">
-                  {enc}
-                </option>
-              ))}
-            </select>
-          </div>
+          <EncodingSelect id={`${id}-enc`} value={preview.encoding} disabled={busy} onChange={(encoding) => void reread({ encoding, delimiter: preview.delimiter })} t={t} />
           <div className="form-field">
             <label htmlFor={`${id}-delim`}>{t('csv.delimiter')}</label>
             <select id={`${id}-delim`} value={preview.delimiter} disabled={busy} onChange={(e) => void reread({ encoding: preview.encoding, delimiter: e.target.value as CsvDelimiter })}>

@@ -6,10 +6,11 @@ import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
-import type { CsvFormatId, CsvRowError } from '../../../../shared/csv';
-import type { MessageKey, Translate } from '../../i18n';
+import type { CsvEncoding, CsvFormatId } from '../../../../shared/csv';
+import type { MessageKey } from '../../i18n';
 import { importClusters } from '../duplicates/review-view';
-import { freshId, reclassify, runImport, type ImportPreview } from './import';
+import { csvProblem, EncodingDoubtNotice, EncodingSelect, FirstNames, RunTogetherAlert } from './CsvNotices';
+import { freshId, reclassify, rereadCsvImport, runImport, type ImportPreview } from './import';
 
 const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
   google: 'csv.format.google',
@@ -19,21 +20,6 @@ const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
   'outlook-fr': 'csv.format.outlookFr',
   custom: 'csv.format.custom',
 };
-
-const PROBLEM_KEY: Record<CsvRowError['code'], MessageKey> = {
-  'bad-date': 'csv.problem.badDate',
-  'exchange-address': 'csv.problem.exchangeAddress',
-  'bad-quotes': 'csv.problem.badQuotes',
-  'empty-row': 'csv.problem.emptyRow',
-  'no-data': 'csv.problem.noData',
-  'too-many-rows': 'csv.problem.tooManyRows',
-};
-
-/** A CSV row's problem in the UI language, from its code (the core's message is for logs). */
-function csvProblem(e: CsvRowError, t: Translate, n: Intl.NumberFormat): string {
-  const problem = t(PROBLEM_KEY[e.code], { column: e.column ?? '', value: e.value ?? '' });
-  return e.row === 0 ? problem : t('csv.rowProblem', { row: n.format(e.row), problem });
-}
 
 /**
  * The summary of an import before anything is written: which file, into which book (the user can
@@ -76,6 +62,26 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
       setBusy(false);
     }
   };
+  // A CSV read again in the encoding the user chose: the summary, the first names and the notes
+  // are those of the new reading; a header no longer recognised goes to the column mapping.
+  const reencode = async (encoding: CsvEncoding) => {
+    setBusy(true);
+    try {
+      const next = await rereadCsvImport(s, preview, encoding);
+      if ('preview' in next) setPreview(next.preview);
+      else {
+        const ui = useUi.getState();
+        ui.closeDialog();
+        ui.openDialog({ kind: 'csv-mapping', fileName: preview.fileName, data: preview.csv!.data, preview: next.mapping, bookId: preview.bookId });
+      }
+    } catch (e) {
+      useUi.getState().showToast((tr) => tr('import.failed', { name: preview.fileName, message: (e as Error).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const csv = preview.csv;
+  const unreadable = bad.length + (csv?.skipped ?? 0);
   return (
     <Modal
       title={t('import.title')}
@@ -108,10 +114,18 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
             </select>
           </div>
         ) : null}
-        {preview.csv !== undefined ? <p data-testid="import-format">{t(FORMAT_KEY[preview.csv.format])}</p> : null}
+        {csv !== undefined ? (
+          <>
+            <p data-testid="import-format">{t(FORMAT_KEY[csv.format])}</p>
+            <EncodingSelect id={`${id}-enc`} value={csv.encoding} disabled={busy} onChange={(e) => void reencode(e)} t={t} />
+            <EncodingDoubtNotice doubt={csv.doubt} detected={csv.detected} t={t} n={lineNumber} />
+            <RunTogetherAlert errors={csv.errors} t={t} />
+          </>
+        ) : null}
         <p data-testid="import-summary" role={readable === 0 ? 'alert' : undefined}>
-          {readable === 0 ? t('import.nothingRead', { total: preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length, bad: bad.length })}
+          {readable === 0 ? t('import.nothingRead', { total: preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length, bad: unreadable })}
         </p>
+        {csv !== undefined ? <FirstNames names={csv.sample} lang={s.lang} t={t} /> : null}
         {preview.likely.length > 0 ? (
           <>
             <p data-testid="import-likely">{t('import.likely', { count: preview.likely.length })}</p>
@@ -140,11 +154,11 @@ export function ImportDialog({ preview: first, onClose }: { preview: ImportPrevi
             </ul>
           </>
         ) : null}
-        {preview.csv !== undefined && preview.csv.errors.length > 0 ? (
+        {csv !== undefined && csv.errors.length > 0 ? (
           <>
-            <p>{t('csv.problems', { count: preview.csv.errors.length })}</p>
+            <p>{t('csv.problems', { count: csv.errors.length })}</p>
             <ul className="import-errors" data-testid="import-errors">
-              {preview.csv.errors.map((e, i) => (
+              {csv.errors.map((e, i) => (
                 <li key={i}>
                   <bdi>{csvProblem(e, t, lineNumber)}</bdi>
                 </li>

@@ -7,10 +7,10 @@ import { contentKey } from '../../../../shared/book/identity';
 import { parseVCard } from '../../../../shared/vcard';
 import { ContactRepo, type StoredContact } from '../../db/repo';
 import type { Services } from '../../services';
-import type { ImportedCard, ImportParseResult } from '../../workers/import.worker';
+import type { ImportedCard, ImportParseResult, ImportWorkerRequest } from '../../workers/import.worker';
 import type { CsvWorkerReply, CsvWorkerRequest } from '../../workers/csv.worker';
 import type { VCardParseError } from '../../../../shared/vcard';
-import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview, CsvRowError } from '../../../../shared/csv';
+import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview, CsvRowError, EncodingDoubt } from '../../../../shared/csv';
 import { syncSoon } from '../../actions';
 import type { ImportDuplicate } from '../../../../shared/duplicates/types';
 import { appRegion, duplicateFinder } from '../duplicates/finder';
@@ -38,7 +38,25 @@ export interface ImportPreview {
   /** The group names the file carries (group cards and CATEGORIES): how many are new to the book, how many join one of its groups. */
   groupCounts: { created: number; joined: number };
   /** A CSV's format and the rows it could not read (or read with a warning). */
-  csv?: { format: CsvFormatId; errors: CsvRowError[] };
+  csv?: CsvImportFacts;
+}
+
+/** What the summary shows of a CSV, and what it reads the file again with when another encoding is chosen. */
+export interface CsvImportFacts {
+  format: CsvFormatId;
+  errors: CsvRowError[];
+  /** Rows not imported (broken quotes count every line they ran together), part of the summary's total. */
+  skipped: number;
+  encoding: CsvEncoding;
+  delimiter: CsvDelimiter;
+  /** When the encoding was a guess: what was detected and why unsure (features/import/CsvNotices.tsx says it). */
+  detected?: CsvEncoding;
+  doubt?: EncodingDoubt;
+  mapping: ColumnMapping;
+  /** The file, kept to read it again in another encoding. */
+  data: ArrayBuffer;
+  /** The first contacts' names as read, to see whether the letters are right. */
+  sample: string[];
 }
 
 /** A CSV by its name or type: .csv, or .tsv/.txt as Excel's "Unicode text" saves it. */
@@ -75,29 +93,59 @@ export async function previewCsvInWorker(data: ArrayBuffer, options: { encoding?
   return reply.preview;
 }
 
+/** How many names of the first contacts the summary shows. */
+const SAMPLE_NAMES = 3;
+
 /** Read a CSV with a mapping in the worker, then sort its cards against the book like a .vcf's. */
-export async function previewCsvImport(s: Services, fileName: string, data: ArrayBuffer, preview: Pick<CsvPreview, 'encoding' | 'delimiter'>, mapping: ColumnMapping, bookId: string): Promise<ImportPreview> {
+export async function previewCsvImport(s: Services, fileName: string, data: ArrayBuffer, preview: Pick<CsvPreview, 'encoding' | 'delimiter' | 'detected' | 'doubt'>, mapping: ColumnMapping, bookId: string): Promise<ImportPreview> {
   performance.mark('cardinal:import-start');
-  const reply = await askCsvWorker({ kind: 'import', data, encoding: preview.encoding, delimiter: preview.delimiter, mapping });
+  const reply = await askCsvWorker({ kind: 'import', data, encoding: preview.encoding, delimiter: preview.delimiter, mapping, region: await appRegion() });
   if (reply.kind !== 'import') throw new Error('unexpected reply from the CSV reader');
   performance.mark('cardinal:import-parsed');
   const classified = await classifyImport(s, fileName, { cards: reply.cards, errors: [] }, bookId);
-  return withCsv(classified, mapping.format, reply.errors);
+  const doubt = preview.doubt === undefined || preview.detected === undefined ? {} : { detected: preview.detected, doubt: preview.doubt };
+  const sample = reply.cards.slice(0, SAMPLE_NAMES).map((c) => c.fields.displayName);
+  return withCsv(classified, { format: mapping.format, errors: reply.errors, skipped: 0, encoding: preview.encoding, delimiter: preview.delimiter, ...doubt, mapping, data, sample });
 }
 
-function withCsv(preview: ImportPreview, format: CsvFormatId, errors: CsvRowError[]): ImportPreview {
+/** Rows a CSV error leaves out: none for a cell kept with a warning, every line of rows a broken quote ran together. */
+export function rowsLeftOut(errors: readonly CsvRowError[]): number {
+  let n = 0;
+  for (const e of errors) {
+    if (e.code === 'bad-date' || e.code === 'exchange-address') continue;
+    n += e.code === 'run-together' && e.line !== undefined && e.endLine !== undefined ? e.endLine - e.line + 1 : 1;
+  }
+  return n;
+}
+
+function withCsv(preview: ImportPreview, csv: CsvImportFacts): ImportPreview {
   // Rows left out count as read (the summary's total), like a .vcf's unreadable cards.
-  const skipped = errors.filter((e) => e.code !== 'bad-date' && e.code !== 'exchange-address').length;
-  return { ...preview, total: preview.total + skipped, csv: { format, errors } };
+  const skipped = rowsLeftOut(csv.errors);
+  return { ...preview, total: preview.total + skipped, csv: { ...csv, skipped } };
 }
 
 /** The import preview again against another book (a CSV keeps its row errors). */
 export async function reclassify(s: Services, preview: ImportPreview, bookId: string): Promise<ImportPreview> {
   const again = await classifyImport(s, preview.fileName, preview.parsed, bookId);
-  return preview.csv === undefined ? again : withCsv(again, preview.csv.format, preview.csv.errors);
+  return preview.csv === undefined ? again : withCsv(again, preview.csv);
 }
 
-export function parseInWorker(data: ArrayBuffer): Promise<ImportParseResult> {
+/**
+ * A CSV's summary again with the file read in another encoding. A Google or Outlook file is
+ * recognised again from its header in that reading (Outlook's German headers have umlauts); a
+ * file mapped by hand keeps its mapping. Null when the header in the new reading is no known
+ * format: the caller goes on to the column mapping.
+ */
+export async function rereadCsvImport(s: Services, preview: ImportPreview, encoding: CsvEncoding): Promise<{ preview: ImportPreview } | { mapping: CsvPreview }> {
+  const csv = preview.csv!;
+  const next = await previewCsvInWorker(csv.data, { encoding, delimiter: csv.delimiter });
+  if (csv.format !== 'custom' && next.format === 'custom') return { mapping: next };
+  const mapping = csv.format === 'custom' ? csv.mapping : next.mapping;
+  return { preview: await previewCsvImport(s, preview.fileName, csv.data, next, mapping, preview.bookId) };
+}
+
+/** `region`: the OS's, for the duplicate keys made with each card (appRegion). */
+export function parseInWorker(data: ArrayBuffer, region: string): Promise<ImportParseResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<ImportParseResult>) => {
@@ -108,13 +156,13 @@ export function parseInWorker(data: ArrayBuffer): Promise<ImportParseResult> {
       reject(new Error(e.message));
       worker.terminate();
     };
-    worker.postMessage(data, [data]);
+    worker.postMessage({ data, region } satisfies ImportWorkerRequest, [data]);
   });
 }
 
 export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string): Promise<ImportPreview> {
   performance.mark('cardinal:import-start');
-  const parsed = await parseInWorker(data);
+  const parsed = await parseInWorker(data, await appRegion());
   performance.mark('cardinal:import-parsed');
   return classifyImport(s, fileName, parsed, bookId);
 }
@@ -199,18 +247,20 @@ const importFacts = (c: ImportedCard) => ({ uid: c.fields.uid, group: c.fields.g
 export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<{ count: number; freshIds: string[] }> {
   const { bookId } = preview;
   const items: StoredContact[] = preview.fresh.map((c) => {
-    const item = ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields);
+    const item = ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields, undefined, c.keys);
     return c.favorite === true ? { ...item, row: { ...item.row, favorite: 1 as const } } : item;
   });
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {
       const row = s.index.get(existingId);
       const old = await s.repo.getCard(existingId);
-      if (row !== undefined && old !== undefined) items.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }));
+      if (row !== undefined && old !== undefined) items.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }, card.keys));
     }
   }
   // One run for the whole import, so "Recent changes" can undo it as one.
-  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName } });
+  performance.mark('cardinal:import-write-start');
+  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName }, fresh: preview.fresh.length });
+  performance.mark('cardinal:import-written');
   syncSoon([bookId]);
   s.index.upsert(items.map((i) => i.row));
   await s.groups.importGroups(bookId, preview.groups);

@@ -16,6 +16,7 @@ import { GoogleDialog } from '../accounts/GoogleDialog';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { useModalDialog } from '../common/Modal';
 import { UnsavedDialog } from '../contacts/UnsavedDialog';
+import { DeleteLinkedDialog } from '../contacts/LinkedView';
 import { CsvMappingDialog } from '../import/CsvMappingDialog';
 import { GroupDialog } from '../groups/GroupDialog';
 import { ImportDialog } from '../import/ImportDialog';
@@ -95,6 +96,8 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         );
       case 'delete-contacts':
         return <ConfirmDialog title={t('confirm.bulkDeleteTitle', { count: d.ids.length })} message={t('confirm.bulkDelete', { count: d.ids.length })} confirm={t('action.deleteSelected', { count: d.ids.length })} danger onClose={close} onConfirm={() => deleteContacts(services, d.ids)} />;
+      case 'delete-linked':
+        return <DeleteLinkedDialog linkId={d.linkId} onClose={close} />;
       case 'group':
         return <GroupDialog mode={d.mode} bookId={d.bookId} groupKey={d.key} addIds={d.addIds} onClose={close} />;
       case 'conflict':

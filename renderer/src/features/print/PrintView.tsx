@@ -3,7 +3,8 @@
  * Print, Save as PDF (Electron) and Close. Its stylesheet is added as a constructed stylesheet
  * (the window's CSP allows no inline style) for as long as the view is shown; its rows or cards
  * are put in 200 per task (a phone list's as a table body each; off-screen bodies and cards skip
- * layout: content-visibility), Print waits for all. In the harness Print
+ * layout: content-visibility), the first 600 when it opens, more as it is scrolled, all before the
+ * harness prints. In the harness Print
  * is window.print (whose dialog saves PDFs too); in Electron the main process prints the same
  * cards from a window of its own (printContacts), or saves them as a PDF.
  */
@@ -13,19 +14,114 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { ToastBar } from '../common/Toast';
 import type { PrintJob } from './print-job';
-import { usePrintJob } from './print-job';
+import { printInMain, usePrintJob } from './print-job';
 
 /** Rows or cards put in the view per task. */
 const SLICE = 200;
+/** Slices put in when the view opens; the rest follow as the view is scrolled to its end, and all before printing. */
+const FIRST_SLICES = 3;
+/** How near the end of what is shown (px) scrolling must come for the next slices to go in. */
+const AHEAD = '3000px';
+
+/**
+ * The rows or cards put into the view a slice per task: the first few when it opens, more as it
+ * is scrolled near its end, all of them before the harness prints (and, in one go, if the browser
+ * is asked to print another way: beforeprint). 50,000 rows (1.8 million nodes) are only made when
+ * printed, never to show the top of the list; in Electron printing goes through main and the
+ * window never holds them all.
+ */
+class Filler {
+  private next = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private wanted = FIRST_SLICES * SLICE;
+  private waiters: (() => void)[] = [];
+  private opened = false;
+
+  constructor(
+    private readonly job: PrintJob,
+    private readonly target: Element | null,
+    private readonly table: Element | null,
+    private readonly shown: (n: number) => void,
+  ) {}
+
+  get done(): number {
+    return this.next;
+  }
+
+  private put(end: number): void {
+    const html = this.job.items.slice(this.next, end).join('\n');
+    if (this.table !== null) this.table.insertAdjacentHTML('beforeend', `<tbody class="print-slice">${html}</tbody>`);
+    else this.target?.insertAdjacentHTML('beforeend', html);
+    this.next = end;
+  }
+
+  private step = () => {
+    this.timer = undefined;
+    const total = this.job.items.length;
+    const end = Math.min(total, this.next + SLICE, Math.max(this.wanted, this.next));
+    if (end > this.next) this.put(end);
+    this.shown(this.next);
+    if (!this.opened && this.next >= Math.min(total, FIRST_SLICES * SLICE)) {
+      this.opened = true;
+      performance.mark('cardinal:print-opened');
+    }
+    if (this.next >= total) {
+      performance.mark('cardinal:print-filled');
+      for (const w of this.waiters.splice(0)) w();
+    } else if (this.next < this.wanted) this.timer = setTimeout(this.step, 0);
+  };
+
+  /** Put in rows up to `count` (a slice per task). */
+  want(count: number): void {
+    this.wanted = Math.max(this.wanted, Math.min(count, this.job.items.length));
+    if (this.timer === undefined && this.next < this.wanted) this.timer = setTimeout(this.step, 0);
+  }
+
+  start(): void {
+    if (this.job.items.length === 0) {
+      this.shown(0);
+      performance.mark('cardinal:print-opened');
+      performance.mark('cardinal:print-filled');
+    } else this.step();
+  }
+
+  /** Every row in, a slice per task; resolves when they are. */
+  all(): Promise<void> {
+    if (this.next >= this.job.items.length) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.want(this.job.items.length);
+    });
+  }
+
+  /** Every row in now, in this task (the browser prints as soon as beforeprint returns). */
+  allNow(): void {
+    if (this.next >= this.job.items.length) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.put(this.job.items.length);
+    this.shown(this.next);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
 
 export function PrintView({ job }: { job: PrintJob }) {
   const { t } = useServices();
   const [electron, setElectron] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [preparing, setPreparing] = useState(false);
   const close = useRef<HTMLButtonElement>(null);
   const pageRef = useRef<HTMLDivElement>(null);
+  const endRef = useRef<HTMLDivElement>(null);
+  const filler = useRef<Filler | null>(null);
   const [shown, setShown] = useState(0);
   const complete = shown >= job.items.length;
+  // Busy while the first slices go in (and while all go in before printing), not while the rest wait to be scrolled to.
+  const opening = shown < Math.min(job.items.length, FIRST_SLICES * SLICE);
   useEffect(() => {
     void window.cardinal.getAppInfo().then((info) => setElectron(info.shell === 'electron'), () => {});
   }, []);
@@ -39,8 +135,6 @@ export function PrintView({ job }: { job: PrintJob }) {
       document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
     };
   }, [job]);
-  // The rows or cards go in a slice per task, so 50,000 of them never hold the window for long:
-  // Close and Escape answer while the view fills; Print waits for the whole document.
   useLayoutEffect(() => {
     const page = pageRef.current;
     if (page === null) return;
@@ -52,31 +146,49 @@ export function PrintView({ job }: { job: PrintJob }) {
     // layout while out of view (styles.css), so a slice costs its parsing, not a layout of every
     // row put in before it; on paper they are one table again, its header on every page.
     const table = job.container === 'tbody' ? (target?.parentElement ?? null) : null;
-    let next = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const step = () => {
-      const end = Math.min(job.items.length, next + SLICE);
-      const html = job.items.slice(next, end).join('\n');
-      if (table !== null) table.insertAdjacentHTML('beforeend', `<tbody class="print-slice">${html}</tbody>`);
-      else target?.insertAdjacentHTML('beforeend', html);
-      next = end;
-      setShown(next);
-      if (next < job.items.length) timer = setTimeout(step, 0);
-      else performance.mark('cardinal:print-filled');
-    };
+    const fill = new Filler(job, target, table, setShown);
+    filler.current = fill;
     setShown(0);
-    if (job.items.length > 0) step();
-    else performance.mark('cardinal:print-filled');
+    fill.start();
+    // Near the end of what is shown: the next slices.
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) fill.want(fill.done + FIRST_SLICES * SLICE);
+      },
+      { rootMargin: `0px 0px ${AHEAD} 0px` },
+    );
+    if (endRef.current !== null) observer.observe(endRef.current);
+    // Printed another way than the toolbar (the browser's own menu or Ctrl+P): everything first.
+    const beforePrint = () => fill.allNow();
+    window.addEventListener('beforeprint', beforePrint);
     return () => {
-      clearTimeout(timer);
+      fill.stop();
+      observer.disconnect();
+      window.removeEventListener('beforeprint', beforePrint);
+      filler.current = null;
       page.replaceChildren();
     };
   }, [job]);
+  // More as the last slice put in comes into view (the observer only tells of changes).
+  useEffect(() => {
+    const end = endRef.current;
+    if (end === null || complete || opening) return;
+    if (end.getBoundingClientRect().top < window.innerHeight + 3000) filler.current?.want(shown + FIRST_SLICES * SLICE);
+  }, [shown, complete, opening]);
+  const printHere = async () => {
+    setPreparing(true);
+    try {
+      await filler.current?.all();
+    } finally {
+      setPreparing(false);
+    }
+    window.print();
+  };
   const done = () => usePrintJob.getState().show(null);
   const viaMain = async (action: 'pdf' | 'print') => {
     setBusy(true);
     try {
-      const outcome = await window.cardinal.printContacts({ ...job.request, action });
+      const outcome = await printInMain(window.cardinal, job.request, action);
       if (outcome === 'saved') useUi.getState().showToast((tr) => tr('print.savedPdf'));
     } catch (e) {
       useUi.getState().showToast((tr) => tr('print.failed', { message: (e as Error).message }));
@@ -85,15 +197,15 @@ export function PrintView({ job }: { job: PrintJob }) {
     }
   };
   return (
-    <div className="print-view" lang={job.doc.lang} dir={job.doc.dir} data-testid="print-view" aria-busy={!complete || undefined}>
+    <div className="print-view" lang={job.doc.lang} dir={job.doc.dir} data-testid="print-view" data-complete={complete || undefined} aria-busy={opening || preparing || undefined}>
       <header className="print-head">
       <div className="print-toolbar" role="toolbar" aria-label={t('print.title')} onKeyDown={(e) => e.key === 'Escape' && done()}>
-        <button type="button" className="primary" disabled={busy || !complete} onClick={() => (electron ? void viaMain('print') : window.print())}>
+        <button type="button" className="primary" disabled={busy || preparing} onClick={() => void (electron ? viaMain('print') : printHere())}>
           <Printer aria-hidden="true" size={16} />
           {t('print.print')}
         </button>
         {electron ? (
-          <button type="button" disabled={busy || !complete} onClick={() => void viaMain('pdf')}>
+          <button type="button" disabled={busy} onClick={() => void viaMain('pdf')}>
             <FileDown aria-hidden="true" size={16} />
             {t('print.savePdf')}
           </button>
@@ -106,12 +218,13 @@ export function PrintView({ job }: { job: PrintJob }) {
         </button>
         {complete ? null : (
           <span className="muted" role="status" data-testid="print-filling">
-            {t('print.showing', { done: shown, total: job.items.length })}
+            {t(preparing ? 'print.preparing' : 'print.showingMore', { done: shown, total: job.items.length })}
           </span>
         )}
       </div>
       </header>
       <div className="print-page" ref={pageRef} />
+      <div ref={endRef} aria-hidden="true" />
       <ToastBar />
     </div>
   );

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { PrintDocument, PrintLayout, PrintTextKey } from '../../../../shared/print';
 import type { PrintLayoutReply, PrintWorkerMessage } from '../../workers/print.worker';
-import type { PrintRequest } from '../../../../shared/ipc/contract';
+import type { CardinalApi, PrintOutcome, PrintRequest } from '../../../../shared/ipc/contract';
 import type { Language, MessageKey, Translate } from '../../i18n';
 
 export interface PrintJob {
@@ -14,7 +14,27 @@ export interface PrintJob {
   readonly doc: PrintDocument;
   readonly container: string;
   readonly items: readonly string[];
-  readonly request: Omit<PrintRequest, 'action'>;
+  readonly request: PrintJobRequest;
+}
+
+/** What Electron's main process prints from: the request but for its job, and the cards it sends first. */
+export type PrintJobRequest = Omit<PrintRequest, 'action' | 'jobId' | 'count'> & { readonly vcards: readonly string[] };
+
+/** Cards per `addPrintCards` message. */
+export const CARDS_PER_IPC = 1000;
+
+/**
+ * Print (or save as PDF) in Electron's main process: the cards go over a slice per message, a task
+ * apart (the window answers meanwhile), then the request names the job they are in.
+ */
+export async function printInMain(api: Pick<CardinalApi, 'addPrintCards' | 'printContacts'>, request: PrintJobRequest, action: PrintRequest['action']): Promise<PrintOutcome> {
+  const { vcards, ...rest } = request;
+  let jobId: string | null = null;
+  for (let i = 0; i === 0 || i < vcards.length; i += CARDS_PER_IPC) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 0));
+    jobId = await api.addPrintCards(jobId, vcards.slice(i, i + CARDS_PER_IPC));
+  }
+  return api.printContacts({ ...rest, action, jobId: jobId!, count: vcards.length });
 }
 
 export const usePrintJob = create<{ job: PrintJob | null; show(job: PrintJob | null): void }>()((set) => ({

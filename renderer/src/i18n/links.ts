@@ -1,0 +1,98 @@
+/**
+ * The messages of linked contacts (cards of different address books shown as one contact: the
+ * review's Link, the linked contact's view, its unlink and its deletion), spread into each
+ * language's catalogue like duplicates.ts.
+ */
+export const linksEn = {
+  "link.reviewTitle": "Link {count, plural, one {# contact} other {# contacts}}",
+  "link.link": "Link as one contact",
+  "link.intro": "These contacts are in different address books. Linking shows them as one contact on this computer; no card is changed or deleted on any server. You can unlink them at any time.",
+  "link.together": "Together, the linked contact shows",
+  "link.shownName": "Name shown",
+  "link.shownNameOf": "Show the name of {card}",
+  "link.showThis": "Show this name",
+  "link.linked": "{count, plural, one {# card linked} other {# cards linked}} as “{name}”.",
+  "link.failed": "The contacts could not be linked: {message}",
+  "link.heading": "{count, plural, one {# linked card} other {# linked cards}}",
+  "link.cardIn": "In “{book}”",
+  "link.groupIn": "{group} in “{book}”",
+  "link.editIn": "Edit in “{book}”",
+  "link.historyOf": "History in “{book}”",
+  "link.unlink": "Unlink",
+  "link.unlinked": "The cards are separate contacts again.",
+  "link.deleteTitle": "Delete this linked contact?",
+  "link.deleteAsk": "It is a card in each of these address books. Choose the cards to delete; each is removed from this computer and from its server. You can undo this right after.",
+  "link.deleteCard": "“{name}” in “{book}”",
+  "link.deleteChosen": "{count, plural, one {Delete # card} other {Delete # cards}}",
+} as const;
+
+export type LinksCatalogue = Record<keyof typeof linksEn, string>;
+
+export const linksFa: LinksCatalogue = {
+  "link.reviewTitle": "پیوند {count, number} مخاطب",
+  "link.link": "پیوند به‌عنوان یک مخاطب",
+  "link.intro": "این مخاطبان در دفترچه‌های نشانی گوناگون‌اند. پیوند، آن‌ها را روی این رایانه یک مخاطب نشان می‌دهد؛ هیچ کارتی روی هیچ کارسازی تغییر نمی‌کند یا پاک نمی‌شود. هر زمان بخواهید می‌توانید پیوند را بردارید.",
+  "link.together": "مخاطب پیوندخورده روی هم این‌ها را نشان می‌دهد",
+  "link.shownName": "نام نمایش‌داده",
+  "link.shownNameOf": "نمایش نام {card}",
+  "link.showThis": "نمایش این نام",
+  "link.linked": "{count, plural, one {# کارت} other {# کارت}} به‌صورت «{name}» پیوند خورد.",
+  "link.failed": "مخاطبان پیوند نخوردند: {message}",
+  "link.heading": "{count, plural, one {# کارت پیوندخورده} other {# کارت پیوندخورده}}",
+  "link.cardIn": "در «{book}»",
+  "link.groupIn": "{group} در «{book}»",
+  "link.editIn": "ویرایش در «{book}»",
+  "link.historyOf": "تاریخچه در «{book}»",
+  "link.unlink": "برداشتن پیوند",
+  "link.unlinked": "کارت‌ها دوباره مخاطبان جدایند.",
+  "link.deleteTitle": "این مخاطب پیوندخورده پاک شود؟",
+  "link.deleteAsk": "این مخاطب در هر یک از این دفترچه‌های نشانی یک کارت است. کارت‌هایی را که باید پاک شوند برگزینید؛ هر کدام از این رایانه و از کارساز خود پاک می‌شود. بی‌درنگ پس از آن می‌توانید برگردانید.",
+  "link.deleteCard": "«{name}» در «{book}»",
+  "link.deleteChosen": "{count, plural, one {پاک کردن # کارت} other {پاک کردن # کارت}}",
+};
+
+export const linksZhCN: LinksCatalogue = {
+  "link.reviewTitle": "链接 {count, number} 位联系人",
+  "link.link": "链接为一个联系人",
+  "link.intro": "这些联系人位于不同的通讯录中。链接后它们在本机显示为一个联系人；任何服务器上的名片都不会被更改或删除。你可以随时取消链接。",
+  "link.together": "链接后的联系人将一并显示",
+  "link.shownName": "显示的姓名",
+  "link.shownNameOf": "显示{card}的姓名",
+  "link.showThis": "显示此姓名",
+  "link.linked": "已将 {count, number} 张名片链接为“{name}”。",
+  "link.failed": "无法链接这些联系人：{message}",
+  "link.heading": "{count, number} 张已链接的名片",
+  "link.cardIn": "在 {book} 中",
+  "link.groupIn": "{book} 中的{group}",
+  "link.editIn": "在 {book} 中编辑",
+  "link.historyOf": "{book} 中的历史",
+  "link.unlink": "取消链接",
+  "link.unlinked": "这些名片又是各自独立的联系人了。",
+  "link.deleteTitle": "删除此链接的联系人？",
+  "link.deleteAsk": "它在以下每个通讯录中各有一张名片。请选择要删除的名片；每张都会从本机及其服务器上删除。删除后可以立即撤销。",
+  "link.deleteCard": "{book} 中的“{name}”",
+  "link.deleteChosen": "删除 {count, number} 张名片",
+};
+
+export const linksZhTW: LinksCatalogue = {
+  "link.reviewTitle": "連結 {count, number} 位聯絡人",
+  "link.link": "連結為一位聯絡人",
+  "link.intro": "這些聯絡人位於不同的通訊錄中。連結後它們在本機顯示為一位聯絡人；任何伺服器上的名片都不會被更改或刪除。你可以隨時取消連結。",
+  "link.together": "連結後的聯絡人將一併顯示",
+  "link.shownName": "顯示的姓名",
+  "link.shownNameOf": "顯示{card}的姓名",
+  "link.showThis": "顯示此姓名",
+  "link.linked": "已將 {count, number} 張名片連結為「{name}」。",
+  "link.failed": "無法連結這些聯絡人：{message}",
+  "link.heading": "{count, number} 張已連結的名片",
+  "link.cardIn": "在 {book} 中",
+  "link.groupIn": "{book} 中的{group}",
+  "link.editIn": "在 {book} 中編輯",
+  "link.historyOf": "{book} 中的歷史",
+  "link.unlink": "取消連結",
+  "link.unlinked": "這些名片又是各自獨立的聯絡人了。",
+  "link.deleteTitle": "刪除此連結的聯絡人？",
+  "link.deleteAsk": "它在以下每個通訊錄中各有一張名片。請選擇要刪除的名片；每張都會從本機及其伺服器上刪除。刪除後可以立即復原。",
+  "link.deleteCard": "{book} 中的「{name}」",
+  "link.deleteChosen": "刪除 {count, number} 張名片",
+};

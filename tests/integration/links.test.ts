@@ -1,0 +1,193 @@
+/**
+ * Linked contacts against the renderer's Dexie store (fake-indexeddb), with the sync engine's
+ * writes going through the same port as in the app (storeCollection): a link is kept on this
+ * computer across a restart, changes no card (nothing for the sync to send), holds while a sync
+ * changes its cards, loses a card a sync deletes (the other is a contact of its own when it is
+ * the last), and goes with an account's books.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeCollection } from '../../electron/sync/store-collection';
+import type { LocalCollection } from '../../electron/sync/local';
+import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
+import { LinkStore } from '../../renderer/src/store/links';
+import { parseVCard } from '../../shared/vcard';
+import { openStore } from './renderer-store';
+
+const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
+const DAV = 'dav-book';
+const OTHER = 'other-book';
+let opened = 0;
+
+describe('linked contacts in the store', () => {
+  let name: string;
+  let store: Awaited<ReturnType<typeof openStore>>;
+  let links: LinkStore;
+  let dav: LocalCollection;
+  let other: LocalCollection;
+
+  const open = async () => {
+    store = await openStore(name);
+    links = await LinkStore.open(store.repo, store.index);
+    dav = storeCollection(store.port, DAV);
+    other = storeCollection(store.port, OTHER);
+  };
+  /** Close and open again, as a restart does. */
+  const restart = async () => {
+    store.repo.db.close();
+    await open();
+  };
+  beforeEach(async () => {
+    name = `links-${process.pid}-${++opened}`;
+    await open();
+    await store.port.request('ensureBook', DAV, 'Work server');
+    await store.port.request('ensureBook', OTHER, 'Other server');
+  });
+  afterEach(() => store.repo.db.close());
+
+  async function synced(sync: LocalCollection, uid: string, fn: string, extra = ''): Promise<string> {
+    await sync.applyRemote({ upserts: [{ href: `/${uid}.vcf`, etag: `"${uid}-1"`, vcard: card(uid, fn, extra) }], deletes: [], state: { syncToken: `t-${uid}`, ctag: null } });
+    const id = (await store.repo.db.cards.where('href').equals(`/${uid}.vcf`).first())!.id;
+    store.index.upsert([(await store.repo.db.contacts.get(id))!]);
+    return id;
+  }
+  const local = async (uid: string, fn: string, extra = '') => {
+    const stored = await store.repo.create(LOCAL_BOOK_ID, parseVCard(card(uid, fn, extra)));
+    store.index.upsert([stored.row]);
+    return stored.row.id;
+  };
+  /** What the window lists (all books), each link once. */
+  const listed = () => links.collapse(store.index.list('', null), store.index.list('', null)).rows.map((r) => r.displayName);
+  /** Everything of the cards the sync reads (text, queue mark, revision), to see that a link touched none. */
+  const cardsState = async () => (await store.repo.db.cards.toArray()).map((c) => [c.id, c.vcard, c.revision ?? 0, c.href, c.etag]).sort();
+  const rowsState = async () => (await store.repo.db.contacts.toArray()).map((r) => [r.id, r.pending, r.updatedAt]).sort();
+
+  it('links a card of this computer and a server’s card as one contact, changing no card, and keeps the link after a restart', async () => {
+    const a = await local('a', 'Ann Lee', 'EMAIL:ann@home.example\r\n');
+    const b = await synced(dav, 'b', 'Annie Lee', 'EMAIL:ann@work.example\r\n');
+    const cards = await cardsState();
+    const rows = await rowsState();
+    const versions = await store.repo.db.versions.count();
+    await links.link([a, b], b);
+    expect(listed()).toEqual(['Annie Lee']);
+    expect(await cardsState()).toEqual(cards);
+    expect(await rowsState()).toEqual(rows);
+    expect(await store.repo.db.versions.count()).toBe(versions);
+    // Nothing waits for the server: the sync has nothing to send.
+    expect(store.index.pendingIn(new Set([DAV]))).toEqual({ all: 0, toSend: 0, conflicts: 0 });
+    await restart();
+    expect(links.linkOf(a)).toMatchObject({ members: [a, b], primary: b });
+    expect(listed()).toEqual(['Annie Lee']);
+  });
+
+  it('unlinks into two contacts again, after a restart too, and no card changed', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    const cards = await cardsState();
+    const { record } = await links.link([a, b], a);
+    await links.unlink(record.id);
+    expect(listed()).toEqual(['Ann Lee', 'Ann Lee']);
+    await restart();
+    expect(links.linkOf(a)).toBeNull();
+    expect(listed()).toHaveLength(2);
+    expect(await cardsState()).toEqual(cards);
+  });
+
+  it('holds while a sync changes the server’s card: the list shows the new name once', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    await links.link([a, b], b);
+    await dav.applyRemote({ upserts: [{ href: '/b.vcf', etag: '"b-2"', vcard: card('b', 'Ann Lee-Smith') }], deletes: [], state: { syncToken: 't2', ctag: null } });
+    store.index.upsert([(await store.repo.db.contacts.get(b))!]);
+    expect(listed()).toEqual(['Ann Lee-Smith']);
+    await restart();
+    expect(listed()).toEqual(['Ann Lee-Smith']);
+    expect(links.linkOf(b)?.members).toEqual([a, b]);
+  });
+
+  it('a card its server deleted leaves the link; the last card left is a contact of its own, and the link is gone after a restart', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    await links.link([a, b], b);
+    await dav.applyRemote({ upserts: [], deletes: ['/b.vcf'], state: { syncToken: 't2', ctag: null } });
+    store.index.remove([b]);
+    expect(links.linkOf(a)).toBeNull();
+    expect(listed()).toEqual(['Ann Lee']);
+    await restart();
+    expect(links.all()).toEqual([]);
+    expect(await store.repo.db.meta.where('key').startsWith('link:').count()).toBe(0);
+  });
+
+  it('of three linked cards, one deleted by its server leaves the other two linked, after a restart too', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    const c = await synced(other, 'c', 'A. Lee');
+    await links.link([a, b, c], c);
+    expect(listed()).toEqual(['A. Lee']);
+    await other.applyRemote({ upserts: [], deletes: ['/c.vcf'], state: { syncToken: 't2', ctag: null } });
+    store.index.remove([c]);
+    expect(listed()).toEqual(['Ann Lee']);
+    await restart();
+    expect(links.all()).toEqual([expect.objectContaining({ members: [a, b], primary: a })]);
+    expect(listed()).toEqual(['Ann Lee']);
+  });
+
+  it('removing an account’s book takes its cards out of their links', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    await links.link([a, b], b);
+    await store.port.request('removeBook', DAV);
+    expect(links.linkOf(a)).toBeNull();
+    await restart();
+    expect(links.all()).toEqual([]);
+    expect(listed()).toEqual(['Ann Lee']);
+  });
+
+  it('an edit of one card goes to that card only: the other card and its server’s state stay as they were', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    await links.link([a, b], a);
+    const before = (await store.repo.db.cards.get(b))!;
+    const stored = await store.repo.update(a, parseVCard(card('a', 'Ann Lee', 'TEL:+1 555 0100\r\n')));
+    store.index.upsert([stored.row]);
+    expect(await store.repo.db.cards.get(b)).toEqual(before);
+    expect(store.index.pendingIn(new Set([DAV]))).toEqual({ all: 0, toSend: 0, conflicts: 0 });
+    expect(links.linkOf(b)?.members).toEqual([a, b]);
+  });
+
+  it('refuses to link cards of one book (those are merged) and keeps no record', async () => {
+    const b = await synced(dav, 'b', 'Ann Lee');
+    const c = await synced(dav, 'c', 'Ann Lee');
+    await expect(links.link([b, c], b)).rejects.toThrow(/merged, not linked/);
+    expect(await store.repo.db.meta.where('key').startsWith('link:').count()).toBe(0);
+  });
+
+  it('a card deleted here and brought back by the undo is linked again', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    await links.link([a, b], b);
+    const removed = await store.repo.remove([a]);
+    store.index.remove([a]);
+    expect(links.linkOf(b)).toBeNull();
+    const back = await store.repo.restore(removed);
+    store.index.upsert(back.map((r) => r.row));
+    expect(links.linkOf(b)?.members).toEqual([a, b]);
+  });
+
+  it('a merge within a book keeps the link: the card that stayed takes the merged-away card’s place', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Ann Lee');
+    const b2 = await synced(dav, 'b2', 'Ann Lee', 'TEL:+1 555 0100\r\n');
+    await links.link([a, b], b);
+    const before = [links.linkOf(b)!];
+    // The merge as writeMerge writes it: the survivor updated, the other removed (a deletion for the server).
+    const stored = await store.repo.update(b2, parseVCard(card('b2', 'Ann Lee', 'TEL:+1 555 0100\r\nEMAIL:ann@example.org\r\n')));
+    await store.repo.remove([b]);
+    store.index.upsert([stored.row, { ...(await store.repo.db.contacts.get(b))!, pending: 'deleted' }]);
+    await links.carryOver(before, [b], b2);
+    expect(links.linkOf(a)).toMatchObject({ members: [b2, a], primary: b2 });
+    expect(listed()).toEqual(['Ann Lee']);
+    await restart();
+    expect(links.linkOf(a)?.members).toEqual([b2, a]);
+  });
+});
