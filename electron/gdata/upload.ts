@@ -8,7 +8,7 @@
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
-import { ownPropertiesAsBase, sentTexts } from '../sync/own-write';
+import { ownPropertiesAsBase, sameValues, sentTexts } from '../sync/own-write';
 import type { SyncReport } from '../sync/engine';
 import { isCardRefusal } from '../sync/failures';
 import type { LocalCard, LocalCollection } from '../sync/local';
@@ -48,6 +48,18 @@ export async function uploadDeletes(run: GDataRun, deletes: readonly LocalCard[]
         const found = f === undefined ? undefined : recent.get(f);
         if (found !== undefined) {
           recent.delete(f!);
+          // Only as it was sent: another administrator who edited it since (its note, say) keeps
+          // it, and it comes back here, as an edited contact deleted here does (seed 19101174).
+          const there = entryToVCard(found);
+          if (![card.vcard, ...sentTexts(card)].some((t) => sameValues(there, t))) {
+            const back = remoteOf(found, card.vcard);
+            await local.restored(card.id, back, card.revision);
+            run.restored.add(back.href);
+            report.restored++;
+            run.log(`upload deletes: a create whose answer was lost was changed on the server since, restored`);
+            run.tick();
+            continue;
+          }
           await client.delete(found);
         }
       }

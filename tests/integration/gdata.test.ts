@@ -329,6 +329,38 @@ describe('Domain Shared Contacts (fake API)', () => {
     }
   });
 
+  it('a create whose answer was lost, then deleted here while another administrator edited its note: it comes back with that note, on both sides (seed 19101174)', async () => {
+    const book = await dexieBook();
+    try {
+      const token = google.mintAccessToken(M8);
+      let lose = false;
+      const hooked: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.method === 'POST' && lose) {
+          lose = false;
+          return new Response('busy', { status: 503 }); // stored; the answer lost
+        }
+        return res;
+      };
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const id = await book.create('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:kept-there\r\nFN:Emmy Noether\r\nN:Noether;Emmy;;;\r\nEMAIL:emmy@rings.example\r\nEND:VCARD\r\n');
+      lose = true;
+      await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
+      const [made] = google.sharedIds().filter((i) => google.shared(i)?.deleted === false);
+      google.sharedPut(made!, `${google.shared(made!)!.children}<content type="text">Invariants</content>`);
+      await book.remove(id);
+      expect(await syncSharedContacts(client, book.collection, { now: () => clock })).toMatchObject({ restored: 1, deleted: 0 });
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      expect(google.shared(made!)).toMatchObject({ deleted: false });
+      const visible = (await book.rows()).filter((r) => r.visible);
+      expect(visible).toHaveLength(1);
+      expect(visible[0]!.vcard).toContain('Invariants');
+    } finally {
+      await book.close();
+    }
+  });
+
   it('an edit whose answer was lost, edited again here after a restart: no conflict with itself, the later edit goes up', async () => {
     const book = await dexieBook();
     try {
