@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { TestServer } from '../servers/servers';
 import { expect } from './fixtures';
 
@@ -48,8 +48,11 @@ export function card(uid: string, lines: string): string {
   return `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\n${lines.split('\n').join('\r\n')}\r\nEND:VCARD\r\n`;
 }
 
-/** Add a CardDAV account for a test server through the account dialog, and wait for its first sync. */
-export async function addAccount(page: Page, s: TestServer): Promise<void> {
+/**
+ * Add a CardDAV account for a test server through the account dialog, and wait for its first sync
+ * (`status`: where that shows; the only account's status unless given, as beside a second account).
+ */
+export async function addAccount(page: Page, s: TestServer, status: Locator = page.getByTestId('sync-status')): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
   await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
   await page.getByLabel('Server address or e-mail').fill(s.baseUrl);
@@ -59,5 +62,5 @@ export async function addAccount(page: Page, s: TestServer): Promise<void> {
   await expect(page.getByRole('dialog').getByRole('checkbox').first()).toBeChecked();
   await page.getByRole('dialog').getByRole('button', { name: 'Add account' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
-  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 60_000 });
+  await expect(status).toContainText('Synced', { timeout: 60_000 });
 }

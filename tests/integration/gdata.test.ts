@@ -300,23 +300,31 @@ describe('Domain Shared Contacts (fake API)', () => {
     }
   });
 
+  /** The client, and a switch: after it, the next POST is stored but its answer lost (a 503). */
+  function clientLosingNextPost(): () => void {
+    const token = google.mintAccessToken(M8);
+    let lose = false;
+    const hooked: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (init?.method === 'POST' && lose) {
+        lose = false;
+        return new Response('busy', { status: 503 }); // stored; the answer lost
+      }
+      return res;
+    };
+    client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+    return () => {
+      lose = true;
+    };
+  }
+
   it('a create whose answer was lost, then deleted here: gone there too, and it does not come back', async () => {
     const book = await dexieBook();
     try {
-      const token = google.mintAccessToken(M8);
-      let lose = false;
-      const hooked: typeof fetch = async (input, init) => {
-        const res = await fetch(input, init);
-        if (init?.method === 'POST' && lose) {
-          lose = false;
-          return new Response('busy', { status: 503 }); // stored; the answer lost
-        }
-        return res;
-      };
-      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      const loseNextPost = clientLosingNextPost();
       await syncSharedContacts(client, book.collection, { now: () => clock });
       const id = await book.create('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:gone-soon\r\nFN:Lise Meitner\r\nN:Meitner;Lise;;;\r\nEMAIL:lise@fission.example\r\nEND:VCARD\r\n');
-      lose = true;
+      loseNextPost();
       await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
       expect(google.sharedIds().filter((i) => google.shared(i)?.deleted === false)).toHaveLength(1);
       await book.remove(id);
@@ -332,20 +340,10 @@ describe('Domain Shared Contacts (fake API)', () => {
   it('a create whose answer was lost, then deleted here while another administrator edited its note: it comes back with that note, on both sides (seed 19101174)', async () => {
     const book = await dexieBook();
     try {
-      const token = google.mintAccessToken(M8);
-      let lose = false;
-      const hooked: typeof fetch = async (input, init) => {
-        const res = await fetch(input, init);
-        if (init?.method === 'POST' && lose) {
-          lose = false;
-          return new Response('busy', { status: 503 }); // stored; the answer lost
-        }
-        return res;
-      };
-      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      const loseNextPost = clientLosingNextPost();
       await syncSharedContacts(client, book.collection, { now: () => clock });
       const id = await book.create('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:kept-there\r\nFN:Emmy Noether\r\nN:Noether;Emmy;;;\r\nEMAIL:emmy@rings.example\r\nEND:VCARD\r\n');
-      lose = true;
+      loseNextPost();
       await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
       const [made] = google.sharedIds().filter((i) => google.shared(i)?.deleted === false);
       google.sharedPut(made!, `${google.shared(made!)!.children}<content type="text">Invariants</content>`);
