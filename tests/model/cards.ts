@@ -40,13 +40,19 @@ export function emailsOf(vcard: string): string[] {
   return toContact(parseVCard(vcard)).emails.map((e) => e.value);
 }
 
-/** A field's content lines as stored (parameters included), sorted: a change of form shows here. */
+/**
+ * The content lines of a field's value as stored (parameters included), sorted: a change of form
+ * shows here. For the e-mail field only the lines of the model's address (the card's first): a
+ * merged card's other addresses coming or going is no edit of it (seed 19200649).
+ */
 export function fieldLines(vcard: string, field: Field): string {
   const name = field === 'email' ? 'EMAIL' : 'NOTE';
+  const first = field === 'email' ? cardOf(vcard).email.toLowerCase() : null;
   return vcard
     .replace(/\r?\n[ \t]/g, '')
     .split(/\r?\n/)
     .filter((l) => new RegExp(`^(?:[\\w-]+\\.)?${name}[;:]`, 'i').test(l))
+    .filter((l) => first === null || l.slice(l.indexOf(':') + 1).toLowerCase() === first)
     .sort()
     .join('\n');
 }
