@@ -152,7 +152,8 @@ function AddressBook() {
   // An account that needs the user (a failed run, a question, cards left out, a conflict) puts a dot on the
   // drawer button, since a narrow window folds its status away.
   const statusAttention = useDirectory((d) => [...d.statuses.values()].some(needsAttention));
-  // A change made in two places waits for the user too (its account's panel says so).
+  // A change made in two places waits for the user too (its account's panel says so). The index
+  // keeps each book's counts as rows change, so asking on every change costs one look per book.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
   const conflictsWaiting = useMemo(() => index.pendingIn(new Set(books.map((b) => b.id))).conflicts > 0, [index, books, version]);
   const attention = statusAttention || conflictsWaiting;
