@@ -20,7 +20,7 @@ import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
 import { Sidebar } from './features/layout/Sidebar';
 import { useCalendarKeeper } from './features/export/calendar-file';
-import type { ExportScope } from './features/export/scope';
+import { explicitSelection, viewScope, type ExportScope } from './features/export/scope';
 import { usePrintJob } from './features/print/print-job';
 import { PrintView } from './features/print/PrintView';
 import { useMedia } from './features/layout/use-media';
@@ -163,15 +163,8 @@ function AddressBook() {
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
   const printJob = usePrintJob((p) => p.job);
   useCalendarKeeper();
-  // What Export and Print take by default: the selection, else the group or book in view, else everything.
-  const scope = (): ExportScope =>
-    selected.length > 0
-      ? { kind: 'selection', ids: selected }
-      : filter.kind === 'group'
-        ? { kind: 'group', bookId: filter.bookId, key: filter.key }
-        : filter.kind === 'book'
-          ? { kind: 'book', bookId: filter.id }
-          : { kind: 'all' };
+  // What Export and Print take by default: the selection (two or more: one is the contact open), else the group or book in view, else everything.
+  const scope = (): ExportScope => viewScope(filter, selected);
 
   // What the group store knows of each book's server: the storage a book with no groups gets.
   useEffect(() => {
@@ -319,7 +312,7 @@ function AddressBook() {
     <Sidebar
       onExport={() => useUi.getState().openDialog({ kind: 'export', scope: scope() })}
       onPrint={() => useUi.getState().openDialog({ kind: 'print', scope: scope() })}
-      exportCount={selected.length}
+      exportCount={explicitSelection(selected).length}
       onNavigate={drawerMode ? () => useUi.getState().closeDialog() : undefined}
     />
   );
