@@ -230,6 +230,8 @@ export const fa: Catalogue = {
   'account.removeConfirmPending': "{count, number} تغییر هنوز به سرور نرسیده و از دست می‌رود. دیگر مخاطبان روی سرور می‌مانند.",
   'account.removeYes': "برداشتن حساب",
   'account.signInAgain': "ورود دوباره",
+  'account.signInTitle': "ورود دوباره به {host}",
+  'account.passwordRefused': "{host} گذرواژهٔ ذخیره‌شدهٔ {user} را نپذیرفت. برای ورود دوباره گذرواژه را وارد کنید؛ مخاطبان و تغییرهای فرستاده‌نشده‌تان نگه داشته می‌شوند.",
   'account.insecureBadge': "رمزنگاری‌نشده",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "نام کاربری",

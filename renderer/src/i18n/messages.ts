@@ -234,6 +234,8 @@ export const en = {
   'account.removeConfirmPending': "{count, plural, one {One change has not reached the server yet and will be lost. The other contacts stay on the server.} other {# changes have not reached the server yet and will be lost. The other contacts stay on the server.}}",
   'account.removeYes': "Remove account",
   'account.signInAgain': "Sign in again",
+  'account.signInTitle': "Sign in to {host} again",
+  'account.passwordRefused': "{host} refused the saved password for {user}. Enter the password to sign in again; your contacts and unsent changes are kept.",
   'account.insecureBadge': "Unencrypted",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "User name",

@@ -230,6 +230,8 @@ export const zhCN: Catalogue = {
   'account.removeConfirmPending': "有 {count, number} 项更改尚未送到服务器，将会丢失。其他联系人仍保留在服务器上。",
   'account.removeYes': "移除账户",
   'account.signInAgain': "重新登录",
+  'account.signInTitle': "重新登录 {host}",
+  'account.passwordRefused': "{host} 拒绝了 {user} 已保存的密码。请输入密码重新登录；您的联系人和尚未发送的更改都会保留。",
   'account.insecureBadge': "未加密",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "用户名",

@@ -230,6 +230,8 @@ export const zhTW: Catalogue = {
   'account.removeConfirmPending': "有 {count, number} 項變更尚未送到伺服器，將會遺失。其他聯絡人仍保留在伺服器上。",
   'account.removeYes': "移除帳號",
   'account.signInAgain': "重新登入",
+  'account.signInTitle': "重新登入 {host}",
+  'account.passwordRefused': "{host} 拒絕了 {user} 已儲存的密碼。請輸入密碼重新登入；您的聯絡人和尚未傳送的變更都會保留。",
   'account.insecureBadge': "未加密",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "使用者名稱",
