@@ -18,6 +18,7 @@ import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewI
 import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
+import { HostBanner } from './features/layout/HostBanner';
 import { Sidebar } from './features/layout/Sidebar';
 import { useCalendarKeeper } from './features/export/calendar-file';
 import { explicitSelection, viewScope, type ExportScope } from './features/export/scope';
@@ -350,6 +351,7 @@ function AddressBook() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
+      <HostBanner />
       {drawerMode ? null : sidebar}
       <main className="content">
         {empty ? (

@@ -305,6 +305,8 @@ export const zhCN: Catalogue = {
   'error.internal': "Cardinal 内部出错。请再试一次；如果一直出现，请重新启动 Cardinal。",
   'error.refusedUrl': "{host} 指向账户范围以外的地址（另一台服务器，或不在这个通讯录内）；Cardinal 没有前往。",
   'error.secretForgotten': "这台电脑没有密钥环，所以 Cardinal 只把密码保留到退出为止。请再输入一次。",
+  'error.hostGone': "Cardinal 的后台进程未在运行，因此无法完成此操作。请在其恢复后重试。",
+  'host.gone': "Cardinal 的后台进程已停止。您的联系人和更改都保留在这里，待其恢复后将同步；Cardinal 会持续尝试连接。",
   'error.unauthorized.google': "Google 不再接受这次登录。请重新登录；联系人和尚未发送的更改都会保留。",
   'error.forbidden.google': "Google 拒绝访问这些联系人。",
   'error.forbidden.gdata': "Google 拒绝访问该域的共享联系人；只有域管理员可以使用。",

@@ -305,6 +305,8 @@ export const zhTW: Catalogue = {
   'error.internal': "Cardinal 內部發生錯誤。請再試一次；如果一直發生，請重新啟動 Cardinal。",
   'error.refusedUrl': "{host} 指向帳號範圍以外的位址（另一台伺服器，或不在這個通訊錄內）；Cardinal 沒有前往。",
   'error.secretForgotten': "這台電腦沒有鑰匙圈，所以 Cardinal 只把密碼保留到結束為止。請再輸入一次。",
+  'error.hostGone': "Cardinal 的背景程序未在執行，因此無法完成此操作。請在其恢復後重試。",
+  'host.gone': "Cardinal 的背景程序已停止。您的聯絡人和變更都保留在這裡，待其恢復後將同步；Cardinal 會持續嘗試連線。",
   'error.unauthorized.google': "Google 不再接受這次登入。請重新登入；聯絡人與尚未送出的變更都會保留。",
   'error.forbidden.google': "Google 拒絕存取這些聯絡人。",
   'error.forbidden.gdata': "Google 拒絕存取此網域的共用聯絡人；只有網域管理員可以使用。",
