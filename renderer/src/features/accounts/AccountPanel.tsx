@@ -110,9 +110,14 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
       ) : null}
       <div className="account-actions">
         {status?.action === 'confirm-deletions' ? (
-          <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
-            {t('sync.deleteThem')}
-          </button>
+          <>
+            <button type="button" className="primary" onClick={() => void window.cardinal.keepRemoved(account.id)}>
+              {t('sync.keepThem')}
+            </button>
+            <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
+              {t('sync.deleteThem')}
+            </button>
+          </>
         ) : null}
         {status?.action === 'sign-in' || (status?.action === 'edit-account' && account.kind !== 'carddav') ? (
           // A Google or Workspace account signs in again in the browser, never with a password here.
