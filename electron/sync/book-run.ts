@@ -43,6 +43,9 @@ export interface SyncReport {
   unreadable: number;
   /** Contacts the server no longer had that the user chose to keep: put back there as new cards. */
   kept: number;
+  /** Cards listed as changed that the server sent neither the card nor a 404 for, even asked
+   * again: left as they are here (not taken for removed), and asked for again next run. */
+  unanswered: number;
   fullResync: boolean;
 }
 
@@ -81,6 +84,7 @@ export function addReports(a: SyncReport, b: SyncReport): SyncReport {
     outside: Math.max(a.outside, b.outside),
     unreadable: Math.max(a.unreadable, b.unreadable),
     kept: a.kept + b.kept,
+    unanswered: b.unanswered,
     fullResync: a.fullResync || b.fullResync,
   };
 }
@@ -136,5 +140,5 @@ export interface BookCapabilities {
 }
 
 export function newReport(): SyncReport {
-  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, unreadable: 0, kept: 0, fullResync: false };
+  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, unreadable: 0, kept: 0, unanswered: 0, fullResync: false };
 }

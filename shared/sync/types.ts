@@ -54,8 +54,9 @@ export interface SyncState {
   readonly ctag: string | null;
   /** What the collection offers, as last asked; asked again when older than a day. */
   readonly capabilities?: StoredCapabilities;
-  /** Hrefs written by runs since this token was saved (a run that broke off before its download):
-   * the next incremental download asks for each that the changes leave out (see download.ts). */
+  /** Hrefs written by runs since this token was saved (a run that broke off before its download),
+   * and cards the server left unanswered: the next incremental download asks for each that the
+   * changes leave out (see download.ts). */
   readonly written?: readonly string[];
 }
 
@@ -201,6 +202,9 @@ export interface SyncStatus {
   readonly outside?: number;
   /** Cards the server sent that cannot be read (not vCards, or broken): left there, not applied here. */
   readonly unreadable?: number;
+  /** Cards the server listed but would not send, nor say were gone (a multiget that left them
+   * out, asked again): left as they are here, and asked for again on the next run. */
+  readonly unanswered?: number;
 }
 
 export type { MergeConflict };

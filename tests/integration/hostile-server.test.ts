@@ -114,6 +114,55 @@ describe('a card edited here whose copy on the server became unreadable', () => 
   });
 });
 
+describe('a multiget that answers for fewer cards than it was asked for', () => {
+  const changeThere = (...names: string[]) => {
+    for (const n of names) server.cards.set(`${n}.vcf`, { etag: `"${n}2"`, vcard: hostileCard(n, `Person ${n} changed there`) });
+  };
+
+  it('a card left out once is asked for again and arrives; none is taken for removed', async () => {
+    seed('a', 'b', 'c');
+    const local = new MemoryCollection();
+    await syncAddressBook(client(), server.bookUrl, local);
+    changeThere('a', 'b', 'c');
+    server.script.multigetOmit = { 'b.vcf': 1, 'c.vcf': 1 };
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ removedLocally: 0, unanswered: 0 });
+    expect([...local.cards.values()].map((c) => c.vcard.match(/FN:([^\r\n]*)/)![1]).sort()).toEqual(['Person a changed there', 'Person b changed there', 'Person c changed there']);
+  });
+
+  it('one the server never answers for in a multiget is fetched by GET; a 404 there, or in the multiget, is gone', async () => {
+    seed('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+    const local = new MemoryCollection();
+    await syncAddressBook(client(), server.bookUrl, local);
+    changeThere('a', 'b', 'c', 'd');
+    server.script.multigetOmit = { 'b.vcf': Infinity, 'c.vcf': Infinity };
+    server.script.getStatus = { 'c.vcf': 404 };
+    server.script.multigetNotFound = ['d.vcf'];
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ removedLocally: 2, unanswered: 0 });
+    expect([...local.cards.values()].map((c) => c.vcard.match(/FN:([^\r\n]*)/)![1]).sort()).toEqual(['Person a changed there', 'Person b changed there', 'Person e', 'Person f', 'Person g', 'Person h']);
+  });
+
+  it('one still unanswered is left as it is here, counted, and asked for again on the next run', async () => {
+    seed('a', 'b', 'c');
+    const local = new MemoryCollection();
+    await syncAddressBook(client(), server.bookUrl, local);
+    const b = local.byHref(`${server.bookPath}b.vcf`)!;
+    changeThere('a', 'b', 'c');
+    server.script.multigetOmit = { 'b.vcf': Infinity };
+    server.script.getStatus = { 'b.vcf': 500 };
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ removedLocally: 0, unanswered: 1, failed: 0 });
+    expect(local.cards.get(b.id)).toMatchObject({ href: `${server.bookPath}b.vcf`, vcard: b.vcard, pending: '' });
+    expect([...local.cards.values()].filter((c) => c.vcard.includes('changed there'))).toHaveLength(2);
+    // The server answers again: the next run brings it.
+    server.script.multigetOmit = {};
+    server.script.getStatus = {};
+    await expect(syncAddressBook(client(), server.bookUrl, local)).resolves.toMatchObject({ unanswered: 0, removedLocally: 0 });
+    expect(local.cards.get(b.id)!.vcard).toContain('Person b changed there');
+  });
+});
+
 describe('a card whose href leads outside the book', () => {
   const planted = () => [
     `//${otherHost()}${'/dav/alice/book/'}x.vcf`, // another origin, written as a network-path reference

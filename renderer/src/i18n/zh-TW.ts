@@ -275,6 +275,7 @@ export const zhTW: Catalogue = {
   'sync.refusedCount': "伺服器拒絕了 {count, number} 位聯絡人；它們保留在這裡並已標示。",
   'sync.outsideCount': "伺服器在此通訊錄以外的位址列出了 {count, number} 位聯絡人；為了您的安全，未同步它們。",
   'sync.unreadableCount': "伺服器上有 {count, number} 張名片無法讀取（不是有效的 vCard）；它們留在伺服器上，其他聯絡人已同步。它們在伺服器上變更後會再次讀取。",
+  'sync.unansweredCount': "伺服器即使再次請求也沒有傳送 {count, number} 張已變更的名片；它們按原樣保留在這裡，下次同步時會再次請求。",
   'labels.scopeMissing': "標籤未同步：此次登入未允許 Cardinal 使用您的 Google 聯絡人標籤。請重新登入並允許存取您的聯絡人。在此之前，您的群組只保存在這台電腦上。",
   'labels.apiDisabled': "標籤未同步：此 OAuth 用戶端所屬的 Google Cloud 專案未啟用 People API。請在 Google Cloud 控制台中為它啟用 People API，然後再次同步。在此之前，您的群組只保存在這台電腦上。",
   'conflict.banner': "這位聯絡人在這裡和伺服器上都被修改了；有 {count, number} 處差異需要您決定。在此之前，會顯示這台電腦的版本，且不會傳送任何內容。",

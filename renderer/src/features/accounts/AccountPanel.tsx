@@ -91,6 +91,11 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t('sync.unreadableCount', { count: status.unreadable })}
         </p>
       ) : null}
+      {status?.phase === 'idle' && status.unanswered !== undefined ? (
+        <p className="sync-detail" role="alert" data-testid="sync-unanswered">
+          {t('sync.unansweredCount', { count: status.unanswered })}
+        </p>
+      ) : null}
       {status?.retryIn !== undefined && status.phase !== 'syncing' ? <RetryLine key={statusId(status)} retryIn={status.retryIn} /> : null}
       {pending.toSend > 0 ? (
         <p className="sync-detail" data-testid="sync-pending">
