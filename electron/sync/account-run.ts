@@ -40,6 +40,8 @@ interface RunTally {
   unreadable: number;
   /** Cards the server would not send (nor say were gone): left as they are, asked again next run. */
   unanswered: number;
+  /** Contacts whose edit waits because the server's copy cannot be read, by name. */
+  waitingUnreadable: string[];
 }
 
 interface KindRunOptions {
@@ -51,7 +53,7 @@ interface KindRunOptions {
 
 /** CardDAV and Google Contacts: the engine on each book (Google's book found again now and then). */
 async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0, unanswered: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0, unanswered: 0, waitingUnreadable: [] };
   const { client, profile } = await deps.connections.cardDav(account);
   const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
   for (const book of current.books) {
@@ -61,6 +63,7 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
     tally.outside += r.outside;
     tally.unreadable += r.unreadable;
     tally.unanswered += r.unanswered;
+    tally.waitingUnreadable.push(...r.waitingUnreadable);
     if (profile === GOOGLE) await syncGoogleLabels(deps, store, account, book.id);
   }
   return tally;
@@ -86,7 +89,7 @@ async function syncGoogleLabels(deps: AccountRunDeps, store: StorePort, account:
 
 /** A Workspace domain's shared contacts. */
 async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0, unanswered: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0, unanswered: 0, waitingUnreadable: [] };
   const client = deps.connections.sharedContacts(account.domain ?? '', await deps.connections.accountAuth(account));
   for (const book of account.books) {
     const r = await syncSharedContacts(client, storeCollection(store, book.id), { log: deps.log, ...opts });
@@ -95,6 +98,7 @@ async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, 
     tally.outside += r.outside;
     tally.unreadable += r.unreadable;
     tally.unanswered += r.unanswered;
+    tally.waitingUnreadable.push(...r.waitingUnreadable);
   }
   return tally;
 }
@@ -163,9 +167,9 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused, outside, unreadable, unanswered } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true });
+      const { restored, refused, outside, unreadable, unanswered, waitingUnreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true });
       attempt.succeeded();
-      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}), ...(unanswered > 0 ? { unanswered } : {}) });
+      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}), ...(unanswered > 0 ? { unanswered } : {}), ...(waitingUnreadable.length > 0 ? { waitingUnreadable } : {}) });
     } catch (e) {
       this.deps.log?.(`sync ${accountId}: ${(e as Error).message}`);
       if (this.stopped.has(accountId)) return { accountId, phase: 'idle', message: '', lastSync: null };

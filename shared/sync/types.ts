@@ -205,6 +205,9 @@ export interface SyncStatus {
   /** Cards the server listed but would not send, nor say were gone (a multiget that left them
    * out, asked again): left as they are here, and asked for again on the next run. */
   readonly unanswered?: number;
+  /** Contacts (their names here) whose edit waits because the server's copy cannot be read; each
+   * is also counted in `unreadable`. */
+  readonly waitingUnreadable?: readonly string[];
 }
 
 export type { MergeConflict };

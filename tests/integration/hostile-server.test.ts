@@ -4,6 +4,7 @@
  * account's book and origin, sends credentials nowhere else, refuses what it cannot read as one
  * card's problem (the others go on), and asks the user before discovery moves to another origin.
  */
+import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,10 @@ import { PhotoLoader } from '../../electron/sync/photos';
 import type { AccountInfo } from '../../shared/sync/types';
 import { hostileCard, startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
 import { MemoryCollection } from './memory-collection';
+import { openStore } from './renderer-store';
+import { parseVCard } from '../../shared/vcard';
+import { unreadableInWords } from '../../renderer/src/features/accounts/error-words';
+import { translator } from '../../renderer/src/i18n';
 
 let server: HostileServer;
 let elsewhere: Recorder;
@@ -111,6 +116,31 @@ describe('a card edited here whose copy on the server became unreadable', () => 
     expect(server.cards.get('b.vcf')!.vcard).toContain('ORG:Edited here');
     expect(server.cards.get('b.vcf')!.vcard).toContain('NOTE:mended there');
     expect(local.cards.get(b.id)).toMatchObject({ pending: '' });
+  });
+});
+
+describe('an edit that waits because the server’s copy cannot be read, in the account’s status', () => {
+  it('names the contact (its name here), in English and Persian; the count of other unreadable cards stays beside it', async () => {
+    seed('a', 'b');
+    server.cards.set('text.vcf', { etag: '"t1"', vcard: 'not a vcard at all' });
+    const { repo, index, port } = await openStore(`hostile-${Date.now()}`);
+    const platform = new NodePlatform({ dataDir, version: '0.0.0' });
+    const m = new SyncManager({ platform, store: port, emit: () => {}, intervalMinutes: 0 });
+    managers.push(m);
+    const found = await m.discover({ url: server.url, user: server.user, password: server.password, allowInsecure: false });
+    const account = await m.add(found.discoveryId, [server.bookUrl]);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle', unreadable: 1 });
+    const b = index.query('Person b', account.books[0]!.id)[0]!;
+    await repo.update(b.id, parseVCard(hostileCard('b', 'Bea Edited')));
+    server.cards.set('b.vcf', { etag: '"b2"', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:b\r\nFN:Cut Sh' }); // cut short
+    const status = await m.sync(account.id);
+    expect(status).toMatchObject({ phase: 'idle', unreadable: 2, waitingUnreadable: ['Bea Edited'] });
+    const words = unreadableInWords(status, translator('en'), 'en');
+    expect(words).toEqual([
+      'The server’s copy of \u2068Bea Edited\u2069 cannot be read; your edit waits here and goes up once it can be read again.',
+      expect.stringMatching(/^1 card on the server cannot be read/),
+    ]);
+    expect(unreadableInWords(status, translator('fa'), 'fa')[0]).toContain('Bea Edited');
   });
 });
 

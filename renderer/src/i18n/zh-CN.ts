@@ -274,6 +274,7 @@ export const zhCN: Catalogue = {
   'sync.restored': "您删除的 {count, number} 位联系人已在服务器上被修改，因此已恢复。",
   'sync.refusedCount': "服务器拒绝了 {count, number} 位联系人；它们保留在这里并已标出。",
   'sync.outsideCount': "服务器在此通讯录以外的地址列出了 {count, number} 位联系人；为了您的安全，未同步它们。",
+  'sync.unreadableEdit': "{count, plural, other {服务器上 {names} 的副本无法读取；你的修改保留在这里，能再次读取后就会上传。}}",
   'sync.unreadableCount': "服务器上有 {count, number} 张名片无法读取（不是有效的 vCard）；它们留在服务器上，其他联系人已同步。它们在服务器上更改后会再次读取。",
   'sync.unansweredCount': "服务器即使再次请求也没有发送 {count, number} 张已更改的名片；它们按原样保留在这里，下次同步时会再次请求。",
   'labels.scopeMissing': "标签未同步：此次登录未允许 Cardinal 使用您的 Google 联系人标签。请重新登录并允许访问您的联系人。在此之前，您的群组只保存在这台电脑上。",

@@ -274,6 +274,7 @@ export const zhTW: Catalogue = {
   'sync.restored': "您刪除的 {count, number} 位聯絡人已在伺服器上被修改，因此已恢復。",
   'sync.refusedCount': "伺服器拒絕了 {count, number} 位聯絡人；它們保留在這裡並已標示。",
   'sync.outsideCount': "伺服器在此通訊錄以外的位址列出了 {count, number} 位聯絡人；為了您的安全，未同步它們。",
+  'sync.unreadableEdit': "{count, plural, other {伺服器上 {names} 的副本無法讀取；你的修改保留在這裡，能再次讀取後就會上傳。}}",
   'sync.unreadableCount': "伺服器上有 {count, number} 張名片無法讀取（不是有效的 vCard）；它們留在伺服器上，其他聯絡人已同步。它們在伺服器上變更後會再次讀取。",
   'sync.unansweredCount': "伺服器即使再次請求也沒有傳送 {count, number} 張已變更的名片；它們按原樣保留在這裡，下次同步時會再次請求。",
   'labels.scopeMissing': "標籤未同步：此次登入未允許 Cardinal 使用您的 Google 聯絡人標籤。請重新登入並允許存取您的聯絡人。在此之前，您的群組只保存在這台電腦上。",

@@ -112,3 +112,20 @@ export function refusalInWords(message: string, t: Translate): string {
   }
   return plainMessage(message);
 }
+
+/**
+ * What an idle status says of cards that cannot be read: each contact whose edit waits because
+ * the server's copy cannot be read, by name (user text, isolated for right-to-left words), then
+ * the other unreadable cards by count.
+ */
+export function unreadableInWords(status: Pick<SyncStatus, 'unreadable' | 'waitingUnreadable'>, t: Translate, lang: string): string[] {
+  const names = status.waitingUnreadable ?? [];
+  const lines: string[] = [];
+  if (names.length > 0) {
+    const shown = names.map((n) => `\u2068${n === '' ? t('list.noName') : n}\u2069`);
+    lines.push(t('sync.unreadableEdit', { count: names.length, names: new Intl.ListFormat(lang, { type: 'conjunction' }).format(shown) }));
+  }
+  const rest = (status.unreadable ?? 0) - names.length;
+  if (rest > 0) lines.push(t('sync.unreadableCount', { count: rest }));
+  return lines;
+}
