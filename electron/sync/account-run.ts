@@ -4,6 +4,7 @@
  * (CardDAV and Google: the engine on each book; Workspace: the shared-contacts run), and the
  * failure classified once (`failures.ts`) into a retry, a question or a stop.
  */
+import type { CardinalError } from '../../shared/errors';
 import type { AccountInfo, SyncProgress, SyncStatus } from '../../shared/sync/types';
 import type { StorePort } from '../core/store-port';
 import { syncSharedContacts } from '../gdata/sync';
@@ -103,6 +104,11 @@ async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, 
   return tally;
 }
 
+/** What a status says of why a run failed, beside its code: the cause, and the server's HTTP status. */
+function why(error: CardinalError): Pick<SyncStatus, 'cause' | 'httpStatus'> {
+  return { ...(error.reason !== undefined ? { cause: error.reason } : {}), ...(error.status !== undefined ? { httpStatus: error.status } : {}) };
+}
+
 /** The account was removed while its run was under way: the run writes nothing more. */
 export class AccountRemoved extends Error {
   override name = 'AccountRemoved';
@@ -179,10 +185,10 @@ export class AccountRunner {
           return status({ phase: 'confirm', message: failure.message, action: 'confirm-deletions', deletions: { count: failure.wouldDelete, total: failure.total } });
         case 'soft': {
           const wait = attempt.retryLater(failure.retryAfter);
-          return status({ phase: failure.offline ? 'offline' : 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), action: 'retry', retryIn: wait });
+          return status({ phase: failure.offline ? 'offline' : 'error', message: failure.error.message, code: failure.error.code, ...why(failure.error), action: 'retry', retryIn: wait });
         }
         case 'hard':
-          return status({ phase: 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), ...(failure.action !== undefined ? { action: failure.action } : {}) });
+          return status({ phase: 'error', message: failure.error.message, code: failure.error.code, ...why(failure.error), ...(failure.action !== undefined ? { action: failure.action } : {}) });
       }
     }
   }

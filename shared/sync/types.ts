@@ -195,6 +195,8 @@ export interface SyncStatus {
   readonly code?: ErrorCode;
   /** Why, where the code alone cannot say it (connection refused, certificate not valid, …). */
   readonly cause?: ErrorCause;
+  /** The HTTP status the server answered, where that is the trouble (500, 503, 507 …). */
+  readonly httpStatus?: number;
   /** After a run: contacts deleted here that came back (edited on the server), and cards refused. */
   readonly restored?: number;
   readonly refused?: number;

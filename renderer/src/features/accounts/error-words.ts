@@ -3,7 +3,7 @@
  * a channel name or a validator's "(argument 0.url)". The main process's own message is kept only
  * where it already speaks to the user (it is English; the codes are worded in every language).
  */
-import { isErrorCause, isErrorCode, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
+import { isErrorCause, isErrorCode, statusLine, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
 import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
 import type { Translate } from '../../i18n';
 
@@ -18,6 +18,7 @@ const CAUSE_KEY = {
   'too-large': 'error.tooLarge',
   'refused-url': 'error.refusedUrl',
   'secret-forgotten': 'error.secretForgotten',
+  'unreadable-answer': 'error.unreadableAnswer',
 } as const satisfies Record<ErrorCause, string>;
 
 const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidden' | 'error.network' | 'error.unavailable' | 'error.cancelled' | 'error.notConfigured' | 'error.internal' | 'keyring.none'>> = {
@@ -36,6 +37,7 @@ interface RequestFailure {
   message: string;
   reason?: ErrorCause;
   host?: string;
+  status?: number;
 }
 
 /**
@@ -46,7 +48,13 @@ function asFailure(e: unknown): RequestFailure | null {
   if (typeof e !== 'object' || e === null) return null;
   const x = e as Record<string, unknown>;
   if (!isErrorCode(x.code)) return null;
-  return { code: x.code, message: typeof x.message === 'string' ? x.message : '', reason: isErrorCause(x.reason) ? x.reason : undefined, host: typeof x.host === 'string' ? x.host : undefined };
+  return {
+    code: x.code,
+    message: typeof x.message === 'string' ? x.message : '',
+    reason: isErrorCause(x.reason) ? x.reason : undefined,
+    host: typeof x.host === 'string' ? x.host : undefined,
+    status: typeof x.status === 'number' && Number.isInteger(x.status) ? x.status : undefined,
+  };
 }
 
 /** The message of a request's failure, for a dialog's error line or a toast. */
@@ -56,6 +64,7 @@ export function errorInWords(error: unknown, t: Translate, fallbackHost = ''): s
   const host = e.host ?? fallbackHost;
   if (e.reason !== undefined) return t(CAUSE_KEY[e.reason], { host });
   if (e.code === 'invalid-argument' || e.code === 'not-found' || e.code === 'conflict') return plainMessage(e.message);
+  if (e.code === 'unavailable' && e.status !== undefined) return t('error.serverAnswered', { answer: statusLine(e.status) });
   const key = CODE_KEY[e.code];
   return key === undefined ? plainMessage(e.message) : t(key, { host });
 }
@@ -72,12 +81,14 @@ const GOOGLE_CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized.google' | '
  * A sync status's reason (the status carries a code and a cause, not an exception), in the words
  * of the account's kind. Retrying is said once, by the retry line (`sync.retryIn`).
  */
-export function statusInWords(kind: AccountInfo['kind'], status: Pick<SyncStatus, 'code' | 'cause' | 'message'>, t: Translate, host: string): string {
-  const { code, cause, message } = status;
+export function statusInWords(kind: AccountInfo['kind'], status: Pick<SyncStatus, 'code' | 'cause' | 'message' | 'httpStatus'>, t: Translate, host: string): string {
+  const { code, cause, message, httpStatus } = status;
   const google = kind !== 'carddav';
   if (cause === 'secret-forgotten' && google) return t('error.secretForgotten.google');
   if (cause !== undefined) return t(CAUSE_KEY[cause], { host });
   if (code === undefined) return plainMessage(message);
+  // The server's trouble, said by its status ("The server answered 500 Internal Server Error.").
+  if (code === 'unavailable' && httpStatus !== undefined) return t(google ? 'error.serverAnswered.google' : 'error.serverAnswered', { answer: statusLine(httpStatus) });
   const key = kind === 'gdata' && code === 'forbidden' ? 'error.forbidden.gdata' : google ? (GOOGLE_CODE_KEY[code] ?? CODE_KEY[code]) : CODE_KEY[code];
   return key === undefined ? plainMessage(message) : t(key, { host });
 }
