@@ -123,13 +123,18 @@ export class AccountRunner {
   constructor(private readonly deps: AccountRunDeps) {}
 
   statuses(accounts: readonly AccountInfo[]): SyncStatus[] {
-    return accounts.map((a) => this.last.get(a.id) ?? { accountId: a.id, phase: 'idle', message: '', lastSync: null });
+    return accounts.map((a) => this.last.get(a.id) ?? this.restarted(a.id));
   }
 
   /** No run starts now (a retry is due in `retryIn` s): the last status, saying so. */
   waiting(accountId: string, retryIn: number): SyncStatus {
-    const last = this.last.get(accountId) ?? { accountId, phase: 'idle' as const, message: '', lastSync: null };
+    const last = this.last.get(accountId) ?? this.restarted(accountId);
     return { ...last, retryIn };
+  }
+
+  /** No run yet in this process: idle, with the last sync as saved with the account. */
+  private restarted(accountId: string): SyncStatus {
+    return { accountId, phase: 'idle', message: '', lastSync: this.deps.accounts.lastSync(accountId) };
   }
 
   /** The account is going: a run under way stops writing to its books. */
@@ -151,7 +156,7 @@ export class AccountRunner {
   /** One run: a sync failure does not reject, it becomes the status. */
   async run(account: AccountInfo, request: { allowMassDelete?: boolean; keepRemoved?: boolean; retryRefused?: boolean }, attempt: RunAttempt): Promise<SyncStatus> {
     const accountId = account.id;
-    const lastSync = () => this.last.get(accountId)?.lastSync ?? null;
+    const lastSync = () => this.last.get(accountId)?.lastSync ?? this.deps.accounts.lastSync(accountId);
     const status = (s: Omit<SyncStatus, 'accountId' | 'lastSync'> & { lastSync?: number | null }): SyncStatus => {
       const full: SyncStatus = { accountId, lastSync: lastSync(), ...s };
       if (this.stopped.has(accountId)) return full; // removed: nothing more to say of it
@@ -175,7 +180,9 @@ export class AccountRunner {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
       const { restored, refused, outside, unreadable, unanswered, waitingUnreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true });
       attempt.succeeded();
-      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}), ...(unanswered > 0 ? { unanswered } : {}), ...(waitingUnreadable.length > 0 ? { waitingUnreadable } : {}) });
+      const at = Date.now();
+      if (!this.stopped.has(accountId)) this.deps.accounts.setLastSync(accountId, at);
+      return status({ phase: 'idle', message: '', lastSync: at, ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}), ...(unanswered > 0 ? { unanswered } : {}), ...(waitingUnreadable.length > 0 ? { waitingUnreadable } : {}) });
     } catch (e) {
       this.deps.log?.(`sync ${accountId}: ${(e as Error).message}`);
       if (this.stopped.has(accountId)) return { accountId, phase: 'idle', message: '', lastSync: null };
