@@ -39,7 +39,9 @@ export type ErrorCause =
   /** No keyring: the password was kept only until Cardinal last quit, and must be given again. */
   | 'secret-forgotten'
   /** The process that plays main is not there (the browser harness's host stopped): nothing was sent. */
-  | 'host-gone';
+  | 'host-gone'
+  /** The server answered with something that could not be read (not well-formed XML). */
+  | 'unreadable-answer';
 
 export interface TransferError {
   readonly code: ErrorCode;
@@ -47,24 +49,28 @@ export interface TransferError {
   readonly cause?: ErrorCause;
   /** The host (and port) the failure is about, for the wording. */
   readonly host?: string;
+  /** The HTTP status the server answered (a 5xx, 429, 507 …), for the wording. */
+  readonly status?: number;
 }
 
 export class CardinalError extends Error {
   readonly reason: ErrorCause | undefined;
   readonly host: string | undefined;
+  readonly status: number | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    detail: { cause?: ErrorCause; host?: string } = {},
+    detail: { cause?: ErrorCause; host?: string; status?: number } = {},
   ) {
     super(message);
     this.name = 'CardinalError';
     this.reason = detail.cause;
     this.host = detail.host;
+    this.status = detail.status;
   }
 }
 
-const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'blocked-port', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large', 'refused-url', 'secret-forgotten', 'host-gone']);
+const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'blocked-port', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large', 'refused-url', 'secret-forgotten', 'host-gone', 'unreadable-answer']);
 
 export function isErrorCause(value: unknown): value is ErrorCause {
   return typeof value === 'string' && CAUSES.has(value);
@@ -92,9 +98,40 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 
 /** Any thrown value as a transferable error; unknown failures say only that something failed. */
 export function toTransferError(err: unknown): TransferError {
-  if (err instanceof CardinalError) return { code: err.code, message: err.message, ...(err.reason !== undefined ? { cause: err.reason } : {}), ...(err.host !== undefined ? { host: err.host } : {}) };
+  if (err instanceof CardinalError) return { code: err.code, message: err.message, ...(err.reason !== undefined ? { cause: err.reason } : {}), ...(err.host !== undefined ? { host: err.host } : {}), ...(err.status !== undefined ? { status: err.status } : {}) };
   return { code: 'internal', message: 'An unexpected error occurred in the main process.' };
 }
 
 /** The reply envelope of every request, so a code survives transports that flatten errors. */
 export type Reply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TransferError };
+
+/** The reason phrases of the statuses a server's trouble is told by (RFC 9110 §15, RFC 6585, RFC 4918). */
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+};
+
+/** "500 Internal Server Error"; a status without a known reason alone ("599"). */
+export function statusLine(status: number): string {
+  const reason = REASONS[status];
+  return reason === undefined ? String(status) : `${status} ${reason}`;
+}

@@ -59,6 +59,13 @@ export interface FetchedCard {
   vcard: string;
 }
 
+/** A multiget's answer: the cards, those answered as not there, and those it did not answer for. */
+export interface MultigetAnswer {
+  cards: FetchedCard[];
+  missing: string[];
+  unanswered: string[];
+}
+
 export class CardDavClient {
   constructor(private readonly http: DavHttp) {}
 
@@ -227,35 +234,43 @@ export class CardDavClient {
    * left out, as DAViCal does). SabreDAV fails the whole REPORT with 404 when one href is missing
    * (a card deleted since the listing): the batch is halved until the missing ones are found.
    */
-  async multiget(bookUrl: string, hrefs: readonly string[]): Promise<{ cards: FetchedCard[]; missing: string[] }> {
-    if (hrefs.length === 0) return { cards: [], missing: [] }; // DAViCal answers an empty one 500
+  /**
+   * The cards at `hrefs`. `missing`: answered as not there (a 404, or a response without the
+   * card); `unanswered`: the answer has no response for them at all (DAViCal leaves a card that
+   * is gone out so; a server may also cut its answer short): not known to be gone.
+   */
+  async multiget(bookUrl: string, hrefs: readonly string[]): Promise<MultigetAnswer> {
+    if (hrefs.length === 0) return { cards: [], missing: [], unanswered: [] }; // DAViCal answers an empty one 500
     try {
       return await this.multigetOnce(bookUrl, hrefs);
     } catch (e) {
       if (!(e instanceof NotFound) || hrefs.length === 0) throw e;
-      if (hrefs.length === 1) return { cards: [], missing: [...hrefs] };
+      if (hrefs.length === 1) return { cards: [], missing: [...hrefs], unanswered: [] };
       const half = hrefs.length >> 1;
       const first = await this.multiget(bookUrl, hrefs.slice(0, half));
       const second = await this.multiget(bookUrl, hrefs.slice(half));
-      return { cards: [...first.cards, ...second.cards], missing: [...first.missing, ...second.missing] };
+      return { cards: [...first.cards, ...second.cards], missing: [...first.missing, ...second.missing], unanswered: [...first.unanswered, ...second.unanswered] };
     }
   }
 
-  private async multigetOnce(bookUrl: string, hrefs: readonly string[]): Promise<{ cards: FetchedCard[]; missing: string[] }> {
+  private async multigetOnce(bookUrl: string, hrefs: readonly string[]): Promise<MultigetAnswer> {
     const body = `<?xml version="1.0" encoding="utf-8"?><card:addressbook-multiget ${XMLNS}><d:prop><d:getetag/><card:address-data/></d:prop>${hrefs
       .map((h) => `<d:href>${escapeXml(encodePath(h))}</d:href>`)
       .join('')}</card:addressbook-multiget>`;
     const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
     const ms = parseMultistatus(res.text, res.url);
     const cards: FetchedCard[] = [];
+    const answered = new Set<string>();
     for (const r of ms.responses) {
       if (!isMember(bookUrl, r.href)) continue;
+      answered.add(decodeHref(r.href));
       const data = r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text;
       const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '';
       if (data !== undefined && r.status !== 404) cards.push({ href: r.href, etag, vcard: data });
     }
     const got = new Set(cards.map((c) => decodeHref(c.href)));
-    return { cards, missing: hrefs.filter((h) => !got.has(decodeHref(h))) };
+    const rest = hrefs.filter((h) => !got.has(decodeHref(h)));
+    return { cards, missing: rest.filter((h) => answered.has(decodeHref(h))), unanswered: rest.filter((h) => !answered.has(decodeHref(h))) };
   }
 
   /**

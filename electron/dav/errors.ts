@@ -52,6 +52,10 @@ export class InsufficientStorage extends DavError {
 export class ServerError extends DavError {
   override name = 'ServerError';
 }
+/** The server answered, but its answer could not be read (not well-formed XML, or not the document asked for). */
+export class UnreadableAnswer extends DavError {
+  override name = 'UnreadableAnswer';
+}
 /** The network failed, the request timed out, or the answer was too large. */
 export class NetworkError extends DavError {
   override name = 'NetworkError';

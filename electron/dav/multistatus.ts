@@ -1,5 +1,5 @@
 /** RFC 4918 §13 multistatus: one entry per response, its properties by status. */
-import { DavError } from './errors';
+import { UnreadableAnswer } from './errors';
 import { NS, child, children, type XmlElement } from './xml';
 import { readXml } from './xml-reader';
 
@@ -38,9 +38,9 @@ export function parseMultistatus(text: string, url: string): Multistatus {
   try {
     root = readXml(text);
   } catch (e) {
-    throw new DavError(`${url}: ${(e as Error).message}`, 207, url);
+    throw new UnreadableAnswer(`${url}: ${(e as Error).message}`, 207, url);
   }
-  if (root.ns !== NS.DAV || root.local !== 'multistatus') throw new DavError(`${url}: expected a multistatus, got ${root.local}`, 207, url);
+  if (root.ns !== NS.DAV || root.local !== 'multistatus') throw new UnreadableAnswer(`${url}: expected a multistatus, got ${root.local}`, 207, url);
   const responses = children(root, NS.DAV, 'response').map((r) => {
     const props = new Map<string, XmlElement>();
     for (const ps of children(r, NS.DAV, 'propstat')) {

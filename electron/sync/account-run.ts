@@ -4,6 +4,7 @@
  * (CardDAV and Google: the engine on each book; Workspace: the shared-contacts run), and the
  * failure classified once (`failures.ts`) into a retry, a question or a stop.
  */
+import type { CardinalError } from '../../shared/errors';
 import type { AccountInfo, SyncProgress, SyncStatus } from '../../shared/sync/types';
 import type { StorePort } from '../core/store-port';
 import { syncSharedContacts } from '../gdata/sync';
@@ -38,6 +39,10 @@ interface RunTally {
   refused: number;
   outside: number;
   unreadable: number;
+  /** Cards the server would not send (nor say were gone): left as they are, asked again next run. */
+  unanswered: number;
+  /** Contacts whose edit waits because the server's copy cannot be read, by name. */
+  waitingUnreadable: string[];
 }
 
 interface KindRunOptions {
@@ -49,7 +54,7 @@ interface KindRunOptions {
 
 /** CardDAV and Google Contacts: the engine on each book (Google's book found again now and then). */
 async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0, unanswered: 0, waitingUnreadable: [] };
   const { client, profile } = await deps.connections.cardDav(account);
   const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
   for (const book of current.books) {
@@ -58,6 +63,8 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
     tally.refused += r.failed;
     tally.outside += r.outside;
     tally.unreadable += r.unreadable;
+    tally.unanswered += r.unanswered;
+    tally.waitingUnreadable.push(...r.waitingUnreadable);
     if (profile === GOOGLE) await syncGoogleLabels(deps, store, account, book.id);
   }
   return tally;
@@ -83,7 +90,7 @@ async function syncGoogleLabels(deps: AccountRunDeps, store: StorePort, account:
 
 /** A Workspace domain's shared contacts. */
 async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
-  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0 };
+  const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0, unanswered: 0, waitingUnreadable: [] };
   const client = deps.connections.sharedContacts(account.domain ?? '', await deps.connections.accountAuth(account));
   for (const book of account.books) {
     const r = await syncSharedContacts(client, storeCollection(store, book.id), { log: deps.log, ...opts });
@@ -91,8 +98,15 @@ async function runSharedContactsAccount(deps: AccountRunDeps, store: StorePort, 
     tally.refused += r.failed;
     tally.outside += r.outside;
     tally.unreadable += r.unreadable;
+    tally.unanswered += r.unanswered;
+    tally.waitingUnreadable.push(...r.waitingUnreadable);
   }
   return tally;
+}
+
+/** What a status says of why a run failed, beside its code: the cause, and the server's HTTP status. */
+function why(error: CardinalError): Pick<SyncStatus, 'cause' | 'httpStatus'> {
+  return { ...(error.reason !== undefined ? { cause: error.reason } : {}), ...(error.status !== undefined ? { httpStatus: error.status } : {}) };
 }
 
 /** The account was removed while its run was under way: the run writes nothing more. */
@@ -109,13 +123,18 @@ export class AccountRunner {
   constructor(private readonly deps: AccountRunDeps) {}
 
   statuses(accounts: readonly AccountInfo[]): SyncStatus[] {
-    return accounts.map((a) => this.last.get(a.id) ?? { accountId: a.id, phase: 'idle', message: '', lastSync: null });
+    return accounts.map((a) => this.last.get(a.id) ?? this.restarted(a.id));
   }
 
   /** No run starts now (a retry is due in `retryIn` s): the last status, saying so. */
   waiting(accountId: string, retryIn: number): SyncStatus {
-    const last = this.last.get(accountId) ?? { accountId, phase: 'idle' as const, message: '', lastSync: null };
+    const last = this.last.get(accountId) ?? this.restarted(accountId);
     return { ...last, retryIn };
+  }
+
+  /** No run yet in this process: idle, with the last sync as saved with the account. */
+  private restarted(accountId: string): SyncStatus {
+    return { accountId, phase: 'idle', message: '', lastSync: this.deps.accounts.lastSync(accountId) };
   }
 
   /** The account is going: a run under way stops writing to its books. */
@@ -137,7 +156,7 @@ export class AccountRunner {
   /** One run: a sync failure does not reject, it becomes the status. */
   async run(account: AccountInfo, request: { allowMassDelete?: boolean; keepRemoved?: boolean; retryRefused?: boolean }, attempt: RunAttempt): Promise<SyncStatus> {
     const accountId = account.id;
-    const lastSync = () => this.last.get(accountId)?.lastSync ?? null;
+    const lastSync = () => this.last.get(accountId)?.lastSync ?? this.deps.accounts.lastSync(accountId);
     const status = (s: Omit<SyncStatus, 'accountId' | 'lastSync'> & { lastSync?: number | null }): SyncStatus => {
       const full: SyncStatus = { accountId, lastSync: lastSync(), ...s };
       if (this.stopped.has(accountId)) return full; // removed: nothing more to say of it
@@ -159,9 +178,11 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused, outside, unreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true });
+      const { restored, refused, outside, unreadable, unanswered, waitingUnreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true });
       attempt.succeeded();
-      return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}) });
+      const at = Date.now();
+      if (!this.stopped.has(accountId)) this.deps.accounts.setLastSync(accountId, at);
+      return status({ phase: 'idle', message: '', lastSync: at, ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}), ...(unanswered > 0 ? { unanswered } : {}), ...(waitingUnreadable.length > 0 ? { waitingUnreadable } : {}) });
     } catch (e) {
       this.deps.log?.(`sync ${accountId}: ${(e as Error).message}`);
       if (this.stopped.has(accountId)) return { accountId, phase: 'idle', message: '', lastSync: null };
@@ -171,10 +192,10 @@ export class AccountRunner {
           return status({ phase: 'confirm', message: failure.message, action: 'confirm-deletions', deletions: { count: failure.wouldDelete, total: failure.total } });
         case 'soft': {
           const wait = attempt.retryLater(failure.retryAfter);
-          return status({ phase: failure.offline ? 'offline' : 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), action: 'retry', retryIn: wait });
+          return status({ phase: failure.offline ? 'offline' : 'error', message: failure.error.message, code: failure.error.code, ...why(failure.error), action: 'retry', retryIn: wait });
         }
         case 'hard':
-          return status({ phase: 'error', message: failure.error.message, code: failure.error.code, ...(failure.error.reason !== undefined ? { cause: failure.error.reason } : {}), ...(failure.action !== undefined ? { action: failure.action } : {}) });
+          return status({ phase: 'error', message: failure.error.message, code: failure.error.code, ...why(failure.error), ...(failure.action !== undefined ? { action: failure.action } : {}) });
       }
     }
   }

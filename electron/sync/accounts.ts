@@ -18,6 +18,8 @@ import type { Platform } from '../platform/platform';
 interface StoredAccount extends AccountInfo {
   /** The password or the tokens, encrypted by the Platform, base64 ('' when kept in memory). */
   readonly sealedPassword: string;
+  /** When the account last synced through (ms since the epoch): shown after a restart too. */
+  readonly lastSync?: number;
   /** The secret is in this process's memory only (no keyring): gone once Cardinal quits. */
   readonly inMemory?: boolean;
 }
@@ -101,7 +103,7 @@ export class AccountStore {
 
   list(): AccountInfo[] {
     // Accounts saved before intervals and book choice existed get the defaults.
-    return this.read().map(({ sealedPassword: _secret, inMemory: _where, ...info }) => ({
+    return this.read().map(({ sealedPassword: _secret, inMemory: _where, lastSync: _at, ...info }) => ({
       ...info,
       intervalMinutes: info.intervalMinutes ?? 15,
       available: info.available ?? info.books.map((b) => ({ url: b.url, name: b.name })),
@@ -114,12 +116,26 @@ export class AccountStore {
     const old = all.find((a) => a.id === info.id);
     if (old === undefined) throw new Error(`no account ${info.id}`);
     const kept = password === undefined ? { sealed: old.sealedPassword, inMemory: old.inMemory === true } : await this.keep(info.id, password);
-    this.write(all.map((a) => (a.id === info.id ? stored(info, kept) : a)));
+    this.write(all.map((a) => (a.id === info.id ? { ...stored(info, kept), ...(a.lastSync !== undefined ? { lastSync: a.lastSync } : {}) } : a)));
+  }
+
+  /** When the account last synced through, as saved (null: never, or before this was kept). */
+  lastSync(id: string): number | null {
+    return this.read().find((a) => a.id === id)?.lastSync ?? null;
+  }
+
+  /** A run went through: saved with the account's settings (no secret changes). */
+  setLastSync(id: string, at: number): void {
+    const all = this.read();
+    if (!all.some((a) => a.id === id)) return; // removed meanwhile
+    this.write(all.map((a) => (a.id === id ? { ...a, lastSync: at } : a)));
   }
 
   async add(info: AccountInfo, password: string): Promise<void> {
     const kept = await this.keep(info.id, password);
-    this.write([...this.read().filter((a) => a.id !== info.id), stored(info, kept)]);
+    // Added again (a second sign-in of the same account): its last sync stays.
+    const before = this.read().find((a) => a.id === info.id)?.lastSync;
+    this.write([...this.read().filter((a) => a.id !== info.id), { ...stored(info, kept), ...(before !== undefined ? { lastSync: before } : {}) }]);
   }
 
   /** Replace an account's sealed secret (refreshed tokens). */

@@ -43,6 +43,12 @@ export interface SyncReport {
   unreadable: number;
   /** Contacts the server no longer had that the user chose to keep: put back there as new cards. */
   kept: number;
+  /** Cards listed as changed that the server sent neither the card nor a 404 for, even asked
+   * again: left as they are here (not taken for removed), and asked for again next run. */
+  unanswered: number;
+  /** Names (as shown here) of contacts whose edit waits because the server's copy cannot be read
+   * (each also counted in `unreadable`). */
+  waitingUnreadable: string[];
   fullResync: boolean;
 }
 
@@ -81,6 +87,8 @@ export function addReports(a: SyncReport, b: SyncReport): SyncReport {
     outside: Math.max(a.outside, b.outside),
     unreadable: Math.max(a.unreadable, b.unreadable),
     kept: a.kept + b.kept,
+    unanswered: b.unanswered,
+    waitingUnreadable: [...new Set([...a.waitingUnreadable, ...b.waitingUnreadable])],
     fullResync: a.fullResync || b.fullResync,
   };
 }
@@ -117,6 +125,8 @@ export interface BookRun {
   readonly restored: Set<string>;
   /** Hrefs of cards whose copy on the server cannot be read (an edit here of one waits): counted once. */
   readonly unreadable: Set<string>;
+  /** Of those, the ones whose edit here waits: href → the contact's name here. */
+  readonly waitingUnreadable: Map<string, string>;
   /** A member's URL from its href. */
   url(href: string): string;
   /** One more pending card dealt with (the upload's progress). */
@@ -136,5 +146,5 @@ export interface BookCapabilities {
 }
 
 export function newReport(): SyncReport {
-  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, unreadable: 0, kept: 0, fullResync: false };
+  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, unreadable: 0, kept: 0, unanswered: 0, waitingUnreadable: [], fullResync: false };
 }

@@ -4,7 +4,8 @@
  * the cards fetched by multiget, what the server no longer has (only after a complete listing, and
  * with a stop-and-ask for a mass deletion), and all of it applied with the new state.
  */
-import type { SyncChanges } from '../dav/client';
+import type { MultigetAnswer, SyncChanges } from '../dav/client';
+import { DavError, NetworkError, NotFound, Unauthorized } from '../dav/errors';
 import { removals, type BookCapabilities, type BookRun } from './book-run';
 import type { RemoteCard, SyncState } from './local';
 import { isInvalidToken, retryAfterServerError, tokenWentBack } from './sync-token';
@@ -25,6 +26,8 @@ export interface Download {
   readonly token: string | null;
   /** Whether later listings may ask for the cards too (see Changes.dataRefused). */
   readonly addressData: boolean;
+  /** Listed cards the server would not send (nor say were gone): left as they are, asked again next run. */
+  readonly unanswered: readonly string[];
 }
 
 interface Changes {
@@ -58,11 +61,13 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
     if (unlisted.length > 0) run.log(`download: ${unlisted.length} written but not listed, asked for`);
     changes.changed.push(...unlisted.map((href) => ({ href, etag: '' })));
   }
-  const { fetched, missing } = await fetchCards(run, known, changes.changed);
+  const { fetched, missing, unanswered } = await fetchCards(run, known, changes.changed);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];
   if (changes.complete !== null) for (const href of missing) changes.complete.delete(href);
-  return { known, fetched, removed, complete: changes.complete, token: changes.token, addressData: caps.addressData && !changes.dataRefused };
+  // Not answered for: left as they are here (never taken for removed), and asked again next run.
+  run.report.unanswered = unanswered.length;
+  return { known, fetched, removed, complete: changes.complete, token: changes.token, addressData: caps.addressData && !changes.dataRefused, unanswered };
 }
 
 /** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
@@ -134,9 +139,10 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
 
 /**
  * Reuse what is already here: only cards whose ETag differs are fetched (unless they came along).
- * `missing`: listed, but gone by the time of the multiget.
+ * `missing`: listed, but gone by the time of the multiget; `unanswered`: the server sent neither
+ * the card nor a 404 for it, even when asked again.
  */
-async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed']): Promise<{ fetched: RemoteCard[]; missing: string[] }> {
+async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed']): Promise<{ fetched: RemoteCard[]; missing: string[]; unanswered: string[] }> {
   const fetched: RemoteCard[] = [];
   const missing: string[] = [];
   const toFetch: string[] = [];
@@ -158,18 +164,48 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
   // What this download receives: the cards that came along and those to fetch (the rest are reused).
   const total = fetched.length + toFetch.length;
   let done = fetched.length;
+  const unanswered: string[] = [];
   const worker = async () => {
     while (nextBatch < batches.length) {
       const batch = batches[nextBatch++]!;
       const got = await run.client.multiget(run.bookUrl, batch);
       fetched.push(...got.cards);
       missing.push(...got.missing);
+      unanswered.push(...got.unanswered);
       done += batch.length;
       run.progress({ step: 'download', done, total });
     }
   };
   await Promise.all(Array.from({ length: Math.min(run.opts.parallel ?? 3, batches.length) }, worker));
-  return { fetched, missing };
+  const again = await askAgain(run, unanswered);
+  fetched.push(...again.cards);
+  missing.push(...again.missing);
+  return { fetched, missing, unanswered: again.unanswered };
+}
+
+/**
+ * Cards a multiget did not answer for at all (no response element: not a 404, so not known to be
+ * gone; DAViCal leaves out a card that is gone so, and a server may cut its answer short): asked
+ * once more by multiget, then each by GET (a 404 there is gone). One still unanswered, or refused
+ * otherwise, is left as it is here; the caller reports it and asks again next run.
+ */
+export async function askAgain(run: BookRun, hrefs: readonly string[]): Promise<MultigetAnswer> {
+  if (hrefs.length === 0) return { cards: [], missing: [], unanswered: [] };
+  run.log(`download: the server did not answer for ${hrefs.length} card(s), asked again`);
+  const second = await run.client.multiget(run.bookUrl, hrefs);
+  const out: MultigetAnswer = { cards: [...second.cards], missing: [...second.missing], unanswered: [] };
+  for (const href of second.unanswered) {
+    try {
+      const got = await run.client.get(run.url(href));
+      out.cards.push({ href, etag: got.etag, vcard: got.vcard });
+    } catch (e) {
+      if (e instanceof NotFound) out.missing.push(href);
+      else if (e instanceof DavError && !(e instanceof NetworkError) && !(e instanceof Unauthorized)) out.unanswered.push(href);
+      else throw e;
+    }
+  }
+  if (out.unanswered.length > 0) run.log(`download: ${out.unanswered.length} card(s) still unanswered, left as they are: ${out.unanswered.slice(0, 5).join(' ')}`);
+  return out;
 }
 
 /** What the run removes here, and what it keeps of what the server lacks (to be put back there). */
@@ -194,8 +230,11 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
   const { fetched } = d;
   const newState: SyncState = {
     syncToken: d.token,
-    ctag: caps.ctag,
+    // Cards left unanswered are asked for again: by the next incremental download (`written`), or,
+    // with the CTag as the gate, by the next listing (no CTag kept, so it lists).
+    ctag: d.unanswered.length > 0 ? null : caps.ctag,
     capabilities: { syncCollection: caps.syncCollection, addMember: caps.addMember, checkedAt: caps.checkedAt, ...(d.addressData ? {} : { addressData: false }) },
+    ...(d.unanswered.length > 0 ? { written: [...d.unanswered] } : {}),
   };
   const keepLocal = run.profile.localOnly;
   let unreadableHere = 0;

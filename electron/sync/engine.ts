@@ -63,6 +63,7 @@ async function prepare(client: CardDavClient, bookUrl: string, local: LocalColle
     written: new Set(state.written ?? []),
     restored: new Set(),
     unreadable: new Set(),
+    waitingUnreadable: new Map(),
     // Inside the book's collection or refused (RefusedUrl: that card is marked, the others go on).
     url: (href) => memberUrl(bookUrl, href),
     uploadedOne: () => progress({ step: 'upload', done: ++uploadsDone, total: pending.length }),

@@ -7,7 +7,8 @@
 import { CardinalError } from '../../shared/errors';
 import type { AccountInfo, SyncAction } from '../../shared/sync/types';
 import { SignInCancelled, SignInRefused, SignInRequired, TokenEndpointError } from '../auth/google';
-import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized } from '../dav/errors';
+import { DavError, Forbidden, InsufficientStorage, NetworkError, ServerError, ServiceUnavailable, Unauthorized, UnreadableAnswer } from '../dav/errors';
+import { XmlError } from '../dav/xml-reader';
 import { RefusedUrl } from '../dav/url-policy';
 import { GDataRefused } from '../gdata/client';
 import { SecretForgotten } from './accounts';
@@ -103,9 +104,12 @@ export function toUserError(e: unknown, kind: AccountInfo['kind'] = 'carddav'): 
     return google ? new CardinalError('forbidden', `Google refused access (${e.status}).`) : new CardinalError('forbidden', 'The server refused access to this address book. Check the account’s permissions on the server.');
   }
   if (e instanceof NetworkError) return new CardinalError('network', `${google ? 'Google' : 'The server'} could not be reached: ${e.message}`, { cause: e.reason, host: hostOf(e.url) });
-  if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} is busy (${e.status}).`);
+  if (e instanceof ServiceUnavailable) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} is busy (${e.status}).`, { status: e.status });
+  // An answer that is not well-formed XML (or not the document asked for): it could not be read.
+  if (e instanceof UnreadableAnswer) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} sent an answer that could not be read: ${e.message}`, { cause: 'unreadable-answer', host: hostOf(e.url) });
+  if (e instanceof XmlError) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} sent an answer that could not be read: ${e.message}`, { cause: 'unreadable-answer' });
   if (e instanceof MassDeleteNeedsConfirmation) return new CardinalError('conflict', e.message);
   if (e instanceof LostCreateLookupFailed) return toUserError(e.cause, kind);
-  if (e instanceof DavError) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} answered ${e.status}.`);
+  if (e instanceof DavError) return new CardinalError('unavailable', `${google ? 'Google' : 'The server'} answered ${e.status}.`, e.status >= 400 ? { status: e.status } : {});
   return new CardinalError('internal', (e as Error)?.message ?? 'sync failed');
 }

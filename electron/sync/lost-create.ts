@@ -6,6 +6,7 @@
 import { parseVCard } from '../../shared/vcard';
 import { DavError, NetworkError } from '../dav/errors';
 import type { BookRun } from './book-run';
+import { askAgain } from './download';
 import type { RemoteCard } from './local';
 
 /** A refusal of the request, not trouble of the network or the account: another way may work. */
@@ -134,7 +135,12 @@ async function recentCards(run: BookRun, syncCollection: boolean): Promise<Recen
   const hrefs = (await listedSinceLastSync(run, syncCollection)).filter((c) => !known.has(c.href)).map((c) => c.href);
   const out: Recent = { byUid: new Map(), byPrint: new Map(), byName: new Map() };
   for (let i = 0; i < hrefs.length; i += 100) {
-    for (const c of (await client.multiget(bookUrl, hrefs.slice(i, i + 100))).cards) {
+    const got = await client.multiget(bookUrl, hrefs.slice(i, i + 100));
+    // A card the server did not answer for may be the one looked for: asked again, and if still
+    // unanswered the lookup cannot tell (it fails, and the create waits for the next run).
+    const again = await askAgain(run, got.unanswered);
+    if (again.unanswered.length > 0) throw new Error(`the server did not answer for ${again.unanswered.length} card(s)`);
+    for (const c of [...got.cards, ...again.cards]) {
       const u = uidOf(c.vcard);
       if (u !== undefined) out.byUid.set(u, c);
       const f = fingerprint(c.vcard);

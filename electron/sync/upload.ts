@@ -5,7 +5,7 @@
  * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
 import { mergeCards } from '../../shared/groups/merge';
-import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
+import { displayName, keepLocalOnly, merge, parseVCard, serializeVCard, toContact } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
 import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
 import type { FetchedCard } from '../dav/client';
@@ -316,6 +316,9 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
       run.log(`upload edits: ${card.href} on the server cannot be read; the edit here waits`);
       run.unreadable.add(card.href);
       run.report.unreadable = run.unreadable.size;
+      // The status names it: the user knows which contact's edit waits.
+      run.waitingUnreadable.set(card.href, nameOf(card.vcard));
+      run.report.waitingUnreadable = [...run.waitingUnreadable.values()];
       return false;
     }
     // The server holding a text we sent, not the one we hold now: our own write, whose answer was lost.
@@ -388,4 +391,13 @@ async function markRefused(run: BookRun, e: unknown, card: LocalCard): Promise<b
   await run.local.failed(card.id, e.message, card.revision);
   run.report.failed++;
   return true;
+}
+
+/** A contact's name as the list shows it (the card here; '' when it cannot be read). */
+function nameOf(vcard: string): string {
+  try {
+    return displayName(toContact(parseVCard(vcard)));
+  } catch {
+    return '';
+  }
 }

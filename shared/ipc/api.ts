@@ -7,7 +7,7 @@ import type { CardinalApi, Events, RequestName, Requests, StoreHandlers, StoreRe
 
 async function call<K extends RequestName>(t: Transport, channel: K, args: Requests[K]['args']): Promise<Requests[K]['result']> {
   const reply = await t.invoke(channel, args);
-  if (!reply.ok) throw new CardinalError(reply.error.code, reply.error.message, { cause: reply.error.cause, host: reply.error.host });
+  if (!reply.ok) throw new CardinalError(reply.error.code, reply.error.message, { cause: reply.error.cause, host: reply.error.host, status: reply.error.status });
   return reply.value as Requests[K]['result'];
 }
 

@@ -54,8 +54,9 @@ export interface SyncState {
   readonly ctag: string | null;
   /** What the collection offers, as last asked; asked again when older than a day. */
   readonly capabilities?: StoredCapabilities;
-  /** Hrefs written by runs since this token was saved (a run that broke off before its download):
-   * the next incremental download asks for each that the changes leave out (see download.ts). */
+  /** Hrefs written by runs since this token was saved (a run that broke off before its download),
+   * and cards the server left unanswered: the next incremental download asks for each that the
+   * changes leave out (see download.ts). */
   readonly written?: readonly string[];
 }
 
@@ -194,6 +195,8 @@ export interface SyncStatus {
   readonly code?: ErrorCode;
   /** Why, where the code alone cannot say it (connection refused, certificate not valid, …). */
   readonly cause?: ErrorCause;
+  /** The HTTP status the server answered, where that is the trouble (500, 503, 507 …). */
+  readonly httpStatus?: number;
   /** After a run: contacts deleted here that came back (edited on the server), and cards refused. */
   readonly restored?: number;
   readonly refused?: number;
@@ -201,6 +204,12 @@ export interface SyncStatus {
   readonly outside?: number;
   /** Cards the server sent that cannot be read (not vCards, or broken): left there, not applied here. */
   readonly unreadable?: number;
+  /** Cards the server listed but would not send, nor say were gone (a multiget that left them
+   * out, asked again): left as they are here, and asked for again on the next run. */
+  readonly unanswered?: number;
+  /** Contacts (their names here) whose edit waits because the server's copy cannot be read; each
+   * is also counted in `unreadable`. */
+  readonly waitingUnreadable?: readonly string[];
 }
 
 export type { MergeConflict };

@@ -5,7 +5,7 @@
  * light, dark and Persian at both sizes, through the accessibility gate (test-results/screens/).
  */
 import type { Page } from '@playwright/test';
-import { startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
+import { hostileCard, startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
 import { expect, test } from './fixtures';
 import { captureScreen, chooseLanguage } from './pages';
 
@@ -147,5 +147,34 @@ test('a card on the server that is not a readable vCard does not stop the book: 
     await expect(page.getByTestId('sync-unreadable')).toContainText('۲ کارت روی سرور خوانا نیست');
   } finally {
     for (const n of ['good.vcf', 'broken.vcf', 'text.vcf']) server.cards.delete(n);
+  }
+});
+
+test('a sync that would remove most of a book asks with “Keep them” beside “Remove them”; kept, they stay here and are back on the server', async ({ app }) => {
+  test.skip(app.harness === null, 'the servers run beside the harness');
+  const { page } = app;
+  server.script.principalHref = undefined;
+  const names = ['k1', 'k2', 'k3'];
+  for (const n of names) server.cards.set(`${n}.vcf`, { etag: `"${n}"`, vcard: hostileCard(n, `Keeper ${n}`) });
+  try {
+    await fillAccount(page, server.url);
+    const dialog = page.getByRole('dialog', { name: 'Add a CardDAV account' });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await dialog.getByRole('button', { name: 'Add account' }).click();
+    await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+    // Another client removes two of the three.
+    server.cards.delete('k1.vcf');
+    server.cards.delete('k2.vcf');
+    await page.getByRole('button', { name: /^Sync .* now$/ }).click();
+    await expect(page.getByTestId('sync-status')).toContainText('This sync would remove 2 of 3 contacts');
+    await expect(page.getByRole('button', { name: 'Remove them' })).toBeVisible();
+    await page.getByRole('button', { name: 'Keep them' }).click();
+    await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Keep them' })).toHaveCount(0);
+    for (const n of names) await expect(page.getByRole('option', { name: new RegExp(`Keeper ${n}`) })).toBeVisible();
+    const there = [...server.cards.values()].map((c) => /FN:([^\r\n]*)/.exec(c.vcard)?.[1]).sort();
+    expect(there).toEqual(['Keeper k1', 'Keeper k2', 'Keeper k3']);
+  } finally {
+    server.cards.clear();
   }
 });

@@ -52,15 +52,18 @@ for (const [name, start] of SERVERS) {
       else expect(caps.addMember).toBeNull();
     });
 
-    it('creates without overwriting, fetches by multiget (a missing href listed as missing, also where SabreDAV fails the whole REPORT), and refuses a stale If-Match', async () => {
+    it('creates without overwriting, fetches by multiget (a missing href listed as missing, also where SabreDAV fails the whole REPORT; DAViCal leaves it unanswered), and refuses a stale If-Match', async () => {
       const url = new URL('ada.vcf', server.addressBookUrl).href;
       const created = await client.put(url, card('ada', 'Ada'), { ifNoneMatch: '*' });
       await expect(client.put(url, card('ada', 'Ada again'), { ifNoneMatch: '*' })).rejects.toBeInstanceOf(PreconditionFailed);
       const path = new URL(url).pathname;
-      const { cards, missing } = await client.multiget(server.addressBookUrl, [path, new URL('nobody.vcf', server.addressBookUrl).pathname]);
+      const { cards, missing, unanswered } = await client.multiget(server.addressBookUrl, [path, new URL('nobody.vcf', server.addressBookUrl).pathname]);
       expect(cards).toHaveLength(1);
       expect(cards[0]!.vcard).toContain('FN:Ada');
-      expect(missing).toHaveLength(1);
+      // DAViCal leaves a card it does not hold out of the answer (no response at all): not known
+      // to be gone from that answer alone (the engine asks again, then GETs it); the others say 404.
+      if (name === 'davical') expect({ missing, unanswered }).toEqual({ missing: [], unanswered: [expect.stringContaining('nobody.vcf')] });
+      else expect({ missing: missing.length, unanswered }).toEqual({ missing: 1, unanswered: [] });
       const etag = cards[0]!.etag;
       if (created.etag !== null) expect(etag).toBe(created.etag);
       await client.put(url, card('ada', 'Ada Lovelace'), { ifMatch: etag });

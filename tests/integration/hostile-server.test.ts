@@ -4,6 +4,7 @@
  * account's book and origin, sends credentials nowhere else, refuses what it cannot read as one
  * card's problem (the others go on), and asks the user before discovery moves to another origin.
  */
+import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,10 @@ import { PhotoLoader } from '../../electron/sync/photos';
 import type { AccountInfo } from '../../shared/sync/types';
 import { hostileCard, startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
 import { MemoryCollection } from './memory-collection';
+import { openStore } from './renderer-store';
+import { parseVCard } from '../../shared/vcard';
+import { unreadableInWords } from '../../renderer/src/features/accounts/error-words';
+import { translator } from '../../renderer/src/i18n';
 
 let server: HostileServer;
 let elsewhere: Recorder;
@@ -111,6 +116,80 @@ describe('a card edited here whose copy on the server became unreadable', () => 
     expect(server.cards.get('b.vcf')!.vcard).toContain('ORG:Edited here');
     expect(server.cards.get('b.vcf')!.vcard).toContain('NOTE:mended there');
     expect(local.cards.get(b.id)).toMatchObject({ pending: '' });
+  });
+});
+
+describe('an edit that waits because the server’s copy cannot be read, in the account’s status', () => {
+  it('names the contact (its name here), in English and Persian; the count of other unreadable cards stays beside it', async () => {
+    seed('a', 'b');
+    server.cards.set('text.vcf', { etag: '"t1"', vcard: 'not a vcard at all' });
+    const { repo, index, port } = await openStore(`hostile-${Date.now()}`);
+    const platform = new NodePlatform({ dataDir, version: '0.0.0' });
+    const m = new SyncManager({ platform, store: port, emit: () => {}, intervalMinutes: 0 });
+    managers.push(m);
+    const found = await m.discover({ url: server.url, user: server.user, password: server.password, allowInsecure: false });
+    const account = await m.add(found.discoveryId, [server.bookUrl]);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle', unreadable: 1 });
+    const b = index.query('Person b', account.books[0]!.id)[0]!;
+    await repo.update(b.id, parseVCard(hostileCard('b', 'Bea Edited')));
+    server.cards.set('b.vcf', { etag: '"b2"', vcard: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:b\r\nFN:Cut Sh' }); // cut short
+    const status = await m.sync(account.id);
+    expect(status).toMatchObject({ phase: 'idle', unreadable: 2, waitingUnreadable: ['Bea Edited'] });
+    const words = unreadableInWords(status, translator('en'), 'en');
+    expect(words).toEqual([
+      'The server’s copy of \u2068Bea Edited\u2069 cannot be read; your edit waits here and goes up once it can be read again.',
+      expect.stringMatching(/^1 card on the server cannot be read/),
+    ]);
+    expect(unreadableInWords(status, translator('fa'), 'fa')[0]).toContain('Bea Edited');
+  });
+});
+
+describe('a multiget that answers for fewer cards than it was asked for', () => {
+  const changeThere = (...names: string[]) => {
+    for (const n of names) server.cards.set(`${n}.vcf`, { etag: `"${n}2"`, vcard: hostileCard(n, `Person ${n} changed there`) });
+  };
+
+  it('a card left out once is asked for again and arrives; none is taken for removed', async () => {
+    seed('a', 'b', 'c');
+    const local = new MemoryCollection();
+    await syncAddressBook(client(), server.bookUrl, local);
+    changeThere('a', 'b', 'c');
+    server.script.multigetOmit = { 'b.vcf': 1, 'c.vcf': 1 };
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ removedLocally: 0, unanswered: 0 });
+    expect([...local.cards.values()].map((c) => c.vcard.match(/FN:([^\r\n]*)/)![1]).sort()).toEqual(['Person a changed there', 'Person b changed there', 'Person c changed there']);
+  });
+
+  it('one the server never answers for in a multiget is fetched by GET; a 404 there, or in the multiget, is gone', async () => {
+    seed('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+    const local = new MemoryCollection();
+    await syncAddressBook(client(), server.bookUrl, local);
+    changeThere('a', 'b', 'c', 'd');
+    server.script.multigetOmit = { 'b.vcf': Infinity, 'c.vcf': Infinity };
+    server.script.getStatus = { 'c.vcf': 404 };
+    server.script.multigetNotFound = ['d.vcf'];
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ removedLocally: 2, unanswered: 0 });
+    expect([...local.cards.values()].map((c) => c.vcard.match(/FN:([^\r\n]*)/)![1]).sort()).toEqual(['Person a changed there', 'Person b changed there', 'Person e', 'Person f', 'Person g', 'Person h']);
+  });
+
+  it('one still unanswered is left as it is here, counted, and asked for again on the next run', async () => {
+    seed('a', 'b', 'c');
+    const local = new MemoryCollection();
+    await syncAddressBook(client(), server.bookUrl, local);
+    const b = local.byHref(`${server.bookPath}b.vcf`)!;
+    changeThere('a', 'b', 'c');
+    server.script.multigetOmit = { 'b.vcf': Infinity };
+    server.script.getStatus = { 'b.vcf': 500 };
+    const report = await syncAddressBook(client(), server.bookUrl, local);
+    expect(report).toMatchObject({ removedLocally: 0, unanswered: 1, failed: 0 });
+    expect(local.cards.get(b.id)).toMatchObject({ href: `${server.bookPath}b.vcf`, vcard: b.vcard, pending: '' });
+    expect([...local.cards.values()].filter((c) => c.vcard.includes('changed there'))).toHaveLength(2);
+    // The server answers again: the next run brings it.
+    server.script.multigetOmit = {};
+    server.script.getStatus = {};
+    await expect(syncAddressBook(client(), server.bookUrl, local)).resolves.toMatchObject({ unanswered: 0, removedLocally: 0 });
+    expect(local.cards.get(b.id)!.vcard).toContain('Person b changed there');
   });
 });
 

@@ -120,6 +120,25 @@ for (const [name, start] of SERVERS) {
       expect(store.index.query('', bookId).filter((r) => r.pending !== '')).toHaveLength(0);
     });
 
+    it('the last sync time survives a restart of the host (and an edit of the account): not "not synced yet"', async () => {
+      await server.seed([{ file: 'l.vcf', vcard: card('l', 'Lena') }], book);
+      const { port } = await openStore(`mgr-${++dbCount}`);
+      const first = manager(port);
+      const { account, status } = await addAccount(first);
+      const at = status.lastSync!;
+      expect(at).toEqual(expect.any(Number));
+      first.dispose();
+      // A new process: the same data folder; no run yet.
+      const second = manager(port);
+      expect(second.statuses()).toEqual([expect.objectContaining({ accountId: account.id, phase: 'idle', lastSync: at })]);
+      await second.update(account.id, { intervalMinutes: 30 });
+      const third = manager(port);
+      expect(third.statuses()[0]).toMatchObject({ lastSync: at });
+      // A failed run says when the last good one was.
+      online = false;
+      expect(await third.sync(account.id)).toMatchObject({ phase: 'offline', lastSync: at });
+    });
+
     it('a sync that would remove most of a book waits for the user, then goes on when confirmed', async () => {
       await server.seed(Array.from({ length: 12 }, (_, i) => ({ file: `m${i}.vcf`, vcard: card(`m${i}`, `Member ${i}`) })), book);
       const { index, port } = await openStore(`mgr-${++dbCount}`);

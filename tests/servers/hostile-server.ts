@@ -4,9 +4,10 @@
  * sync-collection, multiget, GET/PUT/POST/DELETE of cards, photos) whose every answer that names
  * a URL can be replaced by the test: listing hrefs outside the book or on another origin, a POST or
  * PUT Location elsewhere, an add-member URL elsewhere, principal, home-set and book hrefs on
- * another origin, redirects of reads and writes, raw multistatus bodies, photos of any type and
- * size. Beside it, `startRecorder` is "another origin": it records every request (and whether it
- * carried credentials), so a test can say nothing went there.
+ * another origin, redirects of reads and writes, raw multistatus bodies, multigets that leave
+ * cards out or answer 404, GETs refused, photos of any type and size. Beside it, `startRecorder` is
+ * "another origin": it records every request (and whether it carried credentials), so a test can
+ * say nothing went there.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
@@ -42,6 +43,13 @@ export interface HostileScript {
   photos?: Readonly<Record<string, { readonly type: string; readonly body: Buffer }>>;
   /** Photos (by path) that need the account's credentials, as a server's own would. */
   privatePhotos?: readonly string[];
+  /** Card names (`b.vcf`) an addressbook-multiget leaves out of its answer (no response element
+   * at all, as DAViCal does for a card that is gone), each for this many multigets (Infinity: always). */
+  multigetOmit?: Record<string, number>;
+  /** Card names a multiget answers with a 404 response (gone), whatever the server holds. */
+  multigetNotFound?: readonly string[];
+  /** Card names whose GET answers this status. */
+  getStatus?: Readonly<Record<string, number>>;
   /** A Domain Shared Contacts feed (GData Atom) served at `/m8/feeds/contacts/example.test/full`. */
   feed?: string;
 }
@@ -160,9 +168,15 @@ export async function startHostileServer(script: HostileScript = {}): Promise<Ho
         }
         // addressbook-multiget: whatever it is asked for, planted cards included.
         const asked = [...text.matchAll(/<d:href>([^<]*)<\/d:href>/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
-        const answer = asked.map((href) => {
+        const answer = asked.flatMap((href) => {
           const name = decodeURIComponent(href).startsWith(BOOK) ? decodeURIComponent(href).slice(BOOK.length) : href;
-          return prop(href, cardProps(name, true));
+          const omit = s.multigetOmit?.[name] ?? 0;
+          if (omit > 0) {
+            s.multigetOmit![name] = omit - 1;
+            return [];
+          }
+          if (s.multigetNotFound?.includes(name) === true) return [`<d:response><d:href>${xmlEscape(href)}</d:href><d:status>HTTP/1.1 404 Not Found</d:status></d:response>`];
+          return [prop(href, cardProps(name, true))];
         });
         return send(res, 207, xml, multistatus(answer.join('')));
       }
@@ -177,6 +191,8 @@ export async function startHostileServer(script: HostileScript = {}): Promise<Ho
       if (req.method === 'GET') {
         const to = s.redirectGet?.[name];
         if (to !== undefined) return send(res, 302, { Location: to });
+        const status = s.getStatus?.[name];
+        if (status !== undefined) return send(res, status);
         const c = cards.get(name);
         return c === undefined ? send(res, 404) : send(res, 200, { 'Content-Type': 'text/vcard', ETag: c.etag }, c.vcard);
       }

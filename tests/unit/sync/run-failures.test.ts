@@ -1,7 +1,11 @@
 /** What a failed run is called: the network down is "offline", a server that answers is not. */
 import { describe, expect, it } from 'vitest';
-import { NetworkError, ServiceUnavailable } from '../../../electron/dav/errors';
+import { NetworkError, ServerError, ServiceUnavailable } from '../../../electron/dav/errors';
+import { parseMultistatus } from '../../../electron/dav/multistatus';
 import { classifyRunFailure } from '../../../electron/sync/failures';
+import { statusInWords } from '../../../renderer/src/features/accounts/error-words';
+import { translator } from '../../../renderer/src/i18n';
+import type { SyncStatus } from '../../../shared/sync/types';
 
 describe('a failed run, as the account status names it', () => {
   it('the network itself failed: offline, tried again by itself', () => {
@@ -16,5 +20,42 @@ describe('a failed run, as the account status names it', () => {
 
   it('a busy server is not offline either', () => {
     expect(classifyRunFailure(new ServiceUnavailable('busy', 503, 'http://127.0.0.1:5300/', 30), 'carddav')).toMatchObject({ kind: 'soft', offline: false });
+  });
+});
+
+/** The status the account shows for a failure, as AccountRunner builds it from the classification. */
+function statusFor(e: unknown, kind: 'carddav' | 'google' = 'carddav'): Pick<SyncStatus, 'code' | 'cause' | 'message' | 'httpStatus'> {
+  const f = classifyRunFailure(e, kind);
+  if (f.kind === 'confirm') throw new Error('not a failure');
+  return { code: f.error.code, message: f.error.message, ...(f.error.reason !== undefined ? { cause: f.error.reason } : {}), ...(f.error.status !== undefined ? { httpStatus: f.error.status } : {}) };
+}
+
+describe('a server’s trouble says which', () => {
+  const en = translator('en');
+  const fa = translator('fa');
+
+  it('a 500 names its status and reason, in English and Persian', () => {
+    const s = statusFor(new ServerError('REPORT http://127.0.0.1:5300/book/: 500', 500, 'http://127.0.0.1:5300/book/'));
+    expect(statusInWords('carddav', s, en, '127.0.0.1:5300')).toBe('The server answered 500 Internal Server Error.');
+    expect(statusInWords('carddav', s, fa, '127.0.0.1:5300')).toContain('500 Internal Server Error');
+    expect(statusInWords('google', statusFor(new ServerError('x', 502, 'https://www.googleapis.com/'), 'google'), en, 'Google')).toBe('Google answered 502 Bad Gateway.');
+  });
+
+  it('a busy server (503) says its status too', () => {
+    expect(statusInWords('carddav', statusFor(new ServiceUnavailable('busy', 503, 'http://127.0.0.1:5300/', 30)), en, 'h')).toBe('The server answered 503 Service Unavailable.');
+  });
+
+  it('an answer that is not well-formed XML says it could not be read, not that the server has a problem', () => {
+    let thrown: unknown;
+    try {
+      parseMultistatus('<d:multistatus xmlns:d="DAV:"><d:response>', 'http://127.0.0.1:5300/book/');
+    } catch (e) {
+      thrown = e;
+    }
+    const s = statusFor(thrown);
+    expect(s.cause).toBe('unreadable-answer');
+    expect(statusInWords('carddav', s, en, '127.0.0.1:5300')).toBe('127.0.0.1:5300 sent an answer Cardinal could not read (it is not well-formed XML).');
+    expect(statusInWords('carddav', s, fa, '127.0.0.1:5300')).toContain('127.0.0.1:5300');
+    expect(statusInWords('carddav', s, fa, '127.0.0.1:5300')).not.toBe(fa('error.unavailable'));
   });
 });

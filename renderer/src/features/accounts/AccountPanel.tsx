@@ -3,7 +3,7 @@ import { Pencil, RefreshCw, Trash2 } from 'lucide-react';
 import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
-import { errorInWords, statusInWords } from './error-words';
+import { errorInWords, statusInWords, unreadableInWords } from './error-words';
 
 /** The host an account is shown by. */
 export function accountHost(account: AccountInfo): string {
@@ -89,9 +89,16 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t('sync.outsideCount', { count: status.outside })}
         </p>
       ) : null}
-      {status?.phase === 'idle' && status.unreadable !== undefined ? (
-        <p className="sync-detail" role="alert" data-testid="sync-unreadable">
-          {t('sync.unreadableCount', { count: status.unreadable })}
+      {status?.phase === 'idle' && status.unreadable !== undefined
+        ? unreadableInWords(status, t, lang).map((line, i) => (
+            <p key={i} className="sync-detail" role="alert" data-testid={i === 0 && status.waitingUnreadable !== undefined ? 'sync-unreadable-edit' : 'sync-unreadable'}>
+              {line}
+            </p>
+          ))
+        : null}
+      {status?.phase === 'idle' && status.unanswered !== undefined ? (
+        <p className="sync-detail" role="alert" data-testid="sync-unanswered">
+          {t('sync.unansweredCount', { count: status.unanswered })}
         </p>
       ) : null}
       {status?.retryIn !== undefined && status.phase !== 'syncing' ? <RetryLine key={statusId(status)} retryIn={status.retryIn} /> : null}

@@ -35,10 +35,10 @@ export function groupsHint(accounts: readonly AccountInfo[], bookId: string, lab
   return null;
 }
 
-/** A status the user should see: a failed run, a question before removing contacts, or cards refused, listed outside the book or unreadable. */
+/** A status the user should see: a failed run, a question before removing contacts, or cards refused, listed outside the book, unreadable or not sent. */
 export function needsAttention(s: SyncStatus): boolean {
   if (s.phase === 'error' || s.phase === 'confirm') return true;
-  return s.phase === 'idle' && (s.refused !== undefined || s.outside !== undefined || s.unreadable !== undefined);
+  return s.phase === 'idle' && (s.refused !== undefined || s.outside !== undefined || s.unreadable !== undefined || s.unanswered !== undefined);
 }
 
 /** Keep the directory current while the window is open (called once, by the app). */

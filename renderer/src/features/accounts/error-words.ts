@@ -3,7 +3,7 @@
  * a channel name or a validator's "(argument 0.url)". The main process's own message is kept only
  * where it already speaks to the user (it is English; the codes are worded in every language).
  */
-import { isErrorCause, isErrorCode, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
+import { isErrorCause, isErrorCode, statusLine, type ErrorCause, type ErrorCode } from '../../../../shared/errors';
 import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
 import type { Translate } from '../../i18n';
 
@@ -19,6 +19,7 @@ const CAUSE_KEY = {
   'refused-url': 'error.refusedUrl',
   'secret-forgotten': 'error.secretForgotten',
   'host-gone': 'error.hostGone',
+  'unreadable-answer': 'error.unreadableAnswer',
 } as const satisfies Record<ErrorCause, string>;
 
 const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidden' | 'error.network' | 'error.unavailable' | 'error.cancelled' | 'error.notConfigured' | 'error.internal' | 'keyring.none'>> = {
@@ -37,6 +38,7 @@ interface RequestFailure {
   message: string;
   reason?: ErrorCause;
   host?: string;
+  status?: number;
 }
 
 /**
@@ -47,7 +49,13 @@ function asFailure(e: unknown): RequestFailure | null {
   if (typeof e !== 'object' || e === null) return null;
   const x = e as Record<string, unknown>;
   if (!isErrorCode(x.code)) return null;
-  return { code: x.code, message: typeof x.message === 'string' ? x.message : '', reason: isErrorCause(x.reason) ? x.reason : undefined, host: typeof x.host === 'string' ? x.host : undefined };
+  return {
+    code: x.code,
+    message: typeof x.message === 'string' ? x.message : '',
+    reason: isErrorCause(x.reason) ? x.reason : undefined,
+    host: typeof x.host === 'string' ? x.host : undefined,
+    status: typeof x.status === 'number' && Number.isInteger(x.status) ? x.status : undefined,
+  };
 }
 
 /** The message of a request's failure, for a dialog's error line or a toast. */
@@ -57,6 +65,7 @@ export function errorInWords(error: unknown, t: Translate, fallbackHost = ''): s
   const host = e.host ?? fallbackHost;
   if (e.reason !== undefined) return t(CAUSE_KEY[e.reason], { host });
   if (e.code === 'invalid-argument' || e.code === 'not-found' || e.code === 'conflict') return plainMessage(e.message);
+  if (e.code === 'unavailable' && e.status !== undefined) return t('error.serverAnswered', { answer: statusLine(e.status) });
   const key = CODE_KEY[e.code];
   return key === undefined ? plainMessage(e.message) : t(key, { host });
 }
@@ -73,12 +82,14 @@ const GOOGLE_CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized.google' | '
  * A sync status's reason (the status carries a code and a cause, not an exception), in the words
  * of the account's kind. Retrying is said once, by the retry line (`sync.retryIn`).
  */
-export function statusInWords(kind: AccountInfo['kind'], status: Pick<SyncStatus, 'code' | 'cause' | 'message'>, t: Translate, host: string): string {
-  const { code, cause, message } = status;
+export function statusInWords(kind: AccountInfo['kind'], status: Pick<SyncStatus, 'code' | 'cause' | 'message' | 'httpStatus'>, t: Translate, host: string): string {
+  const { code, cause, message, httpStatus } = status;
   const google = kind !== 'carddav';
   if (cause === 'secret-forgotten' && google) return t('error.secretForgotten.google');
   if (cause !== undefined) return t(CAUSE_KEY[cause], { host });
   if (code === undefined) return plainMessage(message);
+  // The server's trouble, said by its status ("The server answered 500 Internal Server Error.").
+  if (code === 'unavailable' && httpStatus !== undefined) return t(google ? 'error.serverAnswered.google' : 'error.serverAnswered', { answer: statusLine(httpStatus) });
   const key = kind === 'gdata' && code === 'forbidden' ? 'error.forbidden.gdata' : google ? (GOOGLE_CODE_KEY[code] ?? CODE_KEY[code]) : CODE_KEY[code];
   return key === undefined ? plainMessage(message) : t(key, { host });
 }
@@ -112,4 +123,21 @@ export function refusalInWords(message: string, t: Translate): string {
     return t('refusal.status', { status: n });
   }
   return plainMessage(message);
+}
+
+/**
+ * What an idle status says of cards that cannot be read: each contact whose edit waits because
+ * the server's copy cannot be read, by name (user text, isolated for right-to-left words), then
+ * the other unreadable cards by count.
+ */
+export function unreadableInWords(status: Pick<SyncStatus, 'unreadable' | 'waitingUnreadable'>, t: Translate, lang: string): string[] {
+  const names = status.waitingUnreadable ?? [];
+  const lines: string[] = [];
+  if (names.length > 0) {
+    const shown = names.map((n) => `\u2068${n === '' ? t('list.noName') : n}\u2069`);
+    lines.push(t('sync.unreadableEdit', { count: names.length, names: new Intl.ListFormat(lang, { type: 'conjunction' }).format(shown) }));
+  }
+  const rest = (status.unreadable ?? 0) - names.length;
+  if (rest > 0) lines.push(t('sync.unreadableCount', { count: rest }));
+  return lines;
 }
