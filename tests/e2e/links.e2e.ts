@@ -5,7 +5,8 @@
  * shows both cards under their books; an edit of each card goes to that card only, and after the
  * sync the server holds its one card with only the intended change; Unlink separates them (its
  * undo links them again); deleting the linked contact asks which cards, and deleting only this
- * computer's leaves the server's card on the server. The review, the linked view and the delete
+ * computer's leaves the server's card on the server; restored from the trash after a reload, it is
+ * linked again. The review, the linked view and the delete
  * question in light, dark and Persian at both sizes, through the accessibility gate. Across two
  * servers (Radicale and Xandikos): each server keeps its one card with only the edit made to it,
  * and removing one account leaves the other's card a contact of its own.
@@ -199,6 +200,20 @@ test.describe('linked contacts across books', () => {
     expect((await localCards(page)).filter((c) => c.includes('FN:Ann Arbor'))).toHaveLength(0);
     await syncNow(page);
     expect((await serverCards(server)).filter((c) => c.includes('UID:ann-server'))).toHaveLength(1);
+
+    // Restored from the trash after a restart: linked again, as one row, after another restart too.
+    await page.reload();
+    await page.getByRole('navigation').getByRole('button', { name: 'Trash', exact: true }).click();
+    await page.getByRole('button', { name: 'Restore Ann Arbor' }).click();
+    await expect(page.getByText('Ann Arbor is back')).toBeVisible();
+    await page.getByRole('navigation').getByRole('button', { name: 'All contacts', exact: true }).click();
+    await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+    await expect(page.locator('.list-count')).toHaveText('2 contacts');
+    await page.reload();
+    await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+    await listRow(page, 'Ann Arbor').click();
+    await expect(linkedView(page).getByTestId('linked-card')).toHaveCount(2);
+    await expect(cardIn(page, true)).toContainText('Met at the fair');
   });
 
   test('across Radicale and Xandikos: linked, each card edited, each server keeps its card with only its own edit; removing one account leaves the other card alone', async ({ app }) => {

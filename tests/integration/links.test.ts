@@ -105,7 +105,7 @@ describe('linked contacts in the store', () => {
     expect(links.linkOf(b)?.members).toEqual([a, b]);
   });
 
-  it('a card its server deleted leaves the link; the last card left is a contact of its own, and the link is gone after a restart', async () => {
+  it('a card its server deleted leaves the link; the last card left is a contact of its own, and once the card is out of the trash for good the link is gone after a restart', async () => {
     const a = await local('a', 'Ann Lee');
     const b = await synced(dav, 'b', 'Ann Lee');
     await links.link([a, b], b);
@@ -114,8 +114,82 @@ describe('linked contacts in the store', () => {
     expect(links.linkOf(a)).toBeNull();
     expect(listed()).toEqual(['Ann Lee']);
     await restart();
+    // The server's deletion is in the trash: no link shown, the record kept for a restore.
+    expect(links.linkOf(a)).toBeNull();
+    expect(listed()).toEqual(['Ann Lee']);
+    await store.repo.deleteForever([b]);
+    await restart();
     expect(links.all()).toEqual([]);
     expect(await store.repo.db.meta.where('key').startsWith('link:').count()).toBe(0);
+  });
+
+  /** Restore from the trash as the Trash screen does (features/history/actions.ts): store, links, list. */
+  const restoreFromTrash = async (ids: string[]) => {
+    const result = await store.repo.restoreFromTrash(ids, LOCAL_BOOK_ID);
+    if (result.moved.length > 0) await links.leave(result.moved);
+    store.index.upsert(result.changed);
+    return result;
+  };
+
+  it('a card deleted here and restored from the trash after a restart is linked again, and still after another restart', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await store.repo.remove([a]);
+    store.index.remove([a]);
+    await restart();
+    expect(listed()).toEqual(['Annie Lee']);
+    expect(links.linkOf(b)).toBeNull();
+    await restoreFromTrash([a]);
+    expect(links.linkOf(b)).toMatchObject({ members: [a, b], primary: b });
+    expect(listed()).toEqual(['Annie Lee']);
+    await restart();
+    expect(links.linkOf(a)).toMatchObject({ members: [a, b], primary: b });
+    expect(listed()).toEqual(['Annie Lee']);
+  });
+
+  it('a card its server deleted, restored from the trash after a restart, is linked again (and goes to its server again)', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await dav.applyRemote({ upserts: [], deletes: ['/b.vcf'], state: { syncToken: 't2', ctag: null } });
+    store.index.remove([b]);
+    await restart();
+    await restoreFromTrash([b]);
+    expect(links.linkOf(a)).toMatchObject({ members: [a, b], primary: b });
+    expect(listed()).toEqual(['Annie Lee']);
+    expect(store.index.pendingIn(new Set([DAV])).toSend).toBe(1);
+  });
+
+  it('a linked card restored from the trash after its account was removed is a new contact of another book, not linked, before and after a restart', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    const c = await synced(other, 'c', 'A. Lee');
+    await links.link([a, b, c], b);
+    await store.repo.remove([b]);
+    store.index.remove([b]);
+    await store.port.request('removeBook', DAV);
+    // In this session: the record still names the card, and the restore takes it out.
+    expect((await restoreFromTrash([b])).moved).toEqual([b]);
+    expect(links.linkOf(b)).toBeNull();
+    expect(links.linkOf(a)).toMatchObject({ members: [a, c] });
+    await restart();
+    expect(links.linkOf(b)).toBeNull();
+    expect(links.all()).toEqual([expect.objectContaining({ members: [a, c] })]);
+  });
+
+  it('a linked card in the trash of a removed account leaves its link at the next start', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await store.repo.remove([b]);
+    store.index.remove([b]);
+    await store.port.request('removeBook', DAV);
+    await restart();
+    expect(links.all()).toEqual([]);
+    await restoreFromTrash([b]);
+    expect(links.linkOf(b)).toBeNull();
+    expect(listed()).toEqual(['Ann Lee', 'Annie Lee']);
   });
 
   it('of three linked cards, one deleted by its server leaves the other two linked, after a restart too', async () => {
@@ -128,8 +202,12 @@ describe('linked contacts in the store', () => {
     store.index.remove([c]);
     expect(listed()).toEqual(['Ann Lee']);
     await restart();
-    expect(links.all()).toEqual([expect.objectContaining({ members: [a, b], primary: a })]);
+    expect(links.linkOf(a)).toMatchObject({ members: [a, b], primary: a });
     expect(listed()).toEqual(['Ann Lee']);
+    // Out of the trash for good: the record is tidied at the next start.
+    await store.repo.deleteForever([c]);
+    await restart();
+    expect(links.all()).toEqual([expect.objectContaining({ members: [a, b], primary: a })]);
   });
 
   it('removing an account’s book takes its cards out of their links', async () => {

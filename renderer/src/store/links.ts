@@ -7,8 +7,10 @@
  *
  * A link is read against the list as it is (`liveLink`): members deleted (by the user, by a sync,
  * with their account) simply drop out, and a link with one member left is no link. The records
- * are tidied when the store opens (`prune`: members gone from the store leave their link). A
- * deleted card that comes back with its id (the ten-second undo) is linked again.
+ * are tidied when the store opens (`prune`: members gone from the store, and not in the trash,
+ * leave their link). A deleted card that comes back with its id (the ten-second undo, a restore
+ * from the trash, also after a restart) is linked again; one restored into another book because
+ * its own is gone leaves its link (`leave`).
  *
  * In a view the link shows one row (`collapseLinked`): its chosen card if the view shows it, else
  * the first member the view shows (in a book's view, that book's card). A search that matches any
@@ -235,14 +237,23 @@ export class LinkStore {
     return rows.map((r) => r.value as LinkRecord).filter((r) => Array.isArray(r?.members));
   }
 
-  /** Members no longer in the store leave their links; a link left with one member goes. */
+  /**
+   * Members no longer in the store leave their links; a link left with one member goes. A member
+   * in the trash (its book still here) stays in its record, so a restore from the trash links it
+   * again after a restart too; once it is out of the trash for good, the next start drops it.
+   */
   async prune(): Promise<void> {
     const { db } = this.repo;
-    const kept = await db.transaction('rw', db.meta, db.contacts, async () => {
+    const kept = await db.transaction('rw', [db.meta, db.contacts, db.trash, db.books], async () => {
       const all = await this.readAll();
       const ids = [...new Set(all.flatMap((r) => r.members))];
       const rows = await db.contacts.bulkGet(ids);
       const present = new Set(rows.filter((r) => r !== undefined).map((r) => r.id));
+      const absent = ids.filter((id) => !present.has(id));
+      if (absent.length > 0) {
+        const books = new Set((await db.books.toCollection().primaryKeys()) as string[]);
+        for (const t of await db.trash.bulkGet(absent)) if (t !== undefined && books.has(t.bookId)) present.add(t.id);
+      }
       const out: LinkRecord[] = [];
       for (const rec of all) {
         const members = rec.members.filter((m) => present.has(m));
@@ -329,6 +340,21 @@ export class LinkStore {
         if (!(e instanceof CannotLink)) throw e;
       }
     }
+  }
+
+  /**
+   * These contacts leave their links (a contact restored from the trash into another book, its
+   * own book being gone, is a new contact there, not the card that was linked).
+   */
+  async leave(ids: readonly string[]): Promise<void> {
+    if (!ids.some((id) => this.ofContact.has(id))) return;
+    await this.write((all) =>
+      all.flatMap((l) => {
+        if (!l.members.some((m) => ids.includes(m))) return [l];
+        const members = l.members.filter((m) => !ids.includes(m));
+        return members.length < 2 ? [] : [{ ...l, members, primary: members.includes(l.primary) ? l.primary : members[0]! }];
+      }),
+    );
   }
 
   /** Undo a link: it goes, the links it replaced come back. */
