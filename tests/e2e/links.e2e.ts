@@ -3,7 +3,8 @@
  * deletion on the other server), against a real Radicale and this computer's book: the same
  * person in both is found by Duplicates across books and linked; the list shows one row; its view
  * shows both cards under their books; an edit of each card goes to that card only, and after the
- * sync the server holds its one card with only the intended change; Unlink separates them (its
+ * sync the server holds its one card with only the intended change; shared and exported, it is
+ * one card with both cards' items; Unlink separates them (its
  * undo links them again); deleting the linked contact asks which cards, and deleting only this
  * computer's leaves the server's card on the server; restored from the trash after a reload, it is
  * linked again. The review, the linked view and the delete
@@ -11,13 +12,15 @@
  * servers (Radicale and Xandikos): each server keeps its one card with only the edit made to it,
  * and removing one account leaves the other's card a contact of its own.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { parseVCards, toContact } from '../../shared/vcard';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { startRadicale, startXandikos, type TestServer } from '../servers/servers';
 import { translator, type Translate } from '../../renderer/src/i18n';
 import { expect, test } from './fixtures';
-import { addAccount, card, contactList, field, importCards, listRow } from './helpers';
+import { addAccount, card, contactList, exportText, field, importCards, listRow } from './helpers';
 import { captureDialogVariants, captureScreen, chooseLanguage, openSettings } from './pages';
 
 const vcard3 = (uid: string, lines: readonly string[]) => ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, ...lines, 'END:VCARD', ''].join('\r\n');
@@ -174,6 +177,21 @@ test.describe('linked contacts across books', () => {
     expect(local[0]).toMatch(/^X-LOCAL-ONLY:yes$/m);
     expect(local[0]).not.toContain('Chief engineer');
     await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+
+    // Shared and exported as the one contact it is shown as: one card with both cards' e-mails, number and note.
+    await linkedView(page).getByRole('button', { name: 'Share', exact: true }).click();
+    const share = page.getByRole('dialog', { name: 'Share Ann Arbor' });
+    const [shared] = await Promise.all([page.waitForEvent('download'), share.getByRole('button', { name: 'Save .vcf' }).click()]);
+    await page.keyboard.press('Escape');
+    const exported = await exportText(page);
+    for (const text of [readFileSync((await shared.path())!, 'utf8'), exported]) {
+      const cards = parseVCards(text).cards.map((c) => toContact(c.card));
+      expect(cards).toHaveLength(1);
+      expect(cards[0]!.emails.map((e) => e.value.toLowerCase()).sort()).toEqual(['ann@arbor.example', 'ann@home.example']);
+      expect(cards[0]!.phones.map((p) => p.value)).toEqual(['+1 202 555 0147']);
+      expect(cards[0]!.title).toBe('Chief engineer');
+      expect(cards[0]!.note).toBe('Met at the fair');
+    }
 
     // Unlink: two contacts again, no card changed; its undo links them again.
     await page.getByRole('button', { name: 'Unlink' }).click();
