@@ -192,3 +192,34 @@ export function importClusters(found: readonly ImportDuplicate[], newIds: Readon
   }
   return out;
 }
+
+/** vCard TYPE values with words of their own (home, work, mobile, fax and other as the contact view names them). */
+const TYPE_KEY: Readonly<Record<string, MessageKey>> = {
+  home: 'type.home',
+  work: 'type.work',
+  cell: 'type.cell',
+  mobile: 'type.cell',
+  fax: 'type.fax',
+  other: 'type.other',
+  voice: 'dup.type.voice',
+  pager: 'dup.type.pager',
+  text: 'dup.type.text',
+  video: 'dup.type.video',
+  main: 'dup.type.main',
+  iphone: 'dup.type.iphone',
+  car: 'dup.type.car',
+  textphone: 'dup.type.textphone',
+  postal: 'dup.type.postal',
+  parcel: 'dup.type.parcel',
+  pref: 'dup.type.pref',
+};
+
+/**
+ * An item's label and TYPEs as the review shows them (in brackets): a custom label as written,
+ * each known type in the UI language, `internet` (every 3.0 e-mail has it) left out, any other
+ * type (an `X-` one of some program) as the card has it.
+ */
+export function typeWords(label: string, types: readonly string[], t: Translate): string {
+  const words = types.flatMap((ty) => (ty === 'internet' ? [] : [TYPE_KEY[ty] === undefined ? ty : t(TYPE_KEY[ty])]));
+  return [...new Set([label, ...words])].filter((x) => x !== '').join(t('share.listSeparator'));
+}
