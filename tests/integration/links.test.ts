@@ -10,7 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeCollection } from '../../electron/sync/store-collection';
 import type { LocalCollection } from '../../electron/sync/local';
 import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
-import { LinkStore } from '../../renderer/src/store/links';
+import { isFavorite, LinkStore } from '../../renderer/src/store/links';
+import { toggleFavorite } from '../../renderer/src/actions';
+import type { Services } from '../../renderer/src/services';
 import { parseVCard } from '../../shared/vcard';
 import { openStore } from './renderer-store';
 
@@ -219,6 +221,44 @@ describe('linked contacts in the store', () => {
     await restart();
     expect(links.all()).toEqual([]);
     expect(listed()).toEqual(['Ann Lee']);
+  });
+
+  /** The star of the list and the linked view, and what a click on it does (actions.ts). */
+  const starred = (id: string) => isFavorite(id, links.linkOf, (x) => store.index.get(x));
+  const star = (id: string) => toggleFavorite({ repo: store.repo, index: store.index, links } as unknown as Services, id);
+  const favourites = (bookId: string | null) => links.collapse(store.index.list('', bookId, true), store.index.list('', bookId, true)).rows.map((r) => r.displayName);
+
+  it('starring a linked contact stars it as one person: every card, so each book’s view and the favourites list it once; unstarring unstars every card, after a restart too', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await star(b);
+    expect([starred(a), starred(b)]).toEqual([true, true]);
+    expect((await store.repo.db.contacts.bulkGet([a, b])).map((r) => r!.favorite)).toEqual([1, 1]);
+    expect(favourites(null)).toEqual(['Annie Lee']);
+    expect(favourites(LOCAL_BOOK_ID)).toEqual(['Ann Lee']);
+    expect(favourites(DAV)).toEqual(['Annie Lee']);
+    await restart();
+    expect(starred(b)).toBe(true);
+    await star(b);
+    expect((await store.repo.db.contacts.bulkGet([a, b])).map((r) => r!.favorite)).toEqual([0, 0]);
+    expect(favourites(null)).toEqual([]);
+  });
+
+  it('a linked contact one of whose cards was starred before the link (or on its server) is shown starred, listed once among the favourites, and its star unstars that card', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    store.index.upsert([(await store.repo.setFavorite(a, true))!]);
+    await links.link([a, b], b);
+    expect(starred(b)).toBe(true);
+    expect(favourites(null)).toEqual(['Ann Lee']);
+    await star(b);
+    expect([starred(a), starred(b)]).toEqual([false, false]);
+    expect(favourites(null)).toEqual([]);
+    // A card on its own keeps its own star.
+    await links.unlink(links.linkOf(a)!.id);
+    await star(a);
+    expect([starred(a), starred(b)]).toEqual([true, false]);
   });
 
   it('an edit of one card goes to that card only: the other card and its server’s state stay as they were', async () => {

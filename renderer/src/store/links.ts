@@ -48,6 +48,22 @@ export function liveLink(rec: LinkRecord, get: (id: string) => ContactRow | unde
   return { id: rec.id, members, primary: members.includes(rec.primary) ? rec.primary : members[0]! };
 }
 
+/**
+ * Favourites of a linked contact are the person's: it is a favourite when any of its cards is
+ * (the star in the list and its view; the Favourites view lists it by a starred card), and
+ * starring or unstarring it does every card (`favoriteTargets`), so each book's view, and a
+ * Google book's starred contacts, say the same.
+ */
+export function isFavorite(id: string, linkOf: (id: string) => LiveLink | null, get: (id: string) => ContactRow | undefined): boolean {
+  if (get(id)?.favorite === 1) return true;
+  return linkOf(id)?.members.some((m) => get(m)?.favorite === 1) ?? false;
+}
+
+/** The contacts a (un)star of these takes: each, and every card of its link. */
+export function favoriteTargets(ids: readonly string[], linkOf: (id: string) => LiveLink | null): string[] {
+  return [...new Set(ids.flatMap((id) => [id, ...(linkOf(id)?.members ?? [])]))];
+}
+
 /** Why a link cannot be made. */
 export class CannotLink extends Error {
   override name = 'CannotLink';

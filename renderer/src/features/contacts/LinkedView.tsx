@@ -13,7 +13,7 @@ import { deleteContacts, toggleFavorite } from '../../actions';
 import { LOCAL_BOOK_ID, type CardRow } from '../../db/schema';
 import type { Translate } from '../../i18n';
 import { useServices } from '../../services';
-import type { LiveLink } from '../../store/links';
+import { isFavorite, type LiveLink } from '../../store/links';
 import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { refusalInWords } from '../accounts/error-words';
@@ -52,8 +52,8 @@ export function LinkedView({ link, back, onEdit, onDelete }: { link: LiveLink; b
   const { t, index, links } = services;
   const bookName = useBookName();
   const cards = useLinkedCards(link);
-  const primary = index.get(link.primary);
-  const favorite = primary?.favorite === 1;
+  // One person: a favourite when any of its cards is; the star does them all (actions.ts).
+  const favorite = isFavorite(link.primary, links.linkOf, (id) => index.get(id));
   const unlink = async () => {
     const record = await links.unlink(link.id);
     useUi.getState().showToast((tr: Translate) => tr('link.unlinked'), record === undefined ? undefined : () => links.restore(record));

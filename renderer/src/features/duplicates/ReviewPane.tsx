@@ -230,7 +230,7 @@ export function ReviewPane({
                       ) : (
                         <bdi className="dup-value">{shownValue(isDateField(f.field), f.candidates[0]!.text, dates)}</bdi>
                       )}
-                      <span className="muted"> · {f.candidates[0]!.from.length === sources.length ? t('dup.sameAll') : t('dup.fromCards', { cards: f.candidates[0]!.from.map(cardLabel).join(', ') })}</span>
+                      <span className="muted"> · {f.candidates[0]!.from.length === sources.length ? t('dup.sameAll') : t('dup.fromCards', { cards: f.candidates[0]!.from.map(cardLabel).join(t('share.listSeparator')) })}</span>
                     </td>
                   </tr>
                 ))}
@@ -253,7 +253,7 @@ export function ReviewPane({
                           {shownValue(item.kind === 'date', item.text, dates)}
                         </bdi>
                         {extra !== '' ? <bdi className="muted">({extra})</bdi> : null}
-                        <span className="muted">{t('dup.fromCards', { cards: item.from.map(cardLabel).join(', ') })}</span>
+                        <span className="muted">{t('dup.fromCards', { cards: item.from.map(cardLabel).join(t('share.listSeparator')) })}</span>
                       </label>
                     </li>
                   );
