@@ -67,6 +67,8 @@ const DISMISSALS_KEY = 'cardinal.duplicates.dismissed';
  */
 export class Dismissals {
   private readonly keys = new Set<string>();
+  /** One more with each dismissal (what the dialog's list is worked out again on). */
+  version = 0;
   constructor(
     private readonly store: DismissalStore | null = null,
     private readonly limit = 5000,
@@ -81,6 +83,7 @@ export class Dismissals {
   }
   dismiss(members: readonly string[]): void {
     const key = clusterKey(members);
+    this.version++;
     this.keys.delete(key);
     this.keys.add(key);
     while (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!);
@@ -94,7 +97,7 @@ export class Dismissals {
     return this.keys.has(clusterKey(members));
   }
   visible<T extends { readonly members: readonly string[] }>(clusters: readonly T[]): T[] {
-    return clusters.filter((c) => !this.has(c.members));
+    return this.keys.size === 0 ? [...clusters] : clusters.filter((c) => !this.has(c.members));
   }
 }
 
