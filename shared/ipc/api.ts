@@ -26,6 +26,7 @@ export function createCardinalApi(t: Transport): CardinalApi {
     removeAccount: (accountId) => call(t, 'removeAccount', [accountId]),
     syncNow: (accountId) => call(t, 'syncNow', [accountId]),
     confirmDeletions: (accountId) => call(t, 'confirmDeletions', [accountId]),
+    keepRemoved: (accountId) => call(t, 'keepRemoved', [accountId]),
     localChanged: (bookId) => call(t, 'localChanged', [bookId]),
     syncStatuses: () => call(t, 'syncStatuses', []),
     googleSetup: () => call(t, 'googleSetup', []),

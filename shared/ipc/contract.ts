@@ -58,6 +58,7 @@ export interface Requests {
   syncNow: { args: [accountId: string | null]; result: SyncStatus[] };
   /** The user agreed to the deletions a sync stopped for: run it again, letting them through. */
   confirmDeletions: { args: [accountId: string]; result: SyncStatus };
+  keepRemoved: { args: [accountId: string]; result: SyncStatus };
   /** A contact in this book changed here: sync its account soon (debounced). */
   localChanged: { args: [bookId: string]; result: void };
   /** The latest status of every account (a window that just opened asks). */
@@ -213,6 +214,8 @@ export interface CardinalApi {
   removeAccount(accountId: string): Promise<void>;
   syncNow(accountId: string | null): Promise<SyncStatus[]>;
   confirmDeletions(accountId: string): Promise<SyncStatus>;
+  /** "Keep them": the contacts a mass deletion would remove stay here and are put back on the server. */
+  keepRemoved(accountId: string): Promise<SyncStatus>;
   localChanged(bookId: string): Promise<void>;
   syncStatuses(): Promise<SyncStatus[]>;
   googleSetup(): Promise<GoogleSetup>;

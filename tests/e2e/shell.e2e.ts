@@ -36,6 +36,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     'forgetDiscovery',
     'getAppInfo',
     'googleSetup',
+    'keepRemoved',
     'keepSecretsInMemory',
     'listAccounts',
     'loadPhoto',

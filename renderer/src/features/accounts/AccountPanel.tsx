@@ -109,9 +109,14 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
       ) : null}
       <div className="account-actions">
         {status?.action === 'confirm-deletions' ? (
-          <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
-            {t('sync.deleteThem')}
-          </button>
+          <>
+            <button type="button" className="primary" onClick={() => void window.cardinal.keepRemoved(account.id)}>
+              {t('sync.keepThem')}
+            </button>
+            <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
+              {t('sync.deleteThem')}
+            </button>
+          </>
         ) : null}
         {status?.action === 'sign-in' ? (
           <button type="button" className="primary" onClick={() => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')))}>
