@@ -3,7 +3,8 @@
  * deletion on the other server), against a real Radicale and this computer's book: the same
  * person in both is found by Duplicates across books and linked; the list shows one row; its view
  * shows both cards under their books; an edit of each card goes to that card only, and after the
- * sync the server holds its one card with only the intended change; shared and exported, it is
+ * sync the server holds its one card with only the intended change; starred, both cards are (one
+ * row in Favourites, the star in each book's view); shared and exported, it is
  * one card with both cards' items; Unlink separates them (its
  * undo links them again); deleting the linked contact asks which cards, and deleting only this
  * computer's leaves the server's card on the server; restored from the trash after a reload, it is
@@ -177,6 +178,17 @@ test.describe('linked contacts across books', () => {
     expect(local[0]).toMatch(/^X-LOCAL-ONLY:yes$/m);
     expect(local[0]).not.toContain('Chief engineer');
     await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+
+    // A favourite as one person: the star does both cards; the Favourites view lists it once.
+    await linkedView(page).getByRole('button', { name: 'Add to favourites' }).click();
+    await expect(linkedView(page).getByRole('button', { name: 'Remove from favourites' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(listRow(page, 'Ann Arbor').getByRole('img', { name: 'Favourites' })).toBeVisible();
+    await page.getByRole('navigation').getByRole('button', { name: 'Favourites', exact: true }).click();
+    await expect(contactList(page).getByRole('option')).toHaveCount(1);
+    await page.getByRole('navigation').getByRole('button', { name: 'On this computer', exact: true }).click();
+    await expect(listRow(page, 'Ann Arbor').getByRole('img', { name: 'Favourites' })).toBeVisible();
+    await page.getByRole('navigation').getByRole('button', { name: 'All contacts', exact: true }).click();
+    await listRow(page, 'Ann Arbor').click();
 
     // Shared and exported as the one contact it is shown as: one card with both cards' e-mails, number and note.
     await linkedView(page).getByRole('button', { name: 'Share', exact: true }).click();
