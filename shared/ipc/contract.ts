@@ -235,6 +235,12 @@ export interface CardinalApi {
   onMenu(listener: (command: MenuCommand) => void): () => void;
   /** Register the renderer's answers to the main process's store requests (once, at start). */
   serveStore(handlers: StoreHandlers): void;
+  /**
+   * Told when the process that plays main goes away (false) and comes back (true). Only the
+   * browser harness's host can go while the window stays (requests then fail with `unavailable`,
+   * cause `host-gone`); an Electron window closes with its main process, so there it is never called.
+   */
+  onHostConnection(listener: (connected: boolean) => void): () => void;
 }
 
 export type StoreHandlers = {
@@ -246,4 +252,6 @@ export interface Transport {
   invoke(channel: RequestName, args: readonly unknown[]): Promise<Reply<unknown>>;
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
   serve(handler: (name: StoreRequestName, args: readonly unknown[]) => Promise<Reply<unknown>>): void;
+  /** Only where the other side can go while the page stays (the harness bridge). */
+  onConnection?(listener: (connected: boolean) => void): () => void;
 }

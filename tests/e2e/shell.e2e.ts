@@ -41,6 +41,7 @@ test('window.cardinal exposes only the contract, and it cannot be replaced', asy
     'listAccounts',
     'loadPhoto',
     'localChanged',
+    'onHostConnection',
     'onMenu',
     'onOpenFiles',
     'onSyncStatus',
