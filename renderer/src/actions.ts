@@ -5,6 +5,7 @@
 import { applyEdit, newCard, parseVCard, toContact, type Contact } from '../../shared/vcard';
 import { LOCAL_BOOK_ID } from './db/schema';
 import type { Services } from './services';
+import { favoriteTargets, isFavorite } from './store/links';
 import { useUi, type ListFilter } from './store/ui';
 import type { Translate } from './i18n';
 
@@ -73,9 +74,12 @@ export async function deleteContacts(s: Services, ids: readonly string[]): Promi
   });
 }
 
+/** Star or unstar a contact; a linked contact is one person: every card of it (store/links.ts `isFavorite`). */
 export async function toggleFavorite(s: Services, id: string): Promise<void> {
   const row = s.index.get(id);
   if (row === undefined) return;
-  const next = await s.repo.setFavorite(id, row.favorite !== 1);
-  if (next !== undefined) s.index.upsert([next]);
+  const get = (x: string) => s.index.get(x);
+  const targets = favoriteTargets([id], s.links.linkOf);
+  const rows = await s.repo.setFavorites(targets, !isFavorite(id, s.links.linkOf, get));
+  s.index.upsert(rows);
 }

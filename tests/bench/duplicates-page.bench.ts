@@ -8,7 +8,7 @@
  * during each run are counted. Never a pass/fail.
  */
 import { chromium, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,29 @@ import { makeBook } from './duplicates.bench';
 import { recordLongTasks } from './long-tasks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** A CPU profile's functions by self time (ms), the top 20, with the function each was called from. */
+function hottest(profile: CpuProfile): [string, number][] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (id: number | undefined) => {
+    const f = id === undefined ? undefined : byId.get(id)?.callFrame;
+    return f === undefined ? '' : `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+  };
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const key = `${name(id)}  ← ${name(parent.get(id))}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  return [...self].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 20);
+}
 
 /** From the mark `cardinal:duplicates-start` to the groups drawn, and the long tasks meanwhile. */
 async function timedRun(page: Page, start: () => Promise<void>): Promise<{ ms: number; split: { prepare: number; worker: number; draw: number }; longTasks: number[]; groups: string; contacts: string }> {
@@ -71,6 +94,19 @@ export async function runDuplicatesPageBench(count = 50_000): Promise<void> {
     const cold = await timedRun(page, () => page.getByRole('navigation').getByRole('button', { name: 'Duplicates' }).click());
     const warm: { ms: number; split: { prepare: number; worker: number; draw: number }; longTasks: number[]; groups: string; contacts: string }[] = [];
     for (let i = 0; i < 3; i++) warm.push(await timedRun(page, () => page.getByRole('button', { name: 'Look again' }).click()));
+    // CARDINAL_BENCH_PROFILE=file: one more run under Chromium's profiler, its hottest functions printed.
+    const profileTo = process.env.CARDINAL_BENCH_PROFILE;
+    if (profileTo !== undefined && profileTo !== '') {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      const profiled = await timedRun(page, () => page.getByRole('button', { name: 'Look again' }).click());
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
+      console.log(`\nProfiled run: ${Math.round(profiled.ms)} ms, long tasks ${profiled.longTasks.join(', ') || 'none'} ms; profile in ${profileTo}; hottest functions on the window's thread (self time):`);
+      for (const [what, ms] of hottest(profile)) console.log(`  ${ms.toFixed(1).padStart(8)} ms  ${what}`);
+    }
     warm.sort((a, b) => a.ms - b.ms);
     const median = warm[1]!;
     const tasks = (xs: number[]) => (xs.length === 0 ? 'none' : `${xs.length} (${xs.join(', ')} ms)`);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [vcard|vcard-complexity|book|book-import|sync|e2e-sync|duplicates|duplicates-window|groups|history|print]`: the benchmarks, figures beside the peers'. Never part of
+ * `npm run bench [vcard|vcard-complexity|book|book-import|sync|e2e-sync|duplicates|duplicates-window|groups|links|history|print]`: the benchmarks, figures beside the peers'. Never part of
  * `npm test`.
  */
 import { runBookBench } from './book.bench';
@@ -8,6 +8,7 @@ import { runDuplicatesBench } from './duplicates.bench';
 import { runDuplicatesPageBench } from './duplicates-page.bench';
 import { runGroupsBench } from './groups.bench';
 import { runHistoryBench } from './history.bench';
+import { runLinksBench } from './links.bench';
 import { runPrintBench } from './print.bench';
 import { runSyncBench } from './sync.bench';
 import { runVCardComplexity } from './vcard-complexity.bench';
@@ -37,5 +38,6 @@ if (which === undefined || which === 'duplicates') {
 }
 if (which === 'duplicates-window') await runDuplicatesPageBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
 if (which === undefined || which === 'groups') runGroupsBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
+if (which === undefined || which === 'links') runLinksBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
 if (which === undefined || which === 'history') await runHistoryBench(Number(process.env.CARDINAL_BENCH_HISTORY ?? 5_000));
 if (which === undefined || which === 'print') await runPrintBench((process.env.CARDINAL_BENCH_PRINT_SIZES ?? '10000,50000').split(',').map(Number));

@@ -3,20 +3,25 @@
  * deletion on the other server), against a real Radicale and this computer's book: the same
  * person in both is found by Duplicates across books and linked; the list shows one row; its view
  * shows both cards under their books; an edit of each card goes to that card only, and after the
- * sync the server holds its one card with only the intended change; Unlink separates them (its
+ * sync the server holds its one card with only the intended change; starred, both cards are (one
+ * row in Favourites, the star in each book's view); shared and exported, it is
+ * one card with both cards' items; Unlink separates them (its
  * undo links them again); deleting the linked contact asks which cards, and deleting only this
- * computer's leaves the server's card on the server. The review, the linked view and the delete
+ * computer's leaves the server's card on the server; restored from the trash after a reload, it is
+ * linked again. The review, the linked view and the delete
  * question in light, dark and Persian at both sizes, through the accessibility gate. Across two
  * servers (Radicale and Xandikos): each server keeps its one card with only the edit made to it,
  * and removing one account leaves the other's card a contact of its own.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { parseVCards, toContact } from '../../shared/vcard';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { startRadicale, startXandikos, type TestServer } from '../servers/servers';
 import { translator, type Translate } from '../../renderer/src/i18n';
 import { expect, test } from './fixtures';
-import { addAccount, card, contactList, field, importCards, listRow } from './helpers';
+import { addAccount, card, contactList, exportText, field, importCards, listRow } from './helpers';
 import { captureDialogVariants, captureScreen, chooseLanguage, openSettings } from './pages';
 
 const vcard3 = (uid: string, lines: readonly string[]) => ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, ...lines, 'END:VCARD', ''].join('\r\n');
@@ -174,6 +179,34 @@ test.describe('linked contacts across books', () => {
     expect(local[0]).not.toContain('Chief engineer');
     await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
 
+    // A favourite as one person: the star does both cards; the Favourites view lists it once.
+    await linkedView(page).getByRole('button', { name: 'Add to favourites' }).click();
+    await expect(linkedView(page).getByRole('button', { name: 'Remove from favourites' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(listRow(page, 'Ann Arbor').getByRole('img', { name: 'Favourites' })).toBeVisible();
+    await page.getByRole('navigation').getByRole('button', { name: 'Favourites', exact: true }).click();
+    await expect(contactList(page).getByRole('option')).toHaveCount(1);
+    await page.getByRole('navigation').getByRole('button', { name: 'On this computer', exact: true }).click();
+    await expect(listRow(page, 'Ann Arbor').getByRole('img', { name: 'Favourites' })).toBeVisible();
+    await page.getByRole('navigation').getByRole('button', { name: 'All contacts', exact: true }).click();
+    await listRow(page, 'Ann Arbor').click();
+
+    // Shared and exported as the one contact it is shown as: one card with both cards' e-mails, number and note.
+    await linkedView(page).getByRole('button', { name: 'Share', exact: true }).click();
+    const share = page.getByRole('dialog', { name: 'Share Ann Arbor' });
+    const [shared] = await Promise.all([page.waitForEvent('download'), share.getByRole('button', { name: 'Save .vcf' }).click()]);
+    await page.keyboard.press('Escape');
+    // Export takes the view (one open contact is no selection): Ben and the linked Ann, once.
+    const exported = await exportText(page);
+    expect(parseVCards(exported).cards.map((c) => toContact(c.card).formattedName).sort()).toEqual(['Ann Arbor', 'Ben Bolt']);
+    for (const text of [readFileSync((await shared.path())!, 'utf8'), exported]) {
+      const cards = parseVCards(text).cards.map((c) => toContact(c.card)).filter((c) => c.formattedName === 'Ann Arbor');
+      expect(cards).toHaveLength(1);
+      expect(cards[0]!.emails.map((e) => e.value.toLowerCase()).sort()).toEqual(['ann@arbor.example', 'ann@home.example']);
+      expect(cards[0]!.phones.map((p) => p.value)).toEqual(['+1 202 555 0147']);
+      expect(cards[0]!.title).toBe('Chief engineer');
+      expect(cards[0]!.note).toBe('Met at the fair');
+    }
+
     // Unlink: two contacts again, no card changed; its undo links them again.
     await page.getByRole('button', { name: 'Unlink' }).click();
     await expect(listRow(page, 'Ann Arbor')).toHaveCount(2);
@@ -199,6 +232,20 @@ test.describe('linked contacts across books', () => {
     expect((await localCards(page)).filter((c) => c.includes('FN:Ann Arbor'))).toHaveLength(0);
     await syncNow(page);
     expect((await serverCards(server)).filter((c) => c.includes('UID:ann-server'))).toHaveLength(1);
+
+    // Restored from the trash after a restart: linked again, as one row, after another restart too.
+    await page.reload();
+    await page.getByRole('navigation').getByRole('button', { name: 'Trash', exact: true }).click();
+    await page.getByRole('button', { name: 'Restore Ann Arbor' }).click();
+    await expect(page.getByText('Ann Arbor is back')).toBeVisible();
+    await page.getByRole('navigation').getByRole('button', { name: 'All contacts', exact: true }).click();
+    await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+    await expect(page.locator('.list-count')).toHaveText('2 contacts');
+    await page.reload();
+    await expect(listRow(page, 'Ann Arbor')).toHaveCount(1);
+    await listRow(page, 'Ann Arbor').click();
+    await expect(linkedView(page).getByTestId('linked-card')).toHaveCount(2);
+    await expect(cardIn(page, true)).toContainText('Met at the fair');
   });
 
   test('across Radicale and Xandikos: linked, each card edited, each server keeps its card with only its own edit; removing one account leaves the other card alone', async ({ app }) => {

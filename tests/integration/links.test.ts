@@ -10,7 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeCollection } from '../../electron/sync/store-collection';
 import type { LocalCollection } from '../../electron/sync/local';
 import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
-import { LinkStore } from '../../renderer/src/store/links';
+import { isFavorite, LinkStore } from '../../renderer/src/store/links';
+import { toggleFavorite } from '../../renderer/src/actions';
+import type { Services } from '../../renderer/src/services';
 import { parseVCard } from '../../shared/vcard';
 import { openStore } from './renderer-store';
 
@@ -105,7 +107,7 @@ describe('linked contacts in the store', () => {
     expect(links.linkOf(b)?.members).toEqual([a, b]);
   });
 
-  it('a card its server deleted leaves the link; the last card left is a contact of its own, and the link is gone after a restart', async () => {
+  it('a card its server deleted leaves the link; the last card left is a contact of its own, and once the card is out of the trash for good the link is gone after a restart', async () => {
     const a = await local('a', 'Ann Lee');
     const b = await synced(dav, 'b', 'Ann Lee');
     await links.link([a, b], b);
@@ -114,8 +116,82 @@ describe('linked contacts in the store', () => {
     expect(links.linkOf(a)).toBeNull();
     expect(listed()).toEqual(['Ann Lee']);
     await restart();
+    // The server's deletion is in the trash: no link shown, the record kept for a restore.
+    expect(links.linkOf(a)).toBeNull();
+    expect(listed()).toEqual(['Ann Lee']);
+    await store.repo.deleteForever([b]);
+    await restart();
     expect(links.all()).toEqual([]);
     expect(await store.repo.db.meta.where('key').startsWith('link:').count()).toBe(0);
+  });
+
+  /** Restore from the trash as the Trash screen does (features/history/actions.ts): store, links, list. */
+  const restoreFromTrash = async (ids: string[]) => {
+    const result = await store.repo.restoreFromTrash(ids, LOCAL_BOOK_ID);
+    if (result.moved.length > 0) await links.leave(result.moved);
+    store.index.upsert(result.changed);
+    return result;
+  };
+
+  it('a card deleted here and restored from the trash after a restart is linked again, and still after another restart', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await store.repo.remove([a]);
+    store.index.remove([a]);
+    await restart();
+    expect(listed()).toEqual(['Annie Lee']);
+    expect(links.linkOf(b)).toBeNull();
+    await restoreFromTrash([a]);
+    expect(links.linkOf(b)).toMatchObject({ members: [a, b], primary: b });
+    expect(listed()).toEqual(['Annie Lee']);
+    await restart();
+    expect(links.linkOf(a)).toMatchObject({ members: [a, b], primary: b });
+    expect(listed()).toEqual(['Annie Lee']);
+  });
+
+  it('a card its server deleted, restored from the trash after a restart, is linked again (and goes to its server again)', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await dav.applyRemote({ upserts: [], deletes: ['/b.vcf'], state: { syncToken: 't2', ctag: null } });
+    store.index.remove([b]);
+    await restart();
+    await restoreFromTrash([b]);
+    expect(links.linkOf(a)).toMatchObject({ members: [a, b], primary: b });
+    expect(listed()).toEqual(['Annie Lee']);
+    expect(store.index.pendingIn(new Set([DAV])).toSend).toBe(1);
+  });
+
+  it('a linked card restored from the trash after its account was removed is a new contact of another book, not linked, before and after a restart', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    const c = await synced(other, 'c', 'A. Lee');
+    await links.link([a, b, c], b);
+    await store.repo.remove([b]);
+    store.index.remove([b]);
+    await store.port.request('removeBook', DAV);
+    // In this session: the record still names the card, and the restore takes it out.
+    expect((await restoreFromTrash([b])).moved).toEqual([b]);
+    expect(links.linkOf(b)).toBeNull();
+    expect(links.linkOf(a)).toMatchObject({ members: [a, c] });
+    await restart();
+    expect(links.linkOf(b)).toBeNull();
+    expect(links.all()).toEqual([expect.objectContaining({ members: [a, c] })]);
+  });
+
+  it('a linked card in the trash of a removed account leaves its link at the next start', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await store.repo.remove([b]);
+    store.index.remove([b]);
+    await store.port.request('removeBook', DAV);
+    await restart();
+    expect(links.all()).toEqual([]);
+    await restoreFromTrash([b]);
+    expect(links.linkOf(b)).toBeNull();
+    expect(listed()).toEqual(['Ann Lee', 'Annie Lee']);
   });
 
   it('of three linked cards, one deleted by its server leaves the other two linked, after a restart too', async () => {
@@ -128,8 +204,12 @@ describe('linked contacts in the store', () => {
     store.index.remove([c]);
     expect(listed()).toEqual(['Ann Lee']);
     await restart();
-    expect(links.all()).toEqual([expect.objectContaining({ members: [a, b], primary: a })]);
+    expect(links.linkOf(a)).toMatchObject({ members: [a, b], primary: a });
     expect(listed()).toEqual(['Ann Lee']);
+    // Out of the trash for good: the record is tidied at the next start.
+    await store.repo.deleteForever([c]);
+    await restart();
+    expect(links.all()).toEqual([expect.objectContaining({ members: [a, b], primary: a })]);
   });
 
   it('removing an account’s book takes its cards out of their links', async () => {
@@ -141,6 +221,44 @@ describe('linked contacts in the store', () => {
     await restart();
     expect(links.all()).toEqual([]);
     expect(listed()).toEqual(['Ann Lee']);
+  });
+
+  /** The star of the list and the linked view, and what a click on it does (actions.ts). */
+  const starred = (id: string) => isFavorite(id, links.linkOf, (x) => store.index.get(x));
+  const star = (id: string) => toggleFavorite({ repo: store.repo, index: store.index, links } as unknown as Services, id);
+  const favourites = (bookId: string | null) => links.collapse(store.index.list('', bookId, true), store.index.list('', bookId, true)).rows.map((r) => r.displayName);
+
+  it('starring a linked contact stars it as one person: every card, so each book’s view and the favourites list it once; unstarring unstars every card, after a restart too', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    await links.link([a, b], b);
+    await star(b);
+    expect([starred(a), starred(b)]).toEqual([true, true]);
+    expect((await store.repo.db.contacts.bulkGet([a, b])).map((r) => r!.favorite)).toEqual([1, 1]);
+    expect(favourites(null)).toEqual(['Annie Lee']);
+    expect(favourites(LOCAL_BOOK_ID)).toEqual(['Ann Lee']);
+    expect(favourites(DAV)).toEqual(['Annie Lee']);
+    await restart();
+    expect(starred(b)).toBe(true);
+    await star(b);
+    expect((await store.repo.db.contacts.bulkGet([a, b])).map((r) => r!.favorite)).toEqual([0, 0]);
+    expect(favourites(null)).toEqual([]);
+  });
+
+  it('a linked contact one of whose cards was starred before the link (or on its server) is shown starred, listed once among the favourites, and its star unstars that card', async () => {
+    const a = await local('a', 'Ann Lee');
+    const b = await synced(dav, 'b', 'Annie Lee');
+    store.index.upsert([(await store.repo.setFavorite(a, true))!]);
+    await links.link([a, b], b);
+    expect(starred(b)).toBe(true);
+    expect(favourites(null)).toEqual(['Ann Lee']);
+    await star(b);
+    expect([starred(a), starred(b)]).toEqual([false, false]);
+    expect(favourites(null)).toEqual([]);
+    // A card on its own keeps its own star.
+    await links.unlink(links.linkOf(a)!.id);
+    await star(a);
+    expect([starred(a), starred(b)]).toEqual([true, false]);
   });
 
   it('an edit of one card goes to that card only: the other card and its server’s state stay as they were', async () => {

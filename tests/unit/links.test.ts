@@ -156,6 +156,26 @@ describe('a view with linked cards', () => {
   });
 });
 
+describe('a long list with few links, and with many', () => {
+  // 3,000 contacts: two links are found by binary search, 1,200 by a map of positions (links.ts `locator`); the same rows either way.
+  const idx = new ContactIndex('en');
+  idx.load(Array.from({ length: 3000 }, (_, i) => row(`c${i}`, i < 1500 ? 'local' : 'dav', `Person ${String(i % 1500).padStart(4, '0')}${i === 7 || i === 1507 ? ' Zed' : ''}`)));
+  const pairs = (n: number) => Array.from({ length: n }, (_, k) => rec(`L${k}`, [`c${k * 1}`, `c${1500 + k}`], `c${1500 + k}`));
+
+  for (const n of [2, 1200]) {
+    it(`with ${n} links each is one row (its shown card, in its place), counted once, and a search for a word of its hidden card finds the shown one`, () => {
+      const links = pairs(n);
+      const all = shown(idx, links);
+      expect(all).toHaveLength(3000 - n);
+      expect(all.filter((r) => r.displayName.startsWith('Person 0001'))).toEqual([idx.get('c1501')]);
+      expect(all.map((r) => r.id)).not.toContain('c1');
+      // "Zed" is on c7 and c1507: a link when n > 7, two contacts otherwise.
+      expect(shown(idx, links, 'zed').map((r) => r.id)).toEqual(n > 7 ? ['c1507'] : ['c1507', 'c7']);
+      expect(shown(idx, [rec('X', ['c7', 'c8'], 'c8')], 'zed').map((r) => r.id)).toEqual(['c1507', 'c8']);
+    });
+  }
+});
+
 describe('birthdays of linked cards', () => {
   it('the same day on two linked cards is listed once, as the shown card; another day, or another person, stays', () => {
     const idx = new ContactIndex('en');

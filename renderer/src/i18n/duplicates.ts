@@ -83,6 +83,17 @@ export const duplicatesEn = {
   "dup.field.GEO": "Location",
   "import.likely": "{count, plural, one {# of the new cards looks like a contact you have.} other {# of the new cards look like contacts you have.}}",
   "import.reviewLikely": "Review them after importing",
+  "dup.type.voice": "Voice",
+  "dup.type.pager": "Pager",
+  "dup.type.text": "Text",
+  "dup.type.video": "Video",
+  "dup.type.main": "Main",
+  "dup.type.iphone": "iPhone",
+  "dup.type.car": "Car",
+  "dup.type.textphone": "Textphone",
+  "dup.type.postal": "Postal",
+  "dup.type.parcel": "Parcel",
+  "dup.type.pref": "Preferred",
 } as const;
 
 export type DuplicatesCatalogue = Record<keyof typeof duplicatesEn, string>;
@@ -168,6 +179,17 @@ export const duplicatesFa: DuplicatesCatalogue = {
   "dup.field.GEO": "موقعیت",
   "import.likely": "{count, number} کارت تازه شبیه مخاطبانی است که دارید.",
   "import.reviewLikely": "پس از درون‌ریزی بازبینی شوند",
+  "dup.type.voice": "صوتی",
+  "dup.type.pager": "پیجر",
+  "dup.type.text": "پیامک",
+  "dup.type.video": "تصویری",
+  "dup.type.main": "اصلی",
+  "dup.type.iphone": "آیفون",
+  "dup.type.car": "خودرو",
+  "dup.type.textphone": "تلفن متنی",
+  "dup.type.postal": "پستی",
+  "dup.type.parcel": "بسته",
+  "dup.type.pref": "ترجیحی",
 };
 
 export const duplicatesZhCN: DuplicatesCatalogue = {
@@ -251,6 +273,17 @@ export const duplicatesZhCN: DuplicatesCatalogue = {
   "dup.field.GEO": "位置",
   "import.likely": "其中 {count, number} 张新名片看起来与您已有的联系人相同。",
   "import.reviewLikely": "导入后审阅它们",
+  "dup.type.voice": "语音",
+  "dup.type.pager": "寻呼机",
+  "dup.type.text": "短信",
+  "dup.type.video": "视频",
+  "dup.type.main": "主要",
+  "dup.type.iphone": "iPhone",
+  "dup.type.car": "车载",
+  "dup.type.textphone": "文字电话",
+  "dup.type.postal": "邮政",
+  "dup.type.parcel": "包裹",
+  "dup.type.pref": "首选",
 };
 
 export const duplicatesZhTW: DuplicatesCatalogue = {
@@ -334,4 +367,15 @@ export const duplicatesZhTW: DuplicatesCatalogue = {
   "dup.field.GEO": "位置",
   "import.likely": "其中 {count, number} 張新名片看起來與您已有的聯絡人相同。",
   "import.reviewLikely": "匯入後審閱它們",
+  "dup.type.voice": "語音",
+  "dup.type.pager": "呼叫器",
+  "dup.type.text": "簡訊",
+  "dup.type.video": "視訊",
+  "dup.type.main": "主要",
+  "dup.type.iphone": "iPhone",
+  "dup.type.car": "車用",
+  "dup.type.textphone": "文字電話",
+  "dup.type.postal": "郵政",
+  "dup.type.parcel": "包裹",
+  "dup.type.pref": "偏好",
 };

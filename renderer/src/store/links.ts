@@ -7,8 +7,10 @@
  *
  * A link is read against the list as it is (`liveLink`): members deleted (by the user, by a sync,
  * with their account) simply drop out, and a link with one member left is no link. The records
- * are tidied when the store opens (`prune`: members gone from the store leave their link). A
- * deleted card that comes back with its id (the ten-second undo) is linked again.
+ * are tidied when the store opens (`prune`: members gone from the store, and not in the trash,
+ * leave their link). A deleted card that comes back with its id (the ten-second undo, a restore
+ * from the trash, also after a restart) is linked again; one restored into another book because
+ * its own is gone leaves its link (`leave`).
  *
  * In a view the link shows one row (`collapseLinked`): its chosen card if the view shows it, else
  * the first member the view shows (in a book's view, that book's card). A search that matches any
@@ -44,6 +46,22 @@ export function liveLink(rec: LinkRecord, get: (id: string) => ContactRow | unde
   const members = rec.members.filter((id) => listed(get(id)));
   if (members.length < 2) return null;
   return { id: rec.id, members, primary: members.includes(rec.primary) ? rec.primary : members[0]! };
+}
+
+/**
+ * Favourites of a linked contact are the person's: it is a favourite when any of its cards is
+ * (the star in the list and its view; the Favourites view lists it by a starred card), and
+ * starring or unstarring it does every card (`favoriteTargets`), so each book's view, and a
+ * Google book's starred contacts, say the same.
+ */
+export function isFavorite(id: string, linkOf: (id: string) => LiveLink | null, get: (id: string) => ContactRow | undefined): boolean {
+  if (get(id)?.favorite === 1) return true;
+  return linkOf(id)?.members.some((m) => get(m)?.favorite === 1) ?? false;
+}
+
+/** The contacts a (un)star of these takes: each, and every card of its link. */
+export function favoriteTargets(ids: readonly string[], linkOf: (id: string) => LiveLink | null): string[] {
+  return [...new Set(ids.flatMap((id) => [id, ...(linkOf(id)?.members ?? [])]))];
 }
 
 /** Why a link cannot be made. */
@@ -97,6 +115,19 @@ function positionIn(rows: readonly ContactRow[], r: ContactRow, compare: Compare
 }
 
 /**
+ * How to find rows in sorted `rows`, `lookups` of them: a binary search each (a few collator
+ * compares) for a few, one map of the rows' positions when there are many (10,000 links in a list
+ * of 50,000: 20,000 binary searches took twice the map's time, `npm run bench -- links`).
+ */
+function locator(rows: readonly ContactRow[], lookups: number, compare: Compare): (r: ContactRow) => number {
+  // A compare and a map entry cost about the same (a collator's sort keys against a string hash).
+  if (lookups * Math.log2(rows.length + 1) < 2 * rows.length) return (r) => positionIn(rows, r, compare);
+  const at = new Map<string, number>();
+  for (let i = 0; i < rows.length; i++) at.set(rows[i]!.id, i);
+  return (r) => at.get(r.id) ?? -1;
+}
+
+/**
  * Which rows of a view's whole list (sorted by `compare`) the links hide, and which row each link
  * shows there: its chosen card if the view has it, else the first member the view has. A binary
  * search per member, so the cost is the links', not the list's.
@@ -104,11 +135,13 @@ function positionIn(rows: readonly ContactRow[], r: ContactRow, compare: Compare
 export function viewLinks(whole: ListResult, links: Iterable<LiveLink>, get: (id: string) => ContactRow | undefined, compare: Compare): ViewLinks {
   const hidden = new Map<string, { row: ContactRow; at: number; show: string }>();
   const shown = new Map<string, { row: ContactRow; section: string }>();
-  for (const link of links) {
+  const all = [...links];
+  const find = locator(whole.rows, all.reduce((n, l) => n + l.members.length, 0), compare);
+  for (const link of all) {
     const visible: { id: string; row: ContactRow; at: number }[] = [];
     for (const id of link.members) {
       const row = get(id);
-      const at = row === undefined ? -1 : positionIn(whole.rows, row, compare);
+      const at = row === undefined ? -1 : find(row);
       if (at >= 0) visible.push({ id, row: whole.rows[at]!, at });
     }
     if (visible.length < 2) continue;
@@ -128,9 +161,10 @@ export function collapseLinked(result: ListResult, view: ViewLinks, compare: Com
   if (view.hidden.size === 0) return result;
   const drop: number[] = [];
   const wanted = new Set<string>();
+  const find = result === view.whole ? null : locator(result.rows, view.hidden.size * 2, compare);
   for (const h of view.hidden.values()) {
     // The whole list itself (no query): the positions are known.
-    const at = result === view.whole ? h.at : positionIn(result.rows, h.row, compare);
+    const at = find === null ? h.at : find(h.row);
     if (at < 0) continue;
     drop.push(at);
     wanted.add(h.show);
@@ -141,7 +175,7 @@ export function collapseLinked(result: ListResult, view: ViewLinks, compare: Com
   const inserts: { at: number; row: ContactRow; section: string }[] = [];
   for (const id of wanted) {
     const s = view.shown.get(id)!;
-    if (result !== view.whole && positionIn(result.rows, s.row, compare) < 0) inserts.push({ at: lowerBound(result.rows, s.row, compare), row: s.row, section: s.section });
+    if (find !== null && find(s.row) < 0) inserts.push({ at: lowerBound(result.rows, s.row, compare), row: s.row, section: s.section });
   }
   inserts.sort((a, b) => a.at - b.at || compare(a.row, b.row));
   const rows: ContactRow[] = [];
@@ -235,14 +269,23 @@ export class LinkStore {
     return rows.map((r) => r.value as LinkRecord).filter((r) => Array.isArray(r?.members));
   }
 
-  /** Members no longer in the store leave their links; a link left with one member goes. */
+  /**
+   * Members no longer in the store leave their links; a link left with one member goes. A member
+   * in the trash (its book still here) stays in its record, so a restore from the trash links it
+   * again after a restart too; once it is out of the trash for good, the next start drops it.
+   */
   async prune(): Promise<void> {
     const { db } = this.repo;
-    const kept = await db.transaction('rw', db.meta, db.contacts, async () => {
+    const kept = await db.transaction('rw', [db.meta, db.contacts, db.trash, db.books], async () => {
       const all = await this.readAll();
       const ids = [...new Set(all.flatMap((r) => r.members))];
       const rows = await db.contacts.bulkGet(ids);
       const present = new Set(rows.filter((r) => r !== undefined).map((r) => r.id));
+      const absent = ids.filter((id) => !present.has(id));
+      if (absent.length > 0) {
+        const books = new Set((await db.books.toCollection().primaryKeys()) as string[]);
+        for (const t of await db.trash.bulkGet(absent)) if (t !== undefined && books.has(t.bookId)) present.add(t.id);
+      }
       const out: LinkRecord[] = [];
       for (const rec of all) {
         const members = rec.members.filter((m) => present.has(m));
@@ -329,6 +372,21 @@ export class LinkStore {
         if (!(e instanceof CannotLink)) throw e;
       }
     }
+  }
+
+  /**
+   * These contacts leave their links (a contact restored from the trash into another book, its
+   * own book being gone, is a new contact there, not the card that was linked).
+   */
+  async leave(ids: readonly string[]): Promise<void> {
+    if (!ids.some((id) => this.ofContact.has(id))) return;
+    await this.write((all) =>
+      all.flatMap((l) => {
+        if (!l.members.some((m) => ids.includes(m))) return [l];
+        const members = l.members.filter((m) => !ids.includes(m));
+        return members.length < 2 ? [] : [{ ...l, members, primary: members.includes(l.primary) ? l.primary : members[0]! }];
+      }),
+    );
   }
 
   /** Undo a link: it goes, the links it replaced come back. */

@@ -19,7 +19,7 @@ import { DuplicateFinder, type FindProgress, type WorkerLike } from '../../../re
 import { DuplicatesStoreFront, HELPERS_FROM, type ReadStoredCards } from '../../../renderer/src/workers/duplicates-store';
 import { cardPrint, duplicateKeys, storedKeys, type StoredKeys } from '../../../shared/duplicates/keys';
 import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from '../../../renderer/src/features/duplicates/merge';
-import { chooseSurvivor, clusterReasons, Dismissals, fieldCells, importClusters, reasonText, shownValue, type DismissalStore } from '../../../renderer/src/features/duplicates/review-view';
+import { chooseSurvivor, clusterReasons, Dismissals, fieldCells, importClusters, reasonText, shownValue, typeWords, type DismissalStore } from '../../../renderer/src/features/duplicates/review-view';
 import { card } from './cards';
 
 const t = translator('en');
@@ -212,6 +212,20 @@ describe('the worker’s store front', () => {
 });
 
 describe('the dialog’s words and choices', () => {
+  it('in Persian the link review names the items’ types (work, cell, voice) in Persian, a custom label and an unknown type as written, INTERNET not at all', () => {
+    const fa = translator('fa');
+    const a = parseVCard('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Arbor\r\nEMAIL;TYPE=INTERNET,WORK:ann@arbor.example\r\nTEL;TYPE=CELL,VOICE:+1 202 555 0147\r\nEND:VCARD\r\n');
+    const b = parseVCard('BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Arbor\r\nTEL;TYPE=x-satellite:+1 202 555 0100\r\nitem1.EMAIL:ann@home.example\r\nitem1.X-ABLABEL:Club\r\nEND:VCARD\r\n');
+    const review = buildReview([{ id: 'a', card: a }, { id: 'b', card: b }], { region: 'US', survivor: 'a' });
+    const shown = new Map(review.items.map((i) => [i.text, typeWords(i.label, i.types, fa)]));
+    expect(shown.get('ann@arbor.example')).toBe('کار');
+    expect(shown.get('+1 202 555 0147')).toBe('همراه، صوتی');
+    expect(shown.get('+1 202 555 0100')).toBe('x-satellite');
+    expect(shown.get('ann@home.example')).toBe('Club');
+    for (const words of shown.values()) expect(words).not.toMatch(/\b(work|cell|voice|internet)\b/i);
+    expect(typeWords('', ['work', 'cell'], t)).toBe('Work, Mobile');
+  });
+
   it('says every reason in words, a name the same on both once, and shared addresses with their holders', () => {
     const reasons: MatchReason[] = [
       { code: 'same-email', value: 'ada@example.org', points: 60, sharedBy: 1 },

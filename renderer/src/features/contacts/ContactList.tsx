@@ -9,6 +9,7 @@ import { AlertTriangle, ArrowUp, CircleAlert, Star } from 'lucide-react';
 import { matchedField } from '../../../../shared/search/match';
 import type { ContactRow } from '../../db/schema';
 import { useServices } from '../../services';
+import { isFavorite } from '../../store/links';
 import { useUi } from '../../store/ui';
 import { CONTACTS_DRAG_TYPE } from '../groups/actions';
 import { useSettings } from '../settings/settings';
@@ -78,7 +79,7 @@ function rowAt(l: Layout, count: number, y: number): number {
 }
 
 export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readonly ContactRow[]; sections: readonly string[]; onOpen: (id: string) => void; onDelete: (ids: readonly string[]) => void }) {
-  const { t, index } = useServices();
+  const { t, index, links } = useServices();
   const selected = useUi((s) => s.selected);
   const query = useUi((s) => s.query);
   const nameOrder = useSettings((s) => s.nameOrder);
@@ -236,7 +237,7 @@ export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readon
                   )}
                 </span>
               </span>
-              {row.favorite === 1 ? <Star className="list-star" aria-label={t('books.favorites')} role="img" size={16} fill="currentColor" /> : null}
+              {isFavorite(row.id, links.linkOf, (id) => index.get(id)) ? <Star className="list-star" aria-label={t('books.favorites')} role="img" size={16} fill="currentColor" /> : null}
               {row.flag === 'conflict' ? (
                 <span className="list-mark conflict" title={t('sync.markConflict')} role="img" aria-label={t('sync.markConflict')} data-testid="mark-conflict">
                   <AlertTriangle aria-hidden="true" size={16} />

@@ -1,18 +1,19 @@
 /**
  * A linked contact (cards of different address books shown as one, store/links.ts): the name it
  * is shown by, then every card in turn under the book it is in, each with its own Edit (the edit
- * goes to that card, and syncs with that book only) and History. Unlink makes them separate
+ * goes to that card, and syncs with that book only) and History. Share shares it as one contact
+ * (every card's items in the shown card, export/as-shown.ts); Unlink makes them separate
  * contacts again; Delete asks which cards go (DeleteLinkedDialog). No card is changed by any of
  * it but an edit the user makes.
  */
 import { useEffect, useId, useState, useSyncExternalStore } from 'react';
-import { History, Pencil, Star, Trash2, Unlink } from 'lucide-react';
+import { History, Pencil, QrCode, Star, Trash2, Unlink } from 'lucide-react';
 import { parseVCard, toContact, type Contact } from '../../../../shared/vcard';
 import { deleteContacts, toggleFavorite } from '../../actions';
 import { LOCAL_BOOK_ID, type CardRow } from '../../db/schema';
 import type { Translate } from '../../i18n';
 import { useServices } from '../../services';
-import type { LiveLink } from '../../store/links';
+import { isFavorite, type LiveLink } from '../../store/links';
 import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { refusalInWords } from '../accounts/error-words';
@@ -51,8 +52,8 @@ export function LinkedView({ link, back, onEdit, onDelete }: { link: LiveLink; b
   const { t, index, links } = services;
   const bookName = useBookName();
   const cards = useLinkedCards(link);
-  const primary = index.get(link.primary);
-  const favorite = primary?.favorite === 1;
+  // One person: a favourite when any of its cards is; the star does them all (actions.ts).
+  const favorite = isFavorite(link.primary, links.linkOf, (id) => index.get(id));
   const unlink = async () => {
     const record = await links.unlink(link.id);
     useUi.getState().showToast((tr: Translate) => tr('link.unlinked'), record === undefined ? undefined : () => links.restore(record));
@@ -64,6 +65,10 @@ export function LinkedView({ link, back, onEdit, onDelete }: { link: LiveLink; b
         <button type="button" aria-pressed={favorite} onClick={() => void toggleFavorite(services, link.primary)}>
           <Star aria-hidden="true" size={16} fill={favorite ? 'currentColor' : 'none'} />
           {favorite ? t('action.unfavorite') : t('action.favorite')}
+        </button>
+        <button type="button" onClick={() => useUi.getState().openDialog({ kind: 'share', contactId: link.primary })}>
+          <QrCode aria-hidden="true" size={16} />
+          {t('action.share')}
         </button>
         <button type="button" onClick={() => void unlink()}>
           <Unlink aria-hidden="true" size={16} />

@@ -5,7 +5,7 @@
  * for the session. Opened from the sidebar (the book in view preselected), or by an import with
  * the groups it found.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DuplicateCluster } from '../../../../shared/duplicates/types';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
@@ -74,7 +74,16 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
     const link = services.links.linkOf(c.members[0]!);
     return link !== null && c.members.every((id) => link.members.includes(id));
   };
-  const visible = savedDismissals.visible(clusters).filter((c) => c.members.every((id) => index.get(id) !== undefined && index.get(id)?.pending !== 'deleted') && !linked(c));
+  // Worked out when the list is shown and only again when the groups, the list, the links or the
+  // dismissals change: not on each progress message of a run (3,000 groups at 50,000 contacts made
+  // every such render a long task of the window's).
+  const listShown = step.kind === 'list';
+  const { links } = services;
+  const visible = useMemo(
+    () => (listShown ? savedDismissals.visible(clusters).filter((c) => c.members.every((id) => index.get(id) !== undefined && index.get(id)?.pending !== 'deleted') && !linked(c)) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the versions say when the index, the links and the dismissals changed
+    [clusters, listShown, index, index.version, links, links.version, savedDismissals.version],
+  );
   const nameOf = useCallback((id: string) => index.get(id)?.displayName || t('list.noName'), [index, t]);
   const names = (c: DuplicateCluster) => c.members.map(nameOf).join(' · ');
   const bookName = (id: string) => (id === LOCAL_BOOK_ID ? t('books.local') : (books.find((b) => b.id === id)?.name ?? ''));

@@ -15,7 +15,7 @@ import { Avatar } from '../contacts/Avatar';
 import { Modal } from '../common/Modal';
 import { appRegion } from './finder';
 import { ChangedMeanwhile, MergedChangedSince, undoMerge, writeMerge } from './merge';
-import { chooseSurvivor, fieldCells, FIELD_KEY, itemKindText, shownValue } from './review-view';
+import { chooseSurvivor, fieldCells, FIELD_KEY, itemKindText, shownValue, typeWords } from './review-view';
 import type { Translate } from '../../i18n';
 
 const isDateField = (field: string) => field === 'BDAY' || field === 'ANNIVERSARY';
@@ -230,7 +230,7 @@ export function ReviewPane({
                       ) : (
                         <bdi className="dup-value">{shownValue(isDateField(f.field), f.candidates[0]!.text, dates)}</bdi>
                       )}
-                      <span className="muted"> · {f.candidates[0]!.from.length === sources.length ? t('dup.sameAll') : t('dup.fromCards', { cards: f.candidates[0]!.from.map(cardLabel).join(', ') })}</span>
+                      <span className="muted"> · {f.candidates[0]!.from.length === sources.length ? t('dup.sameAll') : t('dup.fromCards', { cards: f.candidates[0]!.from.map(cardLabel).join(t('share.listSeparator')) })}</span>
                     </td>
                   </tr>
                 ))}
@@ -243,7 +243,7 @@ export function ReviewPane({
               <ul>
                 {review.items.map((item) => {
                   const what = itemKindText(item.kind, item.property, t);
-                  const extra = [item.label, ...item.types].filter((x) => x !== '').join(', ');
+                  const extra = typeWords(item.label, item.types, t);
                   return (
                     <li key={item.key} data-testid="dup-item">
                       <label className="dup-choice">
@@ -253,7 +253,7 @@ export function ReviewPane({
                           {shownValue(item.kind === 'date', item.text, dates)}
                         </bdi>
                         {extra !== '' ? <bdi className="muted">({extra})</bdi> : null}
-                        <span className="muted">{t('dup.fromCards', { cards: item.from.map(cardLabel).join(', ') })}</span>
+                        <span className="muted">{t('dup.fromCards', { cards: item.from.map(cardLabel).join(t('share.listSeparator')) })}</span>
                       </label>
                     </li>
                   );

@@ -67,6 +67,8 @@ const DISMISSALS_KEY = 'cardinal.duplicates.dismissed';
  */
 export class Dismissals {
   private readonly keys = new Set<string>();
+  /** One more with each dismissal (what the dialog's list is worked out again on). */
+  version = 0;
   constructor(
     private readonly store: DismissalStore | null = null,
     private readonly limit = 5000,
@@ -81,6 +83,7 @@ export class Dismissals {
   }
   dismiss(members: readonly string[]): void {
     const key = clusterKey(members);
+    this.version++;
     this.keys.delete(key);
     this.keys.add(key);
     while (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!);
@@ -94,7 +97,7 @@ export class Dismissals {
     return this.keys.has(clusterKey(members));
   }
   visible<T extends { readonly members: readonly string[] }>(clusters: readonly T[]): T[] {
-    return clusters.filter((c) => !this.has(c.members));
+    return this.keys.size === 0 ? [...clusters] : clusters.filter((c) => !this.has(c.members));
   }
 }
 
@@ -191,4 +194,35 @@ export function importClusters(found: readonly ImportDuplicate[], newIds: Readon
     out.push({ members: [id, ...d.existing.map((p) => p.b)], pairs, score: pairs[0]!.score, books: [bookId] });
   }
   return out;
+}
+
+/** vCard TYPE values with words of their own (home, work, mobile, fax and other as the contact view names them). */
+const TYPE_KEY: Readonly<Record<string, MessageKey>> = {
+  home: 'type.home',
+  work: 'type.work',
+  cell: 'type.cell',
+  mobile: 'type.cell',
+  fax: 'type.fax',
+  other: 'type.other',
+  voice: 'dup.type.voice',
+  pager: 'dup.type.pager',
+  text: 'dup.type.text',
+  video: 'dup.type.video',
+  main: 'dup.type.main',
+  iphone: 'dup.type.iphone',
+  car: 'dup.type.car',
+  textphone: 'dup.type.textphone',
+  postal: 'dup.type.postal',
+  parcel: 'dup.type.parcel',
+  pref: 'dup.type.pref',
+};
+
+/**
+ * An item's label and TYPEs as the review shows them (in brackets): a custom label as written,
+ * each known type in the UI language, `internet` (every 3.0 e-mail has it) left out, any other
+ * type (an `X-` one of some program) as the card has it.
+ */
+export function typeWords(label: string, types: readonly string[], t: Translate): string {
+  const words = types.flatMap((ty) => (ty === 'internet' ? [] : [TYPE_KEY[ty] === undefined ? ty : t(TYPE_KEY[ty])]));
+  return [...new Set([label, ...words])].filter((x) => x !== '').join(t('share.listSeparator'));
 }

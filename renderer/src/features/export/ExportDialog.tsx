@@ -14,7 +14,9 @@ import { Modal } from '../common/Modal';
 import { Choice, Field } from '../settings/SettingsDialog';
 import type { ExportFormat, ExportRequest, ExportResult } from './export-run';
 import { saveFiles } from './files';
-import { explicitSelection, scopeCards, scopeCardsWithGroups, scopeIds, type ExportScope } from './scope';
+import { explicitSelection, scopeCards, scopeCardsWithGroups, shownScopeIds, type ExportScope } from './scope';
+import { asShown } from './as-shown';
+import { appRegion } from '../duplicates/finder';
 import { useScopeChoice } from './ScopeChoice';
 import type { ExportReply } from '../../workers/export.worker';
 
@@ -93,8 +95,9 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
     setError(null);
     try {
       // Groups go with the contacts: as the book keeps them in a .vcf, as CATEGORIES in a CSV; a calendar needs none.
-      const ids = scopeIds(s.index, s.groups, scope);
-      const cards = format === 'ics' ? await scopeCards(s, ids) : await scopeCardsWithGroups(s, ids, vcard ? 'book' : 'categories');
+      // A linked contact as one card (as-shown.ts).
+      const ids = shownScopeIds(s, scope);
+      const cards = asShown(format === 'ics' ? await scopeCards(s, ids) : await scopeCardsWithGroups(s, ids, vcard ? 'book' : 'categories'), s.links.linkOf, await appRegion());
       const baseName = scopeName ?? t('export.fileName');
       setResult(await runExportInWorker({ format, cards, baseName, layout: vcard ? layout : 'one-file', photos: vcard ? photos : true, outlookLanguage, lang: s.lang }));
     } catch (e) {

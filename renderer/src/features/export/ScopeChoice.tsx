@@ -7,7 +7,7 @@ import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
 import { useDirectory } from '../accounts/directory';
 import { Choice } from '../settings/SettingsDialog';
-import { scopeIds, type ExportScope } from './scope';
+import { scopeCount, type ExportScope } from './scope';
 
 export interface ScopeChoice {
   readonly scope: ExportScope;
@@ -40,10 +40,10 @@ export function useScopeChoice(initial: ExportScope, selectionFallback: readonly
         legend={t('export.scope')}
         value={kind}
         options={[
-          { value: 'all', label: t('export.scope.all', { count: scopeIds(s.index, s.groups, { kind: 'all' }).length }) },
+          { value: 'all', label: t('export.scope.all', { count: scopeCount(s, { kind: 'all' }) }) },
           { value: 'book', label: t('export.scope.book') },
-          ...(group !== null ? [{ value: 'group' as const, label: t('export.scope.group', { name: `\u2068${groupName ?? ''}\u2069`, count: scopeIds(s.index, s.groups, group).length }) }] : []),
-          ...(selection.length > 0 ? [{ value: 'selection' as const, label: t('export.scope.selection', { count: selection.length }) }] : []),
+          ...(group !== null ? [{ value: 'group' as const, label: t('export.scope.group', { name: `\u2068${groupName ?? ''}\u2069`, count: scopeCount(s, group) }) }] : []),
+          ...(selection.length > 0 ? [{ value: 'selection' as const, label: t('export.scope.selection', { count: scopeCount(s, { kind: 'selection', ids: selection }) }) }] : []),
         ]}
         onChange={setKind}
       />
@@ -61,5 +61,5 @@ export function useScopeChoice(initial: ExportScope, selectionFallback: readonly
       ) : null}
     </>
   );
-  return { scope, count: scopeIds(s.index, s.groups, scope).length, name, picker };
+  return { scope, count: scopeCount(s, scope), name, picker };
 }

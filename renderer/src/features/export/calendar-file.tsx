@@ -9,6 +9,8 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { runExportInWorker } from './ExportDialog';
 import { scopeCards, scopeIds } from './scope';
+import { asShown } from './as-shown';
+import { appRegion } from '../duplicates/finder';
 
 const listeners = new Set<() => void>();
 let state: CalendarFileState | null = null;
@@ -77,7 +79,7 @@ export function useCalendarKeeper(): void {
     if (path === null) return;
     const timer = setTimeout(() => {
       void (async () => {
-        const cards = await scopeCards(s, scopeIds(s.index, s.groups, { kind: 'all' }));
+        const cards = asShown(await scopeCards(s, scopeIds(s.index, s.groups, { kind: 'all' })), s.links.linkOf, await appRegion());
         const result = await runExportInWorker({ format: 'ics', cards, baseName: '', layout: 'one-file', photos: false, outlookLanguage: 'en', lang: s.lang });
         await window.cardinal.calendarFile({ action: 'write', text: new TextDecoder().decode(result.files[0]!.bytes) });
       })().catch((e: Error) => useUi.getState().showToast((tr) => tr('calendarFile.failed', { message: e.message })));

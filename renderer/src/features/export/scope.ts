@@ -1,6 +1,7 @@
 /**
  * Which contacts an export, a print or the calendar takes: all of them, one book's, one group's
- * (the group store's `memberIds`, the same query as the list filter), or the selection.
+ * (the group store's `memberIds`, the same query as the list filter), or the selection. A linked
+ * contact is one contact in each (`shownScopeIds`, `scopeCount`, and as-shown.ts for its card).
  */
 import type { ContactIndex } from '../../store/contact-index';
 import type { ListFilter } from '../../store/ui';
@@ -8,6 +9,7 @@ import type { GroupStore } from '../../store/groups';
 import type { Services } from '../../services';
 import type { ExportCardInput } from './export-run';
 import { exportEntries, type ExportGroupsAs } from '../../../../shared/groups/transfer';
+import { countAsShown, withLinkedCards } from './as-shown';
 
 export type ExportScope = { kind: 'all' } | { kind: 'book'; bookId: string } | { kind: 'group'; bookId: string; key: string } | { kind: 'selection'; ids: readonly string[] };
 
@@ -46,6 +48,20 @@ export function scopeIds(index: ContactIndex, groups: ScopeGroups, scope: Export
     case 'selection':
       return scope.ids.filter((id) => index.get(id) !== undefined && index.get(id)?.pending !== 'deleted');
   }
+}
+
+/**
+ * The ids in the scope as the window shows them: a selected linked contact with every one of its
+ * cards (as-shown.ts unites them in the export, print or share). For `count`: a link once.
+ */
+export function shownScopeIds(s: Pick<Services, 'index' | 'groups' | 'links'>, scope: ExportScope): string[] {
+  const ids = scopeIds(s.index, s.groups, scope);
+  return scope.kind === 'selection' ? withLinkedCards(ids, s.links.linkOf).filter((id) => s.index.get(id) !== undefined) : ids;
+}
+
+/** How many contacts the scope is, as the list counts them (a linked contact once). */
+export function scopeCount(s: Pick<Services, 'index' | 'groups' | 'links'>, scope: ExportScope): number {
+  return countAsShown(scopeIds(s.index, s.groups, scope), s.links.linkOf);
 }
 
 /** The stored cards of these contacts, as the export takes them. */

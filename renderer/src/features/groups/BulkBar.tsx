@@ -7,7 +7,9 @@ import { useSyncExternalStore } from 'react';
 import { Download, FolderMinus, FolderPlus, Star, Trash2, X } from 'lucide-react';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
+import { favoriteTargets } from '../../store/links';
 import { useUi } from '../../store/ui';
+import { countAsShown } from '../export/as-shown';
 import { useDirectory } from '../accounts/directory';
 import { MenuButton, type MenuItem } from '../common/MenuButton';
 import { addToGroup, removeFromGroup } from './actions';
@@ -34,9 +36,11 @@ export function BulkBar({ ids, onDelete }: { ids: readonly string[]; onDelete: (
   );
 
   const favourite = async () => {
-    const rows = await repo.setFavorites(ids, true);
+    // A selected linked contact: every card of it (one person).
+    const rows = await repo.setFavorites(favoriteTargets(ids, services.links.linkOf), true);
     index.upsert(rows);
-    useUi.getState().showToast((tr) => tr('bulk.favorited', { count: rows.length }));
+    const count = countAsShown(rows.map((r) => r.id), services.links.linkOf);
+    useUi.getState().showToast((tr) => tr('bulk.favorited', { count }));
   };
 
   return (

@@ -26,6 +26,8 @@ function follow(s: Services, result: RestoreResult): void {
 
 export async function restoreFromTrash(s: Services, ids: readonly string[]): Promise<void> {
   const result = await s.repo.restoreFromTrash(ids, fallbackBook());
+  // Back in its book, a linked card is linked again (its link kept it); one put in another book is a new contact there.
+  if (result.moved.length > 0) await s.links.leave(result.moved);
   follow(s, result);
   const name = result.changed[0]?.displayName || s.t('list.noName');
   const target = result.changed.find((r) => result.moved.includes(r.id))?.bookId ?? LOCAL_BOOK_ID;

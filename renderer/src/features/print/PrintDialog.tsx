@@ -10,7 +10,9 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
-import { scopeCardsInSlices, scopeIds, type ExportScope } from '../export/scope';
+import { scopeCardsInSlices, shownScopeIds, type ExportScope } from '../export/scope';
+import { asShown } from '../export/as-shown';
+import { appRegion } from '../duplicates/finder';
 import { useScopeChoice } from '../export/ScopeChoice';
 import { Choice } from '../settings/SettingsDialog';
 import { makePrintJob, PrintCancelled, usePrintJob } from './print-job';
@@ -35,7 +37,8 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
     // Marks for `npm run bench -- print`: the cards read, the layout back from the worker.
     performance.mark('cardinal:print-start');
     try {
-      const cards = await scopeCardsInSlices(s, scopeIds(s.index, s.groups, scope));
+      // A linked contact as one card (as-shown.ts).
+      const cards = asShown(await scopeCardsInSlices(s, shownScopeIds(s, scope)), s.links.linkOf, await appRegion());
       performance.mark('cardinal:print-read');
       if (control.signal.aborted) return;
       const where = scopeName ?? (scope.kind === 'selection' ? t('print.selection') : t('books.all'));

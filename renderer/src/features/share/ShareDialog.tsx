@@ -1,7 +1,7 @@
 /**
  * Share one contact: a QR code a phone's camera reads (a vCard 3.0 of what a phone needs, small
  * enough to scan: shared/share), what was left out of the code, and the whole card as a .vcf file
- * to save.
+ * to save. A linked contact is shared as one: every card's items in the shown card (as-shown.ts).
  */
 import { useEffect, useState } from 'react';
 import { Download } from 'lucide-react';
@@ -12,6 +12,8 @@ import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
 import { Modal } from '../common/Modal';
 import { download } from '../export/files';
+import { linkedCard } from '../export/as-shown';
+import { appRegion } from '../duplicates/finder';
 
 const DROPPED_KEY: Record<QrDropped, MessageKey> = {
   photo: 'share.dropped.photo',
@@ -38,22 +40,28 @@ interface Loaded {
 }
 
 export function ShareDialog({ contactId, onClose }: { contactId: string; onClose: () => void }) {
-  const { t, repo, index } = useServices();
-  const name = index.get(contactId)?.displayName || t('list.noName');
+  const { t, repo, index, links } = useServices();
+  // A linked contact is shared as the one contact it is shown as: its shown card with every card's items (as-shown.ts).
+  const link = links.linkOf(contactId);
+  const shownId = link?.primary ?? contactId;
+  const name = index.get(shownId)?.displayName || t('list.noName');
+  const members = (link === null ? [contactId] : [link.primary, ...link.members.filter((m) => m !== link.primary)]).join(' ');
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   useEffect(() => {
     let alive = true;
-    void repo.getCard(contactId).then((card) => {
+    void (async () => {
+      const cards = (await repo.db.cards.bulkGet(members.split(' '))).filter((c) => c !== undefined);
+      const vcard = cards.length > 1 ? linkedCard(cards, cards[0]!.id, await appRegion()) : cards[0]?.vcard;
       if (!alive) return;
-      if (card === undefined) return onClose();
-      const payload = qrPayload(parseVCard(card.vcard));
+      if (vcard === undefined) return onClose();
+      const payload = qrPayload(parseVCard(vcard));
       const qr = payload === null ? null : { dataUrl: qrSvg(payload.text, name).dataUrl, text: payload.text, dropped: payload.dropped };
-      setLoaded({ vcard: card.vcard, qr });
-    });
+      setLoaded({ vcard, qr });
+    })();
     return () => {
       alive = false;
     };
-  }, [repo, contactId, name, onClose]);
+  }, [repo, members, name, onClose]);
   const save = () => {
     if (loaded === null) return;
     download({ name: `${safeBaseName(name)}.vcf`, mime: 'text/vcard;charset=utf-8', bytes: new TextEncoder().encode(loaded.vcard) });
