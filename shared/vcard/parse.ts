@@ -128,8 +128,52 @@ function commonName(text: string, start: number, end: number, common = COMMON_NA
   return undefined;
 }
 
-/** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
 const NO_PARAMS: readonly VParam[] = Object.freeze([]);
+
+function parseParams(head: string): VParam[] {
+  const segs = head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';');
+  // Each segment replaced by its parameter in place: a list of its own length, not one grown by
+  // push with room for 16 (the parsed cards of an import are all held in memory).
+  const list = segs as unknown as VParam[];
+  for (let i = 0; i < segs.length; i++) list[i] = parseParam(segs[i]!);
+  return list;
+}
+
+/**
+ * Parameter lists by the text they were read from (`TYPE=INTERNET,WORK`, `X-PARAM=keep`): one
+ * frozen list, shared by every property written with the same head, so a card's properties hold
+ * no parameter objects of their own (the cards of an import are held in memory, and every object
+ * they hold is copied by the garbage collector). Bounded: heads up to MAX_SHARED_HEAD characters,
+ * the table emptied when it reaches MAX_SHARED_HEADS. What it holds is copied out of the input
+ * first, so the table never keeps an imported file's text alive.
+ */
+const SHARED_HEADS = new Map<string, readonly VParam[]>();
+const MAX_SHARED_HEAD = 64;
+const MAX_SHARED_HEADS = 1024;
+
+/** A copy of a string that shares no memory with the text it was cut from. */
+function ownCopy(s: string): string {
+  // V8 copies a short slice anyway; a longer one would point into the whole input.
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+function shareHead(head: string, params: VParam[]): void {
+  if (SHARED_HEADS.size >= MAX_SHARED_HEADS) SHARED_HEADS.clear();
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
+    if (Object.isFrozen(p)) continue; // already a shared one (sharedParam)
+    const values = p.values.map(ownCopy);
+    const q = p.quoted;
+    params[i] = Object.freeze({
+      name: p.name === null ? null : ownCopy(p.name),
+      values: Object.freeze(values),
+      quoted: typeof q === 'object' ? Object.freeze([...q]) : q,
+    });
+  }
+  SHARED_HEADS.set(ownCopy(head), Object.freeze(params));
+}
+
+/** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
 
 export function parseContentLine(text: string): VProperty | null {
   const colon = headEnd(text);
@@ -146,12 +190,13 @@ export function parseContentLine(text: string): VProperty | null {
   if (nameEnd < colon) {
     // Empty segments (`TEL;;HOME`) are kept as empty bare parameters: nothing written is dropped.
     const head = text.slice(nameEnd + 1, colon);
-    const segs = head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';');
-    // Each segment replaced by its parameter in place: a list of its own length, not one grown by
-    // push with room for 16 (the parsed cards of an import are all held in memory).
-    const list = segs as unknown as VParam[];
-    for (let i = 0; i < segs.length; i++) list[i] = parseParam(segs[i]!);
-    params = list;
+    const known = head.length <= MAX_SHARED_HEAD ? SHARED_HEADS.get(head) : undefined;
+    if (known !== undefined) params = known;
+    else {
+      const list = parseParams(head);
+      if (head.length <= MAX_SHARED_HEAD) shareHead(head, list);
+      params = list;
+    }
   }
   return { group, name, params, value: text.slice(colon + 1) };
 }
