@@ -7,7 +7,7 @@
 import { parseDate, type DateValue } from './dates';
 import { hasParam, listValue, paramValues, structuredValue, textValue, transferDecoded, unescapeText } from './escape';
 import { telNumber, telUriIn } from './tel';
-import type { VCard, VCardVersion, VProperty } from './types';
+import type { VCard, VCardVersion, VParam, VProperty } from './types';
 
 export interface ContactItem {
   /** Empty for an item the user added; otherwise the key of the property it was read from. */
@@ -370,11 +370,27 @@ let itemPref = false;
  * typesOf without `pref`, and whether the item is preferred (in itemPref): one pass over the
  * parameters, the same values and order as makeItem's typesOf + paramValues(PREF).
  */
-function itemTypes(p: VProperty): string[] {
+function itemTypes(p: VProperty): readonly string[] {
   itemPref = false;
   const params = p.params;
+  if (params.length === 0) return NO_STRINGS;
+  // A frozen list is the parser's shared one for its head (parse.ts): its types are read once.
+  if (!Object.isFrozen(params)) return readTypes(params);
+  const known = TYPES_OF.get(params);
+  if (known !== undefined) {
+    itemPref = known.pref;
+    return known.types;
+  }
+  const types = Object.freeze(readTypes(params));
+  TYPES_OF.set(params, { types, pref: itemPref });
+  return types;
+}
+
+/** The types (and itemPref) of each shared parameter list, kept as long as the list is. */
+const TYPES_OF = new WeakMap<readonly VParam[], { readonly types: readonly string[]; readonly pref: boolean }>();
+
+function readTypes(params: readonly VParam[]): string[] {
   const out: string[] = [];
-  if (params.length === 0) return out;
   let seen: Set<string> | null = null;
   for (let k = 0; k < params.length; k++) {
     const x = params[k]!;
@@ -401,12 +417,18 @@ function itemTypes(p: VProperty): string[] {
   return exact(out);
 }
 
+/** The empty list of every view that has none of a kind: a view is read, never changed in place. */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NONE: readonly never[] = NO_STRINGS as readonly never[];
+const NO_ORGANIZATION: Organization = Object.freeze({ name: '', units: NO_STRINGS });
+const NO_PHONETIC: PhoneticName = Object.freeze({ family: '', given: '', additional: '' });
+
 /**
  * The list at its own length. An array grown by push keeps room for 16 or more; a view is kept
  * (10,000 of them through an import), so the room would be copied by every garbage collection.
  */
 function exact<T>(list: T[]): T[] {
-  return list.length === 0 ? list : list.slice();
+  return list.length === 0 ? (NONE as unknown as T[]) : list.slice();
 }
 
 /** The one-per-card properties toContact reads, as bits: only the first of each counts. */
@@ -443,9 +465,9 @@ export function toContact(card: VCard): Contact {
   let kind = '';
   let formattedName = '';
   let name: StructuredName = EMPTY_NAME;
-  const phonetic = { family: '', given: '', additional: '' };
+  let phonetic: { family: string; given: string; additional: string } | null = null;
   const nicknames: string[] = [];
-  let organization: Organization = { name: '', units: [] };
+  let organization: Organization = NO_ORGANIZATION;
   let title = '';
   let role = '';
   const emails: ContactItem[] = [];
@@ -494,13 +516,13 @@ export function toContact(card: VCard): Contact {
           }
           break;
         case K_PH_FAMILY:
-          phonetic.family = textValue(p, version);
+          (phonetic ??= { family: '', given: '', additional: '' }).family = textValue(p, version);
           break;
         case K_PH_GIVEN:
-          phonetic.given = textValue(p, version);
+          (phonetic ??= { family: '', given: '', additional: '' }).given = textValue(p, version);
           break;
         case K_PH_ADDITIONAL:
-          phonetic.additional = textValue(p, version);
+          (phonetic ??= { family: '', given: '', additional: '' }).additional = textValue(p, version);
           break;
         case K_NICKNAME:
           for (const nick of listValue(p, version)) nicknames.push(nick); // no spread: a huge list would overflow the stack
@@ -653,7 +675,7 @@ export function toContact(card: VCard): Contact {
     kind,
     formattedName,
     name,
-    phoneticName: phonetic,
+    phoneticName: phonetic ?? NO_PHONETIC,
     nicknames: exact(nicknames),
     organization,
     title,
