@@ -6,6 +6,7 @@
  */
 import { parseDate, type DateValue } from './dates';
 import { hasParam, listValue, paramValues, structuredValue, textValue, transferDecoded, unescapeText } from './escape';
+import { base36 } from './base36';
 import { telNumber, telUriIn } from './tel';
 import type { VCard, VCardVersion, VParam, VProperty } from './types';
 
@@ -160,10 +161,27 @@ const mix = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193);
  * of `NAME|p=v1,v2;q=w|value`, fed piece by piece: no joined string is built).
  */
 export function propertyKey(prop: VProperty): string {
-  let h = fnvUpper(FNV_OFFSET, prop.name);
+  const params = prop.params;
+  let h: number;
+  // A frozen list is the parser's shared one for its head (parse.ts): the hash of the name and
+  // parameters is kept beside it, for the last name it was asked with.
+  if (params.length > 0 && Object.isFrozen(params)) {
+    const known = KEY_HEADS.get(params);
+    if (known !== undefined && known.name === prop.name) h = known.h;
+    else {
+      h = headHash(prop.name, params);
+      KEY_HEADS.set(params, { name: prop.name, h });
+    }
+  } else h = headHash(prop.name, params);
+  return base36(fnv(h, prop.value) >>> 0);
+}
+
+/** propertyKey's hash of `NAME|p=v1,v2;q=w|`. */
+function headHash(name: string, params: readonly VParam[]): number {
+  let h = fnvUpper(FNV_OFFSET, name);
   h = mix(h, PIPE);
-  for (let k = 0; k < prop.params.length; k++) {
-    const p = prop.params[k]!;
+  for (let k = 0; k < params.length; k++) {
+    const p = params[k]!;
     if (k > 0) h = mix(h, 0x3b); // ;
     if (p.name !== null) h = fnv(h, p.name);
     h = mix(h, 0x3d); // =
@@ -172,9 +190,11 @@ export function propertyKey(prop: VProperty): string {
       h = fnv(h, p.values[j]!);
     }
   }
-  h = mix(h, PIPE);
-  return (fnv(h, prop.value) >>> 0).toString(36);
+  return mix(h, PIPE);
 }
+
+const KEY_HEADS = new WeakMap<readonly VParam[], { readonly name: string; readonly h: number }>();
+
 
 /** Properties that become multi-value items in the view, and so need ids. */
 const ITEM_NAMES = new Set(['EMAIL', 'TEL', 'URL', 'ADR', 'RELATED', 'X-ABRELATEDNAMES', 'X-ABDATE', 'IMPP', ...Object.keys(IM_PROPERTIES)]);

@@ -226,8 +226,10 @@ interface OpenCard {
   tail?: QuoteState | null;
   /** Text joined to the last property's value, not yet applied (one join at the end, not a copy a line). */
   join?: { parts: string[]; length: number; sep: string; base: number } | null;
-  /** The card's FN, once seen: a card refused for its size is named by it. */
+  /** The card's FN, once known: a card refused for its size is named by it. */
   name?: string;
+  /** Its FN properties as they were read (before any line joined to them), named only on a refusal. */
+  fns?: VProperty[];
 }
 
 /** Longest name a refusal quotes. */
@@ -367,11 +369,12 @@ function addLine(
     return joinToLast(card, last, ll, lim, fail);
   }
   if (card.properties.length >= lim.maxPropertiesPerCard) {
+    if (card.fns !== undefined) for (let i = 0; i < card.fns.length && card.name === undefined; i++) card.name = fnName(card.fns[i]!);
     return fail(card, 'too-many-properties', card.line, `more than ${lim.maxPropertiesPerCard} properties in one card`);
   }
   flushJoin(card);
   card.properties.push(prop);
-  if (card.name === undefined && prop.name.toUpperCase() === 'FN') card.name = fnName(prop);
+  if (prop.name.length === 2 && (prop.name === 'FN' || prop.name.toUpperCase() === 'FN')) (card.fns ??= []).push(prop);
   card.tail = undefined;
 }
 
