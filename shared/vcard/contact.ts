@@ -127,6 +127,7 @@ export function versionOf(card: VCard): VCardVersion {
 
 /** Apple writes standard labels as `_$!<HomePage>!$_`; show the word inside. */
 export function labelText(raw: string): string {
+  if (raw.charCodeAt(0) !== 0x5f /* _ */) return raw; // most labels: no regular expression to run
   const m = /^_\$!<(.*)>!\$_$/.exec(raw);
   return m === null ? raw : m[1]!;
 }
@@ -161,6 +162,11 @@ const mix = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193);
  * of `NAME|p=v1,v2;q=w|value`, fed piece by piece: no joined string is built).
  */
 export function propertyKey(prop: VProperty): string {
+  return base36(propertyHash(prop));
+}
+
+/** The number propertyKey writes in base 36. */
+function propertyHash(prop: VProperty): number {
   const params = prop.params;
   let h: number;
   // A frozen list is the parser's shared one for its head (parse.ts): the hash of the name and
@@ -173,7 +179,7 @@ export function propertyKey(prop: VProperty): string {
       KEY_HEADS.set(params, { name: prop.name, h });
     }
   } else h = headHash(prop.name, params);
-  return base36(fnv(h, prop.value) >>> 0);
+  return fnv(h, prop.value) >>> 0;
 }
 
 /** propertyKey's hash of `NAME|p=v1,v2;q=w|`. */
@@ -202,6 +208,15 @@ const ITEM_NAMES = new Set(['EMAIL', 'TEL', 'URL', 'ADR', 'RELATED', 'X-ABRELATE
 /** The id a property would get as the first of its kind: '' for one that is no multi-value item. */
 export function itemKey(p: VProperty, keyOf: (p: VProperty) => string = propertyKey): string {
   return ITEM_NAMES.has(upperName(p.name)) ? keyOf(p) : '';
+}
+
+/** A group in lower case; most are already (no copy then). */
+function lowerName(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c > 0x7f) return name.toLowerCase();
+  }
+  return name;
 }
 
 /** A property name in upper case; most are already (no copy then). */
@@ -477,8 +492,8 @@ export function toContact(card: VCard): Contact {
   let groups: string[] | null = null;
   // Item keys so far, for ids made unique by occurrence (`k`, `k~2`, …, as propertyIds): compared
   // directly for a few, counted in a Map past 32.
-  let keys: string[] | null = null;
-  let counts: Map<string, number> | null = null;
+  let keys: number[] | null = null;
+  let counts: Map<number, number> | null = null;
   let done = 0;
 
   let uid = '';
@@ -608,14 +623,15 @@ export function toContact(card: VCard): Contact {
           }
           break;
         case K_LABEL:
-          if (p.group !== null) (labels ??= new Map()).set(p.group.toLowerCase(), textValue(p, version));
+          if (p.group !== null) (labels ??= new Map()).set(lowerName(p.group), textValue(p, version));
           break;
       }
       continue;
     }
 
     // A multi-value item: its id, unique by occurrence.
-    const key = propertyKey(p);
+    // Compared as the hashes propertyKey writes (equal numbers, equal keys), written once.
+    const key = propertyHash(p);
     let n = 1;
     if (keys === null) keys = [key];
     else {
@@ -626,10 +642,10 @@ export function toContact(card: VCard): Contact {
       if (counts !== null) {
         n = (counts.get(key) ?? 0) + 1;
         counts.set(key, n);
-      } else for (const x of keys) if (x === key) n++;
+      } else for (let j = 0; j < keys.length; j++) if (keys[j] === key) n++;
       keys.push(key);
     }
-    const id = n === 1 ? key : `${key}~${n}`;
+    const id = n === 1 ? base36(key) : `${base36(key)}~${n}`;
     const types = itemTypes(p);
     const pref = itemPref;
     let item: Labelled;
@@ -686,7 +702,7 @@ export function toContact(card: VCard): Contact {
   }
 
   if (labels !== null && grouped !== null) {
-    for (let j = 0; j < grouped.length; j++) grouped[j]!.label = labelText(labels.get(groups![j]!.toLowerCase()) ?? '');
+    for (let j = 0; j < grouped.length; j++) grouped[j]!.label = labelText(labels.get(lowerName(groups![j]!)) ?? '');
   }
 
   return {

@@ -114,15 +114,19 @@ const COMMON_PARAM_VALUES = byLength([
   'QUOTED-PRINTABLE', 'UTF-8', 'JPEG', 'PNG', 'jpeg', 'png', '1',
 ]);
 
+/** The names by length and first character (ASCII): at most a few to compare. */
 function byLength(names: readonly string[]): (readonly string[] | undefined)[] {
   const out: string[][] = [];
-  for (const n of names) (out[n.length] ??= []).push(n);
+  for (const n of names) (out[n.length * 128 + n.charCodeAt(0)] ??= []).push(n);
   return out;
 }
 
 /** The shared string of `common` spelled exactly so at text[start, end), else undefined. */
 function commonName(text: string, start: number, end: number, common = COMMON_NAMES): string | undefined {
-  const list = common[end - start];
+  if (end <= start) return undefined;
+  const first = text.charCodeAt(start);
+  if (first >= 128) return undefined;
+  const list = common[(end - start) * 128 + first];
   if (list === undefined) return undefined;
   for (let i = 0; i < list.length; i++) if (text.startsWith(list[i]!, start)) return list[i];
   return undefined;
@@ -178,9 +182,23 @@ function shareHead(head: string, params: VParam[]): void {
 export function parseContentLine(text: string): VProperty | null {
   const colon = headEnd(text);
   if (colon <= 0) return null;
-  const semi = text.indexOf(';');
-  const nameEnd = semi >= 0 && semi < colon ? semi : colon;
-  const dot = nameEnd > 0 ? text.lastIndexOf('.', nameEnd - 1) : -1;
+  // The name ends at the first `;` before the colon; a group at the last `.` before that. Looked
+  // for in the head only, character by character (lastIndexOf goes through the runtime, and
+  // indexOf would run on through the value).
+  let nameEnd = colon;
+  for (let i = 0; i < colon; i++) {
+    if (text.charCodeAt(i) === 0x3b) {
+      nameEnd = i;
+      break;
+    }
+  }
+  let dot = -1;
+  for (let i = nameEnd - 1; i > 0; i--) {
+    if (text.charCodeAt(i) === 0x2e) {
+      dot = i;
+      break;
+    }
+  }
   const group = dot > 0 ? text.slice(0, dot) : null;
   const nameStart = dot > 0 ? dot + 1 : 0;
   const common = commonName(text, nameStart, nameEnd);
@@ -264,7 +282,8 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
   let strayReported = false;
   let otherComponent: string | null = null;
   let tooMany = false;
-  const begin = (line: number): OpenCard => ({ line, properties: [], warnings: [], size: 0, failed: null, nested: 0 });
+  // Every field set from the start: one shape for every open card.
+  const begin = (line: number): OpenCard => ({ line, properties: [], warnings: [], size: 0, failed: null, nested: 0, tail: undefined, join: null, name: undefined, fns: undefined });
 
   const fail = (card: OpenCard, code: VCardParseError['code'], line: number, message: string): void => {
     if (card.failed === null) card.failed = { code, line, message };
