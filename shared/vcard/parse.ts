@@ -128,8 +128,29 @@ function commonName(text: string, start: number, end: number, common = COMMON_NA
   if (first >= 128) return undefined;
   const list = common[(end - start) * 128 + first];
   if (list === undefined) return undefined;
-  for (let i = 0; i < list.length; i++) if (text.startsWith(list[i]!, start)) return list[i];
+  for (let i = 0; i < list.length; i++) {
+    // Compared character by character: the names are short, and startsWith is a call each.
+    const name = list[i]!;
+    let j = 1;
+    while (j < name.length && text.charCodeAt(start + j) === name.charCodeAt(j)) j++;
+    if (j === name.length) return name;
+  }
   return undefined;
+}
+
+/** Apple's and Google's groups, `item1` to `item99`: one shared string each, as common names are. */
+const ITEM_GROUPS: readonly string[] = Array.from({ length: 100 }, (_, i) => `item${i}`);
+
+/** The shared `itemN` spelled so at text[0, dot), else undefined. */
+function itemGroup(text: string, dot: number): string | undefined {
+  if (dot < 5 || dot > 6 || text.charCodeAt(0) !== 0x69 || !text.startsWith('item')) return undefined;
+  let n = 0;
+  for (let i = 4; i < dot; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9 || (i === 4 && d === 0)) return undefined;
+    n = n * 10 + d;
+  }
+  return ITEM_GROUPS[n];
 }
 
 const NO_PARAMS: readonly VParam[] = Object.freeze([]);
@@ -186,24 +207,21 @@ export function parseContentLine(text: string): VProperty | null {
   // for in the head only, character by character (lastIndexOf goes through the runtime, and
   // indexOf would run on through the value).
   let nameEnd = colon;
+  let dot = -1;
   for (let i = 0; i < colon; i++) {
-    if (text.charCodeAt(i) === 0x3b) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3b) {
       nameEnd = i;
       break;
     }
+    if (c === 0x2e && i > 0) dot = i;
   }
-  let dot = -1;
-  for (let i = nameEnd - 1; i > 0; i--) {
-    if (text.charCodeAt(i) === 0x2e) {
-      dot = i;
-      break;
-    }
-  }
-  const group = dot > 0 ? text.slice(0, dot) : null;
+  const item = dot > 0 ? itemGroup(text, dot) : undefined;
+  const group = dot > 0 ? (item ?? text.slice(0, dot)) : null;
   const nameStart = dot > 0 ? dot + 1 : 0;
   const common = commonName(text, nameStart, nameEnd);
   const name = common ?? text.slice(nameStart, nameEnd);
-  if ((common === undefined && !(STRICT_NAME.test(name) || NAME_OK.test(name))) || (group !== null && !GROUP_OK.test(group))) return null;
+  if ((common === undefined && !(STRICT_NAME.test(name) || NAME_OK.test(name))) || (group !== null && item === undefined && !GROUP_OK.test(group))) return null;
   let params = NO_PARAMS;
   if (nameEnd < colon) {
     // Empty segments (`TEL;;HOME`) are kept as empty bare parameters: nothing written is dropped.
@@ -393,7 +411,10 @@ function addLine(
   }
   flushJoin(card);
   card.properties.push(prop);
-  if (prop.name.length === 2 && (prop.name === 'FN' || prop.name.toUpperCase() === 'FN')) (card.fns ??= []).push(prop);
+  if (prop.name.length === 2 && (prop.name === 'FN' || prop.name.toUpperCase() === 'FN')) {
+    if (card.fns === undefined) card.fns = [prop];
+    else card.fns.push(prop);
+  }
   card.tail = undefined;
 }
 
