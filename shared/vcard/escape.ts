@@ -30,10 +30,8 @@ export function hasControlChars(text: string): boolean {
 export function unescapeText(raw: string, version: VCardVersion): string {
   let at = raw.indexOf('\\');
   if (at < 0) return raw;
-  // Copy the stretches between escapes whole: one piece per escape, not one string per character,
-  // joined once into one flat string (not a tree of concatenations, which a kept view would hold
-  // node by node).
-  const parts: string[] = [];
+  // Copy the stretches between escapes whole: one piece per escape, not one string per character.
+  let out = '';
   let last = 0;
   while (at >= 0 && at + 1 < raw.length) {
     const next = raw.charCodeAt(at + 1);
@@ -41,15 +39,13 @@ export function unescapeText(raw: string, version: VCardVersion): string {
     if (next === 0x6e || next === 0x4e) rep = '\n';
     else if (next === 0x5c || next === 0x2c || next === 0x3b || next === 0x3a) rep = raw[at + 1]!;
     if (rep !== null) {
-      parts.push(raw.slice(last, at), rep);
+      out += raw.slice(last, at) + rep;
       last = at + 2;
     }
     // An unknown escape is kept as written (both characters).
     at = raw.indexOf('\\', at + 2);
   }
-  if (last === 0) return raw; // only unknown escapes, kept as written
-  parts.push(raw.slice(last));
-  return parts.join('');
+  return out + raw.slice(last);
 }
 
 export function escapeText(text: string, version: VCardVersion, structured = false): string {
@@ -60,10 +56,15 @@ export function escapeText(text: string, version: VCardVersion, structured = fal
   return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
 }
 
+/** Values up to this length are split by splitEscaped's own loop. */
+const SHORT_VALUE = 256;
+
 /** Split on a separator that is not escaped with a backslash. The pieces stay escaped. */
 export function splitEscaped(raw: string, sep: ';' | ','): string[] {
-  // One loop whether or not a backslash is in it: without one it gives the built-in split's
-  // pieces, about twice as fast (String#split goes through the runtime).
+  // Without a backslash nothing is escaped: the built-in split gives the same pieces, and is the
+  // faster on a long value (a list of 300,000 nicknames). On a short one (N, ADR, CATEGORIES) the
+  // loop below is about twice as fast: String#split is a call into the runtime each time.
+  if (raw.length > SHORT_VALUE && raw.indexOf('\\') < 0) return raw.split(sep);
   const s = sep.charCodeAt(0);
   const out: string[] = [];
   let start = 0;
