@@ -37,7 +37,9 @@ export type ErrorCause =
   /** The server named an address outside its account (another origin, outside the book, unreadable): refused. */
   | 'refused-url'
   /** No keyring: the password was kept only until Cardinal last quit, and must be given again. */
-  | 'secret-forgotten';
+  | 'secret-forgotten'
+  /** The process that plays main is not there (the browser harness's host stopped): nothing was sent. */
+  | 'host-gone';
 
 export interface TransferError {
   readonly code: ErrorCode;
@@ -62,7 +64,7 @@ export class CardinalError extends Error {
   }
 }
 
-const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'blocked-port', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large', 'refused-url', 'secret-forgotten']);
+const CAUSES: ReadonlySet<string> = new Set<ErrorCause>(['connection-refused', 'blocked-port', 'host-not-found', 'timed-out', 'certificate', 'insecure-refused', 'no-carddav', 'too-large', 'refused-url', 'secret-forgotten', 'host-gone']);
 
 export function isErrorCause(value: unknown): value is ErrorCause {
   return typeof value === 'string' && CAUSES.has(value);

@@ -118,6 +118,7 @@ const schemas = {
   removeAccount: z.tuple([id]),
   syncNow: z.tuple([id.nullable()]),
   confirmDeletions: z.tuple([id]),
+  keepRemoved: z.tuple([id]),
   localChanged: z.tuple([z.string().min(1).max(300)]),
   syncStatuses: z.tuple([]),
   googleSetup: z.tuple([]),
@@ -205,6 +206,10 @@ export function createRequestHandlers(platform: Platform, sync: SyncManager, ope
     confirmDeletions: async (args) => {
       const [accountId] = validate(schemas.confirmDeletions, args, 'confirmDeletions');
       return sync.confirmDeletions(accountId);
+    },
+    keepRemoved: async (args) => {
+      const [accountId] = validate(schemas.keepRemoved, args, 'keepRemoved');
+      return sync.keepRemoved(accountId);
     },
     localChanged: async (args) => {
       const [bookId] = validate(schemas.localChanged, args, 'localChanged');

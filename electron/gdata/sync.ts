@@ -7,7 +7,7 @@
  * (`start-index`), which another administrator's deletion shifts under it: it is followed by the
  * changes made while it ran, and repeated when entries may have been skipped.
  */
-import { MassDeleteNeedsConfirmation, removalNeedsConfirmation, newReport, type SyncReport } from '../sync/book-run';
+import { addReports, newReport, removals, type SyncReport } from '../sync/book-run';
 import type { LocalCollection, SyncProgress, SyncState } from '../sync/local';
 import type { AtomEntry } from './atom';
 import type { GDataClient } from './client';
@@ -24,6 +24,8 @@ const LISTING_ATTEMPTS = 3;
 export interface GDataSyncOptions {
   massDeleteShare?: number;
   allowMassDelete?: boolean;
+  /** "Keep them" (see SyncOptions.keepRemoved). */
+  keepRemoved?: boolean;
   /** The user asked for this run: cards the server refused are sent again too. */
   retryRefused?: boolean;
   log?: (line: string) => void;
@@ -70,25 +72,26 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   // 5. deletions: placeholders, and after a complete full listing what it lacks.
   const gone = new Set(listing.removed.filter((h) => known.has(h)));
   if (listing.complete) for (const href of known.keys()) if (!listing.entries.has(href)) gone.add(href);
-  const share = opts.massDeleteShare ?? 0.3;
-  if (!opts.allowMassDelete && removalNeedsConfirmation(gone.size, known.size, share)) throw new MassDeleteNeedsConfirmation(gone.size, known.size);
+  const { deletes, kept } = removals(gone, known.size, opts);
 
   // 6. apply in batches; the state goes with the last one. A full listing that stayed incomplete
   // leaves no token: the next run lists everything again.
   const fetched = [...listing.entries.values()].filter((e) => known.get(hrefOf(e)) !== e.etag).map((e) => remoteOf(e));
   const newState: SyncState = { syncToken: full && !listing.complete ? null : (listing.token ?? state.syncToken), ctag: String(now()) };
-  const deletes = [...gone];
   for (let i = 0; i < Math.max(fetched.length, 1); i += 500) {
     const last = i + 500 >= fetched.length;
-    report.unreadable += (await local.applyRemote({ upserts: fetched.slice(i, i + 500), deletes: last ? deletes : [], state: last ? newState : undefined, keepLocal: LOCAL_ONLY })).length;
+    report.unreadable += (await local.applyRemote({ upserts: fetched.slice(i, i + 500), deletes: last ? deletes : [], ...(last && kept.length > 0 ? { keep: kept } : {}), state: last ? newState : undefined, keepLocal: LOCAL_ONLY })).length;
     progress({ step: 'apply', done: Math.min(i + 500, fetched.length), total: fetched.length });
   }
   report.downloaded = fetched.length;
   report.removedLocally = deletes.length;
   // Restored, then deleted by another administrator before the download: not back after all.
   report.restored -= deletes.filter((href) => run.restored.has(href)).length;
-  log(`download: ${fetched.length} changed, ${deletes.length} removed locally`);
-  return report;
+  report.kept = kept.length;
+  log(`download: ${fetched.length} changed, ${deletes.length} removed locally${kept.length > 0 ? `, ${kept.length} kept to go back to the server` : ''}`);
+  if (kept.length === 0) return report;
+  // "Keep them": those contacts are new cards here now; a second pass puts them on the server.
+  return addReports(report, await syncSharedContacts(client, local, { ...opts, keepRemoved: false, allowMassDelete: false }));
 }
 
 interface Listing {

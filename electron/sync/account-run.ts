@@ -43,6 +43,7 @@ interface RunTally {
 interface KindRunOptions {
   readonly onProgress: (p: SyncProgress) => void;
   readonly allowMassDelete: boolean;
+  readonly keepRemoved: boolean;
   readonly retryRefused: boolean;
 }
 
@@ -134,7 +135,7 @@ export class AccountRunner {
   }
 
   /** One run: a sync failure does not reject, it becomes the status. */
-  async run(account: AccountInfo, request: { allowMassDelete?: boolean; retryRefused?: boolean }, attempt: RunAttempt): Promise<SyncStatus> {
+  async run(account: AccountInfo, request: { allowMassDelete?: boolean; keepRemoved?: boolean; retryRefused?: boolean }, attempt: RunAttempt): Promise<SyncStatus> {
     const accountId = account.id;
     const lastSync = () => this.last.get(accountId)?.lastSync ?? null;
     const status = (s: Omit<SyncStatus, 'accountId' | 'lastSync'> & { lastSync?: number | null }): SyncStatus => {
@@ -158,7 +159,7 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused, outside, unreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, retryRefused: request.retryRefused === true });
+      const { restored, refused, outside, unreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true });
       attempt.succeeded();
       return status({ phase: 'idle', message: '', lastSync: Date.now(), ...(restored > 0 ? { restored } : {}), ...(refused > 0 ? { refused } : {}), ...(outside > 0 ? { outside } : {}), ...(unreadable > 0 ? { unreadable } : {}) });
     } catch (e) {

@@ -14,6 +14,9 @@ export interface SyncOptions {
   massDeleteShare?: number;
   /** The user confirmed a mass deletion for this run. */
   allowMassDelete?: boolean;
+  /** The user answered a mass deletion with "Keep them": the contacts the server no longer has
+   * stay here and are put back on the server (as new cards). Wins over `allowMassDelete`. */
+  keepRemoved?: boolean;
   /** The user asked for this run: cards the server refused are sent again too. */
   retryRefused?: boolean;
   /** Multigets in flight at once. */
@@ -38,6 +41,8 @@ export interface SyncReport {
   outside: number;
   /** Cards the server sent that cannot be read (not vCards, or broken): left on the server, not applied here. */
   unreadable: number;
+  /** Contacts the server no longer had that the user chose to keep: put back there as new cards. */
+  kept: number;
   fullResync: boolean;
 }
 
@@ -48,6 +53,36 @@ export interface SyncReport {
  */
 export function removalNeedsConfirmation(gone: number, total: number, share = 0.3): boolean {
   return gone >= 2 && gone > share * total;
+}
+
+/**
+ * What a run does with the cards the server no longer has: removes them here, or, where the user
+ * answered a mass removal with "Keep them" and the run still finds one, keeps them all (to be put
+ * back on the server).
+ */
+export function removals(gone: ReadonlySet<string>, total: number, opts: { massDeleteShare?: number; allowMassDelete?: boolean; keepRemoved?: boolean }): { deletes: string[]; kept: string[] } {
+  const share = opts.massDeleteShare ?? 0.3;
+  if (!removalNeedsConfirmation(gone.size, total, share)) return { deletes: [...gone], kept: [] };
+  if (opts.keepRemoved === true) return { deletes: [], kept: [...gone] };
+  if (opts.allowMassDelete === true) return { deletes: [...gone], kept: [] };
+  throw new MassDeleteNeedsConfirmation(gone.size, total);
+}
+
+/** Two passes of one run (the second puts back what the first kept): one report. */
+export function addReports(a: SyncReport, b: SyncReport): SyncReport {
+  return {
+    uploaded: a.uploaded + b.uploaded,
+    deleted: a.deleted + b.deleted,
+    downloaded: a.downloaded + b.downloaded,
+    removedLocally: a.removedLocally + b.removedLocally,
+    conflicts: a.conflicts + b.conflicts,
+    failed: a.failed + b.failed,
+    restored: a.restored + b.restored,
+    outside: Math.max(a.outside, b.outside),
+    unreadable: Math.max(a.unreadable, b.unreadable),
+    kept: a.kept + b.kept,
+    fullResync: a.fullResync || b.fullResync,
+  };
 }
 
 export class MassDeleteNeedsConfirmation extends Error {
@@ -101,5 +136,5 @@ export interface BookCapabilities {
 }
 
 export function newReport(): SyncReport {
-  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, unreadable: 0, fullResync: false };
+  return { uploaded: 0, deleted: 0, downloaded: 0, removedLocally: 0, conflicts: 0, failed: 0, restored: 0, outside: 0, unreadable: 0, kept: 0, fullResync: false };
 }

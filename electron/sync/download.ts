@@ -5,7 +5,7 @@
  * with a stop-and-ask for a mass deletion), and all of it applied with the new state.
  */
 import type { SyncChanges } from '../dav/client';
-import { MassDeleteNeedsConfirmation, removalNeedsConfirmation, type BookCapabilities, type BookRun } from './book-run';
+import { removals, type BookCapabilities, type BookRun } from './book-run';
 import type { RemoteCard, SyncState } from './local';
 import { isInvalidToken, retryAfterServerError, tokenWentBack } from './sync-token';
 
@@ -172,20 +172,25 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
   return { fetched, missing };
 }
 
+/** What the run removes here, and what it keeps of what the server lacks (to be put back there). */
+export interface Removals {
+  readonly deletes: readonly string[];
+  readonly kept: readonly string[];
+}
+
 /**
  * What the server reported removed, and, after a complete listing, what it lacks. A run that would
- * delete more than the allowed share of the book stops and asks.
+ * delete more than the allowed share of the book stops and asks; answered "Keep them", it keeps
+ * those contacts here instead, and they go back to the server as new cards.
  */
-export function deleteMissing(run: BookRun, d: Download): string[] {
+export function deleteMissing(run: BookRun, d: Download): Removals {
   const gone = new Set(d.removed.filter((h) => d.known.has(h)));
   if (d.complete !== null) for (const href of d.known.keys()) if (!d.complete.has(href)) gone.add(href);
-  const share = run.opts.massDeleteShare ?? 0.3;
-  if (!run.opts.allowMassDelete && removalNeedsConfirmation(gone.size, d.known.size, share)) throw new MassDeleteNeedsConfirmation(gone.size, d.known.size);
-  return [...gone];
+  return removals(gone, d.known.size, run.opts);
 }
 
 /** Apply in batches; the new state goes with the last one (one transaction), so a crash never skips a change. */
-export async function saveState(run: BookRun, caps: BookCapabilities, d: Download, deletes: readonly string[]): Promise<void> {
+export async function saveState(run: BookRun, caps: BookCapabilities, d: Download, { deletes, kept }: Removals): Promise<void> {
   const { fetched } = d;
   const newState: SyncState = {
     syncToken: d.token,
@@ -199,6 +204,7 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
     const unreadable = await run.local.applyRemote({
       upserts: fetched.slice(i, i + APPLY_BATCH),
       deletes: last ? deletes : [],
+      ...(last && kept.length > 0 ? { keep: kept } : {}),
       state: last ? newState : undefined,
       ...(keepLocal.length > 0 ? { keepLocal } : {}),
     });
@@ -210,7 +216,8 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
   }
   run.report.downloaded = fetched.length - unreadableHere;
   run.report.removedLocally = deletes.length;
+  run.report.kept = kept.length;
   // Restored, then deleted by another client before the download: not back after all.
   run.report.restored -= deletes.filter((href) => run.restored.has(href)).length;
-  run.log(`download: ${fetched.length} fetched, ${deletes.length} removed locally`);
+  run.log(`download: ${fetched.length} fetched, ${deletes.length} removed locally${kept.length > 0 ? `, ${kept.length} kept to go back to the server` : ''}`);
 }

@@ -10,7 +10,7 @@ import type { Capabilities, CardDavClient, SyncChanges } from '../dav/client';
 import { memberUrl } from '../dav/url-policy';
 import { ensureUid, parseVCard, serializeVCard, uidFor } from '../../shared/vcard';
 import type { LocalCard } from '../../shared/sync/types';
-import { newReport, type BookCapabilities, type BookRun, type SyncOptions, type SyncReport } from './book-run';
+import { addReports, newReport, type BookCapabilities, type BookRun, type SyncOptions, type SyncReport } from './book-run';
 import { deleteMissing, download, saveState } from './download';
 import type { LocalCollection } from './local';
 import { STANDARD } from './profiles';
@@ -31,9 +31,12 @@ export async function syncAddressBook(client: CardDavClient, bookUrl: string, lo
   await uploadDeletes(run, findUid);
   await uploadDirty(run, caps, findUid);
   const listing = await download(run, caps, early);
-  const deletes = deleteMissing(run, listing);
-  await saveState(run, caps, listing, deletes);
-  return run.report;
+  const removals = deleteMissing(run, listing);
+  await saveState(run, caps, listing, removals);
+  if (run.report.kept === 0) return run.report;
+  // "Keep them": those contacts are new cards here now; a second pass puts them on the server.
+  run.log(`kept: ${run.report.kept} contact(s) the server no longer has, put back`);
+  return addReports(run.report, await syncAddressBook(client, bookUrl, local, { ...opts, keepRemoved: false, allowMassDelete: false }));
 }
 
 /** The book's state and its offline queue, as this run starts. */

@@ -144,6 +144,11 @@ export class SyncManager {
     return this.sync(accountId, true);
   }
 
+  /** The user answered a mass deletion with "Keep them": those contacts stay here and go back to the server. */
+  keepRemoved(accountId: string): Promise<SyncStatus> {
+    return this.scheduler.sync(accountId, { trigger: 'asked', keepRemoved: true });
+  }
+
   // ---- Google --------------------------------------------------------------------------------
 
   googleSetup(): Promise<GoogleSetup> {

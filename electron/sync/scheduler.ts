@@ -50,6 +50,8 @@ export interface RunRequest {
   readonly trigger?: 'timer' | 'asked';
   /** The user confirmed a mass deletion. */
   readonly allowMassDelete?: boolean;
+  /** The user answered the mass deletion with "Keep them" (wins over `allowMassDelete`). */
+  readonly keepRemoved?: boolean;
   /** The user asked: cards the server refused are sent again too. */
   readonly retryRefused?: boolean;
 }
@@ -141,6 +143,7 @@ export class SyncScheduler<T> {
       const merged: RunRequest = {
         trigger: 'asked',
         allowMassDelete: request.allowMassDelete === true || queued?.request.allowMassDelete === true,
+        keepRemoved: request.keepRemoved === true || queued?.request.keepRemoved === true,
         retryRefused: request.retryRefused === true || queued?.request.retryRefused === true,
       };
       const after = () => {
@@ -263,5 +266,5 @@ export class SyncScheduler<T> {
 
 /** `a` asks for something `b` did not. */
 function asksMore(a: RunRequest, b: RunRequest): boolean {
-  return (a.allowMassDelete === true && b.allowMassDelete !== true) || (a.retryRefused === true && b.retryRefused !== true);
+  return (a.allowMassDelete === true && b.allowMassDelete !== true) || (a.keepRemoved === true && b.keepRemoved !== true) || (a.retryRefused === true && b.retryRefused !== true);
 }

@@ -18,9 +18,10 @@ import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewI
 import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
+import { HostBanner } from './features/layout/HostBanner';
 import { Sidebar } from './features/layout/Sidebar';
 import { useCalendarKeeper } from './features/export/calendar-file';
-import type { ExportScope } from './features/export/scope';
+import { explicitSelection, viewScope, type ExportScope } from './features/export/scope';
 import { usePrintJob } from './features/print/print-job';
 import { PrintView } from './features/print/PrintView';
 import { useMedia } from './features/layout/use-media';
@@ -152,7 +153,8 @@ function AddressBook() {
   // An account that needs the user (a failed run, a question, cards left out, a conflict) puts a dot on the
   // drawer button, since a narrow window folds its status away.
   const statusAttention = useDirectory((d) => [...d.statuses.values()].some(needsAttention));
-  // A change made in two places waits for the user too (its account's panel says so).
+  // A change made in two places waits for the user too (its account's panel says so). The index
+  // keeps each book's counts as rows change, so asking on every change costs one look per book.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is how the index says it changed
   const conflictsWaiting = useMemo(() => index.pendingIn(new Set(books.map((b) => b.id))).conflicts > 0, [index, books, version]);
   const attention = statusAttention || conflictsWaiting;
@@ -162,15 +164,8 @@ function AddressBook() {
   const target = targetBook(filter, defaultBook, new Set(books.map((b) => b.id)));
   const printJob = usePrintJob((p) => p.job);
   useCalendarKeeper();
-  // What Export and Print take by default: the selection, else the group or book in view, else everything.
-  const scope = (): ExportScope =>
-    selected.length > 0
-      ? { kind: 'selection', ids: selected }
-      : filter.kind === 'group'
-        ? { kind: 'group', bookId: filter.bookId, key: filter.key }
-        : filter.kind === 'book'
-          ? { kind: 'book', bookId: filter.id }
-          : { kind: 'all' };
+  // What Export and Print take by default: the selection (two or more: one is the contact open), else the group or book in view, else everything.
+  const scope = (): ExportScope => viewScope(filter, selected);
 
   // What the group store knows of each book's server: the storage a book with no groups gets.
   useEffect(() => {
@@ -318,7 +313,7 @@ function AddressBook() {
     <Sidebar
       onExport={() => useUi.getState().openDialog({ kind: 'export', scope: scope() })}
       onPrint={() => useUi.getState().openDialog({ kind: 'print', scope: scope() })}
-      exportCount={selected.length}
+      exportCount={explicitSelection(selected).length}
       onNavigate={drawerMode ? () => useUi.getState().closeDialog() : undefined}
     />
   );
@@ -356,6 +351,7 @@ function AddressBook() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
+      <HostBanner />
       {drawerMode ? null : sidebar}
       <main className="content">
         {empty ? (

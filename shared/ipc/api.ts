@@ -26,6 +26,7 @@ export function createCardinalApi(t: Transport): CardinalApi {
     removeAccount: (accountId) => call(t, 'removeAccount', [accountId]),
     syncNow: (accountId) => call(t, 'syncNow', [accountId]),
     confirmDeletions: (accountId) => call(t, 'confirmDeletions', [accountId]),
+    keepRemoved: (accountId) => call(t, 'keepRemoved', [accountId]),
     localChanged: (bookId) => call(t, 'localChanged', [bookId]),
     syncStatuses: () => call(t, 'syncStatuses', []),
     googleSetup: () => call(t, 'googleSetup', []),
@@ -43,6 +44,7 @@ export function createCardinalApi(t: Transport): CardinalApi {
     onOpenFiles: (listener) => t.subscribe('openFiles', (payload) => listener(payload as Events['openFiles'])),
     onSyncStatus: (listener) => t.subscribe('syncStatus', (payload) => listener(payload as Events['syncStatus'])),
     onMenu: (listener) => t.subscribe('menu', (payload) => listener(payload as Events['menu'])),
+    onHostConnection: (listener) => t.onConnection?.(listener) ?? (() => {}),
     serveStore: (handlers: StoreHandlers) =>
       t.serve(async (name: StoreRequestName, args): Promise<Reply<unknown>> => {
         try {

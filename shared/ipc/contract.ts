@@ -58,6 +58,7 @@ export interface Requests {
   syncNow: { args: [accountId: string | null]; result: SyncStatus[] };
   /** The user agreed to the deletions a sync stopped for: run it again, letting them through. */
   confirmDeletions: { args: [accountId: string]; result: SyncStatus };
+  keepRemoved: { args: [accountId: string]; result: SyncStatus };
   /** A contact in this book changed here: sync its account soon (debounced). */
   localChanged: { args: [bookId: string]; result: void };
   /** The latest status of every account (a window that just opened asks). */
@@ -213,6 +214,8 @@ export interface CardinalApi {
   removeAccount(accountId: string): Promise<void>;
   syncNow(accountId: string | null): Promise<SyncStatus[]>;
   confirmDeletions(accountId: string): Promise<SyncStatus>;
+  /** "Keep them": the contacts a mass deletion would remove stay here and are put back on the server. */
+  keepRemoved(accountId: string): Promise<SyncStatus>;
   localChanged(bookId: string): Promise<void>;
   syncStatuses(): Promise<SyncStatus[]>;
   googleSetup(): Promise<GoogleSetup>;
@@ -232,6 +235,12 @@ export interface CardinalApi {
   onMenu(listener: (command: MenuCommand) => void): () => void;
   /** Register the renderer's answers to the main process's store requests (once, at start). */
   serveStore(handlers: StoreHandlers): void;
+  /**
+   * Told when the process that plays main goes away (false) and comes back (true). Only the
+   * browser harness's host can go while the window stays (requests then fail with `unavailable`,
+   * cause `host-gone`); an Electron window closes with its main process, so there it is never called.
+   */
+  onHostConnection(listener: (connected: boolean) => void): () => void;
 }
 
 export type StoreHandlers = {
@@ -243,4 +252,6 @@ export interface Transport {
   invoke(channel: RequestName, args: readonly unknown[]): Promise<Reply<unknown>>;
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
   serve(handler: (name: StoreRequestName, args: readonly unknown[]) => Promise<Reply<unknown>>): void;
+  /** Only where the other side can go while the page stays (the harness bridge). */
+  onConnection?(listener: (connected: boolean) => void): () => void;
 }

@@ -82,6 +82,9 @@ export interface RemoteBatch {
   readonly state?: SyncState;
   /** Properties the server does not store (Google: CATEGORIES): a card's local ones stay. */
   readonly keepLocal?: readonly string[];
+  /** Hrefs the server no longer has whose contacts the user chose to keep ("Keep them" at a mass
+   * removal): each stays here and becomes a new card to upload, as a restore from the trash does. */
+  readonly keep?: readonly string[];
 }
 
 export interface AccountBook {

@@ -424,3 +424,13 @@ test('a note typed in the editor is kept by Save, and leaving with it unsaved as
   await listRow(page, 'Grace Hopper').click();
   await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
 });
+
+test('an e-mail, a phone and an address with no TYPE are labelled by what they are (never an empty label), in English and Persian', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('untyped', 'FN:Una Typed\nEMAIL:una@example.org\nTEL:+44 20 7946 0001\nADR:;;1 High Street;Leeds;;LS1 1AA;United Kingdom\nTEL;TYPE=cell:+44 7700 900001'), 1);
+  await listRow(page, 'Una Typed').click();
+  const labels = page.locator('.contact-view .field-row dt');
+  await expect(labels).toHaveText(['Phone', 'Mobile', 'E-mail', 'Address']);
+  await chooseLanguage(page, 'فارسی');
+  await expect(labels).toHaveText(['تلفن', 'همراه', 'رایانامه', 'نشانی']);
+});

@@ -254,6 +254,40 @@ test.describe('the account dialogs by mouse, at 1280×800 and 800×600', () => {
     });
   }
 
+  test('the server refuses the saved password: “Sign in again” asks for the password (required, saying why, never “leave empty to keep”), and signing in syncs again', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    test.setTimeout(120_000);
+    const { page } = app;
+    await addAccount(page, small);
+    // The password changed on the server: what is saved here is now refused.
+    await page.evaluate(async () => {
+      const [account] = await window.cardinal.listAccounts();
+      await window.cardinal.updateAccount(account!.id, { password: 'not-the-password-any-more' });
+    });
+    await expect(page.getByTestId('sync-status')).toContainText('did not accept', { timeout: 30_000 });
+    const host = new URL(small.baseUrl).host;
+    await captureDialogVariants(page, 'sign-in-again', async (t) => {
+      await page.getByTestId('account').getByRole('button', { name: t('account.signInAgain'), exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toBeVisible();
+      await expect(dialog.getByTestId('sign-in-reason')).toHaveText(t('account.passwordRefused', { host: `\u2068${host}\u2069`, user: `\u2068${small.user}\u2069` }));
+      await expect(dialog.getByLabel(t('account.password'), { exact: true })).toBeFocused();
+      await expect(dialog.getByLabel(t('account.newPassword'))).toHaveCount(0);
+      await expect(dialog.getByRole('button', { name: t('account.signInAgain'), exact: true })).toBeDisabled();
+    });
+    await page.getByTestId('account').getByRole('button', { name: 'Sign in again', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Sign in to \u2068${host}\u2069 again` });
+    await dialog.getByLabel('Password', { exact: true }).fill(small.password);
+    await dialog.getByRole('button', { name: 'Sign in again', exact: true }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+    // Editing the account that works again: a new password may stay empty there.
+    await page.getByRole('button', { name: `Edit ${host}` }).click();
+    await expect(page.getByRole('dialog').getByLabel('New password (leave empty to keep)')).toBeVisible();
+    await page.keyboard.press('Escape');
+    app.consoleErrors.length = 0; // the refused requests are expected
+  });
+
   test('the account dialogs in light, dark and Persian: 0 accessibility violations, screenshots', async ({ app }) => {
     test.skip(app.harness === null, 'the server runs beside the harness');
     test.setTimeout(180_000);

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { card, importCards } from './helpers';
+import { translator } from '../../renderer/src/i18n';
+import { card, field, importCards, listRow } from './helpers';
+import { captureScreen, chooseLanguage } from './pages';
 
 async function tryAddress(page: Page, address: string): Promise<string> {
   await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
@@ -102,4 +104,39 @@ test('a certificate that is not valid: “the certificate is not valid”', asyn
 test('an address that is none: said at the field, before anything is sent', async ({ app }) => {
   const text = await tryAddress(app.page, 'not an address');
   expect(text).toBe('Give the server’s address (https://dav.example.com) or your e-mail address.');
+});
+
+test('the harness host stops: a banner says so, an edit is kept here, a request says why it failed; the host back, the banner goes', async ({ app }) => {
+  test.skip(app.harness === null, 'an Electron window closes with its main process');
+  test.setTimeout(90_000);
+  const { page, harness } = app;
+  const en = translator('en');
+  const fa = translator('fa');
+  const banner = page.getByTestId('host-gone');
+  await expect(banner).toHaveCount(0);
+  harness!.goAway();
+  await expect(banner).toHaveText(en('host.gone'));
+  await expect(banner).toHaveAttribute('role', 'alert');
+  await captureScreen(page, 'host-gone', 'light');
+  // The contacts are the window's: an edit is saved here while the host is away.
+  await listRow(page, 'Someone').click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await field(page, 'Job title').fill('Edited offline');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Edited offline', { exact: true })).toBeVisible();
+  // A request that needs the host fails at once, in words (never a hang, never "the server has a problem").
+  await page.getByRole('navigation').getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('menuitem', { name: 'CardDAV server…' }).click();
+  await page.getByLabel('Server address or e-mail').fill('http://127.0.0.1:1');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByRole('dialog').getByRole('alert')).toHaveText(en('error.hostGone'));
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await chooseLanguage(page, 'فارسی');
+  await expect(banner).toHaveText(fa('host.gone'));
+  await captureScreen(page, 'host-gone', 'persian');
+  harness!.comeBack();
+  // The bridge tries again at most 10 s apart.
+  await expect(banner).toHaveCount(0, { timeout: 20_000 });
+  await expect.poll(() => page.evaluate(async () => (await window.cardinal.getAppInfo()).version)).not.toBe('');
+  app.consoleErrors.length = 0; // the page's refused WebSocket connections are expected
 });

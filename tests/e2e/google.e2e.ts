@@ -68,6 +68,23 @@ test('sign in with Google in a second page, sync, find a contact, edit it, and s
   await field(page, 'Job title').fill('Rear Admiral');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => google.card('seed0')?.vcard ?? '', { timeout: 30_000 }).toContain('TITLE:Rear Admiral');
+
+  // The user revokes Cardinal's access: "Sign in again" goes to the browser's sign-in, never a password field.
+  google.revokeAll();
+  await page.getByRole('button', { name: /^Sync .* now$/ }).click();
+  await expect(page.getByTestId('sync-status')).toContainText('Google no longer accepts this sign-in', { timeout: 30_000 });
+  const before = harness!.platform.opened.length;
+  await page.getByTestId('account').getByRole('button', { name: 'Sign in again', exact: true }).click();
+  await expect.poll(() => harness!.platform.opened.slice(before).find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))).toBeTruthy();
+  await expect(page.locator('input[type="password"]')).toHaveCount(0);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  const again = await page.context().newPage();
+  await again.goto(harness!.platform.opened.slice(before).find((u) => u.startsWith(`${google.url}/o/oauth2/v2/auth`))!);
+  await again.getByRole('button', { name: 'Allow' }).click();
+  await expect(again.getByText('You can close this tab')).toBeVisible();
+  await again.close();
+  await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+  app.consoleErrors.length = 0; // the refused requests after the revocation are expected
 });
 
 test('a sign-in that refuses the contacts scope: the account says labels are not synced and why; signing in again with it clears that', async ({ app }) => {

@@ -153,12 +153,17 @@ test.describe('groups imported into a server book', () => {
     await addAccount(page, server);
     await expectGroups(page, { Chess: 2, Team: 1 });
 
-    // A selection: Ann, and the one group she is in, naming only her.
+    // One contact open is not a selection: Export offers the whole view.
     await listRow(page, 'Ann Arbor').click();
-    const one = await exportText(page);
-    const oneCards = one.split(/(?=BEGIN:VCARD)/).filter((c) => c.trim() !== '');
-    expect(oneCards).toHaveLength(2);
-    const chess = oneCards.find((c) => /^FN:Chess\r?$/m.test(c))!;
+    await expect(page.getByRole('navigation').getByRole('button', { name: 'Export', exact: true })).toBeVisible();
+    // A selection (Ann and Cat): them, and the groups they are in, naming only them.
+    await listRow(page, 'Cat Cole').click({ modifiers: ['ControlOrMeta'] });
+    await expect(page.getByRole('navigation').getByRole('button', { name: 'Export 2 contacts', exact: true })).toBeVisible();
+    const two = await exportText(page, /^Export 2 contacts$/);
+    const cards = two.split(/(?=BEGIN:VCARD)/).filter((c) => c.trim() !== '');
+    expect(cards).toHaveLength(4);
+    expect(cards.find((c) => /^FN:Team\r?$/m.test(c))).toMatch(/urn:uuid:cat/i);
+    const chess = cards.find((c) => /^FN:Chess\r?$/m.test(c))!;
     expect(chess).toMatch(/KIND:group/i);
     expect(chess).toMatch(/urn:uuid:ann/i);
     expect(chess).not.toMatch(/urn:uuid:ben/i);

@@ -6,9 +6,9 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { translator } from '../../renderer/src/i18n';
-import { card, contactList, importCards, listRow } from './helpers';
-import { chooseLanguage, expectAccessible } from './pages';
-import { startRadicale, type TestServer } from '../servers/servers';
+import { addAccount, card, contactList, importCards, listRow } from './helpers';
+import { captureScreen, chooseLanguage, expectAccessible } from './pages';
+import { startRadicale, startXandikos, type TestServer } from '../servers/servers';
 
 type Box = { x: number; y: number; width: number; height: number };
 const intersects = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -214,6 +214,57 @@ test.describe('with a server account', () => {
       expect(b.y + b.height, 'and inside the scrolling area').toBeLessThanOrEqual(scrollBox.y + scrollBox.height + 0.5);
     }
     await expectAccessible(page, 'the Persian drawer with an account');
+  });
+});
+
+/** The sidebar's entries whose text is cut (wider than the room it has, or an ellipsis drawn). */
+async function cutEntries(sidebar: Locator): Promise<string[]> {
+  return sidebar.locator('.nav-item').evaluateAll((items) =>
+    items.flatMap((item) => {
+      const label = item.querySelector<HTMLElement>('.nav-label') ?? (item as HTMLElement);
+      return label.scrollWidth > label.clientWidth + 1 || item.scrollWidth > item.clientWidth + 1 ? [label.textContent ?? ''] : [];
+    }),
+  );
+}
+
+test.describe('with two server accounts', () => {
+  const servers: TestServer[] = [];
+  test.afterAll(async () => {
+    for (const s of servers) await s.stop();
+  });
+
+  test('no sidebar entry is cut (“Upcoming birthd…”), in English and Persian, at 1280×800 and in the drawer at 800×600', async ({ app }) => {
+    test.skip(app.harness === null, 'the servers run beside the harness');
+    test.setTimeout(120_000);
+    const { page } = app;
+    servers.push(await startRadicale(), await startXandikos());
+    const [radicale, xandikos] = servers as [TestServer, TestServer];
+    await addAccount(page, radicale);
+    const panelOf = (s: TestServer) => page.getByTestId('account').filter({ hasText: new URL(s.baseUrl).host });
+    await addAccount(page, xandikos, panelOf(xandikos).getByTestId('sync-status'));
+    await expect(page.getByTestId('account')).toHaveCount(2);
+    // Groups under this computer's book: the sidebar is taller than the window, so it scrolls (its scrollbar takes room).
+    await importCards(page, card('g1', 'FN:Grace Groups\nCATEGORIES:Family,Friends,Work,Chess club,Neighbours,Book club'), 1);
+    for (const [variant, lang] of [['light', 'en'], ['persian', 'fa']] as const) {
+      if (lang === 'fa') await chooseLanguage(page, 'فارسی');
+      const t = translator(lang);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      const sidebar = page.getByRole('navigation');
+      await expect(sidebar.getByRole('button', { name: t('books.birthdays'), exact: true })).toBeVisible();
+      expect(await cutEntries(sidebar), `${lang} at 1280×800`).toEqual([]);
+      // Headless Chromium's scrollbars take no room; a desktop's classic one (Windows, most Linux
+      // desktops), shown once the accounts make the sidebar scroll, takes about 17 px: give that away too.
+      await sidebar.locator('.sidebar-scroll').evaluate((el: HTMLElement) => (el.style.paddingInlineEnd = 'calc(0.75rem + 17px)'));
+      expect(await cutEntries(sidebar), `${lang} at 1280×800 beside a classic scrollbar`).toEqual([]);
+      await captureScreen(page, 'sidebar-two-accounts', variant, { only: 0 });
+      await page.setViewportSize({ width: 800, height: 600 });
+      await page.locator('#drawer-button').click();
+      const drawer = page.getByRole('dialog').getByRole('navigation');
+      await expect(drawer.getByRole('button', { name: t('books.birthdays'), exact: true })).toBeVisible();
+      expect(await cutEntries(drawer), `${lang} in the drawer at 800×600`).toEqual([]);
+      await captureScreen(page, 'sidebar-two-accounts', variant, { only: 1 });
+      await page.keyboard.press('Escape');
+    }
   });
 });
 

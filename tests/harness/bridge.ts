@@ -1,6 +1,8 @@
 /**
  * Runs in the page, in the browser harness only: gives the page the same `window.cardinal` the
  * Electron preload gives it, carried over the host's WebSocket. The secret comes from the page URL.
+ * The host is a process of its own here (in Electron the window closes with the main process), so
+ * the page can outlive it: the bridge says so (`onConnection`) and keeps trying to reach it.
  */
 import { createCardinalApi } from '../../shared/ipc/api';
 import type { Reply } from '../../shared/errors';
@@ -12,17 +14,34 @@ type ServerMessage =
   | { type: 'store-request'; id: number; name: StoreRequestName; args: unknown[] };
 
 const secret = new URLSearchParams(location.search).get('k') ?? '';
-const socket = new WebSocket(`ws://${location.host}/ipc?k=${encodeURIComponent(secret)}`);
-const opened = new Promise<void>((resolve, reject) => {
-  socket.addEventListener('open', () => resolve());
-  socket.addEventListener('error', () => reject(new Error('cannot reach the Cardinal harness host')));
-});
+const address = `ws://${location.host}/ipc?k=${encodeURIComponent(secret)}`;
+/** What a request gets while the host is away: the reply the Electron side gives for a peer gone (store-port's "the window went away"), with why. */
+const HOST_GONE: Reply<unknown> = { ok: false, error: { code: 'unavailable', message: 'the harness host went away', cause: 'host-gone' } };
+/** Between attempts to reach the host again: doubling from 1 s, at most 10 s. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MOST_MS = 10_000;
+
 let nextId = 1;
 const pending = new Map<number, (reply: Reply<unknown>) => void>();
 const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+const connectionListeners = new Set<(connected: boolean) => void>();
 let storeHandler: ((name: StoreRequestName, args: readonly unknown[]) => Promise<Reply<unknown>>) | null = null;
+/** Whether the page is connected now; listeners are told when it changes (the first connection is no news). */
+let state: 'starting' | 'up' | 'gone' = 'starting';
+let retryMs = RETRY_FIRST_MS;
+let socket: WebSocket;
+/** Settles when the socket in use opens (true) or fails first (false). */
+let opened: Promise<boolean>;
 
-socket.addEventListener('message', (event: MessageEvent<string>) => {
+function tell(now: 'up' | 'gone'): void {
+  if (state === now) return;
+  const was = state;
+  state = now;
+  if (was === 'starting' && now === 'up') return;
+  for (const l of connectionListeners) l(now === 'up');
+}
+
+function onMessage(event: MessageEvent<string>): void {
   const msg = JSON.parse(event.data) as ServerMessage;
   if (msg.type === 'reply') {
     pending.get(msg.id)?.(msg.reply);
@@ -32,15 +51,40 @@ socket.addEventListener('message', (event: MessageEvent<string>) => {
   } else if (storeHandler !== null) {
     void storeHandler(msg.name, msg.args).then((reply) => socket.send(JSON.stringify({ type: 'store-reply', id: msg.id, reply })));
   }
-});
-socket.addEventListener('close', () => {
-  for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'unavailable', message: 'the harness host went away' } });
-  pending.clear();
-});
+}
+
+/**
+ * Reach the host, and again whenever the socket closes (the host process stopped, or dropped the
+ * page): requests in flight and those made meanwhile fail at once with HOST_GONE (never hang), the
+ * window is told (its banner), and an attempt is made again until the host answers. The store's
+ * handler and the event listeners stay the page's, so a host that comes back finds them.
+ */
+function connect(): void {
+  const ws = new WebSocket(address);
+  socket = ws;
+  opened = new Promise<boolean>((resolve) => {
+    ws.addEventListener('open', () => resolve(true));
+    ws.addEventListener('close', () => resolve(false));
+  });
+  ws.addEventListener('open', () => {
+    retryMs = RETRY_FIRST_MS;
+    tell('up');
+  });
+  ws.addEventListener('message', onMessage);
+  ws.addEventListener('close', () => {
+    for (const resolve of pending.values()) resolve(HOST_GONE);
+    pending.clear();
+    tell('gone');
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MOST_MS);
+  });
+}
+connect();
 
 const transport: Transport = {
   invoke: async (channel, args) => {
-    await opened;
+    if (state !== 'up' && !(await opened)) return HOST_GONE;
+    if (socket.readyState !== WebSocket.OPEN) return HOST_GONE;
     const id = nextId++;
     return new Promise<Reply<unknown>>((resolve) => {
       pending.set(id, resolve);
@@ -55,6 +99,12 @@ const transport: Transport = {
   },
   serve: (handler) => {
     storeHandler = handler;
+  },
+  onConnection: (listener) => {
+    connectionListeners.add(listener);
+    // The host may have gone before the window listened (it never answered at all).
+    if (state === 'gone') listener(false);
+    return () => connectionListeners.delete(listener);
   },
 };
 

@@ -49,6 +49,9 @@ export interface Harness {
   openFiles(paths: readonly string[]): Promise<void>;
   /** Pages connected now. */
   connections(): number;
+  /** As if this process stopped, for the page: its sockets closed and new ones refused until `comeBack` (the host itself keeps running). */
+  goAway(): void;
+  comeBack(): void;
   close(): Promise<void>;
 }
 
@@ -103,7 +106,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const origin = `http://127.0.0.1:${port}`;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  let away = false;
   server.on('upgrade', (req, socket, head) => {
+    if (away) {
+      socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', origin);
     const given = Buffer.from(url.searchParams.get('k') ?? '');
     const expected = Buffer.from(secret);
@@ -147,6 +155,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     emit,
     openFiles: async (paths) => opened.add((await readOpenedFiles(paths)).files),
     connections: () => sockets.size,
+    goAway: () => {
+      away = true;
+      for (const ws of sockets) ws.terminate();
+    },
+    comeBack: () => {
+      away = false;
+    },
     close: async () => {
       sync.dispose();
       store.closeAll();

@@ -87,6 +87,17 @@ export class MemoryCollection implements LocalCollection {
         this.cards.set(existing.id, { ...kept, pending: 'created', href: '', etag: '', base: '', attempted: false });
       }
     }
+    for (const href of batch.keep ?? []) {
+      const existing = index.get(href);
+      if (existing === undefined) continue;
+      index.delete(href);
+      if (existing.pending === 'deleted') this.cards.delete(existing.id);
+      else {
+        // "Keep them": stays here, and goes back to the server as a new card.
+        const { conflicts: _c, remote: _r, ...kept } = existing;
+        this.cards.set(existing.id, { ...kept, pending: 'created', href: '', etag: '', base: '', attempted: false });
+      }
+    }
     this.hrefIndex.version = this.cards.version;
     if (batch.state !== undefined) this.syncState = batch.state;
     return unreadable;

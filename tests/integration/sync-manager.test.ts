@@ -133,6 +133,30 @@ for (const [name, start] of SERVERS) {
       expect(index.query('', account.books[0]!.id)).toHaveLength(3);
     });
 
+    it('a sync that would remove most of a book, answered "Keep them": they stay here and are back on the server', async () => {
+      await server.seed(Array.from({ length: 6 }, (_, i) => ({ file: `k${i}.vcf`, vcard: card(`k${i}`, `Kept ${i}`) })), book);
+      const { repo, index, port } = await openStore(`mgr-${++dbCount}`);
+      const m = manager(port);
+      const { account } = await addAccount(m);
+      const bookId = account.books[0]!.id;
+      // One of them edited here meanwhile: kept with the edit.
+      const k1 = index.query('Kept 1', bookId)[0]!;
+      await repo.update(k1.id, parseVCard(card('k1', 'Kept 1', 'NOTE:edited here\r\n')));
+      for (let i = 0; i < 4; i++) await other.delete(url(`k${i}.vcf`), null);
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'confirm', action: 'confirm-deletions', deletions: { count: 3, total: 6 } }); // the edited one went back up as an edit of a card deleted there
+      expect(await m.keepRemoved(account.id)).toMatchObject({ phase: 'idle' });
+      const here = index.query('', bookId);
+      expect(here.map((r) => r.displayName).sort()).toEqual(['Kept 0', 'Kept 1', 'Kept 2', 'Kept 3', 'Kept 4', 'Kept 5']);
+      expect(here.filter((r) => r.pending !== '')).toHaveLength(0);
+      const there = (await other.multiget(book, (await other.listEtags(book)).map((e) => e.href))).cards;
+      expect(there.map((c) => /FN:(.*)\r?\n/.exec(c.vcard)![1]).sort()).toEqual(['Kept 0', 'Kept 1', 'Kept 2', 'Kept 3', 'Kept 4', 'Kept 5']);
+      expect(there.find((c) => c.vcard.includes('FN:Kept 1'))!.vcard).toContain('edited here');
+      // Nothing left to ask: the next run is a plain one, and the trash holds none of them.
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+      expect(index.query('', bookId)).toHaveLength(6);
+      expect(await repo.trash()).toHaveLength(0);
+    });
+
     it('a small book: 2 of its 3 contacts removed on the server asks first; 1 of 3 does not', async () => {
       await server.seed(['a', 'b', 'c'].map((n) => ({ file: `${n}.vcf`, vcard: card(n, `Small ${n}`) })), book);
       const { index, port } = await openStore(`mgr-${++dbCount}`);

@@ -72,7 +72,10 @@ export interface Sides {
 export interface Context {
   readonly world: World;
   readonly model: Model;
-  /** The last local deletion, while it can still be undone (its toast lives as long as the page). */
+  /**
+   * The last local deletion, while it can still be undone: its toast lives as long as the page, or
+   * until another action's toast (a merge's, a restore's, an undone run's) takes its place.
+   */
   undo: { fn: string; run: () => Promise<void>; pageLife: number } | null;
   /** Quiescent points check the invariants (`invariants.ts`); set by the runner. */
   quiesce: () => Promise<void>;
@@ -203,6 +206,8 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       );
       const review = buildReview(parsed, { region: 'US', survivor });
       const done = await writeMerge(s, applyMerge(review, defaultChoices(review)), texts);
+      // The merge's own toast (with its Undo) takes the place of a deletion's (seed 20000532).
+      ctx.undo = null;
       const kept = survivor === a.id ? a : b;
       const gone = survivor === a.id ? b : a;
       const fn = nameOf(kept.vcard);
@@ -229,6 +234,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const fn = nameOf(item.card.vcard);
       const waiting = (await s.repo.db.contacts.get(item.id)) !== undefined;
       await restoreFromTrash(s, [item.id]);
+      ctx.undo = null; // its toast replaces a deletion's, and that deletion's Undo with it
       if (waiting) {
         // Still waiting to be deleted on the server: the restore is the undo of that deletion.
         ctx.model.wrote('local', fn, 'undo');
@@ -253,6 +259,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       if (versions.length === 0) return;
       const version = versions[c.version % versions.length]!;
       await restoreVersion(s, row.id, version.id, 'earlier');
+      ctx.undo = null; // its toast replaces a deletion's, and that deletion's Undo with it
       const after = await ctx.world.local.row(row.id);
       if (after === undefined) return;
       const fn = nameOf(row.vcard);
@@ -278,6 +285,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const before = new Map((await ctx.world.local.rows()).map((r) => [r.id, r]));
       if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [undo-run] ${run.kind} of ${run.entries.length}: ${run.entries.map((e) => e.change).join(',')}`);
       await undoRun(s, run.id);
+      ctx.undo = null; // its toast replaces a deletion's, and that deletion's Undo with it
       const after = new Map((await ctx.world.local.rows()).map((r) => [r.id, r]));
       // What the undo did to each contact is an edit made here, as if the user had made it.
       for (const id of new Set([...before.keys(), ...after.keys()])) {

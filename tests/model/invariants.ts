@@ -1,7 +1,7 @@
 /**
  * A quiescent point: no more faults, the app syncs (as the user would press Sync, sign in again
- * when asked, confirm a deletion it asks about, wait out a Retry-After) until nothing waits to
- * go, and then the invariants hold:
+ * when asked, answer a mass removal it asks about with "Remove them" or "Keep them", wait out a
+ * Retry-After) until nothing waits to go, and then the invariants hold:
  *
  * - every acknowledged edit is on both sides, or in an open conflict the user can see (the card
  *   marked, this computer's write in it, the other client's on the server); the user then settles
@@ -23,8 +23,38 @@ export class Violation extends Error {
   override name = 'Violation';
 }
 
+/**
+ * The user answers a mass removal: "Remove them", or "Keep them", which keeps the contacts the
+ * server no longer has here and puts them back there. In the model a kept contact is the user's
+ * new card with the values it had here (as a restore from the trash is), so it must exist on
+ * both sides afterwards.
+ */
+async function answerRemoval(ctx: Context, rng: Rng, notes: string[]): Promise<void> {
+  const { world, model } = ctx;
+  if (rng.chance(0.5)) {
+    await world.run(null, (m) => m.confirmDeletions(world.account.id));
+    return;
+  }
+  // What the run would remove: clean contacts here whose card the server no longer has.
+  const there = new Set((await world.remote.list()).map((s) => s.card.fn));
+  const before = (await world.local.rows()).filter((r) => r.visible && r.pending === '' && model.contacts.has(cardOf(r.vcard).fn) && !there.has(cardOf(r.vcard).fn));
+  await world.run(null, (m) => m.keepRemoved(world.account.id));
+  // Kept once the run got that far: waiting to go back up, or back on the server already.
+  const after = new Map((await world.local.rows()).map((r) => [r.id, r]));
+  const thereNow = new Set((await world.remote.list()).map((s) => s.card.fn));
+  for (const r of before) {
+    const now = after.get(r.id);
+    const fn = cardOf(r.vcard).fn;
+    if (now === undefined || !now.visible || (now.pending === '' && !thereNow.has(fn))) continue;
+    const kept = cardOf(now.vcard);
+    model.wrote('local', fn, 'create');
+    for (const f of FIELDS) model.wrote('local', fn, 'edit', f, kept[f]);
+  }
+  notes.push(`kept ${before.length} the server no longer had`);
+}
+
 /** Sync until nothing is left to do (a bounded number of rounds). */
-async function settle(ctx: Context): Promise<string[]> {
+async function settle(ctx: Context, rng: Rng): Promise<string[]> {
   const { world } = ctx;
   const notes: string[] = [];
   await world.wait(0);
@@ -37,7 +67,7 @@ async function settle(ctx: Context): Promise<string[]> {
       continue;
     }
     if (status.phase === 'confirm') {
-      await world.run(null, (m) => m.confirmDeletions(world.account.id));
+      await answerRemoval(ctx, rng, notes);
       continue;
     }
     if (status.phase !== 'idle') {
@@ -67,7 +97,7 @@ function shownHere(conflicts: NonNullable<RowView['conflicts']>, property: strin
 export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
   const { world, model } = ctx;
   const problems: string[] = ctx.problems.splice(0);
-  const notes = await settle(ctx);
+  const notes = await settle(ctx, rng);
 
   // Open conflicts: visible, each side's write where it belongs; then the user settles them (a
   // round may bring new ones: other writes were waiting behind them).
@@ -94,7 +124,7 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
       }
       world.manager.localChanged(world.bookId);
     }
-    notes.push(...(await settle(ctx)));
+    notes.push(...(await settle(ctx, rng)));
   }
 
   // Both sides, as they are now.

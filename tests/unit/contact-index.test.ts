@@ -159,3 +159,44 @@ describe('the filters’ lists after an edit', () => {
     }
   });
 });
+
+describe('what waits for the server, per book (the accounts’ panels and the drawer dot)', () => {
+  const inBook = (id: string, bookId: string, pending: ContactRow['pending'], flag: ContactRow['flag'] = ''): ContactRow => ({ ...row(id, `Person ${id}`), bookId, pending, flag });
+  /** The same counts by walking every row: what the index kept must always equal it. */
+  const walked = (rows: Iterable<ContactRow>, books: ReadonlySet<string>) => {
+    const out = { all: 0, toSend: 0, conflicts: 0 };
+    for (const r of rows) {
+      if (r.pending === '' || !books.has(r.bookId)) continue;
+      out.all++;
+      if (r.flag === 'conflict') out.conflicts++;
+      else if (r.flag !== 'error') out.toSend++;
+    }
+    return out;
+  };
+
+  it('a conflict arriving, resolved, a refused upload, a deletion and a book’s rows replaced keep each book’s counts right', () => {
+    const idx = new ContactIndex('en');
+    idx.load([inBook('1', 'dav', 'updated'), inBook('2', 'dav', ''), inBook('3', 'other', 'created'), inBook('4', 'dav', 'updated', 'error')]);
+    const dav = new Set(['dav']);
+    expect(idx.pendingIn(dav)).toEqual({ all: 2, toSend: 1, conflicts: 0 });
+    // A sync finds the card changed on the server too: it waits for the user.
+    idx.upsert([inBook('2', 'dav', 'updated', 'conflict')]);
+    expect(idx.pendingIn(dav)).toEqual({ all: 3, toSend: 1, conflicts: 1 });
+    expect(idx.pendingIn(new Set(['dav', 'other']))).toEqual({ all: 4, toSend: 2, conflicts: 1 });
+    // The user decides; the upload goes; a deletion waits to be sent; the refused one goes away.
+    idx.upsert([inBook('2', 'dav', 'updated'), inBook('1', 'dav', '')]);
+    idx.upsert([inBook('2', 'dav', 'deleted')]);
+    idx.remove(['4']);
+    expect(idx.pendingIn(dav)).toEqual({ all: 1, toSend: 1, conflicts: 0 });
+    // Many rows at once (the merging path), the same id twice among them: the last one counts.
+    const many = Array.from({ length: 40 }, (_, i) => inBook(`m${i}`, 'dav', i % 4 === 0 ? 'updated' : '', i % 8 === 0 ? 'conflict' : ''));
+    idx.upsert([...many, inBook('m1', 'dav', 'updated', 'conflict')]);
+    const all = () => [...idx.all()];
+    expect(idx.pendingIn(dav)).toEqual(walked(all(), dav));
+    expect(idx.pendingIn(dav).conflicts).toBe(6);
+    // The whole list read again (a start, a sync of everything): counted from the new rows only.
+    idx.load([inBook('x', 'dav', 'created', 'conflict')]);
+    expect(idx.pendingIn(dav)).toEqual({ all: 1, toSend: 0, conflicts: 1 });
+    expect(idx.pendingIn(new Set(['other']))).toEqual({ all: 0, toSend: 0, conflicts: 0 });
+  });
+});

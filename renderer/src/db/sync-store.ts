@@ -122,7 +122,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       const unreadable: string[] = [];
       await listWrite(async (changed, removed) => {
         unreadable.length = 0;
-        const existing = await db.cards.where('href').anyOf([...batch.upserts.map((u) => u.href), ...batch.deletes]).toArray();
+        const keep = batch.keep ?? [];
+        const existing = await db.cards.where('href').anyOf([...batch.upserts.map((u) => u.href), ...batch.deletes, ...keep]).toArray();
         const byHref = new Map(existing.filter((c) => c.bookId === bookId).map((c) => [c.href, c]));
         const rows = new Map((await db.contacts.bulkGet([...byHref.values()].map((c) => c.id))).filter((r): r is ContactRow => r !== undefined).map((r) => [r.id, r]));
         const puts: { row: ContactRow; card: CardRow }[] = [];
@@ -171,6 +172,27 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
             changed.push(again);
           }
+        }
+        for (const href of keep) {
+          const old = byHref.get(href);
+          const row = old === undefined ? undefined : rows.get(old.id);
+          if (old === undefined || row === undefined) continue;
+          if (row.pending === 'deleted') {
+            // Deleted here too: gone on both sides, as the user wanted (it is in the trash already).
+            await db.contacts.delete(old.id);
+            await db.cards.delete(old.id);
+            removed.push(old.id);
+            if ((await db.trash.get(old.id)) === undefined) await db.trash.bulkPut(trashRows([{ row, card: old }], 'local'));
+            continue;
+          }
+          // The user chose to keep it ("Keep them"): it stays as it is here and goes back to the
+          // server as a new card, as a restore from the trash would send it. A conflict with the
+          // server's version is over: that version is gone.
+          const again = { ...row, pending: 'created' as const, flag: row.flag === 'conflict' ? ('' as const) : row.flag };
+          const { conflicts: _c, remote: _r, ...card } = old;
+          await db.contacts.put(again);
+          await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
+          changed.push(again);
         }
         const before = await recordVersions(db, versions);
         // A change the server made that was already here (our own write coming back) is no change of the run.

@@ -205,6 +205,7 @@ export class ContactIndex {
   load(rows: readonly ContactRow[], alreadySorted = false): void {
     this.groupsVersion++;
     this.rows = new Map(rows.map((r) => [r.id, r]));
+    this.pending = new PendingTally(this.rows.values());
     this.sorted = alreadySorted ? [...rows] : [...rows].sort(this.compare);
     this.reslot();
     this.tellGroups('all');
@@ -295,13 +296,13 @@ export class ContactIndex {
         const at = this.lowerBound(old);
         if (this.sorted[at]?.id === r.id) {
           this.sorted[at] = r;
-          this.rows.set(r.id, r);
+          this.put(r);
           if (kept) this.wholesReplace(at, old, r);
           continue;
         }
       }
       if (old !== undefined) kept = this.removeSorted(old) && kept;
-      this.rows.set(r.id, r);
+      this.put(r);
       const at = this.lowerBound(r);
       this.sorted.splice(at, 0, r);
       this.sortedSlots.splice(at, 0, this.slotOf(r.id));
@@ -324,7 +325,7 @@ export class ContactIndex {
     for (const r of new Map(rows.map((x) => [x.id, x] as const)).values()) {
       const old = this.rows.get(r.id);
       (old !== undefined && this.keyOf(old) === this.keyOf(r) ? stay : moved).set(r.id, r);
-      this.rows.set(r.id, r);
+      this.put(r);
     }
     if (moved.size === 0) {
       const sorted = this.sorted;
@@ -458,6 +459,7 @@ export class ContactIndex {
       if (old === undefined) continue;
       kept = this.removeSorted(old) && kept;
       this.rows.delete(id);
+      this.pending.swap(old, undefined);
       groupChanges.push({ old, now: undefined });
     }
     this.tellGroups(groupChanges);
@@ -713,16 +715,26 @@ export class ContactIndex {
     return result;
   }
 
-  /** Rows of these books with a change not yet on the server (deletions included). */
-  /** Local changes in these books not yet on the server: all of them, those the next sync sends,
-   * and those waiting for the user's decision (changed in two places). Refused ones are neither. */
-  pendingIn(bookIds: ReadonlySet<string>): { all: number; toSend: number; conflicts: number } {
+  /** Each book's local changes not yet on the server, kept as rows come and go (never counted by walking the rows). */
+  private pending = new PendingTally([]);
+
+  /** Replace (or add) a row, its book's pending counts following. */
+  private put(r: ContactRow): void {
+    this.pending.swap(this.rows.get(r.id), r);
+    this.rows.set(r.id, r);
+  }
+
+  /** Local changes in these books not yet on the server (deletions included): all of them, those
+   * the next sync sends, and those waiting for the user's decision (changed in two places).
+   * Refused ones are neither. One look per book, however many rows: the window asks on every change. */
+  pendingIn(bookIds: ReadonlySet<string>): PendingCounts {
     const out = { all: 0, toSend: 0, conflicts: 0 };
-    for (const r of this.rows.values()) {
-      if (r.pending === '' || !bookIds.has(r.bookId)) continue;
-      out.all++;
-      if (r.flag === 'conflict') out.conflicts++;
-      else if (r.flag !== 'error') out.toSend++;
+    for (const id of bookIds) {
+      const c = this.pending.of(id);
+      if (c === undefined) continue;
+      out.all += c.all;
+      out.toSend += c.toSend;
+      out.conflicts += c.conflicts;
     }
     return out;
   }
@@ -730,6 +742,39 @@ export class ContactIndex {
   /** Every row in list order (for the snapshot that makes the next start fast). */
   snapshot(): readonly ContactRow[] {
     return this.sorted;
+  }
+}
+
+export interface PendingCounts {
+  all: number;
+  toSend: number;
+  conflicts: number;
+}
+
+/** Per book, how many rows wait for the server, and of what kind; a row's change is a swap of its old and new self. */
+class PendingTally {
+  private readonly books = new Map<string, PendingCounts>();
+
+  constructor(rows: Iterable<ContactRow>) {
+    for (const r of rows) this.add(r, 1);
+  }
+
+  of(bookId: string): Readonly<PendingCounts> | undefined {
+    return this.books.get(bookId);
+  }
+
+  swap(old: ContactRow | undefined, now: ContactRow | undefined): void {
+    if (old !== undefined) this.add(old, -1);
+    if (now !== undefined) this.add(now, 1);
+  }
+
+  private add(r: ContactRow, by: 1 | -1): void {
+    if (r.pending === '') return;
+    let c = this.books.get(r.bookId);
+    if (c === undefined) this.books.set(r.bookId, (c = { all: 0, toSend: 0, conflicts: 0 }));
+    c.all += by;
+    if (r.flag === 'conflict') c.conflicts += by;
+    else if (r.flag !== 'error') c.toSend += by;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { AccountInfo } from '../../../shared/sync/types';
+import type { AccountPurpose } from '../features/accounts/AccountDialog';
 import type { CsvPreview } from '../../../shared/csv';
 import type { DuplicateCluster } from '../../../shared/duplicates/types';
 import type { ExportFormat } from '../features/export/export-run';
@@ -34,7 +35,8 @@ export type DialogRequest =
   | { kind: 'add-carddav' }
   | { kind: 'add-google' }
   | { kind: 'add-workspace' }
-  | { kind: 'edit-account'; account: AccountInfo }
+  /** `purpose`: editing (the default), or signing in again after the server refused the saved password or it was forgotten. */
+  | { kind: 'edit-account'; account: AccountInfo; purpose?: AccountPurpose }
   | { kind: 'remove-account'; account: AccountInfo; pending: number }
   | { kind: 'delete-contacts'; ids: readonly string[] }
   | { kind: 'delete-linked'; linkId: string }

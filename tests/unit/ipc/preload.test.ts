@@ -27,11 +27,17 @@ describe('the preload', () => {
     const { REQUEST_NAMES } = await import('../../../electron/core/handlers');
     expect([...exposed.keys()]).toEqual(['cardinal']);
     const api = exposed.get('cardinal') as Record<string, unknown>;
-    const events = ['onOpenFiles', 'onSyncStatus', 'onMenu', 'serveStore'];
+    const events = ['onOpenFiles', 'onSyncStatus', 'onMenu', 'onHostConnection', 'serveStore'];
     expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, ...events].sort());
     for (const v of Object.values(api)) expect(typeof v).toBe('function');
     // Each request goes out on its own named channel, never a generic one.
     await (api.listAccounts as () => Promise<unknown>)();
     expect(invoked).toEqual([{ channel: 'listAccounts', args: [] }]);
+    // The window closes with the main process: there is no host to lose, so nothing is ever told.
+    const told: boolean[] = [];
+    const off = (api.onHostConnection as (l: (up: boolean) => void) => () => void)((up) => told.push(up));
+    expect(typeof off).toBe('function');
+    off();
+    expect(told).toEqual([]);
   });
 });

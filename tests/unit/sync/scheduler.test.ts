@@ -89,6 +89,18 @@ describe('the sync scheduler', () => {
     expect(t.runs.map((r) => r.allowMassDelete === true)).toEqual([false, true]);
   });
 
+  it('"Keep them" asked while a run is under way is not lost: a run keeping them follows', async () => {
+    const t = scheduler();
+    t.holdNext();
+    const first = t.s.sync('a');
+    await t.settle();
+    const kept = t.s.sync('a', { trigger: 'asked', keepRemoved: true });
+    const again = t.s.sync('a', { keepRemoved: true });
+    t.release();
+    await Promise.all([first, kept, again]);
+    expect(t.runs.map((r) => r.keepRemoved === true)).toEqual([false, true]);
+  });
+
   it('removing an account: its debounce, retry and interval never run again, and a run under way is waited for', async () => {
     const t = scheduler([{ kind: 'soft', retryAfter: null }]);
     await t.s.sync('a');

@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type ReactNode } from 'react';
 import type { AccountInfo, Discovery, ServerBook } from '../../../../shared/sync/types';
+import type { MessageKey } from '../../i18n';
 import { useServices } from '../../services';
 import { FormActions } from '../common/FormActions';
 import { Modal, useFocusOnStep } from '../common/Modal';
@@ -23,13 +24,38 @@ export function looksLikeServer(input: string): boolean {
 }
 
 /**
+ * Why an existing account's dialog is open: to edit an account that works, or to sign in again
+ * because the server refused the saved password (401/403) or the password is gone (kept only until
+ * Cardinal quit, with no keyring). Only a Google account's sign-in never comes here: it goes to
+ * the browser (AccountPanel).
+ */
+export type AccountPurpose = 'edit' | 'sign-in-refused' | 'sign-in-forgotten';
+
+/** What the password field asks: a new one that may stay empty (editing a working account), or the password, required. */
+export function passwordAsk(purpose: AccountPurpose | 'add'): { label: MessageKey; required: boolean; notice: MessageKey | null } {
+  switch (purpose) {
+    case 'add':
+      return { label: 'account.password', required: false, notice: null };
+    case 'edit':
+      return { label: 'account.newPassword', required: false, notice: null };
+    case 'sign-in-refused':
+      return { label: 'account.password', required: true, notice: 'account.passwordRefused' };
+    case 'sign-in-forgotten':
+      return { label: 'account.password', required: true, notice: 'error.secretForgotten' };
+  }
+}
+
+/**
  * Add a CardDAV account (server address or e-mail address, user, password, the http choice; then
  * the address books to sync), or edit one (the same settings, a new password if wanted, the sync
- * interval, and which books; dropping a book asks first, since its local copies go).
+ * interval, and which books; dropping a book asks first, since its local copies go). Signing in
+ * again (`purpose`) is the same dialog asking for the password, required, and saying why.
  */
-export function AccountDialog({ account, onClose, onSaved }: { account?: AccountInfo; onClose: () => void; onSaved: () => void }) {
+export function AccountDialog({ account, purpose = 'edit', onClose, onSaved }: { account?: AccountInfo; purpose?: AccountPurpose; onClose: () => void; onSaved: () => void }) {
   const { t, lang } = useServices();
   const editing = account !== undefined;
+  const ask = passwordAsk(editing ? purpose : 'add');
+  const signingIn = editing && purpose !== 'edit';
   const [url, setUrl] = useState(account?.serverUrl ?? '');
   const [user, setUser] = useState(account?.user ?? '');
   const [password, setPassword] = useState('');
@@ -122,10 +148,22 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
     </div>
   );
   const showSettings = editing ? account.kind === 'carddav' : discovery === null;
-  const submitLabel = busy ? (editing ? t('action.saving') : t('account.connecting')) : editing ? (confirmDrop ? t('account.dropConfirm') : t('action.save')) : step === 'server' ? t('account.connect') : t('account.addBooks');
+  const submitLabel = busy
+    ? editing
+      ? t('action.saving')
+      : t('account.connecting')
+    : editing
+      ? confirmDrop
+        ? t('account.dropConfirm')
+        : signingIn
+          ? t('account.signInAgain')
+          : t('action.save')
+      : step === 'server'
+        ? t('account.connect')
+        : t('account.addBooks');
   return (
     <Modal
-      title={editing ? t('account.editTitle') : t('account.title')}
+      title={signingIn ? t('account.signInTitle', { host: `\u2068${hostOfInput()}\u2069` }) : editing ? t('account.editTitle') : t('account.title')}
       error={error}
       onSubmit={submit}
       onClose={close}
@@ -137,12 +175,17 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
             <ContinueMoveButton busy={busy} onContinue={() => void run(async () => found(await window.cardinal.continueDiscovery(discovery.discoveryId, true)))} />
           </FormActions>
         ) : (
-          <FormActions submit={submitLabel} busy={busy} disabled={url.trim() === '' || ((editing || step === 'books') && chosen.size === 0)} onCancel={close} />
+          <FormActions submit={submitLabel} busy={busy} disabled={url.trim() === '' || ((editing || step === 'books') && chosen.size === 0) || (ask.required && password === '')} onCancel={close} />
         )
       }
     >
       <div ref={body} className="form-stack">
         {step === 'books' && !editing ? <p>{t('account.booksFound', { count: books.length, host: hostOfInput() })}</p> : null}
+        {ask.notice !== null && showSettings ? (
+          <p className="warning" id={`${id}-why`} data-testid="sign-in-reason">
+            {t(ask.notice, { host: `\u2068${hostOfInput()}\u2069`, user: `\u2068${account?.user ?? ''}\u2069` })}
+          </p>
+        ) : null}
         {discovery?.move !== undefined ? <OriginMoveNotice move={discovery.move} /> : null}
         {showSettings ? (
           <>
@@ -170,8 +213,18 @@ export function AccountDialog({ account, onClose, onSaved }: { account?: Account
             {field('user', t('account.user'), <input id={`${id}-user`} value={user} dir="auto" onChange={(e) => setUser(e.target.value)} autoComplete="username" spellCheck={false} />)}
             {field(
               'password',
-              editing ? t('account.newPassword') : t('account.password'),
-              <input id={`${id}-password`} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={editing ? 'new-password' : 'current-password'} />,
+              t(ask.label),
+              <input
+                id={`${id}-password`}
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                // Signing in again is giving the password the server knows, not choosing a new one.
+                autoComplete={editing && !signingIn ? 'new-password' : 'current-password'}
+                required={ask.required}
+                aria-describedby={ask.notice !== null ? `${id}-why` : undefined}
+                data-autofocus={signingIn ? true : undefined}
+              />,
             )}
             <label className="checkbox">
               <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} aria-describedby={insecure ? `${id}-loopback ${id}-insecure` : `${id}-loopback`} /> {t('account.insecure')}

@@ -53,6 +53,9 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
                 ? t('sync.never')
                 : t('sync.last', { time: when(status.lastSync) });
   const trouble = status?.phase === 'error' || status?.phase === 'confirm';
+  // A stopped Google or Workspace account is mended by signing in again (the classifier offers "sign-in"; never a password).
+  const googleSignInAsked = status?.action === 'sign-in' || (status?.action === 'edit-account' && account.kind !== 'carddav');
+  const googleSignIn = () => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')));
   return (
     <section className={`account${trouble ? ' trouble' : ''}`} aria-label={account.user === '' ? kind : `${account.user} · ${kind}`} data-testid="account">
       <h3 className="account-name">
@@ -109,22 +112,29 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
       ) : null}
       <div className="account-actions">
         {status?.action === 'confirm-deletions' ? (
-          <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
-            {t('sync.deleteThem')}
-          </button>
+          <>
+            <button type="button" className="primary" onClick={() => void window.cardinal.keepRemoved(account.id)}>
+              {t('sync.keepThem')}
+            </button>
+            <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
+              {t('sync.deleteThem')}
+            </button>
+          </>
         ) : null}
-        {status?.action === 'sign-in' ? (
-          <button type="button" className="primary" onClick={() => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')))}>
+        {googleSignInAsked ? (
+          // A Google or Workspace account signs in again in the browser, never with a password here.
+          <button type="button" className="primary" onClick={googleSignIn}>
             {t('account.signInAgain')}
           </button>
         ) : null}
-        {labelRefusal === 'scope-missing' && status?.action !== 'sign-in' ? (
-          <button type="button" className="primary" aria-describedby={`labels-refused-${account.id}`} onClick={() => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')))}>
+        {labelRefusal === 'scope-missing' && !googleSignInAsked ? (
+          <button type="button" className="primary" aria-describedby={`labels-refused-${account.id}`} onClick={googleSignIn}>
             {t('account.signInAgain')}
           </button>
         ) : null}
-        {status?.action === 'edit-account' ? (
-          <button type="button" className="primary" onClick={() => openDialog({ kind: 'edit-account', account })}>
+        {status?.action === 'edit-account' && account.kind === 'carddav' ? (
+          // The server refused the saved password (or it is gone): the dialog asks for it, and says why.
+          <button type="button" className="primary" onClick={() => openDialog({ kind: 'edit-account', account, purpose: status.cause === 'secret-forgotten' ? 'sign-in-forgotten' : 'sign-in-refused' })}>
             {t('account.signInAgain')}
           </button>
         ) : null}

@@ -15,9 +15,11 @@ interface Directory {
   books: readonly BookRow[];
   accounts: readonly AccountInfo[];
   statuses: ReadonlyMap<string, SyncStatus>;
+  /** Whether the process that plays main answers: false while the browser harness's host is gone (the window's banner). */
+  hostUp: boolean;
 }
 
-export const useDirectory = create<Directory>()(() => ({ books: [], accounts: [], statuses: new Map() }));
+export const useDirectory = create<Directory>()(() => ({ books: [], accounts: [], statuses: new Map(), hostUp: true }));
 
 /**
  * What the editor's Groups field says of a book's groups, where it is not a plain CardDAV book:
@@ -50,14 +52,25 @@ export function useDirectorySource(repo: ContactRepo): void {
         .then((accounts) => alive && useDirectory.setState({ accounts }))
         .catch(() => {});
     };
+    const readStatuses = () =>
+      void window.cardinal
+        .syncStatuses()
+        .then((all) => alive && useDirectory.setState({ statuses: new Map(all.map((s) => [s.accountId, s])) }))
+        .catch(() => {});
     refresh();
-    void window.cardinal
-      .syncStatuses()
-      .then((all) => alive && useDirectory.setState({ statuses: new Map(all.map((s) => [s.accountId, s])) }))
-      .catch(() => {});
+    readStatuses();
     // The network came back: whatever waited goes now.
     const online = () => void window.cardinal.syncNow(null).catch(() => {});
     window.addEventListener('online', online);
+    // The host (harness) went away: the banner says so. Back: what it sent meanwhile was lost, so
+    // read accounts and statuses again, and sync what was changed here while it was gone.
+    const offHost = window.cardinal.onHostConnection((up) => {
+      useDirectory.setState({ hostUp: up });
+      if (!up) return;
+      refresh();
+      readStatuses();
+      online();
+    });
     const off = window.cardinal.onSyncStatus((s) => {
       useDirectory.setState((d) => ({ statuses: new Map(d.statuses).set(s.accountId, s) }));
       if (s.phase !== 'syncing') refresh();
@@ -67,6 +80,7 @@ export function useDirectorySource(repo: ContactRepo): void {
     return () => {
       alive = false;
       off();
+      offHost();
       window.removeEventListener('online', online);
       window.removeEventListener('cardinal:accounts-changed', refreshNow);
     };

@@ -18,6 +18,7 @@ const CAUSE_KEY = {
   'too-large': 'error.tooLarge',
   'refused-url': 'error.refusedUrl',
   'secret-forgotten': 'error.secretForgotten',
+  'host-gone': 'error.hostGone',
 } as const satisfies Record<ErrorCause, string>;
 
 const CODE_KEY: Partial<Record<ErrorCode, 'error.unauthorized' | 'error.forbidden' | 'error.network' | 'error.unavailable' | 'error.cancelled' | 'error.notConfigured' | 'error.internal' | 'keyring.none'>> = {

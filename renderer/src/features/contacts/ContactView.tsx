@@ -16,11 +16,14 @@ import { Avatar } from './Avatar';
 
 const KNOWN_TYPES = ['home', 'work', 'cell', 'fax', 'other'] as const;
 
-/** The label to show: a custom label, else the first known type, translated. */
-export function itemLabel(t: Translate, item: { types: readonly string[]; label: string }): string {
-  if (item.label !== '') return item.label;
+/**
+ * The label to show: a custom label, else the first known type, translated, else `fallback` (what
+ * the value is: "E-mail", "Phone", or "Other"), so an untyped value never has an empty label.
+ */
+export function itemLabel(t: Translate, item: { types: readonly string[]; label: string }, fallback: string): string {
+  if (item.label.trim() !== '') return item.label;
   const known = KNOWN_TYPES.find((k) => item.types.includes(k) || (k === 'cell' && item.types.includes('mobile')));
-  return known === undefined ? '' : t(`type.${known}`);
+  return known === undefined ? fallback : t(`type.${known}`);
 }
 
 function CopyButton({ value, label }: { value: string; label: string }) {
@@ -64,7 +67,7 @@ function Row({ label, value, href, extra, field, dir }: { label: string; value: 
           </button>
         )}
         {extra}
-        <CopyButton value={value} label={label === '' ? field : `${field} (${label})`} />
+        <CopyButton value={value} label={label === '' || label === field ? field : `${field} (${label})`} />
       </dd>
     </div>
   );
@@ -92,14 +95,15 @@ function Group({ title, icon, children }: { title: string; icon: React.ReactNode
   );
 }
 
-function Items({ title, icon, items, href, dir }: { title: string; icon: React.ReactNode; items: readonly ContactItem[]; href?: (v: string) => string | undefined; dir?: 'ltr' }) {
+/** `untyped`: the label of a value with no label and no known type (the field's name, or "Other"). */
+function Items({ title, untyped, icon, items, href, dir }: { title: string; untyped: string; icon: React.ReactNode; items: readonly ContactItem[]; href?: (v: string) => string | undefined; dir?: 'ltr' }) {
   const { t } = useServices();
   const shown = items.filter((it) => it.value.trim() !== '');
   if (shown.length === 0) return null;
   return (
     <Group title={title} icon={icon}>
       {shown.map((it) => (
-        <Row key={it.id} field={title} label={itemLabel(t, it)} value={it.value} href={href?.(it.value)} dir={dir} />
+        <Row key={it.id} field={title} label={itemLabel(t, it, untyped)} value={it.value} href={href?.(it.value)} dir={dir} />
       ))}
     </Group>
   );
@@ -162,17 +166,17 @@ function ContactFields({ contact, bookId }: { contact: Contact; bookId?: string 
           ) : null}
         </div>
       </header>
-      <Items title={t('field.phones')} icon={<Phone {...ICON} />} items={contact.phones} dir="ltr" href={telUrl} />
-      <Items title={t('field.emails')} icon={<Mail {...ICON} />} items={contact.emails} dir="ltr" href={mailtoUrl} />
-      <Items title={t('field.urls')} icon={<Globe {...ICON} />} items={contact.urls} dir="ltr" href={safeHref} />
-      <Items title={t('field.ims')} icon={<MessageSquare {...ICON} />} items={contact.ims} dir="ltr" />
+      <Items title={t('field.phones')} untyped={t('field.phones')} icon={<Phone {...ICON} />} items={contact.phones} dir="ltr" href={telUrl} />
+      <Items title={t('field.emails')} untyped={t('field.emails')} icon={<Mail {...ICON} />} items={contact.emails} dir="ltr" href={mailtoUrl} />
+      <Items title={t('field.urls')} untyped={t('field.urls')} icon={<Globe {...ICON} />} items={contact.urls} dir="ltr" href={safeHref} />
+      <Items title={t('field.ims')} untyped={t('type.other')} icon={<MessageSquare {...ICON} />} items={contact.ims} dir="ltr" />
       {addresses.length > 0 ? (
         <Group title={t('field.addresses')} icon={<MapPin {...ICON} />}>
           {addresses.map((a) => (
             <Row
               key={a.id}
               field={t('field.addresses')}
-              label={itemLabel(t, a)}
+              label={itemLabel(t, a, t('field.addresses'))}
               value={address(a)}
               extra={
                 <button type="button" className="link map-link" onClick={() => void window.cardinal.openExternal(mapUrl(address(a)))}>
@@ -189,11 +193,11 @@ function ContactFields({ contact, bookId }: { contact: Contact; bookId?: string 
           {contact.birthday ? <Row field={t('field.birthday')} label={t('field.birthday')} value={formatDate(contact.birthday, dates)} /> : null}
           {contact.anniversary ? <Row field={t('field.anniversary')} label={t('field.anniversary')} value={formatDate(contact.anniversary, dates)} /> : null}
           {otherDates.map((d) => (
-            <Row key={d.id} field={t('field.dates')} label={d.label} value={formatDate(d.date, dates)} />
+            <Row key={d.id} field={t('field.dates')} label={d.label.trim() === '' ? t('type.other') : d.label} value={formatDate(d.date, dates)} />
           ))}
         </Group>
       ) : null}
-      <Items title={t('field.related')} icon={<Users {...ICON} />} items={contact.related} />
+      <Items title={t('field.related')} untyped={t('type.other')} icon={<Users {...ICON} />} items={contact.related} />
       {contact.categories.length > 0 ? (
         <LabelledSection title={t('field.categories')}>
           <h3>

@@ -14,7 +14,7 @@ import { Modal } from '../common/Modal';
 import { Choice, Field } from '../settings/SettingsDialog';
 import type { ExportFormat, ExportRequest, ExportResult } from './export-run';
 import { saveFiles } from './files';
-import { scopeCards, scopeCardsWithGroups, scopeIds, type ExportScope } from './scope';
+import { explicitSelection, scopeCards, scopeCardsWithGroups, scopeIds, type ExportScope } from './scope';
 import { useScopeChoice } from './ScopeChoice';
 import type { ExportReply } from '../../workers/export.worker';
 
@@ -85,7 +85,7 @@ export function ExportDialog({ scope: initial, format: initialFormat = 'vcard', 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [writing, setWriting] = useState<{ done: number; total: number } | null>(null);
-  const { scope, count, name: scopeName, picker } = useScopeChoice(initial, selected);
+  const { scope, count, name: scopeName, picker } = useScopeChoice(initial, explicitSelection(selected));
   const vcard = format === 'vcard' || format === 'vcard-4.0' || format === 'vcard-3.0';
 
   const next = async () => {

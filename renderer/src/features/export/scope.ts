@@ -3,12 +3,31 @@
  * (the group store's `memberIds`, the same query as the list filter), or the selection.
  */
 import type { ContactIndex } from '../../store/contact-index';
+import type { ListFilter } from '../../store/ui';
 import type { GroupStore } from '../../store/groups';
 import type { Services } from '../../services';
 import type { ExportCardInput } from './export-run';
 import { exportEntries, type ExportGroupsAs } from '../../../../shared/groups/transfer';
 
 export type ExportScope = { kind: 'all' } | { kind: 'book'; bookId: string } | { kind: 'group'; bookId: string; key: string } | { kind: 'selection'; ids: readonly string[] };
+
+/**
+ * The contacts the user chose together: two or more selected rows. One selected row is the contact
+ * open in the detail pane (a click, an arrow key), not a choice of what to export or print; the
+ * bulk bar and the detail pane's "n selected" read the selection the same way.
+ */
+export function explicitSelection(selected: readonly string[]): readonly string[] {
+  return selected.length > 1 ? selected : [];
+}
+
+/** What the sidebar's Export and Print (and Ctrl+P) take: the selection, else the group or book in view, else everything. */
+export function viewScope(filter: ListFilter, selected: readonly string[]): ExportScope {
+  const chosen = explicitSelection(selected);
+  if (chosen.length > 0) return { kind: 'selection', ids: chosen };
+  if (filter.kind === 'group') return { kind: 'group', bookId: filter.bookId, key: filter.key };
+  if (filter.kind === 'book') return { kind: 'book', bookId: filter.id };
+  return { kind: 'all' };
+}
 
 /** What a group scope asks of the group store. */
 export type ScopeGroups = Pick<GroupStore, 'memberIds'>;

@@ -76,7 +76,7 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
       case 'add-carddav':
         return <AccountDialog onClose={close} onSaved={accountsChanged} />;
       case 'edit-account':
-        return <AccountDialog account={d.account} onClose={close} onSaved={accountsChanged} />;
+        return <AccountDialog account={d.account} purpose={d.purpose} onClose={close} onSaved={accountsChanged} />;
       case 'add-google':
         return <GoogleDialog onClose={close} onSaved={accountsChanged} />;
       case 'add-workspace':

@@ -74,7 +74,9 @@ function BookGroups({ bookId, bookName, filter, choose }: { bookId: string; book
               }}
             >
               <Tag {...ICON} />
-              <bdi className="nav-label">{g.name}</bdi>
+              <bdi className="nav-label" title={g.name}>
+                {g.name}
+              </bdi>
               <span className="group-count" aria-label={t('groups.members', { count: g.memberIds.length })}>
                 {count.format(g.memberIds.length)}
               </span>
