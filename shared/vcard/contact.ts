@@ -6,8 +6,9 @@
  */
 import { parseDate, type DateValue } from './dates';
 import { hasParam, listValue, paramValues, structuredValue, textValue, transferDecoded, unescapeText } from './escape';
+import { base36 } from './base36';
 import { telNumber, telUriIn } from './tel';
-import type { VCard, VCardVersion, VProperty } from './types';
+import type { VCard, VCardVersion, VParam, VProperty } from './types';
 
 export interface ContactItem {
   /** Empty for an item the user added; otherwise the key of the property it was read from. */
@@ -126,6 +127,7 @@ export function versionOf(card: VCard): VCardVersion {
 
 /** Apple writes standard labels as `_$!<HomePage>!$_`; show the word inside. */
 export function labelText(raw: string): string {
+  if (raw.charCodeAt(0) !== 0x5f /* _ */) return raw; // most labels: no regular expression to run
   const m = /^_\$!<(.*)>!\$_$/.exec(raw);
   return m === null ? raw : m[1]!;
 }
@@ -160,10 +162,32 @@ const mix = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193);
  * of `NAME|p=v1,v2;q=w|value`, fed piece by piece: no joined string is built).
  */
 export function propertyKey(prop: VProperty): string {
-  let h = fnvUpper(FNV_OFFSET, prop.name);
+  return base36(propertyHash(prop));
+}
+
+/** The number propertyKey writes in base 36. */
+function propertyHash(prop: VProperty): number {
+  const params = prop.params;
+  let h: number;
+  // A frozen list is the parser's shared one for its head (parse.ts): the hash of the name and
+  // parameters is kept beside it, for the last name it was asked with.
+  if (params.length > 0 && Object.isFrozen(params)) {
+    const known = KEY_HEADS.get(params);
+    if (known !== undefined && known.name === prop.name) h = known.h;
+    else {
+      h = headHash(prop.name, params);
+      KEY_HEADS.set(params, { name: prop.name, h });
+    }
+  } else h = headHash(prop.name, params);
+  return fnv(h, prop.value) >>> 0;
+}
+
+/** propertyKey's hash of `NAME|p=v1,v2;q=w|`. */
+function headHash(name: string, params: readonly VParam[]): number {
+  let h = fnvUpper(FNV_OFFSET, name);
   h = mix(h, PIPE);
-  for (let k = 0; k < prop.params.length; k++) {
-    const p = prop.params[k]!;
+  for (let k = 0; k < params.length; k++) {
+    const p = params[k]!;
     if (k > 0) h = mix(h, 0x3b); // ;
     if (p.name !== null) h = fnv(h, p.name);
     h = mix(h, 0x3d); // =
@@ -172,9 +196,11 @@ export function propertyKey(prop: VProperty): string {
       h = fnv(h, p.values[j]!);
     }
   }
-  h = mix(h, PIPE);
-  return (fnv(h, prop.value) >>> 0).toString(36);
+  return mix(h, PIPE);
 }
+
+const KEY_HEADS = new WeakMap<readonly VParam[], { readonly name: string; readonly h: number }>();
+
 
 /** Properties that become multi-value items in the view, and so need ids. */
 const ITEM_NAMES = new Set(['EMAIL', 'TEL', 'URL', 'ADR', 'RELATED', 'X-ABRELATEDNAMES', 'X-ABDATE', 'IMPP', ...Object.keys(IM_PROPERTIES)]);
@@ -182,6 +208,15 @@ const ITEM_NAMES = new Set(['EMAIL', 'TEL', 'URL', 'ADR', 'RELATED', 'X-ABRELATE
 /** The id a property would get as the first of its kind: '' for one that is no multi-value item. */
 export function itemKey(p: VProperty, keyOf: (p: VProperty) => string = propertyKey): string {
   return ITEM_NAMES.has(upperName(p.name)) ? keyOf(p) : '';
+}
+
+/** A group in lower case; most are already (no copy then). */
+function lowerName(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c > 0x7f) return name.toLowerCase();
+  }
+  return name;
 }
 
 /** A property name in upper case; most are already (no copy then). */
@@ -370,11 +405,27 @@ let itemPref = false;
  * typesOf without `pref`, and whether the item is preferred (in itemPref): one pass over the
  * parameters, the same values and order as makeItem's typesOf + paramValues(PREF).
  */
-function itemTypes(p: VProperty): string[] {
+function itemTypes(p: VProperty): readonly string[] {
   itemPref = false;
   const params = p.params;
+  if (params.length === 0) return NO_STRINGS;
+  // A frozen list is the parser's shared one for its head (parse.ts): its types are read once.
+  if (!Object.isFrozen(params)) return readTypes(params);
+  const known = TYPES_OF.get(params);
+  if (known !== undefined) {
+    itemPref = known.pref;
+    return known.types;
+  }
+  const types = Object.freeze(readTypes(params));
+  TYPES_OF.set(params, { types, pref: itemPref });
+  return types;
+}
+
+/** The types (and itemPref) of each shared parameter list, kept as long as the list is. */
+const TYPES_OF = new WeakMap<readonly VParam[], { readonly types: readonly string[]; readonly pref: boolean }>();
+
+function readTypes(params: readonly VParam[]): string[] {
   const out: string[] = [];
-  if (params.length === 0) return out;
   let seen: Set<string> | null = null;
   for (let k = 0; k < params.length; k++) {
     const x = params[k]!;
@@ -401,12 +452,18 @@ function itemTypes(p: VProperty): string[] {
   return exact(out);
 }
 
+/** The empty list of every view that has none of a kind: a view is read, never changed in place. */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NONE: readonly never[] = NO_STRINGS as readonly never[];
+const NO_ORGANIZATION: Organization = Object.freeze({ name: '', units: NO_STRINGS });
+const NO_PHONETIC: PhoneticName = Object.freeze({ family: '', given: '', additional: '' });
+
 /**
  * The list at its own length. An array grown by push keeps room for 16 or more; a view is kept
  * (10,000 of them through an import), so the room would be copied by every garbage collection.
  */
 function exact<T>(list: T[]): T[] {
-  return list.length === 0 ? list : list.slice();
+  return list.length === 0 ? (NONE as unknown as T[]) : list.slice();
 }
 
 /** The one-per-card properties toContact reads, as bits: only the first of each counts. */
@@ -435,17 +492,17 @@ export function toContact(card: VCard): Contact {
   let groups: string[] | null = null;
   // Item keys so far, for ids made unique by occurrence (`k`, `k~2`, …, as propertyIds): compared
   // directly for a few, counted in a Map past 32.
-  let keys: string[] | null = null;
-  let counts: Map<string, number> | null = null;
+  let keys: number[] | null = null;
+  let counts: Map<number, number> | null = null;
   let done = 0;
 
   let uid = '';
   let kind = '';
   let formattedName = '';
   let name: StructuredName = EMPTY_NAME;
-  const phonetic = { family: '', given: '', additional: '' };
+  let phonetic: { family: string; given: string; additional: string } | null = null;
   const nicknames: string[] = [];
-  let organization: Organization = { name: '', units: [] };
+  let organization: Organization = NO_ORGANIZATION;
   let title = '';
   let role = '';
   const emails: ContactItem[] = [];
@@ -494,13 +551,13 @@ export function toContact(card: VCard): Contact {
           }
           break;
         case K_PH_FAMILY:
-          phonetic.family = textValue(p, version);
+          (phonetic ??= { family: '', given: '', additional: '' }).family = textValue(p, version);
           break;
         case K_PH_GIVEN:
-          phonetic.given = textValue(p, version);
+          (phonetic ??= { family: '', given: '', additional: '' }).given = textValue(p, version);
           break;
         case K_PH_ADDITIONAL:
-          phonetic.additional = textValue(p, version);
+          (phonetic ??= { family: '', given: '', additional: '' }).additional = textValue(p, version);
           break;
         case K_NICKNAME:
           for (const nick of listValue(p, version)) nicknames.push(nick); // no spread: a huge list would overflow the stack
@@ -566,14 +623,15 @@ export function toContact(card: VCard): Contact {
           }
           break;
         case K_LABEL:
-          if (p.group !== null) (labels ??= new Map()).set(p.group.toLowerCase(), textValue(p, version));
+          if (p.group !== null) (labels ??= new Map()).set(lowerName(p.group), textValue(p, version));
           break;
       }
       continue;
     }
 
     // A multi-value item: its id, unique by occurrence.
-    const key = propertyKey(p);
+    // Compared as the hashes propertyKey writes (equal numbers, equal keys), written once.
+    const key = propertyHash(p);
     let n = 1;
     if (keys === null) keys = [key];
     else {
@@ -584,10 +642,10 @@ export function toContact(card: VCard): Contact {
       if (counts !== null) {
         n = (counts.get(key) ?? 0) + 1;
         counts.set(key, n);
-      } else for (const x of keys) if (x === key) n++;
+      } else for (let j = 0; j < keys.length; j++) if (keys[j] === key) n++;
       keys.push(key);
     }
-    const id = n === 1 ? key : `${key}~${n}`;
+    const id = n === 1 ? base36(key) : `${base36(key)}~${n}`;
     const types = itemTypes(p);
     const pref = itemPref;
     let item: Labelled;
@@ -644,7 +702,7 @@ export function toContact(card: VCard): Contact {
   }
 
   if (labels !== null && grouped !== null) {
-    for (let j = 0; j < grouped.length; j++) grouped[j]!.label = labelText(labels.get(groups![j]!.toLowerCase()) ?? '');
+    for (let j = 0; j < grouped.length; j++) grouped[j]!.label = labelText(labels.get(lowerName(groups![j]!)) ?? '');
   }
 
   return {
@@ -653,7 +711,7 @@ export function toContact(card: VCard): Contact {
     kind,
     formattedName,
     name,
-    phoneticName: phonetic,
+    phoneticName: phonetic ?? NO_PHONETIC,
     nicknames: exact(nicknames),
     organization,
     title,

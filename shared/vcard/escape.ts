@@ -56,10 +56,15 @@ export function escapeText(text: string, version: VCardVersion, structured = fal
   return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
 }
 
+/** Values up to this length are split by splitEscaped's own loop. */
+const SHORT_VALUE = 256;
+
 /** Split on a separator that is not escaped with a backslash. The pieces stay escaped. */
 export function splitEscaped(raw: string, sep: ';' | ','): string[] {
-  // Without a backslash nothing is escaped: the built-in split gives the same pieces.
-  if (raw.indexOf('\\') < 0) return raw.split(sep);
+  // Without a backslash nothing is escaped: the built-in split gives the same pieces, and is the
+  // faster on a long value (a list of 300,000 nicknames). On a short one (N, ADR, CATEGORIES) the
+  // loop below is about twice as fast: String#split is a call into the runtime each time.
+  if (raw.length > SHORT_VALUE && raw.indexOf('\\') < 0) return raw.split(sep);
   const s = sep.charCodeAt(0);
   const out: string[] = [];
   let start = 0;

@@ -114,44 +114,125 @@ const COMMON_PARAM_VALUES = byLength([
   'QUOTED-PRINTABLE', 'UTF-8', 'JPEG', 'PNG', 'jpeg', 'png', '1',
 ]);
 
+/** The names by length and first character (ASCII): at most a few to compare. */
 function byLength(names: readonly string[]): (readonly string[] | undefined)[] {
   const out: string[][] = [];
-  for (const n of names) (out[n.length] ??= []).push(n);
+  for (const n of names) (out[n.length * 128 + n.charCodeAt(0)] ??= []).push(n);
   return out;
 }
 
 /** The shared string of `common` spelled exactly so at text[start, end), else undefined. */
 function commonName(text: string, start: number, end: number, common = COMMON_NAMES): string | undefined {
-  const list = common[end - start];
+  if (end <= start) return undefined;
+  const first = text.charCodeAt(start);
+  if (first >= 128) return undefined;
+  const list = common[(end - start) * 128 + first];
   if (list === undefined) return undefined;
-  for (let i = 0; i < list.length; i++) if (text.startsWith(list[i]!, start)) return list[i];
+  for (let i = 0; i < list.length; i++) {
+    // Compared character by character: the names are short, and startsWith is a call each.
+    const name = list[i]!;
+    let j = 1;
+    while (j < name.length && text.charCodeAt(start + j) === name.charCodeAt(j)) j++;
+    if (j === name.length) return name;
+  }
   return undefined;
 }
 
-/** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
+/** Apple's and Google's groups, `item1` to `item99`: one shared string each, as common names are. */
+const ITEM_GROUPS: readonly string[] = Array.from({ length: 100 }, (_, i) => `item${i}`);
+
+/** The shared `itemN` spelled so at text[0, dot), else undefined. */
+function itemGroup(text: string, dot: number): string | undefined {
+  if (dot < 5 || dot > 6 || text.charCodeAt(0) !== 0x69 || !text.startsWith('item')) return undefined;
+  let n = 0;
+  for (let i = 4; i < dot; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9 || (i === 4 && d === 0)) return undefined;
+    n = n * 10 + d;
+  }
+  return ITEM_GROUPS[n];
+}
+
 const NO_PARAMS: readonly VParam[] = Object.freeze([]);
+
+function parseParams(head: string): VParam[] {
+  const segs = head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';');
+  // Each segment replaced by its parameter in place: a list of its own length, not one grown by
+  // push with room for 16 (the parsed cards of an import are all held in memory).
+  const list = segs as unknown as VParam[];
+  for (let i = 0; i < segs.length; i++) list[i] = parseParam(segs[i]!);
+  return list;
+}
+
+/**
+ * Parameter lists by the text they were read from (`TYPE=INTERNET,WORK`, `X-PARAM=keep`): one
+ * frozen list, shared by every property written with the same head, so a card's properties hold
+ * no parameter objects of their own (the cards of an import are held in memory, and every object
+ * they hold is copied by the garbage collector). Bounded: heads up to MAX_SHARED_HEAD characters,
+ * the table emptied when it reaches MAX_SHARED_HEADS. What it holds is copied out of the input
+ * first, so the table never keeps an imported file's text alive.
+ */
+const SHARED_HEADS = new Map<string, readonly VParam[]>();
+const MAX_SHARED_HEAD = 64;
+const MAX_SHARED_HEADS = 1024;
+
+/** A copy of a string that shares no memory with the text it was cut from. */
+function ownCopy(s: string): string {
+  // V8 copies a short slice anyway; a longer one would point into the whole input.
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+function shareHead(head: string, params: VParam[]): void {
+  if (SHARED_HEADS.size >= MAX_SHARED_HEADS) SHARED_HEADS.clear();
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
+    if (Object.isFrozen(p)) continue; // already a shared one (sharedParam)
+    const values = p.values.map(ownCopy);
+    const q = p.quoted;
+    params[i] = Object.freeze({
+      name: p.name === null ? null : ownCopy(p.name),
+      values: Object.freeze(values),
+      quoted: typeof q === 'object' ? Object.freeze([...q]) : q,
+    });
+  }
+  SHARED_HEADS.set(ownCopy(head), Object.freeze(params));
+}
+
+/** One content line into a property, or null when it is not `[group.]name[;params]:value`. */
 
 export function parseContentLine(text: string): VProperty | null {
   const colon = headEnd(text);
   if (colon <= 0) return null;
-  const semi = text.indexOf(';');
-  const nameEnd = semi >= 0 && semi < colon ? semi : colon;
-  const dot = nameEnd > 0 ? text.lastIndexOf('.', nameEnd - 1) : -1;
-  const group = dot > 0 ? text.slice(0, dot) : null;
+  // The name ends at the first `;` before the colon; a group at the last `.` before that. Looked
+  // for in the head only, character by character (lastIndexOf goes through the runtime, and
+  // indexOf would run on through the value).
+  let nameEnd = colon;
+  let dot = -1;
+  for (let i = 0; i < colon; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3b) {
+      nameEnd = i;
+      break;
+    }
+    if (c === 0x2e && i > 0) dot = i;
+  }
+  const item = dot > 0 ? itemGroup(text, dot) : undefined;
+  const group = dot > 0 ? (item ?? text.slice(0, dot)) : null;
   const nameStart = dot > 0 ? dot + 1 : 0;
   const common = commonName(text, nameStart, nameEnd);
   const name = common ?? text.slice(nameStart, nameEnd);
-  if ((common === undefined && !(STRICT_NAME.test(name) || NAME_OK.test(name))) || (group !== null && !GROUP_OK.test(group))) return null;
+  if ((common === undefined && !(STRICT_NAME.test(name) || NAME_OK.test(name))) || (group !== null && item === undefined && !GROUP_OK.test(group))) return null;
   let params = NO_PARAMS;
   if (nameEnd < colon) {
     // Empty segments (`TEL;;HOME`) are kept as empty bare parameters: nothing written is dropped.
     const head = text.slice(nameEnd + 1, colon);
-    const segs = head.indexOf('"') < 0 ? head.split(';') : splitOutsideQuotes(head, ';');
-    // Each segment replaced by its parameter in place: a list of its own length, not one grown by
-    // push with room for 16 (the parsed cards of an import are all held in memory).
-    const list = segs as unknown as VParam[];
-    for (let i = 0; i < segs.length; i++) list[i] = parseParam(segs[i]!);
-    params = list;
+    const known = head.length <= MAX_SHARED_HEAD ? SHARED_HEADS.get(head) : undefined;
+    if (known !== undefined) params = known;
+    else {
+      const list = parseParams(head);
+      if (head.length <= MAX_SHARED_HEAD) shareHead(head, list);
+      params = list;
+    }
   }
   return { group, name, params, value: text.slice(colon + 1) };
 }
@@ -181,8 +262,10 @@ interface OpenCard {
   tail?: QuoteState | null;
   /** Text joined to the last property's value, not yet applied (one join at the end, not a copy a line). */
   join?: { parts: string[]; length: number; sep: string; base: number } | null;
-  /** The card's FN, once seen: a card refused for its size is named by it. */
+  /** The card's FN, once known: a card refused for its size is named by it. */
   name?: string;
+  /** Its FN properties as they were read (before any line joined to them), named only on a refusal. */
+  fns?: VProperty[];
 }
 
 /** Longest name a refusal quotes. */
@@ -217,7 +300,8 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
   let strayReported = false;
   let otherComponent: string | null = null;
   let tooMany = false;
-  const begin = (line: number): OpenCard => ({ line, properties: [], warnings: [], size: 0, failed: null, nested: 0 });
+  // Every field set from the start: one shape for every open card.
+  const begin = (line: number): OpenCard => ({ line, properties: [], warnings: [], size: 0, failed: null, nested: 0, tail: undefined, join: null, name: undefined, fns: undefined });
 
   const fail = (card: OpenCard, code: VCardParseError['code'], line: number, message: string): void => {
     if (card.failed === null) card.failed = { code, line, message };
@@ -322,11 +406,15 @@ function addLine(
     return joinToLast(card, last, ll, lim, fail);
   }
   if (card.properties.length >= lim.maxPropertiesPerCard) {
+    if (card.fns !== undefined) for (let i = 0; i < card.fns.length && card.name === undefined; i++) card.name = fnName(card.fns[i]!);
     return fail(card, 'too-many-properties', card.line, `more than ${lim.maxPropertiesPerCard} properties in one card`);
   }
   flushJoin(card);
   card.properties.push(prop);
-  if (card.name === undefined && prop.name.toUpperCase() === 'FN') card.name = fnName(prop);
+  if (prop.name.length === 2 && (prop.name === 'FN' || prop.name.toUpperCase() === 'FN')) {
+    if (card.fns === undefined) card.fns = [prop];
+    else card.fns.push(prop);
+  }
   card.tail = undefined;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayName, parseVCard, parseVCards, propertyIds, serializeVCard, toContact } from '../../../shared/vcard';
+import { displayName, parseVCard, parseVCards, propertyIds, propertyKey, serializeVCard, toContact } from '../../../shared/vcard';
+import { base36 } from '../../../shared/vcard/base36';
 import { fixture } from './fixtures';
 
 describe('the contact view', () => {
@@ -107,5 +108,18 @@ describe('the contact view', () => {
     const c = toContact(card('FN:A', 'FN:B', 'UID:1', 'UID:2', 'NOTE:one', 'NOTE:two', 'BDAY:20000101', 'BDAY:20010101', 'ORG:X;;Y', 'ORG:Z'));
     expect([c.formattedName, c.uid, c.note, c.birthday?.year, c.organization]).toEqual(['A', '1', 'one\n\ntwo', 2000, { name: 'X', units: ['Y'] }]);
   });
-});
 
+  it('writes an item id as Number#toString(36) writes its hash, at every number of digits', () => {
+    for (const x of [0, 35, 36, 1295, 1296, 36 ** 3, 36 ** 4 - 1, 36 ** 4, 36 ** 5, 36 ** 6 - 1, 36 ** 6, 0x7fffffff, 0xffffffff]) expect(base36(x)).toBe(x.toString(36));
+  });
+
+  it('gives a property the same id whether or not another kind of property was read with the same parameters first', () => {
+    const card = parseVCard('BEGIN:VCARD\r\nVERSION:3.0\r\nTEL;TYPE=WORK,X-ODD:1\r\nEMAIL;TYPE=WORK,X-ODD:1\r\nURL;TYPE=WORK,X-ODD:1\r\nEND:VCARD\r\n');
+    const [, tel, email, url] = card.properties;
+    // A property of our own making (its own parameter list) is hashed from scratch.
+    const fresh = (p: typeof tel) => propertyKey({ ...p!, params: p!.params.map((x) => ({ ...x })) });
+    const ids = [tel, email, url].map((p) => propertyKey(p!));
+    expect(ids).toEqual([fresh(tel), fresh(email), fresh(url)]);
+    expect(new Set(ids).size).toBe(3);
+  });
+});
