@@ -299,7 +299,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const pending = prev.pending === 'created' ? ('updated' as const) : prev.pending;
         const { vcard, conflicts } = pending === 'updated' ? rebaseSave(card.sentVcard, card.vcard, remote.vcard) : { vcard: card.vcard, conflicts: [] };
         const conflict = conflicts.length > 0 ? { remote: remote.vcard, conflicts } : {};
-        await db.cards.put({ ...card, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, ...conflict, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+        // Deleted here meanwhile, and what went up held another client's change the user never saw:
+        // the deletion is checked against the version seen before it (no ETag: compared first).
+        const unseen = pending === 'deleted' && remote.seenBase !== undefined;
+        const { seenBase: _s, ...stored } = remote;
+        await db.cards.put({ ...card, vcard, href: stored.href, etag: unseen ? '' : stored.etag, base: unseen ? remote.seenBase! : stored.vcard, ...conflict, ...(stored.source !== undefined ? { source: stored.source } : {}) });
         const flagged = conflicts.length > 0 ? { flag: 'conflict' as const } : {};
         const row = vcard === card.vcard ? { ...prev, pending, ...flagged } : { ...prev, ...deriveListFields(parseVCard(vcard)), pending, ...flagged };
         await db.contacts.put(row);
