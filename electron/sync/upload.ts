@@ -48,30 +48,36 @@ export async function uploadDeletes(run: BookRun, findUid: FindUid): Promise<voi
  * RFC 7232 says). A create sent before its deletion (its answer may have been lost) is looked for.
  */
 async function deleteOne(run: BookRun, card: LocalCard, findUid: FindUid): Promise<void> {
+  if (card.href === '') return deleteLostCreate(run, card, findUid);
+  // An edit of a card deleted on the server goes up as a new card, where the server puts it; if
+  // that answer was lost before the user deleted the card here, the card may be there under another
+  // name: looked for, as a create is (seed 21002509: Google relocates a PUT create).
+  if (card.attempted === true && (await getIfThere(run, run.url(card.href))) === null) return deleteLostCreate(run, card, findUid);
+  await deleteAt(run, card, card.href, card.etag);
+}
+
+/** The deletion of a card whose create (or re-create) may have landed with its answer lost. */
+async function deleteLostCreate(run: BookRun, card: LocalCard, findUid: FindUid): Promise<void> {
   const { local, report, profile } = run;
-  if (card.href === '') {
-    const uid = uidOf(card.vcard);
-    const stored = card.attempted === true && uid !== undefined ? await findUid(uid, card.sentPrint ?? fingerprint(profile.prepareUpload(card.vcard))) : undefined;
-    if (stored === undefined) {
-      await local.deleted(card.id, card.revision);
-      report.deleted++;
-      return;
-    }
-    const href = decodeHref(stored.href);
-    if (!ourVersion(run, stored.vcard, card)) {
-      // Another client edited it since it went up (its answer lost): the edit wins, as below.
-      await local.restored(card.id, { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
-      report.restored++;
-      run.restored.add(href);
-      run.log(`upload deletes: ${href} was edited on the server since it was sent, restored`);
-      return;
-    }
-    // Found as sent: deleted as a card seen here is, so another client's edit of it between the
-    // look-up and the DELETE (a 412) brings it back rather than being taken for a refusal.
-    await deleteAt(run, card, href, stored.etag);
+  const uid = uidOf(card.vcard);
+  const stored = card.attempted === true && uid !== undefined ? await findUid(uid, card.sentPrint ?? fingerprint(profile.prepareUpload(card.vcard))) : undefined;
+  if (stored === undefined) {
+    await local.deleted(card.id, card.revision);
+    report.deleted++;
     return;
   }
-  await deleteAt(run, card, card.href, card.etag);
+  const href = decodeHref(stored.href);
+  if (!ourVersion(run, stored.vcard, card)) {
+    // Another client edited it since it went up (its answer lost): the edit wins, as below.
+    await local.restored(card.id, { href, etag: stored.etag, vcard: keepLocalOnly(stored.vcard, card.vcard, profile.localOnly) }, card.revision);
+    report.restored++;
+    run.restored.add(href);
+    run.log(`upload deletes: ${href} was edited on the server since it was sent, restored`);
+    return;
+  }
+  // Found as sent: deleted as a card seen here is, so another client's edit of it between the
+  // look-up and the DELETE (a 412) brings it back rather than being taken for a refusal.
+  await deleteAt(run, card, href, stored.etag);
 }
 
 /** Delete the card at `href` if it is still the version seen here (`etag`); a version changed there comes back. */

@@ -375,6 +375,32 @@ describe('Google accounts (fake Google)', () => {
     expect(index.query('', bookId)).toEqual([expect.objectContaining({ pending: '' })]);
   });
 
+  it('edited here, deleted there, the answer to the PUT that stored it elsewhere lost, then deleted here: gone on both sides, not back from where Google put it (seed 21002509)', async () => {
+    await start({ relocatePut: true });
+    google.put('e3', card('e3', 'Ada Byron'));
+    let lose = false;
+    const { m, account, repo, index, bookId } = await signedIn([], async (input, init) => {
+      const res = await fetch(input, init);
+      if (lose && init?.method === 'PUT') {
+        lose = false;
+        throw new TypeError('connection reset by peer'); // stored elsewhere; the answer lost
+      }
+      return res;
+    });
+    const row = index.query('Byron', bookId)[0]!;
+    await repo.update(row.id, parseVCard(card('e3', 'Ada Byron', 'NOTE:engines\r\n')));
+    google.remove('e3');
+    lose = true;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'offline' });
+    expect(google.cards()).toHaveLength(1); // the edit, stored under Google's own name for it
+    await repo.remove([row.id]);
+    index.remove([row.id]);
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(google.cards()).toHaveLength(0);
+    expect(index.query('', bookId)).toHaveLength(0);
+  });
+
   it('vCard 4.0 properties Google cannot store (KIND, GENDER, LANG) stay on this computer, through a server edit too', async () => {
     await start();
     const { m, account, repo, index, bookId } = await signedIn();
