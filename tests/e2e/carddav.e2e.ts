@@ -277,6 +277,12 @@ test.describe('the account dialogs by mouse, at 1280×800 and 800×600', () => {
     });
     await page.getByTestId('account').getByRole('button', { name: 'Sign in again', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Sign in to \u2068${host}\u2069 again` });
+    // A wrong password: the server refuses it too, and the dialog stays open saying so.
+    await dialog.getByLabel('Password', { exact: true }).fill('still-wrong');
+    await dialog.getByRole('button', { name: 'Sign in again', exact: true }).click();
+    await expect(dialog.getByRole('alert')).toContainText('did not accept this password either', { timeout: 30_000 });
+    await expect(dialog.getByRole('alert')).toContainText(host);
+    await expect(dialog.getByLabel('Password', { exact: true })).toHaveValue('');
     await dialog.getByLabel('Password', { exact: true }).fill(small.password);
     await dialog.getByRole('button', { name: 'Sign in again', exact: true }).click();
     await expect(page.getByRole('dialog')).toHaveCount(0);

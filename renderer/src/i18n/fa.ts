@@ -232,6 +232,7 @@ export const fa: Catalogue = {
   'account.signInAgain': "ورود دوباره",
   'account.signInTitle': "ورود دوباره به {host}",
   'account.passwordRefused': "{host} گذرواژهٔ ذخیره‌شدهٔ {user} را نپذیرفت. برای ورود دوباره گذرواژه را وارد کنید؛ مخاطبان و تغییرهای فرستاده‌نشده‌تان نگه داشته می‌شوند.",
+  'account.passwordStillRefused': "{host} این گذرواژه را هم نپذیرفت. آن را بررسی کنید و دوباره امتحان کنید؛ چیزی از دست نمی‌رود.",
   'account.insecureBadge': "رمزنگاری‌نشده",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "نام کاربری",

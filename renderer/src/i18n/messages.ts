@@ -236,6 +236,7 @@ export const en = {
   'account.signInAgain': "Sign in again",
   'account.signInTitle': "Sign in to {host} again",
   'account.passwordRefused': "{host} refused the saved password for {user}. Enter the password to sign in again; your contacts and unsent changes are kept.",
+  'account.passwordStillRefused': "{host} did not accept this password either. Check it and try again; nothing here is lost.",
   'account.insecureBadge': "Unencrypted",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "User name",

@@ -232,6 +232,7 @@ export const zhCN: Catalogue = {
   'account.signInAgain': "重新登录",
   'account.signInTitle': "重新登录 {host}",
   'account.passwordRefused': "{host} 拒绝了 {user} 已保存的密码。请输入密码重新登录；您的联系人和尚未发送的更改都会保留。",
+  'account.passwordStillRefused': "{host} 也不接受这个密码。请检查后重试；这里的内容不会丢失。",
   'account.insecureBadge': "未加密",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "用户名",

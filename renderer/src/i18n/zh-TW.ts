@@ -232,6 +232,7 @@ export const zhTW: Catalogue = {
   'account.signInAgain': "重新登入",
   'account.signInTitle': "重新登入 {host}",
   'account.passwordRefused': "{host} 拒絕了 {user} 已儲存的密碼。請輸入密碼重新登入；您的聯絡人和尚未傳送的變更都會保留。",
+  'account.passwordStillRefused': "{host} 也不接受這個密碼。請檢查後再試；這裡的內容不會遺失。",
   'account.insecureBadge': "未加密",
   'account.kindWorkspace': "Workspace {domain}",
   'account.user': "使用者名稱",

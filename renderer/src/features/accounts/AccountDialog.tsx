@@ -125,6 +125,17 @@ export function AccountDialog({ account, purpose = 'edit', onClose, onSaved }: {
             ? { intervalMinutes: interval, bookUrls: [...chosen] }
             : { user, allowInsecure: insecure, intervalMinutes: interval, bookUrls: [...chosen], ...(password !== '' ? { password } : {}) },
         );
+        if (ask.required && account.kind === 'carddav') {
+          // Signing in again: tried at once, and a password the server refuses too keeps the
+          // dialog open saying so, rather than closing as if it had worked.
+          const [status] = await window.cardinal.syncNow(account.id);
+          if (status?.code === 'unauthorized') {
+            setPassword('');
+            setError(t('account.passwordStillRefused', { host: hostOfInput() }));
+            document.getElementById(`${id}-password`)?.focus();
+            return;
+          }
+        }
         onSaved();
         onClose();
       } else if (discovery === null) {
