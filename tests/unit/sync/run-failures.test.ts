@@ -36,13 +36,14 @@ describe('a server’s trouble says which', () => {
 
   it('a 500 names its status and reason, in English and Persian', () => {
     const s = statusFor(new ServerError('REPORT http://127.0.0.1:5300/book/: 500', 500, 'http://127.0.0.1:5300/book/'));
-    expect(statusInWords('carddav', s, en, '127.0.0.1:5300')).toBe('The server answered 500 Internal Server Error.');
-    expect(statusInWords('carddav', s, fa, '127.0.0.1:5300')).toContain('500 Internal Server Error');
-    expect(statusInWords('google', statusFor(new ServerError('x', 502, 'https://www.googleapis.com/'), 'google'), en, 'Google')).toBe('Google answered 502 Bad Gateway.');
+    expect(statusInWords('carddav', s, en, '127.0.0.1:5300')).toBe('The server answered \u2068500 Internal Server Error\u2069.');
+    // Isolated: in a right-to-left sentence the status line keeps its own order (not "Internal Server Error 500").
+    expect(statusInWords('carddav', s, fa, '127.0.0.1:5300')).toContain('\u2068500 Internal Server Error\u2069');
+    expect(statusInWords('google', statusFor(new ServerError('x', 502, 'https://www.googleapis.com/'), 'google'), en, 'Google')).toBe('Google answered \u2068502 Bad Gateway\u2069.');
   });
 
   it('a busy server (503) says its status too', () => {
-    expect(statusInWords('carddav', statusFor(new ServiceUnavailable('busy', 503, 'http://127.0.0.1:5300/', 30)), en, 'h')).toBe('The server answered 503 Service Unavailable.');
+    expect(statusInWords('carddav', statusFor(new ServiceUnavailable('busy', 503, 'http://127.0.0.1:5300/', 30)), en, 'h')).toBe('The server answered \u2068503 Service Unavailable\u2069.');
   });
 
   it('an answer that is not well-formed XML says it could not be read, not that the server has a problem', () => {

@@ -131,7 +131,7 @@ export function AccountDialog({ account, purpose = 'edit', onClose, onSaved }: {
           const [status] = await window.cardinal.syncNow(account.id);
           if (status?.code === 'unauthorized') {
             setPassword('');
-            setError(t('account.passwordStillRefused', { host: hostOfInput() }));
+            setError(t('account.passwordStillRefused', { host: `\u2068${hostOfInput()}\u2069` }));
             document.getElementById(`${id}-password`)?.focus();
             return;
           }

@@ -65,7 +65,7 @@ export function errorInWords(error: unknown, t: Translate, fallbackHost = ''): s
   const host = e.host ?? fallbackHost;
   if (e.reason !== undefined) return t(CAUSE_KEY[e.reason], { host });
   if (e.code === 'invalid-argument' || e.code === 'not-found' || e.code === 'conflict') return plainMessage(e.message);
-  if (e.code === 'unavailable' && e.status !== undefined) return t('error.serverAnswered', { answer: statusLine(e.status) });
+  if (e.code === 'unavailable' && e.status !== undefined) return t('error.serverAnswered', { answer: `\u2068${statusLine(e.status)}\u2069` });
   const key = CODE_KEY[e.code];
   return key === undefined ? plainMessage(e.message) : t(key, { host });
 }
@@ -89,7 +89,7 @@ export function statusInWords(kind: AccountInfo['kind'], status: Pick<SyncStatus
   if (cause !== undefined) return t(CAUSE_KEY[cause], { host });
   if (code === undefined) return plainMessage(message);
   // The server's trouble, said by its status ("The server answered 500 Internal Server Error.").
-  if (code === 'unavailable' && httpStatus !== undefined) return t(google ? 'error.serverAnswered.google' : 'error.serverAnswered', { answer: statusLine(httpStatus) });
+  if (code === 'unavailable' && httpStatus !== undefined) return t(google ? 'error.serverAnswered.google' : 'error.serverAnswered', { answer: `\u2068${statusLine(httpStatus)}\u2069` });
   const key = kind === 'gdata' && code === 'forbidden' ? 'error.forbidden.gdata' : google ? (GOOGLE_CODE_KEY[code] ?? CODE_KEY[code]) : CODE_KEY[code];
   return key === undefined ? plainMessage(message) : t(key, { host });
 }
