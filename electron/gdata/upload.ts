@@ -219,6 +219,9 @@ async function uploadEdit(run: GDataRun, url: string, card: LocalCard): Promise<
     const current = kept !== null && kept.etag === card.etag ? kept : await client.get(url);
     const theirs = keepLocalOnly(entryToVCard(current), card.base || card.vcard, LOCAL_ONLY);
     let target = card.vcard;
+    // Another administrator's change merged into what goes up: the version seen here goes with the
+    // answer, for a deletion made here meanwhile (seed 22000178, as RemoteCard.seenBase says).
+    let othersMerged = false;
     if (current.etag !== card.etag) {
       // Where the server holds what an earlier attempt of this edit sent (its answer lost), ours.
       const base = ownPropertiesAsBase(parseVCard(card.base || theirs), sentTexts(card), theirs);
@@ -230,6 +233,7 @@ async function uploadEdit(run: GDataRun, url: string, card: LocalCard): Promise<
         return false;
       }
       target = text;
+      othersMerged = !sameValues(text, card.vcard) && card.base !== '';
     }
     try {
       let stored = await client.update(current, patchEntry(current.xml, theirs, target));
@@ -245,7 +249,7 @@ async function uploadEdit(run: GDataRun, url: string, card: LocalCard): Promise<
         await client.setPhoto(stored, type, new Uint8Array(bytes));
         stored = await client.get(url);
       }
-      await local.uploaded(card.id, remoteOf(stored, target), card.revision);
+      await local.uploaded(card.id, othersMerged ? { ...remoteOf(stored, target), seenBase: card.base } : remoteOf(stored, target), card.revision);
       return true;
     } catch (e) {
       if (e instanceof PreconditionFailed) continue;

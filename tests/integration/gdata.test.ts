@@ -359,6 +359,39 @@ describe('Domain Shared Contacts (fake API)', () => {
     }
   });
 
+  it('deleted here while an edit went up with another administrator’s change merged into it: that change wins over the deletion, which had not seen it (seed 22000178)', async () => {
+    const book = await dexieBook();
+    try {
+      google.sharedPut('dm', person('Dora', 'Maar'));
+      const token = google.mintAccessToken(M8);
+      let deleting: (() => Promise<void>) | null = null;
+      const hooked: typeof fetch = async (input, init) => {
+        if (init?.method === 'PUT' && deleting !== null) {
+          const del = deleting;
+          deleting = null;
+          await del(); // the user deletes it while the merged edit is on its way up
+        }
+        return fetch(input, init);
+      };
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const [row] = await book.rows();
+      await book.edit(row!.id, row!.vcard.replace('END:VCARD', 'TITLE:Painter\r\nEND:VCARD'));
+      google.sharedPut('dm', `${google.shared('dm')!.children}<content type="text">Written by another administrator</content>`);
+      deleting = () => book.remove(row!.id);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      expect(deleting).toBeNull();
+      expect(await syncSharedContacts(client, book.collection, { now: () => clock })).toMatchObject({ restored: 1, deleted: 0 });
+      expect(google.shared('dm')).toMatchObject({ deleted: false });
+      expect(google.shared('dm')!.children).toContain('Written by another administrator');
+      const visible = (await book.rows()).filter((r) => r.visible);
+      expect(visible).toHaveLength(1);
+      expect(visible[0]!.vcard).toContain('Written by another administrator');
+    } finally {
+      await book.close();
+    }
+  });
+
   it('an edit whose answer was lost, edited again here after a restart: no conflict with itself, the later edit goes up', async () => {
     const book = await dexieBook();
     try {
