@@ -42,8 +42,23 @@ function asciiDigit(d: string): string {
   return String(c - 0xff10);
 }
 
+/** True when every character is printable ASCII (space to tilde): nothing to fold but case and spaces. */
+function plainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /** Fold text for matching. The same function serves the index and the query. */
 export function foldForSearch(text: string): string {
+  // Most values (e-mail addresses, Latin names, a list of 100,000 categories): NFKD leaves printable
+  // ASCII as it is and no pattern below but case and runs of spaces finds anything in it.
+  if (plainAscii(text)) {
+    const lower = text.toLowerCase();
+    return (lower.indexOf('  ') < 0 ? lower : lower.replace(/ +/g, ' ')).trim();
+  }
   return text
     .normalize('NFKD')
     .replace(MARKS, '')

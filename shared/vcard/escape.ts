@@ -75,13 +75,21 @@ function unescapeLong(raw: string, first: number): string {
 export function escapeText(text: string, version: VCardVersion, structured = false): string {
   // `structured` is kept for callers' clarity: `;` and `,` are escaped in every value (they are read so).
   void structured;
-  if (text.length > SHORT_TEXT) return escapeLong(text, version !== '2.1');
+  if (text.length > SHORT_TEXT || !needsEscape(text, version !== '2.1')) return escapeLong(text, version !== '2.1');
   const escaped = text.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;');
   // 2.1 has no newline escape in writers' eyes; multi-line text goes quoted-printable instead (edit.ts).
   return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
 }
 
-/** escapeText of a long text in one pass (the same as its four replacements one after another). */
+function needsEscape(text: string, newlines: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c || c === 0x2c || c === 0x3b || (newlines && (c === 0x0a || c === 0x0d))) return true;
+  }
+  return false;
+}
+
+/** escapeText of a long text (or one with nothing to escape: given back as it is) in one pass (the same as its four replacements one after another). */
 function escapeLong(text: string, newlines: boolean): string {
   const n = text.length;
   let i = 0;
