@@ -42,23 +42,28 @@ function asciiDigit(d: string): string {
   return String(c - 0xff10);
 }
 
-/** True when every character is printable ASCII (space to tilde): nothing to fold but case and spaces. */
-function plainAscii(text: string): boolean {
+/**
+ * 0 when the text holds a character the full folding below could change other than by case and
+ * blanks (anything past ASCII, a control character it drops); else 1, or 2 when it also holds a
+ * blank other than a single space between words (a tab, a line break, two spaces).
+ */
+function asciiKind(text: string): 0 | 1 | 2 {
+  let kind: 1 | 2 = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return false;
+    if (c >= 0x80 || c < 0x09 || (c > 0x0d && c < 0x20)) return 0;
+    if (c <= 0x0d || (c === 0x20 && text.charCodeAt(i + 1) === 0x20)) kind = 2;
   }
-  return true;
+  return kind;
 }
 
 /** Fold text for matching. The same function serves the index and the query. */
 export function foldForSearch(text: string): string {
-  // Most values (e-mail addresses, Latin names, a list of 100,000 categories): NFKD leaves printable
-  // ASCII as it is and no pattern below but case and runs of spaces finds anything in it.
-  if (plainAscii(text)) {
-    const lower = text.toLowerCase();
-    return (lower.indexOf('  ') < 0 ? lower : lower.replace(/ +/g, ' ')).trim();
-  }
+  // Most values (e-mail addresses, Latin names, a list of 100,000 categories) are ASCII: NFKD
+  // leaves it as it is and no pattern below but case and blanks finds anything in it.
+  const ascii = asciiKind(text);
+  if (ascii === 1) return text.toLowerCase().trim();
+  if (ascii === 2) return text.toLowerCase().replace(/\s+/g, ' ').trim();
   return text
     .normalize('NFKD')
     .replace(MARKS, '')
