@@ -249,14 +249,14 @@ async function putNew(run: BookRun, card: LocalCard, uid: string | undefined, bo
  * and what goes to the store is what we wrote (with the ETag our write answered, or none), so the
  * next run merges the other client's change instead of taking it for ours.
  */
-async function readBack(run: BookRun, card: LocalCard, written: Written, sent: string): Promise<void> {
+async function readBack(run: BookRun, card: LocalCard, written: Written, sent: string, seenBase?: string): Promise<void> {
   const href = decodeHref(new URL(written.location).pathname);
   const stored = await readWritten(run, written.location);
   const ours = stored !== null && (written.etag !== null ? stored.etag === written.etag : sameValues(stored.vcard, written.body));
   const remote = stored !== null && ours ? { href, etag: stored.etag, vcard: stored.vcard } : { href, etag: written.etag ?? '', vcard: written.body };
   if (!ours) run.log(`upload: ${href} ${stored === null ? 'could not be read back' : 'changed on the server right after our write'}; merged next time`);
   run.written.add(href);
-  await run.local.uploaded(card.id, { ...remote, vcard: keepLocalOnly(remote.vcard, sent, run.profile.localOnly) }, card.revision);
+  await run.local.uploaded(card.id, { ...remote, vcard: keepLocalOnly(remote.vcard, sent, run.profile.localOnly), ...(seenBase !== undefined ? { seenBase } : {}) }, card.revision);
 }
 
 /**
@@ -303,6 +303,9 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
   let etag = card.etag;
   let vcard = card.vcard;
   let mergedWith: string | null = null;
+  // Another client's change merged into what goes up: the version this computer last saw is kept
+  // with it, for a deletion made here meanwhile (seed 21002458).
+  let othersMerged = false;
   // What the server does not store is not a deletion on the server's side.
   const serverSide = (text: string) => keepLocalOnly(text, card.base || card.vcard, profile.localOnly);
   // Every text an attempt of this edit sent with no answer seen, as sent and as prepared.
@@ -368,6 +371,7 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
       vcard = text;
       mergedWith = theirs;
       etag = current.etag;
+      if (!ownWrite) othersMerged = true;
     }
     const body = profile.prepareUpload(vcard);
     let res: { etag: string | null };
@@ -377,7 +381,7 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
       if (e instanceof PreconditionFailed) continue;
       throw e;
     }
-    await readBack(run, card, { location: url, etag: res.etag, body }, vcard);
+    await readBack(run, card, { location: url, etag: res.etag, body }, vcard, othersMerged && card.base !== '' ? card.base : undefined);
     return true;
   }
   // It kept changing on the server while we merged: not a refusal; it stays pending for the next run.

@@ -75,6 +75,13 @@ export interface RemoteCard {
   /** The server's own representation, kept as received (GData: the Atom entry, whose elements
    * the vCard does not show must go back unchanged). */
   readonly source?: string;
+  /**
+   * Only on an upload's answer: what went up had another client's change merged in, and this is
+   * the server's version this computer had seen before it. A contact deleted here while that upload
+   * was on its way keeps it as its base, so the deletion finds the change it never saw, and the
+   * contact comes back (an edit wins over a deletion that had not seen it).
+   */
+  readonly seenBase?: string;
 }
 
 export interface RemoteBatch {

@@ -140,7 +140,9 @@ export class MemoryCollection implements LocalCollection {
     const pending = c.pending === 'created' ? 'updated' : c.pending;
     const { vcard, conflicts } = pending === 'updated' ? rebaseSave(c.sentVcard, c.vcard, remote.vcard) : { vcard: c.vcard, conflicts: [] };
     const conflict = conflicts.length > 0 ? { remote: remote.vcard, conflicts } : {};
-    this.cards.set(id, { ...c, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, pending, ...conflict, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+    // Deleted meanwhile, and another client's change went up with it: checked against what was seen.
+    const unseen = pending === 'deleted' && remote.seenBase !== undefined;
+    this.cards.set(id, { ...c, vcard, href: remote.href, etag: unseen ? '' : remote.etag, base: unseen ? remote.seenBase! : remote.vcard, pending, ...conflict, ...(remote.source !== undefined ? { source: remote.source } : {}) });
   }
   async deleted(id: string) {
     const c = this.cards.get(id);

@@ -176,6 +176,27 @@ for (const [name, start] of SERVERS) {
       expect(await repo.trash()).toHaveLength(0);
     });
 
+    it('"Keep them" after another client put the same cards back under other names: one contact each, here and on the server', async () => {
+      await server.seed(Array.from({ length: 5 }, (_, i) => ({ file: `r${i}.vcf`, vcard: card(`r${i}`, `Readded ${i}`) })), book);
+      const { index, port } = await openStore(`mgr-${++dbCount}`);
+      const m = manager(port);
+      const { account } = await addAccount(m);
+      const bookId = account.books[0]!.id;
+      for (let i = 0; i < 4; i++) await other.delete(url(`r${i}.vcf`), null);
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'confirm', deletions: { count: 4, total: 5 } });
+      // Before the user answers, another client puts them back: the same UIDs, other file names,
+      // one of them with a newer note.
+      for (let i = 0; i < 4; i++) await other.put(url(`again-r${i}.vcf`), card(`r${i}`, `Readded ${i}`, i === 2 ? 'NOTE:newer there\r\n' : ''), { ifNoneMatch: '*' });
+      expect(await m.keepRemoved(account.id)).toMatchObject({ phase: 'idle' });
+      expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+      const here = index.query('', bookId);
+      expect(here.map((r) => r.displayName).sort()).toEqual(['Readded 0', 'Readded 1', 'Readded 2', 'Readded 3', 'Readded 4']);
+      expect(here.filter((r) => r.pending !== '' || (r.flag ?? '') !== '')).toHaveLength(0);
+      const there = (await other.multiget(book, (await other.listEtags(book)).map((e) => e.href))).cards;
+      expect(there.map((c) => /FN:(.*)\r?\n/.exec(c.vcard)![1]).sort()).toEqual(['Readded 0', 'Readded 1', 'Readded 2', 'Readded 3', 'Readded 4']);
+      expect(there.find((c) => c.vcard.includes('FN:Readded 2'))!.vcard).toContain('newer there');
+    });
+
     it('a small book: 2 of its 3 contacts removed on the server asks first; 1 of 3 does not', async () => {
       await server.seed(['a', 'b', 'c'].map((n) => ({ file: `${n}.vcf`, vcard: card(n, `Small ${n}`) })), book);
       const { index, port } = await openStore(`mgr-${++dbCount}`);

@@ -270,6 +270,30 @@ for (const [name, start] of SERVERS) {
       expect((await local.rows()).find((r) => r.visible)!.vcard).toContain('NOTE:theirs again');
     });
 
+    it('deleted here while an edit went up with another client’s change merged into it: that change wins over the deletion, which had not seen it (seed 21002458)', async () => {
+      await other.put(url('dm.vcf'), card('dm', 'Dora', 'EMAIL:old@example.org\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const id = (await local.rows())[0]!.id;
+      await local.edit(id, card('dm', 'Dora', 'EMAIL:new@example.org\r\n'));
+      const cur = await other.get(url('dm.vcf'));
+      await other.put(url('dm.vcf'), card('dm', 'Dora', 'EMAIL:old@example.org\r\nNOTE:written elsewhere\r\n'), { ifMatch: cur.etag });
+      let deleted = false;
+      before = async (r) => {
+        if (r.method === 'PUT' && !deleted) {
+          deleted = true; // the user deletes it while the merged edit is on its way up
+          await local.remove(id);
+        }
+      };
+      await sync();
+      expect(deleted).toBe(true);
+      before = async () => {};
+      expect(await sync()).toMatchObject({ restored: 1, deleted: 0 });
+      expect(await local.row(id)).toMatchObject({ pending: '', visible: true });
+      expect((await local.row(id))!.vcard).toContain('written elsewhere');
+      expect(await namesOnServer()).toEqual(['Dora']);
+      expect((await onServer())[0]!.vcard).toContain('written elsewhere');
+    });
+
     it('deleted here but edited there (412): the contact comes back visible and clean, reported once, and no DELETE follows', async () => {
       await other.put(url('r.vcf'), card('r', 'Rita'), { ifNoneMatch: '*' });
       await sync();

@@ -18,6 +18,12 @@ import { appendRun, currentVersion, recordVersions, sameContent, trashRows, vers
 import type { ContactRepo } from './repo';
 import type { CardRow, ContactRow, RunEntry } from './schema';
 
+/** A card's UID, or undefined where it has none or cannot be read. */
+function uidIn(vcard: string): string | undefined {
+  const m = /^UID[;:](?:[^:\r\n]*:)?(.*?)\r?$/im.exec(vcard);
+  return m?.[1]?.trim() || undefined;
+}
+
 function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number): { row: ContactRow; card: CardRow } {
   const card = parseVCard(remote.vcard);
   return {
@@ -130,8 +136,22 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const runId = crypto.randomUUID();
         const versions: VersionInput[] = [];
         const entries: RunEntry[] = [];
+        // A contact the user kept ("Keep them") that another client has put back under another
+        // name (its UID in a new card of this batch) is that card now, not a second copy of it.
+        const keptByUid = new Map<string, CardRow>();
+        for (const href of keep) {
+          const old = byHref.get(href);
+          const uid = old === undefined || rows.get(old.id)?.pending !== '' ? undefined : uidIn(old.vcard);
+          if (uid !== undefined) keptByUid.set(uid, old!);
+        }
+        const movedHere = new Set<string>();
         for (const remote of batch.upserts) {
-          const old = byHref.get(remote.href);
+          const back = keptByUid.size === 0 || byHref.has(remote.href) ? undefined : keptByUid.get(uidIn(remote.vcard) ?? '');
+          if (back !== undefined) {
+            keptByUid.delete(uidIn(remote.vcard)!);
+            movedHere.add(back.href);
+          }
+          const old = back ?? byHref.get(remote.href);
           const oldRow = old === undefined ? undefined : rows.get(old.id);
           // A local change still waiting (a conflict for the user) is not overwritten.
           if (oldRow !== undefined && oldRow.pending !== '') continue;
@@ -174,6 +194,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           }
         }
         for (const href of keep) {
+          if (movedHere.has(href)) continue;
           const old = byHref.get(href);
           const row = old === undefined ? undefined : rows.get(old.id);
           if (old === undefined || row === undefined) continue;
@@ -278,7 +299,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const pending = prev.pending === 'created' ? ('updated' as const) : prev.pending;
         const { vcard, conflicts } = pending === 'updated' ? rebaseSave(card.sentVcard, card.vcard, remote.vcard) : { vcard: card.vcard, conflicts: [] };
         const conflict = conflicts.length > 0 ? { remote: remote.vcard, conflicts } : {};
-        await db.cards.put({ ...card, vcard, href: remote.href, etag: remote.etag, base: remote.vcard, ...conflict, ...(remote.source !== undefined ? { source: remote.source } : {}) });
+        // Deleted here meanwhile, and what went up held another client's change the user never saw:
+        // the deletion is checked against the version seen before it (no ETag: compared first).
+        const unseen = pending === 'deleted' && remote.seenBase !== undefined;
+        const { seenBase: _s, ...stored } = remote;
+        await db.cards.put({ ...card, vcard, href: stored.href, etag: unseen ? '' : stored.etag, base: unseen ? remote.seenBase! : stored.vcard, ...conflict, ...(stored.source !== undefined ? { source: stored.source } : {}) });
         const flagged = conflicts.length > 0 ? { flag: 'conflict' as const } : {};
         const row = vcard === card.vcard ? { ...prev, pending, ...flagged } : { ...prev, ...deriveListFields(parseVCard(vcard)), pending, ...flagged };
         await db.contacts.put(row);
