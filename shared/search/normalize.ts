@@ -42,8 +42,28 @@ function asciiDigit(d: string): string {
   return String(c - 0xff10);
 }
 
+/**
+ * 0 when the text holds a character the full folding below could change other than by case and
+ * blanks (anything past ASCII, a control character it drops); else 1, or 2 when it also holds a
+ * blank other than a single space between words (a tab, a line break, two spaces).
+ */
+function asciiKind(text: string): 0 | 1 | 2 {
+  let kind: 1 | 2 = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 || c < 0x09 || (c > 0x0d && c < 0x20)) return 0;
+    if (c <= 0x0d || (c === 0x20 && text.charCodeAt(i + 1) === 0x20)) kind = 2;
+  }
+  return kind;
+}
+
 /** Fold text for matching. The same function serves the index and the query. */
 export function foldForSearch(text: string): string {
+  // Most values (e-mail addresses, Latin names, a list of 100,000 categories) are ASCII: NFKD
+  // leaves it as it is and no pattern below but case and blanks finds anything in it.
+  const ascii = asciiKind(text);
+  if (ascii === 1) return text.toLowerCase().trim();
+  if (ascii === 2) return text.toLowerCase().replace(/\s+/g, ' ').trim();
   return text
     .normalize('NFKD')
     .replace(MARKS, '')

@@ -9,12 +9,26 @@ const CP1252_HIGH = [
   0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
 ];
 
+/** Little-endian platforms (every one Cardinal runs on): code units decoded as UTF-16LE in one call. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const utf16le = new TextDecoder('utf-16le');
+const CHUNK = 8192;
+
+/**
+ * Every byte mapped to its code unit in one buffer, then decoded as UTF-16 at once: no array or
+ * string a chunk, so a megabyte of legacy text costs one pass. The code units are all below
+ * U+2200 (no surrogate, no byte-order mark), so UTF-16 reads them exactly.
+ */
 export function decodeWindows1252(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    const chunk = bytes.subarray(i, i + 8192);
-    out += String.fromCharCode(...Array.from(chunk, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b)));
+  const n = bytes.length;
+  const units = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    units[i] = b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b;
   }
+  if (LITTLE_ENDIAN) return utf16le.decode(new Uint8Array(units.buffer));
+  let out = '';
+  for (let i = 0; i < n; i += CHUNK) out += String.fromCharCode(...units.subarray(i, i + CHUNK));
   return out;
 }
 

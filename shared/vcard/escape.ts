@@ -9,6 +9,7 @@
  * (`C:\Users`). Quoted-printable (2.1) is decoded to bytes, then read in the declared CHARSET.
  */
 import { decodeWith, utf8OrNull } from './bytes';
+import { TextBuffer } from './text-buffer';
 import type { VCardVersion, VParam, VProperty } from './types';
 
 /** True when every character is 7-bit ASCII. */
@@ -26,10 +27,14 @@ export function hasControlChars(text: string): boolean {
   return false;
 }
 
+/** Text up to this length is escaped and unescaped by joining strings; longer, through one TextBuffer. */
+const SHORT_TEXT = 256;
+
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- every version reads the same escapes (see above)
 export function unescapeText(raw: string, version: VCardVersion): string {
   let at = raw.indexOf('\\');
   if (at < 0) return raw;
+  if (raw.length > SHORT_TEXT) return unescapeLong(raw, at);
   // Copy the stretches between escapes whole: one piece per escape, not one string per character.
   let out = '';
   let last = 0;
@@ -48,12 +53,70 @@ export function unescapeText(raw: string, version: VCardVersion): string {
   return out + raw.slice(last);
 }
 
+/** unescapeText of a long value (a list of 300,000 escaped commas), from its first backslash. */
+function unescapeLong(raw: string, first: number): string {
+  const out = new TextBuffer();
+  let at = first;
+  let last = 0;
+  while (at >= 0 && at + 1 < raw.length) {
+    const next = raw.charCodeAt(at + 1);
+    const rep = next === 0x6e || next === 0x4e ? 0x0a : next === 0x5c || next === 0x2c || next === 0x3b || next === 0x3a ? next : -1;
+    if (rep >= 0) {
+      out.append(raw, last, at);
+      out.appendCode(rep);
+      last = at + 2;
+    }
+    at = raw.indexOf('\\', at + 2);
+  }
+  out.append(raw, last);
+  return out.toString();
+}
+
 export function escapeText(text: string, version: VCardVersion, structured = false): string {
   // `structured` is kept for callers' clarity: `;` and `,` are escaped in every value (they are read so).
   void structured;
+  if (text.length > SHORT_TEXT || !needsEscape(text, version !== '2.1')) return escapeLong(text, version !== '2.1');
   const escaped = text.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/;/g, '\\;');
   // 2.1 has no newline escape in writers' eyes; multi-line text goes quoted-printable instead (edit.ts).
   return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
+}
+
+function needsEscape(text: string, newlines: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c || c === 0x2c || c === 0x3b || (newlines && (c === 0x0a || c === 0x0d))) return true;
+  }
+  return false;
+}
+
+/** escapeText of a long text (or one with nothing to escape: given back as it is) in one pass (the same as its four replacements one after another). */
+function escapeLong(text: string, newlines: boolean): string {
+  const n = text.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c || c === 0x2c || c === 0x3b || (newlines && (c === 0x0a || c === 0x0d))) break;
+  }
+  if (i === n) return text;
+  const out = new TextBuffer();
+  let last = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c || c === 0x2c || c === 0x3b) {
+      out.append(text, last, i);
+      out.appendCode(0x5c);
+      out.appendCode(c);
+      last = i + 1;
+    } else if (newlines && (c === 0x0a || c === 0x0d)) {
+      out.append(text, last, i);
+      out.appendCode(0x5c);
+      out.appendCode(0x6e);
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+      last = i + 1;
+    }
+  }
+  out.append(text, last);
+  return out.toString();
 }
 
 /** Values up to this length are split by splitEscaped's own loop. */
@@ -123,13 +186,24 @@ export function decodeQuotedPrintable(raw: string): Uint8Array {
   return bytes.subarray(0, n);
 }
 
+const ascii = new TextDecoder();
+const HEX_DIGITS = Uint8Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
+
 export function encodeQuotedPrintable(text: string): string {
-  let out = '';
-  for (const b of encoder.encode(text)) {
-    if ((b >= 0x21 && b <= 0x7e && b !== 0x3d) || b === 0x20) out += String.fromCharCode(b);
-    else out += `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  // Into one byte buffer (at most 3 bytes a byte), read as ASCII once: no string a byte.
+  const bytes = encoder.encode(text);
+  const out = new Uint8Array(bytes.length * 3);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if ((b >= 0x21 && b <= 0x7e && b !== 0x3d) || b === 0x20) out[n++] = b;
+    else {
+      out[n++] = 0x3d;
+      out[n++] = HEX_DIGITS[b >> 4]!;
+      out[n++] = HEX_DIGITS[b & 15]!;
+    }
   }
-  return out;
+  return ascii.decode(out.subarray(0, n));
 }
 
 /** Whether a parameter name is `upper` (given in upper case), without making a copy. */

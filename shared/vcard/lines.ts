@@ -42,7 +42,11 @@ export function headEnd(text: string): number {
 
 /** BEGIN:VCARD or END:VCARD (any case, trailing blanks, a group): never the continuation of a value. */
 function isCardMarker(physical: string): boolean {
-  if (physical.length > 40) return false;
+  // Cheap rejection first (this runs on every soft break): too short or too long, or ending in an
+  // ASCII character that is neither the d of VCARD nor blank (what trim takes off).
+  if (physical.length > 40 || physical.length < 9) return false;
+  const c = physical.charCodeAt(physical.length - 1);
+  if (c < 0x80 && c !== 0x20 && (c < 0x09 || c > 0x0d) && (c | 0x20) !== 0x64) return false;
   const t = physical.trim().toUpperCase();
   return t === 'BEGIN:VCARD' || t === 'END:VCARD' || t.endsWith('.BEGIN:VCARD') || t.endsWith('.END:VCARD');
 }

@@ -69,6 +69,9 @@ export interface FuzzOptions {
   maxEnormous?: number;
 }
 
+/** At most this many bytes of duplicated lines a mutation (past the hang size, far below V8's longest string). */
+const MAX_DUPLICATED = 4 * 1024 * 1024;
+
 /** A small deterministic generator (mulberry32): the mutations must replay from the seed. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -130,7 +133,9 @@ function mutate(input: Uint8Array, r: () => number, maxEnormous: number): Uint8A
       const s = lineStarts();
       const i = pick(s.length);
       const line = b.subarray(s[i]!, s[i + 1] ?? b.length);
-      const times = op === 2 ? 1 : 1 + pick(200);
+      // Bounded (the random draw is made all the same, so other inputs of a seed are unchanged): a
+      // line duplicated again and again would pass the longest string V8 makes.
+      const times = Math.max(1, Math.min(op === 2 ? 1 : 1 + pick(200), Math.floor(MAX_DUPLICATED / Math.max(1, line.length))));
       const ins = new Uint8Array(line.length * times);
       for (let t = 0; t < times; t++) ins.set(line, t * line.length);
       b = splice(s[i]!, 0, ins);
