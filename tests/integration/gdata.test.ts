@@ -378,7 +378,9 @@ describe('Domain Shared Contacts (fake API)', () => {
       const [row] = await book.rows();
       await book.edit(row!.id, row!.vcard.replace('END:VCARD', 'TITLE:Painter\r\nEND:VCARD'));
       google.sharedPut('dm', `${google.shared('dm')!.children}<content type="text">Written by another administrator</content>`);
-      deleting = () => book.remove(row!.id);
+      deleting = async () => {
+        await book.remove(row!.id);
+      };
       await syncSharedContacts(client, book.collection, { now: () => clock });
       expect(deleting).toBeNull();
       expect(await syncSharedContacts(client, book.collection, { now: () => clock })).toMatchObject({ restored: 1, deleted: 0 });
