@@ -60,9 +60,11 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
     // Marks for `npm run bench -- print`: the cards read (in the worker), the layout back from it.
     performance.mark('cardinal:print-start');
     try {
+      // The click's task ends here (the dialog shows it is busy); the ids are gathered in the next.
+      await new Promise((r) => setTimeout(r, 0));
       // Only ids go to the worker, with the links among them (a linked contact prints as one card: as-shown.ts).
       const ids = shownScopeIds(s, scope);
-      const source = { store: s.repo.db.name, ids, links: linkEntries(ids, s.links.linkOf), region: await appRegion() };
+      const source = { store: s.repo.db.name, ids, links: s.links.empty ? [] : linkEntries(ids, s.links.linkOf), region: await appRegion() };
       if (control.signal.aborted) return;
       const where = scopeName ?? (scope.kind === 'selection' ? t('print.selection') : t('books.all'));
       const title = t(layout === 'phone-list' ? 'print.title.phoneList' : 'print.title.cards', { where });

@@ -15,7 +15,7 @@ import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { ToastBar } from '../common/Toast';
 import type { PrintJob } from './print-job';
-import { printInMain, usePrintJob } from './print-job';
+import { PrintCancelled, printInMain, usePrintJob } from './print-job';
 
 /** Rows or cards put in the view per task. */
 const SLICE = 200;
@@ -202,6 +202,7 @@ export function PrintView({ job }: { job: PrintJob }) {
       const outcome = await printInMain(window.cardinal, job, action);
       if (outcome === 'saved') useUi.getState().showToast((tr) => tr('print.savedPdf'));
     } catch (e) {
+      if (e instanceof PrintCancelled) return; // the view was closed meanwhile: its worker is gone
       useUi.getState().showToast((tr) => tr('print.failed', { message: (e as Error).message }));
     } finally {
       setBusy(false);
