@@ -226,6 +226,9 @@ test.describe('the account dialogs by mouse, at 1280×800 and 800×600', () => {
       if (size.width < 1000) await page.getByRole('button', { name: 'Show address books' }).click();
       await page.getByRole('button', { name: /^Edit 127\.0\.0\.1/ }).click();
       await expect(page.getByRole('dialog', { name: 'Edit account' })).toBeVisible();
+      // The server address cannot be changed here, and the field says why.
+      await expect(page.getByLabel('Server address or e-mail')).toHaveAttribute('readonly', '');
+      await expect(page.getByLabel('Server address or e-mail')).toHaveAccessibleDescription(/stays as it was added/);
       await page.getByLabel('Sync automatically').selectOption('30');
       await page.getByRole('button', { name: 'Save' }).click();
       await expect(page.getByRole('dialog')).toHaveCount(0);
