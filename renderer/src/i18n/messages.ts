@@ -262,6 +262,8 @@ export const en = {
   'sync.pending': "{count, plural, one {# change waiting to be sent} other {# changes waiting to be sent}}",
   'sync.conflictsWaiting': "{count, plural, one {# contact changed here and on the server waits for your decision} other {# contacts changed here and on the server wait for your decision}}",
   'sync.confirmDeletions': "This sync would remove {count, number} of {total, number} contacts from this computer, because the server no longer has them. Removed, they wait in the Trash for 30 days, and restoring one there puts it back on the server too. Kept, they stay here and go back to the server.",
+  'sync.questionWaiting': "A sync of {account} waits for your answer before it removes contacts from this computer.",
+  'sync.questionShow': "Show",
   'sync.deleteThem': "Remove them",
   'sync.keepThem': "Keep them",
   'sync.markPending': "Not yet on the server",

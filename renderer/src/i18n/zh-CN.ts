@@ -258,6 +258,8 @@ export const zhCN: Catalogue = {
   'sync.pending': "{count, number} 项更改等待发送",
   'sync.conflictsWaiting': "{count, plural, other {# 位联系人在此处和服务器上都有更改，等待您的决定}}",
   'sync.confirmDeletions': "这次同步会从这台电脑移除 {total, number} 位中的 {count, number} 位联系人，因为服务器上已经没有它们。移除后它们会在废纸篓保留 30 天，从那里恢复也会把它放回服务器。保留则它们留在这里，并放回服务器。",
+  'sync.questionWaiting': "{account} 的同步在从这台电脑删除联系人之前，正在等待你的回答。",
+  'sync.questionShow': "查看",
   'sync.deleteThem': "移除",
   'sync.keepThem': "保留",
   'sync.markPending': "尚未发送到服务器",

@@ -258,6 +258,8 @@ export const zhTW: Catalogue = {
   'sync.pending': "{count, number} 項變更等待傳送",
   'sync.conflictsWaiting': "{count, plural, other {# 位聯絡人在此處和伺服器上都有變更，等待您的決定}}",
   'sync.confirmDeletions': "這次同步會從這台電腦移除 {total, number} 位中的 {count, number} 位聯絡人，因為伺服器上已經沒有它們。移除後它們會在垃圾桶保留 30 天，從那裡還原也會把它放回伺服器。保留則它們留在這裡，並放回伺服器。",
+  'sync.questionWaiting': "{account} 的同步在從這台電腦刪除聯絡人之前，正在等待你的回答。",
+  'sync.questionShow': "查看",
   'sync.deleteThem': "移除",
   'sync.keepThem': "保留",
   'sync.markPending': "尚未送到伺服器",

@@ -117,7 +117,7 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t(labelRefusal === 'scope-missing' ? 'labels.scopeMissing' : 'labels.apiDisabled')}
         </p>
       ) : null}
-      <div className="account-actions">
+      <div className="account-actions" data-question={status?.action === 'confirm-deletions' ? account.id : undefined}>
         {status?.action === 'confirm-deletions' ? (
           <>
             <button type="button" className="primary" onClick={() => void window.cardinal.keepRemoved(account.id)}>
