@@ -320,6 +320,7 @@ export const en = {
   'error.refusedUrl': "{host} named an address outside its account (another server, or outside this address book); Cardinal did not go there.",
   'error.secretForgotten': "There is no keyring on this computer, so Cardinal kept the password only until it quit. Enter it again.",
   'error.hostGone': "Cardinal’s background process is not running, so this could not be done. Try again when it is back.",
+  'host.stale': "Cardinal was started again, and this page belongs to its earlier start, so it cannot sync or reach your accounts. Open the address Cardinal printed when it started (npm start); your contacts and the changes made here are there too.",
   'host.gone': "Cardinal’s background process stopped. Your contacts and changes are kept here and will sync when it is back; Cardinal keeps trying to reach it.",
   'error.unauthorized.google': "Google no longer accepts this sign-in. Sign in again; your contacts and unsent changes are kept.",
   'error.forbidden.google': "Google refused access to these contacts.",

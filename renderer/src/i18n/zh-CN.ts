@@ -316,6 +316,7 @@ export const zhCN: Catalogue = {
   'error.refusedUrl': "{host} 指向账户范围以外的地址（另一台服务器，或不在这个通讯录内）；Cardinal 没有前往。",
   'error.secretForgotten': "这台电脑没有密钥环，所以 Cardinal 只把密码保留到退出为止。请再输入一次。",
   'error.hostGone': "Cardinal 的后台进程未在运行，因此无法完成此操作。请在其恢复后重试。",
+  'host.stale': "Cardinal 已重新启动，此页面属于上一次启动，因此无法同步或访问你的账户。请打开 Cardinal 启动时（npm start）打印的地址；你的联系人和在此所做的更改在那里也都在。",
   'host.gone': "Cardinal 的后台进程已停止。您的联系人和更改都保留在这里，待其恢复后将同步；Cardinal 会持续尝试连接。",
   'error.unauthorized.google': "Google 不再接受这次登录。请重新登录；联系人和尚未发送的更改都会保留。",
   'error.forbidden.google': "Google 拒绝访问这些联系人。",

@@ -316,6 +316,7 @@ export const zhTW: Catalogue = {
   'error.refusedUrl': "{host} 指向帳號範圍以外的位址（另一台伺服器，或不在這個通訊錄內）；Cardinal 沒有前往。",
   'error.secretForgotten': "這台電腦沒有鑰匙圈，所以 Cardinal 只把密碼保留到結束為止。請再輸入一次。",
   'error.hostGone': "Cardinal 的背景程序未在執行，因此無法完成此操作。請在其恢復後重試。",
+  'host.stale': "Cardinal 已重新啟動，此頁面屬於上一次啟動，因此無法同步或存取你的帳戶。請開啟 Cardinal 啟動時（npm start）印出的網址；你的聯絡人和在此所做的變更在那裡也都在。",
   'host.gone': "Cardinal 的背景程序已停止。您的聯絡人和變更都保留在這裡，待其恢復後將同步；Cardinal 會持續嘗試連線。",
   'error.unauthorized.google': "Google 不再接受這次登入。請重新登入；聯絡人與尚未送出的變更都會保留。",
   'error.forbidden.google': "Google 拒絕存取這些聯絡人。",
