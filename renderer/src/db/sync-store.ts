@@ -7,6 +7,7 @@
  * user wrote: from the server's answer it takes only what the server now holds (href, ETag, and
  * that version as the base of the next merge), and stays pending, so the next run sends it.
  */
+import Dexie from 'dexie';
 import { deriveListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
@@ -54,6 +55,15 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       await repo.bumpInTransaction();
       return fn();
     });
+  /**
+   * A book's cards at these hrefs, by the etags table's [bookId+href] index (one request per
+   * href, all sent at once: a multi-key cursor would wait for each step).
+   */
+  const cardsAt = async (bookId: string, hrefs: readonly string[]): Promise<CardRow[]> => {
+    const index = db.etags.where('[bookId+href]');
+    const found = (await Promise.all([...new Set(hrefs)].map((h) => index.equals([bookId, h]).toArray()))).flat();
+    return (await db.cards.bulkGet(found.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
+  };
   /** A write whose rows change the list: the list follows once it committed. */
   const listWrite = async (fn: (changed: ContactRow[], removed: string[]) => Promise<void>) => {
     const changed: ContactRow[] = [];
@@ -91,7 +101,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }), ...(b?.written === undefined ? {} : { written: b.written }) };
     },
     pendingCards: async (bookId, retryRefused) => {
-      const rows = (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== '');
+      // The rows with a mark only: a range of the book's part of the [bookId+pending] index ('' sorts first).
+      const rows = await db.contacts.where('[bookId+pending]').between([bookId, ''], [bookId, Dexie.maxKey], false, true).toArray();
       const cards = await db.cards.bulkGet(rows.map((r) => r.id));
       return rows.flatMap((r, i) => {
         const c = cards[i];
@@ -120,8 +131,9 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       });
     },
     knownEtags: async (bookId) => {
-      const cards = await db.cards.where('bookId').equals(bookId).toArray();
-      return cards.filter((c) => c.href !== '').map((c) => [c.href, c.etag] as [string, string]);
+      // The small rows of href and ETag (schema 7), not the cards with their vCards.
+      const rows = await db.etags.where('bookId').equals(bookId).toArray();
+      return rows.map((r) => [r.href, r.etag] as [string, string]);
     },
     applyRemote: async (bookId, batch) => {
       // Cards that cannot be read (not vCards, or broken): left out, what is here stays as it was.
@@ -129,8 +141,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       await listWrite(async (changed, removed) => {
         unreadable.length = 0;
         const keep = batch.keep ?? [];
-        const existing = await db.cards.where('href').anyOf([...batch.upserts.map((u) => u.href), ...batch.deletes, ...keep]).toArray();
-        const byHref = new Map(existing.filter((c) => c.bookId === bookId).map((c) => [c.href, c]));
+        const byHref = new Map((await cardsAt(bookId, [...batch.upserts.map((u) => u.href), ...batch.deletes, ...keep])).map((c) => [c.href, c]));
         const rows = new Map((await db.contacts.bulkGet([...byHref.values()].map((c) => c.id))).filter((r): r is ContactRow => r !== undefined).map((r) => [r.id, r]));
         const puts: { row: ContactRow; card: CardRow }[] = [];
         const runId = crypto.randomUUID();
@@ -165,7 +176,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             continue;
           }
           puts.push(put);
-          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard });
+          // A new contact's first version is its card's text, written once (in the card), as an import's.
+          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : {}) });
         }
         await db.contacts.bulkPut(puts.map((p) => p.row));
         await db.cards.bulkPut(puts.map((p) => p.card));
@@ -222,13 +234,16 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         await appendRun(db, { bookId, kind: 'sync', entries, close: batch.state !== undefined });
         if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities, written: batch.state.written });
       });
+      // The run's last batch carries its state: until then the list snapshot waits.
+      repo.holdSnapshot(batch.state === undefined);
       return unreadable;
     },
     rebaseBook: async (bookId, fromPath, toPath) => {
       const from = fromPath.endsWith('/') ? fromPath : `${fromPath}/`;
       const to = toPath.endsWith('/') ? toPath : `${toPath}/`;
       await write(async () => {
-        const cards = await db.cards.where('bookId').equals(bookId).toArray();
+        const under = (await db.etags.where('bookId').equals(bookId).toArray()).filter((e) => e.href.startsWith(from));
+        const cards = (await db.cards.bulkGet(under.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
         const moved = cards.filter((c) => c.href.startsWith(from)).map((c) => ({ ...c, href: to + c.href.slice(from.length) }));
         await db.cards.bulkPut(moved);
         // The old token belongs to the old path: the next run lists everything and reuses by ETag.
@@ -259,8 +274,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         // One row per href: another row there is a copy of this card that came down meanwhile
         // (a create whose answer was lost, found again). A clean copy goes; an edited one is kept
         // as a new card, so no edit is lost.
-        for (const other of await db.cards.where('href').equals(remote.href).toArray()) {
-          if (other.id === id || other.bookId !== bookId) continue;
+        for (const other of await cardsAt(bookId, [remote.href])) {
+          if (other.id === id) continue;
           const otherRow = await db.contacts.get(other.id);
           if (otherRow === undefined || otherRow.pending === '' || otherRow.pending === 'deleted') {
             await db.contacts.delete(other.id);
