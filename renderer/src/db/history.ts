@@ -18,6 +18,8 @@ export const MAX_VERSIONS = 50;
 /** Batches of a sync run are joined into one run while they come within this time. */
 const OPEN_RUN_MS = 10 * 60_000;
 const PRUNE_BATCH = 500;
+/** Versions added at once (see recordVersions). */
+const ADD_CHUNK = 100;
 
 let lastStamp = 0;
 /** A time stamp that increases on every call, so a contact's versions sort in the order recorded. */
@@ -114,7 +116,9 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
   }
   const dropped = new Set(drops);
   if (written.length > 0) await db.versions.bulkPut(written.filter((v) => !dropped.has(v.id)));
-  await db.versions.bulkAdd(adds.filter((v) => !dropped.has(v.id)));
+  // In chunks: each chunk's writes are a task of their own, not one long one for a sync's batch.
+  const added = adds.filter((v) => !dropped.has(v.id));
+  for (let i = 0; i < added.length; i += ADD_CHUNK) await db.versions.bulkAdd(added.slice(i, i + ADD_CHUNK));
   await db.versions.bulkDelete(drops.filter((id) => !adds.some((v) => v.id === id)));
   return before;
 }

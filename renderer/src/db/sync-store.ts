@@ -8,7 +8,7 @@
  * that version as the base of the next merge), and stays pending, so the next run sends it.
  */
 import Dexie from 'dexie';
-import { deriveListFields } from '../../../shared/book/derive';
+import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
 import { keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
@@ -25,14 +25,61 @@ function uidIn(vcard: string): string | undefined {
   return m?.[1]?.trim() || undefined;
 }
 
-function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number): { row: ContactRow; card: CardRow } {
-  const card = parseVCard(remote.vcard);
+/** What a server's card gives both rows: its list fields and its text as stored here. */
+interface ParsedCard {
+  fields: ListFields;
+  vcard: string;
+}
+
+function parsedCard(vcard: string): ParsedCard {
+  const card = parseVCard(vcard);
+  return { fields: deriveListFields(card), vcard: serializeVCard(card) };
+}
+
+/** A batch's parse stops for the page after this long (its rows are written after it, at once). */
+const PARSE_SLICE_MS = 12;
+
+const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+/** Let the page run its other tasks (input, rendering) before going on. */
+const yieldToPage = (): Promise<void> => (scheduler?.yield !== undefined ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+
+/**
+ * Every card of a batch parsed before its transaction, in slices of about PARSE_SLICE_MS, so 500
+ * cards are not one long task (a transaction cannot wait for the page: it commits once nothing is
+ * asked of it). Null: the card cannot be read.
+ */
+async function parseInSlices(vcards: readonly string[]): Promise<(ParsedCard | null)[]> {
+  const out: (ParsedCard | null)[] = [];
+  let start = performance.now();
+  for (const vcard of vcards) {
+    try {
+      out.push(parsedCard(vcard));
+    } catch (e) {
+      if (!(e instanceof VCardError)) throw e;
+      out.push(null);
+    }
+    if (performance.now() - start >= PARSE_SLICE_MS) {
+      await yieldToPage();
+      start = performance.now();
+    }
+  }
+  return out;
+}
+
+/** Rows written at once in a batch's transaction: each chunk's writes are a task of their own. */
+const PUT_CHUNK = 100;
+
+async function putInChunks<T>(table: { bulkPut(rows: readonly T[]): Promise<unknown> }, rows: readonly T[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += PUT_CHUNK) await table.bulkPut(rows.slice(i, i + PUT_CHUNK));
+}
+
+function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number, parsed: ParsedCard = parsedCard(remote.vcard)): { row: ContactRow; card: CardRow } {
   return {
-    row: { id, bookId, ...deriveListFields(card), favorite: previous?.favorite ?? 0, pending: '', updatedAt: Date.now() },
+    row: { id, bookId, ...parsed.fields, favorite: previous?.favorite ?? 0, pending: '', updatedAt: Date.now() },
     card: {
       id,
       bookId,
-      vcard: serializeVCard(card),
+      vcard: parsed.vcard,
       base: remote.vcard,
       href: remote.href,
       etag: remote.etag,
@@ -138,6 +185,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     applyRemote: async (bookId, batch) => {
       // Cards that cannot be read (not vCards, or broken): left out, what is here stays as it was.
       const unreadable: string[] = [];
+      // The parse first, in slices (the transaction's own work is the writes).
+      const parsed = await parseInSlices(batch.upserts.map((u) => u.vcard));
       await listWrite(async (changed, removed) => {
         unreadable.length = 0;
         const keep = batch.keep ?? [];
@@ -156,7 +205,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           if (uid !== undefined) keptByUid.set(uid, old!);
         }
         const movedHere = new Set<string>();
-        for (const remote of batch.upserts) {
+        for (const [i, remote] of batch.upserts.entries()) {
           const back = keptByUid.size === 0 || byHref.has(remote.href) ? undefined : keptByUid.get(uidIn(remote.vcard) ?? '');
           if (back !== undefined) {
             keptByUid.delete(uidIn(remote.vcard)!);
@@ -166,12 +215,16 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           const oldRow = old === undefined ? undefined : rows.get(old.id);
           // A local change still waiting (a conflict for the user) is not overwritten.
           if (oldRow !== undefined && oldRow.pending !== '') continue;
-          let put: { row: ContactRow; card: CardRow };
+          let put: { row: ContactRow; card: CardRow } | null = null;
           try {
+            // What this computer keeps of the old card (properties the server does not store) is parsed here.
             const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
-            put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision);
+            const ready = kept === remote ? parsed[i]! : parsedCard(kept.vcard);
+            if (ready !== null) put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision, ready);
           } catch (e) {
             if (!(e instanceof VCardError)) throw e;
+          }
+          if (put === null) {
             unreadable.push(remote.href);
             continue;
           }
@@ -179,8 +232,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           // A new contact's first version is its card's text, written once (in the card), as an import's.
           versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : {}) });
         }
-        await db.contacts.bulkPut(puts.map((p) => p.row));
-        await db.cards.bulkPut(puts.map((p) => p.card));
+        await putInChunks(db.contacts, puts.map((p) => p.row));
+        await putInChunks(db.cards, puts.map((p) => p.card));
         changed.push(...puts.map((p) => p.row));
         for (const href of batch.deletes) {
           const old = byHref.get(href);
