@@ -280,7 +280,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
           changed.push(again);
         }
-        const before = await recordVersions(db, versions);
+        const before = await recordVersions(db, versions, PUT_CHUNK);
         // A change the server made that was already here (our own write coming back) is no change of the run.
         const changedHere = versions.filter((v) => typeof v.before !== 'string' || !sameContent(v.before, v.vcard));
         entries.unshift(...changedHere.map((v): RunEntry => ({ contactId: v.contactId, change: typeof v.before !== 'string' ? 'created' : 'updated', before: before.get(v.contactId) ?? null })));
