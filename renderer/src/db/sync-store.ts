@@ -11,18 +11,25 @@ import Dexie from 'dexie';
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
-import { keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
+import { cardUid, keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
 import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
 import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
 import type { ContactRepo } from './repo';
-import type { CardRow, ContactRow, RunEntry } from './schema';
+import type { CardinalDB, CardRow, ContactRow, RunEntry } from './schema';
 
-/** A card's UID, or undefined where it has none or cannot be read. */
-function uidIn(vcard: string): string | undefined {
-  const m = /^UID[;:](?:[^:\r\n]*:)?(.*?)\r?$/im.exec(vcard);
-  return m?.[1]?.trim() || undefined;
+/**
+ * Inside a write transaction: the contact is a new card to send (a pending create with no href,
+ * ETag or base), as a restore from the trash would send it; `flag` is its mark from now on. A
+ * conflict with the server's version is over (that version is gone) unless `keepConflict`.
+ */
+async function asNewCreate(db: CardinalDB, row: ContactRow, card: CardRow, flag: ContactRow['flag'], keepConflict = false): Promise<ContactRow> {
+  const again: ContactRow = { ...row, pending: 'created', flag };
+  const { conflicts, remote, ...rest } = card;
+  await db.contacts.put(again);
+  await db.cards.put({ ...rest, ...(keepConflict ? { conflicts, remote } : {}), href: '', etag: '', base: '', attempted: false });
+  return again;
 }
 
 /** What a server's card gives both rows: its list fields and its text as stored here. */
@@ -201,14 +208,14 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const keptByUid = new Map<string, CardRow>();
         for (const href of keep) {
           const old = byHref.get(href);
-          const uid = old === undefined || rows.get(old.id)?.pending !== '' ? undefined : uidIn(old.vcard);
+          const uid = old === undefined || rows.get(old.id)?.pending !== '' ? undefined : cardUid(old.vcard);
           if (uid !== undefined) keptByUid.set(uid, old!);
         }
         const movedHere = new Set<string>();
         for (const [i, remote] of batch.upserts.entries()) {
-          const back = keptByUid.size === 0 || byHref.has(remote.href) ? undefined : keptByUid.get(uidIn(remote.vcard) ?? '');
+          const back = keptByUid.size === 0 || byHref.has(remote.href) ? undefined : keptByUid.get(cardUid(remote.vcard) ?? '');
           if (back !== undefined) {
-            keptByUid.delete(uidIn(remote.vcard)!);
+            keptByUid.delete(cardUid(remote.vcard)!);
             movedHere.add(back.href);
           }
           const old = back ?? byHref.get(remote.href);
@@ -251,11 +258,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           } else {
             // Edited here, deleted there: keep the edit and upload it again as a new card. A
             // conflict with the server's version is over: that version is gone, the edit stays.
-            const again = { ...row, pending: 'created' as const, flag: '' as const };
-            const { conflicts: _c, remote: _r, ...card } = old;
-            await db.contacts.put(again);
-            await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
-            changed.push(again);
+            changed.push(await asNewCreate(db, row, old, ''));
           }
         }
         for (const href of keep) {
@@ -274,11 +277,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           // The user chose to keep it ("Keep them"): it stays as it is here and goes back to the
           // server as a new card, as a restore from the trash would send it. A conflict with the
           // server's version is over: that version is gone.
-          const again = { ...row, pending: 'created' as const, flag: row.flag === 'conflict' ? ('' as const) : row.flag };
-          const { conflicts: _c, remote: _r, ...card } = old;
-          await db.contacts.put(again);
-          await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
-          changed.push(again);
+          changed.push(await asNewCreate(db, row, old, row.flag === 'conflict' ? '' : row.flag));
         }
         const before = await recordVersions(db, versions, PUT_CHUNK);
         // A change the server made that was already here (our own write coming back) is no change of the run.
@@ -335,10 +334,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             await db.cards.delete(other.id);
             removed.push(other.id);
           } else {
-            const again = { ...otherRow, pending: 'created' as const };
-            await db.contacts.put(again);
-            await db.cards.put({ ...other, href: '', etag: '', base: '', attempted: false });
-            changed.push(again);
+            changed.push(await asNewCreate(db, otherRow, other, otherRow.flag, true));
           }
         }
         if (prev === undefined || card === undefined) {
@@ -395,11 +391,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         }
         // Undone while the deletion was on its way: the contact stays, as a new card. A conflict
         // with the server's version is over: that version is gone, the card as it is here stays.
-        const again = { ...row, pending: 'created' as const, flag: row.flag === 'conflict' ? ('' as const) : row.flag };
-        const { conflicts: _c, remote: _r, ...rest } = card;
-        await db.contacts.put(again);
-        await db.cards.put({ ...rest, href: '', etag: '', base: '', attempted: false });
-        changed.push(again);
+        changed.push(await asNewCreate(db, row, card, row.flag === 'conflict' ? '' : row.flag));
       }),
     // Decided by the row's mark, whatever the revision.
     restoredRemote: (bookId, id, remote) =>
