@@ -56,6 +56,26 @@ describe('huge lists', () => {
   });
 });
 
+describe('the list fields of a card of huge lists', () => {
+  it('gives each of 300,000 nicknames its own search segment and detail, in order, between the name and the groups', () => {
+    const nicks = Array.from({ length: 300_000 }, (_, i) => `Nick${i % 7 === 0 ? ' ' : ''}${i}`);
+    const note = `Note ${'x'.repeat(300)}`;
+    const c = parseVCard(card('VERSION:3.0', 'FN:Ada Lovelace', `NICKNAME:${nicks.join(',')}, ,Last`, 'CATEGORIES:Team A,Team B', `NOTE:${note}`));
+    const fields = deriveListFields(c);
+    const all = [...nicks, 'Last'];
+    expect(fields.search).toBe(`\u0001ada lovelace${all.map((n) => `\u0002${n.toLowerCase()}`).join('')}\u0007team a\u0007team b\u000f${note.toLowerCase()}`);
+    expect(fields.details).toBe(`${all.map((n) => `\u0002${n}`).join('')}\u0007Team A\u0007Team B\u000f${note.slice(0, 200)}`);
+  });
+});
+
+describe('a value of many joined lines', () => {
+  it('keeps every code unit of 200,000 stray lines: a leading U+FEFF, pairs and lone surrogates', () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => ['\ufeffbom', 'pair 😀', 'lone \ud800', 'low \udc00 end', 'plain'][i % 5]!);
+    const c = parseVCard(card('VERSION:2.1', 'FN:X', 'NOTE:start', lines.join('\r\n')));
+    expect(c.properties.find((p) => p.name === 'NOTE')!.value).toBe(['start', ...lines].join('\\n'));
+  });
+});
+
 describe('quoted-printable soft breaks and card markers', () => {
   it('keeps the card when a quoted-printable value ends in = right before END:VCARD', () => {
     const r = parseVCards(card('VERSION:2.1', 'FN:Ann', 'NOTE;ENCODING=QUOTED-PRINTABLE:caf=C3=A9=') + card('VERSION:2.1', 'FN:Bob'));
