@@ -5,6 +5,7 @@
  * every script's digits read as ASCII digits, and Traditional Han characters read as Simplified
  * (张 finds 張; the table is OpenCC's, see han-table.ts).
  */
+import { TextBuffer } from '../vcard/text-buffer';
 import { SIMPLIFIED, TRADITIONAL } from './han-table';
 
 const VARIANTS: Readonly<Record<string, string>> = {
@@ -50,7 +51,7 @@ const FIRST_HAN = 0x2e80;
 
 /** Traditional Han characters read as Simplified, in one pass (no call a character). */
 function simplified(text: string): string {
-  let pieces: string[] | null = null;
+  let out: TextBuffer | null = null;
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -65,14 +66,17 @@ function simplified(text: string): string {
       }
     } else to = SIMPLE_BMP[c];
     if (to !== undefined) {
-      (pieces ??= []).push(text.slice(from, i), to);
+      // Copied into one buffer: a long Traditional text makes no two strings a character.
+      out ??= new TextBuffer();
+      out.append(text, from, i);
+      out.append(to);
       from = i + width;
     }
     i += width - 1;
   }
-  if (pieces === null) return text;
-  pieces.push(text.slice(from));
-  return pieces.join('');
+  if (out === null) return text;
+  out.append(text, from);
+  return out.toString();
 }
 
 /** What /\s/ and trim() take for a blank. */
