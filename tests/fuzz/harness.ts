@@ -321,8 +321,15 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
     slowest: [],
     seconds: 0,
   };
-  /** The hangs kept by target, slowest first, with the call to time again. */
-  const hangsKept = new Map<string, { hang: SlowCall; again: () => unknown }[]>();
+  /**
+   * The hangs kept by target, slowest first, and the slowest calls, each with its input as it was
+   * given (bytes stay outside the JavaScript heap; the report's text is made at the end). Nothing
+   * else of a call is kept: cards and views held for 130 hangs would be hundreds of megabytes the
+   * collector goes through during every later call, and slow them all.
+   */
+  type Kept = { target: string; ms: number; cpuMs: number; size: number; raw: string | Uint8Array };
+  const hangsKept = new Map<string, Kept[]>();
+  const slowest: Kept[] = [];
   const untypedSeen = new Set<string>();
   const rtSeen = new Set<string>();
   let untypedCount = 0;
@@ -351,22 +358,19 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
     const cpu = process.cpuUsage(c0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const size = sizeOf(input);
-    if (report.slowest.length < 10 || ms > report.slowest[report.slowest.length - 1]!.ms) {
-      report.slowest.push({ target, ms, cpuMs, size, input: '' });
-      report.slowest.sort((a, b) => b.ms - a.ms);
-      if (report.slowest.length > 10) report.slowest.pop();
-      // The input is kept only for those that stay on the list (it may be large).
-      const mine = report.slowest.find((s) => s.input === '' && s.ms === ms && s.target === target);
-      if (mine !== undefined) (mine as { input: string }).input = inputOf(input);
+    if (slowest.length < 10 || ms > slowest[slowest.length - 1]!.ms) {
+      slowest.push({ target, ms, cpuMs, size, raw: input });
+      slowest.sort((a, b) => b.ms - a.ms);
+      if (slowest.length > 10) slowest.pop();
     }
     if (ms > HANG_MS && size < HANG_INPUT) {
       report.hangCount++;
       report.hangCountByTarget[target] = (report.hangCountByTarget[target] ?? 0) + 1;
       const kept = hangsKept.get(target) ?? [];
       hangsKept.set(target, kept);
-      if (kept.length < HANGS_KEPT || ms > kept[kept.length - 1]!.hang.ms) {
-        kept.push({ hang: { target, ms, cpuMs, size, input: inputOf(input) }, again: f });
-        kept.sort((a, b) => b.hang.ms - a.hang.ms);
+      if (kept.length < HANGS_KEPT || ms > kept[kept.length - 1]!.ms) {
+        kept.push({ target, ms, cpuMs, size, raw: input });
+        kept.sort((a, b) => b.ms - a.ms);
         if (kept.length > HANGS_KEPT) kept.pop();
       }
     }
@@ -450,19 +454,36 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
   report.seconds = (performance.now() - started) / 1000;
   report.untypedCount = untypedCount;
   report.roundTripCount = rtCount;
-  const kept = [...hangsKept.values()].flat().sort((a, b) => b.hang.ms - a.hang.ms);
-  report.hangs = kept.map((k) => k.hang);
+  const out = ({ raw, ...k }: Kept): SlowCall => ({ ...k, input: inputOf(raw) });
+  report.slowest = slowest.map(out);
+  const kept = [...hangsKept.values()].flat().sort((a, b) => b.ms - a.ms);
+  report.hangs = kept.map(out);
   if (opts.retime !== false) {
-    for (const { hang, again } of kept) {
-      const t = timeAlone(again);
+    kept.forEach((k, i) => {
+      const t = timeReplayed(k.target, k.raw);
+      if (t === undefined) return;
+      const hang = report.hangs[i]!;
       hang.aloneMs = t.ms;
       hang.aloneCpuMs = t.cpuMs;
       if (t.ms > HANG_MS) report.hangsAloneOver++;
       else report.hangsAloneUnder++;
       if (t.cpuMs > HANG_MS) report.hangsAloneCpuOver++;
-    }
+    });
   }
   return report;
+}
+
+/**
+ * A finding's call timed alone from its input (see replayCalls): each call it can have been timed
+ * (fastest of RETIMES), the slowest of them returned; undefined when none can be rebuilt.
+ */
+export function timeReplayed(target: string, input: string | Uint8Array): { ms: number; cpuMs: number } | undefined {
+  let worst: { ms: number; cpuMs: number } | undefined;
+  for (const c of replayCalls(target, input)) {
+    const t = timeAlone(c);
+    if (worst === undefined || t.ms > worst.ms) worst = t;
+  }
+  return worst;
 }
 
 /** A call timed alone: the fastest of RETIMES runs (wall time, and the CPU time of that run). */
@@ -489,12 +510,13 @@ export function inputFromReport(input: string): string | Uint8Array {
 }
 
 /**
- * The calls a report's finding on `target` can have been, rebuilt from its input (`npm run fuzz` →
- * `tests/fuzz/retime.ts`): one per card the run took from it (its first 8). An edit is drawn again
- * from a fixed seed, so it is one like the run's, not the same one.
+ * The calls a finding on `target` can have been, rebuilt from its input (the report's text, or the
+ * input itself): one per card the run took from it (its first 8). An edit is drawn again from a
+ * fixed seed, so it is one like the run's, not the same one. The run's hangs are timed alone this
+ * way at its end, and `tests/fuzz/retime.ts` times a saved report's.
  */
-export function replayCalls(target: string, raw: string): (() => unknown)[] {
-  const input = inputFromReport(raw);
+export function replayCalls(target: string, raw: string | Uint8Array): (() => unknown)[] {
+  const input = typeof raw === 'string' ? inputFromReport(raw) : raw;
   const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
   const cards = (): VCard[] => parseVCards(input).cards.slice(0, 8).map((c) => c.card);
   const r = rng(1);
