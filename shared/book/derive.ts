@@ -4,7 +4,7 @@
  * (DERIVATION_VERSION).
  */
 import { HONORIFIC_WORDS } from '../duplicates/honorifics';
-import { foldForSearch, phoneDigits } from '../search/normalize';
+import { foldForSearch, foldJoined, phoneDigits } from '../search/normalize';
 import { SEGMENT, type SegmentKind } from '../search/segments';
 import { readCardFacts } from '../groups/facts';
 import type { GroupCardForm } from '../groups/types';
@@ -106,7 +106,7 @@ const SHOWN: ReadonlySet<SegmentKind> = new Set(['name', 'organization', 'email'
  * The search text and the details (see ListFields), in one pass over the searchable fields. Values
  * of one kind in a row (a card's nicknames, its groups) are gathered and written as one run,
  * `mark + values.join(mark)`: a card of 300,000 nicknames makes no pair and no string a segment
- * but its folded value, and two joins.
+ * but its folded value (none when they are plain ASCII, see foldJoined), and two joins.
  */
 function searchAndDetails(c: Contact, shown: string): { search: string; details: string } {
   const search: string[] = [];
@@ -116,9 +116,7 @@ function searchAndDetails(c: Contact, shown: string): { search: string; details:
   const flush = (): void => {
     if (kind === null || run.length === 0) return;
     const mark = SEGMENT[kind];
-    const folded = new Array<string>(run.length);
-    for (let i = 0; i < run.length; i++) folded[i] = foldForSearch(run[i]!);
-    search.push(mark + folded.join(mark));
+    search.push(foldJoined(run, mark));
     if (!SHOWN.has(kind)) details.push(mark + (kind === 'note' ? run.map((v) => v.slice(0, NOTE_EXCERPT)) : run).join(mark));
     run = [];
   };
@@ -131,13 +129,24 @@ function searchAndDetails(c: Contact, shown: string): { search: string; details:
     }
     run.push(v);
   };
+  /** A list's values, each as add takes it; a long list of values that need no trimming is its own run, not copied. */
+  const addAll = (k: SegmentKind, list: readonly string[]): void => {
+    if (list.length < 64 || !list.every((v) => v !== '' && v.trim() === v)) {
+      for (const v of list) add(k, v);
+      return;
+    }
+    flush();
+    kind = k;
+    run = list as string[]; // only read: flush makes the next run a new list
+    flush();
+  };
   for (const n of [shown, c.name.family, c.name.given, c.name.additional, c.phoneticName.family, c.phoneticName.given, c.phoneticName.additional]) add('name', n);
-  for (const n of c.nicknames) add('nickname', n);
+  addAll('nickname', c.nicknames);
   add('organization', [c.organization.name, ...c.organization.units].filter((s) => s !== '').join(' · '));
   add('title', c.title);
   for (const e of c.emails) add('email', e.value);
   for (const a of c.addresses) add('address', [a.street, a.extended, a.poBox, a.locality, a.region, a.postalCode, a.country].filter((s) => s.trim() !== '').join(', '));
-  for (const g of c.categories) add('group', g);
+  addAll('group', c.categories);
   for (const list of [c.emails, c.phones, c.urls, c.ims, c.addresses, c.related]) for (const it of list) add('label', it.label);
   for (const d of c.dates) add('label', d.label);
   for (const r of c.related) add('related', r.value);

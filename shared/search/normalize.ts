@@ -163,6 +163,24 @@ export function foldForSearch(text: string): string {
   );
 }
 
+/**
+ * `mark + values.map(foldForSearch).join(mark)` (a row's segments of one kind, segments.ts; the
+ * marks are control characters, which folding never changes). When every value is ASCII that
+ * folding would only lower-case (a list of 500,000 nicknames), the values are joined first and
+ * lower-cased once: no folded string a value.
+ */
+export function foldJoined(values: readonly string[], mark: string): string {
+  let plain = true;
+  for (let i = 0; i < values.length && plain; i++) {
+    const v = values[i]!;
+    plain = asciiKind(v) === 1 && v.charCodeAt(0) !== 0x20 && v.charCodeAt(v.length - 1) !== 0x20;
+  }
+  if (plain) return (mark + values.join(mark)).toLowerCase();
+  const folded = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) folded[i] = foldForSearch(values[i]!);
+  return mark + folded.join(mark);
+}
+
 /** Only the digits of a phone number, any script, so `+1 (555) 010-0` finds `15550100`. */
 export function phoneDigits(text: string): string {
   return text.replace(OTHER_DIGITS, asciiDigit).replace(/\D/g, '');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldForSearch, phoneDigits } from '../../shared/search';
+import { foldJoined } from '../../shared/search/normalize';
 import { SIMPLIFIED, TRADITIONAL } from '../../shared/search/han-table';
 
 describe('search folding', () => {
@@ -37,6 +38,14 @@ describe('search folding', () => {
     expect(from[astral]).not.toBe(to[astral]);
     expect(foldForSearch(`a${from[astral]}b`)).toBe(`a${to[astral]}b`);
     expect(foldForSearch('\ud840x張\udc00')).toBe('\ud840x张\udc00');
+  });
+
+  it('folds a list of segments as it folds each value, plain ASCII or not', () => {
+    const plain = Array.from({ length: 1_000 }, (_, i) => `Nick Name${i}`);
+    expect(foldJoined(plain, '\u0002')).toBe(plain.map((v) => `\u0002${foldForSearch(v)}`).join(''));
+    const mixed = [...plain, 'ZOË', 'A  B', ' pad', 'tab\tx', '張三', ''];
+    expect(foldJoined(mixed, '\u0002')).toBe(mixed.map((v) => `\u0002${foldForSearch(v)}`).join(''));
+    expect(foldJoined(mixed, '\u0002')).toContain('\u0002zoe\u0002a b\u0002pad\u0002tab x\u0002张三\u0002');
   });
 
   it('reduces phone numbers to their digits in any script and format', () => {

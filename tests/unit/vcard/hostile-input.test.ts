@@ -66,6 +66,14 @@ describe('the list fields of a card of huge lists', () => {
     expect(fields.search).toBe(`\u0001ada lovelace${all.map((n) => `\u0002${n.toLowerCase()}`).join('')}\u0007team a\u0007team b\u000f${note.toLowerCase()}`);
     expect(fields.details).toBe(`${all.map((n) => `\u0002${n}`).join('')}\u0007Team A\u0007Team B\u000f${note.slice(0, 200)}`);
   });
+
+  it('gives each of 300,000 plain nicknames and 1,000 groups their own segments, as it does a few', () => {
+    const nicks = Array.from({ length: 300_000 }, (_, i) => `Nick${i}`);
+    const groups = Array.from({ length: 1_000 }, (_, i) => (i === 500 ? 'Zoë Group' : `Group ${i}`));
+    const fields = deriveListFields(parseVCard(card('VERSION:3.0', 'FN:Ada', `NICKNAME:${nicks.join(',')}`, `CATEGORIES:${groups.join(',')}`)));
+    expect(fields.search).toBe(`\u0001ada${nicks.map((n) => `\u0002${n.toLowerCase()}`).join('')}${groups.map((g) => `\u0007${g === 'Zoë Group' ? 'zoe group' : g.toLowerCase()}`).join('')}`);
+    expect(fields.details).toBe(`${nicks.map((n) => `\u0002${n}`).join('')}${groups.map((g) => `\u0007${g}`).join('')}`);
+  });
 });
 
 describe('a value of many joined lines', () => {
