@@ -76,6 +76,19 @@ describe('the list fields of a card of huge lists', () => {
   });
 });
 
+describe('an empty BEGIN or END value and a stray line', () => {
+  it('never makes a card marker of BEGIN: and VCARD split by a lone CR, so the card reads back as one card', () => {
+    const text = 'BEGIN:VCARD\nVERSION:2.1\nN:parent\nBEGIN:\rVCARD\nVERSION:2.1\nN:nested\nEND:VCARD\n';
+    const parsed = parseVCards(text);
+    expect(parsed.cards).toHaveLength(1);
+    const c = parsed.cards[0]!.card;
+    const back = parseVCards(serializeVCard(c));
+    expect(back.errors).toEqual([]);
+    expect(back.cards.map((x) => x.card.properties)).toEqual([c.properties]);
+    expect(c.properties.find((p) => p.name === 'BEGIN')!.value).toBe('\\nVCARD');
+  });
+});
+
 describe('a value of many joined lines', () => {
   it('keeps every code unit of 200,000 stray lines: a leading U+FEFF, pairs and lone surrogates', () => {
     const lines = Array.from({ length: 200_000 }, (_, i) => ['\ufeffbom', 'pair 😀', 'lone \ud800', 'low \udc00 end', 'plain'][i % 5]!);
