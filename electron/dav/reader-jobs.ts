@@ -1,8 +1,10 @@
 /**
  * The answer reader's jobs: what the worker (`reader-worker.ts`) and the inline path run, by kind,
- * from an answer's bytes. Bytes are decoded here as `DavHttp` decodes an answer (UTF-8, malformed
+ * from an answer's bytes (the Workspace directory's Atom pages too). Bytes are decoded here as `DavHttp` decodes an answer (UTF-8, malformed
  * sequences replaced, a byte-order mark kept for the reader to see), so the worker decodes them too.
  */
+import { parseFeed, type AtomFeed } from '../gdata/atom';
+import { ScanError } from '../gdata/scan';
 import { readListing, readMultiget, readSyncChanges, type Listing, type MultigetAnswer, type SyncChanges } from './answers';
 import { UnreadableAnswer, DavError } from './errors';
 import { RefusedUrl, type RefusalReason } from './url-policy';
@@ -12,6 +14,8 @@ export interface Jobs {
   'sync-collection': { args: { bookUrl: string; withData: boolean }; result: SyncChanges };
   multiget: { args: { bookUrl: string; hrefs: readonly string[] }; result: MultigetAnswer };
   listing: { args: { bookUrl: string }; result: Listing };
+  /** A GData Atom feed page (Workspace shared contacts). */
+  'atom-feed': { args: Record<string, never>; result: AtomFeed };
 }
 export type JobKind = keyof Jobs;
 
@@ -20,6 +24,7 @@ export const LONG_LIST: { readonly [K in JobKind]: keyof Jobs[K]['result'] & str
   'sync-collection': 'changed',
   multiget: 'cards',
   listing: 'members',
+  'atom-feed': 'entries',
 };
 
 export function decodeAnswer(bytes: Uint8Array): string {
@@ -39,6 +44,8 @@ export function runJob<K extends JobKind>(kind: K, text: string, url: string, ar
     }
     case 'listing':
       return readListing(text, url, (args as Jobs['listing']['args']).bookUrl) as Jobs[K]['result'];
+    case 'atom-feed':
+      return parseFeed(text) as Jobs[K]['result'];
     default:
       throw new Error(`no answer reader for ${String(kind)}`);
   }
@@ -72,6 +79,9 @@ export function fromWire(w: WireError): Error {
   switch (w.name) {
     case 'XmlError':
       e = new XmlError(w.message);
+      break;
+    case 'ScanError':
+      e = new ScanError(w.message);
       break;
     case 'UnreadableAnswer':
       e = new UnreadableAnswer(w.message, w.status ?? 0, w.url ?? '');

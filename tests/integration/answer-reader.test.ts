@@ -10,6 +10,7 @@ import { DavHttp } from '../../electron/dav/http';
 import { fromWire, toWire } from '../../electron/dav/reader-jobs';
 import { closeReader, INLINE_BELOW, readerStatus, readInline, readInWorker } from '../../electron/dav/reader-pool';
 import { XmlError } from '../../electron/dav/xml-reader';
+import { parseFeed } from '../../electron/gdata/atom';
 import { startRadicale, type TestServer } from '../servers/servers';
 
 const CARDS = 400;
@@ -96,6 +97,21 @@ describe('the answer reader thread', () => {
       expect(workerError).toBeInstanceOf(UnreadableAnswer);
       expect((workerError as Error).message).toBe((inlineError as Error).message);
     }
+  });
+
+  it('reads a Workspace Atom page of 300 entries in the worker as inline, and refuses a cut one with the same XmlError', async () => {
+    const entry = (i: number) =>
+      `<entry gd:etag='"e${i}"'><id>https://www.google.com/m8/feeds/contacts/example.com/base/${i}</id><updated>2008-02-28T18:47:02.303Z</updated><title type='text'>Person ${i} Ünïcødé</title><gd:name><gd:fullName>Person ${i}</gd:fullName></gd:name><content type='text'>Notes &amp; more</content><link rel='self' type='application/atom+xml' href='https://www.google.com/m8/feeds/contacts/example.com/full/${i}'/><gd:phoneNumber rel='http://schemas.google.com/g/2005#other' primary='true'>456-123-${i}</gd:phoneNumber><gd:extendedProperty name="pet" value="hamster"/></entry>`;
+    const feed = `<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' xmlns:openSearch='http://a9.com/-/spec/opensearch/1.1/' xmlns:gd='http://schemas.google.com/g/2005'><id>example.com</id><updated>2008-03-05T12:36:38.835Z</updated><openSearch:totalResults>300</openSearch:totalResults>${Array.from({ length: 300 }, (_, i) => entry(i)).join('')}</feed>`;
+    const bytes = new TextEncoder().encode(feed);
+    expect(bytes.byteLength).toBeGreaterThan(INLINE_BELOW);
+    const inWorker = await readInWorker('atom-feed', bytes.slice(), 'https://www.google.com/m8/feeds/contacts/example.com/full', {});
+    expect(inWorker.entries).toHaveLength(300);
+    expect(inWorker).toEqual(parseFeed(feed));
+    const cut = new TextEncoder().encode(feed.slice(0, feed.lastIndexOf('</entry>')));
+    const workerError = await readInWorker('atom-feed', cut, 'u', {}).catch((e: unknown) => e);
+    expect(workerError).toBeInstanceOf(XmlError);
+    expect(() => parseFeed(feed.slice(0, feed.lastIndexOf('</entry>')))).toThrow((workerError as Error).message);
   });
 
   it('keeps an XmlError an XmlError across the boundary', () => {
