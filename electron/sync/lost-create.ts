@@ -3,7 +3,7 @@
  * adopted rather than sent twice. By UID where the server keeps it, by content (name, e-mail
  * addresses, phone numbers) where the server replaces UIDs (Google).
  */
-import { parseVCard } from '../../shared/vcard';
+import { cardUid, parseVCard } from '../../shared/vcard';
 import { DavError, NetworkError } from '../dav/errors';
 import type { BookRun } from './book-run';
 import { askAgain } from './download';
@@ -28,13 +28,8 @@ export class LostCreateLookupFailed extends Error {
   }
 }
 
-export function uidOf(vcard: string): string | undefined {
-  try {
-    return parseVCard(vcard).properties.find((p) => p.name.toUpperCase() === 'UID')?.value.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A card's UID (shared/vcard/uid.ts: read by the parser), undefined where none or unreadable. */
+export const uidOf = cardUid;
 
 /** What identifies a card the server may have rewritten (and given another UID): its name, e-mail
  * addresses and phone numbers (digits only). */

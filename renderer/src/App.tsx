@@ -19,6 +19,7 @@ import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
 import { HostBanner } from './features/layout/HostBanner';
+import { QuestionBanner } from './features/layout/QuestionBanner';
 import { Sidebar } from './features/layout/Sidebar';
 import { useCalendarKeeper } from './features/export/calendar-file';
 import { explicitSelection, viewScope, type ExportScope } from './features/export/scope';
@@ -351,7 +352,10 @@ function AddressBook() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      <HostBanner />
+      <div className="banners">
+        <HostBanner />
+        {drawerMode ? <QuestionBanner /> : null}
+      </div>
       {drawerMode ? null : sidebar}
       <main className="content">
         {empty ? (

@@ -60,3 +60,13 @@ export function phoneKey(text: string, region: string): string {
   }
   return key;
 }
+
+/**
+ * A phone key as a person reads it: E.164 as it is, an unplaced number's digits without the key's
+ * `#` mark, and an extension as " ext. N".
+ */
+export function shownPhoneKey(key: string): string {
+  const m = /^(#?)(.*?)(?:;ext=(\d+))?$/.exec(key);
+  if (m === null) return key;
+  return m[3] === undefined ? m[2]! : `${m[2]!} ext. ${m[3]}`;
+}

@@ -239,8 +239,9 @@ export interface CardinalApi {
    * Told when the process that plays main goes away (false) and comes back (true). Only the
    * browser harness's host can go while the window stays (requests then fail with `unavailable`,
    * cause `host-gone`); an Electron window closes with its main process, so there it is never called.
+   * `stale`: the host answers but was started again with another key, so this page never gets in.
    */
-  onHostConnection(listener: (connected: boolean) => void): () => void;
+  onHostConnection(listener: (connected: boolean, stale?: boolean) => void): () => void;
 }
 
 export type StoreHandlers = {
@@ -253,5 +254,5 @@ export interface Transport {
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
   serve(handler: (name: StoreRequestName, args: readonly unknown[]) => Promise<Reply<unknown>>): void;
   /** Only where the other side can go while the page stays (the harness bridge). */
-  onConnection?(listener: (connected: boolean) => void): () => void;
+  onConnection?(listener: (connected: boolean, stale?: boolean) => void): () => void;
 }

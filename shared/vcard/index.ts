@@ -9,3 +9,4 @@ export { applyEdit, newCard, photoProperty, ensureUid, uidFor } from './edit';
 export { merge, conflictKey, resolveConflicts, canKeepBoth, type ConflictChoice, type MergeConflict, type MergeResult } from './merge';
 export { toServerVCard3, keepLocalOnly } from './server-form';
 export { telNumber, telUriFor, telUriOf } from './tel';
+export { cardUid } from './uid';

@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { hostileCard, startHostileServer, startRecorder, type HostileServer, type Recorder } from '../servers/hostile-server';
 import { expect, test } from './fixtures';
-import { captureScreen, chooseLanguage } from './pages';
+import { captureScreen, chooseLanguage, openSettings } from './pages';
 
 let server: HostileServer;
 let elsewhere: Recorder;
@@ -168,6 +168,22 @@ test('a sync that would remove most of a book asks with “Keep them” beside �
     await page.getByRole('button', { name: /^Sync .* now$/ }).click();
     await expect(page.getByTestId('sync-status')).toContainText('This sync would remove 2 of 3 contacts');
     await expect(page.getByRole('button', { name: 'Remove them' })).toBeVisible();
+    // The question in light, dark and Persian at both sizes; at 800×600 the drawer shows its
+    // buttons without the user scrolling to find them.
+    await screens(page, 'mass-removal');
+    await chooseLanguage(page, 'فارسی');
+    await captureScreen(page, 'mass-removal', 'persian');
+    await openSettings(page);
+    await page.getByRole('dialog').getByRole('combobox').first().selectOption({ value: '' });
+    await page.keyboard.press('Escape');
+    // A narrow window folds the account away into the drawer: a banner says a question waits,
+    // and Show opens the drawer at it.
+    await page.setViewportSize({ width: 800, height: 600 });
+    await expect(page.getByTestId('question-banner')).toContainText('waits for your answer');
+    await page.getByTestId('question-banner').getByRole('button', { name: 'Show' }).click();
+    await expect(page.getByRole('button', { name: 'Keep them' })).toBeFocused();
+    await expect(page.getByRole('button', { name: 'Keep them' })).toBeInViewport({ ratio: 1 });
+    await expect(page.getByRole('button', { name: 'Remove them' })).toBeInViewport({ ratio: 1 });
     await page.getByRole('button', { name: 'Keep them' }).click();
     await expect(page.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
     await expect(page.getByRole('button', { name: 'Keep them' })).toHaveCount(0);

@@ -434,3 +434,24 @@ test('an e-mail, a phone and an address with no TYPE are labelled by what they a
   await chooseLanguage(page, 'فارسی');
   await expect(labels).toHaveText(['تلفن', 'همراه', 'رایانامه', 'نشانی']);
 });
+
+test('contacts added above the view (an import, a sync) leave the rows the user is looking at, and the selected one, where they were', async ({ app }) => {
+  const { page } = app;
+  let text = '';
+  for (let i = 100; i < 400; i++) text += card(`m-${i}`, `FN:Mia Person ${i}`);
+  await importCards(page, text, 300);
+  const list = contactList(page);
+  await expect(page.getByText('300 contacts', { exact: true })).toBeVisible();
+  // Rows of 56 px under one section header: "Mia Person 200" a few rows below the top of the view.
+  await list.evaluate((el) => (el.scrollTop = 98 * 56));
+  const looked = listRow(page, 'Mia Person 200');
+  await looked.click();
+  const before = (await looked.boundingBox())!.y;
+
+  let early = '';
+  for (let i = 0; i < 50; i++) early += card(`a-${i}`, `FN:Ada Early ${String(i).padStart(2, '0')}`);
+  await importCards(page, early, 50);
+  await expect(page.getByText('350 contacts', { exact: true })).toBeVisible();
+  await expect.poll(async () => Math.round((await looked.boundingBox())?.y ?? -1)).toBe(Math.round(before));
+  await expect(looked).toHaveAttribute('aria-selected', 'true');
+});

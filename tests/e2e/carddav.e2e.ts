@@ -203,6 +203,20 @@ test.describe('conflicts and offline edits', () => {
     expect((await serverCard('olga.vcf')).vcard).toContain('TITLE:Written offline');
     app.consoleErrors.length = 0; // the failed requests while the server was down are expected
   });
+
+  test('Sync pressed while the harness host is gone says why it did nothing, and the status does not blame the server', async ({ app }) => {
+    test.skip(app.harness === null, 'an Electron window closes with its main process');
+    const { page, harness } = app;
+    await addAccount(page, small);
+    harness!.goAway();
+    await expect(page.getByTestId('host-gone')).toBeVisible();
+    await page.getByRole('button', { name: /^Sync .* now$/ }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'background process is not running' })).toBeVisible();
+    await expect(page.getByTestId('sync-status')).not.toContainText(/server|Offline/);
+    harness!.comeBack();
+    await expect(page.getByTestId('host-gone')).toHaveCount(0, { timeout: 20_000 });
+    app.consoleErrors.length = 0; // the page's refused WebSocket connections are expected
+  });
 });
 
 test.describe('the account dialogs by mouse, at 1280×800 and 800×600', () => {
@@ -226,6 +240,9 @@ test.describe('the account dialogs by mouse, at 1280×800 and 800×600', () => {
       if (size.width < 1000) await page.getByRole('button', { name: 'Show address books' }).click();
       await page.getByRole('button', { name: /^Edit 127\.0\.0\.1/ }).click();
       await expect(page.getByRole('dialog', { name: 'Edit account' })).toBeVisible();
+      // The server address cannot be changed here, and the field says why.
+      await expect(page.getByLabel('Server address or e-mail')).toHaveAttribute('readonly', '');
+      await expect(page.getByLabel('Server address or e-mail')).toHaveAccessibleDescription(/stays as it was added/);
       await page.getByLabel('Sync automatically').selectOption('30');
       await page.getByRole('button', { name: 'Save' }).click();
       await expect(page.getByRole('dialog')).toHaveCount(0);

@@ -140,3 +140,21 @@ test('the harness host stops: a banner says so, an edit is kept here, a request 
   await expect.poll(() => page.evaluate(async () => (await window.cardinal.getAppInfo()).version)).not.toBe('');
   app.consoleErrors.length = 0; // the page's refused WebSocket connections are expected
 });
+
+test('a page kept from before the host was started again (a new key) says to open the new address, and stops trying', async ({ app }) => {
+  test.skip(app.harness === null, 'an Electron window closes with its main process');
+  const { page, harness } = app;
+  const banner = page.getByTestId('host-gone');
+  await expect(banner).toHaveCount(0);
+  harness!.newKey();
+  await expect(banner).toHaveText(translator('en')('host.stale'));
+  await captureScreen(page, 'host-stale', 'light', { only: 1 });
+  // No attempt after that: the host sees no new socket from this page.
+  await page.waitForTimeout(2500);
+  expect(harness!.connections()).toBe(0);
+  // The address it printed works, with the same contacts.
+  await page.goto(harness!.url);
+  await expect(banner).toHaveCount(0);
+  await expect(listRow(page, 'Someone')).toBeVisible();
+  app.consoleErrors.length = 0; // the refused WebSocket connection is expected
+});

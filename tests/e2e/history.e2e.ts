@@ -146,3 +146,41 @@ test('undoing an import from Recent changes removes exactly what it added; the c
   await openView(page, 'Trash');
   await expect(page.getByRole('list', { name: 'Trash' }).getByRole('listitem')).toHaveCount(3);
 });
+
+test('undoing an import whose contacts were edited since asks first, says how many, and Cancel changes nothing', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, PEOPLE, 3);
+  await listRow(page, 'Bob Babbage').click();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await field(page, 'Job title').fill('Engineer');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(detail(page).getByText('Engineer')).toBeVisible();
+
+  await openView(page, 'Recent changes');
+  const run = page.getByRole('list', { name: 'Runs' }).getByRole('listitem').first();
+  const undo = run.getByRole('button', { name: /^Undo/ });
+  await undo.click();
+  const ask = page.getByRole('alertdialog');
+  await expect(ask).toContainText('1 contact this run touched was changed again after it');
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await captureDialogVariants(page, 'undo-run-later', async (t) => {
+    await openView(page, t('books.changes'));
+    await page.getByRole('list', { name: t('changes.list') }).getByRole('listitem').first().getByRole('button').click();
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+  });
+  await openView(page, 'Recent changes');
+  await undo.click();
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(run).not.toContainText('Undone');
+  await openView(page, 'All contacts');
+  await expect(contactList(page).getByRole('option')).toHaveCount(3);
+
+  await openView(page, 'Recent changes');
+  await undo.click();
+  await ask.getByRole('button', { name: 'Undo anyway' }).click();
+  await expect(page.getByText('3 contacts are back as they were')).toBeVisible();
+  await expect(run).toContainText('Undone');
+  await openView(page, 'All contacts');
+  await expect(contactList(page).getByRole('option')).toHaveCount(0);
+});

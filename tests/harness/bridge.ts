@@ -24,10 +24,12 @@ const RETRY_MOST_MS = 10_000;
 let nextId = 1;
 const pending = new Map<number, (reply: Reply<unknown>) => void>();
 const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
-const connectionListeners = new Set<(connected: boolean) => void>();
+const connectionListeners = new Set<(connected: boolean, stale: boolean) => void>();
 let storeHandler: ((name: StoreRequestName, args: readonly unknown[]) => Promise<Reply<unknown>>) | null = null;
 /** Whether the page is connected now; listeners are told when it changes (the first connection is no news). */
 let state: 'starting' | 'up' | 'gone' = 'starting';
+/** The host was started again with another key: this page can never reach it. */
+let stale = false;
 let retryMs = RETRY_FIRST_MS;
 let socket: WebSocket;
 /** Settles when the socket in use opens (true) or fails first (false). */
@@ -38,7 +40,7 @@ function tell(now: 'up' | 'gone'): void {
   const was = state;
   state = now;
   if (was === 'starting' && now === 'up') return;
-  for (const l of connectionListeners) l(now === 'up');
+  for (const l of connectionListeners) l(now === 'up', stale);
 }
 
 function onMessage(event: MessageEvent<string>): void {
@@ -59,6 +61,16 @@ function onMessage(event: MessageEvent<string>): void {
  * window is told (its banner), and an attempt is made again until the host answers. The store's
  * handler and the event listeners stay the page's, so a host that comes back finds them.
  */
+/** Whether the host is up but refuses this page's key (a 403 to the key check; down: no answer). */
+async function keyRefused(): Promise<boolean> {
+  try {
+    const res = await fetch(`/ipc-key?k=${encodeURIComponent(secret)}`, { cache: 'no-store' });
+    return res.status === 403;
+  } catch {
+    return false;
+  }
+}
+
 function connect(): void {
   const ws = new WebSocket(address);
   socket = ws;
@@ -74,9 +86,18 @@ function connect(): void {
   ws.addEventListener('close', () => {
     for (const resolve of pending.values()) resolve(HOST_GONE);
     pending.clear();
-    tell('gone');
-    setTimeout(connect, retryMs);
-    retryMs = Math.min(retryMs * 2, RETRY_MOST_MS);
+    void keyRefused().then((refused) => {
+      if (refused) {
+        // The host answers, with a key of its own: it was started again, and this page, kept from
+        // its earlier start, never gets in. Say so, and stop trying.
+        stale = true;
+        tell('gone');
+        return;
+      }
+      tell('gone');
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MOST_MS);
+    });
   });
 }
 connect();
@@ -103,7 +124,7 @@ const transport: Transport = {
   onConnection: (listener) => {
     connectionListeners.add(listener);
     // The host may have gone before the window listened (it never answered at all).
-    if (state === 'gone') listener(false);
+    if (state === 'gone') listener(false, stale);
     return () => connectionListeners.delete(listener);
   },
 };

@@ -52,6 +52,8 @@ export interface Harness {
   /** As if this process stopped, for the page: its sockets closed and new ones refused until `comeBack` (the host itself keeps running). */
   goAway(): void;
   comeBack(): void;
+  /** As if this process was started again on the same port: a new key, and the pages dropped. */
+  newKey(): void;
   close(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ const clientMessage = z.discriminatedUnion('type', [
 ]);
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const secret = randomBytes(24).toString('base64url');
+  let secret = randomBytes(24).toString('base64url');
   const platform = new NodePlatform({ dataDir: options.dataDir, version: options.version, locale: options.locale, onOpenExternal: options.onOpenExternal });
   const sockets = new Set<WebSocket>();
   const store = new PendingStoreRequests((message) => {
@@ -84,7 +86,21 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const opened = new OpenedFileQueue((files) => emit('openFiles', files));
   const handlers = createRequestHandlers(platform, sync, opened);
 
+  /** goAway: the host plays dead (its sockets dropped, nothing answered) until comeBack. */
+  let away = false;
   const server = createServer((req, res) => {
+    // The page asks, after its socket closed, whether its key is still this host's: a page kept
+    // from an earlier start (a new key) is told so instead of trying for ever (bridge.ts).
+    if (req.url?.startsWith('/ipc-key?') === true) {
+      if (away) {
+        req.socket.destroy();
+        return;
+      }
+      const given = Buffer.from(new URL(req.url, 'http://127.0.0.1').searchParams.get('k') ?? '');
+      const expected = Buffer.from(secret);
+      res.writeHead(given.length === expected.length && timingSafeEqual(given, expected) ? 204 : 403, { 'Cache-Control': 'no-store' }).end();
+      return;
+    }
     void serveFile(req, res, options).catch(() => {
       res.writeHead(500).end();
     });
@@ -106,7 +122,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const origin = `http://127.0.0.1:${port}`;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
-  let away = false;
   server.on('upgrade', (req, socket, head) => {
     if (away) {
       socket.destroy();
@@ -148,7 +163,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   });
 
   return {
-    url: `${origin}/?k=${secret}`,
+    get url() {
+      return `${origin}/?k=${secret}`;
+    },
     origin,
     platform,
     store,
@@ -161,6 +178,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     comeBack: () => {
       away = false;
+    },
+    newKey: () => {
+      secret = randomBytes(24).toString('base64url');
+      for (const ws of sockets) ws.terminate();
     },
     close: async () => {
       sync.dispose();

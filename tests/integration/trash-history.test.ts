@@ -309,6 +309,23 @@ describe('trash, history and undo of runs', () => {
       expect((await repo.versionsOf(a))[0]!.source).toBe('undo');
     });
 
+    it('counts the run’s contacts changed again since it (an edit here, a later deletion), so the window can ask before the undo goes over them', async () => {
+      const a = await synced('a', 'Ada');
+      const b = await synced('b', 'Bob');
+      const d = await synced('d', 'Dan');
+      await sync.applyRemote({ upserts: [{ href: '/book/a.vcf', etag: '"a-2"', vcard: card('a', 'Ada (there)') }, { href: '/book/b.vcf', etag: '"b-2"', vcard: card('b', 'Bob (there)') }, { href: '/book/d.vcf', etag: '"d-2"', vcard: card('d', 'Dan (there)') }], deletes: [], state: { syncToken: 't5', ctag: null } });
+      const run = (await repo.runsOf(BOOK))[0]!;
+      expect(run.entries).toHaveLength(3);
+      expect(await repo.changedAfterRun(run.id)).toBe(0);
+      await repo.update(a, parseVCard(card('a', 'Ada (edited here after)')));
+      expect(await repo.changedAfterRun(run.id)).toBe(1);
+      await repo.remove([b]);
+      expect(await repo.changedAfterRun(run.id)).toBe(2);
+      void d;
+      await repo.undoRun(run.id, LOCAL_BOOK_ID);
+      expect(await repo.changedAfterRun(run.id)).toBe(0); // undone: nothing to ask
+    });
+
     it('records a run only for batches that changed something, and not the server sending back our own write', async () => {
       const a = await synced('a', 'Ada');
       const before = (await repo.runsOf(BOOK)).length;

@@ -215,7 +215,8 @@ export async function appendRun(db: CardinalDB, run: { id?: string; bookId: stri
     }
   }
   const { open: _o, ...rest } = next;
-  await db.runs.put({ ...rest, entries, ...(run.kind === 'sync' && !run.close ? { open: true } : {}) });
+  // After every version this batch recorded (stamps run ahead of the clock when they crowd).
+  await db.runs.put({ ...rest, entries, lastAt: stamp(), ...(run.kind === 'sync' && !run.close ? { open: true } : {}) });
   return next.id;
 }
 

@@ -445,6 +445,37 @@ export class ContactRepo {
    * (so they sync): its creates to the trash, its deletions back from the trash, its changes to
    * the previous version. In batches of one transaction each.
    */
+  /**
+   * How many contacts a run touched were changed again after it (an edit here or a server's change,
+   * a restore, a later deletion): undoing the run puts those back too, over their later changes,
+   * and the window asks first. Read by the contacts' versions: any after the run's last batch,
+   * and those between its batches that the run did not make (an edit here during the sync).
+   */
+  async changedAfterRun(runId: string): Promise<number> {
+    const run = await this.db.runs.get(runId);
+    if (run === undefined || run.undoneAt !== undefined) return 0;
+    const own = run.kind === 'sync' ? 'sync' : 'import';
+    let count = 0;
+    for (let i = 0; i < run.entries.length; i += 500) {
+      const chunk = run.entries.slice(i, i + 500);
+      const later = await Promise.all(
+        chunk.map(async (e) => {
+          const after = await this.db.versions
+            .where('[contactId+at]')
+            .between([e.contactId, run.at], [e.contactId, Dexie.maxKey])
+            // The "as it was" a first change records beside its own is no change.
+            .filter((v) => v.source !== 'earlier' && (v.at > (run.lastAt ?? Infinity) || v.source !== own))
+            .count();
+          if (after > 0) return true;
+          const trashed = await this.db.trash.get(e.contactId);
+          return trashed !== undefined && trashed.deletedAt > run.at && e.change !== 'deleted';
+        }),
+      );
+      count += later.filter(Boolean).length;
+    }
+    return count;
+  }
+
   async undoRun(runId: string, fallbackBook: string): Promise<RestoreResult> {
     const run = await this.db.runs.get(runId);
     const result: RestoreResult = { changed: [], removed: [], hidden: [], moved: [] };

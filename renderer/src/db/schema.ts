@@ -151,6 +151,8 @@ export interface RunRow {
   entries: RunEntry[];
   /** A sync run still taking batches (its state not saved yet). */
   open?: boolean;
+  /** When its last batch was written (absent on runs recorded before it was kept). */
+  lastAt?: number;
   undoneAt?: number;
 }
 

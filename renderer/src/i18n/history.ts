@@ -82,6 +82,9 @@ export const historyEn = {
   'changes.undone': "Undone {when}",
   'changes.undoneToast': "{count, plural, one {# contact is back as it was} other {# contacts are back as they were}}",
   'changes.list': "Runs",
+  'changes.laterTitle': "Undo “{what}”?",
+  'changes.later': "{count, plural, one {# contact this run touched was} other {# contacts this run touched were}} changed again after it. Undoing puts {count, plural, one {it} other {them}} back as {count, plural, one {it was} other {they were}} before the run, over those later changes; each contact’s history keeps them.",
+  'changes.undoAnyway': "Undo anyway",
   'history.server': "the server",
 } as const;
 
@@ -167,6 +170,9 @@ export const historyFa: HistoryCatalogue = {
   'changes.undone': "واگردانی‌شده در {when}",
   'changes.undoneToast': "{count, plural, one {# مخاطب به حال پیشین برگشت} other {# مخاطب به حال پیشین برگشتند}}",
   'changes.list': "اجراها",
+  'changes.laterTitle': "«{what}» واگردانی شود؟",
+  'changes.later': "{count, number} مخاطبی که این اجرا تغییر داد پس از آن دوباره تغییر کرده است. واگردانی آن‌ها را به حال پیش از اجرا برمی‌گرداند، روی همان تغییرهای بعدی؛ تاریخچهٔ هر مخاطب آن تغییرها را نگه می‌دارد.",
+  'changes.undoAnyway': "با این حال واگردانی کن",
   'history.server': "سرور",
 };
 
@@ -250,6 +256,9 @@ export const historyZhCN: HistoryCatalogue = {
   'changes.undone': "已于 {when} 撤销",
   'changes.undoneToast': "{count, plural, other {# 位联系人已恢复原样}}",
   'changes.list': "运行记录",
+  'changes.laterTitle': "撤销“{what}”？",
+  'changes.later': "这次运行涉及的联系人中有 {count, number} 位之后又被更改。撤销会把它们恢复为运行前的样子，覆盖这些后来的更改；每位联系人的历史记录会保留这些更改。",
+  'changes.undoAnyway': "仍然撤销",
   'history.server': "服务器",
 };
 
@@ -333,5 +342,8 @@ export const historyZhTW: HistoryCatalogue = {
   'changes.undone': "已於 {when} 復原",
   'changes.undoneToast': "{count, plural, other {# 位聯絡人已恢復原樣}}",
   'changes.list': "執行記錄",
+  'changes.laterTitle': "復原「{what}」？",
+  'changes.later': "這次執行涉及的聯絡人中有 {count, number} 位之後又被更改。復原會把它們還原為執行前的樣子，覆蓋這些後來的更改；每位聯絡人的歷史記錄會保留這些更改。",
+  'changes.undoAnyway': "仍然復原",
   'history.server': "伺服器",
 };

@@ -56,6 +56,8 @@ export type DialogRequest =
   /** Questions before the trash deletes for good. */
   | { kind: 'trash-forever'; ids: readonly string[]; name: string }
   | { kind: 'trash-empty'; count: number }
+  /** Before undoing a run some of whose contacts were changed again since (features/history). */
+  | { kind: 'undo-run'; runId: string; what: string; count: number }
   | { kind: 'drawer' };
 
 /** A message in words: written when shown, so it follows a change of language while it is up. */

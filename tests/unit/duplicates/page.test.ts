@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DuplicatesRequest, DuplicatesResponse } from '../../../shared/duplicates/protocol';
 import type { DuplicateCluster, MatchReason } from '../../../shared/duplicates/types';
 import { applyMerge, buildReview, defaultChoices } from '../../../shared/duplicates/review';
+import { phoneKey } from '../../../shared/duplicates/phone';
 import { parseVCard, serializeVCard } from '../../../shared/vcard';
 import { ContactRepo } from '../../../renderer/src/db/repo';
 import type { ContactRow } from '../../../renderer/src/db/schema';
@@ -248,6 +249,13 @@ describe('the dialog’s words and choices', () => {
       'Different birthdays: 1990-01-01 and 1991-02-02',
     ]);
     for (const lang of ['fa', 'zh-CN', 'zh-TW'] as const) for (const r of reasons) expect(reasonText(r, translator(lang))).not.toMatch(/^Same|^Different|^Similar/);
+  });
+
+  it('shows a number it could not place without the key’s # mark, and an extension in words', () => {
+    const phone = (value: string) => reasonText({ code: 'same-phone', value, points: 50, sharedBy: 1 }, t);
+    expect(phone(phoneKey('1555 0100 99', 'ZZ'))).toBe('Same phone number: 1555010099');
+    expect(phone(phoneKey('+1555 0100 99', 'ZZ'))).toBe('Same phone number: +1555010099');
+    expect(phone(phoneKey('+44 20 7946 0000 ext. 12', 'GB'))).toBe('Same phone number: +442079460000 ext. 12');
   });
 
   it('lists a group’s reasons once each, strongest first', () => {

@@ -51,6 +51,20 @@ describe('a linked contact exported, printed and shared as one', () => {
     expect(countAsShown(['server'], linkOf)).toBe(1);
   });
 
+  it('a group card of the export that names a card folded into the link names the one card instead, once', () => {
+    const friends: ExportCardInput = { id: 'g', name: 'Friends', favorite: false, vcard: card('grp', '4.0', 'KIND:group\nFN:Friends\nMEMBER:urn:uuid:ann-local\nMEMBER:urn:uuid:ann-server\nMEMBER:urn:uuid:ben') };
+    const apple: ExportCardInput = { id: 'a', name: 'Club', favorite: false, vcard: card('club', '3.0', 'X-ADDRESSBOOKSERVER-KIND:group\nFN:Club\nX-ADDRESSBOOKSERVER-MEMBER:urn:uuid:ANN-LOCAL') };
+    const out = asShown([here, ben, server, friends, apple], linkOf, 'US');
+    const group = parseVCard(out.find((e) => e.id === 'g')!.vcard);
+    expect(group.properties.filter((p) => p.name === 'MEMBER').map((p) => p.value)).toEqual(['urn:uuid:ann-server', 'urn:uuid:ben']);
+    expect(out.find((e) => e.id === 'a')!.vcard).toMatch(/^X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:ann-server$/m);
+    // Every member named is a card of the file.
+    const uids = new Set(out.map((e) => /^UID:(.*)$/m.exec(e.vcard)![1]!.trim()));
+    const named = out.flatMap((e) => [...e.vcard.matchAll(/MEMBER:urn:uuid:(.*)\r$/gm)].map((m) => m[1]!));
+    expect(named.length).toBe(3);
+    for (const uid of named) expect(uids).toContain(uid);
+  });
+
   it('one book’s export holds one card of the link: that card as stored', () => {
     expect(asShown([here, ben], linkOf, 'US')).toEqual([here, ben]);
   });

@@ -213,13 +213,17 @@ export function AccountDialog({ account, purpose = 'edit', onClose, onSaved }: {
                 spellCheck={false}
                 placeholder={t('account.urlHint')}
                 aria-invalid={urlError === null ? undefined : true}
-                aria-describedby={urlError === null ? undefined : `${id}-url-error`}
+                aria-describedby={urlError !== null ? `${id}-url-error` : editing ? `${id}-url-fixed` : undefined}
               />,
-              urlError === null ? null : (
+              urlError !== null ? (
                 <small className="field-error" id={`${id}-url-error`}>
                   {urlError}
                 </small>
-              ),
+              ) : editing ? (
+                <small className="field-hint" id={`${id}-url-fixed`}>
+                  {t('account.urlFixed')}
+                </small>
+              ) : null,
             )}
             {field('user', t('account.user'), <input id={`${id}-user`} value={user} dir="auto" onChange={(e) => setUser(e.target.value)} autoComplete="username" spellCheck={false} />)}
             {field(

@@ -56,6 +56,8 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
   // A stopped Google or Workspace account is mended by signing in again (the classifier offers "sign-in"; never a password).
   const googleSignInAsked = status?.action === 'sign-in' || (status?.action === 'edit-account' && account.kind !== 'carddav');
   const googleSignIn = () => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')));
+  // A request that fails before any sync began (the harness's host gone, a bad id) says why.
+  const ask = (request: Promise<unknown>) => void request.catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t)));
   return (
     <section className={`account${trouble ? ' trouble' : ''}`} aria-label={account.user === '' ? kind : `${account.user} · ${kind}`} data-testid="account">
       <h3 className="account-name">
@@ -117,13 +119,13 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           {t(labelRefusal === 'scope-missing' ? 'labels.scopeMissing' : 'labels.apiDisabled')}
         </p>
       ) : null}
-      <div className="account-actions">
+      <div className="account-actions" data-question={status?.action === 'confirm-deletions' ? account.id : undefined}>
         {status?.action === 'confirm-deletions' ? (
           <>
-            <button type="button" className="primary" onClick={() => void window.cardinal.keepRemoved(account.id)}>
+            <button type="button" className="primary" onClick={() => ask(window.cardinal.keepRemoved(account.id))}>
               {t('sync.keepThem')}
             </button>
-            <button type="button" className="danger" onClick={() => void window.cardinal.confirmDeletions(account.id)}>
+            <button type="button" className="danger" onClick={() => ask(window.cardinal.confirmDeletions(account.id))}>
               {t('sync.deleteThem')}
             </button>
           </>
@@ -145,7 +147,7 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
             {t('account.signInAgain')}
           </button>
         ) : null}
-        <button type="button" className="icon-button" aria-label={t('sync.nowFor', { account: kind })} title={t('sync.now')} disabled={status?.phase === 'syncing'} onClick={() => void window.cardinal.syncNow(account.id)}>
+        <button type="button" className="icon-button" aria-label={t('sync.nowFor', { account: kind })} title={t('sync.now')} disabled={status?.phase === 'syncing'} onClick={() => ask(window.cardinal.syncNow(account.id))}>
           <RefreshCw aria-hidden="true" size={16} className={status?.phase === 'syncing' ? 'spin' : undefined} />
         </button>
         <button type="button" className="icon-button" aria-label={t('account.editFor', { account: kind })} title={t('account.edit')} onClick={() => openDialog({ kind: 'edit-account', account })}>

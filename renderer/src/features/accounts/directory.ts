@@ -17,9 +17,11 @@ interface Directory {
   statuses: ReadonlyMap<string, SyncStatus>;
   /** Whether the process that plays main answers: false while the browser harness's host is gone (the window's banner). */
   hostUp: boolean;
+  /** The host answers but was started again (a new key): this page never gets in; open the new address. */
+  hostStale: boolean;
 }
 
-export const useDirectory = create<Directory>()(() => ({ books: [], accounts: [], statuses: new Map(), hostUp: true }));
+export const useDirectory = create<Directory>()(() => ({ books: [], accounts: [], statuses: new Map(), hostUp: true, hostStale: false }));
 
 /**
  * What the editor's Groups field says of a book's groups, where it is not a plain CardDAV book:
@@ -64,8 +66,8 @@ export function useDirectorySource(repo: ContactRepo): void {
     window.addEventListener('online', online);
     // The host (harness) went away: the banner says so. Back: what it sent meanwhile was lost, so
     // read accounts and statuses again, and sync what was changed here while it was gone.
-    const offHost = window.cardinal.onHostConnection((up) => {
-      useDirectory.setState({ hostUp: up });
+    const offHost = window.cardinal.onHostConnection((up, stale) => {
+      useDirectory.setState({ hostUp: up, hostStale: !up && stale === true });
       if (!up) return;
       refresh();
       readStatuses();

@@ -108,15 +108,42 @@ export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readon
   const focusId = selected[selected.length - 1];
   const focusIndex = useMemo(() => positionOf(focusId), [rows, focusId]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Keep the focused row in view when the selection moves by keyboard.
+  // Keep the focused row in view when the selection moves (by keyboard, or to a new contact once
+  // its row is there), not when rows come or go around it: a sync or an import that adds contacts
+  // leaves the view where the user put it (below).
+  const shownFocus = useRef<{ id: string | undefined; found: boolean }>({ id: undefined, found: false });
   useEffect(() => {
     const el = viewport.current;
-    if (el === null || focusIndex < 0) return;
+    const before = shownFocus.current;
+    shownFocus.current = { id: focusId, found: focusIndex >= 0 };
+    if (el === null || focusIndex < 0 || (before.id === focusId && before.found)) return;
     const top = rowTop(layout, focusIndex);
     const first = layout.starts[headersThrough(layout.starts, focusIndex) - 1] === focusIndex;
     if (top < el.scrollTop) el.scrollTop = Math.max(0, top - (first ? HEADER : 0));
     else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
-  }, [focusIndex, layout]);
+  }, [focusIndex, layout]); // eslint-disable-line react-hooks/exhaustive-deps -- focusId is read through focusIndex
+
+  // Scroll anchoring: the row at the top of the view stays there when rows are added or removed
+  // above it (the browser's own anchoring does not see absolutely placed rows). At the very top,
+  // or after the search or the book changed the rows, the view is left as it is.
+  const anchor = useRef<{ id: string; offset: number; query: string } | null>(null);
+  const remember = (el: HTMLDivElement) => {
+    const i = rowAt(layout, rows.length, el.scrollTop);
+    const r = rows[i];
+    anchor.current = r === undefined || el.scrollTop <= 0 ? null : { id: r.id, offset: el.scrollTop - rowTop(layout, i), query };
+  };
+  useLayoutEffect(() => {
+    const el = viewport.current;
+    const a = anchor.current;
+    if (el === null || a === null || a.query !== query) return;
+    const i = rows.findIndex((r) => r.id === a.id);
+    if (i < 0) return;
+    const want = rowTop(layout, i) + a.offset;
+    if (Math.abs(want - el.scrollTop) >= 1) {
+      el.scrollTop = want;
+      setScrollTop(el.scrollTop);
+    }
+  }, [rows, layout, query]);
 
   const start = Math.max(0, rowAt(layout, rows.length, scrollTop) - OVERSCAN);
   let end = start;
@@ -190,7 +217,10 @@ export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readon
       aria-multiselectable="true"
       aria-activedescendant={focusId === undefined || focusIndex < 0 ? undefined : `row-${focusId}`}
       tabIndex={0}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={(e) => {
+        setScrollTop(e.currentTarget.scrollTop);
+        remember(e.currentTarget);
+      }}
       onKeyDown={onKeyDown}
     >
       <div style={{ blockSize: layout.total, position: 'relative' }}>

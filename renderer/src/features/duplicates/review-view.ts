@@ -8,6 +8,7 @@ import type { ItemKind, MergeField, SingleFieldId } from '../../../../shared/dup
 import type { ContactRow } from '../../db/schema';
 import type { MessageKey, Translate } from '../../i18n';
 import { parseDate } from '../../../../shared/vcard';
+import { shownPhoneKey } from '../../../../shared/duplicates/phone';
 import { formatDate, type DateFormatting } from '../dates/format';
 
 /** A reason the finder gave, in the UI language. */
@@ -16,7 +17,7 @@ export function reasonText(r: MatchReason, t: Translate, dates?: DateFormatting)
     case 'same-email':
       return t('dup.reason.sameEmail', { value: r.value, sharedBy: r.sharedBy });
     case 'same-phone':
-      return t('dup.reason.samePhone', { value: r.value, sharedBy: r.sharedBy });
+      return t('dup.reason.samePhone', { value: shownPhoneKey(r.value), sharedBy: r.sharedBy });
     case 'same-name':
       return r.values[0] === r.values[1] ? t('dup.reason.sameNameOnce', { a: r.values[0] }) : t('dup.reason.sameName', { a: r.values[0], b: r.values[1] });
     case 'similar-name':

@@ -6,9 +6,12 @@
  * card's name and single values, every e-mail, number, address and group of each, every note),
  * named as the list names it, a favourite if any of its cards is. A book's or a group's export
  * holds one card of a link at most (a link joins books), so it stays that book's cards as stored.
+ * A group card in the same export that names one of the link's other cards as a member names the
+ * one card instead (its UID is the shown card's), so no member reference points at nothing.
  */
 import { applyMerge, buildReview } from '../../../../shared/duplicates/review';
-import { parseVCard } from '../../../../shared/vcard';
+import { memberKey, memberValue, uidKey } from '../../../../shared/groups/members';
+import { cardUid, parseVCard, serializeVCard, type VProperty } from '../../../../shared/vcard';
 import type { LiveLink } from '../../store/links';
 import type { ExportCardInput } from './export-run';
 
@@ -56,12 +59,25 @@ export function asShown(entries: readonly ExportCardInput[], linkOf: (id: string
     if (link !== null) byLink.set(link.id, [...(byLink.get(link.id) ?? []), e]);
   }
   if (![...byLink.values()].some((m) => m.length > 1)) return [...entries];
+  // The UIDs of the cards folded into another, each to the UID of the card that holds them now.
+  const folded = new Map<string, string>();
+  for (const members of byLink.values()) {
+    if (members.length < 2) continue;
+    const primary = linkOf(members[0]!.id)?.primary;
+    const at = members.find((m) => m.id === primary) ?? members[0]!;
+    const kept = cardUid(at.vcard);
+    if (kept === undefined) continue;
+    for (const m of members) {
+      const uid = m === at ? undefined : cardUid(m.vcard);
+      if (uid !== undefined && uidKey(uid) !== uidKey(kept)) folded.set(uidKey(uid), kept);
+    }
+  }
   const out: ExportCardInput[] = [];
   for (const e of entries) {
     const link = linkOf(e.id);
     const members = link === null ? undefined : byLink.get(link.id);
     if (link === null || members === undefined || members.length < 2) {
-      out.push(e);
+      out.push(folded.size > 0 && isGroupCard(e.vcard) ? { ...e, vcard: membersRenamed(e.vcard, folded) } : e);
       continue;
     }
     const at = members.find((m) => m.id === link.primary) ?? members[0]!;
@@ -70,4 +86,37 @@ export function asShown(entries: readonly ExportCardInput[], linkOf: (id: string
     out.push({ id: at.id, vcard: linkedCard(ordered, at.id, region), favorite: members.some((m) => m.favorite), name: at.name });
   }
   return out;
+}
+
+const MEMBER_NAMES = new Set(['MEMBER', 'X-ADDRESSBOOKSERVER-MEMBER']);
+
+function isGroupCard(vcard: string): boolean {
+  return /^(?:[\w-]+\.)?(?:KIND|X-ADDRESSBOOKSERVER-KIND):\s*group\s*$/im.test(vcard);
+}
+
+/** A group card whose members folded into a linked card name that card, once. */
+function membersRenamed(vcard: string, folded: ReadonlyMap<string, string>): string {
+  let card;
+  try {
+    card = parseVCard(vcard);
+  } catch {
+    return vcard;
+  }
+  const named = new Set<string>();
+  const properties: VProperty[] = [];
+  let changed = false;
+  for (const p of card.properties) {
+    if (!MEMBER_NAMES.has(p.name.toUpperCase())) {
+      properties.push(p);
+      continue;
+    }
+    const to = folded.get(memberKey(p.value));
+    const value = to === undefined ? p.value : memberValue(to);
+    const key = `${p.name.toUpperCase()}:${memberKey(value)}`;
+    if (to !== undefined) changed = true;
+    if (named.has(key)) continue;
+    named.add(key);
+    properties.push(to === undefined ? p : { ...p, value });
+  }
+  return changed ? serializeVCard({ properties }) : vcard;
 }

@@ -1,13 +1,14 @@
 /**
  * A book's recent changes: its sync runs and imports of the last 90 days, the latest first, each
  * with what it added, changed and deleted, and Undo (every contact it touched back to the version
- * it had before, as edits here that sync).
+ * it had before, as edits here that sync; asked first when some of them were changed again since).
  */
 import { useState, type ReactNode } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Undo2 } from 'lucide-react';
 import { LOCAL_BOOK_ID, type RunRow } from '../../db/schema';
 import { useServices } from '../../services';
+import { useUi } from '../../store/ui';
 import { useDirectory } from '../accounts/directory';
 import { undoRun } from './actions';
 import { VirtualRows } from './VirtualRows';
@@ -46,7 +47,13 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
             disabled={busy !== null}
             onClick={() => {
               setBusy(r.id);
-              void undoRun(services, r.id).finally(() => setBusy(null));
+              // Contacts changed again since the run would lose those changes (History keeps
+              // them): ask first, with how many.
+              void (async () => {
+                const later = await repo.changedAfterRun(r.id);
+                if (later > 0) useUi.getState().openDialog({ kind: 'undo-run', runId: r.id, what: title(r), count: later });
+                else await undoRun(services, r.id);
+              })().finally(() => setBusy(null));
             }}
           >
             <Undo2 aria-hidden="true" size={16} />

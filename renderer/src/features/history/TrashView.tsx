@@ -1,6 +1,6 @@
 /**
- * The trash: deleted contacts of the last 30 days, the latest first, searchable, each with
- * Restore and Delete forever; Empty trash for all. Both deletions ask first (ConfirmDialog).
+ * The trash: deleted contacts of the last 30 days, the latest first (those deleted at one time by
+ * name), searchable, each with Restore and Delete forever; Empty trash for all. Both deletions ask first (ConfirmDialog).
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -13,15 +13,16 @@ import { useDirectory } from '../accounts/directory';
 import { Avatar } from '../contacts/Avatar';
 import { restoreFromTrash } from './actions';
 import { VirtualRows } from './VirtualRows';
-import { bookName, moment, serverName } from './who';
+import { bookName, moment, serverName, trashOrder } from './who';
 
 const ROW = 72;
 
 export function TrashView({ toolbar }: { toolbar: ReactNode }) {
   const services = useServices();
-  const { t, repo, dates } = services;
+  const { t, repo, dates, lang } = services;
   const { books, accounts } = useDirectory();
-  const trash = useLiveQuery(() => repo.trash(), [repo]);
+  const stored = useLiveQuery(() => repo.trash(), [repo]);
+  const trash = useMemo(() => (stored === undefined ? undefined : trashOrder(stored, lang)), [stored, lang]);
   const [query, setQuery] = useState('');
   const shown = useMemo(() => {
     if (trash === undefined || query.trim() === '') return trash ?? [];

@@ -1,6 +1,6 @@
 /** Who made a change or a deletion, and in which book, in the user's words. */
 import type { AccountInfo } from '../../../../shared/sync/types';
-import type { BookRow } from '../../db/schema';
+import type { BookRow, TrashRow } from '../../db/schema';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import type { Translate } from '../../i18n';
 import { accountHost } from '../accounts/AccountPanel';
@@ -20,4 +20,13 @@ export function serverName(t: Translate, accounts: readonly AccountInfo[], bookI
 /** A moment in the UI's language and the OS's region (Solar Hijri in Persian). */
 export function moment(locale: string, at: number): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+}
+
+/**
+ * The trash's order: the latest deletion first; contacts deleted at one time (a sync's, a
+ * selection's) by name in the UI language, so their order never changes between two looks.
+ */
+export function trashOrder(rows: readonly TrashRow[], locale: string): TrashRow[] {
+  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+  return [...rows].sort((a, b) => b.deletedAt - a.deletedAt || collator.compare(a.row.displayName, b.row.displayName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -26,7 +26,7 @@ import { PrintDialog } from '../print/PrintDialog';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { ConflictDialog } from '../sync/ConflictDialog';
 import { DuplicatesDialog } from '../duplicates/DuplicatesDialog';
-import { deleteForever, emptyTrash } from '../history/actions';
+import { deleteForever, emptyTrash, undoRun } from '../history/actions';
 import { HistoryDialog } from '../history/HistoryDialog';
 
 /** The sidebar as a drawer from the start edge, for windows too narrow to keep it open. */
@@ -139,6 +139,8 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
         return <HistoryDialog contactId={d.contactId} onClose={close} />;
       case 'trash-forever':
         return <ConfirmDialog title={t('trash.confirmForeverTitle', { name: d.name })} message={t('trash.confirmForever')} confirm={t('trash.deleteForever')} danger onClose={close} onConfirm={() => deleteForever(services, d.ids)} />;
+      case 'undo-run':
+        return <ConfirmDialog title={t('changes.laterTitle', { what: d.what })} message={t('changes.later', { count: d.count })} confirm={t('changes.undoAnyway')} danger onClose={close} onConfirm={() => undoRun(services, d.runId)} />;
       case 'trash-empty':
         return <ConfirmDialog title={t('trash.confirmEmptyTitle')} message={t('trash.confirmEmpty', { count: d.count })} confirm={t('trash.emptyTrash')} danger onClose={close} onConfirm={() => emptyTrash(services)} />;
     }
