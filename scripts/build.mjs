@@ -9,6 +9,23 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const quiet = { logLevel: 'warn', configFile: false, root };
 
+/** The answer reader's worker (`electron/dav/reader-worker.ts`) as `dav-reader.cjs` in `outDir`, after that dir's own build. */
+function readerConfig(outDir) {
+  return {
+    ...quiet,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'node20',
+      ssr: true,
+      sourcemap: true,
+      lib: { entry: `${root}/electron/dav/reader-worker.ts`, formats: ['cjs'] },
+      rollupOptions: { external, output: { entryFileNames: 'dav-reader.cjs' } },
+    },
+    ssr: { noExternal: true },
+  };
+}
+
 export const configs = {
   renderer: {
     ...quiet,
@@ -39,6 +56,8 @@ export const configs = {
     },
     ssr: { noExternal: true },
   },
+  // The answer reader's worker thread (electron/dav/reader-pool.ts), beside the main bundle that starts it.
+  mainReader: readerConfig(`${root}/dist/main`),
   preload: {
     ...quiet,
     build: {
@@ -73,12 +92,17 @@ export const configs = {
     },
     ssr: { noExternal: true },
   },
+  // The bench's host runs the main process's code from dist/bench: its reader thread beside it.
+  benchReader: readerConfig(`${root}/dist/bench`),
 };
 
 const DEFAULT = ['renderer', 'main', 'preload', 'bridge'];
+/** Built with the part they go with (and after it: its build empties the directory first). */
+const WITH = { mainReader: 'main', benchReader: 'bench' };
 const only = process.argv.slice(2);
+const wanted = (name) => (only.length > 0 ? only.includes(name) : DEFAULT.includes(name));
 for (const [name, config] of Object.entries(configs)) {
-  if (only.length > 0 ? !only.includes(name) : !DEFAULT.includes(name)) continue;
+  if (!wanted(WITH[name] ?? name)) continue;
   await build(config);
 }
 console.log(`built ${(only.length > 0 ? only : DEFAULT).join(', ')} into dist/`);

@@ -5,7 +5,9 @@
  */
 import { headerText, type DavHttp } from './http';
 import { NotFound, Unauthorized, Forbidden, DavError } from './errors';
+import { sameHref, type FetchedCard, type MultigetAnswer, type SyncChanges } from './answers';
 import { decodeHref, parseMultistatus, propKey, type DavResponse } from './multistatus';
+import { readAnswer } from './reader-pool';
 import { addMemberUrl, encodePath, isMember, parseServerUrl, RefusedUrl } from './url-policy';
 import { NS, children, escapeXml, type XmlElement } from './xml';
 
@@ -36,35 +38,7 @@ export interface Capabilities {
   listingWithoutCards?: boolean;
 }
 
-export interface SyncChanges {
-  /** `vcard` is there when the card's data was asked for and the server sent it. */
-  changed: { href: string; etag: string; vcard?: string }[];
-  removed: string[];
-  token: string | null;
-  /** 507 on the request-URI: more changes remain (RFC 6578 §3.6). */
-  truncated: boolean;
-  /** Hrefs the server listed as cards that lie outside the book (another collection or origin):
-   * never fetched or kept, but counted, so the user is told. */
-  outside: string[];
-}
-
-/** A listed resource outside the book (not the book itself, not a deletion): refused, and counted. */
-function listedOutside(bookUrl: string, self: string, r: { href: string; status: number | null }): boolean {
-  return !sameHref(r.href, self) && r.status !== 404 && r.status !== 410 && !isMember(bookUrl, r.href);
-}
-
-export interface FetchedCard {
-  href: string;
-  etag: string;
-  vcard: string;
-}
-
-/** A multiget's answer: the cards, those answered as not there, and those it did not answer for. */
-export interface MultigetAnswer {
-  cards: FetchedCard[];
-  missing: string[];
-  unanswered: string[];
-}
+export type { FetchedCard, MultigetAnswer, SyncChanges } from './answers';
 
 export class CardDavClient {
   constructor(private readonly http: DavHttp) {}
@@ -177,26 +151,8 @@ export class CardDavClient {
    */
   async syncCollection(bookUrl: string, token: string, withData = false): Promise<SyncChanges> {
     const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection ${XMLNS}><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/>${withData ? '<card:address-data/>' : ''}</d:prop></d:sync-collection>`;
-    const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
-    const ms = parseMultistatus(res.text, res.url);
-    const self = decodeHref(new URL(bookUrl).pathname);
-    const out: SyncChanges = { changed: [], removed: [], token: ms.syncToken, truncated: false, outside: [] };
-    for (const r of ms.responses) {
-      if (sameHref(r.href, self)) {
-        if (r.status === 507) out.truncated = true;
-        continue;
-      }
-      if (!isMember(bookUrl, r.href)) {
-        // not a card of this book: never fetched or kept, but the user is told
-        if (listedOutside(bookUrl, self, r) && r.props.has(propKey(NS.DAV, 'getetag'))) out.outside.push(r.href);
-        continue;
-      }
-      const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim();
-      const vcard = withData ? r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text : undefined;
-      if (r.status === 404 || r.status === 410) out.removed.push(r.href);
-      else if (etag !== undefined) out.changed.push(vcard === undefined ? { href: r.href, etag } : { href: r.href, etag, vcard });
-    }
-    return out;
+    const res = await this.http.requestBytes('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    return readAnswer('sync-collection', res.bytes, res.url, { bookUrl, withData });
   }
 
   /** Every member's ETag (servers without sync-collection). */
@@ -215,18 +171,13 @@ export class CardDavClient {
    * later sync-collection requests continue from (Google's first sync).
    */
   async listing(bookUrl: string): Promise<{ members: { href: string; etag: string }[]; token: string | null; outside: string[] }> {
-    const r = await this.propfind(bookUrl, 1, [
+    const props: readonly Prop[] = [
       [NS.DAV, 'getetag'],
       [NS.DAV, 'sync-token'],
-    ]);
-    const self = decodeHref(new URL(bookUrl).pathname);
-    const own = r.responses.find((x) => sameHref(x.href, self));
-    const members = r.responses
-      .filter((x) => !sameHref(x.href, self) && isMember(bookUrl, x.href))
-      .map((x) => ({ href: x.href, etag: x.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '' }))
-      .filter((x) => x.etag !== '');
-    const outside = r.responses.filter((x) => listedOutside(bookUrl, self, x) && x.props.has(propKey(NS.DAV, 'getetag'))).map((x) => x.href);
-    return { members, token: own?.props.get(propKey(NS.DAV, 'sync-token'))?.text.trim() || null, outside };
+    ];
+    const body = `<?xml version="1.0" encoding="utf-8"?><d:propfind ${XMLNS}><d:prop>${propXml(props)}</d:prop></d:propfind>`;
+    const res = await this.http.requestBytes('PROPFIND', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    return readAnswer('listing', res.bytes, res.url, { bookUrl });
   }
 
   /**
@@ -257,20 +208,20 @@ export class CardDavClient {
     const body = `<?xml version="1.0" encoding="utf-8"?><card:addressbook-multiget ${XMLNS}><d:prop><d:getetag/><card:address-data/></d:prop>${hrefs
       .map((h) => `<d:href>${escapeXml(encodePath(h))}</d:href>`)
       .join('')}</card:addressbook-multiget>`;
-    const res = await this.http.request('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
-    const ms = parseMultistatus(res.text, res.url);
-    const cards: FetchedCard[] = [];
-    const answered = new Set<string>();
-    for (const r of ms.responses) {
-      if (!isMember(bookUrl, r.href)) continue;
-      answered.add(decodeHref(r.href));
-      const data = r.props.get(propKey(NS.CARDDAV, 'address-data'))?.text;
-      const etag = r.props.get(propKey(NS.DAV, 'getetag'))?.text.trim() ?? '';
-      if (data !== undefined && r.status !== 404) cards.push({ href: r.href, etag, vcard: data });
-    }
-    const got = new Set(cards.map((c) => decodeHref(c.href)));
-    const rest = hrefs.filter((h) => !got.has(decodeHref(h)));
-    return { cards, missing: rest.filter((h) => answered.has(decodeHref(h))), unanswered: rest.filter((h) => !answered.has(decodeHref(h))) };
+    const res = await this.http.requestBytes('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    return readAnswer('multiget', res.bytes, res.url, { bookUrl, hrefs });
+  }
+
+  /**
+   * Every card of the book by one addressbook-query without a filter (RFC 6352 §8.6): where the
+   * listing brings no cards (Xandikos), a first sync's cards in one request. Xandikos reads a
+   * multiget href by href, each at about the cost of a walk of the book (1,000 cards by one
+   * multiget: 37 s; by this query: 0.3 s).
+   */
+  async allCards(bookUrl: string): Promise<FetchedCard[]> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><card:addressbook-query ${XMLNS}><d:prop><d:getetag/><card:address-data/></d:prop></card:addressbook-query>`;
+    const res = await this.http.requestBytes('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
+    return (await readAnswer('multiget', res.bytes, res.url, { bookUrl, hrefs: [] })).cards;
   }
 
   /**
@@ -335,9 +286,6 @@ export function resolveHref(href: string, base: string): string {
   return parseServerUrl(href, base).href;
 }
 
-export function sameHref(a: string, b: string): boolean {
-  const norm = (x: string) => decodeHref(x).replace(/\/+$/, '');
-  return norm(a) === norm(b);
-}
+export { sameHref };
 
 export { DavError };

@@ -7,6 +7,7 @@
  */
 import { DavError, Forbidden, NotFound, ServiceUnavailable } from '../dav/errors';
 import type { DavHttp } from '../dav/http';
+import { readAnswer } from '../dav/reader-pool';
 import { underPrefix } from '../dav/url-policy';
 import { child, parseXml } from '../dav/xml';
 import { NS_ATOM, parseEntry, parseFeed, type AtomEntry, type AtomFeed } from './atom';
@@ -102,7 +103,11 @@ export class GDataClient {
    */
   async page(url: string): Promise<AtomFeed> {
     const next = underPrefix(this.feedUrl, url, 'next page');
-    const feed = await this.call(async () => parseFeed((await this.http.request('GET', next, { headers: HEADERS })).text));
+    const feed = await this.call(async () => {
+      // A page of 250 entries, each read again as a document of its own: in the reader thread.
+      const res = await this.http.requestBytes('GET', next, { headers: HEADERS });
+      return readAnswer('atom-feed', res.bytes, res.url, {});
+    });
     return { ...feed, entries: feed.entries.filter((e) => (e.self !== null ? this.isEntryLink(e.self) : e.deleted && this.isEntryId(e.id))) };
   }
 

@@ -76,11 +76,12 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
 
   // 6. apply in batches; the state goes with the last one. A full listing that stayed incomplete
   // leaves no token: the next run lists everything again.
-  const fetched = [...listing.entries.values()].filter((e) => known.get(hrefOf(e)) !== e.etag).map((e) => remoteOf(e));
+  // Each batch's vCard views are made as it goes (not all 10,000 in one go on the main thread).
+  const fetched = [...listing.entries.values()].filter((e) => known.get(hrefOf(e)) !== e.etag);
   const newState: SyncState = { syncToken: full && !listing.complete ? null : (listing.token ?? state.syncToken), ctag: String(now()) };
   for (let i = 0; i < Math.max(fetched.length, 1); i += 500) {
     const last = i + 500 >= fetched.length;
-    report.unreadable += (await local.applyRemote({ upserts: fetched.slice(i, i + 500), deletes: last ? deletes : [], ...(last && kept.length > 0 ? { keep: kept } : {}), state: last ? newState : undefined, keepLocal: LOCAL_ONLY })).length;
+    report.unreadable += (await local.applyRemote({ upserts: fetched.slice(i, i + 500).map((e) => remoteOf(e)), deletes: last ? deletes : [], ...(last && kept.length > 0 ? { keep: kept } : {}), state: last ? newState : undefined, keepLocal: LOCAL_ONLY })).length;
     progress({ step: 'apply', done: Math.min(i + 500, fetched.length), total: fetched.length });
   }
   report.downloaded = fetched.length;

@@ -4,7 +4,8 @@
  * the cards fetched by multiget, what the server no longer has (only after a complete listing, and
  * with a stop-and-ask for a mass deletion), and all of it applied with the new state.
  */
-import type { MultigetAnswer, SyncChanges } from '../dav/client';
+import type { FetchedCard, MultigetAnswer, SyncChanges } from '../dav/client';
+import { decodeHref } from '../dav/multistatus';
 import { DavError, NetworkError, NotFound, Unauthorized } from '../dav/errors';
 import { removals, type BookCapabilities, type BookRun } from './book-run';
 import type { RemoteCard, SyncState } from './local';
@@ -61,7 +62,7 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
     if (unlisted.length > 0) run.log(`download: ${unlisted.length} written but not listed, asked for`);
     changes.changed.push(...unlisted.map((href) => ({ href, etag: '' })));
   }
-  const { fetched, missing, unanswered } = await fetchCards(run, known, changes.changed);
+  const { fetched, missing, unanswered } = await fetchCards(run, known, changes.changed, changes.dataRefused);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];
   if (changes.complete !== null) for (const href of missing) changes.complete.delete(href);
@@ -142,10 +143,10 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
  * `missing`: listed, but gone by the time of the multiget; `unanswered`: the server sent neither
  * the card nor a 404 for it, even when asked again.
  */
-async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed']): Promise<{ fetched: RemoteCard[]; missing: string[]; unanswered: string[] }> {
+async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed'], dataRefused: boolean): Promise<{ fetched: RemoteCard[]; missing: string[]; unanswered: string[] }> {
   const fetched: RemoteCard[] = [];
   const missing: string[] = [];
-  const toFetch: string[] = [];
+  let toFetch: string[] = [];
   for (const c of changed) {
     // Reused only when its ETag is known on both sides: a card kept here without one (what we
     // wrote, when reading it back failed) is asked for.
@@ -153,6 +154,7 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
     if (c.vcard !== undefined) fetched.push({ href: c.href, etag: c.etag, vcard: c.vcard });
     else toFetch.push(c.href);
   }
+  if (dataRefused && known.size === 0 && toFetch.length > 0 && run.opts.multigetBatch === undefined) toFetch = await queryAll(run, toFetch, fetched);
   // A first sync from a server that sends no cards with the listing fetches them all: larger
   // batches there (a multiget's own cost, not its cards', is most of it: 10,000 cards from DAViCal
   // took 5.8 s in batches of 100 and 2.7 s in batches of 500, three in flight).
@@ -181,6 +183,35 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
   fetched.push(...again.cards);
   missing.push(...again.missing);
   return { fetched, missing, unanswered: again.unanswered };
+}
+
+/**
+ * Into an empty book from a server that was asked for the cards with the listing and sent none
+ * (Xandikos): every card by one addressbook-query (`allCards`), where multigets cost that server
+ * about a walk of the book per href. The listed cards it brings go into `fetched`; returned: those
+ * still to fetch by multiget (all of them if the server refuses the query). A card the query
+ * brings that the listing did not name is left for the next sync, whose changes since the
+ * listing's token name it.
+ */
+async function queryAll(run: BookRun, toFetch: readonly string[], fetched: RemoteCard[]): Promise<string[]> {
+  let cards: FetchedCard[];
+  try {
+    cards = await run.client.allCards(run.bookUrl);
+  } catch (e) {
+    if (!(e instanceof DavError) || e instanceof NetworkError || e instanceof Unauthorized) throw e;
+    run.log(`download: the server refused a query of every card (${e.status}); by multiget`);
+    return [...toFetch];
+  }
+  const byHref = new Map(cards.map((c) => [decodeHref(c.href), c]));
+  const rest: string[] = [];
+  for (const href of toFetch) {
+    const c = byHref.get(decodeHref(href));
+    if (c === undefined) rest.push(href);
+    else fetched.push({ href, etag: c.etag, vcard: c.vcard });
+  }
+  run.log(`download: ${toFetch.length - rest.length} card(s) by one query${rest.length > 0 ? `, ${rest.length} by multiget` : ''}`);
+  run.progress({ step: 'download', done: fetched.length, total: fetched.length + rest.length });
+  return rest;
 }
 
 /**

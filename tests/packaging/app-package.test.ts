@@ -102,7 +102,7 @@ describe('packaging', () => {
     const files = listPackage(asar, { isPack: false }).filter((p) => /\.[a-z0-9]+$/i.test(p));
     const allowed = [/^\/dist\/main\/[\w.-]+\.cjs$/, /^\/dist\/preload\/preload\.cjs$/, /^\/dist\/renderer\/index\.html$/, /^\/dist\/renderer\/favicon\.svg$/, /^\/dist\/renderer\/assets\/[\w.-]+\.(js|css|woff2|svg|png)$/, /^\/package\.json$/];
     expect(files.filter((f) => !allowed.some((a) => a.test(f)))).toEqual([]);
-    for (const needed of ['/dist/main/main.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html']) expect(files).toContain(needed);
+    for (const needed of ['/dist/main/main.cjs', '/dist/main/dav-reader.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html']) expect(files).toContain(needed);
     expect(files.some((f) => /\.map$|\.ts$|node_modules|\/tests?\//.test(f))).toBe(false);
   });
 
