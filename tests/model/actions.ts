@@ -252,7 +252,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
         const present = await presentIn(ctx.world);
         for (const link of linked) {
           const others = link.members.filter((m) => !outcome.replaces.includes(m) && m !== outcome.survivor);
-          if (others.length > 0) ctx.links.join([outcome.survivor, ...others], present);
+          if (others.length > 0 && ctx.links.join([outcome.survivor, ...others], present) !== null) ctx.links.synced.set(outcome.survivor, nameOf((survivor === a.id ? a : b).vcard));
         }
       }
       // The merge's own toast (with its Undo) takes the place of a deletion's (seed 20000532).
@@ -385,6 +385,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
           ctx.links.here.set(here, fn);
         }
         const present = await presentIn(ctx.world);
+        ctx.links.synced.set(row.id, fn);
         // As the review screen's Link: the cards, and the one whose name is shown.
         const done = await s.links.link([row.id, here], c.shown === 'synced' ? row.id : here);
         return { done, expected: ctx.links.join([row.id, here], present) };
@@ -407,6 +408,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       // As the linked view's Unlink.
       const { problems } = await untouched(ctx.world, `unlinking ${nameOf(row.vcard)}`, () => s.links.unlink(link.id));
       ctx.links.drop(link.members);
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [unlink] ${nameOf(row.vcard)}: ${link.members.length} cards`);
       ctx.undo = null; // its toast replaces a deletion's
       ctx.problems.push(...problems);
     },
@@ -423,6 +425,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       // The linked view's star: one person, every card of it; a mark of this computer's, nothing for a server.
       const { problems } = await untouched(ctx.world, `starring ${fn}`, () => toggleFavorite(s, link.primary));
       ctx.problems.push(...problems);
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [star linked] ${fn}`);
       const stars = new Set(link.members.map((m) => s.index.get(m)?.favorite ?? 0));
       if (stars.size > 1) ctx.problems.push(`starring ${fn}: its linked cards are not all starred alike`);
     },
@@ -450,6 +453,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       // The toast's Undo brings back every card it deleted; the model follows one contact's undo.
       ctx.undo = undo === undefined || synced.length > 1 ? null : { fn: synced[0] ?? nameOf(row.vcard), run: undo, pageLife: ctx.world.pageLife };
       for (const fn of synced) ctx.model.wrote('local', fn, 'delete');
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [delete linked] ${nameOf(row.vcard)}: ${picked.length} of ${link.members.length} cards (${c.cards})`);
     },
   },
   'remote-create': {
