@@ -42,7 +42,11 @@ import { useUi } from './store/ui';
 function keepSnapshot(repo: ContactRepo, index: ContactIndex, saveNow: boolean): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   // A failed snapshot only costs the next start its speed: the rows themselves are safe.
-  const save = () => void repo.saveListSnapshot(index.snapshot()).catch(() => {});
+  const save = () => {
+    // A sync's batches still coming: saved once they are in (or the hold runs out).
+    if (repo.snapshotHeld) timer = setTimeout(save, 1500);
+    else void repo.saveListSnapshot(index.snapshot()).catch(() => {});
+  };
   index.subscribe(() => {
     clearTimeout(timer);
     timer = setTimeout(save, 1500);

@@ -4,7 +4,7 @@
  * (DERIVATION_VERSION).
  */
 import { HONORIFIC_WORDS } from '../duplicates/honorifics';
-import { foldForSearch, phoneDigits } from '../search/normalize';
+import { foldForSearch, foldJoined, phoneDigits } from '../search/normalize';
 import { SEGMENT, type SegmentKind } from '../search/segments';
 import { readCardFacts } from '../groups/facts';
 import type { GroupCardForm } from '../groups/types';
@@ -99,34 +99,67 @@ function isoDate(c: Contact): string {
 /** Notes are searched whole but shown only as a short excerpt. */
 const NOTE_EXCERPT = 200;
 
-function segments(c: Contact, shown: string): [SegmentKind, string][] {
-  const out: [SegmentKind, string][] = [];
-  const add = (kind: SegmentKind, value: string) => {
-    if (value.trim() !== '') out.push([kind, value.trim()]);
+/** Kinds the row shows anyway (name, organisation, e-mail): no need to say they matched. */
+const SHOWN: ReadonlySet<SegmentKind> = new Set(['name', 'organization', 'email']);
+
+/**
+ * The search text and the details (see ListFields), in one pass over the searchable fields. Values
+ * of one kind in a row (a card's nicknames, its groups) are gathered and written as one run,
+ * `mark + values.join(mark)`: a card of 300,000 nicknames makes no pair and no string a segment
+ * but its folded value (none when they are plain ASCII, see foldJoined), and two joins.
+ */
+function searchAndDetails(c: Contact, shown: string): { search: string; details: string } {
+  const search: string[] = [];
+  const details: string[] = [];
+  let kind: SegmentKind | null = null;
+  let run: string[] = [];
+  const flush = (): void => {
+    if (kind === null || run.length === 0) return;
+    const mark = SEGMENT[kind];
+    search.push(foldJoined(run, mark));
+    if (!SHOWN.has(kind)) details.push(mark + (kind === 'note' ? run.map((v) => v.slice(0, NOTE_EXCERPT)) : run).join(mark));
+    run = [];
+  };
+  const add = (k: SegmentKind, value: string): void => {
+    const v = value.trim();
+    if (v === '') return;
+    if (k !== kind) {
+      flush();
+      kind = k;
+    }
+    run.push(v);
+  };
+  /** A list's values, each as add takes it; a long list of values that need no trimming is its own run, not copied. */
+  const addAll = (k: SegmentKind, list: readonly string[]): void => {
+    if (list.length < 64 || !list.every((v) => v !== '' && v.trim() === v)) {
+      for (const v of list) add(k, v);
+      return;
+    }
+    flush();
+    kind = k;
+    run = list as string[]; // only read: flush makes the next run a new list
+    flush();
   };
   for (const n of [shown, c.name.family, c.name.given, c.name.additional, c.phoneticName.family, c.phoneticName.given, c.phoneticName.additional]) add('name', n);
-  for (const n of c.nicknames) add('nickname', n);
+  addAll('nickname', c.nicknames);
   add('organization', [c.organization.name, ...c.organization.units].filter((s) => s !== '').join(' · '));
   add('title', c.title);
   for (const e of c.emails) add('email', e.value);
   for (const a of c.addresses) add('address', [a.street, a.extended, a.poBox, a.locality, a.region, a.postalCode, a.country].filter((s) => s.trim() !== '').join(', '));
-  for (const g of c.categories) add('group', g);
-  for (const it of [...c.emails, ...c.phones, ...c.urls, ...c.ims, ...c.addresses, ...c.related]) add('label', it.label);
+  addAll('group', c.categories);
+  for (const list of [c.emails, c.phones, c.urls, c.ims, c.addresses, c.related]) for (const it of list) add('label', it.label);
   for (const d of c.dates) add('label', d.label);
   for (const r of c.related) add('related', r.value);
   add('note', c.note);
-  return out;
+  flush();
+  return { search: search.join(''), details: details.join('') };
 }
-
-/** Kinds the row shows anyway (name, organisation, e-mail): no need to say they matched. */
-const SHOWN: ReadonlySet<SegmentKind> = new Set(['name', 'organization', 'email']);
 
 /** `c`: the card's contact view, when the caller has it already (toContact is the costly step). */
 export function deriveListFields(card: VCard, c: Contact = toContact(card)): ListFields {
   const shown = c.formattedName.trim() || nameInOrder(c) || displayName(c);
   const keys = sortKeys(c, shown);
-  const parts = segments(c, shown);
-  const details = parts.filter(([kind]) => !SHOWN.has(kind)).map(([kind, value]) => SEGMENT[kind] + (kind === 'note' ? value.slice(0, NOTE_EXCERPT) : value));
+  const { search, details } = searchAndDetails(c, shown);
   return {
     uid: c.uid,
     displayName: shown,
@@ -138,8 +171,8 @@ export function deriveListFields(card: VCard, c: Contact = toContact(card)): Lis
     phone: c.phones[0]?.value ?? '',
     photo: c.photo?.uri ?? '',
     birthday: isoDate(c),
-    search: parts.map(([kind, value]) => SEGMENT[kind] + foldForSearch(value)).join(''),
-    details: details.join(''),
+    search,
+    details,
     phones: c.phones.map((p) => phoneDigits(p.value)).filter((d) => d !== '').join(' '),
     ...groupFields(card),
   };

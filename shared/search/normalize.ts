@@ -5,6 +5,7 @@
  * every script's digits read as ASCII digits, and Traditional Han characters read as Simplified
  * (张 finds 張; the table is OpenCC's, see han-table.ts).
  */
+import { TextBuffer } from '../vcard/text-buffer';
 import { SIMPLIFIED, TRADITIONAL } from './han-table';
 
 const VARIANTS: Readonly<Record<string, string>> = {
@@ -26,13 +27,99 @@ const VARIANTS: Readonly<Record<string, string>> = {
 const DROP = /[\u0000-\u0008\u000E-\u001F\u0640\u200B-\u200F\u2060\uFEFF]/g;
 const MARKS = /\p{M}/gu;
 const OTHER_DIGITS = /[\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19]/g;
-const HAN = /\p{Script=Han}/gu;
 
-const SIMPLE = new Map<string, string>();
+/**
+ * Traditional → Simplified by code point, only for characters of the Han script (what the pattern
+ * this replaced, /\p{Script=Han}/gu, would have matched): BMP ones in a table by code unit, the
+ * others (Extension B and on) in a map.
+ */
+const SIMPLE_BMP: (string | undefined)[] = [];
+const SIMPLE_ASTRAL = new Map<number, string>();
+/** Below this no character is of the Han script (U+2E80, the CJK Radicals Supplement). */
+const FIRST_HAN = 0x2e80;
 {
   const from = [...TRADITIONAL];
   const to = [...SIMPLIFIED];
-  from.forEach((ch, i) => SIMPLE.set(ch, to[i]!));
+  const han = /^\p{Script=Han}$/u;
+  from.forEach((ch, i) => {
+    if (!han.test(ch)) return;
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x10000) SIMPLE_BMP[cp] = to[i]!;
+    else SIMPLE_ASTRAL.set(cp, to[i]!);
+  });
+}
+
+/** Traditional Han characters read as Simplified, in one pass (no call a character). */
+function simplified(text: string): string {
+  let out: TextBuffer | null = null;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < FIRST_HAN) continue;
+    let to: string | undefined;
+    let width = 1;
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        width = 2;
+        to = SIMPLE_ASTRAL.get((c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000);
+      }
+    } else to = SIMPLE_BMP[c];
+    if (to !== undefined) {
+      // Copied into one buffer: a long Traditional text makes no two strings a character.
+      out ??= new TextBuffer();
+      out.append(text, from, i);
+      out.append(to);
+      from = i + width;
+    }
+    i += width - 1;
+  }
+  if (out === null) return text;
+  out.append(text, from);
+  return out.toString();
+}
+
+/** What /\s/ and trim() take for a blank. */
+function isBlank(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+const CHUNK = 8192;
+
+/**
+ * `text.replace(/\s+/g, ' ').trim()` in one pass: every run of blanks one space, none at either
+ * end. The text itself when nothing changes; else its code units copied into one buffer (a value
+ * of 300,000 line breaks makes no 300,000 matches).
+ */
+function collapseBlanks(text: string): string {
+  const n = text.length;
+  let i = 0;
+  // The common case first: nothing to change (single spaces between words only).
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (!isBlank(c)) continue;
+    if (c !== 0x20 || i === 0 || i === n - 1 || isBlank(text.charCodeAt(i + 1))) break;
+  }
+  if (i === n) return text;
+  const out = new Uint16Array(n);
+  let k = 0;
+  for (let j = 0; j < i; j++) out[k++] = text.charCodeAt(j);
+  let pending = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) pending = k > 0;
+    else {
+      if (pending) {
+        out[k++] = 0x20;
+        pending = false;
+      }
+      out[k++] = c;
+    }
+  }
+  let s = '';
+  for (let j = 0; j < k; j += CHUNK) s += String.fromCharCode.apply(null, out.subarray(j, Math.min(k, j + CHUNK)) as unknown as number[]);
+  return s;
 }
 
 function asciiDigit(d: string): string {
@@ -63,17 +150,35 @@ export function foldForSearch(text: string): string {
   // leaves it as it is and no pattern below but case and blanks finds anything in it.
   const ascii = asciiKind(text);
   if (ascii === 1) return text.toLowerCase().trim();
-  if (ascii === 2) return text.toLowerCase().replace(/\s+/g, ' ').trim();
-  return text
-    .normalize('NFKD')
-    .replace(MARKS, '')
-    .replace(DROP, '')
-    .replace(OTHER_DIGITS, asciiDigit)
-    .replace(/[\u0622-\u06D3]/g, (ch) => VARIANTS[ch] ?? ch)
-    .replace(HAN, (ch) => SIMPLE.get(ch) ?? ch)
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  if (ascii === 2) return collapseBlanks(text.toLowerCase());
+  return collapseBlanks(
+    simplified(
+      text
+        .normalize('NFKD')
+        .replace(MARKS, '')
+        .replace(DROP, '')
+        .replace(OTHER_DIGITS, asciiDigit)
+        .replace(/[\u0622-\u06D3]/g, (ch) => VARIANTS[ch] ?? ch),
+    ).toLowerCase(),
+  );
+}
+
+/**
+ * `mark + values.map(foldForSearch).join(mark)` (a row's segments of one kind, segments.ts; the
+ * marks are control characters, which folding never changes). When every value is ASCII that
+ * folding would only lower-case (a list of 500,000 nicknames), the values are joined first and
+ * lower-cased once: no folded string a value.
+ */
+export function foldJoined(values: readonly string[], mark: string): string {
+  let plain = true;
+  for (let i = 0; i < values.length && plain; i++) {
+    const v = values[i]!;
+    plain = asciiKind(v) === 1 && v.charCodeAt(0) !== 0x20 && v.charCodeAt(v.length - 1) !== 0x20;
+  }
+  if (plain) return (mark + values.join(mark)).toLowerCase();
+  const folded = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) folded[i] = foldForSearch(values[i]!);
+  return mark + folded.join(mark);
 }
 
 /** Only the digits of a phone number, any script, so `+1 (555) 010-0` finds `15550100`. */

@@ -251,6 +251,10 @@ function isMarker(text: string, marker: 'BEGIN' | 'END'): boolean {
   return t === `${marker}:VCARD` || t.endsWith(`.${marker}:VCARD`);
 }
 
+function isAnyMarker(text: string): boolean {
+  return isMarker(text, 'BEGIN') || isMarker(text, 'END');
+}
+
 interface OpenCard {
   line: number;
   properties: VProperty[];
@@ -456,7 +460,10 @@ function joinToLast(
     const qp = last.params.length > 0 && last.params.some((p) => (p.name === null ? QP_HEAD.test(p.values[0] ?? '') : p.values.some((v) => QP_HEAD.test(v))));
     j = card.join = { text: new TextBuffer(), length: 0, sep: qp ? '=0A' : '\\n', base: propertyLength(last) };
   }
-  const sep = last.value === '' && j.length === 0 ? '' : j.sep;
+  let sep = last.value === '' && j.length === 0 ? '' : j.sep;
+  // An empty BEGIN or END value does not take a stray `VCARD` as it is (`BEGIN:` and `VCARD` split
+  // by a lone CR): the property would be written as a card marker, and read back as one.
+  if (sep === '' && (last.name.length === 5 || last.name.length === 3) && isAnyMarker(propertyLine({ ...last, value: ll.text }))) sep = j.sep;
   // A line that read as quoted-printable keeps its soft breaks as raw CRLF; joined to a value that
   // is not quoted-printable, a raw line break would split the value when written: it becomes the
   // value's line break.

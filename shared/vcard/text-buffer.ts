@@ -34,10 +34,31 @@ export class TextBuffer {
 
   /** The text, every code unit as it was (a lone surrogate too). */
   toString(): string {
+    if (this.length === 0) return '';
+    const units = this.units.subarray(0, this.length);
+    // Decoded natively, in one call, when that keeps every code unit: UTF-16 decoding would make a
+    // lone surrogate U+FFFD. Spreading the units into String.fromCharCode goes through an
+    // argument list a code unit (about 40 ms a million on the machine this was measured on).
+    if (UTF16 !== null && !hasLoneSurrogate(units)) return UTF16.decode(new Uint8Array(units.buffer, 0, units.byteLength));
     let out = '';
     for (let i = 0; i < this.length; i += CHUNK) {
-      out += String.fromCharCode.apply(null, this.units.subarray(i, Math.min(this.length, i + CHUNK)) as unknown as number[]);
+      out += String.fromCharCode.apply(null, units.subarray(i, Math.min(this.length, i + CHUNK)) as unknown as number[]);
     }
     return out;
   }
+}
+
+/** A UTF-16 decoder for the buffer's own byte order (little-endian, as on every platform Cardinal runs on), keeping a leading U+FEFF. */
+const UTF16: TextDecoder | null = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? new TextDecoder('utf-16le', { ignoreBOM: true }) : null;
+
+function hasLoneSurrogate(u: Uint16Array): boolean {
+  for (let i = 0; i < u.length; i++) {
+    const c = u[i]!;
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c >= 0xdc00 || i + 1 >= u.length) return true;
+    const d = u[i + 1]!;
+    if (d < 0xdc00 || d > 0xdfff) return true;
+    i++;
+  }
+  return false;
 }

@@ -340,6 +340,25 @@ interface Result {
   noChange: { requests: number; cpuMs: number; hostCpuMs: number; wallMs: number };
 }
 
+/**
+ * With CARDINAL_BENCH_PROFILE=<prefix>: the page's CPU profile (Chrome DevTools' .cpuprofile) of
+ * the first sync and of the sync with nothing to do, written to <prefix>.sync.cpuprofile and
+ * <prefix>.nochange.cpuprofile (the profiler's own cost is in those runs' figures).
+ */
+const PROFILE = process.env.CARDINAL_BENCH_PROFILE;
+
+async function profiled(page: Page): Promise<(name: string) => Promise<void>> {
+  if (PROFILE === undefined) return async () => {};
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return async (name) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(`${PROFILE}.${name}.cpuprofile`, JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 async function measure(s: Scenario, env: Record<string, string>): Promise<Result> {
@@ -361,12 +380,14 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
     const limits: number[] = [];
     for (let k = 0; k < 3; k++) limits.push(await s.limit());
     await host.reset();
+    const stopProfile = await profiled(page);
     const start = await s.add(page, host);
     if (LOG) {
       void page.getByTestId('sync-status').filter({ hasText: 'Synced' }).waitFor({ timeout: 1_800_000 }).then(() => trace(page, start, 'status: Synced'), () => {});
     }
     const done = await listHolds(page, s.size);
     trace(page, start, 'list holds all');
+    await stopProfile('sync');
     const hostStats = await host.stats();
     const totalMs = done - start;
     await page.waitForTimeout(300); // the long-task observer reports after the task
@@ -381,12 +402,14 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
     await page.waitForTimeout(2000);
     await s.counter.reset();
     await host.reset();
+    const stopQuietProfile = await profiled(page);
     const r0 = rendererCpuMs(browserPid);
     const t0 = clock.now();
     await page.evaluate(() => window.cardinal.syncNow(null));
     const wallMs = clock.now() - t0;
     // What the window does once told (a list snapshot is saved 1.5 s after the list changed) counts too.
     await page.waitForTimeout(2500);
+    await stopQuietProfile('nochange');
     const hostAfter = await host.stats();
     const noChange = { requests: await s.counter.count(), cpuMs: hostAfter.cpuMs + rendererCpuMs(browserPid) - r0, hostCpuMs: hostAfter.cpuMs, wallMs };
 

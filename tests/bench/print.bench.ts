@@ -6,7 +6,9 @@
  * Beside it, the peers: the same static HTML built as one string in Node (`printLayout`, what the
  * worker's work costs on its own), and Chromium laying that whole document out at once (one page
  * load of `printHtml`: the time a static document takes, in one task). Sizes with
- * `CARDINAL_BENCH_PRINT_SIZES` (default 10000,50000). Never a pass/fail.
+ * `CARDINAL_BENCH_PRINT_SIZES` (default 10000,50000); `CARDINAL_BENCH_PRINT_PEERS=0` leaves out the
+ * static document, `CARDINAL_BENCH_PRINT_FRAMES=1` prints the long animation frames (what ran in
+ * them). Never a pass/fail.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { printHtml, printLayout, type PrintTextKey } from '../../shared/print';
 import { startHarness } from '../harness/host';
 import { generateCard } from './corpus';
-import { recordLongTasks } from './long-tasks';
+import { recordLongTasks, type LongFrame } from './long-tasks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -50,20 +52,24 @@ interface WindowRun {
   readonly printMs: number;
   readonly printRows: number;
   readonly printTasks: number[];
+  /** The long animation frames over 100 ms in each, with what ran in them. */
+  readonly frames: LongFrame[];
+  readonly printFrames: LongFrame[];
 }
 
 /** The marks and long tasks since `since` (a mark's name), read in the page. */
-async function pageFigures(page: Page): Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; rows: number }> {
+async function pageFigures(page: Page): Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; frames: LongFrame[]; rows: number }> {
   await page.waitForTimeout(300); // the long-task observer reports after the task
   return page.evaluate(
     () =>
-      new Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; rows: number }>((resolve) => {
+      new Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; frames: LongFrame[]; rows: number }>((resolve) => {
         requestAnimationFrame(() =>
           setTimeout(() => {
             const at: Record<string, number> = {};
             for (const m of ['start', 'read', 'laid-out', 'opened', 'filled', 'print-pressed', 'print-called']) at[m] = performance.getEntriesByName(`cardinal:${m.startsWith('print-') ? m : `print-${m}`}`)[0]?.startTime ?? NaN;
             const tasks = (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks;
-            resolve({ at, tasks, rows: document.querySelectorAll('[data-testid="print-view"] tbody tr').length });
+            const frames = (window as unknown as { longFrames: LongFrame[] }).longFrames;
+            resolve({ at, tasks, frames, rows: document.querySelectorAll('[data-testid="print-view"] tbody tr').length });
           }, 0),
         );
       }),
@@ -106,6 +112,8 @@ async function printInWindow(page: Page): Promise<WindowRun> {
     printMs: printed.at['print-called']! - pressed,
     printRows: printed.rows,
     printTasks: printed.tasks.filter((t) => t.start + t.ms > pressed).map((t) => Math.round(t.ms)),
+    frames: open.frames.filter((f) => f.ms > 100 && f.start + f.ms > begin && f.start < pressed),
+    printFrames: printed.frames.filter((f) => f.ms > 100 && f.start + f.ms > pressed),
   };
   await view.getByRole('toolbar').getByRole('button', { name: 'Close' }).click({ timeout: 600_000 });
   await view.waitFor({ state: 'detached', timeout: 600_000 });
@@ -184,9 +192,12 @@ async function runSize(browser: Browser, size: number, n: (x: number) => string)
     }
     strings.sort((a, b) => a - b);
     const html = printHtml(doc);
-    const peerPage = await context.newPage();
     const statics: number[] = [];
-    for (let k = 0; k < 3; k++) statics.push(await staticDocument(peerPage, html));
+    // CARDINAL_BENCH_PRINT_PEERS=0 leaves out the static document (75 s a load at 50,000 on a busy machine).
+    if (process.env.CARDINAL_BENCH_PRINT_PEERS !== '0') {
+      const peerPage = await context.newPage();
+      for (let k = 0; k < 3; k++) statics.push(await staticDocument(peerPage, html));
+    } else statics.push(NaN, NaN, NaN);
     statics.sort((a, b) => a - b);
 
     const tasks = (list: number[]) => (list.length === 0 ? 'none' : `${list.length}, ${list.reduce((a, b) => a + b, 0)} ms in all`);
@@ -196,6 +207,17 @@ async function runSize(browser: Browser, size: number, n: (x: number) => string)
     console.log(`    Preview → view open (${n(median.rows)} rows in): ${n(median.ms)} ms (cards read ${n(median.read)} ms, laid out in the worker ${n(median.layout)} ms, first rows in ${n(median.fill)} ms)`);
     console.log(`    window's long tasks (> 50 ms):     ${tasks(median.tasks)}; longest of the 3 runs ${n(longest)} ms   (target: none over 100 ms)`);
     console.log(`    Print → all ${n(byPrint.printRows)} rows in, window.print called: ${n(byPrint.printMs)} ms; long tasks ${tasks(byPrint.printTasks)}; longest of the 3 runs ${n(longestPrint)} ms`);
+    if (process.env.CARDINAL_BENCH_PRINT_FRAMES === '1') {
+      // What the long frames were: scripts (who called them), style and layout, and the rest (unattributed: GC, parsing).
+      const show = (label: string, frames: LongFrame[]) => {
+        for (const f of [...frames].sort((a, b) => b.ms - a.ms).slice(0, 6)) {
+          const scripts = f.scripts.filter((x) => x.ms >= 10).map((x) => `${x.invoker} ${x.source} ${x.ms} ms`);
+          console.log(`      ${label} frame ${n(f.ms)} ms: style and layout ${n(f.layout)} ms; scripts ${scripts.length === 0 ? 'none over 10 ms' : scripts.join('; ')}`);
+        }
+      };
+      show('Preview', runs.flatMap((r) => r.frames));
+      show('Print', runs.flatMap((r) => r.printFrames));
+    }
     console.log(`    peer: the same HTML as one string in Node (printLayout): ${n(strings[1]!)} ms`);
     console.log(`    peer: Chromium loading that static document at once:    ${n(statics[1]!)} ms, in one task`);
   } finally {

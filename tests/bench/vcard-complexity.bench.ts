@@ -4,6 +4,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { readXml } from '../../electron/dav/xml-reader';
+import { deriveListFields } from '../../shared/book/derive';
+import { foldForSearch } from '../../shared/search';
 import { applyEdit, merge, parseVCards, toContact, type Contact, type VCard } from '../../shared/vcard';
 
 const RUNS = 7;
@@ -46,6 +48,31 @@ const CASES: Case[] = [
     setup: (n) => {
       const c = parseVCards(card(`NICKNAME:${Array.from({ length: n }, (_, i) => `n${i}`).join(',')}\r\n`)).cards[0]!.card;
       return () => toContact(c);
+    },
+  },
+  {
+    name: 'NICKNAME values (list fields)',
+    n: 40_000,
+    setup: (n) => {
+      const c = parseVCards(card(`NICKNAME:${Array.from({ length: n }, (_, i) => `n${i}`).join(',')}\r\n`)).cards[0]!.card;
+      const view = toContact(c);
+      return () => deriveListFields(c, view);
+    },
+  },
+  {
+    name: 'search folding: line breaks in one value',
+    n: 40_000,
+    setup: (n) => {
+      const text = 'Word\n'.repeat(n);
+      return () => foldForSearch(text);
+    },
+  },
+  {
+    name: 'search folding: Traditional Han in one value',
+    n: 40_000,
+    setup: (n) => {
+      const text = '張三陳 '.repeat(n);
+      return () => foldForSearch(text);
     },
   },
   {

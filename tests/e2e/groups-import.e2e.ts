@@ -4,6 +4,7 @@
  * contacts as members (joining a group of the same name already there); a Google CSV's labels do
  * the same; and an export of a book, a group or a selection carries the groups with it.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
@@ -187,5 +188,40 @@ test.describe('groups imported into a server book', () => {
     await expectGroups(page, { Chess: 2, Team: 1 });
     await expectMembers(page, 'Chess', ['Ann Arbor', 'Ben Bolt']);
     await expectMembers(page, 'Team', ['Cat Cole']);
+  });
+  test('Export of one address book chosen in the dialog (the book picker): that book’s contacts only, the file named after it', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    test.setTimeout(120_000);
+    const { page } = app;
+    await importCards(page, person('zed', 'Zed', 'Zane'), 1);
+    server = await startXandikos();
+    await server.seed([
+      { file: 'ann.vcf', vcard: person('ann', 'Ann', 'Arbor') },
+      { file: 'ben.vcf', vcard: person('ben', 'Ben', 'Bolt') },
+    ]);
+    await addAccount(page, server);
+    await expect(contactList(page).getByRole('option')).toHaveCount(3);
+    const exportBook = async (pick: (options: string[]) => string, count: string) => {
+      await page.getByRole('navigation').getByRole('button', { name: 'Export', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export contacts' });
+      await dialog.getByRole('radio', { name: 'One address book' }).check();
+      const picker = dialog.getByLabel('Address book', { exact: true });
+      const name = pick(await picker.locator('option').allInnerTexts());
+      await picker.selectOption({ label: name });
+      await expect(dialog.getByTestId('export-count')).toHaveText(count);
+      await dialog.getByRole('button', { name: 'Next' }).click();
+      const review = page.getByRole('dialog', { name: 'Before saving' });
+      await expect(review.getByTestId('export-review')).toBeVisible();
+      const [download] = await Promise.all([page.waitForEvent('download'), review.locator('button[type="submit"]').click()]);
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+      const uids = readFileSync((await download.path())!, 'utf8').match(/^UID:.*$/gm)!.map((u) => u.trim()).sort();
+      return { name, file: download.suggestedFilename(), uids };
+    };
+    const theirs = await exportBook((o) => o.find((b) => b !== 'On this computer')!, '2 contacts will be exported.');
+    expect(theirs.uids).toEqual(['UID:ann', 'UID:ben']);
+    expect(theirs.file).toBe(`${theirs.name}.vcf`);
+    const ours = await exportBook(() => 'On this computer', '1 contact will be exported.');
+    expect(ours.uids).toEqual(['UID:zed']);
+    expect(ours.file).toBe('On this computer.vcf');
   });
 });

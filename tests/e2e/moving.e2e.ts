@@ -31,11 +31,17 @@ function facts(bytes: Uint8Array): string[] {
     .sort();
 }
 
-/** Open Export, pick a format (by its label), go to the review, save; the downloaded files. */
-async function exportAs(page: Page, format: RegExp, options: { perContact?: boolean; language?: string } = {}): Promise<{ name: string; bytes: Buffer }[]> {
-  await page.getByRole('button', { name: /^Export/ }).click();
+/**
+ * Open Export, pick a format (by its label), and which contacts (`scope`: the radio's label) and
+ * photos in or out if asked, go to the review, save; the downloaded files.
+ */
+async function exportAs(page: Page, format: RegExp, options: { perContact?: boolean; language?: string; scope?: RegExp; photos?: boolean; count?: string } = {}): Promise<{ name: string; bytes: Buffer }[]> {
+  await page.getByRole('navigation').getByRole('button', { name: /^Export/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Export contacts' });
   await dialog.getByRole('radio', { name: format }).check();
+  if (options.scope !== undefined) await dialog.getByRole('radio', { name: options.scope }).check();
+  if (options.photos !== undefined) await dialog.getByRole('checkbox', { name: 'Include photos' }).setChecked(options.photos);
+  if (options.count !== undefined) await expect(dialog.getByTestId('export-count')).toHaveText(options.count);
   if (options.language !== undefined) await dialog.getByLabel('Outlook’s language (column names)').selectOption(options.language);
   if (options.perContact === true) await dialog.getByRole('radio', { name: 'One file per contact' }).check();
   await dialog.getByRole('button', { name: 'Next' }).click();
@@ -191,6 +197,38 @@ test('round trips: vCard 4.0, 3.0 and one file per contact; Google and Outlook C
     { summary: 'Ada Lovelace’s birthday (born 1815)', start: '1815-12-10', allDay: true, freq: 'YEARLY' },
     { summary: 'سارا کریمی’s birthday', start: '2000-02-29', allDay: true, freq: 'YEARLY' },
   ]);
+});
+
+/** A 1×1 PNG. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+test('export choices clicked through: the selection, or all contacts from the same dialog; photos left out, or kept', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, [
+    card('x1', `FN:Ada Lovelace\nN:Lovelace;Ada;;;\nEMAIL:ada@example.org\nPHOTO:data:image/png;base64,${PNG}`),
+    card('x2', 'FN:Ben Bolt\nN:Bolt;Ben;;;\nTEL:+1 202 555 0100'),
+    card('x3', 'FN:Cat Cole\nN:Cole;Cat;;;\nTEL:+1 202 555 0101'),
+  ].join(''), 3);
+  const uids = (f: { bytes: Buffer }) => [...f.bytes.toString('utf8').matchAll(/^UID:(.*?)\r?$/gm)].map((m) => m[1]).sort();
+  // Two selected rows: the dialog offers (and starts from) them.
+  await listRow(page, 'Ada Lovelace').click();
+  await listRow(page, 'Cat Cole').click({ modifiers: ['ControlOrMeta'] });
+  const [two] = await exportAs(page, /^vCard 4\.0/, { scope: /^The 2 selected contacts$/, count: '2 contacts will be exported.' });
+  expect(uids(two!)).toEqual(['x1', 'x3']);
+  // The same selection, but all contacts chosen in the dialog.
+  const [all] = await exportAs(page, /^vCard 4\.0/, { scope: /^All contacts \(3\)$/, count: '3 contacts will be exported.' });
+  expect(uids(all!)).toEqual(['x1', 'x2', 'x3']);
+  // Photos: kept by default, left out when unticked (in 3.0 too), and the rest of the card stays.
+  expect(all!.bytes.toString('utf8')).toContain(PNG.slice(0, 40));
+  for (const format of [/^vCard 4\.0/, /^vCard 3\.0/]) {
+    const [bare] = await exportAs(page, format, { scope: /^All contacts/, photos: false });
+    const text = bare!.bytes.toString('utf8');
+    expect(text).not.toMatch(/^PHOTO/m);
+    expect(text).toContain('ada@example.org');
+    expect(uids(bare!)).toEqual(['x1', 'x2', 'x3']);
+  }
+  const [kept] = await exportAs(page, /^vCard 3\.0/, { scope: /^All contacts/, photos: true });
+  expect(kept!.bytes.toString('utf8')).toMatch(/^PHOTO/m);
 });
 
 for (const [file, format, language] of [

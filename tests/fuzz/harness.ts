@@ -11,8 +11,10 @@
  *   XmlError, ScanError); `parseVCards`, `toContact`, `merge` and `importCards` throw nothing;
  * - round-trip breaks: a card read, written and read again that is not the same card (or no
  *   longer reads), before and after an edit or a merge;
- * - the slowest calls; one over 100 ms on an input under 1 MB counts as a hang. Timings are
- *   reported, never asserted.
+ * - the slowest calls; one over 100 ms on an input under 1 MB counts as a hang. Each slow call
+ *   carries its wall time and the process's CPU time over it (user + system), and every hang kept
+ *   is timed again alone at the end of the run (fastest of 3): a hang the input causes is slow
+ *   alone too, one the machine's load caused is not. Timings are reported, never asserted.
  */
 import fc from 'fast-check';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -27,6 +29,10 @@ export const CORPUS_DIR = fileURLToPath(new URL('../fixtures/vcards/', import.me
 /** A call slower than this on an input under HANG_INPUT characters or bytes is a hang. */
 export const HANG_MS = 100;
 export const HANG_INPUT = 1024 * 1024;
+/** How many hangs a target keeps (its slowest), each timed again alone at the end. */
+export const HANGS_KEPT = 10;
+/** Re-runs of a hang alone; the fastest counts. */
+const RETIMES = 3;
 
 export interface Finding {
   readonly target: string;
@@ -37,9 +43,16 @@ export interface Finding {
 
 export interface SlowCall {
   readonly target: string;
+  /** Wall time of the call in the run. */
   readonly ms: number;
+  /** The process's CPU time (user + system, `process.cpuUsage`) over the call in the run. */
+  readonly cpuMs: number;
   readonly size: number;
   readonly input: string;
+  /** Hangs only: the same call timed again alone at the end of the run, fastest of 3 (wall time)… */
+  aloneMs?: number;
+  /** …and the CPU time of that fastest re-run. */
+  aloneCpuMs?: number;
 }
 
 export interface FuzzReport {
@@ -51,7 +64,16 @@ export interface FuzzReport {
   byTarget: Record<string, number>;
   untyped: Finding[];
   roundTrip: Finding[];
+  /** Every call over HANG_MS on an input under HANG_INPUT, in all and by target… */
+  hangCount: number;
+  hangCountByTarget: Record<string, number>;
+  /** …and the slowest of them kept (HANGS_KEPT a target), slowest first, each re-timed alone. */
   hangs: SlowCall[];
+  /** Of the hangs kept, how many still take over HANG_MS alone (the input's), and how many not (the machine's). */
+  hangsAloneOver: number;
+  hangsAloneUnder: number;
+  /** Of the hangs kept, how many took over HANG_MS of CPU time in their fastest re-run alone (on a loaded machine the wall time alone is stretched too). */
+  hangsAloneCpuOver: number;
   slowest: SlowCall[];
   seconds: number;
 }
@@ -62,8 +84,10 @@ export interface FuzzOptions {
   iterations?: number;
   /** …or after this many seconds, whichever comes first. */
   seconds?: number;
-  /** How many findings of each kind to keep (the counts are not capped). */
+  /** How many untyped exceptions and round-trip breaks to keep (the counts are not capped). */
   keep?: number;
+  /** Time the hangs kept again alone at the end (default true). */
+  retime?: boolean;
   onProgress?: (r: FuzzReport) => void;
   /** Enormous-line mutations up to this many characters (default 2 MB: past the hang size). */
   maxEnormous?: number;
@@ -73,7 +97,7 @@ export interface FuzzOptions {
 const MAX_DUPLICATED = 4 * 1024 * 1024;
 
 /** A small deterministic generator (mulberry32): the mutations must replay from the seed. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -84,7 +108,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function loadCorpus(): Uint8Array[] {
+export function loadCorpus(): Uint8Array[] {
   const out: Uint8Array[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -101,7 +125,7 @@ const enc = new TextEncoder();
 const b64 = (b: Uint8Array): string => `base64:${Buffer.from(b).toString('base64')}`;
 
 /** Byte-level mutations of a corpus file. */
-function mutate(input: Uint8Array, r: () => number, maxEnormous: number): Uint8Array {
+export function mutate(input: Uint8Array, r: () => number, maxEnormous: number): Uint8Array {
   let b = input;
   const n = 1 + Math.floor(r() * 4);
   const pick = (len: number) => Math.floor(r() * Math.max(1, len));
@@ -280,7 +304,32 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
   const corpus = loadCorpus();
   const r = rng(opts.seed);
   const started = performance.now();
-  const report: FuzzReport = { seed: opts.seed, tried: 0, untypedCount: 0, roundTripCount: 0, byTarget: {}, untyped: [], roundTrip: [], hangs: [], slowest: [], seconds: 0 };
+  const report: FuzzReport = {
+    seed: opts.seed,
+    tried: 0,
+    untypedCount: 0,
+    roundTripCount: 0,
+    byTarget: {},
+    untyped: [],
+    roundTrip: [],
+    hangCount: 0,
+    hangCountByTarget: {},
+    hangs: [],
+    hangsAloneOver: 0,
+    hangsAloneUnder: 0,
+    hangsAloneCpuOver: 0,
+    slowest: [],
+    seconds: 0,
+  };
+  /**
+   * The hangs kept by target, slowest first, and the slowest calls, each with its input as it was
+   * given (bytes stay outside the JavaScript heap; the report's text is made at the end). Nothing
+   * else of a call is kept: cards and views held for 130 hangs would be hundreds of megabytes the
+   * collector goes through during every later call, and slow them all.
+   */
+  type Kept = { target: string; ms: number; cpuMs: number; size: number; raw: string | Uint8Array };
+  const hangsKept = new Map<string, Kept[]>();
+  const slowest: Kept[] = [];
   const untypedSeen = new Set<string>();
   const rtSeen = new Set<string>();
   let untypedCount = 0;
@@ -291,6 +340,7 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
   /** Run one call, timing it; an exception is returned (typed ones are fine, others recorded). */
   const call = <T>(target: string, input: string | Uint8Array, f: () => T, allowTyped: boolean): T | undefined => {
     report.byTarget[target] = (report.byTarget[target] ?? 0) + 1;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     let out: T | undefined;
     try {
@@ -305,16 +355,25 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
       }
     }
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const size = sizeOf(input);
-    if (report.slowest.length < 10 || ms > report.slowest[report.slowest.length - 1]!.ms) {
-      report.slowest.push({ target, ms, size, input: '' });
-      report.slowest.sort((a, b) => b.ms - a.ms);
-      if (report.slowest.length > 10) report.slowest.pop();
-      // The input is kept only for those that stay on the list (it may be large).
-      const mine = report.slowest.find((s) => s.input === '' && s.ms === ms && s.target === target);
-      if (mine !== undefined) (mine as { input: string }).input = inputOf(input);
+    if (slowest.length < 10 || ms > slowest[slowest.length - 1]!.ms) {
+      slowest.push({ target, ms, cpuMs, size, raw: input });
+      slowest.sort((a, b) => b.ms - a.ms);
+      if (slowest.length > 10) slowest.pop();
     }
-    if (ms > HANG_MS && size < HANG_INPUT && report.hangs.length < keep) report.hangs.push({ target, ms, size, input: inputOf(input) });
+    if (ms > HANG_MS && size < HANG_INPUT) {
+      report.hangCount++;
+      report.hangCountByTarget[target] = (report.hangCountByTarget[target] ?? 0) + 1;
+      const kept = hangsKept.get(target) ?? [];
+      hangsKept.set(target, kept);
+      if (kept.length < HANGS_KEPT || ms > kept[kept.length - 1]!.ms) {
+        kept.push({ target, ms, cpuMs, size, raw: input });
+        kept.sort((a, b) => b.ms - a.ms);
+        if (kept.length > HANGS_KEPT) kept.pop();
+      }
+    }
     return out;
   };
   const roundTrip = (target: string, input: string | Uint8Array, card: VCard): void => {
@@ -387,11 +446,125 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
     if (opts.onProgress !== undefined && performance.now() - lastProgress > 10_000) {
       lastProgress = performance.now();
       report.seconds = (lastProgress - started) / 1000;
+      report.untypedCount = untypedCount;
+      report.roundTripCount = rtCount;
       opts.onProgress(report);
     }
   }
   report.seconds = (performance.now() - started) / 1000;
   report.untypedCount = untypedCount;
   report.roundTripCount = rtCount;
+  const out = ({ raw, ...k }: Kept): SlowCall => ({ ...k, input: inputOf(raw) });
+  report.slowest = slowest.map(out);
+  const kept = [...hangsKept.values()].flat().sort((a, b) => b.ms - a.ms);
+  report.hangs = kept.map(out);
+  if (opts.retime !== false) {
+    kept.forEach((k, i) => {
+      const t = timeReplayed(k.target, k.raw);
+      if (t === undefined) return;
+      const hang = report.hangs[i]!;
+      hang.aloneMs = t.ms;
+      hang.aloneCpuMs = t.cpuMs;
+      if (t.ms > HANG_MS) report.hangsAloneOver++;
+      else report.hangsAloneUnder++;
+      if (t.cpuMs > HANG_MS) report.hangsAloneCpuOver++;
+    });
+  }
   return report;
+}
+
+/**
+ * A finding's call timed alone from its input (see replayCalls): each call it can have been timed
+ * (fastest of RETIMES), the slowest of them returned; undefined when none can be rebuilt.
+ */
+export function timeReplayed(target: string, input: string | Uint8Array): { ms: number; cpuMs: number } | undefined {
+  let worst: { ms: number; cpuMs: number } | undefined;
+  for (const c of replayCalls(target, input)) {
+    const t = timeAlone(c);
+    if (worst === undefined || t.ms > worst.ms) worst = t;
+  }
+  return worst;
+}
+
+/** A call timed alone: the fastest of RETIMES runs (wall time, and the CPU time of that run). */
+export function timeAlone(f: () => unknown, runs = RETIMES): { ms: number; cpuMs: number } {
+  let best = { ms: Infinity, cpuMs: Infinity };
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    try {
+      f();
+    } catch {
+      // what it throws was reported in the run
+    }
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    if (ms < best.ms) best = { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  }
+  return best;
+}
+
+/** A reproducing input as the report keeps it: text, or bytes after a `base64:` prefix. */
+export function inputFromReport(input: string): string | Uint8Array {
+  return input.startsWith('base64:') ? new Uint8Array(Buffer.from(input.slice(7), 'base64')) : input;
+}
+
+/**
+ * The calls a finding on `target` can have been, rebuilt from its input (the report's text, or the
+ * input itself): one per card the run took from it (its first 8). An edit is drawn again from a
+ * fixed seed, so it is one like the run's, not the same one. The run's hangs are timed alone this
+ * way at its end, and `tests/fuzz/retime.ts` times a saved report's.
+ */
+export function replayCalls(target: string, raw: string | Uint8Array): (() => unknown)[] {
+  const input = typeof raw === 'string' ? inputFromReport(raw) : raw;
+  const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
+  const cards = (): VCard[] => parseVCards(input).cards.slice(0, 8).map((c) => c.card);
+  const r = rng(1);
+  switch (target) {
+    case 'parseVCards':
+      return [() => parseVCards(input)];
+    case 'importCards':
+      return typeof input === 'string' ? [] : [() => importCards(input)];
+    case 'toContact':
+      return cards().map((c) => () => toContact(c));
+    case 'parseVCards round trip':
+      return cards().map((c) => () => roundTripProblem(c, false));
+    case 'applyEdit':
+    case 'applyEdit round trip':
+      return cards().map((c) => {
+        const view = toContact(c);
+        const after = edited(view, r);
+        if (target === 'applyEdit') return () => applyEdit(c, view, after);
+        let made: VCard | undefined;
+        try {
+          made = applyEdit(c, view, after);
+        } catch {
+          made = undefined;
+        }
+        return () => (made === undefined ? null : roundTripProblem(made, true));
+      });
+    case 'merge':
+    case 'merge round trip': {
+      const cs = cards();
+      if (cs.length === 0) return [];
+      const [base, local, remote] = [cs[0]!, cs[1 % cs.length]!, cs[2 % cs.length]!];
+      if (target === 'merge') return [() => merge(base, local, remote)];
+      const merged = merge(base, local, remote).card;
+      return [() => roundTripProblem(merged, true)];
+    }
+    case 'readXml':
+      return [() => readXml(text)];
+    case 'Atom parseFeed':
+      return [() => parseFeed(text)];
+    case 'Atom parseEntry':
+      return [() => parseEntry(text)];
+    case 'Atom entryToVCard': {
+      const entry = parseEntry(text);
+      return [() => entryToVCard(entry)];
+    }
+    case 'Atom entryToVCard round trip':
+      return cards().map((c) => () => roundTripProblem(c, false));
+    default:
+      return [];
+  }
 }

@@ -49,7 +49,7 @@ describe('linked contacts in the store', () => {
 
   async function synced(sync: LocalCollection, uid: string, fn: string, extra = ''): Promise<string> {
     await sync.applyRemote({ upserts: [{ href: `/${uid}.vcf`, etag: `"${uid}-1"`, vcard: card(uid, fn, extra) }], deletes: [], state: { syncToken: `t-${uid}`, ctag: null } });
-    const id = (await store.repo.db.cards.where('href').equals(`/${uid}.vcf`).first())!.id;
+    const id = (await store.repo.db.etags.filter((e) => e.href === `/${uid}.vcf`).first())!.id;
     store.index.upsert([(await store.repo.db.contacts.get(id))!]);
     return id;
   }

@@ -4,7 +4,9 @@
  * into the trash, a synced book's cards, the list snapshot) is opened by the current code, and
  * every row of every table is still there, unchanged; what read the dropped indexes (versions by
  * contact, rows by UID) still finds the same rows; and the duplicate finder's keys, which schema 5
- * cards do not have, are made by the worker once and stored beside the cards.
+ * cards do not have, are made by the worker once and stored beside the cards. And from schema 6
+ * to 7: the sync's first requests (every synced card's href and ETag, the offline queue) answer
+ * as before from the new small rows and index, which then follow every write of the cards.
  */
 import 'fake-indexeddb/auto';
 import Dexie, { type EntityTable } from 'dexie';
@@ -52,6 +54,14 @@ class SchemaFive extends Dexie {
   }
 }
 
+/** The store as schema 6 declared it (renderer/src/db/schema.ts before version 7). */
+class SchemaSix extends SchemaFive {
+  constructor(name: string) {
+    super(name);
+    this.version(6).stores({ contacts: 'id, bookId', versions: 'id, at, [contactId+at]' });
+  }
+}
+
 /** The sync's store requests over a repo, crossing a copy as in the app (tests/integration/renderer-store.ts). */
 function port(repo: ContactRepo): StorePort {
   const handlers = syncStoreHandlers(repo, new ContactIndex('en')) as unknown as Partial<StoreHandlers>;
@@ -62,6 +72,21 @@ function port(repo: ContactRepo): StorePort {
       return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as never;
     },
   };
+}
+
+/**
+ * A synced book's rows as the sync writes them (its requests need the current schema's tables),
+ * written in a scratch store and copied into an older one: the same rows, which an older store
+ * holds the same way (its indexes are the store's, not the rows').
+ */
+async function copySynced(db: Dexie, write: (sync: StorePort) => Promise<void>): Promise<void> {
+  const scratch = await ContactRepo.open(`${db.name}-scratch`);
+  await write(port(scratch));
+  for (const t of ['books', 'contacts', 'cards', 'versions', 'runs', 'trash']) {
+    const rows = (await scratch.db.table(t).toArray()) as { id: string }[];
+    await db.table(t).bulkPut(t === 'books' ? rows.filter((r) => r.id !== LOCAL_BOOK_ID) : rows);
+  }
+  scratch.db.close();
 }
 
 async function everything(db: Dexie): Promise<Record<string, unknown[]>> {
@@ -87,18 +112,19 @@ async function schemaFiveStore(name: string): Promise<{ ids: Record<string, stri
   await repo.setFavorite(alan, true);
   await repo.remove([grace]);
   // A synced book: two cards from the server, one changed there in a second run.
-  const sync = port(repo);
-  await sync.request('ensureBook', BOOK, 'Work');
-  const collection = storeCollection(sync, BOOK);
-  await collection.applyRemote({ upserts: [{ href: '/w/1.vcf', etag: '"1"', vcard: card('w1', 'Wes Work') }, { href: '/w/2.vcf', etag: '"1"', vcard: card('w2', 'Wanda Work') }], deletes: [], state: { syncToken: 't1', ctag: null } });
-  await collection.applyRemote({ upserts: [{ href: '/w/1.vcf', etag: '"2"', vcard: card('w1', 'Wes Work', 'NOTE:changed there\r\n') }], deletes: [], state: { syncToken: 't2', ctag: null } });
+  await copySynced(db, async (sync) => {
+    await sync.request('ensureBook', BOOK, 'Work');
+    const collection = storeCollection(sync, BOOK);
+    await collection.applyRemote({ upserts: [{ href: '/w/1.vcf', etag: '"1"', vcard: card('w1', 'Wes Work') }, { href: '/w/2.vcf', etag: '"1"', vcard: card('w2', 'Wanda Work') }], deletes: [], state: { syncToken: 't1', ctag: null } });
+    await collection.applyRemote({ upserts: [{ href: '/w/1.vcf', etag: '"2"', vcard: card('w1', 'Wes Work', 'NOTE:changed there\r\n') }], deletes: [], state: { syncToken: 't2', ctag: null } });
+  });
   await repo.saveListSnapshot(await repo.allRows());
   const wes = (await db.cards.where('href').equals('/w/1.vcf').first())!.id;
   db.close();
   return { ids: { ada, alan, grace, wes }, runId };
 }
 
-describe('the store upgrade from schema 5 to 6', () => {
+describe('the store upgrade from schema 5 to the current one', () => {
   it('keeps every row of every table as it was, and the list snapshot stays exact', async () => {
     const name = `upgrade5-${process.pid}-${Date.now()}`;
     await schemaFiveStore(name);
@@ -110,7 +136,7 @@ describe('the store upgrade from schema 5 to 6', () => {
     expect(rows.runs!.length).toBeGreaterThanOrEqual(2);
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(6);
+    expect(repo.db.verno).toBe(7);
     expect(await everything(repo.db)).toEqual(rows);
     // The list needs no read of 50,000 rows after the upgrade: the snapshot is still the store's.
     expect((await repo.listSnapshot())?.map((r) => r.id).sort()).toEqual((rows.contacts as ContactRow[]).map((r) => r.id).sort());
@@ -201,6 +227,97 @@ describe('the store upgrade from schema 5 to 6', () => {
     expect(found.unreadable).toEqual(['gone']);
     expect(saved).toBe(0);
     expect(front.keptCount).toBe(count);
+    repo.db.close();
+  });
+});
+
+describe('the store upgrade from schema 6 to 7', () => {
+  /**
+   * A schema 6 store with two synced books written by the app's own code: clean cards, one edited
+   * here, one deleted here, one created here (no href yet), one the server refused; and the local
+   * book. Returns what the sync's first two requests answered under schema 6.
+   */
+  async function schemaSixStore(name: string) {
+    const db = new SchemaSix(name);
+    await db.open();
+    const repo = new ContactRepo(db as unknown as CardinalDB);
+    await db.books.put({ id: LOCAL_BOOK_ID, name: '', kind: 'local', version: '4.0', createdAt: 1 });
+    const sync = port(repo);
+    // What the sync's first requests were answered under schema 6 (every card and row read whole).
+    const answers = async () => {
+      const out: Record<string, unknown> = {};
+      for (const book of [BOOK, 'other-book']) {
+        const cards = await db.cards.where('bookId').equals(book).toArray();
+        out[`etags:${book}`] = cards.filter((c) => c.href !== '').map((c) => [c.href, c.etag]).sort((a, b) => a[0]!.localeCompare(b[0]!));
+        out[`queued:${book}`] = (await db.contacts.where('bookId').equals(book).toArray()).filter((r) => r.pending !== '').map((r) => r.id).sort();
+      }
+      return out;
+    };
+    await copySynced(db, async (scratch) => {
+      for (const book of [BOOK, 'other-book']) {
+        await scratch.request('ensureBook', book, book);
+        await storeCollection(scratch, book).applyRemote({ upserts: Array.from({ length: 6 }, (_, i) => ({ href: `/${book}/${i}.vcf`, etag: `"${i}"`, vcard: card(`${book}-${i}`, `Person ${i}`) })), deletes: [], state: { syncToken: 't1', ctag: null } });
+      }
+    });
+    const idOf = async (href: string) => (await db.cards.where('href').equals(href).first())!.id;
+    await repo.update(await idOf(`/${BOOK}/1.vcf`), parseVCard(card(`${BOOK}-1`, 'Person One, edited here')));
+    await repo.remove([await idOf(`/${BOOK}/2.vcf`)]);
+    await repo.create(BOOK, parseVCard(card('new-here', 'New Here')));
+    const refused = await idOf(`/${BOOK}/3.vcf`);
+    await repo.update(refused, parseVCard(card(`${BOOK}-3`, 'Refused')));
+    await sync.request('failedUpload', BOOK, refused, 'too large', (await db.cards.get(refused))!.revision!);
+    await repo.create(LOCAL_BOOK_ID, parseVCard(card('local', 'Local One')));
+    const before = await answers();
+    db.close();
+    return { before, answers };
+  }
+
+  it('answers the sync with the same hrefs, ETags and offline queue as before, from the small rows', async () => {
+    const name = `upgrade6-${process.pid}-${Date.now()}`;
+    const { before } = await schemaSixStore(name);
+    expect((before[`etags:${BOOK}`] as unknown[]).length).toBe(6);
+    expect((before[`queued:${BOOK}`] as unknown[]).length).toBe(4); // edited, deleted, created, refused
+    const repo = await ContactRepo.open(name);
+    expect(repo.db.verno).toBe(7);
+    const sync = port(repo);
+    const after: Record<string, unknown> = {};
+    for (const book of [BOOK, 'other-book']) {
+      after[`etags:${book}`] = ((await sync.request('knownEtags', book)) as [string, string][]).sort((a, b) => a[0].localeCompare(b[0]));
+      after[`queued:${book}`] = ((await sync.request('pendingCards', book, true)) as { id: string }[]).map((c) => c.id).sort();
+    }
+    expect(after).toEqual(before);
+    // The one the server refused waits until it changes, as before.
+    expect((await sync.request('pendingCards', BOOK)).length).toBe(3);
+    // One small row per synced card, none for a card without an href (the local book's, a create not yet sent).
+    expect(await repo.db.etags.count()).toBe(12);
+    repo.db.close();
+  });
+
+  it('keeps the small rows in step with every later write of the cards: a new ETag, an upload, a deletion, a book removed', async () => {
+    const name = `upgrade6b-${process.pid}-${Date.now()}`;
+    await schemaSixStore(name);
+    const repo = await ContactRepo.open(name);
+    const sync = port(repo);
+    const collection = storeCollection(sync, BOOK);
+    const etags = async () => new Map((await sync.request('knownEtags', BOOK)) as [string, string][]);
+    // Changed on the server, and one deleted there.
+    await collection.applyRemote({ upserts: [{ href: `/${BOOK}/0.vcf`, etag: '"0b"', vcard: card(`${BOOK}-0`, 'Person 0', 'NOTE:there\r\n') }], deletes: [`/${BOOK}/5.vcf`], state: { syncToken: 't2', ctag: null } });
+    expect((await etags()).get(`/${BOOK}/0.vcf`)).toBe('"0b"');
+    expect((await etags()).has(`/${BOOK}/5.vcf`)).toBe(false);
+    // The create made here goes up and gets its href and ETag.
+    const created = ((await sync.request('pendingCards', BOOK)) as { id: string; href: string; revision: number }[]).find((c) => c.href === '')!;
+    await sync.request('uploaded', BOOK, created.id, { href: `/${BOOK}/new.vcf`, etag: '"n1"', vcard: card('new-here', 'New Here') }, created.revision);
+    expect((await etags()).get(`/${BOOK}/new.vcf`)).toBe('"n1"');
+    expect((await sync.request('pendingCards', BOOK)).map((c) => c.id)).not.toContain(created.id);
+    // The book moved on the server: every href follows.
+    await sync.request('rebaseBook', BOOK, `/${BOOK}/`, '/moved/');
+    expect([...(await etags()).keys()].every((h) => h.startsWith('/moved/'))).toBe(true);
+    expect((await etags()).size).toBe(6);
+    // Removed: no row of it is left; the other book keeps its own.
+    await sync.request('removeBook', BOOK);
+    expect((await etags()).size).toBe(0);
+    expect(await repo.db.etags.where('bookId').equals(BOOK).count()).toBe(0);
+    expect((await sync.request('knownEtags', 'other-book')).length).toBe(6);
     repo.db.close();
   });
 });

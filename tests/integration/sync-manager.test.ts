@@ -291,7 +291,8 @@ for (const [name, start] of SERVERS) {
       await removing;
       await running;
       expect(await repo.db.contacts.where('bookId').equals(bookId).count()).toBe(0);
-      expect(await repo.db.cards.where('bookId').equals(bookId).count()).toBe(0);
+      expect(await repo.db.cards.filter((c) => c.bookId === bookId).count()).toBe(0);
+      expect(await repo.db.etags.where('bookId').equals(bookId).count()).toBe(0);
       expect(await repo.db.books.get(bookId)).toBeUndefined();
       const said = statuses.length;
       m.localChanged(bookId);

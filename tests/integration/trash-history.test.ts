@@ -35,7 +35,7 @@ describe('trash, history and undo of runs', () => {
   /** A card that came from the server, clean; its id. */
   async function synced(uid: string, fn: string, extra = ''): Promise<string> {
     await sync.applyRemote({ upserts: [{ href: `/book/${uid}.vcf`, etag: `"${uid}-1"`, vcard: card(uid, fn, extra) }], deletes: [], state: { syncToken: `t-${uid}`, ctag: null } });
-    return (await repo.db.cards.where('href').equals(`/book/${uid}.vcf`).first())!.id;
+    return (await repo.db.etags.where('[bookId+href]').equals([BOOK, `/book/${uid}.vcf`]).first())!.id;
   }
   const localContact = async (uid: string, fn: string) => (await repo.create(LOCAL_BOOK_ID, parseVCard(card(uid, fn)))).row.id;
 
@@ -296,7 +296,7 @@ describe('trash, history and undo of runs', () => {
       expect(run.kind).toBe('sync');
       expect(run.open).toBeUndefined();
       expect(run.entries.map((e) => e.change).sort()).toEqual(['created', 'deleted', 'updated']);
-      const c = (await repo.db.cards.where('href').equals('/book/c.vcf').first())!.id;
+      const c = (await repo.db.etags.where('[bookId+href]').equals([BOOK, '/book/c.vcf']).first())!.id;
 
       await repo.undoRun(run.id, LOCAL_BOOK_ID);
       const pending = new Map((await sync.pending()).map((p) => [p.id, p]));

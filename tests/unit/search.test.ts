@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldForSearch, phoneDigits } from '../../shared/search';
+import { foldJoined } from '../../shared/search/normalize';
+import { SIMPLIFIED, TRADITIONAL } from '../../shared/search/han-table';
 
 describe('search folding', () => {
   it('ignores case and accents', () => {
@@ -18,6 +20,32 @@ describe('search folding', () => {
     expect(foldForSearch('۱۲۳')).toBe('123');
     expect(foldForSearch('١٢٣')).toBe('123');
     expect(foldForSearch('می‌خواهم')).toBe(foldForSearch('میخواهم'));
+  });
+
+  it('makes every run of blanks one space and trims the ends, in a value of 300,000 line breaks too', () => {
+    const words = Array.from({ length: 300_000 }, (_, i) => `W${i}`);
+    expect(foldForSearch(`\n ${words.join('\r\n')}\t `)).toBe(words.join(' ').toLowerCase());
+    expect(foldForSearch(`Zoë\u2028\u2029 Ab\u00a0\u00a0c\u3000`)).toBe('zoe ab c');
+    expect(foldForSearch(`Ада\u202f\u205f${'Лав '.repeat(50_000)}`)).toBe(`ада ${'лав '.repeat(50_000).trim()}`);
+  });
+
+  it('reads Traditional Han as Simplified in long text and outside the Basic Multilingual Plane, and leaves the rest', () => {
+    expect(foldForSearch('張三陳'.repeat(100_000))).toBe('张三陈'.repeat(100_000));
+    const from = [...TRADITIONAL];
+    const to = [...SIMPLIFIED];
+    const astral = from.findIndex((ch) => ch.codePointAt(0)! > 0xffff);
+    expect(astral).toBeGreaterThanOrEqual(0);
+    expect(from[astral]).not.toBe(to[astral]);
+    expect(foldForSearch(`a${from[astral]}b`)).toBe(`a${to[astral]}b`);
+    expect(foldForSearch('\ud840x張\udc00')).toBe('\ud840x张\udc00');
+  });
+
+  it('folds a list of segments as it folds each value, plain ASCII or not', () => {
+    const plain = Array.from({ length: 1_000 }, (_, i) => `Nick Name${i}`);
+    expect(foldJoined(plain, '\u0002')).toBe(plain.map((v) => `\u0002${foldForSearch(v)}`).join(''));
+    const mixed = [...plain, 'ZOË', 'A  B', ' pad', 'tab\tx', '張三', ''];
+    expect(foldJoined(mixed, '\u0002')).toBe(mixed.map((v) => `\u0002${foldForSearch(v)}`).join(''));
+    expect(foldJoined(mixed, '\u0002')).toContain('\u0002zoe\u0002a b\u0002pad\u0002tab x\u0002张三\u0002');
   });
 
   it('reduces phone numbers to their digits in any script and format', () => {

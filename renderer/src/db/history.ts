@@ -74,9 +74,10 @@ function versionKeys(db: CardinalDB, contactId: string): Promise<string[]> {
 /**
  * Inside a write transaction that includes `versions`: record each change as a version (none when
  * the card holds what its last version holds), keep at most MAX_VERSIONS per contact. Returns, per
- * contact, the version it had before this change (null: none, a new contact).
+ * contact, the version it had before this change (null: none, a new contact). `chunk`: the new
+ * versions are added that many at a time.
  */
-export async function recordVersions(db: CardinalDB, inputs: readonly VersionInput[]): Promise<Map<string, string | null>> {
+export async function recordVersions(db: CardinalDB, inputs: readonly VersionInput[], chunk?: number): Promise<Map<string, string | null>> {
   const before = new Map<string, string | null>();
   const adds: VersionRow[] = [];
   const drops: string[] = [];
@@ -114,7 +115,11 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
   }
   const dropped = new Set(drops);
   if (written.length > 0) await db.versions.bulkPut(written.filter((v) => !dropped.has(v.id)));
-  await db.versions.bulkAdd(adds.filter((v) => !dropped.has(v.id)));
+  // In chunks if asked (a sync's batch: each chunk's writes a task of its own, not one long one);
+  // else at once (an import: waiting for each chunk would leave IndexedDB idle in between).
+  const added = adds.filter((v) => !dropped.has(v.id));
+  const step = chunk ?? Math.max(1, added.length);
+  for (let i = 0; i < added.length; i += step) await db.versions.bulkAdd(added.slice(i, i + step));
   await db.versions.bulkDelete(drops.filter((id) => !adds.some((v) => v.id === id)));
   return before;
 }

@@ -66,9 +66,13 @@ interface ListSnapshot {
   rows: string;
 }
 
+/** How long a sync's batch holds the list snapshot back, at most, if no batch follows (a run cut short). */
+const SNAPSHOT_HOLD_MS = 30_000;
+
 export class ContactRepo {
   /** Writes committed so far (mirrors meta 'generation'); see ListSnapshot. */
   generation = 0;
+  private snapshotHeldUntil = 0;
 
   constructor(readonly db: CardinalDB) {}
 
@@ -108,6 +112,20 @@ export class ContactRepo {
     const value = head?.value as (ListSnapshot & { total: number }) | undefined;
     if (value === undefined || value.generation !== ((gen?.value as number | undefined) ?? 0)) return null;
     return { rows: JSON.parse(value.rows) as ContactRow[], total: value.total };
+  }
+
+  /**
+   * A sync's batch was applied and more are coming (`more`), or it was the last: while a run's
+   * batches come, the list snapshot waits (saving every row after each batch made a sync of
+   * 10,000 cards write the whole list a dozen times, a long task each).
+   */
+  holdSnapshot(more: boolean): void {
+    this.snapshotHeldUntil = more ? Date.now() + SNAPSHOT_HOLD_MS : 0;
+  }
+
+  /** Whether the list snapshot should wait (see holdSnapshot). */
+  get snapshotHeld(): boolean {
+    return Date.now() < this.snapshotHeldUntil;
   }
 
   /** Save the list as it is now (called when idle after changes). */

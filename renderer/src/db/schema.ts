@@ -3,7 +3,7 @@
  * `contacts` holds the small list fields every screen needs (loaded whole at start), `cards` the
  * vCards and sync state (read one at a time). Both are written in one transaction.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCoreMutateResponse, type DBCoreTable, type EntityTable, type Middleware } from 'dexie';
 import type { ListFields } from '../../../shared/book/derive';
 import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
@@ -81,6 +81,19 @@ export interface CardRow {
    * keys the finder sees are stale (and makes again), never wrong ones.
    */
   keys?: StoredKeys;
+}
+
+/**
+ * A synced card's href and ETag (schema 7), what a sync asks for first (`knownEtags`): a small
+ * row per card, read for a book in one request instead of every card whole, and how a card is
+ * found by its href (the cards have no index). Written by the store itself in every transaction
+ * that writes cards (`cardEtags`), never by hand.
+ */
+export interface EtagRow {
+  id: string;
+  bookId: string;
+  href: string;
+  etag: string;
 }
 
 export interface MetaRow {
@@ -166,9 +179,11 @@ export class CardinalDB extends Dexie {
   trash!: EntityTable<TrashRow, 'id'>;
   versions!: EntityTable<VersionRow, 'id'>;
   runs!: EntityTable<RunRow, 'id'>;
+  etags!: EntityTable<EtagRow, 'id'>;
 
   constructor(name = 'cardinal') {
     super(name);
+    this.use(cardEtags);
     // Version 1: the first schema. Indexes only for what is queried: rows by book, cards by book.
     this.version(1).stores({
       books: 'id',
@@ -200,5 +215,89 @@ export class CardinalDB extends Dexie {
     // the duplicates worker once, which stores them. Index drops only: every row stays as it is.
     // Since version 6 an import's versions may leave their text in the card (VersionRow.card).
     this.version(6).stores({ contacts: 'id, bookId', versions: 'id, at, [contactId+at]' });
+    // Version 7: a sync with nothing to do reads keys, not every row, and a card is one write.
+    // Rows by book and pending mark (the offline queue is a range of it; rows by book are its
+    // first part, as the book index was: no more index entries than before). Every synced card's
+    // href and ETag in a small table of its own (EtagRow, by book and href), filled here from the
+    // cards and kept by `cardEtags` since; the cards lose both their indexes (by book, by href),
+    // which that table answers, so this computer's cards (an import) are written with none.
+    this.version(7)
+      .stores({ contacts: 'id, [bookId+pending]', cards: 'id', etags: 'id, [bookId+href]' })
+      .upgrade(async (tx) => {
+        // Every row is in the new index only if it has a mark (all written by this code have).
+        await tx
+          .table('contacts')
+          .filter((r: ContactRow) => typeof r.pending !== 'string')
+          .modify({ pending: '' });
+        const rows: EtagRow[] = [];
+        await tx.table('cards').each((c: CardRow) => {
+          if (c.href !== '') rows.push({ id: c.id, bookId: c.bookId, href: c.href, etag: c.etag });
+        });
+        await tx.table('etags').bulkPut(rows);
+      });
   }
 }
+
+/** The etags row a card's write leaves: its href and ETag, or none (a card not on a server). */
+function etagOf(card: CardRow): EtagRow | null {
+  return typeof card.href === 'string' && card.href !== '' ? { id: card.id, bookId: card.bookId, href: card.href, etag: card.etag } : null;
+}
+
+/**
+ * What a write of cards does to the etags table, in the same transaction: a card put leaves its
+ * href and ETag (or no row, if it has no href), a card deleted takes its row. Cards of this
+ * computer's book never have an href, and nothing reads that book's rows, so their writes (an
+ * import's 50,000) cost no second write. Writers that leave the href and ETag as they are (the
+ * duplicates worker's keys, saved without this middleware) need nothing here.
+ */
+function mirrorOf(req: DBCoreMutateRequest, failed: DBCoreMutateResponse['failures']): DBCoreMutateRequest[] {
+  switch (req.type) {
+    case 'add':
+    case 'put': {
+      const puts: EtagRow[] = [];
+      const drops: string[] = [];
+      for (const [i, v] of (req.values as CardRow[]).entries()) {
+        if (failed[i] !== undefined) continue;
+        const row = etagOf(v);
+        if (row !== null) puts.push(row);
+        else if (v.bookId !== LOCAL_BOOK_ID) drops.push(v.id);
+      }
+      return [...(puts.length > 0 ? [{ type: 'put' as const, trans: req.trans, values: puts }] : []), ...(drops.length > 0 ? [{ type: 'delete' as const, trans: req.trans, keys: drops }] : [])];
+    }
+    case 'delete':
+      return req.keys.length > 0 ? [{ type: 'delete', trans: req.trans, keys: req.keys }] : [];
+    case 'deleteRange':
+      // Cards' keys are their ids, as are their etags rows'.
+      return [{ type: 'deleteRange', trans: req.trans, range: req.range }];
+  }
+}
+
+/** Keeps the etags table (EtagRow) in step with the cards, in the transaction that writes them. */
+const cardEtags: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'card-etags',
+  create(down) {
+    return {
+      ...down,
+      // Every transaction that may write cards takes the etags table too.
+      transaction: (stores, mode, options) => down.transaction(mode === 'readwrite' && stores.includes('cards') && !stores.includes('etags') ? [...stores, 'etags'] : stores, mode, options),
+      table(name) {
+        const table = down.table(name);
+        if (name !== 'cards') return table;
+        let etags: DBCoreTable | undefined;
+        return {
+          ...table,
+          mutate: (req) =>
+            table.mutate(req).then((res) => {
+              // An upgrade from before schema 7 runs without the table (its own step fills it).
+              if (!(req.trans as unknown as IDBTransaction).objectStoreNames.contains('etags')) return res;
+              etags ??= down.table('etags');
+              const [first, ...rest] = mirrorOf(req, res.failures);
+              if (first === undefined) return res;
+              return rest.reduce((p, op) => p.then(() => etags!.mutate(op)), etags.mutate(first)).then(() => res);
+            }),
+        };
+      },
+    };
+  },
+};

@@ -7,31 +7,86 @@
  * user wrote: from the server's answer it takes only what the server now holds (href, ETag, and
  * that version as the base of the next merge), and stays pending, so the next run sends it.
  */
-import { deriveListFields } from '../../../shared/book/derive';
+import Dexie from 'dexie';
+import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard } from '../../../shared/sync/types';
-import { keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
+import { cardUid, keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
 import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
 import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
 import type { ContactRepo } from './repo';
-import type { CardRow, ContactRow, RunEntry } from './schema';
+import type { CardinalDB, CardRow, ContactRow, RunEntry } from './schema';
 
-/** A card's UID, or undefined where it has none or cannot be read. */
-function uidIn(vcard: string): string | undefined {
-  const m = /^UID[;:](?:[^:\r\n]*:)?(.*?)\r?$/im.exec(vcard);
-  return m?.[1]?.trim() || undefined;
+/**
+ * Inside a write transaction: the contact is a new card to send (a pending create with no href,
+ * ETag or base), as a restore from the trash would send it; `flag` is its mark from now on. A
+ * conflict with the server's version is over (that version is gone) unless `keepConflict`.
+ */
+async function asNewCreate(db: CardinalDB, row: ContactRow, card: CardRow, flag: ContactRow['flag'], keepConflict = false): Promise<ContactRow> {
+  const again: ContactRow = { ...row, pending: 'created', flag };
+  const { conflicts, remote, ...rest } = card;
+  await db.contacts.put(again);
+  await db.cards.put({ ...rest, ...(keepConflict ? { conflicts, remote } : {}), href: '', etag: '', base: '', attempted: false });
+  return again;
 }
 
-function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number): { row: ContactRow; card: CardRow } {
-  const card = parseVCard(remote.vcard);
+/** What a server's card gives both rows: its list fields and its text as stored here. */
+interface ParsedCard {
+  fields: ListFields;
+  vcard: string;
+}
+
+function parsedCard(vcard: string): ParsedCard {
+  const card = parseVCard(vcard);
+  return { fields: deriveListFields(card), vcard: serializeVCard(card) };
+}
+
+/** A batch's parse stops for the page after this long (its rows are written after it, at once). */
+const PARSE_SLICE_MS = 12;
+
+const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+/** Let the page run its other tasks (input, rendering) before going on. */
+const yieldToPage = (): Promise<void> => (scheduler?.yield !== undefined ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+
+/**
+ * Every card of a batch parsed before its transaction, in slices of about PARSE_SLICE_MS, so 500
+ * cards are not one long task (a transaction cannot wait for the page: it commits once nothing is
+ * asked of it). Null: the card cannot be read.
+ */
+async function parseInSlices(vcards: readonly string[]): Promise<(ParsedCard | null)[]> {
+  const out: (ParsedCard | null)[] = [];
+  let start = performance.now();
+  for (const vcard of vcards) {
+    try {
+      out.push(parsedCard(vcard));
+    } catch (e) {
+      if (!(e instanceof VCardError)) throw e;
+      out.push(null);
+    }
+    if (performance.now() - start >= PARSE_SLICE_MS) {
+      await yieldToPage();
+      start = performance.now();
+    }
+  }
+  return out;
+}
+
+/** Rows written at once in a batch's transaction: each chunk's writes are a task of their own. */
+const PUT_CHUNK = 100;
+
+async function putInChunks<T>(table: { bulkPut(rows: readonly T[]): Promise<unknown> }, rows: readonly T[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += PUT_CHUNK) await table.bulkPut(rows.slice(i, i + PUT_CHUNK));
+}
+
+function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number, parsed: ParsedCard = parsedCard(remote.vcard)): { row: ContactRow; card: CardRow } {
   return {
-    row: { id, bookId, ...deriveListFields(card), favorite: previous?.favorite ?? 0, pending: '', updatedAt: Date.now() },
+    row: { id, bookId, ...parsed.fields, favorite: previous?.favorite ?? 0, pending: '', updatedAt: Date.now() },
     card: {
       id,
       bookId,
-      vcard: serializeVCard(card),
+      vcard: parsed.vcard,
       base: remote.vcard,
       href: remote.href,
       etag: remote.etag,
@@ -54,6 +109,15 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       await repo.bumpInTransaction();
       return fn();
     });
+  /**
+   * A book's cards at these hrefs, by the etags table's [bookId+href] index (one request per
+   * href, all sent at once: a multi-key cursor would wait for each step).
+   */
+  const cardsAt = async (bookId: string, hrefs: readonly string[]): Promise<CardRow[]> => {
+    const index = db.etags.where('[bookId+href]');
+    const found = (await Promise.all([...new Set(hrefs)].map((h) => index.equals([bookId, h]).toArray()))).flat();
+    return (await db.cards.bulkGet(found.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
+  };
   /** A write whose rows change the list: the list follows once it committed. */
   const listWrite = async (fn: (changed: ContactRow[], removed: string[]) => Promise<void>) => {
     const changed: ContactRow[] = [];
@@ -91,7 +155,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       return { syncToken: b?.syncToken ?? null, ctag: b?.ctag ?? null, ...(b?.capabilities === undefined ? {} : { capabilities: b.capabilities }), ...(b?.written === undefined ? {} : { written: b.written }) };
     },
     pendingCards: async (bookId, retryRefused) => {
-      const rows = (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== '');
+      // The rows with a mark only: a range of the book's part of the [bookId+pending] index ('' sorts first).
+      const rows = await db.contacts.where('[bookId+pending]').between([bookId, ''], [bookId, Dexie.maxKey], false, true).toArray();
       const cards = await db.cards.bulkGet(rows.map((r) => r.id));
       return rows.flatMap((r, i) => {
         const c = cards[i];
@@ -120,17 +185,19 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       });
     },
     knownEtags: async (bookId) => {
-      const cards = await db.cards.where('bookId').equals(bookId).toArray();
-      return cards.filter((c) => c.href !== '').map((c) => [c.href, c.etag] as [string, string]);
+      // The small rows of href and ETag (schema 7), not the cards with their vCards.
+      const rows = await db.etags.where('bookId').equals(bookId).toArray();
+      return rows.map((r) => [r.href, r.etag] as [string, string]);
     },
     applyRemote: async (bookId, batch) => {
       // Cards that cannot be read (not vCards, or broken): left out, what is here stays as it was.
       const unreadable: string[] = [];
+      // The parse first, in slices (the transaction's own work is the writes).
+      const parsed = await parseInSlices(batch.upserts.map((u) => u.vcard));
       await listWrite(async (changed, removed) => {
         unreadable.length = 0;
         const keep = batch.keep ?? [];
-        const existing = await db.cards.where('href').anyOf([...batch.upserts.map((u) => u.href), ...batch.deletes, ...keep]).toArray();
-        const byHref = new Map(existing.filter((c) => c.bookId === bookId).map((c) => [c.href, c]));
+        const byHref = new Map((await cardsAt(bookId, [...batch.upserts.map((u) => u.href), ...batch.deletes, ...keep])).map((c) => [c.href, c]));
         const rows = new Map((await db.contacts.bulkGet([...byHref.values()].map((c) => c.id))).filter((r): r is ContactRow => r !== undefined).map((r) => [r.id, r]));
         const puts: { row: ContactRow; card: CardRow }[] = [];
         const runId = crypto.randomUUID();
@@ -141,34 +208,39 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         const keptByUid = new Map<string, CardRow>();
         for (const href of keep) {
           const old = byHref.get(href);
-          const uid = old === undefined || rows.get(old.id)?.pending !== '' ? undefined : uidIn(old.vcard);
+          const uid = old === undefined || rows.get(old.id)?.pending !== '' ? undefined : cardUid(old.vcard);
           if (uid !== undefined) keptByUid.set(uid, old!);
         }
         const movedHere = new Set<string>();
-        for (const remote of batch.upserts) {
-          const back = keptByUid.size === 0 || byHref.has(remote.href) ? undefined : keptByUid.get(uidIn(remote.vcard) ?? '');
+        for (const [i, remote] of batch.upserts.entries()) {
+          const back = keptByUid.size === 0 || byHref.has(remote.href) ? undefined : keptByUid.get(cardUid(remote.vcard) ?? '');
           if (back !== undefined) {
-            keptByUid.delete(uidIn(remote.vcard)!);
+            keptByUid.delete(cardUid(remote.vcard)!);
             movedHere.add(back.href);
           }
           const old = back ?? byHref.get(remote.href);
           const oldRow = old === undefined ? undefined : rows.get(old.id);
           // A local change still waiting (a conflict for the user) is not overwritten.
           if (oldRow !== undefined && oldRow.pending !== '') continue;
-          let put: { row: ContactRow; card: CardRow };
+          let put: { row: ContactRow; card: CardRow } | null = null;
           try {
+            // What this computer keeps of the old card (properties the server does not store) is parsed here.
             const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
-            put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision);
+            const ready = kept === remote ? parsed[i]! : parsedCard(kept.vcard);
+            if (ready !== null) put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision, ready);
           } catch (e) {
             if (!(e instanceof VCardError)) throw e;
+          }
+          if (put === null) {
             unreadable.push(remote.href);
             continue;
           }
           puts.push(put);
-          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard });
+          // A new contact's first version is its card's text, written once (in the card), as an import's.
+          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : {}) });
         }
-        await db.contacts.bulkPut(puts.map((p) => p.row));
-        await db.cards.bulkPut(puts.map((p) => p.card));
+        await putInChunks(db.contacts, puts.map((p) => p.row));
+        await putInChunks(db.cards, puts.map((p) => p.card));
         changed.push(...puts.map((p) => p.row));
         for (const href of batch.deletes) {
           const old = byHref.get(href);
@@ -186,11 +258,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           } else {
             // Edited here, deleted there: keep the edit and upload it again as a new card. A
             // conflict with the server's version is over: that version is gone, the edit stays.
-            const again = { ...row, pending: 'created' as const, flag: '' as const };
-            const { conflicts: _c, remote: _r, ...card } = old;
-            await db.contacts.put(again);
-            await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
-            changed.push(again);
+            changed.push(await asNewCreate(db, row, old, ''));
           }
         }
         for (const href of keep) {
@@ -209,26 +277,25 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           // The user chose to keep it ("Keep them"): it stays as it is here and goes back to the
           // server as a new card, as a restore from the trash would send it. A conflict with the
           // server's version is over: that version is gone.
-          const again = { ...row, pending: 'created' as const, flag: row.flag === 'conflict' ? ('' as const) : row.flag };
-          const { conflicts: _c, remote: _r, ...card } = old;
-          await db.contacts.put(again);
-          await db.cards.put({ ...card, href: '', etag: '', base: '', attempted: false });
-          changed.push(again);
+          changed.push(await asNewCreate(db, row, old, row.flag === 'conflict' ? '' : row.flag));
         }
-        const before = await recordVersions(db, versions);
+        const before = await recordVersions(db, versions, PUT_CHUNK);
         // A change the server made that was already here (our own write coming back) is no change of the run.
         const changedHere = versions.filter((v) => typeof v.before !== 'string' || !sameContent(v.before, v.vcard));
         entries.unshift(...changedHere.map((v): RunEntry => ({ contactId: v.contactId, change: typeof v.before !== 'string' ? 'created' : 'updated', before: before.get(v.contactId) ?? null })));
         await appendRun(db, { bookId, kind: 'sync', entries, close: batch.state !== undefined });
         if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities, written: batch.state.written });
       });
+      // The run's last batch carries its state: until then the list snapshot waits.
+      repo.holdSnapshot(batch.state === undefined);
       return unreadable;
     },
     rebaseBook: async (bookId, fromPath, toPath) => {
       const from = fromPath.endsWith('/') ? fromPath : `${fromPath}/`;
       const to = toPath.endsWith('/') ? toPath : `${toPath}/`;
       await write(async () => {
-        const cards = await db.cards.where('bookId').equals(bookId).toArray();
+        const under = (await db.etags.where('bookId').equals(bookId).toArray()).filter((e) => e.href.startsWith(from));
+        const cards = (await db.cards.bulkGet(under.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
         const moved = cards.filter((c) => c.href.startsWith(from)).map((c) => ({ ...c, href: to + c.href.slice(from.length) }));
         await db.cards.bulkPut(moved);
         // The old token belongs to the old path: the next run lists everything and reuses by ETag.
@@ -259,18 +326,15 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         // One row per href: another row there is a copy of this card that came down meanwhile
         // (a create whose answer was lost, found again). A clean copy goes; an edited one is kept
         // as a new card, so no edit is lost.
-        for (const other of await db.cards.where('href').equals(remote.href).toArray()) {
-          if (other.id === id || other.bookId !== bookId) continue;
+        for (const other of await cardsAt(bookId, [remote.href])) {
+          if (other.id === id) continue;
           const otherRow = await db.contacts.get(other.id);
           if (otherRow === undefined || otherRow.pending === '' || otherRow.pending === 'deleted') {
             await db.contacts.delete(other.id);
             await db.cards.delete(other.id);
             removed.push(other.id);
           } else {
-            const again = { ...otherRow, pending: 'created' as const };
-            await db.contacts.put(again);
-            await db.cards.put({ ...other, href: '', etag: '', base: '', attempted: false });
-            changed.push(again);
+            changed.push(await asNewCreate(db, otherRow, other, otherRow.flag, true));
           }
         }
         if (prev === undefined || card === undefined) {
@@ -327,11 +391,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         }
         // Undone while the deletion was on its way: the contact stays, as a new card. A conflict
         // with the server's version is over: that version is gone, the card as it is here stays.
-        const again = { ...row, pending: 'created' as const, flag: row.flag === 'conflict' ? ('' as const) : row.flag };
-        const { conflicts: _c, remote: _r, ...rest } = card;
-        await db.contacts.put(again);
-        await db.cards.put({ ...rest, href: '', etag: '', base: '', attempted: false });
-        changed.push(again);
+        changed.push(await asNewCreate(db, row, card, row.flag === 'conflict' ? '' : row.flag));
       }),
     // Decided by the row's mark, whatever the revision.
     restoredRemote: (bookId, id, remote) =>

@@ -1,6 +1,6 @@
-/** The window's side of printing in Electron: the cards go to main a slice per message, then the request names the job. */
+/** The window's side of printing in Electron: the cards, asked of the print worker, go to main a slice per message, then the request names the job. */
 import { describe, expect, it } from 'vitest';
-import { CARDS_PER_IPC, printInMain, type PrintJobRequest } from '../../../renderer/src/features/print/print-job';
+import { CARDS_PER_IPC, printInMain, type PrintJob } from '../../../renderer/src/features/print/print-job';
 import type { PrintRequest } from '../../../shared/ipc/contract';
 
 function fakeMain() {
@@ -19,12 +19,22 @@ function fakeMain() {
   return { api, slices, printed };
 }
 
-const request = (n: number): PrintJobRequest => ({ fileName: 'x.pdf', layout: 'phone-list', lang: 'en', title: 'x', paper: 'A4', texts: {} as PrintJobRequest['texts'], vcards: Array.from({ length: n }, (_, i) => `card ${i}`) });
+/** A laid-out job of n cards; `asked` records the slices asked of its worker. */
+const laidOut = (n: number, asked: string[] = []): Pick<PrintJob, 'request' | 'cardCount' | 'cards'> => ({
+  request: { fileName: 'x.pdf', layout: 'phone-list', lang: 'en', title: 'x', paper: 'A4', texts: {} as PrintJob['request']['texts'] },
+  cardCount: n,
+  cards: async (from, to) => {
+    asked.push(`${from}-${to}`);
+    return Array.from({ length: to - from }, (_, i) => `card ${from + i}`);
+  },
+});
 
 describe('printing 2,500 cards through main', () => {
-  it('sends them 1,000 a message into one job, then asks main to print that job with the count sent, and no cards', async () => {
+  it('asks the worker for them and sends them 1,000 a message into one job, then asks main to print that job with the count sent, and no cards', async () => {
     const { api, slices, printed } = fakeMain();
-    expect(await printInMain(api, request(2500), 'pdf')).toBe('printed');
+    const asked: string[] = [];
+    expect(await printInMain(api, laidOut(2500, asked), 'pdf')).toBe('printed');
+    expect(asked).toEqual(['0-1000', '1000-2000', '2000-2500']);
     expect(CARDS_PER_IPC).toBe(1000);
     expect(slices).toEqual([
       { jobId: null, count: 1000 },
@@ -38,7 +48,9 @@ describe('printing 2,500 cards through main', () => {
 
   it('an empty list still opens a job (main prints "No contacts")', async () => {
     const { api, slices, printed } = fakeMain();
-    await printInMain(api, request(0), 'print');
+    const asked: string[] = [];
+    await printInMain(api, laidOut(0, asked), 'print');
+    expect(asked).toEqual([]);
     expect(slices).toEqual([{ jobId: null, count: 0 }]);
     expect(printed[0]).toMatchObject({ jobId: 'job-1', count: 0 });
   });

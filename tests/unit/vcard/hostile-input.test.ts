@@ -56,6 +56,47 @@ describe('huge lists', () => {
   });
 });
 
+describe('the list fields of a card of huge lists', () => {
+  it('gives each of 300,000 nicknames its own search segment and detail, in order, between the name and the groups', () => {
+    const nicks = Array.from({ length: 300_000 }, (_, i) => `Nick${i % 7 === 0 ? ' ' : ''}${i}`);
+    const note = `Note ${'x'.repeat(300)}`;
+    const c = parseVCard(card('VERSION:3.0', 'FN:Ada Lovelace', `NICKNAME:${nicks.join(',')}, ,Last`, 'CATEGORIES:Team A,Team B', `NOTE:${note}`));
+    const fields = deriveListFields(c);
+    const all = [...nicks, 'Last'];
+    expect(fields.search).toBe(`\u0001ada lovelace${all.map((n) => `\u0002${n.toLowerCase()}`).join('')}\u0007team a\u0007team b\u000f${note.toLowerCase()}`);
+    expect(fields.details).toBe(`${all.map((n) => `\u0002${n}`).join('')}\u0007Team A\u0007Team B\u000f${note.slice(0, 200)}`);
+  });
+
+  it('gives each of 300,000 plain nicknames and 1,000 groups their own segments, as it does a few', () => {
+    const nicks = Array.from({ length: 300_000 }, (_, i) => `Nick${i}`);
+    const groups = Array.from({ length: 1_000 }, (_, i) => (i === 500 ? 'Zoë Group' : `Group ${i}`));
+    const fields = deriveListFields(parseVCard(card('VERSION:3.0', 'FN:Ada', `NICKNAME:${nicks.join(',')}`, `CATEGORIES:${groups.join(',')}`)));
+    expect(fields.search).toBe(`\u0001ada${nicks.map((n) => `\u0002${n.toLowerCase()}`).join('')}${groups.map((g) => `\u0007${g === 'Zoë Group' ? 'zoe group' : g.toLowerCase()}`).join('')}`);
+    expect(fields.details).toBe(`${nicks.map((n) => `\u0002${n}`).join('')}${groups.map((g) => `\u0007${g}`).join('')}`);
+  });
+});
+
+describe('an empty BEGIN or END value and a stray line', () => {
+  it('never makes a card marker of BEGIN: and VCARD split by a lone CR, so the card reads back as one card', () => {
+    const text = 'BEGIN:VCARD\nVERSION:2.1\nN:parent\nBEGIN:\rVCARD\nVERSION:2.1\nN:nested\nEND:VCARD\n';
+    const parsed = parseVCards(text);
+    expect(parsed.cards).toHaveLength(1);
+    const c = parsed.cards[0]!.card;
+    const back = parseVCards(serializeVCard(c));
+    expect(back.errors).toEqual([]);
+    expect(back.cards.map((x) => x.card.properties)).toEqual([c.properties]);
+    expect(c.properties.find((p) => p.name === 'BEGIN')!.value).toBe('\\nVCARD');
+  });
+});
+
+describe('a value of many joined lines', () => {
+  it('keeps every code unit of 200,000 stray lines: a leading U+FEFF, pairs and lone surrogates', () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => ['\ufeffbom', 'pair 😀', 'lone \ud800', 'low \udc00 end', 'plain'][i % 5]!);
+    const c = parseVCard(card('VERSION:2.1', 'FN:X', 'NOTE:start', lines.join('\r\n')));
+    expect(c.properties.find((p) => p.name === 'NOTE')!.value).toBe(['start', ...lines].join('\\n'));
+  });
+});
+
 describe('quoted-printable soft breaks and card markers', () => {
   it('keeps the card when a quoted-printable value ends in = right before END:VCARD', () => {
     const r = parseVCards(card('VERSION:2.1', 'FN:Ann', 'NOTE;ENCODING=QUOTED-PRINTABLE:caf=C3=A9=') + card('VERSION:2.1', 'FN:Bob'));

@@ -2,7 +2,7 @@
  * Which contacts an export or a print takes: all, a book, the group in view, or the selection. One
  * piece for both dialogs: the choice, the book picker under it, and what the choice names.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
 import { useDirectory } from '../accounts/directory';
@@ -18,8 +18,10 @@ export interface ScopeChoice {
   readonly picker: ReactNode;
 }
 
+const NO_SELECTION: readonly string[] = Object.freeze([]);
+
 /** `selection`: the selection offered when the dialog was not opened on one (the export takes the list's). */
-export function useScopeChoice(initial: ExportScope, selectionFallback: readonly string[] = []): ScopeChoice {
+export function useScopeChoice(initial: ExportScope, selectionFallback: readonly string[] = NO_SELECTION): ScopeChoice {
   const s = useServices();
   const { t } = s;
   const id = useId();
@@ -30,7 +32,20 @@ export function useScopeChoice(initial: ExportScope, selectionFallback: readonly
   // The group in view when the dialog opened (App.tsx scope()): offered by its name and count.
   const group = initial.kind === 'group' ? initial : null;
   const groupName = group === null ? undefined : s.groups.group(group.bookId, group.key)?.name;
-  const scope: ExportScope = kind === 'book' ? { kind: 'book', bookId } : kind === 'group' && group !== null ? group : kind === 'selection' ? { kind: 'selection', ids: selection } : { kind: 'all' };
+  const scope: ExportScope = useMemo(
+    () => (kind === 'book' ? { kind: 'book', bookId } : kind === 'group' && group !== null ? group : kind === 'selection' ? { kind: 'selection', ids: selection } : { kind: 'all' }),
+    [kind, bookId, group, selection],
+  );
+  // Counted again only when the contacts, links or groups change, not on every render of the
+  // dialog (a print's progress re-renders it; each count walks 50,000 rows).
+  const version = useSyncExternalStore(s.index.subscribe, s.index.getVersion);
+  const linksVersion = useSyncExternalStore(s.links.subscribe, s.links.getVersion);
+  const groupsVersion = useSyncExternalStore(s.groups.subscribe, s.groups.getVersion);
+  const counts = useMemo(
+    () => ({ all: scopeCount(s, { kind: 'all' }), group: group === null ? 0 : scopeCount(s, group), selection: selection.length === 0 ? 0 : scopeCount(s, { kind: 'selection', ids: selection }), scope: scope.kind === 'all' ? -1 : scopeCount(s, scope) }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the versions say when the stores changed
+    [s, scope, group, selection, version, linksVersion, groupsVersion],
+  );
   const bookName = (b: { id: string; name: string }) => (b.id === LOCAL_BOOK_ID ? t('books.local') : b.name);
   const book = books.find((b) => b.id === bookId);
   const name = scope.kind === 'book' && book !== undefined ? bookName(book) : scope.kind === 'group' && groupName ? groupName : undefined;
@@ -40,10 +55,10 @@ export function useScopeChoice(initial: ExportScope, selectionFallback: readonly
         legend={t('export.scope')}
         value={kind}
         options={[
-          { value: 'all', label: t('export.scope.all', { count: scopeCount(s, { kind: 'all' }) }) },
+          { value: 'all', label: t('export.scope.all', { count: counts.all }) },
           { value: 'book', label: t('export.scope.book') },
-          ...(group !== null ? [{ value: 'group' as const, label: t('export.scope.group', { name: `\u2068${groupName ?? ''}\u2069`, count: scopeCount(s, group) }) }] : []),
-          ...(selection.length > 0 ? [{ value: 'selection' as const, label: t('export.scope.selection', { count: scopeCount(s, { kind: 'selection', ids: selection }) }) }] : []),
+          ...(group !== null ? [{ value: 'group' as const, label: t('export.scope.group', { name: `\u2068${groupName ?? ''}\u2069`, count: counts.group }) }] : []),
+          ...(selection.length > 0 ? [{ value: 'selection' as const, label: t('export.scope.selection', { count: counts.selection }) }] : []),
         ]}
         onChange={setKind}
       />
@@ -61,5 +76,5 @@ export function useScopeChoice(initial: ExportScope, selectionFallback: readonly
       ) : null}
     </>
   );
-  return { scope, count: scopeCount(s, scope), name, picker };
+  return { scope, count: scope.kind === 'all' ? counts.all : counts.scope, name, picker };
 }

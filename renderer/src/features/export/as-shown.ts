@@ -33,6 +33,17 @@ export function withLinkedCards(ids: readonly string[], linkOf: (id: string) => 
   return [...out];
 }
 
+/**
+ * The ids among these that belong to a link, each with its link and the link's shown card: what
+ * a print worker, which reads the cards itself, needs to make each link one card (`asShown`).
+ */
+export function linkEntries(ids: readonly string[], linkOf: (id: string) => LiveLink | null): (readonly [id: string, link: string, primary: string])[] {
+  return ids.flatMap((id) => {
+    const link = linkOf(id);
+    return link === null ? [] : [[id, link.id, link.primary] as const];
+  });
+}
+
 /** How many contacts these ids are as the list shows them (a link's cards once). */
 export function countAsShown(ids: readonly string[], linkOf: (id: string) => LiveLink | null): number {
   const seen = new Set<string>();

@@ -19,8 +19,11 @@ export type ExportScope = { kind: 'all' } | { kind: 'book'; bookId: string } | {
  * bulk bar and the detail pane's "n selected" read the selection the same way.
  */
 export function explicitSelection(selected: readonly string[]): readonly string[] {
-  return selected.length > 1 ? selected : [];
+  return selected.length > 1 ? selected : NONE_CHOSEN;
 }
+
+/** One empty selection for every caller, so what is memoised on it stays. */
+const NONE_CHOSEN: readonly string[] = Object.freeze([]);
 
 /** What the sidebar's Export and Print (and Ctrl+P) take: the selection, else the group or book in view, else everything. */
 export function viewScope(filter: ListFilter, selected: readonly string[]): ExportScope {
@@ -73,19 +76,6 @@ export async function scopeCards(s: Services, ids: readonly string[]): Promise<E
     const row = s.index.get(ids[i]!);
     out.push({ id: ids[i]!, vcard: c.vcard, favorite: row?.favorite === 1, name: row?.displayName || s.t('list.noName') });
   });
-  return out;
-}
-
-/**
- * `scopeCards` a slice of ids at a time, a task apart, so 50,000 cards never hold the window in
- * one task (IndexedDB's requests for each slice are made, and answered, together): for print.
- */
-export async function scopeCardsInSlices(s: Services, ids: readonly string[], slice = 1000): Promise<ExportCardInput[]> {
-  const out: ExportCardInput[] = [];
-  for (let i = 0; i < ids.length; i += slice) {
-    if (i > 0) await new Promise((r) => setTimeout(r, 0));
-    out.push(...(await scopeCards(s, ids.slice(i, i + slice))));
-  }
   return out;
 }
 

@@ -1,21 +1,43 @@
 /**
  * Print: a phone list (names, numbers, e-mail addresses) or full cards, of all contacts, a book or
  * the group in view or the selection, on A4 or Letter. Preview lays them out in the UI language, in
- * a worker (progress shown, Stop or closing the dialog ends it), and opens the print view, from
- * which they are printed or saved as PDF.
+ * a worker that reads the cards itself (the window sends their ids; progress shown, Stop or closing
+ * the dialog ends it), and opens the print view, from which they are printed or saved as PDF.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { PrintLayout } from '../../../../shared/print';
 import { useServices } from '../../services';
 import { useUi } from '../../store/ui';
 import { FormActions } from '../common/FormActions';
 import { Modal } from '../common/Modal';
-import { scopeCardsInSlices, shownScopeIds, type ExportScope } from '../export/scope';
-import { asShown } from '../export/as-shown';
+import { shownScopeIds, type ExportScope } from '../export/scope';
+import { linkEntries } from '../export/as-shown';
 import { appRegion } from '../duplicates/finder';
 import { useScopeChoice } from '../export/ScopeChoice';
 import { Choice } from '../settings/SettingsDialog';
 import { makePrintJob, PrintCancelled, usePrintJob } from './print-job';
+
+type Progress = { readonly phase: 'read' | 'layout'; readonly done: number; readonly total: number };
+
+/**
+ * The progress line, with a state of its own: the worker's progress (a message every 500 cards)
+ * re-renders this line only, not the dialog and its scope choice.
+ */
+function PrintProgress({ sinkRef }: { sinkRef: RefObject<((p: Progress | null) => void) | null> }) {
+  const { t } = useServices();
+  const [progress, setProgress] = useState<Progress | null>(null);
+  useLayoutEffect(() => {
+    sinkRef.current = setProgress;
+    return () => {
+      sinkRef.current = null;
+    };
+  }, [sinkRef]);
+  return progress === null ? null : (
+    <p role="status" data-testid="print-progress">
+      {t(progress.phase === 'read' ? 'print.reading' : 'print.layingOut', { done: progress.done, total: progress.total })}
+    </p>
+  );
+}
 
 export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; onClose: () => void }) {
   const s = useServices();
@@ -23,7 +45,8 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
   const [layout, setLayout] = useState<PrintLayout>('phone-list');
   const [paper, setPaper] = useState<'A4' | 'Letter'>(s.dates.locale.endsWith('-US') || s.dates.locale.endsWith('-CA') ? 'Letter' : 'A4');
   const [busy, setBusy] = useState(false);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const progressRef = useRef<((p: Progress | null) => void) | null>(null);
+  const setProgress = (p: Progress | null) => progressRef.current?.(p);
   const [error, setError] = useState<string | null>(null);
   const running = useRef<AbortController | null>(null);
   // Closing the dialog stops a layout under way.
@@ -34,20 +57,19 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
     setError(null);
     const control = new AbortController();
     running.current = control;
-    // Marks for `npm run bench -- print`: the cards read, the layout back from the worker.
+    // Marks for `npm run bench -- print`: the cards read (in the worker), the layout back from it.
     performance.mark('cardinal:print-start');
     try {
-      // A linked contact as one card (as-shown.ts).
-      const cards = asShown(await scopeCardsInSlices(s, shownScopeIds(s, scope)), s.links.linkOf, await appRegion());
-      performance.mark('cardinal:print-read');
+      // The click's task ends here (the dialog shows it is busy); the ids are gathered in the next.
+      await new Promise((r) => setTimeout(r, 0));
+      // Only ids go to the worker, with the links among them (a linked contact prints as one card: as-shown.ts).
+      const ids = shownScopeIds(s, scope);
+      const source = { store: s.repo.db.name, ids, links: s.links.empty ? [] : linkEntries(ids, s.links.linkOf), region: await appRegion() };
       if (control.signal.aborted) return;
       const where = scopeName ?? (scope.kind === 'selection' ? t('print.selection') : t('books.all'));
       const title = t(layout === 'phone-list' ? 'print.title.phoneList' : 'print.title.cards', { where });
-      setProgress({ done: 0, total: cards.length });
-      const job = await makePrintJob(
-        cards.map((c) => c.vcard),
-        { layout, lang: s.lang, title, paper, t, signal: control.signal, progress: (done, total) => setProgress({ done, total }) },
-      );
+      setProgress({ phase: 'read', done: 0, total: ids.length });
+      const job = await makePrintJob(source, { layout, lang: s.lang, title, paper, t, signal: control.signal, progress: (phase, done, total) => setProgress({ phase, done, total }) });
       performance.mark('cardinal:print-laid-out');
       usePrintJob.getState().show(job);
       useUi.getState().closeDialog();
@@ -78,11 +100,7 @@ export function PrintDialog({ scope: initial, onClose }: { scope: ExportScope; o
       }
     >
       <div className="form-stack">
-        {progress !== null ? (
-          <p role="status" data-testid="print-progress">
-            {t('print.layingOut', progress)}
-          </p>
-        ) : null}
+        <PrintProgress sinkRef={progressRef} />
         <Choice<PrintLayout>
           legend={t('print.layout')}
           value={layout}

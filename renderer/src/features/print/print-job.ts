@@ -1,45 +1,59 @@
 /**
  * The print job on screen: the laid-out document (shown in the print view, which takes the place
- * of the window until closed), laid out in a worker (workers/print.worker.ts), and the request
- * Electron's main process prints from.
+ * of the window until closed), laid out and kept in a worker (workers/print.worker.ts) that reads
+ * the cards itself, and the request Electron's main process prints from. The window holds the
+ * document's frame and the counts; rows, cards and vCards are asked of the worker a slice at a time.
  */
 import { create } from 'zustand';
 import type { PrintDocument, PrintLayout, PrintTextKey } from '../../../../shared/print';
-import type { PrintLayoutReply, PrintWorkerMessage } from '../../workers/print.worker';
+import type { PrintLayoutReply, PrintSource, PrintWorkerMessage } from '../../workers/print-layout-job';
 import type { CardinalApi, PrintOutcome, PrintRequest } from '../../../../shared/ipc/contract';
 import type { Language, MessageKey, Translate } from '../../i18n';
 
 export interface PrintJob {
-  /** The document with its list empty; `items` (rows or cards) go into `container`, a slice at a time. */
+  /** The document with its list empty; the rows or cards go into `container`, a slice at a time. */
   readonly doc: PrintDocument;
   readonly container: string;
-  readonly items: readonly string[];
+  /** How many rows or cards the layout has (`items` gives them). */
+  readonly count: number;
+  /** How many contacts it was made from (`cards` gives their vCards). */
+  readonly cardCount: number;
   readonly request: PrintJobRequest;
+  /** Rows or cards `from`–`to`, as one piece of HTML (joined by newlines). */
+  items(from: number, to: number): Promise<string>;
+  /** The vCards `from`–`to` laid out (a linked contact's as one): what main prints from. */
+  cards(from: number, to: number): Promise<readonly string[]>;
+  /** Ends the worker that keeps the job; asking anything after rejects. */
+  close(): void;
 }
 
-/** What Electron's main process prints from: the request but for its job, and the cards it sends first. */
-export type PrintJobRequest = Omit<PrintRequest, 'action' | 'jobId' | 'count'> & { readonly vcards: readonly string[] };
+/** What Electron's main process prints from: the request but for its job (the cards go first). */
+export type PrintJobRequest = Omit<PrintRequest, 'action' | 'jobId' | 'count'>;
 
 /** Cards per `addPrintCards` message. */
 export const CARDS_PER_IPC = 1000;
 
 /**
- * Print (or save as PDF) in Electron's main process: the cards go over a slice per message, a task
- * apart (the window answers meanwhile), then the request names the job they are in.
+ * Print (or save as PDF) in Electron's main process: the cards are asked of the job's worker and
+ * go over a slice per message (the window answers meanwhile), then the request names the job they
+ * are in.
  */
-export async function printInMain(api: Pick<CardinalApi, 'addPrintCards' | 'printContacts'>, request: PrintJobRequest, action: PrintRequest['action']): Promise<PrintOutcome> {
-  const { vcards, ...rest } = request;
+export async function printInMain(api: Pick<CardinalApi, 'addPrintCards' | 'printContacts'>, job: Pick<PrintJob, 'request' | 'cardCount' | 'cards'>, action: PrintRequest['action']): Promise<PrintOutcome> {
   let jobId: string | null = null;
-  for (let i = 0; i === 0 || i < vcards.length; i += CARDS_PER_IPC) {
-    if (i > 0) await new Promise((r) => setTimeout(r, 0));
-    jobId = await api.addPrintCards(jobId, vcards.slice(i, i + CARDS_PER_IPC));
+  for (let i = 0; i === 0 || i < job.cardCount; i += CARDS_PER_IPC) {
+    jobId = await api.addPrintCards(jobId, i < job.cardCount ? await job.cards(i, Math.min(job.cardCount, i + CARDS_PER_IPC)) : []);
   }
-  return api.printContacts({ ...rest, action, jobId: jobId!, count: vcards.length });
+  return api.printContacts({ ...job.request, action, jobId: jobId!, count: job.cardCount });
 }
 
 export const usePrintJob = create<{ job: PrintJob | null; show(job: PrintJob | null): void }>()((set) => ({
   job: null,
-  show: (job) => set({ job }),
+  show: (job) =>
+    set((was) => {
+      // The job shown before is done with: its worker ends.
+      if (was.job !== null && was.job !== job) was.job.close();
+      return { job };
+    }),
 }));
 
 const TEXT_KEYS: Record<PrintTextKey, MessageKey> = {
@@ -68,10 +82,10 @@ export interface PrintJobOptions {
   readonly t: Translate;
 }
 
-/** What the layout is made from: the cards and the layout's words in the UI language. */
-export function printJobRequest(vcards: readonly string[], o: PrintJobOptions): PrintJob['request'] {
+/** The layout's request: the file name and the layout's words in the UI language. */
+export function printJobRequest(o: PrintJobOptions): PrintJobRequest {
   const texts = Object.fromEntries(Object.entries(TEXT_KEYS).map(([k, key]) => [k, o.t(key)])) as Record<PrintTextKey, string>;
-  return { fileName: `${o.title}.pdf`, layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts, vcards };
+  return { fileName: `${o.title}.pdf`, layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts };
 }
 
 /** A layout cancelled by the user (the worker was stopped). */
@@ -85,61 +99,81 @@ export class PrintCancelled extends Error {
 /** The worker the layout runs in; replaced by tests (a worker that runs in the same thread). */
 export type PrintWorkerFactory = () => Pick<Worker, 'postMessage' | 'terminate'> & { onmessage: ((e: MessageEvent<PrintLayoutReply>) => void) | null; onerror: ((e: ErrorEvent) => void) | null };
 
-/** Cards a message to the worker carries. */
-const CARDS_PER_MESSAGE = 2000;
-
 const defaultWorker: PrintWorkerFactory = () => new Worker(new URL('../../workers/print.worker.ts', import.meta.url), { type: 'module' }) as ReturnType<PrintWorkerFactory>;
 
+/** What the dialog shows while the worker works: the cards read, then laid out. */
+export type PrintProgress = (phase: 'read' | 'layout', done: number, total: number) => void;
+
 /**
- * A print job for these cards in the UI language (its sorting, dates, direction and fonts), laid
- * out in a worker so the window stays responsive for 50,000 cards: `progress` as the cards are
- * read; `signal` stops the worker (the promise rejects with PrintCancelled). Cards go to the
- * worker, and rows or cards come back, a slice per message.
+ * A print job of these contacts (named by id: the worker reads their cards from the window's
+ * IndexedDB) in the UI language (its sorting, dates, direction and fonts), laid out in a worker so
+ * the window stays responsive for 50,000 cards: `progress` as the cards are read and laid out;
+ * `signal` stops the worker (the promise rejects with PrintCancelled). The worker lives on with
+ * the job, answering for slices, until `close`.
  */
-export function makePrintJob(vcards: readonly string[], o: PrintJobOptions & { readonly progress?: (done: number, total: number) => void; readonly signal?: AbortSignal; readonly worker?: PrintWorkerFactory }): Promise<PrintJob> {
-  const request = printJobRequest(vcards, o);
+export function makePrintJob(source: PrintSource, o: PrintJobOptions & { readonly progress?: PrintProgress; readonly signal?: AbortSignal; readonly worker?: PrintWorkerFactory }): Promise<PrintJob> {
+  const request = printJobRequest(o);
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted === true) {
       reject(new PrintCancelled());
       return;
     }
     const worker = (o.worker ?? defaultWorker)();
-    const stop = () => {
+    let ended: Error | null = null;
+    let nextRequest = 1;
+    const waiting = new Map<number, { resolve(v: never): void; reject(e: Error): void }>();
+    const end = (e: Error) => {
+      if (ended !== null) return;
+      ended = e;
       worker.terminate();
-      reject(new PrintCancelled());
-    };
-    o.signal?.addEventListener('abort', stop, { once: true });
-    const finish = () => {
       o.signal?.removeEventListener('abort', stop);
-      worker.terminate();
+      for (const w of waiting.values()) w.reject(e);
+      waiting.clear();
+      reject(e);
     };
-    const items: string[] = [];
+    const stop = () => end(new PrintCancelled());
+    o.signal?.addEventListener('abort', stop, { once: true });
+    const ask = <T>(kind: 'items' | 'cards', from: number, to: number) =>
+      new Promise<T>((res, rej) => {
+        if (ended !== null) {
+          rej(ended);
+          return;
+        }
+        const id = nextRequest++;
+        waiting.set(id, { resolve: res as (v: never) => void, reject: rej });
+        worker.postMessage({ kind, request: id, from, to } satisfies PrintWorkerMessage);
+      });
+    const answer = (id: number, value: unknown, error?: Error) => {
+      const w = waiting.get(id);
+      waiting.delete(id);
+      if (error !== undefined) w?.reject(error);
+      else w?.resolve(value as never);
+    };
     worker.onmessage = (e) => {
       const reply = e.data;
-      if (reply.kind === 'progress') o.progress?.(reply.done, reply.total);
-      else if (reply.kind === 'items') items.push(...reply.items);
-      else if (reply.kind === 'done') {
-        finish();
-        resolve({ doc: reply.doc, container: reply.container, items, request });
-      } else {
-        finish();
-        reject(new Error(reply.message));
-      }
+      if (reply.kind === 'progress') {
+        if (reply.phase === 'read' && reply.done === reply.total) performance.mark('cardinal:print-read');
+        o.progress?.(reply.phase, reply.done, reply.total);
+      } else if (reply.kind === 'items') answer(reply.request, reply.html);
+      else if (reply.kind === 'cards') answer(reply.request, reply.vcards);
+      else if (reply.kind === 'ready') {
+        // Laid out: no Stop from here on; the job ends the worker when closed.
+        o.signal?.removeEventListener('abort', stop);
+        resolve({
+          doc: reply.doc,
+          container: reply.container,
+          count: reply.items,
+          cardCount: reply.cards,
+          request,
+          items: (from, to) => ask<string>('items', from, to),
+          cards: (from, to) => ask<readonly string[]>('cards', from, to),
+          close: () => end(new PrintCancelled()),
+        });
+      } else if (reply.request !== undefined) answer(reply.request, null, new Error(reply.message));
+      else end(new Error(reply.message));
     };
-    worker.onerror = (e) => {
-      finish();
-      reject(new Error(e.message));
-    };
-    // The cards go over a slice per task: copying 50,000 of them (30 MB) at once would hold the window.
-    const send = async () => {
-      for (let i = 0; i < vcards.length; i += CARDS_PER_MESSAGE) {
-        if (i > 0) await new Promise((r) => setTimeout(r, 0));
-        if (o.signal?.aborted === true) return;
-        worker.postMessage({ kind: 'cards', vcards: vcards.slice(i, i + CARDS_PER_MESSAGE) } satisfies PrintWorkerMessage);
-      }
-      worker.postMessage({ kind: 'layout', layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts: request.texts } satisfies PrintWorkerMessage);
-      performance.mark('cardinal:print-sent');
-    };
-    void send();
+    worker.onerror = (e) => end(new Error(e.message));
+    worker.postMessage({ kind: 'layout', ...source, layout: o.layout, lang: o.lang, title: o.title, paper: o.paper, texts: request.texts } satisfies PrintWorkerMessage);
+    performance.mark('cardinal:print-sent');
   });
 }
