@@ -13,22 +13,37 @@
  * values. A merge leaves a check for the next quiescent point: the merged card holds every e-mail
  * of both, here and on the server.
  *
+ * Linked contacts too (`links.ts`), through the page's code: `local-link` links a contact of the
+ * synced book with a card of this computer's book (a copy of its values with a UID of its own,
+ * made through the repo, or one made before) as the review screen's Link does, `local-unlink` as
+ * the linked view's Unlink, `local-favorite` stars or unstars a linked contact (every card), and
+ * `local-delete-linked` deletes the cards DeleteLinkedDialog has ticked (all, the synced book's,
+ * or this computer's) with Delete's own `deleteContacts`. A merge of a linked card carries its
+ * link over to the card that stays, as the review screen does. In the model a link is nothing (it
+ * writes no card); a deleted synced card is a deletion. Each of them but the deletion of a synced
+ * card must leave the sync and the server alone (`untouched`).
+ *
  * A command is plain JSON (a sequence replays from its JSON), and names its contact by a number
  * resolved when it runs, so a shrunk sequence is still a valid one. New actions are new entries in
  * `ACTIONS` with a generator and a run; the model and the invariants stay as they are.
  */
 // Before Dexie loads (the page's code below imports it): the store runs on fake-indexeddb.
 import 'fake-indexeddb/auto';
+import { deleteContacts, toggleFavorite } from '../../renderer/src/actions';
+import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
 import { writeMerge } from '../../renderer/src/features/duplicates/merge';
 import { chooseSurvivor } from '../../renderer/src/features/duplicates/review-view';
 import { restoreFromTrash, restoreVersion, undoRun } from '../../renderer/src/features/history/actions';
 import { sameContent } from '../../renderer/src/db/history';
 import { translator } from '../../renderer/src/i18n';
 import type { Services } from '../../renderer/src/services';
+import type { LiveLink } from '../../renderer/src/store/links';
+import { useUi } from '../../renderer/src/store/ui';
 import { applyMerge, buildReview, defaultChoices } from '../../shared/duplicates/review';
 import { parseVCard } from '../../shared/vcard';
 import type { RowView } from '../integration/local-books';
 import { cardOf, emailsOf, fieldLines, vcardOf, withField, FIELDS, type Card, type Field } from './cards';
+import { checkLinks, pageLinks, presentIn, untouched, type LinkModel } from './links';
 import type { Model, Write } from './model';
 import type { ServerCard } from './remote-sides';
 import type { Rng } from './rng';
@@ -43,6 +58,10 @@ export type Command =
   | { readonly do: 'trash-restore'; readonly pick: number }
   | { readonly do: 'history-restore'; readonly pick: number; readonly version: number }
   | { readonly do: 'undo-run'; readonly pick: number }
+  | { readonly do: 'local-link'; readonly pick: number; readonly fresh: boolean; readonly shown: 'synced' | 'here' }
+  | { readonly do: 'local-unlink'; readonly pick: number }
+  | { readonly do: 'local-favorite'; readonly pick: number }
+  | { readonly do: 'local-delete-linked'; readonly pick: number; readonly cards: 'all' | 'synced' | 'here' }
   | { readonly do: 'remote-create' }
   | { readonly do: 'remote-edit'; readonly pick: number; readonly field: Field }
   | { readonly do: 'remote-delete'; readonly pick: number }
@@ -83,6 +102,8 @@ export interface Context {
   problems: string[];
   /** Checked at the next quiescent point on both sides as they are then (a merge's), then dropped. */
   checks: { readonly about: string; run(sides: Sides): string[] }[];
+  /** The links the user made, by card id (`links.ts`), checked after each restart and at quiescent points. */
+  readonly links: LinkModel;
 }
 
 export interface ActionDef<C extends Command = Command> {
@@ -103,9 +124,26 @@ const byName = <T>(items: T[], name: (t: T) => string): T[] => items.sort((x, y)
 
 /** The page's services, as the window builds them, over the page's store as it is now. */
 const EN = translator('en');
-function services(ctx: Context): Services {
+async function services(ctx: Context): Promise<Services> {
   const { repo, index, groups } = ctx.world.local.page();
-  return { repo, index, groups, t: EN, lang: 'en' } as unknown as Services;
+  return { repo, index, groups, links: await pageLinks(ctx.world), t: EN, lang: 'en' } as unknown as Services;
+}
+
+// What the page's delete reads of the document (where the keyboard is): no element has the focus here.
+(globalThis as { document?: unknown }).document ??= { activeElement: null, body: {}, getElementById: () => null };
+
+/** The synced book's contacts the model knows that are linked now, each link once, by name. */
+async function linkedRows(ctx: Context): Promise<{ row: RowView; link: LiveLink }[]> {
+  const links = await pageLinks(ctx.world);
+  const seen = new Set<string>();
+  const out: { row: RowView; link: LiveLink }[] = [];
+  for (const row of await localRows(ctx)) {
+    const link = links.linkOf(row.id);
+    if (link === null || seen.has(link.id)) continue;
+    seen.add(link.id);
+    out.push({ row, link });
+  }
+  return out;
 }
 
 /**
@@ -197,7 +235,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const rest = rows.filter((r) => r !== a);
       const b = rest[c.other % rest.length]!;
       // As the review screen builds it: the card that stays chosen as there, the default choices.
-      const s = services(ctx);
+      const s = await services(ctx);
       const texts = new Map([a, b].map((r) => [r.id, r.vcard]));
       const parsed = [a, b].map((r) => ({ id: r.id, card: parseVCard(r.vcard) }));
       const survivor = chooseSurvivor(
@@ -205,7 +243,18 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
         parsed.map((p) => p.id),
       );
       const review = buildReview(parsed, { region: 'US', survivor });
-      const done = await writeMerge(s, applyMerge(review, defaultChoices(review)), texts);
+      const outcome = applyMerge(review, defaultChoices(review));
+      // As the review screen: a merged-away card's link takes the card that stays in its place.
+      const linked = outcome.replaces.flatMap((r) => s.links.linkOf(r) ?? []);
+      const done = await writeMerge(s, outcome, texts);
+      if (linked.length > 0) {
+        await s.links.carryOver(linked, outcome.replaces, outcome.survivor);
+        const present = await presentIn(ctx.world);
+        for (const link of linked) {
+          const others = link.members.filter((m) => !outcome.replaces.includes(m) && m !== outcome.survivor);
+          if (others.length > 0 && ctx.links.join([outcome.survivor, ...others], present) !== null) ctx.links.synced.set(outcome.survivor, nameOf((survivor === a.id ? a : b).vcard));
+        }
+      }
       // The merge's own toast (with its Undo) takes the place of a deletion's (seed 20000532).
       ctx.undo = null;
       const kept = survivor === a.id ? a : b;
@@ -223,7 +272,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
     weight: () => 1,
     generate: (rng) => ({ do: 'trash-restore', pick: rng.int(0, 99) }),
     run: async (ctx, c) => {
-      const s = services(ctx);
+      const s = await services(ctx);
       const visible = new Set((await ctx.world.local.rows()).filter((r) => r.visible).map((r) => nameOf(r.vcard)));
       // Contacts of the book that are not here to see, by name (the trash's own order has ties).
       const trash = (await s.repo.trash())
@@ -254,7 +303,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const rows = await localRows(ctx);
       if (rows.length === 0) return;
       const row = rows[c.pick % rows.length]!;
-      const s = services(ctx);
+      const s = await services(ctx);
       const versions = (await s.repo.versionsOf(row.id)).filter((v) => !sameContent(v.vcard, row.vcard));
       if (versions.length === 0) return;
       const version = versions[c.version % versions.length]!;
@@ -278,7 +327,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
     generate: (rng) => ({ do: 'undo-run', pick: rng.int(0, 99) }),
     run: async (ctx, c) => {
       // As "Recent changes" offers them: the book's finished runs not undone yet, newest first.
-      const s = services(ctx);
+      const s = await services(ctx);
       const runs = (await s.repo.runsOf(ctx.world.bookId)).filter((r) => r.undoneAt === undefined && r.open !== true);
       if (runs.length === 0) return;
       const run = runs[c.pick % runs.length]!;
@@ -314,6 +363,97 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
         }
         if (emailsOf(a.vcard).join() !== emailsOf(b!.vcard).join()) ctx.checks = ctx.checks.filter((k) => k.about !== fn);
       }
+    },
+  },
+  'local-link': {
+    weight: () => 1.5,
+    generate: (rng) => ({ do: 'local-link', pick: rng.int(0, 99), fresh: rng.chance(0.3), shown: rng.pick(['synced', 'here'] as const) }),
+    run: async (ctx, c) => {
+      const rows = await localRows(ctx);
+      if (rows.length === 0) return;
+      const row = rows[c.pick % rows.length]!;
+      const fn = nameOf(row.vcard);
+      const s = await services(ctx);
+      const { result, problems } = await untouched(ctx.world, `linking ${fn}`, async () => {
+        // A card of this computer's book to link it with: one made for it before (by id, in order), or a new copy of its values.
+        const copies = [...ctx.links.here].filter(([id, name]) => name === fn && s.index.get(id) !== undefined).map(([id]) => id);
+        let here = c.fresh ? undefined : copies[0];
+        if (here === undefined) {
+          const stored = await s.repo.create(LOCAL_BOOK_ID, parseVCard(vcardOf(cardOf(row.vcard), `model-here-${ctx.links.here.size + 1}-${Date.now()}`)));
+          s.index.upsert([stored.row]);
+          here = stored.row.id;
+          ctx.links.here.set(here, fn);
+        }
+        const present = await presentIn(ctx.world);
+        ctx.links.synced.set(row.id, fn);
+        // As the review screen's Link: the cards, and the one whose name is shown.
+        const done = await s.links.link([row.id, here], c.shown === 'synced' ? row.id : here);
+        return { done, expected: ctx.links.join([row.id, here], present) };
+      });
+      ctx.undo = null; // its toast replaces a deletion's, and that deletion's Undo with it
+      ctx.problems.push(...problems);
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [link] ${fn}: ${result.done.record.members.length} cards`);
+      const made = [...result.done.record.members].sort().join();
+      if (result.expected === null || made !== [...result.expected].sort().join()) ctx.problems.push(`linking ${fn}: the link holds ${result.done.record.members.length} cards, expected ${result.expected?.length ?? 'a refusal'}`);
+    },
+  },
+  'local-unlink': {
+    weight: () => 0.7,
+    generate: (rng) => ({ do: 'local-unlink', pick: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      const linked = await linkedRows(ctx);
+      if (linked.length === 0) return;
+      const { row, link } = linked[c.pick % linked.length]!;
+      const s = await services(ctx);
+      // As the linked view's Unlink.
+      const { problems } = await untouched(ctx.world, `unlinking ${nameOf(row.vcard)}`, () => s.links.unlink(link.id));
+      ctx.links.drop(link.members);
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [unlink] ${nameOf(row.vcard)}: ${link.members.length} cards`);
+      ctx.undo = null; // its toast replaces a deletion's
+      ctx.problems.push(...problems);
+    },
+  },
+  'local-favorite': {
+    weight: () => 0.5,
+    generate: (rng) => ({ do: 'local-favorite', pick: rng.int(0, 99) }),
+    run: async (ctx, c) => {
+      const linked = await linkedRows(ctx);
+      if (linked.length === 0) return;
+      const { row, link } = linked[c.pick % linked.length]!;
+      const s = await services(ctx);
+      const fn = nameOf(row.vcard);
+      // The linked view's star: one person, every card of it; a mark of this computer's, nothing for a server.
+      const { problems } = await untouched(ctx.world, `starring ${fn}`, () => toggleFavorite(s, link.primary));
+      ctx.problems.push(...problems);
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [star linked] ${fn}`);
+      const stars = new Set(link.members.map((m) => s.index.get(m)?.favorite ?? 0));
+      if (stars.size > 1) ctx.problems.push(`starring ${fn}: its linked cards are not all starred alike`);
+    },
+  },
+  'local-delete-linked': {
+    weight: () => 1,
+    generate: (rng) => ({ do: 'local-delete-linked', pick: rng.int(0, 99), cards: rng.pick(['all', 'synced', 'here'] as const) }),
+    run: async (ctx, c) => {
+      const linked = await linkedRows(ctx);
+      if (linked.length === 0) return;
+      const { row, link } = linked[c.pick % linked.length]!;
+      const s = await services(ctx);
+      const book = (id: string) => s.index.get(id)?.bookId;
+      // As DeleteLinkedDialog: the cards ticked (all at first), each deleted in its own book by Delete's own code.
+      const picked = link.members.filter((m) => c.cards === 'all' || (c.cards === 'synced') === (book(m) === ctx.world.bookId));
+      if (picked.length === 0) return;
+      const byId = new Map((await ctx.world.local.rows()).map((r) => [r.id, r]));
+      const synced = picked.filter((m) => book(m) === ctx.world.bookId).map((m) => nameOf(byId.get(m)!.vcard));
+      if (synced.length === 0) {
+        // Only this computer's card: nothing for the sync or the server.
+        const { problems } = await untouched(ctx.world, `deleting the local card of ${nameOf(row.vcard)}`, () => deleteContacts(s, picked));
+        ctx.problems.push(...problems);
+      } else await deleteContacts(s, picked);
+      const undo = useUi.getState().toast?.undo;
+      // The toast's Undo brings back every card it deleted; the model follows one contact's undo.
+      ctx.undo = undo === undefined || synced.length > 1 ? null : { fn: synced[0] ?? nameOf(row.vcard), run: undo, pageLife: ctx.world.pageLife };
+      for (const fn of synced) ctx.model.wrote('local', fn, 'delete');
+      if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [delete linked] ${nameOf(row.vcard)}: ${picked.length} of ${link.members.length} cards (${c.cards})`);
     },
   },
   'remote-create': {
@@ -403,7 +543,11 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
   restart: {
     weight: () => 1,
     generate: (rng) => ({ do: 'restart', what: rng.pick(['main', 'page', 'both'] as const) }),
-    run: (ctx, c) => ctx.world.restart(c.what),
+    run: async (ctx, c) => {
+      await ctx.world.restart(c.what);
+      // The page's links as it reads them at start: those made are there while their cards are.
+      ctx.problems.push(...(await checkLinks(ctx.world, ctx.links, `a restart (${c.what})`)));
+    },
   },
   quiesce: {
     weight: () => 1.5,
@@ -489,6 +633,7 @@ function interjection(rng: Rng, kind: ServerKind): Interjection {
     ['fault', 3],
     ['kill', 1],
     ['page', 1],
+    ['link', 1],
   ] as const);
   if (what === 'fault') {
     const faults = [...FAULTS_BEFORE, ...FAULTS_AFTER, ...(kind.kind === 'carddav' ? [] : [{ before: 'status', status: 401 } as const])];
@@ -501,7 +646,9 @@ function interjection(rng: Rng, kind: ServerKind): Interjection {
       ? (['local-create', 'local-edit', 'local-edit', 'local-delete', 'local-undo'] as const)
       : what === 'page'
         ? (['local-merge', 'trash-restore', 'history-restore', 'undo-run'] as const)
-        : (['remote-create', 'remote-edit', 'remote-edit', 'remote-delete'] as const);
+        : what === 'link'
+          ? (['local-link', 'local-link', 'local-unlink', 'local-favorite', 'local-delete-linked'] as const)
+          : (['remote-create', 'remote-edit', 'remote-edit', 'remote-delete'] as const);
   const act = ACTIONS[rng.pick(names)].generate(rng, kind) as Interjection['act'];
   return { at, when, act };
 }

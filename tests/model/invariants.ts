@@ -10,12 +10,14 @@
  * - both sides are equal (every e-mail address of a card, not only the first), and nothing stays
  *   pending;
  * - what an action left to check here holds (a merged card keeps every address of both cards);
+ * - the links the user made are shown as made, and this computer's cards stay on this computer;
  * - the status tells the truth: idle only with nothing left to send, "restored" only for contacts
  *   deleted here that came back.
  */
 import type { RowView } from '../integration/local-books';
 import { cardOf, emailsOf, FIELDS, type Card } from './cards';
 import { checkRestored, type Context } from './actions';
+import { checkLinks } from './links';
 import type { ModelContact } from './model';
 import type { Rng } from './rng';
 
@@ -140,6 +142,9 @@ export async function quiesce(ctx: Context, rng: Rng): Promise<void> {
   for (const [fn, list] of serverBy) if (list.length > 1) problems.push(`${fn}: ${list.length} times on the server`);
   for (const fn of new Set([...localBy.keys(), ...serverBy.keys()])) if (!model.contacts.has(fn)) problems.push(`${fn}: a contact nobody made`);
   for (const check of ctx.checks.splice(0)) problems.push(...check.run({ here: localBy, there: serverBy }));
+  // The links the user made are as made (links.ts): none of the above counts this computer's own
+  // book, whose cards a link joins to the synced book's, so a link changes nothing expected here.
+  problems.push(...(await checkLinks(world, ctx.links, 'a quiescent point')));
 
   const held = new Map<string, Card | null>();
   for (const c of model.contacts.values()) {

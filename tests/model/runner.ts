@@ -8,6 +8,7 @@ import type { GoogleQuirks } from '../servers/fake-google';
 import type { ServerName, TestServer } from '../servers/servers';
 import { generateCommand, runCommand, stepsOf, type Command, type Context, type Interjection } from './actions';
 import { quiesce, Violation } from './invariants';
+import { LinkModel } from './links';
 import { Model } from './model';
 import { Rng } from './rng';
 import { World, type ServerKind } from './world';
@@ -64,7 +65,7 @@ export async function runSequence(seq: Sequence, pool: Pool): Promise<Outcome> {
   const world = await World.open(seq.kind, (name) => pool.get(name), `model-${process.pid}-${++worlds}`);
   const model = new Model();
   const rng = new Rng(seq.seed ^ 0x5eed);
-  const ctx: Context = { world, model, undo: null, quiesce: async () => {}, problems: [], checks: [] };
+  const ctx: Context = { world, model, undo: null, quiesce: async () => {}, problems: [], checks: [], links: new LinkModel() };
   ctx.quiesce = () => quiesce(ctx, rng);
   let steps = 0;
   try {
