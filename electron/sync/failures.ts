@@ -64,6 +64,11 @@ function isSoft(e: unknown): boolean {
     e instanceof ServiceUnavailable ||
     e instanceof ServerError ||
     e instanceof InsufficientStorage ||
+    // An answer that could not be read (cut short, a proxy's or captive portal's web page, broken
+    // XML) may read next time: tried again after the backoff, and said meanwhile, never taken as a
+    // shorter listing.
+    e instanceof UnreadableAnswer ||
+    e instanceof XmlError ||
     (e instanceof TokenEndpointError && (e.status === 0 || e.status >= 500 || e.status === 429)) ||
     (e instanceof CardinalError && e.code === 'unavailable')
   );

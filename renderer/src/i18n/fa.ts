@@ -309,7 +309,7 @@ export const fa: Catalogue = {
   'error.unavailable': "سرور دچار مشکل است.",
   'error.serverAnswered': "سرور پاسخ داد: {answer}.",
   'error.serverAnswered.google': "Google پاسخ داد: {answer}.",
-  'error.unreadableAnswer': "{host} پاسخی فرستاد که کاردینال نتوانست آن را بخواند (XML درستی نیست).",
+  'error.unreadableAnswer': "{host} پاسخی فرستاد که کاردینال نتوانست آن را بخواند (پاسخ WebDAV‌ای که خواسته بود نیست: یک صفحهٔ وب، پاسخی نیمه‌کاره یا خراب). کاردینال بعداً دوباره تلاش می‌کند؛ اگر تکرار شد، نشانی سرور را بررسی کنید.",
   'error.cancelled': "ورود متوقف شد.",
   'error.notConfigured': "ورود با Google به کلاینت OAuth نیاز دارد: «پیشرفته» را باز کنید و آن را وارد کنید.",
   'error.internal': "مشکلی درون کاردینال پیش آمد. دوباره تلاش کنید؛ اگر تکرار شد، کاردینال را دوباره باز کنید.",

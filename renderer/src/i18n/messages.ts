@@ -313,7 +313,7 @@ export const en = {
   'error.unavailable': "The server has a problem.",
   'error.serverAnswered': "The server answered {answer}.",
   'error.serverAnswered.google': "Google answered {answer}.",
-  'error.unreadableAnswer': "{host} sent an answer Cardinal could not read (it is not well-formed XML).",
+  'error.unreadableAnswer': "{host} sent an answer Cardinal could not read (not the WebDAV answer it asked for: a web page, an answer cut short or a broken one). Cardinal tries again later; if it keeps happening, check the server’s address.",
   'error.cancelled': "Signing in was stopped.",
   'error.notConfigured': "Google sign-in needs an OAuth client: open “Advanced” and enter one.",
   'error.internal': "Something went wrong inside Cardinal. Try again; if it keeps happening, restart Cardinal.",

@@ -309,7 +309,7 @@ export const zhCN: Catalogue = {
   'error.unavailable': "服务器出现问题。",
   'error.serverAnswered': "服务器回应：{answer}。",
   'error.serverAnswered.google': "Google 回应：{answer}。",
-  'error.unreadableAnswer': "{host} 发来的回应 Cardinal 无法读取（不是格式正确的 XML）。",
+  'error.unreadableAnswer': "{host} 发来的回应 Cardinal 无法读取（不是它请求的 WebDAV 回应：可能是网页、被截断或损坏的回应）。Cardinal 稍后会再试；如果一直这样，请检查服务器地址。",
   'error.cancelled': "已停止登录。",
   'error.notConfigured': "Google 登录需要 OAuth 客户端：请打开“高级”并输入。",
   'error.internal': "Cardinal 内部出错。请再试一次；如果一直出现，请重新启动 Cardinal。",

@@ -309,7 +309,7 @@ export const zhTW: Catalogue = {
   'error.unavailable': "伺服器發生問題。",
   'error.serverAnswered': "伺服器回應：{answer}。",
   'error.serverAnswered.google': "Google 回應：{answer}。",
-  'error.unreadableAnswer': "{host} 傳來的回應 Cardinal 無法讀取（不是格式正確的 XML）。",
+  'error.unreadableAnswer': "{host} 傳來的回應 Cardinal 無法讀取（不是它請求的 WebDAV 回應：可能是網頁、被截斷或損壞的回應）。Cardinal 稍後會再試；如果一直這樣，請檢查伺服器網址。",
   'error.cancelled': "已停止登入。",
   'error.notConfigured': "Google 登入需要 OAuth 用戶端：請開啟「進階」並輸入。",
   'error.internal': "Cardinal 內部發生錯誤。請再試一次；如果一直發生，請重新啟動 Cardinal。",

@@ -1,6 +1,6 @@
 /** What a failed run is called: the network down is "offline", a server that answers is not. */
 import { describe, expect, it } from 'vitest';
-import { NetworkError, ServerError, ServiceUnavailable } from '../../../electron/dav/errors';
+import { NetworkError, ServerError, ServiceUnavailable, UnreadableAnswer } from '../../../electron/dav/errors';
 import { parseMultistatus } from '../../../electron/dav/multistatus';
 import { classifyRunFailure } from '../../../electron/sync/failures';
 import { statusInWords } from '../../../renderer/src/features/accounts/error-words';
@@ -55,7 +55,10 @@ describe('a server’s trouble says which', () => {
     }
     const s = statusFor(thrown);
     expect(s.cause).toBe('unreadable-answer');
-    expect(statusInWords('carddav', s, en, '127.0.0.1:5300')).toBe('127.0.0.1:5300 sent an answer Cardinal could not read (it is not well-formed XML).');
+    expect(statusInWords('carddav', s, en, '127.0.0.1:5300')).toBe('127.0.0.1:5300 sent an answer Cardinal could not read (not the WebDAV answer it asked for: a web page, an answer cut short or a broken one). Cardinal tries again later; if it keeps happening, check the server’s address.');
+    // Tried again by itself after the backoff (a cut-off answer or a portal's page may pass), not a stop.
+    expect(classifyRunFailure(thrown, 'carddav').kind).toBe('soft');
+    expect(classifyRunFailure(new UnreadableAnswer('http://127.0.0.1:5300/book/: expected a multistatus, got html', 207, 'http://127.0.0.1:5300/book/'), 'carddav')).toMatchObject({ kind: 'soft', offline: false });
     expect(statusInWords('carddav', s, fa, '127.0.0.1:5300')).toContain('127.0.0.1:5300');
     expect(statusInWords('carddav', s, fa, '127.0.0.1:5300')).not.toBe(fa('error.unavailable'));
   });
