@@ -204,7 +204,12 @@ function AddressBook() {
   // also waits for any other dialog to close.
   const [queue, setQueue] = useState<File[]>([]);
   const reading = useRef(false);
-  const importFiles = (files: File[]) => setQueue((q) => [...q, ...files]);
+  const importFiles = (files: File[]) => {
+    // Chosen from the drawer (a narrow window's sidebar): it closes, or the summary would wait
+    // behind it, unseen, until the user closed it.
+    if (useUi.getState().dialog?.kind === 'drawer') useUi.getState().closeDialog();
+    setQueue((q) => [...q, ...files]);
+  };
   useEffect(() => {
     const next = queue[0];
     if (next === undefined || dialog !== null || reading.current) return;

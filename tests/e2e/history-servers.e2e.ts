@@ -201,7 +201,7 @@ test.describe('trash and history on Radicale', () => {
     await expect(run).toContainText('1 added · 1 changed · 1 deleted');
     await expectAccessible(page, 'recent changes with a sync');
     await run.getByRole('button', { name: /^Undo/ }).click();
-    await expect(page.getByText('3 contacts are back as they were')).toBeVisible();
+    await expect(page.getByText('2 contacts are back as they were · 1 contact it added is in the Trash')).toBeVisible();
     await expect(run).toContainText('Undone');
 
     await openView(page, 'All contacts');
@@ -269,12 +269,27 @@ test.describe('trash and history on Radicale', () => {
     const run = page.getByRole('list', { name: 'Runs' }).getByRole('listitem').filter({ hasText: 'Import of \u2068two.vcf\u2069' });
     await expect(run).toContainText('2 added · 0 changed · 0 deleted');
     await run.getByRole('button', { name: /^Undo/ }).click();
-    await expect(page.getByText('2 contacts are back as they were')).toBeVisible();
+    await expect(page.getByText('2 contacts it added are in the Trash')).toBeVisible();
     await openView(page, 'All contacts');
     await expect(contactList(page).getByRole('option')).toHaveCount(1);
     await expect(listRow(page, 'Eve Before')).toHaveCount(1);
     await expect.poll(async () => (await other.cards()).map((c) => /^UID:(.*?)\r?$/m.exec(c)?.[1]), { timeout: 30_000 }).toEqual(['eve']);
     await syncNow(page);
     await expect(contactList(page).getByRole('option')).toHaveCount(1);
+  });
+
+  test('Recent changes opens on the book of the latest run: an import into this computer just made is there, beside a server account', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    server = await startRadicale();
+    await server.seed([{ file: 'eve.vcf', vcard: vcard3('eve', ['FN:Eve Before', 'N:Before;Eve;;;']) }]);
+    const { page } = app;
+    await addAccount(page, server);
+    await page.getByTestId('import-input').setInputFiles({ name: 'local.vcf', mimeType: 'text/vcard', buffer: Buffer.from(card('loc-1', 'FN:Lou Local\nN:Local;Lou;;;'), 'utf8') });
+    await page.getByLabel('Import into').selectOption({ label: 'On this computer' });
+    await page.getByRole('button', { name: 'Import 1 new contact', exact: true }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await openView(page, 'Recent changes');
+    await expect(page.getByRole('combobox', { name: 'Address book' })).toHaveValue('local');
+    await expect(page.getByRole('list', { name: 'Runs' }).getByRole('listitem').first()).toContainText('Import of \u2068local.vcf\u2069');
   });
 });

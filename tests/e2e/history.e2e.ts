@@ -139,7 +139,7 @@ test('undoing an import from Recent changes removes exactly what it added; the c
   await page.setViewportSize({ width: 1280, height: 800 });
 
   await runs.getByRole('listitem').first().getByRole('button', { name: /^Undo/ }).click();
-  await expect(page.getByText('3 contacts are back as they were')).toBeVisible();
+  await expect(page.getByText('3 contacts it added are in the Trash')).toBeVisible();
   await expect(runs.getByRole('listitem').first()).toContainText('Undone');
   await openView(page, 'All contacts');
   await expect(contactList(page).getByRole('option')).toHaveCount(1);
@@ -180,7 +180,7 @@ test('undoing an import whose contacts were edited since asks first, says how ma
   await openView(page, 'Recent changes');
   await undo.click();
   await ask.getByRole('button', { name: 'Undo anyway' }).click();
-  await expect(page.getByText('3 contacts are back as they were')).toBeVisible();
+  await expect(page.getByText('3 contacts it added are in the Trash')).toBeVisible();
   await expect(run).toContainText('Undone');
   await openView(page, 'All contacts');
   await expect(contactList(page).getByRole('option')).toHaveCount(0);

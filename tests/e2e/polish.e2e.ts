@@ -298,3 +298,17 @@ test('a message on screen follows a change of language: the delete’s message a
   await toast.getByRole('button', { name: fa('action.undo') }).click();
   await expect(page.getByRole('option', { name: /Toast Person/ })).toBeVisible();
 });
+
+test('Import… chosen from the drawer of a narrow window shows the summary at once (the drawer closes), not behind it', async ({ app }) => {
+  const { page } = app;
+  await page.setViewportSize({ width: 800, height: 600 });
+  await page.locator('#drawer-button').click();
+  await expect(page.locator('#drawer')).toBeVisible();
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator('#drawer').getByRole('button', { name: 'Import…' }).click();
+  await (await chooser).setFiles({ name: 'narrow.vcf', mimeType: 'text/vcard', buffer: Buffer.from(card('n1', 'FN:Narrow Window')) });
+  await expect(page.getByRole('dialog', { name: 'Import contacts' })).toBeVisible();
+  await expect(page.locator('#drawer')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Import 1 new contact' }).click();
+  await expect(listRow(page, 'Narrow Window')).toBeVisible();
+});

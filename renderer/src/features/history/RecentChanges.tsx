@@ -20,7 +20,11 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
   const services = useServices();
   const { t, repo, dates } = services;
   const { books, accounts } = useDirectory();
-  const [bookId, setBookId] = useState(initial ?? books.find((b) => b.id !== LOCAL_BOOK_ID)?.id ?? LOCAL_BOOK_ID);
+  // Until the user picks one: the book of the latest run (an import just made shows at once),
+  // else a server's book, else this computer's.
+  const [picked, setBookId] = useState<string | null>(initial ?? null);
+  const latest = useLiveQuery(() => (picked === null ? repo.db.runs.orderBy('at').last() : undefined), [repo, picked]);
+  const bookId = picked ?? (latest !== undefined && books.some((b) => b.id === latest.bookId) ? latest.bookId : (books.find((b) => b.id !== LOCAL_BOOK_ID)?.id ?? LOCAL_BOOK_ID));
   const runs = useLiveQuery(() => repo.runsOf(bookId), [repo, bookId]);
   const [busy, setBusy] = useState<string | null>(null);
   const title = (r: RunRow) => (r.kind === 'sync' ? t('changes.sync', { server: `\u2068${serverName(t, accounts, r.bookId)}\u2069` }) : r.name !== undefined ? t('changes.import', { file: `\u2068${r.name}\u2069` }) : t('changes.importNoName'));

@@ -62,11 +62,15 @@ export async function restoreVersion(s: Services, contactId: string, versionId: 
 export async function undoRun(s: Services, runId: string): Promise<void> {
   const result = await s.repo.undoRun(runId, fallbackBook());
   follow(s, result);
-  const count = new Set([...result.changed.map((r) => r.id), ...result.removed]).size;
+  // What the undo did, in two parts: contacts put back as they were, and those the run had added,
+  // now in the Trash (an import's undo is mostly the second).
+  const trashed = new Set(result.removed);
+  const back = new Set(result.changed.map((r) => r.id).filter((id) => !trashed.has(id))).size;
   const books = useDirectory.getState().books;
   const target = fallbackBook();
   useUi.getState().showToast((tr) => {
-    const undone = tr('changes.undoneToast', { count });
+    const parts = [...(back > 0 || trashed.size === 0 ? [tr('changes.undoneToast', { count: back })] : []), ...(trashed.size > 0 ? [tr('changes.undoneTrashed', { count: trashed.size })] : [])];
+    const undone = parts.join(' · ');
     return result.moved.length === 0 ? undone : `${undone} · ${tr('trash.restoredElsewhere', { count: result.moved.length, book: bookName(tr, books, target) })}`;
   });
 }
