@@ -121,7 +121,7 @@ export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readon
     const first = layout.starts[headersThrough(layout.starts, focusIndex) - 1] === focusIndex;
     if (top < el.scrollTop) el.scrollTop = Math.max(0, top - (first ? HEADER : 0));
     else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
-  }, [focusIndex, layout]); // eslint-disable-line react-hooks/exhaustive-deps -- focusId is read through focusIndex
+  }, [focusId, focusIndex, layout]);
 
   // Scroll anchoring: the row at the top of the view stays there when rows are added or removed
   // above it (the browser's own anchoring does not see absolutely placed rows). At the very top,
