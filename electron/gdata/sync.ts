@@ -65,8 +65,9 @@ export async function syncSharedContacts(client: GDataClient, local: LocalCollec
   log(`upload: ${report.uploaded} sent, ${report.deleted} deleted, ${report.conflicts} conflicts, ${report.failed} refused`);
 
   // 4. download: every entry, or the changes since the last sync.
-  const known = await local.knownEtags();
   const listing = full ? await fullListing(client, log, progress) : await changesSince(client, state.syncToken!, progress);
+  // The cards here by href and ETag only when the listing has something to compare them with.
+  const known = full || listing.entries.size > 0 || listing.removed.length > 0 ? await local.knownEtags() : new Map<string, string>();
   report.fullResync = full && state.syncToken !== null;
 
   // 5. deletions: placeholders, and after a complete full listing what it lacks.

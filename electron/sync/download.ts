@@ -43,10 +43,27 @@ interface Changes {
   outside: Set<string>;
 }
 
-/** `early`: the first sync-collection, already sent with the capabilities. */
+/** What the cards here are by href and ETag, read once and only when asked for. */
+type KnownEtags = () => Promise<ReadonlyMap<string, string>>;
+
+const NONE: ReadonlyMap<string, string> = new Map();
+
+/**
+ * `early`: the first sync-collection, already sent with the capabilities.
+ *
+ * The cards here by href and ETag (`knownEtags`, every synced card's pair) are read only when the
+ * server's answer has something to compare them with: a first or full listing, or changes since
+ * the token (a card changed or removed, or one written by this run). An answer from the token with
+ * nothing in it, or an unchanged CTag, needs none of them: such a run asks the store only whether
+ * the book is empty (whether the listing asks for the cards too), a key read.
+ */
 export async function download(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null): Promise<Download> {
-  const known = await run.local.knownEtags();
-  const changes = await listChanges(run, caps, early, known.size === 0 && caps.addressData, known);
+  let read: Promise<ReadonlyMap<string, string>> | null = null;
+  const knownEtags: KnownEtags = () => (read ??= run.local.knownEtags());
+  // Into an empty book the listing asks for the cards too (sync-collection only). A first listing
+  // compares every card here anyway: read them now; from a token, only whether there is one.
+  const empty = !caps.syncCollection || !caps.addressData ? false : run.state.syncToken === null ? (await knownEtags()).size === 0 : !(await run.local.hasServerCards());
+  const changes = await listChanges(run, caps, early, empty, knownEtags);
   if (changes.outside.size > 0) {
     // The server named cards outside this book: refused (the URL policy), and the user is told.
     run.report.outside += changes.outside.size;
@@ -62,6 +79,8 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
     if (unlisted.length > 0) run.log(`download: ${unlisted.length} written but not listed, asked for`);
     changes.changed.push(...unlisted.map((href) => ({ href, etag: '' })));
   }
+  const compared = changes.changed.length > 0 || changes.removed.length > 0 || changes.complete !== null;
+  const known = compared ? await knownEtags() : NONE;
   const { fetched, missing, unanswered } = await fetchCards(run, known, changes.changed, changes.dataRefused);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];
@@ -72,7 +91,7 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
 }
 
 /** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
-async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean, known: ReadonlyMap<string, string>): Promise<Changes> {
+async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean, knownEtags: KnownEtags): Promise<Changes> {
   const { client, bookUrl, state, profile } = run;
   const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken, dataRefused: false, outside: new Set() };
   if (caps.syncCollection) {
@@ -107,6 +126,7 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         continue;
       }
       if (withData && page.changed.length > 0 && page.changed.every((c) => c.vcard === undefined)) found.dataRefused = true;
+      const known = page.changed.length > 0 && from !== '' ? await knownEtags() : NONE;
       const unchangedListed = page.changed.some((c) => known.get(c.href) === c.etag && !run.written.has(c.href));
       if (from !== '' && !run.report.fullResync && (unchangedListed || tokenWentBack(from, page.token))) {
         // Not an answer from our token but a listing of everything, without what is gone (DAViCal

@@ -113,7 +113,7 @@ async function queryCapabilities(run: BookRun): Promise<{ caps: BookCapabilities
     // Into an empty book the listing asks for the cards too, unless the capabilities' answer shows a
     // server that leaves them out slowly (`listingWithoutCards`): that listing waits for the answer.
     const speculate = run.pending.length === 0 && !profile.listingForFullSync && (known === undefined || known.syncCollection);
-    const emptyBook = addressData && (await run.local.knownEtags()).size === 0;
+    const emptyBook = addressData && !(await run.local.hasServerCards());
     const asked = client.capabilities(bookUrl);
     if (speculate && !emptyBook) {
       early = client.syncCollection(bookUrl, state.syncToken ?? '', false);

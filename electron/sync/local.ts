@@ -21,6 +21,10 @@ export interface LocalCollection {
   pending(opts?: { retryRefused?: boolean }): Promise<LocalCard[]>;
   /** href → ETag of every card known to be on the server. */
   knownEtags(): Promise<Map<string, string>>;
+  /** Whether any card here is known to be on the server (`knownEtags` is not empty): one key read,
+   * where a run only needs to know whether the book is empty (whether its listing asks for the
+   * cards too) and reads the ETags only once the server names a change. */
+  hasServerCards(): Promise<boolean>;
   /**
    * Apply server cards and deletions in one transaction; `state`, when given, is saved in the
    * same transaction (the last batch of a run), so a crash never skips or loses a change.

@@ -7,6 +7,7 @@ export function storeCollection(store: StorePort, bookId: string): LocalCollecti
     state: () => store.request('syncState', bookId),
     pending: (opts) => store.request('pendingCards', bookId, opts?.retryRefused === true),
     knownEtags: async () => new Map(await store.request('knownEtags', bookId)),
+    hasServerCards: () => store.request('hasServerCards', bookId),
     applyRemote: async (batch) => {
       const unreadable: unknown = await store.request('applyRemote', bookId, batch);
       return Array.isArray(unreadable) ? unreadable.filter((href): href is string => typeof href === 'string') : [];

@@ -152,7 +152,9 @@ function AddressBook() {
   const groupsVersion = useSyncExternalStore(groups.subscribe, groups.getVersion);
   const { filter, query, selected, mode, detailOpen, setQuery } = useUi();
   const dialog = useUi((s) => s.dialog);
-  const { books, accounts } = useDirectory();
+  // Each by itself: a sync's progress (the statuses) does not render the whole window again.
+  const books = useDirectory((d) => d.books);
+  const accounts = useDirectory((d) => d.accounts);
   const defaultBook = useSettings((s) => s.defaultBook);
   const drawerMode = useMedia('(max-width: 999px)');
   // An account that needs the user (a failed run, a question, cards left out, a conflict) puts a dot on the

@@ -170,6 +170,8 @@ export interface StoreRequests {
   /** The offline queue; cards the server refused are left out until they change, unless `retryRefused`. */
   pendingCards: { args: [bookId: string, retryRefused?: boolean]; result: LocalCard[] };
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
+  /** Whether `knownEtags` would answer any card (one key read). */
+  hasServerCards: { args: [bookId: string]; result: boolean };
   /** Answers the hrefs of server cards it could not read: not applied (what was here stays), and
    * reported; the others are applied. */
   applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: string[] };

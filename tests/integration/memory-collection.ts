@@ -46,6 +46,9 @@ export class MemoryCollection implements LocalCollection {
   async knownEtags() {
     return new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c.etag]));
   }
+  async hasServerCards() {
+    return [...this.cards.values()].some((c) => c.href !== '');
+  }
   byHref(href: string) {
     return [...this.cards.values()].find((c) => c.href === href);
   }

@@ -34,6 +34,27 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect((await book.rows()).map((r) => [fnOf(r.vcard), r.visible])).toEqual([['Ada', true]]);
     });
 
+    it('whether a card here is known on the server: not in a new book nor for a contact made here, yes once one came down, no once it is gone', async () => {
+      expect(await book.collection.hasServerCards()).toBe(false);
+      await book.create(card('n', 'New Here'));
+      expect(await book.collection.hasServerCards()).toBe(false);
+      await synced('s', 'Synced');
+      expect(await book.collection.hasServerCards()).toBe(true);
+      await book.collection.applyRemote({ upserts: [], deletes: ['/book/s.vcf'], state: { syncToken: 't2', ctag: null } });
+      expect(await book.collection.hasServerCards()).toBe(false);
+      expect((await book.rows()).map((r) => fnOf(r.vcard))).toEqual(['New Here']);
+    });
+
+    it('a batch with nothing in it saves the state alone, and the next one saves a new one', async () => {
+      await synced('a', 'Ada');
+      await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't1', ctag: null, capabilities: { syncCollection: true, addMember: null, checkedAt: 5 } } });
+      expect(await book.collection.state()).toMatchObject({ syncToken: 't1', capabilities: { checkedAt: 5 } });
+      await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't1', ctag: null, capabilities: { syncCollection: true, addMember: null, checkedAt: 5 } } });
+      await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't2', ctag: 'c', capabilities: { syncCollection: true, addMember: null, checkedAt: 9 } } });
+      expect(await book.collection.state()).toMatchObject({ syncToken: 't2', ctag: 'c', capabilities: { checkedAt: 9 } });
+      expect((await book.rows()).map((r) => fnOf(r.vcard))).toEqual(['Ada']);
+    });
+
     it('a server card that cannot be read is left out and answered: the others and the state are applied, what was here stays', async () => {
       const id = await synced('k', 'Kept');
       const unreadable = await book.collection.applyRemote({

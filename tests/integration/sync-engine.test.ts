@@ -102,6 +102,32 @@ for (const [name, start] of SERVERS) {
       }
     });
 
+    it('a sync with nothing to do is one request and never reads the ETags here; a deletion after it still arrives, with the ETags read', async () => {
+      await other.put(url('a.vcf'), card('a', 'Ada'), { ifNoneMatch: '*' });
+      await other.put(url('b.vcf'), card('b', 'Bob'), { ifNoneMatch: '*' });
+      const local = new MemoryCollection();
+      await syncAddressBook(client, book, local);
+      let etagReads = 0;
+      const read = local.knownEtags.bind(local);
+      local.knownEtags = () => {
+        etagReads++;
+        return read();
+      };
+      methods.length = 0;
+      const nothing = await syncAddressBook(client, book, local);
+      // sync-collection from the token answers nothing changed; SabreDAV's CTag is unchanged.
+      expect(methods).toEqual(name === 'sabredav' ? ['PROPFIND'] : ['REPORT']);
+      expect(etagReads).toBe(0);
+      expect(nothing).toMatchObject({ downloaded: 0, removedLocally: 0 });
+
+      await other.delete(url('a.vcf'), null);
+      const removed = await syncAddressBook(client, book, local);
+      expect(removed).toMatchObject({ removedLocally: 1 });
+      expect(etagReads).toBe(1);
+      expect(local.find('Ada')).toBeUndefined();
+      expect(local.find('Bob')).toBeDefined();
+    });
+
     it('a first sync of 250 cards where the listing brings none is one addressbook-query of every card (Xandikos); DAViCal, listed by ETag, and SabreDAV in multigets of 100', async () => {
       await server.seed(
         Array.from({ length: 250 }, (_, i) => ({ file: `s${i}.vcf`, vcard: card(`s${i}`, `Seeded ${i}`) })),

@@ -3,6 +3,8 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { ContactRepo } from '../../renderer/src/db/repo';
 import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
+import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
+import { ContactIndex } from '../../renderer/src/store/contact-index';
 import { parseVCard, serializeVCard } from '../../shared/vcard';
 
 const card = (fn: string, extra = '') => parseVCard(`BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${fn}\r\nFN:${fn}\r\n${extra}END:VCARD\r\n`);
@@ -68,6 +70,26 @@ describe('the list snapshot', () => {
     await repo.setFavorite(a.row.id, true);
     await repo.saveListSnapshot(await repo.allRows());
     expect((await repo.listSnapshot())![0]).toMatchObject({ displayName: 'A2', favorite: 1 });
+  });
+});
+
+describe('a sync with nothing to do, in the store', () => {
+  it('saves its state and leaves the list snapshot exact and the list untold; a batch with a card makes it stale', async () => {
+    const repo = await fresh();
+    const index = new ContactIndex('en');
+    const store = syncStoreHandlers(repo, index);
+    await store.ensureBook('dav', 'Work');
+    await store.applyRemote('dav', { upserts: [{ href: '/b/a.vcf', etag: '"1"', vcard: serializeVCard(card('A')) }], deletes: [], state: { syncToken: 't1', ctag: null } });
+    await repo.saveListSnapshot(await repo.allRows());
+    let told = 0;
+    index.subscribe(() => told++);
+    expect(await store.applyRemote('dav', { upserts: [], deletes: [], state: { syncToken: 't2', ctag: null } })).toEqual([]);
+    expect((await store.syncState('dav')).syncToken).toBe('t2');
+    expect((await repo.listSnapshot())?.map((r) => r.displayName)).toEqual(['A']);
+    expect(told).toBe(0);
+    await store.applyRemote('dav', { upserts: [{ href: '/b/b.vcf', etag: '"1"', vcard: serializeVCard(card('B')) }], deletes: [], state: { syncToken: 't3', ctag: null } });
+    expect(await repo.listSnapshot()).toBeNull();
+    expect(told).toBe(1);
   });
 });
 

@@ -10,7 +10,7 @@
 import Dexie from 'dexie';
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
-import type { RemoteCard } from '../../../shared/sync/types';
+import type { RemoteCard, SyncState } from '../../../shared/sync/types';
 import { cardUid, keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
 import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
@@ -118,6 +118,15 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     const found = (await Promise.all([...new Set(hrefs)].map((h) => index.equals([bookId, h]).toArray()))).flat();
     return (await db.cards.bulkGet(found.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
   };
+  /** A run's new state with no row to write: saved (unless it is the one stored), and an open sync run closed. */
+  const stateOnly = (bookId: string, state: SyncState) =>
+    db.transaction('rw', [db.books, db.runs], async () => {
+      await appendRun(db, { bookId, kind: 'sync', entries: [], close: true });
+      const book = await db.books.get(bookId);
+      const next = { syncToken: state.syncToken, ctag: state.ctag, capabilities: state.capabilities, written: state.written };
+      const now = book === undefined ? undefined : { syncToken: book.syncToken, ctag: book.ctag, capabilities: book.capabilities, written: book.written };
+      if (book !== undefined && JSON.stringify(now) !== JSON.stringify(next)) await db.books.update(bookId, next);
+    });
   /** A write whose rows change the list: the list follows once it committed. */
   const listWrite = async (fn: (changed: ContactRow[], removed: string[]) => Promise<void>) => {
     const changed: ContactRow[] = [];
@@ -189,7 +198,16 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
       const rows = await db.etags.where('bookId').equals(bookId).toArray();
       return rows.map((r) => [r.href, r.etag] as [string, string]);
     },
+    hasServerCards: async (bookId) => (await db.etags.where('bookId').equals(bookId).limit(1).primaryKeys()).length > 0,
     applyRemote: async (bookId, batch) => {
+      if (batch.upserts.length === 0 && batch.deletes.length === 0 && (batch.keep ?? []).length === 0) {
+        // Nothing for the rows (a sync with nothing to do): its state alone, and the run it may
+        // close, without the generation bump (no row changed, so the list snapshot stays exact and
+        // the next start still reads it) and without a word to the list.
+        if (batch.state !== undefined) await stateOnly(bookId, batch.state);
+        repo.holdSnapshot(batch.state === undefined);
+        return [];
+      }
       // Cards that cannot be read (not vCards, or broken): left out, what is here stays as it was.
       const unreadable: string[] = [];
       // The parse first, in slices (the transaction's own work is the writes).

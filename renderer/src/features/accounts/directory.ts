@@ -43,15 +43,23 @@ export function needsAttention(s: SyncStatus): boolean {
   return s.phase === 'idle' && (s.refused !== undefined || s.outside !== undefined || s.unreadable !== undefined || s.unanswered !== undefined);
 }
 
+/** Plain data (a few books and accounts) that says the same. */
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 /** Keep the directory current while the window is open (called once, by the app). */
 export function useDirectorySource(repo: ContactRepo): void {
   useEffect(() => {
     let alive = true;
+    // Read again after every sync: the same books and accounts keep their arrays, so a sync with
+    // nothing to do renders nothing that shows them.
     const refresh = () => {
-      void repo.books().then((b) => alive && useDirectory.setState({ books: [...b].sort((x, y) => (x.id === LOCAL_BOOK_ID ? -1 : y.id === LOCAL_BOOK_ID ? 1 : x.createdAt - y.createdAt)) }));
+      void repo.books().then((b) => {
+        const books = [...b].sort((x, y) => (x.id === LOCAL_BOOK_ID ? -1 : y.id === LOCAL_BOOK_ID ? 1 : x.createdAt - y.createdAt));
+        if (alive && !sameJson(books, useDirectory.getState().books)) useDirectory.setState({ books });
+      });
       void window.cardinal
         .listAccounts()
-        .then((accounts) => alive && useDirectory.setState({ accounts }))
+        .then((accounts) => alive && !sameJson(accounts, useDirectory.getState().accounts) && useDirectory.setState({ accounts }))
         .catch(() => {});
     };
     const readStatuses = () =>
