@@ -156,6 +156,11 @@ describe('the filters’ lists after an edit', () => {
       expect(index.snapshot(), `round ${round}`).toEqual(fresh.snapshot());
       expect(index.snapshot().length).toBe(index.size);
       for (const [b, f] of [[null, false], ['a', false], ['b', true]] as const) expect(index.list('', b, f), `round ${round} ${b}`).toEqual(fresh.list('', b, f));
+      // A group's list by its bit set over the rows' slots: the slots followed the rows.
+      const members = new Set([...model.values()].filter((r) => r.favorite === 1).map((r) => r.id));
+      const bits = new Uint32Array(Math.ceil(index.slotCount / 32) + 1);
+      for (const id of members) bits[index.slotOf(id) >>> 5]! |= 1 << (index.slotOf(id) & 31);
+      expect(index.list('', null, false, { key: `fav${round}`, bits }), `round ${round} group`).toEqual(fresh.list('', null, false, { key: 'fav', ids: members }));
     }
   });
 });

@@ -137,6 +137,27 @@ describe('the search index', () => {
     for (const q of queries(sorted, 120, 11)) expect(idx.query(q, null).map((x) => x.id), q).toEqual(expected(sorted, q));
   });
 
+  it('while a sync’s batches come it is built again a few times, not after every batch, and finds every row all along', async () => {
+    const rows = book(6000, 14);
+    const idx = new ContactIndex('en');
+    idx.load([]);
+    await idx.whenIndexed();
+    const builds = new Set<unknown>();
+    for (let b = 0; b < rows.length; b += 500) {
+      idx.expectMore(b + 500 < rows.length);
+      idx.upsert(rows.slice(b, b + 500));
+      // Between batches the page is idle (the next one is on its way): a build started may finish.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await idx.whenIndexed();
+      if (idx.lastBuild !== null) builds.add(idx.lastBuild);
+      const sorted = idx.query('', null);
+      for (const q of queries(sorted, 6, b)) expect(idx.query(q, null).map((x) => x.id), q).toEqual(expected(sorted, q));
+    }
+    // Past a sixteenth of the list changed, it would be built after nearly every batch (11 of 12).
+    expect(builds.size).toBeGreaterThan(0);
+    expect(builds.size).toBeLessThanOrEqual(4);
+  });
+
   it('keeps the filters: a book, favourites, hidden deletions', async () => {
     const rows = book(200, 12).map((r, i) => (i % 11 === 0 ? { ...r, pending: 'deleted' as const } : r));
     const idx = new ContactIndex('en');

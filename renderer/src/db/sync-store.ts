@@ -17,7 +17,7 @@ import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
 import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
 import type { ContactRepo } from './repo';
-import type { CardinalDB, CardRow, ContactRow, RunEntry } from './schema';
+import type { CardinalDB, CardRow, ContactRow, EtagRow, RunEntry } from './schema';
 
 /**
  * Inside a write transaction: the contact is a new card to send (a pending create with no href,
@@ -73,6 +73,9 @@ async function parseInSlices(vcards: readonly string[]): Promise<(ParsedCard | n
   return out;
 }
 
+/** Hrefs looked up at once in a batch's transaction (each chunk's requests are made in one task). */
+const HREF_LOOKUPS = 100;
+
 /** Rows written at once in a batch's transaction: each chunk's writes are a task of their own. */
 const PUT_CHUNK = 100;
 
@@ -115,7 +118,10 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
    */
   const cardsAt = async (bookId: string, hrefs: readonly string[]): Promise<CardRow[]> => {
     const index = db.etags.where('[bookId+href]');
-    const found = (await Promise.all([...new Set(hrefs)].map((h) => index.equals([bookId, h]).toArray()))).flat();
+    const unique = [...new Set(hrefs)];
+    const found: EtagRow[] = [];
+    // HREF_LOOKUPS at once: asking for a batch's 500 at once was one task of 100 ms and more.
+    for (let i = 0; i < unique.length; i += HREF_LOOKUPS) found.push(...(await Promise.all(unique.slice(i, i + HREF_LOOKUPS).map((h) => index.equals([bookId, h]).toArray()))).flat());
     return (await db.cards.bulkGet(found.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
   };
   /** A run's new state with no row to write: saved (unless it is the one stored), and an open sync run closed. */
@@ -200,6 +206,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     },
     hasServerCards: async (bookId) => (await db.etags.where('bookId').equals(bookId).limit(1).primaryKeys()).length > 0,
     applyRemote: async (bookId, batch) => {
+      // The run's last batch carries its state: until then the search index's next build waits.
+      index.expectMore(batch.state === undefined);
       if (batch.upserts.length === 0 && batch.deletes.length === 0 && (batch.keep ?? []).length === 0) {
         // Nothing for the rows (a sync with nothing to do): its state alone, and the run it may
         // close, without the generation bump (no row changed, so the list snapshot stays exact and

@@ -91,6 +91,8 @@ export interface ListResult {
 
 /** Rows changed since the index was built, past which it is built again (and past 1/16 of the list). */
 const REBUILD_AFTER = 500;
+/** How long a sync's batch holds the search index's next build back, at most, if no batch follows. */
+const STREAM_HOLD_MS = 30_000;
 /**
  * Past this many rows at once, an upsert merges them in (one pass over the list) instead of
  * inserting each (a splice of the whole list each): a sync's batch of 500 into 50,000 rows was
@@ -149,7 +151,9 @@ export class ContactIndex {
     if (drift === 'all') this.rebuild();
     else {
       this.drift += drift;
-      if (this.drifted()) this.rebuild();
+      // A build under way is let finish (it builds again at its end if much changed meanwhile):
+      // one started again on every change of a sync's stream of batches never finished.
+      if (this.cancelBuild === null && this.drifted()) this.rebuild();
     }
     for (const l of this.listeners) l();
   }
@@ -316,25 +320,93 @@ export class ContactIndex {
 
   /**
    * Many rows at once: those whose sort key is unchanged are replaced where they stand, the rest
-   * taken out, sorted among themselves and merged in; the order is never sorted again whole.
+   * taken out, sorted among themselves and merged in; the order is never sorted again whole. Each
+   * row is found by its key (binary search), so a batch of k rows into n costs k·log n comparisons
+   * and one copy of the list (its slots and section letters follow it), not n comparisons: a
+   * sync's 500 cards into 50,000 rows compared every row with the collator, once per batch.
    */
   private upsertMany(rows: readonly ContactRow[]): void {
     const stay = new Map<string, ContactRow>();
     const moved = new Map<string, ContactRow>();
+    /** The old rows of those that move: taken out where they stand. */
+    const leaving: ContactRow[] = [];
     // The same id twice: the last one wins.
     for (const r of new Map(rows.map((x) => [x.id, x] as const)).values()) {
       const old = this.rows.get(r.id);
-      (old !== undefined && this.keyOf(old) === this.keyOf(r) ? stay : moved).set(r.id, r);
-      this.put(r);
-    }
-    if (moved.size === 0) {
-      const sorted = this.sorted;
-      for (let i = 0; i < sorted.length; i++) {
-        const r = stay.get(sorted[i]!.id);
-        if (r !== undefined) sorted[i] = r;
+      if (old !== undefined && this.keyOf(old) === this.keyOf(r)) stay.set(r.id, r);
+      else {
+        moved.set(r.id, r);
+        if (old !== undefined) leaving.push(old);
       }
-      return; // same ids in the same places: the slots and section letters stand
     }
+    const sorted = this.sorted;
+    // Where each staying and each leaving row stands (its key says where): -1 if not there.
+    const at = (r: ContactRow): number => {
+      const p = this.lowerBound(r);
+      return sorted[p]?.id === r.id ? p : -1;
+    };
+    const stayAt: number[] = [];
+    for (const r of stay.values()) stayAt.push(at(this.rows.get(r.id)!));
+    const leaveAt = leaving.map(at);
+    for (const r of [...stay.values(), ...moved.values()]) this.put(r);
+    if (stayAt.includes(-1) || leaveAt.includes(-1)) {
+      this.upsertByScan(stay, moved);
+      return;
+    }
+    let i = 0;
+    for (const r of stay.values()) sorted[stayAt[i++]!] = r;
+    if (moved.size === 0) return; // same ids in the same places: the slots and section letters stand
+    // The list without the leaving rows, then the incoming merged in at their places.
+    const gone = new Uint8Array(sorted.length);
+    for (const p of leaveAt) gone[p] = 1;
+    const sections = this.sections;
+    const base: ContactRow[] = [];
+    const baseSlots: number[] = [];
+    const baseSections: string[] | null = sections === null ? null : [];
+    for (let p = 0; p < sorted.length; p++) {
+      if (gone[p] === 1) continue;
+      base.push(sorted[p]!);
+      baseSlots.push(this.sortedSlots[p]!);
+      baseSections?.push(sections![p]!);
+    }
+    const incoming = [...moved.values()].sort(this.compare);
+    const n = base.length + incoming.length;
+    const out = new Array<ContactRow>(n);
+    const outSlots = new Array<number>(n);
+    const outSections = baseSections === null ? null : new Array<string>(n);
+    let from = 0;
+    let o = 0;
+    for (const r of incoming) {
+      // The first base row after r, searched from the last one's place (the incoming are in order).
+      let lo = from;
+      let hi = base.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.compare(base[mid]!, r) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (; from < lo; from++, o++) {
+        out[o] = base[from]!;
+        outSlots[o] = baseSlots[from]!;
+        if (outSections !== null) outSections[o] = baseSections![from]!;
+      }
+      out[o] = r;
+      outSlots[o] = this.slotOf(r.id);
+      if (outSections !== null) outSections[o] = sectionOf(this.keyOf(r), this.locale);
+      o++;
+    }
+    for (; from < base.length; from++, o++) {
+      out[o] = base[from]!;
+      outSlots[o] = baseSlots[from]!;
+      if (outSections !== null) outSections[o] = baseSections![from]!;
+    }
+    this.sorted = out;
+    this.sortedSlots = outSlots;
+    this.sections = outSections;
+  }
+
+  /** upsertMany where a row is not where its key says: every row looked at (the rows already put). */
+  private upsertByScan(stay: ReadonlyMap<string, ContactRow>, moved: ReadonlyMap<string, ContactRow>): void {
     const base: ContactRow[] = [];
     for (const x of this.sorted) {
       if (moved.has(x.id)) continue;
@@ -507,7 +579,25 @@ export class ContactIndex {
 
   /** Whether so many rows changed since the build (or the one under way) began that it is worth building again. */
   private drifted(): boolean {
-    return this.drift > Math.max(REBUILD_AFTER, this.sorted.length / 16);
+    return this.drift > Math.max(REBUILD_AFTER, this.sorted.length / (this.streaming ? 2 : 16));
+  }
+
+  /** A sync's batches are coming (see expectMore). */
+  private streaming = false;
+  private streamTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * A sync's batch is about to be applied, and more follow (`more`), or it is the last. While they
+   * come, the search index is built again only once the rows changed since its build are half the
+   * list, not a sixteenth: each build is of the whole list, and one every batch or two made a sync
+   * of n cards build about n²/1,000 rows (the rows changed since are searched one by one
+   * meanwhile). After the last batch, or 30 s without one (a run cut short), as after any change.
+   */
+  expectMore(more: boolean): void {
+    clearTimeout(this.streamTimer);
+    this.streaming = more;
+    if (more) this.streamTimer = setTimeout(() => this.expectMore(false), STREAM_HOLD_MS);
+    else if (this.cancelBuild === null && this.drifted()) this.rebuild();
   }
 
   private rebuild(): void {
