@@ -7,6 +7,7 @@
 import Dexie from 'dexie';
 import { cardPrint } from '../../../shared/duplicates/keys';
 import type { CardinalDB, CardRow, ContactRow, RunEntry, RunKind, RunRow, TrashRow, VersionRow, VersionSource } from './schema';
+import { chunksOf, pipelined } from './pipeline';
 
 const DAY = 86_400_000;
 /** How long a deleted contact stays in the trash. */
@@ -115,11 +116,10 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
   }
   const dropped = new Set(drops);
   if (written.length > 0) await db.versions.bulkPut(written.filter((v) => !dropped.has(v.id)));
-  // In chunks if asked (a sync's batch: each chunk's writes a task of its own, not one long one);
-  // else at once (an import: waiting for each chunk would leave IndexedDB idle in between).
+  // In chunks if asked (a sync's batch: each chunk's writes a task of its own, not one long one,
+  // a few in flight); else at once (an import: waiting for each chunk would leave IndexedDB idle in between).
   const added = adds.filter((v) => !dropped.has(v.id));
-  const step = chunk ?? Math.max(1, added.length);
-  for (let i = 0; i < added.length; i += step) await db.versions.bulkAdd(added.slice(i, i + step));
+  await pipelined(chunksOf(added, chunk ?? Math.max(1, added.length), (c) => db.versions.bulkAdd(c)));
   await db.versions.bulkDelete(drops.filter((id) => !adds.some((v) => v.id === id)));
   return before;
 }

@@ -16,6 +16,7 @@ import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
 import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
+import { chunksOf, pipelined } from './pipeline';
 import type { ContactRepo } from './repo';
 import type { CardinalDB, CardRow, ContactRow, EtagRow, RunEntry } from './schema';
 
@@ -79,9 +80,6 @@ const HREF_LOOKUPS = 100;
 /** Rows written at once in a batch's transaction: each chunk's writes are a task of their own. */
 const PUT_CHUNK = 100;
 
-async function putInChunks<T>(table: { bulkPut(rows: readonly T[]): Promise<unknown> }, rows: readonly T[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += PUT_CHUNK) await table.bulkPut(rows.slice(i, i + PUT_CHUNK));
-}
 
 function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number, parsed: ParsedCard = parsedCard(remote.vcard)): { row: ContactRow; card: CardRow } {
   return {
@@ -121,7 +119,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
     const unique = [...new Set(hrefs)];
     const found: EtagRow[] = [];
     // HREF_LOOKUPS at once: asking for a batch's 500 at once was one task of 100 ms and more.
-    for (let i = 0; i < unique.length; i += HREF_LOOKUPS) found.push(...(await Promise.all(unique.slice(i, i + HREF_LOOKUPS).map((h) => index.equals([bookId, h]).toArray()))).flat());
+    await pipelined(chunksOf(unique, HREF_LOOKUPS, async (hrefs) => found.push(...(await Promise.all(hrefs.map((h) => index.equals([bookId, h]).toArray()))).flat())));
     return (await db.cards.bulkGet(found.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
   };
   /** A run's new state with no row to write: saved (unless it is the one stored), and an open sync run closed. */
@@ -265,8 +263,10 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
           // A new contact's first version is its card's text, written once (in the card), as an import's.
           versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : {}) });
         }
-        await putInChunks(db.contacts, puts.map((p) => p.row));
-        await putInChunks(db.cards, puts.map((p) => p.card));
+        // The rows and the cards, chunk by chunk, a few in flight.
+        const rowChunks = chunksOf(puts.map((p) => p.row), PUT_CHUNK, (c) => db.contacts.bulkPut(c));
+        const cardChunks = chunksOf(puts.map((p) => p.card), PUT_CHUNK, (c) => db.cards.bulkPut(c));
+        await pipelined(rowChunks.flatMap((c, i) => [c, cardChunks[i]!]));
         changed.push(...puts.map((p) => p.row));
         for (const href of batch.deletes) {
           const old = byHref.get(href);
