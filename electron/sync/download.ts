@@ -89,7 +89,8 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
   const compared = changes.changed.length > 0 || changes.removed.length > 0 || changes.complete !== null;
   const known = compared ? await knownEtags() : NONE;
   // The listing came without cards: asked for none (DAViCal, told by its capabilities' answer) or none sent.
-  const withoutCards = changes.dataRefused || !caps.addressData;
+  // An ETag listing by PROPFIND (no sync-collection: SabreDAV 1.8) never brings cards either.
+  const withoutCards = changes.dataRefused || !caps.addressData || !caps.syncCollection;
   const { fetched, missing, unanswered } = await fetchCards(run, known, changes.changed, withoutCards, beside);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];
