@@ -27,6 +27,34 @@ export class TextBuffer {
     this.length = n;
   }
 
+  /**
+   * Appends text[start, end) with each line ending in it (CRLF, LF or CR) written as `sep`;
+   * `length` is what that comes to (the caller knows it: see StrayRun).
+   */
+  appendLines(text: string, start: number, end: number, sep: string, length: number): void {
+    this.room(length);
+    const u = this.units;
+    let n = this.length;
+    const s0 = sep.charCodeAt(0);
+    const s1 = sep.charCodeAt(1);
+    const s2 = sep.charCodeAt(2);
+    const w = sep.length;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x0a && c !== 0x0d) u[n++] = c;
+      else {
+        if (c === 0x0d && i + 1 < end && text.charCodeAt(i + 1) === 0x0a) i++;
+        if (w > 0) u[n++] = s0;
+        if (w > 1) u[n++] = s1;
+        if (w > 2) u[n++] = s2;
+        for (let k = 3; k < w; k++) u[n++] = sep.charCodeAt(k);
+      }
+    }
+    // Writes past the end of a typed array are dropped without a word: a wrong length must not pass.
+    if (n > u.length) throw new Error(`appendLines: ${n - this.length} units, not ${length}`);
+    this.length = n;
+  }
+
   appendCode(code: number): void {
     this.room(1);
     this.units[this.length++] = code;
