@@ -9,7 +9,7 @@
  * (`C:\Users`). Quoted-printable (2.1) is decoded to bytes, then read in the declared CHARSET.
  */
 import { decodeWith, utf8OrNull } from './bytes';
-import { TextBuffer } from './text-buffer';
+import { TextBuffer, unitsToString } from './text-buffer';
 import type { VCardVersion, VParam, VProperty } from './types';
 
 /** True when every character is 7-bit ASCII. */
@@ -53,23 +53,32 @@ export function unescapeText(raw: string, version: VCardVersion): string {
   return out + raw.slice(last);
 }
 
-/** unescapeText of a long value (a list of 300,000 escaped commas), from its first backslash. */
+/**
+ * unescapeText of a long value (a list of 300,000 escaped commas, a value of 300,000 joined
+ * lines), from its first backslash: one pass, a code unit at a time, into one buffer (the text
+ * never grows by unescaping).
+ */
 function unescapeLong(raw: string, first: number): string {
-  const out = new TextBuffer();
-  let at = first;
-  let last = 0;
-  while (at >= 0 && at + 1 < raw.length) {
-    const next = raw.charCodeAt(at + 1);
-    const rep = next === 0x6e || next === 0x4e ? 0x0a : next === 0x5c || next === 0x2c || next === 0x3b || next === 0x3a ? next : -1;
-    if (rep >= 0) {
-      out.append(raw, last, at);
-      out.appendCode(rep);
-      last = at + 2;
+  const n = raw.length;
+  const out = new Uint16Array(n);
+  for (let i = 0; i < first; i++) out[i] = raw.charCodeAt(i);
+  let k = first;
+  for (let i = first; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c !== 0x5c || i + 1 >= n) {
+      out[k++] = c;
+      continue;
     }
-    at = raw.indexOf('\\', at + 2);
+    const next = raw.charCodeAt(++i);
+    if (next === 0x6e || next === 0x4e) out[k++] = 0x0a;
+    else if (next === 0x5c || next === 0x2c || next === 0x3b || next === 0x3a) out[k++] = next;
+    else {
+      // An unknown escape is kept as written (both characters; the second is no backslash).
+      out[k++] = c;
+      out[k++] = next;
+    }
   }
-  out.append(raw, last);
-  return out.toString();
+  return unitsToString(out, k);
 }
 
 export function escapeText(text: string, version: VCardVersion, structured = false): string {

@@ -62,18 +62,23 @@ export class TextBuffer {
 
   /** The text, every code unit as it was (a lone surrogate too). */
   toString(): string {
-    if (this.length === 0) return '';
-    const units = this.units.subarray(0, this.length);
-    // Decoded natively, in one call, when that keeps every code unit: UTF-16 decoding would make a
-    // lone surrogate U+FFFD. Spreading the units into String.fromCharCode goes through an
-    // argument list a code unit (about 40 ms a million on the machine this was measured on).
-    if (UTF16 !== null && !hasLoneSurrogate(units)) return UTF16.decode(new Uint8Array(units.buffer, 0, units.byteLength));
-    let out = '';
-    for (let i = 0; i < this.length; i += CHUNK) {
-      out += String.fromCharCode.apply(null, units.subarray(i, Math.min(this.length, i + CHUNK)) as unknown as number[]);
-    }
-    return out;
+    return unitsToString(this.units, this.length);
   }
+}
+
+/** units[0, length) as a string, every code unit as it was (a lone surrogate too). */
+export function unitsToString(all: Uint16Array, length: number): string {
+  if (length === 0) return '';
+  const units = all.subarray(0, length);
+  // Decoded natively, in one call, when that keeps every code unit: UTF-16 decoding would make a
+  // lone surrogate U+FFFD. Spreading the units into String.fromCharCode goes through an
+  // argument list a code unit (about 40 ms a million on the machine this was measured on).
+  if (UTF16 !== null && !hasLoneSurrogate(units)) return UTF16.decode(new Uint8Array(units.buffer, units.byteOffset, units.byteLength));
+  let out = '';
+  for (let i = 0; i < length; i += CHUNK) {
+    out += String.fromCharCode.apply(null, units.subarray(i, Math.min(length, i + CHUNK)) as unknown as number[]);
+  }
+  return out;
 }
 
 /** A UTF-16 decoder for the buffer's own byte order (little-endian, as on every platform Cardinal runs on), keeping a leading U+FEFF. */
