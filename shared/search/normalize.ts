@@ -85,6 +85,9 @@ function isBlank(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+const BLANKS = /\s+/g;
+const FEW_BLANKS = 64;
+
 /**
  * `text.replace(/\s+/g, ' ').trim()` in one pass: every run of blanks one space, none at either
  * end. The text itself when nothing changes; else its code units copied into one buffer (a value
@@ -100,6 +103,22 @@ export function collapseBlanks(text: string): string {
     if (c !== 0x20 || i === 0 || i === n - 1 || isBlank(text.charCodeAt(i + 1))) break;
   }
   if (i === n) return text;
+  // A long text with a few runs of blanks (a name of two lines of 300,000 characters): the words
+  // between them copied whole, natively. Past FEW_BLANKS runs, the copy a code unit at a time below.
+  if (n > FEW_BLANKS * 16) {
+    const words: string[] = [];
+    BLANKS.lastIndex = 0;
+    let from = 0;
+    let m: RegExpExecArray | null;
+    while (words.length <= FEW_BLANKS && (m = BLANKS.exec(text)) !== null) {
+      if (m.index > from) words.push(text.slice(from, m.index));
+      from = m.index + m[0].length;
+    }
+    if (words.length <= FEW_BLANKS) {
+      if (from < n) words.push(text.slice(from));
+      return words.join(' ');
+    }
+  }
   const out = new Uint16Array(n);
   let k = 0;
   for (let j = 0; j < i; j++) out[k++] = text.charCodeAt(j);

@@ -77,6 +77,8 @@ export function forEachLogicalLine(
   const n = input.length;
   let nextLf = input.indexOf('\n');
   let nextCr = input.indexOf('\r');
+  /** strayRun's own searches (see Seek), kept from one run to the next. */
+  const seek: Seek = { lf: -2, cr: -2, colon: -2 };
   const flush = (): void => {
     if (text !== null) onLine(tooLong ? text.slice(0, 200) : text, startLine, tooLong);
     text = null;
@@ -129,7 +131,7 @@ export function forEachLogicalLine(
     startLine = lineNo;
     tooLong = physical.length > maxLineLength;
     if (onRun !== undefined && !tooLong && first !== 0x20 && first !== 0x09 && physical.indexOf(':') < 0) {
-      const run = strayRun(input, end - physical.length, end, pos, lineNo, physical.length, maxLineLength);
+      const run = strayRun(input, end - physical.length, end, pos, lineNo, physical.length, maxLineLength, seek);
       if (run !== null) {
         onRun(run);
         lineNo += run.count - 1;
@@ -162,14 +164,33 @@ export interface StrayRun {
   readonly chars: number;
   /** Where reading goes on after the run (after its last line's ending). */
   readonly next: number;
+  /** Start and end of each of the first lines (up to BOUNDS_KEPT), two numbers a line: what a parser reads of them line by line (its warnings) needs no second search. */
+  readonly bounds: readonly number[];
+}
+
+const BOUNDS_KEPT = 128;
+/** A line of a run is searched a character at a time up to this length, past it by indexOf. */
+const SHORT_LINE = 64;
+
+/**
+ * The next line feed, carriage return and colon at or after the last place each was looked for
+ * from (-1: none up to the end; -2: not looked for yet). Each is looked for again only once the
+ * reading has passed it, so the searches of all runs cover the input once.
+ */
+interface Seek {
+  lf: number;
+  cr: number;
+  colon: number;
 }
 
 /**
  * The run of stray lines starting with the physical line at input[start, end) (one without a
  * colon; `next` is where the line after it starts), or null when no line after it joins the run.
  * A line continued by a fold on the line after it is left out (it is not a logical line by itself).
+ * Short lines are read a character at a time (300,000 lines of one `=`); a long one's end and colon
+ * are found by indexOf (a run of two lines of 600,000 characters).
  */
-function strayRun(input: string, start: number, end: number, next: number, line: number, length: number, maxLineLength: number): StrayRun | null {
+function strayRun(input: string, start: number, end: number, next: number, line: number, length: number, maxLineLength: number, seek: Seek): StrayRun | null {
   const n = input.length;
   let count = 1;
   let chars = length;
@@ -178,6 +199,7 @@ function strayRun(input: string, start: number, end: number, next: number, line:
   let prevEnd = runEnd;
   let prevQ = q;
   let prevChars = chars;
+  const bounds = [start, end];
   while (q < n) {
     const c0 = input.charCodeAt(q);
     if (c0 === 0x20 || c0 === 0x09) {
@@ -187,15 +209,31 @@ function strayRun(input: string, start: number, end: number, next: number, line:
       runEnd = prevEnd;
       q = prevQ;
       chars = prevChars;
+      if (bounds.length > 2 * count) bounds.length = 2 * count;
       break;
     }
     if (c0 === 0x0a || c0 === 0x0d) break; // a blank line: read as usual
     let i = q;
     let c = 0;
-    while (i < n) {
+    const short = Math.min(n, q + SHORT_LINE);
+    while (i < short) {
       c = input.charCodeAt(i);
       if (c === 0x3a || c === 0x0a || c === 0x0d) break;
       i++;
+    }
+    if (i === short && i < n) {
+      // A long line: its end and its first colon, if any, by indexOf.
+      if (seek.lf !== -1 && seek.lf < i) seek.lf = input.indexOf('\n', i);
+      if (seek.cr !== -1 && seek.cr < i) seek.cr = input.indexOf('\r', i);
+      if (seek.colon !== -1 && seek.colon < i) seek.colon = input.indexOf(':', i);
+      const e = seek.lf === -1 ? (seek.cr === -1 ? n : seek.cr) : seek.cr === -1 ? seek.lf : Math.min(seek.lf, seek.cr);
+      if (seek.colon !== -1 && seek.colon < e) {
+        i = seek.colon;
+        c = 0x3a;
+      } else {
+        i = e;
+        c = i < n ? input.charCodeAt(i) : 0;
+      }
     }
     if ((i < n && c === 0x3a) || i - q > maxLineLength) break;
     prevEnd = runEnd;
@@ -204,10 +242,11 @@ function strayRun(input: string, start: number, end: number, next: number, line:
     count++;
     chars += i - q;
     runEnd = i;
+    if (bounds.length < 2 * BOUNDS_KEPT) bounds.push(q, i);
     q = i < n && c === 0x0d && input.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
   }
   if (count < 2) return null;
-  return { input, start, end: runEnd, line, count, chars, next: q };
+  return { input, start, end: runEnd, line, count, chars, next: q, bounds };
 }
 
 /**
@@ -250,14 +289,20 @@ function softBreakRun(input: string, end: number, next: number, room: number): {
 
 /** Each line of a run with its number, in order, until `f` returns false. */
 export function forEachRunLine(run: StrayRun, f: (text: string, line: number) => boolean | void): void {
-  const { input, end } = run;
+  const { input, end, bounds } = run;
   let pos = run.start;
   for (let k = 0; k < run.count; k++) {
-    let i = pos;
-    while (i < end) {
-      const c = input.charCodeAt(i);
-      if (c === 0x0a || c === 0x0d) break;
-      i++;
+    let i: number;
+    if (2 * k < bounds.length) {
+      pos = bounds[2 * k]!;
+      i = bounds[2 * k + 1]!;
+    } else {
+      i = pos;
+      while (i < end) {
+        const c = input.charCodeAt(i);
+        if (c === 0x0a || c === 0x0d) break;
+        i++;
+      }
     }
     if (f(input.slice(pos, i), run.line + k) === false) return;
     pos = i < end && input.charCodeAt(i) === 0x0d && input.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
