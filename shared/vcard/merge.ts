@@ -221,10 +221,13 @@ class Insertions {
 
 const lines = (u: Unit | null | undefined): string[] | null => (u == null ? null : u.props.map(propertyLine));
 
+/** Units of a card whose units were made already (the same card passed as two sides): the same keys, new units. */
+const copyUnits = (units: readonly Unit[]): Unit[] => units.map((u) => ({ kind: u.kind, key: u.key, props: u.props }));
+
 export function merge(base: VCard, local: VCard, remote: VCard): MergeResult {
   const baseUnits = unitsOf(base);
-  const localUnits = unitsOf(local);
-  const remoteUnits = unitsOf(remote);
+  const localUnits = local === base ? copyUnits(baseUnits) : unitsOf(local);
+  const remoteUnits = remote === base ? copyUnits(baseUnits) : remote === local ? copyUnits(localUnits) : unitsOf(remote);
   const L = diff(baseUnits, localUnits);
   const R = diff(baseUnits, remoteUnits);
   const conflicts: MergeConflict[] = [];
