@@ -153,6 +153,14 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'quoted-printable value of non-ASCII text (toContact)',
+    n: 35_000,
+    setup: (n) => {
+      const c = parseVCards(card(`NOTE;ENCODING=QUOTED-PRINTABLE:${'乏呅㭅'.repeat(n)}\r\n`)).cards[0]!.card;
+      return () => toContact(c);
+    },
+  },
+  {
     name: 'CATEGORIES unique (group facts)',
     n: 6_000,
     setup: (n) => {
