@@ -68,7 +68,8 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
     changes.changed.push(...unlisted.map((href) => ({ href, etag: '' })));
   }
   // The listing came without cards: asked for none (DAViCal, told by its capabilities' answer) or none sent.
-  const withoutCards = changes.dataRefused || !caps.addressData;
+  // An ETag listing by PROPFIND (no sync-collection: SabreDAV 1.8) never brings cards either.
+  const withoutCards = changes.dataRefused || !caps.addressData || !caps.syncCollection;
   const { fetched, missing, unanswered } = await fetchCards(run, known, changes.changed, withoutCards, beside);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];

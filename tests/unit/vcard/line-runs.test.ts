@@ -131,15 +131,33 @@ describe('300,000 lone = lines', () => {
     expect(parsed!.card.properties[2]!.value).toBe(`x${'\\n='.repeat(300_000)}`);
     expect(toContact(parsed!.card).note).toBe(`x${'\n='.repeat(300_000)}`);
     expect(parsed!.warnings).toHaveLength(101);
-    expect(parsed!.warnings[0]).toEqual({ code: 'bad-line', line: 5, message: 'line without a colon joined to the value above: "="' });
+    expect(parsed!.warnings[0]).toEqual({ code: 'bad-line', line: 5, message: 'line without a colon joined to the value above: "="', repair: 'joined', text: '=' });
     expect(parsed!.warnings[99]!.line).toBe(104);
-    expect(parsed!.warnings[100]).toEqual({ code: 'bad-line', line: 105, message: 'more lines without a colon were joined to the values above them' });
+    expect(parsed!.warnings[100]).toEqual({ code: 'bad-line', line: 105, message: 'more lines without a colon were joined to the values above them or left out' });
     expect(parseVCard(serializeVCard(parsed!.card))).toEqual(parsed!.card);
   });
 
   it('gives an empty value the first line as it is, and the others after a line break', () => {
-    const c = parseVCard(card('VERSION:2.1', 'N:', 'Doe;Ann;;;', '=', '='));
-    expect(c.properties.find((p) => p.name === 'N')!.value).toBe('Doe;Ann;;;\\n=\\n=');
+    const c = parseVCard(card('VERSION:2.1', 'ADR:', ';;1 Main St;Town;;;', '=', '='));
+    expect(c.properties.find((p) => p.name === 'ADR')!.value).toBe(';;1 Main St;Town;;;\\n=\\n=');
+  });
+
+  it('leaves them out after a single-line property with a value, each counted and warned about as alone', () => {
+    const r = parseVCards(card('VERSION:3.0', 'FN:Ann', Array.from({ length: 300_000 }, () => '=').join('\r\n'), 'NOTE:x'));
+    expect(r.errors).toEqual([]);
+    const [parsed] = r.cards;
+    expect(parsed!.card.properties.map((p) => [p.name, p.value])).toEqual([['VERSION', '3.0'], ['FN', 'Ann'], ['NOTE', 'x']]);
+    expect(parsed!.warnings).toHaveLength(101);
+    expect(parsed!.warnings[0]).toEqual({ code: 'bad-line', line: 4, message: 'line without a colon left out: "="', repair: 'left-out', text: '=' });
+    expect(parseVCards(card('VERSION:3.0', 'FN:Ann', ...Array.from({ length: 20 }, () => '=')), { maxCardLength: 25 }).errors).toEqual([
+      { code: 'card-too-large', line: 12, message: 'card larger than 25 characters' }, // 11 + 6, then the 9th line
+    ]);
+  });
+
+  it('gives an empty single-line value the first line only, and leaves the others out', () => {
+    const [parsed] = parseVCards(card('VERSION:2.1', 'N:', 'Doe;Ann;;;', '=', '=')).cards;
+    expect(parsed!.card.properties.find((p) => p.name === 'N')!.value).toBe('Doe;Ann;;;');
+    expect(parsed!.warnings.map((w) => [w.line, w.repair])).toEqual([[4, 'joined'], [5, 'left-out'], [6, 'left-out']]);
   });
 
   it('joins them to a quoted-printable value as =0A', () => {
