@@ -46,14 +46,23 @@ export function readCardFacts(id: string, card: VCard): CardFacts {
   let uid = '';
   const members: string[] = [];
   const categories: string[] = [];
+  // Each unique, in order, looked up in a set: a list's includes made 48,000 categories 7 s.
+  const seenMembers = new Set<string>();
+  const seenCategories = new Set<string>();
   for (const p of card.properties) {
     const name = upper(p);
     if (name === 'UID' && uid === '') uid = textValue(p, version).trim();
     else if (name === 'CATEGORIES') {
-      for (const c of listValue(p, version)) if (!categories.includes(c)) categories.push(c);
+      for (const c of listValue(p, version)) {
+        if (seenCategories.has(c)) continue;
+        seenCategories.add(c);
+        categories.push(c);
+      }
     } else if (group !== null && (name === 'MEMBER' || name === 'X-ADDRESSBOOKSERVER-MEMBER')) {
       const key = memberKey(textValue(p, version));
-      if (key !== '' && !members.includes(key)) members.push(key);
+      if (key === '' || seenMembers.has(key)) continue;
+      seenMembers.add(key);
+      members.push(key);
     }
   }
   return { id, uid, group, name: group === null ? '' : groupCardName(card), members, categories };

@@ -1,5 +1,5 @@
 import { decodeVCardBytes } from './bytes';
-import { forEachLogicalLine, headEnd, type LogicalLine } from './lines';
+import { forEachLogicalLine, forEachRunLine, headEnd, type LogicalLine, type StrayRun } from './lines';
 import { unescapeText } from './escape';
 import { propertyLine } from './serialize';
 import { TextBuffer } from './text-buffer';
@@ -334,7 +334,7 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
     }
   };
 
-  forEachLogicalLine(text, lim.maxLineLength, (lineText, lineNo, tooLong) => {
+  const onLine = (lineText: string, lineNo: number, tooLong: boolean): void => {
     const ll = { text: lineText, line: lineNo, tooLong };
     const open = stack[stack.length - 1];
     if (open === undefined) {
@@ -366,7 +366,22 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
       return;
     }
     addLine(open, ll, lim, fail);
-  });
+  };
+  // A run of lines without a colon: each is what onLine does with it (none is a card marker or a
+  // component's BEGIN or END, none is a content line), done in one step where that is plain.
+  const onRun = (run: StrayRun): void => {
+    const open = stack[stack.length - 1];
+    if (open === undefined) {
+      if (otherComponent !== null) return;
+      if (!strayReported) {
+        errors.push({ code: 'missing-begin', line: run.line, message: `text outside a card: expected BEGIN:VCARD` });
+        strayReported = true;
+      }
+      return;
+    }
+    if (!joinRun(open, run, lim)) forEachRunLine(run, (lineText, lineNo) => onLine(lineText, lineNo, false));
+  };
+  forEachLogicalLine(text, lim.maxLineLength, onLine, onRun);
   for (const card of stack.reverse()) {
     fail(card, 'missing-end', card.line, `card starting at line ${card.line} has no END:VCARD`);
     close(card);
@@ -469,6 +484,11 @@ function warnStray(card: OpenCard, line: number, text: string, repair: 'joined' 
   } else if (card.warnings.length === MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message: 'more lines without a colon were joined to the values above them or left out' });
 }
 
+function newJoin(last: VProperty): NonNullable<OpenCard['join']> {
+  const qp = last.params.length > 0 && last.params.some((p) => (p.name === null ? QP_HEAD.test(p.values[0] ?? '') : p.values.some((v) => QP_HEAD.test(v))));
+  return { text: new TextBuffer(), length: 0, sep: qp ? '=0A' : '\\n', base: propertyLength(last) };
+}
+
 /**
  * A raw line joined to the value above as a line break in it: `=0A` in a quoted-printable value
  * (a line feed), else `\\n` (read as a newline in every
@@ -483,10 +503,7 @@ function joinToLast(
   fail: (card: OpenCard, code: VCardParseError['code'], line: number, message: string) => void,
 ): void {
   let j = card.join;
-  if (j === undefined || j === null) {
-    const qp = last.params.length > 0 && last.params.some((p) => (p.name === null ? QP_HEAD.test(p.values[0] ?? '') : p.values.some((v) => QP_HEAD.test(v))));
-    j = card.join = { text: new TextBuffer(), length: 0, sep: qp ? '=0A' : '\\n', base: propertyLength(last) };
-  }
+  if (j === undefined || j === null) j = card.join = newJoin(last);
   let sep = last.value === '' && j.length === 0 ? '' : j.sep;
   // An empty BEGIN or END value does not take a stray `VCARD` as it is (`BEGIN:` and `VCARD` split
   // by a lone CR): the property would be written as a card marker, and read back as one.
@@ -510,6 +527,66 @@ function joinToLast(
   j.text.append(sep);
   j.text.append(text);
   j.length += sep.length + text.length;
+}
+
+/**
+ * A run of stray lines joined to the last property's value in one step: what addLine and
+ * joinToLast do line by line (the card's size, a warning a line up to the cap, each line after a
+ * separator), with one copy of the run's text. False, with nothing done, when a line of it would
+ * make the card fail (its size or the line limit) or needs more than that (no property to join to,
+ * a failed card, a head whose quotes the joined text could change): the run is then read line by
+ * line.
+ */
+function joinRun(card: OpenCard, run: StrayRun, lim: ParseLimits): boolean {
+  const last = card.properties[card.properties.length - 1];
+  if (card.failed !== null || last === undefined || card.size + run.chars > lim.maxCardLength) return false;
+  if (card.nested === 0 && !singleLineRun(card, run, last)) return false;
+  if (card.nested === 0 && singleLine(last)) return true; // left out (see singleLineRun)
+  if (card.tail === undefined) card.tail = quoteTail(last);
+  if (card.tail !== null) return false;
+  let j = card.join;
+  if (j === undefined || j === null) j = card.join = newJoin(last);
+  let first: string | undefined;
+  let sep = last.value === '' && j.length === 0 ? '' : j.sep;
+  if (sep === '' && (last.name.length === 5 || last.name.length === 3)) {
+    forEachRunLine(run, (t) => {
+      first = t;
+      return false;
+    });
+    if (isAnyMarker(propertyLine({ ...last, value: first! }))) sep = j.sep;
+  }
+  const length = sep.length + run.chars + (run.count - 1) * j.sep.length;
+  if (j.base + j.length + length > lim.maxLineLength) return false;
+  card.size += run.chars;
+  if (card.nested === 0 && card.warnings.length <= MAX_WARNINGS) {
+    forEachRunLine(run, (t, line) => {
+      warnStray(card, line, t, 'joined');
+      return card.warnings.length <= MAX_WARNINGS;
+    });
+  }
+  j.text.append(sep);
+  j.text.appendLines(run.input, run.start, run.end, j.sep, length - sep.length);
+  j.length += length;
+  return true;
+}
+
+/**
+ * A run after a single-line property (see SINGLE_LINE): with a value, every line of it is left
+ * out as addLine leaves each (counted in the card's size, a warning a line up to the cap), and
+ * true; with an empty value the first line joins it and the others are left out: false, read
+ * line by line. True, with nothing done, after any other property.
+ */
+function singleLineRun(card: OpenCard, run: StrayRun, last: VProperty): boolean {
+  if (!singleLine(last)) return true;
+  if (joinable(card, last)) return false;
+  card.size += run.chars;
+  if (card.warnings.length <= MAX_WARNINGS) {
+    forEachRunLine(run, (t, line) => {
+      warnStray(card, line, t, 'left-out');
+      return card.warnings.length <= MAX_WARNINGS;
+    });
+  }
+  return true;
 }
 
 interface QuoteState {

@@ -27,6 +27,34 @@ export class TextBuffer {
     this.length = n;
   }
 
+  /**
+   * Appends text[start, end) with each line ending in it (CRLF, LF or CR) written as `sep`;
+   * `length` is what that comes to (the caller knows it: see StrayRun).
+   */
+  appendLines(text: string, start: number, end: number, sep: string, length: number): void {
+    this.room(length);
+    const u = this.units;
+    let n = this.length;
+    const s0 = sep.charCodeAt(0);
+    const s1 = sep.charCodeAt(1);
+    const s2 = sep.charCodeAt(2);
+    const w = sep.length;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x0a && c !== 0x0d) u[n++] = c;
+      else {
+        if (c === 0x0d && i + 1 < end && text.charCodeAt(i + 1) === 0x0a) i++;
+        if (w > 0) u[n++] = s0;
+        if (w > 1) u[n++] = s1;
+        if (w > 2) u[n++] = s2;
+        for (let k = 3; k < w; k++) u[n++] = sep.charCodeAt(k);
+      }
+    }
+    // Writes past the end of a typed array are dropped without a word: a wrong length must not pass.
+    if (n > u.length) throw new Error(`appendLines: ${n - this.length} units, not ${length}`);
+    this.length = n;
+  }
+
   appendCode(code: number): void {
     this.room(1);
     this.units[this.length++] = code;
@@ -34,18 +62,23 @@ export class TextBuffer {
 
   /** The text, every code unit as it was (a lone surrogate too). */
   toString(): string {
-    if (this.length === 0) return '';
-    const units = this.units.subarray(0, this.length);
-    // Decoded natively, in one call, when that keeps every code unit: UTF-16 decoding would make a
-    // lone surrogate U+FFFD. Spreading the units into String.fromCharCode goes through an
-    // argument list a code unit (about 40 ms a million on the machine this was measured on).
-    if (UTF16 !== null && !hasLoneSurrogate(units)) return UTF16.decode(new Uint8Array(units.buffer, 0, units.byteLength));
-    let out = '';
-    for (let i = 0; i < this.length; i += CHUNK) {
-      out += String.fromCharCode.apply(null, units.subarray(i, Math.min(this.length, i + CHUNK)) as unknown as number[]);
-    }
-    return out;
+    return unitsToString(this.units, this.length);
   }
+}
+
+/** units[0, length) as a string, every code unit as it was (a lone surrogate too). */
+export function unitsToString(all: Uint16Array, length: number): string {
+  if (length === 0) return '';
+  const units = all.subarray(0, length);
+  // Decoded natively, in one call, when that keeps every code unit: UTF-16 decoding would make a
+  // lone surrogate U+FFFD. Spreading the units into String.fromCharCode goes through an
+  // argument list a code unit (about 40 ms a million on the machine this was measured on).
+  if (UTF16 !== null && !hasLoneSurrogate(units)) return UTF16.decode(new Uint8Array(units.buffer, units.byteOffset, units.byteLength));
+  let out = '';
+  for (let i = 0; i < length; i += CHUNK) {
+    out += String.fromCharCode.apply(null, units.subarray(i, Math.min(length, i + CHUNK)) as unknown as number[]);
+  }
+  return out;
 }
 
 /** A UTF-16 decoder for the buffer's own byte order (little-endian, as on every platform Cardinal runs on), keeping a leading U+FEFF. */

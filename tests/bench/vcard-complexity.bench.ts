@@ -5,7 +5,9 @@
 import { performance } from 'node:perf_hooks';
 import { readXml } from '../../electron/dav/xml-reader';
 import { deriveListFields } from '../../shared/book/derive';
+import { readCardFacts } from '../../shared/groups/facts';
 import { foldForSearch } from '../../shared/search';
+import { importCards } from '../../renderer/src/workers/import-cards';
 import { applyEdit, merge, parseVCards, toContact, type Contact, type VCard } from '../../shared/vcard';
 
 const RUNS = 7;
@@ -131,6 +133,50 @@ const CASES: Case[] = [
     setup: (n) => {
       const text = card(`NOTE:start\r\n${'stray line without a colon\r\n'.repeat(n)}`);
       return () => parseVCards(text);
+    },
+  },
+  {
+    // The fuzz run's last hangs: ~300,000 lines of a lone `=` (8n) under a NOTE, the whole import.
+    name: 'lone = lines joined to a NOTE (importCards)',
+    n: 37_500,
+    setup: (n) => {
+      const bytes = new TextEncoder().encode(card(`FN:Ann\r\nNOTE:x\r\n${'=\r\n'.repeat(n)}TEL:1\r\n`));
+      return () => importCards(bytes);
+    },
+  },
+  {
+    name: 'lone = lines as soft breaks (importCards)',
+    n: 37_500,
+    setup: (n) => {
+      const bytes = new TextEncoder().encode(card(`FN:Ann\r\nNOTE;ENCODING=QUOTED-PRINTABLE:x=\r\n${'=\r\n'.repeat(n)}y\r\n`));
+      return () => importCards(bytes);
+    },
+  },
+  {
+    name: 'QP value of non-ASCII text (toContact)',
+    n: 35_000,
+    setup: (n) => {
+      const c = parseVCards(card(`NOTE;ENCODING=QUOTED-PRINTABLE:${'乏呅㭅'.repeat(n)}\r\n`)).cards[0]!.card;
+      return () => toContact(c);
+    },
+  },
+  {
+    name: 'CATEGORIES unique (group facts)',
+    n: 6_000,
+    setup: (n) => {
+      const c = parseVCards(card(`CATEGORIES:${Array.from({ length: n }, (_, i) => `c${i}`).join(',')}\r\n`)).cards[0]!.card;
+      return () => readCardFacts('', c);
+    },
+  },
+  {
+    // (8n stays under the 10,000 properties a card may have)
+    name: 'merge (properties of one head, TEL;TYPE=cell)',
+    n: 1_200,
+    setup: (n) => {
+      const tel = (i: number): VCard['properties'][number] => ({ group: null, name: 'TEL', params: [{ name: 'TYPE', values: ['cell'], quoted: false }], value: `+1 555 ${i}` });
+      const c: VCard = parseVCards(card(Array.from({ length: n }, (_, i) => `TEL;TYPE=cell:+1 555 ${i}\r\n`).join(''))).cards[0]!.card;
+      const local: VCard = { properties: [...c.properties.slice(0, -1), tel(-1)] };
+      return () => merge(c, local, c);
     },
   },
 ];

@@ -16,6 +16,7 @@ import {
   toServerVCard3,
   type VCard,
 } from '../../../shared/vcard';
+import { decodeQuotedPrintable } from '../../../shared/vcard/escape';
 import { importCards } from '../../../renderer/src/workers/import-cards';
 import { importedCard } from '../../../renderer/src/workers/imported-cards';
 import { fixture } from './fixtures';
@@ -111,6 +112,26 @@ describe('quoted-printable soft breaks and card markers', () => {
     const [inner, outer] = r.cards.map((c) => toContact(c.card));
     expect(inner!.formattedName).toBe('Inner');
     expect(outer!.note).toBe('a');
+  });
+});
+
+describe('non-ASCII text inside a quoted-printable value', () => {
+  it('keeps each character as UTF-8, as TextEncoder writes it: pairs, lone surrogates as U+FFFD, a high surrogate taking the unit after it', () => {
+    const raw = 'é张😀\udc00x\ud800=41=41\ud800';
+    expect([...decodeQuotedPrintable(raw)]).toEqual([
+      ...new TextEncoder().encode('é张😀\ufffd'), // é, 张, 😀, then a lone low surrogate
+      0x78, // x
+      ...new TextEncoder().encode('\ufffd='), // a high surrogate and the = it takes with it
+      0x34, 0x31, // so 41 is text
+      0x41, // =41
+      ...new TextEncoder().encode('\ufffd'), // a high surrogate at the end
+    ]);
+  });
+
+  it('reads 280,000 such characters in a NOTE (a misread UTF-16 file)', () => {
+    const text = '乏呅㭅'.repeat(93_000);
+    const c = parseVCard(card('VERSION:2.1', `NOTE;ENCODING=QUOTED-PRINTABLE:${text}`));
+    expect(toContact(c).note).toBe(text);
   });
 });
 
