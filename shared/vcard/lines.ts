@@ -58,7 +58,7 @@ function isCardMarker(physical: string): boolean {
  * character is tracked as lines are added: the joined text is never searched again, so a value of
  * many soft line breaks costs linear time.
  */
-export function forEachLogicalLine(input: string, maxLineLength: number, onLine: (text: string, line: number, tooLong: boolean) => void): void {
+export function forEachLogicalLine(input: string, maxLineLength: number, onLine: (text: string, line: number, tooLong: boolean) => void, firstLine = 1): void {
   let text: string | null = null;
   let startLine = 0;
   let tooLong = false;
@@ -67,7 +67,7 @@ export function forEachLogicalLine(input: string, maxLineLength: number, onLine:
   /** Last character code of `text`. */
   let last = -1;
   let pos = 0;
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
   const n = input.length;
   let nextLf = input.indexOf('\n');
   let nextCr = input.indexOf('\r');

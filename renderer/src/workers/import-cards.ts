@@ -12,10 +12,13 @@ export type { ImportedCard };
 export interface ImportParseResult {
   cards: ImportedCard[];
   errors: VCardParseError[];
+  /** A part of a file that ended inside a card (import-split.ts). */
+  unfinished?: boolean;
 }
 
-export function importCards(bytes: Uint8Array, read: (card: VCard, line: number) => ImportedCard = importedCard): ImportParseResult {
-  const result = parseVCards(bytes);
+/** `firstLine`: the line number of the bytes' first line (a part of a file: import-split.ts). */
+export function importCards(bytes: Uint8Array, read: (card: VCard, line: number) => ImportedCard = importedCard, firstLine = 1): ImportParseResult {
+  const result = parseVCards(bytes, {}, firstLine);
   const cards: ImportedCard[] = [];
   const errors: VCardParseError[] = [...result.errors];
   for (const { card, line } of result.cards) {
@@ -26,5 +29,5 @@ export function importCards(bytes: Uint8Array, read: (card: VCard, line: number)
     }
   }
   errors.sort((a, b) => a.line - b.line);
-  return { cards, errors };
+  return result.unfinished === true ? { cards, errors, unfinished: true } : { cards, errors };
 }
