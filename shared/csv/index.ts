@@ -3,6 +3,7 @@ export { previewCsv, importCsv, MAX_ROWS, type CsvPreview, type CsvImportResult,
 export { exportGoogleCsv } from './export-google';
 export { exportOutlookCsv, type OutlookExportOptions } from './export-outlook';
 export type { CsvExport, ExportCard } from './export-common';
+export { csvRoundTrip, csvRoundTripKeys, hasRoundTrip } from './round-trip';
 export { summarizeLosses, type CsvLoss, type CsvLossKind, type CsvLossSummary } from './losses';
 export { CSV_ENCODINGS, detectEncoding, decodeCsvBytes, encodeCsvText, type CsvEncoding, type CsvOutputEncoding, type DetectedEncoding, type EncodingDoubt } from './encoding';
 export { CSV_DELIMITERS, type CsvDelimiter } from './table';

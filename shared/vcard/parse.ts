@@ -376,10 +376,11 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
   return unfinished ? { cards, errors, unfinished: true } : { cards, errors };
 }
 
+/** A BEGIN:VCARD right after an empty value is a card embedded in it (vCard 2.1 AGENT), unless that property never holds one (an empty FN). */
 function lastValueEmpty(card: OpenCard): boolean {
   flushJoin(card);
   const last = card.properties[card.properties.length - 1];
-  return last !== undefined && last.value.trim() === '';
+  return last !== undefined && last.value.trim() === '' && !singleLine(last);
 }
 
 function addLine(
@@ -407,9 +408,14 @@ function addLine(
   const prop = parseContentLine(ll.text);
   if (prop === null) {
     if (last === undefined) return fail(card, 'bad-line', ll.line, `not a content line: ${preview(ll.text)}`);
+    // A property that never holds a line break (a name, VERSION, UID, a number, an address) is not
+    // made garbage by a broken line after it ("FN Broken no colon" after N would be the name):
+    // the line is left out, with a warning. An empty value still takes the line (`N:` broken
+    // before `Doe;John;;;`).
+    if (!joinable(card, last)) return warnStray(card, ll.line, ll.text, 'left-out');
     // Writers that forget to fold (Google's own exports among them) break a value with a raw line
     // break; the line belongs to the value above. Kept, with a warning.
-    warnJoined(card, ll.line, ll.text);
+    warnStray(card, ll.line, ll.text, 'joined');
     return joinToLast(card, last, ll, lim, fail);
   }
   if (card.properties.length >= lim.maxPropertiesPerCard) {
@@ -438,10 +444,31 @@ const QP_HEAD = /quoted-printable/i;
 /** Warnings kept per card; past it one more says how many were left out (a card of 100,000 stray lines needs no 100,000 warnings). */
 const MAX_WARNINGS = 100;
 
-/** The warning for a line without a colon joined to the value above, its text made only when it is kept. */
-function warnJoined(card: OpenCard, line: number, text: string): void {
-  if (card.warnings.length < MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message: `line without a colon joined to the value above: ${preview(text)}` });
-  else if (card.warnings.length === MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message: 'more lines without a colon were joined to the values above them' });
+/**
+ * Properties whose value never holds a line break: a stray line after one with a value is left
+ * out rather than joined (a value that holds a line break there is a garbage name, version, UID,
+ * number or address). Notes, addresses, labels and unknown properties take joined lines.
+ */
+const SINGLE_LINE = new Set(['VERSION', 'UID', 'FN', 'N', 'SORT-STRING', 'KIND', 'X-ADDRESSBOOKSERVER-KIND', 'REV', 'PRODID', 'TEL', 'EMAIL', 'BDAY', 'ANNIVERSARY', 'GENDER', 'X-GENDER', 'TZ', 'GEO']);
+
+function singleLine(prop: VProperty): boolean {
+  return SINGLE_LINE.has(prop.name) || SINGLE_LINE.has(prop.name.toUpperCase());
+}
+
+/** Whether a stray line (or an embedded card) may join the last property: not a single-line one with a value. */
+function joinable(card: OpenCard, last: VProperty): boolean {
+  if (!singleLine(last)) return true;
+  flushJoin(card);
+  return card.properties[card.properties.length - 1]!.value === '';
+}
+
+/** The warning for a line without a colon, joined to the value above or left out; its text made only when it is kept. */
+function warnStray(card: OpenCard, line: number, text: string, repair: 'joined' | 'left-out'): void {
+  if (card.warnings.length < MAX_WARNINGS) {
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    const message = repair === 'joined' ? `line without a colon joined to the value above: ${preview(text)}` : `line without a colon left out: ${preview(text)}`;
+    card.warnings.push({ code: 'bad-line', line, message, repair, text: shown });
+  } else if (card.warnings.length === MAX_WARNINGS) card.warnings.push({ code: 'bad-line', line, message: 'more lines without a colon were joined to the values above them or left out' });
 }
 
 /**

@@ -63,7 +63,9 @@ export type ParseErrorCode =
   | 'too-many-cards'
   | 'bad-encoding'
   /** A block that is not a vCard (SOGo's BEGIN:VLIST, a calendar): skipped, reported once. */
-  | 'other-component';
+  | 'other-component'
+  /** The import's: a card with nothing in it once its lines without a colon were left out (not imported). */
+  | 'nothing-left';
 
 /** A card (or a stretch of input) that could not be read, with the 1-based line where it failed. */
 export interface VCardParseError {
@@ -73,6 +75,13 @@ export interface VCardParseError {
   /** too-many-properties: the card's FN when it has one, and the limit it ran over. */
   readonly name?: string;
   readonly limit?: number;
+  /**
+   * A card's warning for a line without a colon: `joined` to the value above as a line break (a
+   * writer that forgot to fold), or `left-out` (the property above holds no line break: a name,
+   * VERSION, UID, a number...). `text`: the line, cut to 40 characters.
+   */
+  readonly repair?: 'joined' | 'left-out';
+  readonly text?: string;
 }
 
 export interface ParsedCard {

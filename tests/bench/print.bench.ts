@@ -52,24 +52,27 @@ interface WindowRun {
   readonly printMs: number;
   readonly printRows: number;
   readonly printTasks: number[];
+  /** Print → every row in: how long each slice took to put in (ms). */
+  readonly slices: number[];
   /** The long animation frames over 100 ms in each, with what ran in them. */
   readonly frames: LongFrame[];
   readonly printFrames: LongFrame[];
 }
 
 /** The marks and long tasks since `since` (a mark's name), read in the page. */
-async function pageFigures(page: Page): Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; frames: LongFrame[]; rows: number }> {
+async function pageFigures(page: Page): Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; frames: LongFrame[]; rows: number; slices: { start: number; ms: number }[] }> {
   await page.waitForTimeout(300); // the long-task observer reports after the task
   return page.evaluate(
     () =>
-      new Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; frames: LongFrame[]; rows: number }>((resolve) => {
+      new Promise<{ at: Record<string, number>; tasks: { start: number; ms: number }[]; frames: LongFrame[]; rows: number; slices: { start: number; ms: number }[] }>((resolve) => {
         requestAnimationFrame(() =>
           setTimeout(() => {
             const at: Record<string, number> = {};
             for (const m of ['start', 'read', 'laid-out', 'opened', 'filled', 'print-pressed', 'print-called']) at[m] = performance.getEntriesByName(`cardinal:${m.startsWith('print-') ? m : `print-${m}`}`)[0]?.startTime ?? NaN;
             const tasks = (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks;
             const frames = (window as unknown as { longFrames: LongFrame[] }).longFrames;
-            resolve({ at, tasks, frames, rows: document.querySelectorAll('[data-testid="print-view"] tbody tr').length });
+            const slices = performance.getEntriesByName('cardinal:print-slice').map((e) => ({ start: e.startTime, ms: e.duration }));
+            resolve({ at, tasks, frames, rows: document.querySelectorAll('[data-testid="print-view"] tbody tr').length, slices });
           }, 0),
         );
       }),
@@ -88,6 +91,7 @@ async function printInWindow(page: Page): Promise<WindowRun> {
   await page.evaluate(() => {
     for (const m of ['start', 'read', 'sent', 'laid-out', 'shown', 'opened', 'filled']) performance.clearMarks(`cardinal:print-${m}`);
     for (const m of ['print-pressed', 'print-called']) performance.clearMarks(`cardinal:${m}`);
+    performance.clearMeasures('cardinal:print-slice');
     window.print = () => performance.mark('cardinal:print-called');
   });
   await dialog.getByRole('button', { name: 'Preview' }).click();
@@ -112,6 +116,7 @@ async function printInWindow(page: Page): Promise<WindowRun> {
     printMs: printed.at['print-called']! - pressed,
     printRows: printed.rows,
     printTasks: printed.tasks.filter((t) => t.start + t.ms > pressed).map((t) => Math.round(t.ms)),
+    slices: printed.slices.filter((x) => x.start > pressed).map((x) => x.ms),
     frames: open.frames.filter((f) => f.ms > 100 && f.start + f.ms > begin && f.start < pressed),
     printFrames: printed.frames.filter((f) => f.ms > 100 && f.start + f.ms > pressed),
   };
@@ -207,6 +212,11 @@ async function runSize(browser: Browser, size: number, n: (x: number) => string)
     console.log(`    Preview → view open (${n(median.rows)} rows in): ${n(median.ms)} ms (cards read ${n(median.read)} ms, laid out in the worker ${n(median.layout)} ms, first rows in ${n(median.fill)} ms)`);
     console.log(`    window's long tasks (> 50 ms):     ${tasks(median.tasks)}; longest of the 3 runs ${n(longest)} ms   (target: none over 100 ms)`);
     console.log(`    Print → all ${n(byPrint.printRows)} rows in, window.print called: ${n(byPrint.printMs)} ms; long tasks ${tasks(byPrint.printTasks)}; longest of the 3 runs ${n(longestPrint)} ms`);
+    // Every run's: the long tasks of Print (each run's, over 50 ms), and the slices' times to put in.
+    console.log(`    Print's long tasks in each run: ${runs.map((r) => `[${[...r.printTasks].sort((a, b) => b - a).join(', ')}]`).join(' ')}`);
+    const slices = runs.flatMap((r) => r.slices).sort((a, b) => a - b);
+    const at = (q: number) => Math.round(slices[Math.min(slices.length - 1, Math.floor(q * slices.length))] ?? NaN);
+    console.log(`    Print's slices put in (3 runs): ${n(slices.length)}, median ${at(0.5)} ms, 95th percentile ${at(0.95)} ms, longest ${at(1)} ms; over 100 ms: ${slices.filter((x) => x > 100).length}`);
     if (process.env.CARDINAL_BENCH_PRINT_FRAMES === '1') {
       // What the long frames were: scripts (who called them), style and layout, and the rest (unattributed: GC, parsing).
       const show = (label: string, frames: LongFrame[]) => {

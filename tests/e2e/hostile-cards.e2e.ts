@@ -156,3 +156,28 @@ test('a card of 10,000 NICKNAME lines is refused by its first line and its name,
   await expect(listRow(page, 'Grace Hopper')).toBeVisible();
   await expect(listRow(page, 'Nick Lots')).toHaveCount(0);
 });
+
+test('a broken FN line (no colon) and a nested card: the name is not the broken line, and the summary says which lines were left out or joined', async ({ app }) => {
+  const { page } = app;
+  const text = [
+    'BEGIN:VCARD', 'VERSION:3.0', 'N:;;;;', 'FN Broken no colon', 'EMAIL:bea@example.org', 'NOTE:first', 'second',
+    'BEGIN:VCARD', 'VERSION:3.0', 'FN:Nested Person', 'END:VCARD',
+    'END:VCARD',
+    // A card with nothing left once its broken line is out: not imported, and said.
+    'BEGIN:VCARD', 'VERSION:3.0', 'FN Another broken', 'END:VCARD', '',
+  ].join('\r\n');
+  await importText(page, 'broken.vcf', text);
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-summary')).toHaveText('3 cards in the file: 2 new, 0 already here, 0 differ from a contact with the same UID, 1 could not be read.');
+  await expect(dialog.getByTestId('import-stray')).toHaveText('2 cards had lines that could not be read (no colon):');
+  await expect(dialog.getByTestId('import-stray-lines').getByRole('listitem')).toHaveText([
+    'Line 4: “\u2068FN Broken no colon\u2069” was left out',
+    'Line 7: “\u2068second\u2069” was joined to the value above',
+    'Line 15: “\u2068FN Another broken\u2069” was left out',
+  ]);
+  await expect(dialog.getByTestId('import-errors')).toHaveText('The card starting at line 13 holds nothing once its lines without a colon are left out: it is not imported.');
+  await dialog.getByRole('button', { name: 'Import 2 new contacts', exact: true }).click();
+  await expect(listRow(page, 'bea@example.org')).toBeVisible();
+  await expect(listRow(page, 'Nested Person')).toBeVisible();
+  await expect(page.getByText(/Broken/)).toHaveCount(0);
+});

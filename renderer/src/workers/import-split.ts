@@ -5,6 +5,7 @@
  * inside a nested card) means the cut was wrong: the caller then reads the file whole.
  */
 import { DEFAULT_LIMITS, type VCardParseError } from '../../../shared/vcard';
+import { STRAY_LISTED, type StrayLines } from './import-cards';
 import type { ImportedCard } from './imported-cards';
 
 /** Smaller files are read in one part: a second worker costs more than it saves. */
@@ -88,6 +89,7 @@ export interface PartResult {
   cards: ImportedCard[];
   errors: VCardParseError[];
   unfinished?: boolean;
+  stray?: StrayLines;
 }
 
 /**
@@ -95,7 +97,7 @@ export interface PartResult {
  * card (the cut was wrong: read the file whole). Past `maxCards` cards the rest are left out, as
  * the parser leaves them out of a whole file.
  */
-export function joinParts(results: readonly PartResult[], maxCards = DEFAULT_LIMITS.maxCards): { cards: ImportedCard[]; errors: VCardParseError[] } | null {
+export function joinParts(results: readonly PartResult[], maxCards = DEFAULT_LIMITS.maxCards): { cards: ImportedCard[]; errors: VCardParseError[]; stray?: StrayLines } | null {
   if (results.slice(0, -1).some((r) => r.unfinished === true)) return null;
   const cards = results.flatMap((r) => r.cards);
   const errors = results.flatMap((r) => r.errors.filter((e) => e.code !== 'too-many-cards'));
@@ -105,5 +107,10 @@ export function joinParts(results: readonly PartResult[], maxCards = DEFAULT_LIM
     errors.push({ code: 'too-many-cards', line, message: `more than ${maxCards} cards; the rest were not read` });
   }
   errors.sort((a, b) => a.line - b.line);
-  return { cards: cards.slice(0, maxCards), errors };
+  // The stray lines as one file's: the first STRAY_LISTED in file order, the rest counted.
+  const strays = results.flatMap((r) => (r.stray === undefined ? [] : [r.stray]));
+  const lines = strays.flatMap((x) => x.lines);
+  const stray: StrayLines | undefined =
+    strays.length === 0 ? undefined : { cards: strays.reduce((n, x) => n + x.cards, 0), lines: lines.slice(0, STRAY_LISTED), more: strays.reduce((n, x) => n + x.more, 0) + Math.max(0, lines.length - STRAY_LISTED) };
+  return { cards: cards.slice(0, maxCards), errors, ...(stray !== undefined ? { stray } : {}) };
 }

@@ -155,6 +155,62 @@ describe('stray lines (no colon) joined to the value above', () => {
   });
 });
 
+describe('a line without a colon after a property that holds no line break, and a nested card', () => {
+  const enc = (text: string) => new TextEncoder().encode(text);
+  // The stranger's card: a broken FN line, then a card nested in it.
+  const broken = [
+    'BEGIN:VCARD', 'VERSION:3.0', 'N:;;;;', 'FN Broken no colon', 'EMAIL:bea@example.org',
+    'BEGIN:VCARD', 'VERSION:3.0', 'FN:Nested Person', 'END:VCARD',
+    'END:VCARD', '',
+  ].join('\r\n');
+
+  it('leaves the line out of the name (no "\\nFN Broken no colon" as the family name), imports the nested card as its own, and says so', () => {
+    const r = importCards(enc(broken));
+    expect(r.cards.map((c) => c.fields.displayName).sort()).toEqual(['Nested Person', 'bea@example.org']);
+    const outer = r.cards.find((c) => c.line === 1)!;
+    expect(outer.vcard).not.toContain('Broken');
+    expect(toContact(parseVCard(outer.vcard)).name.suffix).toBe('');
+    expect(r.stray).toEqual({ cards: 1, lines: [{ line: 4, repair: 'left-out', text: 'FN Broken no colon' }], more: 0 });
+    expect(r.errors).toEqual([]);
+  });
+
+  it.each([
+    ['VERSION', 'VERSION:3.0'],
+    ['UID', 'UID:u1'],
+    ['FN', 'FN:Ann Lee'],
+    ['a number', 'TEL:+1 202 555 0100'],
+  ])('does not join it to %s', (_, line) => {
+    const c = parseVCards(card('VERSION:3.0', 'FN:Ann Lee', line, 'garbage here')).cards[0]!;
+    expect(serializeVCard(c.card)).not.toContain('garbage');
+    expect(c.warnings).toEqual([expect.objectContaining({ code: 'bad-line', line: 5, repair: 'left-out', text: 'garbage here' })]);
+  });
+
+  it('still joins it to a note (a writer that forgot to fold), and says it was joined', () => {
+    const c = parseVCards(card('VERSION:3.0', 'FN:Ann Lee', 'NOTE:first', 'second')).cards[0]!;
+    expect(toContact(c.card).note).toBe('first\nsecond');
+    expect(c.warnings).toEqual([expect.objectContaining({ line: 5, repair: 'joined', text: 'second' })]);
+  });
+
+  it('reads a card nested right after an empty FN as a card of its own, not as the FN’s value', () => {
+    const r = importCards(enc(card('VERSION:3.0', 'N:Lee;Ann;;;', 'FN:', 'BEGIN:VCARD', 'VERSION:3.0', 'FN:Inner', 'END:VCARD')));
+    expect(r.cards.map((c) => c.fields.displayName).sort()).toEqual(['Ann Lee', 'Inner']);
+  });
+
+  it('a card left with nothing once its broken lines are out is not imported, and is said by its line', () => {
+    const r = importCards(enc(['BEGIN:VCARD', 'VERSION:3.0', 'FN Broken no colon', 'END:VCARD', 'BEGIN:VCARD', 'VERSION:3.0', 'FN:Ann', 'END:VCARD', ''].join('\r\n')));
+    expect(r.cards.map((c) => c.fields.displayName)).toEqual(['Ann']);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'nothing-left', line: 1 })]);
+  });
+
+  it('lists the first 20 such lines of a file and counts the rest', () => {
+    const notes = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    const r = importCards(enc(card('VERSION:3.0', 'FN:Ann', 'NOTE:start', ...notes)));
+    expect(r.stray).toMatchObject({ cards: 1, more: 10 });
+    expect(r.stray!.lines).toHaveLength(20);
+    expect(toContact(parseVCard(r.cards[0]!.vcard)).note.split('\n')).toHaveLength(31);
+  });
+});
+
 describe('round trips of malformed input', () => {
   it('writes a quoted-printable value ending in a soft break, with a quoted colon in its head, so the next line stays its own', () => {
     const c = parseVCard(card('VERSION:2.1', 'NOTE;X-A="a:b";ENCODING=QUOTED-PRINTABLE:abc=', '', 'TEL:123'));

@@ -11,7 +11,7 @@ const enc = new TextEncoder();
 const card = (i: number, eol = '\r\n') => ['BEGIN:VCARD', 'VERSION:3.0', `UID:u-${i}`, `FN:Person ${i}`, `N:${i};Person;;;`, `TEL:+49 30 ${1000 + i}`, `NOTE:a note long enough to make the file large ${'x'.repeat(200)}`, 'END:VCARD'].join(eol) + eol;
 
 /** Cards and errors as a reader sees them (line, text, error code and message). */
-const seen = (r: Pick<ImportParseResult, 'cards' | 'errors'>) => ({ cards: r.cards.map((c) => [c.line, c.vcard]), errors: r.errors.map((e) => [e.line, e.code, e.message]) });
+const seen = (r: Pick<ImportParseResult, 'cards' | 'errors' | 'stray'>) => ({ cards: r.cards.map((c) => [c.line, c.vcard]), errors: r.errors.map((e) => [e.line, e.code, e.message]), stray: r.stray });
 
 function inParts(bytes: Uint8Array): ReturnType<typeof joinParts> {
   const parts = importParts(bytes, 2);
@@ -25,6 +25,9 @@ describe('a .vcf read in two parts', () => {
     cards[10] = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bad-1\r\nthis is no content line\r\nEND:VCARD\r\n';
     cards[2600] = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bad-2\r\nFN:Broken\r\nN\r\nEND:VCARD\r\n';
     cards[4990] = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bad-3\r\nFN:No end\r\n';
+    // Lines without a colon (stray lines, listed by the summary) before and after the cut.
+    cards[20] = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:s-1\r\nFN:Stray one\r\nNOTE:first\r\na stray line\r\nEND:VCARD\r\n';
+    cards[3000] = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:s-2\r\nFN:Stray two\r\nNOTE:second\r\nanother stray line\r\nEND:VCARD\r\n';
     const bytes = enc.encode(cards.join(''));
     expect(bytes.length).toBeGreaterThan(SPLIT_MIN_BYTES);
     const parts = importParts(bytes, 2);
@@ -33,6 +36,7 @@ describe('a .vcf read in two parts', () => {
     expect(new TextDecoder().decode(bytes.subarray(parts[1]!.start, parts[1]!.start + 11))).toBe('BEGIN:VCARD');
     const whole = importCards(bytes);
     expect(whole.errors.length).toBeGreaterThan(0);
+    expect(whole.stray!.cards).toBeGreaterThanOrEqual(2);
     expect(seen(inParts(bytes)!)).toEqual(seen(whole));
   });
 

@@ -86,6 +86,8 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
     }
   };
   const csv = preview.csv;
+  // Lines without a colon the reader joined to the value above or left out: said, never silent.
+  const stray = preview.parsed.stray;
   const unreadable = bad.length + (csv?.skipped ?? 0);
   return (
     <Modal
@@ -149,13 +151,26 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
             <ul className="import-errors" data-testid="import-errors">
               {bad.map((e) => (
                 <li key={`${e.line}-${e.code}`}>
-                  {e.code === 'too-many-properties' && e.limit !== undefined
+                  {e.code === 'nothing-left'
+                    ? t('import.nothingLeft', { line: lineNumber.format(e.line) })
+                    : e.code === 'too-many-properties' && e.limit !== undefined
                     ? e.name === undefined
                       ? t('import.tooManyProperties', { line: lineNumber.format(e.line), limit: e.limit })
                       : t('import.tooManyPropertiesNamed', { line: lineNumber.format(e.line), limit: e.limit, name: `\u2068${e.name}\u2069` })
                     : t('import.badLine', { line: lineNumber.format(e.line), message: e.message })}
                 </li>
               ))}
+            </ul>
+          </>
+        ) : null}
+        {stray !== undefined ? (
+          <>
+            <p data-testid="import-stray">{t('import.stray', { count: stray.cards })}</p>
+            <ul className="import-errors" data-testid="import-stray-lines">
+              {stray.lines.map((l) => (
+                <li key={l.line}>{t(l.repair === 'joined' ? 'import.strayJoined' : 'import.strayLeftOut', { line: lineNumber.format(l.line), text: `\u2068${l.text}\u2069` })}</li>
+              ))}
+              {stray.more > 0 ? <li>{t('import.strayMore', { count: stray.more })}</li> : null}
             </ul>
           </>
         ) : null}

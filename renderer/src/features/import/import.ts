@@ -15,12 +15,13 @@ import { importedContact } from '../../db/import-write';
 import { stampAfter } from '../../db/history';
 import type { CsvWorkerReply, CsvWorkerRequest } from '../../workers/csv.worker';
 import type { VCardParseError } from '../../../../shared/vcard';
-import type { ColumnMapping, CsvDelimiter, CsvEncoding, CsvFormatId, CsvPreview, CsvRowError, EncodingDoubt } from '../../../../shared/csv';
+import { hasRoundTrip, type ColumnMapping, type CsvDelimiter, type CsvEncoding, type CsvFormatId, type CsvPreview, type CsvRowError, type EncodingDoubt } from '../../../../shared/csv';
 import { syncSoon } from '../../actions';
 import type { ImportDuplicate } from '../../../../shared/duplicates/types';
 import { appRegion, duplicateFinder } from '../duplicates/finder';
 import { exportedCategories, importGroupCounts, splitImportFacts, withExportedCategories, type ImportedGroup } from '../../../../shared/groups/transfer';
 import { listGroups } from '../../../../shared/groups/list';
+import { scopeCardsWithGroups } from '../export/scope';
 
 export interface ImportPreview {
   fileName: string;
@@ -87,7 +88,7 @@ function askCsvWorker(request: CsvWorkerRequest): Promise<CsvWorkerReply> {
       worker.terminate();
     };
     // A copy goes to the worker: the page keeps the bytes for the import after the mapping step.
-    worker.postMessage({ ...request, data: request.data.slice(0) });
+    worker.postMessage(request.kind === 'round-trip' ? request : { ...request, data: request.data.slice(0) });
   });
 }
 
@@ -107,10 +108,20 @@ export async function previewCsvImport(s: Services, fileName: string, data: Arra
   const reply = await askCsvWorker({ kind: 'import', data, encoding: preview.encoding, delimiter: preview.delimiter, mapping, region: await appRegion() });
   if (reply.kind !== 'import') throw new Error('unexpected reply from the CSV reader');
   performance.mark('cardinal:import-parsed');
-  const classified = await classifyImport(s, fileName, { cards: reply.cards, errors: [] }, bookId);
+  const classified = await classifyImport(s, fileName, { cards: reply.cards, errors: [] }, bookId, csvRoundTripKeys(mapping.format));
   const doubt = preview.doubt === undefined || preview.detected === undefined ? {} : { detected: preview.detected, doubt: preview.doubt };
   const sample = reply.cards.slice(0, SAMPLE_NAMES).map((c) => c.fields.displayName);
   return withCsv(classified, { format: mapping.format, errors: reply.errors, skipped: 0, encoding: preview.encoding, delimiter: preview.delimiter, ...doubt, mapping, data, sample });
+}
+
+/** The CSV worker's round trip for a format Cardinal writes (none for the others). */
+function csvRoundTripKeys(format: CsvFormatId): RoundTripKeys | undefined {
+  if (!hasRoundTrip(format)) return undefined;
+  return async (vcards) => {
+    const reply = await askCsvWorker({ kind: 'round-trip', format, vcards: [...vcards] });
+    if (reply.kind !== 'round-trip') throw new Error('unexpected reply from the CSV reader');
+    return reply.keys;
+  };
 }
 
 /** Rows a CSV error leaves out: none for a cell kept with a warning, every line of rows a broken quote ran together. */
@@ -131,7 +142,7 @@ function withCsv(preview: ImportPreview, csv: CsvImportFacts): ImportPreview {
 
 /** The import preview again against another book (a CSV keeps its row errors). */
 export async function reclassify(s: Services, preview: ImportPreview, bookId: string): Promise<ImportPreview> {
-  const again = await classifyImport(s, preview.fileName, preview.parsed, bookId);
+  const again = await classifyImport(s, preview.fileName, preview.parsed, bookId, preview.csv === undefined ? undefined : csvRoundTripKeys(preview.csv.format));
   return preview.csv === undefined ? again : withCsv(again, preview.csv);
 }
 
@@ -200,12 +211,13 @@ export async function parseInWorker(data: ArrayBuffer, region: string): Promise<
               return ask<ImportParseResult>(workers[i]!, { kind: 'parse', data: part, region, firstLine: p.firstLine }, [part]);
             }),
           );
-    let joined = results.length === 1 ? { cards: results[0]!.cards, errors: results[0]!.errors } : joinParts(results);
+    const whole = (r: ImportParseResult): ImportParseResult => ({ cards: r.cards, errors: r.errors, ...(r.stray !== undefined ? { stray: r.stray } : {}) });
+    let joined = results.length === 1 ? whole(results[0]!) : joinParts(results);
     if (joined === null) {
       for (const w of workers.slice(1)) w.terminate();
       workers = workers.slice(0, 1);
       results = [await ask<ImportParseResult>(workers[0]!, { kind: 'parse', data, region }, [data])];
-      joined = { cards: results[0]!.cards, errors: results[0]!.errors };
+      joined = whole(results[0]!);
     }
     const origin = new WeakMap<ImportedCard, { worker: number; index: number }>();
     results.forEach((r, worker) => r.cards.forEach((c, index) => origin.set(c, { worker, index })));
@@ -230,8 +242,20 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
   }
 }
 
-/** Sort what was read into new / identical / conflicting against one book. */
-export async function classifyImport(s: Services, fileName: string, parsed: ImportParseResult, bookId: string): Promise<ImportPreview> {
+/**
+ * The content keys of stored cards as a CSV format brings them back (written in it and read
+ * again, in the CSV worker): null for a card nothing of which comes back.
+ */
+export type RoundTripKeys = (vcards: readonly string[]) => Promise<readonly (string | null)[]>;
+
+/**
+ * Sort what was read into new / identical / conflicting against one book. `roundTrip`: for a CSV
+ * in a format Cardinal writes (Google's, Outlook's), which has no UID and keeps only part of a
+ * card: a card that matches no contact as stored is compared with the contacts of its name as
+ * they come back through that format (exported as the CSV export writes them, groups as
+ * CATEGORIES), so Cardinal's own export imported again is "already here", not new.
+ */
+export async function classifyImport(s: Services, fileName: string, parsed: ImportParseResult, bookId: string, roundTrip?: RoundTripKeys): Promise<ImportPreview> {
   // Group cards are groups, never contacts: taken out here and made (or joined) after the import.
   const split = splitImportFacts(parsed.cards, importFacts, s.groups.setting(bookId).storage);
   const names = [...parsed.cards.filter((c) => c.fields.groupCard !== '').map((c) => c.fields.groupName), ...split.contacts.flatMap((c) => c.fields.categories)];
@@ -245,10 +269,17 @@ export async function classifyImport(s: Services, fileName: string, parsed: Impo
   // IndexedDB query per card. Only a candidate's vCard is read, to compare content.
   const byUid = new Map<string, string[]>();
   const byName = new Map<string, string[]>();
+  // For a round trip also by family and given name (sortNameLast, from the N parts, which both
+  // formats keep): Google's CSV keeps no display name beside the parts, so "Ada" with the parts
+  // Ada Lovelace comes back as "Ada Lovelace".
+  const byParts = new Map<string, string[]>();
   for (const r of s.index.query('', bookId)) {
     if (r.uid !== '') byUid.set(r.uid, [...(byUid.get(r.uid) ?? []), r.id]);
     byName.set(r.displayName, [...(byName.get(r.displayName) ?? []), r.id]);
+    if (roundTrip !== undefined && r.sortNameLast !== '') byParts.set(r.sortNameLast, [...(byParts.get(r.sortNameLast) ?? []), r.id]);
   }
+  // New so far, in file order; with a round trip, each with the contacts it may equal after it.
+  const fresh: { card: ImportedCard; candidates: readonly string[] }[] = [];
   for (const card of split.contacts) {
     if (seenKeys.has(card.key)) {
       preview.identical++; // the same card twice in one file
@@ -269,11 +300,28 @@ export async function classifyImport(s: Services, fileName: string, parsed: Impo
     }
     if (identical) preview.identical++;
     else if (sameUid.length > 0) preview.conflicting.push({ card, existingId: sameUid[0]! });
-    else preview.fresh.push(card);
+    else fresh.push({ card, candidates: roundTrip === undefined ? [] : [...new Set([...candidates, ...(byParts.get(card.fields.sortNameLast) ?? [])])] });
   }
+  const same = roundTrip === undefined ? new Set<number>() : await sameAfterRoundTrip(s, fresh, roundTrip);
+  preview.identical += same.size;
+  preview.fresh = fresh.flatMap((f, i) => (same.has(i) ? [] : [f.card]));
   preview.likely = await likelyDuplicates(s, preview.fresh, bookId);
   performance.mark('cardinal:import-classified');
   return preview;
+}
+
+/** The places in `fresh` of the cards equal to one of their candidates after the round trip. */
+async function sameAfterRoundTrip(s: Services, fresh: readonly { card: ImportedCard; candidates: readonly string[] }[], roundTrip: RoundTripKeys): Promise<Set<number>> {
+  const ids = [...new Set(fresh.flatMap((f) => f.candidates))];
+  if (ids.length === 0) return new Set();
+  const cards = await scopeCardsWithGroups(s, ids, 'categories');
+  const keys = await roundTrip(cards.map((c) => c.vcard));
+  const keyOf = new Map(cards.map((c, i) => [c.id, keys[i] ?? null]));
+  const same = new Set<number>();
+  fresh.forEach((f, i) => {
+    if (f.candidates.some((id) => keyOf.get(id) === f.card.key)) same.add(i);
+  });
+  return same;
 }
 
 /** The id a new card of an import has for the duplicate finder, before it is written. */
