@@ -64,6 +64,7 @@ export function forEachLogicalLine(
   maxLineLength: number,
   onLine: (text: string, line: number, tooLong: boolean) => void,
   onRun?: (run: StrayRun) => void,
+  firstLine = 1,
 ): void {
   let text: string | null = null;
   let startLine = 0;
@@ -73,7 +74,7 @@ export function forEachLogicalLine(
   /** Last character code of `text`. */
   let last = -1;
   let pos = 0;
-  let lineNo = 0;
+  let lineNo = firstLine - 1;
   const n = input.length;
   let nextLf = input.indexOf('\n');
   let nextCr = input.indexOf('\r');

@@ -293,9 +293,10 @@ function fnName(prop: VProperty): string | undefined {
 /**
  * Parse every card in a file. Bad cards are reported with their line and skipped; the good ones
  * still come through. Input sizes are bounded by `limits`, so no input makes this hang or grow
- * without bound.
+ * without bound. `firstLine`: the line number of the input's first line (a part of a file, parsed
+ * on its own, reports the file's lines).
  */
-export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLimits> = {}): ParseResult {
+export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLimits> = {}, firstLine = 1): ParseResult {
   const lim: ParseLimits = { ...DEFAULT_LIMITS, ...limits };
   const text = typeof input === 'string' ? stripBom(input) : decodeVCardBytes(input).text;
   const cards: ParsedCard[] = [];
@@ -381,12 +382,13 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
     }
     if (!joinRun(open, run, lim)) forEachRunLine(run, (lineText, lineNo) => onLine(lineText, lineNo, false));
   };
-  forEachLogicalLine(text, lim.maxLineLength, onLine, onRun);
+  forEachLogicalLine(text, lim.maxLineLength, onLine, onRun, firstLine);
+  const unfinished = stack.length > 0 || otherComponent !== null;
   for (const card of stack.reverse()) {
     fail(card, 'missing-end', card.line, `card starting at line ${card.line} has no END:VCARD`);
     close(card);
   }
-  return { cards, errors };
+  return unfinished ? { cards, errors, unfinished: true } : { cards, errors };
 }
 
 /** A BEGIN:VCARD right after an empty value is a card embedded in it (vCard 2.1 AGENT), unless that property never holds one (an empty FN). */

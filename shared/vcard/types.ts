@@ -95,4 +95,9 @@ export interface ParsedCard {
 export interface ParseResult {
   readonly cards: readonly ParsedCard[];
   readonly errors: readonly VCardParseError[];
+  /**
+   * The text ended inside a card or another component (BEGIN:VCALENDAR …). A part of a file
+   * parsed on its own (the import's split) that ends so was split in the wrong place.
+   */
+  readonly unfinished?: true;
 }

@@ -28,6 +28,11 @@ export function stamp(): number {
   return lastStamp;
 }
 
+/** Stamps from now on come after `at` (a worker's: it recorded versions with stamps of its own). */
+export function stampAfter(at: number): void {
+  if (at > lastStamp) lastStamp = at;
+}
+
 const IGNORED = /^(REV|PRODID)[;:]/i;
 /** The card's content lines, unfolded, without the ones a server rewrites on every save, sorted. */
 function contentLines(vcard: string): string {
@@ -221,7 +226,8 @@ export async function appendRun(db: CardinalDB, run: { id?: string; bookId: stri
   }
   const { open: _o, ...rest } = next;
   // After every version this batch recorded (stamps run ahead of the clock when they crowd).
-  await db.runs.put({ ...rest, entries, lastAt: stamp(), ...(run.kind === 'sync' && !run.close ? { open: true } : {}) });
+  // A run another thread's batches joined keeps the later of both (import-write.ts).
+  await db.runs.put({ ...rest, entries, lastAt: Math.max(next.lastAt ?? 0, stamp()), ...(run.kind === 'sync' && !run.close ? { open: true } : {}) });
   return next.id;
 }
 

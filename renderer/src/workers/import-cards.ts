@@ -31,6 +31,8 @@ export interface StrayLines {
 export interface ImportParseResult {
   cards: ImportedCard[];
   errors: VCardParseError[];
+  /** A part of a file that ended inside a card (import-split.ts). */
+  unfinished?: boolean;
   /** Lines without a colon in the cards read (none for a CSV). */
   stray?: StrayLines;
 }
@@ -46,8 +48,9 @@ function hasContent(card: VCard): boolean {
   return card.properties.some((p) => !BOOKKEEPING.has(p.name.toUpperCase()) && /[^;,\s]/.test(p.value));
 }
 
-export function importCards(bytes: Uint8Array, read: (card: VCard, line: number) => ImportedCard = importedCard): ImportParseResult {
-  const result = parseVCards(bytes);
+/** `firstLine`: the line number of the bytes' first line (a part of a file: import-split.ts). */
+export function importCards(bytes: Uint8Array, read: (card: VCard, line: number) => ImportedCard = importedCard, firstLine = 1): ImportParseResult {
+  const result = parseVCards(bytes, {}, firstLine);
   const cards: ImportedCard[] = [];
   const errors: VCardParseError[] = [...result.errors];
   const lines: StrayLine[] = [];
@@ -73,5 +76,5 @@ export function importCards(bytes: Uint8Array, read: (card: VCard, line: number)
     }
   }
   errors.sort((a, b) => a.line - b.line);
-  return { cards, errors, ...(strayCards > 0 ? { stray: { cards: strayCards, lines, more } } : {}) };
+  return { cards, errors, ...(strayCards > 0 ? { stray: { cards: strayCards, lines, more } } : {}), ...(result.unfinished === true ? { unfinished: true } : {}) };
 }

@@ -10,7 +10,7 @@ import type { CsvEncoding, CsvFormatId } from '../../../../shared/csv';
 import type { MessageKey } from '../../i18n';
 import { importClusters } from '../duplicates/review-view';
 import { csvProblem, EncodingDoubtNotice, EncodingSelect, FirstNames, RunTogetherAlert } from './CsvNotices';
-import { freshId, reclassify, rereadCsvImport, runImport, type ImportPreview } from './import';
+import { freshId, reclassify, releaseImport, rereadCsvImport, runImport, type ImportPreview } from './import';
 
 const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
   google: 'csv.format.google',
@@ -26,7 +26,12 @@ const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
  * pick another; the cards are compared with that book again), what is new, what is here already,
  * what could not be read. Then the user's choice.
  */
-export function ImportDialog({ preview: first, onClose }: { preview: ImportPreview; onClose: () => void }) {
+export function ImportDialog({ preview: first, onClose: close }: { preview: ImportPreview; onClose: () => void }) {
+  // Closed without importing: the workers that hold the file's cards end (runImport ends them after writing).
+  const onClose = () => {
+    releaseImport(first.parsed);
+    close();
+  };
   const s = useServices();
   const { t } = s;
   const id = useId();

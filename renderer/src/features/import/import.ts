@@ -5,9 +5,14 @@
  */
 import { contentKey } from '../../../../shared/book/identity';
 import { parseVCard } from '../../../../shared/vcard';
-import { ContactRepo, type StoredContact } from '../../db/repo';
+import { ContactRepo, IMPORT_BATCH, type StoredContact } from '../../db/repo';
+import type { ContactRow } from '../../db/schema';
+import type { ImportRun } from '../../db/import-write';
 import type { Services } from '../../services';
-import type { ImportedCard, ImportParseResult, ImportWorkerRequest } from '../../workers/import.worker';
+import type { ImportedCard, ImportParseResult, ImportWorkerReply, ImportWorkerRequest } from '../../workers/import.worker';
+import { importParts, joinParts } from '../../workers/import-split';
+import { importedContact } from '../../db/import-write';
+import { stampAfter } from '../../db/history';
 import type { CsvWorkerReply, CsvWorkerRequest } from '../../workers/csv.worker';
 import type { VCardParseError } from '../../../../shared/vcard';
 import { hasRoundTrip, type ColumnMapping, type CsvDelimiter, type CsvEncoding, type CsvFormatId, type CsvPreview, type CsvRowError, type EncodingDoubt } from '../../../../shared/csv';
@@ -155,27 +160,86 @@ export async function rereadCsvImport(s: Services, preview: ImportPreview, encod
   return { preview: await previewCsvImport(s, preview.fileName, csv.data, next, mapping, preview.bookId) };
 }
 
-/** `region`: the OS's, for the duplicate keys made with each card (appRegion). */
-export function parseInWorker(data: ArrayBuffer, region: string): Promise<ImportParseResult> {
+/**
+ * The import workers that read a .vcf and keep its cards until the import is written (they write
+ * its new contacts themselves: db/import-write.ts), and where each card of the result came from.
+ * Held beside the result, never in it (the summary keeps the result); ended by `releaseImport`,
+ * or when the result is collected.
+ */
+interface ImportReaders {
+  workers: Worker[];
+  origin: WeakMap<ImportedCard, { worker: number; index: number }>;
+}
+const readers = new WeakMap<ImportParseResult, ImportReaders>();
+const ending = new FinalizationRegistry<Worker[]>((workers) => {
+  for (const w of workers) w.terminate();
+});
+
+/** The import's workers are no longer needed (the summary closed, or the import was written). */
+export function releaseImport(parsed: ImportParseResult): void {
+  const r = readers.get(parsed);
+  if (r === undefined) return;
+  readers.delete(parsed);
+  ending.unregister(parsed);
+  for (const w of r.workers) w.terminate();
+}
+
+/** One request to an import worker, answered by its next message. */
+function ask<T>(worker: Worker, request: ImportWorkerRequest, transfer: Transferable[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (e: MessageEvent<ImportParseResult>) => {
-      resolve(e.data);
-      worker.terminate();
-    };
-    worker.onerror = (e) => {
-      reject(new Error(e.message));
-      worker.terminate();
-    };
-    worker.postMessage({ data, region } satisfies ImportWorkerRequest, [data]);
+    worker.onmessage = (e: MessageEvent<T>) => resolve(e.data);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage(request, transfer);
   });
+}
+
+/**
+ * Read a .vcf in import workers: a large file in parts, one worker per core (at most two), each
+ * part cut between two cards (workers/import-split.ts); a cut that fell inside a card is read
+ * again whole. `region`: the OS's, for the duplicate keys made with each card (appRegion).
+ */
+export async function parseInWorker(data: ArrayBuffer, region: string): Promise<ImportParseResult> {
+  const parts = importParts(new Uint8Array(data), Math.min(2, navigator.hardwareConcurrency || 1));
+  let workers = parts.map(() => new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module' }));
+  try {
+    let results =
+      parts.length === 1
+        ? [await ask<ImportParseResult>(workers[0]!, { kind: 'parse', data, region }, [data])]
+        : await Promise.all(
+            parts.map((p, i) => {
+              const part = data.slice(p.start, p.end);
+              return ask<ImportParseResult>(workers[i]!, { kind: 'parse', data: part, region, firstLine: p.firstLine }, [part]);
+            }),
+          );
+    const whole = (r: ImportParseResult): ImportParseResult => ({ cards: r.cards, errors: r.errors, ...(r.stray !== undefined ? { stray: r.stray } : {}) });
+    let joined = results.length === 1 ? whole(results[0]!) : joinParts(results);
+    if (joined === null) {
+      for (const w of workers.slice(1)) w.terminate();
+      workers = workers.slice(0, 1);
+      results = [await ask<ImportParseResult>(workers[0]!, { kind: 'parse', data, region }, [data])];
+      joined = whole(results[0]!);
+    }
+    const origin = new WeakMap<ImportedCard, { worker: number; index: number }>();
+    results.forEach((r, worker) => r.cards.forEach((c, index) => origin.set(c, { worker, index })));
+    readers.set(joined, { workers, origin });
+    ending.register(joined, workers, joined);
+    return joined;
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    throw e;
+  }
 }
 
 export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string): Promise<ImportPreview> {
   performance.mark('cardinal:import-start');
   const parsed = await parseInWorker(data, await appRegion());
   performance.mark('cardinal:import-parsed');
-  return classifyImport(s, fileName, parsed, bookId);
+  try {
+    return await classifyImport(s, fileName, parsed, bookId);
+  } catch (e) {
+    releaseImport(parsed);
+    throw e;
+  }
 }
 
 /**
@@ -290,26 +354,83 @@ const importFacts = (c: ImportedCard) => ({ uid: c.fields.uid, group: c.fields.g
  * Write the new cards (and, if asked, the changed ones over their contacts) in batches, then the
  * file's groups (made in the book's storage or joined by name, the imported contacts their
  * members). Returns how many were written and the id each new card got (by its place in `fresh`).
+ * A .vcf's new cards are written by the workers that read them (`writeInWorkers`); the changed
+ * ones, and a CSV's cards, here.
  */
 export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<{ count: number; freshIds: string[] }> {
   const { bookId } = preview;
-  const items: StoredContact[] = preview.fresh.map((c) => {
-    const item = ContactRepo.rowsFrom(crypto.randomUUID(), bookId, c.vcard, c.fields, undefined, c.keys);
-    return c.favorite === true ? { ...item, row: { ...item.row, favorite: 1 as const } } : item;
-  });
+  const updatedAt = Date.now();
+  const fresh: StoredContact[] = preview.fresh.map((c) => importedContact(crypto.randomUUID(), bookId, c, updatedAt));
+  const updates: StoredContact[] = [];
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {
       const row = s.index.get(existingId);
       const old = await s.repo.getCard(existingId);
-      if (row !== undefined && old !== undefined) items.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }, card.keys));
+      if (row !== undefined && old !== undefined) updates.push(ContactRepo.rowsFrom(existingId, bookId, card.vcard, card.fields, { row, card: old }, card.keys));
     }
   }
   // One run for the whole import, so "Recent changes" can undo it as one.
+  const run = { kind: 'import' as const, name: preview.fileName, id: crypto.randomUUID() };
   performance.mark('cardinal:import-write-start');
-  await s.repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: preview.fileName }, fresh: preview.fresh.length });
-  performance.mark('cardinal:import-written');
-  syncSoon([bookId]);
-  s.index.upsert(items.map((i) => i.row));
+  try {
+    const written = fresh.length === 0 ? null : await writeInWorkers(s, preview, fresh, { id: run.id, bookId, name: preview.fileName }, updatedAt);
+    const items = written !== null ? updates : [...fresh, ...updates];
+    if (items.length > 0) await s.repo.putAll(items, undefined, { source: 'import', run, fresh: written !== null ? 0 : fresh.length });
+    performance.mark('cardinal:import-written');
+    syncSoon([bookId]);
+    // The list once, when every batch is in: a list changed after each batch would save its
+    // snapshot and build its search index again in every pause of the write.
+    s.index.upsert([...(written ?? []), ...items.map((i) => i.row)]);
+  } finally {
+    releaseImport(preview.parsed);
+  }
   await s.groups.importGroups(bookId, preview.groups);
-  return { count: items.length, freshIds: items.slice(0, preview.fresh.length).map((i) => i.row.id) };
+  performance.mark('cardinal:import-done');
+  return { count: fresh.length + updates.length, freshIds: fresh.map((i) => i.row.id) };
+}
+
+/**
+ * The new cards written by the import workers that hold them, all at once (their batches
+ * interleave in IndexedDB; each is one transaction), each batch shown in the list once it is
+ * committed; returns the list rows written. Null if the cards are not held by workers (a CSV's):
+ * the caller writes them. A failure stops the import as a failed batch here would: the batches
+ * committed stay (they go into the list, and are in the run); the first error is thrown once
+ * every worker has stopped.
+ */
+async function writeInWorkers(s: Services, preview: ImportPreview, fresh: readonly StoredContact[], run: ImportRun, updatedAt: number): Promise<ContactRow[] | null> {
+  const r = readers.get(preview.parsed);
+  if (r === undefined) return null;
+  const plans = r.workers.map(() => ({ indexes: [] as number[], ids: [] as string[], rows: [] as ContactRow[] }));
+  for (const [i, card] of preview.fresh.entries()) {
+    const at = r.origin.get(card);
+    if (at === undefined) return null;
+    const plan = plans[at.worker]!;
+    plan.indexes.push(at.index);
+    plan.ids.push(fresh[i]!.row.id);
+    plan.rows.push(fresh[i]!.row);
+  }
+  // Rows committed, by worker.
+  const shown = plans.map(() => 0);
+  const writeOne = (plan: (typeof plans)[number], w: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (plan.indexes.length === 0) return resolve();
+      const worker = r.workers[w]!;
+      worker.onmessage = (e: MessageEvent<ImportWorkerReply>) => {
+        const m = e.data;
+        if (m.kind === 'batch') {
+          s.repo.generation = Math.max(s.repo.generation, m.batch.generation);
+          stampAfter(m.batch.lastStamp);
+          shown[w] = m.batch.done;
+        } else if (m.kind === 'written') resolve();
+        else reject(new Error(m.message));
+      };
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage({ kind: 'write', db: s.repo.db.name, run, indexes: plan.indexes, ids: plan.ids, updatedAt, batch: IMPORT_BATCH } satisfies ImportWorkerRequest);
+    });
+  const outcomes = await Promise.allSettled(plans.map(writeOne));
+  const written = plans.flatMap((p, w) => p.rows.slice(0, shown[w]));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed === undefined) return written;
+  s.index.upsert(written);
+  throw failed.reason;
 }

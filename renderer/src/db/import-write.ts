@@ -1,0 +1,105 @@
+/**
+ * An import's new contacts written where the cards are: in the import worker that parsed them
+ * (import.worker.ts), into the window's IndexedDB, so the window's thread neither receives nor
+ * serialises the rows (it builds the same list rows itself, `importedContact`, and shows each
+ * batch once the worker says it is committed). Each batch is one transaction with what
+ * `ContactRepo.putAll` writes for new contacts: the write counted (meta `generation`), the rows,
+ * each contact's version (its text is the card's: VersionRow.card) and the import's run, joined
+ * by its id. New contacts need no look-up (their ids were never stored), no Dexie middleware (a
+ * card without an href has no etags row: schema.ts `cardEtags`) and no hooks (none is used), so
+ * the rows go to IndexedDB directly, every request of a batch sent before the first is answered.
+ */
+import { cardPrint } from '../../../shared/duplicates/keys';
+import type { ImportedCard } from '../workers/imported-cards';
+import { stamp } from './history';
+import { ContactRepo, type StoredContact } from './repo';
+import type { CardinalDB, RunEntry, RunRow, VersionRow } from './schema';
+
+/** A new card of an import as its two rows (the window's list row and the worker's are the same). */
+export function importedContact(id: string, bookId: string, card: ImportedCard, updatedAt: number): StoredContact {
+  const item = ContactRepo.rowsFrom(id, bookId, card.vcard, card.fields, undefined, card.keys, updatedAt);
+  return card.favorite === true ? { ...item, row: { ...item.row, favorite: 1 as const } } : item;
+}
+
+export interface ImportRun {
+  id: string;
+  bookId: string;
+  name?: string;
+}
+
+/** What a batch written left: how many written so far, the write count, the last version stamp. */
+export interface WrittenBatch {
+  done: number;
+  generation: number;
+  lastStamp: number;
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/**
+ * Write new contacts (never stored before) in batches of one transaction each, each batch with
+ * its versions and its entries in the run `run` (made by the first batch that commits; several
+ * writers may share one). `onBatch` after each batch is committed.
+ */
+export async function writeNewContacts(db: CardinalDB, items: readonly StoredContact[], run: ImportRun, batchSize: number, onBatch: (b: WrittenBatch) => void): Promise<void> {
+  const idb = db.backendDB();
+  for (let i = 0; i < items.length; i += batchSize) {
+    const batch = items.slice(i, i + batchSize);
+    const tx = idb.transaction(['contacts', 'cards', 'versions', 'runs', 'meta'], 'readwrite');
+    const committed = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('the import was not written'));
+    });
+    // Anything that throws (a row that cannot be stored) aborts the batch: nothing of it is kept.
+    const abort = () => {
+      try {
+        tx.abort();
+      } catch {
+        // already over
+      }
+    };
+    let generation = 0;
+    let lastAt = 0;
+    try {
+      const meta = tx.objectStore('meta');
+      request(meta.get('generation') as IDBRequest<{ value: number } | undefined>)
+        .then((g) => {
+          generation = (g?.value ?? 0) + 1;
+          meta.put({ key: 'generation', value: generation });
+        })
+        .catch(abort);
+      const contacts = tx.objectStore('contacts');
+      const cards = tx.objectStore('cards');
+      const versions = tx.objectStore('versions');
+      for (const s of batch) contacts.put(s.row);
+      for (const s of batch) cards.put(s.card);
+      for (const s of batch) {
+        const v: VersionRow = { id: crypto.randomUUID(), contactId: s.row.id, bookId: s.row.bookId, at: stamp(), vcard: '', card: cardPrint(s.card.vcard), source: 'import', by: 'local' };
+        versions.add(v);
+      }
+      // After every version of this batch (stamps run ahead of the clock when they crowd); a run
+      // another writer's batch made first keeps the later of both.
+      lastAt = stamp();
+      const entries: RunEntry[] = batch.map((s) => ({ contactId: s.row.id, change: 'created', before: null }));
+      const runs = tx.objectStore('runs');
+      request(runs.get(run.id) as IDBRequest<RunRow | undefined>)
+        .then((current) => {
+          const row: RunRow = current ?? { id: run.id, bookId: run.bookId, at: Date.now(), kind: 'import', entries: [], ...(run.name !== undefined ? { name: run.name } : {}) };
+          runs.put({ ...row, entries: [...row.entries, ...entries], lastAt: Math.max(row.lastAt ?? 0, lastAt) });
+        })
+        .catch(abort);
+    } catch (e) {
+      abort();
+      await committed.catch(() => {});
+      throw e;
+    }
+    await committed;
+    onBatch({ done: i + batch.length, generation, lastStamp: lastAt });
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * An import's new contacts as the import workers write them (renderer/src/db/import-write.ts),
+ * against the renderer's Dexie store (fake-indexeddb): two writers at once, as the two workers
+ * that read a large file do, make one import run that "Recent changes" undoes as one; every
+ * contact has its version; a batch that cannot be stored leaves nothing of itself; the changed
+ * cards the window writes after them join the same run.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stamp, stampAfter } from '../../renderer/src/db/history';
+import { importedContact, writeNewContacts, type WrittenBatch } from '../../renderer/src/db/import-write';
+import { ContactRepo, type StoredContact } from '../../renderer/src/db/repo';
+import { CardinalDB, LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
+import { importedCard } from '../../renderer/src/workers/imported-cards';
+import { deriveListFields } from '../../shared/book/derive';
+import { parseVCard } from '../../shared/vcard';
+
+const card = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\nEND:VCARD\r\n`;
+let opened = 0;
+
+describe('an import written by its workers', () => {
+  let repo: ContactRepo;
+  let name: string;
+  beforeEach(async () => {
+    name = `import-write-${process.pid}-${++opened}`;
+    repo = await ContactRepo.open(name);
+  });
+  afterEach(() => repo.db.close());
+
+  const contacts = (prefix: string, n: number, at = 1000): StoredContact[] =>
+    Array.from({ length: n }, (_, i) => importedContact(`${prefix}-${i}`, LOCAL_BOOK_ID, importedCard(parseVCard(card(`${prefix}${i}`, `${prefix} ${i}`)), i + 1), at));
+
+  /** A writer as a worker is: its own connection to the window's database. */
+  async function writer(items: StoredContact[], runId: string, batch: number, seen: WrittenBatch[] = []): Promise<void> {
+    const db = new CardinalDB(name);
+    await db.open();
+    try {
+      await writeNewContacts(db, items, { id: runId, bookId: LOCAL_BOOK_ID, name: 'big.vcf' }, batch, (b) => seen.push(b));
+    } finally {
+      db.close();
+    }
+  }
+
+  it('two writers at once make one run with every contact, each with its version; the undo takes them all to the trash', async () => {
+    const a = contacts('a', 7);
+    const b = contacts('b', 5);
+    const seenA: WrittenBatch[] = [];
+    await Promise.all([writer(a, 'run-1', 3, seenA), writer(b, 'run-1', 2)]);
+    expect(seenA.map((s) => s.done)).toEqual([3, 6, 7]);
+    expect((await repo.allRows()).map((r) => r.id).sort()).toEqual([...a, ...b].map((s) => s.row.id).sort());
+    // The rows stored are the rows the window builds for its list.
+    expect(await repo.db.contacts.get('a-3')).toEqual(a[3]!.row);
+    expect(await repo.db.cards.get('b-1')).toEqual(b[1]!.card);
+    const runs = await repo.runsOf(LOCAL_BOOK_ID);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ id: 'run-1', kind: 'import', name: 'big.vcf' });
+    expect(runs[0]!.entries.map((e) => e.contactId).sort()).toEqual([...a, ...b].map((s) => s.row.id).sort());
+    expect(new Set(runs[0]!.entries.map((e) => `${e.change}/${String(e.before)}`))).toEqual(new Set(['created/null']));
+    // Each contact's one version stands for its card's text.
+    expect((await repo.versionsOf('b-4')).map((v) => [v.source, v.vcard])).toEqual([['import', b[4]!.card.vcard]]);
+    expect(await repo.db.versions.count()).toBe(12);
+    // Every batch (3 and 3) counted as a write (the list snapshot's generation).
+    expect((await repo.db.meta.get('generation'))!.value).toBe(6);
+    // Nothing changed since: the undo need not ask (the run ends after the versions of both writers).
+    expect(await repo.changedAfterRun('run-1')).toBe(0);
+    const undone = await repo.undoRun('run-1', LOCAL_BOOK_ID);
+    expect(undone.removed).toHaveLength(12);
+    expect(await repo.allRows()).toEqual([]);
+    expect((await repo.trash()).length).toBe(12);
+  });
+
+  it('a batch that cannot be stored leaves nothing of itself; the batches before it stay, in the run', async () => {
+    const items = contacts('c', 4);
+    // Not storable (a function cannot be cloned into IndexedDB).
+    (items[3]!.card as unknown as { bad: () => void }).bad = () => {};
+    const seen: WrittenBatch[] = [];
+    await expect(writer(items, 'run-2', 2, seen)).rejects.toThrow();
+    expect(seen.map((s) => s.done)).toEqual([2]);
+    expect((await repo.allRows()).map((r) => r.id).sort()).toEqual(['c-0', 'c-1']);
+    expect(await repo.db.cards.count()).toBe(2);
+    expect(await repo.db.versions.count()).toBe(2);
+    expect((await repo.runsOf(LOCAL_BOOK_ID))[0]!.entries.map((e) => e.contactId)).toEqual(['c-0', 'c-1']);
+  });
+
+  it('the changed cards written here after the workers join their run, and the undo puts them back', async () => {
+    const kept = await repo.create(LOCAL_BOOK_ID, parseVCard(card('k', 'Kim')));
+    await writer(contacts('d', 3), 'run-3', 10);
+    const text = card('k', 'Kim (from the file)');
+    const update = ContactRepo.rowsFrom(kept.row.id, LOCAL_BOOK_ID, text, deriveListFields(parseVCard(text)), { row: kept.row, card: kept.card });
+    await repo.putAll([update], undefined, { source: 'import', run: { kind: 'import', name: 'big.vcf', id: 'run-3' } });
+    const [run] = await repo.runsOf(LOCAL_BOOK_ID);
+    expect(run!.entries.map((e) => e.change)).toEqual(['created', 'created', 'created', 'updated']);
+    expect(await repo.changedAfterRun('run-3')).toBe(0);
+    await repo.undoRun('run-3', LOCAL_BOOK_ID);
+    expect((await repo.db.cards.get(kept.row.id))!.vcard).toContain('FN:Kim\r\n');
+    expect(await repo.db.contacts.count()).toBe(1);
+  });
+
+  it('stamps made here after a worker’s come after the worker’s, so an edit after the import sorts after its version', () => {
+    const ahead = Date.now() + 60_000; // a worker's stamps ran ahead of the clock
+    stampAfter(ahead);
+    expect(stamp()).toBeGreaterThan(ahead);
+  });
+});
