@@ -46,6 +46,8 @@ export interface DuplicateCluster {
   readonly score: number;
   /** The books its members are in; more than one only when looking across books. */
   readonly books: readonly string[];
+  /** Offered after an import: the member the import just added (the others were here before). */
+  readonly incoming?: string;
 }
 
 /**

@@ -130,7 +130,7 @@ describe('the finder in the window', () => {
     const finder = new DuplicateFinder(worker);
     const found = await finder.findImport([{ id: 'fresh-0', vcard: serializeVCard(card('FN:Alan Turing', 'EMAIL:Alan@Example.org')) }], [row('a'), row('c')], 'the-db', 'GB');
     expect(found.map((d) => [d.incoming, d.existing.map((p) => p.b)])).toEqual([['fresh-0', ['c']]]);
-    expect(importClusters(found, new Map([['fresh-0', 'new-id']]), 'b')).toMatchObject([{ members: ['new-id', 'c'], books: ['b'], pairs: [{ a: 'new-id', b: 'c' }] }]);
+    expect(importClusters(found, new Map([['fresh-0', 'new-id']]), 'b')).toMatchObject([{ members: ['new-id', 'c'], books: ['b'], pairs: [{ a: 'new-id', b: 'c' }], incoming: 'new-id' }]);
     expect(importClusters(found, new Map(), 'b')).toEqual([]); // not written: nothing to review
   });
 });
@@ -315,6 +315,8 @@ describe('the dialog’s words and choices', () => {
     const ids = ['new', 'synced', 'fuller'];
     expect(chooseSurvivor([{ row: row('new', 'b', { pending: 'created' }), lines: 30 }, { row: row('synced'), lines: 5 }, { row: row('fuller', 'b', { pending: 'updated' }), lines: 9 }], ids)).toBe('fuller');
     expect(chooseSurvivor([{ row: row('new', 'b', { pending: 'created' }), lines: 30 }, { row: row('x', 'b', { pending: 'created' }), lines: 3 }], ['new', 'x'])).toBe('new');
+    // Offered after an import: the contact that was here before stays, though the imported card is fuller.
+    expect(chooseSurvivor([{ row: row('imported', 'b', { pending: 'created' }), lines: 30 }, { row: row('here', 'b', { pending: 'created' }), lines: 3 }], ['imported', 'here'], 'imported')).toBe('here');
   });
 
   it('shows a value in the column of the first card holding it, “the same” in the others, nothing where a card lacks it', () => {

@@ -166,7 +166,7 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
           <>
             <p role="status" data-testid="dup-summary">
               {notice !== null ? `${notice} ` : ''}
-              {preset !== undefined ? t('dup.fromImport', { clusters: visible.length }) : visible.length === 0 ? t('dup.none', { count: stats?.contacts ?? 0 }) : t('dup.found', { clusters: visible.length })}
+              {preset !== undefined ? (visible.length === 0 ? t('dup.importReviewed') : t('dup.fromImport', { clusters: visible.length })) : visible.length === 0 ? t('dup.none', { count: stats?.contacts ?? 0 }) : t('dup.found', { clusters: visible.length })}
             </p>
             {stats !== null && stats.shared > 0 ? <p className="muted">{t('dup.shared', { count: stats.shared })}</p> : null}
             {stats !== null && stats.unreadable > 0 ? <p className="muted">{t('dup.unreadable', { count: stats.unreadable })}</p> : null}

@@ -63,6 +63,7 @@ export function ReviewPane({
       const survivor = chooseSurvivor(
         parsed.map((p) => ({ row: index.get(p.id), lines: p.card.properties.length })),
         parsed.map((p) => p.id),
+        cluster.incoming,
       );
       const review = buildReview(parsed, { region, survivor });
       if (!live) return;

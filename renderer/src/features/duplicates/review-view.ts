@@ -115,21 +115,22 @@ export function shownValue(isDate: boolean, text: string, dates: DateFormatting)
 
 /**
  * The card that stays (is updated; the others are removed): one the server already holds, so a
- * synced book updates it there rather than uploading a new one; among those, the fullest card
- * (most lines), then the first.
+ * synced book updates it there rather than uploading a new one; then one that was here before an
+ * import brought the others (`incoming`: its UID and its forms stay, and undoing that import
+ * leaves the contact in place); among those, the fullest card (most lines), then the first.
  */
-export function chooseSurvivor(members: readonly { row: ContactRow | undefined; lines: number }[], ids: readonly string[]): string {
+export function chooseSurvivor(members: readonly { row: ContactRow | undefined; lines: number }[], ids: readonly string[], incoming?: string): string {
   let best = 0;
-  const rank = (i: number): [number, number] => {
+  const rank = (i: number): [number, number, number] => {
     const m = members[i]!;
     const onServer = m.row !== undefined && m.row.pending !== 'created' ? 1 : 0;
-    return [onServer, m.lines];
+    return [onServer, ids[i] === incoming ? 0 : 1, m.lines];
   };
-  for (let i = 1; i < members.length; i++) {
-    const [s, l] = rank(i);
-    const [bs, bl] = rank(best);
-    if (s > bs || (s === bs && l > bl)) best = i;
-  }
+  const better = (a: readonly number[], b: readonly number[]) => {
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! > b[k]!;
+    return false;
+  };
+  for (let i = 1; i < members.length; i++) if (better(rank(i), rank(best))) best = i;
   return ids[best]!;
 }
 
@@ -192,7 +193,7 @@ export function importClusters(found: readonly ImportDuplicate[], newIds: Readon
     const id = newIds.get(d.incoming);
     if (id === undefined || d.existing.length === 0) continue;
     const pairs: DuplicatePair[] = d.existing.map((p) => ({ ...p, a: id }));
-    out.push({ members: [id, ...d.existing.map((p) => p.b)], pairs, score: pairs[0]!.score, books: [bookId] });
+    out.push({ members: [id, ...d.existing.map((p) => p.b)], pairs, score: pairs[0]!.score, books: [bookId], incoming: id });
   }
   return out;
 }
