@@ -7,7 +7,7 @@ import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCoreMutateResponse
 import type { ListFields } from '../../../shared/book/derive';
 import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
-import type { StoredKeys } from '../../../shared/duplicates/keys';
+import { cardPrint, type DuplicateKeys, type StoredKeys } from '../../../shared/duplicates/keys';
 import { deriveAll, deriveGroupRows } from './derive-rows';
 
 export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
@@ -75,12 +75,29 @@ export interface CardRow {
    */
   revision?: number;
   /**
-   * The duplicate finder's keys of `vcard` (shared/duplicates/keys.ts), made when the card was
-   * written or by the duplicates worker the first time it needed them. They carry a print of the
-   * vCard they were made from: a writer that changes the card without making them again leaves
-   * keys the finder sees are stale (and makes again), never wrong ones.
+   * The duplicate finder's keys of `vcard` (shared/duplicates/keys.ts) as a writer hands them in
+   * (the import worker made them): since schema 8 the store moves them into the `dupkeys` table
+   * (KeysRow) and leaves them out of the card (`cardKeys`). Cards written under schema 6 and 7
+   * may still carry them, with the print of the text they were made from; nothing needs them
+   * there since (the upgrade to 8 copied those still true).
    */
   keys?: StoredKeys;
+}
+
+/**
+ * A card's duplicate keys (schema 8) and the print of the text they were made from: a small row
+ * per card, so the duplicates worker's first run of a session reads these instead of every card
+ * whole (30 MB for 50,000). Kept true by the store itself (`cardKeys`) in every transaction that
+ * writes cards: a card written with keys of its text leaves them here, one written without keys
+ * keeps its row only while the row's print is still that of its text (an ETag or a mark changed),
+ * else the row goes (the card's keys are missing: the worker parses that card and stores its keys
+ * here); a card deleted takes its row. A row is never of another text than its card's.
+ */
+export interface KeysRow {
+  id: string;
+  /** The print (`cardPrint`) of the card text the keys were made from. */
+  of: string;
+  keys: DuplicateKeys;
 }
 
 /**
@@ -180,10 +197,12 @@ export class CardinalDB extends Dexie {
   versions!: EntityTable<VersionRow, 'id'>;
   runs!: EntityTable<RunRow, 'id'>;
   etags!: EntityTable<EtagRow, 'id'>;
+  dupkeys!: EntityTable<KeysRow, 'id'>;
 
   constructor(name = 'cardinal') {
     super(name);
     this.use(cardEtags);
+    this.use(cardKeys);
     // Version 1: the first schema. Indexes only for what is queried: rows by book, cards by book.
     this.version(1).stores({
       books: 'id',
@@ -235,7 +254,32 @@ export class CardinalDB extends Dexie {
         });
         await tx.table('etags').bulkPut(rows);
       });
+    // Version 8: each card's duplicate keys in a table of their own (KeysRow), so a first search
+    // for duplicates reads 50,000 small rows instead of 50,000 cards, and kept by `cardKeys` since.
+    // Filled here from the keys cards carry that are still of their text (a card changed by a
+    // writer that did not make its keys again has none here: the worker makes them once). The
+    // cards keep theirs (rewriting every card would cost more than the copy); nothing reads them.
+    this.version(8)
+      .stores({ dupkeys: 'id' })
+      .upgrade(async (tx) => {
+        const rows: KeysRow[] = [];
+        await tx.table('cards').each((c: CardRow) => {
+          const row = keysRowOf(c);
+          if (row !== null) rows.push(row);
+        });
+        await tx.table('dupkeys').bulkPut(rows);
+      });
   }
+}
+
+/** The print of a card's text ('' for a row without one, which no keys row is of). */
+const printOf = (card: CardRow): string => (typeof card.vcard === 'string' ? cardPrint(card.vcard) : '');
+
+/** The keys row a card written with keys leaves: its keys, if they are of its text (else none). */
+function keysRowOf(card: CardRow): KeysRow | null {
+  const k = card.keys as Partial<StoredKeys> | undefined;
+  if (typeof k !== 'object' || k === null || typeof k.of !== 'string' || typeof k.keys !== 'object' || k.keys === null) return null;
+  return k.of !== '' && k.of === printOf(card) ? { id: card.id, of: k.of, keys: k.keys } : null;
 }
 
 /** The etags row a card's write leaves: its href and ETag, or none (a card not on a server). */
@@ -296,6 +340,68 @@ const cardEtags: Middleware<DBCore> = {
               if (first === undefined) return res;
               return rest.reduce((p, op) => p.then(() => etags!.mutate(op)), etags.mutate(first)).then(() => res);
             }),
+        };
+      },
+    };
+  },
+};
+
+/**
+ * Keeps the dupkeys table (KeysRow) true for the cards, in the transaction that writes them: a
+ * card put with keys of its text leaves them there (and not in the card); a card put without
+ * (an edit, a sync's card, an ETag or mark changed) keeps its row only if the row is of its text,
+ * which costs a read of the rows of such cards, not of the cards; a card deleted (or a range of
+ * them) takes its row. The duplicates worker, which opens the store without this middleware,
+ * writes rows itself, only for cards still holding the text it made them from (stored-cards.ts).
+ */
+const cardKeys: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'card-keys',
+  create(down) {
+    return {
+      ...down,
+      transaction: (stores, mode, options) => down.transaction(mode === 'readwrite' && stores.includes('cards') && !stores.includes('dupkeys') ? [...stores, 'dupkeys'] : stores, mode, options),
+      table(name) {
+        const table = down.table(name);
+        if (name !== 'cards') return table;
+        let dupkeys: DBCoreTable | undefined;
+        return {
+          ...table,
+          mutate: (req) => {
+            // An upgrade from before schema 8 runs without the table (its own step fills it).
+            if (!(req.trans as unknown as IDBTransaction).objectStoreNames.contains('dupkeys')) return table.mutate(req);
+            dupkeys ??= down.table('dupkeys');
+            const keysTable = dupkeys;
+            if (req.type === 'delete') return table.mutate(req).then((res) => (req.keys.length > 0 ? keysTable.mutate({ type: 'delete', trans: req.trans, keys: req.keys }).then(() => res) : res));
+            // Cards' keys are their ids, as are their keys rows'.
+            if (req.type === 'deleteRange') return table.mutate(req).then((res) => keysTable.mutate({ type: 'deleteRange', trans: req.trans, range: req.range }).then(() => res));
+            const given = (req.values as CardRow[]).map((v) => ('keys' in v ? keysRowOf(v) : null));
+            const values = (req.values as CardRow[]).map((v) => {
+              if (!('keys' in v)) return v;
+              const { keys: _k, ...card } = v;
+              return card;
+            });
+            return table.mutate({ ...req, values }).then(async (res) => {
+              const puts: KeysRow[] = [];
+              const unkeyed: CardRow[] = [];
+              values.forEach((v, i) => {
+                if (res.failures[i] !== undefined) return;
+                const row = given[i];
+                if (row !== null && row !== undefined) puts.push(row);
+                else unkeyed.push(v);
+              });
+              const drops: string[] = [];
+              if (unkeyed.length > 0) {
+                const had = (await keysTable.getMany({ trans: req.trans, keys: unkeyed.map((c) => c.id) })) as (KeysRow | undefined)[];
+                had.forEach((row, i) => {
+                  if (row !== undefined && row.of !== printOf(unkeyed[i]!)) drops.push(row.id);
+                });
+              }
+              if (puts.length > 0) await keysTable.mutate({ type: 'put', trans: req.trans, values: puts });
+              if (drops.length > 0) await keysTable.mutate({ type: 'delete', trans: req.trans, keys: drops });
+              return res;
+            });
+          },
         };
       },
     };

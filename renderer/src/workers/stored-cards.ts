@@ -1,8 +1,10 @@
 /**
- * Reading the page's stored vCards from a worker: the page's IndexedDB opened with Dexie without
- * a schema (at whatever version the page made it), `cards` read by id, with the duplicate keys
- * stored beside them (CardRow.keys). Closed under us (the page upgraded the database), it is
- * opened again once. `saveStoredKeys` writes keys made here back beside their cards.
+ * Reading the page's store from a worker: the page's IndexedDB opened with Dexie without a schema
+ * (at whatever version the page made it). The duplicate keys (schema 8: the `dupkeys` table,
+ * KeysRow, which the page's store keeps true for the cards) read by id or scanned in pages; the
+ * cards whose keys are missing read by id or scanned, with the keys a card written before schema
+ * 8 may still carry (CardRow.keys). Closed under us (the page upgraded the database), it is opened
+ * again once. `saveStoredKeys` writes keys made here into the keys table.
  */
 import Dexie from 'dexie';
 import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
@@ -33,6 +35,31 @@ async function withStore<T>(store: string, fn: (db: Dexie) => Promise<T>): Promi
   }
 }
 
+/** Whether the store has the keys table (schema 8 on). */
+const hasKeysTable = (db: Dexie) => db.tables.some((t) => t.name === KEYS_TABLE);
+
+const KEYS_TABLE = 'dupkeys';
+
+/** The keys rows of these cards, in order (undefined: none; unchecked, as stored). */
+export function readStoredKeys(store: string, ids: readonly string[]): Promise<unknown[]> {
+  return withStore(store, async (db) => (hasKeysTable(db) ? ((await db.table(KEYS_TABLE).bulkGet([...ids])) as unknown[]) : ids.map(() => undefined)));
+}
+
+/** Every keys row, in pages of `page` read by key range (as `scanStoredCards`); none before schema 8. */
+export function scanStoredKeys(store: string, each: (id: string, row: unknown) => void, page = 10_000): Promise<void> {
+  return withStore(store, async (db) => {
+    if (!hasKeysTable(db)) return;
+    const rows = db.table(KEYS_TABLE);
+    let last: string | undefined;
+    for (;;) {
+      const got = (await (last === undefined ? rows.toCollection() : rows.where(':id').above(last)).limit(page).toArray()) as { id: string }[];
+      for (const r of got) each(r.id, r);
+      if (got.length < page) return;
+      last = got.at(-1)!.id;
+    }
+  });
+}
+
 export function readStoredCards(store: string, ids: readonly string[]): Promise<(StoredCard | undefined)[]> {
   return withStore(store, async (db) => {
     const rows = (await db.table('cards').bulkGet([...ids])) as ({ vcard?: unknown; keys?: unknown } | undefined)[];
@@ -59,19 +86,25 @@ export function scanStoredCards(store: string, each: (id: string, card: StoredCa
 }
 
 /**
- * Keys made here, stored beside their cards, in transactions of 1,000: only where the card still
- * holds the text they were made from (a card changed meanwhile keeps what its writer left).
+ * Keys made here, stored in the keys table (before schema 8: beside their cards), in
+ * transactions of 1,000: only where the card still holds the text they were made from (a card
+ * changed meanwhile keeps what its writer left).
  */
 export async function saveStoredKeys(store: string, made: readonly { id: string; keys: StoredKeys }[]): Promise<void> {
   for (let i = 0; i < made.length; i += 1000) {
     const chunk = made.slice(i, i + 1000);
-    await withStore(store, (db) =>
-      db.transaction('rw', 'cards', async () => {
+    await withStore(store, (db) => {
+      const table = hasKeysTable(db) ? KEYS_TABLE : null;
+      return db.transaction('rw', table === null ? ['cards'] : ['cards', table], async () => {
         const cards = db.table('cards');
         const rows = (await cards.bulkGet(chunk.map((m) => m.id))) as ({ vcard?: unknown } | undefined)[];
-        const puts = rows.flatMap((r, k) => (r !== undefined && typeof r.vcard === 'string' && cardPrint(r.vcard) === chunk[k]!.keys.of ? [{ ...r, keys: chunk[k]!.keys }] : []));
-        await cards.bulkPut(puts);
-      }),
-    );
+        const still = (k: number) => {
+          const r = rows[k];
+          return r !== undefined && typeof r.vcard === 'string' && cardPrint(r.vcard) === chunk[k]!.keys.of;
+        };
+        if (table !== null) await db.table(table).bulkPut(chunk.flatMap((m, k) => (still(k) ? [{ id: m.id, of: m.keys.of, keys: m.keys.keys }] : [])));
+        else await cards.bulkPut(rows.flatMap((r, k) => (still(k) ? [{ ...r, keys: chunk[k]!.keys }] : [])));
+      });
+    });
   }
 }
