@@ -18,7 +18,7 @@ import { ContactRepo } from '../../renderer/src/db/repo';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
 import { LOCAL_BOOK_ID, type BookRow, type CardinalDB, type CardRow, type ContactRow, type MetaRow, type RunRow, type TrashRow, type VersionRow } from '../../renderer/src/db/schema';
 import { DuplicatesStoreFront, SCAN_FROM } from '../../renderer/src/workers/duplicates-store';
-import { readStoredCards, readStoredKeys, saveStoredKeys, scanStoredCards, scanStoredKeys } from '../../renderer/src/workers/stored-cards';
+import { readStoredCards, readStoredKeys, saveStoredKeys, scanStoredKeys } from '../../renderer/src/workers/stored-cards';
 import { importCards } from '../../renderer/src/workers/import-cards';
 import { importedCard } from '../../renderer/src/workers/imported-cards';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
