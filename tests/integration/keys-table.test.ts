@@ -1,7 +1,7 @@
 /**
- * The duplicate keys table (schema 8) follows every write of the cards: the finder's first run of
- * a session reads that table and parses only cards without a row there, so a row left behind by a
- * write that changed its card would make the finder compare the card as it was. Each scenario
+ * The duplicate keys table (schema 8, in pages) follows every write of the cards: the finder's
+ * first run of a session reads that table and parses only cards without keys there, so keys left
+ * behind by a write that changed their card would make the finder compare the card as it was. Each scenario
  * changes a card so that it becomes (or stops being) a duplicate, then looks again with a new
  * session's front: the groups must be those of the cards as they are now.
  */
@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { storeCollection } from '../../electron/sync/store-collection';
 import type { StorePort } from '../../electron/core/store-port';
 import { ContactRepo } from '../../renderer/src/db/repo';
-import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
+import { pageEntries } from '../../renderer/src/db/keys-pages';
+import { LOCAL_BOOK_ID, type CardinalDB } from '../../renderer/src/db/schema';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
 import { DuplicatesStoreFront } from '../../renderer/src/workers/duplicates-store';
@@ -36,6 +37,11 @@ function port(repo: ContactRepo): StorePort {
 }
 
 let n = 0;
+
+/** Every card's keys in the table (its pages), by card id. */
+async function keysIn(db: CardinalDB) {
+  return new Map((await db.dupkeys.toArray()).flatMap((p) => Object.entries(pageEntries(p))));
+}
 
 /** A store with four contacts imported here (with their keys): Ada twice, Alan, Grace. */
 async function store() {
@@ -66,7 +72,7 @@ async function store() {
     const found = answers.at(-1)!;
     if (found.type !== 'found') throw new Error(JSON.stringify(found));
     const uidOf = new Map(await Promise.all(rows.map(async (r) => [r.id, cardUid((await repo.getCard(r.id))!.vcard)!] as const)));
-    return { groups: found.report.clusters.map((c) => c.members.map((m) => uidOf.get(m)!).sort()), parsed: parsedIds.map((id) => uidOf.get(id)!).sort() };
+    return { groups: found.report.clusters.map((c) => c.members.map((m) => uidOf.get(m)!).sort()).sort((a, b) => a[0]!.localeCompare(b[0]!)), parsed: parsedIds.map((id) => uidOf.get(id)!).sort() };
   };
   return { repo, ids, look };
 }
@@ -74,25 +80,25 @@ async function store() {
 describe('the duplicate keys table follows the cards', () => {
   it('an import leaves each card’s keys in the table, not in the card: the first run parses no card', async () => {
     const { repo, ids, look } = await store();
-    expect((await repo.db.dupkeys.toArray()).map((r) => r.id).sort()).toEqual(Object.values(ids).sort());
+    expect([...(await keysIn(repo.db)).keys()].sort()).toEqual(Object.values(ids).sort());
     expect((await repo.db.cards.toArray()).some((c) => c.keys !== undefined)).toBe(false);
     expect(await look()).toEqual({ groups: [['ada', 'twin']], parsed: [] });
     repo.db.close();
   });
 
-  it('an edit that makes a contact a duplicate: its row goes, its card is parsed and found with the others; the next run parses nothing', async () => {
+  it('an edit that makes a contact a duplicate: its keys go, its card is parsed and found with the others; the next run parses nothing', async () => {
     const { repo, ids, look } = await store();
     await repo.update(ids.alan, parseVCard(card('alan', 'Ada Lovelace', 'EMAIL:ada@example.org\r\n')));
-    expect(await repo.db.dupkeys.get(ids.alan)).toBeUndefined();
+    expect((await keysIn(repo.db)).get(ids.alan)).toBeUndefined();
     expect(await look()).toEqual({ groups: [['ada', 'alan', 'twin']], parsed: ['alan'] });
     expect(await look()).toEqual({ groups: [['ada', 'alan', 'twin']], parsed: [] });
     repo.db.close();
   });
 
-  it('a deletion takes the row; the undo brings the card back without one, and the finder parses it', async () => {
+  it('a deletion takes its keys; the undo brings the card back without them, and the finder parses it', async () => {
     const { repo, ids, look } = await store();
     const removed = await repo.remove([ids.twin]);
-    expect(await repo.db.dupkeys.get(ids.twin)).toBeUndefined();
+    expect((await keysIn(repo.db)).get(ids.twin)).toBeUndefined();
     expect(await look()).toEqual({ groups: [], parsed: [] });
     await repo.restore(removed);
     expect(await look()).toEqual({ groups: [['ada', 'twin']], parsed: ['twin'] });
@@ -113,7 +119,7 @@ describe('the duplicate keys table follows the cards', () => {
     repo.db.close();
   });
 
-  it('a sync: a card changed on the server loses its row, one whose ETag alone changed keeps it, one deleted there takes it; an upload keeps it', async () => {
+  it('a sync: a card changed on the server loses its keys, one whose ETag alone changed keeps them, one deleted there takes them; an upload keeps them', async () => {
     const { repo, look } = await store();
     const sync = port(repo);
     await sync.request('ensureBook', BOOK, 'Work');
@@ -124,7 +130,7 @@ describe('the duplicate keys table follows the cards', () => {
     expect(await look()).toEqual({ groups: [['ada', 'twin']], parsed: ['wanda', 'wes'] });
     const idAt = async (href: string) => (await repo.db.etags.where('[bookId+href]').equals([BOOK, href]).first())!.id;
     const wanda = await idAt('/w/2.vcf');
-    expect(await repo.db.dupkeys.get(wanda)).toBeDefined();
+    expect((await keysIn(repo.db)).get(wanda)).toBeDefined();
     // Wanda is now Wes there; Wes's ETag changed with his text as it was.
     await collection.applyRemote({ upserts: [{ href: '/w/1.vcf', etag: '"2"', vcard: wes }, { href: '/w/2.vcf', etag: '"2"', vcard: card('wanda', 'Wes Work', 'EMAIL:WES@example.org\r\n') }], deletes: [], state: { syncToken: 't2', ctag: null } });
     expect(await look()).toEqual({ groups: [['ada', 'twin'], ['wanda', 'wes']], parsed: ['wanda'] });
@@ -138,12 +144,33 @@ describe('the duplicate keys table follows the cards', () => {
     expect(await look()).toEqual({ groups: [['ada', 'twin'], ['wanda', 'wes']], parsed: [] });
     // Deleted there: the card and its row go.
     await collection.applyRemote({ upserts: [], deletes: ['/w/2.vcf'], state: { syncToken: 't3', ctag: null } });
-    expect(await repo.db.dupkeys.get(wanda)).toBeUndefined();
+    expect((await keysIn(repo.db)).get(wanda)).toBeUndefined();
     expect(await look()).toEqual({ groups: [['ada', 'twin']], parsed: [] });
     // The book removed: no row of its cards is left.
     await sync.request('removeBook', BOOK);
-    expect(await repo.db.dupkeys.get(wesId)).toBeUndefined();
-    expect(await repo.db.dupkeys.count()).toBe(4);
+    expect((await keysIn(repo.db)).get(wesId)).toBeUndefined();
+    expect((await keysIn(repo.db)).size).toBe(4);
+    repo.db.close();
+  });
+
+  it('cards whose ids share a page: an edit or a deletion of one leaves the other’s keys as they were', async () => {
+    const repo = await ContactRepo.open(`keys-table-page-${process.pid}-${++n}`);
+    const file = [card('p1', 'Ada Lovelace', 'EMAIL:ada@example.org\r\n'), card('p2', 'Ada Lovelace', 'EMAIL:ADA@example.org\r\n'), card('p3', 'Alan Turing')].join('');
+    const { cards } = importCards(new TextEncoder().encode(file), (c, line) => importedCard(c, line, false, 'GB'));
+    // Ids beginning alike: one page of the table.
+    const items = cards.map((c, i) => ContactRepo.rowsFrom(`abc-${i}`, LOCAL_BOOK_ID, c.vcard, c.fields, undefined, c.keys));
+    await repo.putAll(items, undefined, { source: 'import', fresh: items.length });
+    expect(await repo.db.dupkeys.count()).toBe(1);
+    const before = await keysIn(repo.db);
+    expect(before.size).toBe(3);
+    await repo.update('abc-2', parseVCard(card('p3', 'Alan Turing', 'NOTE:edited\r\n')));
+    await repo.remove(['abc-0']);
+    const after = await keysIn(repo.db);
+    expect([...after.keys()]).toEqual(['abc-1']);
+    expect(after.get('abc-1')).toEqual(before.get('abc-1'));
+    // Both gone: so is the page.
+    await repo.remove(['abc-1']);
+    expect(await repo.db.dupkeys.count()).toBe(0);
     repo.db.close();
   });
 });

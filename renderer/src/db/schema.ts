@@ -3,12 +3,13 @@
  * `contacts` holds the small list fields every screen needs (loaded whole at start), `cards` the
  * vCards and sync state (read one at a time). Both are written in one transaction.
  */
-import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCoreMutateResponse, type DBCoreTable, type EntityTable, type Middleware } from 'dexie';
+import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCoreMutateResponse, type DBCoreRangeType, type DBCoreTable, type DBCoreTransaction, type EntityTable, type Middleware } from 'dexie';
 import type { ListFields } from '../../../shared/book/derive';
 import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
-import { cardPrint, type DuplicateKeys, type StoredKeys } from '../../../shared/duplicates/keys';
+import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
 import { deriveAll, deriveGroupRows } from './derive-rows';
+import { byPage, pageEntries, pageRow, type KeysPage } from './keys-pages';
 
 export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
 
@@ -77,27 +78,11 @@ export interface CardRow {
   /**
    * The duplicate finder's keys of `vcard` (shared/duplicates/keys.ts) as a writer hands them in
    * (the import worker made them): since schema 8 the store moves them into the `dupkeys` table
-   * (KeysRow) and leaves them out of the card (`cardKeys`). Cards written under schema 6 and 7
+   * (keys-pages.ts) and leaves them out of the card (`cardKeys`). Cards written under schema 6 and 7
    * may still carry them, with the print of the text they were made from; nothing needs them
    * there since (the upgrade to 8 copied those still true).
    */
   keys?: StoredKeys;
-}
-
-/**
- * A card's duplicate keys (schema 8) and the print of the text they were made from: a small row
- * per card, so the duplicates worker's first run of a session reads these instead of every card
- * whole (30 MB for 50,000). Kept true by the store itself (`cardKeys`) in every transaction that
- * writes cards: a card written with keys of its text leaves them here, one written without keys
- * keeps its row only while the row's print is still that of its text (an ETag or a mark changed),
- * else the row goes (the card's keys are missing: the worker parses that card and stores its keys
- * here); a card deleted takes its row. A row is never of another text than its card's.
- */
-export interface KeysRow {
-  id: string;
-  /** The print (`cardPrint`) of the card text the keys were made from. */
-  of: string;
-  keys: DuplicateKeys;
 }
 
 /**
@@ -197,7 +182,8 @@ export class CardinalDB extends Dexie {
   versions!: EntityTable<VersionRow, 'id'>;
   runs!: EntityTable<RunRow, 'id'>;
   etags!: EntityTable<EtagRow, 'id'>;
-  dupkeys!: EntityTable<KeysRow, 'id'>;
+  /** The cards' duplicate keys in pages (schema 8, keys-pages.ts), kept by `cardKeys`. */
+  dupkeys!: EntityTable<KeysPage, 'id'>;
 
   constructor(name = 'cardinal') {
     super(name);
@@ -254,20 +240,22 @@ export class CardinalDB extends Dexie {
         });
         await tx.table('etags').bulkPut(rows);
       });
-    // Version 8: each card's duplicate keys in a table of their own (KeysRow), so a first search
-    // for duplicates reads 50,000 small rows instead of 50,000 cards, and kept by `cardKeys` since.
-    // Filled here from the keys cards carry that are still of their text (a card changed by a
-    // writer that did not make its keys again has none here: the worker makes them once). The
-    // cards keep theirs (rewriting every card would cost more than the copy); nothing reads them.
+    // Version 8: each card's duplicate keys in a table of their own, in pages (KeysPage: the
+    // cards whose ids begin alike, keys-pages.ts), so a first search for duplicates reads 4,096
+    // rows instead of 50,000 cards; kept by `cardKeys` since. Filled here from the keys cards
+    // carry that are still of their text (a card changed by a writer that did not make its keys
+    // again has none here: the worker makes them once). The cards keep theirs (rewriting every
+    // card would cost more than the copy); nothing reads them.
     this.version(8)
       .stores({ dupkeys: 'id' })
       .upgrade(async (tx) => {
-        const rows: KeysRow[] = [];
+        const found: { id: string; keys: StoredKeys }[] = [];
         await tx.table('cards').each((c: CardRow) => {
-          const row = keysRowOf(c);
-          if (row !== null) rows.push(row);
+          const keys = keysOf(c);
+          if (keys !== null) found.push({ id: c.id, keys });
         });
-        await tx.table('dupkeys').bulkPut(rows);
+        const pages = [...byPage(found)].flatMap(([page, items]) => pageRow(page, Object.fromEntries(items.map((i) => [i.id, i.keys]))) ?? []);
+        await tx.table('dupkeys').bulkPut(pages);
       });
   }
 }
@@ -275,11 +263,11 @@ export class CardinalDB extends Dexie {
 /** The print of a card's text ('' for a row without one, which no keys row is of). */
 const printOf = (card: CardRow): string => (typeof card.vcard === 'string' ? cardPrint(card.vcard) : '');
 
-/** The keys row a card written with keys leaves: its keys, if they are of its text (else none). */
-function keysRowOf(card: CardRow): KeysRow | null {
+/** The keys a card written with keys leaves in the table: its keys, if they are of its text (else none). */
+function keysOf(card: CardRow): StoredKeys | null {
   const k = card.keys as Partial<StoredKeys> | undefined;
   if (typeof k !== 'object' || k === null || typeof k.of !== 'string' || typeof k.keys !== 'object' || k.keys === null) return null;
-  return k.of !== '' && k.of === printOf(card) ? { id: card.id, of: k.of, keys: k.keys } : null;
+  return k.of !== '' && k.of === printOf(card) ? { of: k.of, keys: k.keys } : null;
 }
 
 /** The etags row a card's write leaves: its href and ETag, or none (a card not on a server). */
@@ -346,13 +334,45 @@ const cardEtags: Middleware<DBCore> = {
   },
 };
 
+/** What a write of a card does to its keys: set (keys of its text), check (kept only while of this print), drop (deleted). */
+type KeysChange = { id: string; set: StoredKeys } | { id: string; check: string } | { id: string; drop: true };
+
+/** Apply changes to the keys pages, in the transaction of the cards' write: each page touched read once and written once. */
+async function changePages(pages: DBCoreTable, trans: DBCoreTransaction, changes: readonly KeysChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const grouped = [...byPage(changes)];
+  const rows = await pages.getMany({ trans, keys: grouped.map(([p]) => p) });
+  const puts: KeysPage[] = [];
+  const drops: string[] = [];
+  grouped.forEach(([page, list], i) => {
+    const entries = pageEntries(rows[i]);
+    let changed = false;
+    for (const c of list) {
+      if ('set' in c) {
+        entries[c.id] = c.set;
+        changed = true;
+      } else if (entries[c.id] !== undefined && ('drop' in c || entries[c.id]!.of !== c.check)) {
+        delete entries[c.id];
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    const row = pageRow(page, entries);
+    if (row !== null) puts.push(row);
+    else if (rows[i] !== undefined) drops.push(page);
+  });
+  if (puts.length > 0) await pages.mutate({ type: 'put', trans, values: puts });
+  if (drops.length > 0) await pages.mutate({ type: 'delete', trans, keys: drops });
+}
+
 /**
- * Keeps the dupkeys table (KeysRow) true for the cards, in the transaction that writes them: a
- * card put with keys of its text leaves them there (and not in the card); a card put without
- * (an edit, a sync's card, an ETag or mark changed) keeps its row only if the row is of its text,
- * which costs a read of the rows of such cards, not of the cards; a card deleted (or a range of
- * them) takes its row. The duplicates worker, which opens the store without this middleware,
- * writes rows itself, only for cards still holding the text it made them from (stored-cards.ts).
+ * Keeps the dupkeys table (keys-pages.ts) true for the cards, in the transaction that writes them:
+ * a card put with keys of its text leaves them there (and not in the card); a card put without
+ * (an edit, a merge, a restore, a sync's card, an ETag or mark changed) keeps its keys only while
+ * they are of its text (its page is read, not the card), else they go; a card deleted takes its
+ * keys, a range of cards deleted every page. So the keys there are never of another text than the
+ * card's. The duplicates worker, which opens the store without this middleware, writes keys
+ * itself, only for cards still holding the text it made them from (stored-cards.ts).
  */
 const cardKeys: Middleware<DBCore> = {
   stack: 'dbcore',
@@ -367,40 +387,37 @@ const cardKeys: Middleware<DBCore> = {
         let dupkeys: DBCoreTable | undefined;
         return {
           ...table,
-          mutate: (req) => {
+          mutate: async (req) => {
             // An upgrade from before schema 8 runs without the table (its own step fills it).
             if (!(req.trans as unknown as IDBTransaction).objectStoreNames.contains('dupkeys')) return table.mutate(req);
             dupkeys ??= down.table('dupkeys');
-            const keysTable = dupkeys;
-            if (req.type === 'delete') return table.mutate(req).then((res) => (req.keys.length > 0 ? keysTable.mutate({ type: 'delete', trans: req.trans, keys: req.keys }).then(() => res) : res));
-            // Cards' keys are their ids, as are their keys rows'.
-            if (req.type === 'deleteRange') return table.mutate(req).then((res) => keysTable.mutate({ type: 'deleteRange', trans: req.trans, range: req.range }).then(() => res));
-            const given = (req.values as CardRow[]).map((v) => ('keys' in v ? keysRowOf(v) : null));
-            const values = (req.values as CardRow[]).map((v) => {
+            if (req.type === 'delete') {
+              const res = await table.mutate(req);
+              await changePages(dupkeys, req.trans, req.keys.map((id: string) => ({ id, drop: true as const })));
+              return res;
+            }
+            if (req.type === 'deleteRange') {
+              // Not done by the app's code but `clear()`: every page goes (the worker makes what it misses).
+              const res = await table.mutate(req);
+              await dupkeys.mutate({ type: 'deleteRange', trans: req.trans, range: { type: 3 as DBCoreRangeType.Any, lower: -Infinity, lowerOpen: false, upper: [[]], upperOpen: false } });
+              return res;
+            }
+            const cards = req.values as CardRow[];
+            const given = cards.map((v) => ('keys' in v ? keysOf(v) : null));
+            const values = cards.map((v) => {
               if (!('keys' in v)) return v;
               const { keys: _k, ...card } = v;
               return card;
             });
-            return table.mutate({ ...req, values }).then(async (res) => {
-              const puts: KeysRow[] = [];
-              const unkeyed: CardRow[] = [];
-              values.forEach((v, i) => {
-                if (res.failures[i] !== undefined) return;
-                const row = given[i];
-                if (row !== null && row !== undefined) puts.push(row);
-                else unkeyed.push(v);
-              });
-              const drops: string[] = [];
-              if (unkeyed.length > 0) {
-                const had = (await keysTable.getMany({ trans: req.trans, keys: unkeyed.map((c) => c.id) })) as (KeysRow | undefined)[];
-                had.forEach((row, i) => {
-                  if (row !== undefined && row.of !== printOf(unkeyed[i]!)) drops.push(row.id);
-                });
-              }
-              if (puts.length > 0) await keysTable.mutate({ type: 'put', trans: req.trans, values: puts });
-              if (drops.length > 0) await keysTable.mutate({ type: 'delete', trans: req.trans, keys: drops });
-              return res;
+            const res = await table.mutate({ ...req, values });
+            const changes: KeysChange[] = [];
+            values.forEach((v, i) => {
+              if (res.failures[i] !== undefined) return;
+              const set = given[i];
+              changes.push(set !== null && set !== undefined ? { id: v.id, set } : { id: v.id, check: printOf(v) });
             });
+            await changePages(dupkeys, req.trans, changes);
+            return res;
           },
         };
       },

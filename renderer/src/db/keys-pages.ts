@@ -1,0 +1,50 @@
+/**
+ * The duplicate keys table (schema 8, `dupkeys`) holds the cards' keys in pages: one row per
+ * first three characters of the card ids (4,096 pages for UUIDs, about 12 cards each at 50,000),
+ * each the JSON of its cards' stored keys by id. Reading 50,000 rows costs Chromium about as much
+ * whatever their size (the cards, 30 MB, took as long as 50,000 rows of keys alone: 1.6–2.1 s
+ * against 1.1–2.1 s at load 13 in `npm run bench -- duplicates-window`), so the first run of a
+ * session reads 4,096 rows instead; a write of one card reads and writes one small page. Shared by
+ * the store (`schema.ts`, which keeps the pages true) and the duplicates worker (`stored-cards.ts`).
+ */
+import type { StoredKeys } from '../../../shared/duplicates/keys';
+
+/** A page of the keys table. */
+export interface KeysPage {
+  /** The first `PAGE_CHARS` characters of its cards' ids. */
+  id: string;
+  /** JSON of `{ [cardId]: StoredKeys }`. */
+  keys: string;
+}
+
+export const PAGE_CHARS = 3;
+
+export const pageOf = (cardId: string): string => cardId.slice(0, PAGE_CHARS);
+
+/** A page's entries (none for a page that is missing or not readable). */
+export function pageEntries(page: unknown): Record<string, StoredKeys> {
+  if (typeof page !== 'object' || page === null || typeof (page as { keys?: unknown }).keys !== 'string') return {};
+  try {
+    const parsed = JSON.parse((page as KeysPage).keys) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, StoredKeys>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The page row for these entries, or null when there are none (the page goes). */
+export function pageRow(id: string, entries: Record<string, StoredKeys>): KeysPage | null {
+  return Object.keys(entries).length === 0 ? null : { id, keys: JSON.stringify(entries) };
+}
+
+/** Card ids grouped by their page. */
+export function byPage<T extends { id: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const p = pageOf(item.id);
+    const list = out.get(p);
+    if (list === undefined) out.set(p, [item]);
+    else list.push(item);
+  }
+  return out;
+}
