@@ -1,11 +1,13 @@
 /**
  * The duplicate keys table (schema 8, `dupkeys`) holds the cards' keys in pages: one row per
- * first three characters of the card ids (4,096 pages for UUIDs, about 12 cards each at 50,000),
- * each the JSON of its cards' stored keys by id. Reading 50,000 rows costs Chromium about as much
- * whatever their size (the cards, 30 MB, took as long as 50,000 rows of keys alone: 1.6–2.1 s
- * against 1.1–2.1 s at load 13 in `npm run bench -- duplicates-window`), so the first run of a
- * session reads 4,096 rows instead; a write of one card reads and writes one small page. Shared by
- * the store (`schema.ts`, which keeps the pages true) and the duplicates worker (`stored-cards.ts`).
+ * first two characters of the card ids (256 pages for UUIDs, about 200 cards each at 50,000),
+ * each the JSON of its cards' stored keys by id. Chromium's IndexedDB costs per row more than per
+ * byte: the 50,000 cards (30 MB) read about as fast as 50,000 rows of their keys alone (1.6–2.1 s
+ * against 1.1–2.1 s, load 13), 4,096 pages of them in 0.9 s and 256 in 0.25 s (load 12–14, `npm
+ * run bench -- duplicates-window`). A write of a card reads and writes its page (about 50 KB), and
+ * not even that for a card its page does not hold (`mayHold`: a sync's cards, which have no keys
+ * until the worker makes them). Shared by the store (`schema.ts`, which keeps the pages true) and
+ * the duplicates worker (`stored-cards.ts`).
  */
 import type { StoredKeys } from '../../../shared/duplicates/keys';
 
@@ -17,7 +19,7 @@ export interface KeysPage {
   keys: string;
 }
 
-export const PAGE_CHARS = 3;
+export const PAGE_CHARS = 2;
 
 export const pageOf = (cardId: string): string => cardId.slice(0, PAGE_CHARS);
 
@@ -30,6 +32,11 @@ export function pageEntries(page: unknown): Record<string, StoredKeys> {
   } catch {
     return {};
   }
+}
+
+/** Whether a page may hold this card's keys (a search of its text, cheaper than reading it whole). */
+export function mayHold(page: unknown, cardId: string): boolean {
+  return typeof page === 'object' && page !== null && typeof (page as { keys?: unknown }).keys === 'string' && (page as KeysPage).keys.includes(JSON.stringify(cardId));
 }
 
 /** The page row for these entries, or null when there are none (the page goes). */

@@ -9,7 +9,7 @@ import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
 import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
 import { deriveAll, deriveGroupRows } from './derive-rows';
-import { byPage, pageEntries, pageRow, type KeysPage } from './keys-pages';
+import { byPage, mayHold, pageEntries, pageRow, type KeysPage } from './keys-pages';
 
 export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
 
@@ -345,6 +345,8 @@ async function changePages(pages: DBCoreTable, trans: DBCoreTransaction, changes
   const puts: KeysPage[] = [];
   const drops: string[] = [];
   grouped.forEach(([page, list], i) => {
+    // Only checks and drops of cards the page does not hold (a sync's cards, never keyed): nothing to read.
+    if (list.every((c) => !('set' in c) && !mayHold(rows[i], c.id))) return;
     const entries = pageEntries(rows[i]);
     let changed = false;
     for (const c of list) {
