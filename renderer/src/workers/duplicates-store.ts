@@ -4,11 +4,11 @@
  * keys made for a stamp are kept for the worker's life; a contact without kept keys for its
  * stamp (or kept for another region) has its keys read from the store (the page's IndexedDB,
  * read by the worker itself), so neither 30 MB of vCards nor 50,000 keys cross the window's
- * thread. Since schema 8 the keys are a table of their own (KeysRow), kept true for the cards by
- * the page's store: the first run of a session reads that table (by id, or scanned in pages when
- * most of it is wanted), and reads and parses only the cards without current keys there; the keys
- * made for them are stored after the answer, so no card is parsed for its keys twice. Then
- * `serveDuplicatesRequest` does the finding.
+ * thread. Since schema 8 the keys are a table of their own (in pages, db/keys-pages.ts), kept
+ * true for the cards by the page's store: the first run of a session reads that table (the pages
+ * of the contacts by id, or every page when most of it is wanted), and reads and parses only the
+ * cards without current keys there; the keys made for them are stored after the answer, so no
+ * card is parsed for its keys twice. Then `serveDuplicatesRequest` does the finding.
  */
 import { currentStoredKeys, keysAreCurrent, storedKeys, type DuplicateKeys, type StoredKeys } from '../../../shared/duplicates/keys';
 import { readRequest, type ContactSource, type DuplicatesRequest, type DuplicatesResponse } from '../../../shared/duplicates/protocol';
