@@ -265,7 +265,11 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const own = emailsOf(kept.vcard);
       const joined = emailsOf(gone.vcard).filter((e) => !own.includes(e));
       const from = ctx.model.contacts.get(fn)!.writes.length;
-      ctx.checks.push({ about: fn, run: (sides) => mergeKept(ctx, fn, own, joined, from, sides) });
+      // A merge whose addresses are those of the version last synced (the user went back to an
+      // older version and merged again) changes no address against it: to a three-way merge it is
+      // no edit of them, and another client's change of them since wins (seed 24001271).
+      const asSynced = kept.base !== '' && sameSet(emailsOf(done.merged), emailsOf(kept.base));
+      ctx.checks.push({ about: fn, run: (sides) => mergeKept(ctx, fn, own, joined, from, sides, asSynced) });
     },
   },
   'trash-restore': {
@@ -564,12 +568,14 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
  * Settling a conflict on its address replaces that address only: the others stay, unless the
  * conflict showed them as this computer's side and the user chose the server's.
  */
-function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: readonly string[], from: number, sides: Sides): string[] {
+function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: readonly string[], from: number, sides: Sides, asSynced = false): string[] {
   const c = ctx.model.contacts.get(fn);
   if (c === undefined) return [];
   const touched = (w: (typeof c.writes)[number]) => (w.field === 'email' && w.settles !== true) || w.kind === 'delete' || w.kind === 'undo' || w.kind === 'create';
   const after = c.writes.slice(from);
   if (after.some(touched)) return [];
+  // Merged back to the synced version's addresses while another client had changed them.
+  if (asSynced && c.writes.slice(0, from).some((w) => w.side === 'remote' && touched(w))) return [];
   const settled = after.some((w) => w.field === 'email');
   // An address the user saw on this computer's side of a conflict and settled against is theirs to drop.
   const dropped = new Set(after.flatMap((w) => w.discards ?? []));
@@ -587,6 +593,8 @@ function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: rea
   }
   return problems;
 }
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 const describeWrites = (writes: readonly Write[]) => writes.map((x) => `${x.side} ${x.kind}${x.field !== undefined ? ` ${x.field}=${x.value}` : ''}`).join(', ');
 
