@@ -71,7 +71,7 @@ function useStore(): Store | { error: string } | null {
       const head = await repo.listHead();
       if (head !== null) {
         index.loadHead(head.rows, head.total);
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.expected ?? index.size }), ...syncStoreHandlers(repo, index, () => links.reload()), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
         if (alive) setState({ repo, index, groups, links });
       }
       const snapshot = await repo.listSnapshot();
@@ -86,7 +86,7 @@ function useStore(): Store | { error: string } | null {
       keepSnapshot(repo, index, snapshot === null);
       setTimeout(() => index.warm(), 0);
       if (head === null) {
-        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
+        window.cardinal.serveStore({ getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index, () => links.reload()), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) });
         if (alive) setState({ repo, index, groups, links });
       }
       // Rows written by an older version lack fields the list now shows: derive them again, quietly.

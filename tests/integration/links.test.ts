@@ -31,6 +31,8 @@ describe('linked contacts in the store', () => {
   const open = async () => {
     store = await openStore(name);
     links = await LinkStore.open(store.repo, store.index);
+    const open = links;
+    store.hooks.linksMoved = () => open.reload();
     dav = storeCollection(store.port, DAV);
     other = storeCollection(store.port, OTHER);
   };
@@ -307,5 +309,25 @@ describe('linked contacts in the store', () => {
     expect(listed()).toEqual(['Ann Lee']);
     await restart();
     expect(links.linkOf(a)?.members).toEqual([b2, a]);
+  });
+
+  it('a create whose answer was lost, its copy come down and linked meanwhile: when the answer comes, the card that stays takes the copy’s place in the link, after a restart too', async () => {
+    const l = await local('l', 'Nora New', 'EMAIL:nora@home.example\r\n');
+    const created = await store.repo.create(DAV, parseVCard(card('n', 'Nora New', 'EMAIL:nora@work.example\r\n')));
+    store.index.upsert([created.row]);
+    const sent = ((await store.port.request('pendingCards', DAV)) as { id: string; vcard: string; revision: number }[]).find((c) => c.id === created.row.id)!;
+    await store.port.request('attemptingUpload', DAV, [{ id: sent.id, revision: sent.revision, vcard: sent.vcard }]);
+    // The create reached the server but its answer was lost; the next listing brings the card down as a new row.
+    const copy = await synced(dav, 'n', 'Nora New', 'EMAIL:nora@work.example\r\n');
+    expect(copy).not.toBe(created.row.id);
+    await links.link([l, copy], copy);
+    expect(listed().filter((n) => n === 'Nora New')).toHaveLength(2); // the link, and the create still waiting
+    // The create's answer after all: one row for that href, the create's; the clean copy goes.
+    await store.port.request('uploaded', DAV, created.row.id, { href: '/n.vcf', etag: '"n-2"', vcard: sent.vcard }, sent.revision);
+    expect(await store.repo.db.contacts.get(copy)).toBeUndefined();
+    expect([...(links.linkOf(l)?.members ?? [])].sort()).toEqual([l, created.row.id].sort());
+    expect(listed().filter((n) => n === 'Nora New')).toHaveLength(1);
+    await restart();
+    expect([...(links.linkOf(l)?.members ?? [])].sort()).toEqual([l, created.row.id].sort());
   });
 });

@@ -13,7 +13,9 @@ export async function openStore(name: string, onRequest?: (name: string, args: u
   const index = new ContactIndex('en');
   index.load(await repo.allRows());
   const groups = await GroupStore.open(repo, index);
-  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) } satisfies StoreHandlers;
+  /** What the app's LinkStore does when a sync moved a link's member (set by a test that opens one). */
+  const hooks: { linksMoved: () => Promise<void> } = { linksMoved: async () => {} };
+  const handlers = { getStoreStats: async () => ({ contacts: index.size }), ...syncStoreHandlers(repo, index, () => hooks.linksMoved()), ...labelStoreHandlers(repo, index, (b, l, a) => groups.setLabels(b, l, a)) } satisfies StoreHandlers;
   // Arguments and results cross a process boundary in the app: copy them the same way.
   const port: StorePort = {
     request: async (req, ...args) => {
@@ -23,6 +25,6 @@ export async function openStore(name: string, onRequest?: (name: string, args: u
       return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as never;
     },
   };
-  return { repo, index, groups, port };
+  return { repo, index, groups, port, hooks };
 }
 

@@ -6,7 +6,9 @@
  * contact, rows by UID) still finds the same rows; and the duplicate finder's keys, which schema 5
  * cards do not have, are made by the worker once and stored beside the cards. And from schema 6
  * to 7: the sync's first requests (every synced card's href and ETag, the offline queue) answer
- * as before from the new small rows and index, which then follow every write of the cards.
+ * as before from the new small rows and index, which then follow every write of the cards. And
+ * from schema 7 to 8: the duplicate keys cards carry move into a table of their own, only those
+ * still of their card's text; the finder reads that table and parses only the other cards.
  */
 import 'fake-indexeddb/auto';
 import Dexie, { type EntityTable } from 'dexie';
@@ -16,8 +18,9 @@ import { ContactRepo } from '../../renderer/src/db/repo';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
 import { LOCAL_BOOK_ID, type BookRow, type CardinalDB, type CardRow, type ContactRow, type MetaRow, type RunRow, type TrashRow, type VersionRow } from '../../renderer/src/db/schema';
 import { DuplicatesStoreFront, SCAN_FROM } from '../../renderer/src/workers/duplicates-store';
-import { readStoredCards, saveStoredKeys, scanStoredCards } from '../../renderer/src/workers/stored-cards';
+import { readStoredCards, readStoredKeys, saveStoredKeys, scanStoredKeys } from '../../renderer/src/workers/stored-cards';
 import { importCards } from '../../renderer/src/workers/import-cards';
+import { pageEntries } from '../../renderer/src/db/keys-pages';
 import { importedCard } from '../../renderer/src/workers/imported-cards';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
 import { cardPrint, duplicateKeys } from '../../shared/duplicates/keys';
@@ -25,11 +28,15 @@ import type { DuplicatesResponse } from '../../shared/duplicates/protocol';
 import type { StorePort } from '../../electron/core/store-port';
 import type { StoreHandlers } from '../../shared/ipc/contract';
 import { deriveListFields } from '../../shared/book/derive';
-import { parseVCard } from '../../shared/vcard';
+import { cardUid, parseVCard } from '../../shared/vcard';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
 const BOOK = 'dav-book';
 const TABLES = ['books', 'contacts', 'cards', 'meta', 'trash', 'versions', 'runs'] as const;
+/** Every card's keys in the keys table (its pages), by card id. */
+const keysIn = async (db: CardinalDB) => new Map((await db.dupkeys.toArray()).flatMap((p) => Object.entries(pageEntries(p))));
+/** The worker's reads of the keys table (schema 8), as duplicates.worker.ts gives them to its front. */
+const keysTable = { read: readStoredKeys, scan: scanStoredKeys };
 
 /** The store as schema 5 declared it (renderer/src/db/schema.ts before version 6). */
 class SchemaFive extends Dexie {
@@ -59,6 +66,15 @@ class SchemaSix extends SchemaFive {
   constructor(name: string) {
     super(name);
     this.version(6).stores({ contacts: 'id, bookId', versions: 'id, at, [contactId+at]' });
+  }
+}
+
+/** The store as schema 7 declared it (renderer/src/db/schema.ts before version 8). */
+class SchemaSeven extends SchemaSix {
+  etags!: EntityTable<{ id: string; bookId: string; href: string; etag: string }, 'id'>;
+  constructor(name: string) {
+    super(name);
+    this.version(7).stores({ contacts: 'id, [bookId+pending]', cards: 'id', etags: 'id, [bookId+href]' });
   }
 }
 
@@ -136,7 +152,7 @@ describe('the store upgrade from schema 5 to the current one', () => {
     expect(rows.runs!.length).toBeGreaterThanOrEqual(2);
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(7);
+    expect(repo.db.verno).toBe(8);
     expect(await everything(repo.db)).toEqual(rows);
     // The list needs no read of 50,000 rows after the upgrade: the snapshot is still the store's.
     expect((await repo.listSnapshot())?.map((r) => r.id).sort()).toEqual((rows.contacts as ContactRow[]).map((r) => r.id).sort());
@@ -172,13 +188,19 @@ describe('the store upgrade from schema 5 to the current one', () => {
     const rows = (await repo.allRows()).filter((r) => r.pending !== 'deleted');
     expect((await repo.db.cards.toArray()).some((c) => c.keys !== undefined)).toBe(false);
     const parsed: string[] = [];
-    const front = new DuplicatesStoreFront(async (store, wanted) => {
-      const cards = await readStoredCards(store, wanted);
-      cards.forEach((c, i) => {
-        if (c !== undefined && c.keys === undefined) parsed.push(wanted[i]!);
-      });
-      return cards;
-    }, undefined, saveStoredKeys);
+    const front = new DuplicatesStoreFront(
+      async (store, wanted) => {
+        const cards = await readStoredCards(store, wanted);
+        cards.forEach((c, i) => {
+          if (c !== undefined && c.keys === undefined) parsed.push(wanted[i]!);
+        });
+        return cards;
+      },
+      undefined,
+      saveStoredKeys,
+      undefined,
+      keysTable,
+    );
     const find = async (stamp: number) => {
       const answers: DuplicatesResponse[] = [];
       await front.serve({ type: 'find', requestId: stamp, region: 'GB', scope: 'book', store: name, contacts: rows.map((r) => ({ id: r.id, bookId: r.bookId, stamp })) }, (a) => answers.push(a));
@@ -187,17 +209,17 @@ describe('the store upgrade from schema 5 to the current one', () => {
     expect(await find(1)).toMatchObject({ type: 'found', unreadable: [] });
     expect(parsed.sort()).toEqual(rows.map((r) => r.id).sort());
     const ada = (await repo.db.cards.get(ids.ada!))!;
-    expect(ada.keys).toEqual({ of: cardPrint(ada.vcard), keys: duplicateKeys(parseVCard(ada.vcard), 'GB') });
-    // Every other row of the card is as it was.
-    const { keys: _k, ...rest } = ada;
-    expect(rest.vcard).toContain('FN:Ada King, Countess of Lovelace');
+    expect((await keysIn(repo.db)).get(ids.ada!)).toEqual({ of: cardPrint(ada.vcard), keys: duplicateKeys(parseVCard(ada.vcard), 'GB') });
+    // The card itself is as it was.
+    expect(ada.keys).toBeUndefined();
+    expect(ada.vcard).toContain('FN:Ada King, Countess of Lovelace');
     parsed.length = 0;
     expect(await find(2)).toMatchObject({ type: 'found', unreadable: [] });
     expect(parsed).toEqual([]);
     repo.db.close();
   });
 
-  it('a book imported since schema 6 is searched by its stored keys: a large one read in one scan of the cards, no card parsed, nothing stored again', async () => {
+  it('a book imported since schema 8 is searched by its keys table: a large one read in one scan of that table, no card read or parsed, nothing stored again', async () => {
     const name = `keys6-${process.pid}-${Date.now()}`;
     const repo = await ContactRepo.open(name);
     const count = SCAN_FROM + 100;
@@ -208,8 +230,10 @@ describe('the store upgrade from schema 5 to the current one', () => {
     const rows = await repo.allRows();
     let saved = 0;
     const front = new DuplicatesStoreFront(
-      async () => {
-        throw new Error('read by id');
+      // Only the contact without a keys row has its card read (it is gone).
+      async (_store, ids) => {
+        if (ids.some((id) => id !== 'gone')) throw new Error('a card with keys read by id');
+        return ids.map(() => undefined);
       },
       async () => {
         throw new Error('keys made by helpers');
@@ -217,7 +241,10 @@ describe('the store upgrade from schema 5 to the current one', () => {
       async (_store, made) => {
         saved += made.length;
       },
-      scanStoredCards,
+      async () => {
+        throw new Error('cards scanned');
+      },
+      keysTable,
     );
     const answers: DuplicatesResponse[] = [];
     await front.serve({ type: 'find', requestId: 1, region: 'GB', scope: 'book', store: name, contacts: [...rows.map((r) => ({ id: r.id, bookId: r.bookId, stamp: 1 })), { id: 'gone', bookId: LOCAL_BOOK_ID, stamp: 1 }] }, (a) => answers.push(a));
@@ -278,7 +305,7 @@ describe('the store upgrade from schema 6 to 7', () => {
     expect((before[`etags:${BOOK}`] as unknown[]).length).toBe(6);
     expect((before[`queued:${BOOK}`] as unknown[]).length).toBe(4); // edited, deleted, created, refused
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(7);
+    expect(repo.db.verno).toBe(8);
     const sync = port(repo);
     const after: Record<string, unknown> = {};
     for (const book of [BOOK, 'other-book']) {
@@ -318,6 +345,88 @@ describe('the store upgrade from schema 6 to 7', () => {
     expect((await etags()).size).toBe(0);
     expect(await repo.db.etags.where('bookId').equals(BOOK).count()).toBe(0);
     expect((await sync.request('knownEtags', 'other-book')).length).toBe(6);
+    repo.db.close();
+  });
+});
+
+describe('the store upgrade from schema 7 to 8', () => {
+  const file = [card('ada', 'Ada Lovelace', 'EMAIL:ada@example.org\r\n'), card('twin', 'Ada Lovelace', 'EMAIL:ADA@example.org\r\n'), card('alan', 'Alan Turing', 'TEL:+44 20 7946 0000\r\n'), card('grace', 'Grace Hopper', 'TEL:+1 202 555 0147\r\n')].join('');
+
+  /**
+   * A schema 7 store written by the app's code: four cards imported with their keys (in the
+   * cards, as schema 6 and 7 kept them), one edited since (no keys: an edit makes none), and one
+   * whose text a writer changed while its keys stayed (stale: of the text before). Both edits give
+   * the card Ada's name and address, so a finder that took their old keys would not see them.
+   */
+  async function schemaSevenStore(name: string): Promise<Record<string, string>> {
+    const db = new SchemaSeven(name);
+    await db.open();
+    const repo = new ContactRepo(db as unknown as CardinalDB);
+    await db.books.put({ id: LOCAL_BOOK_ID, name: '', kind: 'local', version: '4.0', createdAt: 1 });
+    const { cards } = importCards(new TextEncoder().encode(file), (c, line) => importedCard(c, line, false, 'GB'));
+    const items = cards.map((c) => ContactRepo.rowsFrom(crypto.randomUUID(), LOCAL_BOOK_ID, c.vcard, c.fields, undefined, c.keys));
+    await repo.putAll(items, undefined, { source: 'import', run: { kind: 'import' }, fresh: items.length });
+    const ids = Object.fromEntries(items.map((i) => [cardUid(i.card.vcard)!, i.row.id]));
+    expect((await db.cards.toArray()).every((c) => c.keys !== undefined)).toBe(true);
+    await repo.update(ids.alan!, parseVCard(card('alan', 'Ada Lovelace', 'TEL:+44 20 7946 0000\r\nEMAIL:ada@example.org\r\n')));
+    const grace = (await db.cards.get(ids.grace!))!;
+    await db.cards.put({ ...grace, vcard: grace.vcard.replace('TEL:', 'EMAIL:ada@example.org\r\nTEL:').replace(/FN:[^\r]*/, 'FN:Ada Lovelace') });
+    db.close();
+    return ids;
+  }
+
+  /** A finder's front as the worker makes it (a new session), recording which cards it parsed. */
+  function front(withTable: boolean) {
+    const parsed: string[] = [];
+    const f = new DuplicatesStoreFront(
+      async (store, wanted) => {
+        const cards = await readStoredCards(store, wanted);
+        parsed.push(...wanted.filter((_id, i) => cards[i] !== undefined && (!withTable || cards[i]!.keys === undefined || cardPrint(cards[i]!.vcard) !== (cards[i]!.keys as { of: string }).of)));
+        // Without the table: every card parsed, as if none had keys.
+        return withTable ? cards : cards.map((c) => (c === undefined ? undefined : c.vcard));
+      },
+      undefined,
+      withTable ? saveStoredKeys : undefined,
+      undefined,
+      withTable ? keysTable : undefined,
+    );
+    const find = async (store: string, rows: readonly ContactRow[]) => {
+      const answers: DuplicatesResponse[] = [];
+      await f.serve({ type: 'find', requestId: 1, region: 'GB', scope: 'book', store, contacts: rows.map((r) => ({ id: r.id, bookId: r.bookId, stamp: 1 })) }, (a) => answers.push(a));
+      const found = answers.at(-1)!;
+      if (found.type !== 'found') throw new Error(JSON.stringify(found));
+      return found.report.clusters.map((c) => [...c.members].sort());
+    };
+    return { find, parsed };
+  }
+
+  it('moves the keys still of their card’s text into the keys table; the finder parses only the edited cards and finds what parsing every card finds', async () => {
+    const name = `upgrade7-${process.pid}-${Date.now()}`;
+    const ids = await schemaSevenStore(name);
+    const old = new SchemaSeven(name);
+    const cardsBefore = await old.cards.toArray();
+    old.close();
+    const repo = await ContactRepo.open(name);
+    expect(repo.db.verno).toBe(8);
+    // The cards stay as they were; the keys of Ada and her twin are copied, not Alan's (none) nor Grace's (stale).
+    expect(await repo.db.cards.toArray()).toEqual(cardsBefore);
+    const stored = await keysIn(repo.db);
+    expect([...stored.keys()].sort()).toEqual([ids.ada!, ids.twin!].sort());
+    const ada = cardsBefore.find((c) => c.id === ids.ada)!;
+    expect(stored.get(ids.ada!)).toEqual({ of: cardPrint(ada.vcard), keys: duplicateKeys(parseVCard(ada.vcard), 'GB') });
+
+    const contacts = await repo.allRows();
+    const everyCard = front(false);
+    const expected = await everyCard.find(name, contacts);
+    expect(expected).toEqual([[ids.ada!, ids.alan!, ids.grace!, ids.twin!].sort()]);
+    const first = front(true);
+    expect(await first.find(name, contacts)).toEqual(expected);
+    expect(first.parsed.sort()).toEqual([ids.alan!, ids.grace!].sort());
+    // Their keys are stored: the next session reads the table alone.
+    expect((await keysIn(repo.db)).size).toBe(4);
+    const next = front(true);
+    expect(await next.find(name, contacts)).toEqual(expected);
+    expect(next.parsed).toEqual([]);
     repo.db.close();
   });
 });

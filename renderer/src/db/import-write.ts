@@ -8,12 +8,16 @@
  * by its id. New contacts need no look-up (their ids were never stored), no Dexie middleware (a
  * card without an href has no etags row: schema.ts `cardEtags`) and no hooks (none is used), so
  * the rows go to IndexedDB directly, every request of a batch sent before the first is answered.
+ * What the `card-keys` middleware does for a new card is done here: its duplicate keys go into the
+ * keys table's pages (keys-pages.ts), not into the card, so a first search for duplicates after the
+ * import reads them instead of parsing every card.
  */
 import { cardPrint } from '../../../shared/duplicates/keys';
 import type { ImportedCard } from '../workers/imported-cards';
 import { stamp } from './history';
 import { ContactRepo, type StoredContact } from './repo';
-import type { CardinalDB, RunEntry, RunRow, VersionRow } from './schema';
+import { byPage, pageEntries, pageRow } from './keys-pages';
+import { keysOf, type CardinalDB, type RunEntry, type RunRow, type VersionRow } from './schema';
 
 /** A new card of an import as its two rows (the window's list row and the worker's are the same). */
 export function importedContact(id: string, bookId: string, card: ImportedCard, updatedAt: number): StoredContact {
@@ -50,7 +54,7 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
   const idb = db.backendDB();
   for (let i = 0; i < items.length; i += batchSize) {
     const batch = items.slice(i, i + batchSize);
-    const tx = idb.transaction(['contacts', 'cards', 'versions', 'runs', 'meta'], 'readwrite');
+    const tx = idb.transaction(['contacts', 'cards', 'versions', 'runs', 'meta', 'dupkeys'], 'readwrite');
     const committed = new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
@@ -78,7 +82,25 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
       const cards = tx.objectStore('cards');
       const versions = tx.objectStore('versions');
       for (const s of batch) contacts.put(s.row);
-      for (const s of batch) cards.put(s.card);
+      const keyed: { id: string; keys: NonNullable<ReturnType<typeof keysOf>> }[] = [];
+      for (const s of batch) {
+        const keys = keysOf(s.card);
+        if (keys !== null) keyed.push({ id: s.card.id, keys });
+        const { keys: _k, ...card } = s.card;
+        cards.put(card);
+      }
+      // Each page touched read once and written once, in this batch's transaction.
+      const pages = tx.objectStore('dupkeys');
+      for (const [page, list] of byPage(keyed)) {
+        request(pages.get(page))
+          .then((current) => {
+            const entries = pageEntries(current);
+            for (const k of list) entries[k.id] = k.keys;
+            const row = pageRow(page, entries);
+            if (row !== null) pages.put(row);
+          })
+          .catch(abort);
+      }
       for (const s of batch) {
         const v: VersionRow = { id: crypto.randomUUID(), contactId: s.row.id, bookId: s.row.bookId, at: stamp(), vcard: '', card: cardPrint(s.card.vcard), source: 'import', by: 'local' };
         versions.add(v);

@@ -3,12 +3,13 @@
  * `contacts` holds the small list fields every screen needs (loaded whole at start), `cards` the
  * vCards and sync state (read one at a time). Both are written in one transaction.
  */
-import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCoreMutateResponse, type DBCoreTable, type EntityTable, type Middleware } from 'dexie';
+import Dexie, { type DBCore, type DBCoreMutateRequest, type DBCoreMutateResponse, type DBCoreRangeType, type DBCoreTable, type DBCoreTransaction, type EntityTable, type Middleware } from 'dexie';
 import type { ListFields } from '../../../shared/book/derive';
 import type { StoredCapabilities } from '../../../shared/sync/types';
 import type { MergeConflict } from '../../../shared/vcard';
-import type { StoredKeys } from '../../../shared/duplicates/keys';
+import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
 import { deriveAll, deriveGroupRows } from './derive-rows';
+import { byPage, mayHold, pageEntries, pageRow, type KeysPage } from './keys-pages';
 
 export type BookKind = 'local' | 'carddav' | 'google' | 'gdata';
 
@@ -75,10 +76,11 @@ export interface CardRow {
    */
   revision?: number;
   /**
-   * The duplicate finder's keys of `vcard` (shared/duplicates/keys.ts), made when the card was
-   * written or by the duplicates worker the first time it needed them. They carry a print of the
-   * vCard they were made from: a writer that changes the card without making them again leaves
-   * keys the finder sees are stale (and makes again), never wrong ones.
+   * The duplicate finder's keys of `vcard` (shared/duplicates/keys.ts) as a writer hands them in
+   * (the import worker made them): since schema 8 the store moves them into the `dupkeys` table
+   * (keys-pages.ts) and leaves them out of the card (`cardKeys`). Cards written under schema 6 and 7
+   * may still carry them, with the print of the text they were made from; nothing needs them
+   * there since (the upgrade to 8 copied those still true).
    */
   keys?: StoredKeys;
 }
@@ -180,10 +182,13 @@ export class CardinalDB extends Dexie {
   versions!: EntityTable<VersionRow, 'id'>;
   runs!: EntityTable<RunRow, 'id'>;
   etags!: EntityTable<EtagRow, 'id'>;
+  /** The cards' duplicate keys in pages (schema 8, keys-pages.ts), kept by `cardKeys`. */
+  dupkeys!: EntityTable<KeysPage, 'id'>;
 
   constructor(name = 'cardinal') {
     super(name);
     this.use(cardEtags);
+    this.use(cardKeys);
     // Version 1: the first schema. Indexes only for what is queried: rows by book, cards by book.
     this.version(1).stores({
       books: 'id',
@@ -235,7 +240,34 @@ export class CardinalDB extends Dexie {
         });
         await tx.table('etags').bulkPut(rows);
       });
+    // Version 8: each card's duplicate keys in a table of their own, in pages (KeysPage: the
+    // cards whose ids begin alike, keys-pages.ts), so a first search for duplicates reads 4,096
+    // rows instead of 50,000 cards; kept by `cardKeys` since. Filled here from the keys cards
+    // carry that are still of their text (a card changed by a writer that did not make its keys
+    // again has none here: the worker makes them once). The cards keep theirs (rewriting every
+    // card would cost more than the copy); nothing reads them.
+    this.version(8)
+      .stores({ dupkeys: 'id' })
+      .upgrade(async (tx) => {
+        const found: { id: string; keys: StoredKeys }[] = [];
+        await tx.table('cards').each((c: CardRow) => {
+          const keys = keysOf(c);
+          if (keys !== null) found.push({ id: c.id, keys });
+        });
+        const pages = [...byPage(found)].flatMap(([page, items]) => pageRow(page, Object.fromEntries(items.map((i) => [i.id, i.keys]))) ?? []);
+        await tx.table('dupkeys').bulkPut(pages);
+      });
   }
+}
+
+/** The print of a card's text ('' for a row without one, which no keys row is of). */
+const printOf = (card: CardRow): string => (typeof card.vcard === 'string' ? cardPrint(card.vcard) : '');
+
+/** The keys a card written with keys leaves in the table: its keys, if they are of its text (else none). */
+export function keysOf(card: CardRow): StoredKeys | null {
+  const k = card.keys as Partial<StoredKeys> | undefined;
+  if (typeof k !== 'object' || k === null || typeof k.of !== 'string' || typeof k.keys !== 'object' || k.keys === null) return null;
+  return k.of !== '' && k.of === printOf(card) ? { of: k.of, keys: k.keys } : null;
 }
 
 /** The etags row a card's write leaves: its href and ETag, or none (a card not on a server). */
@@ -296,6 +328,99 @@ const cardEtags: Middleware<DBCore> = {
               if (first === undefined) return res;
               return rest.reduce((p, op) => p.then(() => etags!.mutate(op)), etags.mutate(first)).then(() => res);
             }),
+        };
+      },
+    };
+  },
+};
+
+/** What a write of a card does to its keys: set (keys of its text), check (kept only while of this print), drop (deleted). */
+type KeysChange = { id: string; set: StoredKeys } | { id: string; check: string } | { id: string; drop: true };
+
+/** Apply changes to the keys pages, in the transaction of the cards' write: each page touched read once and written once. */
+async function changePages(pages: DBCoreTable, trans: DBCoreTransaction, changes: readonly KeysChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const grouped = [...byPage(changes)];
+  const rows = await pages.getMany({ trans, keys: grouped.map(([p]) => p) });
+  const puts: KeysPage[] = [];
+  const drops: string[] = [];
+  grouped.forEach(([page, list], i) => {
+    // Only checks and drops of cards the page does not hold (a sync's cards, never keyed): nothing to read.
+    if (list.every((c) => !('set' in c) && !mayHold(rows[i], c.id))) return;
+    const entries = pageEntries(rows[i]);
+    let changed = false;
+    for (const c of list) {
+      if ('set' in c) {
+        entries[c.id] = c.set;
+        changed = true;
+      } else if (entries[c.id] !== undefined && ('drop' in c || entries[c.id]!.of !== c.check)) {
+        delete entries[c.id];
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    const row = pageRow(page, entries);
+    if (row !== null) puts.push(row);
+    else if (rows[i] !== undefined) drops.push(page);
+  });
+  if (puts.length > 0) await pages.mutate({ type: 'put', trans, values: puts });
+  if (drops.length > 0) await pages.mutate({ type: 'delete', trans, keys: drops });
+}
+
+/**
+ * Keeps the dupkeys table (keys-pages.ts) true for the cards, in the transaction that writes them:
+ * a card put with keys of its text leaves them there (and not in the card); a card put without
+ * (an edit, a merge, a restore, a sync's card, an ETag or mark changed) keeps its keys only while
+ * they are of its text (its page is read, not the card), else they go; a card deleted takes its
+ * keys, a range of cards deleted every page. So the keys there are never of another text than the
+ * card's. The duplicates worker, which opens the store without this middleware, writes keys
+ * itself, only for cards still holding the text it made them from (stored-cards.ts).
+ */
+const cardKeys: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'card-keys',
+  create(down) {
+    return {
+      ...down,
+      transaction: (stores, mode, options) => down.transaction(mode === 'readwrite' && stores.includes('cards') && !stores.includes('dupkeys') ? [...stores, 'dupkeys'] : stores, mode, options),
+      table(name) {
+        const table = down.table(name);
+        if (name !== 'cards') return table;
+        let dupkeys: DBCoreTable | undefined;
+        return {
+          ...table,
+          mutate: async (req) => {
+            // An upgrade from before schema 8 runs without the table (its own step fills it).
+            if (!(req.trans as unknown as IDBTransaction).objectStoreNames.contains('dupkeys')) return table.mutate(req);
+            dupkeys ??= down.table('dupkeys');
+            if (req.type === 'delete') {
+              const res = await table.mutate(req);
+              await changePages(dupkeys, req.trans, req.keys.map((id: string) => ({ id, drop: true as const })));
+              return res;
+            }
+            if (req.type === 'deleteRange') {
+              // Not done by the app's code but `clear()`: every page goes (the worker makes what it misses).
+              const res = await table.mutate(req);
+              await dupkeys.mutate({ type: 'deleteRange', trans: req.trans, range: { type: 3 as DBCoreRangeType.Any, lower: -Infinity, lowerOpen: false, upper: [[]], upperOpen: false } });
+              return res;
+            }
+            const cards = req.values as CardRow[];
+            const given = cards.map((v) => ('keys' in v ? keysOf(v) : null));
+            const values = cards.map((v) => {
+              if (!('keys' in v)) return v;
+              const { keys: _k, ...card } = v;
+              return card;
+            });
+            const res = await table.mutate({ ...req, values });
+            const changes: KeysChange[] = [];
+            values.forEach((v, i) => {
+              if (res.failures[i] !== undefined) return;
+              const set = given[i];
+              changes.push(set !== null && set !== undefined ? { id: v.id, set } : { id: v.id, check: printOf(v) });
+            });
+            await changePages(dupkeys, req.trans, changes);
+            return res;
+          },
         };
       },
     };

@@ -15,6 +15,7 @@ import { cardUid, keepLocalOnly, parseVCard, serializeVCard, VCardError } from '
 import { rebaseSave } from '../../../shared/sync/rebase';
 import { sentEarlierThan } from '../../../shared/sync/sent';
 import type { ContactIndex } from '../store/contact-index';
+import { moveLinkMember } from '../store/links';
 import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
 import { chunksOf, pipelined } from './pipeline';
 import type { ContactRepo } from './repo';
@@ -100,8 +101,11 @@ function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: Cont
 /** The row is still what the engine read: no local write since. */
 const unchanged = (card: CardRow, revision: number) => (card.revision ?? 0) === revision;
 
-/** The labels' requests are answered by label-store.ts. */
-export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<StoreHandlers, 'getStoreStats' | 'labelsRead' | 'labelCards' | 'labelVcards' | 'labelsApply'> {
+/**
+ * The labels' requests are answered by label-store.ts. `linksMoved` is told after a write that
+ * changed the stored links (the in-memory LinkStore reads them again).
+ */
+export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksMoved?: () => Promise<void>): Omit<StoreHandlers, 'getStoreStats' | 'labelsRead' | 'labelCards' | 'labelVcards' | 'labelsApply'> {
   const db = repo.db;
   // The trash, versions and runs are written in the same transactions as the rows (history.ts);
   // what the engine is answered and what its rows hold are the same as without them.
@@ -342,16 +346,18 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         );
         return gone;
       }),
-    uploaded: (bookId, id, remote, revision) =>
-      listWrite(async (changed, removed) => {
+    uploaded: async (bookId, id, remote, revision) => {
+      let moved = false;
+      await listWrite(async (changed, removed) => {
         // Written since the saved token, until the run's new state is saved (SyncState.written).
         const book = await db.books.get(bookId);
         if (book !== undefined && !(book.written ?? []).includes(remote.href)) await db.books.update(bookId, { written: [...(book.written ?? []), remote.href] });
         const prev = await db.contacts.get(id);
         const card = await db.cards.get(id);
         // One row per href: another row there is a copy of this card that came down meanwhile
-        // (a create whose answer was lost, found again). A clean copy goes; an edited one is kept
-        // as a new card, so no edit is lost.
+        // (a create whose answer was lost, found again). A clean copy goes (not to the trash: it
+        // is this card, which stays, and a restore would send a second copy), and this card takes
+        // its place in a link; an edited one is kept as a new card, so no edit is lost.
         for (const other of await cardsAt(bookId, [remote.href])) {
           if (other.id === id) continue;
           const otherRow = await db.contacts.get(other.id);
@@ -359,6 +365,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
             await db.contacts.delete(other.id);
             await db.cards.delete(other.id);
             removed.push(other.id);
+            if (prev !== undefined && card !== undefined && prev.pending !== 'deleted' && (await moveLinkMember(db, other.id, id))) moved = true;
           } else {
             changed.push(await asNewCreate(db, otherRow, other, otherRow.flag, true));
           }
@@ -400,7 +407,9 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex): Omit<
         changed.push(row);
         // Another client's change moved under the user's save: the server's part of this card.
         if (vcard !== card.vcard) await recordVersions(db, [{ contactId: id, bookId, vcard, source: 'sync', by: 'server', before: card.vcard }]);
-      }),
+      });
+      if (moved) await linksMoved?.();
+    },
     // Whatever the revision: a row still marked deleted is what the user wants gone.
     deletedRemote: (_bookId, id) =>
       listWrite(async (changed, removed) => {

@@ -17,7 +17,7 @@
  * of its cards finds it; the count counts it once.
  */
 import type { ContactRepo } from '../db/repo';
-import type { ContactRow } from '../db/schema';
+import type { CardinalDB, ContactRow } from '../db/schema';
 import type { ContactIndex, ListResult } from './contact-index';
 
 /** A link as stored. */
@@ -62,6 +62,26 @@ export function isFavorite(id: string, linkOf: (id: string) => LiveLink | null, 
 /** The contacts a (un)star of these takes: each, and every card of its link. */
 export function favoriteTargets(ids: readonly string[], linkOf: (id: string) => LiveLink | null): string[] {
   return [...new Set(ids.flatMap((id) => [id, ...(linkOf(id)?.members ?? [])]))];
+}
+
+/**
+ * Inside a write transaction with the meta table: the card `from` is the card `to` under another
+ * id (a lost create's copy, which goes), so in its link `to` takes its place; if `to` is in a link
+ * already, `from` only leaves its own. Returns whether any record changed.
+ */
+export async function moveLinkMember(db: CardinalDB, from: string, to: string): Promise<boolean> {
+  const rows = await db.meta.where('key').startsWith(LINK_KEY_PREFIX).toArray();
+  const records = rows.map((r) => r.value as LinkRecord).filter((r) => Array.isArray(r?.members));
+  const holder = records.find((r) => r.members.includes(from));
+  if (holder === undefined) return false;
+  const taken = records.some((r) => r !== holder && r.members.includes(to));
+  const members = [...new Set(holder.members.flatMap((m) => (m !== from ? [m] : taken ? [] : [to])))];
+  if (members.length < 2) await db.meta.delete(LINK_KEY_PREFIX + holder.id);
+  else {
+    const primary = holder.primary === from ? (taken ? members[0]! : to) : holder.primary;
+    await db.meta.put({ key: LINK_KEY_PREFIX + holder.id, value: { ...holder, members, primary } satisfies LinkRecord });
+  }
+  return true;
 }
 
 /** Why a link cannot be made. */
@@ -300,6 +320,11 @@ export class LinkStore {
       return out;
     });
     this.set(kept);
+  }
+
+  /** Read the records again (a sync's write moved a member: `moveLinkMember`). */
+  async reload(): Promise<void> {
+    this.set(await this.readAll());
   }
 
   /** Every stored link (for tests and the report). */

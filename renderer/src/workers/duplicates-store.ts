@@ -2,11 +2,13 @@
  * The duplicates worker's front: contacts named by the page with a stamp only (the page's mark
  * of the row object it holds, new after every change) are resolved here, off the UI thread. The
  * keys made for a stamp are kept for the worker's life; a contact without kept keys for its
- * stamp (or kept for another region) has its card read from the store (the page's IndexedDB,
+ * stamp (or kept for another region) has its keys read from the store (the page's IndexedDB,
  * read by the worker itself), so neither 30 MB of vCards nor 50,000 keys cross the window's
- * thread. A stored card usually carries its keys (made when it was written: CardRow.keys); only
- * a card without current ones is parsed, and the keys made for it are stored beside it after the
- * answer, so no card is parsed for its keys twice. Then `serveDuplicatesRequest` does the finding.
+ * thread. Since schema 8 the keys are a table of their own (in pages, db/keys-pages.ts), kept
+ * true for the cards by the page's store: the first run of a session reads that table (the pages
+ * of the contacts by id, or every page when most of it is wanted), and reads and parses only the
+ * cards without current keys there; the keys made for them are stored after the answer, so no
+ * card is parsed for its keys twice. Then `serveDuplicatesRequest` does the finding.
  */
 import { currentStoredKeys, keysAreCurrent, storedKeys, type DuplicateKeys, type StoredKeys } from '../../../shared/duplicates/keys';
 import { readRequest, type ContactSource, type DuplicatesRequest, type DuplicatesResponse } from '../../../shared/duplicates/protocol';
@@ -26,7 +28,24 @@ export type MakeStoredKeys = (store: string, region: string, ids: readonly strin
 /** Every stored card, in any order (stored-cards.ts `scanStoredCards`): used when most of the store is to be read. */
 export type ScanStoredCards = (store: string, each: (id: string, card: StoredCard) => void) => Promise<void>;
 
-/** From this many cards to read, the whole store is scanned instead of reading them by id. */
+/**
+ * The keys table (stored-cards.ts `readStoredKeys`, `scanStoredKeys`): rows as stored, unchecked,
+ * each of its card's current text (the page's store keeps them so), or none.
+ */
+export interface StoredKeysTable {
+  read(store: string, ids: readonly string[]): Promise<readonly unknown[]>;
+  scan(store: string, each: (id: string, row: unknown) => void): Promise<void>;
+}
+
+/** The keys of a keys row, if it is one and they are of these rules and region. */
+function keysOfRow(row: unknown, region: string): DuplicateKeys | undefined {
+  if (typeof row !== 'object' || row === null) return undefined;
+  const { of, keys } = row as { of?: unknown; keys?: unknown };
+  if (typeof of !== 'string' || typeof keys !== 'object' || keys === null) return undefined;
+  return keysAreCurrent(keys as DuplicateKeys, region) ? (keys as DuplicateKeys) : undefined;
+}
+
+/** From this many cards (or keys rows) to read, the whole table is scanned instead of reading them by id. */
 export const SCAN_FROM = 4000;
 
 /** Keys made here, to be stored beside their cards (stored-cards.ts `saveStoredKeys`). */
@@ -48,6 +67,7 @@ export class DuplicatesStoreFront {
     private readonly makeKeys?: MakeStoredKeys,
     private readonly saveKeys?: SaveStoredKeys,
     private readonly scan?: ScanStoredCards,
+    private readonly keysTable?: StoredKeysTable,
   ) {}
 
   /** How many contacts have keys kept (for tests). */
@@ -104,7 +124,7 @@ export class DuplicatesStoreFront {
   /** Stamped sources as kept keys, as the keys stored with their cards, or as their cards read from the store. */
   private async resolve(lists: readonly (readonly ContactSource[])[], region: string, store: string | undefined, stamps: Map<string, number>, texts: Map<string, string>, toSave: { id: string; keys: StoredKeys }[], onRead: (done: number) => void): Promise<ContactSource[][]> {
     const out = lists.map((list) => [...list]);
-    const toRead: { list: number; at: number; source: ContactSource }[] = [];
+    let toRead: { list: number; at: number; source: ContactSource }[] = [];
     out.forEach((list, l) =>
       list.forEach((s, at) => {
         if (s.stamp === undefined || s.vcard !== undefined || s.keys !== undefined) return;
@@ -115,6 +135,38 @@ export class DuplicatesStoreFront {
       }),
     );
     if (toRead.length > 0 && store === undefined) throw new TypeError('contacts named by a stamp need the store to read them from');
+    if (this.keysTable !== undefined && toRead.length > 0) {
+      // The keys table first: only the contacts without current keys there have their cards read.
+      const keyed = new Map<string, DuplicateKeys>();
+      const keep = (id: string, row: unknown) => {
+        const keys = keysOfRow(row, region);
+        if (keys !== undefined) keyed.set(id, keys);
+      };
+      if (toRead.length >= SCAN_FROM) {
+        const wanted = new Set(toRead.map((b) => b.source.id));
+        onRead(0);
+        await this.keysTable.scan(store!, (id, row) => {
+          if (wanted.has(id)) keep(id, row);
+        });
+      } else {
+        for (let i = 0; i < toRead.length; i += READ_BATCH) {
+          const ids = toRead.slice(i, i + READ_BATCH).map((b) => b.source.id);
+          const rows = await this.keysTable.read(store!, ids);
+          ids.forEach((id, j) => keep(id, rows[j]));
+        }
+      }
+      const rest: typeof toRead = [];
+      for (const b of toRead) {
+        const keys = keyed.get(b.source.id);
+        if (keys === undefined) {
+          rest.push(b);
+          continue;
+        }
+        out[b.list]![b.at] = { id: b.source.id, bookId: b.source.bookId, keys };
+        this.kept.set(b.source.id, { stamp: b.source.stamp!, keys });
+      }
+      toRead = rest;
+    }
     const unkeyed: { list: number; at: number; source: ContactSource; vcard: string }[] = [];
     const take = (b: (typeof toRead)[number], read: StoredCard | string | undefined) => {
       const { id, bookId } = b.source;

@@ -1,18 +1,18 @@
 /**
  * Finds likely duplicates off the UI thread: a whole book (or several), or an import's cards
  * against the book. The page posts a `DuplicatesRequest` (shared/duplicates/protocol.ts) naming
- * stored contacts by id and stamp; this worker reads their cards, with the keys stored beside them,
- * from the page's IndexedDB itself, keeps the keys for the session and stores those it had to make
- * (`duplicates-store.ts`). Many cards without stored keys (a store from before schema 6, cards a
- * sync wrote) share the key-making among helpers (`duplicate-keys.worker.ts`, one per core, at
- * most 4). It posts `progress` messages, then one answer; it writes nothing to the store but keys
- * beside unchanged cards, and never merges. The page
- * keeps one worker for the session (`features/duplicates/finder.ts`).
+ * stored contacts by id and stamp; this worker reads their keys (the keys table, schema 8) from the
+ * page's IndexedDB itself, and the cards of those without current keys there, keeps the keys for
+ * the session and stores those it had to make (`duplicates-store.ts`). Many cards without stored
+ * keys (a store from before schema 6, cards a sync or an edit wrote) share the key-making among
+ * helpers (`duplicate-keys.worker.ts`, one per core, at most 4). It posts `progress` messages,
+ * then one answer; it writes nothing to the store but the keys of unchanged cards, and never
+ * merges. The page keeps one worker for the session (`features/duplicates/finder.ts`).
  */
 import type { StoredKeys } from '../../../shared/duplicates/keys';
 import type { KeysJob, KeysReply } from './duplicate-keys.worker';
 import { DuplicatesStoreFront } from './duplicates-store';
-import { readStoredCards, saveStoredKeys, scanStoredCards } from './stored-cards';
+import { readStoredCards, readStoredKeys, saveStoredKeys, scanStoredCards, scanStoredKeys } from './stored-cards';
 
 let nextJob = 1;
 
@@ -54,7 +54,7 @@ async function makeKeys(store: string, region: string, ids: readonly string[], o
   return out;
 }
 
-const front = new DuplicatesStoreFront(readStoredCards, makeKeys, saveStoredKeys, scanStoredCards);
+const front = new DuplicatesStoreFront(readStoredCards, makeKeys, saveStoredKeys, scanStoredCards, { read: readStoredKeys, scan: scanStoredKeys });
 // One request at a time, in order (the page sends one at a time; a second waits for the first).
 let queue = Promise.resolve();
 
