@@ -3,17 +3,24 @@
 // (it cannot be downloaded on the machines this project is built on), say so in one line and serve
 // the browser harness instead, so the app can always be seen.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
+// The binary's path as the electron package records it (path.txt, beside its dist/), read here
+// rather than by require('electron'): that tries to download a missing binary first, and prints the
+// failed download's stack trace where there is no network for it.
 function electronBinary() {
   try {
-    const path = require('electron'); // the package exports the binary's path, or throws without it
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    const dir = dirname(require.resolve('electron/package.json'));
+    const pathFile = join(dir, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const path = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(path) ? path : null;
   } catch {
     return null;
   }

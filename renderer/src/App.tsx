@@ -222,7 +222,8 @@ function AddressBook() {
     const read = async (data: ArrayBuffer) => {
       if (!isCsvFile(next)) return useUi.getState().openDialog({ kind: 'import', preview: await previewImport(services, next.name, data, bookId) });
       const csv = await previewCsvInWorker(data);
-      if (csv.format === 'custom') return useUi.getState().openDialog({ kind: 'csv-mapping', fileName: next.name, data, preview: csv, bookId });
+      // No rows of data (an empty file, a header alone): nothing to map, the summary says why.
+      if (csv.format === 'custom' && csv.rowCount > 0) return useUi.getState().openDialog({ kind: 'csv-mapping', fileName: next.name, data, preview: csv, bookId });
       return useUi.getState().openDialog({ kind: 'import', preview: await previewCsvImport(services, next.name, data, csv, csv.mapping, bookId) });
     };
     void next

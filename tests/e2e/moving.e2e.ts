@@ -131,6 +131,18 @@ test('a broken quote that runs rows together is said with its lines, in the mapp
   await expect(contactList(page).getByText('Bob Ray')).toHaveCount(0);
 });
 
+test('an empty CSV, or one with a header row alone, says nothing can be imported and why; no mapping step, nothing added', async ({ app }) => {
+  const { page } = app;
+  for (const [name, text] of [['empty.csv', ''], ['header.csv', 'Name,Email,Phone\n']] as const) {
+    await importFile(page, name, Buffer.from(text));
+    const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+    await expect(dialog.getByTestId('import-summary')).toHaveText('Nothing can be imported from this file: it holds no rows of contacts.');
+    await expect(page.getByRole('dialog', { name: 'Choose what each column holds' })).toHaveCount(0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  }
+  await expect(contactList(page).getByRole('option')).toHaveCount(0);
+});
+
 test('any other CSV goes through the column mapping, with its first rows shown; a changed column is imported as chosen', async ({ app }) => {
   const { page } = app;
   await importFile(page, 'kontakty.csv', fixture('excel-pl-semicolon-1250.csv'));

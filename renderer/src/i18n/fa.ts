@@ -144,6 +144,7 @@ export const fa: Catalogue = {
   'import.into': "درون‌ریزی به",
   'import.summary': "{total, number} کارت در پرونده: {new, number} تازه، {identical, number} از پیش موجود، {conflicting, number} متفاوت با مخاطبی با همان UID{bad, plural, =0 {} other {، {bad, number} خوانده نشد}}.",
   'import.nothingRead': "از این پرونده چیزی درون‌ریزی نمی‌شود: {total, plural, =0 {هیچ کارت vCard (BEGIN:VCARD … END:VCARD) در آن نیست} one {تنها کارت آن خوانده نشد} other {هیچ‌یک از {total, number} کارت آن خوانده نشد}}.",
+  'import.nothingReadCsv': "از این پرونده چیزی درون‌ریزی نمی‌شود: {total, plural, =0 {هیچ ردیف مخاطبی در آن نیست} one {تنها ردیف آن خوانده نشد} other {هیچ‌یک از {total, number} ردیف آن خوانده نشد}}.",
   'import.nothing': "چیزی برای درون‌ریزی نیست",
   'import.bad': "{count, number} کارت خوانده نشد:",
   'import.badLine': "سطر {line}: {message}",

@@ -148,6 +148,7 @@ export const en = {
   'import.into': "Import into",
   'import.summary': "{total, plural, one {# card in the file} other {# cards in the file}}: {new, number} new, {identical, number} already here, {conflicting, number} differ from a contact with the same UID{bad, plural, =0 {} other {, # could not be read}}.",
   'import.nothingRead': "Nothing can be imported from this file: {total, plural, =0 {it holds no vCard card (BEGIN:VCARD … END:VCARD)} one {its one card could not be read} other {none of its # cards could be read}}.",
+  'import.nothingReadCsv': "Nothing can be imported from this file: {total, plural, =0 {it holds no rows of contacts} one {its one row could not be read} other {none of its # rows could be read}}.",
   'import.nothing': "Nothing to import",
   'import.bad': "{count, plural, one {# card could not be read:} other {# cards could not be read:}}",
   'import.badLine': "Line {line}: {message}",

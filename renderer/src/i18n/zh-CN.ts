@@ -144,6 +144,7 @@ export const zhCN: Catalogue = {
   'import.into': "导入到",
   'import.summary': "文件中有 {total, number} 张名片：{new, number} 张新的，{identical, number} 张已存在，{conflicting, number} 张与相同 UID 的联系人不同{bad, plural, =0 {} other {，{bad, number} 张无法读取}}。",
   'import.nothingRead': "此文件中没有可导入的内容：{total, plural, =0 {其中没有 vCard 名片（BEGIN:VCARD … END:VCARD）} other {其中的 {total, number} 张名片都无法读取}}。",
+  'import.nothingReadCsv': "此文件中没有可导入的内容：{total, plural, =0 {其中没有联系人数据行} other {其中的 {total, number} 行都无法读取}}。",
   'import.nothing': "没有可导入的内容",
   'import.bad': "有 {count, number} 张名片无法读取：",
   'import.badLine': "第 {line} 行：{message}",

@@ -144,6 +144,7 @@ export const zhTW: Catalogue = {
   'import.into': "匯入到",
   'import.summary': "檔案中有 {total, number} 張名片：{new, number} 張新的，{identical, number} 張已存在，{conflicting, number} 張與相同 UID 的聯絡人不同{bad, plural, =0 {} other {，{bad, number} 張無法讀取}}。",
   'import.nothingRead': "此檔案中沒有可匯入的內容：{total, plural, =0 {其中沒有 vCard 名片（BEGIN:VCARD … END:VCARD）} other {其中的 {total, number} 張名片都無法讀取}}。",
+  'import.nothingReadCsv': "此檔案中沒有可匯入的內容：{total, plural, =0 {其中沒有聯絡人資料列} other {其中的 {total, number} 列都無法讀取}}。",
   'import.nothing': "沒有可匯入的內容",
   'import.bad': "有 {count, number} 張名片無法讀取：",
   'import.badLine': "第 {line} 行：{message}",
