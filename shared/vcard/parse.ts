@@ -420,6 +420,10 @@ function addLine(
     else if (isMarker(ll.text, 'END')) card.nested--;
     return joinToLast(card, last!, ll, lim, fail);
   }
+  // Counted before the line is read into parameters, which would cost each of them an object.
+  if (ll.text.length > lim.maxParamsPerProperty && tooManyParams(ll.text, lim.maxParamsPerProperty)) {
+    return fail(card, 'too-many-parameters', ll.line, `more than ${lim.maxParamsPerProperty} parameters in one property`);
+  }
   const prop = parseContentLine(ll.text);
   if (prop === null) {
     if (last === undefined) return fail(card, 'bad-line', ll.line, `not a content line: ${preview(ll.text)}`);
@@ -444,6 +448,15 @@ function addLine(
     else card.fns.push(prop);
   }
   card.tail = undefined;
+}
+
+/** Whether a content line's head (before its colon) holds more than `max` parameter separators. */
+function tooManyParams(text: string, max: number): boolean {
+  const colon = headEnd(text);
+  if (colon <= max) return false;
+  let n = 0;
+  for (let i = text.indexOf(';'); i >= 0 && i < colon; i = text.indexOf(';', i + 1)) if (++n > max) return true;
+  return false;
 }
 
 function flushJoin(card: OpenCard): void {

@@ -44,6 +44,8 @@ export interface ParseLimits {
   readonly maxCardLength: number;
   /** Most cards returned from one input; the rest are reported. */
   readonly maxCards: number;
+  /** Most parameters one property may carry (real writers use a handful; a line of 10⁵ `;` is no card). */
+  readonly maxParamsPerProperty: number;
 }
 
 export const DEFAULT_LIMITS: ParseLimits = {
@@ -51,6 +53,7 @@ export const DEFAULT_LIMITS: ParseLimits = {
   maxPropertiesPerCard: 10_000,
   maxCardLength: 20 * 1024 * 1024,
   maxCards: 1_000_000,
+  maxParamsPerProperty: 1_000,
 };
 
 export type ParseErrorCode =
@@ -60,6 +63,7 @@ export type ParseErrorCode =
   | 'line-too-long'
   | 'card-too-large'
   | 'too-many-properties'
+  | 'too-many-parameters'
   | 'too-many-cards'
   | 'bad-encoding'
   /** A block that is not a vCard (SOGo's BEGIN:VLIST, a calendar): skipped, reported once. */
