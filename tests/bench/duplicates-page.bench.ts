@@ -16,31 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { startHarness } from '../harness/host';
 import { makeBook } from './duplicates.bench';
 import { recordLongTasks } from './long-tasks';
+import { hottest } from './profile';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
-  samples?: number[];
-  timeDeltas?: number[];
-}
 
-/** A CPU profile's functions by self time (ms), the top 20, with the function each was called from. */
-function hottest(profile: CpuProfile): [string, number][] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (id: number | undefined) => {
-    const f = id === undefined ? undefined : byId.get(id)?.callFrame;
-    return f === undefined ? '' : `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
-  };
-  const self = new Map<string, number>();
-  (profile.samples ?? []).forEach((id, i) => {
-    const key = `${name(id)}  ← ${name(parent.get(id))}`;
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
-  });
-  return [...self].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 20);
-}
 
 /** From the mark `cardinal:duplicates-start` to the groups drawn, and the long tasks meanwhile. */
 async function timedRun(page: Page, start: () => Promise<void>): Promise<{ ms: number; split: { prepare: number; worker: number; read: number; draw: number }; longTasks: number[]; groups: string; contacts: string }> {

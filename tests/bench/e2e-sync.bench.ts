@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance as clock } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startHarness } from '../harness/host';
+import { browserPid as browserProcess } from './profile';
 import { startFakeGoogle } from '../servers/fake-google';
 import { startRadicale } from '../servers/servers';
 import { generateCard } from './corpus';
@@ -151,19 +152,6 @@ async function countingProxy(target: string): Promise<Counter> {
 // ---------------------------------------------------------------------------------------------
 // The browser's processes.
 
-/** The browser's own process: the one whose command line carries `tag` and no --type. */
-function browserProcess(tag: string): number {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (cmd.includes(tag) && !cmd.some((a) => a.startsWith('--type='))) return Number(name);
-    } catch {
-      // gone
-    }
-  }
-  throw new Error('the browser process was not found');
-}
 
 /** The renderer processes of this browser (descendants with --type=renderer). */
 function renderers(browserPid: number): number[] {
