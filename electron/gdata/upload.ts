@@ -8,7 +8,7 @@
  */
 import { keepLocalOnly, merge, parseVCard, serializeVCard } from '../../shared/vcard';
 import { DavError, NetworkError, NotFound, PreconditionFailed } from '../dav/errors';
-import { ownPropertiesAsBase, sameValues, sentTexts } from '../sync/own-write';
+import { holdsOnlyOurs, ownPropertiesAsBase, sameValues, sentTexts } from '../sync/own-write';
 import type { SyncReport } from '../sync/engine';
 import { isCardRefusal } from '../sync/failures';
 import type { LocalCard, LocalCollection } from '../sync/local';
@@ -63,7 +63,14 @@ export async function uploadDeletes(run: GDataRun, deletes: readonly LocalCard[]
           await client.delete(found);
         }
       }
-      if (current !== null && !current.deleted && current.etag !== card.etag) {
+      if (current !== null && !current.deleted && current.etag !== card.etag && holdsOnlyOurs(entryToVCard(current), card, LOCAL_ONLY)) {
+        // What changed it was our own write, whose answer was lost before the user deleted it
+        // here (a PUT applied but answered 500): that version is the one seen here, and it goes
+        // (seed 26001621). The DELETE names the entry's current ETag.
+        await client.delete(current);
+        await local.deleted(card.id, card.revision);
+        report.deleted++;
+      } else if (current !== null && !current.deleted && current.etag !== card.etag) {
         const back = remoteOf(current, card.vcard);
         await local.restored(card.id, back, card.revision);
         run.restored.add(back.href);

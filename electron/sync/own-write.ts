@@ -3,10 +3,10 @@
  * landed, and what the server then holds is ours, not a change to merge against. Values are
  * compared as a server's rewriting leaves them (groups, parameters, order and bookkeeping aside).
  */
-import { parseVCard, type VCard } from '../../shared/vcard';
-import { REWRITTEN, valuesByName } from '../../shared/sync/same-values';
+import { keepLocalOnly, merge, parseVCard, serializeVCard, type VCard } from '../../shared/vcard';
+import { REWRITTEN, sameValues, valuesByName } from '../../shared/sync/same-values';
 
-export { sameValues } from '../../shared/sync/same-values';
+export { sameValues };
 
 /** Every text attempts of this edit sent with no answer seen: the latest, then earlier ones. */
 export function sentTexts(card: { readonly sentVcard?: string; readonly sentEarlier?: readonly string[] }): string[] {
@@ -35,3 +35,27 @@ export function ownPropertiesAsBase(base: VCard, sentForms: readonly string[], t
   return { properties: [...base.properties.filter((p) => !own.has(p.name.toUpperCase())), ...server.properties.filter((p) => own.has(p.name.toUpperCase()))] };
 }
 
+
+/**
+ * The server's version holds nothing the card here does not: its values (our own write, as the
+ * server stores it), a text an attempt sent (its answer lost, edited here since), or changes from
+ * the base that the card here has too or has changed again. Then no other client's change is in
+ * it, and a deletion of it loses nothing. `prepare` is the form the server is sent (Google's FN).
+ */
+export function holdsOnlyOurs(
+  serverVcard: string,
+  card: { readonly vcard: string; readonly base: string; readonly sentVcard?: string; readonly sentEarlier?: readonly string[] },
+  localOnly: readonly string[],
+  prepare: (vcard: string) => string = (v) => v,
+): boolean {
+  const same = (t: string): boolean => sameValues(serverVcard, t) || sameValues(serverVcard, prepare(t));
+  if (same(card.vcard) || sentTexts(card).some(same)) return true;
+  if (card.base === '') return false;
+  try {
+    const theirs = keepLocalOnly(serverVcard, card.base, localOnly);
+    const merged = merge(parseVCard(card.base), parseVCard(card.vcard), parseVCard(theirs));
+    return merged.conflicts.length === 0 && sameValues(serializeVCard(merged.card), card.vcard);
+  } catch {
+    return false; // unreadable: taken for another client's change, and the card comes back
+  }
+}

@@ -5,7 +5,7 @@
  * handed to the store with the revision the card was read at, so a save made meanwhile is kept.
  */
 import { mergeCards } from '../../shared/groups/merge';
-import { displayName, keepLocalOnly, merge, parseVCard, serializeVCard, toContact } from '../../shared/vcard';
+import { displayName, keepLocalOnly, parseVCard, serializeVCard, toContact } from '../../shared/vcard';
 import { decodeHref } from '../dav/multistatus';
 import { Conflict, DavError, NotFound, PreconditionFailed } from '../dav/errors';
 import type { FetchedCard } from '../dav/client';
@@ -14,7 +14,7 @@ import type { BookCapabilities, BookRun } from './book-run';
 import { isCardRefusal } from './failures';
 import type { LocalCard, RemoteCard } from './local';
 import { fingerprint, uidOf, type FindUid } from './lost-create';
-import { ownPropertiesAsBase, sameValues, sentTexts } from './own-write';
+import { holdsOnlyOurs, ownPropertiesAsBase, sameValues, sentTexts } from './own-write';
 import type { SentCreate } from '../../shared/sync/types';
 
 /** A create or edit about to go: its text, and what identifies that version (where the server replaces UIDs). */
@@ -121,24 +121,9 @@ async function deleteAt(run: BookRun, card: LocalCard, href: string, etag: strin
   run.log(`upload deletes: ${href} changed on the server, restored`);
 }
 
-/**
- * The server's version holds nothing the card here does not: its values (our own write, as the
- * server stores it), or changes from the base that the card here has too or has changed again
- * (an edit of ours whose answer was lost, edited again here since). Then no other client's change
- * is in it, and a deletion of it loses nothing.
- */
+/** The server's version holds nothing the card here does not (see `holdsOnlyOurs`). */
 function ourVersion(run: BookRun, serverVcard: string, card: LocalCard): boolean {
-  if (sameValues(serverVcard, card.vcard) || sameValues(serverVcard, run.profile.prepareUpload(card.vcard))) return true;
-  // A text an attempt sent (edited here since, before the deletion): our own write, too.
-  if (sentTexts(card).some((t) => sameValues(serverVcard, t) || sameValues(serverVcard, run.profile.prepareUpload(t)))) return true;
-  if (card.base === '') return false;
-  try {
-    const theirs = keepLocalOnly(serverVcard, card.base, run.profile.localOnly);
-    const merged = merge(parseVCard(card.base), parseVCard(card.vcard), parseVCard(theirs));
-    return merged.conflicts.length === 0 && sameValues(serializeVCard(merged.card), card.vcard);
-  } catch {
-    return false; // unreadable: taken for another client's change, and the card comes back
-  }
+  return holdsOnlyOurs(serverVcard, card, run.profile.localOnly, run.profile.prepareUpload);
 }
 
 /**

@@ -426,6 +426,39 @@ describe('Domain Shared Contacts (fake API)', () => {
     }
   });
 
+  it('an edit applied by the server but answered 500, then deleted here: our own write is not taken for another administrator’s, and the entry goes (seed 26001621)', async () => {
+    const book = await dexieBook();
+    try {
+      google.sharedPut('z', person('Zoltan', 'Kodaly'));
+      const token = google.mintAccessToken(M8);
+      let lose = false;
+      const hooked: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.method === 'PUT' && lose) {
+          lose = false;
+          return new Response('backend error', { status: 500 }); // stored; the answer lost
+        }
+        return res;
+      };
+      client = new GDataClient(new DavHttp({ auth: { kind: 'bearer', token: async () => token }, fetch: hooked }), `${google.url}/m8/feeds`, 'example.com', 25);
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      const [row] = await book.rows();
+      await book.edit(row!.id, row!.vcard.replace('END:VCARD', 'NOTE:Psalmus Hungaricus\r\nEND:VCARD'));
+      lose = true;
+      await expect(syncSharedContacts(client, book.collection, { now: () => clock })).rejects.toThrow();
+      expect(google.shared('z')!.children).toContain('Psalmus Hungaricus');
+      await book.remove(row!.id);
+      expect(await syncSharedContacts(client, book.collection, { now: () => clock })).toMatchObject({ deleted: 1, restored: 0 });
+      expect(google.shared('z')?.deleted ?? true).toBe(true);
+      expect(await book.rows()).toEqual([]);
+      // And it stays gone: the next run brings nothing back.
+      await syncSharedContacts(client, book.collection, { now: () => clock });
+      expect(await book.rows()).toEqual([]);
+    } finally {
+      await book.close();
+    }
+  });
+
   it('an edit whose answer was lost, edited again, and that attempt refused before it reached the server (sign-in revoked): no conflict with itself (seed 12000344)', async () => {
     const book = await dexieBook();
     try {
