@@ -95,7 +95,8 @@ export interface Context {
    * The last local deletion, while it can still be undone: its toast lives as long as the page, or
    * until another action's toast (a merge's, a restore's, an undone run's) takes its place.
    */
-  undo: { fn: string; run: () => Promise<void>; pageLife: number } | null;
+  /** The toast's Undo; `hereOnly` where it deleted only this computer's card of a linked contact (their ids; nothing the model follows, but they must be back). */
+  undo: { fn: string; run: () => Promise<void>; pageLife: number; hereOnly?: readonly string[] } | null;
   /** Quiescent points check the invariants (`invariants.ts`); set by the runner. */
   quiesce: () => Promise<void>;
   /** Found between quiescent points; reported at the next one. */
@@ -210,6 +211,16 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const undo = ctx.undo;
       if (undo === null || undo.pageLife !== ctx.world.pageLife) return;
       ctx.undo = null;
+      if (undo.hereOnly !== undefined) {
+        // It brings back this computer's card of a linked contact: nothing for the synced book,
+        // whatever its card went through meanwhile (deleted by another client, seed 26000795).
+        const { problems } = await untouched(ctx.world, `undoing the deletion of the local card of ${undo.fn}`, () => undo.run());
+        ctx.problems.push(...problems);
+        const s = await services(ctx);
+        const missing = undo.hereOnly.filter((id) => s.index.get(id) === undefined);
+        if (missing.length > 0) ctx.problems.push(`undoing the deletion of the local card of ${undo.fn}: ${missing.length} card(s) not back`);
+        return;
+      }
       // Where the contact is already back (the deletion was refused and it came back), the undo
       // leaves it as it is: no write of the user's.
       const before = (await localRows(ctx)).find((r) => nameOf(r.vcard) === undo.fn);
@@ -455,7 +466,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       } else await deleteContacts(s, picked);
       const undo = useUi.getState().toast?.undo;
       // The toast's Undo brings back every card it deleted; the model follows one contact's undo.
-      ctx.undo = undo === undefined || synced.length > 1 ? null : { fn: synced[0] ?? nameOf(row.vcard), run: undo, pageLife: ctx.world.pageLife };
+      ctx.undo = undo === undefined || synced.length > 1 ? null : { fn: synced[0] ?? nameOf(row.vcard), run: undo, pageLife: ctx.world.pageLife, ...(synced.length === 0 ? { hereOnly: picked } : {}) };
       for (const fn of synced) ctx.model.wrote('local', fn, 'delete');
       if (process.env.CARDINAL_MODEL_DEBUG) console.log(`  [delete linked] ${nameOf(row.vcard)}: ${picked.length} of ${link.members.length} cards (${c.cards})`);
     },
