@@ -330,4 +330,24 @@ describe('linked contacts in the store', () => {
     await restart();
     expect([...(links.linkOf(l)?.members ?? [])].sort()).toEqual([l, created.row.id].sort());
   });
+
+  it('a lost create’s copy starred meanwhile: when the answer comes and the copy goes, the card that stays keeps the star and the copy’s history', async () => {
+    const created = await store.repo.create(DAV, parseVCard(card('s', 'Stella Star', 'EMAIL:stella@work.example\r\n')));
+    store.index.upsert([created.row]);
+    const sent = ((await store.port.request('pendingCards', DAV)) as { id: string; vcard: string; revision: number }[]).find((c) => c.id === created.row.id)!;
+    await store.port.request('attemptingUpload', DAV, [{ id: sent.id, revision: sent.revision, vcard: sent.vcard }]);
+    const copy = await synced(dav, 's', 'Stella Star', 'EMAIL:stella@work.example\r\n');
+    await toggleFavorite({ repo: store.repo, index: store.index, links } as unknown as Services, copy);
+    const db = store.repo.db;
+    const copyVersions = await db.versions.where('[contactId+at]').between([copy, -Infinity], [copy, Infinity]).toArray();
+    expect(copyVersions.length).toBeGreaterThan(0);
+    await store.port.request('uploaded', DAV, created.row.id, { href: '/s.vcf', etag: '"s-2"', vcard: sent.vcard }, sent.revision);
+    expect(await db.contacts.get(copy)).toBeUndefined();
+    expect((await db.contacts.get(created.row.id))?.favorite).toBe(1);
+    expect(store.index.get(created.row.id)?.favorite).toBe(1);
+    const kept = await db.versions.where('[contactId+at]').between([created.row.id, -Infinity], [created.row.id, Infinity]).toArray();
+    for (const v of copyVersions) expect(kept.map((k) => k.id)).toContain(v.id);
+    expect(new Set(kept.map((k) => k.at)).size).toBe(kept.length);
+    expect(await db.versions.where('[contactId+at]').between([copy, -Infinity], [copy, Infinity]).count()).toBe(0);
+  });
 });

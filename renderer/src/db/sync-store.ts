@@ -352,12 +352,13 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
         // Written since the saved token, until the run's new state is saved (SyncState.written).
         const book = await db.books.get(bookId);
         if (book !== undefined && !(book.written ?? []).includes(remote.href)) await db.books.update(bookId, { written: [...(book.written ?? []), remote.href] });
-        const prev = await db.contacts.get(id);
+        let prev = await db.contacts.get(id);
         const card = await db.cards.get(id);
         // One row per href: another row there is a copy of this card that came down meanwhile
         // (a create whose answer was lost, found again). A clean copy goes (not to the trash: it
         // is this card, which stays, and a restore would send a second copy), and this card takes
-        // its place in a link; an edited one is kept as a new card, so no edit is lost.
+        // its place in a link, its star and its history; an edited one is kept as a new card, so
+        // no edit is lost.
         for (const other of await cardsAt(bookId, [remote.href])) {
           if (other.id === id) continue;
           const otherRow = await db.contacts.get(other.id);
@@ -365,7 +366,12 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
             await db.contacts.delete(other.id);
             await db.cards.delete(other.id);
             removed.push(other.id);
-            if (prev !== undefined && card !== undefined && prev.pending !== 'deleted' && (await moveLinkMember(db, other.id, id))) moved = true;
+            if (prev !== undefined && card !== undefined && prev.pending !== 'deleted') {
+              if (await moveLinkMember(db, other.id, id)) moved = true;
+              if (otherRow !== undefined && otherRow.pending === '' && otherRow.favorite > prev.favorite) prev = { ...prev, favorite: otherRow.favorite };
+            }
+            if (prev !== undefined && card !== undefined) await moveVersions(db, other, id);
+            else await db.versions.bulkDelete(await versionIdsOf(db, [other.id]));
           } else {
             changed.push(await asNewCreate(db, otherRow, other, otherRow.flag, true));
           }
@@ -470,4 +476,23 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
         await recordVersions(db, [{ contactId: id, bookId: prev.bookId, vcard: merged, source: 'sync', by: 'server', before: card.vcard }]);
       }),
   };
+}
+
+/**
+ * Inside a write transaction: the versions of a lost create's clean copy, which goes, become the
+ * versions of the card that stays (`to`), at times of their own among its versions. A version that
+ * took its text from the copy's card (an import's) is given that text first.
+ */
+async function moveVersions(db: CardinalDB, copy: CardRow, to: string): Promise<void> {
+  const ids = await versionIdsOf(db, [copy.id]);
+  if (ids.length === 0) return;
+  const rows = (await db.versions.bulkGet(ids)).filter((v) => v !== undefined);
+  const taken = new Set((await db.versions.bulkGet(await versionIdsOf(db, [to]))).flatMap((v) => (v === undefined ? [] : [v.at])));
+  const moved = rows.map(({ card: _print, ...v }) => {
+    let at = v.at;
+    while (taken.has(at)) at += 1;
+    taken.add(at);
+    return { ...v, contactId: to, at, vcard: v.vcard === '' ? copy.vcard : v.vcard };
+  });
+  await db.versions.bulkPut(moved);
 }
