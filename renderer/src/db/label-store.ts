@@ -27,7 +27,8 @@ export async function readLabelRecord(repo: ContactRepo, bookId: string): Promis
 
 export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLabels: (bookId: string, labels: readonly StoredLabel[], access: LabelAccess | undefined) => void) {
   const db = repo.db;
-  const rowsOf = async (bookId: string): Promise<ContactRow[]> => (await db.contacts.where('bookId').equals(bookId).toArray()).filter((r) => r.pending !== 'deleted' && r.groupCard !== 'apple' && r.groupCard !== 'vcard4');
+  const person = (r: ContactRow): boolean => r.pending !== 'deleted' && r.groupCard !== 'apple' && r.groupCard !== 'vcard4';
+  const rowsOf = async (bookId: string): Promise<ContactRow[]> => (await db.contacts.where('bookId').equals(bookId).toArray()).filter(person);
   return {
     labelsRead: async (bookId: string): Promise<LabelSnapshot> => {
       const rec = await readLabelRecord(repo, bookId);
@@ -35,9 +36,12 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
       return { state: rec.state, labels: rec.labels, favourites, people: rec.people };
     },
     labelCards: async (bookId: string): Promise<LabelCardRef[]> => {
-      const rows = await rowsOf(bookId);
-      const cards = await db.cards.bulkGet(rows.map((r) => r.id));
-      return rows.map((r, i) => ({ id: r.id, href: cards[i]?.href ?? '', uid: r.uid }));
+      // The hrefs from the small etags rows (one range read), not the cards with their vCards
+      // (10,000 gets of the whole card on every sync with nothing to do); a card not on the
+      // server yet has none, and no href.
+      const [rows, etags] = await Promise.all([rowsOf(bookId), db.etags.where('bookId').equals(bookId).toArray()]);
+      const hrefs = new Map(etags.map((e) => [e.id, e.href]));
+      return rows.map((r) => ({ id: r.id, href: hrefs.get(r.id) ?? '', uid: r.uid }));
     },
     labelVcards: async (bookId: string, ids: readonly string[]): Promise<[string, string][]> => {
       const cards = await db.cards.bulkGet([...ids]);
@@ -46,7 +50,9 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
     labelsApply: async (bookId: string, write: LabelSyncWrite): Promise<void> => {
       const { labels, changed, access } = await db.transaction('rw', db.contacts, db.meta, async () => {
         const rec = await readLabelRecord(repo, bookId);
-        const rows = await rowsOf(bookId);
+        // Only a row the write stars or unstars can change: those rows, not the whole book.
+        const named = [...new Set([...write.favourites.add, ...write.favourites.remove])];
+        const rows = named.length === 0 ? [] : (await db.contacts.bulkGet(named)).filter((r): r is ContactRow => r !== undefined && r.bookId === bookId && person(r));
         const before = new Set(rows.filter((r) => r.favorite === 1).map((r) => r.id));
         const next = applyLabelSync(rec.labels, before, write);
         const people = new Map(rec.people.map((p) => [p.resourceName, p]));
