@@ -320,8 +320,11 @@ async function uploadEdit(run: BookRun, url: string, card: LocalCard, findUid: F
     if (current !== null && card.base !== '' && card.vcard === card.base && !ownLostWrite) {
       // Nothing changed here (an undone deletion, compared again): the server's version, as it is.
       // Unless what changed there is our own lost write and the user went back since (a restore of
-      // the version before it): then going back is the edit (seed 19000381).
-      await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: serverSide(current.vcard) }, card.revision);
+      // the version before it): then going back is the edit (seed 19000381). Where another
+      // client changed it since this computer last saw it, the version seen goes with it, for a
+      // deletion made here meanwhile: that deletion had not seen the change (seed 27002261).
+      const changedThere = current.etag !== card.etag ? { seenBase: card.base } : {};
+      await local.uploaded(card.id, { href: decodeHref(new URL(url).pathname), etag: current.etag, vcard: serverSide(current.vcard), ...changedThere }, card.revision);
       return true;
     }
     if (current === null) {

@@ -294,6 +294,32 @@ for (const [name, start] of SERVERS) {
       expect((await onServer())[0]!.vcard).toContain('written elsewhere');
     });
 
+    it('an edit set back to the synced version, then deleted here while another client edited it: that edit wins over the deletion, which had not seen it (seed 27002261)', async () => {
+      await other.put(url('sb.vcf'), card('sb', 'Selma', 'EMAIL:selma@example.org\r\n'), { ifNoneMatch: '*' });
+      await sync();
+      const row = (await local.rows())[0]!;
+      await local.edit(row.id, card('sb', 'Selma', 'EMAIL:selma@elsewhere.example\r\n'));
+      await local.edit(row.id, row.vcard); // back to the version synced (a restore from its history)
+      let acted = false;
+      before = async (r) => {
+        if (r.method === 'GET' && r.url.endsWith('/sb.vcf') && !acted) {
+          acted = true;
+          // Another client adds a note, and the user deletes the contact, while the engine looks.
+          const cur = await other.get(url('sb.vcf'));
+          await other.put(url('sb.vcf'), card('sb', 'Selma', 'EMAIL:selma@example.org\r\nNOTE:written elsewhere\r\n'), { ifMatch: cur.etag });
+          await local.remove(row.id);
+        }
+      };
+      await sync();
+      expect(acted).toBe(true);
+      before = async () => {};
+      expect(await sync()).toMatchObject({ restored: 1, deleted: 0 });
+      expect(await local.row(row.id)).toMatchObject({ pending: '', visible: true });
+      expect((await local.row(row.id))!.vcard).toContain('written elsewhere');
+      expect(await namesOnServer()).toEqual(['Selma']);
+      expect((await onServer())[0]!.vcard).toContain('written elsewhere');
+    });
+
     it('deleted here but edited there (412): the contact comes back visible and clean, reported once, and no DELETE follows', async () => {
       await other.put(url('r.vcf'), card('r', 'Rita'), { ifNoneMatch: '*' });
       await sync();
