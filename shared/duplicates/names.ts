@@ -72,8 +72,10 @@ export function isFullName(tokens: readonly string[]): boolean {
  * How two names relate. `unknown` when either is missing or they share no script ("Zhang Wei"
  * and 张伟 may be one person: nothing for, nothing against). `similar` when one name's tokens
  * are all found in the other, a single Latin letter standing for a word it begins ("J. Smith",
- * "Smith", "John A. Smith" against "John Smith"). `different` otherwise ("John Smith" and "Jane
- * Smith"): a strong sign of two people, whatever else they share.
+ * "Smith", "John A. Smith" against "John Smith"), an umlaut written out standing for the letter
+ * ("Mueller", "Müller"), a common English short form for its given name ("Bob", "Robert").
+ * `different` otherwise ("John Smith" and "Jane Smith"): a strong sign of two people, whatever
+ * else they share.
  */
 export type NameRelation = 'same' | 'similar' | 'unknown' | 'different';
 
@@ -91,12 +93,85 @@ function scriptOf(token: string): Script {
 
 const isInitial = (t: string): boolean => t.length === 1 && /\p{Script=Latin}/u.test(t);
 
-/** One token stands for another: equal, an initial of it, or (CJK) part of the name read round. */
+/**
+ * A German umlaut written out: Müller folds to "muller" and Mueller stays "mueller" (ae, oe, ue
+ * for ä, ö, ü). Only ever a sign of likeness, never of sameness: "Michael" and "Michal" read so
+ * are two names, and a name alone never proposes a merge on a `similar`.
+ */
+const withoutUmlautE = (t: string): string => t.replace(/([aou])e/g, '$1');
+
+/**
+ * English given names and their common short forms, folded (lower case): Bob Smith and Robert
+ * Smith, one number between them, are one person more often than a family. Each group is one
+ * name; a short form in two groups (Al: Albert, Alan, Alexander) joins neither.
+ */
+const NICKNAME_GROUPS: readonly (readonly string[])[] = [
+  ['robert', 'bob', 'bobby', 'rob', 'robbie', 'bert'],
+  ['william', 'bill', 'billy', 'will', 'willy', 'liam'],
+  ['richard', 'rick', 'ricky', 'dick', 'rich', 'richie'],
+  ['james', 'jim', 'jimmy', 'jamie'],
+  ['john', 'jack', 'johnny', 'jon'],
+  ['michael', 'mike', 'mikey', 'mick', 'mickey'],
+  ['thomas', 'tom', 'tommy'],
+  ['joseph', 'joe', 'joey'],
+  ['charles', 'charlie', 'chuck', 'chas'],
+  ['edward', 'ed', 'eddie', 'ted', 'teddy', 'ned'],
+  ['anthony', 'tony'],
+  ['daniel', 'dan', 'danny'],
+  ['david', 'dave', 'davy'],
+  ['christopher', 'chris', 'kit'],
+  ['matthew', 'matt'],
+  ['nicholas', 'nick', 'nicky'],
+  ['benjamin', 'ben', 'benny'],
+  ['samuel', 'sam', 'sammy'],
+  ['steven', 'stephen', 'steve'],
+  ['andrew', 'andy', 'drew'],
+  ['peter', 'pete'],
+  ['patrick', 'pat', 'paddy'],
+  ['timothy', 'tim', 'timmy'],
+  ['kenneth', 'ken', 'kenny'],
+  ['gregory', 'greg'],
+  ['jonathan', 'jon', 'jonny'],
+  ['elizabeth', 'liz', 'lizzie', 'beth', 'betty', 'eliza', 'betsy', 'libby'],
+  ['margaret', 'maggie', 'meg', 'peggy', 'marge', 'margie'],
+  ['katherine', 'catherine', 'kathryn', 'kate', 'katie', 'kathy', 'cathy', 'kat'],
+  ['jennifer', 'jen', 'jenny'],
+  ['susan', 'sue', 'susie', 'suzy'],
+  ['deborah', 'debra', 'deb', 'debbie'],
+  ['rebecca', 'becky', 'becca'],
+  ['patricia', 'patty', 'trish', 'tricia'],
+  ['victoria', 'vicky', 'tori'],
+  ['alexandra', 'alex', 'sandra', 'sandy'],
+  ['jessica', 'jess', 'jessie'],
+  ['barbara', 'barb', 'babs'],
+  ['dorothy', 'dot', 'dottie'],
+  ['abigail', 'abby', 'gail'],
+];
+const NICKNAMES: ReadonlyMap<string, number> = (() => {
+  const seen = new Map<string, number>();
+  const twice = new Set<string>();
+  NICKNAME_GROUPS.forEach((group, i) => {
+    for (const name of group) {
+      if (seen.has(name) && seen.get(name) !== i) twice.add(name);
+      seen.set(name, i);
+    }
+  });
+  for (const name of twice) seen.delete(name);
+  return seen;
+})();
+
+/**
+ * One token stands for another: equal, an initial of it, (CJK) part of the name read round, the
+ * same name with an umlaut written out, or a short form of the same given name.
+ */
 function standsFor(t: string, f: string): boolean {
   if (t === f) return true;
   if (isInitial(t)) return f.startsWith(t);
   if (isInitial(f)) return t.startsWith(f);
-  return HAN_HANGUL.test(t) && HAN_HANGUL.test(f) && t.length < f.length && (f + f).includes(t);
+  if (HAN_HANGUL.test(t) || HAN_HANGUL.test(f)) return HAN_HANGUL.test(t) && HAN_HANGUL.test(f) && t.length < f.length && (f + f).includes(t);
+  if (withoutUmlautE(t) === withoutUmlautE(f)) return true;
+  const group = NICKNAMES.get(t);
+  return group !== undefined && NICKNAMES.get(f) === group;
 }
 
 /** Every token of `short` stands for a distinct token of `long`: equal ones matched first. */

@@ -19,6 +19,22 @@ describe('finding duplicates in a book', () => {
     expect(report.clusters[0]!.score).toBe(75);
   });
 
+  it('an umlaut written out and an initial are one name with one e-mail address: Anna Müller and A. Mueller', () => {
+    const report = findDuplicates([
+      contact('a', ['FN:Anna Müller', 'EMAIL:Anna.Mueller@Example.com', 'TEL:+49 89 1234567']),
+      contact('b', ['FN:A. Mueller', 'EMAIL:anna.mueller@example.com']),
+    ]);
+    expect(clusters(report)).toEqual([['a', 'b']]);
+    expect(codes(report)).toEqual(['same-email', 'similar-name']);
+  });
+
+  it('a short form of a given name with one number is one person: Bob Smith and Robert Smith; Bob and Alice Smith on one line are two', () => {
+    const report = findDuplicates([contact('a', ['FN:Bob Smith', 'TEL:+1 415 555 0100']), contact('b', ['FN:Robert Smith', 'TEL:+1 (415) 555-0100'])]);
+    expect(clusters(report)).toEqual([['a', 'b']]);
+    expect(codes(report)).toEqual(['same-phone', 'similar-name']);
+    expect(findDuplicates([contact('a', ['FN:Bob Smith', 'TEL:+1 415 555 0100']), contact('b', ['FN:Alice Smith', 'TEL:+1 (415) 555-0100'])]).clusters).toEqual([]);
+  });
+
   it('the same number written nationally and internationally matches, read in the OS region', () => {
     const report = findDuplicates([contact('a', ['FN:Jonas Weber', 'TEL:089 1234567']), contact('b', ['FN:Jonas Weber', 'TEL:+49 (0)89 1234-567'])]);
     expect(codes(report)).toEqual(['same-phone', 'same-name']);

@@ -70,6 +70,17 @@ describe('how two names relate', () => {
     expect(rel('王芳', '王伟')).toBe('different');
   });
 
+  it('an umlaut written out and a short given name are similar names, never the same one', () => {
+    expect(rel('Anna Müller', 'Anna Mueller')).toBe('similar');
+    expect(rel('Jörg Schröder', 'Joerg Schroeder')).toBe('similar');
+    expect(rel('A. Mueller', 'Anna Müller')).toBe('similar');
+    expect(rel('Bob Smith', 'Robert Smith')).toBe('similar');
+    expect(rel('Liz Taylor', 'Elizabeth Taylor')).toBe('similar');
+    expect(rel('Bob Smith', 'Bill Smith')).toBe('different');
+    // "Jon" is short for John and for Jonathan: it joins neither.
+    expect(rel('Jon Smith', 'John Smith')).toBe('different');
+  });
+
   it('is unknown across scripts or when a name is missing', () => {
     expect(rel('Zhang Wei', '张伟')).toBe('unknown');
     expect(rel('Ali Rezaei', 'علی رضایی')).toBe('unknown');
