@@ -61,7 +61,8 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
             }}
           >
             <Undo2 aria-hidden="true" size={16} />
-            {t('changes.undo')}
+            {/* A large import's undo takes a while: the button says it is under way. */}
+            {busy === r.id ? t('changes.undoing') : t('changes.undo')}
           </button>
         )}
       </div>
