@@ -153,13 +153,17 @@ async function linkedRows(ctx: Context): Promise<{ row: RowView; link: LiveLink 
  * last seen) is no change for the sync's three-way merge: the server's value, or another client's
  * newer one there, stands (as when a conflict is settled with the server's value: `adopts`).
  */
-function wroteCard(ctx: Context, fn: string, before: Card, after: Card, base: string): void {
+function wroteCard(ctx: Context, fn: string, beforeText: string, afterText: string, base: string): void {
+  const [before, after] = [cardOf(beforeText), cardOf(afterText)];
   const server = base === '' ? null : cardOf(base);
   for (const f of FIELDS) {
     if (after[f] === before[f]) continue;
     const w = ctx.model.wrote('local', fn, 'edit', f, after[f]);
     if (server !== null && server[f] === after[f]) w.adopts = true;
   }
+  // Its other addresses changed, not the first: no value of the model's e-mail (seed 19200649),
+  // but a write of the card's EMAIL lines here, so a conflict on them is one both sides wrote (seed 1).
+  if (after.email === before.email && emailsOf(afterText).join() !== emailsOf(beforeText).join()) ctx.model.wrote('local', fn, 'edit', 'email', after.email).lines = true;
 }
 
 function newCard(model: Model, side: 'local' | 'remote'): Card {
@@ -271,7 +275,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const kept = survivor === a.id ? a : b;
       const gone = survivor === a.id ? b : a;
       const fn = nameOf(kept.vcard);
-      wroteCard(ctx, fn, cardOf(kept.vcard), cardOf(done.merged), kept.base);
+      wroteCard(ctx, fn, kept.vcard, done.merged, kept.base);
       ctx.model.wrote('local', nameOf(gone.vcard), 'delete');
       const own = emailsOf(kept.vcard);
       const joined = emailsOf(gone.vcard).filter((e) => !own.includes(e));
@@ -280,7 +284,8 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       // older version and merged again) changes no address against it: to a three-way merge it is
       // no edit of them, and another client's change of them since wins (seed 24001271).
       const asSynced = kept.base !== '' && sameSet(emailsOf(done.merged), emailsOf(kept.base));
-      ctx.checks.push({ about: fn, run: (sides) => mergeKept(ctx, fn, own, joined, from, sides, asSynced) });
+      const synced = kept.base === '' ? [] : emailsOf(kept.base);
+      ctx.checks.push({ about: fn, run: (sides) => mergeKept(ctx, fn, own, joined, from, sides, asSynced, synced) });
     },
   },
   'trash-restore': {
@@ -327,7 +332,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const after = await ctx.world.local.row(row.id);
       if (after === undefined) return;
       const fn = nameOf(row.vcard);
-      wroteCard(ctx, fn, cardOf(row.vcard), cardOf(after.vcard), row.base);
+      wroteCard(ctx, fn, row.vcard, after.vcard, row.base);
       // A version that differs only in a field's form (a parameter the server added, `EMAIL;TYPE=other`)
       // is still an edit of that field here: it is sent, and it outlives a deletion elsewhere.
       for (const f of FIELDS) {
@@ -372,7 +377,7 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
             continue;
           }
         }
-        wroteCard(ctx, fn, cardOf(b!.vcard), cardOf(a.vcard), b!.base);
+        wroteCard(ctx, fn, b!.vcard, a.vcard, b!.base);
         for (const f of FIELDS) {
           if (cardOf(b!.vcard)[f] === cardOf(a.vcard)[f] && fieldLines(b!.vcard, f) !== fieldLines(a.vcard, f)) ctx.model.wrote('local', fn, 'edit', f, cardOf(a.vcard)[f]);
         }
@@ -579,17 +584,23 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
  * Settling a conflict on its address replaces that address only: the others stay, unless the
  * conflict showed them as this computer's side and the user chose the server's.
  */
-function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: readonly string[], from: number, sides: Sides, asSynced = false): string[] {
+function mergeKept(ctx: Context, fn: string, own: readonly string[], joined: readonly string[], from: number, sides: Sides, asSynced = false, synced: readonly string[] = []): string[] {
   const c = ctx.model.contacts.get(fn);
   if (c === undefined) return [];
-  const touched = (w: (typeof c.writes)[number]) => (w.field === 'email' && w.settles !== true) || w.kind === 'delete' || w.kind === 'undo' || w.kind === 'create';
+  // (A write of the card's other addresses only, such as the merge's own, leaves `own` as the merge read it.)
+  const touched = (w: (typeof c.writes)[number]) => (w.field === 'email' && w.settles !== true && w.lines !== true) || w.kind === 'delete' || w.kind === 'undo' || w.kind === 'create';
   const after = c.writes.slice(from);
   if (after.some(touched)) return [];
   // Merged back to the synced version's addresses while another client had changed them.
-  if (asSynced && c.writes.slice(0, from).some((w) => w.side === 'remote' && touched(w))) return [];
+  const changedThere = c.writes.slice(0, from).some((w) => w.side === 'remote' && touched(w));
+  if (asSynced && changedThere) return [];
   const settled = after.some((w) => w.field === 'email');
   // An address the user saw on this computer's side of a conflict and settled against is theirs to drop.
   const dropped = new Set(after.flatMap((w) => w.discards ?? []));
+  // An address merged in that the synced version held already (an edit here had taken it out, the
+  // merge brought it back) is, to a three-way merge, one this computer kept: another client's
+  // removal of it since wins (seed 29001524; the merged-away card is in the trash).
+  if (changedThere) for (const e of joined) if (synced.includes(e)) dropped.add(e);
   const expected = [...(c.writes.slice(0, from).some(touched) || settled ? [] : own), ...joined].filter((e) => !dropped.has(e));
   const problems: string[] = [];
   const here = sides.here.get(fn)?.[0];

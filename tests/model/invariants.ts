@@ -192,8 +192,10 @@ function checkConflict(ctx: Context, row: RowView, there: Card | undefined): str
       continue;
     }
     const last = e.lastBy[field];
-    if (last.local === undefined || last.remote === undefined) problems.push(`${local.fn}: a conflict on ${field} that only one side wrote (${JSON.stringify(last)}; ${describe(c)})`);
-    if (last.local !== undefined && local[field] !== last.local) problems.push(`${local.fn}: the conflict keeps ${field} "${local[field]}" here, not the last write here "${last.local}" (${describe(c)})`);
+    // A merge or a restored version that changed the card's other addresses wrote its EMAIL lines
+    // here, and which of them comes first in a conflict is the three-way merge's (seed 1).
+    if ((last.local === undefined && last.linesHere !== true) || last.remote === undefined) problems.push(`${local.fn}: a conflict on ${field} that only one side wrote (${JSON.stringify(last)}; ${describe(c)})`);
+    if (last.local !== undefined && last.linesHere !== true && local[field] !== last.local) problems.push(`${local.fn}: the conflict keeps ${field} "${local[field]}" here, not the last write here "${last.local}" (${describe(c)})`);
     if (there !== undefined && last.remote !== undefined && there[field] !== last.remote && !c.writes.some((w) => w.exposed === true))
       problems.push(`${local.fn}: the server holds ${field} "${there[field]}" in a conflict, not the other client's last write "${last.remote}" (${describe(c)})`);
   }

@@ -35,6 +35,11 @@ export interface Write {
    * with the server's side): dropped by the user's choice, not lost.
    */
   discards?: readonly string[];
+  /**
+   * A page's write (a merge, a restored version) that changed the card's other e-mail addresses
+   * and kept its first one: a write of the EMAIL property, not of the model's address (the first).
+   */
+  lines?: boolean;
 }
 
 export interface ModelContact {
@@ -52,7 +57,7 @@ export interface Expectation {
   /** Acceptable values of each field when it exists and no conflict is open on it. */
   readonly values: Record<Field, readonly string[]>;
   /** Each side's last write of a field (what an open conflict must hold). */
-  readonly lastBy: Record<Field, { local?: string; remote?: string }>;
+  readonly lastBy: Record<Field, { local?: string; remote?: string; linesHere?: boolean }>;
 }
 
 export class Model {
@@ -157,9 +162,12 @@ export class Model {
   private fieldValues(c: ModelContact, field: Field): string[] {
     const all = c.writes.filter((w) => w.field === field);
     if (all.length === 0) return [c.agreed[field]];
-    const counting = this.counting(c, field);
-    const accepted = new Set<string>();
+    // Another address of the card coming or going tells nothing of its first: its value is one
+    // more that may stand, no more (seed 19200649).
+    const every = this.counting(c, field);
+    const counting = every.filter((w) => w.lines !== true);
     const lastCounting = counting[counting.length - 1];
+    const accepted = new Set<string>(every.filter((w) => w.lines === true && w.step > (lastCounting?.step ?? -1)).map((w) => w.value ?? ''));
     if (lastCounting !== undefined) accepted.add(lastCounting.value ?? '');
     if (lastCounting?.adopts === true) for (const w of counting) if (w.side === 'remote') accepted.add(w.value ?? '');
     // Around a deletion the card that survives is one side's whole copy, and which copy held which
@@ -171,9 +179,16 @@ export class Model {
     return [...accepted];
   }
 
-  private lastBy(c: ModelContact, field: Field): { local?: string; remote?: string } {
-    const out: { local?: string; remote?: string } = {};
-    for (const w of this.counting(c, field)) out[w.side] = w.value ?? '';
+  /** Each side's last write of the field's value; `linesHere` when this computer's last write of it changed only its other addresses. */
+  private lastBy(c: ModelContact, field: Field): { local?: string; remote?: string; linesHere?: boolean } {
+    const out: { local?: string; remote?: string; linesHere?: boolean } = {};
+    for (const w of this.counting(c, field)) {
+      if (w.lines === true) out.linesHere = true;
+      else {
+        out[w.side] = w.value ?? '';
+        if (w.side === 'local') delete out.linesHere;
+      }
+    }
     return out;
   }
 

@@ -80,6 +80,25 @@ describe('three-way merge by property', () => {
     expect(serializeVCard(merged)).toContain('REV:2024-02-02T00:00:00Z');
   });
 
+  it('an address this computer holds as the synced version did (an edit took it out, a merge put it back) gives way to another client removing it (model seed 29001524)', () => {
+    // State-based: the card here is compared with the synced version, not with its states between.
+    const base = card('FN:R1', 'EMAIL:v1@x.example', 'EMAIL:v4@x.example');
+    const local = card('FN:R1', 'EMAIL:v11@x.example', 'EMAIL:v4@x.example');
+    const remote = card('FN:R1', 'EMAIL:v9@x.example');
+    const { card: merged, conflicts } = merge(base, local, remote);
+    expect(conflicts).toEqual([{ property: 'EMAIL', base: ['EMAIL:v1@x.example'], local: ['EMAIL:v11@x.example'], remote: ['EMAIL:v9@x.example'] }]);
+    expect(toContact(merged).emails.map((e) => e.value)).toEqual(['v11@x.example']);
+  });
+
+  it('a merge here that changed only a card\'s other address is an edit of EMAIL: against another client\'s change of the addresses it is a conflict (model seed 1)', () => {
+    const base = card('FN:R1', 'EMAIL:v1@x.example', 'EMAIL:v4@x.example');
+    const local = card('FN:R1', 'EMAIL:v1@x.example', 'EMAIL:v11@x.example');
+    const remote = card('FN:R1', 'EMAIL:v14@x.example');
+    const { card: merged, conflicts } = merge(base, local, remote);
+    expect(conflicts).toEqual([{ property: 'EMAIL', base: ['EMAIL:v4@x.example'], local: ['EMAIL:v11@x.example'], remote: null }]);
+    expect(toContact(merged).emails.map((e) => e.value)).toEqual(['v14@x.example', 'v11@x.example']);
+  });
+
   it('two different additions of a single-valued property conflict instead of doubling it', () => {
     const base = card('FN:A');
     const { card: merged, conflicts } = merge(base, card('FN:A', 'BDAY:2000-01-01'), card('FN:A', 'BDAY:2000-02-02'));
