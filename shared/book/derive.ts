@@ -183,12 +183,13 @@ export function deriveListFields(card: VCard, c: Contact = toContact(card)): Lis
     search,
     details,
     phones: c.phones.map((p) => phoneDigits(p.value)).filter((d) => d !== '').join(' '),
-    ...groupFields(card),
+    // The categories as the view read them (the same values, unique, in order): not read twice.
+    ...groupFields(card, c.categories),
   };
 }
 
-/** The group fields alone (the schema upgrade that added them reads only these). */
-export function groupFields(card: VCard): Pick<ListFields, 'categories' | 'groupCard' | 'groupName' | 'members'> {
-  const f = readCardFacts('', card);
+/** The group fields alone (the schema upgrade that added them reads only these); `categories`: see readCardFacts. */
+export function groupFields(card: VCard, categories?: readonly string[]): Pick<ListFields, 'categories' | 'groupCard' | 'groupName' | 'members'> {
+  const f = readCardFacts('', card, categories);
   return { categories: f.categories, groupCard: f.group ?? '', groupName: f.name, members: f.members };
 }

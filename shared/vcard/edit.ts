@@ -5,7 +5,7 @@
  * which case only what the user changed is written over it.
  */
 import { formatDate, sameDate, type DateValue } from './dates';
-import { escapeText, encodeQuotedPrintable, isAscii, typesOf } from './escape';
+import { escapeComponent, escapeText, encodeQuotedPrintable, isAscii, typesOf } from './escape';
 import {
   EMPTY_NAME,
   IM_PROPERTIES,
@@ -65,7 +65,7 @@ function encodeValue(text: string, version: VCardVersion, escaped: string): { va
 
 function structured(parts: readonly string[], version: VCardVersion): string {
   // Commas inside a component separate its list items (RFC 6350 §5.1), so they stay unescaped.
-  return parts.map((p) => escapeText(p, version, true).replace(/\\,/g, ',')).join(';');
+  return parts.map((p) => escapeComponent(p, version)).join(';');
 }
 
 /** A property with a new value: keeps group, name spelling and parameters other than transfer ones. */

@@ -90,28 +90,40 @@ export function escapeText(text: string, version: VCardVersion, structured = fal
   return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
 }
 
-function needsEscape(text: string, newlines: boolean): boolean {
+/**
+ * A component of a structured value as an edit writes it: escapeText, but for its commas, which
+ * separate the component's list items (RFC 6350 §5.1) and stay as they are. The same text as
+ * `escapeText(text, version, true).replace(/\\,/g, ',')` (every `\,` it wrote is an escaped
+ * comma), without escaping 400,000 commas to undo them again.
+ */
+export function escapeComponent(text: string, version: VCardVersion): string {
+  if (text.length > SHORT_TEXT || !needsEscape(text, version !== '2.1', false)) return escapeLong(text, version !== '2.1', false);
+  const escaped = text.replace(/\\/g, '\\\\').replace(/;/g, '\\;');
+  return version === '2.1' ? escaped : escaped.replace(/\r\n|\r|\n/g, '\\n');
+}
+
+function needsEscape(text: string, newlines: boolean, commas = true): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5c || c === 0x2c || c === 0x3b || (newlines && (c === 0x0a || c === 0x0d))) return true;
+    if (c === 0x5c || (commas && c === 0x2c) || c === 0x3b || (newlines && (c === 0x0a || c === 0x0d))) return true;
   }
   return false;
 }
 
 /** escapeText of a long text (or one with nothing to escape: given back as it is) in one pass (the same as its four replacements one after another). */
-function escapeLong(text: string, newlines: boolean): string {
+function escapeLong(text: string, newlines: boolean, commas = true): string {
   const n = text.length;
   let i = 0;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5c || c === 0x2c || c === 0x3b || (newlines && (c === 0x0a || c === 0x0d))) break;
+    if (c === 0x5c || (commas && c === 0x2c) || c === 0x3b || (newlines && (c === 0x0a || c === 0x0d))) break;
   }
   if (i === n) return text;
   const out = new TextBuffer();
   let last = 0;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5c || c === 0x2c || c === 0x3b) {
+    if (c === 0x5c || (commas && c === 0x2c) || c === 0x3b) {
       out.append(text, last, i);
       out.appendCode(0x5c);
       out.appendCode(c);

@@ -169,6 +169,27 @@ const CASES: Case[] = [
     },
   },
   {
+    // The seed-20261205 run's slowest import: 423,000 categories, split and unescaped once for the
+    // contact view and once more for the group fields before they came from the view.
+    name: 'CATEGORIES of one card (importCards)',
+    n: 50_000,
+    setup: (n) => {
+      const bytes = new TextEncoder().encode(card(`FN:Ann\r\nCATEGORIES:${Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'a' : `c\\,${i}`)).join(',')}\r\n`));
+      return () => importCards(bytes);
+    },
+  },
+  {
+    // The seed-20261205 run's slowest edit: an N of 427,000 commas, each escaped and unescaped again.
+    name: 'applyEdit: a name of many commas (N)',
+    n: 50_000,
+    setup: (n) => {
+      const c = parseVCards(card(`N:${'a,'.repeat(n)};Ann\r\n`)).cards[0]!.card;
+      const before = toContact(c);
+      const after: Contact = { ...before, name: { ...before.name, given: 'Anna' } };
+      return () => applyEdit(c, before, after);
+    },
+  },
+  {
     // (8n stays under the 10,000 properties a card may have)
     name: 'merge (properties of one head, TEL;TYPE=cell)',
     n: 1_200,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultStorage, detectStorage, readCardFacts, readCardFactsText, resolveSetting, type BookGroupSetting, type CardFacts } from '../../../shared/groups';
-import { parseVCards } from '../../../shared/vcard';
+import { deriveListFields, groupFields } from '../../../shared/book/derive';
+import { parseVCards, toContact } from '../../../shared/vcard';
 import { contact, vcard } from './book';
 
 const APPLE_GROUP = vcard(
@@ -39,6 +40,22 @@ describe('what a card says about groups', () => {
     const f = readCardFactsText('c', contact('u1', 'Ada', 'CATEGORIES:Family,Work\\, Berlin', 'CATEGORIES:Family,Chess'));
     expect(f.group).toBeNull();
     expect(f.categories).toEqual(['Family', 'Work, Berlin', 'Chess']);
+  });
+
+  it('gives a stored row the same CATEGORIES as its own reading when they come from the contact view (2.1 and 3.0, lower-case names, a long list)', () => {
+    const long = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 'a' : `c\\,${i}`)).join(',');
+    for (const text of [
+      contact('u1', 'Ada', 'CATEGORIES:Family,Work\\, Berlin', 'categories:Family,Chess', 'item1.CATEGORIES:Chess,,x'),
+      vcard('VERSION:2.1', 'FN:Bo', 'CATEGORIES:a\\,b,c;d', 'CATEGORIES;CHARSET=UTF-8:c;d,e'),
+      contact('u2', 'Cy', `CATEGORIES:${long}`, `CATEGORIES:${long}`),
+    ]) {
+      const card = parseVCards(text).cards[0]!.card;
+      const own = readCardFacts('', card).categories;
+      expect(own.length).toBeGreaterThan(2);
+      expect(deriveListFields(card).categories).toEqual(own);
+      expect(deriveListFields(card, toContact(card)).categories).toEqual(own);
+      expect(groupFields(card).categories).toEqual(own);
+    }
   });
 
   it('says nothing about a card it cannot read', () => {
