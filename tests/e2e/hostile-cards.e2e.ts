@@ -144,6 +144,21 @@ test('a photo that cannot be decoded shows the initials, not a broken image; a 1
   expect(note).toBeLessThanOrEqual(1280);
 });
 
+test('a name of 3,000 characters is held to a few lines in the contact view: the numbers below it stay in view, the whole name is in its tooltip and its editor', async ({ app }) => {
+  const { page } = app;
+  const name = Array.from({ length: 300 }, (_, i) => `Name${String(i).padStart(4, '0')}`).join(' ');
+  await importOne(page, card('long-name', name, ['N:Long;Name;;;', 'TEL:+1 555 0199']));
+  await listRow(page, 'Name0000').click();
+  const heading = page.locator('.contact-head h2');
+  await expect(heading).toBeVisible();
+  await expect(heading).toHaveAttribute('title', name);
+  const { height, lines } = await heading.evaluate((el) => ({ height: el.getBoundingClientRect().height, lines: parseFloat(getComputedStyle(el).lineHeight) }));
+  expect(height).toBeLessThanOrEqual(lines * 4 + 2);
+  await expect(page.locator('.contact-view').getByText('+1 555 0199')).toBeInViewport();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByLabel('Display name', { exact: true })).toHaveValue(name);
+});
+
 test('a card of 10,000 NICKNAME lines is refused by its first line and its name, and the cards around it are imported', async ({ app }) => {
   const { page } = app;
   const small = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\nFN:${fn}\r\nEND:VCARD\r\n`; // 5 lines

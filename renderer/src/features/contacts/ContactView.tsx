@@ -146,7 +146,7 @@ function ContactFields({ contact, bookId }: { contact: Contact; bookId?: string 
       <header className="contact-head">
         <Avatar name={name} photo={contact.photo?.uri ?? ''} size={80} bookId={bookId} />
         <div className="contact-head-text">
-          <h2>
+          <h2 title={name.length > 80 ? name : undefined}>
             <bdi>{name || t('list.noName')}</bdi>
           </h2>
           {contact.phoneticName.family || contact.phoneticName.given ? (
