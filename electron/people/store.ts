@@ -25,9 +25,19 @@ export interface LabelStore {
 
 /** A Google book's labels, answered by the renderer's store over the store requests. */
 export function storeLabelStore(store: StorePort, bookId: string): LabelStore {
+  // A labels sync reads the snapshot, then the cards: both come from one read of the book's rows.
+  let cards: readonly CardRef[] | null = null;
   return {
-    read: () => store.request('labelsRead', bookId),
-    cards: () => store.request('labelCards', bookId),
+    read: async () => {
+      const r = await store.request('labelsReadWithCards', bookId);
+      cards = r.cards;
+      return r.snapshot;
+    },
+    cards: async () => {
+      const read = cards;
+      cards = null;
+      return read ?? (await store.request('labelCards', bookId));
+    },
     vcards: async (ids) => new Map(await store.request('labelVcards', bookId, ids)),
     apply: (write) => store.request('labelsApply', bookId, write),
   };

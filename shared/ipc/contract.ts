@@ -192,6 +192,8 @@ export interface StoreRequests {
   /** A Google book's labels, favourites, people links and labels-sync state (electron/people). */
   labelsRead: { args: [bookId: string]; result: LabelSnapshot };
   labelCards: { args: [bookId: string]; result: LabelCardRef[] };
+  /** `labelsRead` and `labelCards` from one read of the book's rows (what a labels sync asks first). */
+  labelsReadWithCards: { args: [bookId: string]; result: { snapshot: LabelSnapshot; cards: LabelCardRef[] } };
   labelVcards: { args: [bookId: string, ids: readonly string[]]; result: [id: string, vcard: string][] };
   /** One transaction through `applyLabelSync`, so the user's edits made meanwhile stay. */
   labelsApply: { args: [bookId: string, write: LabelSyncWrite]; result: void };

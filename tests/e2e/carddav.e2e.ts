@@ -204,6 +204,35 @@ test.describe('conflicts and offline edits', () => {
     app.consoleErrors.length = 0; // the failed requests while the server was down are expected
   });
 
+  test('a sync with nothing to do draws no animation and changes no row of the list; a card changed on the server after it shows', async ({ app }) => {
+    test.skip(app.harness === null, 'the server runs beside the harness');
+    const { page } = app;
+    await addAccount(page, small);
+    await expect(listRow(page, 'Olga Offline')).toBeVisible();
+    // Every frame while the sync runs: the animations running, and whether the list changed.
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: { animations: number; listChanges: number } };
+      w.seen = { animations: 0, listChanges: 0 };
+      new MutationObserver((records) => (w.seen.listChanges += records.length)).observe(document.querySelector('[role="listbox"]')!, { subtree: true, childList: true, characterData: true, attributes: true });
+      const frame = () => {
+        w.seen.animations = Math.max(w.seen.animations, document.getAnimations().length);
+        requestAnimationFrame(frame);
+      };
+      frame();
+    });
+    await page.evaluate(() => window.cardinal.syncNow(null));
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ animations: 0, listChanges: 0 });
+
+    const client = new CardDavClient(new DavHttp({ auth: { kind: 'basic', user: small.user, password: small.password } }));
+    const url = new URL('olga.vcf', small.addressBookUrl).href;
+    const before = await client.get(url);
+    await client.put(url, before.vcard.replace('FN:Olga Offline', 'FN:Olga Online').replace('N:Offline;Olga;;;', 'N:Online;Olga;;;'), { ifMatch: before.etag });
+    await page.evaluate(() => window.cardinal.syncNow(null));
+    await expect(listRow(page, 'Olga Online')).toBeVisible();
+    await expect(listRow(page, 'Olga Offline')).toHaveCount(0);
+  });
+
   test('Sync pressed while the harness host is gone says why it did nothing, and the status does not blame the server', async ({ app }) => {
     test.skip(app.harness === null, 'an Electron window closes with its main process');
     const { page, harness } = app;

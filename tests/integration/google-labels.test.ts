@@ -39,8 +39,8 @@ describe('Google labels through the People API (fake Google)', () => {
   /** Scopes the user unticks on the consent page (Google's granular consent), for the next sign-in. */
   let refuse: readonly string[] = [];
 
-  async function signedIn() {
-    const store = await openStore(`labels-${++dbCount}-${Date.now()}`);
+  async function signedIn(onRequest?: (name: string) => void) {
+    const store = await openStore(`labels-${++dbCount}-${Date.now()}`, onRequest);
     const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void google.approve(url, { refuse }).then((back) => fetch(back)) });
     manager = new SyncManager({ platform, store: store.port, emit: () => {}, intervalMinutes: 0, debounceMs: 50, google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 } });
     const account = await manager.signInGoogle(null);
@@ -133,5 +133,37 @@ describe('Google labels through the People API (fake Google)', () => {
     await s.sync();
     expect(s.groups.labelAccess(s.bookId)).toBe('ok');
     expect(s.groupsHere()).toEqual({ Family: ['Ada Lovelace'] });
+  });
+
+  it('a sync with nothing to do reads the book once, writes no labels record and draws no group again; a label and a card changed on Google after it still arrive', async () => {
+    google.put('a1', card('a1', 'Ada Lovelace'));
+    google.put('b2', card('b2', 'Bob Babbage'));
+    const asked: string[] = [];
+    const s = await signedIn((name) => asked.push(name));
+    const family = google.people.createGroup('Family');
+    google.people.modify(family, [google.personOf('a1')], []);
+    await s.sync();
+    expect(s.groupsHere()).toEqual({ Family: ['Ada Lovelace'] });
+    let recordWrites = 0;
+    const count = (key: unknown) => {
+      if (typeof key === 'string' && key.startsWith('labels:')) recordWrites++;
+    };
+    s.repo.db.meta.hook('creating', (key) => count(key));
+    s.repo.db.meta.hook('updating', (_changes, key) => count(key));
+    const drawn = s.groups.getVersion();
+    asked.length = 0;
+    await s.sync();
+    // The book's rows once (the favourites and the cards to join people to in one read); the
+    // labels record as it was; the groups as they were listed.
+    expect(asked.filter((n) => n.startsWith('label'))).toEqual(['labelsReadWithCards', 'labelsApply']);
+    expect(recordWrites).toBe(0);
+    expect(s.groups.getVersion()).toBe(drawn);
+
+    google.put('a1', card('a1', 'Ada King'));
+    google.people.modify(family, [google.personOf('b2')], []);
+    await s.sync();
+    expect(s.groupsHere()).toEqual({ Family: ['Ada King', 'Bob Babbage'] });
+    expect(s.groups.getVersion()).not.toBe(drawn);
+    expect(recordWrites).toBe(1);
   });
 });

@@ -8,7 +8,7 @@
 import { applyLabelSync, EMPTY_PEOPLE_STATE, type LabelAccess, type LabelCardRef, type LabelSnapshot, type LabelSyncWrite, type PeopleSyncState, type PersonLink, type StoredLabel } from '../../../shared/groups/labels';
 import type { ContactIndex } from '../store/contact-index';
 import type { ContactRepo } from './repo';
-import type { ContactRow } from './schema';
+import type { ContactRow, EtagRow } from './schema';
 
 export interface LabelRecord {
   state: PeopleSyncState;
@@ -29,19 +29,26 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
   const db = repo.db;
   const person = (r: ContactRow): boolean => r.pending !== 'deleted' && r.groupCard !== 'apple' && r.groupCard !== 'vcard4';
   const rowsOf = async (bookId: string): Promise<ContactRow[]> => (await db.contacts.where('bookId').equals(bookId).toArray()).filter(person);
+  const snapshotOf = (rec: LabelRecord, rows: readonly ContactRow[]): LabelSnapshot => ({ state: rec.state, labels: rec.labels, favourites: rows.filter((r) => r.favorite === 1).map((r) => r.id), people: rec.people });
+  // The hrefs from the small etags rows (one range read), not the cards with their vCards (10,000
+  // gets of the whole card on every sync with nothing to do); a card not on the server yet has
+  // none, and no href.
+  const refsOf = (rows: readonly ContactRow[], etags: readonly EtagRow[]): LabelCardRef[] => {
+    const hrefs = new Map(etags.map((e) => [e.id, e.href]));
+    return rows.map((r) => ({ id: r.id, href: hrefs.get(r.id) ?? '', uid: r.uid }));
+  };
   return {
-    labelsRead: async (bookId: string): Promise<LabelSnapshot> => {
-      const rec = await readLabelRecord(repo, bookId);
-      const favourites = (await rowsOf(bookId)).filter((r) => r.favorite === 1).map((r) => r.id);
-      return { state: rec.state, labels: rec.labels, favourites, people: rec.people };
-    },
+    labelsRead: async (bookId: string): Promise<LabelSnapshot> => snapshotOf(await readLabelRecord(repo, bookId), await rowsOf(bookId)),
     labelCards: async (bookId: string): Promise<LabelCardRef[]> => {
-      // The hrefs from the small etags rows (one range read), not the cards with their vCards
-      // (10,000 gets of the whole card on every sync with nothing to do); a card not on the
-      // server yet has none, and no href.
       const [rows, etags] = await Promise.all([rowsOf(bookId), db.etags.where('bookId').equals(bookId).toArray()]);
-      const hrefs = new Map(etags.map((e) => [e.id, e.href]));
-      return rows.map((r) => ({ id: r.id, href: hrefs.get(r.id) ?? '', uid: r.uid }));
+      return refsOf(rows, etags);
+    },
+    labelsReadWithCards: async (bookId: string): Promise<{ snapshot: LabelSnapshot; cards: LabelCardRef[] }> => {
+      // The book's rows read once for both (the favourites and the cards to join people to).
+      return db.transaction('r', db.meta, db.contacts, db.etags, async () => {
+        const [rec, rows, etags] = await Promise.all([readLabelRecord(repo, bookId), rowsOf(bookId), db.etags.where('bookId').equals(bookId).toArray()]);
+        return { snapshot: snapshotOf(rec, rows), cards: refsOf(rows, etags) };
+      });
     },
     labelVcards: async (bookId: string, ids: readonly string[]): Promise<[string, string][]> => {
       const cards = await db.cards.bulkGet([...ids]);
@@ -59,7 +66,11 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
         for (const p of write.people.put) people.set(p.resourceName, p);
         for (const r of write.people.remove) people.delete(r);
         const access = write.access ?? rec.access;
-        await db.meta.put({ key: labelKey(bookId), value: { state: write.state ?? rec.state, labels: next.labels, people: [...people.values()], ...(access === undefined ? {} : { access }) } satisfies LabelRecord });
+        const state = write.state ?? rec.state;
+        // A labels sync with nothing to do leaves the record as it was: not written again (with
+        // every person of the book in it).
+        const same = write.people.put.length === 0 && write.people.remove.length === 0 && access === rec.access && JSON.stringify(state) === JSON.stringify(rec.state) && JSON.stringify(next.labels) === JSON.stringify(rec.labels);
+        if (!same) await db.meta.put({ key: labelKey(bookId), value: { state, labels: next.labels, people: [...people.values()], ...(access === undefined ? {} : { access }) } satisfies LabelRecord });
         // Google's "starred" is Cardinal's favourites.
         const changed = rows.filter((r) => (r.favorite === 1) !== next.favourites.has(r.id)).map((r) => ({ ...r, favorite: next.favourites.has(r.id) ? (1 as const) : (0 as const) }));
         if (changed.length > 0) {

@@ -105,7 +105,7 @@ const unchanged = (card: CardRow, revision: number) => (card.revision ?? 0) === 
  * The labels' requests are answered by label-store.ts. `linksMoved` is told after a write that
  * changed the stored links (the in-memory LinkStore reads them again).
  */
-export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksMoved?: () => Promise<void>): Omit<StoreHandlers, 'getStoreStats' | 'labelsRead' | 'labelCards' | 'labelVcards' | 'labelsApply'> {
+export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksMoved?: () => Promise<void>): Omit<StoreHandlers, 'getStoreStats' | 'labelsRead' | 'labelCards' | 'labelsReadWithCards' | 'labelVcards' | 'labelsApply'> {
   const db = repo.db;
   // The trash, versions and runs are written in the same transactions as the rows (history.ts);
   // what the engine is answered and what its rows hold are the same as without them.

@@ -110,6 +110,9 @@ export class GroupStore {
 
   /** The labels sync wrote a Google book's labels. */
   setLabels(bookId: string, labels: readonly StoredLabel[], access?: LabelAccess): void {
+    // The same labels and access (a labels sync with nothing to do): the groups stay as listed,
+    // and nothing that shows them is drawn again.
+    if ((access === undefined || access === this.labelAccess(bookId)) && JSON.stringify(labels) === JSON.stringify(this.labels.get(bookId) ?? [])) return;
     this.labels.set(bookId, labels);
     if (access !== undefined) this.access.set(bookId, access);
     this.changed();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Pencil, RefreshCw, Trash2 } from 'lucide-react';
 import type { AccountInfo, SyncStatus } from '../../../../shared/sync/types';
 import { useServices } from '../../services';
@@ -14,6 +14,39 @@ export function accountHost(account: AccountInfo): string {
   } catch {
     return account.serverUrl;
   }
+}
+
+/** The sync icon starts turning this long after a run began: a run with nothing to do is over by then. */
+const TURN_AFTER_MS = 700;
+/** Then it turns an eighth every this long. */
+const TURN_STEP_MS = 150;
+
+/**
+ * While `on`, the icon turns a step at a time, from a moment after the run began, never for a
+ * short run: an animation of every frame is the window drawn again 60 times a second for as long
+ * as the run lasts (most of what a sync with nothing to do cost the window), a step a redraw.
+ * Still for a user who asks for less motion.
+ */
+function useTurning(on: boolean) {
+  const ref = useRef<SVGSVGElement>(null);
+  useEffect(() => {
+    const icon = ref.current;
+    if (!on || icon === null || window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true) return;
+    let turn = 0;
+    let stepping: ReturnType<typeof setInterval> | undefined;
+    const start = setTimeout(() => {
+      stepping = setInterval(() => {
+        turn = (turn + 1) % 8;
+        icon.style.rotate = `${turn * 45}deg`;
+      }, TURN_STEP_MS);
+    }, TURN_AFTER_MS);
+    return () => {
+      clearTimeout(start);
+      clearInterval(stepping);
+      icon.style.rotate = '';
+    };
+  }, [on]);
+  return ref;
 }
 
 /** One account: its status (progress, last sync, what waits to upload, what went wrong) and actions. */
@@ -58,6 +91,7 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
   const googleSignIn = () => void window.cardinal.signInGoogle(account.id).catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t, 'Google')));
   // A request that fails before any sync began (the harness's host gone, a bad id) says why.
   const ask = (request: Promise<unknown>) => void request.catch((e: unknown) => useUi.getState().showToast(errorInWords(e, t)));
+  const turning = useTurning(status?.phase === 'syncing');
   return (
     <section className={`account${trouble ? ' trouble' : ''}`} aria-label={account.user === '' ? kind : `${account.user} · ${kind}`} data-testid="account">
       <h3 className="account-name">
@@ -148,7 +182,7 @@ export function AccountPanel({ account, status }: { account: AccountInfo; status
           </button>
         ) : null}
         <button type="button" className="icon-button" aria-label={t('sync.nowFor', { account: kind })} title={t('sync.now')} disabled={status?.phase === 'syncing'} onClick={() => ask(window.cardinal.syncNow(account.id))}>
-          <RefreshCw aria-hidden="true" size={16} className={status?.phase === 'syncing' ? 'spin' : undefined} />
+          <RefreshCw ref={turning} aria-hidden="true" size={16} />
         </button>
         <button type="button" className="icon-button" aria-label={t('account.editFor', { account: kind })} title={t('account.edit')} onClick={() => openDialog({ kind: 'edit-account', account })}>
           <Pencil aria-hidden="true" size={16} />

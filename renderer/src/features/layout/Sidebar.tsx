@@ -8,6 +8,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { BookUser, Cake, Copy, Download, HardDrive, History, MoreHorizontal, Plus, Printer, Server, Settings, Star, Tag, Trash2, Upload, Users } from 'lucide-react';
 import { storageSyncs } from '../../../../shared/groups/strategy';
+import type { AccountInfo } from '../../../../shared/sync/types';
 import { LOCAL_BOOK_ID } from '../../db/schema';
 import { useServices } from '../../services';
 import { useUi, type ListFilter } from '../../store/ui';
@@ -106,9 +107,17 @@ function BookGroups({ bookId, bookName, filter, choose }: { bookId: string; book
   );
 }
 
+/** One account's panel, with its status as the directory has it. */
+function AccountStatus({ account }: { account: AccountInfo }) {
+  const status = useDirectory((d) => d.statuses.get(account.id) ?? null);
+  return <AccountPanel account={account} status={status} />;
+}
+
 export function Sidebar({ onExport, onPrint, exportCount, onNavigate }: { onExport: () => void; onPrint: () => void; exportCount: number; onNavigate?: () => void }) {
   const { t } = useServices();
-  const { books, accounts, statuses } = useDirectory();
+  // Books and accounts only: a sync's statuses redraw its account's panel alone (`AccountStatus`).
+  const books = useDirectory((d) => d.books);
+  const accounts = useDirectory((d) => d.accounts);
   const filter = useUi((s) => s.filter);
   const openDialog = useUi((s) => s.openDialog);
   const views: { filter: ListFilter; label: string; icon: React.ReactNode }[] = [
@@ -168,7 +177,7 @@ export function Sidebar({ onExport, onPrint, exportCount, onNavigate }: { onExpo
         <h2 className="sidebar-heading">{t('account.heading')}</h2>
         <div className="sidebar-sync">
           {accounts.map((a) => (
-            <AccountPanel key={a.id} account={a} status={statuses.get(a.id) ?? null} />
+            <AccountStatus key={a.id} account={a} />
           ))}
           <AddAccountMenu className="add-account" />
         </div>
