@@ -46,7 +46,7 @@ interface Changes {
 }
 
 /**
- * A first sync's cards applied as the listing is read (`streamInto`): href → ETag of each card
+ * A first sync's cards applied as the listing is read (`applyStreamed`): href → ETag of each card
  * applied so (one the store could not read is not here). They are cards here from then on: the
  * run's removals take them as known (one the complete listing no longer names, after a restart of
  * it, or one a later page reports removed, goes), and the sync token is saved only with the run's
