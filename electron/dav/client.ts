@@ -7,6 +7,7 @@ import { headerText, type DavHttp } from './http';
 import { NotFound, Unauthorized, Forbidden, DavError } from './errors';
 import { sameHref, type FetchedCard, type MultigetAnswer, type SyncChanges } from './answers';
 import { decodeHref, parseMultistatus, propKey, type DavResponse } from './multistatus';
+import { answerParts } from './answer-parts';
 import { readAnswer } from './reader-pool';
 import { addMemberUrl, encodePath, isMember, parseServerUrl, RefusedUrl } from './url-policy';
 import { NS, children, escapeXml, type XmlElement } from './xml';
@@ -39,6 +40,14 @@ export interface Capabilities {
 }
 
 export type { FetchedCard, MultigetAnswer, SyncChanges } from './answers';
+
+/** A sync-collection answer read in parts (`answer-parts.ts`): each part's changes go to
+ * `onChanged` as it is read, and none of them are in the answer returned. */
+export interface ChangesInParts {
+  /** The root's children per part (a response is one). */
+  readonly perPart: number;
+  onChanged(changed: SyncChanges['changed']): Promise<void>;
+}
 
 export class CardDavClient {
   constructor(private readonly http: DavHttp) {}
@@ -149,10 +158,22 @@ export class CardDavClient {
    * asks for the cards themselves too (RFC 6578 allows any property): one request instead of a
    * listing and multigets, used for a first sync into an empty book.
    */
-  async syncCollection(bookUrl: string, token: string, withData = false): Promise<SyncChanges> {
+  async syncCollection(bookUrl: string, token: string, withData = false, inParts?: ChangesInParts): Promise<SyncChanges> {
     const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection ${XMLNS}><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/>${withData ? '<card:address-data/>' : ''}</d:prop></d:sync-collection>`;
     const res = await this.http.requestBytes('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
-    return readAnswer('sync-collection', res.bytes, res.url, { bookUrl, withData });
+    if (inParts === undefined) return readAnswer('sync-collection', res.bytes, res.url, { bookUrl, withData });
+    // Read a part at a time, each part's changes handed over (and awaited) before the next is
+    // read: the changes are not held here, only what the rest of the answer says.
+    const out: SyncChanges = { changed: [], removed: [], token: null, truncated: false, outside: [] };
+    for (const part of answerParts(res.bytes, inParts.perPart)) {
+      const got = await readAnswer('sync-collection', part, res.url, { bookUrl, withData });
+      out.removed.push(...got.removed);
+      out.outside.push(...got.outside);
+      out.token = got.token ?? out.token;
+      out.truncated ||= got.truncated;
+      if (got.changed.length > 0) await inParts.onChanged(got.changed);
+    }
+    return out;
   }
 
   /** Every member's ETag (servers without sync-collection). */

@@ -223,7 +223,7 @@ export class DavHttp {
         await res.body?.cancel();
         throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href, 'too-large');
       }
-      const bytes = await this.readCapped(res, url);
+      const bytes = await this.readCapped(res, url, declared);
       const ok = res.status < 300;
       if (binary !== undefined && ok) binary.bytes = bytes;
       return { status: res.status, url: url.href, headers: res.headers, text: binary !== undefined && ok ? '' : bytes.toString('utf8'), sentAuth: 'Authorization' in auth };
@@ -236,21 +236,34 @@ export class DavHttp {
     }
   }
 
-  private async readCapped(res: Response, url: URL): Promise<Buffer> {
+  /**
+   * The body, at most `maxBytes`. Where the server declared its length (`declared`), the chunks
+   * are copied into one buffer of that size as they come: joined at the end, a 45 MB answer (a
+   * first sync of 50,000 cards) was held twice over for a moment, and its thousands of small
+   * chunks kept the process's memory up after they were gone.
+   */
+  private async readCapped(res: Response, url: URL, declared: number): Promise<Buffer> {
     if (res.body === null) return Buffer.alloc(0);
     const reader = res.body.getReader();
+    const into = declared > 0 && Number.isSafeInteger(declared) ? Buffer.allocUnsafeSlow(declared) : null;
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      const start = size;
       size += value.length;
       if (size > this.maxBytes) {
         await reader.cancel();
         throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href, 'too-large');
       }
-      chunks.push(value);
+      // Past the declared length (a server that said less than it sent): kept as chunks after it.
+      const fit = into === null ? 0 : Math.max(0, Math.min(value.length, declared - start));
+      if (fit > 0) into!.set(value.subarray(0, fit), start);
+      if (fit < value.length) chunks.push(fit === 0 ? value : value.subarray(fit));
     }
-    return Buffer.concat(chunks, size);
+    if (into === null) return Buffer.concat(chunks, size);
+    if (chunks.length === 0) return size === declared ? into : into.subarray(0, size);
+    return Buffer.concat([into, ...chunks], size);
   }
 }

@@ -31,6 +31,8 @@ export interface AccountRunDeps {
   readonly store: StorePort;
   readonly emit: (status: SyncStatus) => void;
   readonly log?: (line: string) => void;
+  /** Cards per part of a first sync's listing (tests cut small books into parts too; default 500). */
+  readonly streamBatch?: number;
 }
 
 /** What the user should know after a run that went through (worded by the window). */
@@ -58,7 +60,7 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
   const { client, profile } = await deps.connections.cardDav(account);
   const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
   for (const book of current.books) {
-    const r = await syncAddressBook(client, book.url, storeCollection(store, book.id), { log: deps.log, ...opts, profile });
+    const r = await syncAddressBook(client, book.url, storeCollection(store, book.id), { log: deps.log, ...(deps.streamBatch !== undefined ? { streamBatch: deps.streamBatch } : {}), ...opts, profile });
     tally.restored += r.restored;
     tally.refused += r.failed;
     tally.outside += r.outside;

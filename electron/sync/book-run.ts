@@ -19,6 +19,8 @@ export interface SyncOptions {
   keepRemoved?: boolean;
   /** The user asked for this run: cards the server refused are sent again too. */
   retryRefused?: boolean;
+  /** A first sync's listing is read and applied this many cards at a time (default 500). */
+  streamBatch?: number;
   /** Multigets in flight at once. */
   parallel?: number;
   /** How this server departs from the RFCs (Google); standard when absent. */

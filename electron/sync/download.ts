@@ -29,6 +29,8 @@ export interface Download {
   readonly addressData: boolean;
   /** Listed cards the server would not send (nor say were gone): left as they are, asked again next run. */
   readonly unanswered: readonly string[];
+  /** Cards already applied while the listing was read (a first sync into an empty book), in `known` too. */
+  readonly streamed: number;
 }
 
 interface Changes {
@@ -41,6 +43,17 @@ interface Changes {
   dataRefused: boolean;
   /** Hrefs the server listed outside the book: refused (never fetched), and counted in the report. */
   outside: Set<string>;
+}
+
+/**
+ * A first sync's cards applied as the listing is read (`applyStreamed`): href → ETag of each card
+ * applied so (one the store could not read is not here). They are cards here from then on: the
+ * run's removals take them as known (one the complete listing no longer names, after a restart of
+ * it, or one a later page reports removed, goes), and the sync token is saved only with the run's
+ * last batch, after the whole listing.
+ */
+interface Streamed {
+  readonly applied: Map<string, string>;
 }
 
 /** What the cards here are by href and ETag, read once and only when asked for. */
@@ -68,7 +81,13 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
   const besideAllowed = !caps.addressData && run.opts.multigetBatch === undefined;
   const needed = (caps.syncCollection && caps.addressData) || besideAllowed;
   const empty = !needed ? false : run.state.syncToken === null ? (await knownEtags()).size === 0 : !(await run.local.hasServerCards());
-  const listing = listChanges(run, caps, early, empty && caps.addressData, knownEtags);
+  // Into an empty book the listing's cards are applied a part of the answer at a time, as they are
+  // read, rather than held until the whole download is in (50,000 cards: 45 MB of answer, and the
+  // host's memory for the cards themselves twice over). The ETags here are read first (none), so the
+  // run's comparisons all see the book as it was before the cards came.
+  const withData = empty && caps.addressData;
+  const streamed: Streamed | null = withData && (await knownEtags()).size === 0 ? { applied: new Map() } : null;
+  const listing = listChanges(run, caps, early, withData, knownEtags, streamed);
   const beside = empty && besideAllowed ? settled(run.client.allCards(run.bookUrl)) : null;
   const changes = await listing;
   if (changes.outside.size > 0) {
@@ -87,21 +106,23 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
     changes.changed.push(...unlisted.map((href) => ({ href, etag: '' })));
   }
   const compared = changes.changed.length > 0 || changes.removed.length > 0 || changes.complete !== null;
-  const known = compared ? await knownEtags() : NONE;
+  const before = compared ? await knownEtags() : NONE;
+  // What the removals compare with: the cards here before, and those this download applied.
+  const known = streamed === null || streamed.applied.size === 0 ? before : new Map([...before, ...streamed.applied]);
   // The listing came without cards: asked for none (DAViCal, told by its capabilities' answer) or none sent.
   // An ETag listing by PROPFIND (no sync-collection: SabreDAV 1.8) never brings cards either.
   const withoutCards = changes.dataRefused || !caps.addressData || !caps.syncCollection;
-  const { fetched, missing, unanswered } = await fetchCards(run, known, changes.changed, withoutCards, beside);
+  const { fetched, missing, unanswered } = await fetchCards(run, before, changes.changed, withoutCards, beside);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];
   if (changes.complete !== null) for (const href of missing) changes.complete.delete(href);
   // Not answered for: left as they are here (never taken for removed), and asked again next run.
   run.report.unanswered = unanswered.length;
-  return { known, fetched, removed, complete: changes.complete, token: changes.token, addressData: caps.addressData && !changes.dataRefused, unanswered };
+  return { known, fetched, removed, complete: changes.complete, token: changes.token, addressData: caps.addressData && !changes.dataRefused, unanswered, streamed: streamed?.applied.size ?? 0 };
 }
 
 /** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
-async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean, knownEtags: KnownEtags): Promise<Changes> {
+async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null, withData: boolean, knownEtags: KnownEtags, streamed: Streamed | null): Promise<Changes> {
   const { client, bookUrl, state, profile } = run;
   const found: Changes = { changed: [], removed: [], complete: null, token: state.syncToken, dataRefused: false, outside: new Set() };
   if (caps.syncCollection) {
@@ -120,8 +141,30 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
       let page: SyncChanges | 'invalid';
       const sent = first; // only for the first page
       first = null;
+      // A first sync's page read in parts (`streamed`): the cards that came with it applied as each
+      // part is read, the rest (listed without their card) kept for the multigets; every href and
+      // ETag listed, for the checks below and the complete listing.
+      const listed: { href: string; etag: string }[] = [];
+      const rest: Changes['changed'] = [];
+      let withCards = 0;
+      const inParts =
+        streamed === null || sent !== null
+          ? undefined
+          : {
+              perPart: run.opts.streamBatch ?? APPLY_BATCH,
+              onChanged: async (changed: Changes['changed']) => {
+                const cards: RemoteCard[] = [];
+                for (const c of changed) {
+                  listed.push({ href: c.href, etag: c.etag });
+                  if (c.vcard === undefined) rest.push(c);
+                  else cards.push({ href: c.href, etag: c.etag, vcard: c.vcard });
+                }
+                withCards += cards.length;
+                await applyStreamed(run, streamed, cards);
+              },
+            };
       try {
-        page = sent !== null ? await sent : await client.syncCollection(bookUrl, from, withData);
+        page = sent !== null ? await sent : await client.syncCollection(bookUrl, from, withData, inParts);
       } catch (e) {
         if (from === '') throw e;
         page = isInvalidToken(e) ? 'invalid' : await retryAfterServerError(client, bookUrl, from, withData, profile, e);
@@ -132,12 +175,17 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         from = '';
         found.changed = [];
         found.removed = [];
+        found.complete = null;
         found.outside.clear();
         continue;
       }
-      if (withData && page.changed.length > 0 && page.changed.every((c) => c.vcard === undefined)) found.dataRefused = true;
-      const known = page.changed.length > 0 && from !== '' ? await knownEtags() : NONE;
-      const unchangedListed = page.changed.some((c) => known.get(c.href) === c.etag && !run.written.has(c.href));
+      if (inParts !== undefined) {
+        page.changed = rest;
+        if (listed.length > 0 && withCards === 0) found.dataRefused = true;
+      } else if (withData && page.changed.length > 0 && page.changed.every((c) => c.vcard === undefined)) found.dataRefused = true;
+      const pageListed = inParts !== undefined ? listed : page.changed;
+      const known = pageListed.length > 0 && from !== '' ? await knownEtags() : NONE;
+      const unchangedListed = pageListed.some((c) => known.get(c.href) === c.etag && !run.written.has(c.href));
       if (from !== '' && !run.report.fullResync && (unchangedListed || tokenWentBack(from, page.token))) {
         // Not an answer from our token but a listing of everything, without what is gone (DAViCal
         // answers a token it does not know so): cards unchanged since the token listed as
@@ -147,6 +195,7 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         from = '';
         found.changed = [];
         found.removed = [];
+        found.complete = null;
         found.outside.clear();
         continue;
       }
@@ -154,7 +203,13 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
       found.removed.push(...page.removed);
       for (const href of page.outside) found.outside.add(href);
       found.token = page.token;
-      if (from === '') found.complete = new Set([...(found.complete ?? []), ...page.changed.map((c) => c.href)]);
+      if (from === '') found.complete = new Set(pageListed.map((c) => c.href));
+      else if (found.complete !== null) {
+        // A later page of a listing from the start (after a 507): the rest of the book, and what
+        // went since the page before.
+        for (const c of pageListed) found.complete.add(c.href);
+        for (const href of page.removed) found.complete.delete(href);
+      }
       // 507 (RFC 6578 §3.6): the answer was cut short; its token continues from there.
       if (!page.truncated) break;
       from = page.token ?? '';
@@ -166,6 +221,26 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
     found.outside = new Set(listing.outside);
   }
   return found;
+}
+
+/**
+ * Cards of a first sync's listing, applied as they are read: upserted by href (the same href twice
+ * in one part: the later one; in two parts: the store's upsert by href makes it one contact), and
+ * by the same rules as any download's (a row the user changed meanwhile keeps the user's write).
+ * No removals and no state go with them: those wait for the run's last batch, after the listing.
+ */
+async function applyStreamed(run: BookRun, streamed: Streamed, cards: readonly RemoteCard[]): Promise<void> {
+  if (cards.length === 0) return;
+  const once = [...new Map(cards.map((c) => [c.href, c])).values()];
+  const keepLocal = run.profile.localOnly;
+  const unreadable = new Set(await run.local.applyRemote({ upserts: once, deletes: [], ...(keepLocal.length > 0 ? { keepLocal } : {}) }));
+  if (unreadable.size > 0) run.log(`download: ${unreadable.size} card(s) cannot be read, left out: ${[...unreadable].slice(0, 5).join(' ')}`);
+  for (const c of once) {
+    if (unreadable.has(c.href)) run.unreadable.add(c.href);
+    else streamed.applied.set(c.href, c.etag);
+  }
+  run.report.unreadable = run.unreadable.size;
+  run.progress({ step: 'apply', done: streamed.applied.size, total: streamed.applied.size });
 }
 
 /**
@@ -293,7 +368,8 @@ export function deleteMissing(run: BookRun, d: Download): Removals {
 
 /** Apply in batches; the new state goes with the last one (one transaction), so a crash never skips a change. */
 export async function saveState(run: BookRun, caps: BookCapabilities, d: Download, { deletes, kept }: Removals): Promise<void> {
-  const { fetched } = d;
+  // A card the server listed twice is one card (the later answer); two in one batch were two contacts.
+  const fetched = [...new Map(d.fetched.map((c) => [c.href, c])).values()];
   const newState: SyncState = {
     syncToken: d.token,
     // Cards left unanswered are asked for again: by the next incremental download (`written`), or,
@@ -319,12 +395,12 @@ export async function saveState(run: BookRun, caps: BookCapabilities, d: Downloa
     run.report.unreadable = run.unreadable.size;
     run.progress({ step: 'apply', done: Math.min(i + APPLY_BATCH, fetched.length), total: fetched.length });
   }
-  run.report.downloaded = fetched.length - unreadableHere;
+  run.report.downloaded = d.streamed + fetched.length - unreadableHere;
   run.report.removedLocally = deletes.length;
   run.report.kept = kept.length;
   // Restored, then deleted by another client before the download: not back after all.
   run.report.restored -= deletes.filter((href) => run.restored.has(href)).length;
-  run.log(`download: ${fetched.length} fetched, ${deletes.length} removed locally${kept.length > 0 ? `, ${kept.length} kept to go back to the server` : ''}`);
+  run.log(`download: ${d.streamed > 0 ? `${d.streamed} applied as read, ` : ''}${fetched.length} fetched, ${deletes.length} removed locally${kept.length > 0 ? `, ${kept.length} kept to go back to the server` : ''}`);
 }
 
 type Settled<T> = { value: T } | { error: unknown };

@@ -32,6 +32,8 @@ export interface SyncManagerOptions {
   resolver?: Resolver;
   /** fetch for every request (tests count or break requests). */
   fetch?: typeof fetch;
+  /** Cards per part of a first sync's listing (the model-based tester cuts its small books so). */
+  streamBatch?: number;
   random?: () => number;
   /** The scheduler's time (tests move it by hand). */
   clock?: Clock;
@@ -53,7 +55,7 @@ export class SyncManager {
     const intervalMinutes = opts.intervalMinutes ?? 15;
     const accounts = (this.accounts = new AccountStore(platform));
     const connections = new Connections(accounts, { fetch, google: opts.google });
-    this.runner = new AccountRunner({ platform, accounts, connections, store, emit: opts.emit, log });
+    this.runner = new AccountRunner({ platform, accounts, connections, store, emit: opts.emit, log, ...(opts.streamBatch !== undefined ? { streamBatch: opts.streamBatch } : {}) });
     this.scheduler = new SyncScheduler({
       run: async (accountId, request, attempt) => this.runner.run(this.service.find(accountId), request, attempt),
       waiting: (accountId, retryIn) => this.runner.waiting(accountId, retryIn),

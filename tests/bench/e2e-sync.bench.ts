@@ -47,6 +47,8 @@ interface HostStats {
   cpuMs: number;
 }
 
+const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
 /** The child's side: the harness, its event loop watched, answering the bench over the fork channel. */
 export async function e2eHostMain(dataDir: string): Promise<void> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -60,8 +62,18 @@ export async function e2eHostMain(dataDir: string): Promise<void> {
     locale: 'en-GB',
     onOpenExternal: (url) => process.send!({ opened: url }),
     syncIntervalMinutes: 0,
-    ...(process.env.CARDINAL_BENCH_LOG === '1' ? { log: (line: string) => console.log(`    [host ${new Date().toISOString().slice(11, 23)}] ${line}`) } : {}),
+    ...(process.env.CARDINAL_BENCH_LOG === '1' ? { log: (line: string) => console.log(`    [host ${new Date().toISOString().slice(11, 23)} rss ${mb(process.memoryUsage.rss())} MB, heap ${mb(process.memoryUsage().heapUsed)} MB] ${line}`) } : {}),
   });
+  if (process.env.CARDINAL_BENCH_LOG === '1') {
+    // Where the host's memory goes: a line each time its RSS passes a new high by 25 MB.
+    let high = 0;
+    setInterval(() => {
+      const m = process.memoryUsage();
+      if (m.rss < high + 25 * 2 ** 20) return;
+      high = m.rss;
+      console.log(`    [host ${new Date().toISOString().slice(11, 23)} rss ${mb(m.rss)} MB: heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)} MB]`);
+    }, 100).unref();
+  }
   process.on('message', (m: { id: number; cmd: string }) => {
     const answer = (value: unknown) => process.send!({ id: m.id, value });
     if (m.cmd === 'reset') {

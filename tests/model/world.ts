@@ -211,6 +211,8 @@ export class World {
       clock: this.clock,
       random: () => 0.5,
       fetch: hooked,
+      // A first sync's listing applied in parts of two cards: the user's steps fall between them.
+      streamBatch: 2,
       ...(process.env.CARDINAL_MODEL_DEBUG ? { log: (l: string) => console.log(`  [main] ${l}`) } : {}),
       ...(google !== null ? { google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 } } : {}),
     });
