@@ -8,17 +8,11 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { syncAddressBook } from '../../electron/sync/engine';
 import { SERVERS, type TestServer } from '../servers/servers';
+import { hookedFetch, type Sent } from './hooked-fetch';
 import { dexieBook, type LocalBook } from './local-books';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
 const fnOf = (vcard: string | undefined) => /^FN:(.*?)\r?$/m.exec(vcard ?? '')?.[1];
-
-/** What the hook sees of a request: its method, URL and body. */
-interface Sent {
-  method: string;
-  url: string;
-  body: string;
-}
 
 for (const [name, start] of SERVERS) {
   describe(`sync scenarios with ${name}`, () => {
@@ -46,14 +40,7 @@ for (const [name, start] of SERVERS) {
       before = async () => {};
       after = async () => {};
       sent = [];
-      const hooked: typeof fetch = async (input, init) => {
-        const r: Sent = { method: init?.method ?? 'GET', url: String(input), body: typeof init?.body === 'string' ? init.body : '' };
-        const instead = await before(r);
-        if (instead !== undefined) return instead;
-        sent.push(r);
-        const res = await fetch(input, init);
-        return (await after(r, res)) ?? res;
-      };
+      const hooked = hookedFetch({ before: (r) => before(r), after: (r, res) => after(r, res), seen: (r) => sent.push(r) });
       client = new CardDavClient(new DavHttp({ auth, fetch: hooked }));
     });
     afterEach(() => local.close());

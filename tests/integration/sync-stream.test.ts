@@ -13,16 +13,11 @@ import { DavHttp } from '../../electron/dav/http';
 import { syncAddressBook } from '../../electron/sync/engine';
 import type { RemoteBatch } from '../../shared/sync/types';
 import { startRadicale, type TestServer } from '../servers/servers';
+import { hookedFetch, type Sent } from './hooked-fetch';
 import { dexieBook, type DexieBook } from './local-books';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
 const fnOf = (vcard: string | undefined) => /^FN:(.*?)\r?$/m.exec(vcard ?? '')?.[1];
-
-interface Sent {
-  method: string;
-  url: string;
-  body: string;
-}
 
 const RESPONSE = /<response>[\s\S]*?<\/response>/g;
 /** A sync-collection answer's parts: before the first response, the responses, after the last. */
@@ -68,15 +63,14 @@ describe('a first sync applied as the listing is read (Radicale)', () => {
     sent = [];
     listings = 0;
     batches = [];
-    const hooked: typeof fetch = async (input, init) => {
-      const r: Sent = { method: init?.method ?? 'GET', url: String(input), body: typeof init?.body === 'string' ? init.body : '' };
-      if (isListing(r)) listings++;
-      const instead = await before(r);
-      if (instead !== undefined) return instead;
-      sent.push(r);
-      const res = await fetch(input, init);
-      return (await after(r, res)) ?? res;
-    };
+    const hooked = hookedFetch({
+      before: (r) => {
+        if (isListing(r)) listings++;
+        return before(r);
+      },
+      after: (r, res) => after(r, res),
+      seen: (r) => sent.push(r),
+    });
     client = new CardDavClient(new DavHttp({ auth, fetch: hooked }));
     const collection = local.collection;
     const apply = collection.applyRemote.bind(collection);
