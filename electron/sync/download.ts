@@ -16,7 +16,8 @@ const APPLY_BATCH = 500;
 
 /** What the download found. */
 export interface Download {
-  /** href → ETag of the cards here before the download. */
+  /** href → ETag of the cards here before the download (when the answer named removals only, and
+   * at most one of them is here: of that one, `etagsOf`). */
   readonly known: ReadonlyMap<string, string>;
   /** Changed cards, fetched (or sent along with the listing). */
   readonly fetched: readonly RemoteCard[];
@@ -68,7 +69,8 @@ const NONE: ReadonlyMap<string, string> = new Map();
  * server's answer has something to compare them with: a first or full listing, or changes since
  * the token (a card changed or removed, or one written by this run). An answer from the token with
  * nothing in it, or an unchanged CTag, needs none of them: such a run asks the store only whether
- * the book is empty (whether the listing asks for the cards too), a key read.
+ * the book is empty (whether the listing asks for the cards too), a key read. One that names only
+ * removals asks for the ETags of those hrefs alone (`etagsOf`).
  */
 export async function download(run: BookRun, caps: BookCapabilities, early: Promise<SyncChanges> | null): Promise<Download> {
   let read: Promise<ReadonlyMap<string, string>> | null = null;
@@ -106,7 +108,13 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
     changes.changed.push(...unlisted.map((href) => ({ href, etag: '' })));
   }
   const compared = changes.changed.length > 0 || changes.removed.length > 0 || changes.complete !== null;
-  const before = compared ? await knownEtags() : NONE;
+  // An answer from the token that names removals only (Google names a deletion of a card this
+  // computer never had): the removals are all it compares, so only their ETags are read. Two or
+  // more of them here, and the mass-deletion question weighs them against the whole book: read as
+  // before (with one or none, it never asks).
+  const removalsOnly = compared && read === null && changes.changed.length === 0 && changes.complete === null && (streamed === null || streamed.applied.size === 0);
+  const removedHere = removalsOnly ? await run.local.etagsOf([...new Set(changes.removed)]) : null;
+  const before = !compared ? NONE : removedHere !== null && removedHere.size < 2 ? removedHere : await knownEtags();
   // What the removals compare with: the cards here before, and those this download applied.
   const known = streamed === null || streamed.applied.size === 0 ? before : new Map([...before, ...streamed.applied]);
   // The listing came without cards: asked for none (DAViCal, told by its capabilities' answer) or none sent.

@@ -25,6 +25,8 @@ export interface LocalCollection {
    * where a run only needs to know whether the book is empty (whether its listing asks for the
    * cards too) and reads the ETags only once the server names a change. */
   hasServerCards(): Promise<boolean>;
+  /** href → ETag of those of these hrefs known to be on the server (`knownEtags` for them only). */
+  etagsOf(hrefs: readonly string[]): Promise<Map<string, string>>;
   /**
    * Apply server cards and deletions in one transaction; `state`, when given, is saved in the
    * same transaction (the last batch of a run), so a crash never skips or loses a change.

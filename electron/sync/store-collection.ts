@@ -7,6 +7,7 @@ export function storeCollection(store: StorePort, bookId: string): LocalCollecti
     state: () => store.request('syncState', bookId),
     pending: (opts) => store.request('pendingCards', bookId, opts?.retryRefused === true),
     knownEtags: async () => new Map(await store.request('knownEtags', bookId)),
+    etagsOf: async (hrefs) => new Map(await store.request('etagsOf', bookId, hrefs)),
     hasServerCards: () => store.request('hasServerCards', bookId),
     applyRemote: async (batch) => {
       const unreadable: unknown = await store.request('applyRemote', bookId, batch);

@@ -172,6 +172,9 @@ export interface StoreRequests {
   knownEtags: { args: [bookId: string]; result: [href: string, etag: string][] };
   /** Whether `knownEtags` would answer any card (one key read). */
   hasServerCards: { args: [bookId: string]; result: boolean };
+  /** `knownEtags` for these hrefs only (those of them here), by the etags table's [bookId+href]
+   * index in one transaction: what a download whose answer names only removals asks. */
+  etagsOf: { args: [bookId: string, hrefs: readonly string[]]; result: [href: string, etag: string][] };
   /** Answers the hrefs of server cards it could not read: not applied (what was here stays), and
    * reported; the others are applied. */
   applyRemote: { args: [bookId: string, batch: RemoteBatch]; result: string[] };

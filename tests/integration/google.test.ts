@@ -137,6 +137,30 @@ describe('Google accounts (fake Google)', () => {
     expect(reports.every((r) => r.depth === '1')).toBe(true);
   });
 
+  it('a sync with nothing to do whose answer names the deletion of a card never here reads no ETags of the book; a deletion on Google after it still removes the contact, into the Trash', async () => {
+    await start();
+    google.put('n1', card('n1', 'Hedy Lamarr'));
+    google.put('n2', card('n2', 'Joan Clarke'));
+    const { m, account, index, repo, bookId } = await signedIn();
+    const asked = (name: string) => wire.filter((w) => w.startsWith(`${name} `)).length;
+    const reads = asked('knownEtags');
+    google.log.length = 0;
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    // Google's answer from the token names a never-seen href removed: only that href is looked up.
+    expect(requests('REPORT')).toHaveLength(1);
+    expect(asked('knownEtags')).toBe(reads);
+    expect(asked('etagsOf')).toBeGreaterThan(0);
+    expect(index.query('', bookId).map((r) => r.displayName)).toEqual(['Hedy Lamarr', 'Joan Clarke']);
+    expect(await repo.trash()).toEqual([]);
+
+    google.remove('n1');
+    expect(await m.sync(account.id)).toMatchObject({ phase: 'idle' });
+    expect(index.query('', bookId).map((r) => r.displayName)).toEqual(['Joan Clarke']);
+    expect((await repo.trash()).map((t) => t.card.vcard.includes('FN:Hedy Lamarr'))).toEqual([true]);
+    // One card here removed (and one never here): no mass deletion to weigh, so no whole read either.
+    expect(asked('knownEtags')).toBe(reads);
+  });
+
   it('a create is POSTed; the server relocates it and replaces its UID; both are adopted, labels stay here', async () => {
     await start();
     const { m, account, repo, index, bookId } = await signedIn();

@@ -46,6 +46,10 @@ export class MemoryCollection implements LocalCollection {
   async knownEtags() {
     return new Map([...this.cards.values()].filter((c) => c.href !== '').map((c) => [c.href, c.etag]));
   }
+  async etagsOf(hrefs: readonly string[]) {
+    const wanted = new Set(hrefs);
+    return new Map([...this.cards.values()].filter((c) => c.href !== '' && wanted.has(c.href)).map((c) => [c.href, c.etag]));
+  }
   async hasServerCards() {
     return [...this.cards.values()].some((c) => c.href !== '');
   }

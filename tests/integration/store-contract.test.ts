@@ -45,6 +45,16 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect((await book.rows()).map((r) => fnOf(r.vcard))).toEqual(['New Here']);
     });
 
+    it('the ETags of some hrefs: those of them here, none for a contact made here or an href never here, a card gone no more', async () => {
+      await book.create(card('n', 'New Here'));
+      await synced('a', 'Ada');
+      await synced('b', 'Bob');
+      expect([...(await book.collection.etagsOf(['/book/a.vcf', '/book/never.vcf', '/book/a.vcf', '']))]).toEqual([['/book/a.vcf', '"a-1"']]);
+      expect([...(await book.collection.etagsOf([]))]).toEqual([]);
+      await book.collection.applyRemote({ upserts: [], deletes: ['/book/a.vcf'], state: { syncToken: 't2', ctag: null } });
+      expect([...(await book.collection.etagsOf(['/book/a.vcf', '/book/b.vcf']))]).toEqual([['/book/b.vcf', '"b-1"']]);
+    });
+
     it('a batch with nothing in it saves the state alone, and the next one saves a new one', async () => {
       await synced('a', 'Ada');
       await book.collection.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't1', ctag: null, capabilities: { syncCollection: true, addMember: null, checkedAt: 5 } } });

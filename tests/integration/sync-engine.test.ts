@@ -103,7 +103,7 @@ for (const [name, start] of SERVERS) {
       }
     });
 
-    it('a sync with nothing to do is one request and never reads the ETags here; a deletion after it still arrives, with the ETags read', async () => {
+    it("a sync with nothing to do is one request and never reads the ETags here; a deletion after it still arrives, with only the removed card's ETag read from a token (the book's after a CTag listing)", async () => {
       await other.put(url('a.vcf'), card('a', 'Ada'), { ifNoneMatch: '*' });
       await other.put(url('b.vcf'), card('b', 'Bob'), { ifNoneMatch: '*' });
       const local = new MemoryCollection();
@@ -124,7 +124,8 @@ for (const [name, start] of SERVERS) {
       await other.delete(url('a.vcf'), null);
       const removed = await syncAddressBook(client, book, local);
       expect(removed).toMatchObject({ removedLocally: 1 });
-      expect(etagReads).toBe(1);
+      // From a token the answer names the removal alone; SabreDAV's CTag gate lists the whole book.
+      expect(etagReads).toBe(name === 'sabredav' ? 1 : 0);
       expect(local.find('Ada')).toBeUndefined();
       expect(local.find('Bob')).toBeDefined();
     });

@@ -206,6 +206,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
       const rows = await db.etags.where('bookId').equals(bookId).toArray();
       return rows.map((r) => [r.href, r.etag] as [string, string]);
     },
+    etagsOf: async (bookId, hrefs) => {
+      const unique = [...new Set(hrefs)];
+      const rows = await db.transaction('r', db.etags, () => Promise.all(unique.map((h) => db.etags.where('[bookId+href]').equals([bookId, h]).toArray())));
+      return rows.flat().map((r) => [r.href, r.etag] as [string, string]);
+    },
     hasServerCards: async (bookId) => (await db.etags.where('bookId').equals(bookId).limit(1).primaryKeys()).length > 0,
     applyRemote: async (bookId, batch) => {
       // The run's last batch carries its state: until then the search index's next build waits.
