@@ -159,6 +159,25 @@ test('a name of 3,000 characters is held to a few lines in the contact view: the
   await expect(page.getByLabel('Display name', { exact: true })).toHaveValue(name);
 });
 
+test('deleting a contact whose name is 5,000 letters without a space: the message is held to a few lines and its Undo stays on screen and works', async ({ app }) => {
+  const { page } = app;
+  const name = 'A'.repeat(5000);
+  await importOne(page, card('long-toast', name, ['N:Long;Toast;;;']));
+  await page.getByRole('listbox', { name: 'Contacts' }).getByRole('option').first().click();
+  await page.getByRole('listbox', { name: 'Contacts' }).press('Delete');
+  const toast = page.locator('.toast');
+  await expect(toast).toBeVisible();
+  const box = await toast.evaluate((el) => el.getBoundingClientRect().toJSON() as DOMRect);
+  const { width, height } = page.viewportSize()!;
+  expect(box.left).toBeGreaterThanOrEqual(0);
+  expect(box.right).toBeLessThanOrEqual(width);
+  expect(box.height).toBeLessThan(height / 4);
+  const undo = toast.getByRole('button', { name: 'Undo' });
+  await expect(undo).toBeInViewport();
+  await undo.click();
+  await expect(page.getByRole('listbox', { name: 'Contacts' }).getByRole('option')).toHaveCount(1);
+});
+
 test('a card of 10,000 NICKNAME lines is refused by its first line and its name, and the cards around it are imported', async ({ app }) => {
   const { page } = app;
   const small = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\nFN:${fn}\r\nEND:VCARD\r\n`; // 5 lines
