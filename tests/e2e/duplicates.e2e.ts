@@ -132,6 +132,37 @@ test.describe('duplicates', () => {
     await expect(found.getByTestId('dup-cluster').filter({ hasText: 'Alan Turing' })).toHaveCount(0);
   });
 
+  test('a duplicate an import brought, merged later from the sidebar, keeps the contact the user had: undoing that import leaves it in the list', async ({ app }) => {
+    const { page } = app;
+    await importCards(page, card('mine', 'FN:Anna Müller\nN:Müller;Anna;;;\nEMAIL:anna.mueller@example.com'), 1);
+    await page.getByTestId('import-input').setInputFiles({ name: 'later.vcf', mimeType: 'text/vcard', buffer: Buffer.from(card('theirs', 'FN:Anna Müller\nN:Müller;Anna;;;\nEMAIL:ANNA.Mueller@Example.COM\nTEL:+49 89 1234567\nORG:Acme\nTITLE:Engineer\nX-IMPORTED:yes'), 'utf8') });
+    const summary = page.getByRole('dialog', { name: 'Import contacts' });
+    await summary.getByRole('checkbox', { name: 'Review them after importing' }).uncheck();
+    await summary.getByRole('button', { name: 'Import 1 new contact', exact: true }).click();
+    await expect(contactList(page).getByRole('option')).toHaveCount(2);
+
+    await page.getByRole('navigation').getByRole('button', { name: 'Duplicates' }).click();
+    await dupDialog(page).getByTestId('dup-cluster').filter({ hasText: 'Anna Müller' }).getByRole('button', { name: /^Review/ }).click();
+    await page.getByRole('dialog', { name: 'Merge 2 contacts' }).getByRole('button', { name: 'Merge into one contact' }).click();
+    await expect(dupDialog(page).getByTestId('dup-summary')).toContainText('2 contacts merged into “Anna Müller”.');
+    await page.keyboard.press('Escape');
+    // The contact the user had stays (its UID), with the imported card's details in it.
+    const merged = (await storedCards(page)).filter((c) => c.includes('FN:Anna Müller'));
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toMatch(/^UID:mine$/m);
+    expect(merged[0]).toMatch(/^X-IMPORTED:yes$/m);
+
+    await page.getByRole('navigation').getByRole('button', { name: 'Recent changes', exact: true }).click();
+    const run = page.getByRole('list', { name: 'Runs' }).getByRole('listitem').filter({ hasText: 'Import of \u2068later.vcf\u2069' });
+    await run.getByRole('button', { name: /^Undo/ }).click();
+    // The card it added was merged away since: the undo asks first.
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Undo anyway' }).click();
+    await expect(page.getByRole('alertdialog')).toHaveCount(0);
+    await page.getByRole('navigation').getByRole('button', { name: 'All contacts', exact: true }).click();
+    await expect(listRow(page, 'Anna Müller')).toHaveCount(1);
+    expect((await storedCards(page)).filter((c) => /^UID:mine$/m.test(c))).toHaveLength(1);
+  });
+
   test('the review screen in light, dark and Persian, at 1280×800 and 800×600, passes the accessibility gate', async ({ app }) => {
     test.setTimeout(120_000);
     const { page } = app;

@@ -426,6 +426,22 @@ export class ContactRepo {
     return withText(this.db, rows.reverse());
   }
 
+  /** When each contact's oldest kept version was recorded (undefined: none kept), one key read each. */
+  async firstVersionAt(contactIds: readonly string[]): Promise<(number | undefined)[]> {
+    return this.db.transaction('r', this.db.versions, () =>
+      Promise.all(
+        contactIds.map(async (id) =>
+          (
+            await this.db.versions
+              .where('[contactId+at]')
+              .between([id, Dexie.minKey], [id, Dexie.maxKey])
+              .first()
+          )?.at,
+        ),
+      ),
+    );
+  }
+
   /** A book's runs (sync runs, imports), the newest first. */
   async runsOf(bookId: string): Promise<RunRow[]> {
     const rows = await this.db.runs

@@ -319,6 +319,15 @@ describe('the dialog’s words and choices', () => {
     expect(chooseSurvivor([{ row: row('imported', 'b', { pending: 'created' }), lines: 30 }, { row: row('here', 'b', { pending: 'created' }), lines: 3 }], ['imported', 'here'], 'imported')).toBe('here');
   });
 
+  it('found later in the sidebar, keeps the contact here longest, not a newer import’s fuller card (which undoing that import would take away)', () => {
+    const ids = ['imported', 'mine'];
+    expect(chooseSurvivor([{ row: row('imported', 'b', { pending: 'created' }), lines: 30, since: 5_000 }, { row: row('mine', 'b', { pending: 'created' }), lines: 3, since: 1_000 }], ids)).toBe('mine');
+    // A contact from before the history began (no version kept) is the oldest.
+    expect(chooseSurvivor([{ row: row('imported', 'b', { pending: 'created' }), lines: 30, since: 5_000 }, { row: row('mine', 'b', { pending: 'created' }), lines: 3 }], ids)).toBe('mine');
+    // The card the server holds still comes first.
+    expect(chooseSurvivor([{ row: row('imported'), lines: 30, since: 5_000 }, { row: row('mine', 'b', { pending: 'created' }), lines: 3, since: 1_000 }], ids)).toBe('imported');
+  });
+
   it('shows a value in the column of the first card holding it, “the same” in the others, nothing where a card lacks it', () => {
     const review = buildReview(
       [

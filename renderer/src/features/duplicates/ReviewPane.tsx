@@ -60,8 +60,10 @@ export function ReviewPane({
       if (cards.some((c) => c === undefined)) throw new ChangedMeanwhile();
       const texts = new Map(cards.map((c) => [c!.id, c!.vcard]));
       const parsed = cards.map((c) => ({ id: c!.id, card: parseVCard(c!.vcard) }));
+      // When each contact's oldest kept version was recorded: the one here longest stays.
+      const since = await repo.firstVersionAt(parsed.map((p) => p.id));
       const survivor = chooseSurvivor(
-        parsed.map((p) => ({ row: index.get(p.id), lines: p.card.properties.length })),
+        parsed.map((p, i) => ({ row: index.get(p.id), lines: p.card.properties.length, ...(since[i] === undefined ? {} : { since: since[i] }) })),
         parsed.map((p) => p.id),
         cluster.incoming,
       );

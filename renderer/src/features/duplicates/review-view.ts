@@ -117,14 +117,18 @@ export function shownValue(isDate: boolean, text: string, dates: DateFormatting)
  * The card that stays (is updated; the others are removed): one the server already holds, so a
  * synced book updates it there rather than uploading a new one; then one that was here before an
  * import brought the others (`incoming`: its UID and its forms stay, and undoing that import
- * leaves the contact in place); among those, the fullest card (most lines), then the first.
+ * leaves the contact in place); then the one here longest (`since`: when its oldest kept version
+ * was recorded; none, a contact from before the history began, is the oldest), so that a merge
+ * found later in the sidebar keeps the contact the user had too, not an import's newer card
+ * (which undoing the import would take away); among those, the fullest card (most lines), then
+ * the first.
  */
-export function chooseSurvivor(members: readonly { row: ContactRow | undefined; lines: number }[], ids: readonly string[], incoming?: string): string {
+export function chooseSurvivor(members: readonly { row: ContactRow | undefined; lines: number; since?: number }[], ids: readonly string[], incoming?: string): string {
   let best = 0;
-  const rank = (i: number): [number, number, number] => {
+  const rank = (i: number): [number, number, number, number] => {
     const m = members[i]!;
     const onServer = m.row !== undefined && m.row.pending !== 'created' ? 1 : 0;
-    return [onServer, ids[i] === incoming ? 0 : 1, m.lines];
+    return [onServer, ids[i] === incoming ? 0 : 1, m.since === undefined ? Number.POSITIVE_INFINITY : -m.since, m.lines];
   };
   const better = (a: readonly number[], b: readonly number[]) => {
     for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! > b[k]!;
