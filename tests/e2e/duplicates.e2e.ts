@@ -145,6 +145,9 @@ test.describe('duplicates', () => {
     await dupDialog(page).getByTestId('dup-cluster').filter({ hasText: 'Anna Müller' }).getByRole('button', { name: /^Review/ }).click();
     await page.getByRole('dialog', { name: 'Merge 2 contacts' }).getByRole('button', { name: 'Merge into one contact' }).click();
     await expect(dupDialog(page).getByTestId('dup-summary')).toContainText('2 contacts merged into “Anna Müller”.');
+    // The count follows the merge: one contact left of two.
+    await expect(dupDialog(page)).toContainText('No likely duplicates among 1 contact.');
+    await expect(dupDialog(page).locator('.dup-count')).toHaveText('1 contact');
     await page.keyboard.press('Escape');
     // The contact the user had stays (its UID), with the imported card's details in it.
     const merged = (await storedCards(page)).filter((c) => c.includes('FN:Anna Müller'));

@@ -107,7 +107,12 @@ export function DuplicatesDialog({ bookId: firstBook, preset, onClose }: { bookI
             savedDismissals.dismiss(step.cluster.members);
             backToList(t('dup.dismissed'));
           }}
-          onMerged={(message) => backToList(message)}
+          onMerged={(message) => {
+            // A merge leaves one of its cards (a link across books removes none): the count follows.
+            const gone = step.cluster.books.length > 1 ? 0 : step.cluster.members.length - 1;
+            setStats((s) => (s === null ? s : { ...s, contacts: Math.max(0, s.contacts - gone) }));
+            backToList(message);
+          }}
         />
     );
   }
