@@ -61,12 +61,27 @@ export class PendingStoreRequests implements StorePort {
     entry.resolve(r.ok ? { ok: true, value: r.value } : { ok: false, error: { code: isErrorCode(r.error.code) ? r.error.code : 'internal', message: r.error.message } });
   }
 
+  /** The id the next request will have (requests before it were sent to the windows open now). */
+  get nextRequestId(): number {
+    return this.nextId;
+  }
+
   /** Fail everything in flight (the window closed or reloaded). */
   closeAll(): void {
-    for (const [id, entry] of this.pending) {
+    this.failBefore(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Fail the requests in flight with an id below `id`: those no window open now has received (a
+   * page reloaded: the new one connected before the old one's connection closed, and what was sent
+   * to the old one would otherwise wait out the timeout, the sync that asked with it).
+   */
+  failBefore(id: number): void {
+    for (const [pendingId, entry] of this.pending) {
+      if (pendingId >= id) continue;
       clearTimeout(entry.timer);
       entry.resolve({ ok: false, error: { code: 'unavailable', message: 'the window went away' } });
-      this.pending.delete(id);
+      this.pending.delete(pendingId);
     }
   }
 }

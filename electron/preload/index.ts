@@ -17,12 +17,23 @@ const transport: Transport = {
     };
   },
   serve: (handler) => {
-    ipcRenderer.removeAllListeners(STORE_REQUEST_CHANNEL);
-    ipcRenderer.on(STORE_REQUEST_CHANNEL, (_e, message: { id: number; name: never; args: unknown[] }) => {
-      void handler(message.name, message.args).then((reply) => ipcRenderer.send(STORE_REPLY_CHANNEL, { id: message.id, reply }));
-    });
+    served = handler;
+    for (const message of early.splice(0)) answerStore(handler, message);
   },
 };
+
+type StoreMessage = { id: number; name: never; args: unknown[] };
+type StoreHandler = Parameters<Transport['serve']>[0];
+let served: StoreHandler | null = null;
+/** Store requests that came before the page served its store (a sync asking while it loads), answered once it does. */
+const early: StoreMessage[] = [];
+function answerStore(handler: StoreHandler, message: StoreMessage): void {
+  void handler(message.name, message.args).then((reply) => ipcRenderer.send(STORE_REPLY_CHANNEL, { id: message.id, reply }));
+}
+ipcRenderer.on(STORE_REQUEST_CHANNEL, (_e, message: StoreMessage) => {
+  if (served !== null) answerStore(served, message);
+  else early.push(message);
+});
 
 const api: CardinalApi = createCardinalApi(transport);
 contextBridge.exposeInMainWorld('cardinal', api);

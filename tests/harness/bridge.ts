@@ -50,9 +50,19 @@ function onMessage(event: MessageEvent<string>): void {
     pending.delete(msg.id);
   } else if (msg.type === 'event') {
     for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
-  } else if (storeHandler !== null) {
-    void storeHandler(msg.name, msg.args).then((reply) => socket.send(JSON.stringify({ type: 'store-reply', id: msg.id, reply })));
-  }
+  } else if (storeHandler !== null) answerStore(storeHandler, msg);
+  // Before the app serves its store (a page just loaded, a sync already asking): kept until it does.
+  else early.push(msg);
+}
+
+/** Store requests that came before the app served its store, answered once it does. */
+const early: Extract<ServerMessage, { type: 'store-request' }>[] = [];
+
+function answerStore(handler: NonNullable<typeof storeHandler>, msg: Extract<ServerMessage, { type: 'store-request' }>): void {
+  const from = socket;
+  void handler(msg.name, msg.args).then((reply) => {
+    if (from.readyState === WebSocket.OPEN) from.send(JSON.stringify({ type: 'store-reply', id: msg.id, reply }));
+  });
 }
 
 /**
@@ -120,6 +130,7 @@ const transport: Transport = {
   },
   serve: (handler) => {
     storeHandler = handler;
+    for (const msg of early.splice(0)) answerStore(handler, msg);
   },
   onConnection: (listener) => {
     connectionListeners.add(listener);

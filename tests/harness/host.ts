@@ -76,6 +76,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let secret = randomBytes(24).toString('base64url');
   const platform = new NodePlatform({ dataDir: options.dataDir, version: options.version, locale: options.locale, onOpenExternal: options.onOpenExternal });
   const sockets = new Set<WebSocket>();
+  /** Each open page: the id of the first store request it received. */
+  const receivesFrom = new Map<WebSocket, number>();
   const store = new PendingStoreRequests((message) => {
     for (const ws of sockets) ws.send(JSON.stringify({ type: 'store-request', ...message }));
   });
@@ -138,11 +140,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      // Every store request from now on reaches this page too.
+      receivesFrom.set(ws, store.nextRequestId);
       ws.on('close', () => {
         sockets.delete(ws);
+        receivesFrom.delete(ws);
         // No page left (a reload, a closed tab): files from the OS wait for the next one to ask.
         if (sockets.size === 0) opened.pause();
-        if (sockets.size === 0) store.closeAll();
+        // What only the pages gone received is answered by nobody: it fails now, not after the
+        // timeout (a reload's new page connects before the old page's connection closes).
+        store.failBefore(Math.min(Number.POSITIVE_INFINITY, ...receivesFrom.values()));
       });
       ws.on('message', (data) => {
         let parsed: z.infer<typeof clientMessage>;

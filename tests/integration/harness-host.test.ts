@@ -68,6 +68,24 @@ describe('harness host', () => {
     ws.close();
   });
 
+  it('a page reloaded while a store request waits on it: the new page connects first, and the request sent only to the old page fails at once, not after the timeout', async () => {
+    const old = await connect(`?k=${secret}`, harness.origin);
+    const asked = next(old);
+    const answer = harness.store.request('getStoreStats');
+    await asked; // the old page got it, and goes away without answering
+    const fresh = await connect(`?k=${secret}`, harness.origin);
+    old.close();
+    // "the window went away", not the timeout's "did not answer" (30 s, past this test's time).
+    await expect(answer).rejects.toMatchObject({ code: 'unavailable', message: 'the window went away' });
+    // What is asked now reaches the new page, which answers it.
+    const again = next(fresh);
+    const second = harness.store.request('getStoreStats');
+    const req = await again;
+    fresh.send(JSON.stringify({ type: 'store-reply', id: req.id, reply: { ok: true, value: { contacts: 5 } } }));
+    await expect(second).resolves.toEqual({ contacts: 5 });
+    fresh.close();
+  });
+
   it('serves the page with the CSP header and injects the bridge before the app script', async () => {
     const res = await fetch(`${harness.origin}/`);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
