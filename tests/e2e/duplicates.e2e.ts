@@ -154,6 +154,15 @@ test.describe('duplicates', () => {
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatch(/^UID:mine$/m);
     expect(merged[0]).toMatch(/^X-IMPORTED:yes$/m);
+    // Its history names the merge, and the card merged away is in the Trash as merged into it.
+    await listRow(page, 'Anna Müller').click();
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    const versions = page.getByRole('dialog', { name: 'History of Anna Müller' }).getByRole('list', { name: 'Versions' }).locator(':scope > li');
+    await expect(versions.nth(0)).toContainText('Merged');
+    await expect(versions.nth(0).locator('ins')).toContainText(['+49 89 1234567']);
+    await page.keyboard.press('Escape');
+    await page.getByRole('navigation').getByRole('button', { name: 'Trash', exact: true }).click();
+    await expect(page.getByRole('list', { name: 'Trash' }).getByRole('listitem')).toContainText(['Merged into Anna Müller']);
 
     await page.getByRole('navigation').getByRole('button', { name: 'Recent changes', exact: true }).click();
     const run = page.getByRole('list', { name: 'Runs' }).getByRole('listitem').filter({ hasText: 'Import of \u2068later.vcf\u2069' });

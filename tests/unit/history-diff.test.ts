@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffCards } from '../../renderer/src/features/history/diff';
+import { diffCards, historyTypeWord } from '../../renderer/src/features/history/diff';
+import { translator } from '../../renderer/src/i18n';
 
 const card = (lines: string, version = '4.0') => `BEGIN:VCARD\r\nVERSION:${version}\r\nUID:d1\r\n${lines.split('\n').join('\r\n')}\r\nEND:VCARD\r\n`;
 
@@ -14,6 +15,14 @@ describe('what changed between two versions, property by property', () => {
     expect(changes).toEqual([
       { name: 'ADR', removed: [], added: ['1 Main St Springfield 12345 US (home)'] },
       { name: 'NOTE', removed: [], added: ['one, two\nthree'] },
+    ]);
+  });
+
+  it('names a value’s types in the window’s language, as the contact view does (Persian: کار, not work); an unknown type as written', () => {
+    const changes = diffCards(card('FN:Ada'), card('FN:Ada\nTEL;TYPE=work:+98 21 1\nEMAIL;TYPE=x-school:ada@example.org'), 'photo', historyTypeWord(translator('fa')));
+    expect(changes).toEqual([
+      { name: 'EMAIL', removed: [], added: ['ada@example.org (x-school)'] },
+      { name: 'TEL', removed: [], added: ['+98 21 1 (کار)'] },
     ]);
   });
 

@@ -185,8 +185,8 @@ export async function currentVersion(db: CardinalDB, contactId: string, bookId: 
 export const isContact = (row: ContactRow) => row.groupCard === '' || row.groupCard === undefined;
 
 /** Trash rows for contacts deleted now. */
-export function trashRows(items: readonly { row: ContactRow; card: CardRow }[], by: TrashRow['by'], deletedAt = Date.now()): TrashRow[] {
-  return items.filter((i) => isContact(i.row)).map((i) => ({ id: i.row.id, bookId: i.row.bookId, deletedAt, by, row: i.row, card: i.card }));
+export function trashRows(items: readonly { row: ContactRow; card: CardRow }[], by: TrashRow['by'], deletedAt = Date.now(), mergedInto?: TrashRow['mergedInto']): TrashRow[] {
+  return items.filter((i) => isContact(i.row)).map((i) => ({ id: i.row.id, bookId: i.row.bookId, deletedAt, by, row: i.row, card: i.card, ...(mergedInto !== undefined ? { mergedInto } : {}) }));
 }
 
 /** The latest run of a book. */

@@ -218,7 +218,7 @@ export class ContactRepo {
 
   /** The user settled a conflict with this card: it is uploaded on the next sync. */
   resolveConflict(id: string, card: VCard): Promise<StoredContact> {
-    return this.rewrite(id, card, true);
+    return this.rewrite(id, card, 'conflict');
   }
 
   async create(bookId: string, card: VCard): Promise<StoredContact> {
@@ -227,12 +227,16 @@ export class ContactRepo {
     return stored;
   }
 
-  /** Save an edited card over an existing contact (its list fields follow). */
-  update(id: string, card: VCard): Promise<StoredContact> {
-    return this.rewrite(id, card, false);
+  /**
+   * Save an edited card over an existing contact (its list fields follow). `source` names the
+   * change in its history: an edit, a reviewed merge, or the undo of one.
+   */
+  update(id: string, card: VCard, source: 'edit' | 'merge' | 'undo' = 'edit'): Promise<StoredContact> {
+    return this.rewrite(id, card, source);
   }
 
-  private async rewrite(id: string, card: VCard, settlesConflict: boolean): Promise<StoredContact> {
+  private async rewrite(id: string, card: VCard, source: 'conflict' | 'edit' | 'merge' | 'undo'): Promise<StoredContact> {
+    const settlesConflict = source === 'conflict';
     return this.db.transaction('rw', this.tables, async () => {
       await this.bump();
       const row = await this.db.contacts.get(id);
@@ -242,7 +246,7 @@ export class ContactRepo {
       const stored = ContactRepo.rows(id, row.bookId, card, { row, card: settlesConflict ? settled : old });
       await this.db.contacts.put(stored.row);
       await this.db.cards.put(stored.card);
-      await recordVersions(this.db, [{ contactId: id, bookId: row.bookId, vcard: stored.card.vcard, source: settlesConflict ? 'conflict' : 'edit', by: 'local', before: old.vcard }]);
+      await recordVersions(this.db, [{ contactId: id, bookId: row.bookId, vcard: stored.card.vcard, source, by: 'local', before: old.vcard }]);
       return stored;
     });
   }
@@ -273,9 +277,10 @@ export class ContactRepo {
    * Delete contacts. Local-book rows go; synced rows stay as `deleted` until the server agrees. A
    * create never sent goes at once, but one already sent (`attempted`: its answer may have been
    * lost, or the upload is under way) stays as a deletion too: the card may be on the server.
-   * Returns what was there, so the caller can offer undo.
+   * Returns what was there, so the caller can offer undo. `mergedInto`: they were merged into that
+   * contact (their trash rows say so).
    */
-  async remove(ids: readonly string[]): Promise<StoredContact[]> {
+  async remove(ids: readonly string[], mergedInto?: TrashRow['mergedInto']): Promise<StoredContact[]> {
     return this.db.transaction('rw', this.tables, async () => {
       await this.bump();
       const rows = await this.db.contacts.bulkGet([...ids]);
@@ -293,7 +298,7 @@ export class ContactRepo {
       await this.db.contacts.bulkPut(waiting.map((s) => ({ ...s.row, pending: 'deleted' as const })));
       await this.db.cards.bulkPut(waiting.map((s) => ({ ...s.card, revision: nextRevision(s.card) })));
       // Into the trash with their last vCard, book and time (the 10-second undo takes them out again).
-      await this.db.trash.bulkPut(trashRows(removed, 'local'));
+      await this.db.trash.bulkPut(trashRows(removed, 'local', Date.now(), mergedInto));
       return removed;
     });
   }

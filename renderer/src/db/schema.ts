@@ -104,7 +104,7 @@ export interface MetaRow {
 }
 
 /** What made a version: an edit here, a server's change seen by a sync, an import, a restore. */
-export type VersionSource = 'earlier' | 'create' | 'edit' | 'conflict' | 'sync' | 'import' | 'restore' | 'undo';
+export type VersionSource = 'earlier' | 'create' | 'edit' | 'conflict' | 'sync' | 'import' | 'restore' | 'undo' | 'merge';
 
 /**
  * One state of a contact's vCard (history). `by` is who made it: this computer, or the server of
@@ -144,6 +144,8 @@ export interface TrashRow {
   by: 'local' | 'server';
   row: ContactRow;
   card: CardRow;
+  /** Merged away into another contact (a reviewed merge): which one, and its name then. */
+  mergedInto?: { id: string; name: string };
 }
 
 export type RunKind = 'sync' | 'import';

@@ -391,6 +391,26 @@ describe('a merge written to the store', () => {
     expect(index.query('', 'srv').map((r) => r.id).sort()).toEqual(['keep', 'other']);
   });
 
+  it('the history of the card that stays names the merge and its undo as such, and the card merged away is in the trash as merged into it', async () => {
+    const { repo, s, add } = await synced();
+    const texts = new Map([
+      ['keep', await add('keep', serializeVCard(card('FN:Ada Lovelace', 'EMAIL:ada@example.org')))],
+      ['gone', await add('gone', serializeVCard(card('FN:Ada Lovelace', 'TEL:+44 20 7946 0000')))],
+    ]);
+    const review = buildReview([...texts].map(([id, v]) => ({ id, card: parseVCard(v) })), { region: 'GB', survivor: 'keep' });
+    const done = await writeMerge(s, applyMerge(review, defaultChoices(review)), texts);
+    expect((await repo.versionsOf('keep')).map((v) => v.source).slice(0, 1)).toEqual(['merge']);
+    const trashed = (await repo.db.trash.get('gone'))!;
+    expect(trashed.mergedInto).toEqual({ id: 'keep', name: 'Ada Lovelace' });
+    // An ordinary deletion says nothing of a merge.
+    await add('plain', serializeVCard(card('FN:Grace Hopper')));
+    await repo.remove(['plain']);
+    expect((await repo.db.trash.get('plain'))!.mergedInto).toBeUndefined();
+
+    await undoMerge(s, done);
+    expect((await repo.versionsOf('keep')).map((v) => v.source).slice(0, 2)).toEqual(['undo', 'merge']);
+  });
+
   it('writes nothing when a card changed after the review was built (a sync came in), and an undo leaves a later edit alone', async () => {
     const { repo, s, add } = await synced();
     const texts = new Map([

@@ -50,8 +50,8 @@ export async function writeMerge(s: Services, outcome: MergeOutcome, reviewed: R
       if (row.bookId !== bookId) throw new RangeError('Contacts in different address books are not merged.');
     }
     const before: StoredContact = { row: rows[0]!, card: cards[0]! };
-    const stored = await s.repo.update(outcome.survivor, parseVCard(merged));
-    const removed = await s.repo.remove(outcome.replaces);
+    const stored = await s.repo.update(outcome.survivor, parseVCard(merged), 'merge');
+    const removed = await s.repo.remove(outcome.replaces, { id: outcome.survivor, name: stored.row.displayName });
     // A favourite merged into another keeps the merged contact a favourite.
     const favourite = removed.some((r) => r.row.favorite === 1) && stored.row.favorite !== 1;
     const survivor = favourite ? ((await s.repo.setFavorite(outcome.survivor, true)) ?? stored.row) : stored.row;
@@ -84,7 +84,7 @@ export async function undoMerge(s: Services, done: MergeWritten): Promise<void> 
   const back = await db.transaction('rw', s.repo.tables, async () => {
     const now = await db.cards.get(id);
     if (now === undefined || now.vcard !== done.merged) throw new MergedChangedSince();
-    const restored = await s.repo.update(id, parseVCard(done.before.card.vcard));
+    const restored = await s.repo.update(id, parseVCard(done.before.card.vcard), 'undo');
     const favourite = done.before.row.favorite === 1 || restored.row.favorite !== 1 ? restored.row : ((await s.repo.setFavorite(id, false)) ?? restored.row);
     const others = await s.repo.restore(done.removed);
     return [favourite, ...others.map((r) => r.row)];

@@ -12,7 +12,7 @@ import { useServices } from '../../services';
 import { useDirectory } from '../accounts/directory';
 import { Modal } from '../common/Modal';
 import { restoreVersion } from './actions';
-import { diffCards, type PropertyChange } from './diff';
+import { diffCards, historyTypeWord, type PropertyChange } from './diff';
 import { moment, serverName } from './who';
 
 const NAMED = new Set(['FN', 'N', 'NICKNAME', 'ORG', 'TITLE', 'ROLE', 'EMAIL', 'TEL', 'ADR', 'URL', 'BDAY', 'ANNIVERSARY', 'NOTE', 'CATEGORIES', 'PHOTO', 'IMPP', 'RELATED', 'UID']);
@@ -52,7 +52,8 @@ export function HistoryDialog({ contactId, onClose }: { contactId: string; onClo
   const versions = useLiveQuery(() => repo.versionsOf(contactId), [repo, contactId]);
   const name = index.get(contactId)?.displayName || t('list.noName');
   const photo = t('history.photo');
-  const diffs = useMemo(() => (versions ?? []).map((v, i) => diffCards(versions![i + 1]?.vcard ?? null, v.vcard, photo)), [versions, photo]);
+  const typeWord = useMemo(() => historyTypeWord(t), [t]);
+  const diffs = useMemo(() => (versions ?? []).map((v, i) => diffCards(versions![i + 1]?.vcard ?? null, v.vcard, photo, typeWord)), [versions, photo, typeWord]);
   const who = (v: VersionRow) => (v.by === 'server' ? t('history.byServer', { server: serverName(t, accounts, v.bookId) }) : t('history.byLocal'));
   return (
     <Modal title={t('history.title', { name })} size="wide" onClose={onClose} className="history-dialog">

@@ -39,7 +39,9 @@ export function TrashView({ toolbar }: { toolbar: ReactNode }) {
           <span className="list-name">
             <bdi>{name(r)}</bdi>
           </span>
-          <span className="list-sub">{r.by === 'server' ? t('trash.byServer', { server: serverName(t, accounts, r.bookId), when }) : t('trash.byLocal', { when })}</span>
+          <span className="list-sub">
+            {r.mergedInto !== undefined ? t('trash.mergedInto', { name: r.mergedInto.name || t('list.noName'), when }) : r.by === 'server' ? t('trash.byServer', { server: serverName(t, accounts, r.bookId), when }) : t('trash.byLocal', { when })}
+          </span>
           <span className="list-sub">{t('trash.from', { book: bookName(t, books, r.bookId) })}</span>
         </span>
         <button type="button" aria-label={t('trash.restoreName', { name: name(r) })} onClick={() => void restoreFromTrash(services, [r.id])}>
