@@ -178,6 +178,24 @@ test('deleting a contact whose name is 5,000 letters without a space: the messag
   await expect(page.getByRole('listbox', { name: 'Contacts' }).getByRole('option')).toHaveCount(1);
 });
 
+test('editing a contact whose name is 5,000 letters without a space: the editor’s heading stays inside the pane, a few lines high, and Save is on screen', async ({ app }) => {
+  const { page } = app;
+  const name = 'B'.repeat(5000);
+  await importOne(page, card('long-edit', name, ['N:Long;Edit;;;']));
+  await page.getByRole('listbox', { name: 'Contacts' }).getByRole('option').first().click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const heading = page.locator('.editor-title');
+  await expect(heading).toBeVisible();
+  const { box, lines, textWidth, ownWidth } = await heading.evaluate((el) => ({ box: el.getBoundingClientRect().toJSON() as DOMRect, lines: parseFloat(getComputedStyle(el).lineHeight), textWidth: el.scrollWidth, ownWidth: el.clientWidth }));
+  const { width } = page.viewportSize()!;
+  expect(box.right).toBeLessThanOrEqual(width);
+  // The text itself does not run past the heading's edge (before: one line 50 times the pane's width).
+  expect(textWidth).toBeLessThanOrEqual(ownWidth + 1);
+  expect(box.height).toBeLessThanOrEqual(lines * 3 + 2);
+  await expect(page.getByLabel('Display name', { exact: true })).toHaveValue(name);
+  await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeInViewport();
+});
+
 test('a card of 10,000 NICKNAME lines is refused by its first line and its name, and the cards around it are imported', async ({ app }) => {
   const { page } = app;
   const small = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${uid}\r\nFN:${fn}\r\nEND:VCARD\r\n`; // 5 lines
