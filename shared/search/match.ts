@@ -41,26 +41,38 @@ function segmentEnd(text: string, mark: number): number {
 
 /**
  * The first segment holding `word` among those the row does not show (its mark in `search`), or
- * -1 when a shown one holds it too (or none does).
+ * -1 when a shown one holds it too (or none does). Of the e-mails only `shownEmail` (folded; the
+ * one the row's second line shows, if any) counts as shown: a match in another of a card's
+ * e-mails is named.
  */
-function hiddenHolder(search: string, word: string): number {
+function hiddenHolder(search: string, word: string, shownEmail: string | undefined): number {
   let hidden = -1;
   for (let at = search.indexOf(word); at >= 0; ) {
     const mark = markBefore(search, at);
     const kind = kindOpenedBy(search.charCodeAt(mark));
     if (kind === undefined) return -1; // text without a mark: not segmented
-    if (SHOWN.has(kind)) return -1;
+    const end = segmentEnd(search, mark);
+    if (kind === 'email' && shownEmail !== undefined) {
+      if (search.slice(mark + 1, end) === shownEmail) return -1;
+    } else if (SHOWN.has(kind)) return -1;
     if (hidden < 0) hidden = mark;
-    at = search.indexOf(word, segmentEnd(search, mark));
+    at = search.indexOf(word, end);
   }
   return hidden;
 }
 
-/** The field to name for this row and query, or null when what matched is already in view. */
-export function matchedField(search: string, details: string, query: string): FieldMatch | null {
+/**
+ * The field to name for this row and query, or null when what matched is already in view.
+ * `shownEmail`: the e-mail the row shows ('' for none: it shows its organisation or phone); left
+ * out, every e-mail counts as shown. A match in another e-mail is named by its searched text
+ * (folded: e-mails are kept as written only in the card).
+ */
+export function matchedField(search: string, details: string, query: string, shownEmail?: string): FieldMatch | null {
+  const shown = shownEmail === undefined ? undefined : foldForSearch(shownEmail);
   for (const word of parseQuery(query).typed) {
-    const mark = hiddenHolder(search, word);
+    const mark = hiddenHolder(search, word, shown);
     if (mark < 0) continue;
+    if (kindOpenedBy(search.charCodeAt(mark)) === 'email') return { kind: 'email', text: search.slice(mark + 1, segmentEnd(search, mark)) };
     // `details` holds the hidden segments as written, in the same order: find the same one.
     let k = 0;
     for (let i = 0; i < mark; i++) {

@@ -88,6 +88,15 @@ describe('search', () => {
     expect(matchedField(r.search, r.details, 'ada')).toBeNull();
   });
 
+  it('a match in a card’s second e-mail names that e-mail, not the first the row shows; one in the shown e-mail names nothing', () => {
+    const r = row('m', 'FN:Many Mails\n' + Array.from({ length: 2000 }, (_, i) => `EMAIL:person${i}@example.org`).join('\n'));
+    expect(matchedField(r.search, r.details, 'person1234@', r.email)).toEqual({ kind: 'email', text: 'person1234@example.org' });
+    expect(matchedField(r.search, r.details, 'person0@', r.email)).toBeNull();
+    // A row that shows its organisation shows no e-mail: a match in the first is named too.
+    const o = row('o', 'FN:Ada Lovelace\nORG:Analytical Engines\nEMAIL:ada@example.org');
+    expect(matchedField(o.search, o.details, 'ada@', '')).toEqual({ kind: 'email', text: 'ada@example.org' });
+  });
+
   it('folds Traditional to Simplified Han with OpenCC’s table: 張 and 张 match', () => {
     expect(foldForSearch('張三')).toBe(foldForSearch('张三'));
     expect(foldForSearch('臺灣')).toBe(foldForSearch('台湾'));

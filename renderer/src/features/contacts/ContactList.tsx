@@ -233,7 +233,7 @@ export function ContactList({ rows, sections, onOpen, onDelete }: { rows: readon
           const i = start + k;
           const style = { insetBlockStart: rowTop(layout, i), blockSize: ROW };
           const isSelected = selected.includes(row.id);
-          const match = query === '' ? null : matchedField(row.search, row.details ?? '', query);
+          const match = query === '' ? null : matchedField(row.search, row.details ?? '', query, row.org === '' ? row.email : '');
           const name = nameOf(row);
           return (
             <div
