@@ -67,6 +67,11 @@ export interface VersionInput {
    * (VersionRow.card), so an import writes each vCard once, not twice.
    */
   textInCard?: boolean;
+  /**
+   * The import that made the contact (CardRow.imported) when the caller has its card at hand
+   * (null: none): not read again. Absent: read from the card, if the contact has no version yet.
+   */
+  imported?: ImportedFact | null;
 }
 
 /** A contact's version ids, oldest first. */
@@ -120,8 +125,9 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
   const lastRows = new Map((await db.versions.bulkGet([...known.values()].map((k) => k.at(-1)!))).filter((v): v is VersionRow => v !== undefined).map((v) => [v.contactId, v]));
   // Contacts without a version row that an import made (schema 9): their card says so (CardRow.imported,
   // carried on by the writer that changed it; the transaction holds the card as written now).
-  const fresh = [...new Set(inputs.filter((i) => typeof i.before === 'string' && !known.has(i.contactId)).map((i) => i.contactId))];
+  const fresh = [...new Set(inputs.filter((i) => typeof i.before === 'string' && i.imported === undefined && !known.has(i.contactId)).map((i) => i.contactId))];
   const facts = new Map(fresh.length === 0 ? [] : (await db.cards.bulkGet(fresh)).flatMap((c) => (c?.imported === undefined ? [] : [[c.id, c.imported] as const])));
+  for (const i of inputs) if (i.imported !== undefined && i.imported !== null) facts.set(i.contactId, i.imported);
   const now = Date.now();
   // Last versions whose text is their card's: the card is changing, so their text is written now.
   const written: VersionRow[] = [];

@@ -272,7 +272,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
           }
           puts.push(put);
           // A new contact's first version is its card's text, written once (in the card), as an import's.
-          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : {}) });
+          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : { imported: old.imported ?? null }) });
         }
         // The rows and the cards, chunk by chunk, a few in flight.
         const rowChunks = chunksOf(puts.map((p) => p.row), PUT_CHUNK, (c) => db.contacts.bulkPut(c));
