@@ -2,7 +2,7 @@
  * An import's new contacts as the import workers write them (renderer/src/db/import-write.ts),
  * against the renderer's Dexie store (fake-indexeddb): two writers at once, as the two workers
  * that read a large file do, make one import run that "Recent changes" undoes as one; every
- * contact has its version; a batch that cannot be stored leaves nothing of itself; the changed
+ * contact's history starts with the import, read from its card (no version row, schema 9); a batch that cannot be stored leaves nothing of itself; the changed
  * cards the window writes after them join the same run.
  */
 import 'fake-indexeddb/auto';
@@ -15,6 +15,7 @@ import { CardinalDB, LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
 import { importedCard } from '../../renderer/src/workers/imported-cards';
 import { deriveListFields } from '../../shared/book/derive';
 import { parseVCard } from '../../shared/vcard';
+import { cardPrint } from '../../shared/duplicates/keys';
 
 const card = (uid: string, fn: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\nEND:VCARD\r\n`;
 let opened = 0;
@@ -42,7 +43,7 @@ describe('an import written by its workers', () => {
     }
   }
 
-  it('two writers at once make one run with every contact, each with its version; the undo takes them all to the trash', async () => {
+  it('two writers at once make one run with every contact, each with the import as its first version; the undo takes them all to the trash', async () => {
     const a = contacts('a', 7);
     const b = contacts('b', 5);
     const seenA: WrittenBatch[] = [];
@@ -54,7 +55,7 @@ describe('an import written by its workers', () => {
     // The card without its duplicate keys, which are in the keys table's page (as the store's middleware leaves them).
     const { keys, ...bare } = b[1]!.card;
     expect(keys).toBeDefined();
-    expect(await repo.db.cards.get('b-1')).toEqual(bare);
+    expect(await repo.db.cards.get('b-1')).toEqual({ ...bare, imported: { run: 'run-1', at: expect.any(Number), print: cardPrint(bare.vcard) } });
     const pages = new Map((await repo.db.dupkeys.toArray()).flatMap((p) => Object.entries(pageEntries(p))));
     expect(pages.get('b-1')).toEqual(keys);
     expect(pages.size).toBe(a.length + b.length);
@@ -63,9 +64,9 @@ describe('an import written by its workers', () => {
     expect(runs[0]).toMatchObject({ id: 'run-1', kind: 'import', name: 'big.vcf' });
     expect(runs[0]!.entries.map((e) => e.contactId).sort()).toEqual([...a, ...b].map((s) => s.row.id).sort());
     expect(new Set(runs[0]!.entries.map((e) => `${e.change}/${String(e.before)}`))).toEqual(new Set(['created/null']));
-    // Each contact's one version stands for its card's text.
-    expect((await repo.versionsOf('b-4')).map((v) => [v.source, v.vcard])).toEqual([['import', b[4]!.card.vcard]]);
-    expect(await repo.db.versions.count()).toBe(12);
+    // Each contact's one version is its card's text, read from the card: no version row.
+    expect((await repo.versionsOf('b-4')).map((v) => [v.source, v.vcard, v.runId])).toEqual([['import', b[4]!.card.vcard, 'run-1']]);
+    expect(await repo.db.versions.count()).toBe(0);
     // Every batch (3 and 3) counted as a write (the list snapshot's generation).
     expect((await repo.db.meta.get('generation'))!.value).toBe(6);
     // Nothing changed since: the undo need not ask (the run ends after the versions of both writers).
@@ -85,7 +86,7 @@ describe('an import written by its workers', () => {
     expect(seen.map((s) => s.done)).toEqual([2]);
     expect((await repo.allRows()).map((r) => r.id).sort()).toEqual(['c-0', 'c-1']);
     expect(await repo.db.cards.count()).toBe(2);
-    expect(await repo.db.versions.count()).toBe(2);
+    expect((await repo.db.cards.toArray()).map((c) => c.imported?.run)).toEqual(['run-2', 'run-2']);
     expect((await repo.runsOf(LOCAL_BOOK_ID))[0]!.entries.map((e) => e.contactId)).toEqual(['c-0', 'c-1']);
   });
 

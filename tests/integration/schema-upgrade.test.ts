@@ -78,6 +78,29 @@ class SchemaSeven extends SchemaSix {
   }
 }
 
+/** The store as schema 8 declared it (renderer/src/db/schema.ts before version 9). */
+class SchemaEight extends SchemaSeven {
+  constructor(name: string) {
+    super(name);
+    this.version(8).stores({ dupkeys: 'id' });
+  }
+}
+
+/**
+ * An import's new contacts as the app wrote them before schema 9: each with a version row of
+ * source `import` (the card's text itself under schema 5; its print, VersionRow.card, from 6 to 8),
+ * no CardRow.imported. Today's putAll writes the fact in the card instead: turned back here.
+ */
+async function asImportedBeforeNine(db: Dexie, withText: boolean): Promise<void> {
+  const cards = (await db.table('cards').toArray()) as CardRow[];
+  for (const c of cards) {
+    if (c.imported === undefined) continue;
+    const { imported, ...rest } = c;
+    await db.table('cards').put(rest);
+    await db.table('versions').add({ id: crypto.randomUUID(), contactId: c.id, bookId: c.bookId, at: imported.at, ...(withText ? { vcard: c.vcard } : { vcard: '', card: imported.print }), source: 'import', by: 'local' } satisfies VersionRow);
+  }
+}
+
 /** The sync's store requests over a repo, crossing a copy as in the app (tests/integration/renderer-store.ts). */
 function port(repo: ContactRepo): StorePort {
   const handlers = syncStoreHandlers(repo, new ContactIndex('en')) as unknown as Partial<StoreHandlers>;
@@ -122,6 +145,7 @@ async function schemaFiveStore(name: string): Promise<{ ids: Record<string, stri
     ContactRepo.rowsFrom(crypto.randomUUID(), LOCAL_BOOK_ID, v, deriveListFields(parseVCard(v))),
   );
   const runId = (await repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: 'people.vcf' } }))!;
+  await asImportedBeforeNine(db, true);
   const [ada, alan, grace] = items.map((i) => i.row.id) as [string, string, string];
   await repo.update(ada, parseVCard(card('ada', 'Ada King', 'EMAIL:ada@example.org\r\nCATEGORIES:Family\r\n')));
   await repo.update(ada, parseVCard(card('ada', 'Ada King, Countess of Lovelace', 'EMAIL:ada@example.org\r\nCATEGORIES:Family\r\n')));
@@ -152,7 +176,7 @@ describe('the store upgrade from schema 5 to the current one', () => {
     expect(rows.runs!.length).toBeGreaterThanOrEqual(2);
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(8);
+    expect(repo.db.verno).toBe(9);
     expect(await everything(repo.db)).toEqual(rows);
     // The list needs no read of 50,000 rows after the upgrade: the snapshot is still the store's.
     expect((await repo.listSnapshot())?.map((r) => r.id).sort()).toEqual((rows.contacts as ContactRow[]).map((r) => r.id).sort());
@@ -305,7 +329,7 @@ describe('the store upgrade from schema 6 to 7', () => {
     expect((before[`etags:${BOOK}`] as unknown[]).length).toBe(6);
     expect((before[`queued:${BOOK}`] as unknown[]).length).toBe(4); // edited, deleted, created, refused
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(8);
+    expect(repo.db.verno).toBe(9);
     const sync = port(repo);
     const after: Record<string, unknown> = {};
     for (const book of [BOOK, 'other-book']) {
@@ -366,6 +390,7 @@ describe('the store upgrade from schema 7 to 8', () => {
     const { cards } = importCards(new TextEncoder().encode(file), (c, line) => importedCard(c, line, false, 'GB'));
     const items = cards.map((c) => ContactRepo.rowsFrom(crypto.randomUUID(), LOCAL_BOOK_ID, c.vcard, c.fields, undefined, c.keys));
     await repo.putAll(items, undefined, { source: 'import', run: { kind: 'import' }, fresh: items.length });
+    await asImportedBeforeNine(db, false);
     const ids = Object.fromEntries(items.map((i) => [cardUid(i.card.vcard)!, i.row.id]));
     expect((await db.cards.toArray()).every((c) => c.keys !== undefined)).toBe(true);
     await repo.update(ids.alan!, parseVCard(card('alan', 'Ada Lovelace', 'TEL:+44 20 7946 0000\r\nEMAIL:ada@example.org\r\n')));
@@ -407,7 +432,7 @@ describe('the store upgrade from schema 7 to 8', () => {
     const cardsBefore = await old.cards.toArray();
     old.close();
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(8);
+    expect(repo.db.verno).toBe(9);
     // The cards stay as they were; the keys of Ada and her twin are copied, not Alan's (none) nor Grace's (stale).
     expect(await repo.db.cards.toArray()).toEqual(cardsBefore);
     const stored = await keysIn(repo.db);
@@ -427,6 +452,43 @@ describe('the store upgrade from schema 7 to 8', () => {
     const next = front(true);
     expect(await next.find(name, contacts)).toEqual(expected);
     expect(next.parsed).toEqual([]);
+    repo.db.close();
+  });
+});
+
+describe('the store upgrade from schema 8 to 9', () => {
+  /** A schema 8 store written by the app's code: an import of two cards (their versions rows of their cards' print), one edited since. */
+  async function schemaEightStore(name: string): Promise<{ ids: Record<string, string>; runId: string }> {
+    const db = new SchemaEight(name);
+    await db.open();
+    const repo = new ContactRepo(db as unknown as CardinalDB);
+    await db.books.put({ id: LOCAL_BOOK_ID, name: '', kind: 'local', version: '4.0', createdAt: 1 });
+    const items = [card('ada', 'Ada Lovelace', 'NOTE:from the file\r\n'), card('alan', 'Alan Turing')].map((v) => ContactRepo.rowsFrom(crypto.randomUUID(), LOCAL_BOOK_ID, v, deriveListFields(parseVCard(v))));
+    const runId = (await repo.putAll(items, undefined, { source: 'import', run: { kind: 'import', name: 'people.vcf' }, fresh: items.length }))!;
+    await asImportedBeforeNine(db, false);
+    const [ada, alan] = items.map((i) => i.row.id) as [string, string];
+    await repo.update(ada, parseVCard(card('ada', 'Ada King')));
+    db.close();
+    return { ids: { ada, alan }, runId };
+  }
+
+  it('keeps every row as it was: the imports before it read their first version from its row, edited or not, and undo asks first for the edited one', async () => {
+    const name = `upgrade8-${process.pid}-${Date.now()}`;
+    const { ids, runId } = await schemaEightStore(name);
+    const old = new SchemaEight(name);
+    const rows = await everything(old);
+    old.close();
+    const repo = await ContactRepo.open(name);
+    expect(repo.db.verno).toBe(9);
+    expect(await everything(repo.db)).toEqual(rows);
+    expect((await repo.versionsOf(ids.ada!)).map((v) => [v.source, v.vcard.includes('NOTE:from the file')])).toEqual([
+      ['edit', false],
+      ['import', true],
+    ]);
+    expect((await repo.versionsOf(ids.alan!)).map((v) => [v.source, v.vcard])).toEqual([['import', card('alan', 'Alan Turing')]]);
+    expect(await repo.changedAfterRun(runId)).toBe(1);
+    const undone = await repo.undoRun(runId, LOCAL_BOOK_ID);
+    expect(undone.removed.sort()).toEqual([ids.ada!, ids.alan!].sort());
     repo.db.close();
   });
 });

@@ -12,6 +12,7 @@ import { ContactRepo, type StoredContact } from '../../renderer/src/db/repo';
 import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
 import { deriveListFields } from '../../shared/book/derive';
 import { parseVCard } from '../../shared/vcard';
+import { cardPrint } from '../../shared/duplicates/keys';
 import { openStore } from './renderer-store';
 
 const DAY = 86_400_000;
@@ -175,8 +176,9 @@ describe('trash, history and undo of runs', () => {
         undefined,
         { source: 'import', run: { kind: 'import', name: 'f.vcf' } },
       );
-      const stored = await repo.db.versions.toArray();
-      expect(stored.map((v) => v.vcard)).toEqual(['', '']); // the text is in the cards only
+      // Schema 9: no version row at all; the cards say which import made them.
+      expect(await repo.db.versions.toArray()).toEqual([]);
+      expect((await repo.db.cards.get('imp'))!.imported).toMatchObject({ print: cardPrint(text) });
       expect((await repo.versionsOf('imp')).map((v) => [v.source, v.vcard])).toEqual([['import', text]]);
       // Deleted: the trash's copy of the card gives the text.
       await repo.remove(['oth']);
@@ -190,6 +192,85 @@ describe('trash, history and undo of runs', () => {
       const back = await repo.restoreVersion('imp', imported.id);
       expect(back!.card.vcard).toContain('NOTE:as in the file');
       expect((await repo.versionsOf('imp')).map((v) => v.source)).toEqual(['restore', 'edit', 'import']);
+    });
+
+    /** An import of these cards (ids from their UIDs) into a book, as the window's putAll writes a CSV's or changed cards: its run's id. */
+    const importCardsNamed = async (bookId: string, ...texts: string[]) =>
+      (await repo.putAll(
+        texts.map((t) => ContactRepo.rowsFrom(/^UID:(.*?)\r?$/m.exec(t)![1]!, bookId, t, deriveListFields(parseVCard(t)))),
+        undefined,
+        { source: 'import', run: { kind: 'import', name: 'f.vcf' } },
+      ))!;
+
+    it('an imported contact’s history shows the import as its first version without a version row', async () => {
+      const text = card('imp', 'Imported', 'NOTE:as in the file\r\n');
+      const runId = await importCardsNamed(LOCAL_BOOK_ID, text);
+      expect(await repo.db.versions.count()).toBe(0);
+      const [first] = await repo.versionsOf('imp');
+      expect(first).toMatchObject({ source: 'import', by: 'local', vcard: text, runId, bookId: LOCAL_BOOK_ID });
+      expect((await repo.versionsOf('imp')).length).toBe(1);
+      // The duplicates' "here longest" reads the import's time.
+      expect(await repo.firstVersionAt(['imp'])).toEqual([first!.at]);
+      // Restoring it (after an edit) brings the imported text back as an edit.
+      await repo.update('imp', parseVCard(card('imp', 'Edited')));
+      expect((await repo.versionsOf('imp')).map((v) => v.source)).toEqual(['edit', 'import']);
+      await repo.restoreVersion('imp', first!.id);
+      expect((await repo.getCard('imp'))!.vcard).toContain('NOTE:as in the file');
+      expect((await repo.versionsOf('imp')).map((v) => v.source)).toEqual(['restore', 'edit', 'import']);
+      expect(await repo.firstVersionAt(['imp'])).toEqual([first!.at]);
+    });
+
+    it('an import’s contact edited then the import undone asks first; the edit writes the import’s version, not an earlier one', async () => {
+      const runId = await importCardsNamed(LOCAL_BOOK_ID, card('e1', 'Edited later'), card('e2', 'Left alone'));
+      expect(await repo.changedAfterRun(runId)).toBe(0);
+      expect(await repo.db.versions.count()).toBe(0);
+      await repo.update('e1', parseVCard(card('e1', 'Edited here')));
+      const rows = await repo.db.versions.toArray();
+      expect(rows.map((v) => v.source).sort()).toEqual(['edit', 'import']);
+      expect(rows.find((v) => v.source === 'import')).toMatchObject({ contactId: 'e1', vcard: card('e1', 'Edited later'), runId });
+      expect((await repo.versionsOf('e1')).map((v) => [v.source, fnOf(v.vcard)])).toEqual([
+        ['edit', 'Edited here'],
+        ['import', 'Edited later'],
+      ]);
+      expect(await repo.changedAfterRun(runId)).toBe(1);
+      const undone = await repo.undoRun(runId, LOCAL_BOOK_ID);
+      expect(undone.removed.sort()).toEqual(['e1', 'e2']);
+      expect((await repo.trash()).map((t) => t.id).sort()).toEqual(['e1', 'e2']);
+    });
+
+    it('an imported contact without a version row in the trash: its history from the trash row, gone for good with it, back with it', async () => {
+      await importCardsNamed(LOCAL_BOOK_ID, card('t1', 'Trashed'), card('t2', 'Forgotten'));
+      expect(await repo.db.versions.count()).toBe(0);
+      await repo.remove(['t1', 't2']);
+      expect((await repo.versionsOf('t1')).map((v) => [v.source, fnOf(v.vcard)])).toEqual([['import', 'Trashed']]);
+      await repo.deleteForever(['t2']);
+      expect(await repo.versionsOf('t2')).toEqual([]);
+      await repo.restoreFromTrash(['t1'], LOCAL_BOOK_ID);
+      expect((await repo.versionsOf('t1')).map((v) => [v.source, fnOf(v.vcard)])).toEqual([['import', 'Trashed']]);
+    });
+
+    it('an imported contact without a version row deleted by the server: the undo of that sync brings it back with its import as history', async () => {
+      const text = card('srv', 'Sid');
+      await sync.applyRemote({ upserts: [], deletes: [], state: { syncToken: 't0', ctag: null } });
+      await importCardsNamed(BOOK, text);
+      expect(await repo.db.versions.count()).toBe(0);
+      const [p] = await sync.pending();
+      await sync.uploaded(p!.id, { href: '/book/srv.vcf', etag: '"srv-1"', vcard: text }, p!.revision);
+      await sync.applyRemote({ upserts: [], deletes: ['/book/srv.vcf'], state: { syncToken: 't1', ctag: null } });
+      const run = (await repo.runsOf(BOOK)).find((r) => r.kind === 'sync' && r.entries.some((e) => e.contactId === 'srv' && e.change === 'deleted'))!;
+      expect(run.entries.find((e) => e.contactId === 'srv')!.before).not.toBeNull();
+      await repo.undoRun(run.id, LOCAL_BOOK_ID);
+      expect(fnOf((await repo.getCard('srv'))!.vcard)).toBe('Sid');
+      expect((await repo.versionsOf('srv')).at(-1)).toMatchObject({ source: 'import' });
+    });
+
+    it('an imported contact’s first version ages out after 90 days, as a version row would', async () => {
+      await importCardsNamed(LOCAL_BOOK_ID, card('old', 'Old'));
+      const c = (await repo.db.cards.get('old'))!;
+      await repo.db.cards.put({ ...c, imported: { ...c.imported!, at: Date.now() - (HISTORY_DAYS + 1) * DAY } });
+      expect(await repo.versionsOf('old')).toEqual([]);
+      await repo.update('old', parseVCard(card('old', 'Old, edited')));
+      expect((await repo.versionsOf('old')).map((v) => v.source)).toEqual(['edit', 'earlier']);
     });
 
     it('an imported contact changed by the server: the sync writes the imported text into its version, and undoing that run brings it back', async () => {

@@ -106,7 +106,7 @@ describe('schema upgrade', () => {
     v1.close();
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(8);
+    expect(repo.db.verno).toBe(9);
     const [row] = await repo.allRows();
     expect(row).toMatchObject({ id: 'c1', favorite: 1, uid: 'Ada Lovelace', email: 'ada@example.org', search: expect.stringContaining('ada@example.org') });
     expect((await repo.getCard('c1'))!.vcard).toBe(text);
@@ -132,7 +132,7 @@ describe('schema upgrade', () => {
     v3.close();
 
     const repo = await ContactRepo.open(name);
-    expect(repo.db.verno).toBe(8);
+    expect(repo.db.verno).toBe(9);
     expect(await repo.db.contacts.get('c1')).toMatchObject({ categories: ['Family', 'Work'], groupCard: '', groupName: '', members: [] });
     expect(await repo.db.contacts.get('g1')).toMatchObject({ categories: [], groupCard: 'apple', groupName: 'Chess club', members: ['ada'] });
     expect(await repo.listSnapshot()).toBeNull();

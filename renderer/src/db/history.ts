@@ -6,7 +6,7 @@
  */
 import Dexie from 'dexie';
 import { cardPrint } from '../../../shared/duplicates/keys';
-import type { CardinalDB, CardRow, ContactRow, RunEntry, RunKind, RunRow, TrashRow, VersionRow, VersionSource } from './schema';
+import type { CardinalDB, CardRow, ContactRow, ImportedFact, RunEntry, RunKind, RunRow, TrashRow, VersionRow, VersionSource } from './schema';
 import { chunksOf, pipelined } from './pipeline';
 
 const DAY = 86_400_000;
@@ -67,6 +67,11 @@ export interface VersionInput {
    * (VersionRow.card), so an import writes each vCard once, not twice.
    */
   textInCard?: boolean;
+  /**
+   * The import that made the contact (CardRow.imported) when the caller has its card at hand
+   * (null: none): not read again. Absent: read from the card, if the contact has no version yet.
+   */
+  imported?: ImportedFact | null;
 }
 
 /** A contact's version ids, oldest first. */
@@ -75,6 +80,34 @@ function versionKeys(db: CardinalDB, contactId: string): Promise<string[]> {
     .where('[contactId+at]')
     .between([contactId, Dexie.minKey], [contactId, Dexie.maxKey])
     .primaryKeys() as Promise<string[]>;
+}
+
+/** The id of the version an import's contact has without a row (CardRow.imported), once written. */
+export const importedVersionId = (contactId: string): string => `${contactId}:import`;
+
+/** The fact still stands for this text: its print, and not older than the history keeps. */
+function importedHolds(fact: ImportedFact | undefined, vcard: string, now: number): fact is ImportedFact {
+  return fact !== undefined && now - fact.at < HISTORY_DAYS * DAY && cardPrint(vcard) === fact.print;
+}
+
+/** An imported fact's version: as the import's version row of that text would read. */
+function importedRow(contactId: string, bookId: string, fact: ImportedFact, vcard: string): VersionRow {
+  return { id: importedVersionId(contactId), contactId, bookId, at: fact.at, vcard, source: 'import', by: 'local', runId: fact.run };
+}
+
+/**
+ * The first version of a contact an import made (schema 9: no version row), read from its card:
+ * the card's text while it is still what the import wrote. Undefined when the card changed since
+ * (its next change wrote that version as a row), never came from an import, or is too old.
+ */
+export function importedVersion(card: CardRow | undefined, now = Date.now()): VersionRow | undefined {
+  if (card === undefined || typeof card.vcard !== 'string' || !importedHolds(card.imported, card.vcard, now)) return undefined;
+  return importedRow(card.id, card.bookId, card.imported, card.vcard);
+}
+
+/** A contact's version with no row (importedVersion), from its card or, deleted, its trash row. */
+export async function importedVersionOf(db: CardinalDB, contactId: string): Promise<VersionRow | undefined> {
+  return importedVersion(await db.cards.get(contactId)) ?? importedVersion((await db.trash.get(contactId))?.card);
 }
 
 /**
@@ -90,6 +123,12 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
   // Every contact's version ids in one read of the index (a few requests per batch, not per card).
   const known = await versionKeysOf(db, inputs.filter((i) => i.before !== null).map((i) => i.contactId));
   const lastRows = new Map((await db.versions.bulkGet([...known.values()].map((k) => k.at(-1)!))).filter((v): v is VersionRow => v !== undefined).map((v) => [v.contactId, v]));
+  // Contacts without a version row that an import made (schema 9): their card says so (CardRow.imported,
+  // carried on by the writer that changed it; the transaction holds the card as written now).
+  const fresh = [...new Set(inputs.filter((i) => typeof i.before === 'string' && i.imported === undefined && !known.has(i.contactId)).map((i) => i.contactId))];
+  const facts = new Map(fresh.length === 0 ? [] : (await db.cards.bulkGet(fresh)).flatMap((c) => (c?.imported === undefined ? [] : [[c.id, c.imported] as const])));
+  for (const i of inputs) if (i.imported !== undefined && i.imported !== null) facts.set(i.contactId, i.imported);
+  const now = Date.now();
   // Last versions whose text is their card's: the card is changing, so their text is written now.
   const written: VersionRow[] = [];
   for (const input of inputs) {
@@ -104,7 +143,15 @@ export async function recordVersions(db: CardinalDB, inputs: readonly VersionInp
       if (typeof input.before === 'string' && cardPrint(input.before) === print) written.push({ ...rest, vcard: (last = input.before) });
       else last = undefined;
     }
-    if (previous === null && input.before !== null && input.before !== undefined && input.before !== '') {
+    const fact = previous === null && typeof input.before === 'string' ? facts.get(input.contactId) : undefined;
+    if (previous === null && typeof input.before === 'string' && importedHolds(fact, input.before, now)) {
+      // The import's version, until now read from the card: written with the text before this change.
+      const imported = importedRow(input.contactId, input.bookId, fact, input.before);
+      written.push(imported);
+      keys.push(imported.id);
+      previous = imported.id;
+      last = input.before;
+    } else if (previous === null && input.before !== null && input.before !== undefined && input.before !== '') {
       const earlier: VersionRow = { id: crypto.randomUUID(), contactId: input.contactId, bookId: input.bookId, at: stamp(), vcard: input.before, source: 'earlier', by: 'local' };
       adds.push(earlier);
       keys.push(earlier.id);
@@ -170,12 +217,18 @@ export async function versionIdsOf(db: CardinalDB, contactIds: readonly string[]
 
 /**
  * Inside a write transaction: the contact's last version id, recording the card as it is now as
- * an `earlier` version when it has none (a run's deletion must name a version to go back to).
+ * its import's version (CardRow.imported) or an `earlier` version when it has none (a run's deletion must name a version to go back to).
  */
 export async function currentVersion(db: CardinalDB, contactId: string, bookId: string, vcard: string): Promise<string> {
   const keys = await versionKeys(db, contactId);
   const last = keys.at(-1);
   if (last !== undefined) return last;
+  const fact = (await db.cards.get(contactId))?.imported;
+  if (importedHolds(fact, vcard, Date.now())) {
+    const imported = importedRow(contactId, bookId, fact, vcard);
+    await db.versions.put(imported);
+    return imported.id;
+  }
   const id = crypto.randomUUID();
   await db.versions.add({ id, contactId, bookId, at: stamp(), vcard, source: 'earlier', by: 'local' });
   return id;

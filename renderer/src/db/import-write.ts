@@ -3,8 +3,9 @@
  * (import.worker.ts), into the window's IndexedDB, so the window's thread neither receives nor
  * serialises the rows (it builds the same list rows itself, `importedContact`, and shows each
  * batch once the worker says it is committed). Each batch is one transaction with what
- * `ContactRepo.putAll` writes for new contacts: the write counted (meta `generation`), the rows,
- * each contact's version (its text is the card's: VersionRow.card) and the import's run, joined
+ * `ContactRepo.putAll` writes for an import's new contacts: the write counted (meta `generation`),
+ * the rows (each card saying which import made it, CardRow.imported: no version row since schema 9)
+ * and the import's run, joined
  * by its id. New contacts need no look-up (their ids were never stored), no Dexie middleware (a
  * card without an href has no etags row: schema.ts `cardEtags`) and no hooks (none is used), so
  * the rows go to IndexedDB directly, every request of a batch sent before the first is answered.
@@ -17,7 +18,7 @@ import type { ImportedCard } from '../workers/imported-cards';
 import { stamp } from './history';
 import { ContactRepo, type StoredContact } from './repo';
 import { byPage, pageEntries, pageRow } from './keys-pages';
-import { keysOf, type CardinalDB, type RunEntry, type RunRow, type VersionRow } from './schema';
+import { keysOf, type CardinalDB, type RunEntry, type RunRow } from './schema';
 
 /** A new card of an import as its two rows (the window's list row and the worker's are the same). */
 export function importedContact(id: string, bookId: string, card: ImportedCard, updatedAt: number): StoredContact {
@@ -54,7 +55,7 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
   const idb = db.backendDB();
   for (let i = 0; i < items.length; i += batchSize) {
     const batch = items.slice(i, i + batchSize);
-    const tx = idb.transaction(['contacts', 'cards', 'versions', 'runs', 'meta', 'dupkeys'], 'readwrite');
+    const tx = idb.transaction(['contacts', 'cards', 'runs', 'meta', 'dupkeys'], 'readwrite');
     const committed = new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
@@ -80,14 +81,14 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
         .catch(abort);
       const contacts = tx.objectStore('contacts');
       const cards = tx.objectStore('cards');
-      const versions = tx.objectStore('versions');
       for (const s of batch) contacts.put(s.row);
       const keyed: { id: string; keys: NonNullable<ReturnType<typeof keysOf>> }[] = [];
       for (const s of batch) {
         const keys = keysOf(s.card);
         if (keys !== null) keyed.push({ id: s.card.id, keys });
         const { keys: _k, ...card } = s.card;
-        cards.put(card);
+        // No version row (schema 9): the card says which import made it, and when (CardRow.imported).
+        cards.put({ ...card, imported: { run: run.id, at: stamp(), print: cardPrint(card.vcard) } });
       }
       // Each page touched read once and written once, in this batch's transaction.
       const pages = tx.objectStore('dupkeys');
@@ -101,11 +102,7 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
           })
           .catch(abort);
       }
-      for (const s of batch) {
-        const v: VersionRow = { id: crypto.randomUUID(), contactId: s.row.id, bookId: s.row.bookId, at: stamp(), vcard: '', card: cardPrint(s.card.vcard), source: 'import', by: 'local' };
-        versions.add(v);
-      }
-      // After every version of this batch (stamps run ahead of the clock when they crowd); a run
+      // After every import stamp of this batch (stamps run ahead of the clock when they crowd); a run
       // another writer's batch made first keeps the later of both.
       lastAt = stamp();
       const entries: RunEntry[] = batch.map((s) => ({ contactId: s.row.id, change: 'created', before: null }));

@@ -6,11 +6,11 @@
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
 import { EMPTY_PEOPLE_STATE, type LabelAccess, type StoredLabel } from '../../../shared/groups/labels';
 import type { BookGroupSetting, GroupChange } from '../../../shared/groups/types';
-import type { StoredKeys } from '../../../shared/duplicates/keys';
+import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import Dexie from 'dexie';
-import { appendRun, forget, recordVersions, sameContent, trashRows, withText, type VersionInput } from './history';
+import { appendRun, forget, importedVersionId, importedVersionOf, recordVersions, sameContent, stamp, trashRows, withText, type VersionInput } from './history';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark, type RunEntry, type RunRow, type TrashRow, type VersionRow, type VersionSource } from './schema';
 
 /**
@@ -212,6 +212,8 @@ export class ContactRepo {
         ...(prev?.sentEarlier !== undefined ? { sentEarlier: prev.sentEarlier } : {}),
         ...(prev?.source !== undefined ? { source: prev.source } : {}),
         ...(keys !== undefined ? { keys } : {}),
+        // The import that made it (schema 9): its first version is read from here until written.
+        ...(prev?.imported !== undefined ? { imported: prev.imported } : {}),
       },
     };
   }
@@ -353,16 +355,20 @@ export class ContactRepo {
    */
   async putAll(items: readonly StoredContact[], onProgress?: (done: number) => void, record: WriteRecord = { source: 'import' }, batchSize = IMPORT_BATCH): Promise<string | undefined> {
     let runId: string | undefined = record.run?.id;
+    const imports = record.source === 'import' && record.run !== undefined;
     for (let i = 0; i < items.length; i += batchSize) {
       const batch = items.slice(i, i + batchSize);
       await this.db.transaction('rw', this.tables, async () => {
         await this.bump();
         const fresh = Math.max(0, Math.min(batch.length, (record.fresh ?? 0) - i));
         const old = [...new Array<undefined>(fresh), ...(fresh === batch.length ? [] : await this.db.cards.bulkGet(batch.slice(fresh).map((s) => s.row.id)))];
+        // An import's new contact has no version row (schema 9): its card says which import made it.
+        if (imports && runId === undefined) runId = crypto.randomUUID();
+        const cards = batch.map((s, j) => (imports && old[j] === undefined ? { ...s.card, imported: { run: runId!, at: stamp(), print: cardPrint(s.card.vcard) } } : s.card));
         await this.db.contacts.bulkPut(batch.map((s) => s.row));
-        await this.db.cards.bulkPut(batch.map((s) => s.card));
-        // A new contact's version is its card's text, written once (in the card).
-        const inputs = batch.map((s, j): VersionInput => ({ contactId: s.row.id, bookId: s.row.bookId, vcard: s.card.vcard, source: record.source, by: 'local', before: old[j]?.vcard ?? null, ...(old[j] === undefined ? { textInCard: true } : {}) }));
+        await this.db.cards.bulkPut(cards);
+        // Any other new contact's version is its card's text, written once (in the card).
+        const inputs = batch.flatMap((s, j): VersionInput[] => (cards[j] !== s.card ? [] : [{ contactId: s.row.id, bookId: s.row.bookId, vcard: s.card.vcard, source: record.source, by: 'local', before: old[j]?.vcard ?? null, ...(old[j] === undefined ? { textInCard: true } : {}) }]));
         const before = await recordVersions(this.db, inputs);
         if (record.run === undefined || batch.length === 0) return;
         const entries = batch.map((s, j): RunEntry => ({ contactId: s.row.id, change: old[j] === undefined ? 'created' : 'updated', before: before.get(s.row.id) ?? null }));
@@ -392,7 +398,7 @@ export class ContactRepo {
       const elsewhere = items.filter((t) => !books.has(t.bookId));
       const moved = elsewhere.map((t) => {
         const s = ContactRepo.rowsFrom(t.id, fallback, t.card.vcard, deriveListFields(parseVCard(t.card.vcard)));
-        return { ...s, row: { ...s.row, favorite: t.row.favorite } };
+        return { row: { ...s.row, favorite: t.row.favorite }, card: t.card.imported === undefined ? s.card : { ...s.card, imported: t.card.imported } };
       });
       if (moved.length > 0) {
         await this.bump();
@@ -428,20 +434,24 @@ export class ContactRepo {
       .where('[contactId+at]')
       .between([contactId, Dexie.minKey], [contactId, Dexie.maxKey])
       .toArray();
+    // An import's contact unchanged since (schema 9): its first version is read from its card.
+    const imported = await importedVersionOf(this.db, contactId);
+    if (imported !== undefined && !rows.some((v) => v.id === imported.id)) rows.unshift(imported);
     return withText(this.db, rows.reverse());
   }
 
   /** When each contact's oldest kept version was recorded (undefined: none kept), one key read each. */
   async firstVersionAt(contactIds: readonly string[]): Promise<(number | undefined)[]> {
-    return this.db.transaction('r', this.db.versions, () =>
+    return this.db.transaction('r', this.db.versions, this.db.cards, this.db.trash, () =>
       Promise.all(
-        contactIds.map(async (id) =>
-          (
-            await this.db.versions
-              .where('[contactId+at]')
-              .between([id, Dexie.minKey], [id, Dexie.maxKey])
-              .first()
-          )?.at,
+        contactIds.map(
+          async (id) =>
+            (
+              await this.db.versions
+                .where('[contactId+at]')
+                .between([id, Dexie.minKey], [id, Dexie.maxKey])
+                .first()
+            )?.at ?? (await importedVersionOf(this.db, id))?.at,
         ),
       ),
     );
@@ -477,7 +487,8 @@ export class ContactRepo {
   /** "Restore this version": a new edit with that version's card (its UID stays the card's own). */
   async restoreVersion(contactId: string, versionId: string): Promise<StoredContact | undefined> {
     return this.db.transaction('rw', this.tables, async () => {
-      const [version] = await withText(this.db, (await this.db.versions.bulkGet([versionId])).filter((v): v is VersionRow => v !== undefined));
+      const [row] = await withText(this.db, (await this.db.versions.bulkGet([versionId])).filter((v): v is VersionRow => v !== undefined));
+      const version = row ?? (versionId === importedVersionId(contactId) ? await importedVersionOf(this.db, contactId) : undefined);
       if (version === undefined || version.contactId !== contactId) throw new Error('That version is no longer kept.');
       return this.writeVersion(contactId, version.vcard, 'restore');
     });

@@ -83,6 +83,22 @@ export interface CardRow {
    * there since (the upgrade to 8 copied those still true).
    */
   keys?: StoredKeys;
+  /**
+   * Schema 9: the contact was made by an import (run `run`, at history stamp `at`) and this card
+   * was its text then (`print`: `cardPrint` of it). An import writes no version row for a new
+   * contact: while the card's text keeps that print, its first version is this one, read from
+   * here (`importedVersion`, history.ts); the card's next change writes it as a version row of
+   * its own (`recordVersions`, id `importedVersionId`). Writers that rebuild a card carry it on
+   * (`rowsFrom`, the sync's `rowsFor`); a stale one (another print) means nothing.
+   */
+  imported?: ImportedFact;
+}
+
+/** Where and when a contact's import made it (CardRow.imported). */
+export interface ImportedFact {
+  run: string;
+  at: number;
+  print: string;
 }
 
 /**
@@ -259,6 +275,10 @@ export class CardinalDB extends Dexie {
         const pages = [...byPage(found)].flatMap(([page, items]) => pageRow(page, Object.fromEntries(items.map((i) => [i.id, i.keys]))) ?? []);
         await tx.table('dupkeys').bulkPut(pages);
       });
+    // Version 9: an import's new contact has no version row; its card says which import made it
+    // (CardRow.imported). No index changes and no upgrade: version rows written before (an
+    // import's with the card's print, VersionRow.card) are read as they were.
+    this.version(9).stores({});
   }
 }
 

@@ -82,7 +82,7 @@ const HREF_LOOKUPS = 100;
 const PUT_CHUNK = 100;
 
 
-function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number, parsed: ParsedCard = parsedCard(remote.vcard)): { row: ContactRow; card: CardRow } {
+function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: ContactRow, revision?: number, parsed: ParsedCard = parsedCard(remote.vcard), imported?: CardRow['imported']): { row: ContactRow; card: CardRow } {
   return {
     row: { id, bookId, ...parsed.fields, favorite: previous?.favorite ?? 0, pending: '', updatedAt: Date.now() },
     card: {
@@ -94,6 +94,8 @@ function rowsFor(id: string, bookId: string, remote: RemoteCard, previous?: Cont
       etag: remote.etag,
       ...(remote.source !== undefined ? { source: remote.source } : {}),
       ...(revision !== undefined ? { revision } : {}),
+      // The import that made it (schema 9, CardRow.imported): carried on, as an edit here does.
+      ...(imported !== undefined ? { imported } : {}),
     },
   };
 }
@@ -260,7 +262,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
             // What this computer keeps of the old card (properties the server does not store) is parsed here.
             const kept = old !== undefined && batch.keepLocal !== undefined ? { ...remote, vcard: keepLocalOnly(remote.vcard, old.vcard, batch.keepLocal) } : remote;
             const ready = kept === remote ? parsed[i]! : parsedCard(kept.vcard);
-            if (ready !== null) put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision, ready);
+            if (ready !== null) put = rowsFor(old?.id ?? crypto.randomUUID(), bookId, kept, oldRow, old?.revision, ready, old?.imported);
           } catch (e) {
             if (!(e instanceof VCardError)) throw e;
           }
@@ -270,7 +272,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
           }
           puts.push(put);
           // A new contact's first version is its card's text, written once (in the card), as an import's.
-          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : {}) });
+          versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : { imported: old.imported ?? null }) });
         }
         // The rows and the cards, chunk by chunk, a few in flight.
         const rowChunks = chunksOf(puts.map((p) => p.row), PUT_CHUNK, (c) => db.contacts.bulkPut(c));
@@ -392,7 +394,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
         }
         if (unchanged(card, revision)) {
           // As sent.
-          const next = rowsFor(id, bookId, remote, prev, card.revision);
+          const next = rowsFor(id, bookId, remote, prev, card.revision, undefined, card.imported);
           await db.contacts.put(next.row);
           await db.cards.put(next.card);
           changed.push(next.row);
@@ -448,7 +450,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
         // Still deleted here (or undone with nothing else changed): the server's version, visible.
         // Undone and edited meanwhile: left as it is; the next run merges the edit with it.
         if (row.pending === 'updated' || row.pending === 'created') return;
-        const next = rowsFor(id, bookId, remote, row, card.revision);
+        const next = rowsFor(id, bookId, remote, row, card.revision, undefined, card.imported);
         await db.contacts.put(next.row);
         await db.cards.put(next.card);
         changed.push(next.row);
