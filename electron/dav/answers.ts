@@ -8,10 +8,12 @@
 import { decodeHref, parseMultistatus, propKey } from './multistatus';
 import { isMember } from './url-policy';
 import { NS } from './xml';
+import type { DerivedCard } from '../../shared/sync/types';
 
 export interface SyncChanges {
   /** `vcard` is there when the card's data was asked for and the server sent it. */
-  changed: { href: string; etag: string; vcard?: string }[];
+  /** `derived`: the card's list fields and stored text, when the job asked for them (`derive`). */
+  changed: { href: string; etag: string; vcard?: string; derived?: DerivedCard }[];
   removed: string[];
   token: string | null;
   /** 507 on the request-URI: more changes remain (RFC 6578 §3.6). */

@@ -162,16 +162,28 @@ export class CardDavClient {
     const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection ${XMLNS}><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/>${withData ? '<card:address-data/>' : ''}</d:prop></d:sync-collection>`;
     const res = await this.http.requestBytes('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
     if (inParts === undefined) return readAnswer('sync-collection', res.bytes, res.url, { bookUrl, withData });
-    // Read a part at a time, each part's changes handed over (and awaited) before the next is
-    // read: the changes are not held here, only what the rest of the answer says.
+    // Read a part at a time, each part's changes handed over in order: the next part is read
+    // while the part before it is being applied (one hand-over in flight, awaited before the next
+    // is made), so at most two parts' changes are held here, and the reader and the store work
+    // at the same time instead of in turn.
     const out: SyncChanges = { changed: [], removed: [], token: null, truncated: false, outside: [] };
-    for (const part of answerParts(res.bytes, inParts.perPart)) {
-      const got = await readAnswer('sync-collection', part, res.url, { bookUrl, withData });
-      out.removed.push(...got.removed);
-      out.outside.push(...got.outside);
-      out.token = got.token ?? out.token;
-      out.truncated ||= got.truncated;
-      if (got.changed.length > 0) await inParts.onChanged(got.changed);
+    let handing: Promise<void> = Promise.resolve();
+    try {
+      for (const part of answerParts(res.bytes, inParts.perPart)) {
+        const got = await readAnswer('sync-collection', part, res.url, { bookUrl, withData, derive: true });
+        out.removed.push(...got.removed);
+        out.outside.push(...got.outside);
+        out.token = got.token ?? out.token;
+        out.truncated ||= got.truncated;
+        await handing;
+        if (got.changed.length > 0) handing = inParts.onChanged(got.changed);
+      }
+      await handing;
+    } catch (e) {
+      // A part that cannot be read: the hand-over under way ends first (its error, if any, is
+      // this one's consequence or beside it: the read's is the one thrown).
+      await handing.catch(() => undefined);
+      throw e;
     }
     return out;
   }

@@ -3,6 +3,7 @@
  * from an answer's bytes (the Workspace directory's Atom pages too). Bytes are decoded here as `DavHttp` decodes an answer (UTF-8, malformed
  * sequences replaced, a byte-order mark kept for the reader to see), so the worker decodes them too.
  */
+import { derivedCard } from '../../shared/book/derived-card';
 import { parseFeed, type AtomFeed } from '../gdata/atom';
 import { ScanError } from '../gdata/scan';
 import { readListing, readMultiget, readSyncChanges, type Listing, type MultigetAnswer, type SyncChanges } from './answers';
@@ -11,7 +12,8 @@ import { RefusedUrl, type RefusalReason } from './url-policy';
 import { XmlError } from './xml-reader';
 
 export interface Jobs {
-  'sync-collection': { args: { bookUrl: string; withData: boolean }; result: SyncChanges };
+  /** `derive`: each card's list fields and stored text made beside it (a first sync's parts). */
+  'sync-collection': { args: { bookUrl: string; withData: boolean; derive?: boolean }; result: SyncChanges };
   multiget: { args: { bookUrl: string; hrefs: readonly string[] }; result: MultigetAnswer };
   listing: { args: { bookUrl: string }; result: Listing };
   /** A GData Atom feed page (Workspace shared contacts). */
@@ -36,7 +38,15 @@ export function runJob<K extends JobKind>(kind: K, text: string, url: string, ar
   switch (kind) {
     case 'sync-collection': {
       const a = args as Jobs['sync-collection']['args'];
-      return readSyncChanges(text, url, a.bookUrl, a.withData) as Jobs[K]['result'];
+      const changes = readSyncChanges(text, url, a.bookUrl, a.withData);
+      if (a.derive === true) {
+        // A card that cannot be read goes without: the window reads it again and reports it.
+        for (const c of changes.changed) {
+          const d = c.vcard === undefined ? null : derivedCard(c.vcard);
+          if (d !== null) c.derived = d;
+        }
+      }
+      return changes as Jobs[K]['result'];
     }
     case 'multiget': {
       const a = args as Jobs['multiget']['args'];

@@ -160,12 +160,12 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
           ? undefined
           : {
               perPart: run.opts.streamBatch ?? APPLY_BATCH,
-              onChanged: async (changed: Changes['changed']) => {
+              onChanged: async (changed: SyncChanges['changed']) => {
                 const cards: RemoteCard[] = [];
                 for (const c of changed) {
                   listed.push({ href: c.href, etag: c.etag });
                   if (c.vcard === undefined) rest.push(c);
-                  else cards.push({ href: c.href, etag: c.etag, vcard: c.vcard });
+                  else cards.push({ href: c.href, etag: c.etag, vcard: c.vcard, ...(c.derived !== undefined ? { derived: c.derived } : {}) });
                 }
                 withCards += cards.length;
                 await applyStreamed(run, streamed, cards);

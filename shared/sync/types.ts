@@ -1,6 +1,7 @@
 /** What crosses between the sync engine (main) and the store (renderer). Types only. */
 import type { ErrorCause, ErrorCode } from '../errors';
 import type { MergeConflict } from '../vcard/merge';
+import type { ListFields } from '../book/derive';
 
 export type PendingMark = '' | 'created' | 'updated' | 'deleted';
 
@@ -68,10 +69,19 @@ export interface StoredCapabilities {
   readonly addressData?: boolean;
 }
 
+/** A card's list fields and its text as stored here (`vcard`, only where it differs from the
+ * server's text), made by the host's answer reader (shared/book/derived-card.ts). */
+export interface DerivedCard {
+  readonly fields: ListFields;
+  readonly vcard?: string;
+}
+
 export interface RemoteCard {
   readonly href: string;
   readonly etag: string;
   readonly vcard: string;
+  /** What the window would derive from `vcard` (a first sync's listing): it writes it as it is. */
+  readonly derived?: DerivedCard;
   /** The server's own representation, kept as received (GData: the Atom entry, whose elements
    * the vCard does not show must go back unchanged). */
   readonly source?: string;

@@ -209,6 +209,38 @@ function rendererPeakMb(browserPid: number): number {
   return best;
 }
 
+/** The renderer's RSS now (VmRSS of its processes), in MB. */
+function rendererRssMb(browserPid: number): number {
+  let sum = 0;
+  for (const pid of renderers(browserPid)) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m !== null) sum += Number(m[1]) / 1024;
+    } catch {
+      // gone
+    }
+  }
+  return sum;
+}
+
+/**
+ * With CARDINAL_BENCH_LOG: what the page holds, its JS heap (used / allocated) beside its RSS, and
+ * with `collect` the same after a full garbage collection (what is still held, not yet collected).
+ */
+async function memoryNow(page: Page, browserPid: number, what: string, collect = false): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const line = async () => {
+    const h = await cdp.send('Runtime.getHeapUsage');
+    return `JS heap ${Math.round(h.usedSize / 2 ** 20)} of ${Math.round(h.totalSize / 2 ** 20)} MB, RSS ${Math.round(rendererRssMb(browserPid))} MB`;
+  };
+  console.log(`    [${what}: ${await line()}]`);
+  if (collect) {
+    await cdp.send('HeapProfiler.collectGarbage');
+    console.log(`    [${what}, after a full GC: ${await line()}]`);
+  }
+  await cdp.detach();
+}
+
 /** CPU time of every renderer so far, in ms. */
 function rendererCpuMs(browserPid: number): number {
   const tick = 1000 / 100; // USER_HZ
@@ -399,10 +431,12 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
       return { tasks: w.longTasks.filter((t) => t.start + t.ms > start).map((t) => t.ms), batches: w.applyBatches.map((b) => b.ms) };
     }, start);
     const rendererMb = rendererPeakMb(browserPid);
+    if (LOG) await memoryNow(page, browserPid, 'memory when the list holds all');
 
     // Settle (the sync's last writes, the search index), then a sync with nothing to do.
     await page.getByTestId('sync-status').filter({ hasText: 'Synced' }).waitFor({ timeout: 600_000 });
     await page.waitForTimeout(2000);
+    if (LOG) await memoryNow(page, browserPid, 'memory once synced and settled', true);
     // The page's own CPU while nothing happens, over as long as the sync's window below (its
     // wall time is about a second, plus the 2.5 s after): what the renderer costs idle.
     const idle0 = rendererCpuMs(browserPid);

@@ -9,6 +9,7 @@
  */
 import Dexie from 'dexie';
 import { deriveListFields, type ListFields } from '../../../shared/book/derive';
+import { checkDerivedCard, parsedCard as readCard } from '../../../shared/book/derived-card';
 import type { StoreHandlers } from '../../../shared/ipc/contract';
 import type { RemoteCard, SyncState } from '../../../shared/sync/types';
 import { cardUid, keepLocalOnly, parseVCard, serializeVCard, VCardError } from '../../../shared/vcard';
@@ -40,6 +41,7 @@ interface ParsedCard {
   vcard: string;
 }
 
+/** Throws VCardError when the card cannot be read. */
 function parsedCard(vcard: string): ParsedCard {
   const card = parseVCard(vcard);
   return { fields: deriveListFields(card), vcard: serializeVCard(card) };
@@ -55,18 +57,16 @@ const yieldToPage = (): Promise<void> => (scheduler?.yield !== undefined ? sched
 /**
  * Every card of a batch parsed before its transaction, in slices of about PARSE_SLICE_MS, so 500
  * cards are not one long task (a transaction cannot wait for the page: it commits once nothing is
- * asked of it). Null: the card cannot be read.
+ * asked of it). Null: the card cannot be read. A card the host's reader derived already (checked
+ * first: a malformed one refuses the whole batch) is taken as it came, not parsed again.
  */
-async function parseInSlices(vcards: readonly string[]): Promise<(ParsedCard | null)[]> {
+async function parseInSlices(cards: readonly RemoteCard[]): Promise<(ParsedCard | null)[]> {
+  const checked = cards.map((c) => (c.derived === undefined ? undefined : checkDerivedCard(c.derived, c.href)));
   const out: (ParsedCard | null)[] = [];
   let start = performance.now();
-  for (const vcard of vcards) {
-    try {
-      out.push(parsedCard(vcard));
-    } catch (e) {
-      if (!(e instanceof VCardError)) throw e;
-      out.push(null);
-    }
+  for (const [i, c] of cards.entries()) {
+    const d = checked[i];
+    out.push(d !== undefined ? { fields: d.fields, vcard: d.vcard ?? c.vcard } : readCard(c.vcard));
     if (performance.now() - start >= PARSE_SLICE_MS) {
       await yieldToPage();
       start = performance.now();
@@ -228,7 +228,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
       // Cards that cannot be read (not vCards, or broken): left out, what is here stays as it was.
       const unreadable: string[] = [];
       // The parse first, in slices (the transaction's own work is the writes).
-      const parsed = await parseInSlices(batch.upserts.map((u) => u.vcard));
+      const parsed = await parseInSlices(batch.upserts);
       await listWrite(async (changed, removed) => {
         unreadable.length = 0;
         const keep = batch.keep ?? [];
