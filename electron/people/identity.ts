@@ -81,8 +81,13 @@ export function cardPrint(vcard: string): string {
 
 const EMPTY_PRINT = /^\|\|$/;
 
+/** Each list of cards' map by contact id, made once: the labels sync keeps the cards it read between runs (store.ts). */
+const byContactIdOf = new WeakMap<readonly CardRef[], ReadonlyMap<string, string>>();
+
 /** Cards by the contact id Google knows them by (href segment, and UID, which Google sets to it). */
-export function cardsByContactId(cards: readonly CardRef[]): Map<string, string> {
+export function cardsByContactId(cards: readonly CardRef[]): ReadonlyMap<string, string> {
+  const made = byContactIdOf.get(cards);
+  if (made !== undefined) return made;
   const out = new Map<string, string>();
   for (const c of cards) {
     if (c.href !== '') out.set(hrefContactId(c.href), c.id);
@@ -91,6 +96,7 @@ export function cardsByContactId(cards: readonly CardRef[]): Map<string, string>
     const k = uidKey(c.uid);
     if (k !== '' && !out.has(k)) out.set(k, c.id);
   }
+  byContactIdOf.set(cards, out);
   return out;
 }
 

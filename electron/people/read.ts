@@ -64,6 +64,17 @@ export function updatedLinks(previous: readonly PersonLink[], listed: Listed<Per
   return { links: [...byName.values()], removed: [...removed] };
 }
 
+/** Each list of cards' hrefs by card id, made once (the labels sync keeps the cards it read between runs). */
+const hrefsOfCards = new WeakMap<readonly CardRef[], ReadonlyMap<string, string>>();
+function hrefsOf(cards: readonly CardRef[]): ReadonlyMap<string, string> {
+  let made = hrefsOfCards.get(cards);
+  if (made === undefined) {
+    made = new Map(cards.filter((c) => c.href !== '').map((c) => [c.id, c.href]));
+    hrefsOfCards.set(cards, made);
+  }
+  return made;
+}
+
 /** The people joined to cards, and the join the merges use. */
 export async function joined(links: readonly PersonLink[], cards: readonly CardRef[], vcards: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>): Promise<{ links: PersonLink[]; join: Join }> {
   const next = await joinPeople(links, cards, async (ids) => new Map([...(await vcards(ids))].map(([id, v]) => [id, cardPrint(v)])));
@@ -75,7 +86,7 @@ export async function joined(links: readonly PersonLink[], cards: readonly CardR
     cardOf.set(l.resourceName, l.contactId);
     if (!personOf.has(l.contactId)) personOf.set(l.contactId, l.resourceName);
   }
-  const hrefOf = new Map(cards.filter((c) => c.href !== '').map((c) => [c.id, c.href]));
+  const hrefOf = hrefsOf(cards);
   const join: Join = {
     // A member the listing has not shown yet (Google's reads lag): its decimal name, if a card has that id.
     contactOf: (rn) => cardOf.get(rn) ?? byContactId.get(hexOfResourceName(rn) ?? '') ?? null,

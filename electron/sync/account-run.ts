@@ -9,7 +9,7 @@ import type { AccountInfo, SyncProgress, SyncStatus } from '../../shared/sync/ty
 import type { StorePort } from '../core/store-port';
 import { syncSharedContacts } from '../gdata/sync';
 import { PeopleRefused } from '../people/errors';
-import { storeLabelStore } from '../people/store';
+import { storeLabelStore, type LabelReads } from '../people/store';
 import { syncLabels } from '../people/sync';
 import type { Platform } from '../platform/platform';
 import type { AccountStore } from './accounts';
@@ -55,7 +55,7 @@ interface KindRunOptions {
 }
 
 /** CardDAV and Google Contacts: the engine on each book (Google's book found again now and then). */
-async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions): Promise<RunTally> {
+async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account: AccountInfo, opts: KindRunOptions, labelReads?: LabelReads): Promise<RunTally> {
   const tally: RunTally = { restored: 0, refused: 0, outside: 0, unreadable: 0, unanswered: 0, waitingUnreadable: [] };
   const { client, profile } = await deps.connections.cardDav(account);
   const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
@@ -67,7 +67,7 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
     tally.unreadable += r.unreadable;
     tally.unanswered += r.unanswered;
     tally.waitingUnreadable.push(...r.waitingUnreadable);
-    if (profile === GOOGLE) await syncGoogleLabels(deps, store, account, book.id);
+    if (profile === GOOGLE) await syncGoogleLabels(deps, store, account, book.id, labelReads);
   }
   return tally;
 }
@@ -77,9 +77,9 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
  * An account signed in before Cardinal asked for the `contacts` scope (or whose user refused it)
  * keeps its labels on this computer until it signs in again; any other failure is the run's.
  */
-async function syncGoogleLabels(deps: AccountRunDeps, store: StorePort, account: AccountInfo, bookId: string): Promise<void> {
+async function syncGoogleLabels(deps: AccountRunDeps, store: StorePort, account: AccountInfo, bookId: string, reads?: LabelReads): Promise<void> {
   try {
-    const r = await syncLabels({ client: await deps.connections.people(account), store: storeLabelStore(store, bookId), log: deps.log });
+    const r = await syncLabels({ client: await deps.connections.people(account), store: storeLabelStore(store, bookId, reads), log: deps.log });
     deps.log?.(`labels: ${r.created} created, ${r.renamed} renamed, ${r.deleted} deleted, +${r.added} −${r.removed} members sent, ${r.pulled} taken, ${r.conflicts.length} conflicts`);
   } catch (e) {
     if (e instanceof PeopleRefused) {
@@ -121,6 +121,8 @@ export class AccountRunner {
   private readonly last = new Map<string, SyncStatus>();
   /** Accounts being removed: their runs stop at their next store request. */
   private readonly stopped = new Set<string>();
+  /** What each Google book's labels sync last read, kept for the next run (electron/people/store.ts). */
+  private readonly labelReads: LabelReads = new Map();
 
   constructor(private readonly deps: AccountRunDeps) {}
 
@@ -180,7 +182,7 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused, outside, unreadable, unanswered, waitingUnreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true });
+      const { restored, refused, outside, unreadable, unanswered, waitingUnreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true }, this.labelReads);
       attempt.succeeded();
       const at = Date.now();
       if (!this.stopped.has(accountId)) this.deps.accounts.setLastSync(accountId, at);

@@ -185,6 +185,17 @@ export interface LabelSnapshot {
   readonly people: readonly PersonLink[];
 }
 
+/** What a labels sync's write answers (the store's `labelsApply`). */
+export interface LabelsApplied {
+  /** The store's count of row and labels writes after the write ('' before any). */
+  readonly written: string;
+  /** Nothing else was written since the count the sync gave: these are the write's own changes. */
+  readonly followed: boolean;
+  /** The favourites the write ticked and unticked. */
+  readonly starred: readonly string[];
+  readonly unstarred: readonly string[];
+}
+
 /** A card of the Google book as the join sees it: id, server href ('' before its first upload), UID. */
 export interface LabelCardRef {
   readonly id: string;

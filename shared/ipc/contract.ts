@@ -7,7 +7,7 @@
  * - `StoreRequests`: main → renderer requests answered by the renderer's store (Dexie); the sync
  *   engine asks through these for what it needs and hands results back.
  */
-import type { LabelCardRef, LabelSnapshot, LabelSyncWrite } from '../groups/labels';
+import type { LabelCardRef, LabelsApplied, LabelSnapshot, LabelSyncWrite } from '../groups/labels';
 import type { Reply } from '../errors';
 import type { PrintTextKey } from '../print';
 import type { AccountChanges, AccountInfo, Discovery, GoogleSetup, LocalCard, MergeConflict, RemoteBatch, RemoteCard, SecretStorage, SentCreate, SyncState, SyncStatus } from '../sync/types';
@@ -195,11 +195,20 @@ export interface StoreRequests {
   /** A Google book's labels, favourites, people links and labels-sync state (electron/people). */
   labelsRead: { args: [bookId: string]; result: LabelSnapshot };
   labelCards: { args: [bookId: string]; result: LabelCardRef[] };
-  /** `labelsRead` and `labelCards` from one read of the book's rows (what a labels sync asks first). */
-  labelsReadWithCards: { args: [bookId: string]; result: { snapshot: LabelSnapshot; cards: LabelCardRef[] } };
+  /**
+   * `labelsRead` and `labelCards` from one read of the book's rows (what a labels sync asks
+   * first), with the store's count of row and labels writes (`written`, '' before any). Given the
+   * count it last saw (`known`) and still the count now, the store reads nothing: `unchanged`.
+   */
+  labelsReadWithCards: { args: [bookId: string, known?: string]; result: { written: string; snapshot: LabelSnapshot; cards: LabelCardRef[] } | { written: string; unchanged: true } };
   labelVcards: { args: [bookId: string, ids: readonly string[]]; result: [id: string, vcard: string][] };
   /** One transaction through `applyLabelSync`, so the user's edits made meanwhile stay. */
-  labelsApply: { args: [bookId: string, write: LabelSyncWrite]; result: void };
+  /**
+   * With `known` the count the sync read and still the count when the write began, `followed`
+   * says so and names the favourites it changed, the count after it in `written`: what the sync
+   * read, with this write applied, is what is stored.
+   */
+  labelsApply: { args: [bookId: string, write: LabelSyncWrite, known?: string]; result: LabelsApplied };
 }
 
 export type RequestName = keyof Requests;

@@ -39,8 +39,8 @@ describe('Google labels through the People API (fake Google)', () => {
   /** Scopes the user unticks on the consent page (Google's granular consent), for the next sign-in. */
   let refuse: readonly string[] = [];
 
-  async function signedIn(onRequest?: (name: string) => void) {
-    const store = await openStore(`labels-${++dbCount}-${Date.now()}`, onRequest);
+  async function signedIn(onRequest?: (name: string) => void, onAnswer?: (name: string, result: unknown) => void) {
+    const store = await openStore(`labels-${++dbCount}-${Date.now()}`, onRequest, onAnswer);
     const platform = new NodePlatform({ dataDir, version: '0.0.0', onOpenExternal: (url) => void google.approve(url, { refuse }).then((back) => fetch(back)) });
     manager = new SyncManager({ platform, store: store.port, emit: () => {}, intervalMinutes: 0, debounceMs: 50, google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 } });
     const account = await manager.signInGoogle(null);
@@ -165,5 +165,37 @@ describe('Google labels through the People API (fake Google)', () => {
     expect(s.groupsHere()).toEqual({ Family: ['Ada King', 'Bob Babbage'] });
     expect(s.groups.getVersion()).not.toBe(drawn);
     expect(recordWrites).toBe(1);
+  });
+
+  it('a no-change Google sync reads no rows for its labels; a favourite ticked and a label renamed here after it are read by the next pass and reach Google', async () => {
+    google.put('a1', card('a1', 'Ada Lovelace'));
+    google.put('b2', card('b2', 'Bob Babbage'));
+    // Whether each labels pass read the book's rows.
+    const rowsRead: boolean[] = [];
+    const s = await signedIn(undefined, (name, r) => {
+      if (name === 'labelsReadWithCards') rowsRead.push(!('unchanged' in (r as object)));
+    });
+    const family = google.people.createGroup('Family');
+    google.people.modify(family, [google.personOf('a1')], []);
+    await s.sync();
+    expect(s.groupsHere()).toEqual({ Family: ['Ada Lovelace'] });
+    rowsRead.length = 0;
+    await s.sync();
+    expect(rowsRead).toEqual([false]);
+
+    const bob = await s.repo.setFavorite(s.idOf('Bob Babbage'), true);
+    s.index.upsert([bob!]);
+    await s.sync();
+    expect(rowsRead).toEqual([false, true]);
+    expect(google.people.group('contactGroups/starred')!.members).toEqual([google.personOf('b2')]);
+
+    const key = s.groups.groups(s.bookId).find((g) => g.name === 'Family')!.key;
+    await s.groups.rename(s.bookId, key, 'Kin');
+    await s.sync();
+    expect(rowsRead).toEqual([false, true, true]);
+    expect(google.people.groupsByName().get('Kin')).toEqual([google.personOf('a1')]);
+    await s.sync();
+    expect(rowsRead).toEqual([false, true, true, false]);
+    expect(s.groupsHere()).toEqual({ Kin: ['Ada Lovelace'] });
   });
 });

@@ -8,7 +8,7 @@ import { GroupStore } from '../../renderer/src/store/groups';
 import type { StoreHandlers } from '../../shared/ipc/contract';
 
 /** The renderer's side, as the app builds it: repo, in-memory list, groups, store handlers. */
-export async function openStore(name: string, onRequest?: (name: string, args: unknown[]) => void) {
+export async function openStore(name: string, onRequest?: (name: string, args: unknown[]) => void, onAnswer?: (name: string, result: unknown) => void) {
   const repo = await ContactRepo.open(name);
   const index = new ContactIndex('en');
   index.load(await repo.allRows());
@@ -22,6 +22,7 @@ export async function openStore(name: string, onRequest?: (name: string, args: u
       onRequest?.(req, args);
       const fn = handlers[req] as (...a: unknown[]) => Promise<unknown>;
       const result = await fn(...(JSON.parse(JSON.stringify(args)) as unknown[]));
+      onAnswer?.(req, result);
       return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as never;
     },
   };

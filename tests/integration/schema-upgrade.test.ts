@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { storeCollection } from '../../electron/sync/store-collection';
 import { ContactRepo } from '../../renderer/src/db/repo';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
-import { LOCAL_BOOK_ID, type BookRow, type CardinalDB, type CardRow, type ContactRow, type MetaRow, type RunRow, type TrashRow, type VersionRow } from '../../renderer/src/db/schema';
+import { LOCAL_BOOK_ID, ROWS_WRITTEN_KEY, type BookRow, type CardinalDB, type CardRow, type ContactRow, type MetaRow, type RunRow, type TrashRow, type VersionRow } from '../../renderer/src/db/schema';
 import { DuplicatesStoreFront, SCAN_FROM } from '../../renderer/src/workers/duplicates-store';
 import { readStoredCards, readStoredKeys, saveStoredKeys, scanStoredKeys } from '../../renderer/src/workers/stored-cards';
 import { importCards } from '../../renderer/src/workers/import-cards';
@@ -177,7 +177,9 @@ describe('the store upgrade from schema 5 to the current one', () => {
 
     const repo = await ContactRepo.open(name);
     expect(repo.db.verno).toBe(9);
-    expect(await everything(repo.db)).toEqual(rows);
+    // The upgrade's writes are counted for the labels sync (schema.ts `rowsWritten`): that record is new.
+    const after = await everything(repo.db);
+    expect({ ...after, meta: (after.meta as MetaRow[]).filter((r) => r.key !== ROWS_WRITTEN_KEY) }).toEqual(rows);
     // The list needs no read of 50,000 rows after the upgrade: the snapshot is still the store's.
     expect((await repo.listSnapshot())?.map((r) => r.id).sort()).toEqual((rows.contacts as ContactRow[]).map((r) => r.id).sort());
     repo.db.close();

@@ -5,8 +5,8 @@
  * batch once the worker says it is committed). Each batch is one transaction with what
  * `ContactRepo.putAll` writes for an import's new contacts: the write counted (meta `generation`),
  * the rows (each card saying which import made it, CardRow.imported: no version row since schema 9)
- * and the import's run, joined
- * by its id. New contacts need no look-up (their ids were never stored), no Dexie middleware (a
+ * and the import's run, joined by its id, and the rows' write count the labels sync asks (schema.ts
+ * `rowsWritten`). New contacts need no look-up (their ids were never stored), no Dexie middleware (a
  * card without an href has no etags row: schema.ts `cardEtags`) and no hooks (none is used), so
  * the rows go to IndexedDB directly, every request of a batch sent before the first is answered.
  * What the `card-keys` middleware does for a new card is done here: its duplicate keys go into the
@@ -18,7 +18,7 @@ import type { ImportedCard } from '../workers/imported-cards';
 import { stamp } from './history';
 import { ContactRepo, type StoredContact } from './repo';
 import { byPage, pageEntries, pageRow } from './keys-pages';
-import { keysOf, type CardinalDB, type RunEntry, type RunRow } from './schema';
+import { keysOf, ROWS_WRITTEN_KEY, type CardinalDB, type RowsWritten, type RunEntry, type RunRow } from './schema';
 
 /** A new card of an import as its two rows (the window's list row and the worker's are the same). */
 export function importedContact(id: string, bookId: string, card: ImportedCard, updatedAt: number): StoredContact {
@@ -77,6 +77,12 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
         .then((g) => {
           generation = (g?.value ?? 0) + 1;
           meta.put({ key: 'generation', value: generation });
+        })
+        .catch(abort);
+      // What the `rows-written` middleware counts (schema.ts): the labels sync reads the rows again.
+      request(meta.get(ROWS_WRITTEN_KEY) as IDBRequest<{ value: RowsWritten } | undefined>)
+        .then((w) => {
+          meta.put({ key: ROWS_WRITTEN_KEY, value: w === undefined ? { epoch: crypto.randomUUID(), n: 1 } : { epoch: w.value.epoch, n: w.value.n + 1 } });
         })
         .catch(abort);
       const contacts = tx.objectStore('contacts');

@@ -5,10 +5,10 @@
  * goes through `applyLabelSync` in one transaction with the rows, so what the user did meanwhile
  * (a label renamed, a favourite ticked) stays.
  */
-import { applyLabelSync, EMPTY_PEOPLE_STATE, type LabelAccess, type LabelCardRef, type LabelSnapshot, type LabelSyncWrite, type PeopleSyncState, type PersonLink, type StoredLabel } from '../../../shared/groups/labels';
+import { applyLabelSync, EMPTY_PEOPLE_STATE, type LabelAccess, type LabelCardRef, type LabelsApplied, type LabelSnapshot, type LabelSyncWrite, type PeopleSyncState, type PersonLink, type StoredLabel } from '../../../shared/groups/labels';
 import type { ContactIndex } from '../store/contact-index';
 import type { ContactRepo } from './repo';
-import type { ContactRow, EtagRow } from './schema';
+import { ROWS_WRITTEN_KEY, rowsWrittenToken, type ContactRow, type EtagRow } from './schema';
 
 export interface LabelRecord {
   state: PeopleSyncState;
@@ -27,6 +27,7 @@ export async function readLabelRecord(repo: ContactRepo, bookId: string): Promis
 
 export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLabels: (bookId: string, labels: readonly StoredLabel[], access: LabelAccess | undefined) => void) {
   const db = repo.db;
+  const writtenCount = async (): Promise<string> => rowsWrittenToken((await db.meta.get(ROWS_WRITTEN_KEY))?.value);
   const person = (r: ContactRow): boolean => r.pending !== 'deleted' && r.groupCard !== 'apple' && r.groupCard !== 'vcard4';
   const rowsOf = async (bookId: string): Promise<ContactRow[]> => (await db.contacts.where('bookId').equals(bookId).toArray()).filter(person);
   const snapshotOf = (rec: LabelRecord, rows: readonly ContactRow[]): LabelSnapshot => ({ state: rec.state, labels: rec.labels, favourites: rows.filter((r) => r.favorite === 1).map((r) => r.id), people: rec.people });
@@ -43,25 +44,29 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
       const [rows, etags] = await Promise.all([rowsOf(bookId), db.etags.where('bookId').equals(bookId).toArray()]);
       return refsOf(rows, etags);
     },
-    labelsReadWithCards: async (bookId: string): Promise<{ snapshot: LabelSnapshot; cards: LabelCardRef[] }> => {
-      // The book's rows read once for both (the favourites and the cards to join people to).
+    labelsReadWithCards: async (bookId: string, known?: string): Promise<{ written: string; snapshot: LabelSnapshot; cards: LabelCardRef[] } | { written: string; unchanged: true }> => {
+      // The book's rows read once for both (the favourites and the cards to join people to); not
+      // at all when no row or labels record was written since the sync's last read (its count).
       return db.transaction('r', db.meta, db.contacts, db.etags, async () => {
+        const written = await writtenCount();
+        if (known !== undefined && known !== '' && known === written) return { written, unchanged: true as const };
         const [rec, rows, etags] = await Promise.all([readLabelRecord(repo, bookId), rowsOf(bookId), db.etags.where('bookId').equals(bookId).toArray()]);
-        return { snapshot: snapshotOf(rec, rows), cards: refsOf(rows, etags) };
+        return { written, snapshot: snapshotOf(rec, rows), cards: refsOf(rows, etags) };
       });
     },
     labelVcards: async (bookId: string, ids: readonly string[]): Promise<[string, string][]> => {
       const cards = await db.cards.bulkGet([...ids]);
       return cards.flatMap((c) => (c !== undefined && c.bookId === bookId ? [[c.id, c.vcard] as [string, string]] : []));
     },
-    labelsApply: async (bookId: string, write: LabelSyncWrite): Promise<void> => {
-      const { labels, changed, access } = await db.transaction('rw', db.contacts, db.meta, async () => {
+    labelsApply: async (bookId: string, write: LabelSyncWrite, known?: string): Promise<LabelsApplied> => {
+      const { labels, changed, access, written, followed } = await db.transaction('rw', db.contacts, db.meta, async () => {
+        const before = await writtenCount();
         const rec = await readLabelRecord(repo, bookId);
         // Only a row the write stars or unstars can change: those rows, not the whole book.
         const named = [...new Set([...write.favourites.add, ...write.favourites.remove])];
         const rows = named.length === 0 ? [] : (await db.contacts.bulkGet(named)).filter((r): r is ContactRow => r !== undefined && r.bookId === bookId && person(r));
-        const before = new Set(rows.filter((r) => r.favorite === 1).map((r) => r.id));
-        const next = applyLabelSync(rec.labels, before, write);
+        const starredBefore = new Set(rows.filter((r) => r.favorite === 1).map((r) => r.id));
+        const next = applyLabelSync(rec.labels, starredBefore, write);
         const people = new Map(rec.people.map((p) => [p.resourceName, p]));
         for (const p of write.people.put) people.set(p.resourceName, p);
         for (const r of write.people.remove) people.delete(r);
@@ -77,10 +82,11 @@ export function labelStoreHandlers(repo: ContactRepo, index: ContactIndex, onLab
           await db.contacts.bulkPut(changed);
           await repo.bumpInTransaction();
         }
-        return { labels: next.labels, changed, access };
+        return { labels: next.labels, changed, access, written: await writtenCount(), followed: known !== undefined && known !== '' && known === before };
       });
       if (changed.length > 0) index.upsert(changed);
       onLabels(bookId, labels, access);
+      return { written, followed, starred: changed.filter((r) => r.favorite === 1).map((r) => r.id), unstarred: changed.filter((r) => r.favorite !== 1).map((r) => r.id) };
     },
   };
 }

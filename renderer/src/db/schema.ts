@@ -207,6 +207,7 @@ export class CardinalDB extends Dexie {
     super(name);
     this.use(cardEtags);
     this.use(cardKeys);
+    this.use(rowsWritten);
     // Version 1: the first schema. Indexes only for what is queried: rows by book, cards by book.
     this.version(1).stores({
       books: 'id',
@@ -441,6 +442,91 @@ const cardKeys: Middleware<DBCore> = {
               changes.push(set !== null && set !== undefined ? { id: v.id, set } : { id: v.id, check: printOf(v) });
             });
             await changePages(dupkeys, req.trans, changes);
+            return res;
+          },
+        };
+      },
+    };
+  },
+};
+
+/**
+ * The meta record counting the transactions that wrote a book's rows (contacts, cards, etags) or
+ * a labels record (`labels:<bookId>`): `{ epoch, n }`, the epoch made with the record (a store made
+ * again never answers an old count). The labels sync asks it first (label-store.ts): a count it
+ * has seen means the rows and labels it read then are still what is stored.
+ */
+export const ROWS_WRITTEN_KEY = 'rows-written';
+
+export interface RowsWritten {
+  epoch: string;
+  n: number;
+}
+
+/** The count as one string ('' before the first counted write), for the labels sync to compare. */
+export const rowsWrittenToken = (value: unknown): string => {
+  const v = value as RowsWritten | undefined;
+  return v === undefined ? '' : `${v.epoch}:${v.n}`;
+};
+
+const COUNTED = new Set(['contacts', 'cards', 'etags']);
+
+/** Whether a write to the meta table is of a labels record (or may be: a range). */
+function writesLabels(req: DBCoreMutateRequest): boolean {
+  switch (req.type) {
+    case 'add':
+    case 'put':
+      return (req.values as MetaRow[]).some((v) => typeof v.key === 'string' && v.key.startsWith('labels:'));
+    case 'delete':
+      return req.keys.some((k) => typeof k === 'string' && k.startsWith('labels:'));
+    case 'deleteRange':
+      return true;
+  }
+}
+
+/**
+ * Counts, in the same transaction, every transaction that writes rows (contacts, cards, etags) or a
+ * labels record: once per transaction, with its first such write. The import's worker, which
+ * writes new rows without Dexie (import-write.ts), counts its batches itself.
+ */
+const rowsWritten: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'rows-written',
+  create(down) {
+    const counted = new WeakSet<DBCoreTransaction>();
+    // On the transaction's own meta store (its requests issued while the caller's are, so the
+    // transaction is active), not through Dexie's tables: nothing reads this record in a live query.
+    const count = (trans: DBCoreTransaction): Promise<void> => {
+      const idb = trans as unknown as IDBTransaction;
+      // An upgrade from before the meta table (schema 2) runs without it.
+      if (counted.has(trans) || !idb.objectStoreNames.contains('meta')) return Promise.resolve();
+      counted.add(trans);
+      return new Promise((resolve, reject) => {
+        const meta = idb.objectStore('meta');
+        const get = meta.get(ROWS_WRITTEN_KEY) as IDBRequest<MetaRow | undefined>;
+        get.onsuccess = () => {
+          const value = get.result?.value as RowsWritten | undefined;
+          const next: RowsWritten = value === undefined ? { epoch: crypto.randomUUID(), n: 1 } : { epoch: value.epoch, n: value.n + 1 };
+          const put = meta.put({ key: ROWS_WRITTEN_KEY, value: next });
+          put.onsuccess = () => resolve();
+          put.onerror = () => reject(put.error);
+        };
+        get.onerror = () => reject(get.error);
+      });
+    };
+    return {
+      ...down,
+      // Every transaction that may write rows takes the meta table too.
+      transaction: (stores, mode, options) => down.transaction(mode === 'readwrite' && stores.some((s) => COUNTED.has(s)) && !stores.includes('meta') ? [...stores, 'meta'] : stores, mode, options),
+      table(name) {
+        const table = down.table(name);
+        if (!COUNTED.has(name) && name !== 'meta') return table;
+        return {
+          ...table,
+          mutate: async (req) => {
+            const counting = COUNTED.has(name) || writesLabels(req) ? count(req.trans) : Promise.resolve();
+            const res = await table.mutate(req);
+            await counting;
             return res;
           },
         };
