@@ -171,10 +171,14 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
                 await applyStreamed(run, streamed, cards);
               },
             };
+      // Whether the page's cards were applied as its parts were read. A second try after a 5xx
+      // (`retryAfterServerError`) reads the answer whole: its cards are in the page, to apply below.
+      let readInParts = inParts !== undefined;
       try {
         page = sent !== null ? await sent : await client.syncCollection(bookUrl, from, withData, inParts);
       } catch (e) {
         if (from === '') throw e;
+        readInParts = false;
         page = isInvalidToken(e) ? 'invalid' : await retryAfterServerError(client, bookUrl, from, withData, profile, e);
       }
       if (page === 'invalid') {
@@ -187,11 +191,11 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
         found.outside.clear();
         continue;
       }
-      if (inParts !== undefined) {
+      if (readInParts) {
         page.changed = rest;
         if (listed.length > 0 && withCards === 0) found.dataRefused = true;
       } else if (withData && page.changed.length > 0 && page.changed.every((c) => c.vcard === undefined)) found.dataRefused = true;
-      const pageListed = inParts !== undefined ? listed : page.changed;
+      const pageListed = readInParts ? listed : page.changed;
       const known = pageListed.length > 0 && from !== '' ? await knownEtags() : NONE;
       const unchangedListed = pageListed.some((c) => known.get(c.href) === c.etag && !run.written.has(c.href));
       if (from !== '' && !run.report.fullResync && (unchangedListed || tokenWentBack(from, page.token))) {
