@@ -196,20 +196,38 @@ export function foldJoined(values: readonly string[], mark: string): string {
   return mark + folded.join(mark);
 }
 
+/** Up to this length a phone number's digits are joined as a string (phoneDigits). */
+const SHORT_PHONE = 256;
+
+/** A digit of any script phoneDigits reads, as its ASCII code unit; -1 for anything else. */
+function asciiDigitOf(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c;
+  if (c >= 0x0660 && c <= 0x0669) return c - 0x0660 + 0x30;
+  if (c >= 0x06f0 && c <= 0x06f9) return c - 0x06f0 + 0x30;
+  if (c >= 0xff10 && c <= 0xff19) return c - 0xff10 + 0x30;
+  return -1;
+}
+
 /** Only the digits of a phone number, any script, so `+1 (555) 010-0` finds `15550100`. */
 export function phoneDigits(text: string): string {
   // One pass, the digits copied into one buffer (what the two replacements above gave: a number
   // of 600,000 stray characters made 600,000 matches).
   const n = text.length;
+  // A number as people write one: the digits joined one by one. A typed array made for each (and
+  // decoded) cost 13 times as much in Chromium (500,000 numbers: 1.1 s against 0.08 s), the import
+  // worker's hottest function.
+  if (n <= SHORT_PHONE) {
+    let digits = '';
+    for (let i = 0; i < n; i++) {
+      const d = asciiDigitOf(text.charCodeAt(i));
+      if (d >= 0) digits += String.fromCharCode(d);
+    }
+    return digits;
+  }
   let out: Uint16Array | null = null;
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    let d = -1;
-    if (c >= 0x30 && c <= 0x39) d = c;
-    else if (c >= 0x0660 && c <= 0x0669) d = c - 0x0660 + 0x30;
-    else if (c >= 0x06f0 && c <= 0x06f9) d = c - 0x06f0 + 0x30;
-    else if (c >= 0xff10 && c <= 0xff19) d = c - 0xff10 + 0x30;
+    const d = asciiDigitOf(text.charCodeAt(i));
     if (d < 0) continue;
     out ??= new Uint16Array(n - i);
     out[k++] = d;

@@ -5,6 +5,8 @@
  * each of them on every pass; an array of pieces joined at the end does the same.
  */
 const CHUNK = 8192;
+/** Up to this many code units a text is made by String.fromCharCode, not decoded (unitsToString). */
+const SHORT_UNITS = 256;
 
 export class TextBuffer {
   private units = new Uint16Array(256);
@@ -70,6 +72,10 @@ export class TextBuffer {
 export function unitsToString(all: Uint16Array, length: number): string {
   if (length === 0) return '';
   const units = all.subarray(0, length);
+  // A short text (a phone's digits, a name, most values of a card) straight from its code units:
+  // a TextDecoder call costs more than the text in Chromium (12 units: 0.42 µs against 0.17 µs; 256
+  // units: 1.8 µs against 0.9 µs), and String.fromCharCode keeps every code unit as it is.
+  if (length <= SHORT_UNITS) return String.fromCharCode.apply(null, units as unknown as number[]);
   // Decoded natively, in one call, when that keeps every code unit: UTF-16 decoding would make a
   // lone surrogate U+FFFD. Spreading the units into String.fromCharCode goes through an
   // argument list a code unit (about 40 ms a million on the machine this was measured on).

@@ -9,7 +9,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stamp, stampAfter } from '../../renderer/src/db/history';
 import { importedContact, writeNewContacts, type WrittenBatch } from '../../renderer/src/db/import-write';
-import { pageEntries } from '../../renderer/src/db/keys-pages';
+import { idInShare, pageEntries } from '../../renderer/src/db/keys-pages';
 import { ContactRepo, type StoredContact } from '../../renderer/src/db/repo';
 import { CardinalDB, LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
 import { importedCard } from '../../renderer/src/workers/imported-cards';
@@ -75,6 +75,38 @@ describe('an import written by its workers', () => {
     expect(undone.removed).toHaveLength(12);
     expect(await repo.allRows()).toEqual([]);
     expect((await repo.trash()).length).toBe(12);
+  });
+
+  it('two writers whose cards have ids in their own halves of the keys pages (idInShare, as runImport gives them) read and write none of each other’s pages, and every card’s keys are kept', async () => {
+    const made = (part: number, n: number) => Array.from({ length: n }, (_, i) => importedContact(idInShare(part, 2), LOCAL_BOOK_ID, importedCard(parseVCard(card(`p${part}-${i}`, `P${part} ${i}`)), i + 1, false, 'US'), 1000));
+    const a = made(0, 60);
+    const b = made(1, 60);
+    const touched: { page: string; by: 'a' | 'b' }[] = [];
+    const get = IDBObjectStore.prototype.get;
+    const put = IDBObjectStore.prototype.put;
+    let by: 'a' | 'b' = 'a';
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (this.name === 'dupkeys') touched.push({ page: String(key), by });
+      return get.call(this, key);
+    };
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === 'dupkeys') touched.push({ page: (value as { id: string }).id, by });
+      return put.call(this, value, key);
+    };
+    try {
+      await writer(a, 'run-2', 100);
+      by = 'b';
+      await writer(b, 'run-2', 100);
+    } finally {
+      IDBObjectStore.prototype.get = get;
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(touched.filter((t) => t.by === 'a').length).toBeGreaterThan(30);
+    expect(touched.filter((t) => t.by === 'b').length).toBeGreaterThan(30);
+    expect(touched.filter((t) => t.by === 'a').every((t) => t.page < '80')).toBe(true);
+    expect(touched.filter((t) => t.by === 'b').every((t) => t.page >= '80')).toBe(true);
+    const pages = new Map((await repo.db.dupkeys.toArray()).flatMap((p) => Object.entries(pageEntries(p))));
+    for (const s of [...a, ...b]) expect(pages.get(s.card.id), s.card.id).toEqual(s.card.keys);
   });
 
   it('a batch that cannot be stored leaves nothing of itself; the batches before it stay, in the run', async () => {

@@ -52,4 +52,19 @@ describe('search folding', () => {
     expect(phoneDigits('+1 (555) 010-0100')).toBe('15550100100');
     expect(phoneDigits('۰۹۱۲ ۳۴۵ ۶۷۸۹')).toBe('09123456789');
   });
+
+  it('a phone number short (joined as a string) or long (into a buffer) gives the same digits: ASCII, Arabic-Indic, Persian and full-width ones, nothing else', () => {
+    const reference = (t: string) => t.replace(/[\u0660-\u0669]/g, (c) => String(c.charCodeAt(0) - 0x0660)).replace(/[\u06f0-\u06f9]/g, (c) => String(c.charCodeAt(0) - 0x06f0)).replace(/[\uff10-\uff19]/g, (c) => String(c.charCodeAt(0) - 0xff10)).replace(/[^0-9]/g, '');
+    const pieces = ['1', '9', ' ', '-', '(', '٣', '۷', '５', 'x', '\ud83d\ude00', '\ud800', '+', '٫'];
+    let seed = 5;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    for (const length of [0, 1, 12, 255, 256, 257, 600]) {
+      for (let round = 0; round < 20; round++) {
+        let t = '';
+        while (t.length < length) t += pieces[rand(pieces.length)]!;
+        expect(phoneDigits(t), JSON.stringify(t)).toBe(reference(t));
+      }
+    }
+    expect(phoneDigits('no digits at all')).toBe('');
+  });
 });

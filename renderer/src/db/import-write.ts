@@ -90,11 +90,13 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
       for (const s of batch) contacts.put(s.row);
       const keyed: { id: string; keys: NonNullable<ReturnType<typeof keysOf>> }[] = [];
       for (const s of batch) {
-        const keys = keysOf(s.card);
+        // The print of the card's text once: what its keys are checked against, and its import fact's.
+        const print = cardPrint(s.card.vcard);
+        const keys = keysOf(s.card, print);
         if (keys !== null) keyed.push({ id: s.card.id, keys });
         const { keys: _k, ...card } = s.card;
         // No version row (schema 9): the card says which import made it, and when (CardRow.imported).
-        cards.put({ ...card, imported: { run: run.id, at: stamp(), print: cardPrint(card.vcard) } });
+        cards.put({ ...card, imported: { run: run.id, at: stamp(), print } });
       }
       // Each page touched read once and written once, in this batch's transaction.
       const pages = tx.objectStore('dupkeys');

@@ -23,6 +23,20 @@ export const PAGE_CHARS = 2;
 
 export const pageOf = (cardId: string): string => cardId.slice(0, PAGE_CHARS);
 
+/**
+ * A new card's id (a random UUID) whose page is in the `part`-th of `parts` equal shares of the
+ * pages, by its first hex digit (parts 1, 2, 4, 8 or 16: the digit stays uniform in its share).
+ * An import read by two workers gives each worker's cards ids of its own half: each worker's batch
+ * then reads and writes only its own pages, where both read and wrote all 256 (the second
+ * rewriting the first one's 25,000 keys, and reading them back first).
+ */
+export function idInShare(part: number, parts: number): string {
+  const id = crypto.randomUUID();
+  if (parts <= 1 || 16 % parts !== 0 || part < 0 || part >= parts) return id;
+  const width = 16 / parts;
+  return (part * width + (parseInt(id[0]!, 16) % width)).toString(16) + id.slice(1);
+}
+
 /** A page's entries (none for a page that is missing or not readable). */
 export function pageEntries(page: unknown): Record<string, StoredKeys> {
   if (typeof page !== 'object' || page === null || typeof (page as { keys?: unknown }).keys !== 'string') return {};

@@ -286,11 +286,11 @@ export class CardinalDB extends Dexie {
 /** The print of a card's text ('' for a row without one, which no keys row is of). */
 const printOf = (card: CardRow): string => (typeof card.vcard === 'string' ? cardPrint(card.vcard) : '');
 
-/** The keys a card written with keys leaves in the table: its keys, if they are of its text (else none). */
-export function keysOf(card: CardRow): StoredKeys | null {
+/** The keys a card written with keys leaves in the table: its keys, if they are of its text (else none); `print`: its text's, if the caller made it already. */
+export function keysOf(card: CardRow, print?: string): StoredKeys | null {
   const k = card.keys as Partial<StoredKeys> | undefined;
   if (typeof k !== 'object' || k === null || typeof k.of !== 'string' || typeof k.keys !== 'object' || k.keys === null) return null;
-  return k.of !== '' && k.of === printOf(card) ? { of: k.of, keys: k.keys } : null;
+  return k.of !== '' && k.of === (print ?? printOf(card)) ? { of: k.of, keys: k.keys } : null;
 }
 
 /** The etags row a card's write leaves: its href and ETag, or none (a card not on a server). */

@@ -30,6 +30,29 @@ import type { ContactIndex, GroupRowChange } from './contact-index';
 /** Rows are replaced, never changed in place: a row's facts are made once. */
 const factsCache = new WeakMap<ContactRow, CardFacts>();
 
+/** Past this many contacts joining one group at once, they are put in list order by their places in the list. */
+const MERGE_BY_PLACES = 64;
+
+/** `ids` (in order) with `extra` (in the same order) put in their places: `compare` says the order. */
+function mergeInOrder(ids: readonly string[], extra: readonly string[], compare: (a: string, b: string) => number): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (const id of extra) {
+    let lo = from;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(ids[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = from; k < lo; k++) out.push(ids[k]!);
+    out.push(id);
+    from = lo;
+  }
+  for (let k = from; k < ids.length; k++) out.push(ids[k]!);
+  return out;
+}
+
 /** What a row says about groups, as the cores read it. Rows written before schema 4 say nothing. */
 export function factsOf(r: ContactRow): CardFacts {
   let f = factsCache.get(r);
@@ -250,7 +273,9 @@ export class GroupStore {
         ids.push(row.id);
       }
     }
-    // Each touched group's members, in list order.
+    // Each touched group's members, in list order; the list's places made once, if a group needs them.
+    let listPlaces: ReadonlyMap<string, number> | undefined;
+    const places = () => (listPlaces ??= this.index.places());
     const touched = new Map<string, GroupInfo>();
     /** CATEGORIES groups whose last member left (and that are not remembered as empty): they go. */
     const gone = new Map<string, GroupInfo>();
@@ -259,7 +284,7 @@ export class GroupStore {
       const g = groupOf(key)!;
       const out = left.get(key);
       const kept = g.memberIds.filter((id) => out?.has(id) !== true && this.index.get(id) !== undefined);
-      const memberIds = this.merged(kept, joined.get(key) ?? []);
+      const memberIds = this.merged(kept, joined.get(key) ?? [], places);
       if (memberIds.length === 0 && !empty.has(foldName(g.name))) gone.set(key, g);
       else touched.set(key, { ...g, memberIds, inCategories: g.inCategories || joined.has(key) });
     }
@@ -271,7 +296,7 @@ export class GroupStore {
       const from = reordered ? undefined : [...gone.values()].find((g) => g.memberIds.length === m.ids.length);
       const was = from === undefined ? null : new Set(from.memberIds);
       const same = was !== null && new Set(m.ids).size === m.ids.length && m.ids.every((id) => was.has(id));
-      const memberIds = same ? from!.memberIds.filter((id) => this.index.get(id) !== undefined) : this.merged([], m.ids);
+      const memberIds = same ? from!.memberIds.filter((id) => this.index.get(id) !== undefined) : this.merged([], m.ids, places);
       added.push({ key, name: m.name.trim(), memberIds, card: null, labelId: null, inCategories: true, external: 0 });
     }
     // Apply: the index, the groups list (new ones in name order).
@@ -297,26 +322,20 @@ export class GroupStore {
     return true;
   }
 
-  /** Members in list order with more contacts (in any order) put in their places. */
-  private merged(ids: readonly string[], more: readonly string[]): string[] {
+  /**
+   * Members in list order with more contacts (in any order) put in their places. Many more (an
+   * import's thousands) are ordered by their places in the list (`ContactIndex.places`, made once
+   * per patch: `places`), a few by `compareIds`; the same order either way.
+   */
+  private merged(ids: readonly string[], more: readonly string[], places?: () => ReadonlyMap<string, number>): string[] {
     if (more.length === 0) return [...ids];
-    const extra = more.filter((id) => this.index.get(id) !== undefined).sort(this.index.compareIds);
-    const out: string[] = [];
-    let from = 0;
-    for (const id of extra) {
-      let lo = from;
-      let hi = ids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.index.compareIds(ids[mid]!, id) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = from; k < lo; k++) out.push(ids[k]!);
-      out.push(id);
-      from = lo;
+    const at = more.length > MERGE_BY_PLACES && places !== undefined ? places() : undefined;
+    if (at !== undefined && more.every((id) => at.has(id)) && ids.every((id) => at.has(id))) {
+      const extra = more.filter((id) => this.index.get(id) !== undefined).sort((a, b) => at.get(a)! - at.get(b)!);
+      return mergeInOrder(ids, extra, (a, b) => at.get(a)! - at.get(b)!);
     }
-    for (let k = from; k < ids.length; k++) out.push(ids[k]!);
-    return out;
+    const extra = more.filter((id) => this.index.get(id) !== undefined).sort(this.index.compareIds);
+    return mergeInOrder(ids, extra, this.index.compareIds);
   }
 
   /** The book's setting: the remembered one, or what its cards (then its server) say; remembered once decided. */

@@ -12,6 +12,7 @@ import type { Services } from '../../services';
 import type { ImportedCard, ImportParseResult, ImportWorkerReply, ImportWorkerRequest } from '../../workers/import.worker';
 import { importParts, joinParts } from '../../workers/import-split';
 import { importedContact } from '../../db/import-write';
+import { idInShare } from '../../db/keys-pages';
 import { stampAfter } from '../../db/history';
 import type { CsvWorkerReply, CsvWorkerRequest } from '../../workers/csv.worker';
 import type { VCardParseError } from '../../../../shared/vcard';
@@ -360,7 +361,11 @@ const importFacts = (c: ImportedCard) => ({ uid: c.fields.uid, group: c.fields.g
 export async function runImport(s: Services, preview: ImportPreview, updateConflicting: boolean): Promise<{ count: number; freshIds: string[] }> {
   const { bookId } = preview;
   const updatedAt = Date.now();
-  const fresh: StoredContact[] = preview.fresh.map((c) => importedContact(crypto.randomUUID(), bookId, c, updatedAt));
+  // Cards the import workers hold and write get ids in their worker's share of the keys' pages
+  // (keys-pages.ts idInShare): the two workers' batches then touch none of each other's pages.
+  const held = readers.get(preview.parsed);
+  const idOf = (c: ImportedCard) => (held === undefined || held.workers.length < 2 ? crypto.randomUUID() : idInShare(held.origin.get(c)?.worker ?? 0, held.workers.length));
+  const fresh: StoredContact[] = preview.fresh.map((c) => importedContact(idOf(c), bookId, c, updatedAt));
   const updates: StoredContact[] = [];
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {
