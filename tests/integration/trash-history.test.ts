@@ -390,6 +390,38 @@ describe('trash, history and undo of runs', () => {
       expect((await repo.versionsOf(a))[0]!.source).toBe('undo');
     });
 
+    it('a sync run of three batches: each later batch writes only its own entries (the run is not rewritten whole), and the run reads, counts and undoes as one', async () => {
+      const a = await synced('a', 'Ada');
+      const b = await synced('b', 'Bob');
+      await sync.applyRemote({ upserts: [{ href: '/book/a.vcf', etag: '"a-2"', vcard: card('a', 'Ada (1)') }, { href: '/book/c.vcf', etag: '"c-1"', vcard: card('c', 'Cy') }], deletes: [] });
+      const [head] = (await repo.db.runs.toArray()).filter((r) => r.open === true);
+      expect(head!.entries).toHaveLength(2);
+      // Ada again in the second batch (she keeps the version from before the run), Cy changed again (still a create).
+      await sync.applyRemote({ upserts: [{ href: '/book/a.vcf', etag: '"a-3"', vcard: card('a', 'Ada (2)') }, { href: '/book/c.vcf', etag: '"c-2"', vcard: card('c', 'Cy (2)') }], deletes: [] });
+      await sync.applyRemote({ upserts: [], deletes: ['/book/b.vcf'], state: { syncToken: 't9', ctag: null } });
+      // The run's first row still holds its first batch's entries alone; the later ones are rows of their own.
+      expect((await repo.db.runs.get(head!.id))!.entries).toHaveLength(2);
+      const runs = await repo.runsOf(BOOK);
+      const syncRuns = runs.filter((r) => r.at === head!.at);
+      expect(syncRuns).toHaveLength(1);
+      const run = syncRuns[0]!;
+      expect(run.open).toBeUndefined();
+      const c = (await repo.db.etags.where('[bookId+href]').equals([BOOK, '/book/c.vcf']).first())!.id;
+      expect(run.entries.map((e) => [e.contactId, e.change])).toEqual([
+        [a, 'updated'],
+        [c, 'created'],
+        [b, 'deleted'],
+      ]);
+      expect(run.entries[0]!.before).toBe(head!.entries[0]!.before);
+      expect(await repo.changedAfterRun(run.id)).toBe(0);
+      await repo.undoRun(run.id, LOCAL_BOOK_ID);
+      const pending = new Map((await sync.pending()).map((p) => [p.id, p]));
+      expect(fnOf(pending.get(a)!.vcard)).toBe('Ada');
+      expect(pending.get(b)).toMatchObject({ pending: 'created' });
+      expect(pending.get(c)).toMatchObject({ pending: 'deleted' });
+      expect((await repo.runsOf(BOOK)).find((r) => r.id === run.id)!.undoneAt).toBeDefined();
+    });
+
     it('counts the run’s contacts changed again since it (an edit here, a later deletion), so the window can ask before the undo goes over them', async () => {
       const a = await synced('a', 'Ada');
       const b = await synced('b', 'Bob');

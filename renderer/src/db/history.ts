@@ -242,18 +242,70 @@ export function trashRows(items: readonly { row: ContactRow; card: CardRow }[], 
   return items.filter((i) => isContact(i.row)).map((i) => ({ id: i.row.id, bookId: i.row.bookId, deletedAt, by, row: i.row, card: i.card, ...(mergedInto !== undefined ? { mergedInto } : {}) }));
 }
 
-/** The latest run of a book. */
+/** The latest run of a book (a sync run's part stands for its run: it shares its `at`). */
 function latestRun(db: CardinalDB, bookId: string): Promise<RunRow | undefined> {
+  // Dexie's own promise chain (a transaction's zone follows it).
   return db.runs
     .where('[bookId+at]')
     .between([bookId, Dexie.minKey], [bookId, Dexie.maxKey])
-    .last();
+    .last()
+    .then((last) => (last?.partOf === undefined ? last : db.runs.get(last.partOf)));
+}
+
+/** The id of a sync run's part `n` (1, 2, …): after its run's id, so a key range holds them in order. */
+const partId = (runId: string, n: number): string => `${runId}~${String(n).padStart(6, '0')}`;
+
+/**
+ * `entries` with `more` joined: a contact touched twice keeps its first place and the version it
+ * had before the run (a run's create stays a create).
+ */
+function joinEntries(entries: readonly RunEntry[], more: readonly RunEntry[]): RunEntry[] {
+  const at = new Map(entries.map((e, i) => [e.contactId, i]));
+  const out = [...entries];
+  for (const e of more) {
+    const i = at.get(e.contactId);
+    if (i === undefined) {
+      at.set(e.contactId, out.length);
+      out.push(e);
+    } else {
+      const first = out[i]!;
+      out[i] = { contactId: e.contactId, before: first.before, change: first.change === 'created' ? 'created' : e.change };
+    }
+  }
+  return out;
+}
+
+/** A run with its parts' entries joined, as one (the parts: rows with `partOf` its id, in order). */
+export function joinRun(run: RunRow, parts: readonly RunRow[]): RunRow {
+  if (parts.length === 0) return run;
+  let entries = run.entries;
+  for (const p of parts) entries = joinEntries(entries, p.entries);
+  return { ...run, entries };
+}
+
+/** A run as the user sees it (its parts' entries joined); undefined for a part or an unknown id. */
+export async function wholeRun(db: CardinalDB, runId: string): Promise<RunRow | undefined> {
+  const run = await db.runs.get(runId);
+  if (run === undefined || run.partOf !== undefined) return undefined;
+  if ((run.parts ?? 0) === 0) return run;
+  const parts = await db.runs.where('id').between(partId(runId, 0), partId(runId, 999_999), false, true).toArray();
+  return joinRun(run, parts.filter((p) => p.partOf === runId));
+}
+
+/** Rows of the runs table as runs (parts joined into theirs and left out; a part without its run too). */
+export function runsFromRows(rows: readonly RunRow[]): RunRow[] {
+  const parts = new Map<string, RunRow[]>();
+  for (const r of rows) if (r.partOf !== undefined) parts.set(r.partOf, [...(parts.get(r.partOf) ?? []), r]);
+  return rows.filter((r) => r.partOf === undefined).map((r) => joinRun(r, (parts.get(r.id) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1))));
 }
 
 /**
  * Inside a write transaction: add a run's entries. A sync's batches join the book's open sync run
  * (one run per sync as the user sees it); `close` ends it (the batch that saves the state). A
- * contact touched twice keeps the version it had before the run.
+ * contact touched twice keeps the version it had before the run. A batch that joins an open sync
+ * run writes its entries as a row of their own (a part: `partOf` the run, at the run's `at`) and
+ * the run's head again without them, so a batch costs its own entries, not the run's so far (a
+ * first sync of 50,000 cards rewrote up to 50,000 entries with each of its 100 batches).
  */
 export async function appendRun(db: CardinalDB, run: { id?: string; bookId: string; kind: RunKind; name?: string; entries: readonly RunEntry[]; close: boolean }): Promise<string | undefined> {
   const now = Date.now();
@@ -265,22 +317,22 @@ export async function appendRun(db: CardinalDB, run: { id?: string; bookId: stri
   }
   if (current === undefined && run.entries.length === 0) return undefined;
   const next: RunRow = current ?? { id: run.id ?? crypto.randomUUID(), bookId: run.bookId, at: now, kind: run.kind, entries: [], ...(run.name !== undefined ? { name: run.name } : {}) };
-  const at = new Map(next.entries.map((e, i) => [e.contactId, i]));
-  const entries = [...next.entries];
-  for (const e of run.entries) {
-    const i = at.get(e.contactId);
-    if (i === undefined) {
-      at.set(e.contactId, entries.length);
-      entries.push(e);
-    } else {
-      const first = entries[i]!;
-      entries[i] = { contactId: e.contactId, before: first.before, change: first.change === 'created' ? 'created' : e.change };
-    }
-  }
   const { open: _o, ...rest } = next;
   // After every version this batch recorded (stamps run ahead of the clock when they crowd).
   // A run another thread's batches joined keeps the later of both (import-write.ts).
-  await db.runs.put({ ...rest, entries, lastAt: Math.max(next.lastAt ?? 0, stamp()), ...(run.kind === 'sync' && !run.close ? { open: true } : {}) });
+  const lastAt = Math.max(next.lastAt ?? 0, stamp());
+  const open = run.kind === 'sync' && !run.close ? { open: true } : {};
+  if (current !== undefined && run.id === undefined && run.kind === 'sync') {
+    // Joining an open sync run: this batch's entries in a part of their own, the head as it was.
+    let parts = current.parts ?? 0;
+    if (run.entries.length > 0) {
+      parts += 1;
+      await db.runs.put({ id: partId(current.id, parts), bookId: current.bookId, at: current.at, kind: 'sync', entries: joinEntries([], run.entries), partOf: current.id });
+    }
+    await db.runs.put({ ...rest, lastAt, ...(parts > 0 ? { parts } : {}), ...open });
+    return next.id;
+  }
+  await db.runs.put({ ...rest, entries: joinEntries(next.entries, run.entries), lastAt, ...open });
   return next.id;
 }
 

@@ -10,7 +10,7 @@ import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import Dexie from 'dexie';
-import { appendRun, forget, importedVersionId, importedVersionOf, recordVersions, sameContent, stamp, trashRows, withText, type VersionInput } from './history';
+import { appendRun, forget, importedVersionId, importedVersionOf, recordVersions, runsFromRows, sameContent, stamp, trashRows, wholeRun, withText, type VersionInput } from './history';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark, type RunEntry, type RunRow, type TrashRow, type VersionRow, type VersionSource } from './schema';
 
 /**
@@ -463,7 +463,8 @@ export class ContactRepo {
       .where('[bookId+at]')
       .between([bookId, Dexie.minKey], [bookId, Dexie.maxKey])
       .toArray();
-    return rows.reverse();
+    // A sync run's parts (its later batches' entries) joined into it.
+    return runsFromRows(rows).reverse();
   }
 
   /**
@@ -506,7 +507,7 @@ export class ContactRepo {
    * and those between its batches that the run did not make (an edit here during the sync).
    */
   async changedAfterRun(runId: string): Promise<number> {
-    const run = await this.db.runs.get(runId);
+    const run = await wholeRun(this.db, runId);
     if (run === undefined || run.undoneAt !== undefined) return 0;
     const own = run.kind === 'sync' ? 'sync' : 'import';
     let count = 0;
@@ -531,7 +532,7 @@ export class ContactRepo {
   }
 
   async undoRun(runId: string, fallbackBook: string): Promise<RestoreResult> {
-    const run = await this.db.runs.get(runId);
+    const run = await wholeRun(this.db, runId);
     const result: RestoreResult = { changed: [], removed: [], hidden: [], moved: [] };
     if (run === undefined || run.undoneAt !== undefined) return result;
     for (let i = 0; i < run.entries.length; i += 500) {

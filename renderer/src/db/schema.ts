@@ -182,6 +182,13 @@ export interface RunRow {
   /** An import's file name. */
   name?: string;
   entries: RunEntry[];
+  /**
+   * A sync run's later batches' entries are rows of their own (history.ts `appendRun`): on those
+   * rows, the run they belong to (same book and `at`, id `<run>~000001`, …; their entries join the
+   * run's, read by `wholeRun`/`runsFromRows`); on the run, how many there are.
+   */
+  partOf?: string;
+  parts?: number;
   /** A sync run still taking batches (its state not saved yet). */
   open?: boolean;
   /** When its last batch was written (absent on runs recorded before it was kept). */
