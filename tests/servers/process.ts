@@ -92,6 +92,13 @@ export async function mkAddressBook(url: string, displayName: string, headers: R
   if (res.status !== 201) throw new Error(`MKCOL ${url} answered ${res.status}: ${await res.text()}`);
 }
 
+/**
+ * From this many cards a server's `seed` writes its store directly, by the server's own code, where
+ * PUTs are slow (Xandikos: a git commit each; DAViCal: PHP and PostgreSQL each); fewer go by PUT,
+ * as another client's would. `CARDINAL_SEED=put` sends every seed by PUT.
+ */
+export const BULK_SEED = 100;
+
 /** PUT cards one by one (If-None-Match), as another client would. */
 export async function putCards(bookUrl: string, cards: readonly { file: string; vcard: string }[], headers: Record<string, string> = {}, fetchImpl: typeof fetch = fetch): Promise<void> {
   for (const c of cards) {

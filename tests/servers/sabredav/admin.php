@@ -34,9 +34,12 @@ if ($command === 'init') {
 } elseif ($command === 'seed') {
     list(, , , $user, $uri) = $argv;
     $id = bookId($cards, $user, $uri);
+    // One transaction: SQLite commits each statement to disk otherwise (10,000 cards took 140 s).
+    $pdo->beginTransaction();
     foreach (json_decode(stream_get_contents(STDIN), true) as $card) {
         $cards->createCard($id, $card['file'], $card['vcard']);
     }
+    $pdo->commit();
 } else {
     fwrite(STDERR, "unknown command $command\n");
     exit(2);
