@@ -117,7 +117,9 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
       const runs = tx.objectStore('runs');
       request(runs.get(run.id) as IDBRequest<RunRow | undefined>)
         .then((current) => {
-          const row: RunRow = current ?? { id: run.id, bookId: run.bookId, at: Date.now(), kind: 'import', entries: [], ...(run.name !== undefined ? { name: run.name } : {}) };
+          // The run begins at a stamp, not the wall clock: a version recorded here before it (its
+          // stamp ahead of the clock when stamps crowd) is then before the run, not "changed after" it.
+          const row: RunRow = current ?? { id: run.id, bookId: run.bookId, at: lastAt, kind: 'import', entries: [], ...(run.name !== undefined ? { name: run.name } : {}) };
           runs.put({ ...row, entries: [...row.entries, ...entries], lastAt: Math.max(row.lastAt ?? 0, lastAt) });
         })
         .catch(abort);
