@@ -450,9 +450,8 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
     // What the parts gave is the file's (in order, the same cards): the sorter's result is the
     // summary, and the new cards written ahead are its new ones.
     if (pipelined && sorted.length === parsed.cards.length && sorted.every((c, i) => c === parsed.cards[i])) {
-      const preview = await sorter!.finish(fileName, parsed);
       r.staging = staging;
-      return preview;
+      return await sorter!.finish(fileName, parsed);
     }
     if (staging.asked > 0) {
       r.staging = staging;
@@ -626,6 +625,9 @@ export async function runImport(s: Services, preview: ImportPreview, updateConfl
   const held = readers.get(preview.parsed);
   performance.mark('cardinal:import-write-start');
   const ahead = held === undefined ? null : await writtenAhead(s, preview, held);
+  // Closed while the last batches written ahead were awaited: what was written ahead is taken out,
+  // and nothing is written now (the workers that hold the cards are ending).
+  if (held !== undefined && readers.get(preview.parsed) !== held) throw new Error('the import was closed before it was written');
   const updatedAt = ahead?.updatedAt ?? Date.now();
   // Cards the import workers hold and write get ids in their worker's share of the keys' pages
   // (keys-pages.ts idInShare): the two workers' batches then touch none of each other's pages.
