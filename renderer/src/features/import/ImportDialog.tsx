@@ -22,7 +22,8 @@ const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
 };
 
 /**
- * The summary of an import before anything is written: which file, into which book (the user can
+ * The summary of an import before anything is committed (a large .vcf's new cards into this
+ * computer's book are written ahead, invisibly: import.ts `previewImport`): which file, into which book (the user can
  * pick another; the cards are compared with that book again), what is new, what is here already,
  * what could not be read. Then the user's choice.
  */
