@@ -80,6 +80,9 @@ export async function runBookBench(count = 50_000, importOnly = false): Promise<
     await stopWriteProfile?.('write');
 
     const [markWriteStart, markWritten, markDone] = await page.evaluate(() => ['write-start', 'written', 'done'].map((n) => performance.getEntriesByName(`cardinal:import-${n}`).at(-1)?.startTime ?? NaN));
+    // Written ahead (this computer's book, since issue 20): the workers' batches while they read the
+    // rest and the summary is open, from the first batch asked to the last one committed.
+    const [markAheadStart, markAheadWritten] = await page.evaluate(() => ['ahead-start', 'ahead-written'].map((n) => performance.getEntriesByName(`cardinal:import-${n}`).at(-1)?.startTime ?? NaN));
 
     // The physical limits: the rows the import wrote, written again with bare IndexedDB into a
     // database of their own. The app's tables and indexes in the app's transactions; the same with
@@ -176,18 +179,25 @@ export async function runBookBench(count = 50_000, importOnly = false): Promise<
 
     const importRate = count / ((t2 - t1) / 1000);
     const writeMs = markWritten! - markWriteStart!;
+    // The write against its raw limit: the batches written ahead when they were (they share the
+    // machine with the parse meanwhile), else the write after the click.
+    const batchesMs = Number.isNaN(markAheadStart!) ? writeMs : markAheadWritten! - markAheadStart!;
     const rate = (ms: number) => count / (ms / 1000);
     const limits = () => {
       console.log(`\nImport — ${count.toLocaleString('en')} contacts in Chromium (${browserVersion}), browser harness; load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} on ${cpus().length} cores${profiling ? ' (profiled run)' : ''}`);
       console.log(`  hand the file to the page (Playwright): ${((t1 - t0) / 1000 - (markClassified! - markStart!) / 1000).toFixed(1)} s (test harness cost, not the app's)`);
       console.log(`  parse in the worker:                 ${((markParsed! - markStart!) / 1000).toFixed(1)} s  (CPU from the file handed over to the summary: ${cpuSpent(cpuStart, cpuParsed)})`);
       console.log(`  classify new / identical / changed:  ${((markClassified! - markParsed!) / 1000).toFixed(1)} s`);
-      console.log(`  write, click → "imported" shown:     ${((t2 - t1) / 1000).toFixed(1)} s  (${Math.round(importRate).toLocaleString('en')} contacts/s); of it IndexedDB (putAll) ${(writeMs / 1000).toFixed(1)} s (${Math.round(rate(writeMs)).toLocaleString('en')}/s)`);
+      if (!Number.isNaN(markAheadStart!)) {
+        const aheadMs = markAheadWritten! - markAheadStart!;
+        console.log(`  written ahead (while the rest is read): ${(aheadMs / 1000).toFixed(1)} s from the first batch to the last committed (${((markAheadStart! - markStart!) / 1000).toFixed(1)} s → ${((markAheadWritten! - markStart!) / 1000).toFixed(1)} s after the start; the summary at ${((markClassified! - markStart!) / 1000).toFixed(1)} s)`);
+      }
+      console.log(`  write, click → "imported" shown:     ${((t2 - t1) / 1000).toFixed(1)} s  (${Math.round(importRate).toLocaleString('en')} contacts/s); of it IndexedDB (${Number.isNaN(markAheadStart!) ? 'putAll' : 'the rest written ahead, and the commit'}) ${(writeMs / 1000).toFixed(1)} s (${Math.round(rate(writeMs)).toLocaleString('en')}/s)`);
       console.log(`    CPU from the click to the list drawn: ${cpuSpent(cpuClick, cpuWritten)}`);
       console.log(`    click → write started ${((markWriteStart! - tClick) / 1000).toFixed(1)} s; after the write, the list's and groups' update ${((markDone! - markWritten!) / 1000).toFixed(1)} s`);
       console.log(`  import in all (parse + classify + write): ${((markClassified! - markStart! + (t2 - t1)) / 1000).toFixed(1)} s   (target < 8 s)`);
       console.log(`  rows written: ${raw.rows.contacts.toLocaleString('en')} contacts, ${raw.rows.cards.toLocaleString('en')} cards, ${raw.rows.versions.toLocaleString('en')} versions`);
-      console.log(`  raw IndexedDB, the app's tables and indexes, ${IMPORT_BATCH.toLocaleString('en')} a transaction: ${(raw.ms.app! / 1000).toFixed(1)} s (${Math.round(rate(raw.ms.app!)).toLocaleString('en')}/s) → putAll at ${(raw.ms.app! / writeMs).toFixed(2)}× of it (CPU: ${rawCpu.app})`);
+      console.log(`  raw IndexedDB, the app's tables and indexes, ${IMPORT_BATCH.toLocaleString('en')} a transaction: ${(raw.ms.app! / 1000).toFixed(1)} s (${Math.round(rate(raw.ms.app!)).toLocaleString('en')}/s) → the import's batches at ${(raw.ms.app! / batchesMs).toFixed(2)}× of it (CPU: ${rawCpu.app})`);
       console.log(`  raw IndexedDB, primary keys only, same transactions:  ${(raw.ms.keyOnly! / 1000).toFixed(1)} s (${Math.round(rate(raw.ms.keyOnly!)).toLocaleString('en')}/s; CPU: ${rawCpu.keyOnly})`);
       console.log(`  raw IndexedDB, schema 8's layout (a version row per new contact), same transactions: ${(raw.ms.schema8! / 1000).toFixed(1)} s (${Math.round(rate(raw.ms.schema8!)).toLocaleString('en')}/s; CPU: ${rawCpu.schema8})`);
       console.log(`  raw IndexedDB, schema 5's rows and indexes, 2,000 a transaction: ${(raw.ms.schema5! / 1000).toFixed(1)} s (${Math.round(rate(raw.ms.schema5!)).toLocaleString('en')}/s)`);

@@ -18,6 +18,7 @@ import type { ImportedCard } from '../workers/imported-cards';
 import { stamp } from './history';
 import { ContactRepo, type StoredContact } from './repo';
 import { byPage, pageEntries, pageRow } from './keys-pages';
+import { STAGED_KEY } from './staged';
 import { keysOf, ROWS_WRITTEN_KEY, type CardinalDB, type RowsWritten, type RunEntry, type RunRow } from './schema';
 
 /** A new card of an import as its two rows (the window's list row and the worker's are the same). */
@@ -46,12 +47,57 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   });
 }
 
+
+/** Add the run to the `STAGED_KEY` row (once). */
+function markStaged(meta: IDBObjectStore, runId: string, abort: () => void): void {
+  request(meta.get(STAGED_KEY) as IDBRequest<{ value: string[] } | undefined>)
+    .then((m) => {
+      const runs = m?.value ?? [];
+      if (!runs.includes(runId)) meta.put({ key: STAGED_KEY, value: [...runs, runId] });
+    })
+    .catch(abort);
+}
+
+/** The write counted: meta `generation` (handed to `onGeneration`), and what the `rows-written` middleware counts (schema.ts: the labels sync reads the rows again). */
+function countWrite(meta: IDBObjectStore, abort: () => void, onGeneration: (g: number) => void): void {
+  request(meta.get('generation') as IDBRequest<{ value: number } | undefined>)
+    .then((g) => {
+      const generation = (g?.value ?? 0) + 1;
+      meta.put({ key: 'generation', value: generation });
+      onGeneration(generation);
+    })
+    .catch(abort);
+  request(meta.get(ROWS_WRITTEN_KEY) as IDBRequest<{ value: RowsWritten } | undefined>)
+    .then((w) => {
+      meta.put({ key: ROWS_WRITTEN_KEY, value: w === undefined ? { epoch: crypto.randomUUID(), n: 1 } : { epoch: w.value.epoch, n: w.value.n + 1 } });
+    })
+    .catch(abort);
+}
+
+/** The batch's contacts as entries of the run (made by the first batch that commits; a run another writer's batch made first keeps the later `lastAt` of both). */
+function joinRun(runs: IDBObjectStore, run: ImportRun, batch: readonly StoredContact[], lastAt: number, abort: () => void): void {
+  const entries: RunEntry[] = batch.map((s) => ({ contactId: s.row.id, change: 'created', before: null }));
+  request(runs.get(run.id) as IDBRequest<RunRow | undefined>)
+    .then((current) => {
+      // The run begins at a stamp, not the wall clock: a version recorded here before it (its
+      // stamp ahead of the clock when stamps crowd) is then before the run, not "changed after" it.
+      const row: RunRow = current ?? { id: run.id, bookId: run.bookId, at: lastAt, kind: 'import', entries: [], ...(run.name !== undefined ? { name: run.name } : {}) };
+      runs.put({ ...row, entries: [...row.entries, ...entries], lastAt: Math.max(row.lastAt ?? 0, lastAt) });
+    })
+    .catch(abort);
+}
+
 /**
  * Write new contacts (never stored before) in batches of one transaction each, each batch with
  * its versions and its entries in the run `run` (made by the first batch that commits; several
  * writers may share one). `onBatch` after each batch is committed.
+ *
+ * `staged`: written ahead, while the summary is open: the rows, their cards (each with its import
+ * fact naming the run) and keys, and the run in the `STAGED_KEY` row, but no run row, no write
+ * count and no labels-sync count: nothing reads them (the window's list has no row of them, no
+ * run lists them) until `commitStaged` makes the run in one transaction; `dropStaged` takes them out.
  */
-export async function writeNewContacts(db: CardinalDB, items: readonly StoredContact[], run: ImportRun, batchSize: number, onBatch: (b: WrittenBatch) => void): Promise<void> {
+export async function writeNewContacts(db: CardinalDB, items: readonly StoredContact[], run: ImportRun, batchSize: number, onBatch: (b: WrittenBatch) => void, staged = false): Promise<void> {
   const idb = db.backendDB();
   for (let i = 0; i < items.length; i += batchSize) {
     const batch = items.slice(i, i + batchSize);
@@ -73,18 +119,11 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
     let lastAt = 0;
     try {
       const meta = tx.objectStore('meta');
-      request(meta.get('generation') as IDBRequest<{ value: number } | undefined>)
-        .then((g) => {
-          generation = (g?.value ?? 0) + 1;
-          meta.put({ key: 'generation', value: generation });
-        })
-        .catch(abort);
-      // What the `rows-written` middleware counts (schema.ts): the labels sync reads the rows again.
-      request(meta.get(ROWS_WRITTEN_KEY) as IDBRequest<{ value: RowsWritten } | undefined>)
-        .then((w) => {
-          meta.put({ key: ROWS_WRITTEN_KEY, value: w === undefined ? { epoch: crypto.randomUUID(), n: 1 } : { epoch: w.value.epoch, n: w.value.n + 1 } });
-        })
-        .catch(abort);
+      if (staged) markStaged(meta, run.id, abort);
+      else
+        countWrite(meta, abort, (g) => {
+          generation = g;
+        });
       const contacts = tx.objectStore('contacts');
       const cards = tx.objectStore('cards');
       for (const s of batch) contacts.put(s.row);
@@ -113,16 +152,7 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
       // After every import stamp of this batch (stamps run ahead of the clock when they crowd); a run
       // another writer's batch made first keeps the later of both.
       lastAt = stamp();
-      const entries: RunEntry[] = batch.map((s) => ({ contactId: s.row.id, change: 'created', before: null }));
-      const runs = tx.objectStore('runs');
-      request(runs.get(run.id) as IDBRequest<RunRow | undefined>)
-        .then((current) => {
-          // The run begins at a stamp, not the wall clock: a version recorded here before it (its
-          // stamp ahead of the clock when stamps crowd) is then before the run, not "changed after" it.
-          const row: RunRow = current ?? { id: run.id, bookId: run.bookId, at: lastAt, kind: 'import', entries: [], ...(run.name !== undefined ? { name: run.name } : {}) };
-          runs.put({ ...row, entries: [...row.entries, ...entries], lastAt: Math.max(row.lastAt ?? 0, lastAt) });
-        })
-        .catch(abort);
+      if (!staged) joinRun(tx.objectStore('runs'), run, batch, lastAt, abort);
     } catch (e) {
       abort();
       await committed.catch(() => {});
@@ -131,4 +161,44 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
     await committed;
     onBatch({ done: i + batch.length, generation, lastStamp: lastAt });
   }
+}
+
+/**
+ * Make the run of an import written ahead (`writeNewContacts(…, staged)`), in one transaction:
+ * the run row with an entry for each of `contactIds` (beginning at `at`, the first staged batch's
+ * last stamp, and ending at `lastAt`), the write count and the labels sync's count, and the run
+ * out of the `STAGED_KEY` row. Before it commits nothing of the import is there for the app;
+ * after it, all of it. Returns the write count.
+ */
+export async function commitStaged(db: CardinalDB, run: ImportRun, contactIds: readonly string[], at: number, lastAt: number): Promise<number> {
+  const tx = db.backendDB().transaction(['runs', 'meta'], 'readwrite');
+  const committed = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('the import was not written'));
+  });
+  const abort = () => {
+    try {
+      tx.abort();
+    } catch {
+      // already over
+    }
+  };
+  let generation = 0;
+  const meta = tx.objectStore('meta');
+  countWrite(meta, abort, (g) => {
+    generation = g;
+  });
+  request(meta.get(STAGED_KEY) as IDBRequest<{ value: string[] } | undefined>)
+    .then((m) => {
+      if (m === undefined || !m.value.includes(run.id)) throw new Error('the import written ahead is no longer there');
+      const rest = m.value.filter((id) => id !== run.id);
+      if (rest.length === 0) meta.delete(STAGED_KEY);
+      else meta.put({ key: STAGED_KEY, value: rest });
+    })
+    .catch(abort);
+  const row: RunRow = { id: run.id, bookId: run.bookId, at, kind: 'import', entries: contactIds.map((contactId) => ({ contactId, change: 'created', before: null })), lastAt, ...(run.name !== undefined ? { name: run.name } : {}) };
+  tx.objectStore('runs').put(row);
+  await committed;
+  return generation;
 }

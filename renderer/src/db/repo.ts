@@ -10,6 +10,7 @@ import { cardPrint, type StoredKeys } from '../../../shared/duplicates/keys';
 import { withLocalLines } from '../../../shared/sync/conflicts';
 import { parseVCard, serializeVCard, type VCard } from '../../../shared/vcard';
 import Dexie from 'dexie';
+import { dropStaged, STAGED_KEY } from './staged';
 import { appendRun, forget, importedVersionId, importedVersionOf, recordVersions, runsFromRows, sameContent, stamp, trashRows, wholeRun, withText, type VersionInput } from './history';
 import { CardinalDB, LOCAL_BOOK_ID, type BookRow, type CardRow, type ContactRow, type PendingMark, type RunEntry, type RunRow, type TrashRow, type VersionRow, type VersionSource } from './schema';
 
@@ -146,6 +147,9 @@ export class ContactRepo {
     await db.open();
     const repo = new ContactRepo(db);
     await repo.ensureLocalBook();
+    // An import written ahead while its summary was open, and never committed (the window closed
+    // or crashed meanwhile): taken out before anything reads the rows (db/import-write.ts).
+    if ((await db.meta.get(STAGED_KEY)) !== undefined) await dropStaged(db);
     return repo;
   }
 

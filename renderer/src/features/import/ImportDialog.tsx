@@ -22,17 +22,19 @@ const FORMAT_KEY: Record<CsvFormatId, MessageKey> = {
 };
 
 /**
- * The summary of an import before anything is written: which file, into which book (the user can
+ * The summary of an import before anything is committed (a large .vcf's new cards into this
+ * computer's book are written ahead, invisibly: import.ts `previewImport`): which file, into which book (the user can
  * pick another; the cards are compared with that book again), what is new, what is here already,
  * what could not be read. Then the user's choice.
  */
 export function ImportDialog({ preview: first, onClose: close }: { preview: ImportPreview; onClose: () => void }) {
-  // Closed without importing: the workers that hold the file's cards end (runImport ends them after writing).
+  const s = useServices();
+  // Closed without importing: the workers that hold the file's cards end (runImport ends them
+  // after writing), and the new cards they wrote ahead are taken out.
   const onClose = () => {
-    releaseImport(first.parsed);
+    releaseImport(first.parsed, s);
     close();
   };
-  const s = useServices();
   const { t } = s;
   const id = useId();
   const books = useDirectory((d) => d.books);
@@ -52,7 +54,8 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
       useUi.getState().showToast((tr) => (created + joined === 0 ? tr('import.done', { count }) : tr('import.doneGroups', { count, created, joined })));
       if (reviewLikely && preview.likely.length > 0) review = importClusters(preview.likely, new Map(freshIds.map((id, i) => [freshId(i), id])), preview.bookId);
     } catch (e) {
-      // Batches already written stay (each is one transaction); say what failed.
+      // Batches already written stay (each is one transaction; cards written ahead and not
+      // committed are taken out when the summary closes); say what failed.
       useUi.getState().showToast((tr) => tr('import.failed', { name: preview.fileName, message: (e as Error).message }));
     }
     onClose();
