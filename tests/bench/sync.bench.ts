@@ -107,9 +107,19 @@ function shell(cmd: string, timeoutS?: number): Promise<{ stdout: string; stderr
       stopped = true;
       void killTree(p.pid!, true);
     }, timeoutS * 1000);
+    // Not in this process's group, so a Ctrl-C would not reach it: killed when this process exits.
+    const onExit = () => {
+      try {
+        process.kill(-p.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    process.once('exit', onExit);
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('close', () => {
+      process.off('exit', onExit);
       clearTimeout(timer);
       // A stopped command's tree is gone before the caller goes on (killTree waits for each).
       void (stopped ? killTree(p.pid!, true) : Promise.resolve()).then(() => resolve({ stdout, stderr, stopped }));
