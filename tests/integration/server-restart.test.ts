@@ -10,8 +10,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CardDavClient } from '../../electron/dav/client';
+import { DavHttp } from '../../electron/dav/http';
 import { generateCard } from '../bench/corpus';
 import { freePort, launch, portOpen, restartHard, waitForPort } from '../servers/process';
+import { SERVERS, type TestServer } from '../servers/servers';
 import { startXandikos } from '../servers/xandikos';
 
 /** Whether a process runs (a zombie counts as gone). */
@@ -115,3 +118,20 @@ describe('Xandikos restarted while it works on a stopped client’s multiget', (
     expect((await res.text()).split('BEGIN:VCARD').length - 1).toBe(N);
   });
 });
+
+for (const [name, start] of SERVERS) {
+  describe(`${name} restarted hard`, () => {
+    let server: TestServer | undefined;
+    afterAll(() => server?.stop());
+
+    it('keeps its data and answers again on the same address', async () => {
+      server = await start();
+      await server.seed([{ file: 'kept.vcf', vcard: generateCard(1) }]);
+      const client = new CardDavClient(new DavHttp({ auth: server.password === '' ? { kind: 'none' } : { kind: 'basic', user: server.user, password: server.password } }));
+      const before = await client.listEtags(server.addressBookUrl);
+      await server.restart();
+      expect(await client.listEtags(server.addressBookUrl)).toEqual(before);
+      expect(before.map((m) => m.href.split('/').pop())).toEqual(['kept.vcf']);
+    });
+  });
+}
