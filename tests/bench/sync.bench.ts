@@ -21,6 +21,7 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp, type Auth } from '../../electron/dav/http';
 import { syncAddressBook } from '../../electron/sync/engine';
 import { MemoryCollection } from '../integration/memory-collection';
+import { killTree } from '../servers/process';
 import { SERVERS, type ServerName, type TestServer } from '../servers/servers';
 import { generateCard } from './corpus';
 
@@ -91,32 +92,55 @@ async function inProcess(proxy: Pick<Proxy, 'count' | 'reset'>, fn: () => Promis
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests: await proxy.count() };
 }
 
-/** Run a shell command without blocking this process. */
-function shell(cmd: string): Promise<{ stdout: string; stderr: string }> {
+/**
+ * Run a shell command without blocking this process, in a process group of its own. With
+ * `timeoutS`, the command's whole tree is killed (SIGKILL, `killTree`) when it has run that long,
+ * and `stopped` says so: coreutils' `timeout` would stop its child only, with SIGTERM.
+ */
+function shell(cmd: string, timeoutS?: number): Promise<{ stdout: string; stderr: string; stopped: boolean }> {
   return new Promise((resolve) => {
-    const p = spawn('bash', ['-c', cmd]);
+    const p = spawn('bash', ['-c', cmd], { detached: true });
     let stdout = '';
     let stderr = '';
+    let stopped = false;
+    const timer = timeoutS === undefined ? undefined : setTimeout(() => {
+      stopped = true;
+      void killTree(p.pid!, true);
+    }, timeoutS * 1000);
+    // Not in this process's group, so a Ctrl-C would not reach it: killed when this process exits.
+    const onExit = () => {
+      try {
+        process.kill(-p.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    process.once('exit', onExit);
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', () => resolve({ stdout, stderr }));
+    p.on('close', () => {
+      process.off('exit', onExit);
+      clearTimeout(timer);
+      // A stopped command's tree is gone before the caller goes on (killTree waits for each).
+      void (stopped ? killTree(p.pid!, true) : Promise.resolve()).then(() => resolve({ stdout, stderr, stopped }));
+    });
   });
 }
 
-/** Time a child process: wall clock and the child's own CPU (bash's `times`). */
+/** Time a child process: wall clock and the child's own CPU (bash's `times`); stopped after PEER_TIMEOUT_S. */
 async function child(proxy: Pick<Proxy, 'count' | 'reset'>, cmd: string, run: (fig: Figure) => void): Promise<void> {
   await proxy.reset();
   const t0 = performance.now();
   // The command's own output goes to a file: its last lines say why, when it fails.
   const log = join(tmpdir(), `cardinal-syncbench-child-${process.pid}.log`);
-  const out = await shell(`${cmd} >${log} 2>&1; echo "rc=$?"; times`);
+  const out = await shell(`${cmd} >${log} 2>&1; echo "rc=$?"; times`, PEER_TIMEOUT_S);
   const wallMs = performance.now() - t0;
   // `times` prints the shell's then its children's user and system time: "0m1.234s 0m0.100s".
   const lines = out.stdout.trim().split('\n');
   const rc = /rc=(\d+)/.exec(out.stdout)?.[1];
   const said = readFileSync(log, 'utf8');
   rmSync(log, { force: true });
-  if (rc === '124') throw new PeerTimeout();
+  if (out.stopped) throw new PeerTimeout();
   if (rc !== '0') throw new Error(`${cmd} failed (${rc}): ${said.trim().split('\n').slice(-6).join(' | ')}`);
   const secs = (lines[lines.length - 1] ?? '').split(/\s+/).map((x) => {
     const m = /(\d+)m([\d.]+)s/.exec(x);
@@ -129,9 +153,11 @@ async function child(proxy: Pick<Proxy, 'count' | 'reset'>, cmd: string, run: (f
 const PEER_TIMEOUT_S = Number(process.env.CARDINAL_BENCH_PEER_TIMEOUT ?? 240);
 class PeerTimeout extends Error {
   constructor() {
-    super(`stopped after ${PEER_TIMEOUT_S} s`);
+    super(`stopped after ${PEER_TIMEOUT_S} s, its whole process tree killed`);
   }
 }
+/** A cell of a peer's row stopped at PEER_TIMEOUT_S: never a figure. */
+const STOPPED = `stopped at ${PEER_TIMEOUT_S} s`;
 
 function hasCommand(cmd: string): boolean {
   return spawnSync('bash', ['-c', `command -v ${cmd}`]).status === 0;
@@ -341,7 +367,7 @@ async function benchOne(name: ServerName, server: TestServer, size: number, vdir
     } catch (e) {
       await proxy.record(false);
       // SabreDAV 1.8 as Debian ships it takes Digest only; tsdav answers no Digest challenge.
-      theirs.failed = /\b401\b/.test((e as Error).message) ? 'refused (401)' : `failed: ${(e as Error).message}`;
+      theirs.failed = /\b401\b/.test((e as Error).message) ? 'refused (401)' : /\b500\b/.test((e as Error).message) ? 'fails (500)' : `failed: ${(e as Error).message}`;
       console.log(`  tsdav on ${name}: ${theirs.failed}`);
     }
     // Cardinal again on the same change, so both columns saw ten changes each.
@@ -350,13 +376,25 @@ async function benchOne(name: ServerName, server: TestServer, size: number, vdir
 
     // vdirsyncer: CardDAV into a folder, as its users run it.
     const vd: Cells = {};
-    // Stopped by coreutils' `timeout` (status 124) after PEER_TIMEOUT_S: Xandikos reads a multiget
-    // href by href, and vdirsyncer asks for a whole book by one multiget.
-    const run = `mkdir -p ${join(work, 'cards')} && PYTHONHASHSEED=0 timeout ${PEER_TIMEOUT_S} vdirsyncer -c ${join(work, 'config')}`;
+    // Why a vdirsyncer row has no figure, row by row.
+    const vdWhy: Partial<Record<'initial' | 'nochange' | 'ten' | 'fast', string>> = {};
+    // A server goes on with a request whose client was stopped, and SIGTERM waits for it (Xandikos
+    // worked for over 13 minutes more on vdirsyncer's multiget of 10,000, and the rows after it
+    // waited): it is killed hard with its tree, started again on its data, and asked once through
+    // the proxy before anything else is measured.
+    const afterStop = async () => {
+      const t = performance.now();
+      await server.restart();
+      await client.capabilities(bookUrl);
+      console.log(`  [restart] ${name} killed and started again, answering through the proxy, in ${Math.round(performance.now() - t)} ms`);
+    };
+    // Stopped with its whole tree after PEER_TIMEOUT_S (`child`): Xandikos reads a multiget href
+    // by href, and vdirsyncer asks for a whole book by one multiget.
+    const run = `mkdir -p ${join(work, 'cards')} && PYTHONHASHSEED=0 vdirsyncer -c ${join(work, 'config')}`;
     const vdirInitial = async (): Promise<Figure> => {
       rmSync(join(work, 'status'), { recursive: true, force: true });
       rmSync(join(work, 'cards'), { recursive: true, force: true });
-      await shell(`yes | ${run} discover >/dev/null 2>&1 || true`);
+      if ((await shell(`yes | ${run} discover >/dev/null 2>&1 || true`, PEER_TIMEOUT_S)).stopped) throw new PeerTimeout();
       let fig: Figure | undefined;
       await child(proxy, `${run} sync`, (f) => (fig = f));
       return fig!;
@@ -387,26 +425,30 @@ async function benchOne(name: ServerName, server: TestServer, size: number, vdir
         ].join('\n'),
       );
       // A fixed hash seed: the same requests in the same order each run, so they can be replayed.
+      let stage: 'initial' | 'nochange' | 'ten' = 'initial';
       try {
         await proxy.record(true);
         for (let i = 0; i < INITIAL_RUNS; i++) vd.initial = better(vd.initial, await vdirInitial());
         await proxy.record(false);
+        stage = 'nochange';
         await child(proxy, `${run} sync`, (f) => (vd.nochange = f));
+        stage = 'ten';
         await changeTen(server, size, 4);
         await child(proxy, `${run} sync`, (f) => (vd.ten = f));
       } catch (e) {
         await proxy.record(false);
-        vd.failed = e instanceof PeerTimeout ? `over ${PEER_TIMEOUT_S} s` : 'failed';
-        // A server goes on with a request whose client was stopped (Xandikos took minutes more
-        // over vdirsyncer's multiget of 10,000, and answered the limit's curl after it): start
-        // it again, its data kept, so no later figure waits for it.
-        if (e instanceof PeerTimeout) {
-          await server.pause();
-          await server.resume();
-        }
-        console.log(`  vdirsyncer on ${name}: ${e instanceof PeerTimeout ? '' : 'failed: '}${(e as Error).message.slice(0, 400)}`);
+        // The row that was stopped says so, and the rows after it that they did not run; a row
+        // with a figure keeps it (an initial sync stopped after one that ended: its best).
+        const said = e instanceof PeerTimeout ? STOPPED : 'failed';
+        const stages = ['initial', 'nochange', 'ten'] as const;
+        for (const st of stages.slice(stages.indexOf(stage))) if (vd[st] === undefined) vdWhy[st] = st === stage ? said : 'not run';
+        vd.failed = said;
+        if (vd.initial === undefined) vdWhy.fast = 'not run';
+        if (e instanceof PeerTimeout) await afterStop();
+        console.log(`  vdirsyncer on ${name}, ${stage === 'initial' ? 'initial sync' : stage === 'nochange' ? 'no change' : '10 changed'}: ${e instanceof PeerTimeout ? '' : 'failed: '}${(e as Error).message.slice(0, 400)}`);
       }
     } else vd.failed = process.env.CARDINAL_BENCH_VDIRSYNCER === '0' ? 'skipped' : 'missing';
+    const vdCell = (row: 'initial' | 'nochange' | 'ten' | 'fast') => vdWhy[row] ?? vd.failed;
 
     limit = Math.min(limit, await report(server.baseUrl));
     limitViaProxy = Math.min(limitViaProxy, await report(proxy.url));
@@ -446,24 +488,26 @@ async function benchOne(name: ServerName, server: TestServer, size: number, vdir
       try {
         await best('vdirsyncer', vdirInitial);
       } catch (e) {
-        console.log(`  vdirsyncer on ${name}, replayed: failed: ${(e as Error).message.slice(0, 400)}`);
+        if (fast.vdirsyncer === undefined) vdWhy.fast = e instanceof PeerTimeout ? STOPPED : 'failed';
+        if (e instanceof PeerTimeout) await afterStop();
+        console.log(`  vdirsyncer on ${name}, replayed: ${e instanceof PeerTimeout ? '' : 'failed: '}${(e as Error).message.slice(0, 400)}`);
       }
     }
     await proxy.replay(false);
 
     const n = size.toLocaleString('en');
     const limitCell = Number.isFinite(limit) ? `${Math.round(limit)} ms` : 'no one REPORT';
-    console.log(`${`initial sync, ${n}`.padEnd(30)}${cell(ours.initial)}${cell(theirs.initial, theirs.failed)}${cell(vd.initial, vd.failed)}${limitCell.padStart(16)}`);
-    console.log(`${`no change, ${n}`.padEnd(30)}${cell(ours.nochange)}${cell(theirs.nochange, theirs.failed)}${cell(vd.nochange, vd.failed)}`);
-    console.log(`${`10 changed on server, ${n}`.padEnd(30)}${cell(ours.ten)}${cell(theirs.ten, theirs.failed)}${cell(vd.ten, vd.failed)}`);
+    console.log(`${`initial sync, ${n}`.padEnd(30)}${cell(ours.initial)}${cell(theirs.initial, theirs.failed)}${cell(vd.initial, vdCell('initial'))}${limitCell.padStart(16)}`);
+    console.log(`${`no change, ${n}`.padEnd(30)}${cell(ours.nochange)}${cell(theirs.nochange, theirs.failed)}${cell(vd.nochange, vdCell('nochange'))}`);
+    console.log(`${`10 changed on server, ${n}`.padEnd(30)}${cell(ours.ten)}${cell(theirs.ten, theirs.failed)}${cell(vd.ten, vdCell('ten'))}`);
     if (Number.isFinite(limitViaProxy)) console.log(`${`  (limit through the proxy)`.padEnd(96)}${`${Math.round(limitViaProxy)} ms`.padStart(16)}`);
-    console.log(`${`initial, ${n}, fast server`.padEnd(30)}${cell(fast.cardinal)}${cell(fast.tsdav, theirs.failed)}${cell(fast.vdirsyncer, vd.failed)}`);
+    console.log(`${`initial, ${n}, fast server`.padEnd(30)}${cell(fast.cardinal)}${cell(fast.tsdav, theirs.failed)}${cell(fast.vdirsyncer, vdCell('fast'))}`);
     if (misses.length > 0) console.log(`  replay incomplete (figures include the server): ${misses.join('; ')}`);
     if (Number.isFinite(limit)) console.log(`${''.padEnd(30)}Cardinal initial / limit: ${(ours.initial!.wallMs / limit).toFixed(2)}× direct, ${(ours.initial!.wallMs / limitViaProxy).toFixed(2)}× through the proxy`);
     const peers = [theirs.initial, vd.initial].filter((f): f is Figure => f !== undefined);
     const peer = peers.length === 0 ? undefined : Math.min(...peers.map((f) => f.wallMs));
     // A peer stopped at PEER_TIMEOUT_S took at least that long.
-    const stopped = vd.failed?.startsWith('over ') === true ? PEER_TIMEOUT_S * 1000 : undefined;
+    const stopped = vdWhy.initial === STOPPED ? PEER_TIMEOUT_S * 1000 : undefined;
     const ratio =
       peer !== undefined
         ? `${(peer / ours.initial!.wallMs).toFixed(2)}× (Cardinal ${Math.round(ours.initial!.wallMs)} ms, faster peer ${Math.round(peer)} ms)`

@@ -5,6 +5,7 @@
  * (`create`, `edit`, `remove`, `restore`) are the user's, as the repo writes them.
  */
 import type { LocalCard, LocalCollection, RemoteCard, SyncState } from '../../electron/sync/local';
+import { checkDerivedCard } from '../../shared/book/derived-card';
 import type { RemoteBatch, SentCreate } from '../../shared/sync/types';
 import { withLocalLines } from '../../shared/sync/conflicts';
 import { rebaseSave } from '../../shared/sync/rebase';
@@ -63,7 +64,11 @@ export class MemoryCollection implements LocalCollection {
     }
     const index = this.hrefIndex.map;
     const unreadable: string[] = [];
-    for (const r of batch.upserts) {
+    // As the page's store (`parseInSlices`): a card the host's reader derived (it was read there)
+    // is checked first, a malformed one refusing the whole batch, and not parsed again; one
+    // without is parsed here.
+    const derived = batch.upserts.map((r) => (r.derived === undefined ? undefined : checkDerivedCard(r.derived, r.href)));
+    for (const [i, r] of batch.upserts.entries()) {
       const existing = index.get(r.href);
       // A local change still waiting (a conflict for the user) is not overwritten.
       if (existing !== undefined && existing.pending !== '') continue;
@@ -71,7 +76,7 @@ export class MemoryCollection implements LocalCollection {
       let vcard: string;
       try {
         // As the page's store: a card that cannot be read is left out, and answered.
-        parseVCard(r.vcard);
+        if (derived[i] === undefined) parseVCard(r.vcard);
         vcard = existing !== undefined && batch.keepLocal !== undefined ? keepLocalOnly(r.vcard, existing.vcard, batch.keepLocal) : r.vcard;
       } catch (e) {
         if (!(e instanceof VCardError)) throw e;

@@ -4,6 +4,8 @@
  * differ again (the memory one used to bring back a contact the Dexie store kept hidden).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { derivedCard } from '../../shared/book/derived-card';
+import type { DerivedCard } from '../../shared/sync/types';
 import { LOCAL_BOOKS, type LocalBook } from './local-books';
 
 const card = (uid: string, fn: string, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`;
@@ -79,6 +81,25 @@ for (const [kind, open] of LOCAL_BOOKS) {
       expect(rows.find((r) => r.id === id)?.href).toBe('/book/k.vcf');
       // The card here keeps its old ETag, so a full listing asks for the server's again.
       expect((await book.collection.knownEtags()).get('/book/k.vcf')).toBe('"k-1"');
+    });
+
+    it('a card the host’s reader derived is taken as it came; a malformed derived card refuses the whole batch, nothing applied', async () => {
+      const dee = card('d', 'Dee');
+      await book.collection.applyRemote({ upserts: [{ ...remote('/book/d.vcf', '"d-1"', dee), derived: derivedCard(dee)! }], deletes: [], state: { syncToken: 't1', ctag: null } });
+      expect((await book.rows()).map((r) => fnOf(r.vcard))).toEqual(['Dee']);
+      const refused = await book.collection
+        .applyRemote({
+          upserts: [remote('/book/e.vcf', '"e-1"', card('e', 'Eve')), { ...remote('/book/f.vcf', '"f-1"', card('f', 'Fay')), derived: { fields: {} } as unknown as DerivedCard }],
+          deletes: ['/book/d.vcf'],
+          state: { syncToken: 't2', ctag: null },
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(refused).toBeInstanceOf(TypeError);
+      expect((await book.rows()).map((r) => fnOf(r.vcard))).toEqual(['Dee']);
+      expect(await book.collection.state()).toMatchObject({ syncToken: 't1' });
     });
 
     it('an upload is remembered as written, across a reopen, until the next state is saved', async () => {

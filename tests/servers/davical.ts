@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preparedCluster, clusterOwner } from './postgres';
-import { BULK_SEED, basicHeader, freePort, launch, mkAddressBook, putCards, stopProcess, waitForPort } from './process';
+import { BULK_SEED, basicHeader, freePort, launch, mkAddressBook, putCards, restartHard, stopProcess, waitForPort } from './process';
 import type { TestServer } from './servers';
 
 const HTDOCS = '/usr/share/davical/htdocs';
@@ -140,6 +140,7 @@ export async function startDavical(): Promise<TestServer> {
     },
     pause: () => stopProcess(proc),
     resume: start,
+    restart: () => restartHard(proc, port, start),
     stop: async () => {
       await stopProcess(proc);
       await cluster.stop();

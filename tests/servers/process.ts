@@ -4,7 +4,8 @@
  * address books and cards in place.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,6 +77,117 @@ export function stopProcess(proc: ChildProcess): Promise<void> {
     proc.once('exit', () => resolve());
     proc.kill('SIGTERM');
   });
+}
+
+/** A process's parent and group, and whether it has ended (gone, or a zombie nobody reaped); null where /proc does not say. */
+function procStat(pid: number): { ppid: number; pgrp: number; ended: boolean } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
+    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(ppid), pgrp: Number(pgrp), ended: state === 'Z' || state === 'X' };
+  } catch {
+    return null;
+  }
+}
+
+/** Every process that descends from `pid` or is in the group `pid` leads (when `group`), by /proc. */
+function processTree(pid: number, group: boolean): number[] {
+  let pids: number[];
+  try {
+    pids = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number);
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  const todo = [pid];
+  for (const p of pids) {
+    const st = procStat(p);
+    if (st === null || st.ended) continue;
+    children.set(st.ppid, [...(children.get(st.ppid) ?? []), p]);
+    if (group && st.pgrp === pid && p !== pid) todo.push(p);
+  }
+  // The group's members and the descendants of every one of them.
+  const found = new Set<number>(todo);
+  while (todo.length > 0) {
+    for (const c of children.get(todo.pop()!) ?? []) {
+      if (found.has(c)) continue;
+      found.add(c);
+      todo.push(c);
+    }
+  }
+  found.delete(pid);
+  return [...found];
+}
+
+/**
+ * Kill `pid` and its whole tree at once with SIGKILL: its process group where it leads one
+ * (`group`), and every descendant found in /proc (which may have left the group), collected before
+ * any is killed; then wait until none of them runs (a zombie no one reaps counts as gone). A
+ * server busy on one request cannot be trusted to end on SIGTERM: Xandikos's event loop runs its
+ * SIGTERM handler only when the request it works on is done (minutes for a multiget of 10,000).
+ */
+export async function killTree(pid: number, group: boolean): Promise<void> {
+  const tree = processTree(pid, group);
+  const kill = (target: number) => {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  if (group) kill(-pid);
+  kill(pid);
+  for (const p of tree) kill(p);
+  const deadline = Date.now() + 10_000;
+  for (const p of [pid, ...tree]) {
+    while (procStat(p)?.ended === false) {
+      if (Date.now() > deadline) throw new Error(`process ${p} (of ${pid}'s tree) still runs after SIGKILL`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** SIGKILL a launched server with its whole tree (`killTree`), and wait for its exit. */
+export async function killProcess(proc: ChildProcess): Promise<void> {
+  if (proc.pid === undefined) return;
+  const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => proc.once('exit', () => r()));
+  await killTree(proc.pid, groups.has(proc));
+  await exited;
+}
+
+/** Whether something accepts a TCP connection on 127.0.0.1:`port`. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Until nothing accepts connections on the port. */
+export async function waitForPortClosed(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (await portOpen(port)) {
+    if (Date.now() > deadline) throw new Error(`port ${port} still open`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * A server made usable again whatever it was doing: killed hard with its tree (`killProcess`), its
+ * port seen closed, then started again by `start` (same data, same port; `start` waits until it
+ * answers). For a server still working on the request of a client that was stopped.
+ */
+export async function restartHard(proc: ChildProcess, port: number, start: () => Promise<void>): Promise<void> {
+  await killProcess(proc);
+  await waitForPortClosed(port);
+  await start();
 }
 
 export function basicHeader(user: string, password: string): string {

@@ -7,7 +7,7 @@ import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { basicHeader, freePort, launch, mkAddressBook, stopProcess, waitForPort } from './process';
+import { basicHeader, freePort, launch, mkAddressBook, restartHard, stopProcess, waitForPort } from './process';
 import type { TestServer } from './servers';
 
 export async function startRadicale(): Promise<TestServer> {
@@ -65,6 +65,7 @@ export async function startRadicale(): Promise<TestServer> {
     },
     pause: () => stopProcess(proc),
     resume: start,
+    restart: () => restartHard(proc, port, start),
     stop: async () => {
       await stopProcess(proc);
       rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, launch, stopProcess, waitForPort } from './process';
+import { freePort, launch, restartHard, stopProcess, waitForPort } from './process';
 import type { TestServer } from './servers';
 
 // Beside this file; from the bundled benchmarks (dist/bench), in the checkout they run from.
@@ -51,6 +51,7 @@ export async function startSabreDav(): Promise<TestServer> {
     },
     pause: () => stopProcess(proc),
     resume: start,
+    restart: () => restartHard(proc, port, start),
     stop: async () => {
       await stopProcess(proc);
       rmSync(dir, { recursive: true, force: true });

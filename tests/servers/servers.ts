@@ -28,6 +28,12 @@ export interface TestServer {
   pause(): Promise<void>;
   /** Start it again after `pause`. */
   resume(): Promise<void>;
+  /**
+   * Kill it hard, whatever it is doing (SIGKILL to its process tree: `restartHard`), wait until its
+   * port is closed, and start it again on the same data and port, answering. For a server still at
+   * work on a request whose client was stopped, which `pause` would wait for.
+   */
+  restart(): Promise<void>;
   /** Put cards in place (in `book`, else the first), as another client or faster than PUTs. */
   seed(cards: readonly { file: string; vcard: string }[], book?: string): Promise<void>;
 }

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BULK_SEED, freePort, launch, mkAddressBook, putCards, stopProcess, waitForPort } from './process';
+import { BULK_SEED, freePort, launch, mkAddressBook, putCards, restartHard, stopProcess, waitForPort } from './process';
 import type { TestServer } from './servers';
 
 // Beside this file; from the bundled benchmarks (dist/bench), in the checkout they run from.
@@ -68,6 +68,7 @@ export async function startXandikos(): Promise<TestServer> {
     },
     pause: () => stopProcess(proc),
     resume: start,
+    restart: () => restartHard(proc, port, start),
     stop: async () => {
       await stopProcess(proc);
       rmSync(dir, { recursive: true, force: true });
