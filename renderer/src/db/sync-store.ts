@@ -20,7 +20,7 @@ import { moveLinkMember } from '../store/links';
 import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
 import { chunksOf, pipelined } from './pipeline';
 import type { ContactRepo } from './repo';
-import { ROWS_WRITTEN_KEY, rowsWrittenToken, type CardinalDB, type CardRow, type ContactRow, type EtagRow, type RunEntry } from './schema';
+import { NEW_CARDS, ROWS_WRITTEN_KEY, rowsWrittenToken, type CardinalDB, type CardRow, type ContactRow, type EtagRow, type RunEntry } from './schema';
 
 /**
  * Inside a write transaction: the contact is a new card to send (a pending create with no href,
@@ -294,6 +294,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
             continue;
           }
           puts.push(put);
+          // A new contact's card: its new id is in no keys page (none is read for it).
+          if (old === undefined) NEW_CARDS.add(put.card);
           // A new contact's first version is its card's text, written once (in the card), as an import's.
           versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : { imported: old.imported ?? null }) });
         }
