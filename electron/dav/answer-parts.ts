@@ -67,66 +67,112 @@ function skipOther(bytes: Buffer, lt: number): number | null {
  * the reader refuses as it would.
  */
 export function* answerParts(answer: Uint8Array, perPart: number, maxBytes = 4 * 1024 * 1024): Generator<Uint8Array> {
-  const bytes = Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
-  // The prolog: an XML declaration, comments, processing instructions, white space.
+  yield* partCutter(perPart, maxBytes).parts(answer, answer.byteLength, true);
+}
+
+/**
+ * The same cut of an answer still arriving: `parts(bytes, filled, complete)` makes the parts that
+ * the first `filled` bytes hold whole (the bytes so far, in a buffer that grows or is replaced by
+ * a longer one with the same start), and with `complete` the rest, ending as `answerParts` ends.
+ * Each call goes on from where the last stopped: a tag, comment or end cut off by `filled` is read
+ * again once more bytes came. Fed the bytes in any pieces, it makes the parts `answerParts` makes
+ * of the whole (`tests/unit/dav/answer-parts.test.ts`).
+ */
+export function partCutter(perPart: number, maxBytes = 4 * 1024 * 1024): { parts(answer: Uint8Array, filled: number, complete: boolean): Generator<Uint8Array> } {
+  /** Where the scan stands: in the prolog, in the root's children (`open` known), or done. */
+  let phase: 'prolog' | 'children' | 'done' = 'prolog';
   let i = 0;
   let root = -1;
-  while (i < bytes.length) {
-    const lt = bytes.indexOf(LT, i);
-    if (lt < 0) break;
-    const after = skipOther(bytes, lt);
-    if (after === null) {
-      root = lt;
-      break;
-    }
-    if (after < 0) break;
-    i = after;
-  }
-  const open = root < 0 ? -1 : tagEnd(bytes, root);
-  if (open < 0 || bytes[open - 1] === SLASH) {
-    yield answer;
-    return;
-  }
-  let nameEnd = root + 1;
-  while (nameEnd < open && bytes[nameEnd] !== SLASH && bytes[nameEnd]! > 0x20) nameEnd++;
-  const head = bytes.subarray(0, open + 1);
-  const tail = Buffer.concat([Buffer.from('</'), bytes.subarray(root + 1, nameEnd), Buffer.from('>')]);
-  const part = (from: number, to: number | null): Uint8Array => {
-    const body = bytes.subarray(from, to ?? bytes.length);
-    return new Uint8Array(Buffer.concat(to === null ? [head, body] : [head, body, tail]));
-  };
-  let from = open + 1;
+  let open = -1;
+  let head: Buffer | null = null;
+  let tail: Buffer | null = null;
+  let from = 0;
   let children = 0;
   let depth = 1;
-  i = from;
-  while (i < bytes.length) {
-    const lt = bytes.indexOf(LT, i);
-    if (lt < 0) break;
-    const other = skipOther(bytes, lt);
-    let closedChild = false;
-    if (other !== null) {
-      if (other < 0) break;
-      i = other;
-    } else if (bytes[lt + 1] === SLASH) {
-      const end = bytes.indexOf(GT, lt);
-      if (end < 0) break;
-      depth--;
-      if (depth === 0) break; // the root's own end: the rest is the last part
-      i = end + 1;
-      closedChild = depth === 1;
-    } else {
-      const end = tagEnd(bytes, lt);
-      if (end < 0) break;
-      if (bytes[end - 1] === SLASH) closedChild = depth === 1;
-      else depth++;
-      i = end + 1;
-    }
-    if (closedChild && (++children >= perPart || i - from >= maxBytes)) {
-      yield part(from, i);
-      from = i;
-      children = 0;
-    }
-  }
-  // Never cut: the answer as it came (no copy).
-  yield from === open + 1 ? answer : part(from, null);
+  return {
+    *parts(answer, filled, complete) {
+      if (phase === 'done') return;
+      const whole = Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
+      const bytes = complete ? whole : whole.subarray(0, filled);
+      /** Markup cut off by the bytes so far (not yet known): wait for more, unless there is no more. */
+      const short = (at: number) => !complete && bytes.length - at < CDATA.length;
+      if (phase === 'prolog') {
+        // The prolog: an XML declaration, comments, processing instructions, white space.
+        for (;;) {
+          const lt = bytes.indexOf(LT, i);
+          if (lt < 0) {
+            if (!complete) return;
+            break;
+          }
+          if (short(lt)) return;
+          const after = skipOther(bytes, lt);
+          if (after === null) {
+            root = lt;
+            break;
+          }
+          if (after < 0) {
+            if (!complete) return;
+            break;
+          }
+          i = after;
+        }
+        open = root < 0 ? -1 : tagEnd(bytes, root);
+        if (open < 0 && !complete) {
+          if (root >= 0) i = root; // the root's start tag, cut off: read again
+          root = -1;
+          return;
+        }
+        if (open < 0 || bytes[open - 1] === SLASH) {
+          phase = 'done';
+          yield answer;
+          return;
+        }
+        let nameEnd = root + 1;
+        while (nameEnd < open && bytes[nameEnd] !== SLASH && bytes[nameEnd]! > 0x20) nameEnd++;
+        head = Buffer.from(bytes.subarray(0, open + 1));
+        tail = Buffer.concat([Buffer.from('</'), bytes.subarray(root + 1, nameEnd), Buffer.from('>')]);
+        from = open + 1;
+        i = from;
+        phase = 'children';
+      }
+      const part = (to: number | null): Uint8Array => {
+        const body = bytes.subarray(from, to ?? bytes.length);
+        return new Uint8Array(Buffer.concat(to === null ? [head!, body] : [head!, body, tail!]));
+      };
+      while (i < bytes.length) {
+        const lt = bytes.indexOf(LT, i);
+        if (lt < 0) break;
+        if (short(lt)) return;
+        const other = skipOther(bytes, lt);
+        let closedChild = false;
+        if (other !== null) {
+          if (other < 0) break;
+          i = other;
+        } else if (bytes[lt + 1] === SLASH) {
+          const end = bytes.indexOf(GT, lt);
+          if (end < 0) break;
+          if (depth === 1) break; // the root's own end: the rest is the last part
+          depth--;
+          i = end + 1;
+          closedChild = depth === 1;
+        } else {
+          const end = tagEnd(bytes, lt);
+          if (end < 0) break;
+          if (bytes[end - 1] === SLASH) closedChild = depth === 1;
+          else depth++;
+          i = end + 1;
+        }
+        if (closedChild && (++children >= perPart || i - from >= maxBytes)) {
+          const cut = part(i);
+          from = i;
+          children = 0;
+          yield cut;
+        }
+      }
+      // Cut off by the bytes so far: the rest when more came. Else, and never cut: the answer as it came (no copy).
+      if (!complete) return;
+      phase = 'done';
+      yield from === open + 1 ? answer : part(null);
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { headerText, type DavHttp } from './http';
 import { NotFound, Unauthorized, Forbidden, DavError } from './errors';
 import { sameHref, type FetchedCard, type MultigetAnswer, type SyncChanges } from './answers';
 import { decodeHref, parseMultistatus, propKey, type DavResponse } from './multistatus';
-import { answerParts } from './answer-parts';
+import { partCutter } from './answer-parts';
 import { readAnswer } from './reader-pool';
 import { addMemberUrl, encodePath, isMember, parseServerUrl, RefusedUrl } from './url-policy';
 import { NS, children, escapeXml, type XmlElement } from './xml';
@@ -160,28 +160,68 @@ export class CardDavClient {
    */
   async syncCollection(bookUrl: string, token: string, withData = false, inParts?: ChangesInParts): Promise<SyncChanges> {
     const body = `<?xml version="1.0" encoding="utf-8"?><d:sync-collection ${XMLNS}><d:sync-token>${escapeXml(token)}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/>${withData ? '<card:address-data/>' : ''}</d:prop></d:sync-collection>`;
-    const res = await this.http.requestBytes('REPORT', bookUrl, { headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' }, body });
-    if (inParts === undefined) return readAnswer('sync-collection', res.bytes, res.url, { bookUrl, withData });
+    const headers = { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' };
+    if (inParts === undefined) {
+      const res = await this.http.requestBytes('REPORT', bookUrl, { headers, body });
+      return readAnswer('sync-collection', res.bytes, res.url, { bookUrl, withData });
+    }
     // Read a part at a time, each part's changes handed over in order: the next part is read
     // while the part before it is being applied (one hand-over in flight, awaited before the next
     // is made), so at most two parts' changes are held here, and the reader and the store work
-    // at the same time instead of in turn.
+    // at the same time instead of in turn. The parts are cut as the answer arrives (`partCutter`):
+    // the first is applied while the server still sends the rest.
+    const cutter = partCutter(inParts.perPart);
+    /** The answer so far (its buffer, bytes in, URL), whether more came since the last cut, and its end. */
+    const got: {
+      arrived: { bytes: Uint8Array; filled: number; url: string } | null;
+      fresh: boolean;
+      wake?: () => void;
+      over: { bytes: Uint8Array; url: string } | { error: unknown } | null;
+    } = { arrived: null, fresh: false, over: null };
+    const woken = () => got.wake?.();
+    void this.http
+      .requestBytes('REPORT', bookUrl, {
+        headers,
+        body,
+        onBytes: (bytes, filled, url) => {
+          got.arrived = { bytes, filled, url };
+          got.fresh = true;
+          woken();
+        },
+      })
+      .then(
+        (res) => (got.over = { bytes: res.bytes, url: res.url }),
+        (error: unknown) => (got.over = { error }),
+      )
+      .finally(woken);
     const out: SyncChanges = { changed: [], removed: [], token: null, truncated: false, outside: [] };
     let handing: Promise<void> = Promise.resolve();
     try {
-      for (const part of answerParts(res.bytes, inParts.perPart)) {
-        const got = await readAnswer('sync-collection', part, res.url, { bookUrl, withData, derive: true });
-        out.removed.push(...got.removed);
-        out.outside.push(...got.outside);
-        out.token = got.token ?? out.token;
-        out.truncated ||= got.truncated;
-        await handing;
-        if (got.changed.length > 0) handing = inParts.onChanged(got.changed);
+      for (;;) {
+        const over = got.over;
+        if (over !== null && 'error' in over) throw over.error;
+        const now = over !== null ? { ...over, filled: over.bytes.byteLength } : got.arrived;
+        got.fresh = false;
+        if (now !== null) {
+          for (const part of cutter.parts(now.bytes, now.filled, over !== null)) {
+            const read = await readAnswer('sync-collection', part, now.url, { bookUrl, withData, derive: true });
+            out.removed.push(...read.removed);
+            out.outside.push(...read.outside);
+            out.token = read.token ?? out.token;
+            out.truncated ||= read.truncated;
+            await handing;
+            if (read.changed.length > 0) handing = inParts.onChanged(read.changed);
+          }
+        }
+        if (over !== null) break;
+        // Until more of the answer came, or it is over.
+        if (!got.fresh && got.over === null) await new Promise<void>((resolve) => (got.wake = resolve));
+        got.wake = undefined;
       }
       await handing;
     } catch (e) {
-      // A part that cannot be read: the hand-over under way ends first (its error, if any, is
-      // this one's consequence or beside it: the read's is the one thrown).
+      // A part that cannot be read, or the answer failed: the hand-over under way ends first (its
+      // error, if any, is this one's consequence or beside it: the read's is the one thrown).
       await handing.catch(() => undefined);
       throw e;
     }

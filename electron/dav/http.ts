@@ -58,6 +58,13 @@ export interface HttpResponse {
 export interface RequestOptions {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
+  /**
+   * A successful answer's body as it arrives (one whose server declared its length): after each
+   * piece, the buffer it is read into and how many bytes of it are in, and the answer's URL. The
+   * same buffer each time, and the answer's bytes when it is over, unless the server sent more
+   * than it declared (then those come as a longer one at the end).
+   */
+  onBytes?: (bytes: Buffer, filled: number, url: string) => void;
 }
 
 /** How far an origin is trusted: the account's own, or one the user let discovery move to. */
@@ -223,7 +230,7 @@ export class DavHttp {
         await res.body?.cancel();
         throw new NetworkError(`response larger than ${this.maxBytes} bytes`, res.status, url.href, 'too-large');
       }
-      const bytes = await this.readCapped(res, url, declared);
+      const bytes = await this.readCapped(res, url, declared, res.status >= 200 && res.status < 300 ? opts.onBytes : undefined);
       const ok = res.status < 300;
       if (binary !== undefined && ok) binary.bytes = bytes;
       return { status: res.status, url: url.href, headers: res.headers, text: binary !== undefined && ok ? '' : bytes.toString('utf8'), sentAuth: 'Authorization' in auth };
@@ -240,9 +247,10 @@ export class DavHttp {
    * The body, at most `maxBytes`. Where the server declared its length (`declared`), the chunks
    * are copied into one buffer of that size as they come: joined at the end, a 45 MB answer (a
    * first sync of 50,000 cards) was held twice over for a moment, and its thousands of small
-   * chunks kept the process's memory up after they were gone.
+   * chunks kept the process's memory up after they were gone. `onBytes` is told of each piece
+   * that went into that buffer.
    */
-  private async readCapped(res: Response, url: URL, declared: number): Promise<Buffer> {
+  private async readCapped(res: Response, url: URL, declared: number, onBytes?: RequestOptions['onBytes']): Promise<Buffer> {
     if (res.body === null) return Buffer.alloc(0);
     const reader = res.body.getReader();
     const into = declared > 0 && Number.isSafeInteger(declared) ? Buffer.allocUnsafeSlow(declared) : null;
@@ -261,6 +269,7 @@ export class DavHttp {
       const fit = into === null ? 0 : Math.max(0, Math.min(value.length, declared - start));
       if (fit > 0) into!.set(value.subarray(0, fit), start);
       if (fit < value.length) chunks.push(fit === 0 ? value : value.subarray(fit));
+      else if (fit > 0) onBytes?.(into!, size, url.href);
     }
     if (into === null) return Buffer.concat(chunks, size);
     if (chunks.length === 0) return size === declared ? into : into.subarray(0, size);

@@ -13,7 +13,8 @@
  *   app wrote (primary keys only, one transaction) in the same page;
  * - the renderer's longest task during the sync, the peak RSS of host and renderer;
  * - the first and last 500-card batch as the renderer answers it (the store request's arrival
- *   to its reply, JSON included);
+ *   to its reply, JSON included), when the first arrived and the last was answered, and the
+ *   batches' time together;
  * - a sync with nothing to do: requests (through the counting proxy) and client CPU (host and
  *   renderer, until 2.5 s after it ended: what the window does once told counts too), and beside
  *   it the renderer's CPU over as long a window just before, with nothing happening (the idle
@@ -371,6 +372,8 @@ interface Result {
   longTasks: number;
   rendererMb: number;
   batches: number[];
+  /** When the first batch arrived and the last was answered, from the start (ms). */
+  batchSpan: [number, number] | null;
   /** `idleMs`: the renderer's CPU over as long a window with nothing happening (counted in `cpuMs`). */
   noChange: { requests: number; cpuMs: number; hostCpuMs: number; wallMs: number; idleMs: number };
 }
@@ -426,9 +429,10 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
     const hostStats = await host.stats();
     const totalMs = done - start;
     await page.waitForTimeout(300); // the long-task observer reports after the task
-    const { tasks, batches } = await page.evaluate((start) => {
+    const { tasks, batches, batchSpan } = await page.evaluate((start) => {
       const w = window as unknown as { longTasks: { start: number; ms: number }[]; applyBatches: { at: number; ms: number }[] };
-      return { tasks: w.longTasks.filter((t) => t.start + t.ms > start).map((t) => t.ms), batches: w.applyBatches.map((b) => b.ms) };
+      const b = w.applyBatches;
+      return { tasks: w.longTasks.filter((t) => t.start + t.ms > start).map((t) => t.ms), batches: b.map((x) => x.ms), batchSpan: b.length === 0 ? null : ([b[0]!.at - start, b.at(-1)!.at + b.at(-1)!.ms - start] as [number, number]) };
     }, start);
     const rendererMb = rendererPeakMb(browserPid);
     if (LOG) await memoryNow(page, browserPid, 'memory when the list holds all');
@@ -469,6 +473,7 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
       longTasks: tasks.filter((t) => t > 100).length,
       rendererMb,
       batches,
+      batchSpan,
       noChange,
     };
   } finally {
@@ -598,6 +603,7 @@ export async function runE2eSyncBench(sizes: readonly number[] = [10_000], googl
     console.log(`    renderer's longest task ${n(r.longestTask)} ms, ${r.longTasks} over 100 ms   (goal: none over 100 ms)`);
     console.log(`    peak RSS host ${n(r.host.maxRssMb)} MB, renderer ${n(r.rendererMb)} MB   (goal at 50,000: 300 / 400 MB)`);
     console.log(`    ${r.batches.length} batches applied; first ${first === undefined ? '—' : n(first)} ms, last ${last === undefined ? '—' : n(last)} ms, slowest ${n(Math.max(0, ...r.batches))} ms   (goal: last ≈ first)`);
+    if (r.batchSpan !== null) console.log(`    the first batch arrived ${n(r.batchSpan[0])} ms after the start, the last was applied at ${n(r.batchSpan[1])} ms; the batches took ${n(r.batches.reduce((a, b) => a + b, 0))} ms together`);
     console.log(`    nothing to do: ${r.noChange.requests} request(s), client CPU ${n(r.noChange.cpuMs)} ms (host ${n(r.noChange.hostCpuMs)}; the idle page's own over the same time ${n(r.noChange.idleMs)}), ${n(r.noChange.wallMs)} ms   (goal: 1 request, < 100 ms)`);
   };
   for (const size of sizes) print('Radicale', size, await radicale(size));

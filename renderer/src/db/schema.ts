@@ -364,6 +364,13 @@ const cardEtags: Middleware<DBCore> = {
   },
 };
 
+/**
+ * Cards about to be put whose ids were never stored (a sync's new contacts, made with new random
+ * ids): no keys page can hold them, so `cardKeys` reads no page to check them. The writer marks
+ * the very objects it puts; a card not marked (or copied on the way) is checked as any other.
+ */
+export const NEW_CARDS = new WeakSet<CardRow>();
+
 /** What a write of a card does to its keys: set (keys of its text), check (kept only while of this print), drop (deleted). */
 type KeysChange = { id: string; set: StoredKeys } | { id: string; check: string } | { id: string; drop: true };
 
@@ -446,7 +453,9 @@ const cardKeys: Middleware<DBCore> = {
             values.forEach((v, i) => {
               if (res.failures[i] !== undefined) return;
               const set = given[i];
-              changes.push(set !== null && set !== undefined ? { id: v.id, set } : { id: v.id, check: printOf(v) });
+              if (set !== null && set !== undefined) changes.push({ id: v.id, set });
+              // A card of an id never stored (`NEW_CARDS`): no page holds it, none is read for it.
+              else if (!NEW_CARDS.has(cards[i]!)) changes.push({ id: v.id, check: printOf(v) });
             });
             await changePages(dupkeys, req.trans, changes);
             return res;

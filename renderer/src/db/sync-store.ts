@@ -20,7 +20,7 @@ import { moveLinkMember } from '../store/links';
 import { appendRun, currentVersion, recordVersions, sameContent, trashRows, versionIdsOf, type VersionInput } from './history';
 import { chunksOf, pipelined } from './pipeline';
 import type { ContactRepo } from './repo';
-import type { CardinalDB, CardRow, ContactRow, EtagRow, RunEntry } from './schema';
+import { NEW_CARDS, ROWS_WRITTEN_KEY, rowsWrittenToken, type CardinalDB, type CardRow, type ContactRow, type EtagRow, type RunEntry } from './schema';
 
 /**
  * Inside a write transaction: the contact is a new card to send (a pending create with no href,
@@ -128,6 +128,19 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
     await pipelined(chunksOf(unique, HREF_LOOKUPS, async (hrefs) => found.push(...(await Promise.all(hrefs.map((h) => index.equals([bookId, h]).toArray()))).flat())));
     return (await db.cards.bulkGet(found.map((e) => e.id))).filter((c): c is CardRow => c !== undefined);
   };
+  /**
+   * Per book, while a sync's batches come into a book that held no server cards when they began:
+   * every href its etags rows can hold (those the run's batches wrote; a superset, removals left
+   * in), valid while the store's count of row-writing transactions (`rows-written`, read in the
+   * batch's own transaction) is what it was after the last batch wrote: no other writer since. A
+   * batch's href not in it is then known absent without a look-up (a first sync's 500 look-ups a
+   * batch, every one of them empty). Any other write of rows, a failed batch or the run's last batch drops it.
+   */
+  const fresh = new Map<string, { written: string; hrefs: Set<string> }>();
+  /** Whether a book has any card with an href (an etags row), in the transaction it is asked in. */
+  const hasServerRows = async (bookId: string): Promise<boolean> => (await db.etags.where('[bookId+href]').between([bookId, Dexie.minKey], [bookId, Dexie.maxKey]).limit(1).primaryKeys()).length > 0;
+  /** Every href of a book's cards (its etags rows' index keys, one request), in the transaction it is asked in. */
+  const serverHrefs = async (bookId: string): Promise<Set<string>> => new Set(((await db.etags.where('[bookId+href]').between([bookId, Dexie.minKey], [bookId, Dexie.maxKey]).keys()) as unknown as [string, string][]).map((k) => k[1]));
   /** A run's new state with no row to write: saved (unless it is the one stored), and an open sync run closed. */
   const stateOnly = (bookId: string, state: SyncState) =>
     db.transaction('rw', [db.books, db.runs], async () => {
@@ -229,10 +242,20 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
       const unreadable: string[] = [];
       // The parse first, in slices (the transaction's own work is the writes).
       const parsed = await parseInSlices(batch.upserts);
+      let next: { written: string; hrefs: Set<string> } | undefined;
       await listWrite(async (changed, removed) => {
         unreadable.length = 0;
         const keep = batch.keep ?? [];
-        const byHref = new Map((await cardsAt(bookId, [...batch.upserts.map((u) => u.href), ...batch.deletes, ...keep])).map((c) => [c.href, c]));
+        const wanted = [...batch.upserts.map((u) => u.href), ...batch.deletes, ...keep];
+        // What the store's count of writes said when this batch began, and whether the book's
+        // hrefs are all known (`fresh`): only those known need a look-up.
+        const writtenBefore = rowsWrittenToken((await db.meta.get(ROWS_WRITTEN_KEY))?.value);
+        const known = fresh.get(bookId);
+        // Something else wrote rows since this run's last batch (an edit meanwhile): the book's
+        // hrefs are read again, once (one request of its index keys), as they are now.
+        const mirror = known === undefined ? ((await hasServerRows(bookId)) ? null : new Set<string>()) : known.written === writtenBefore && writtenBefore !== '' ? known.hrefs : await serverHrefs(bookId);
+        fresh.delete(bookId);
+        const byHref = new Map((await cardsAt(bookId, mirror === null ? wanted : wanted.filter((h) => mirror.has(h)))).map((c) => [c.href, c]));
         const rows = new Map((await db.contacts.bulkGet([...byHref.values()].map((c) => c.id))).filter((r): r is ContactRow => r !== undefined).map((r) => [r.id, r]));
         const puts: { row: ContactRow; card: CardRow }[] = [];
         const runId = crypto.randomUUID();
@@ -271,6 +294,8 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
             continue;
           }
           puts.push(put);
+          // A new contact's card: its new id is in no keys page (none is read for it).
+          if (old === undefined) NEW_CARDS.add(put.card);
           // A new contact's first version is its card's text, written once (in the card), as an import's.
           versions.push({ contactId: put.row.id, bookId, vcard: put.card.vcard, source: 'sync', by: 'server', runId, before: old === undefined ? null : old.vcard, ...(old === undefined ? { textInCard: true } : { imported: old.imported ?? null }) });
         }
@@ -322,7 +347,16 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
         entries.unshift(...changedHere.map((v): RunEntry => ({ contactId: v.contactId, change: typeof v.before !== 'string' ? 'created' : 'updated', before: before.get(v.contactId) ?? null })));
         await appendRun(db, { bookId, kind: 'sync', entries, close: batch.state !== undefined });
         if (batch.state !== undefined) await db.books.update(bookId, { syncToken: batch.state.syncToken, ctag: batch.state.ctag, capabilities: batch.state.capabilities, written: batch.state.written });
+        // More batches to come into a book whose hrefs are all known: the next needs no look-up
+        // for hrefs not among them, if nothing else writes rows before it (the count after this
+        // batch's own writes, read here, in its transaction).
+        if (mirror !== null && batch.state === undefined) {
+          for (const p of puts) mirror.add(p.card.href);
+          next = { written: rowsWrittenToken((await db.meta.get(ROWS_WRITTEN_KEY))?.value), hrefs: mirror };
+        }
       });
+      // Kept only once this batch committed (a failed one leaves none: the next looks every href up).
+      if (next !== undefined) fresh.set(bookId, next);
       // The run's last batch carries its state: until then the list snapshot waits.
       repo.holdSnapshot(batch.state === undefined);
       return unreadable;

@@ -1,9 +1,10 @@
 /**
  * A multistatus read in parts (`answerParts`) says what it says read whole: the same changes in the
- * same order, the same token and 507, the same refusals; one cut short or malformed fails.
+ * same order, the same token and 507, the same refusals; one cut short or malformed fails. Cut as
+ * it arrives (`partCutter`, fed its bytes in pieces), it makes the same parts.
  */
 import { describe, expect, it } from 'vitest';
-import { answerParts } from '../../../electron/dav/answer-parts';
+import { answerParts, partCutter } from '../../../electron/dav/answer-parts';
 import { readSyncChanges, type SyncChanges } from '../../../electron/dav/answers';
 
 const BOOK = 'https://dav.example/alice/book/';
@@ -72,5 +73,50 @@ describe('a sync-collection answer read in parts', () => {
       expect(() => readSyncChanges(bad, BOOK, BOOK, true)).toThrow();
       expect(() => inParts(bad, 2)).toThrow();
     }
+  });
+
+  /** The parts a cutter makes of `text` fed in pieces (the buffer filled as they come, `sizes` in turn), all of it at the end. */
+  function fedInPieces(text: string, perPart: number, sizes: readonly number[]): string[] {
+    const bytes = enc(text);
+    const cutter = partCutter(perPart);
+    const out: string[] = [];
+    let filled = 0;
+    for (let k = 0; filled < bytes.length; k++) {
+      filled = Math.min(bytes.length, filled + sizes[k % sizes.length]!);
+      if (filled < bytes.length) for (const p of cutter.parts(bytes, filled, false)) out.push(dec(p));
+    }
+    for (const p of cutter.parts(bytes, bytes.length, true)) out.push(dec(p));
+    return out;
+  }
+
+  for (const [name, text] of Object.entries(documents)) {
+    it(`cuts the ${name} answer as it arrives into the parts it cuts of it whole, at every split`, () => {
+      for (const perPart of [1, 2, 500]) {
+        const whole = [...answerParts(enc(text), perPart)].map(dec);
+        for (const sizes of [[1], [2], [3], [7], [1, 13], [64], [5, 1, 2]]) expect(fedInPieces(text, perPart, sizes)).toEqual(whole);
+        // Two pieces, split at every byte.
+        for (let cut = 1; cut < enc(text).length; cut++) expect(fedInPieces(text, perPart, [cut, 1 << 30])).toEqual(whole);
+      }
+    });
+  }
+
+  it('an answer still arriving yields a part as soon as its children are in, and nothing before', () => {
+    const text = documents.plain!;
+    const bytes = enc(text);
+    const cutter = partCutter(2);
+    const firstEnd = text.indexOf('</d:response>', text.indexOf('</d:response>') + 1) + '</d:response>'.length;
+    expect([...cutter.parts(bytes, Buffer.byteLength(text.slice(0, firstEnd - 1)), false)]).toEqual([]);
+    const got = [...cutter.parts(bytes, Buffer.byteLength(text.slice(0, firstEnd)), false)].map(dec);
+    expect(got).toHaveLength(1);
+    expect(readSyncChanges(got[0]!, BOOK, BOOK, true).changed.map((c) => c.href)).toEqual(['/alice/book/c0.vcf', '/alice/book/c1.vcf']);
+  });
+
+  it('an answer whose bytes grow into a new buffer (past its declared length) is cut on', () => {
+    const text = documents.plain!;
+    const bytes = enc(text);
+    const cutter = partCutter(1);
+    const early = [...cutter.parts(bytes.slice(0, 400), 400, false)].map(dec);
+    const rest = [...cutter.parts(enc(text), bytes.length, true)].map(dec);
+    expect([...early, ...rest]).toEqual([...answerParts(bytes, 1)].map(dec));
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A first sync's sync-collection answer read in parts (`CardDavClient.syncCollection` with
  * `inParts`): the next part is read while the part before it is being applied, the parts are
- * handed over in order and one at a time, and a hand-over that fails stops the reading.
+ * handed over in order and one at a time, a hand-over that fails stops the reading, and the first
+ * part is handed over while the server still sends the rest.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type * as Pool from '../../../electron/dav/reader-pool';
@@ -73,5 +74,68 @@ describe('a first sync answer read in parts', () => {
     });
     await expect(run).rejects.toThrow('store failed');
     expect(handed).toEqual([1, 1]);
+  });
+
+  /** A server that sends the answer's first `head` bytes, then the rest once `release` is called (or after 1.5 s). */
+  function slowServer(head: number) {
+    const bytes = Buffer.from(ANSWER, 'utf8');
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+      setTimeout(resolve, 1_500);
+    });
+    let ended = false;
+    const fetch = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(new Uint8Array(bytes.subarray(0, head)));
+            await released;
+            controller.enqueue(new Uint8Array(bytes.subarray(head)));
+            ended = true;
+            controller.close();
+          },
+        }),
+        { status: 207, headers: { 'content-type': 'application/xml; charset=utf-8', 'content-length': String(bytes.length) } },
+      )) as typeof globalThis.fetch;
+    return { client: new CardDavClient(new DavHttp({ auth: { kind: 'none' }, fetch })), release: () => release(), ended: () => ended };
+  }
+
+  it('hands the first part over while the server still sends the rest of the answer', async () => {
+    const twoCards = ANSWER.indexOf('</d:response>', ANSWER.indexOf('</d:response>') + 1) + '</d:response>'.length;
+    const server = slowServer(Buffer.byteLength(ANSWER.slice(0, twoCards + 10)));
+    const handed: { hrefs: string[]; whileSending: boolean }[] = [];
+    const out = await server.client.syncCollection(BOOK, '', true, {
+      perPart: 2,
+      onChanged: async (changed) => {
+        handed.push({ hrefs: changed.map((c) => c.href), whileSending: !server.ended() });
+        server.release();
+      },
+    });
+    expect(handed).toEqual([
+      { hrefs: ['/alice/book/c0.vcf', '/alice/book/c1.vcf'], whileSending: true },
+      { hrefs: ['/alice/book/c2.vcf', '/alice/book/c3.vcf'], whileSending: false },
+    ]);
+    expect(out.token).toBe('tok-4');
+  });
+
+  it('an answer that fails after its first part was handed over throws, and hands over no more', async () => {
+    const bytes = Buffer.from(ANSWER, 'utf8');
+    const twoCards = ANSWER.indexOf('</d:response>', ANSWER.indexOf('</d:response>') + 1) + '</d:response>'.length + 10;
+    const fetch = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(new Uint8Array(bytes.subarray(0, twoCards)));
+            await new Promise((r) => setTimeout(r, 50));
+            controller.error(new Error('connection reset'));
+          },
+        }),
+        { status: 207, headers: { 'content-length': String(bytes.length) } },
+      )) as typeof globalThis.fetch;
+    const handed: number[] = [];
+    const run = new CardDavClient(new DavHttp({ auth: { kind: 'none' }, fetch })).syncCollection(BOOK, '', true, { perPart: 2, onChanged: async (changed) => void handed.push(changed.length) });
+    await expect(run).rejects.toThrow(/connection reset/);
+    expect(handed).toEqual([2]);
   });
 });
