@@ -14,7 +14,7 @@ import { syncLabels } from '../people/sync';
 import type { Platform } from '../platform/platform';
 import type { AccountStore } from './accounts';
 import type { Connections } from './connections';
-import { syncAddressBook } from './engine';
+import { syncAddressBook, type SyncOptions } from './engine';
 import { classifyRunFailure } from './failures';
 import { rediscover } from './google-books';
 import { GOOGLE } from './profiles';
@@ -33,6 +33,8 @@ export interface AccountRunDeps {
   readonly log?: (line: string) => void;
   /** Cards per part of a first sync's listing (tests cut small books into parts too; default 500). */
   readonly streamBatch?: number;
+  /** The engine's multigets (default: the engine's own). */
+  readonly multigets?: Pick<SyncOptions, 'multigetBatch' | 'parallel' | 'partsAhead'>;
 }
 
 /** What the user should know after a run that went through (worded by the window). */
@@ -60,7 +62,7 @@ async function runCardDavAccount(deps: AccountRunDeps, store: StorePort, account
   const { client, profile } = await deps.connections.cardDav(account);
   const current = profile === GOOGLE ? await rediscover({ ...deps, store }, account, client) : account;
   for (const book of current.books) {
-    const r = await syncAddressBook(client, book.url, storeCollection(store, book.id), { log: deps.log, ...(deps.streamBatch !== undefined ? { streamBatch: deps.streamBatch } : {}), ...opts, profile });
+    const r = await syncAddressBook(client, book.url, storeCollection(store, book.id), { log: deps.log, ...(deps.streamBatch !== undefined ? { streamBatch: deps.streamBatch } : {}), ...deps.multigets, ...opts, profile });
     tally.restored += r.restored;
     tally.refused += r.failed;
     tally.outside += r.outside;

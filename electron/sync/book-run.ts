@@ -23,6 +23,10 @@ export interface SyncOptions {
   streamBatch?: number;
   /** Multigets in flight at once. */
   parallel?: number;
+  /** Parts of a first sync's fetched cards a multiget's answer may leave queued at the store
+   * before the next multiget (default 3); 0: each answer's cards applied before the next is asked
+   * (the model-based tester, whose boundaries must come in one order on replay). */
+  partsAhead?: number;
   /** How this server departs from the RFCs (Google); standard when absent. */
   profile?: ServerProfile;
   log?: (line: string) => void;

@@ -120,13 +120,17 @@ export async function download(run: BookRun, caps: BookCapabilities, early: Prom
   // The listing came without cards: asked for none (DAViCal, told by its capabilities' answer) or none sent.
   // An ETag listing by PROPFIND (no sync-collection: SabreDAV 1.8) never brings cards either.
   const withoutCards = changes.dataRefused || !caps.addressData || !caps.syncCollection;
-  const { fetched, missing, unanswered } = await fetchCards(run, before, changes.changed, withoutCards, beside);
+  // Into a book with no server card here (a first sync), the cards fetched are applied as each
+  // answer is read (a multiget's, the query's), while the later multigets are still out, as the
+  // listing's are; not counted as known (the removals compare with what the listing brought).
+  const fetchedInParts: Streamed | null = before.size === 0 ? { applied: new Map() } : null;
+  const { fetched, missing, unanswered } = await fetchCards(run, before, changes.changed, withoutCards, beside, fetchedInParts);
   // Gone between the listing and the multiget (another client deleted it): gone.
   const removed = [...changes.removed, ...missing];
   if (changes.complete !== null) for (const href of missing) changes.complete.delete(href);
   // Not answered for: left as they are here (never taken for removed), and asked again next run.
   run.report.unanswered = unanswered.length;
-  return { known, fetched, removed, complete: changes.complete, token: changes.token, addressData: caps.addressData && !changes.dataRefused, unanswered, streamed: streamed?.applied.size ?? 0 };
+  return { known, fetched, removed, complete: changes.complete, token: changes.token, addressData: caps.addressData && !changes.dataRefused, unanswered, streamed: (streamed?.applied.size ?? 0) + (fetchedInParts?.applied.size ?? 0) };
 }
 
 /** `withData`: into an empty book, the cards come with the listing (one request instead of 1 + N/100). */
@@ -241,7 +245,7 @@ async function listChanges(run: BookRun, caps: BookCapabilities, early: Promise<
  * by the same rules as any download's (a row the user changed meanwhile keeps the user's write).
  * No removals and no state go with them: those wait for the run's last batch, after the listing.
  */
-async function applyStreamed(run: BookRun, streamed: Streamed, cards: readonly RemoteCard[]): Promise<void> {
+async function applyStreamed(run: BookRun, streamed: Streamed, cards: readonly RemoteCard[], total?: number): Promise<void> {
   if (cards.length === 0) return;
   const once = [...new Map(cards.map((c) => [c.href, c])).values()];
   const keepLocal = run.profile.localOnly;
@@ -252,15 +256,78 @@ async function applyStreamed(run: BookRun, streamed: Streamed, cards: readonly R
     else streamed.applied.set(c.href, c.etag);
   }
   run.report.unreadable = run.unreadable.size;
-  run.progress({ step: 'apply', done: streamed.applied.size, total: streamed.applied.size });
+  run.progress({ step: 'apply', done: streamed.applied.size, total: Math.max(total ?? 0, streamed.applied.size) });
+}
+
+/** Parts a multiget's answer may leave queued at the store (the one being applied and two behind it). */
+const PARTS_AHEAD = 3;
+
+/**
+ * Cards handed to the store a part at a time (`streamBatch`, as the listing's parts) by
+ * `applyStreamed`, in the order they were handed over, one part applied at a time. `give` queues
+ * them and returns once at most `partsAhead` parts are queued, the one being applied counted (so
+ * answers read ahead of the store are held only that far; 0: once they are all applied). A part the store fails stops the queue: no later part is applied, and the
+ * failure is thrown by the next `give` and by `done`. `stop` takes no more parts (those queued are
+ * not applied); `done` waits for the part being applied.
+ */
+function storeInParts(run: BookRun, streamed: Streamed, total: number) {
+  const perPart = run.opts.streamBatch ?? APPLY_BATCH;
+  const ahead = run.opts.partsAhead ?? PARTS_AHEAD;
+  let tail: Promise<void> = Promise.resolve();
+  const waiting: Promise<void>[] = [];
+  let failure: { error: unknown } | null = null;
+  let stopped = false;
+  const check = () => {
+    if (failure !== null) throw failure.error;
+  };
+  return {
+    async give(cards: readonly RemoteCard[]): Promise<void> {
+      check();
+      if (stopped) return;
+      for (let i = 0; i < cards.length; i += perPart) {
+        const part = cards.slice(i, i + perPart);
+        const applied: Promise<void> = tail.then(async () => {
+          try {
+            if (failure === null && !stopped) await applyStreamed(run, streamed, part, total);
+          } catch (error) {
+            failure ??= { error };
+          } finally {
+            waiting.splice(waiting.indexOf(applied), 1);
+          }
+        });
+        tail = applied;
+        waiting.push(applied);
+      }
+      while (waiting.length > ahead && failure === null) await waiting[0];
+      check();
+    },
+    stop(): void {
+      stopped = true;
+    },
+    async done(): Promise<void> {
+      await tail;
+      check();
+    },
+  };
 }
 
 /**
  * Reuse what is already here: only cards whose ETag differs are fetched (unless they came along).
  * `missing`: listed, but gone by the time of the multiget; `unanswered`: the server sent neither
- * the card nor a 404 for it, even when asked again.
+ * the card nor a 404 for it, even when asked again. With `inParts` (a first sync) every card is
+ * applied here as its answer is read, a part at a time (`storeInParts`), while the later multigets
+ * are still out, and `fetched` comes back empty: a multiget or a part that fails stops the rest
+ * (no later part applied, the one being applied awaited) and is thrown, so the parts applied stay
+ * and the run saves no state.
  */
-async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, changed: Changes['changed'], withoutCards: boolean, beside: Promise<Settled<FetchedCard[]>> | null): Promise<{ fetched: RemoteCard[]; missing: string[]; unanswered: string[] }> {
+async function fetchCards(
+  run: BookRun,
+  known: ReadonlyMap<string, string>,
+  changed: Changes['changed'],
+  withoutCards: boolean,
+  beside: Promise<Settled<FetchedCard[]>> | null,
+  inParts: Streamed | null,
+): Promise<{ fetched: RemoteCard[]; missing: string[]; unanswered: string[] }> {
   const fetched: RemoteCard[] = [];
   const missing: string[] = [];
   let toFetch: string[] = [];
@@ -271,38 +338,63 @@ async function fetchCards(run: BookRun, known: ReadonlyMap<string, string>, chan
     if (c.vcard !== undefined) fetched.push({ href: c.href, etag: c.etag, vcard: c.vcard });
     else toFetch.push(c.href);
   }
-  if (withoutCards && known.size === 0 && toFetch.length > 0 && run.opts.multigetBatch === undefined) {
-    const listed = beside === null ? null : new Map(changed.map((c) => [decodeHref(c.href), c.etag]));
-    toFetch = await queryAll(run, toFetch, fetched, beside ?? settled(run.client.allCards(run.bookUrl)), listed);
-  }
-  // A first sync from a server that sends no cards with the listing fetches them all: larger
-  // batches there (a multiget's own cost, not its cards', is most of it: 10,000 cards from DAViCal
-  // took 5.8 s in batches of 100 and 2.7 s in batches of 500, three in flight).
-  const batch = run.opts.multigetBatch ?? (toFetch.length >= 2_000 ? 500 : 100);
-  const batches: string[][] = [];
-  for (let i = 0; i < toFetch.length; i += batch) batches.push(toFetch.slice(i, i + batch));
-  // Bounded parallelism: a few multigets in flight hide the round trips without flooding the server.
-  let nextBatch = 0;
-  // What this download receives: the cards that came along and those to fetch (the rest are reused).
-  const total = fetched.length + toFetch.length;
-  let done = fetched.length;
-  const unanswered: string[] = [];
-  const worker = async () => {
-    while (nextBatch < batches.length) {
-      const batch = batches[nextBatch++]!;
-      const got = await run.client.multiget(run.bookUrl, batch);
-      fetched.push(...got.cards);
-      missing.push(...got.missing);
-      unanswered.push(...got.unanswered);
-      done += batch.length;
-      run.progress({ step: 'download', done, total });
-    }
+  const parts = inParts === null ? null : storeInParts(run, inParts, fetched.length + toFetch.length);
+  let received = 0;
+  /** Cards read: to the store now (`inParts`), or kept for `saveState`. */
+  const take = async (cards: readonly RemoteCard[]) => {
+    received += cards.length;
+    if (parts === null) fetched.push(...cards);
+    else await parts.give(cards);
   };
-  await Promise.all(Array.from({ length: Math.min(run.opts.parallel ?? 3, batches.length) }, worker));
-  const again = await askAgain(run, unanswered);
-  fetched.push(...again.cards);
-  missing.push(...again.missing);
-  return { fetched, missing, unanswered: again.unanswered };
+  try {
+    const cameAlong = fetched.splice(0);
+    await take(cameAlong);
+    if (withoutCards && known.size === 0 && toFetch.length > 0 && run.opts.multigetBatch === undefined) {
+      const listed = beside === null ? null : new Map(changed.map((c) => [decodeHref(c.href), c.etag]));
+      const byQuery: RemoteCard[] = [];
+      toFetch = await queryAll(run, toFetch, byQuery, beside ?? settled(run.client.allCards(run.bookUrl)), listed);
+      await take(byQuery);
+    }
+    // A first sync from a server that sends no cards with the listing fetches them all: larger
+    // batches there (a multiget's own cost, not its cards', is most of it: 10,000 cards from DAViCal
+    // took 5.8 s in batches of 100 and 2.7 s in batches of 500, three in flight).
+    const batch = run.opts.multigetBatch ?? (toFetch.length >= 2_000 ? 500 : 100);
+    const batches: string[][] = [];
+    for (let i = 0; i < toFetch.length; i += batch) batches.push(toFetch.slice(i, i + batch));
+    // Bounded parallelism: a few multigets in flight hide the round trips without flooding the server.
+    let nextBatch = 0;
+    let failed = false;
+    // What this download receives: the cards that came along and those to fetch (the rest are reused).
+    const total = received + toFetch.length;
+    let done = received;
+    const unanswered: string[] = [];
+    const worker = async () => {
+      while (nextBatch < batches.length && !failed) {
+        const batch = batches[nextBatch++]!;
+        const got = await run.client.multiget(run.bookUrl, batch);
+        if (failed) return; // another multiget or part failed: this answer is not used
+        missing.push(...got.missing);
+        unanswered.push(...got.unanswered);
+        done += batch.length;
+        run.progress({ step: 'download', done, total });
+        await take(got.cards);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(run.opts.parallel ?? 3, batches.length) }, () => worker().catch((e: unknown) => {
+      failed = true;
+      throw e;
+    })));
+    const again = await askAgain(run, unanswered);
+    await take(again.cards);
+    missing.push(...again.missing);
+    await parts?.done();
+    return { fetched, missing, unanswered: again.unanswered };
+  } catch (e) {
+    // The part being applied ends first (its failure, if any, beside this one's); no later one is.
+    parts?.stop();
+    await parts?.done().catch(() => undefined);
+    throw e;
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import type { StorePort } from '../core/store-port';
 import type { Resolver } from '../dav/discovery';
 import type { Platform } from '../platform/platform';
 import { AccountRunner } from './account-run';
+import type { SyncOptions } from './engine';
 import { AccountStore } from './accounts';
 import { AccountsService, type AccountHooks } from './accounts-service';
 import { Connections } from './connections';
@@ -34,6 +35,9 @@ export interface SyncManagerOptions {
   fetch?: typeof fetch;
   /** Cards per part of a first sync's listing (the model-based tester cuts its small books so). */
   streamBatch?: number;
+  /** The engine's multigets: cards per multiget, in flight at once, parts read ahead of the store
+   * (the model-based tester asks Google for a few cards at a time, one multiget after another). */
+  multigets?: Pick<SyncOptions, 'multigetBatch' | 'parallel' | 'partsAhead'>;
   random?: () => number;
   /** The scheduler's time (tests move it by hand). */
   clock?: Clock;
@@ -55,7 +59,7 @@ export class SyncManager {
     const intervalMinutes = opts.intervalMinutes ?? 15;
     const accounts = (this.accounts = new AccountStore(platform));
     const connections = new Connections(accounts, { fetch, google: opts.google });
-    this.runner = new AccountRunner({ platform, accounts, connections, store, emit: opts.emit, log, ...(opts.streamBatch !== undefined ? { streamBatch: opts.streamBatch } : {}) });
+    this.runner = new AccountRunner({ platform, accounts, connections, store, emit: opts.emit, log, ...(opts.streamBatch !== undefined ? { streamBatch: opts.streamBatch } : {}), ...(opts.multigets !== undefined ? { multigets: opts.multigets } : {}) });
     this.scheduler = new SyncScheduler({
       run: async (accountId, request, attempt) => this.runner.run(this.service.find(accountId), request, attempt),
       waiting: (accountId, retryIn) => this.runner.waiting(accountId, retryIn),

@@ -63,6 +63,7 @@ export type Command =
   | { readonly do: 'local-favorite'; readonly pick: number }
   | { readonly do: 'local-delete-linked'; readonly pick: number; readonly cards: 'all' | 'synced' | 'here' }
   | { readonly do: 'remote-create' }
+  | { readonly do: 'remote-create-few'; readonly count: number }
   | { readonly do: 'remote-edit'; readonly pick: number; readonly field: Field }
   | { readonly do: 'remote-delete'; readonly pick: number }
   | { readonly do: 'sync'; readonly during: readonly Interjection[] }
@@ -483,6 +484,20 @@ export const ACTIONS: { [K in Command['do']]: ActionDef<Extract<Command, { do: K
       const card = newCard(ctx.model, 'remote');
       await ctx.world.remote.create(card);
       ctx.model.created('remote', card);
+    },
+  },
+  // Google only: several cards made at once by another client, so that a download into a book
+  // with none of them yet (the first sync's, or one still empty) fetches them by several
+  // multigets (the world asks one card a multiget), each applied as it is read.
+  'remote-create-few': {
+    weight: (kind) => (kind.kind === 'google' ? 1 : 0),
+    generate: (rng) => ({ do: 'remote-create-few', count: rng.int(2, 4) }),
+    run: async (ctx, c) => {
+      for (let i = 0; i < c.count; i++) {
+        const card = newCard(ctx.model, 'remote');
+        await ctx.world.remote.create(card);
+        ctx.model.created('remote', card);
+      }
     },
   },
   'remote-edit': {

@@ -213,6 +213,10 @@ export class World {
       fetch: hooked,
       // A first sync's listing applied in parts of two cards: the user's steps fall between them.
       streamBatch: 2,
+      // Google's cards by multigets of one: a first sync's (or an empty book's) come by several, each
+      // one's applied in parts before the next is asked (one at a time: the boundaries' order is
+      // the same on replay; the overlap itself is `tests/integration/sync-multiget-parts.test.ts`'s).
+      ...(google !== null ? { multigets: { multigetBatch: 1, parallel: 1, partsAhead: 0 } } : {}),
       ...(process.env.CARDINAL_MODEL_DEBUG ? { log: (l: string) => console.log(`  [main] ${l}`) } : {}),
       ...(google !== null ? { google: { endpoints: googleEndpoints(google.env), client: googleClientFromEnv(google.env), signInTimeoutMs: 10_000 } } : {}),
     });
