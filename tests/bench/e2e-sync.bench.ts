@@ -15,7 +15,8 @@
  * - the first and last 500-card batch as the renderer answers it (the store request's arrival
  *   to its reply, JSON included), when the first arrived and the last was answered, and the
  *   batches' time together;
- * - a sync with nothing to do: requests (through the counting proxy) and client CPU (host and
+ * - a sync with nothing to do, once the heaps of page and host have gone 10 s without a
+ *   collection (V8's own collections after the first sync are not its cost): requests (through the counting proxy) and client CPU (host and
  *   renderer, until 2.5 s after it ended: what the window does once told counts too), and beside
  *   it the renderer's CPU over as long a window just before, with nothing happening (the idle
  *   page's own, which that figure includes).
@@ -111,6 +112,8 @@ export async function e2eHostMain(dataDir: string): Promise<void> {
       const cpu = process.cpuUsage(cpu0);
       const stats: HostStats = { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
       void stopProfile().then(() => answer(stats));
+    } else if (m.cmd === 'heap') {
+      answer(process.memoryUsage().heapUsed);
     } else if (m.cmd === 'close') {
       void harness.close().then(() => {
         answer(null);
@@ -128,6 +131,8 @@ interface Host {
   opened: string[];
   reset(): Promise<void>;
   stats(): Promise<HostStats>;
+  /** The host's JS heap in use now (bytes). */
+  heap(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -153,7 +158,7 @@ async function startHost(dataDir: string, env: Record<string, string>): Promise<
       waiting.set(id, resolve as (v: unknown) => void);
       proc.send({ id, cmd });
     });
-  return { url, opened, reset: () => ask('reset'), stats: () => ask('stats'), close: () => ask<void>('close').then(() => undefined) };
+  return { url, opened, reset: () => ask('reset'), stats: () => ask('stats'), heap: () => ask('heap'), close: () => ask<void>('close').then(() => undefined) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,6 +271,38 @@ async function memoryNow(page: Page, browserPid: number, what: string, collect =
     console.log(`    [${what}, after a full GC: ${await line()}]`);
   }
   await cdp.detach();
+}
+
+/** How long the heaps must go without a collection before the sync with nothing to do; at most how long to wait. */
+const QUIET_MS = 10_000;
+const QUIET_WAIT_MS = 60_000;
+
+/**
+ * Until neither the page's JS heap nor the host's has shrunk (a collection, by more than 1 MB) for
+ * QUIET_MS: after a first sync V8 collects again on its own timers (its memory reducer, about 8 s
+ * after a full collection, then again), a whole-heap collection each, whose cost follows the
+ * heap's size. Measured right after the first sync, the sync with nothing to do counted those
+ * (they came while it waited for the server: CARDINAL_BENCH_TRACE_GC shows them). A sync every
+ * quarter of an hour meets a settled heap.
+ */
+async function heapsQuiet(page: Page, host: Host): Promise<{ waitedMs: number; quiet: boolean }> {
+  const cdp = await page.context().newCDPSession(page);
+  const t0 = clock.now();
+  let lastDrop = t0;
+  let before: [number, number] | null = null;
+  try {
+    for (;;) {
+      const now: [number, number] = [(await cdp.send('Runtime.getHeapUsage')).usedSize, await host.heap()];
+      const t = clock.now();
+      if (before !== null && (now[0] < before[0] - 2 ** 20 || now[1] < before[1] - 2 ** 20)) lastDrop = t;
+      before = now;
+      if (t - lastDrop >= QUIET_MS) return { waitedMs: t - t0, quiet: true };
+      if (t - t0 >= QUIET_WAIT_MS) return { waitedMs: t - t0, quiet: false };
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** CPU time of every renderer so far, in ms. */
@@ -486,6 +523,8 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
     await page.getByTestId('sync-status').filter({ hasText: 'Synced' }).waitFor({ timeout: 600_000 });
     await page.waitForTimeout(2000);
     if (LOG) await memoryNow(page, browserPid, 'memory once synced and settled', true);
+    const quiet = await heapsQuiet(page, host);
+    if (LOG) console.log(`    [the heaps of page and host went ${QUIET_MS / 1000} s without a collection ${Math.round(quiet.waitedMs)} ms on${quiet.quiet ? '' : ' (not quiet: waited as long as allowed)'}]`);
     // The page's own CPU while nothing happens, over as long as the sync's window below (its
     // wall time is about a second, plus the 2.5 s after): what the renderer costs idle.
     if (TRACE_GC) console.log(`    [${new Date().toISOString().slice(11, 23)} the idle window begins]`);
