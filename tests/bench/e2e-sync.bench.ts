@@ -15,7 +15,7 @@
  * - the first and last 500-card batch as the renderer answers it (the store request's arrival
  *   to its reply, JSON included), when the first arrived and the last was answered, and the
  *   batches' time together;
- * - a sync with nothing to do, once the heaps of page and host have gone 10 s without a
+ * - a sync with nothing to do, once the heaps of page and host have gone 20 s without a
  *   collection (V8's own collections after the first sync are not its cost): requests (through the counting proxy) and client CPU (host and
  *   renderer, until 2.5 s after it ended: what the window does once told counts too), and beside
  *   it the renderer's CPU over as long a window just before, with nothing happening (the idle
@@ -274,14 +274,14 @@ async function memoryNow(page: Page, browserPid: number, what: string, collect =
 }
 
 /** How long the heaps must go without a collection before the sync with nothing to do; at most how long to wait. */
-const QUIET_MS = 10_000;
+const QUIET_MS = 20_000;
 const QUIET_WAIT_MS = 60_000;
 
 /**
  * Until neither the page's JS heap nor the host's has shrunk (a collection, by more than 1 MB) for
- * QUIET_MS: after a first sync V8 collects again on its own timers (its memory reducer, about 8 s
- * after a full collection, then again), a whole-heap collection each, whose cost follows the
- * heap's size. Measured right after the first sync, the sync with nothing to do counted those
+ * QUIET_MS: after a first sync V8 collects again on its own timers (its memory reducer, 8 s and
+ * more after a full collection, then again; 13 s in one run at load 7), a whole-heap collection
+ * each, whose cost follows the heap's size. Measured right after the first sync, the sync with nothing to do counted those
  * (they came while it waited for the server: CARDINAL_BENCH_TRACE_GC shows them). A sync every
  * quarter of an hour meets a settled heap.
  */
