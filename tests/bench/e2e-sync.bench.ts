@@ -15,7 +15,8 @@
  * - the first and last 500-card batch as the renderer answers it (the store request's arrival
  *   to its reply, JSON included), when the first arrived and the last was answered, and the
  *   batches' time together;
- * - a sync with nothing to do: requests (through the counting proxy) and client CPU (host and
+ * - a sync with nothing to do, once the heaps of page and host have gone 20 s without a
+ *   collection (V8's own collections after the first sync are not its cost): requests (through the counting proxy) and client CPU (host and
  *   renderer, until 2.5 s after it ended: what the window does once told counts too), and beside
  *   it the renderer's CPU over as long a window just before, with nothing happening (the idle
  *   page's own, which that figure includes).
@@ -28,12 +29,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance as clock } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { Session } from 'node:inspector';
 import { startHarness } from '../harness/host';
-import { browserPid as browserProcess } from './profile';
+import { browserPid as browserProcess, busyMs, hottest, type CpuProfile } from './profile';
 import { startFakeGoogle } from '../servers/fake-google';
 import { startRadicale } from '../servers/servers';
 import { generateCard } from './corpus';
-import { recordLongTasks } from './long-tasks';
+import { recordLongTasks, type LongFrame } from './long-tasks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -75,16 +77,43 @@ export async function e2eHostMain(dataDir: string): Promise<void> {
       console.log(`    [host ${new Date().toISOString().slice(11, 23)} rss ${mb(m.rss)} MB: heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)} MB]`);
     }, 100).unref();
   }
+  // With CARDINAL_BENCH_PROFILE: the host's own CPU profile from each `reset` to the `stats` after
+  // it (the first sync's, then the no-change sync's), <prefix>.host-<n>.cpuprofile.
+  const prefix = process.env.CARDINAL_BENCH_PROFILE;
+  const inspector = prefix === undefined ? null : new Session();
+  inspector?.connect();
+  const post = <T>(method: string): Promise<T> => new Promise((resolve, reject) => inspector!.post(method, (e, r) => (e === null ? resolve(r as T) : reject(e))));
+  let profiling = false;
+  let profiles = 0;
+  const stopProfile = async () => {
+    if (!profiling) return;
+    profiling = false;
+    const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
+    const file = `${prefix}.host-${++profiles}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`\n  profile of the host: busy ${busyMs(profile).toFixed(0)} ms of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms (${file}); hottest (self time):`);
+    for (const [fn, ms] of hottest(profile, 15)) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${fn}`);
+  };
   process.on('message', (m: { id: number; cmd: string }) => {
     const answer = (value: unknown) => process.send!({ id: m.id, value });
     if (m.cmd === 'reset') {
-      delay.reset();
-      cpu0 = process.cpuUsage();
-      answer(null);
+      void (async () => {
+        if (inspector !== null) {
+          await stopProfile();
+          await post('Profiler.enable');
+          await post('Profiler.start');
+          profiling = true;
+        }
+        delay.reset();
+        cpu0 = process.cpuUsage();
+        answer(null);
+      })();
     } else if (m.cmd === 'stats') {
       const cpu = process.cpuUsage(cpu0);
       const stats: HostStats = { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
-      answer(stats);
+      void stopProfile().then(() => answer(stats));
+    } else if (m.cmd === 'heap') {
+      answer(process.memoryUsage().heapUsed);
     } else if (m.cmd === 'close') {
       void harness.close().then(() => {
         answer(null);
@@ -102,11 +131,13 @@ interface Host {
   opened: string[];
   reset(): Promise<void>;
   stats(): Promise<HostStats>;
+  /** The host's JS heap in use now (bytes). */
+  heap(): Promise<number>;
   close(): Promise<void>;
 }
 
 async function startHost(dataDir: string, env: Record<string, string>): Promise<Host> {
-  const proc: ChildProcess = fork(join(root, 'dist', 'bench', 'run.mjs'), ['__e2e-host', dataDir], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc: ChildProcess = fork(join(root, 'dist', 'bench', 'run.mjs'), ['__e2e-host', dataDir], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...(TRACE_GC ? { execArgv: [...process.execArgv, '--trace-gc'] } : {}) });
   const waiting = new Map<number, (v: unknown) => void>();
   const opened: string[] = [];
   let next = 0;
@@ -127,7 +158,7 @@ async function startHost(dataDir: string, env: Record<string, string>): Promise<
       waiting.set(id, resolve as (v: unknown) => void);
       proc.send({ id, cmd });
     });
-  return { url, opened, reset: () => ask('reset'), stats: () => ask('stats'), close: () => ask<void>('close').then(() => undefined) };
+  return { url, opened, reset: () => ask('reset'), stats: () => ask('stats'), heap: () => ask('heap'), close: () => ask<void>('close').then(() => undefined) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,6 +271,38 @@ async function memoryNow(page: Page, browserPid: number, what: string, collect =
     console.log(`    [${what}, after a full GC: ${await line()}]`);
   }
   await cdp.detach();
+}
+
+/** How long the heaps must go without a collection before the sync with nothing to do; at most how long to wait. */
+const QUIET_MS = 20_000;
+const QUIET_WAIT_MS = 60_000;
+
+/**
+ * Until neither the page's JS heap nor the host's has shrunk (a collection, by more than 1 MB) for
+ * QUIET_MS: after a first sync V8 collects again on its own timers (its memory reducer, 8 s and
+ * more after a full collection, then again; 13 s in one run at load 7), a whole-heap collection
+ * each, whose cost follows the heap's size. Measured right after the first sync, the sync with nothing to do counted those
+ * (they came while it waited for the server: CARDINAL_BENCH_TRACE_GC shows them). A sync every
+ * quarter of an hour meets a settled heap.
+ */
+async function heapsQuiet(page: Page, host: Host): Promise<{ waitedMs: number; quiet: boolean }> {
+  const cdp = await page.context().newCDPSession(page);
+  const t0 = clock.now();
+  let lastDrop = t0;
+  let before: [number, number] | null = null;
+  try {
+    for (;;) {
+      const now: [number, number] = [(await cdp.send('Runtime.getHeapUsage')).usedSize, await host.heap()];
+      const t = clock.now();
+      if (before !== null && (now[0] < before[0] - 2 ** 20 || now[1] < before[1] - 2 ** 20)) lastDrop = t;
+      before = now;
+      if (t - lastDrop >= QUIET_MS) return { waitedMs: t - t0, quiet: true };
+      if (t - t0 >= QUIET_WAIT_MS) return { waitedMs: t - t0, quiet: false };
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** CPU time of every renderer so far, in ms. */
@@ -397,7 +460,13 @@ async function profiled(page: Page): Promise<(name: string) => Promise<void>> {
   };
 }
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/**
+ * With CARDINAL_BENCH_TRACE_GC=1: V8's line for each garbage collection, with its reason, from the
+ * host (its stdout) and the page (`--js-flags=--trace-gc`; Playwright prints the browser's output
+ * with DEBUG=pw:browser), between lines that mark the sync with nothing to do.
+ */
+const TRACE_GC = process.env.CARDINAL_BENCH_TRACE_GC === '1';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(TRACE_GC ? ['--js-flags=--trace-gc'] : [])];
 
 async function measure(s: Scenario, env: Record<string, string>): Promise<Result> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cardinal-bench-e2e-'));
@@ -435,14 +504,30 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
       return { tasks: w.longTasks.filter((t) => t.start + t.ms > start).map((t) => t.ms), batches: b.map((x) => x.ms), batchSpan: b.length === 0 ? null : ([b[0]!.at - start, b.at(-1)!.at + b.at(-1)!.ms - start] as [number, number]) };
     }, start);
     const rendererMb = rendererPeakMb(browserPid);
-    if (LOG) await memoryNow(page, browserPid, 'memory when the list holds all');
+    if (LOG) {
+      // The tasks over 100 ms, each with the long animation frame it fell in: what ran in it.
+      const long = await page.evaluate((start) => {
+        const w = window as unknown as { longTasks: { start: number; ms: number }[]; longFrames: LongFrame[] };
+        return w.longTasks
+          .filter((t) => t.start + t.ms > start && t.ms > 100)
+          .map((t) => ({ at: t.start - start, ms: t.ms, frames: w.longFrames.filter((f) => f.start < t.start + t.ms && f.start + f.ms > t.start) }));
+      }, start);
+      for (const t of long) {
+        console.log(`    [long task at ${Math.round(t.at)} ms: ${Math.round(t.ms)} ms]`);
+        for (const f of t.frames) console.log(`      frame ${Math.round(f.ms)} ms (style and layout ${Math.round(f.layout)}): ${f.scripts.map((x) => `${x.invoker} ${x.source} ${x.ms} ms`).join('; ') || 'no script'}`);
+      }
+      await memoryNow(page, browserPid, 'memory when the list holds all');
+    }
 
     // Settle (the sync's last writes, the search index), then a sync with nothing to do.
     await page.getByTestId('sync-status').filter({ hasText: 'Synced' }).waitFor({ timeout: 600_000 });
     await page.waitForTimeout(2000);
     if (LOG) await memoryNow(page, browserPid, 'memory once synced and settled', true);
+    const quiet = await heapsQuiet(page, host);
+    if (LOG) console.log(`    [the heaps of page and host went ${QUIET_MS / 1000} s without a collection ${Math.round(quiet.waitedMs)} ms on${quiet.quiet ? '' : ' (not quiet: waited as long as allowed)'}]`);
     // The page's own CPU while nothing happens, over as long as the sync's window below (its
     // wall time is about a second, plus the 2.5 s after): what the renderer costs idle.
+    if (TRACE_GC) console.log(`    [${new Date().toISOString().slice(11, 23)} the idle window begins]`);
     const idle0 = rendererCpuMs(browserPid);
     const idleT0 = clock.now();
     await page.waitForTimeout(3500);
@@ -452,10 +537,13 @@ async function measure(s: Scenario, env: Record<string, string>): Promise<Result
     const stopQuietProfile = await profiled(page);
     const r0 = rendererCpuMs(browserPid);
     const t0 = clock.now();
+    if (TRACE_GC) console.log(`    [${new Date().toISOString().slice(11, 23)} the sync with nothing to do begins]`);
     await page.evaluate(() => window.cardinal.syncNow(null));
     const wallMs = clock.now() - t0;
+    if (TRACE_GC) console.log(`    [${new Date().toISOString().slice(11, 23)} the sync with nothing to do ended]`);
     // What the window does once told (a list snapshot is saved 1.5 s after the list changed) counts too.
     await page.waitForTimeout(2500);
+    if (TRACE_GC) console.log(`    [${new Date().toISOString().slice(11, 23)} its window ends]`);
     await stopQuietProfile('nochange');
     const hostAfter = await host.stats();
     const noChange = { requests: await s.counter.count(), cpuMs: hostAfter.cpuMs + rendererCpuMs(browserPid) - r0, hostCpuMs: hostAfter.cpuMs, wallMs, idleMs: idlePerMs * (clock.now() - t0) };

@@ -205,3 +205,29 @@ describe('what waits for the server, per book (the accounts’ panels and the dr
     expect(idx.pendingIn(new Set(['other']))).toEqual({ all: 0, toSend: 0, conflicts: 0 });
   });
 });
+
+describe('the window told of a sync’s batches', () => {
+  it('while more batches are expected, the window is told in a task after the batch’s merge (once for batches landed meanwhile); the last batch and any other change at once', async () => {
+    const idx = new ContactIndex('en');
+    idx.load([row('1', 'Ada'), row('2', 'Bob')]);
+    let told = 0;
+    idx.subscribe(() => told++);
+    idx.expectMore(true);
+    idx.upsert([row('3', 'Cy')]);
+    idx.upsert([row('4', 'Dee')]);
+    // The rows are in the list at once (a query sees them); the window is told in the next task.
+    expect(idx.query('', null).map((r) => r.id)).toEqual(['1', '2', '3', '4']);
+    expect(told).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(told).toBe(1);
+    // The last batch: told at once, and a telling still waiting is not told again after it.
+    idx.upsert([row('5', 'Eve')]);
+    idx.expectMore(false);
+    idx.upsert([row('6', 'Fay')]);
+    expect(told).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(told).toBe(2);
+    idx.remove(['1']);
+    expect(told).toBe(3);
+  });
+});

@@ -155,7 +155,24 @@ export class ContactIndex {
       // one started again on every change of a sync's stream of batches never finished.
       if (this.cancelBuild === null && this.drifted()) this.rebuild();
     }
+    // While a sync's batches come, the window follows in a task of its own (one for however many
+    // batches landed meanwhile): the batch's merge and the window's render (its whole list made
+    // again, the groups, the rows drawn) were one task, over 100 ms at 50,000 rows.
+    if (this.streaming) this.tellSoon();
+    else this.tell();
+  }
+
+  /** The window told of a change not yet told (a sync's batch), in a task after this one. */
+  private telling: ReturnType<typeof setTimeout> | undefined;
+
+  private tell(): void {
+    clearTimeout(this.telling);
+    this.telling = undefined;
     for (const l of this.listeners) l();
+  }
+
+  private tellSoon(): void {
+    this.telling ??= setTimeout(() => this.tell(), 0);
   }
 
   /** The sort key of a row (rows written before the last-name key existed fall back to the first). */
