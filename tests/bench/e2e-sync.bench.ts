@@ -231,7 +231,7 @@ async function memoryNow(page: Page, browserPid: number, what: string, collect =
   const cdp = await page.context().newCDPSession(page);
   const line = async () => {
     const h = await cdp.send('Runtime.getHeapUsage');
-    return `JS heap ${Math.round(h.usedSize / 2 ** 20)} of ${Math.round(h.totalSize / 2 ** 20)} MB, RSS ${Math.round(rendererRssMb(browserPid))} MB (the largest renderer's peak so far ${Math.round(rendererPeakMb(browserPid))} MB)`;
+    return `JS heap ${Math.round(h.usedSize / 2 ** 20)} of ${Math.round(h.totalSize / 2 ** 20)} MB, RSS ${Math.round(rendererRssMb(browserPid))} MB (the largest renderer's peak ${Math.round(rendererPeakMb(browserPid))} MB, since the last memory dump, which resets it)`;
   };
   console.log(`    [${what}: ${await line()}]`);
   await nativeMemory(page, browserPid);
