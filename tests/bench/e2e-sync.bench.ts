@@ -263,12 +263,14 @@ async function memoryNow(page: Page, browserPid: number, what: string, collect =
   const cdp = await page.context().newCDPSession(page);
   const line = async () => {
     const h = await cdp.send('Runtime.getHeapUsage');
-    return `JS heap ${Math.round(h.usedSize / 2 ** 20)} of ${Math.round(h.totalSize / 2 ** 20)} MB, RSS ${Math.round(rendererRssMb(browserPid))} MB`;
+    return `JS heap ${Math.round(h.usedSize / 2 ** 20)} of ${Math.round(h.totalSize / 2 ** 20)} MB, RSS ${Math.round(rendererRssMb(browserPid))} MB (the largest renderer's peak ${Math.round(rendererPeakMb(browserPid))} MB, since the last memory dump, which resets it)`;
   };
   console.log(`    [${what}: ${await line()}]`);
+  await nativeMemory(page, browserPid);
   if (collect) {
     await cdp.send('HeapProfiler.collectGarbage');
     console.log(`    [${what}, after a full GC: ${await line()}]`);
+    await nativeMemory(page, browserPid);
   }
   await cdp.detach();
 }
@@ -303,6 +305,57 @@ async function heapsQuiet(page: Page, host: Host): Promise<{ waitedMs: number; q
   } finally {
     await cdp.detach();
   }
+}
+
+/**
+ * With CARDINAL_BENCH_LOG: where the renderer's memory is outside its JS heap too, by Chromium's own
+ * memory dump (the memory-infra trace category: each allocator's size, as chrome://tracing shows
+ * it), for the largest renderer: its RSS, the top-level allocators, and the largest ones below them.
+ */
+async function nativeMemory(page: Page, browserPid: number): Promise<void> {
+  const browser = page.context().browser();
+  if (browser === null) return;
+  const cdp = await browser.newBrowserCDPSession();
+  const events: { ph?: string; pid?: number; args?: { dumps?: { allocators?: Record<string, { attrs?: { size?: { value?: string } } }>; process_totals?: { peak_resident_set_size?: string; private_footprint_bytes?: string } } } }[] = [];
+  cdp.on('Tracing.dataCollected', (e: { value: typeof events }) => void events.push(...e.value));
+  const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  try {
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], excludedCategories: ['*'], memoryDumpConfig: { triggers: [] } }, transferMode: 'ReportEvents' } as never);
+    await cdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' } as never);
+    await cdp.send('Tracing.end');
+    await done;
+  } catch (e) {
+    console.log(`    [no memory dump: ${(e as Error).message}]`);
+    await cdp.detach();
+    return;
+  }
+  await cdp.detach();
+  const ours = new Set(renderers(browserPid));
+  const mbOf = (hex: string | undefined) => (hex === undefined ? 0 : parseInt(hex, 16) / 2 ** 20);
+  // A process's dump comes in several events: its totals in one, its allocators in others.
+  const byPid = new Map<number, { peak: number; footprint: number; allocators: Map<string, number> }>();
+  for (const ev of events) {
+    const dumps = ev.args?.dumps;
+    if (ev.ph !== 'v' || dumps === undefined || ev.pid === undefined || !ours.has(ev.pid)) continue;
+    let p = byPid.get(ev.pid);
+    if (p === undefined) byPid.set(ev.pid, (p = { peak: 0, footprint: 0, allocators: new Map() }));
+    if (dumps.process_totals !== undefined) {
+      p.peak = mbOf(dumps.process_totals.peak_resident_set_size);
+      p.footprint = mbOf(dumps.process_totals.private_footprint_bytes);
+    }
+    for (const [name, a] of Object.entries(dumps.allocators ?? {})) p.allocators.set(name, mbOf(a.attrs?.size?.value));
+  }
+  let best: { pid: number; peak: number; footprint: number; allocators: Map<string, number> } | null = null;
+  for (const [pid, p] of byPid) if (best === null || p.footprint > best.footprint) best = { pid, ...p };
+  if (best === null) {
+    console.log('    [no memory dump of the renderer]');
+    return;
+  }
+  const fmt = (xs: [string, number][]) => xs.map(([n, v]) => `${n} ${Math.round(v)}`).join(', ');
+  const top = [...best.allocators].filter(([n, v]) => !n.includes('/') && v >= 1).sort((a, b) => b[1] - a[1]);
+  const below = [...best.allocators].filter(([n, v]) => n.split('/').length === 2 && v >= 5).sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`    [renderer ${best.pid} memory dump: private footprint ${Math.round(best.footprint)} MB, peak RSS ${Math.round(best.peak)} MB; by allocator (MB): ${fmt(top)}]`);
+  console.log(`    [  below them (MB): ${fmt(below)}]`);
 }
 
 /** CPU time of every renderer so far, in ms. */

@@ -8,7 +8,7 @@ import { CardDavClient } from '../../electron/dav/client';
 import { DavError, UnreadableAnswer } from '../../electron/dav/errors';
 import { DavHttp } from '../../electron/dav/http';
 import { fromWire, toWire } from '../../electron/dav/reader-jobs';
-import { closeReader, INLINE_BELOW, readerStatus, readInline, readInWorker } from '../../electron/dav/reader-pool';
+import { closeReader, INLINE_BELOW, READER_LIMITS, readerLimits, readerStatus, readInline, readInWorker } from '../../electron/dav/reader-pool';
 import { XmlError } from '../../electron/dav/xml-reader';
 import { parseFeed } from '../../electron/gdata/atom';
 import { startRadicale, type TestServer } from '../servers/servers';
@@ -48,6 +48,17 @@ describe('the answer reader thread', () => {
     expect(inline.changed).toHaveLength(CARDS);
     expect(inline.changed.every((c) => c.vcard !== undefined && c.vcard.includes('Ünïcødé ✓') && c.etag !== '')).toBe(true);
     expect(inWorker).toEqual(inline);
+  });
+
+  it('runs the worker with a bounded young generation (its heap stays small between parts), and reads as inline under it', async () => {
+    const inline = readInline('sync-collection', answer.slice(), server.addressBookUrl, { bookUrl: server.addressBookUrl, withData: true, derive: true });
+    const inWorker = await readInWorker('sync-collection', answer.slice(), server.addressBookUrl, { bookUrl: server.addressBookUrl, withData: true, derive: true });
+    expect(inWorker).toEqual(inline);
+    const limits = readerLimits();
+    expect(limits).not.toBeNull();
+    expect(limits!.maxYoungGenerationSizeMb).toBeGreaterThan(0);
+    expect(limits!.maxYoungGenerationSizeMb).toBeLessThanOrEqual(READER_LIMITS.maxYoungGenerationSizeMb);
+    expect(READER_LIMITS.maxYoungGenerationSizeMb).toBeLessThanOrEqual(8);
   });
 
   it('answers the client’s sync-collection, multiget and listing through the worker with what they read inline', async () => {

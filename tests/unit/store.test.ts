@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { ContactRepo } from '../../renderer/src/db/repo';
-import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
+import { ContactRepo, SNAPSHOT_PAGE } from '../../renderer/src/db/repo';
+import { LOCAL_BOOK_ID, type ContactRow } from '../../renderer/src/db/schema';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
 import { parseVCard, serializeVCard } from '../../shared/vcard';
@@ -70,6 +70,39 @@ describe('the list snapshot', () => {
     await repo.setFavorite(a.row.id, true);
     await repo.saveListSnapshot(await repo.allRows());
     expect((await repo.listSnapshot())![0]).toMatchObject({ displayName: 'A2', favorite: 1 });
+  });
+});
+
+describe('the list snapshot of a large book', () => {
+  const rowsOf = (n: number, tag: string): ContactRow[] => Array.from({ length: n }, (_, i) => ({ id: `${tag}${i}`, displayName: `${tag} ${i} Zoë 王`, search: `\u0001${tag} ${i}` }) as unknown as ContactRow);
+  /** The longest list of rows any one stored value holds, as its JSON. */
+  const largestValue = async (repo: ContactRepo) => Math.max(...(await repo.db.meta.toArray()).map((m) => (typeof (m.value as { rows?: unknown })?.rows === 'string' ? (JSON.parse((m.value as { rows: string }).rows) as unknown[]).length : 0)));
+
+  it('is stored a page at a time, no value holding more than a page of rows, and read back whole in its order', async () => {
+    const repo = await fresh();
+    const rows = rowsOf(SNAPSHOT_PAGE * 2 + 7, 'r');
+    await repo.saveListSnapshot(rows);
+    expect(await largestValue(repo)).toBeLessThanOrEqual(SNAPSHOT_PAGE);
+    expect(await repo.listSnapshot()).toEqual(rows);
+    expect((await repo.listHead())?.total).toBe(rows.length);
+    // A shorter one after it: the longer one's last pages go, and only the new rows are read.
+    const fewer = rowsOf(5, 's');
+    await repo.saveListSnapshot(fewer);
+    expect(await repo.listSnapshot()).toEqual(fewer);
+    expect((await repo.db.meta.toArray()).map((m) => m.key).filter((k) => k.startsWith('list:'))).toEqual(['list:0']);
+    // Stale after a write, as before.
+    await repo.create(LOCAL_BOOK_ID, card('A'));
+    expect(await repo.listSnapshot()).toBeNull();
+  });
+
+  it('reads a snapshot written before the pages (one value), and none with a page missing', async () => {
+    const repo = await fresh();
+    const rows = rowsOf(3, 'o');
+    await repo.db.meta.put({ key: 'list', value: { generation: repo.generation, rows: JSON.stringify(rows) } });
+    expect(await repo.listSnapshot()).toEqual(rows);
+    await repo.saveListSnapshot(rowsOf(SNAPSHOT_PAGE + 1, 'p'));
+    await repo.db.meta.delete('list:1');
+    expect(await repo.listSnapshot()).toBeNull();
   });
 });
 

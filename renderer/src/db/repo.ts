@@ -62,14 +62,27 @@ export function hiddenRows(removed: readonly StoredContact[]): ContactRow[] {
 }
 
 /**
- * The list snapshot: every row's list fields in list order, stored as one value, so the next start
- * reads one record instead of 50,000. It is trusted only if no write happened after it: every write
- * transaction bumps `generation`, and the snapshot records the generation it reflects.
+ * The list snapshot: every row's list fields in list order, so the next start reads a few records
+ * instead of 50,000. It is trusted only if no write happened after it: every write transaction
+ * bumps `generation`, and the snapshot records the generation it reflects. Stored in pages of
+ * `SNAPSHOT_PAGE` rows (`list` says how many, `list:0`, `list:1`… hold them, each the rows' JSON):
+ * one JSON text of 50,000 rows was a string of 54 million characters, two bytes each (a
+ * single non-Latin-1 name makes the whole text so), 104 MB on the window's heap, and its copy for
+ * IndexedDB as large beside it, right after a sync's last batch. A snapshot written before
+ * the pages (`rows` in `list` itself) is still read.
  */
 interface ListSnapshot {
   generation: number;
-  rows: string;
+  /** The rows' JSON (a snapshot written before the pages, and the head). */
+  rows?: string;
+  /** How many pages hold the rows. */
+  pages?: number;
 }
+
+/** Rows per page of the list snapshot (about 2.2 million characters of JSON each at the bench's cards, 4 MB on the heap). */
+export const SNAPSHOT_PAGE = 2_000;
+
+const pageKey = (i: number) => `list:${i}`;
 
 /** How long a sync's batch holds the list snapshot back, at most, if no batch follows (a run cut short). */
 const SNAPSHOT_HOLD_MS = 30_000;
@@ -105,7 +118,16 @@ export class ContactRepo {
     this.generation = (gen?.value as number | undefined) ?? 0;
     const value = snap?.value as ListSnapshot | undefined;
     if (value === undefined || value.generation !== this.generation) return null;
-    return JSON.parse(value.rows) as ContactRow[];
+    if (typeof value.rows === 'string') return JSON.parse(value.rows) as ContactRow[];
+    if (value.pages === undefined) return null;
+    const pages = await this.db.meta.bulkGet(Array.from({ length: value.pages }, (_, i) => pageKey(i)));
+    const rows: ContactRow[] = [];
+    for (const page of pages) {
+      const p = page?.value as ListSnapshot | undefined;
+      if (p === undefined || p.generation !== value.generation || typeof p.rows !== 'string') return null;
+      for (const r of JSON.parse(p.rows) as ContactRow[]) rows.push(r);
+    }
+    return rows;
   }
 
   /**
@@ -115,7 +137,7 @@ export class ContactRepo {
   async listHead(): Promise<{ rows: ContactRow[]; total: number } | null> {
     const [gen, head] = await Promise.all([this.db.meta.get('generation'), this.db.meta.get('list-head')]);
     const value = head?.value as (ListSnapshot & { total: number }) | undefined;
-    if (value === undefined || value.generation !== ((gen?.value as number | undefined) ?? 0)) return null;
+    if (value === undefined || typeof value.rows !== 'string' || value.generation !== ((gen?.value as number | undefined) ?? 0)) return null;
     return { rows: JSON.parse(value.rows) as ContactRow[], total: value.total };
   }
 
@@ -133,11 +155,20 @@ export class ContactRepo {
     return Date.now() < this.snapshotHeldUntil;
   }
 
-  /** Save the list as it is now (called when idle after changes). */
+  /**
+   * Save the list as it is now (called when idle after changes): a page at a time, each page's
+   * JSON made just before it is written (only one page's text is held at once), in one
+   * transaction; the pages of a longer snapshot before it are taken out.
+   */
   async saveListSnapshot(rows: readonly ContactRow[]): Promise<void> {
     const generation = this.generation;
+    const pages = Math.ceil(rows.length / SNAPSHOT_PAGE);
     await this.db.transaction('rw', this.db.meta, async () => {
-      await this.db.meta.put({ key: 'list', value: { generation, rows: JSON.stringify(rows) } satisfies ListSnapshot });
+      const before = (await this.db.meta.get('list'))?.value as ListSnapshot | undefined;
+      for (let i = 0; i < pages; i++) await this.db.meta.put({ key: pageKey(i), value: { generation, rows: JSON.stringify(rows.slice(i * SNAPSHOT_PAGE, (i + 1) * SNAPSHOT_PAGE)) } satisfies ListSnapshot });
+      const stale = Array.from({ length: Math.max(0, (before?.pages ?? 0) - pages) }, (_, k) => pageKey(pages + k));
+      if (stale.length > 0) await this.db.meta.bulkDelete(stale);
+      await this.db.meta.put({ key: 'list', value: { generation, pages } satisfies ListSnapshot });
       await this.db.meta.put({ key: 'list-head', value: { generation, total: rows.length, rows: JSON.stringify(rows.slice(0, HEAD_ROWS)) } });
     });
   }
