@@ -13,7 +13,10 @@ import { performance } from 'node:perf_hooks';
 import { storeCollection } from '../../electron/sync/store-collection';
 import { MAX_VERSIONS } from '../../renderer/src/db/history';
 import { ContactRepo } from '../../renderer/src/db/repo';
+import { LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
 import { deriveListFields } from '../../shared/book/derive';
+import { duplicateKeys, storedKeys } from '../../shared/duplicates/keys';
+import { loadavg } from 'node:os';
 import { parseVCard } from '../../shared/vcard';
 import { openStore } from '../integration/renderer-store';
 import { generateCard } from './corpus';
@@ -74,4 +77,57 @@ export async function runHistoryBench(count = 5_000): Promise<void> {
   console.log(`  runs:                                ${runs.length} (${runs.map((r) => `${r.kind} ${r.entries.length}`).join(', ')}), ${mb(bytes(runs))}`);
   console.log(`  apply a batch of 500 changed cards, with versions and run: p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`);
   repo.db.close();
+}
+
+/**
+ * Undo of an import in Recent changes, at each size (`CARDINAL_BENCH_HISTORY_UNDO`, default
+ * 20,000 and 50,000): this computer's book holds a thousand contacts of its own, then an import of
+ * N new cards with their duplicate keys (as the import's worker stores them: keys pages), then
+ * Undo as the window does it: the count of contacts changed since (`changedAfterRun`), the undo
+ * itself (every contact to the trash), and the list's update (`ContactIndex.remove`). A store of
+ * its own per size (fake-indexeddb, Node: compare runs, not with Chromium's figures).
+ */
+export async function runUndoImportBench(sizes: readonly number[]): Promise<void> {
+  Dexie.dependencies.indexedDB = indexedDB;
+  Dexie.dependencies.IDBKeyRange = IDBKeyRange;
+  console.log(`\nUndo of an import in Recent changes (fake-indexeddb, Node)`);
+  for (const count of sizes) {
+    const store = await openStore(`undo-bench-${count}-${Date.now()}`);
+    const { repo, index } = store;
+    const rows = (from: number, n: number, keys: boolean) =>
+      Array.from({ length: n }, (_, i) => {
+        const text = generateCard(from + i);
+        const card = parseVCard(text);
+        return ContactRepo.rowsFrom(crypto.randomUUID(), LOCAL_BOOK_ID, text, deriveListFields(card), undefined, keys ? storedKeys(text, duplicateKeys(card, 'US')) : undefined);
+      });
+    const own = rows(0, 1_000, true);
+    await repo.putAll(own, undefined, { source: 'create' });
+    const imported = rows(1_000, count, true);
+    const tImport = performance.now();
+    const runId = (await repo.putAll(imported, undefined, { source: 'import', run: { kind: 'import', name: 'bench.vcf' }, fresh: imported.length }))!;
+    const importMs = performance.now() - tImport;
+    index.upsert(imported.map((s) => s.row));
+    const t0 = performance.now();
+    const later = await repo.changedAfterRun(runId);
+    const t1 = performance.now();
+    // Each batch's time (an undo that reports progress: between its reports; the first report comes before any batch).
+    const batches: number[] = [];
+    let last = performance.now();
+    const undo = repo.undoRun as (id: string, fallback: string, onProgress?: (done: number, total: number) => void) => ReturnType<ContactRepo['undoRun']>;
+    const result = await undo.call(repo, runId, LOCAL_BOOK_ID, () => {
+      const now = performance.now();
+      batches.push(now - last);
+      last = now;
+    });
+    batches.shift();
+    const t2 = performance.now();
+    index.remove(result.removed);
+    if (result.hidden.length > 0) index.upsert(result.hidden);
+    index.upsert(result.changed);
+    const t3 = performance.now();
+    const trash = await repo.db.trash.count();
+    const left = await repo.db.contacts.count();
+    console.log(`  ${count.toLocaleString('en')} imported into 1,000: import ${(importMs / 1000).toFixed(1)} s; Undo: changed since ${(t1 - t0).toFixed(0)} ms (${later}), undo ${((t2 - t1) / 1000).toFixed(2)} s (${batches.length === 0 ? 'no progress reported' : `${batches.length} batches, first ${batches[0]!.toFixed(0)} ms, last ${batches.at(-1)!.toFixed(0)} ms`}), list ${(t3 - t2).toFixed(0)} ms; total ${((t3 - t0) / 1000).toFixed(2)} s → ${trash.toLocaleString('en')} in the trash, ${left.toLocaleString('en')} left (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+    repo.db.close();
+  }
 }

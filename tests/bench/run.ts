@@ -7,7 +7,7 @@ import { e2eHostMain, runE2eSyncBench } from './e2e-sync.bench';
 import { runDuplicatesBench } from './duplicates.bench';
 import { runDuplicatesPageBench } from './duplicates-page.bench';
 import { runGroupsBench } from './groups.bench';
-import { runHistoryBench } from './history.bench';
+import { runHistoryBench, runUndoImportBench } from './history.bench';
 import { runLinksBench } from './links.bench';
 import { runPrintBench } from './print.bench';
 import { runSyncBench } from './sync.bench';
@@ -39,5 +39,8 @@ if (which === undefined || which === 'duplicates') {
 if (which === 'duplicates-window') await runDuplicatesPageBench(Number(process.env.CARDINAL_BENCH_DUPLICATES ?? 50_000));
 if (which === undefined || which === 'groups') runGroupsBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
 if (which === undefined || which === 'links') runLinksBench(Number(process.env.CARDINAL_BENCH_CONTACTS ?? 50_000));
-if (which === undefined || which === 'history') await runHistoryBench(Number(process.env.CARDINAL_BENCH_HISTORY ?? 5_000));
+if (which === undefined || which === 'history') {
+  if (process.env.CARDINAL_BENCH_HISTORY !== '0') await runHistoryBench(Number(process.env.CARDINAL_BENCH_HISTORY ?? 5_000));
+  await runUndoImportBench((process.env.CARDINAL_BENCH_HISTORY_UNDO ?? '20000,50000').split(',').filter((x) => x !== '').map(Number));
+}
 if (which === undefined || which === 'print') await runPrintBench((process.env.CARDINAL_BENCH_PRINT_SIZES ?? '10000,50000').split(',').map(Number));

@@ -366,6 +366,51 @@ describe('trash, history and undo of runs', () => {
       expect((await repo.undoRun(runId!, LOCAL_BOOK_ID)).changed).toEqual([]); // once
     });
 
+    it('undoes a large import in batches, saying how far it got; cut short midway, it goes on from there and asks only of what is left', async () => {
+      const own = await localContact('own', 'Own');
+      const fresh = Array.from({ length: 1_200 }, (_, i) => ContactRepo.rowsFrom(`big-${String(i).padStart(4, '0')}`, LOCAL_BOOK_ID, card(`u${i}`, `Person ${i}`), deriveListFields(parseVCard(card(`u${i}`, `Person ${i}`)))));
+      const runId = (await repo.putAll(fresh, undefined, { source: 'import', run: { kind: 'import', name: 'big.vcf' }, fresh: fresh.length }))!;
+      // One of the second batch changed after the import: asked about, then undone over its change (History keeps it).
+      await repo.update('big-1100', parseVCard(card('u1100', 'Person 1100 (edited)')));
+      expect(await repo.changedAfterRun(runId)).toBe(1);
+      // The window closes (or the store fails) in the middle of the second batch.
+      const remove = repo.remove.bind(repo);
+      let calls = 0;
+      repo.remove = async (ids, mergedInto) => {
+        if (++calls === 2) throw new Error('cut short');
+        return remove(ids, mergedInto);
+      };
+      const progress: [number, number][] = [];
+      let sofar: string[] = [];
+      await expect(repo.undoRun(runId, LOCAL_BOOK_ID, (done, total, committed) => {
+        progress.push([done, total]);
+        sofar = [...committed.removed];
+      }, 500)).rejects.toThrow('cut short');
+      expect(progress).toEqual([[0, 1_200], [500, 1_200]]);
+      expect(sofar).toHaveLength(500);
+      // The first batch is in the trash whole, the rest untouched; the run says how far its undo got.
+      expect(await repo.db.trash.count()).toBe(500);
+      expect(await repo.db.contacts.count()).toBe(701);
+      const [cut] = await repo.runsOf(LOCAL_BOOK_ID);
+      expect(cut).toMatchObject({ id: runId, undoneTo: 500 });
+      expect(cut!.undoneAt).toBeUndefined();
+      // Those it already put in the trash are no "change after the run": only the edited one is asked about.
+      expect(await repo.changedAfterRun(runId)).toBe(1);
+      repo.remove = remove;
+      progress.length = 0;
+      const rest = await repo.undoRun(runId, LOCAL_BOOK_ID, (done, total) => progress.push([done, total]), 500);
+      expect(progress).toEqual([[500, 1_200], [1_000, 1_200], [1_200, 1_200]]);
+      expect(rest.removed).toHaveLength(700);
+      expect((await repo.allRows()).map((r) => r.id)).toEqual([own]);
+      expect(await repo.db.trash.count()).toBe(1_200);
+      expect((await repo.runsOf(LOCAL_BOOK_ID))[0]!.undoneAt).toBeDefined();
+      expect(await repo.changedAfterRun(runId)).toBe(0);
+      // The edited one went with its edit, and comes back from the trash with it.
+      expect(fnOf((await repo.db.trash.get('big-1100'))!.card.vcard)).toBe('Person 1100 (edited)');
+      await repo.restoreFromTrash(['big-0000', 'big-1100'], LOCAL_BOOK_ID);
+      expect((await repo.allRows()).map((r) => r.displayName).sort()).toEqual(['Own', 'Person 0', 'Person 1100 (edited)']);
+    });
+
     it('undoes a sync run as edits here that sync: changes back as updates, deletions back as creates, creates to the trash', async () => {
       const a = await synced('a', 'Ada');
       const b = await synced('b', 'Bob');

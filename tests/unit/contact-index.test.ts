@@ -130,6 +130,37 @@ describe('the filters’ lists after an edit', () => {
     }
   });
 
+  it('many rows removed at once (an import undone), unknown and repeated ids among them, leave the order, lists, counts and slots made from scratch', () => {
+    let seed = 9;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    const make = (id: string): ContactRow => {
+      const fn = `${['Ada', 'Émile', 'Zoë', '王', ''][rand(5)]} ${rand(500)}`;
+      const card = parseVCard(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${id}\r\nFN:${fn}\r\nN:${fn};;;;\r\nCATEGORIES:g${rand(3)}\r\nEND:VCARD\r\n`);
+      return { id, bookId: rand(2) === 0 ? 'a' : 'b', ...deriveListFields(card), favorite: rand(3) === 0 ? (1 as const) : (0 as const), pending: rand(5) === 0 ? ('updated' as const) : ('' as const), updatedAt: 0 };
+    };
+    const index = new ContactIndex('en');
+    index.load(Array.from({ length: 400 }, (_, i) => make(`c${i}`)));
+    const lists = () => [index.list('', null, false), index.list('', 'a', false), index.list('', 'b', true)].map((l) => ({ rows: l.rows.map((r) => r.id), sections: l.sections }));
+    lists();
+    const slot = index.slotOf('c7');
+    const groups = index.groupsVersion;
+    const gone = [...Array.from({ length: 150 }, () => `c${rand(420)}`), 'c3', 'c3', 'nobody'];
+    index.remove(gone);
+    const fresh = new ContactIndex('en');
+    fresh.load([...index.all()]);
+    expect(index.size).toBe(400 - new Set(gone.filter((id) => /^c(\d+)$/.test(id) && Number(id.slice(1)) < 400)).size);
+    expect(lists()).toEqual([fresh.list('', null, false), fresh.list('', 'a', false), fresh.list('', 'b', true)].map((l) => ({ rows: l.rows.map((r) => r.id), sections: l.sections })));
+    expect(index.pendingIn(new Set(['a', 'b']))).toEqual(fresh.pendingIn(new Set(['a', 'b'])));
+    expect(index.groupsVersion).toBeGreaterThan(groups);
+    if (index.get('c7') !== undefined) expect(index.slotOf('c7')).toBe(slot);
+    // One by one afterwards, as before.
+    index.upsert([make('c3'), make('new')]);
+    index.remove(['c9']);
+    const again = new ContactIndex('en');
+    again.load([...index.all()]);
+    expect(lists()).toEqual([again.list('', null, false), again.list('', 'a', false), again.list('', 'b', true)].map((l) => ({ rows: l.rows.map((r) => r.id), sections: l.sections })));
+  });
+
   it('many rows at once (past the one-by-one limit), moved, kept in place, new and repeated, give the order and lists made from scratch', () => {
     let seed = 5;
     const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);

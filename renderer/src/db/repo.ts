@@ -27,6 +27,15 @@ export const IMPORT_BATCH = 25_000;
 export function nextRevision(card: Pick<CardRow, 'revision'> | undefined): number {
   return (card?.revision ?? 0) + 1;
 }
+/**
+ * Entries of a run an undo takes per transaction (`undoRun`): each batch rewrites the keys pages
+ * its trashed cards were on (all 256 of them, for a few thousand cards) and the run's row, so
+ * batches of 500 made an undo of 50,000 rewrite the keys table 100 times.
+ */
+export const UNDO_BATCH = 5_000;
+/** Versions recorded since a run read at once (by their `at` index) to tell which of its contacts changed since. */
+const VERSIONS_READ_AT_ONCE = 20_000;
+
 /** Rows in the list head: more than any window shows at once. */
 const HEAD_ROWS = 200;
 
@@ -531,75 +540,120 @@ export class ContactRepo {
   }
 
   /**
-   * Undo a whole run: every contact it touched back to the version it had before, as edits here
-   * (so they sync): its creates to the trash, its deletions back from the trash, its changes to
-   * the previous version. In batches of one transaction each.
-   */
-  /**
    * How many contacts a run touched were changed again after it (an edit here or a server's change,
    * a restore, a later deletion): undoing the run puts those back too, over their later changes,
    * and the window asks first. Read by the contacts' versions: any after the run's last batch,
    * and those between its batches that the run did not make (an edit here during the sync).
+   * An undo cut short (`undoneTo`) asks only of the entries it has not undone yet.
+   *
+   * The versions recorded since the run are read by their `at` index at once when there are few
+   * of them (an import's undo: a key count and no row read at all), else each contact's by its
+   * own range (an old run in a busy book); the trash by its `deletedAt` index, keys only.
    */
   async changedAfterRun(runId: string): Promise<number> {
     const run = await wholeRun(this.db, runId);
     if (run === undefined || run.undoneAt !== undefined) return 0;
+    const entries = run.entries.slice(run.undoneTo ?? 0);
+    if (entries.length === 0) return 0;
     const own = run.kind === 'sync' ? 'sync' : 'import';
-    let count = 0;
-    for (let i = 0; i < run.entries.length; i += 500) {
-      const chunk = run.entries.slice(i, i + 500);
-      const later = await Promise.all(
-        chunk.map(async (e) => {
-          const after = await this.db.versions
-            .where('[contactId+at]')
-            .between([e.contactId, run.at], [e.contactId, Dexie.maxKey])
-            // The "as it was" a first change records beside its own is no change.
-            .filter((v) => v.source !== 'earlier' && (v.at > (run.lastAt ?? Infinity) || v.source !== own))
-            .count();
-          if (after > 0) return true;
-          const trashed = await this.db.trash.get(e.contactId);
-          return trashed !== undefined && trashed.deletedAt > run.at && e.change !== 'deleted';
-        }),
-      );
-      count += later.filter(Boolean).length;
+    // The "as it was" a first change records beside its own is no change.
+    const later = (v: VersionRow) => v.source !== 'earlier' && (v.at > (run.lastAt ?? Infinity) || v.source !== own);
+    const change = new Map(entries.map((e) => [e.contactId, e.change]));
+    const changed = new Set<string>();
+    const since = this.db.versions.where('at').aboveOrEqual(run.at);
+    if ((await since.count()) <= Math.max(VERSIONS_READ_AT_ONCE, entries.length)) {
+      await since.each((v) => {
+        if (change.has(v.contactId) && later(v)) changed.add(v.contactId);
+      });
+    } else {
+      for (let i = 0; i < entries.length; i += 500) {
+        const chunk = entries.slice(i, i + 500);
+        const counts = await Promise.all(
+          chunk.map((e) =>
+            this.db.versions
+              .where('[contactId+at]')
+              .between([e.contactId, run.at], [e.contactId, Dexie.maxKey])
+              .filter(later)
+              .count(),
+          ),
+        );
+        chunk.forEach((e, j) => counts[j]! > 0 && changed.add(e.contactId));
+      }
     }
-    return count;
+    const trashed = (await this.db.trash.where('deletedAt').above(run.at).primaryKeys()) as string[];
+    for (const id of trashed) {
+      const c = change.get(id);
+      if (c !== undefined && c !== 'deleted') changed.add(id);
+    }
+    return changed.size;
   }
 
-  async undoRun(runId: string, fallbackBook: string): Promise<RestoreResult> {
+  /**
+   * Undo a whole run: every contact it touched back to the version it had before, as edits here
+   * (so they sync): its creates to the trash, its deletions back from the trash, its changes to
+   * the previous version. In batches of `size` entries (UNDO_BATCH), one transaction each, each read by
+   * key in bulk (contacts, trash, versions) and its creates trashed in one `remove`. Resumable:
+   * each batch's transaction records on the run how far the undo got (`undoneTo`), the last one
+   * `undoneAt`; an undo cut short (a crash, a closed window) leaves the batches done and the run
+   * still to undo, and the next Undo goes on from there. `onProgress`: after each batch, how many
+   * entries are done of how many, and what the batches committed so far did (for the list, should
+   * a later batch fail).
+   */
+  async undoRun(runId: string, fallbackBook: string, onProgress?: (done: number, total: number, sofar: RestoreResult) => void, size = UNDO_BATCH): Promise<RestoreResult> {
     const run = await wholeRun(this.db, runId);
     const result: RestoreResult = { changed: [], removed: [], hidden: [], moved: [] };
     if (run === undefined || run.undoneAt !== undefined) return result;
-    for (let i = 0; i < run.entries.length; i += 500) {
-      const chunk = run.entries.slice(i, i + 500);
-      await this.db.transaction('rw', [...this.tables, this.db.books], async () => {
+    const total = run.entries.length;
+    onProgress?.(run.undoneTo ?? 0, total, result);
+    for (;;) {
+      const did: RestoreResult = { changed: [], removed: [], hidden: [], moved: [] };
+      const done = await this.db.transaction('rw', [...this.tables, this.db.books], async () => {
+        // Where the undo stands, read in the transaction that goes on from there.
+        const head = await this.db.runs.get(runId);
+        if (head === undefined || head.undoneAt !== undefined) return total;
+        const start = head.undoneTo ?? 0;
+        const chunk = run.entries.slice(start, start + size);
+        const rows = await this.db.contacts.bulkGet(chunk.map((e) => e.contactId));
         const toTrash: string[] = [];
-        for (const e of chunk) {
-          const row = await this.db.contacts.get(e.contactId);
+        const back: RunEntry[] = [];
+        const gone: string[] = [];
+        chunk.forEach((e, i) => {
+          const row = rows[i];
           const here = row !== undefined && row.pending !== 'deleted';
           if (e.change === 'created') {
             if (here) toTrash.push(e.contactId);
-            continue;
+            return;
           }
-          if (!here) {
-            if ((await this.db.trash.get(e.contactId)) === undefined) continue;
-            const back = await this.restoreFromTrash([e.contactId], fallbackBook, 'undo');
-            result.changed.push(...back.changed);
-            result.moved.push(...back.moved);
-          }
-          const version = e.before === null ? undefined : (await withText(this.db, (await this.db.versions.bulkGet([e.before])).filter((v): v is VersionRow => v !== undefined)))[0];
+          back.push(e);
+          if (!here) gone.push(e.contactId);
+        });
+        // Those the run changed or deleted and that left since: back from the trash (those still there).
+        if (gone.length > 0) {
+          const restored = await this.restoreFromTrash(gone, fallbackBook, 'undo');
+          did.changed.push(...restored.changed);
+          did.moved.push(...restored.moved);
+        }
+        const befores = back.flatMap((e) => (e.before === null ? [] : [e.before]));
+        const versions = new Map((await withText(this.db, (await this.db.versions.bulkGet(befores)).filter((v): v is VersionRow => v !== undefined))).map((v) => [v.id, v]));
+        for (const e of back) {
+          const version = e.before === null ? undefined : versions.get(e.before);
           const stored = version === undefined ? undefined : await this.writeVersion(e.contactId, version.vcard, 'undo');
-          if (stored !== undefined) result.changed.push(stored.row);
+          if (stored !== undefined) did.changed.push(stored.row);
         }
         if (toTrash.length > 0) {
           const removed = await this.remove(toTrash);
-          result.removed.push(...toTrash);
-          result.hidden.push(...hiddenRows(removed));
+          did.removed.push(...toTrash);
+          did.hidden.push(...hiddenRows(removed));
         }
-        if (i + 500 >= run.entries.length) await this.db.runs.update(runId, { undoneAt: Date.now() });
+        const next = start + chunk.length;
+        await this.db.runs.update(runId, next >= total ? { undoneAt: Date.now(), undoneTo: total } : { undoneTo: next });
+        return next;
       });
+      // Committed: what this batch did joins what the undo did.
+      for (const k of ['changed', 'removed', 'hidden', 'moved'] as const) (result[k] as unknown[]).push(...did[k]);
+      onProgress?.(Math.min(done, total), total, result);
+      if (done >= total) return result;
     }
-    return result;
   }
 
   /** Every book's stored group setting (meta `groups:<bookId>`). */

@@ -194,6 +194,11 @@ export interface RunRow {
   /** When its last batch was written (absent on runs recorded before it was kept). */
   lastAt?: number;
   undoneAt?: number;
+  /**
+   * How many of its entries an undo has put back so far (repo.ts `undoRun`, written with each of
+   * its batches): an undo cut short goes on from there.
+   */
+  undoneTo?: number;
 }
 
 export const LOCAL_BOOK_ID = 'local';

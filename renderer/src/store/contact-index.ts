@@ -553,6 +553,12 @@ export class ContactIndex {
   remove(ids: readonly string[]): void {
     if (ids.some((id) => this.rows.has(id))) this.groupsVersion++;
     const groupChanges: GroupRowChange[] = [];
+    if (ids.length > MERGE_PAST) {
+      this.removeMany(ids, groupChanges);
+      this.tellGroups(groupChanges);
+      this.changed(ids.length);
+      return;
+    }
     for (const [k, w] of this.wholes) if (w.filter === null) this.wholes.delete(k);
     let kept = true;
     for (const id of ids) {
@@ -565,6 +571,38 @@ export class ContactIndex {
     }
     this.tellGroups(groupChanges);
     this.changed(ids.length, kept);
+  }
+
+  /**
+   * Many rows out at once: one pass over the list (its slots and section letters follow it), not
+   * a splice of the whole list per row (an import's undo of 50,000 was 50,000 splices of three
+   * arrays of up to 50,000).
+   */
+  private removeMany(ids: readonly string[], groupChanges: GroupRowChange[]): void {
+    const gone = new Set<string>();
+    for (const id of ids) {
+      const old = this.rows.get(id);
+      if (old === undefined || gone.has(id)) continue;
+      gone.add(id);
+      this.rows.delete(id);
+      this.pending.swap(old, undefined);
+      groupChanges.push({ old, now: undefined });
+    }
+    if (gone.size === 0) return;
+    const sections = this.sections;
+    const sorted: ContactRow[] = [];
+    const slots: number[] = [];
+    const kept: string[] | null = sections === null ? null : [];
+    for (let p = 0; p < this.sorted.length; p++) {
+      const r = this.sorted[p]!;
+      if (gone.has(r.id)) continue;
+      sorted.push(r);
+      slots.push(this.sortedSlots[p]!);
+      kept?.push(sections![p]!);
+    }
+    this.sorted = sorted;
+    this.sortedSlots = slots;
+    this.sections = kept;
   }
 
   private lowerBound(r: ContactRow): number {

@@ -78,6 +78,8 @@ interface UiState {
   detailOpen: boolean;
   dialog: DialogRequest | null;
   toast: Toast | null;
+  /** A run's undo under way (Recent changes): how many of its entries are done of how many. */
+  undoing: { runId: string; done: number; total: number } | null;
   setFilter(filter: ListFilter): void;
   setQuery(query: string): void;
   select(ids: readonly string[]): void;
@@ -100,6 +102,7 @@ export const useUi = create<UiState>()((set, get) => ({
   detailOpen: false,
   dialog: null,
   toast: null,
+  undoing: null,
   setFilter: (filter) => set({ filter, selected: [], mode: 'view', detailOpen: false }),
   setQuery: (query) => set({ query }),
   select: (selected) => set({ selected, mode: 'view' }),

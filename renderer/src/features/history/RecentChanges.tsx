@@ -26,7 +26,10 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
   const latest = useLiveQuery(() => (picked === null ? repo.db.runs.orderBy('at').last() : undefined), [repo, picked]);
   const bookId = picked ?? (latest !== undefined && books.some((b) => b.id === latest.bookId) ? latest.bookId : (books.find((b) => b.id !== LOCAL_BOOK_ID)?.id ?? LOCAL_BOOK_ID));
   const runs = useLiveQuery(() => repo.runsOf(bookId), [repo, bookId]);
-  const [busy, setBusy] = useState<string | null>(null);
+  const [asking, setBusy] = useState<string | null>(null);
+  // An undo under way (from here or from the dialog that asked first): how far it got.
+  const undoing = useUi((s) => s.undoing);
+  const busy = asking ?? undoing?.runId ?? null;
   const title = (r: RunRow) => (r.kind === 'sync' ? t('changes.sync', { server: `\u2068${serverName(t, accounts, r.bookId)}\u2069` }) : r.name !== undefined ? t('changes.import', { file: `\u2068${r.name}\u2069` }) : t('changes.importNoName'));
   const row = (r: RunRow) => {
     const when = moment(dates.locale, r.at);
@@ -61,8 +64,8 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
             }}
           >
             <Undo2 aria-hidden="true" size={16} />
-            {/* A large import's undo takes a while: the button says it is under way. */}
-            {busy === r.id ? t('changes.undoing') : t('changes.undo')}
+            {/* A large import's undo takes a while: the button says it is under way, and how far it got. */}
+            {busy !== r.id ? t('changes.undo') : undoing?.runId === r.id ? t('changes.undoingCount', { done: undoing.done, total: undoing.total }) : t('changes.undoing')}
           </button>
         )}
       </div>

@@ -60,7 +60,21 @@ export async function restoreVersion(s: Services, contactId: string, versionId: 
 }
 
 export async function undoRun(s: Services, runId: string): Promise<void> {
-  const result = await s.repo.undoRun(runId, fallbackBook());
+  // The button says how far it got (a large import's undo is batches of thousands); the list
+  // follows once, at the end, or with what the committed batches did if a later one failed.
+  let sofar: RestoreResult | undefined;
+  let result: RestoreResult;
+  try {
+    result = await s.repo.undoRun(runId, fallbackBook(), (done, total, committed) => {
+      sofar = committed;
+      useUi.setState({ undoing: { runId, done, total } });
+    });
+  } catch (e) {
+    if (sofar !== undefined) follow(s, sofar);
+    throw e;
+  } finally {
+    useUi.setState({ undoing: null });
+  }
   follow(s, result);
   // What the undo did, in two parts: contacts put back as they were, and those the run had added,
   // now in the Trash (an import's undo is mostly the second).
