@@ -111,6 +111,36 @@ describe('an import written ahead of its summary’s Import', () => {
     expect(await repo.db.meta.get(STAGED_KEY)).toBeUndefined();
     expect((await repo.runsOf(LOCAL_BOOK_ID)).map((r) => r.id)).toEqual(['run-3']);
   });
+
+  it('each staged batch names its contacts in a meta row of its own, written with it; a crashed import is taken out by those rows, reading no card, and a commit leaves none', async () => {
+    const kept = await repo.create(LOCAL_BOOK_ID, parseVCard(card('k', 'Kim')));
+    const items = contacts('f', 7);
+    // Two writers sharing a run, as the workers do.
+    await stage(items.slice(0, 4), 'run-5', 3);
+    await stage(items.slice(4), 'run-5', 3);
+    const batchRows = async () => (await repo.db.meta.toArray()).filter((r) => r.key.startsWith(`${STAGED_KEY}/`));
+    expect((await batchRows()).flatMap((r) => r.value as string[]).sort()).toEqual(items.map((s) => s.row.id).sort());
+    expect(await batchRows()).toHaveLength(3);
+    // The crash path: no card is read to find them.
+    const filter = repo.db.cards.filter.bind(repo.db.cards);
+    let read = 0;
+    repo.db.cards.filter = ((fn: Parameters<typeof filter>[0]) => {
+      read++;
+      return filter(fn);
+    }) as typeof filter;
+    expect(await dropStaged(repo.db)).toBe(7);
+    expect(read).toBe(0);
+    expect((await repo.allRows()).map((r) => r.id)).toEqual([kept.row.id]);
+    expect(await repo.db.cards.count()).toBe(1);
+    expect(await batchRows()).toEqual([]);
+    expect(await repo.db.meta.get(STAGED_KEY)).toBeUndefined();
+    // Committed, a run keeps no batch row.
+    const done = contacts('g', 3);
+    const stamps = await stage(done, 'run-6', 2);
+    await commitStaged(repo.db, { id: 'run-6', bookId: LOCAL_BOOK_ID }, done.map((s) => s.row.id), stamps[0]!, stamps[1]!);
+    expect(await batchRows()).toEqual([]);
+    expect(await repo.db.contacts.count()).toBe(4);
+  });
 });
 
 describe('a file sorted a part at a time', () => {
