@@ -35,6 +35,8 @@ export interface ImportPreview {
   total: number;
   fresh: ImportedCard[];
   identical: number;
+  /** Cards the same as one before them in the file (counted apart from those already in the book). */
+  repeated: number;
   conflicting: { card: ImportedCard; existingId: string }[];
   errors: VCardParseError[];
   /**
@@ -361,7 +363,7 @@ export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: 
       results = (await Promise.all(settle.map((g) => g.promise))).map((m) => m.result);
       await delivered;
     }
-    const whole = (r: ImportParseResult): ImportParseResult => ({ cards: r.cards, errors: r.errors, ...(r.stray !== undefined ? { stray: r.stray } : {}) });
+    const whole = (r: ImportParseResult): ImportParseResult => ({ cards: r.cards, errors: r.errors, ...(r.stray !== undefined ? { stray: r.stray } : {}), ...(r.outside !== undefined ? { outside: r.outside } : {}) });
     let joined = results.length === 1 ? whole(results[0]!) : joinParts(results);
     if (joined === null) {
       await onRestart?.();
@@ -504,6 +506,7 @@ export class ImportSorter {
   /** New so far, in file order; with a round trip, each with the contacts it may equal after it. */
   private readonly fresh: { card: ImportedCard; candidates: readonly string[] }[] = [];
   private identical = 0;
+  private repeated = 0;
   private readonly conflicting: { card: ImportedCard; existingId: string }[] = [];
   /** How many contacts were handed to `add`. */
   added = 0;
@@ -530,7 +533,7 @@ export class ImportSorter {
     this.added += contacts.length;
     for (const card of contacts) {
       if (this.seenKeys.has(card.key)) {
-        this.identical++; // the same card twice in one file
+        this.repeated++; // the same card twice in one file
         continue;
       }
       this.seenKeys.add(card.key);
@@ -562,7 +565,7 @@ export class ImportSorter {
     const split = splitImportFacts(parsed.cards, importFacts, s.groups.setting(bookId).storage);
     const names = [...parsed.cards.filter((c) => c.fields.groupCard !== '').map((c) => c.fields.groupName), ...split.contacts.flatMap((c) => c.fields.categories)];
     const groupCounts = importGroupCounts(s.groups.groups(bookId), names);
-    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
+    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, repeated: this.repeated, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
     const same = roundTrip === undefined ? new Set<number>() : await sameAfterRoundTrip(s, this.fresh, roundTrip);
     preview.identical += same.size;
     preview.fresh = this.fresh.flatMap((f, i) => (same.has(i) ? [] : [f.card]));
