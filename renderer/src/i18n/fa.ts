@@ -154,6 +154,8 @@ export const fa: Catalogue = {
   'import.strayJoined': "سطر {line}: «{text}» به مقدار بالای خود پیوست",
   'import.strayLeftOut': "سطر {line}: «{text}» کنار گذاشته شد",
   'import.strayMore': "و {count, number} سطر دیگر",
+  'import.reading': "در حال خواندن {name}…",
+  'import.readingProgress': "در حال خواندن پرونده",
   'import.outside': "متنی بیرون از هر کارت کنار گذاشته شد ({count, number} جا؛ کارت نیست):",
   'import.outsideLine': "سطر {line}: «{text}»",
   'import.outsideMore': "و {count, number} جای دیگر",

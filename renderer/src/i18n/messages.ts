@@ -158,6 +158,8 @@ export const en = {
   'import.strayJoined': "Line {line}: “{text}” was joined to the value above",
   'import.strayLeftOut': "Line {line}: “{text}” was left out",
   'import.strayMore': "{count, plural, one {and # more line} other {and # more lines}}",
+  'import.reading': "Reading {name}…",
+  'import.readingProgress': "Reading the file",
   'import.outside': "{count, plural, one {Text outside any card was left out (it is no card):} other {Text outside any card was left out in # places (it is no card):}}",
   'import.outsideLine': "Line {line}: “{text}”",
   'import.outsideMore': "{count, plural, one {and # more place} other {and # more places}}",

@@ -154,6 +154,8 @@ export const zhCN: Catalogue = {
   'import.strayJoined': "第 {line} 行：“{text}”已并入上一个值",
   'import.strayLeftOut': "第 {line} 行：“{text}”已略过",
   'import.strayMore': "还有 {count, number} 行",
+  'import.reading': "正在读取 {name}…",
+  'import.readingProgress': "正在读取文件",
   'import.outside': "名片之外的文字已略过（{count, number} 处；不是名片）：",
   'import.outsideLine': "第 {line} 行：“{text}”",
   'import.outsideMore': "还有 {count, number} 处",

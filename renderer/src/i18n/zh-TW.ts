@@ -154,6 +154,8 @@ export const zhTW: Catalogue = {
   'import.strayJoined': "第 {line} 行：「{text}」已併入上一個值",
   'import.strayLeftOut': "第 {line} 行：「{text}」已略過",
   'import.strayMore': "還有 {count, number} 行",
+  'import.reading': "正在讀取 {name}…",
+  'import.readingProgress': "正在讀取檔案",
   'import.outside': "名片之外的文字已略過（{count, number} 處；不是名片）：",
   'import.outsideLine': "第 {line} 行：「{text}」",
   'import.outsideMore': "還有 {count, number} 處",

@@ -213,3 +213,26 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
     </Modal>
   );
 }
+
+/** The import's dialog while its .vcf is read (shown at once, the summary then in its place): the file, a progress indicator; Close stops the reading. */
+export function ImportReadingDialog({ fileName, onClose }: { fileName: string; onClose: () => void }) {
+  const { t } = useServices();
+  return (
+    <Modal
+      title={t('import.title')}
+      onClose={onClose}
+      actions={
+        <button type="button" onClick={onClose}>
+          {t('action.cancel')}
+        </button>
+      }
+    >
+      <div className="form-stack">
+        <p data-testid="import-reading" role="status" aria-live="polite">
+          {t('import.reading', { name: `\u2068${fileName}\u2069` })}
+        </p>
+        <progress className="import-progress" aria-label={t('import.readingProgress')} />
+      </div>
+    </Modal>
+  );
+}

@@ -212,6 +212,12 @@ class ImportReader {
   terminate(): void {
     this.worker.terminate();
   }
+  /** Stop the worker's work (the reading closed): it ends, and every request waiting fails. */
+  cancel(): void {
+    this.worker.terminate();
+    this.broken = new Error('the reading was cancelled');
+    for (const on of [...this.waiting.values()]) on({ seq: -1, kind: 'failed', message: this.broken.message });
+  }
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -307,11 +313,17 @@ export const PARTS_PER_WORKER = 4;
  * promise waits for the last `onPart`; `onRestart` before the file is read again whole (what the
  * parts gave is then not the file's).
  */
-export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: (part: ReadPart) => Promise<void>, onRestart?: () => Promise<void>): Promise<ImportParseResult> {
+export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: (part: ReadPart) => Promise<void>, onRestart?: () => Promise<void>, signal?: AbortSignal): Promise<ImportParseResult> {
   const cores = Math.min(2, navigator.hardwareConcurrency || 1);
   const parts = importParts(new Uint8Array(data), onPart === undefined ? cores : cores * PARTS_PER_WORKER);
   let workers = Array.from({ length: Math.min(cores, parts.length) }, () => new ImportReader());
+  // The reading closed (`signal`): the workers end at once, their waiting requests failing.
+  const cancel = () => {
+    for (const w of workers) w.cancel();
+  };
+  signal?.addEventListener('abort', cancel, { once: true });
   try {
+    if (signal?.aborted === true) cancel();
     const parse = (w: ImportReader, request: DistributiveOmit<ImportWorkerRequest, 'seq'>, transfer: ArrayBuffer[]) =>
       w.ask(request, transfer).then((m) => {
         if (m.kind !== 'parsed') throw new Error(m.kind === 'failed' ? m.message : 'unexpected reply from the import reader');
@@ -379,13 +391,16 @@ export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: 
   } catch (e) {
     for (const w of workers) w.terminate();
     throw e;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
   }
 }
 
 /** Whether a .vcf into this book is written ahead while the summary is open: this computer's book only (a synced book's new rows are its offline queue, which a sync would send). */
 const writesAhead = (bookId: string) => bookId === LOCAL_BOOK_ID;
 
-export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string): Promise<ImportPreview> {
+/** `signal`: the reading closed before its summary (the workers stop; what they wrote ahead is taken out). */
+export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string, signal?: AbortSignal): Promise<ImportPreview> {
   performance.mark('cardinal:import-start');
   const region = await appRegion();
   let pipelined = writesAhead(bookId) && data.byteLength >= SPLIT_MIN_BYTES;
@@ -441,6 +456,7 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
       async () => {
         pipelined = false;
       },
+      signal,
     );
   } catch (e) {
     if (staging.asked > 0) await dropStaged(s.repo.db, [run.id], [...staging.ids.values()]).catch(() => {});
