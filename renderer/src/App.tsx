@@ -14,7 +14,7 @@ import { ContactDetail } from './features/contacts/ContactDetail';
 import { ContactList } from './features/contacts/ContactList';
 import { BulkBar } from './features/groups/BulkBar';
 import { guarded, hasUnsavedEdit, leaveEditor, saveOpenEditor } from './features/contacts/edit-guard';
-import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewImport } from './features/import/import';
+import { isCsvFile, isImportFile, previewCsvImport, previewCsvInWorker, previewImport, releaseImport } from './features/import/import';
 import { ImportPicker } from './features/import/ImportPicker';
 import { DialogHost } from './features/layout/DialogHost';
 import { FirstLaunch } from './features/layout/FirstLaunch';
@@ -107,6 +107,9 @@ function isTextField(target: EventTarget | null): boolean {
   if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
   return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color', 'range'].includes(target.type);
 }
+
+/** How long a .vcf is read before its dialog opens saying so. */
+const READING_SHOWN_AFTER_MS = 150;
 
 export function App() {
   const store = useStore();
@@ -219,8 +222,27 @@ function AddressBook() {
     const bookId = filter.kind === 'book' ? filter.id : (defaultBook ?? LOCAL_BOOK_ID);
     // A CSV in Google's or Outlook's format goes straight to the summary; any other CSV first
     // through the column mapping. Both are read in a worker.
+    // A .vcf's dialog opens at once, saying the file is being read; Close there stops the reading.
+    // (After a moment: a small file's summary comes first, without a flash of it.)
+    const stop = isCsvFile(next) ? null : new AbortController();
+    let done = false;
+    if (stop !== null)
+      setTimeout(() => {
+        if (!done && !stop.signal.aborted) useUi.getState().openDialog({ kind: 'import-reading', fileName: next.name, cancel: () => stop.abort() });
+      }, READING_SHOWN_AFTER_MS);
     const read = async (data: ArrayBuffer) => {
-      if (!isCsvFile(next)) return useUi.getState().openDialog({ kind: 'import', preview: await previewImport(services, next.name, data, bookId) });
+      if (stop !== null) {
+        if (stop.signal.aborted) throw new DOMException('cancelled', 'AbortError');
+        const preview = await previewImport(services, next.name, data, bookId, stop.signal);
+        done = true;
+        if (!stop.signal.aborted) {
+          // The summary in the reading dialog's place.
+          if (useUi.getState().dialog?.kind === 'import-reading') useUi.getState().closeDialog();
+          return useUi.getState().openDialog({ kind: 'import', preview });
+        }
+        releaseImport(preview.parsed, services);
+        throw new DOMException('cancelled', 'AbortError');
+      }
       const csv = await previewCsvInWorker(data);
       // No rows of data (an empty file, a header alone): nothing to map, the summary says why.
       if (csv.format === 'custom' && csv.rowCount > 0) return useUi.getState().openDialog({ kind: 'csv-mapping', fileName: next.name, data, preview: csv, bookId });
@@ -232,7 +254,12 @@ function AddressBook() {
       .then(
         () => {},
         (e: Error) => {
-          useUi.getState().showToast((tr) => tr('import.failed', { name: next.name, message: e.message }));
+          done = true;
+          // Closed while it was read: nothing to say; else the failure is said, and its reading dialog closes.
+          if (stop?.signal.aborted !== true) {
+            if (useUi.getState().dialog?.kind === 'import-reading') useUi.getState().closeDialog();
+            useUi.getState().showToast((tr) => tr('import.failed', { name: next.name, message: e.message }));
+          }
           setQueue((q) => q.slice(1));
         },
       )

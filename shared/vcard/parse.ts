@@ -290,6 +290,9 @@ function fnName(prop: VProperty): string | undefined {
   return name.length > NAME_IN_MESSAGE ? `${name.slice(0, NAME_IN_MESSAGE - 1)}…` : name;
 }
 
+/** How much of the first line of text outside a card its `missing-begin` error keeps (`text`), for the import's summary to show. */
+const OUTSIDE_TEXT = 40;
+
 /**
  * Parse every card in a file. Bad cards are reported with their line and skipped; the good ones
  * still come through. Input sizes are bounded by `limits`, so no input makes this hang or grow
@@ -353,7 +356,7 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
         stack.push(begin(ll.line));
         strayReported = false;
       } else if (!strayReported) {
-        errors.push({ code: 'missing-begin', line: ll.line, message: `text outside a card: expected BEGIN:VCARD` });
+        errors.push({ code: 'missing-begin', line: ll.line, message: `text outside a card: expected BEGIN:VCARD`, text: ll.text.slice(0, OUTSIDE_TEXT) });
         strayReported = true;
       }
       return;
@@ -375,7 +378,7 @@ export function parseVCards(input: string | Uint8Array, limits: Partial<ParseLim
     if (open === undefined) {
       if (otherComponent !== null) return;
       if (!strayReported) {
-        errors.push({ code: 'missing-begin', line: run.line, message: `text outside a card: expected BEGIN:VCARD` });
+        errors.push({ code: 'missing-begin', line: run.line, message: `text outside a card: expected BEGIN:VCARD`, text: /^[^\r\n]*/.exec(run.input.slice(run.start, run.start + OUTSIDE_TEXT))![0] });
         strayReported = true;
       }
       return;

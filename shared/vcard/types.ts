@@ -82,7 +82,8 @@ export interface VCardParseError {
   /**
    * A card's warning for a line without a colon: `joined` to the value above as a line break (a
    * writer that forgot to fold), or `left-out` (the property above holds no line break: a name,
-   * VERSION, UID, a number...). `text`: the line, cut to 40 characters.
+   * VERSION, UID, a number...). `text`: the line, cut to 40 characters (also of a `missing-begin`
+   * error: the first line of the text outside a card, which is left out).
    */
   readonly repair?: 'joined' | 'left-out';
   readonly text?: string;

@@ -200,12 +200,30 @@ test('a save that fails (the contact was deleted meanwhile, in another window) p
   await expect(message).toBeFocused();
 });
 
+test('a file of only changed contacts makes the update the primary action, not a greyed-out "Nothing new to import"', async ({ app }) => {
+  const { page } = app;
+  await importCards(page, card('chg-1', 'FN:Cy Changed\nN:Changed;Cy;;;\nNOTE:old'), 1);
+  await importText(page, 'changed.vcf', card('chg-1', 'FN:Cy Changed\nN:Changed;Cy;;;\nNOTE:new'));
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-summary')).toHaveText('1 card in the file: 0 new, 0 already here, 1 differ from a contact with the same UID.');
+  await expect(dialog.getByRole('button', { name: /Nothing new/ })).toHaveCount(0);
+  const update = dialog.getByRole('button', { name: 'Import new and update 1 changed' });
+  await expect(update).toHaveCount(1);
+  await expect(update).toBeEnabled();
+  await expect(update).toHaveAttribute('type', 'submit');
+  await update.click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+});
+
 test('importing a file that is no vCard says nothing can be imported and why, and nothing that reads as success', async ({ app }) => {
   const { page } = app;
   await importText(page, 'garbage.vcf', 'hello world\nthis is not a vcard\n\u0001 junk');
   const dialog = page.getByRole('dialog', { name: 'Import contacts' });
-  await expect(page.getByTestId('import-summary')).toHaveText('Nothing can be imported from this file: its one card could not be read.');
-  await expect(dialog.getByTestId('import-errors')).toContainText('Line 1: text outside a card: expected BEGIN:VCARD');
+  // No card in it: said as such (not "its one card could not be read"), and the text outside any card listed by its line.
+  await expect(page.getByTestId('import-summary')).toHaveText('Nothing can be imported from this file: it holds no vCard card (BEGIN:VCARD … END:VCARD).');
+  await expect(dialog.getByTestId('import-outside-lines')).toContainText('Line 1:');
+  await expect(dialog.getByTestId('import-outside-lines')).toContainText('hello world');
+  await expect(dialog.getByTestId('import-errors')).toHaveCount(0);
   await expect(dialog).not.toContainText(/card read|new,|already here|Nothing new/);
   await expect(dialog.getByRole('button', { name: 'Nothing to import' })).toBeDisabled();
   await dialog.getByRole('button', { name: 'Cancel' }).click();

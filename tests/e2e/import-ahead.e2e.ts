@@ -3,11 +3,12 @@
  * still read and the summary is open, and show nowhere until Import. The window gone with the
  * summary open (a reload, as a crash would leave it) or the summary closed leaves the book as it
  * was; Import brings every new card, once, a card repeated far apart in the file (in different
- * parts of the read) counted as already here.
+ * parts of the read) counted as repeated in the file, not as already here.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { card, contactList, importCards } from './helpers';
+import { expectAccessible } from './pages';
 
 const N = 3000;
 // About 400 bytes a card: over 1 MB, so the file is read in parts and written ahead.
@@ -18,7 +19,7 @@ const FILE = [...Array.from({ length: N }, (_, i) => person(i)), person(0)].join
 
 async function openBig(page: Page): Promise<void> {
   await page.getByTestId('import-input').setInputFiles({ name: 'big.vcf', mimeType: 'text/vcard', buffer: Buffer.from(FILE, 'utf8') });
-  await expect(page.getByTestId('import-summary')).toContainText(`${(N + 1).toLocaleString('en')} cards in the file: ${N.toLocaleString('en')} new, 1 already here`, { timeout: 60_000 });
+  await expect(page.getByTestId('import-summary')).toContainText(`${(N + 1).toLocaleString('en')} cards in the file: ${N.toLocaleString('en')} new, 0 already here, 1 repeated in the file`, { timeout: 60_000 });
 }
 
 async function found(page: Page, query: string): Promise<number> {
@@ -62,4 +63,25 @@ test('a large .vcf written ahead: nothing of it after a reload with the summary 
   expect(await found(page, 'Bulkperson 00000')).toBe(1);
   expect(await found(page, 'Bulkperson 01500')).toBe(1);
   expect(await found(page, 'Kim Keep')).toBe(1);
+});
+
+test('a large .vcf opens its dialog at once, saying it is read, with a progress indicator; Close there stops the reading and adds nothing', async ({ app }) => {
+  const { page } = app;
+  test.setTimeout(180_000);
+  await importCards(page, card('kim', 'FN:Kim Keep\nN:Keep;Kim;;;'), 1);
+  await page.getByTestId('import-input').setInputFiles({ name: 'big.vcf', mimeType: 'text/vcard', buffer: Buffer.from(FILE, 'utf8') });
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByRole('status')).toHaveText('Reading \u2068big.vcf\u2069…');
+  await expect(dialog.getByRole('progressbar', { name: 'Reading the file' })).toBeVisible();
+  await expectAccessible(page, 'the import dialog while its file is read');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.waitForTimeout(3000);
+  // No summary comes after it, nothing of the file is in the book, and the next file is read as usual.
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  expect(await found(page, 'Bulkperson')).toBe(0);
+  await importCards(page, card('lee', 'FN:Lee Later\nN:Later;Lee;;;'), 1);
+  await page.reload();
+  await expect(contactList(page).getByRole('option')).toHaveCount(2);
+  expect(await found(page, 'Bulkperson')).toBe(0);
 });

@@ -5,7 +5,7 @@
  * until Import commits it in one transaction; closing the summary takes it out; a store opened
  * with it still uncommitted (the window closed or crashed meanwhile) has it taken out first; and a
  * file sorted a part at a time (`ImportSorter`) sorts as the whole file, a card the same as one in
- * an earlier part "already here" once, whichever part that was.
+ * an earlier part "repeated in the file" once, whichever part that was.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -111,6 +111,36 @@ describe('an import written ahead of its summary’s Import', () => {
     expect(await repo.db.meta.get(STAGED_KEY)).toBeUndefined();
     expect((await repo.runsOf(LOCAL_BOOK_ID)).map((r) => r.id)).toEqual(['run-3']);
   });
+
+  it('each staged batch names its contacts in a meta row of its own, written with it; a crashed import is taken out by those rows, reading no card, and a commit leaves none', async () => {
+    const kept = await repo.create(LOCAL_BOOK_ID, parseVCard(card('k', 'Kim')));
+    const items = contacts('f', 7);
+    // Two writers sharing a run, as the workers do.
+    await stage(items.slice(0, 4), 'run-5', 3);
+    await stage(items.slice(4), 'run-5', 3);
+    const batchRows = async () => (await repo.db.meta.toArray()).filter((r) => r.key.startsWith(`${STAGED_KEY}/`));
+    expect((await batchRows()).flatMap((r) => r.value as string[]).sort()).toEqual(items.map((s) => s.row.id).sort());
+    expect(await batchRows()).toHaveLength(3);
+    // The crash path: no card is read to find them.
+    const filter = repo.db.cards.filter.bind(repo.db.cards);
+    let read = 0;
+    repo.db.cards.filter = ((fn: Parameters<typeof filter>[0]) => {
+      read++;
+      return filter(fn);
+    }) as typeof filter;
+    expect(await dropStaged(repo.db)).toBe(7);
+    expect(read).toBe(0);
+    expect((await repo.allRows()).map((r) => r.id)).toEqual([kept.row.id]);
+    expect(await repo.db.cards.count()).toBe(1);
+    expect(await batchRows()).toEqual([]);
+    expect(await repo.db.meta.get(STAGED_KEY)).toBeUndefined();
+    // Committed, a run keeps no batch row.
+    const done = contacts('g', 3);
+    const stamps = await stage(done, 'run-6', 2);
+    await commitStaged(repo.db, { id: 'run-6', bookId: LOCAL_BOOK_ID }, done.map((s) => s.row.id), stamps[0]!, stamps[1]!);
+    expect(await batchRows()).toEqual([]);
+    expect(await repo.db.contacts.count()).toBe(4);
+  });
 });
 
 describe('a file sorted a part at a time', () => {
@@ -124,7 +154,7 @@ describe('a file sorted a part at a time', () => {
     return s;
   }
 
-  it('a card the same as one in an earlier part is already here once, whichever part; the new cards and the counts are the whole file’s', async () => {
+  it('a card the same as one in an earlier part is repeated in the file once, whichever part (apart from those already here); the new cards and the counts are the whole file’s', async () => {
     // Ada is in both parts (the same card twice in the file), Kim is here already, Lee changed.
     const first = card('ada', 'Ada') + card('bo', 'Bo') + card('kim', 'Kim');
     const second = card('cy', 'Cy') + card('ada', 'Ada') + card('lee', 'Lee', 'new') + card('bo', 'Bo', 'other');
@@ -140,9 +170,9 @@ describe('a file sorted a part at a time', () => {
     expect(names(fresh)).toEqual(['Ada', 'Bo', 'Cy', 'Bo (note)']);
     expect(names(preview.fresh)).toEqual(names(fresh));
     expect(names(preview.fresh)).toEqual(names(all.fresh));
-    // The second Ada (in the second part) is identical to the first, Kim to the book's.
-    expect(preview.identical).toBe(2);
-    expect(all.identical).toBe(2);
+    // The second Ada (in the second part) is repeated in the file, Kim identical to the book's: counted apart.
+    expect([preview.identical, preview.repeated]).toEqual([1, 1]);
+    expect([all.identical, all.repeated]).toEqual([1, 1]);
     expect(preview.conflicting.map((c) => c.card.fields.displayName)).toEqual(['Lee']);
     expect(preview.total).toBe(all.total);
   });

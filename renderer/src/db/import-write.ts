@@ -18,7 +18,7 @@ import type { ImportedCard } from '../workers/imported-cards';
 import { stamp } from './history';
 import { ContactRepo, type StoredContact } from './repo';
 import { byPage, pageEntries, pageRow } from './keys-pages';
-import { STAGED_KEY } from './staged';
+import { STAGED_KEY, stagedBatchKey, stagedBatchRange } from './staged';
 import { keysOf, ROWS_WRITTEN_KEY, type CardinalDB, type RowsWritten, type RunEntry, type RunRow } from './schema';
 
 /** A new card of an import as its two rows (the window's list row and the worker's are the same). */
@@ -48,8 +48,9 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 }
 
 
-/** Add the run to the `STAGED_KEY` row (once). */
-function markStaged(meta: IDBObjectStore, runId: string, abort: () => void): void {
+/** Add the run to the `STAGED_KEY` row (once), and the batch's contact ids as a meta row of its own (`stagedBatchKey`): what `dropStaged` takes out after a crash without reading every card. */
+function markStaged(meta: IDBObjectStore, runId: string, batch: readonly StoredContact[], abort: () => void): void {
+  if (batch.length > 0) meta.put({ key: stagedBatchKey(runId, batch[0]!.row.id), value: batch.map((s) => s.row.id) });
   request(meta.get(STAGED_KEY) as IDBRequest<{ value: string[] } | undefined>)
     .then((m) => {
       const runs = m?.value ?? [];
@@ -93,7 +94,8 @@ function joinRun(runs: IDBObjectStore, run: ImportRun, batch: readonly StoredCon
  * writers may share one). `onBatch` after each batch is committed.
  *
  * `staged`: written ahead, while the summary is open: the rows, their cards (each with its import
- * fact naming the run) and keys, and the run in the `STAGED_KEY` row, but no run row, no write
+ * fact naming the run) and keys, the run in the `STAGED_KEY` row and the batch's ids in a meta row
+ * of its own (staged.ts `stagedBatchKey`), but no run row, no write
  * count and no labels-sync count: nothing reads them (the window's list has no row of them, no
  * run lists them) until `commitStaged` makes the run in one transaction; `dropStaged` takes them out.
  */
@@ -119,7 +121,7 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
     let lastAt = 0;
     try {
       const meta = tx.objectStore('meta');
-      if (staged) markStaged(meta, run.id, abort);
+      if (staged) markStaged(meta, run.id, batch, abort);
       else
         countWrite(meta, abort, (g) => {
           generation = g;
@@ -167,7 +169,7 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
  * Make the run of an import written ahead (`writeNewContacts(…, staged)`), in one transaction:
  * the run row with an entry for each of `contactIds` (beginning at `at`, the first staged batch's
  * last stamp, and ending at `lastAt`), the write count and the labels sync's count, and the run
- * out of the `STAGED_KEY` row. Before it commits nothing of the import is there for the app;
+ * out of the `STAGED_KEY` row and its batch rows. Before it commits nothing of the import is there for the app;
  * after it, all of it. Returns the write count.
  */
 export async function commitStaged(db: CardinalDB, run: ImportRun, contactIds: readonly string[], at: number, lastAt: number): Promise<number> {
@@ -195,6 +197,7 @@ export async function commitStaged(db: CardinalDB, run: ImportRun, contactIds: r
       const rest = m.value.filter((id) => id !== run.id);
       if (rest.length === 0) meta.delete(STAGED_KEY);
       else meta.put({ key: STAGED_KEY, value: rest });
+      meta.delete(stagedBatchRange(run.id));
     })
     .catch(abort);
   const row: RunRow = { id: run.id, bookId: run.bookId, at, kind: 'import', entries: contactIds.map((contactId) => ({ contactId, change: 'created', before: null })), lastAt, ...(run.name !== undefined ? { name: run.name } : {}) };

@@ -44,6 +44,8 @@ export type DialogRequest =
   | { kind: 'group'; mode: 'create' | 'rename' | 'delete'; bookId: string; key?: string; addIds?: readonly string[] }
   | { kind: 'conflict'; contactId: string }
   | { kind: 'import'; preview: ImportPreview }
+  /** A .vcf being read for its summary (shown at once): Close stops the reading (`cancel`). */
+  | { kind: 'import-reading'; fileName: string; cancel: () => void }
   | { kind: 'csv-mapping'; fileName: string; data: ArrayBuffer; preview: CsvPreview; bookId: string }
   | { kind: 'unsaved'; proceed: () => void }
   | { kind: 'export'; scope: ExportScope; format?: ExportFormat }

@@ -28,6 +28,14 @@ export interface StrayLines {
   readonly more: number;
 }
 
+/** Text outside any card (junk between cards, a line before the first): left out, said by its first line. */
+export interface OutsideText {
+  /** The first stretches of it in file order: the line each begins at, its first 40 characters (control characters shown as �). */
+  readonly lines: readonly { readonly line: number; readonly text: string }[];
+  /** How many more stretches there were. */
+  readonly more: number;
+}
+
 export interface ImportParseResult {
   cards: ImportedCard[];
   errors: VCardParseError[];
@@ -35,6 +43,8 @@ export interface ImportParseResult {
   unfinished?: boolean;
   /** Lines without a colon in the cards read (none for a CSV). */
   stray?: StrayLines;
+  /** Text outside any card, left out (the parser's `missing-begin` errors, not in `errors`: it is no card). */
+  outside?: OutsideText;
 }
 
 /** How many stray lines the summary lists. */
@@ -52,7 +62,8 @@ function hasContent(card: VCard): boolean {
 export function importCards(bytes: Uint8Array, read: (card: VCard, line: number) => ImportedCard = importedCard, firstLine = 1): ImportParseResult {
   const result = parseVCards(bytes, {}, firstLine);
   const cards: ImportedCard[] = [];
-  const errors: VCardParseError[] = [...result.errors];
+  const errors: VCardParseError[] = result.errors.filter((e) => e.code !== 'missing-begin');
+  const outside = outsideText(result.errors);
   const lines: StrayLine[] = [];
   let strayCards = 0;
   let more = 0;
@@ -76,5 +87,14 @@ export function importCards(bytes: Uint8Array, read: (card: VCard, line: number)
     }
   }
   errors.sort((a, b) => a.line - b.line);
-  return { cards, errors, ...(strayCards > 0 ? { stray: { cards: strayCards, lines, more } } : {}), ...(result.unfinished === true ? { unfinished: true } : {}) };
+  return { cards, errors, ...(strayCards > 0 ? { stray: { cards: strayCards, lines, more } } : {}), ...(outside !== undefined ? { outside } : {}), ...(result.unfinished === true ? { unfinished: true } : {}) };
+}
+
+/** The parser's reports of text outside a card as the summary lists them: the first STRAY_LISTED, the rest counted. */
+export function outsideText(errors: readonly VCardParseError[]): OutsideText | undefined {
+  const found = errors.filter((e) => e.code === 'missing-begin');
+  if (found.length === 0) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const shown = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd');
+  return { lines: found.slice(0, STRAY_LISTED).map((e) => ({ line: e.line, text: shown(e.text ?? '') })), more: Math.max(0, found.length - STRAY_LISTED) };
 }

@@ -5,7 +5,7 @@
  * inside a nested card) means the cut was wrong: the caller then reads the file whole.
  */
 import { DEFAULT_LIMITS, type VCardParseError } from '../../../shared/vcard';
-import { STRAY_LISTED, type StrayLines } from './import-cards';
+import { STRAY_LISTED, type OutsideText, type StrayLines } from './import-cards';
 import type { ImportedCard } from './imported-cards';
 
 /** Smaller files are read in one part: a second worker costs more than it saves. */
@@ -90,6 +90,7 @@ export interface PartResult {
   errors: VCardParseError[];
   unfinished?: boolean;
   stray?: StrayLines;
+  outside?: OutsideText;
 }
 
 /**
@@ -97,7 +98,7 @@ export interface PartResult {
  * card (the cut was wrong: read the file whole). Past `maxCards` cards the rest are left out, as
  * the parser leaves them out of a whole file.
  */
-export function joinParts(results: readonly PartResult[], maxCards = DEFAULT_LIMITS.maxCards): { cards: ImportedCard[]; errors: VCardParseError[]; stray?: StrayLines } | null {
+export function joinParts(results: readonly PartResult[], maxCards = DEFAULT_LIMITS.maxCards): { cards: ImportedCard[]; errors: VCardParseError[]; stray?: StrayLines; outside?: OutsideText } | null {
   if (results.slice(0, -1).some((r) => r.unfinished === true)) return null;
   const cards = results.flatMap((r) => r.cards);
   const errors = results.flatMap((r) => r.errors.filter((e) => e.code !== 'too-many-cards'));
@@ -112,5 +113,9 @@ export function joinParts(results: readonly PartResult[], maxCards = DEFAULT_LIM
   const lines = strays.flatMap((x) => x.lines);
   const stray: StrayLines | undefined =
     strays.length === 0 ? undefined : { cards: strays.reduce((n, x) => n + x.cards, 0), lines: lines.slice(0, STRAY_LISTED), more: strays.reduce((n, x) => n + x.more, 0) + Math.max(0, lines.length - STRAY_LISTED) };
-  return { cards: cards.slice(0, maxCards), errors, ...(stray !== undefined ? { stray } : {}) };
+  // Text outside any card as one file's, likewise.
+  const outsides = results.flatMap((r) => (r.outside === undefined ? [] : [r.outside]));
+  const stretches = outsides.flatMap((x) => x.lines);
+  const outside: OutsideText | undefined = outsides.length === 0 ? undefined : { lines: stretches.slice(0, STRAY_LISTED), more: outsides.reduce((n, x) => n + x.more, 0) + Math.max(0, stretches.length - STRAY_LISTED) };
+  return { cards: cards.slice(0, maxCards), errors, ...(stray !== undefined ? { stray } : {}), ...(outside !== undefined ? { outside } : {}) };
 }

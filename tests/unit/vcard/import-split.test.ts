@@ -11,7 +11,7 @@ const enc = new TextEncoder();
 const card = (i: number, eol = '\r\n') => ['BEGIN:VCARD', 'VERSION:3.0', `UID:u-${i}`, `FN:Person ${i}`, `N:${i};Person;;;`, `TEL:+49 30 ${1000 + i}`, `NOTE:a note long enough to make the file large ${'x'.repeat(200)}`, 'END:VCARD'].join(eol) + eol;
 
 /** Cards and errors as a reader sees them (line, text, error code and message). */
-const seen = (r: Pick<ImportParseResult, 'cards' | 'errors' | 'stray'>) => ({ cards: r.cards.map((c) => [c.line, c.vcard]), errors: r.errors.map((e) => [e.line, e.code, e.message]), stray: r.stray });
+const seen = (r: Pick<ImportParseResult, 'cards' | 'errors' | 'stray' | 'outside'>) => ({ cards: r.cards.map((c) => [c.line, c.vcard]), errors: r.errors.map((e) => [e.line, e.code, e.message]), stray: r.stray, outside: r.outside });
 
 function inParts(bytes: Uint8Array): ReturnType<typeof joinParts> {
   const parts = importParts(bytes, 2);
@@ -44,7 +44,8 @@ describe('a .vcf read in two parts', () => {
     const bytes = enc.encode(Array.from({ length: 5000 }, (_, i) => card(i, '\n')).join('') + 'stray text after the last card\n');
     expect(importParts(bytes, 2)).toHaveLength(2);
     const whole = importCards(bytes);
-    expect(whole.errors.map((e) => e.code)).toEqual(['missing-begin']);
+    expect(whole.errors).toEqual([]);
+    expect(whole.outside?.lines.map((l) => l.text)).toEqual(['stray text after the last card']);
     expect(seen(inParts(bytes)!)).toEqual(seen(whole));
   });
 
@@ -79,5 +80,50 @@ describe('a .vcf read in two parts', () => {
     )!;
     expect(joined.cards).toHaveLength(4000);
     expect(joined.errors.map((e) => [e.code, e.line])).toEqual([['too-many-cards', joined.cards.at(-1)!.line + 8]]);
+  });
+});
+
+describe('text outside any card', () => {
+  let seed = 7;
+  const junk = (n: number) => Uint8Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed & 255));
+  const join = (chunks: Uint8Array[]) => {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  };
+
+  it('between good cards (4 KB of binary junk, a 5 MB line without a colon) is said by its line and left out, never counted as a card', () => {
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < 100; i++) {
+      chunks.push(enc.encode(card(i)));
+      if (i === 30) chunks.push(junk(4096), enc.encode('\r\n'));
+      if (i === 60) chunks.push(enc.encode(`${'x'.repeat(5_000_000)}\r\n`));
+    }
+    const bytes = join(chunks);
+    for (const r of [importCards(bytes), inParts(bytes)!]) {
+      expect(r.cards).toHaveLength(100);
+      expect(r.errors).toEqual([]);
+      expect(r.outside?.lines.map((l) => l.line)).toEqual([31 * 8 + 1, expect.any(Number)]);
+      expect(r.outside!.lines[1]!.text).toBe('x'.repeat(40));
+      // eslint-disable-next-line no-control-regex
+      expect(r.outside!.lines[0]!.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+      expect(r.outside!.more).toBe(0);
+    }
+  });
+
+  it('in many places, over parts, lists the first 20 in file order and counts the rest', () => {
+    const cards = Array.from({ length: 5000 }, (_, i) => card(i) + (i % 200 === 0 ? `junk ${i}\r\n` : ''));
+    const bytes = enc.encode(cards.join(''));
+    expect(importParts(bytes, 2)).toHaveLength(2);
+    const whole = importCards(bytes);
+    const parts = inParts(bytes)!;
+    expect(whole.outside?.lines.map((l) => l.text)).toEqual(Array.from({ length: 20 }, (_, k) => `junk ${k * 200}`));
+    expect(whole.outside?.more).toBe(5);
+    expect(parts.outside).toEqual(whole.outside);
+    expect(parts.errors).toEqual([]);
   });
 });

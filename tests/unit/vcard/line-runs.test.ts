@@ -181,7 +181,7 @@ describe('300,000 lone = lines', () => {
 
   it('reports a run outside any card once, at its first line', () => {
     const r = parseVCards(`=\r\n=\r\n=\r\n${card('VERSION:3.0', 'FN:Ann')}`);
-    expect(r.errors).toEqual([{ code: 'missing-begin', line: 1, message: 'text outside a card: expected BEGIN:VCARD' }]);
+    expect(r.errors).toEqual([{ code: 'missing-begin', line: 1, message: 'text outside a card: expected BEGIN:VCARD', text: '=' }]);
     expect(r.cards).toHaveLength(1);
   });
 });

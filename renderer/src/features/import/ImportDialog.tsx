@@ -44,7 +44,7 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
   const lineNumber = new Intl.NumberFormat(s.lang, { useGrouping: false });
   const bad = preview.errors.filter((e) => e.code !== 'other-component');
   // Nothing in the file could be read: said as such, never as a summary of an import.
-  const readable = preview.fresh.length + preview.identical + preview.conflicting.length;
+  const readable = preview.fresh.length + preview.identical + preview.repeated + preview.conflicting.length;
   const run = async (update: boolean) => {
     setBusy(true);
     let review = null;
@@ -91,15 +91,24 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
   const csv = preview.csv;
   // Lines without a colon the reader joined to the value above or left out: said, never silent.
   const stray = preview.parsed.stray;
+  // Text outside any card (junk between cards): left out, and said with its lines, never as a card.
+  const outside = preview.parsed.outside;
   const unreadable = bad.length + (csv?.skipped ?? 0);
+  // Nothing new but some changed: the update is the primary action, not a greyed-out "Nothing new".
+  const updateOnly = preview.fresh.length === 0 && preview.groups.length === 0 && preview.conflicting.length > 0;
   return (
     <Modal
       title={t('import.title')}
-      onSubmit={() => void run(false)}
+      onSubmit={() => void run(updateOnly)}
       onClose={onClose}
       actions={
-        <FormActions submit={readable === 0 ? t('import.nothing') : t('import.run', { count: preview.fresh.length })} busy={busy} disabled={preview.fresh.length === 0 && preview.groups.length === 0} onCancel={onClose}>
-          {preview.conflicting.length > 0 ? (
+        <FormActions
+          submit={readable === 0 ? t('import.nothing') : updateOnly ? t('import.runWithUpdates', { count: preview.conflicting.length }) : t('import.run', { count: preview.fresh.length })}
+          busy={busy}
+          disabled={!updateOnly && preview.fresh.length === 0 && preview.groups.length === 0}
+          onCancel={onClose}
+        >
+          {preview.conflicting.length > 0 && !updateOnly ? (
             <button type="button" disabled={busy} onClick={() => void run(true)}>
               {t('import.runWithUpdates', { count: preview.conflicting.length })}
             </button>
@@ -133,7 +142,7 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
           </>
         ) : null}
         <p data-testid="import-summary" role={readable === 0 ? 'alert' : undefined}>
-          {readable === 0 ? t(csv !== undefined ? 'import.nothingReadCsv' : 'import.nothingRead', { total: csv?.errors.some((e) => e.code === 'no-data') === true ? 0 : preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, conflicting: preview.conflicting.length, bad: unreadable })}
+          {readable === 0 ? t(csv !== undefined ? 'import.nothingReadCsv' : 'import.nothingRead', { total: csv?.errors.some((e) => e.code === 'no-data') === true ? 0 : preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, repeated: preview.repeated, conflicting: preview.conflicting.length, bad: unreadable })}
         </p>
         {csv !== undefined ? <FirstNames names={csv.sample} lang={s.lang} t={t} /> : null}
         {preview.likely.length > 0 ? (
@@ -177,6 +186,17 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
             </ul>
           </>
         ) : null}
+        {outside !== undefined ? (
+          <>
+            <p data-testid="import-outside">{t('import.outside', { count: outside.lines.length + outside.more })}</p>
+            <ul className="import-errors" data-testid="import-outside-lines">
+              {outside.lines.map((l) => (
+                <li key={l.line}>{t('import.outsideLine', { line: lineNumber.format(l.line), text: `\u2068${l.text}\u2069` })}</li>
+              ))}
+              {outside.more > 0 ? <li>{t('import.outsideMore', { count: outside.more })}</li> : null}
+            </ul>
+          </>
+        ) : null}
         {csv !== undefined && csv.errors.length > 0 ? (
           <>
             <p>{t('csv.problems', { count: csv.errors.length })}</p>
@@ -189,6 +209,29 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
             </ul>
           </>
         ) : null}
+      </div>
+    </Modal>
+  );
+}
+
+/** The import's dialog while its .vcf is read (shown at once, the summary then in its place): the file, a progress indicator; Close stops the reading. */
+export function ImportReadingDialog({ fileName, onClose }: { fileName: string; onClose: () => void }) {
+  const { t } = useServices();
+  return (
+    <Modal
+      title={t('import.title')}
+      onClose={onClose}
+      actions={
+        <button type="button" onClick={onClose}>
+          {t('action.cancel')}
+        </button>
+      }
+    >
+      <div className="form-stack">
+        <p data-testid="import-reading" role="status" aria-live="polite">
+          {t('import.reading', { name: `\u2068${fileName}\u2069` })}
+        </p>
+        <progress className="import-progress" aria-label={t('import.readingProgress')} />
       </div>
     </Modal>
   );

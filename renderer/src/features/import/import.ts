@@ -35,6 +35,8 @@ export interface ImportPreview {
   total: number;
   fresh: ImportedCard[];
   identical: number;
+  /** Cards the same as one before them in the file (counted apart from those already in the book). */
+  repeated: number;
   conflicting: { card: ImportedCard; existingId: string }[];
   errors: VCardParseError[];
   /**
@@ -210,6 +212,12 @@ class ImportReader {
   terminate(): void {
     this.worker.terminate();
   }
+  /** Stop the worker's work (the reading closed): it ends, and every request waiting fails. */
+  cancel(): void {
+    this.worker.terminate();
+    this.broken = new Error('the reading was cancelled');
+    for (const on of [...this.waiting.values()]) on({ seq: -1, kind: 'failed', message: this.broken.message });
+  }
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -305,11 +313,17 @@ export const PARTS_PER_WORKER = 4;
  * promise waits for the last `onPart`; `onRestart` before the file is read again whole (what the
  * parts gave is then not the file's).
  */
-export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: (part: ReadPart) => Promise<void>, onRestart?: () => Promise<void>): Promise<ImportParseResult> {
+export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: (part: ReadPart) => Promise<void>, onRestart?: () => Promise<void>, signal?: AbortSignal): Promise<ImportParseResult> {
   const cores = Math.min(2, navigator.hardwareConcurrency || 1);
   const parts = importParts(new Uint8Array(data), onPart === undefined ? cores : cores * PARTS_PER_WORKER);
   let workers = Array.from({ length: Math.min(cores, parts.length) }, () => new ImportReader());
+  // The reading closed (`signal`): the workers end at once, their waiting requests failing.
+  const cancel = () => {
+    for (const w of workers) w.cancel();
+  };
+  signal?.addEventListener('abort', cancel, { once: true });
   try {
+    if (signal?.aborted === true) cancel();
     const parse = (w: ImportReader, request: DistributiveOmit<ImportWorkerRequest, 'seq'>, transfer: ArrayBuffer[]) =>
       w.ask(request, transfer).then((m) => {
         if (m.kind !== 'parsed') throw new Error(m.kind === 'failed' ? m.message : 'unexpected reply from the import reader');
@@ -361,7 +375,7 @@ export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: 
       results = (await Promise.all(settle.map((g) => g.promise))).map((m) => m.result);
       await delivered;
     }
-    const whole = (r: ImportParseResult): ImportParseResult => ({ cards: r.cards, errors: r.errors, ...(r.stray !== undefined ? { stray: r.stray } : {}) });
+    const whole = (r: ImportParseResult): ImportParseResult => ({ cards: r.cards, errors: r.errors, ...(r.stray !== undefined ? { stray: r.stray } : {}), ...(r.outside !== undefined ? { outside: r.outside } : {}) });
     let joined = results.length === 1 ? whole(results[0]!) : joinParts(results);
     if (joined === null) {
       await onRestart?.();
@@ -377,13 +391,16 @@ export async function parseInWorker(data: ArrayBuffer, region: string, onPart?: 
   } catch (e) {
     for (const w of workers) w.terminate();
     throw e;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
   }
 }
 
 /** Whether a .vcf into this book is written ahead while the summary is open: this computer's book only (a synced book's new rows are its offline queue, which a sync would send). */
 const writesAhead = (bookId: string) => bookId === LOCAL_BOOK_ID;
 
-export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string): Promise<ImportPreview> {
+/** `signal`: the reading closed before its summary (the workers stop; what they wrote ahead is taken out). */
+export async function previewImport(s: Services, fileName: string, data: ArrayBuffer, bookId: string, signal?: AbortSignal): Promise<ImportPreview> {
   performance.mark('cardinal:import-start');
   const region = await appRegion();
   let pipelined = writesAhead(bookId) && data.byteLength >= SPLIT_MIN_BYTES;
@@ -439,6 +456,7 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
       async () => {
         pipelined = false;
       },
+      signal,
     );
   } catch (e) {
     if (staging.asked > 0) await dropStaged(s.repo.db, [run.id], [...staging.ids.values()]).catch(() => {});
@@ -504,6 +522,7 @@ export class ImportSorter {
   /** New so far, in file order; with a round trip, each with the contacts it may equal after it. */
   private readonly fresh: { card: ImportedCard; candidates: readonly string[] }[] = [];
   private identical = 0;
+  private repeated = 0;
   private readonly conflicting: { card: ImportedCard; existingId: string }[] = [];
   /** How many contacts were handed to `add`. */
   added = 0;
@@ -530,7 +549,7 @@ export class ImportSorter {
     this.added += contacts.length;
     for (const card of contacts) {
       if (this.seenKeys.has(card.key)) {
-        this.identical++; // the same card twice in one file
+        this.repeated++; // the same card twice in one file
         continue;
       }
       this.seenKeys.add(card.key);
@@ -562,7 +581,7 @@ export class ImportSorter {
     const split = splitImportFacts(parsed.cards, importFacts, s.groups.setting(bookId).storage);
     const names = [...parsed.cards.filter((c) => c.fields.groupCard !== '').map((c) => c.fields.groupName), ...split.contacts.flatMap((c) => c.fields.categories)];
     const groupCounts = importGroupCounts(s.groups.groups(bookId), names);
-    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
+    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, repeated: this.repeated, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
     const same = roundTrip === undefined ? new Set<number>() : await sameAfterRoundTrip(s, this.fresh, roundTrip);
     preview.identical += same.size;
     preview.fresh = this.fresh.flatMap((f, i) => (same.has(i) ? [] : [f.card]));

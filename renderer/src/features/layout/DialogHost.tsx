@@ -19,7 +19,7 @@ import { UnsavedDialog } from '../contacts/UnsavedDialog';
 import { DeleteLinkedDialog } from '../contacts/LinkedView';
 import { CsvMappingDialog } from '../import/CsvMappingDialog';
 import { GroupDialog } from '../groups/GroupDialog';
-import { ImportDialog } from '../import/ImportDialog';
+import { ImportDialog, ImportReadingDialog } from '../import/ImportDialog';
 import { ExportDialog } from '../export/ExportDialog';
 import { ShareDialog } from '../share/ShareDialog';
 import { PrintDialog } from '../print/PrintDialog';
@@ -109,6 +109,16 @@ export function DialogHost({ drawer, onImportClosed }: { drawer: ReactNode; onIm
             onClose={() => {
               close();
               onImportClosed();
+            }}
+          />
+        );
+      case 'import-reading':
+        return (
+          <ImportReadingDialog
+            fileName={d.fileName}
+            onClose={() => {
+              d.cancel();
+              close();
             }}
           />
         );
