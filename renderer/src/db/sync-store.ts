@@ -167,6 +167,7 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
       await db.books.put({ id: bookId, name, kind: 'carddav', version: '3.0', createdAt: existing?.createdAt ?? Date.now(), syncToken: existing?.syncToken ?? null, ctag: existing?.ctag ?? null });
     },
     removeBook: async (bookId) => {
+      fresh.delete(bookId);
       const ids = await write(async () => {
         const ids = (await db.contacts.where('bookId').equals(bookId).primaryKeys()) as string[];
         await db.contacts.bulkDelete(ids);
@@ -234,7 +235,11 @@ export function syncStoreHandlers(repo: ContactRepo, index: ContactIndex, linksM
         // Nothing for the rows (a sync with nothing to do): its state alone, and the run it may
         // close, without the generation bump (no row changed, so the list snapshot stays exact and
         // the next start still reads it) and without a word to the list.
-        if (batch.state !== undefined) await stateOnly(bookId, batch.state);
+        if (batch.state !== undefined) {
+          await stateOnly(bookId, batch.state);
+          // The run is over: its hrefs are not kept for the next (a first sync in parts ends so).
+          fresh.delete(bookId);
+        }
         repo.holdSnapshot(batch.state === undefined);
         return [];
       }
