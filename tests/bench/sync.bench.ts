@@ -105,7 +105,7 @@ function shell(cmd: string, timeoutS?: number): Promise<{ stdout: string; stderr
     let stopped = false;
     const timer = timeoutS === undefined ? undefined : setTimeout(() => {
       stopped = true;
-      void killTree(p.pid!, true);
+      killTree(p.pid!, true).catch((e: unknown) => console.log(`    [the stopped command's processes outlived their kill: ${(e as Error).message}]`));
     }, timeoutS * 1000);
     // Not in this process's group, so a Ctrl-C would not reach it: killed when this process exits.
     const onExit = () => {
@@ -122,7 +122,10 @@ function shell(cmd: string, timeoutS?: number): Promise<{ stdout: string; stderr
       process.off('exit', onExit);
       clearTimeout(timer);
       // A stopped command's tree is gone before the caller goes on (killTree waits for each).
-      void (stopped ? killTree(p.pid!, true) : Promise.resolve()).then(() => resolve({ stdout, stderr, stopped }));
+      // A tree that outlived its kill is said, and the bench goes on (it never waits for ever).
+      void (stopped ? killTree(p.pid!, true) : Promise.resolve())
+        .catch((e: unknown) => console.log(`    [the stopped command's processes outlived their kill: ${(e as Error).message}]`))
+        .then(() => resolve({ stdout, stderr, stopped }));
     });
   });
 }
