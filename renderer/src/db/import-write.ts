@@ -48,6 +48,23 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 }
 
 
+/** A transaction's end as a promise (rejected if it aborts or fails), and a way to abort it that never throws. */
+function settled(tx: IDBTransaction): { committed: Promise<void>; abort: () => void } {
+  const committed = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('the import was not written'));
+  });
+  const abort = () => {
+    try {
+      tx.abort();
+    } catch {
+      // already over
+    }
+  };
+  return { committed, abort };
+}
+
 /** Add the run to the `STAGED_KEY` row (once), and the batch's contact ids as a meta row of its own (`stagedBatchKey`): what `dropStaged` takes out after a crash without reading every card. */
 function markStaged(meta: IDBObjectStore, runId: string, batch: readonly StoredContact[], abort: () => void): void {
   if (batch.length > 0) meta.put({ key: stagedBatchKey(runId, batch[0]!.row.id), value: batch.map((s) => s.row.id) });
@@ -104,19 +121,8 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
   for (let i = 0; i < items.length; i += batchSize) {
     const batch = items.slice(i, i + batchSize);
     const tx = idb.transaction(['contacts', 'cards', 'runs', 'meta', 'dupkeys'], 'readwrite');
-    const committed = new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error ?? new Error('the import was not written'));
-    });
     // Anything that throws (a row that cannot be stored) aborts the batch: nothing of it is kept.
-    const abort = () => {
-      try {
-        tx.abort();
-      } catch {
-        // already over
-      }
-    };
+    const { committed, abort } = settled(tx);
     let generation = 0;
     let lastAt = 0;
     try {
@@ -174,18 +180,7 @@ export async function writeNewContacts(db: CardinalDB, items: readonly StoredCon
  */
 export async function commitStaged(db: CardinalDB, run: ImportRun, contactIds: readonly string[], at: number, lastAt: number): Promise<number> {
   const tx = db.backendDB().transaction(['runs', 'meta'], 'readwrite');
-  const committed = new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('the import was not written'));
-  });
-  const abort = () => {
-    try {
-      tx.abort();
-    } catch {
-      // already over
-    }
-  };
+  const { committed, abort } = settled(tx);
   let generation = 0;
   const meta = tx.objectStore('meta');
   countWrite(meta, abort, (g) => {
