@@ -256,6 +256,17 @@ test('a file of only changed contacts makes the update the primary action, not a
   await expect(page.getByRole('dialog')).toHaveCount(0);
 });
 
+test('two different cards with one UID in a file are imported as two contacts, and the summary says so', async ({ app }) => {
+  const { page } = app;
+  await importText(page, 'one-uid.vcf', card('same-uid', 'FN:Uma Twice\nN:Twice;Uma;;;\nNOTE:first') + card('same-uid', 'FN:Uma Twice\nN:Twice;Uma;;;\nNOTE:second'));
+  const dialog = page.getByRole('dialog', { name: 'Import contacts' });
+  await expect(dialog.getByTestId('import-summary')).toHaveText('2 cards in the file: 2 new, 0 already here, 0 differ from a contact with the same UID.');
+  await expect(dialog.getByTestId('import-shared-uid')).toHaveText('1 card shares a UID with another card in the file; kept as a separate contact.');
+  await dialog.getByRole('button', { name: 'Import 2 new contacts', exact: true }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(listRow(page, 'Uma Twice')).toHaveCount(2);
+});
+
 test('importing a file that is no vCard says nothing can be imported and why, and nothing that reads as success', async ({ app }) => {
   const { page } = app;
   await importText(page, 'garbage.vcf', 'hello world\nthis is not a vcard\n\u0001 junk');
