@@ -1,7 +1,7 @@
 /**
  * Names as duplicate keys. A name is folded as search folds it (case, accents, width, Persian and
- * Arabic letter variants; `shared/search/normalize.ts`), plus Traditional → Simplified Chinese
- * and the Latin letters that have no decomposition (ł, ø, ß, æ…). Titles are dropped ("Dr.",
+ * Arabic letter variants, the Latin letters that have no decomposition: ł, ø, ß, æ…;
+ * `shared/search/normalize.ts`), plus Traditional → Simplified Chinese. Titles are dropped ("Dr.",
  * "Frau", "آقای", 王先生 → 王). It is then cut into tokens and sorted, so word order never
  * matters: "Smith, John" = "John Smith". Han and Hangul are written without spaces, family name
  * first or last (张伟, 伟 张, N:张;伟): they become one token, the smallest rotation of their
@@ -11,14 +11,9 @@ import { foldForSearch } from '../search/normalize';
 import { toSimplified } from './chinese';
 import { CJK_SUFFIXES, HONORIFIC_WORDS } from './honorifics';
 
-const LETTERS: Readonly<Record<string, string>> = { ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i', ħ: 'h', þ: 'th', ð: 'd' };
-const UNDECOMPOSED = /[łøđßæœıħþð]/g;
-
 /** The folding every name key goes through. NFC at the end puts Hangul syllables back together. */
 export function foldName(text: string): string {
-  return foldForSearch(toSimplified(text))
-    .replace(UNDECOMPOSED, (ch) => LETTERS[ch]!)
-    .normalize('NFC');
+  return foldForSearch(toSimplified(text)).normalize('NFC');
 }
 
 const WORD_BREAK = /[\s,;:()[\]{}"“”„«»/\\|_+&]+/u;

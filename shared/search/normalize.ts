@@ -2,8 +2,10 @@
  * Search folding: what a user types and what a contact holds are compared after folding both the
  * same way — case, accents and full/half width ignored (NFKD, marks removed), Persian and Arabic
  * letter variants unified (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا, ى/ی), tatweel and zero-width joiners dropped,
- * every script's digits read as ASCII digits, and Traditional Han characters read as Simplified
- * (张 finds 張; the table is OpenCC's, see han-table.ts).
+ * every script's digits read as ASCII digits, Traditional Han characters read as Simplified
+ * (张 finds 張; the table is OpenCC's, see han-table.ts), and the Latin letters that have no
+ * decomposition read as the letters they are written for (ø → o, æ → ae, ß → ss, ł → l: "soren"
+ * finds "Søren"; LETTERS).
  */
 import { TextBuffer, unitsToString } from '../vcard/text-buffer';
 import { SIMPLIFIED, TRADITIONAL } from './han-table';
@@ -20,6 +22,56 @@ const VARIANTS: Readonly<Record<string, string>> = {
   '\u06C0': '\u0647', // heh with yeh above → heh
   '\u0624': '\u0648', // waw with hamza → waw
 };
+
+/**
+ * Latin letters NFKD leaves whole (no base letter and mark), each as the plain letters a user
+ * types for it; lower case only, applied after case folding (Ø, Æ, Ł, ẞ… lower-case to these).
+ * A fold may make the text longer (ß → ss): nothing maps folded positions back to the text as
+ * written (the list names the field that matched, from `details`, and never marks characters).
+ */
+const LETTERS: Readonly<Record<string, string>> = {
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  ß: 'ss',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+  ħ: 'h',
+  ŧ: 't',
+  ŋ: 'n',
+};
+const HAS_UNDECOMPOSED = /[øæœßłđðþıħŧŋ]/;
+
+/**
+ * Whether a folded text still holds a letter LETTERS folds: a row's search text stored before
+ * those letters were folded (store/rederive.ts derives such rows again). Never true of what
+ * foldForSearch returns now.
+ */
+export function holdsUnfoldedLetters(folded: string): boolean {
+  return HAS_UNDECOMPOSED.test(folded);
+}
+
+/** The code units LETTERS folds lie in U+00DF–U+0167: what each becomes, by code unit from the first. */
+const FIRST_LETTER = 0xdf;
+const LETTER_TO: readonly (string | undefined)[] = Array.from({ length: 0x167 - FIRST_LETTER + 1 }, (_, i) => LETTERS[String.fromCharCode(FIRST_LETTER + i)]);
+
+/** LETTERS applied to lower-cased text, in one scan; the text itself when it holds none (no copy). */
+function latinLetters(lower: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < lower.length; i++) {
+    const k = lower.charCodeAt(i) - FIRST_LETTER;
+    if (k < 0 || k >= LETTER_TO.length) continue;
+    const to = LETTER_TO[k];
+    if (to === undefined) continue;
+    out += lower.slice(from, i) + to;
+    from = i + 1;
+  }
+  return from === 0 ? lower : out + lower.slice(from);
+}
 
 // Tatweel, zero-width and direction marks; and control characters, which mark the fields of a
 // row's search text (segments.ts) and must never come from what was typed.
@@ -167,14 +219,16 @@ export function foldForSearch(text: string): string {
   if (ascii === 1) return text.toLowerCase().trim();
   if (ascii === 2) return collapseBlanks(text.toLowerCase());
   return collapseBlanks(
-    simplified(
-      text
-        .normalize('NFKD')
-        .replace(MARKS, '')
-        .replace(DROP, '')
-        .replace(OTHER_DIGITS, asciiDigit)
-        .replace(/[\u0622-\u06D3]/g, (ch) => VARIANTS[ch] ?? ch),
-    ).toLowerCase(),
+    latinLetters(
+      simplified(
+        text
+          .normalize('NFKD')
+          .replace(MARKS, '')
+          .replace(DROP, '')
+          .replace(OTHER_DIGITS, asciiDigit)
+          .replace(/[\u0622-\u06D3]/g, (ch) => VARIANTS[ch] ?? ch),
+      ).toLowerCase(),
+    ),
   );
 }
 

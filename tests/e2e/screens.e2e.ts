@@ -2,6 +2,9 @@
  * Every screen and dialog, in light, dark and Persian, at 1280×800 and 800×600: each one through
  * the accessibility gate (axe-core, 0 violations) and written to test-results/screens/; the README
  * set to docs/screenshots/. Dialogs that need a server account are shot in carddav.e2e.ts.
+ * Two passing states are held for their shots, by the page, never by a wait: the import dialog's
+ * "Reading <file>…" (the file's bytes held back, `holdReading`) and Recent changes' "Undoing… n of
+ * m" (the books table held by a transaction of the test's own, `holdUndo`, which the undo's waits for).
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -28,6 +31,56 @@ export function demoCards(): string {
   ].join('');
 }
 
+/** Hold a file's read (its bytes) until `release`: the import dialog says it is reading the file meanwhile. */
+async function holdReading(page: Page): Promise<{ release: () => Promise<void> }> {
+  await page.evaluate(() => {
+    const read = Blob.prototype.arrayBuffer;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    (window as unknown as { releaseRead: () => void }).releaseRead = () => {
+      Blob.prototype.arrayBuffer = read;
+      open();
+    };
+    Blob.prototype.arrayBuffer = function (this: Blob) {
+      return gate.then(() => read.call(this));
+    };
+  });
+  return { release: () => page.evaluate(() => (window as unknown as { releaseRead: () => void }).releaseRead()) };
+}
+
+/**
+ * Hold an undo between its batches: a read-write transaction over the store's books, kept alive by
+ * one request after another until `release`. An undo's batches write in transactions that take the
+ * books too, so the first waits for it; what the undo reads first (the run) it reads meanwhile.
+ */
+async function holdUndo(page: Page): Promise<{ release: () => Promise<void> }> {
+  await page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+    const name = names.includes('cardinal') ? 'cardinal' : names[0]!;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const tx = db.transaction('books', 'readwrite');
+    const state = { held: true };
+    const spin = () => {
+      if (state.held) tx.objectStore('books').count().onsuccess = spin;
+    };
+    spin();
+    await new Promise<void>((resolve) => (tx.objectStore('books').count().onsuccess = () => resolve()));
+    (window as unknown as { releaseUndo: () => Promise<void> }).releaseUndo = () =>
+      new Promise<void>((resolve) => {
+        state.held = false;
+        tx.oncomplete = () => {
+          db.close();
+          resolve();
+        };
+      });
+  });
+  return { release: () => page.evaluate(() => (window as unknown as { releaseUndo: () => Promise<void> }).releaseUndo()) };
+}
+
 type Variant = { name: 'light' | 'dark' | 'persian'; dark: boolean; persian: boolean };
 const VARIANTS: Variant[] = [
   { name: 'light', dark: false, persian: false },
@@ -39,6 +92,11 @@ const VARIANTS: Variant[] = [
 function words(v: Variant) {
   const t = translator(v.persian ? 'fa' : 'en');
   return {
+    reading: t('import.readingProgress'),
+    changes: t('books.changes'),
+    runs: t('changes.list'),
+    undo: t('changes.undo'),
+    undoing: t('changes.undoingCount', { done: 0, total: 8 }),
     importRun: t('import.run', { count: 8 }),
     edit: t('action.edit'),
     cancel: t('action.cancel'),
@@ -70,8 +128,14 @@ async function tour(page: Page, v: Variant): Promise<void> {
   if (v.persian) await chooseLanguage(page, 'فارسی');
   await captureScreen(page, 'welcome', v.name);
 
+  // The file read held: the dialog says so, with its progress indicator; then the summary in its place.
+  const reading = await holdReading(page);
   await page.getByTestId('import-input').setInputFiles({ name: 'people.vcf', mimeType: 'text/vcard', buffer: Buffer.from(demoCards()) });
-  await expect(page.getByRole('dialog')).toBeVisible();
+  await expect(page.getByRole('dialog').getByRole('progressbar', { name: w.reading })).toBeVisible();
+  await expect(page.getByRole('dialog').getByRole('status')).toContainText('people.vcf');
+  await captureScreen(page, 'import-reading', v.name);
+  await reading.release();
+  await expect(page.getByTestId('import-summary')).toBeVisible();
   await captureScreen(page, 'import', v.name);
   await page.getByRole('button', { name: w.importRun, exact: true }).click();
   await expect(list().getByRole('option')).toHaveCount(8);
@@ -161,6 +225,17 @@ async function tour(page: Page, v: Variant): Promise<void> {
   await captureScreen(page, 'drawer', v.name, { only: 1 });
   await page.keyboard.press('Escape');
   await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Recent changes, the import undone: its progress on the button while the undo is held.
+  await page.getByRole('navigation').getByRole('button', { name: w.changes, exact: true }).click();
+  const run = page.getByRole('list', { name: w.runs }).getByRole('listitem').first();
+  await expect(run).toBeVisible();
+  const undo = await holdUndo(page);
+  await run.getByRole('button').click();
+  await expect(run.getByRole('button')).toHaveText(w.undoing);
+  await captureScreen(page, 'undo-progress', v.name);
+  await undo.release();
+  await expect(run.getByRole('button')).toHaveCount(0);
 }
 
 for (const v of VARIANTS) {

@@ -14,7 +14,7 @@ import { pageEntries } from '../../renderer/src/db/keys-pages';
 import { ContactRepo, type StoredContact } from '../../renderer/src/db/repo';
 import { CardinalDB, LOCAL_BOOK_ID } from '../../renderer/src/db/schema';
 import { dropStaged, STAGED_KEY } from '../../renderer/src/db/staged';
-import { classifyImport, ImportSorter } from '../../renderer/src/features/import/import';
+import { classifyImport, ImportSorter, runImport } from '../../renderer/src/features/import/import';
 import { translator } from '../../renderer/src/i18n';
 import type { Services } from '../../renderer/src/services';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
@@ -175,5 +175,30 @@ describe('a file sorted a part at a time', () => {
     expect([all.identical, all.repeated]).toEqual([1, 1]);
     expect(preview.conflicting.map((c) => c.card.fields.displayName)).toEqual(['Lee']);
     expect(preview.total).toBe(all.total);
+  });
+
+  it('two different cards of one UID in the file are two new contacts, said in the summary; with that UID here, only the first may update it, and Import and update keeps every card’s data', async () => {
+    const s = await book();
+    // Bo twice with one UID and other notes (apart, in two parts); Lee's UID is here already ("old").
+    const first = card('bo', 'Bo', 'home') + card('lee', 'Lee', 'work phone');
+    const second = card('bo', 'Bo', 'office') + card('lee', 'Lee', 'home phone') + card('bo', 'Bo', 'home');
+    const whole = await classifyImport(s, 'f.vcf', importCards(new TextEncoder().encode(first + second)), LOCAL_BOOK_ID);
+    const sorter = new ImportSorter(s, LOCAL_BOOK_ID);
+    await sorter.add(importCards(new TextEncoder().encode(first)).cards);
+    await sorter.add(importCards(new TextEncoder().encode(second)).cards);
+    const parts = await sorter.finish('f.vcf', { cards: [...importCards(new TextEncoder().encode(first + second)).cards], errors: [] });
+    const notes = (xs: readonly { vcard: string }[]) => xs.map((c) => /NOTE:(.*)\r\n/.exec(c.vcard)?.[1]);
+    for (const preview of [whole, parts]) {
+      // The third Bo is the first one again: repeated, not another contact.
+      expect([preview.repeated, preview.sharedUid]).toEqual([1, 2]);
+      expect(notes(preview.fresh)).toEqual(['home', 'office', 'home phone']);
+      expect(preview.conflicting.map((c) => notes([c.card])[0])).toEqual(['work phone']);
+    }
+    const { count } = await runImport(s, whole, true);
+    expect(count).toBe(4);
+    const stored = await Promise.all([...s.index.all()].map(async (r) => ({ name: r.displayName, note: /NOTE:(.*)\r\n/.exec((await s.repo.getCard(r.id))!.vcard)?.[1] })));
+    expect(stored.map((c) => `${c.name}: ${c.note ?? ''}`).sort()).toEqual(['Bo: home', 'Bo: office', 'Kim: ', 'Lee: home phone', 'Lee: work phone']);
+    const t = translator('en');
+    expect(t('import.sharedUid', { count: 2 })).toBe('2 cards share a UID with another card in the file; kept as separate contacts.');
   });
 });

@@ -5,6 +5,7 @@ import { ContactRepo, SNAPSHOT_PAGE } from '../../renderer/src/db/repo';
 import { LOCAL_BOOK_ID, type ContactRow } from '../../renderer/src/db/schema';
 import { syncStoreHandlers } from '../../renderer/src/db/sync-store';
 import { ContactIndex } from '../../renderer/src/store/contact-index';
+import { rederiveOldRows } from '../../renderer/src/store/rederive';
 import { parseVCard, serializeVCard } from '../../shared/vcard';
 
 const card = (fn: string, extra = '') => parseVCard(`BEGIN:VCARD\r\nVERSION:4.0\r\nUID:${fn}\r\nFN:${fn}\r\n${extra}END:VCARD\r\n`);
@@ -169,5 +170,25 @@ describe('schema upgrade', () => {
     expect(await repo.db.contacts.get('c1')).toMatchObject({ categories: ['Family', 'Work'], groupCard: '', groupName: '', members: [] });
     expect(await repo.db.contacts.get('g1')).toMatchObject({ categories: [], groupCard: 'apple', groupName: 'Chess club', members: ['ada'] });
     expect(await repo.listSnapshot()).toBeNull();
+  });
+
+  it('a book whose search texts were folded before ø, æ, ß were finds “soren” once its rows are derived again; current rows are left alone', async () => {
+    const repo = await fresh();
+    await repo.create(LOCAL_BOOK_ID, card('Søren Kierkegaard', 'ADR:;;Hauptstraße 1;Berlin;;;\r\n'));
+    const { row: plain } = await repo.create(LOCAL_BOOK_ID, card('Ada Lovelace'));
+    // As an older Cardinal stored it: its search text folded by case and accents only.
+    const [old] = (await repo.allRows()).filter((r) => r.id !== plain.id);
+    await repo.db.contacts.put({ ...old!, search: old!.search.replace('soren', 'søren').replace('strasse', 'straße') });
+    const index = new ContactIndex('en');
+    index.load(await repo.allRows());
+    expect(index.query('soren', null)).toEqual([]);
+    const before = repo.generation;
+    expect(await rederiveOldRows(repo, index)).toBe(1);
+    expect(repo.generation).toBeGreaterThan(before);
+    expect(index.query('soren', null).map((r) => r.displayName)).toEqual(['Søren Kierkegaard']);
+    expect(index.query('hauptstrasse', null).map((r) => r.displayName)).toEqual(['Søren Kierkegaard']);
+    expect((await repo.db.contacts.get(old!.id))!.search).toContain('soren');
+    // Nothing left to derive: a second start touches no row.
+    expect(await rederiveOldRows(repo, index)).toBe(0);
   });
 });

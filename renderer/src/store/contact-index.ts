@@ -968,7 +968,9 @@ export function sectionOf(key: string, locale = 'en'): string {
   const cacheKey = pinyin ? `p${first}` : first;
   let section = sectionCache.get(cacheKey);
   if (section === undefined) {
-    const folded = foldForSearch(first).toLocaleUpperCase();
+    // One letter, also where the folding makes two (Æ → AE, ß → SS): the section of its first.
+    const cp0 = foldForSearch(first).toLocaleUpperCase().codePointAt(0);
+    const folded = cp0 === undefined ? '' : String.fromCodePoint(cp0);
     section = pinyin ? pinyinLetter(first) : HAN.test(first) ? first : /\p{L}/u.test(folded) ? folded : '#';
     sectionCache.set(cacheKey, section);
   }

@@ -1,11 +1,14 @@
 /**
  * Rows written by Cardinal 0.1 lack list fields the window now uses (the last-first name and sort
- * key, the birthday, the searchable addresses, groups and labels): derive them again from their
- * vCards once, in batches, each batch in one transaction with the generation bump (as every
- * write), and the in-memory list updated after it commits. Rows that have the fields are never
- * touched, so this costs nothing on a current store.
+ * key, the birthday, the searchable addresses, groups and labels), and rows whose search text was
+ * folded before the Latin letters without a decomposition were (ø, æ, ß, ł…: "soren" finds
+ * "Søren" only once "søren" is stored as "soren") still hold such a letter: derive them again from
+ * their vCards once, in batches, each batch in one transaction with the generation bump (as every
+ * write), and the in-memory list updated after it commits. Rows that have the fields and a current
+ * search text are never touched, so this costs one scan of the texts on a current store.
  */
 import { deriveListFields } from '../../../shared/book/derive';
+import { holdsUnfoldedLetters } from '../../../shared/search/normalize';
 import { parseVCard } from '../../../shared/vcard';
 import type { ContactRepo } from '../db/repo';
 import type { ContactRow } from '../db/schema';
@@ -13,8 +16,14 @@ import type { ContactIndex } from './contact-index';
 
 const BATCH = 2000;
 
+/** A row a current derivation would give other fields: one lacking some, or folded by older rules. */
+function isStale(r: ContactRow): boolean {
+  const row = r as Partial<ContactRow>;
+  return row.details === undefined || row.categories === undefined || (typeof row.search === 'string' && holdsUnfoldedLetters(row.search));
+}
+
 export async function rederiveOldRows(repo: ContactRepo, index: ContactIndex): Promise<number> {
-  const stale = [...index.all()].filter((r) => (r as Partial<ContactRow>).details === undefined || (r as Partial<ContactRow>).categories === undefined).map((r) => r.id);
+  const stale = [...index.all()].filter(isStale).map((r) => r.id);
   for (let i = 0; i < stale.length; i += BATCH) {
     const ids = stale.slice(i, i + BATCH);
     const { db } = repo;

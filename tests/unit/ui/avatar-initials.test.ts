@@ -15,6 +15,20 @@ describe('an avatar’s initials', () => {
     expect(initials('"Ada" (work)')).toBe('AW');
   });
 
+  it('come from letters, never a number: “Group 1” is G, in Latin, Persian and Chinese names alike', () => {
+    expect(initials('Group 1')).toBe('G');
+    expect(initials('Flat 4B Residents')).toBe('FR');
+    expect(initials('Team 2 Leads')).toBe('TL');
+    expect(initials('3M Company')).toBe('C');
+    expect(initials('گروه ۱')).toBe('گ');
+    expect(initials('سارا احمدی ۲')).toBe('سا');
+    expect(initials('第1组')).toBe('第');
+    expect(initials('王 小明')).toBe('王');
+    expect(initials('김 민수 2')).toBe('김');
+    // A name of numbers alone still shows something of it.
+    expect(initials('112')).toBe('1');
+  });
+
   it('are a question mark for a name with no letter at all', () => {
     expect(initials('🌹 🎉')).toBe('?');
     expect(initials('')).toBe('?');

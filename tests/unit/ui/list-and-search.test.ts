@@ -67,6 +67,28 @@ describe('search', () => {
     expect(idx.query('chd', null)).toEqual([]);
   });
 
+  it('“soren” finds Søren, “strasse” a Straße in the address (named as written), “lodz” Łódź; sections take one letter (Æ under A)', () => {
+    const idx = new ContactIndex('en');
+    idx.load([
+      row('s', 'FN:Søren Kierkegaard'),
+      row('a', 'FN:Ada\nADR:;;12 Hauptstraße;Berlin;;;DE'),
+      row('l', 'FN:Łukasz\nORG:Łódź Works'),
+      row('e', 'FN:Ærøskøbing Ferry'),
+    ]);
+    expect(idx.query('soren', null).map((r) => r.id)).toEqual(['s']);
+    expect(idx.query('Søren', null).map((r) => r.id)).toEqual(['s']);
+    expect(idx.query('hauptstrasse', null).map((r) => r.id)).toEqual(['a']);
+    expect(idx.query('lodz', null).map((r) => r.id)).toEqual(['l']);
+    expect(idx.query('aeroskobing', null).map((r) => r.id)).toEqual(['e']);
+    const a = row('a', 'FN:Ada\nADR:;;12 Hauptstraße;Berlin;;;DE');
+    expect(matchedField(a.search, a.details, 'strasse')).toEqual({ kind: 'address', text: '12 Hauptstraße, Berlin, DE' });
+    const n = row('n', 'FN:Nora\nNOTE:Lives on the Große Straße near the old mill by the river.');
+    expect(matchedField(n.search, n.details, 'strasse')?.text).toBe('…on the Große Straße near the old mill…');
+    expect(sectionOf('Ærøskøbing')).toBe('A');
+    expect(sectionOf('Łukasz')).toBe('L');
+    expect(sectionOf('Øystein')).toBe('O');
+  });
+
   it('typing on narrows the last word’s rows and finds exactly what a fresh search finds', () => {
     const rows = Array.from({ length: 400 }, (_, i) => row(String(i), `FN:Person ${i}\nADR:;;${i} Long Street;${['London', 'Lagos', 'Lima'][i % 3]};;;`));
     const typed = new ContactIndex('en');

@@ -41,17 +41,26 @@ function wellFormed(uri: string): boolean {
 
 const COLORS = ['#c8102e', '#0b6e4f', '#1f5fa8', '#8a4baf', '#b35c00', '#00707a', '#6b6b00', '#a0305f'];
 
-/** The letters on a photo-less avatar: the first letter of the first and last word that have one
- * (an emoji or a mark after a name is no initial). Exported for its test. */
+/** Scripts whose one character is a whole name's initial (王小明, 王 小明: 王; 김민수: 김). */
+const ONE_CHARACTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * The letters on a photo-less avatar: the first letter of the first and last word that begin with
+ * a letter (a number is no initial: "Group 1" is G, "Flat 4B" F; nor is an emoji or a mark after a
+ * name). A Han, kana or Hangul initial stands alone. A name of numbers only shows its first
+ * digit, a name without either "?". Exported for its test.
+ */
 export function initials(name: string): string {
+  // A word's first letter or digit; the word gives an initial only when that is a letter.
+  const first = (word: string) => /[\p{L}\p{N}]/u.exec(word)?.[0];
+  const isLetter = (ch: string | undefined): ch is string => ch !== undefined && /\p{L}/u.test(ch);
   // "Dr. Grace Hopper" is GH: a title is not a name.
-  const firstLetter = (word: string) => /[\p{L}\p{N}]/u.exec(word)?.[0];
-  const parts = withoutHonorifics(name)
-    .split(/\s+/u)
-    .filter((p) => firstLetter(p) !== undefined);
-  if (parts.length === 0) return '?';
-  const letters = parts.length === 1 ? [firstLetter(parts[0]!)] : [firstLetter(parts[0]!), firstLetter(parts[parts.length - 1]!)];
-  return letters.join('').toLocaleUpperCase();
+  const words = withoutHonorifics(name).split(/\s+/u);
+  const lettered = words.map(first).filter(isLetter);
+  if (lettered.length === 0) return /\p{N}/u.exec(name)?.[0] ?? '?';
+  const head = lettered[0]!;
+  if (lettered.length === 1 || ONE_CHARACTER.test(head)) return head.toLocaleUpperCase();
+  return `${head}${lettered[lettered.length - 1]!}`.toLocaleUpperCase();
 }
 
 /** A contact's photo, or its initials on a colour derived from the name. A photo URI is fetched only

@@ -37,7 +37,7 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
     return (
       <div className="run-row">
         <span className="list-text">
-          <span className="list-name">
+          <span className="list-name" id={`run-title-${r.id}`}>
             <bdi>{title(r)}</bdi>
           </span>
           <span className="list-sub">
@@ -49,7 +49,9 @@ export function RecentChanges({ toolbar, bookId: initial }: { toolbar: ReactNode
         ) : (
           <button
             type="button"
-            aria-label={t('changes.undoLabel', { what: title(r), when })}
+            // Under way, its name is what it shows ("Undoing… 3 of 8"), the run it undoes its description.
+            aria-label={busy === r.id ? undefined : t('changes.undoLabel', { what: title(r), when })}
+            aria-describedby={busy === r.id ? `run-title-${r.id}` : undefined}
             aria-busy={busy === r.id}
             disabled={busy !== null}
             onClick={() => {

@@ -144,6 +144,7 @@ export function ImportDialog({ preview: first, onClose: close }: { preview: Impo
         <p data-testid="import-summary" role={readable === 0 ? 'alert' : undefined}>
           {readable === 0 ? t(csv !== undefined ? 'import.nothingReadCsv' : 'import.nothingRead', { total: csv?.errors.some((e) => e.code === 'no-data') === true ? 0 : preview.total }) : t('import.summary', { total: preview.total, new: preview.fresh.length, identical: preview.identical, repeated: preview.repeated, conflicting: preview.conflicting.length, bad: unreadable })}
         </p>
+        {preview.sharedUid > 0 ? <p data-testid="import-shared-uid">{t('import.sharedUid', { count: preview.sharedUid })}</p> : null}
         {csv !== undefined ? <FirstNames names={csv.sample} lang={s.lang} t={t} /> : null}
         {preview.likely.length > 0 ? (
           <>

@@ -37,6 +37,13 @@ export interface ImportPreview {
   identical: number;
   /** Cards the same as one before them in the file (counted apart from those already in the book). */
   repeated: number;
+  /**
+   * Cards with the UID of another, different card before them in the file (a writer that gave two
+   * contacts one UID, or two versions of one contact): kept as separate new contacts, each card's
+   * data whole, and said in the summary. Never an update of a contact here: the first card of a
+   * UID alone may be one (a second would write over the first's data).
+   */
+  sharedUid: number;
   conflicting: { card: ImportedCard; existingId: string }[];
   errors: VCardParseError[];
   /**
@@ -523,6 +530,9 @@ export class ImportSorter {
   private readonly fresh: { card: ImportedCard; candidates: readonly string[] }[] = [];
   private identical = 0;
   private repeated = 0;
+  /** The UIDs of the file's cards so far (`sharedUid`). */
+  private readonly fileUids = new Set<string>();
+  private sharedUid = 0;
   private readonly conflicting: { card: ImportedCard; existingId: string }[] = [];
   /** How many contacts were handed to `add`. */
   added = 0;
@@ -553,7 +563,11 @@ export class ImportSorter {
         continue;
       }
       this.seenKeys.add(card.key);
-      const sameUid = card.fields.uid === '' ? [] : (this.byUid.get(card.fields.uid) ?? []);
+      const { uid } = card.fields;
+      // Another card of the file, before this one, has its UID and other content.
+      const uidTaken = uid !== '' && this.fileUids.has(uid);
+      if (uid !== '') this.fileUids.add(uid);
+      const sameUid = uid === '' ? [] : (this.byUid.get(uid) ?? []);
       const candidates = sameUid.length > 0 ? sameUid : (this.byName.get(card.fields.displayName) ?? []);
       let identical = false;
       for (const id of candidates) {
@@ -566,8 +580,10 @@ export class ImportSorter {
         }
       }
       if (identical) this.identical++;
-      else if (sameUid.length > 0) this.conflicting.push({ card, existingId: sameUid[0]! });
+      else if (sameUid.length > 0 && !uidTaken) this.conflicting.push({ card, existingId: sameUid[0]! });
       else {
+        // A second card of one UID is a contact of its own: new, never written over the first.
+        if (uidTaken) this.sharedUid++;
         this.fresh.push({ card, candidates: this.roundTrip === undefined ? [] : [...new Set([...candidates, ...(this.byParts.get(card.fields.sortNameLast) ?? [])])] });
         out.push(card);
       }
@@ -581,7 +597,7 @@ export class ImportSorter {
     const split = splitImportFacts(parsed.cards, importFacts, s.groups.setting(bookId).storage);
     const names = [...parsed.cards.filter((c) => c.fields.groupCard !== '').map((c) => c.fields.groupName), ...split.contacts.flatMap((c) => c.fields.categories)];
     const groupCounts = importGroupCounts(s.groups.groups(bookId), names);
-    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, repeated: this.repeated, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
+    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, repeated: this.repeated, sharedUid: this.sharedUid, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
     const same = roundTrip === undefined ? new Set<number>() : await sameAfterRoundTrip(s, this.fresh, roundTrip);
     preview.identical += same.size;
     preview.fresh = this.fresh.flatMap((f, i) => (same.has(i) ? [] : [f.card]));
