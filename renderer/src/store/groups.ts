@@ -180,11 +180,16 @@ export class GroupStore {
     return state;
   }
 
+  /** Books whose cards were walked for their storage and showed none, and none came since that could (`setting`). */
+  private undetected = new Set<string>();
+
   private rowsChanged(changes: readonly GroupRowChange[] | 'all'): void {
     if (changes === 'all') {
       this.lists.clear();
+      this.undetected.clear();
       return;
     }
+    for (const { now } of changes) if (now !== undefined && (isGroupCard(now) || (now.categories?.length ?? 0) > 0)) this.undetected.delete(now.bookId);
     const byBook = new Map<string, GroupRowChange[]>();
     for (const c of changes) {
       const books = new Set([c.old?.bookId, c.now?.bookId].filter((b): b is string => b !== undefined));
@@ -254,7 +259,9 @@ export class GroupStore {
         ids.push(row.id);
       }
     }
-    const empty = new Set(this.setting(bookId).empty.map(foldName));
+    if (left.size === 0 && joined.size === 0 && made.size === 0) return true; // no CATEGORIES group touched
+    let emptyNames: ReadonlySet<string> | undefined;
+    const empty = () => (emptyNames ??= new Set(this.setting(bookId).empty.map(foldName)));
     const touchedKeys = new Set([...left.keys(), ...joined.keys()]);
     // Apply: the bits of the rows that moved (each id at most once a batch: `seen`).
     for (const [key, ids] of left) state.members.remove(key, ids);
@@ -264,7 +271,7 @@ export class GroupStore {
     const gone = new Set<string>();
     for (const key of touchedKeys) {
       const g = groupOf(key)!;
-      if (state.members.count(key) === 0 && !empty.has(foldName(g.name))) {
+      if (state.members.count(key) === 0 && !empty().has(foldName(g.name))) {
         gone.add(key);
         state.members.drop(key);
         state.byName.delete(foldName(g.name));
@@ -314,7 +321,11 @@ export class GroupStore {
   /** The book's setting: the remembered one, or what its cards (then its server) say; remembered once decided. */
   setting(bookId: string): BookGroupSetting {
     const stored = this.stored.get(bookId) ?? null;
-    const next = resolveSetting(stored, this.lazyFacts(bookId), this.signalsOf(bookId));
+    // A book whose cards showed no storage, with no card since that could show one: not walked
+    // again (each batch of a sync into a book without groups walked every card, twice).
+    const cards = this.undetected.has(bookId) ? [] : this.lazyFacts(bookId);
+    const next = resolveSetting(stored, cards, this.signalsOf(bookId));
+    if (next.decidedBy === 'server') this.undetected.add(bookId);
     if (next !== stored) {
       this.stored.set(bookId, next);
       // Only a choice worth keeping: the cards' or the user's (a server default is worked out again).

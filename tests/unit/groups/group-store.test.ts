@@ -289,4 +289,25 @@ describe('the group store', () => {
     expect(work.memberIds).toEqual(index.query('', 'dav').filter((r) => r.categories.includes('work')).map((r) => r.id));
     expect(index.query('', 'dav', false, { key: work.key, bits: groups.bits('dav', work.key) }).map((r) => r.id)).toEqual(work.memberIds);
   }, 30_000);
+  it('a sync of 10 batches into a book without groups walks its cards for their storage once, not every batch; a contact with CATEGORIES then decides it', async () => {
+    const { index, groups } = await setup('dav', 'carddav');
+    groups.setSignals('dav', { account: 'carddav', url: 'https://dav.example.org/ada/contacts/' });
+    const base = deriveListFields(parseVCard('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\nEND:VCARD\r\n'));
+    const row = (i: number, categories: string[] = []): ContactRow => ({ ...base, id: `c${i}`, bookId: 'dav', favorite: 0, pending: '', updatedAt: 0, uid: `u${i}`, displayName: `P${i}`, sortName: `p${i}`, sortNameLast: `p${i}`, categories });
+    let walks = 0;
+    const snapshot = index.snapshot.bind(index);
+    index.snapshot = () => (walks++, snapshot());
+    for (let b = 0; b < 10; b++) {
+      index.expectMore(b < 9);
+      index.upsert(Array.from({ length: 100 }, (_, k) => row(b * 100 + k)));
+      // What the sidebar asks after each batch.
+      expect(groups.groups('dav')).toEqual([]);
+      expect(groups.setting('dav').decidedBy).toBe('server');
+    }
+    expect(walks).toBeLessThanOrEqual(2);
+    index.snapshot = snapshot;
+    index.upsert([row(5, ['Chess'])]);
+    expect(groups.setting('dav')).toMatchObject({ storage: 'categories', decidedBy: 'cards' });
+    expect(groups.groups('dav').map((g) => [g.name, groups.memberCount(g)])).toEqual([['Chess', 1]]);
+  });
 });
