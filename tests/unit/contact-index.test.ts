@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ContactIndex, sectionOf } from '../../renderer/src/store/contact-index';
 import { deriveListFields } from '../../shared/book/derive';
 import { parseVCard } from '../../shared/vcard';
@@ -192,6 +192,48 @@ describe('the filters’ lists after an edit', () => {
       const bits = new Uint32Array(Math.ceil(index.slotCount / 32) + 1);
       for (const id of members) bits[index.slotOf(id) >>> 5]! |= 1 << (index.slotOf(id) & 31);
       expect(index.list('', null, false, { key: `fav${round}`, bits }), `round ${round} group`).toEqual(fresh.list('', null, false, { key: 'fav', ids: members }));
+    }
+  });
+  it('a sync’s batches (new rows, rows moved, kept in place, deleted, put in another book, made favourites) with edits between them: the kept lists of all, a book and favourites follow each batch without being made again from every row, and equal lists made from scratch', () => {
+    let seed = 21;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    const make = (id: string, fn = `${['Ada', 'Émile', 'Zoë', '王', '', 'کاوه'][rand(6)]} ${rand(5000)}`): ContactRow => {
+      const card = parseVCard(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${id}\r\nFN:${fn}\r\nN:${fn};;;;\r\nEND:VCARD\r\n`);
+      return { id, bookId: rand(3) === 0 ? 'b' : 'a', ...deriveListFields(card), favorite: rand(4) === 0 ? (1 as const) : (0 as const), pending: '', updatedAt: 0 };
+    };
+    const index = new ContactIndex('en');
+    index.load([]);
+    const filters = [[null, false], ['a', false], ['b', true]] as const;
+    const made = vi.spyOn(ContactIndex.prototype as unknown as { wholeByRows: () => unknown }, 'wholeByRows');
+    try {
+      filters.forEach(([b, f]) => index.list('', b, f));
+      let next = 0;
+      for (let batch = 0; batch < 12; batch++) {
+        index.expectMore(batch < 11);
+        const rows: ContactRow[] = [];
+        for (let k = 0; k < 200; k++) {
+          const known = batch > 0 && rand(4) === 0 ? index.get(`c${rand(next)}`) : undefined;
+          if (known === undefined) rows.push(make(`c${next++}`));
+          else if (rand(2) === 0) rows.push(make(known.id)); // moved (another name)
+          // Kept where it stands: a favourite, a deletion waiting, another book.
+          else rows.push({ ...known, favorite: known.favorite === 1 ? 0 : 1, pending: rand(3) === 0 ? 'deleted' : known.pending, bookId: rand(3) === 0 ? (known.bookId === 'a' ? 'b' : 'a') : known.bookId });
+        }
+        made.mockClear();
+        index.upsert(rows);
+        const now = filters.map(([b, f]) => index.list('', b, f));
+        expect(made, `batch ${batch}: a whole list made again from every row`).not.toHaveBeenCalled();
+        const fresh = new ContactIndex('en');
+        fresh.load([...index.all()]);
+        expect(now, `batch ${batch}`).toEqual(filters.map(([b, f]) => fresh.list('', b, f)));
+        // A user's edit between batches (one row: the lists follow it by their moves), shown at once.
+        const edited = index.get(`c${rand(next)}`)!;
+        index.upsert([rand(2) === 0 ? { ...edited, favorite: edited.favorite === 1 ? 0 : 1 } : make(edited.id)]);
+        const again = new ContactIndex('en');
+        again.load([...index.all()]);
+        expect(filters.map(([b, f]) => index.list('', b, f)), `edit after batch ${batch}`).toEqual(filters.map(([b, f]) => again.list('', b, f)));
+      }
+    } finally {
+      made.mockRestore();
     }
   });
 });

@@ -277,14 +277,17 @@ export class ContactIndex {
   compareIds = (a: string, b: string): number => this.compare(this.rows.get(a)!, this.rows.get(b)!);
 
   /**
-   * Each listed row's place in list order, made now (one pass over the list): what puts many ids
-   * in list order by numbers instead of `compareIds`, whose collator compare an import's 50,000
-   * group members took about a second of (the group store's merge, `groups.ts`). Read it before the
-   * list changes again.
+   * The ids of the listed rows whose slot is set in `bits` (a group's bit set over the slots,
+   * shared/groups/membership-index.ts), in list order: one bit test per row, no row looked up.
+   * What a patched group's members are made of, when asked (the group store, `groups.ts`).
    */
-  places(): ReadonlyMap<string, number> {
-    const out = new Map<string, number>();
-    for (let i = 0; i < this.sorted.length; i++) out.set(this.sorted[i]!.id, i);
+  idsOfSlots(bits: Uint32Array): string[] {
+    const out: string[] = [];
+    const slots = this.sortedSlots;
+    for (let p = 0; p < slots.length; p++) {
+      const s = slots[p]!;
+      if (s >>> 5 < bits.length && (bits[s >>> 5]! & (1 << (s & 31))) !== 0) out.push(this.sorted[p]!.id);
+    }
     return out;
   }
 
@@ -314,9 +317,9 @@ export class ContactIndex {
     }
     if (groupChanges.length > 0) this.groupsVersion++;
     if (rows.length > MERGE_PAST) {
-      this.upsertMany(rows);
+      const kept = this.upsertMany(rows);
       this.tellGroups(groupChanges);
-      this.changed(rows.length);
+      this.changed(rows.length, kept);
       return;
     }
     // A few rows: the filters' whole lists follow them (a group's is made again from its book's, one bit per row).
@@ -353,8 +356,10 @@ export class ContactIndex {
    * row is found by its key (binary search), so a batch of k rows into n costs k·log n comparisons
    * and one copy of the list (its slots and section letters follow it), not n comparisons: a
    * sync's 500 cards into 50,000 rows compared every row with the collator, once per batch.
+   * The kept whole lists of a book, of favourites and of all follow the merge (`wholesMerged`);
+   * true when they did (false: dropped, made again when asked).
    */
-  private upsertMany(rows: readonly ContactRow[]): void {
+  private upsertMany(rows: readonly ContactRow[]): boolean {
     const stay = new Map<string, ContactRow>();
     const moved = new Map<string, ContactRow>();
     /** The old rows of those that move: taken out where they stand. */
@@ -380,11 +385,12 @@ export class ContactIndex {
     for (const r of [...stay.values(), ...moved.values()]) this.put(r);
     if (stayAt.includes(-1) || leaveAt.includes(-1)) {
       this.upsertByScan(stay, moved);
-      return;
+      return false;
     }
     let i = 0;
     for (const r of stay.values()) sorted[stayAt[i++]!] = r;
-    if (moved.size === 0) return; // same ids in the same places: the slots and section letters stand
+    // Same ids in the same places: the slots and section letters stand.
+    if (moved.size === 0) return this.wholesMerged(null, stayAt, stayAt);
     // The list without the leaving rows, then the incoming merged in at their places.
     const gone = new Uint8Array(sorted.length);
     for (const p of leaveAt) gone[p] = 1;
@@ -392,13 +398,18 @@ export class ContactIndex {
     const base: ContactRow[] = [];
     const baseSlots: number[] = [];
     const baseSections: string[] | null = sections === null ? null : [];
+    /** Each old list position's new one (-1: it left), for the kept whole lists. */
+    const newPos = new Int32Array(sorted.length).fill(-1);
+    const baseFrom: number[] = [];
     for (let p = 0; p < sorted.length; p++) {
       if (gone[p] === 1) continue;
       base.push(sorted[p]!);
+      baseFrom.push(p);
       baseSlots.push(this.sortedSlots[p]!);
       baseSections?.push(sections![p]!);
     }
     const incoming = [...moved.values()].sort(this.compare);
+    const incomingAt: number[] = [];
     const n = base.length + incoming.length;
     const out = new Array<ContactRow>(n);
     const outSlots = new Array<number>(n);
@@ -416,22 +427,80 @@ export class ContactIndex {
       }
       for (; from < lo; from++, o++) {
         out[o] = base[from]!;
+        newPos[baseFrom[from]!] = o;
         outSlots[o] = baseSlots[from]!;
         if (outSections !== null) outSections[o] = baseSections![from]!;
       }
       out[o] = r;
+      incomingAt.push(o);
       outSlots[o] = this.slotOf(r.id);
       if (outSections !== null) outSections[o] = sectionOf(this.keyOf(r), this.locale);
       o++;
     }
     for (; from < base.length; from++, o++) {
       out[o] = base[from]!;
+      newPos[baseFrom[from]!] = o;
       outSlots[o] = baseSlots[from]!;
       if (outSections !== null) outSections[o] = baseSections![from]!;
     }
     this.sorted = out;
     this.sortedSlots = outSlots;
     this.sections = outSections;
+    const stayNow = stayAt.map((p) => newPos[p]!);
+    return this.wholesMerged(newPos, [...stayAt, ...leaveAt], [...stayNow, ...incomingAt]);
+  }
+
+  /**
+   * The kept whole lists of a book, of favourites and of all, after a batch was merged into the
+   * list: their positions moved by `newPos` (each old list position's new one, -1 for a row that
+   * left; null: none moved), the batch's rows that stood at `was` (old positions) taken out and
+   * those now at `now` (new positions) put in where their filter shows them. One pass over each
+   * kept list's positions, no row looked at but the batch's: a sync's batch made the window's whole
+   * list again (`wholeByRows`, every row's fields read) each time, 2 s of a 50,000-card sync.
+   * Groups' lists are dropped (made again from their book's, one bit a row). False when the list's
+   * section letters are not made (no whole list was asked for since the order changed): all dropped.
+   */
+  private wholesMerged(newPos: Int32Array | null, was: readonly number[], now: readonly number[]): boolean {
+    const sections = this.sections;
+    if (sections === null || this.wholes.size === 0) return false;
+    const oldLength = newPos?.length ?? this.sorted.length;
+    const out = new Uint8Array(oldLength);
+    for (const p of was) out[p] = 1;
+    const incoming = Int32Array.from(now).sort();
+    for (const [k, kept] of this.wholes) {
+      if (kept.filter === null) {
+        this.wholes.delete(k);
+        continue;
+      }
+      const w = kept.moves === undefined ? kept : this.settle(kept);
+      const filter = w.filter!;
+      const add = incoming.filter((p) => ContactIndex.shows(this.sorted[p]!, filter));
+      const positions = new Int32Array(w.positions.length + add.length);
+      const rows: ContactRow[] = [];
+      const shown: string[] = [];
+      let n = 0;
+      let j = 0;
+      const put = (p: number) => {
+        positions[n++] = p;
+        rows.push(this.sorted[p]!);
+        shown.push(sections[p]!);
+      };
+      for (let i = 0; i < w.positions.length; i++) {
+        const p = w.positions[i]!;
+        if (out[p] === 1) continue;
+        const q = newPos === null ? p : newPos[p]!;
+        while (j < add.length && add[j]! < q) put(add[j++]!);
+        positions[n++] = q;
+        rows.push(w.list.rows[i]!);
+        shown.push(w.list.sections[i]!);
+      }
+      while (j < add.length) put(add[j++]!);
+      const at = positions.slice(0, n);
+      const shows = new Uint8Array(this.sorted.length);
+      for (let i = 0; i < n; i++) shows[at[i]!] = 1;
+      this.wholes.set(k, { list: { rows, sections: shown }, shows, positions: at, filter });
+    }
+    return true;
   }
 
   /** upsertMany where a row is not where its key says: every row looked at (the rows already put). */

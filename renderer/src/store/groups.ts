@@ -13,6 +13,9 @@
  * (`bits`), and an edit that moves a contact in or out of CATEGORIES groups updates both in place
  * (`patch`) instead of listing every group of the book again; anything else about groups (a
  * group card, a label, a UID, a contact a group card names coming or going) lists that book again.
+ * A patch costs the changed rows alone (a sync's batch the same at 50,000 contacts as at 500): a
+ * patched group's count comes from the index (`memberCount`, what the sidebar shows) and its
+ * members in list order are made from the index's bits only when read.
  */
 import { addMembers, createGroup, deleteGroup, removeMembers, renameGroup } from '../../../shared/groups/edits';
 import { listGroups, nameKey } from '../../../shared/groups/list';
@@ -29,29 +32,6 @@ import type { ContactIndex, GroupRowChange } from './contact-index';
 
 /** Rows are replaced, never changed in place: a row's facts are made once. */
 const factsCache = new WeakMap<ContactRow, CardFacts>();
-
-/** Past this many contacts joining one group at once, they are put in list order by their places in the list. */
-const MERGE_BY_PLACES = 64;
-
-/** `ids` (in order) with `extra` (in the same order) put in their places: `compare` says the order. */
-function mergeInOrder(ids: readonly string[], extra: readonly string[], compare: (a: string, b: string) => number): string[] {
-  const out: string[] = [];
-  let from = 0;
-  for (const id of extra) {
-    let lo = from;
-    let hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(ids[mid]!, id) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = from; k < lo; k++) out.push(ids[k]!);
-    out.push(id);
-    from = lo;
-  }
-  for (let k = from; k < ids.length; k++) out.push(ids[k]!);
-  return out;
-}
 
 /** What a row says about groups, as the cores read it. Rows written before schema 4 say nothing. */
 export function factsOf(r: ContactRow): CardFacts {
@@ -200,11 +180,16 @@ export class GroupStore {
     return state;
   }
 
+  /** Books whose cards were walked for their storage and showed none, and none came since that could (`setting`). */
+  private undetected = new Set<string>();
+
   private rowsChanged(changes: readonly GroupRowChange[] | 'all'): void {
     if (changes === 'all') {
       this.lists.clear();
+      this.undetected.clear();
       return;
     }
+    for (const { now } of changes) if (now !== undefined && (isGroupCard(now) || (now.categories?.length ?? 0) > 0)) this.undetected.delete(now.bookId);
     const byBook = new Map<string, GroupRowChange[]>();
     for (const c of changes) {
       const books = new Set([c.old?.bookId, c.now?.bookId].filter((b): b is string => b !== undefined));
@@ -219,9 +204,11 @@ export class GroupStore {
 
   /**
    * Rows' changes applied at once to their book's listed groups, if they only move contacts in or
-   * out of CATEGORIES groups (or make some, or empty some): each group touched is made once,
-   * however many of its members changed (a group renamed, a selection added); false when the book
-   * must be listed again.
+   * out of CATEGORIES groups (or make some, or empty some); false when the book must be listed
+   * again. The work is the changed rows' alone, whatever the book's size: their bits flipped in
+   * the membership index, and each touched group made again once with its count from the index and
+   * its members in list order read from it only when someone asks (`lazyGroup`). A sync's batch of
+   * 500 into 50,000 contacts filtered each touched group's members and made the list's places.
    */
   private patch(bookId: string, changes: readonly GroupRowChange[]): boolean {
     const state = this.lists.get(bookId);
@@ -230,12 +217,12 @@ export class GroupStore {
     const folds = (r: ContactRow | undefined) => new Map((r?.categories ?? []).map((c) => [foldName(c), c] as const).filter(([f]) => f !== ''));
     const seen = new Set<string>();
     /** Per group key: the ids that left it, and those that joined it. */
-    const left = new Map<string, Set<string>>();
+    const left = new Map<string, string[]>();
     const joined = new Map<string, string[]>();
     /** Names no group holds yet: the group they make, by folded name. */
     const made = new Map<string, { name: string; ids: string[] }>();
-    let reordered = false;
-    const groupOf = (key: string | undefined) => (key === undefined ? undefined : state.groups.find((g) => g.key === key));
+    const byKey = new Map(state.groups.map((g) => [g.key, g] as const));
+    const groupOf = (key: string | undefined) => (key === undefined ? undefined : byKey.get(key));
     const byCategories = (g: GroupInfo | undefined): g is GroupInfo => g !== undefined && g.card === null && g.labelId === null;
     for (const { old, now } of changes) {
       if ((old !== undefined && isGroupCard(old)) || (now !== undefined && isGroupCard(now))) return false;
@@ -246,7 +233,6 @@ export class GroupStore {
       const o = live(old);
       const n = live(now);
       if ((o === undefined) !== (n === undefined) && ((row.uid !== '' && state.cardUids.has(uidKey(row.uid))) || state.labelIds.has(row.id))) return false;
-      if (o !== undefined && n !== undefined && this.index.keyOf(o) !== this.index.keyOf(n)) reordered = true;
       const before = folds(o);
       const after = folds(n);
       for (const f of before.keys()) {
@@ -255,8 +241,8 @@ export class GroupStore {
         // A group card's or label's group may hold the contact another way: listed again.
         if (!byCategories(groupOf(key))) return false;
         let ids = left.get(key!);
-        if (ids === undefined) left.set(key!, (ids = new Set()));
-        ids.add(row.id);
+        if (ids === undefined) left.set(key!, (ids = []));
+        ids.push(row.id);
       }
       for (const [f, name] of after) {
         if (before.has(f)) continue;
@@ -273,46 +259,35 @@ export class GroupStore {
         ids.push(row.id);
       }
     }
-    // Each touched group's members, in list order; the list's places made once, if a group needs them.
-    let listPlaces: ReadonlyMap<string, number> | undefined;
-    const places = () => (listPlaces ??= this.index.places());
+    if (left.size === 0 && joined.size === 0 && made.size === 0) return true; // no CATEGORIES group touched
+    let emptyNames: ReadonlySet<string> | undefined;
+    const empty = () => (emptyNames ??= new Set(this.setting(bookId).empty.map(foldName)));
+    const touchedKeys = new Set([...left.keys(), ...joined.keys()]);
+    // Apply: the bits of the rows that moved (each id at most once a batch: `seen`).
+    for (const [key, ids] of left) state.members.remove(key, ids);
+    for (const [key, ids] of joined) state.members.add(key, ids.filter((id) => this.index.get(id) !== undefined));
     const touched = new Map<string, GroupInfo>();
     /** CATEGORIES groups whose last member left (and that are not remembered as empty): they go. */
-    const gone = new Map<string, GroupInfo>();
-    const empty = new Set(this.setting(bookId).empty.map(foldName));
-    for (const key of new Set([...left.keys(), ...joined.keys()])) {
+    const gone = new Set<string>();
+    for (const key of touchedKeys) {
       const g = groupOf(key)!;
-      const out = left.get(key);
-      const kept = g.memberIds.filter((id) => out?.has(id) !== true && this.index.get(id) !== undefined);
-      const memberIds = this.merged(kept, joined.get(key) ?? [], places);
-      if (memberIds.length === 0 && !empty.has(foldName(g.name))) gone.set(key, g);
-      else touched.set(key, { ...g, memberIds, inCategories: g.inCategories || joined.has(key) });
+      if (state.members.count(key) === 0 && !empty().has(foldName(g.name))) {
+        gone.add(key);
+        state.members.drop(key);
+        state.byName.delete(foldName(g.name));
+      } else touched.set(key, this.lazyGroup(state, { ...baseOf(g), inCategories: g.inCategories || joined.has(key) }));
     }
-    const added: GroupInfo[] = [];
-    for (const [f, m] of made) {
-      const key = nameKey(m.name);
-      if ([...gone.values()].some((g) => g.key === key || foldName(g.name) === f)) return false; // the same group, another spelling
-      // A group renamed: its members come back under the new name in the order they were in.
-      const from = reordered ? undefined : [...gone.values()].find((g) => g.memberIds.length === m.ids.length);
-      const was = from === undefined ? null : new Set(from.memberIds);
-      const same = was !== null && new Set(m.ids).size === m.ids.length && m.ids.every((id) => was.has(id));
-      const memberIds = same ? from!.memberIds.filter((id) => this.index.get(id) !== undefined) : this.merged([], m.ids, places);
-      added.push({ key, name: m.name.trim(), memberIds, card: null, labelId: null, inCategories: true, external: 0 });
-    }
-    // Apply: the index, the groups list (new ones in name order).
-    for (const [key, ids] of left) if (!gone.has(key)) state.members.remove(key, [...ids]);
-    for (const [key, ids] of joined) if (!gone.has(key)) state.members.add(key, ids);
-    for (const [key, g] of gone) {
-      state.members.drop(key);
-      state.byName.delete(foldName(g.name));
-    }
+    // The same group as one that went, under another spelling: listed again (the caller drops this state).
+    for (const [f, m] of made) if ([...gone].some((k) => k === nameKey(m.name) || foldName(groupOf(k)!.name) === f)) return false;
     let groups = touched.size === 0 && gone.size === 0 ? state.groups : state.groups.flatMap((g) => (gone.has(g.key) ? [] : [touched.get(g.key) ?? g]));
-    if (added.length > 0) {
+    if (made.size > 0) {
       const compare = this.compareGroups(state.locale);
       groups = [...groups];
-      for (const g of added) {
-        state.byName.set(foldName(g.name), g.key);
-        state.members.set(g.key, g.memberIds);
+      for (const [f, m] of made) {
+        const key = nameKey(m.name);
+        state.byName.set(f, key);
+        state.members.set(key, m.ids.filter((id) => this.index.get(id) !== undefined));
+        const g = this.lazyGroup(state, { key, name: m.name.trim(), card: null, labelId: null, inCategories: true, external: 0 });
         let at = 0;
         while (at < groups.length && compare(groups[at]!, g) < 0) at++;
         groups.splice(at, 0, g);
@@ -323,25 +298,34 @@ export class GroupStore {
   }
 
   /**
-   * Members in list order with more contacts (in any order) put in their places. Many more (an
-   * import's thousands) are ordered by their places in the list (`ContactIndex.places`, made once
-   * per patch: `places`), a few by `compareIds`; the same order either way.
+   * A CATEGORIES group as its bits in the membership index say now: its count at once
+   * (`memberCount`), its members in list order made from a copy of the bits when first read (one
+   * bit test per row of the list: the sidebar's counts during a sync read none).
    */
-  private merged(ids: readonly string[], more: readonly string[], places?: () => ReadonlyMap<string, number>): string[] {
-    if (more.length === 0) return [...ids];
-    const at = more.length > MERGE_BY_PLACES && places !== undefined ? places() : undefined;
-    if (at !== undefined && more.every((id) => at.has(id)) && ids.every((id) => at.has(id))) {
-      const extra = more.filter((id) => this.index.get(id) !== undefined).sort((a, b) => at.get(a)! - at.get(b)!);
-      return mergeInOrder(ids, extra, (a, b) => at.get(a)! - at.get(b)!);
-    }
-    const extra = more.filter((id) => this.index.get(id) !== undefined).sort(this.index.compareIds);
-    return mergeInOrder(ids, extra, this.index.compareIds);
+  private lazyGroup(state: BookGroups, base: Omit<GroupInfo, 'memberIds'>): GroupInfo {
+    const bits = (state.members.bits(base.key) ?? new Uint32Array(0)).slice();
+    let ids: readonly string[] | undefined;
+    const g = Object.defineProperty({ ...base }, 'memberIds', { enumerable: true, get: () => (ids ??= this.index.idsOfSlots(bits)) }) as GroupInfo;
+    this.counts.set(g, state.members.count(base.key));
+    return g;
+  }
+
+  /** Patched groups' member counts, known before their members are listed. */
+  private counts = new WeakMap<GroupInfo, number>();
+
+  /** How many contacts a group holds (what the sidebar shows), without listing them. */
+  memberCount(g: GroupInfo): number {
+    return this.counts.get(g) ?? g.memberIds.length;
   }
 
   /** The book's setting: the remembered one, or what its cards (then its server) say; remembered once decided. */
   setting(bookId: string): BookGroupSetting {
     const stored = this.stored.get(bookId) ?? null;
-    const next = resolveSetting(stored, this.lazyFacts(bookId), this.signalsOf(bookId));
+    // A book whose cards showed no storage, with no card since that could show one: not walked
+    // again (each batch of a sync into a book without groups walked every card, twice).
+    const cards = this.undetected.has(bookId) ? [] : this.lazyFacts(bookId);
+    const next = resolveSetting(stored, cards, this.signalsOf(bookId));
+    if (next.decidedBy === 'server') this.undetected.add(bookId);
     if (next !== stored) {
       this.stored.set(bookId, next);
       // Only a choice worth keeping: the cards' or the user's (a server default is worked out again).
@@ -375,6 +359,11 @@ export class GroupStore {
    */
   bits(bookId: string, key: string): Uint32Array {
     return this.listed(bookId).members.bits(key) ?? new Uint32Array(0);
+  }
+
+  /** Whether a book's group holds a contact (one bit test). */
+  holds(bookId: string, key: string, contactId: string): boolean {
+    return this.listed(bookId).members.has(key, contactId);
   }
 
   /** The groups of its book a contact is in. */
@@ -465,6 +454,11 @@ export class GroupStore {
     const own = ids.filter((id) => this.index.get(id)?.bookId === bookId);
     return this.run(bookId, this.needed(bookId, key, own), (book) => removeMembers(book, key, own));
   }
+}
+
+/** A group's fields but its members. */
+function baseOf(g: GroupInfo): Omit<GroupInfo, 'memberIds'> {
+  return { key: g.key, name: g.name, card: g.card, labelId: g.labelId, inCategories: g.inCategories, external: g.external };
 }
 
 /** The order in which groups claim a name (shared/groups/list.ts): labels, group cards, CATEGORIES. */

@@ -6,6 +6,9 @@ import { ContactIndex } from '../../../renderer/src/store/contact-index';
 import { GroupStore } from '../../../renderer/src/store/groups';
 import { scopeIds } from '../../../renderer/src/features/export/scope';
 import { parseVCard } from '../../../shared/vcard';
+import { deriveListFields } from '../../../shared/book/derive';
+import { foldName } from '../../../shared/groups/members';
+import type { ContactRow } from '../../../renderer/src/db/schema';
 
 const card = (fn: string, extra = '') => parseVCard(`BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${fn}\r\nFN:${fn}\r\nN:${fn};;;;\r\n${extra}END:VCARD\r\n`);
 let n = 0;
@@ -204,7 +207,7 @@ describe('the group store', () => {
     expect(patched).toBeGreaterThan(20);
   });
 
-  it('an import of 600 contacts into listed groups (an existing one and one it makes) patches them in list order by the rows’ places, not by 600 × log 600 name compares, and equals a fresh listing', async () => {
+  it('an import of 600 contacts into listed groups (an existing one and one it makes) patches them in list order from the membership bits, without 600 × log 600 name compares, and equals a fresh listing', async () => {
     const { index, groups, add, repo } = await setup();
     for (let i = 0; i < 20; i++) await add(card(`Had ${String(i).padStart(2, '0')}`, i % 2 === 0 ? 'CATEGORIES:Family\r\n' : ''));
     groups.groups(LOCAL_BOOK_ID);
@@ -228,5 +231,83 @@ describe('the group store', () => {
     const family = groups.groups(LOCAL_BOOK_ID).find((g) => g.name === 'Family')!;
     expect(family.memberIds).toEqual(index.query('', LOCAL_BOOK_ID).filter((r) => r.categories.includes('Family')).map((r) => r.id));
     expect(family.memberIds).toHaveLength(10 + 200);
+  });
+  it('a first sync of 30 batches of 500 into a book whose every contact is in two groups: each batch’s patch looks at its own rows alone (the last as few as the first), the sidebar reads no member list, a user’s edit between batches shows at once, and after the last batch the groups equal a fresh listing', async () => {
+    const { repo, index, groups } = await setup('dav', 'carddav');
+    groups.setSignals('dav', { account: 'carddav', url: 'https://dav.example.org/ada/contacts/' });
+    let seed = 5;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    const base = deriveListFields(parseVCard('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\nEND:VCARD\r\n'));
+    const row = (i: number): ContactRow => {
+      const name = `N${String(rand(1_000_000)).padStart(6, '0')} ${i}`;
+      return { ...base, id: `c${i}`, bookId: 'dav', favorite: 0, pending: '', updatedAt: 0, uid: `u${i}`, displayName: name, sortName: name.toLowerCase(), sortNameLast: name.toLowerCase(), categories: ['friends', 'work'] };
+    };
+    // What the book's rows say, from scratch: each CATEGORIES name's live members.
+    const fromScratch = () => {
+      const out = new Map<string, Set<string>>();
+      for (const r of index.all()) {
+        if (r.bookId !== 'dav' || r.pending === 'deleted') continue;
+        for (const c of r.categories) {
+          let s = out.get(foldName(c));
+          if (s === undefined) out.set(foldName(c), (s = new Set()));
+          s.add(r.id);
+        }
+      }
+      return out;
+    };
+    groups.groups('dav'); // the sidebar lists the book's (no) groups before the first batch
+    let gets = 0;
+    const get = index.get.bind(index);
+    index.get = (id) => (gets++, get(id));
+    let listed = 0;
+    const idsOfSlots = index.idsOfSlots.bind(index);
+    index.idsOfSlots = (bits) => (listed++, idsOfSlots(bits));
+    let next = 0;
+    for (let b = 0; b < 30; b++) {
+      const batch = Array.from({ length: 500 }, () => row(next++));
+      index.expectMore(b < 29);
+      gets = 0;
+      index.upsert(batch);
+      // The patch looked at the batch's own 500 rows, a few times each, not at the members already in.
+      expect(gets, `batch ${b}: rows looked up`).toBeLessThanOrEqual(3 * 500);
+      // A user's edit between batches: a contact leaves "work", joins "Chess", or is deleted.
+      const edited = index.get(`c${rand(next)}`)!;
+      const kind = rand(3);
+      index.upsert([kind === 0 ? { ...edited, categories: edited.categories.filter((c) => c !== 'work') } : kind === 1 ? { ...edited, categories: [...edited.categories, 'Chess'] } : { ...edited, pending: 'deleted' }]);
+      // What the sidebar draws: each group's name and count, right at once.
+      listed = 0;
+      const shown = new Map(groups.groups('dav').map((g) => [foldName(g.name), groups.memberCount(g)]));
+      expect(listed, `batch ${b}: the sidebar made a member list`).toBe(0);
+      expect(shown, `batch ${b}`).toEqual(new Map([...fromScratch()].map(([f, ids]) => [f, ids.size])));
+    }
+    index.get = get;
+    index.idsOfSlots = idsOfSlots;
+    const shape = (list: readonly { key: string; name: string; memberIds: readonly string[] }[]) => list.map((g) => ({ key: g.key, name: g.name, members: [...g.memberIds] }));
+    const fresh = await GroupStore.open(repo, index);
+    expect(shape(groups.groups('dav'))).toEqual(shape(fresh.groups('dav')));
+    const work = groups.groups('dav').find((g) => g.name === 'work')!;
+    expect(work.memberIds).toEqual(index.query('', 'dav').filter((r) => r.categories.includes('work')).map((r) => r.id));
+    expect(index.query('', 'dav', false, { key: work.key, bits: groups.bits('dav', work.key) }).map((r) => r.id)).toEqual(work.memberIds);
+  }, 30_000);
+  it('a sync of 10 batches into a book without groups walks its cards for their storage once, not every batch; a contact with CATEGORIES then decides it', async () => {
+    const { index, groups } = await setup('dav', 'carddav');
+    groups.setSignals('dav', { account: 'carddav', url: 'https://dav.example.org/ada/contacts/' });
+    const base = deriveListFields(parseVCard('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\nEND:VCARD\r\n'));
+    const row = (i: number, categories: string[] = []): ContactRow => ({ ...base, id: `c${i}`, bookId: 'dav', favorite: 0, pending: '', updatedAt: 0, uid: `u${i}`, displayName: `P${i}`, sortName: `p${i}`, sortNameLast: `p${i}`, categories });
+    let walks = 0;
+    const snapshot = index.snapshot.bind(index);
+    index.snapshot = () => (walks++, snapshot());
+    for (let b = 0; b < 10; b++) {
+      index.expectMore(b < 9);
+      index.upsert(Array.from({ length: 100 }, (_, k) => row(b * 100 + k)));
+      // What the sidebar asks after each batch.
+      expect(groups.groups('dav')).toEqual([]);
+      expect(groups.setting('dav').decidedBy).toBe('server');
+    }
+    expect(walks).toBeLessThanOrEqual(2);
+    index.snapshot = snapshot;
+    index.upsert([row(5, ['Chess'])]);
+    expect(groups.setting('dav')).toMatchObject({ storage: 'categories', decidedBy: 'cards' });
+    expect(groups.groups('dav').map((g) => [g.name, groups.memberCount(g)])).toEqual([['Chess', 1]]);
   });
 });

@@ -22,7 +22,6 @@ export function BulkBar({ ids, onDelete }: { ids: readonly string[]; onDelete: (
   const bookIds = [...new Set(ids.map((id) => index.get(id)?.bookId).filter((b): b is string => b !== undefined))];
   const bookName = (id: string) => (id === LOCAL_BOOK_ID ? t('books.local') : (books.find((b) => b.id === id)?.name ?? id));
   const label = (bookId: string, name: string) => (bookIds.length > 1 ? `${name} · ${bookName(bookId)}` : name);
-  const selected = new Set(ids);
 
   const addItems: MenuItem[] = bookIds.flatMap((b) => groups.groups(b).map((g) => ({ key: `${b}\u0000${g.key}`, label: label(b, g.name), onSelect: () => void addToGroup(services, b, g.key, ids) })));
   for (const b of bookIds) {
@@ -31,7 +30,7 @@ export function BulkBar({ ids, onDelete }: { ids: readonly string[]; onDelete: (
   const removeItems: MenuItem[] = bookIds.flatMap((b) =>
     groups
       .groups(b)
-      .filter((g) => g.memberIds.some((m) => selected.has(m)))
+      .filter((g) => ids.some((m) => groups.holds(b, g.key, m)))
       .map((g) => ({ key: `${b}\u0000${g.key}`, label: label(b, g.name), onSelect: () => void removeFromGroup(services, b, g.key, ids) })),
   );
 

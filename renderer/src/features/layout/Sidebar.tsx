@@ -78,8 +78,8 @@ function BookGroups({ bookId, bookName, filter, choose }: { bookId: string; book
               <bdi className="nav-label" title={g.name}>
                 {g.name}
               </bdi>
-              <span className="group-count" aria-label={t('groups.members', { count: g.memberIds.length })}>
-                {count.format(g.memberIds.length)}
+              <span className="group-count" aria-label={t('groups.members', { count: groups.memberCount(g) })}>
+                {count.format(groups.memberCount(g))}
               </span>
             </button>
             <MenuButton
