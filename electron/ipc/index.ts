@@ -4,7 +4,7 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents, type WebFrameMain } from 'electron';
 import type { Reply } from '../../shared/errors';
-import { eventChannel, STORE_REPLY_CHANNEL, STORE_REQUEST_CHANNEL } from '../../shared/ipc/api';
+import { eventChannel, STORE_HELLO_CHANNEL, STORE_REPLY_CHANNEL, STORE_REQUEST_CHANNEL } from '../../shared/ipc/api';
 import type { EventName, Events } from '../../shared/ipc/contract';
 import { dispatch } from '../core/dispatch';
 import { REQUEST_NAMES, type RequestHandlers } from '../core/handlers';
@@ -15,6 +15,8 @@ import { isTrustedFrame } from './sender';
 export interface IpcBinding {
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   store: StorePort;
+  /** The window's page is gone and no other came (its renderer crashed, the window closed): what it was asked fails now. */
+  windowGone(): void;
   dispose(): void;
 }
 
@@ -22,7 +24,17 @@ export function bindIpc(makeHandlers: (store: StorePort, emit: IpcBinding['emit'
   const trusted = (frame: WebFrameMain | null, sender: WebContents): boolean =>
     isTrustedFrame({ frameUrl: frame?.url ?? null, isMainFrame: frame !== null && frame === sender.mainFrame, senderId: sender.id, windowId: getWindow()?.id ?? null }, appOrigin);
 
-  const store = new PendingStoreRequests((message) => getWindow()?.send(STORE_REQUEST_CHANNEL, message));
+  // No window: nobody to ask, the request fails at once. No page has said hello yet: none answers.
+  const store = new PendingStoreRequests(
+    (message) => {
+      const win = getWindow();
+      if (win === null || win.isDestroyed()) return false;
+      win.send(STORE_REQUEST_CHANNEL, message);
+      return true;
+    },
+    undefined,
+    false,
+  );
   const emit: IpcBinding['emit'] = (event, payload) => getWindow()?.send(eventChannel(event), payload);
   const handlers = makeHandlers(store, emit);
 
@@ -39,13 +51,24 @@ export function bindIpc(makeHandlers: (store: StorePort, emit: IpcBinding['emit'
     if (trusted(event.senderFrame, event.sender)) store.receive(message);
   };
   ipcMain.on(STORE_REPLY_CHANNEL, onReply);
+  // A new document in the window (the first, a reload, after a crash): what was sent before it went
+  // to a page gone (or reached this one early, which answers into nothing): failed now, so a sync
+  // asking it runs again at once rather than waiting out the timeout.
+  const onHello = (event: Electron.IpcMainEvent): void => {
+    if (!trusted(event.senderFrame, event.sender)) return;
+    store.failBefore(store.nextRequestId);
+    store.setAnswering(true);
+  };
+  ipcMain.on(STORE_HELLO_CHANNEL, onHello);
 
   return {
     emit,
     store,
+    windowGone: () => store.closeAll(),
     dispose: () => {
       for (const channel of REQUEST_NAMES) ipcMain.removeHandler(channel);
       ipcMain.off(STORE_REPLY_CHANNEL, onReply);
+      ipcMain.off(STORE_HELLO_CHANNEL, onHello);
       store.closeAll();
     },
   };

@@ -159,8 +159,11 @@ function createWindow(): void {
   });
   // A reload (or a crashed page) asks for waiting files again.
   win.webContents.on('did-start-loading', () => opened.pause());
+  // A crashed page answers nothing more: a sync asking it ends now and runs again once a page is back.
+  win.webContents.on('render-process-gone', () => ipc?.windowGone());
   mainWindow.on('closed', () => {
     mainWindow = null;
+    ipc?.windowGone();
   });
   void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
 }

@@ -3,7 +3,7 @@
  * Raw ipcRenderer never reaches the page.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createCardinalApi, eventChannel, STORE_REPLY_CHANNEL, STORE_REQUEST_CHANNEL } from '../../shared/ipc/api';
+import { createCardinalApi, eventChannel, STORE_HELLO_CHANNEL, STORE_REPLY_CHANNEL, STORE_REQUEST_CHANNEL } from '../../shared/ipc/api';
 import type { Reply } from '../../shared/errors';
 import type { CardinalApi, Transport } from '../../shared/ipc/contract';
 
@@ -34,6 +34,9 @@ ipcRenderer.on(STORE_REQUEST_CHANNEL, (_e, message: StoreMessage) => {
   if (served !== null) answerStore(served, message);
   else early.push(message);
 });
+// This document takes store requests from now on: main fails what it sent to the one before
+// (a reload, a crash), which nobody will answer, instead of waiting out their timeout.
+ipcRenderer.send(STORE_HELLO_CHANNEL);
 
 const api: CardinalApi = createCardinalApi(transport);
 contextBridge.exposeInMainWorld('cardinal', api);

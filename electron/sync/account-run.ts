@@ -6,7 +6,7 @@
  */
 import type { CardinalError } from '../../shared/errors';
 import type { AccountInfo, SyncProgress, SyncStatus } from '../../shared/sync/types';
-import type { StorePort } from '../core/store-port';
+import { WindowGone, type StorePort } from '../core/store-port';
 import { syncSharedContacts } from '../gdata/sync';
 import { PeopleRefused } from '../people/errors';
 import { storeLabelStore, type LabelReads } from '../people/store';
@@ -23,6 +23,15 @@ import { storeCollection } from './store-collection';
 
 /** Progress is pushed at most this often (the last step of each phase always). */
 const PROGRESS_EVERY_MS = 200;
+
+/**
+ * A run whose store went away (the window reloaded or crashed mid-run: `WindowGone`) runs again
+ * as soon as a page answers, at most this many times, each waiting at most WINDOW_BACK_MS for one.
+ * What the gone page was asked may or may not have been written (as after a crash): the engine's
+ * next pass finds out, as any run after a crash does, so nothing is lost by running again.
+ */
+const WINDOW_RERUNS = 3;
+const WINDOW_BACK_MS = 30_000;
 
 export interface AccountRunDeps {
   readonly platform: Platform;
@@ -159,6 +168,23 @@ export class AccountRunner {
     };
   }
 
+  /**
+   * The run, and again when its store went away mid-run (`WindowGone`: the window reloaded or
+   * crashed) once a page answers again; the status stays "syncing" meanwhile. No page within
+   * WINDOW_BACK_MS, or gone again too often: the failure is the run's (a soft one, retried later).
+   */
+  private async untilAnswered<T>(accountId: string, once: () => Promise<T>): Promise<T> {
+    for (let reruns = 0; ; reruns++) {
+      try {
+        return await once();
+      } catch (e) {
+        if (!(e instanceof WindowGone) || reruns >= WINDOW_RERUNS || this.stopped.has(accountId)) throw e;
+        this.deps.log?.(`sync ${accountId}: the window went away mid-run; run again once a page answers`);
+        if (!(await (this.deps.store.answering?.(WINDOW_BACK_MS) ?? Promise.resolve(true)))) throw e;
+      }
+    }
+  }
+
   /** One run: a sync failure does not reject, it becomes the status. */
   async run(account: AccountInfo, request: { allowMassDelete?: boolean; keepRemoved?: boolean; retryRefused?: boolean }, attempt: RunAttempt): Promise<SyncStatus> {
     const accountId = account.id;
@@ -184,7 +210,8 @@ export class AccountRunner {
     };
     try {
       const run = account.kind === 'gdata' ? runSharedContactsAccount : runCardDavAccount;
-      const { restored, refused, outside, unreadable, unanswered, waitingUnreadable } = await run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true }, this.labelReads);
+      const once = () => run(this.deps, this.storeFor(accountId), account, { onProgress, allowMassDelete: request.allowMassDelete === true, keepRemoved: request.keepRemoved === true, retryRefused: request.retryRefused === true }, this.labelReads);
+      const { restored, refused, outside, unreadable, unanswered, waitingUnreadable } = await this.untilAnswered(accountId, once);
       attempt.succeeded();
       const at = Date.now();
       if (!this.stopped.has(accountId)) this.deps.accounts.setLastSync(accountId, at);

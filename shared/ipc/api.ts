@@ -60,4 +60,6 @@ export function createCardinalApi(t: Transport): CardinalApi {
 /** Channel names the transports use beside the request channels (which are the method names). */
 export const STORE_REQUEST_CHANNEL = 'store:request';
 export const STORE_REPLY_CHANNEL = 'store:reply';
+/** The preload's word, as a page (a new document: the first, a reload) starts: it takes store requests from now on. */
+export const STORE_HELLO_CHANNEL = 'store:hello';
 export const eventChannel = (event: string): string => `event:${event}`;

@@ -79,8 +79,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   /** Each open page: the id of the first store request it received. */
   const receivesFrom = new Map<WebSocket, number>();
   const store = new PendingStoreRequests((message) => {
-    for (const ws of sockets) ws.send(JSON.stringify({ type: 'store-request', ...message }));
-  });
+    // A page whose socket is closing takes nothing; with no page open the request fails at once
+    // (a reload between the old page's going and the new one's coming), never waits out the timeout.
+    const open = [...sockets].filter((ws) => ws.readyState === ws.OPEN);
+    for (const ws of open) ws.send(JSON.stringify({ type: 'store-request', ...message }));
+    return open.length > 0;
+  }, undefined, false);
   const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
     for (const ws of sockets) ws.send(JSON.stringify({ type: 'event', event, payload }));
   };
@@ -142,6 +146,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       sockets.add(ws);
       // Every store request from now on reaches this page too.
       receivesFrom.set(ws, store.nextRequestId);
+      // A page is there to answer again (a sync whose page went away runs again now).
+      store.setAnswering(true);
       ws.on('close', () => {
         sockets.delete(ws);
         receivesFrom.delete(ws);
@@ -150,6 +156,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         // What only the pages gone received is answered by nobody: it fails now, not after the
         // timeout (a reload's new page connects before the old page's connection closes).
         store.failBefore(Math.min(Number.POSITIVE_INFINITY, ...receivesFrom.values()));
+        if (sockets.size === 0) store.setAnswering(false);
       });
       ws.on('message', (data) => {
         let parsed: z.infer<typeof clientMessage>;

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startHarness, type Harness } from '../harness/host';
 
@@ -83,6 +83,25 @@ describe('harness host', () => {
     const req = await again;
     fresh.send(JSON.stringify({ type: 'store-reply', id: req.id, reply: { ok: true, value: { contacts: 5 } } }));
     await expect(second).resolves.toEqual({ contacts: 5 });
+    fresh.close();
+  });
+
+  it('a page reloaded while a sync asks: a store request made after the old page went and before the new one connected fails at once, not after the timeout, and the new page answers the next', async () => {
+    const old = await connect(`?k=${secret}`, harness.origin);
+    const closed = new Promise((resolve) => old.once('close', resolve));
+    old.close();
+    await closed;
+    await vi.waitFor(() => expect(harness.connections()).toBe(0));
+    // No page is there: nobody takes it (before, it waited out the 30 s timeout, the sync with it).
+    await expect(harness.store.request('getStoreStats')).rejects.toMatchObject({ code: 'unavailable', message: 'the window went away' });
+    // The page that comes is told what is asked from then on, and its answer is taken.
+    const fresh = await connect(`?k=${secret}`, harness.origin);
+    await expect(harness.store.answering?.(1000)).resolves.toBe(true);
+    const again = next(fresh);
+    const second = harness.store.request('getStoreStats');
+    const req = await again;
+    fresh.send(JSON.stringify({ type: 'store-reply', id: req.id, reply: { ok: true, value: { contacts: 2 } } }));
+    await expect(second).resolves.toEqual({ contacts: 2 });
     fresh.close();
   });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StorePort } from '../../electron/core/store-port';
+import { PendingStoreRequests, type StorePort } from '../../electron/core/store-port';
 import { CardDavClient } from '../../electron/dav/client';
 import { DavHttp } from '../../electron/dav/http';
 import { NodePlatform } from '../../electron/platform/node-platform';
@@ -118,6 +118,45 @@ for (const [name, start] of SERVERS) {
         .sort();
       expect(names).toEqual(['Edith Clarke', 'Newton']);
       expect(store.index.query('', bookId).filter((r) => r.pending !== '')).toHaveLength(0);
+    });
+
+    it('the window reloaded during a sync: what the gone page was asked fails at once, and the run goes on once the new page answers (synced, every card here, no error shown)', async () => {
+      await server.seed([
+        { file: 'a.vcf', vcard: card('a', 'Ada') },
+        { file: 'b.vcf', vcard: card('b', 'Bob') },
+      ], book);
+      const store = await openStore(`mgr-${++dbCount}`);
+      // The window as the transport sees it: a page answers through the renderer store, or none is there.
+      let page: 'up' | 'reloading' = 'up';
+      let reloads = 0;
+      const port: PendingStoreRequests = new PendingStoreRequests((m) => {
+        if (page === 'reloading') return false; // no page to take it
+        if (m.name === 'applyRemote' && reloads++ === 0) {
+          // The page reloads as the download's first write reaches it: it never answers; the
+          // transport sees it go, and the new page comes a moment later.
+          setTimeout(() => {
+            page = 'reloading';
+            port.closeAll();
+            setTimeout(() => {
+              page = 'up';
+              port.setAnswering(true);
+            }, 100);
+          }, 0);
+          return true;
+        }
+        (store.port.request as (name: typeof m.name, ...args: readonly unknown[]) => Promise<unknown>)(m.name, ...m.args).then(
+          (value) => port.receive({ id: m.id, reply: { ok: true, value } }),
+          (e: Error) => port.receive({ id: m.id, reply: { ok: false, error: { code: 'internal', message: e.message } } }),
+        );
+        return true;
+      });
+      const statuses: SyncStatus[] = [];
+      const m = manager(port, statuses);
+      const { account, status } = await addAccount(m);
+      expect(reloads).toBeGreaterThan(1);
+      expect(status).toMatchObject({ phase: 'idle', lastSync: expect.any(Number) });
+      expect(statuses.filter((s) => s.phase !== 'syncing' && s.phase !== 'idle')).toEqual([]);
+      expect(store.index.query('', account.books[0]!.id).map((r) => r.displayName)).toEqual(['Ada', 'Bob']);
     });
 
     it('the last sync time survives a restart of the host (and an edit of the account): not "not synced yet"', async () => {

@@ -116,7 +116,7 @@ describe('sender check', () => {
 describe('store requests from main to the renderer', () => {
   it('matches answers to requests by id and turns error replies into typed errors', async () => {
     const sent: { id: number; name: string }[] = [];
-    const port = new PendingStoreRequests((m) => sent.push(m));
+    const port = new PendingStoreRequests((m) => void sent.push(m));
     const a = port.request('getStoreStats');
     const b = port.request('getStoreStats');
     port.receive({ id: sent[1]!.id, reply: { ok: false, error: { code: 'not-found', message: 'no store' } } });
@@ -127,7 +127,7 @@ describe('store requests from main to the renderer', () => {
 
   it('accepts the answer of a request that returns nothing (no value key after JSON)', async () => {
     const sent: { id: number }[] = [];
-    const port = new PendingStoreRequests((m) => sent.push(m));
+    const port = new PendingStoreRequests((m) => void sent.push(m));
     const done = port.request('ensureBook', 'b1', 'Work');
     port.receive(JSON.parse(JSON.stringify({ id: sent[0]!.id, reply: { ok: true, value: undefined } })));
     await expect(done).resolves.toBeUndefined();
