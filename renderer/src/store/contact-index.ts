@@ -308,8 +308,13 @@ export class ContactIndex {
     for (const w of this.groupWatchers) w(changes);
   }
 
-  /** Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). */
-  upsert(rows: readonly ContactRow[]): void {
+  /**
+   * Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). An id
+   * given twice in one batch is its last row (the group facts' changes are from the row before the
+   * batch to that one: a deletion and its undo in one batch leave the contact in its groups).
+   */
+  upsert(batch: readonly ContactRow[]): void {
+    const rows = lastOfEach(batch);
     const groupChanges: GroupRowChange[] = [];
     for (const r of rows) {
       const old = this.rows.get(r.id);
@@ -1020,6 +1025,14 @@ function pinyinLetter(ch: string): string {
     else hi = mid;
   }
   return lo === 0 ? '#' : PINYIN_LETTERS[lo - 1]!;
+}
+
+/** A batch with each id once, at its first place, as its last row (the batch itself when no id repeats). */
+function lastOfEach(rows: readonly ContactRow[]): readonly ContactRow[] {
+  if (rows.length < 2) return rows;
+  const byId = new Map<string, ContactRow>();
+  for (const r of rows) byId.set(r.id, r);
+  return byId.size === rows.length ? rows : [...byId.values()];
 }
 
 const sectionCache = new Map<string, string>();

@@ -170,6 +170,19 @@ describe('the group store', () => {
     expect(patched).toBeGreaterThan(75);
   });
 
+  it('a contact deleted and restored in one batch (the same id twice, the last row live) stays in its CATEGORIES groups, as a fresh listing has it', async () => {
+    const { index, groups, add, repo } = await setup();
+    const ada = await add(card('Ada', 'CATEGORIES:Family\r\n'));
+    const bob = await add(card('Bob', 'CATEGORIES:Family\r\n'));
+    expect(groups.groups(LOCAL_BOOK_ID).map((g) => [g.name, g.memberIds])).toEqual([['Family', [ada, bob]]]);
+    const row = index.get(bob)!;
+    index.upsert([{ ...row, pending: 'deleted' }, row]);
+    const fresh = await GroupStore.open(repo, index);
+    expect(fresh.groups(LOCAL_BOOK_ID).map((g) => [g.name, g.memberIds])).toEqual([['Family', [ada, bob]]]);
+    const [g] = groups.groups(LOCAL_BOOK_ID);
+    expect([g!.name, g!.memberIds, groups.memberCount(g!)]).toEqual(['Family', [ada, bob], 2]);
+  });
+
   it('many rows at once (a group renamed, a selection joining or leaving) are patched in one go, and each batch equals a fresh listing', async () => {
     const { index, groups, add, repo } = await setup();
     const names = ['Chess', 'Family', 'Work', 'Zoë'];
