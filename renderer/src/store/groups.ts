@@ -7,8 +7,10 @@
  * cards and remembered in the store (`resolveSetting`); a book with none yet takes what its server
  * expects (Apple form for iCloud and Nextcloud, CATEGORIES elsewhere).
  *
- * `memberIds` is the one membership query: the list filter, the sidebar counts, search and any
- * export of "a group" all ask it. Each book's groups are listed once and kept with a membership
+ * Membership is asked three ways: `memberIds` (a group's members in list order: search by group
+ * name, any export of "a group", the member actions' toasts), `memberCount` (the sidebar's
+ * counts, no member list made) and `holds` (one contact, the bulk bar's ticks); the list filter
+ * takes `bits`. Each book's groups are listed once and kept with a membership
  * index (a bit set per group over the list's row slots): the list filter is one bit test per row
  * (`bits`), and an edit that moves a contact in or out of CATEGORIES groups updates both in place
  * (`patch`) instead of listing every group of the book again; anything else about groups (a
@@ -354,7 +356,7 @@ export class GroupStore {
     return this.groups(bookId).find((g) => g.key === key);
   }
 
-  /** The one membership query: the contacts (card ids) in a book's group, [] for a group that is gone. */
+  /** A book's group's contacts (card ids) in list order, [] for a group that is gone (counts: `memberCount`; one contact: `holds`). */
   memberIds(bookId: string, key: string): readonly string[] {
     return this.group(bookId, key)?.memberIds ?? [];
   }
