@@ -261,7 +261,7 @@ test('two different cards with one UID in a file are imported as two contacts, a
   await importText(page, 'one-uid.vcf', card('same-uid', 'FN:Uma Twice\nN:Twice;Uma;;;\nNOTE:first') + card('same-uid', 'FN:Uma Twice\nN:Twice;Uma;;;\nNOTE:second'));
   const dialog = page.getByRole('dialog', { name: 'Import contacts' });
   await expect(dialog.getByTestId('import-summary')).toHaveText('2 cards in the file: 2 new, 0 already here, 0 differ from a contact with the same UID.');
-  await expect(dialog.getByTestId('import-shared-uid')).toHaveText('1 card shares a UID with another card in the file; kept as a separate contact.');
+  await expect(dialog.getByTestId('import-shared-uid')).toHaveText('1 card shares a UID with another card in the file; kept as a separate contact with a new UID.');
   await dialog.getByRole('button', { name: 'Import 2 new contacts', exact: true }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(listRow(page, 'Uma Twice')).toHaveCount(2);

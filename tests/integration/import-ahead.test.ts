@@ -198,7 +198,17 @@ describe('a file sorted a part at a time', () => {
     expect(count).toBe(4);
     const stored = await Promise.all([...s.index.all()].map(async (r) => ({ name: r.displayName, note: /NOTE:(.*)\r\n/.exec((await s.repo.getCard(r.id))!.vcard)?.[1] })));
     expect(stored.map((c) => `${c.name}: ${c.note ?? ''}`).sort()).toEqual(['Bo: home', 'Bo: office', 'Kim: ', 'Lee: home phone', 'Lee: work phone']);
+    // The second card of a UID is written with a UID of its own (a server refuses a second card of
+    // one UID); the first keeps the file's, on its row and in its card.
+    const uids = await Promise.all([...s.index.all()].map(async (r) => ({ who: `${r.displayName}: ${/NOTE:(.*)\r\n/.exec((await s.repo.getCard(r.id))!.vcard)?.[1] ?? ''}`, row: r.uid, card: /^UID:(.*)$/m.exec((await s.repo.getCard(r.id))!.vcard)?.[1]?.trim() })));
+    const uidOf = (who: string) => uids.find((u) => u.who === who)!;
+    for (const u of uids) expect(u.card, u.who).toBe(u.row);
+    expect(new Set(uids.map((u) => u.row)).size).toBe(uids.length);
+    expect(uidOf('Bo: home').row).toBe('bo');
+    expect(uidOf('Bo: office').row).toMatch(/^urn:uuid:/);
+    expect(uidOf('Lee: home phone').row).toMatch(/^urn:uuid:/);
+    expect(uidOf('Lee: work phone').row).toBe('lee');
     const t = translator('en');
-    expect(t('import.sharedUid', { count: 2 })).toBe('2 cards share a UID with another card in the file; kept as separate contacts.');
+    expect(t('import.sharedUid', { count: 2 })).toBe('2 cards share a UID with another card in the file; kept as separate contacts with new UIDs.');
   });
 });

@@ -43,6 +43,16 @@ describe('an import written by its workers', () => {
     }
   }
 
+  it('a second card of one UID in the file, as a worker writes it with its new UID: the card and its row say that UID (a folded UID line replaced whole), nothing else of the card changes', async () => {
+    const text = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:urn:uuid:0000000-aaaa-\r\n bbbb-cccc\r\nFN:Bo\r\nN:Bo;;;;\r\nNOTE:office\r\nEND:VCARD\r\n';
+    const item = importedContact('x', LOCAL_BOOK_ID, importedCard(parseVCard(text), 1, false, 'US'), 1000, 'urn:uuid:new-one');
+    expect(item.row.uid).toBe('urn:uuid:new-one');
+    const back = parseVCard(item.card.vcard);
+    expect(back.properties.filter((p) => p.name === 'UID').map((p) => p.value)).toEqual(['urn:uuid:new-one']);
+    expect(back.properties.map((p) => p.name)).toEqual(parseVCard(text).properties.map((p) => p.name));
+    expect(importedContact('y', LOCAL_BOOK_ID, importedCard(parseVCard(text), 1, false, 'US'), 1000).row.uid).toBe('urn:uuid:0000000-aaaa-bbbb-cccc');
+  });
+
   it('two writers at once make one run with every contact, each with the import as its first version; the undo takes them all to the trash', async () => {
     const a = contacts('a', 7);
     const b = contacts('b', 5);

@@ -94,6 +94,23 @@ describe('the in-memory list', () => {
     expect(sectionOf('123')).toBe('#');
     expect(sectionOf('')).toBe('#');
   });
+
+  it('a Þ name, which the list sorts after Z, gets a section of its own: no second “T” header after “Z”', () => {
+    const idx = new ContactIndex('en');
+    idx.load([row('1', 'Thor Heyerdahl'), row('2', 'Zed Zane'), row('3', 'Þóra Sigurðardóttir')]);
+    const { rows, sections } = idx.list('', null);
+    expect(rows.map((r) => r.displayName)).toEqual(['Thor Heyerdahl', 'Zed Zane', 'Þóra Sigurðardóttir']);
+    const headers = sections.filter((s, i) => i === 0 || s !== sections[i - 1]);
+    expect(new Set(headers).size, `headers ${headers.join(' ')}`).toBe(headers.length);
+  });
+
+  it('letters the list sorts beside their plain letter stay under its section, in every UI language', () => {
+    const beside: [string, string][] = [['Ødegaard', 'O'], ['Ðorđe', 'D'], ['Đurić', 'D'], ['Ħal', 'H'], ['Ławrence', 'L'], ['Æsa', 'A'], ['Œuvre', 'O'], ['Ŧom', 'T'], ['Ŋoma', 'N']];
+    for (const locale of ['en', 'fa', 'zh-CN', 'zh-TW']) {
+      for (const [name, section] of beside) expect(sectionOf(name, locale), `${name} in ${locale}`).toBe(section);
+      expect(sectionOf('Þóra', locale), locale).toBe('Þ');
+    }
+  });
 });
 
 describe('the filters’ lists after an edit', () => {

@@ -21,10 +21,25 @@ import { byPage, pageEntries, pageRow } from './keys-pages';
 import { STAGED_KEY, stagedBatchKey, stagedBatchRange } from './staged';
 import { keysOf, ROWS_WRITTEN_KEY, type CardinalDB, type RowsWritten, type RunEntry, type RunRow } from './schema';
 
-/** A new card of an import as its two rows (the window's list row and the worker's are the same). */
-export function importedContact(id: string, bookId: string, card: ImportedCard, updatedAt: number): StoredContact {
+/**
+ * A new card of an import as its two rows (the window's list row and the worker's are the same).
+ * `uid`: the UID it is written with instead of its own (a second card of one UID in the file).
+ */
+export function importedContact(id: string, bookId: string, card: ImportedCard, updatedAt: number, uid?: string): StoredContact {
+  if (uid !== undefined) card = withUid(card, uid);
   const item = ContactRepo.rowsFrom(id, bookId, card.vcard, card.fields, undefined, card.keys, updatedAt);
   return card.favorite === true ? { ...item, row: { ...item.row, favorite: 1 as const } } : item;
+}
+
+/** The card with its UID line (folded continuation lines and all) replaced by `uid`. */
+function withUid(card: ImportedCard, uid: string): ImportedCard {
+  let done = false;
+  const vcard = card.vcard.replace(/^((?:[A-Za-z0-9-]+\.)?UID)(?:[;:][^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*/gim, (_m, name: string) => {
+    if (done) return '';
+    done = true;
+    return `${name}:${uid}`;
+  });
+  return { ...card, vcard: done ? vcard : vcard.replace(/\r?\nEND:VCARD/i, `\r\nUID:${uid}$&`), fields: { ...card.fields, uid } };
 }
 
 export interface ImportRun {

@@ -163,7 +163,7 @@ export const fa: Catalogue = {
   'import.run': "{count, plural, =0 {چیز تازه‌ای برای درون‌ریزی نیست} other {درون‌ریزی {count, number} مخاطب تازه}}",
   'import.runWithUpdates': "درون‌ریزی تازه‌ها و به‌روزرسانی {count, number} مخاطب تغییرکرده",
   'import.done': "{count, number} مخاطب درون‌ریزی شد.",
-  'import.sharedUid': "{count, number} کارت UID یکسانی با کارت دیگری در همین پرونده دارد؛ هر کدام مخاطبی جداگانه نگه داشته شد.",
+  'import.sharedUid': "{count, number} کارت UID یکسانی با کارت دیگری در همین پرونده دارد؛ هر کدام مخاطبی جداگانه با UID تازه نگه داشته شد.",
   'import.groups': "گروه‌های پرونده: {created, number} تازه، {joined, number} پیوسته به گروهی که از پیش هست.",
   'import.doneGroups': "{count, number} مخاطب درون‌ریزی شد؛ {created, number} گروه ساخته شد، {joined, number} گروه به گروه موجود پیوست.",
   'import.failed': "درون‌ریزی {name} ممکن نشد: {message}",

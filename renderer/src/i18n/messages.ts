@@ -167,7 +167,7 @@ export const en = {
   'import.run': "{count, plural, =0 {Nothing new to import} one {Import # new contact} other {Import # new contacts}}",
   'import.runWithUpdates': "Import new and update {count, number} changed",
   'import.done': "{count, plural, one {# contact imported.} other {# contacts imported.}}",
-  'import.sharedUid': "{count, plural, one {# card shares a UID with another card in the file; kept as a separate contact} other {# cards share a UID with another card in the file; kept as separate contacts}}.",
+  'import.sharedUid': "{count, plural, one {# card shares a UID with another card in the file; kept as a separate contact with a new UID} other {# cards share a UID with another card in the file; kept as separate contacts with new UIDs}}.",
   'import.groups': "Groups in the file: {created, plural, one {# new} other {# new}}, {joined, plural, one {# joining a group already here} other {# joining groups already here}}.",
   'import.doneGroups': "{count, plural, one {# contact imported} other {# contacts imported}}; {created, plural, one {# group created} other {# groups created}}, {joined, plural, one {# joined} other {# joined}}.",
   'import.failed': "Could not import {name}: {message}",

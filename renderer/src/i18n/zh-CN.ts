@@ -163,7 +163,7 @@ export const zhCN: Catalogue = {
   'import.run': "{count, plural, =0 {没有新的联系人可导入} other {导入 {count, number} 位新联系人}}",
   'import.runWithUpdates': "导入新的并更新 {count, number} 位已更改的",
   'import.done': "已导入 {count, number} 位联系人。",
-  'import.sharedUid': "{count, number} 张名片与文件中另一张名片的 UID 相同；已分别保留为单独的联系人。",
+  'import.sharedUid': "{count, number} 张名片与文件中另一张名片的 UID 相同；已分别保留为单独的联系人，并赋予新的 UID。",
   'import.groups': "文件中的群组：{created, number} 个新建，{joined, number} 个并入已有群组。",
   'import.doneGroups': "已导入 {count, number} 位联系人；新建 {created, number} 个群组，并入 {joined, number} 个已有群组。",
   'import.failed': "无法导入 {name}：{message}",

@@ -163,7 +163,7 @@ export const zhTW: Catalogue = {
   'import.run': "{count, plural, =0 {沒有新的聯絡人可匯入} other {匯入 {count, number} 位新聯絡人}}",
   'import.runWithUpdates': "匯入新的並更新 {count, number} 位已變更的",
   'import.done': "已匯入 {count, number} 位聯絡人。",
-  'import.sharedUid': "{count, number} 張名片與檔案中另一張名片的 UID 相同；已分別保留為獨立的聯絡人。",
+  'import.sharedUid': "{count, number} 張名片與檔案中另一張名片的 UID 相同；已分別保留為獨立的聯絡人，並給予新的 UID。",
   'import.groups': "檔案中的群組：{created, number} 個新增，{joined, number} 個併入既有群組。",
   'import.doneGroups': "已匯入 {count, number} 位聯絡人；新增 {created, number} 個群組，併入 {joined, number} 個既有群組。",
   'import.failed': "無法匯入 {name}：{message}",

@@ -308,8 +308,13 @@ export class ContactIndex {
     for (const w of this.groupWatchers) w(changes);
   }
 
-  /** Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). */
-  upsert(rows: readonly ContactRow[]): void {
+  /**
+   * Insert or replace rows, keeping the order (binary insertion: no full re-sort per edit). An id
+   * given twice in one batch is its last row (the group facts' changes are from the row before the
+   * batch to that one: a deletion and its undo in one batch leave the contact in its groups).
+   */
+  upsert(batch: readonly ContactRow[]): void {
+    const rows = lastOfEach(batch);
     const groupChanges: GroupRowChange[] = [];
     for (const r of rows) {
       const old = this.rows.get(r.id);
@@ -1022,7 +1027,29 @@ function pinyinLetter(ch: string): string {
   return lo === 0 ? '#' : PINYIN_LETTERS[lo - 1]!;
 }
 
+/** A batch with each id once, at its first place, as its last row (the batch itself when no id repeats). */
+function lastOfEach(rows: readonly ContactRow[]): readonly ContactRow[] {
+  if (rows.length < 2) return rows;
+  const byId = new Map<string, ContactRow>();
+  for (const r of rows) byId.set(r.id, r);
+  return byId.size === rows.length ? rows : [...byId.values()];
+}
+
 const sectionCache = new Map<string, string>();
+const sectionCollators = new Map<string, Intl.Collator>();
+
+/**
+ * Whether the list's collator sorts a letter among those of the plain letter its search folding
+ * starts with (Ø among the O's, Ð among the D's): then it goes under that letter's section. Þ,
+ * which the search folds to "th" but the collator puts after Z, does not (a second "T" after "Z").
+ */
+function sortsWith(first: string, letter: string, locale: string): boolean {
+  let c = sectionCollators.get(locale);
+  if (c === undefined) sectionCollators.set(locale, (c = collatorFor(locale)));
+  if (c.compare(letter, first) > 0) return false;
+  const next = letter.codePointAt(0)! + 1;
+  return letter >= 'Z' || c.compare(first, String.fromCodePoint(next)) < 0;
+}
 
 /**
  * The index letter of a sort key: its first letter without accents, upper-cased; '#' for the
@@ -1034,12 +1061,15 @@ export function sectionOf(key: string, locale = 'en'): string {
   if (cp === undefined) return '#';
   const first = String.fromCodePoint(cp);
   const pinyin = locale === 'zh-CN' && HAN.test(first);
-  const cacheKey = pinyin ? `p${first}` : first;
+  const cacheKey = pinyin ? `p${first}` : `${locale}\u0000${first}`;
   let section = sectionCache.get(cacheKey);
   if (section === undefined) {
-    // One letter, also where the folding makes two (Æ → AE, ß → SS): the section of its first.
+    // One letter, also where the folding makes two (Æ → AE, ß → SS): the section of its first;
+    // the letter as written (upper-cased) where the list does not sort it with that one (Þ).
+    const upper = first.toLocaleUpperCase();
     const cp0 = foldForSearch(first).toLocaleUpperCase().codePointAt(0);
-    const folded = cp0 === undefined ? '' : String.fromCodePoint(cp0);
+    let folded = cp0 === undefined ? '' : String.fromCodePoint(cp0);
+    if (/^[A-Z]$/.test(folded) && !/^[A-Z]/.test(upper.normalize('NFD')) && !sortsWith(upper, folded, locale)) folded = upper;
     section = pinyin ? pinyinLetter(first) : HAN.test(first) ? first : /\p{L}/u.test(folded) ? folded : '#';
     sectionCache.set(cacheKey, section);
   }

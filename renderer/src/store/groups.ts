@@ -7,12 +7,15 @@
  * cards and remembered in the store (`resolveSetting`); a book with none yet takes what its server
  * expects (Apple form for iCloud and Nextcloud, CATEGORIES elsewhere).
  *
- * `memberIds` is the one membership query: the list filter, the sidebar counts, search and any
- * export of "a group" all ask it. Each book's groups are listed once and kept with a membership
+ * Membership is asked three ways: `memberIds` (a group's members in list order: search by group
+ * name, any export of "a group", the member actions' toasts), `memberCount` (the sidebar's
+ * counts, no member list made) and `holds` (one contact, the bulk bar's ticks); the list filter
+ * takes `bits`. Each book's groups are listed once and kept with a membership
  * index (a bit set per group over the list's row slots): the list filter is one bit test per row
  * (`bits`), and an edit that moves a contact in or out of CATEGORIES groups updates both in place
  * (`patch`) instead of listing every group of the book again; anything else about groups (a
- * group card, a label, a UID, a contact a group card names coming or going) lists that book again.
+ * group card, a label, a UID, a contact a group card names coming or going, a group's name spelled
+ * anew in case only) lists that book again.
  * A patch costs the changed rows alone (a sync's batch the same at 50,000 contacts as at 500): a
  * patched group's count comes from the index (`memberCount`, what the sidebar shows) and its
  * members in list order are made from the index's bits only when read.
@@ -235,8 +238,13 @@ export class GroupStore {
       if ((o === undefined) !== (n === undefined) && ((row.uid !== '' && state.cardUids.has(uidKey(row.uid))) || state.labelIds.has(row.id))) return false;
       const before = folds(o);
       const after = folds(n);
-      for (const f of before.keys()) {
-        if (after.has(f)) continue;
+      for (const [f, name] of before) {
+        // The same group spelled anew ("friends" → "Friends", a case-only rename): its listed
+        // name is the spelling of the cards, so the book is listed again.
+        if (after.has(f)) {
+          if (after.get(f)!.trim() !== name.trim()) return false;
+          continue;
+        }
         const key = state.byName.get(f);
         // A group card's or label's group may hold the contact another way: listed again.
         if (!byCategories(groupOf(key))) return false;
@@ -348,7 +356,7 @@ export class GroupStore {
     return this.groups(bookId).find((g) => g.key === key);
   }
 
-  /** The one membership query: the contacts (card ids) in a book's group, [] for a group that is gone. */
+  /** A book's group's contacts (card ids) in list order, [] for a group that is gone (counts: `memberCount`; one contact: `holds`). */
   memberIds(bookId: string, key: string): readonly string[] {
     return this.group(bookId, key)?.memberIds ?? [];
   }

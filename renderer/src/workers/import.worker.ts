@@ -20,8 +20,8 @@ import type { ImportParseResult } from './import-cards';
 export type ImportWorkerRequest = { seq: number } & (
   /** Parse `data`, its first line numbered `firstLine`; its cards kept after those of the parts before (`reset`: instead of them). */
   | { kind: 'parse'; data: ArrayBuffer; region: string; firstLine?: number; reset?: boolean }
-  /** Write the cards read at `indexes`, each with the id at the same place of `ids` (`staged`: ahead of the user's Import). */
-  | { kind: 'write'; db: string; run: ImportRun; indexes: number[]; ids: string[]; updatedAt: number; batch: number; staged?: boolean }
+  /** Write the cards read at `indexes`, each with the id at the same place of `ids` (and the UID of `uids`, where one is given) (`staged`: ahead of the user's Import). */
+  | { kind: 'write'; db: string; run: ImportRun; indexes: number[]; ids: string[]; updatedAt: number; batch: number; staged?: boolean; uids?: (string | undefined)[] }
   /** Answered once the writes asked before are over. */
   | { kind: 'idle' }
 );
@@ -47,7 +47,7 @@ async function write(req: Extract<ImportWorkerRequest, { kind: 'write' }>): Prom
       db = new CardinalDB(req.db);
       await db.open();
     }
-    const items = req.indexes.map((k, i) => importedContact(req.ids[i]!, req.run.bookId, read[k]!, req.updatedAt));
+    const items = req.indexes.map((k, i) => importedContact(req.ids[i]!, req.run.bookId, read[k]!, req.updatedAt, req.uids?.[i]));
     await writeNewContacts(db, items, req.run, req.batch, (batch) => reply({ seq: req.seq, kind: 'batch', batch }), req.staged === true);
     reply({ seq: req.seq, kind: 'written' });
   } catch (e) {

@@ -170,6 +170,31 @@ describe('the group store', () => {
     expect(patched).toBeGreaterThan(75);
   });
 
+  it('a contact deleted and restored in one batch (the same id twice, the last row live) stays in its CATEGORIES groups, as a fresh listing has it', async () => {
+    const { index, groups, add, repo } = await setup();
+    const ada = await add(card('Ada', 'CATEGORIES:Family\r\n'));
+    const bob = await add(card('Bob', 'CATEGORIES:Family\r\n'));
+    expect(groups.groups(LOCAL_BOOK_ID).map((g) => [g.name, g.memberIds])).toEqual([['Family', [ada, bob]]]);
+    const row = index.get(bob)!;
+    index.upsert([{ ...row, pending: 'deleted' }, row]);
+    const fresh = await GroupStore.open(repo, index);
+    expect(fresh.groups(LOCAL_BOOK_ID).map((g) => [g.name, g.memberIds])).toEqual([['Family', [ada, bob]]]);
+    const [g] = groups.groups(LOCAL_BOOK_ID);
+    expect([g!.name, g!.memberIds, groups.memberCount(g!)]).toEqual(['Family', [ada, bob], 2]);
+  });
+
+  it('a CATEGORIES group renamed only in case (“friends” → “Friends”) shows its new name once the cards are written, as a fresh listing does', async () => {
+    const { repo, index, groups, add } = await setup();
+    await add(card('Ada', 'CATEGORIES:friends\r\n'));
+    await add(card('Bob', 'CATEGORIES:friends\r\n'));
+    const [g] = groups.groups(LOCAL_BOOK_ID);
+    await groups.rename(LOCAL_BOOK_ID, g!.key, 'Friends');
+    expect((await repo.allRows()).map((r) => r.categories)).toEqual([['Friends'], ['Friends']]);
+    expect(groups.groups(LOCAL_BOOK_ID).map((x) => [x.name, x.memberIds.length])).toEqual([['Friends', 2]]);
+    const fresh = await GroupStore.open(repo, index);
+    expect(fresh.groups(LOCAL_BOOK_ID).map((x) => x.name)).toEqual(['Friends']);
+  });
+
   it('many rows at once (a group renamed, a selection joining or leaving) are patched in one go, and each batch equals a fresh listing', async () => {
     const { index, groups, add, repo } = await setup();
     const names = ['Chess', 'Family', 'Work', 'Zoë'];

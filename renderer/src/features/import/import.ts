@@ -40,10 +40,14 @@ export interface ImportPreview {
   /**
    * Cards with the UID of another, different card before them in the file (a writer that gave two
    * contacts one UID, or two versions of one contact): kept as separate new contacts, each card's
-   * data whole, and said in the summary. Never an update of a contact here: the first card of a
-   * UID alone may be one (a second would write over the first's data).
+   * data whole, written with a UID of its own (`newUids`: a server refuses a second card of one
+   * UID, and a group card naming the UID names the first), and said in the summary. Never an
+   * update of a contact here: the first card of a UID alone may be one (a second would write over
+   * the first's data).
    */
   sharedUid: number;
+  /** The new cards written with a new UID (`sharedUid`), and that UID. */
+  newUids: ReadonlyMap<ImportedCard, string>;
   conflicting: { card: ImportedCard; existingId: string }[];
   errors: VCardParseError[];
   /**
@@ -431,7 +435,7 @@ export async function previewImport(s: Services, fileName: string, data: ArrayBu
         let first = Infinity;
         let last = 0;
         let before = 0;
-        part.reader.send({ kind: 'write', db: s.repo.db.name, run, indexes: fresh.map((c) => at.get(c)!), ids, updatedAt: staging.updatedAt, batch: IMPORT_BATCH, staged: true }, (m) => {
+        part.reader.send({ kind: 'write', db: s.repo.db.name, run, indexes: fresh.map((c) => at.get(c)!), ids, uids: fresh.map((c) => sorter!.newUids.get(c)), updatedAt: staging.updatedAt, batch: IMPORT_BATCH, staged: true }, (m) => {
           if (m.kind === 'batch') {
             staging.done += m.batch.done - before;
             before = m.batch.done;
@@ -533,6 +537,8 @@ export class ImportSorter {
   /** The UIDs of the file's cards so far (`sharedUid`). */
   private readonly fileUids = new Set<string>();
   private sharedUid = 0;
+  /** The UID each second (or later) card of one UID is written with (`ImportPreview.newUids`). */
+  readonly newUids = new Map<ImportedCard, string>();
   private readonly conflicting: { card: ImportedCard; existingId: string }[] = [];
   /** How many contacts were handed to `add`. */
   added = 0;
@@ -583,7 +589,10 @@ export class ImportSorter {
       else if (sameUid.length > 0 && !uidTaken) this.conflicting.push({ card, existingId: sameUid[0]! });
       else {
         // A second card of one UID is a contact of its own: new, never written over the first.
-        if (uidTaken) this.sharedUid++;
+        if (uidTaken) {
+          this.sharedUid++;
+          this.newUids.set(card, `urn:uuid:${crypto.randomUUID()}`);
+        }
         this.fresh.push({ card, candidates: this.roundTrip === undefined ? [] : [...new Set([...candidates, ...(this.byParts.get(card.fields.sortNameLast) ?? [])])] });
         out.push(card);
       }
@@ -597,7 +606,7 @@ export class ImportSorter {
     const split = splitImportFacts(parsed.cards, importFacts, s.groups.setting(bookId).storage);
     const names = [...parsed.cards.filter((c) => c.fields.groupCard !== '').map((c) => c.fields.groupName), ...split.contacts.flatMap((c) => c.fields.categories)];
     const groupCounts = importGroupCounts(s.groups.groups(bookId), names);
-    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, repeated: this.repeated, sharedUid: this.sharedUid, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
+    const preview: ImportPreview = { fileName, bookId, parsed, total: parsed.cards.length + parsed.errors.filter((e) => e.code !== 'other-component').length, fresh: [], identical: this.identical, repeated: this.repeated, sharedUid: this.sharedUid, newUids: this.newUids, conflicting: this.conflicting, errors: parsed.errors, likely: [], groups: split.groups, groupCounts };
     const same = roundTrip === undefined ? new Set<number>() : await sameAfterRoundTrip(s, this.fresh, roundTrip);
     preview.identical += same.size;
     preview.fresh = this.fresh.flatMap((f, i) => (same.has(i) ? [] : [f.card]));
@@ -667,7 +676,7 @@ export async function runImport(s: Services, preview: ImportPreview, updateConfl
   // Cards the import workers hold and write get ids in their worker's share of the keys' pages
   // (keys-pages.ts idInShare): the two workers' batches then touch none of each other's pages.
   const idOf = (c: ImportedCard) => ahead?.ids.get(c) ?? (held === undefined || held.workers.length < 2 ? crypto.randomUUID() : idInShare(held.origin.get(c)?.worker ?? 0, held.workers.length));
-  const fresh: StoredContact[] = preview.fresh.map((c) => importedContact(idOf(c), bookId, c, updatedAt));
+  const fresh: StoredContact[] = preview.fresh.map((c) => importedContact(idOf(c), bookId, c, updatedAt, preview.newUids.get(c)));
   const updates: StoredContact[] = [];
   if (updateConflicting) {
     for (const { card, existingId } of preview.conflicting) {
@@ -745,13 +754,14 @@ async function commitAhead(s: Services, ahead: NonNullable<Awaited<ReturnType<ty
 async function writeInWorkers(s: Services, preview: ImportPreview, fresh: readonly StoredContact[], run: ImportRun, updatedAt: number): Promise<ContactRow[] | null> {
   const r = readers.get(preview.parsed);
   if (r === undefined) return null;
-  const plans = r.workers.map(() => ({ indexes: [] as number[], ids: [] as string[], rows: [] as ContactRow[] }));
+  const plans = r.workers.map(() => ({ indexes: [] as number[], ids: [] as string[], uids: [] as (string | undefined)[], rows: [] as ContactRow[] }));
   for (const [i, card] of preview.fresh.entries()) {
     const at = r.origin.get(card);
     if (at === undefined) return null;
     const plan = plans[at.worker]!;
     plan.indexes.push(at.index);
     plan.ids.push(fresh[i]!.row.id);
+    plan.uids.push(preview.newUids.get(card));
     plan.rows.push(fresh[i]!.row);
   }
   // Rows committed, by worker.
@@ -759,7 +769,7 @@ async function writeInWorkers(s: Services, preview: ImportPreview, fresh: readon
   const writeOne = (plan: (typeof plans)[number], w: number) =>
     new Promise<void>((resolve, reject) => {
       if (plan.indexes.length === 0) return resolve();
-      r.workers[w]!.send({ kind: 'write', db: s.repo.db.name, run, indexes: plan.indexes, ids: plan.ids, updatedAt, batch: IMPORT_BATCH }, (m) => {
+      r.workers[w]!.send({ kind: 'write', db: s.repo.db.name, run, indexes: plan.indexes, ids: plan.ids, uids: plan.uids, updatedAt, batch: IMPORT_BATCH }, (m) => {
         if (m.kind === 'batch') {
           s.repo.generation = Math.max(s.repo.generation, m.batch.generation);
           stampAfter(m.batch.lastStamp);
