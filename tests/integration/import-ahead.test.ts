@@ -210,5 +210,10 @@ describe('a file sorted a part at a time', () => {
     expect(uidOf('Lee: work phone').row).toBe('lee');
     const t = translator('en');
     expect(t('import.sharedUid', { count: 2 })).toBe('2 cards share a UID with another card in the file; kept as separate contacts with new UIDs.');
+    // The same file again: every card is already here, the ones written with new UIDs too (found
+    // by their content, not by the file's UID, which names the first), and no contact is added.
+    const again = await classifyImport(s, 'f.vcf', importCards(new TextEncoder().encode(first + second)), LOCAL_BOOK_ID);
+    expect([again.fresh.length, again.conflicting.length, again.sharedUid]).toEqual([0, 0, 0]);
+    expect([again.identical, again.repeated]).toEqual([4, 1]);
   });
 });

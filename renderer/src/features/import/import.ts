@@ -574,7 +574,10 @@ export class ImportSorter {
       const uidTaken = uid !== '' && this.fileUids.has(uid);
       if (uid !== '') this.fileUids.add(uid);
       const sameUid = uid === '' ? [] : (this.byUid.get(uid) ?? []);
-      const candidates = sameUid.length > 0 ? sameUid : (this.byName.get(card.fields.displayName) ?? []);
+      // A later card of a UID the file gave two cards is looked for by name too: an earlier import
+      // wrote it with a UID of its own (`newUids`), so its file UID names the first card here.
+      const byName = this.byName.get(card.fields.displayName) ?? [];
+      const candidates = sameUid.length === 0 ? byName : uidTaken ? [...new Set([...sameUid, ...byName])] : sameUid;
       let identical = false;
       for (const id of candidates) {
         const stored = await s.repo.getCard(id);
