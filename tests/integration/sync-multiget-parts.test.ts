@@ -96,6 +96,14 @@ describe('a first sync by multigets, each applied as it is read (fake Google)', 
     for (let i = 1; i <= n; i++) google.put(`c${i}`, card(`c${i}`, `Card ${i}`));
   };
   const all = (n: number) => Array.from({ length: n }, (_, i) => `Card ${i + 1}`).sort();
+  /** Card 1 once more at the end of the book's listing: in the first multiget and in the last. */
+  const listCard1Twice = async (r: Sent, res: Response): Promise<Response | void> => {
+    if (!isListing(r) || !r.url.startsWith(book)) return;
+    const text = await res.text();
+    const responses = text.match(/<d:response>[\s\S]*?<\/d:response>/g) ?? [];
+    const c1 = responses.find((x) => x.includes(`${google.bookPath()}c1<`))!;
+    return new Response(text.replace('</d:multistatus>', `${c1}</d:multistatus>`), { status: res.status, headers: { 'content-type': 'application/xml; charset=utf-8' } });
+  };
 
   it('hands the first multiget\'s cards to the store before the last multiget is answered; the token only with the last batch', async () => {
     seed(6);
@@ -163,14 +171,7 @@ describe('a first sync by multigets, each applied as it is read (fake Google)', 
 
   it('a card listed twice (in two multigets) is one contact; one gone by its multiget (404) is not applied, and nothing is left over', async () => {
     seed(5);
-    h.after = async (r, res) => {
-      if (!isListing(r) || !r.url.startsWith(book)) return;
-      const text = await res.text();
-      const responses = text.match(/<d:response>[\s\S]*?<\/d:response>/g) ?? [];
-      const c1 = responses.find((x) => x.includes(`${google.bookPath()}c1<`))!;
-      // Card 1 once more at the end of the listing: in the first multiget and in the last.
-      return new Response(text.replace('</d:multistatus>', `${c1}</d:multistatus>`), { status: res.status, headers: { 'content-type': 'application/xml; charset=utf-8' } });
-    };
+    h.after = listCard1Twice;
     let multigets = 0;
     h.before = async (r) => {
       // Card 4 deleted by another client after the listing, before its multiget.
@@ -189,13 +190,7 @@ describe('a first sync by multigets, each applied as it is read (fake Google)', 
 
   it('a contact edited here while the later multigets come keeps the edit, also when a later multiget brings its card again', async () => {
     seed(4);
-    h.after = async (r, res) => {
-      if (!isListing(r) || !r.url.startsWith(book)) return;
-      const text = await res.text();
-      const responses = text.match(/<d:response>[\s\S]*?<\/d:response>/g) ?? [];
-      const c1 = responses.find((x) => x.includes(`${google.bookPath()}c1<`))!;
-      return new Response(text.replace('</d:multistatus>', `${c1}</d:multistatus>`), { status: res.status, headers: { 'content-type': 'application/xml; charset=utf-8' } });
-    };
+    h.after = listCard1Twice;
     let edited: string | null = null;
     h.afterBatch = async (b, n) => {
       if (n !== 1) return;
